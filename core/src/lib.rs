@@ -1,0 +1,51 @@
+//! Stratus core: declare a cloud architecture with typed builders, get a checked resource graph.
+//!
+//! This crate has no AWS SDK in its dependency tree: it declares, validates and plans; providers
+//! (`stratus-aws`) do the talking. Most users depend on the `stratus` crate, which re-exports
+//! this one.
+//!
+//! ```
+//! use stratus_core::prelude::*;
+//!
+//! let mut stack = Stack::new("prod", Environment::region("us-east-1"));
+//! let vpc = Vpc::builder("vpc").cidr("10.0.0.0/16").max_azs(3).nat_gateways(1).build(&mut stack);
+//! let web = SecurityGroup::builder("web-sg", &vpc).build(&mut stack);
+//! stack.allow(Peer::any_ipv4(), &web, Port::HTTPS);
+//! stack.validate().expect("a valid network");
+//! ```
+
+extern crate self as stratus;
+
+pub mod app;
+pub mod error;
+pub mod graph;
+pub mod handle;
+pub mod l1;
+pub mod net;
+pub mod path;
+pub mod region;
+pub mod resource;
+pub mod stack;
+mod validate;
+pub mod value;
+
+pub use app::App;
+pub use error::{ValidationError, ValidationErrors};
+pub use handle::{Attr, Ref, ResourceId};
+pub use resource::Resource;
+pub use stack::{Environment, Stack};
+pub use stratus_macros::{Resource, ToValue};
+pub use validate::{MAX_TAG_KEY, MAX_TAG_VALUE, MAX_TAGS};
+pub use value::{ToValue, Value};
+
+/// The common imports: `use stratus_core::prelude::*;`.
+pub mod prelude {
+    pub use crate::app::App;
+    pub use crate::handle::{Attr, Ref};
+    pub use crate::net::{
+        Connectable, HasDefaultPort, NatGateway, Peer, Port, SecurityGroup, Subnet, SubnetGroup,
+        SubnetSelection, SubnetType, Vpc,
+    };
+    pub use crate::stack::{Environment, Stack};
+    pub use crate::{Resource, ToValue};
+}

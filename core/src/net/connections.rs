@@ -1,0 +1,143 @@
+//! The connections API: `stack.allow(from, to, port)` writes the ingress rule on the target and,
+//! where the source restricts its outbound traffic, the matching egress rule on the source.
+
+use crate::error::ValidationError;
+use crate::l1::ec2::{CfnSecurityGroupEgress, CfnSecurityGroupIngress};
+use crate::stack::Stack;
+
+use super::cidr::parse_cidr;
+use super::peer::Peer;
+use super::port::Port;
+use super::security_group::SecurityGroup;
+
+/// Something traffic can be allowed to: it has a security group.
+pub trait Connectable {
+    /// The security group that guards it.
+    fn security_group(&self) -> SecurityGroup;
+}
+
+impl Connectable for SecurityGroup {
+    fn security_group(&self) -> SecurityGroup {
+        *self
+    }
+}
+
+/// A connectable target with a natural port (a database's engine port, EFS's NFS port), so
+/// `allow_default` needs no port. Plain security groups have none:
+///
+/// ```compile_fail
+/// use stratus_core::prelude::*;
+/// let mut stack = Stack::new("prod", Environment::region("us-east-1"));
+/// let vpc = Vpc::builder("vpc").build(&mut stack);
+/// let a = SecurityGroup::builder("a", &vpc).build(&mut stack);
+/// let b = SecurityGroup::builder("b", &vpc).build(&mut stack);
+/// stack.allow_default(a, &b); // SecurityGroup does not implement HasDefaultPort
+/// ```
+pub trait HasDefaultPort: Connectable {
+    /// The port clients use.
+    fn default_port(&self) -> Port;
+}
+
+impl Stack {
+    /// Allows `from` to reach `to` on `port`: one call writes the ingress rule on `to`'s group
+    /// and, when `from` is a group that does not allow all outbound traffic, the egress rule on
+    /// `from`. Problems (reversed range, malformed CIDR, a rule declared twice) are reported by
+    /// [`Stack::validate`].
+    ///
+    /// ```
+    /// use stratus_core::prelude::*;
+    /// let mut stack = Stack::new("prod", Environment::region("us-east-1"));
+    /// let vpc = Vpc::builder("vpc").build(&mut stack);
+    /// let lb = SecurityGroup::builder("lb-sg", &vpc).allow_all_outbound(false).build(&mut stack);
+    /// let app = SecurityGroup::builder("app-sg", &vpc).build(&mut stack);
+    /// stack.allow(Peer::any_ipv4(), &lb, Port::HTTP);
+    /// stack.allow(lb, &app, Port::tcp(5000));
+    /// assert_eq!(stack.graph().by_type("AWS::EC2::SecurityGroupIngress").count(), 2);
+    /// assert_eq!(stack.graph().by_type("AWS::EC2::SecurityGroupEgress").count(), 1);
+    /// ```
+    pub fn allow(&mut self, from: impl Into<Peer>, to: &impl Connectable, port: Port) -> &mut Self {
+        let from = from.into();
+        let target = to.security_group();
+        let target_path = self.node(target.id().id()).path.clone();
+        let ingress_path =
+            target_path.child(&format!("from-{}-{}", from.label(self), port.label()));
+        if self.graph().contains_path(&ingress_path) {
+            self.report(ValidationError::Duplicate {
+                path: ingress_path,
+                what: format!("the rule allowing {from} on {port}"),
+            });
+            return self;
+        }
+        if !port.is_valid() {
+            self.report(ValidationError::BadPortRange {
+                path: ingress_path,
+                from: port.from_port(),
+                to: port.to_port(),
+            });
+            return self;
+        }
+        let (from_port, to_port) = port.cfn_range();
+        let description = match &from {
+            Peer::Ipv4(cidr) => format!("from {cidr}:{}", port.label()),
+            Peer::SecurityGroup(_) => format!("from {}:{}", from.label(self), port.label()),
+        };
+        let (cidr_ip, source) = match &from {
+            Peer::Ipv4(text) => match parse_cidr(text) {
+                Ok(net) => (Some(net.to_string()), None),
+                Err(reason) => {
+                    self.report(ValidationError::MalformedCidr {
+                        path: ingress_path,
+                        value: text.clone(),
+                        reason,
+                    });
+                    return self;
+                }
+            },
+            Peer::SecurityGroup(sg) => (None, Some(sg.group_id())),
+        };
+        let ingress_id = ingress_path.id().to_owned();
+        self.add_child(
+            &target_path,
+            &ingress_id,
+            CfnSecurityGroupIngress {
+                group_id: target.group_id(),
+                ip_protocol: port.ip_protocol().into(),
+                from_port,
+                to_port,
+                cidr_ip,
+                source_security_group_id: source,
+                description: Some(description),
+            },
+        );
+        if let Peer::SecurityGroup(source) = from {
+            let restricts = self
+                .security_groups
+                .get(&source.id().id())
+                .is_some_and(|i| !i.allow_all_outbound);
+            if restricts {
+                let source_path = self.node(source.id().id()).path.clone();
+                let egress_id = format!("to-{}-{}", target_path.id(), port.label());
+                self.add_child(
+                    &source_path,
+                    &egress_id,
+                    CfnSecurityGroupEgress {
+                        group_id: source.group_id(),
+                        ip_protocol: port.ip_protocol().into(),
+                        from_port,
+                        to_port,
+                        cidr_ip: None,
+                        destination_security_group_id: Some(target.group_id()),
+                        description: Some(format!("to {}:{}", target_path.id(), port.label())),
+                    },
+                );
+            }
+        }
+        self
+    }
+
+    /// Allows `from` to reach `to` on `to`'s natural port.
+    pub fn allow_default<T: HasDefaultPort>(&mut self, from: impl Into<Peer>, to: &T) -> &mut Self {
+        let port = to.default_port();
+        self.allow(from, to, port)
+    }
+}
