@@ -47,5 +47,6 @@ pub mod prelude {
         SubnetSelection, SubnetType, Vpc,
     };
     pub use crate::stack::{Environment, Stack};
+    pub use crate::value::Value;
     pub use crate::{Resource, ToValue};
 }
