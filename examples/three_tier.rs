@@ -16,7 +16,10 @@ fn build() -> Stack {
         .name("project-x-vpc")
         .cidr("10.0.0.0/16")
         .max_azs(3)
-        .subnet_groups([SubnetGroup::public("public"), SubnetGroup::private_with_egress("private").mask(24)])
+        .subnet_groups([
+            SubnetGroup::public("public"),
+            SubnetGroup::private_with_egress("private").mask(24),
+        ])
         .nat_gateways(1)
         .build(&mut stack);
 
@@ -29,9 +32,15 @@ fn build() -> Stack {
         .name("project-x-logic-tier-sg")
         .description("logic tier: Flask on 5000 from the load balancer only")
         .build(&mut stack);
-    let db_sg = SecurityGroup::builder("db-sg", &vpc).name("project-x-db-sg").build(&mut stack);
-    let efs_sg = SecurityGroup::builder("efs-sg", &vpc).name("project-x-efs-sg").build(&mut stack);
-    let bastion_sg = SecurityGroup::builder("bastion-sg", &vpc).name("project-x-bastion-sg").build(&mut stack);
+    let db_sg = SecurityGroup::builder("db-sg", &vpc)
+        .name("project-x-db-sg")
+        .build(&mut stack);
+    let efs_sg = SecurityGroup::builder("efs-sg", &vpc)
+        .name("project-x-efs-sg")
+        .build(&mut stack);
+    let bastion_sg = SecurityGroup::builder("bastion-sg", &vpc)
+        .name("project-x-bastion-sg")
+        .build(&mut stack);
 
     stack
         .allow(Peer::any_ipv4(), &lb_sg, Port::HTTP)
@@ -51,7 +60,11 @@ fn main() -> ExitCode {
     match app.validate() {
         Ok(()) => {
             for stack in app.stacks() {
-                println!("stack {}: {} resources, valid", stack.name(), stack.graph().len());
+                println!(
+                    "stack {}: {} resources, valid",
+                    stack.name(),
+                    stack.graph().len()
+                );
             }
             ExitCode::SUCCESS
         }

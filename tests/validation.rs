@@ -19,18 +19,31 @@ fn messages(stack: &Stack) -> Vec<String> {
 fn l1_subnet(stack: &mut Stack, id: &str, vpc: Ref<CfnVpc>, cidr: &str) {
     stack.add(
         id,
-        CfnSubnet { vpc_id: vpc, cidr_block: cidr.into(), availability_zone: None, map_public_ip_on_launch: None },
+        CfnSubnet {
+            vpc_id: vpc,
+            cidr_block: cidr.into(),
+            availability_zone: None,
+            map_public_ip_on_launch: None,
+        },
     );
 }
 
 #[test]
 fn subnet_outside_the_vpc() {
     let mut s = stack();
-    let vpc = s.add("vpc", CfnVpc { cidr_block: "10.0.0.0/16".into(), ..CfnVpc::default() });
+    let vpc = s.add(
+        "vpc",
+        CfnVpc {
+            cidr_block: "10.0.0.0/16".into(),
+            ..CfnVpc::default()
+        },
+    );
     l1_subnet(&mut s, "stray", vpc, "10.1.0.0/24");
     assert_eq!(
         messages(&s),
-        ["prod/stray: subnet 10.1.0.0/24 lies outside vpc prod/vpc (10.0.0.0/16); choose a cidr inside 10.0.0.0/16"]
+        [
+            "prod/stray: subnet 10.1.0.0/24 lies outside vpc prod/vpc (10.0.0.0/16); choose a cidr inside 10.0.0.0/16"
+        ]
     );
 }
 
@@ -52,12 +65,20 @@ fn explicit_group_outside_the_vpc() {
 #[test]
 fn overlapping_subnets() {
     let mut s = stack();
-    let vpc = s.add("vpc", CfnVpc { cidr_block: "10.0.0.0/16".into(), ..CfnVpc::default() });
+    let vpc = s.add(
+        "vpc",
+        CfnVpc {
+            cidr_block: "10.0.0.0/16".into(),
+            ..CfnVpc::default()
+        },
+    );
     l1_subnet(&mut s, "a", vpc, "10.0.0.0/23");
     l1_subnet(&mut s, "b", vpc, "10.0.1.0/24");
     assert_eq!(
         messages(&s),
-        ["prod/b: subnet 10.0.1.0/24 overlaps prod/a (10.0.0.0/23); give one of them a disjoint cidr"]
+        [
+            "prod/b: subnet 10.0.1.0/24 overlaps prod/a (10.0.0.0/23); give one of them a disjoint cidr"
+        ]
     );
 }
 
@@ -66,17 +87,26 @@ fn overlapping_explicit_group_and_automatic_group() {
     let mut s = stack();
     Vpc::builder("vpc")
         .max_azs(1)
-        .subnet_groups([SubnetGroup::public("public"), SubnetGroup::private_with_egress("app").cidrs(["10.0.0.0/24"])])
+        .subnet_groups([
+            SubnetGroup::public("public"),
+            SubnetGroup::private_with_egress("app").cidrs(["10.0.0.0/24"]),
+        ])
         .nat_gateways(1)
         .build(&mut s);
     let text = errors(&s).to_string();
-    assert!(text.contains("prod/vpc/app: subnet 10.0.0.0/24 overlaps"), "{text}");
+    assert!(
+        text.contains("prod/vpc/app: subnet 10.0.0.0/24 overlaps"),
+        "{text}"
+    );
 }
 
 #[test]
 fn masks_outside_16_to_28() {
     let mut s = stack();
-    let vpc = Vpc::builder("vpc").cidr("10.0.0.0/8").max_azs(1).build(&mut s);
+    let vpc = Vpc::builder("vpc")
+        .cidr("10.0.0.0/8")
+        .max_azs(1)
+        .build(&mut s);
     l1_subnet(&mut s, "tiny", vpc.id(), "10.0.200.0/29");
     let all = messages(&s);
     assert!(
@@ -95,12 +125,18 @@ fn address_space_exhausted() {
     Vpc::builder("vpc")
         .cidr("10.0.0.0/24")
         .max_azs(3)
-        .subnet_groups([SubnetGroup::public("public").mask(26), SubnetGroup::isolated("data").mask(26)])
+        .subnet_groups([
+            SubnetGroup::public("public").mask(26),
+            SubnetGroup::isolated("data").mask(26),
+        ])
         .nat_gateways(0)
         .build(&mut s);
     let all = messages(&s);
     assert_eq!(all.len(), 2, "{all:#?}");
-    assert!(all[0].starts_with("prod/vpc/public: no room in 10.0.0.0/24 for"), "{all:#?}");
+    assert!(
+        all[0].starts_with("prod/vpc/public: no room in 10.0.0.0/24 for"),
+        "{all:#?}"
+    );
     assert!(all[0].contains("use a longer mask"), "{all:#?}");
 }
 
@@ -118,15 +154,20 @@ fn exhausted_by_the_third_group() {
         .build(&mut s);
     assert_eq!(
         messages(&s),
-        ["prod/vpc/data: no room in 10.0.0.0/16 for a /17 (8 zones × /20); use a longer mask, fewer groups, \
-          fewer reserved zones (.reserved_azs(n)), or a larger vpc block"]
+        [
+            "prod/vpc/data: no room in 10.0.0.0/16 for a /17 (8 zones × /20); use a longer mask, fewer groups, \
+          fewer reserved zones (.reserved_azs(n)), or a larger vpc block"
+        ]
     );
 }
 
 #[test]
 fn malformed_cidrs_say_what_was_meant() {
     let mut s = stack();
-    Vpc::builder("vpc").cidr("10.0.1.0/16").max_azs(1).build(&mut s);
+    Vpc::builder("vpc")
+        .cidr("10.0.1.0/16")
+        .max_azs(1)
+        .build(&mut s);
     let sg = {
         let ok = Vpc::builder("vpc2").max_azs(1).build(&mut s);
         SecurityGroup::builder("bastion-sg", &ok).build(&mut s)
@@ -147,16 +188,23 @@ fn fewer_zones_than_asked() {
     Vpc::builder("vpc").max_azs(3).build(&mut s);
     assert_eq!(
         messages(&s),
-        ["prod/vpc: asked for 3 availability zones but us-west-1 has 2 (us-west-1a, us-west-1c); ask for at most 2"]
+        [
+            "prod/vpc: asked for 3 availability zones but us-west-1 has 2 (us-west-1a, us-west-1c); ask for at most 2"
+        ]
     );
 }
 
 #[test]
 fn zones_of_another_region_or_no_region() {
     let mut s = stack();
-    Vpc::builder("vpc").azs(["us-east-1a", "eu-west-1a"]).build(&mut s);
+    Vpc::builder("vpc")
+        .azs(["us-east-1a", "eu-west-1a"])
+        .build(&mut s);
     let text = errors(&s).to_string();
-    assert!(text.contains(r#"zone "eu-west-1a" is not in region us-east-1"#), "{text}");
+    assert!(
+        text.contains(r#"zone "eu-west-1a" is not in region us-east-1"#),
+        "{text}"
+    );
 
     let mut agnostic = Stack::new("any", Environment::default());
     Vpc::builder("vpc").build(&mut agnostic);
@@ -188,7 +236,9 @@ fn reversed_port_range() {
     s.allow(Peer::any_ipv4(), &sg, Port::tcp_range(9000, 8000));
     assert_eq!(
         messages(&s),
-        ["prod/app-sg/from-anywhere-tcp-9000-8000: port range 9000-8000 is reversed; write Port::tcp_range(8000, 9000)"]
+        [
+            "prod/app-sg/from-anywhere-tcp-9000-8000: port range 9000-8000 is reversed; write Port::tcp_range(8000, 9000)"
+        ]
     );
 }
 
@@ -197,10 +247,13 @@ fn duplicate_rule() {
     let mut s = stack();
     let vpc = Vpc::builder("vpc").max_azs(1).build(&mut s);
     let sg = SecurityGroup::builder("web", &vpc).build(&mut s);
-    s.allow(Peer::any_ipv4(), &sg, Port::HTTPS).allow(Peer::any_ipv4(), &sg, Port::HTTPS);
+    s.allow(Peer::any_ipv4(), &sg, Port::HTTPS)
+        .allow(Peer::any_ipv4(), &sg, Port::HTTPS);
     assert_eq!(
         messages(&s),
-        ["prod/web/from-anywhere-tcp-443: the rule allowing 0.0.0.0/0 on tcp 443 is declared twice; remove the repeated declaration"]
+        [
+            "prod/web/from-anywhere-tcp-443: the rule allowing 0.0.0.0/0 on tcp 443 is declared twice; remove the repeated declaration"
+        ]
     );
 }
 
@@ -210,11 +263,17 @@ fn too_many_tags() {
     for i in 0..49 {
         s.tag(format!("team-{i}"), "x");
     }
-    let vpc = Vpc::builder("vpc").name("net").max_azs(1).subnet_groups([SubnetGroup::isolated("data")]).build(&mut s);
+    let vpc = Vpc::builder("vpc")
+        .name("net")
+        .max_azs(1)
+        .subnet_groups([SubnetGroup::isolated("data")])
+        .build(&mut s);
     s.tag_resource(vpc.id().id(), "CostCentre", "42");
     let all = messages(&s);
     assert!(
-        all.contains(&"prod/vpc: 51 tags (stack tags included) is over AWS's limit of 50; remove 1".into()),
+        all.contains(
+            &"prod/vpc: 51 tags (stack tags included) is over AWS's limit of 50; remove 1".into()
+        ),
         "{all:#?}"
     );
 }
@@ -227,9 +286,21 @@ fn tag_keys_and_values_over_limits() {
     s.tag("aws:cloudformation", "x");
     let all = messages(&s);
     assert_eq!(all.len(), 3, "{all:#?}");
-    assert!(all.iter().any(|m| m.contains("key is 129 characters; AWS allows at most 128")), "{all:#?}");
-    assert!(all.iter().any(|m| m.contains("value is 257 characters; AWS allows at most 256")), "{all:#?}");
-    assert!(all.iter().any(|m| m.contains(r#"keys starting with "aws:" are reserved"#)), "{all:#?}");
+    assert!(
+        all.iter()
+            .any(|m| m.contains("key is 129 characters; AWS allows at most 128")),
+        "{all:#?}"
+    );
+    assert!(
+        all.iter()
+            .any(|m| m.contains("value is 257 characters; AWS allows at most 256")),
+        "{all:#?}"
+    );
+    assert!(
+        all.iter()
+            .any(|m| m.contains(r#"keys starting with "aws:" are reserved"#)),
+        "{all:#?}"
+    );
     assert!(all.iter().all(|m| m.starts_with("prod: tag ")), "{all:#?}");
 }
 
@@ -237,11 +308,19 @@ fn tag_keys_and_values_over_limits() {
 fn names_over_aws_limits() {
     let mut s = stack();
     let vpc = Vpc::builder("vpc").max_azs(1).build(&mut s);
-    SecurityGroup::builder("app-sg", &vpc).name("n".repeat(256)).build(&mut s);
+    SecurityGroup::builder("app-sg", &vpc)
+        .name("n".repeat(256))
+        .build(&mut s);
     let all = messages(&s);
     assert_eq!(all.len(), 1);
-    assert!(all[0].starts_with("prod/app-sg: security group name"), "{all:#?}");
-    assert!(all[0].ends_with("is 256 characters; AWS allows at most 255, shorten it"), "{all:#?}");
+    assert!(
+        all[0].starts_with("prod/app-sg: security group name"),
+        "{all:#?}"
+    );
+    assert!(
+        all[0].ends_with("is 256 characters; AWS allows at most 255, shorten it"),
+        "{all:#?}"
+    );
 }
 
 #[test]
@@ -255,9 +334,15 @@ fn dependency_cycle_names_every_resource_on_it() {
     s.add_dependency(c.id().id(), b.id().id());
     s.add_dependency(a.id().id(), c.id().id());
     let all = errors(&s);
-    let Some(ValidationError::DependencyCycle { cycle }) = all.iter().next() else { panic!("{all}") };
+    let Some(ValidationError::DependencyCycle { cycle }) = all.iter().next() else {
+        panic!("{all}")
+    };
     let mut on_cycle: Vec<&str> = cycle.iter().map(|p| p.as_str()).collect();
-    assert_eq!(on_cycle.first(), on_cycle.last(), "a cycle returns to its start");
+    assert_eq!(
+        on_cycle.first(),
+        on_cycle.last(),
+        "a cycle returns to its start"
+    );
     on_cycle.pop();
     on_cycle.sort_unstable();
     assert_eq!(on_cycle, ["prod/a", "prod/b", "prod/c"]);
@@ -267,13 +352,22 @@ fn dependency_cycle_names_every_resource_on_it() {
 #[test]
 fn all_errors_are_collected_not_just_the_first() {
     let mut s = Stack::new("prod", Environment::region("us-west-1"));
-    let vpc = Vpc::builder("vpc").cidr("10.0.0.0/12").max_azs(5).build(&mut s);
-    let sg = SecurityGroup::builder("sg", &vpc).name("sg-bad").build(&mut s);
+    let vpc = Vpc::builder("vpc")
+        .cidr("10.0.0.0/12")
+        .max_azs(5)
+        .build(&mut s);
+    let sg = SecurityGroup::builder("sg", &vpc)
+        .name("sg-bad")
+        .build(&mut s);
     s.allow(Peer::ipv4("1.2.3.4/8"), &sg, Port::udp_range(60, 50));
     s.tag("aws:x", "y");
     let errors = errors(&s);
     assert!(errors.len() >= 4, "{errors}");
-    assert!(errors.to_string().starts_with(&format!("{} validation errors:", errors.len())));
+    assert!(
+        errors
+            .to_string()
+            .starts_with(&format!("{} validation errors:", errors.len()))
+    );
 }
 
 #[test]
@@ -284,14 +378,22 @@ fn handles_from_another_stack_are_reported() {
     SecurityGroup::builder("sg", &vpc).build(&mut two);
     assert_eq!(
         messages(&two),
-        ["other/sg: refers to a resource of another stack; cross-stack references are not supported, create it in this stack"]
+        [
+            "other/sg: refers to a resource of another stack; cross-stack references are not supported, create it in this stack"
+        ]
     );
 }
 
 #[test]
 fn nat_gateway_needs_somewhere_to_live() {
     let mut s = stack();
-    Vpc::builder("vpc").max_azs(2).subnet_groups([SubnetGroup::private_with_egress("app")]).build(&mut s);
+    Vpc::builder("vpc")
+        .max_azs(2)
+        .subnet_groups([SubnetGroup::private_with_egress("app")])
+        .build(&mut s);
     let text = errors(&s).to_string();
-    assert!(text.contains("the vpc has no public subnet group to hold them"), "{text}");
+    assert!(
+        text.contains("the vpc has no public subnet group to hold them"),
+        "{text}"
+    );
 }
