@@ -337,7 +337,10 @@ fn dependency_cycle_names_every_resource_on_it() {
     let Some(ValidationError::DependencyCycle { cycle }) = all.iter().next() else {
         panic!("{all}")
     };
-    let mut on_cycle: Vec<&str> = cycle.iter().map(|p| p.as_str()).collect();
+    let mut on_cycle: Vec<&str> = cycle
+        .iter()
+        .map(stratus::path::ConstructPath::as_str)
+        .collect();
     assert_eq!(
         on_cycle.first(),
         on_cycle.last(),

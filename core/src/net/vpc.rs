@@ -478,11 +478,6 @@ impl VpcBuilder {
     fn add_routing(&self, stack: &mut Stack, vpc: &mut Vpc) {
         let path = vpc.path.clone();
         let public: Vec<SubnetInfo> = vpc.of_type(SubnetType::Public).cloned().collect();
-        let private: Vec<SubnetInfo> = vpc
-            .of_type(SubnetType::PrivateWithEgress)
-            .cloned()
-            .collect();
-        let isolated: Vec<SubnetInfo> = vpc.of_type(SubnetType::Isolated).cloned().collect();
         let has_public_group = self
             .groups
             .iter()
@@ -573,36 +568,48 @@ impl VpcBuilder {
             vpc.nat_gateways.push(builder.build(stack));
         }
 
-        if !private.is_empty() {
-            for (i, az) in vpc.azs.clone().iter().enumerate() {
-                let table = stack.add_child(
+        add_private_routing(stack, vpc);
+    }
+}
+
+/// Private subnets route to the NAT gateways (one table per zone, zones shared round-robin over
+/// the gateways); isolated subnets share one table with no route out.
+fn add_private_routing(stack: &mut Stack, vpc: &mut Vpc) {
+    let path = vpc.path.clone();
+    let private: Vec<SubnetInfo> = vpc
+        .of_type(SubnetType::PrivateWithEgress)
+        .cloned()
+        .collect();
+    let isolated: Vec<SubnetInfo> = vpc.of_type(SubnetType::Isolated).cloned().collect();
+    if !private.is_empty() {
+        for (i, az) in vpc.azs.clone().iter().enumerate() {
+            let table = stack.add_child(
+                &path,
+                &format!("private-rt-{}", zone_suffix(az)),
+                CfnRouteTable { vpc_id: vpc.id },
+            );
+            if let Some(nat) = vpc.nat_gateways.get(i % vpc.nat_gateways.len().max(1)) {
+                stack.add_child(
                     &path,
-                    &format!("private-rt-{}", zone_suffix(az)),
-                    CfnRouteTable { vpc_id: vpc.id },
+                    &format!("private-default-route-{}", zone_suffix(az)),
+                    CfnRoute {
+                        route_table_id: table,
+                        destination_cidr_block: "0.0.0.0/0".into(),
+                        gateway_id: None,
+                        nat_gateway_id: Some(*nat),
+                    },
                 );
-                if let Some(nat) = vpc.nat_gateways.get(i % vpc.nat_gateways.len().max(1)) {
-                    stack.add_child(
-                        &path,
-                        &format!("private-default-route-{}", zone_suffix(az)),
-                        CfnRoute {
-                            route_table_id: table,
-                            destination_cidr_block: "0.0.0.0/0".into(),
-                            gateway_id: None,
-                            nat_gateway_id: Some(*nat),
-                        },
-                    );
-                }
-                for subnet in private.iter().filter(|s| &s.az == az) {
-                    associate(stack, &path, subnet, table);
-                }
-                vpc.private_route_tables.push(table);
             }
-        }
-        if !isolated.is_empty() {
-            let table = stack.add_child(&path, "isolated-rt", CfnRouteTable { vpc_id: vpc.id });
-            for subnet in &isolated {
+            for subnet in private.iter().filter(|s| &s.az == az) {
                 associate(stack, &path, subnet, table);
             }
+            vpc.private_route_tables.push(table);
+        }
+    }
+    if !isolated.is_empty() {
+        let table = stack.add_child(&path, "isolated-rt", CfnRouteTable { vpc_id: vpc.id });
+        for subnet in &isolated {
+            associate(stack, &path, subnet, table);
         }
     }
 }
