@@ -17,15 +17,24 @@
 extern crate self as stratus;
 
 pub mod app;
+pub mod cdn;
+pub mod compute;
+pub mod database;
+pub mod dns;
+pub mod efs;
+pub mod elb;
 pub mod error;
 pub mod graph;
 pub mod handle;
+pub mod iam;
 pub mod l1;
 pub mod net;
 pub mod path;
 pub mod region;
 pub mod resource;
+pub mod secrets;
 pub mod stack;
+pub mod testing;
 mod validate;
 pub mod value;
 

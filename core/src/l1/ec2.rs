@@ -213,3 +213,95 @@ pub struct CfnSecurityGroupEgress {
     /// What the rule is for.
     pub description: Option<String>,
 }
+
+/// `IamInstanceProfile` of a launch template.
+#[derive(ToValue, Clone, Debug)]
+#[resource(crate = "crate")]
+pub struct CfnLaunchTemplateProfile {
+    /// The instance profile's ARN.
+    pub arn: Option<Attr<String>>,
+}
+
+/// Instance metadata service options.
+#[derive(ToValue, Clone, Debug)]
+#[resource(crate = "crate")]
+pub struct CfnMetadataOptions {
+    /// `required` (IMDSv2 only) or `optional`.
+    pub http_tokens: String,
+    /// `enabled` or `disabled`.
+    pub http_endpoint: String,
+    /// Hops a token may travel (1 keeps containers on the host from reaching it).
+    pub http_put_response_hop_limit: Option<i32>,
+}
+
+/// Tags applied to what a launch template launches.
+#[derive(ToValue, Clone, Debug)]
+#[resource(crate = "crate")]
+pub struct CfnTagSpecification {
+    /// `instance`, `volume`, …
+    pub resource_type: String,
+    /// The tags as `{Key, Value}` maps.
+    pub tags: Vec<crate::Value>,
+}
+
+/// The data of a launch template.
+#[derive(ToValue, Clone, Debug)]
+#[resource(crate = "crate")]
+pub struct CfnLaunchTemplateData {
+    /// The AMI.
+    pub image_id: String,
+    /// The instance type, e.g. `t3.xlarge`.
+    pub instance_type: String,
+    /// Security group ids.
+    pub security_group_ids: Vec<Attr<String>>,
+    /// The instance profile.
+    pub iam_instance_profile: Option<CfnLaunchTemplateProfile>,
+    /// Base64 user data.
+    pub user_data: Option<crate::Value>,
+    /// Metadata service options.
+    pub metadata_options: Option<CfnMetadataOptions>,
+    /// Tags for launched resources.
+    pub tag_specifications: Option<Vec<CfnTagSpecification>>,
+    /// An SSH key pair name.
+    pub key_name: Option<String>,
+}
+
+/// `AWS::EC2::LaunchTemplate`.
+#[derive(Resource, Clone, Debug)]
+#[resource(type = "AWS::EC2::LaunchTemplate", tags = "none", crate = "crate")]
+pub struct CfnLaunchTemplate {
+    /// The template name.
+    #[resource(replace)]
+    pub launch_template_name: Option<String>,
+    /// What instances are launched with.
+    pub launch_template_data: CfnLaunchTemplateData,
+}
+
+/// A reference to a launch template version.
+#[derive(ToValue, Clone, Debug)]
+#[resource(crate = "crate")]
+pub struct CfnLaunchTemplateSpec {
+    /// The template.
+    pub launch_template_id: Ref<CfnLaunchTemplate>,
+    /// Its version, usually the latest.
+    pub version: Attr<String>,
+}
+
+/// `AWS::EC2::Instance`.
+#[derive(Resource, Clone, Debug)]
+#[resource(type = "AWS::EC2::Instance", crate = "crate")]
+pub struct CfnInstance {
+    /// The AMI (taken from the launch template when unset).
+    #[resource(replace)]
+    pub image_id: Option<String>,
+    /// The instance type.
+    pub instance_type: Option<String>,
+    /// The subnet.
+    #[resource(replace)]
+    pub subnet_id: Ref<CfnSubnet>,
+    /// Security group ids.
+    pub security_group_ids: Vec<Attr<String>>,
+    /// The launch template (metadata options, profile, user data).
+    #[resource(replace)]
+    pub launch_template: Option<CfnLaunchTemplateSpec>,
+}

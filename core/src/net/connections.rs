@@ -14,6 +14,13 @@ use super::security_group::SecurityGroup;
 pub trait Connectable {
     /// The security group that guards it.
     fn security_group(&self) -> SecurityGroup;
+
+    /// The port its service listens on and the service's name, when it has one (a database
+    /// engine, NFS). A rule that does not open that port is reported: the engine, its port and
+    /// its clients must agree.
+    fn service_port(&self) -> Option<(Port, &'static str)> {
+        None
+    }
 }
 
 impl Connectable for SecurityGroup {
@@ -75,6 +82,16 @@ impl Stack {
                 to: port.to_port(),
             });
             return self;
+        }
+        if let Some((expected, service)) = to.service_port() {
+            if !port.covers(expected) {
+                self.report(ValidationError::InvalidValue {
+                    path: ingress_path,
+                    problem: format!("{target_path} serves {service} on {expected}, but this rule opens {port}"),
+                    fix: format!("open {expected} (stack.allow_default(..) picks it), or change the service's port"),
+                });
+                return self;
+            }
         }
         let (from_port, to_port) = port.cfn_range();
         let description = match &from {

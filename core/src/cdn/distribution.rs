@@ -1,0 +1,265 @@
+//! [`Distribution`]: a CloudFront distribution.
+
+use crate::dns::Certificate;
+use crate::elb::ApplicationLoadBalancer;
+use crate::error::ValidationError;
+use crate::handle::{Attr, Ref};
+use crate::l1::cloudfront::{
+    CfnCacheBehavior, CfnCustomOriginConfig, CfnDistribution, CfnDistributionConfig, CfnOrigin, CfnViewerCertificate,
+};
+use crate::stack::Stack;
+use crate::value::{ToValue, Value};
+
+use super::policies::{CachePolicy, OriginRequestPolicy};
+
+/// How CloudFront talks to the origin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OriginProtocolPolicy {
+    /// HTTP only (traffic to the origin is not encrypted).
+    HttpOnly,
+    /// HTTPS only.
+    HttpsOnly,
+    /// The viewer's protocol.
+    MatchViewer,
+}
+
+/// How viewers may talk to CloudFront.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewerProtocolPolicy {
+    /// HTTP and HTTPS.
+    AllowAll,
+    /// HTTP is redirected to HTTPS.
+    RedirectToHttps,
+    /// HTTPS only.
+    HttpsOnly,
+}
+
+/// Where a distribution gets content.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Origin {
+    domain: Value,
+    protocol: OriginProtocolPolicy,
+}
+
+impl Origin {
+    /// A load balancer, reached at its DNS name. Default protocol: HTTPS only.
+    pub fn load_balancer(alb: ApplicationLoadBalancer) -> Self {
+        Self { domain: alb.dns_name().to_value(), protocol: OriginProtocolPolicy::HttpsOnly }
+    }
+
+    /// Any host name. Default protocol: HTTPS only.
+    pub fn custom_domain(domain: impl Into<String>) -> Self {
+        Self { domain: Value::String(domain.into()), protocol: OriginProtocolPolicy::HttpsOnly }
+    }
+
+    /// The protocol towards the origin.
+    #[must_use]
+    pub fn protocol(mut self, protocol: OriginProtocolPolicy) -> Self {
+        self.protocol = protocol;
+        self
+    }
+}
+
+/// A handle to a distribution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Distribution {
+    id: Ref<CfnDistribution>,
+}
+
+impl Distribution {
+    /// Starts a distribution in front of `origin`.
+    ///
+    /// Defaults: managed cache policy `CachingOptimized`, no origin request policy; viewers
+    /// redirected to HTTPS; the `*.cloudfront.net` certificate; HTTP/2 and 3; price class 100.
+    ///
+    /// ```
+    /// use stratus_core::prelude::*;
+    /// use stratus_core::cdn::{CachePolicy, Distribution, Origin, OriginProtocolPolicy, OriginRequestPolicy};
+    /// use stratus_core::elb::ApplicationLoadBalancer;
+    /// let mut stack = Stack::new("prod", Environment::region("us-east-1"));
+    /// let vpc = Vpc::builder("vpc").build(&mut stack);
+    /// let alb = ApplicationLoadBalancer::internet_facing("alb", &vpc, vpc.public_subnets()).build(&mut stack);
+    /// let cdn = Distribution::builder("cdn", Origin::load_balancer(alb).protocol(OriginProtocolPolicy::HttpOnly))
+    ///     .cache_policy(CachePolicy::caching_disabled())
+    ///     .origin_request_policy(OriginRequestPolicy::all_viewer())
+    ///     .build(&mut stack);
+    /// stack.validate().unwrap();
+    /// ```
+    pub fn builder(id: &str, origin: Origin) -> DistributionBuilder {
+        DistributionBuilder {
+            id: id.to_owned(),
+            origin,
+            cache_policy: CachePolicy::caching_optimized(),
+            origin_request_policy: None,
+            viewer_protocol: ViewerProtocolPolicy::RedirectToHttps,
+            domain_names: Vec::new(),
+            certificate: None,
+            comment: None,
+            price_class: "PriceClass_100".into(),
+        }
+    }
+
+    /// The L1 distribution.
+    pub fn id(self) -> Ref<CfnDistribution> {
+        self.id
+    }
+
+    /// Its `*.cloudfront.net` domain, known after deploy.
+    pub fn domain_name(self) -> Attr<String> {
+        self.id.attr("DomainName")
+    }
+}
+
+/// Builds a [`Distribution`].
+#[must_use = "call .build(&mut stack) to add the distribution"]
+#[derive(Clone, Debug)]
+pub struct DistributionBuilder {
+    id: String,
+    origin: Origin,
+    cache_policy: CachePolicy,
+    origin_request_policy: Option<OriginRequestPolicy>,
+    viewer_protocol: ViewerProtocolPolicy,
+    domain_names: Vec<String>,
+    certificate: Option<Certificate>,
+    comment: Option<String>,
+    price_class: String,
+}
+
+impl DistributionBuilder {
+    /// The cache policy of the default behaviour.
+    pub fn cache_policy(mut self, policy: CachePolicy) -> Self {
+        self.cache_policy = policy;
+        self
+    }
+
+    /// The origin request policy of the default behaviour.
+    pub fn origin_request_policy(mut self, policy: OriginRequestPolicy) -> Self {
+        self.origin_request_policy = Some(policy);
+        self
+    }
+
+    /// How viewers may connect (default redirect to HTTPS).
+    pub fn viewer_protocol_policy(mut self, policy: ViewerProtocolPolicy) -> Self {
+        self.viewer_protocol = policy;
+        self
+    }
+
+    /// Alternate domain names; they need a certificate covering them, in us-east-1.
+    pub fn domain_names<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.domain_names.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// The viewer certificate.
+    pub fn certificate(mut self, certificate: &Certificate) -> Self {
+        self.certificate = Some(certificate.clone());
+        self
+    }
+
+    /// A comment shown in the console.
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+
+    /// `PriceClass_100` (default), `PriceClass_200` or `PriceClass_All`.
+    pub fn price_class(mut self, class: impl Into<String>) -> Self {
+        self.price_class = class.into();
+        self
+    }
+
+    /// Adds the distribution.
+    pub fn build(self, stack: &mut Stack) -> Distribution {
+        let path = stack.claim(&stack.path().clone(), &self.id);
+        let invalid = |problem: String, fix: &str| ValidationError::InvalidValue {
+            path: path.clone(),
+            problem,
+            fix: fix.to_owned(),
+        };
+        let mut errors = Vec::new();
+        if let Some(problem) = self.cache_policy.unknown() {
+            errors.push(invalid(problem, "use a managed policy's exact name, or CachePolicy::custom(id)"));
+        }
+        if let Some(problem) = self.origin_request_policy.as_ref().and_then(OriginRequestPolicy::unknown) {
+            errors.push(invalid(problem, "use a managed policy's exact name, or OriginRequestPolicy::custom(id)"));
+        }
+        if let Some(cert) = &self.certificate {
+            if cert.region().is_some_and(|r| r != "us-east-1") {
+                errors.push(invalid(
+                    format!("its certificate is in {}", cert.region().unwrap_or_default()),
+                    "CloudFront only uses ACM certificates from us-east-1: create the certificate in a us-east-1 stack",
+                ));
+            }
+            for name in self.domain_names.iter().filter(|n| !cert.covers(n)) {
+                errors.push(invalid(format!("domain {name} is not covered by its certificate"), "add the name to the certificate"));
+            }
+        } else if !self.domain_names.is_empty() {
+            errors.push(invalid(
+                format!("domain names {} without a certificate", self.domain_names.join(", ")),
+                "add .certificate(&cert) covering them (in us-east-1)",
+            ));
+        }
+        if !["PriceClass_100", "PriceClass_200", "PriceClass_All"].contains(&self.price_class.as_str()) {
+            errors.push(invalid(format!("price class {:?}", self.price_class), "use PriceClass_100, PriceClass_200 or PriceClass_All"));
+        }
+        for error in errors {
+            stack.report(error);
+        }
+        let origin_protocol = match self.origin.protocol {
+            OriginProtocolPolicy::HttpOnly => "http-only",
+            OriginProtocolPolicy::HttpsOnly => "https-only",
+            OriginProtocolPolicy::MatchViewer => "match-viewer",
+        };
+        let viewer_protocol = match self.viewer_protocol {
+            ViewerProtocolPolicy::AllowAll => "allow-all",
+            ViewerProtocolPolicy::RedirectToHttps => "redirect-to-https",
+            ViewerProtocolPolicy::HttpsOnly => "https-only",
+        };
+        let viewer_certificate = match &self.certificate {
+            Some(cert) => CfnViewerCertificate {
+                acm_certificate_arn: Some(cert.id().to_value()),
+                ssl_support_method: Some("sni-only".into()),
+                minimum_protocol_version: Some("TLSv1.2_2021".into()),
+                cloudfront_default_certificate: None,
+            },
+            None => CfnViewerCertificate {
+                acm_certificate_arn: None,
+                ssl_support_method: None,
+                minimum_protocol_version: None,
+                cloudfront_default_certificate: Some(true),
+            },
+        };
+        let origin_id = "origin-1".to_owned();
+        let config = CfnDistributionConfig {
+            enabled: true,
+            comment: self.comment,
+            aliases: (!self.domain_names.is_empty()).then_some(self.domain_names),
+            origins: vec![CfnOrigin {
+                id: origin_id.clone(),
+                domain_name: self.origin.domain,
+                custom_origin_config: CfnCustomOriginConfig {
+                    origin_protocol_policy: origin_protocol.into(),
+                    http_port: 80,
+                    https_port: 443,
+                    origin_ssl_protocols: vec!["TLSv1.2".into()],
+                },
+            }],
+            default_cache_behavior: CfnCacheBehavior {
+                target_origin_id: origin_id,
+                viewer_protocol_policy: viewer_protocol.into(),
+                cache_policy_id: self.cache_policy.id().unwrap_or_default().to_owned(),
+                origin_request_policy_id: self
+                    .origin_request_policy
+                    .as_ref()
+                    .and_then(|p| p.id().map(str::to_owned)),
+                allowed_methods: ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"].map(String::from).to_vec(),
+                compress: true,
+            },
+            viewer_certificate,
+            http_version: "http2and3".into(),
+            price_class: self.price_class,
+        };
+        let id = stack.add_at(path, CfnDistribution { distribution_config: config });
+        Distribution { id }
+    }
+}

@@ -1,0 +1,276 @@
+//! [`LaunchTemplate`]: what instances are launched with.
+
+use std::collections::BTreeMap;
+
+use crate::error::ValidationError;
+use crate::handle::Ref;
+use crate::iam::InstanceProfile;
+use crate::l1::ec2::{
+    CfnLaunchTemplate, CfnLaunchTemplateData, CfnLaunchTemplateProfile, CfnLaunchTemplateSpec, CfnMetadataOptions,
+    CfnTagSpecification,
+};
+use crate::net::SecurityGroup;
+use crate::path::ConstructPath;
+use crate::stack::Stack;
+use crate::value::Value;
+
+use super::user_data::{MAX_USER_DATA_BYTES, UserData};
+
+/// A handle to a launch template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LaunchTemplate {
+    id: Ref<CfnLaunchTemplate>,
+    security_groups: [Option<SecurityGroup>; 4],
+}
+
+impl LaunchTemplate {
+    /// Starts a launch template.
+    ///
+    /// Defaults: IMDSv2 required (hop limit 1); no instance profile; no user data; launched
+    /// instances and volumes tagged with the stack's tags and the template's own.
+    ///
+    /// ```
+    /// use stratus_core::prelude::*;
+    /// use stratus_core::compute::{LaunchTemplate, UserData};
+    /// let mut stack = Stack::new("prod", Environment::region("us-east-1"));
+    /// let vpc = Vpc::builder("vpc").build(&mut stack);
+    /// let sg = SecurityGroup::builder("app-sg", &vpc).build(&mut stack);
+    /// let lt = LaunchTemplate::builder("app-lt")
+    ///     .image_id("ami-0abcdef1234567890")
+    ///     .instance_type("t3.xlarge")
+    ///     .security_group(sg)
+    ///     .user_data(UserData::from_script("#!/bin/bash\n"))
+    ///     .build(&mut stack);
+    /// stack.validate().unwrap();
+    /// ```
+    pub fn builder(id: &str) -> LaunchTemplateBuilder {
+        LaunchTemplateBuilder {
+            id: id.to_owned(),
+            name: None,
+            image_id: None,
+            instance_type: "t3.micro".into(),
+            security_groups: Vec::new(),
+            profile: None,
+            user_data: None,
+            require_imdsv2: true,
+            tags: BTreeMap::new(),
+            key_name: None,
+            parent: None,
+        }
+    }
+
+    /// The L1 template.
+    pub fn id(self) -> Ref<CfnLaunchTemplate> {
+        self.id
+    }
+
+    /// Its latest version, for groups and instances that launch from it.
+    pub fn latest(self) -> CfnLaunchTemplateSpec {
+        CfnLaunchTemplateSpec { launch_template_id: self.id, version: self.id.attr("LatestVersionNumber") }
+    }
+
+    /// The security groups its instances get.
+    pub fn security_groups(self) -> impl Iterator<Item = SecurityGroup> {
+        self.security_groups.into_iter().flatten()
+    }
+}
+
+/// Builds a [`LaunchTemplate`].
+#[must_use = "call .build(&mut stack) to add the launch template"]
+#[derive(Clone, Debug)]
+pub struct LaunchTemplateBuilder {
+    id: String,
+    name: Option<String>,
+    image_id: Option<String>,
+    instance_type: String,
+    security_groups: Vec<SecurityGroup>,
+    profile: Option<InstanceProfile>,
+    user_data: Option<UserData>,
+    require_imdsv2: bool,
+    tags: BTreeMap<String, String>,
+    key_name: Option<String>,
+    parent: Option<ConstructPath>,
+}
+
+impl LaunchTemplateBuilder {
+    /// The template name (at most 128 characters).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The AMI id, `ami-` and 8 or 17 hex digits (required).
+    pub fn image_id(mut self, ami: impl Into<String>) -> Self {
+        self.image_id = Some(ami.into());
+        self
+    }
+
+    /// The instance type (default `t3.micro`).
+    pub fn instance_type(mut self, instance_type: impl Into<String>) -> Self {
+        self.instance_type = instance_type.into();
+        self
+    }
+
+    /// Adds a security group (at most 4 per template here; AWS allows 5 per interface).
+    pub fn security_group(mut self, sg: SecurityGroup) -> Self {
+        self.security_groups.push(sg);
+        self
+    }
+
+    /// The instance profile (the role instances act as).
+    pub fn instance_profile(mut self, profile: InstanceProfile) -> Self {
+        self.profile = Some(profile);
+        self
+    }
+
+    /// The boot script.
+    pub fn user_data(mut self, user_data: UserData) -> Self {
+        self.user_data = Some(user_data);
+        self
+    }
+
+    /// Whether IMDSv2 tokens are required (default `true`; IMDSv1 leaks credentials to SSRF).
+    pub fn require_imdsv2(mut self, required: bool) -> Self {
+        self.require_imdsv2 = required;
+        self
+    }
+
+    /// Tags launched instances and volumes with this tag, besides the stack's.
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags.insert(key.into(), value.into());
+        self
+    }
+
+    /// An EC2 key pair for SSH (prefer Session Manager).
+    pub fn key_name(mut self, key: impl Into<String>) -> Self {
+        self.key_name = Some(key.into());
+        self
+    }
+
+    pub(crate) fn under(mut self, parent: ConstructPath) -> Self {
+        self.parent = Some(parent);
+        self
+    }
+
+    /// Adds the template.
+    pub fn build(self, stack: &mut Stack) -> LaunchTemplate {
+        let parent = self.parent.clone().unwrap_or_else(|| stack.path().clone());
+        let path = stack.claim(&parent, &self.id);
+        self.check(stack, &path);
+        let mut tags = stack.tags().clone();
+        tags.extend(self.tags.clone());
+        let tag_values: Vec<Value> = tags
+            .iter()
+            .map(|(k, v)| {
+                Value::Map(BTreeMap::from([
+                    ("Key".to_owned(), Value::String(k.clone())),
+                    ("Value".to_owned(), Value::String(v.clone())),
+                ]))
+            })
+            .collect();
+        let tag_specifications = (!tag_values.is_empty()).then(|| {
+            ["instance", "volume"]
+                .into_iter()
+                .map(|resource_type| CfnTagSpecification { resource_type: resource_type.into(), tags: tag_values.clone() })
+                .collect()
+        });
+        let data = CfnLaunchTemplateData {
+            image_id: self.image_id.clone().unwrap_or_default(),
+            instance_type: self.instance_type.clone(),
+            security_group_ids: self.security_groups.iter().map(|sg| sg.group_id()).collect(),
+            iam_instance_profile: self.profile.map(|p| CfnLaunchTemplateProfile { arn: Some(p.arn()) }),
+            user_data: self
+                .user_data
+                .as_ref()
+                .map(|ud| Value::Base64(Box::new(Value::String(ud.script().to_owned())))),
+            metadata_options: Some(CfnMetadataOptions {
+                http_tokens: if self.require_imdsv2 { "required" } else { "optional" }.into(),
+                http_endpoint: "enabled".into(),
+                http_put_response_hop_limit: Some(1),
+            }),
+            tag_specifications,
+            key_name: self.key_name.clone(),
+        };
+        let id = stack.add_at(path, CfnLaunchTemplate { launch_template_name: self.name.clone(), launch_template_data: data });
+        let mut security_groups = [None; 4];
+        for (slot, sg) in security_groups.iter_mut().zip(&self.security_groups) {
+            *slot = Some(*sg);
+        }
+        LaunchTemplate { id, security_groups }
+    }
+
+    fn check(&self, stack: &mut Stack, path: &ConstructPath) {
+        if let Some(name) = &self.name {
+            stack.check_name_len(path, "launch template name", name, 128);
+        }
+        match &self.image_id {
+            None => stack.report(ValidationError::InvalidValue {
+                path: path.clone(),
+                problem: "no AMI".into(),
+                fix: "set .image_id(\"ami-...\")".into(),
+            }),
+            Some(ami) if !is_ami_id(ami) => stack.report(ValidationError::InvalidValue {
+                path: path.clone(),
+                problem: format!("{ami:?} is not an AMI id"),
+                fix: "AMI ids are ami- followed by 8 or 17 hex digits, e.g. ami-0abcdef1234567890".into(),
+            }),
+            Some(_) => {}
+        }
+        if !is_instance_type(&self.instance_type) {
+            stack.report(ValidationError::InvalidValue {
+                path: path.clone(),
+                problem: format!("{:?} is not an instance type", self.instance_type),
+                fix: "write family.size, e.g. t3.xlarge".into(),
+            });
+        }
+        if self.security_groups.len() > 4 {
+            stack.report(ValidationError::InvalidValue {
+                path: path.clone(),
+                problem: format!("{} security groups", self.security_groups.len()),
+                fix: "use at most 4 security groups per launch template".into(),
+            });
+        }
+        if let Some(ud) = &self.user_data {
+            if let Some(error) = ud.read_error() {
+                stack.report(ValidationError::InvalidValue {
+                    path: path.clone(),
+                    problem: error.to_owned(),
+                    fix: "check the path (relative paths are from the working directory; consider include_str!)".into(),
+                });
+            }
+            if ud.len() > MAX_USER_DATA_BYTES {
+                stack.report(ValidationError::InvalidValue {
+                    path: path.clone(),
+                    problem: format!("user data is {} bytes; AWS allows {MAX_USER_DATA_BYTES} before base64", ud.len()),
+                    fix: "move the bulk of the script to S3 or an AMI and fetch it at boot".into(),
+                });
+            }
+        }
+    }
+}
+
+pub(crate) fn is_ami_id(ami: &str) -> bool {
+    ami.strip_prefix("ami-").is_some_and(|hex| (hex.len() == 8 || hex.len() == 17) && hex.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+pub(crate) fn is_instance_type(t: &str) -> bool {
+    t.split_once('.').is_some_and(|(family, size)| {
+        !family.is_empty() && !size.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ami_and_instance_type_formats() {
+        assert!(is_ami_id("ami-0abcdef1234567890"));
+        assert!(is_ami_id("ami-12345678"));
+        assert!(!is_ami_id("ami-xyz"));
+        assert!(!is_ami_id("0abcdef1234567890"));
+        assert!(is_instance_type("t3.xlarge"));
+        assert!(is_instance_type("m7g.metal-48xl"));
+        assert!(!is_instance_type("large"));
+    }
+}

@@ -1,0 +1,120 @@
+//! [`ReadReplica`]: a read-only copy of a [`Database`], of the same engine by type.
+
+use std::marker::PhantomData;
+
+use crate::error::ValidationError;
+use crate::handle::{Attr, Ref};
+use crate::l1::rds::CfnDbInstance;
+use crate::net::{Connectable, HasDefaultPort, Port, SecurityGroup};
+use crate::stack::Stack;
+
+use super::check_identifier;
+use super::engine::Engine;
+use super::instance::Database;
+
+/// A handle to a read replica of engine `E`.
+#[derive(Debug)]
+pub struct ReadReplica<E> {
+    id: Ref<CfnDbInstance>,
+    source: Database<E>,
+}
+
+impl<E> Clone for ReadReplica<E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<E> Copy for ReadReplica<E> {}
+
+impl<E: Engine> ReadReplica<E> {
+    /// The L1 instance.
+    pub fn id(self) -> Ref<CfnDbInstance> {
+        self.id
+    }
+
+    /// The database it replicates.
+    pub fn source(self) -> Database<E> {
+        self.source
+    }
+
+    /// Its endpoint's host name, known after deploy.
+    pub fn endpoint_address(self) -> Attr<String> {
+        self.id.attr("Endpoint.Address")
+    }
+}
+
+impl<E: Engine> Connectable for ReadReplica<E> {
+    fn security_group(&self) -> SecurityGroup {
+        self.source.security_group_of()
+    }
+
+    fn service_port(&self) -> Option<(Port, &'static str)> {
+        Some((Port::tcp(self.source.port()), E::DISPLAY))
+    }
+}
+
+impl<E: Engine> HasDefaultPort for ReadReplica<E> {
+    fn default_port(&self) -> Port {
+        Port::tcp(self.source.port())
+    }
+}
+
+/// Builds a [`ReadReplica`].
+#[must_use = "call .build(&mut stack) to add the replica"]
+#[derive(Clone, Debug)]
+pub struct ReplicaBuilder<E> {
+    id: String,
+    source: Database<E>,
+    identifier: Option<String>,
+    instance_class: Option<String>,
+    _engine: PhantomData<E>,
+}
+
+impl<E: Engine> ReplicaBuilder<E> {
+    pub(crate) fn new(id: &str, source: Database<E>) -> Self {
+        Self { id: id.to_owned(), source, identifier: None, instance_class: None, _engine: PhantomData }
+    }
+
+    /// The replica's identifier.
+    pub fn identifier(mut self, identifier: impl Into<String>) -> Self {
+        self.identifier = Some(identifier.into());
+        self
+    }
+
+    /// Its instance class (default: the source's).
+    pub fn instance_class(mut self, class: impl Into<String>) -> Self {
+        self.instance_class = Some(class.into());
+        self
+    }
+
+    /// Adds the replica. A source without backups is reported: RDS replicates from backups.
+    pub fn build(self, stack: &mut Stack) -> ReadReplica<E> {
+        let path = stack.claim(&stack.path().clone(), &self.id);
+        let source_node = stack.node(self.source.id().id());
+        let source_path = source_node.path.clone();
+        let source_class = source_node.properties.get("DBInstanceClass").and_then(crate::Value::as_str).unwrap_or("db.t3.medium").to_owned();
+        if self.source.backup_days() == 0 {
+            stack.report(ValidationError::InvalidValue {
+                path: path.clone(),
+                problem: format!("its source {source_path} keeps no backups"),
+                fix: format!("set backup_days(1) or more on {source_path}; RDS builds replicas from backups"),
+            });
+        }
+        if let Some(error) = self.identifier.as_deref().and_then(|i| check_identifier(&path, i)) {
+            stack.report(error);
+        }
+        let id = stack.add_at(
+            path,
+            CfnDbInstance {
+                identifier: self.identifier,
+                engine: Some(E::NAME.into()),
+                instance_class: self.instance_class.unwrap_or(source_class),
+                security_groups: vec![self.source.security_group_of().group_id()],
+                publicly_accessible: Some(false),
+                source: Some(self.source.id()),
+                ..CfnDbInstance::default()
+            },
+        );
+        ReadReplica { id, source: self.source }
+    }
+}

@@ -1,0 +1,109 @@
+//! Listeners: a port and protocol on a load balancer, forwarding to a target group.
+
+use crate::error::ValidationError;
+use crate::handle::Ref;
+use crate::l1::elbv2::{CfnAction, CfnListener, CfnListenerCertificate};
+use crate::dns::Certificate;
+use crate::stack::Stack;
+use crate::value::ToValue;
+
+use super::load_balancer::ApplicationLoadBalancer;
+use super::target_group::TargetGroup;
+
+/// The protocol of a listener or target group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListenerProtocol {
+    /// Plain HTTP.
+    Http,
+    /// HTTP over TLS; a listener needs a certificate.
+    Https,
+}
+
+impl ListenerProtocol {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Http => "HTTP",
+            Self::Https => "HTTPS",
+        }
+    }
+}
+
+/// Builds a listener. Default protocol: HTTP on port 80, HTTPS otherwise is not guessed.
+#[must_use = "call .build(&mut stack) to add the listener"]
+#[derive(Clone, Debug)]
+pub struct ListenerBuilder {
+    id: String,
+    alb: ApplicationLoadBalancer,
+    port: u16,
+    protocol: ListenerProtocol,
+    forward: Option<TargetGroup>,
+    certificate: Option<Certificate>,
+}
+
+impl ListenerBuilder {
+    pub(crate) fn new(id: &str, alb: ApplicationLoadBalancer, port: u16) -> Self {
+        let protocol = if port == 443 { ListenerProtocol::Https } else { ListenerProtocol::Http };
+        Self { id: id.to_owned(), alb, port, protocol, forward: None, certificate: None }
+    }
+
+    /// The protocol (default HTTPS on port 443, HTTP otherwise).
+    pub fn protocol(mut self, protocol: ListenerProtocol) -> Self {
+        self.protocol = protocol;
+        self
+    }
+
+    /// Forwards every request to a target group.
+    pub fn forward(mut self, target_group: TargetGroup) -> Self {
+        self.forward = Some(target_group);
+        self
+    }
+
+    /// The certificate of an HTTPS listener.
+    pub fn certificate(mut self, certificate: &Certificate) -> Self {
+        self.certificate = Some(certificate.clone());
+        self
+    }
+
+    /// Adds the listener under the load balancer's path.
+    pub fn build(self, stack: &mut Stack) -> Ref<CfnListener> {
+        let alb_path = stack.node(self.alb.id().id()).path.clone();
+        let path = alb_path.child(&self.id);
+        match (self.protocol, &self.certificate) {
+            (ListenerProtocol::Https, None) => stack.report(ValidationError::InvalidValue {
+                path: path.clone(),
+                problem: format!("an HTTPS listener on {} without a certificate", self.port),
+                fix: "add .certificate(&cert), or listen with HTTP".into(),
+            }),
+            (ListenerProtocol::Http, Some(_)) => stack.report(ValidationError::InvalidValue {
+                path: path.clone(),
+                problem: "a certificate on an HTTP listener".into(),
+                fix: "use ListenerProtocol::Https, or drop the certificate".into(),
+            }),
+            _ => {}
+        }
+        if self.forward.is_none() {
+            stack.report(ValidationError::InvalidValue {
+                path: path.clone(),
+                problem: "a listener with no default action".into(),
+                fix: "add .forward(target_group)".into(),
+            });
+        }
+        stack.add_child(
+            &alb_path,
+            &self.id,
+            CfnListener {
+                load_balancer_arn: self.alb.id(),
+                port: i32::from(self.port),
+                protocol: self.protocol.as_str().into(),
+                default_actions: self
+                    .forward
+                    .iter()
+                    .map(|tg| CfnAction { r#type: "forward".into(), target_group_arn: Some(tg.id()) })
+                    .collect(),
+                certificates: self
+                    .certificate
+                    .map(|c| vec![CfnListenerCertificate { certificate_arn: c.id().to_value() }]),
+            },
+        )
+    }
+}
