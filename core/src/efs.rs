@@ -143,7 +143,11 @@ impl FileSystemBuilder {
             stack.add_child(
                 &path,
                 &format!("mount-{subnet_id}"),
-                CfnMountTarget { file_system_id: id, subnet_id: subnet.id, security_groups: vec![security_group.group_id()] },
+                CfnMountTarget {
+                    file_system_id: id,
+                    subnet_id: subnet.id,
+                    security_groups: vec![security_group.group_id()],
+                },
             );
         }
         FileSystem { id, security_group }

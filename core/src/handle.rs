@@ -139,3 +139,9 @@ impl<T> fmt::Debug for Attr<T> {
         write!(f, "Attr({}.{})", self.resource, self.name)
     }
 }
+
+impl<T> From<Ref<T>> for ResourceId {
+    fn from(r: Ref<T>) -> Self {
+        r.id
+    }
+}

@@ -25,7 +25,13 @@ impl Secret {
     /// assert_eq!(stack.node(secret.id().id()).type_name, "AWS::SecretsManager::Secret");
     /// ```
     pub fn builder(id: &str) -> SecretBuilder {
-        SecretBuilder { id: id.to_owned(), name: None, description: None, length: 32, json_key: None }
+        SecretBuilder {
+            id: id.to_owned(),
+            name: None,
+            description: None,
+            length: 32,
+            json_key: None,
+        }
     }
 
     /// The L1 secret.
@@ -40,7 +46,10 @@ impl Secret {
             stack,
             &policy_id,
             [PolicyStatement::allow()
-                .actions(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"])
+                .actions([
+                    "secretsmanager:GetSecretValue",
+                    "secretsmanager:DescribeSecret",
+                ])
                 .resource(self.id)],
         )
     }

@@ -34,6 +34,8 @@ pub enum Value {
     GetAtt(ResourceId, &'static str),
     /// The base64 encoding of a value (`Fn::Base64`), e.g. user data.
     Base64(Box<Value>),
+    /// Values joined into one string (`Fn::Join`), e.g. a script with deploy-time ids in it.
+    Join(String, Vec<Value>),
 }
 
 impl Value {
@@ -50,6 +52,7 @@ impl Value {
             Value::List(items) => items.iter().for_each(|v| v.collect_references(out)),
             Value::Map(map) => map.values().for_each(|v| v.collect_references(out)),
             Value::Base64(inner) => inner.collect_references(out),
+            Value::Join(_, parts) => parts.iter().for_each(|v| v.collect_references(out)),
             Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) => {}
         }
     }
@@ -140,6 +143,11 @@ impl std::fmt::Display for Value {
             Value::Ref(id) => write!(f, "Ref({id})"),
             Value::GetAtt(id, attr) => write!(f, "GetAtt({id}.{attr})"),
             Value::Base64(inner) => write!(f, "Base64({inner})"),
+            Value::Join(sep, parts) => {
+                write!(f, "Join({sep:?}, ")?;
+                Value::List(parts.clone()).fmt(f)?;
+                f.write_str(")")
+            }
         }
     }
 }

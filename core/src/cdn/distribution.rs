@@ -5,7 +5,8 @@ use crate::elb::ApplicationLoadBalancer;
 use crate::error::ValidationError;
 use crate::handle::{Attr, Ref};
 use crate::l1::cloudfront::{
-    CfnCacheBehavior, CfnCustomOriginConfig, CfnDistribution, CfnDistributionConfig, CfnOrigin, CfnViewerCertificate,
+    CfnCacheBehavior, CfnCustomOriginConfig, CfnDistribution, CfnDistributionConfig, CfnOrigin,
+    CfnViewerCertificate,
 };
 use crate::stack::Stack;
 use crate::value::{ToValue, Value};
@@ -44,12 +45,18 @@ pub struct Origin {
 impl Origin {
     /// A load balancer, reached at its DNS name. Default protocol: HTTPS only.
     pub fn load_balancer(alb: ApplicationLoadBalancer) -> Self {
-        Self { domain: alb.dns_name().to_value(), protocol: OriginProtocolPolicy::HttpsOnly }
+        Self {
+            domain: alb.dns_name().to_value(),
+            protocol: OriginProtocolPolicy::HttpsOnly,
+        }
     }
 
     /// Any host name. Default protocol: HTTPS only.
     pub fn custom_domain(domain: impl Into<String>) -> Self {
-        Self { domain: Value::String(domain.into()), protocol: OriginProtocolPolicy::HttpsOnly }
+        Self {
+            domain: Value::String(domain.into()),
+            protocol: OriginProtocolPolicy::HttpsOnly,
+        }
     }
 
     /// The protocol towards the origin.
@@ -168,9 +175,8 @@ impl DistributionBuilder {
         self
     }
 
-    /// Adds the distribution.
-    pub fn build(self, stack: &mut Stack) -> Distribution {
-        let path = stack.claim(&stack.path().clone(), &self.id);
+    /// Every problem of the configuration, each naming `path`.
+    fn problems(&self, path: &crate::path::ConstructPath) -> Vec<ValidationError> {
         let invalid = |problem: String, fix: &str| ValidationError::InvalidValue {
             path: path.clone(),
             problem,
@@ -178,10 +184,20 @@ impl DistributionBuilder {
         };
         let mut errors = Vec::new();
         if let Some(problem) = self.cache_policy.unknown() {
-            errors.push(invalid(problem, "use a managed policy's exact name, or CachePolicy::custom(id)"));
+            errors.push(invalid(
+                problem,
+                "use a managed policy's exact name, or CachePolicy::custom(id)",
+            ));
         }
-        if let Some(problem) = self.origin_request_policy.as_ref().and_then(OriginRequestPolicy::unknown) {
-            errors.push(invalid(problem, "use a managed policy's exact name, or OriginRequestPolicy::custom(id)"));
+        if let Some(problem) = self
+            .origin_request_policy
+            .as_ref()
+            .and_then(OriginRequestPolicy::unknown)
+        {
+            errors.push(invalid(
+                problem,
+                "use a managed policy's exact name, or OriginRequestPolicy::custom(id)",
+            ));
         }
         if let Some(cert) = &self.certificate {
             if cert.region().is_some_and(|r| r != "us-east-1") {
@@ -191,18 +207,35 @@ impl DistributionBuilder {
                 ));
             }
             for name in self.domain_names.iter().filter(|n| !cert.covers(n)) {
-                errors.push(invalid(format!("domain {name} is not covered by its certificate"), "add the name to the certificate"));
+                errors.push(invalid(
+                    format!("domain {name} is not covered by its certificate"),
+                    "add the name to the certificate",
+                ));
             }
         } else if !self.domain_names.is_empty() {
             errors.push(invalid(
-                format!("domain names {} without a certificate", self.domain_names.join(", ")),
+                format!(
+                    "domain names {} without a certificate",
+                    self.domain_names.join(", ")
+                ),
                 "add .certificate(&cert) covering them (in us-east-1)",
             ));
         }
-        if !["PriceClass_100", "PriceClass_200", "PriceClass_All"].contains(&self.price_class.as_str()) {
-            errors.push(invalid(format!("price class {:?}", self.price_class), "use PriceClass_100, PriceClass_200 or PriceClass_All"));
+        if !["PriceClass_100", "PriceClass_200", "PriceClass_All"]
+            .contains(&self.price_class.as_str())
+        {
+            errors.push(invalid(
+                format!("price class {:?}", self.price_class),
+                "use PriceClass_100, PriceClass_200 or PriceClass_All",
+            ));
         }
-        for error in errors {
+        errors
+    }
+
+    /// Adds the distribution.
+    pub fn build(self, stack: &mut Stack) -> Distribution {
+        let path = stack.claim(&stack.path().clone(), &self.id);
+        for error in self.problems(&path) {
             stack.report(error);
         }
         let origin_protocol = match self.origin.protocol {
@@ -252,14 +285,21 @@ impl DistributionBuilder {
                     .origin_request_policy
                     .as_ref()
                     .and_then(|p| p.id().map(str::to_owned)),
-                allowed_methods: ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"].map(String::from).to_vec(),
+                allowed_methods: ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
+                    .map(String::from)
+                    .to_vec(),
                 compress: true,
             },
             viewer_certificate,
             http_version: "http2and3".into(),
             price_class: self.price_class,
         };
-        let id = stack.add_at(path, CfnDistribution { distribution_config: config });
+        let id = stack.add_at(
+            path,
+            CfnDistribution {
+                distribution_config: config,
+            },
+        );
         Distribution { id }
     }
 }

@@ -4,5 +4,7 @@
 mod distribution;
 mod policies;
 
-pub use distribution::{Distribution, DistributionBuilder, Origin, OriginProtocolPolicy, ViewerProtocolPolicy};
+pub use distribution::{
+    Distribution, DistributionBuilder, Origin, OriginProtocolPolicy, ViewerProtocolPolicy,
+};
 pub use policies::{CachePolicy, OriginRequestPolicy};

@@ -1,10 +1,12 @@
 //! [`AutoScalingGroup`]: instances kept at a capacity, in chosen subnets, behind target groups.
 
+use crate::elb::TargetGroup;
 use crate::error::ValidationError;
 use crate::handle::Ref;
-use crate::l1::autoscaling::{CfnAutoScalingGroup, CfnPredefinedMetric, CfnScalingPolicy, CfnTargetTracking};
+use crate::l1::autoscaling::{
+    CfnAutoScalingGroup, CfnPredefinedMetric, CfnScalingPolicy, CfnTargetTracking,
+};
 use crate::net::{SubnetSelection, Vpc};
-use crate::elb::TargetGroup;
 use crate::stack::Stack;
 
 use super::launch_template::LaunchTemplate;
@@ -99,7 +101,9 @@ impl AutoScalingGroupBuilder {
         if !(min <= desired && desired <= max) {
             stack.report(ValidationError::InvalidValue {
                 path: path.clone(),
-                problem: format!("capacity min {min}, desired {desired}, max {max} is out of order"),
+                problem: format!(
+                    "capacity min {min}, desired {desired}, max {max} is out of order"
+                ),
                 fix: "keep min <= desired <= max".into(),
             });
         }
@@ -116,7 +120,11 @@ impl AutoScalingGroupBuilder {
             }
         }
         let placed = self.vpc.place(stack, &path, &self.subnets);
-        let health_check_type = if self.target_groups.is_empty() { "EC2" } else { "ELB" };
+        let health_check_type = if self.target_groups.is_empty() {
+            "EC2"
+        } else {
+            "ELB"
+        };
         let id = stack.add_at(
             path.clone(),
             CfnAutoScalingGroup {

@@ -108,7 +108,11 @@ impl InstanceBuilder {
                 image_id: None,
                 instance_type: None,
                 subnet_id: self.subnet,
-                security_group_ids: self.security_groups.iter().map(|sg| sg.group_id()).collect(),
+                security_group_ids: self
+                    .security_groups
+                    .iter()
+                    .map(|sg| sg.group_id())
+                    .collect(),
                 launch_template: Some(template.latest()),
             },
         );

@@ -6,8 +6,8 @@ use crate::error::ValidationError;
 use crate::handle::Ref;
 use crate::iam::InstanceProfile;
 use crate::l1::ec2::{
-    CfnLaunchTemplate, CfnLaunchTemplateData, CfnLaunchTemplateProfile, CfnLaunchTemplateSpec, CfnMetadataOptions,
-    CfnTagSpecification,
+    CfnLaunchTemplate, CfnLaunchTemplateData, CfnLaunchTemplateProfile, CfnLaunchTemplateSpec,
+    CfnMetadataOptions, CfnTagSpecification,
 };
 use crate::net::SecurityGroup;
 use crate::path::ConstructPath;
@@ -66,7 +66,10 @@ impl LaunchTemplate {
 
     /// Its latest version, for groups and instances that launch from it.
     pub fn latest(self) -> CfnLaunchTemplateSpec {
-        CfnLaunchTemplateSpec { launch_template_id: self.id, version: self.id.attr("LatestVersionNumber") }
+        CfnLaunchTemplateSpec {
+            launch_template_id: self.id,
+            version: self.id.attr("LatestVersionNumber"),
+        }
     }
 
     /// The security groups its instances get.
@@ -171,32 +174,55 @@ impl LaunchTemplateBuilder {
         let tag_specifications = (!tag_values.is_empty()).then(|| {
             ["instance", "volume"]
                 .into_iter()
-                .map(|resource_type| CfnTagSpecification { resource_type: resource_type.into(), tags: tag_values.clone() })
+                .map(|resource_type| CfnTagSpecification {
+                    resource_type: resource_type.into(),
+                    tags: tag_values.clone(),
+                })
                 .collect()
         });
         let data = CfnLaunchTemplateData {
             image_id: self.image_id.clone().unwrap_or_default(),
             instance_type: self.instance_type.clone(),
-            security_group_ids: self.security_groups.iter().map(|sg| sg.group_id()).collect(),
-            iam_instance_profile: self.profile.map(|p| CfnLaunchTemplateProfile { arn: Some(p.arn()) }),
+            security_group_ids: self
+                .security_groups
+                .iter()
+                .map(|sg| sg.group_id())
+                .collect(),
+            iam_instance_profile: self
+                .profile
+                .map(|p| CfnLaunchTemplateProfile { arn: Some(p.arn()) }),
             user_data: self
                 .user_data
                 .as_ref()
-                .map(|ud| Value::Base64(Box::new(Value::String(ud.script().to_owned())))),
+                .map(|ud| Value::Base64(Box::new(ud.rendered()))),
             metadata_options: Some(CfnMetadataOptions {
-                http_tokens: if self.require_imdsv2 { "required" } else { "optional" }.into(),
+                http_tokens: if self.require_imdsv2 {
+                    "required"
+                } else {
+                    "optional"
+                }
+                .into(),
                 http_endpoint: "enabled".into(),
                 http_put_response_hop_limit: Some(1),
             }),
             tag_specifications,
             key_name: self.key_name.clone(),
         };
-        let id = stack.add_at(path, CfnLaunchTemplate { launch_template_name: self.name.clone(), launch_template_data: data });
+        let id = stack.add_at(
+            path,
+            CfnLaunchTemplate {
+                launch_template_name: self.name.clone(),
+                launch_template_data: data,
+            },
+        );
         let mut security_groups = [None; 4];
         for (slot, sg) in security_groups.iter_mut().zip(&self.security_groups) {
             *slot = Some(*sg);
         }
-        LaunchTemplate { id, security_groups }
+        LaunchTemplate {
+            id,
+            security_groups,
+        }
     }
 
     fn check(&self, stack: &mut Stack, path: &ConstructPath) {
@@ -212,7 +238,8 @@ impl LaunchTemplateBuilder {
             Some(ami) if !is_ami_id(ami) => stack.report(ValidationError::InvalidValue {
                 path: path.clone(),
                 problem: format!("{ami:?} is not an AMI id"),
-                fix: "AMI ids are ami- followed by 8 or 17 hex digits, e.g. ami-0abcdef1234567890".into(),
+                fix: "AMI ids are ami- followed by 8 or 17 hex digits, e.g. ami-0abcdef1234567890"
+                    .into(),
             }),
             Some(_) => {}
         }
@@ -238,10 +265,20 @@ impl LaunchTemplateBuilder {
                     fix: "check the path (relative paths are from the working directory; consider include_str!)".into(),
                 });
             }
+            for name in ud.unfilled() {
+                stack.report(ValidationError::InvalidValue {
+                    path: path.clone(),
+                    problem: format!("user data placeholder {{{{{name}}}}} has no value"),
+                    fix: format!("call .var(\"{name}\", ..) on the user data"),
+                });
+            }
             if ud.len() > MAX_USER_DATA_BYTES {
                 stack.report(ValidationError::InvalidValue {
                     path: path.clone(),
-                    problem: format!("user data is {} bytes; AWS allows {MAX_USER_DATA_BYTES} before base64", ud.len()),
+                    problem: format!(
+                        "user data is {} bytes; AWS allows {MAX_USER_DATA_BYTES} before base64",
+                        ud.len()
+                    ),
                     fix: "move the bulk of the script to S3 or an AMI and fetch it at boot".into(),
                 });
             }
@@ -250,12 +287,17 @@ impl LaunchTemplateBuilder {
 }
 
 pub(crate) fn is_ami_id(ami: &str) -> bool {
-    ami.strip_prefix("ami-").is_some_and(|hex| (hex.len() == 8 || hex.len() == 17) && hex.chars().all(|c| c.is_ascii_hexdigit()))
+    ami.strip_prefix("ami-").is_some_and(|hex| {
+        (hex.len() == 8 || hex.len() == 17) && hex.chars().all(|c| c.is_ascii_hexdigit())
+    })
 }
 
 pub(crate) fn is_instance_type(t: &str) -> bool {
     t.split_once('.').is_some_and(|(family, size)| {
-        !family.is_empty() && !size.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        !family.is_empty()
+            && !size.is_empty()
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
     })
 }
 

@@ -69,15 +69,24 @@ impl Engine for MariaDb {
 
 /// Whether `version` belongs to one of `E`'s major versions (`8.0` or `8.0.35` for `8.0`).
 pub(crate) fn version_allowed<E: Engine>(version: &str) -> bool {
-    E::MAJOR_VERSIONS
-        .iter()
-        .any(|major| version == *major || version.strip_prefix(major).is_some_and(|rest| rest.starts_with('.')))
+    E::MAJOR_VERSIONS.iter().any(|major| {
+        version == *major
+            || version
+                .strip_prefix(major)
+                .is_some_and(|rest| rest.starts_with('.'))
+    })
 }
 
 /// The engine whose default port `port` is, if it is another engine's.
 pub(crate) fn port_owner<E: Engine>(port: u16) -> Option<&'static str> {
-    let owners = [(MySql::PORT, MySql::DISPLAY), (Postgres::PORT, Postgres::DISPLAY)];
-    owners.into_iter().find(|(p, _)| *p == port && *p != E::PORT).map(|(_, name)| name)
+    let owners = [
+        (MySql::PORT, MySql::DISPLAY),
+        (Postgres::PORT, Postgres::DISPLAY),
+    ];
+    owners
+        .into_iter()
+        .find(|(p, _)| *p == port && *p != E::PORT)
+        .map(|(_, name)| name)
 }
 
 #[cfg(test)]

@@ -11,10 +11,10 @@ use crate::net::{Connectable, HasDefaultPort, Port, SecurityGroup, SubnetSelecti
 use crate::path::ConstructPath;
 use crate::stack::Stack;
 
+use super::check_identifier;
 use super::engine::{Engine, MariaDb, MySql, Postgres, port_owner, version_allowed};
 use super::replica::ReplicaBuilder;
 use super::subnet_group::DbSubnetGroup;
-use super::check_identifier;
 
 /// A handle to an RDS database of engine `E`.
 #[derive(Debug)]
@@ -99,7 +99,10 @@ impl<E: Engine> Database<E> {
             stack,
             &policy_id,
             [PolicyStatement::allow()
-                .actions(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"])
+                .actions([
+                    "secretsmanager:GetSecretValue",
+                    "secretsmanager:DescribeSecret",
+                ])
                 .resource(self.secret_arn())],
         )
     }
@@ -302,27 +305,58 @@ impl<E: Engine> DatabaseBuilder<E> {
                 source: None,
             },
         );
-        Database { id, security_group, port: self.port, backup_days: self.backup_days, _engine: PhantomData }
+        Database {
+            id,
+            security_group,
+            port: self.port,
+            backup_days: self.backup_days,
+            _engine: PhantomData,
+        }
     }
 
     fn check(&self, stack: &mut Stack, path: &ConstructPath) {
-        let invalid = |problem: String, fix: String| ValidationError::InvalidValue { path: path.clone(), problem, fix };
-        if let Some(error) = self.identifier.as_deref().and_then(|i| check_identifier(path, i)) {
+        let invalid = |problem: String, fix: String| ValidationError::InvalidValue {
+            path: path.clone(),
+            problem,
+            fix,
+        };
+        if let Some(error) = self
+            .identifier
+            .as_deref()
+            .and_then(|i| check_identifier(path, i))
+        {
             stack.report(error);
         }
         if !version_allowed::<E>(&self.version) {
             stack.report(invalid(
-                format!("{} is not a {} version RDS offers", self.version, E::DISPLAY),
-                format!("use one of {} (or a minor version of one)", E::MAJOR_VERSIONS.join(", ")),
+                format!(
+                    "{} is not a {} version RDS offers",
+                    self.version,
+                    E::DISPLAY
+                ),
+                format!(
+                    "use one of {} (or a minor version of one)",
+                    E::MAJOR_VERSIONS.join(", ")
+                ),
             ));
         }
         if let Some(owner) = port_owner::<E>(self.port) {
             stack.report(invalid(
-                format!("port {} is {owner}'s, but the engine is {}", self.port, E::DISPLAY),
-                format!("the engine, its port and its clients must agree: use {} or drop .port(..)", E::PORT),
+                format!(
+                    "port {} is {owner}'s, but the engine is {}",
+                    self.port,
+                    E::DISPLAY
+                ),
+                format!(
+                    "the engine, its port and its clients must agree: use {} or drop .port(..)",
+                    E::PORT
+                ),
             ));
         } else if self.port < 1150 {
-            stack.report(invalid(format!("port {}", self.port), "RDS accepts ports 1150 to 65535".into()));
+            stack.report(invalid(
+                format!("port {}", self.port),
+                "RDS accepts ports 1150 to 65535".into(),
+            ));
         }
         if let Some(name) = &self.db_name {
             let ok = name.len() <= E::MAX_DB_NAME
@@ -331,26 +365,41 @@ impl<E: Engine> DatabaseBuilder<E> {
             if !ok {
                 stack.report(invalid(
                     format!("database name {name:?}"),
-                    format!("start with a letter; letters, digits and _ only; at most {} characters", E::MAX_DB_NAME),
+                    format!(
+                        "start with a letter; letters, digits and _ only; at most {} characters",
+                        E::MAX_DB_NAME
+                    ),
                 ));
             }
         }
-        if self.username.is_empty() || self.username.len() > 16 || !self.username.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        if self.username.is_empty()
+            || self.username.len() > 16
+            || !self.username.starts_with(|c: char| c.is_ascii_alphabetic())
+        {
             stack.report(invalid(
                 format!("master user name {:?}", self.username),
                 "use 1 to 16 letters and digits, starting with a letter".into(),
             ));
         }
         if self.backup_days > 35 {
-            stack.report(invalid(format!("{} days of backups", self.backup_days), "RDS keeps 0 to 35 days".into()));
+            stack.report(invalid(
+                format!("{} days of backups", self.backup_days),
+                "RDS keeps 0 to 35 days".into(),
+            ));
         }
         if !(20..=65536).contains(&self.storage_gib) {
-            stack.report(invalid(format!("{} GiB of storage", self.storage_gib), "gp3 takes 20 to 65536 GiB".into()));
+            stack.report(invalid(
+                format!("{} GiB of storage", self.storage_gib),
+                "gp3 takes 20 to 65536 GiB".into(),
+            ));
         }
         if !self.instance_class.starts_with("db.") {
             stack.report(invalid(
                 format!("instance class {:?}", self.instance_class),
-                format!("RDS classes start with db., e.g. db.{}", self.instance_class),
+                format!(
+                    "RDS classes start with db., e.g. db.{}",
+                    self.instance_class
+                ),
             ));
         }
     }

@@ -18,10 +18,16 @@ use crate::path::ConstructPath;
 /// hyphens in a row, not ending with a hyphen.
 pub(crate) fn check_identifier(path: &ConstructPath, identifier: &str) -> Option<ValidationError> {
     let problem = if identifier.is_empty() || identifier.len() > 63 {
-        Some(format!("is {} characters; RDS allows 1 to 63", identifier.len()))
+        Some(format!(
+            "is {} characters; RDS allows 1 to 63",
+            identifier.len()
+        ))
     } else if !identifier.starts_with(|c: char| c.is_ascii_alphabetic()) {
         Some("must start with a letter".to_owned())
-    } else if !identifier.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+    } else if !identifier
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
         Some("may hold only letters, digits and hyphens".to_owned())
     } else if identifier.contains("--") || identifier.ends_with('-') {
         Some("may not hold two hyphens in a row or end with one".to_owned())

@@ -72,7 +72,13 @@ pub struct ReplicaBuilder<E> {
 
 impl<E: Engine> ReplicaBuilder<E> {
     pub(crate) fn new(id: &str, source: Database<E>) -> Self {
-        Self { id: id.to_owned(), source, identifier: None, instance_class: None, _engine: PhantomData }
+        Self {
+            id: id.to_owned(),
+            source,
+            identifier: None,
+            instance_class: None,
+            _engine: PhantomData,
+        }
     }
 
     /// The replica's identifier.
@@ -92,15 +98,26 @@ impl<E: Engine> ReplicaBuilder<E> {
         let path = stack.claim(&stack.path().clone(), &self.id);
         let source_node = stack.node(self.source.id().id());
         let source_path = source_node.path.clone();
-        let source_class = source_node.properties.get("DBInstanceClass").and_then(crate::Value::as_str).unwrap_or("db.t3.medium").to_owned();
+        let source_class = source_node
+            .properties
+            .get("DBInstanceClass")
+            .and_then(crate::Value::as_str)
+            .unwrap_or("db.t3.medium")
+            .to_owned();
         if self.source.backup_days() == 0 {
             stack.report(ValidationError::InvalidValue {
                 path: path.clone(),
                 problem: format!("its source {source_path} keeps no backups"),
-                fix: format!("set backup_days(1) or more on {source_path}; RDS builds replicas from backups"),
+                fix: format!(
+                    "set backup_days(1) or more on {source_path}; RDS builds replicas from backups"
+                ),
             });
         }
-        if let Some(error) = self.identifier.as_deref().and_then(|i| check_identifier(&path, i)) {
+        if let Some(error) = self
+            .identifier
+            .as_deref()
+            .and_then(|i| check_identifier(&path, i))
+        {
             stack.report(error);
         }
         let id = stack.add_at(
@@ -115,6 +132,9 @@ impl<E: Engine> ReplicaBuilder<E> {
                 ..CfnDbInstance::default()
             },
         );
-        ReadReplica { id, source: self.source }
+        ReadReplica {
+            id,
+            source: self.source,
+        }
     }
 }

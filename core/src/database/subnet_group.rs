@@ -18,7 +18,13 @@ pub struct DbSubnetGroup {
 impl DbSubnetGroup {
     /// Starts a subnet group over the selected subnets of `vpc`.
     pub fn builder(id: &str, vpc: &Vpc, subnets: SubnetSelection) -> DbSubnetGroupBuilder {
-        DbSubnetGroupBuilder { id: id.to_owned(), vpc: vpc.clone(), subnets, description: None, parent: None }
+        DbSubnetGroupBuilder {
+            id: id.to_owned(),
+            vpc: vpc.clone(),
+            subnets,
+            description: None,
+            parent: None,
+        }
     }
 
     /// The L1 subnet group.
@@ -60,11 +66,18 @@ impl DbSubnetGroupBuilder {
             stack.report(ValidationError::InvalidValue {
                 path: path.clone(),
                 problem: format!("a DB subnet group in {} availability zone", zones.len()),
-                fix: "RDS needs subnets in at least two zones; use a vpc with max_azs(2) or more".into(),
+                fix: "RDS needs subnets in at least two zones; use a vpc with max_azs(2) or more"
+                    .into(),
             });
         }
         let description = self.description.unwrap_or_else(|| path.to_string());
-        let id = stack.add_at(path, CfnDbSubnetGroup { description, subnet_ids: placed.iter().map(|s| s.id).collect() });
+        let id = stack.add_at(
+            path,
+            CfnDbSubnetGroup {
+                description,
+                subnet_ids: placed.iter().map(|s| s.id).collect(),
+            },
+        );
         DbSubnetGroup { id }
     }
 }

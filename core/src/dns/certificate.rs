@@ -28,7 +28,12 @@ impl Certificate {
     /// assert!(cert.covers("app.example.com"));
     /// ```
     pub fn builder(id: &str, domain: impl Into<String>, zone: &HostedZone) -> CertificateBuilder {
-        CertificateBuilder { id: id.to_owned(), domain: domain.into(), zone: zone.clone(), alternative_names: Vec::new() }
+        CertificateBuilder {
+            id: id.to_owned(),
+            domain: domain.into(),
+            zone: zone.clone(),
+            alternative_names: Vec::new(),
+        }
     }
 
     /// The L1 certificate (its `Ref` is the ARN).
@@ -59,8 +64,12 @@ pub struct CertificateBuilder {
 
 impl CertificateBuilder {
     /// Other names the certificate covers (validated in the same zone).
-    pub fn alternative_names<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
-        self.alternative_names.extend(names.into_iter().map(Into::into));
+    pub fn alternative_names<S: Into<String>>(
+        mut self,
+        names: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.alternative_names
+            .extend(names.into_iter().map(Into::into));
         self
     }
 
@@ -80,7 +89,10 @@ impl CertificateBuilder {
                 stack.report(ValidationError::InvalidValue {
                     path: path.clone(),
                     problem: format!("{name} cannot be validated in zone {}", self.zone.domain()),
-                    fix: format!("use names inside {}, or validate in their own zone", self.zone.domain()),
+                    fix: format!(
+                        "use names inside {}, or validate in their own zone",
+                        self.zone.domain()
+                    ),
                 });
             }
         }
@@ -88,16 +100,24 @@ impl CertificateBuilder {
             path,
             CfnCertificate {
                 domain_name: self.domain.clone(),
-                subject_alternative_names: (!self.alternative_names.is_empty()).then(|| self.alternative_names.clone()),
+                subject_alternative_names: (!self.alternative_names.is_empty())
+                    .then(|| self.alternative_names.clone()),
                 validation_method: "DNS".into(),
                 domain_validation_options: Some(
                     names
                         .iter()
-                        .map(|n| CfnDomainValidationOption { domain_name: n.clone(), hosted_zone_id: self.zone.id() })
+                        .map(|n| CfnDomainValidationOption {
+                            domain_name: n.clone(),
+                            hosted_zone_id: self.zone.id(),
+                        })
                         .collect(),
                 ),
             },
         );
-        Certificate { id, region: stack.env().region.clone(), names }
+        Certificate {
+            id,
+            region: stack.env().region.clone(),
+            names,
+        }
     }
 }

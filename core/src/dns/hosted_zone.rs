@@ -34,7 +34,12 @@ impl HostedZone {
                 fix: "give a domain like example.com".into(),
             });
         }
-        let id = stack.add_at(path, CfnHostedZone { name: domain.clone() });
+        let id = stack.add_at(
+            path,
+            CfnHostedZone {
+                name: domain.clone(),
+            },
+        );
         HostedZone { id, domain }
     }
 

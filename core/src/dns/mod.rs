@@ -35,7 +35,9 @@ pub(crate) fn check_domain(name: &str) -> Option<String> {
                 && !label.starts_with('-')
                 && !label.ends_with('-'));
         if !ok {
-            return Some(format!("label {label:?} of {name:?} is not 1 to 63 letters, digits and inner hyphens"));
+            return Some(format!(
+                "label {label:?} of {name:?} is not 1 to 63 letters, digits and inner hyphens"
+            ));
         }
     }
     None

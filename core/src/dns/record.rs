@@ -57,7 +57,13 @@ impl AliasRecord {
     /// AliasRecord::a("www", &zone, "www.example.com", AliasTarget::LoadBalancer(alb), &mut stack);
     /// stack.validate().unwrap();
     /// ```
-    pub fn a(id: &str, zone: &HostedZone, name: &str, target: AliasTarget, stack: &mut Stack) -> Ref<CfnRecordSet> {
+    pub fn a(
+        id: &str,
+        zone: &HostedZone,
+        name: &str,
+        target: AliasTarget,
+        stack: &mut Stack,
+    ) -> Ref<CfnRecordSet> {
         let path = stack.claim(&stack.path().clone(), id);
         if !within(name, zone.domain()) {
             stack.report(ValidationError::InvalidValue {

@@ -1,9 +1,9 @@
 //! Listeners: a port and protocol on a load balancer, forwarding to a target group.
 
+use crate::dns::Certificate;
 use crate::error::ValidationError;
 use crate::handle::Ref;
 use crate::l1::elbv2::{CfnAction, CfnListener, CfnListenerCertificate};
-use crate::dns::Certificate;
 use crate::stack::Stack;
 use crate::value::ToValue;
 
@@ -42,8 +42,19 @@ pub struct ListenerBuilder {
 
 impl ListenerBuilder {
     pub(crate) fn new(id: &str, alb: ApplicationLoadBalancer, port: u16) -> Self {
-        let protocol = if port == 443 { ListenerProtocol::Https } else { ListenerProtocol::Http };
-        Self { id: id.to_owned(), alb, port, protocol, forward: None, certificate: None }
+        let protocol = if port == 443 {
+            ListenerProtocol::Https
+        } else {
+            ListenerProtocol::Http
+        };
+        Self {
+            id: id.to_owned(),
+            alb,
+            port,
+            protocol,
+            forward: None,
+            certificate: None,
+        }
     }
 
     /// The protocol (default HTTPS on port 443, HTTP otherwise).
@@ -98,11 +109,16 @@ impl ListenerBuilder {
                 default_actions: self
                     .forward
                     .iter()
-                    .map(|tg| CfnAction { r#type: "forward".into(), target_group_arn: Some(tg.id()) })
+                    .map(|tg| CfnAction {
+                        r#type: "forward".into(),
+                        target_group_arn: Some(tg.id()),
+                    })
                     .collect(),
-                certificates: self
-                    .certificate
-                    .map(|c| vec![CfnListenerCertificate { certificate_arn: c.id().to_value() }]),
+                certificates: self.certificate.map(|c| {
+                    vec![CfnListenerCertificate {
+                        certificate_arn: c.id().to_value(),
+                    }]
+                }),
             },
         )
     }

@@ -58,8 +58,17 @@ impl ApplicationLoadBalancer {
     /// stack.allow(Peer::any_ipv4(), &alb, Port::HTTP);
     /// stack.validate().unwrap();
     /// ```
-    pub fn internet_facing(id: &str, vpc: &Vpc, subnets: impl IntoIterator<Item = Subnet<Public>>) -> LoadBalancerBuilder {
-        LoadBalancerBuilder::new(id, vpc, Scheme::InternetFacing, Placement::Public(subnets.into_iter().collect()))
+    pub fn internet_facing(
+        id: &str,
+        vpc: &Vpc,
+        subnets: impl IntoIterator<Item = Subnet<Public>>,
+    ) -> LoadBalancerBuilder {
+        LoadBalancerBuilder::new(
+            id,
+            vpc,
+            Scheme::InternetFacing,
+            Placement::Public(subnets.into_iter().collect()),
+        )
     }
 
     /// Starts an internal load balancer in the selected subnets.
@@ -118,7 +127,14 @@ pub struct LoadBalancerBuilder {
 
 impl LoadBalancerBuilder {
     fn new(id: &str, vpc: &Vpc, scheme: Scheme, placement: Placement) -> Self {
-        Self { id: id.to_owned(), vpc: vpc.clone(), scheme, placement, name: None, security_group: None }
+        Self {
+            id: id.to_owned(),
+            vpc: vpc.clone(),
+            scheme,
+            placement,
+            name: None,
+            security_group: None,
+        }
     }
 
     /// The name (at most 32 characters).
@@ -145,13 +161,21 @@ impl LoadBalancerBuilder {
         }
         let subnets: Vec<Ref<CfnSubnet>> = match &self.placement {
             Placement::Public(subnets) => subnets.iter().map(|s| s.id()).collect(),
-            Placement::Selection(selection) => self.vpc.place(stack, &path, selection).iter().map(|s| s.id).collect(),
+            Placement::Selection(selection) => self
+                .vpc
+                .place(stack, &path, selection)
+                .iter()
+                .map(|s| s.id)
+                .collect(),
         };
         let zones: BTreeSet<&str> = subnets.iter().filter_map(|s| self.vpc.az_of(*s)).collect();
         if zones.len() < 2 {
             stack.report(ValidationError::InvalidValue {
                 path: path.clone(),
-                problem: format!("an application load balancer in {} availability zone(s)", zones.len()),
+                problem: format!(
+                    "an application load balancer in {} availability zone(s)",
+                    zones.len()
+                ),
                 fix: "give it subnets in at least two zones of its vpc".into(),
             });
         }
@@ -176,6 +200,10 @@ impl LoadBalancerBuilder {
                 security_groups: vec![security_group.group_id()],
             },
         );
-        ApplicationLoadBalancer { id, security_group, scheme: self.scheme }
+        ApplicationLoadBalancer {
+            id,
+            security_group,
+            scheme: self.scheme,
+        }
     }
 }

@@ -12,13 +12,20 @@ pub use target_group::{TargetGroup, TargetGroupBuilder};
 /// and hyphens, not starting or ending with a hyphen. Returns what is wrong.
 pub(crate) fn check_elb_name(name: &str) -> Option<String> {
     if name.len() > 32 {
-        Some(format!("{name:?} is {} characters; AWS allows at most 32", name.len()))
+        Some(format!(
+            "{name:?} is {} characters; AWS allows at most 32",
+            name.len()
+        ))
     } else if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        Some(format!("{name:?} may hold only letters, digits and hyphens"))
+        Some(format!(
+            "{name:?} may hold only letters, digits and hyphens"
+        ))
     } else if name.starts_with('-') || name.ends_with('-') {
         Some(format!("{name:?} starts or ends with a hyphen"))
     } else if name.starts_with("internal-") {
-        Some(format!("{name:?} starts with \"internal-\", which AWS reserves"))
+        Some(format!(
+            "{name:?} starts with \"internal-\", which AWS reserves"
+        ))
     } else {
         None
     }

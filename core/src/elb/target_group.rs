@@ -99,7 +99,10 @@ impl TargetGroupBuilder {
         if !self.health_check_path.starts_with('/') {
             stack.report(crate::ValidationError::InvalidValue {
                 path: path.clone(),
-                problem: format!("health check path {:?} is not absolute", self.health_check_path),
+                problem: format!(
+                    "health check path {:?} is not absolute",
+                    self.health_check_path
+                ),
                 fix: format!("write /{}", self.health_check_path),
             });
         }
@@ -122,9 +125,14 @@ impl TargetGroupBuilder {
                 health_check_path: Some(self.health_check_path),
                 health_check_protocol: Some(protocol),
                 health_check_interval_seconds: Some(self.interval),
-                matcher: Some(CfnMatcher { http_code: "200-399".into() }),
+                matcher: Some(CfnMatcher {
+                    http_code: "200-399".into(),
+                }),
             },
         );
-        TargetGroup { id, port: self.port }
+        TargetGroup {
+            id,
+            port: self.port,
+        }
     }
 }

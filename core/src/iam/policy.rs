@@ -32,12 +32,20 @@ pub struct PolicyStatement {
 impl PolicyStatement {
     /// A statement that allows.
     pub fn allow() -> Self {
-        Self { effect: Effect::Allow, actions: Vec::new(), resources: Vec::new() }
+        Self {
+            effect: Effect::Allow,
+            actions: Vec::new(),
+            resources: Vec::new(),
+        }
     }
 
     /// A statement that denies.
     pub fn deny() -> Self {
-        Self { effect: Effect::Deny, actions: Vec::new(), resources: Vec::new() }
+        Self {
+            effect: Effect::Deny,
+            actions: Vec::new(),
+            resources: Vec::new(),
+        }
     }
 
     /// Adds actions such as `secretsmanager:GetSecretValue`.
@@ -71,7 +79,9 @@ impl PolicyStatement {
 
     /// Whether a resource is `*` or ends in a wildcard.
     pub fn has_wildcard_resource(&self) -> bool {
-        self.resources.iter().any(|r| r.as_str().is_some_and(|s| s == "*" || s.ends_with(":*")))
+        self.resources
+            .iter()
+            .any(|r| r.as_str().is_some_and(|s| s == "*" || s.ends_with(":*")))
     }
 }
 
@@ -129,7 +139,10 @@ impl ServicePrincipal {
         let mut statement = BTreeMap::new();
         statement.insert("Effect".to_owned(), Value::String("Allow".to_owned()));
         statement.insert("Principal".to_owned(), Value::Map(principal));
-        statement.insert("Action".to_owned(), Value::String("sts:AssumeRole".to_owned()));
+        statement.insert(
+            "Action".to_owned(),
+            Value::String("sts:AssumeRole".to_owned()),
+        );
         document(&[Value::Map(statement)])
     }
 }

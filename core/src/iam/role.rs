@@ -28,7 +28,13 @@ impl Role {
     /// assert_eq!(stack.graph().by_type("AWS::IAM::RolePolicy").count(), 1);
     /// ```
     pub fn builder(id: &str, principal: ServicePrincipal) -> RoleBuilder {
-        RoleBuilder { id: id.to_owned(), principal, name: None, description: None, managed: Vec::new() }
+        RoleBuilder {
+            id: id.to_owned(),
+            principal,
+            name: None,
+            description: None,
+            managed: Vec::new(),
+        }
     }
 
     /// The L1 role.
@@ -56,7 +62,11 @@ impl Role {
             for action in statement.action_list() {
                 let well_formed = action == "*"
                     || action.split_once(':').is_some_and(|(service, name)| {
-                        !service.is_empty() && !name.is_empty() && service.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                        !service.is_empty()
+                            && !name.is_empty()
+                            && service
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || c == '-')
                     });
                 if !well_formed {
                     stack.report(ValidationError::InvalidValue {
@@ -78,7 +88,11 @@ impl Role {
         stack.add_child(
             &role_path,
             policy_id,
-            CfnRolePolicy { policy_name: policy_id.to_owned(), policy_document: document(&values), role_name: self.id },
+            CfnRolePolicy {
+                policy_name: policy_id.to_owned(),
+                policy_document: document(&values),
+                role_name: self.id,
+            },
         )
     }
 }
@@ -149,7 +163,11 @@ pub struct InstanceProfile {
 impl InstanceProfile {
     /// Starts an instance profile wrapping `role`.
     pub fn builder(id: &str, role: Role) -> InstanceProfileBuilder {
-        InstanceProfileBuilder { id: id.to_owned(), role, name: None }
+        InstanceProfileBuilder {
+            id: id.to_owned(),
+            role,
+            name: None,
+        }
     }
 
     /// The L1 profile.
@@ -190,7 +208,16 @@ impl InstanceProfileBuilder {
         if let Some(name) = &self.name {
             stack.check_name_len(&path, "instance profile name", name, 128);
         }
-        let id = stack.add_at(path, CfnInstanceProfile { instance_profile_name: self.name, roles: vec![self.role.id()] });
-        InstanceProfile { id, role: self.role }
+        let id = stack.add_at(
+            path,
+            CfnInstanceProfile {
+                instance_profile_name: self.name,
+                roles: vec![self.role.id()],
+            },
+        );
+        InstanceProfile {
+            id,
+            role: self.role,
+        }
     }
 }

@@ -6,7 +6,11 @@ use crate::{Resource, ToValue};
 
 /// `AWS::AutoScaling::AutoScalingGroup`.
 #[derive(Resource, Clone, Debug)]
-#[resource(type = "AWS::AutoScaling::AutoScalingGroup", tags = "asg", crate = "crate")]
+#[resource(
+    type = "AWS::AutoScaling::AutoScalingGroup",
+    tags = "asg",
+    crate = "crate"
+)]
 pub struct CfnAutoScalingGroup {
     /// The group name.
     #[resource(replace)]
@@ -51,7 +55,11 @@ pub struct CfnTargetTracking {
 
 /// `AWS::AutoScaling::ScalingPolicy`.
 #[derive(Resource, Clone, Debug)]
-#[resource(type = "AWS::AutoScaling::ScalingPolicy", tags = "none", crate = "crate")]
+#[resource(
+    type = "AWS::AutoScaling::ScalingPolicy",
+    tags = "none",
+    crate = "crate"
+)]
 pub struct CfnScalingPolicy {
     /// The group.
     #[resource(replace)]
@@ -61,4 +69,3 @@ pub struct CfnScalingPolicy {
     /// The target.
     pub target_tracking_configuration: CfnTargetTracking,
 }
-

@@ -1,12 +1,16 @@
 //! EFS resources.
 
+use crate::Resource;
 use crate::handle::{Attr, Ref};
 use crate::l1::ec2::CfnSubnet;
-use crate::Resource;
 
 /// `AWS::EFS::FileSystem`.
 #[derive(Resource, Clone, Debug)]
-#[resource(type = "AWS::EFS::FileSystem", tags_property = "FileSystemTags", crate = "crate")]
+#[resource(
+    type = "AWS::EFS::FileSystem",
+    tags_property = "FileSystemTags",
+    crate = "crate"
+)]
 pub struct CfnFileSystem {
     /// Encryption at rest.
     #[resource(replace)]

@@ -80,7 +80,11 @@ pub struct CfnListenerCertificate {
 
 /// `AWS::ElasticLoadBalancingV2::Listener`.
 #[derive(Resource, Clone, Debug)]
-#[resource(type = "AWS::ElasticLoadBalancingV2::Listener", tags = "none", crate = "crate")]
+#[resource(
+    type = "AWS::ElasticLoadBalancingV2::Listener",
+    tags = "none",
+    crate = "crate"
+)]
 pub struct CfnListener {
     /// The load balancer.
     #[resource(replace)]

@@ -1,8 +1,8 @@
 //! RDS resources.
 
+use crate::Resource;
 use crate::handle::{Attr, Ref};
 use crate::l1::ec2::CfnSubnet;
-use crate::Resource;
 
 /// `AWS::RDS::DBSubnetGroup`.
 #[derive(Resource, Clone, Debug)]

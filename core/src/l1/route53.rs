@@ -5,7 +5,11 @@ use crate::{Resource, ToValue, Value};
 
 /// `AWS::Route53::HostedZone`.
 #[derive(Resource, Clone, Debug)]
-#[resource(type = "AWS::Route53::HostedZone", tags_property = "HostedZoneTags", crate = "crate")]
+#[resource(
+    type = "AWS::Route53::HostedZone",
+    tags_property = "HostedZoneTags",
+    crate = "crate"
+)]
 pub struct CfnHostedZone {
     /// The domain.
     #[resource(replace)]

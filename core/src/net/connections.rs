@@ -48,8 +48,8 @@ pub trait HasDefaultPort: Connectable {
 impl Stack {
     /// Allows `from` to reach `to` on `port`: one call writes the ingress rule on `to`'s group
     /// and, when `from` is a group that does not allow all outbound traffic, the egress rule on
-    /// `from`. Problems (reversed range, malformed CIDR, a rule declared twice) are reported by
-    /// [`Stack::validate`].
+    /// `from`. Allowing the same traffic twice adds one rule. Problems (reversed range, malformed
+    /// CIDR, a port the target's service does not listen on) are reported by [`Stack::validate`].
     ///
     /// ```
     /// use stratus_core::prelude::*;
@@ -69,10 +69,7 @@ impl Stack {
         let ingress_path =
             target_path.child(&format!("from-{}-{}", from.label(self), port.label()));
         if self.graph().contains_path(&ingress_path) {
-            self.report(ValidationError::Duplicate {
-                path: ingress_path,
-                what: format!("the rule allowing {from} on {port}"),
-            });
+            // The same rule again (e.g. to a database and its replica, which share a group).
             return self;
         }
         if !port.is_valid() {

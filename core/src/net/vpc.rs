@@ -206,41 +206,78 @@ impl Vpc {
 
     /// Resolves where a construct at `path` goes, reporting a selection that names no subnet, or
     /// names a subnet of another VPC.
-    pub(crate) fn place(&self, stack: &mut Stack, path: &ConstructPath, selection: &SubnetSelection) -> Vec<SubnetInfo> {
+    pub(crate) fn place(
+        &self,
+        stack: &mut Stack,
+        path: &ConstructPath,
+        selection: &SubnetSelection,
+    ) -> Vec<SubnetInfo> {
         let mut placed = self.select(selection);
         if let SubnetSelection::Subnets(ids) = selection {
-            let missing: Vec<Ref<CfnSubnet>> = ids.iter().filter(|id| !placed.iter().any(|p| p.id == **id)).copied().collect();
+            let missing: Vec<Ref<CfnSubnet>> = ids
+                .iter()
+                .filter(|id| !placed.iter().any(|p| p.id == **id))
+                .copied()
+                .collect();
             for id in &missing {
                 if id.id().stack() != stack.id() {
                     stack.report(ValidationError::ForeignReference { path: path.clone() });
                     continue;
                 }
                 let node = stack.node(id.id());
-                let vpc = node.properties.get("VpcId").and_then(crate::Value::as_ref_id);
+                let vpc = node
+                    .properties
+                    .get("VpcId")
+                    .and_then(crate::Value::as_ref_id);
                 if vpc == Some(self.id.id()) {
                     placed.push(SubnetInfo {
                         id: *id,
                         subnet_type: SubnetType::Isolated,
                         group: String::new(),
-                        az: node.properties.get("AvailabilityZone").and_then(crate::Value::as_str).unwrap_or_default().to_owned(),
-                        cidr: node.properties.get("CidrBlock").and_then(crate::Value::as_str).and_then(|c| parse_cidr(c).ok()).unwrap_or_default(),
+                        az: node
+                            .properties
+                            .get("AvailabilityZone")
+                            .and_then(crate::Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned(),
+                        cidr: node
+                            .properties
+                            .get("CidrBlock")
+                            .and_then(crate::Value::as_str)
+                            .and_then(|c| parse_cidr(c).ok())
+                            .unwrap_or_default(),
                     });
                 } else {
                     let subnet_path = node.path.clone();
                     stack.report(ValidationError::InvalidValue {
                         path: path.clone(),
-                        problem: format!("subnet {subnet_path} belongs to another vpc than {}", self.path),
+                        problem: format!(
+                            "subnet {subnet_path} belongs to another vpc than {}",
+                            self.path
+                        ),
                         fix: format!("place it in subnets of {}", self.path),
                     });
                 }
             }
         }
         if placed.is_empty() {
-            let available: Vec<String> = self.subnets.iter().map(|s| s.group.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+            let available: Vec<String> = self
+                .subnets
+                .iter()
+                .map(|s| s.group.clone())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
             stack.report(ValidationError::InvalidValue {
                 path: path.clone(),
-                problem: format!("the subnet selection {selection:?} matches no subnet of {}", self.path),
-                fix: format!("select one of the vpc's subnet groups: {}", available.join(", ")),
+                problem: format!(
+                    "the subnet selection {selection:?} matches no subnet of {}",
+                    self.path
+                ),
+                fix: format!(
+                    "select one of the vpc's subnet groups: {}",
+                    available.join(", ")
+                ),
             });
         }
         placed
@@ -248,7 +285,10 @@ impl Vpc {
 
     /// The zone of one of this VPC's subnets.
     pub fn az_of(&self, subnet: Ref<CfnSubnet>) -> Option<&str> {
-        self.subnets.iter().find(|s| s.id == subnet).map(|s| s.az.as_str())
+        self.subnets
+            .iter()
+            .find(|s| s.id == subnet)
+            .map(|s| s.az.as_str())
     }
 
     /// The internet gateway, when the VPC has public subnets.

@@ -1,0 +1,236 @@
+//! The reference three-tier stack, as a user writes it. Shared by `main.rs` and the tests in
+//! `tests/three_tier.rs`, which assert its topology.
+
+// The tests read every handle; `main` needs only the stack.
+#![allow(dead_code)]
+
+use stratus::cdn::{
+    CachePolicy, Distribution, Origin, OriginProtocolPolicy, OriginRequestPolicy,
+    ViewerProtocolPolicy,
+};
+use stratus::compute::{AutoScalingGroup, Instance, LaunchTemplate, UserData};
+use stratus::database::{Database, MySql, ReadReplica};
+use stratus::dns::{AliasRecord, AliasTarget, Certificate, HostedZone};
+use stratus::efs::FileSystem;
+use stratus::elb::{ApplicationLoadBalancer, ListenerProtocol, TargetGroup};
+use stratus::iam::{InstanceProfile, Role, ServicePrincipal};
+use stratus::prelude::*;
+
+/// The administrator's address, the only one allowed to SSH to the bastions.
+pub(crate) const ADMIN_CIDR: &str = "203.0.113.10/32";
+/// The application's domain.
+pub(crate) const DOMAIN: &str = "project-x.example.com";
+/// Amazon Linux 2023 in us-east-1 (an example id).
+const AMI: &str = "ami-0abcdef1234567890";
+
+/// The stack and the handles the tests look at.
+pub(crate) struct ThreeTier {
+    pub(crate) stack: Stack,
+    pub(crate) vpc: Vpc,
+    pub(crate) alb: ApplicationLoadBalancer,
+    pub(crate) app_sg: SecurityGroup,
+    pub(crate) bastion_sg: SecurityGroup,
+    pub(crate) asg: AutoScalingGroup,
+    pub(crate) efs: FileSystem,
+    pub(crate) db: Database<MySql>,
+    pub(crate) replica: ReadReplica<MySql>,
+    pub(crate) role: Role,
+    pub(crate) cdn: Distribution,
+    pub(crate) bastions: [Instance; 2],
+}
+
+/// Declares the whole reference architecture.
+pub(crate) fn build() -> ThreeTier {
+    let mut stack = Stack::new("project-x", Environment::region("us-east-1"));
+    stack.tag("Environment", "prod");
+    let web = presentation(&mut stack);
+    let data = data_tier(&mut stack, &web);
+    let (asg, role) = logic_tier(&mut stack, &web, &data);
+    let cdn = edge(&mut stack, web.alb);
+
+    stack.output(
+        "CloudFrontDomain",
+        cdn.domain_name(),
+        "the distribution's domain",
+    );
+    stack.output(
+        "LoadBalancerDns",
+        web.alb.dns_name(),
+        "the load balancer's DNS name",
+    );
+    stack.output(
+        "DatabaseEndpoint",
+        data.db.endpoint_address(),
+        "the primary database's host name",
+    );
+
+    ThreeTier {
+        stack,
+        vpc: web.vpc,
+        alb: web.alb,
+        app_sg: web.app_sg,
+        bastion_sg: web.bastion_sg,
+        asg,
+        efs: data.efs,
+        db: data.db,
+        replica: data.replica,
+        role,
+        cdn,
+        bastions: web.bastions,
+    }
+}
+
+/// The network, the load balancer, the bastions and the security groups in front.
+struct Presentation {
+    vpc: Vpc,
+    alb: ApplicationLoadBalancer,
+    target_group: TargetGroup,
+    app_sg: SecurityGroup,
+    bastion_sg: SecurityGroup,
+    bastions: [Instance; 2],
+}
+
+fn presentation(stack: &mut Stack) -> Presentation {
+    let vpc = Vpc::builder("vpc")
+        .name("project-x-vpc")
+        .cidr("10.0.0.0/16")
+        .max_azs(3)
+        .subnet_groups([
+            SubnetGroup::public("public"),
+            SubnetGroup::private_with_egress("private").mask(24),
+        ])
+        .nat_gateways(1)
+        .build(stack);
+
+    let lb_sg = SecurityGroup::builder("lb-sg", &vpc)
+        .name("project-x-lb-sg")
+        .description("load balancer: HTTP from anywhere")
+        .allow_all_outbound(false)
+        .build(stack);
+    let alb = ApplicationLoadBalancer::internet_facing("alb", &vpc, vpc.public_subnets())
+        .name("project-x-alb")
+        .security_group(lb_sg)
+        .build(stack);
+    let target_group = TargetGroup::builder("app-tg", &vpc)
+        .name("project-x-app-tg")
+        .port(5000)
+        .protocol(ListenerProtocol::Http)
+        .health_check_path("/health")
+        .build(stack);
+    alb.listener("http", 80).forward(target_group).build(stack);
+    stack.allow(Peer::any_ipv4(), &alb, Port::HTTP);
+
+    let bastion_sg = SecurityGroup::builder("bastion-sg", &vpc)
+        .name("project-x-bastion-sg")
+        .description("bastions: SSH from the administrator only")
+        .build(stack);
+    stack.allow(Peer::ipv4(ADMIN_CIDR), &bastion_sg, Port::SSH);
+    let public = vpc.public_subnets();
+    let bastions = [("bastion-a", public[0]), ("bastion-b", public[1])].map(|(id, subnet)| {
+        Instance::builder(id, subnet)
+            .image_id(AMI)
+            .instance_type("t3.micro")
+            .security_group(bastion_sg)
+            .build(stack)
+    });
+
+    let app_sg = SecurityGroup::builder("app-sg", &vpc)
+        .name("project-x-logic-tier-sg")
+        .description("logic tier: Flask on 5000 from the load balancer only")
+        .build(stack);
+    stack.allow(alb, &app_sg, Port::tcp(5000));
+    stack.allow(bastion_sg, &app_sg, Port::SSH);
+
+    Presentation {
+        vpc,
+        alb,
+        target_group,
+        app_sg,
+        bastion_sg,
+        bastions,
+    }
+}
+
+/// The file system, the database and its replica, each open to the logic tier only.
+struct Data {
+    efs: FileSystem,
+    db: Database<MySql>,
+    replica: ReadReplica<MySql>,
+}
+
+fn data_tier(stack: &mut Stack, web: &Presentation) -> Data {
+    let efs = FileSystem::builder("efs", &web.vpc).build(stack);
+    stack.allow_default(web.app_sg, &efs);
+    let db = Database::mysql("db", &web.vpc)
+        .identifier("project-x-db")
+        .instance_class("db.t3.medium")
+        .multi_az(true)
+        .database_name("newsreadb")
+        .build(stack);
+    let replica = db
+        .with_replica("db-replica")
+        .identifier("project-x-db-replica")
+        .build(stack);
+    stack.allow_default(web.app_sg, &db);
+    Data { efs, db, replica }
+}
+
+/// The Flask instances: a role that reads the database secret, a launch template, the group.
+fn logic_tier(stack: &mut Stack, web: &Presentation, data: &Data) -> (AutoScalingGroup, Role) {
+    let role = Role::builder("app-role", ServicePrincipal::ec2())
+        .name("project-x-app-role")
+        .description("logic tier instances: read the database secret")
+        .build(stack);
+    data.db.grant_secret_read(stack, role);
+    let profile = InstanceProfile::builder("app-profile", role)
+        .name("project-x-app-profile")
+        .build(stack);
+
+    let user_data = UserData::from_script(include_str!("user_data.sh"))
+        .var("EFS_ID", data.efs.id())
+        .var("DB_SECRET_ARN", data.db.secret_arn())
+        .var("DB_HOST", data.db.endpoint_address())
+        .var("REGION", "us-east-1");
+    let template = LaunchTemplate::builder("app-lt")
+        .name("project-x-app-lt")
+        .image_id(AMI)
+        .instance_type("t3.xlarge")
+        .security_group(web.app_sg)
+        .instance_profile(profile)
+        .user_data(user_data)
+        .tag("Environment", "prod")
+        .build(stack);
+    let asg = AutoScalingGroup::builder("asg", &web.vpc, template)
+        .name("project-x-asg")
+        .subnets(SubnetSelection::private_with_egress())
+        .capacity(2, 4, 6)
+        .target_group(web.target_group)
+        .cpu_target(50.0)
+        .build(stack);
+    (asg, role)
+}
+
+/// The public zone, a certificate, CloudFront in front of the load balancer, the alias record.
+fn edge(stack: &mut Stack, alb: ApplicationLoadBalancer) -> Distribution {
+    let zone = HostedZone::public("zone", DOMAIN, stack);
+    let certificate = Certificate::builder("cert", DOMAIN, &zone).build(stack);
+    let cdn = Distribution::builder(
+        "cdn",
+        Origin::load_balancer(alb).protocol(OriginProtocolPolicy::HttpOnly),
+    )
+    .cache_policy(CachePolicy::caching_disabled())
+    .origin_request_policy(OriginRequestPolicy::all_viewer())
+    .viewer_protocol_policy(ViewerProtocolPolicy::RedirectToHttps)
+    .domain_names([DOMAIN])
+    .certificate(&certificate)
+    .comment("project-x")
+    .build(stack);
+    AliasRecord::a(
+        "app-record",
+        &zone,
+        DOMAIN,
+        AliasTarget::Distribution(cdn),
+        stack,
+    );
+    cdn
+}
