@@ -19,6 +19,8 @@ use crate::value::Properties;
 pub struct Node {
     /// Its construct path.
     pub path: ConstructPath,
+    /// Its CloudFormation logical id, derived from the path once.
+    pub logical_id: String,
     /// Its CloudFormation type name.
     pub type_name: &'static str,
     /// Its properties, references included.
@@ -44,16 +46,12 @@ pub enum EdgeKind {
 #[derive(Clone, Debug, Default)]
 pub struct ResourceGraph {
     graph: StableDiGraph<Node, EdgeKind>,
-    by_path: HashMap<ConstructPath, NodeIndex>,
 }
 
 impl ResourceGraph {
-    /// Adds a node; the caller has checked the path is new.
+    /// Adds a node; the caller (the stack) has checked the path is new.
     pub(crate) fn add(&mut self, node: Node) -> NodeIndex {
-        let path = node.path.clone();
-        let index = self.graph.add_node(node);
-        self.by_path.insert(path, index);
-        index
+        self.graph.add_node(node)
     }
 
     /// Adds `dependent → dependency` unless an edge between them exists already.
@@ -66,11 +64,6 @@ impl ResourceGraph {
             return;
         }
         self.graph.add_edge(dependency, dependent, kind);
-    }
-
-    /// Whether a path is taken.
-    pub fn contains_path(&self, path: &ConstructPath) -> bool {
-        self.by_path.contains_key(path)
     }
 
     /// How many resources. O(1).
@@ -101,11 +94,11 @@ impl ResourceGraph {
     }
 
     /// The resource at a path (full, e.g. `prod/vpc`, or within the stack, e.g. `vpc`).
+    /// O(n): for tests and tools; builders keep handles instead.
     pub fn find(&self, path: &str) -> Option<NodeIndex> {
-        self.by_path
-            .iter()
-            .find(|(p, _)| p.as_str() == path || p.within_stack() == path)
-            .map(|(_, i)| *i)
+        self.nodes()
+            .find(|(_, n)| n.path.as_str() == path || n.path.within_stack() == path)
+            .map(|(i, _)| i)
     }
 
     /// Resources of a CloudFormation type, in insertion order.

@@ -34,7 +34,9 @@ pub mod region;
 pub mod resource;
 pub mod secrets;
 pub mod stack;
+pub mod synth;
 pub mod testing;
+mod topology;
 mod validate;
 pub mod value;
 

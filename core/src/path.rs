@@ -47,16 +47,22 @@ impl ConstructPath {
     /// A CloudFormation logical id: the path below the stack, each word capitalised and
     /// joined, e.g. `vpc/private-b` → `VpcPrivateB`. Stable as long as the path is.
     pub fn logical_id(&self) -> String {
-        self.within_stack()
-            .split(['/', '-', '_', '.'])
-            .filter(|w| !w.is_empty())
-            .map(|w| {
-                let mut chars = w.chars().filter(char::is_ascii_alphanumeric);
-                chars.next().map_or_else(String::new, |c| {
-                    c.to_ascii_uppercase().to_string() + &chars.collect::<String>()
-                })
-            })
-            .collect()
+        let rest = self.within_stack();
+        let mut out = String::with_capacity(rest.len());
+        let mut word_start = true;
+        for c in rest.chars() {
+            if matches!(c, '/' | '-' | '_' | '.') {
+                word_start = true;
+            } else if c.is_ascii_alphanumeric() {
+                out.push(if word_start {
+                    c.to_ascii_uppercase()
+                } else {
+                    c
+                });
+                word_start = false;
+            }
+        }
+        out
     }
 }
 

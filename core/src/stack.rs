@@ -2,7 +2,9 @@
 //! outputs, and the problems builders found, which [`Stack::validate`] reports together with
 //! the whole-graph checks.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::error::{ValidationError, ValidationErrors};
 use crate::graph::{EdgeKind, Node, ResourceGraph};
@@ -104,10 +106,10 @@ impl Stack {
             env,
             tags: BTreeMap::new(),
             graph: ResourceGraph::default(),
-            claimed: HashSet::new(),
+            claimed: HashSet::default(),
             errors,
             outputs: Vec::new(),
-            security_groups: HashMap::new(),
+            security_groups: HashMap::default(),
         }
     }
 
@@ -191,6 +193,11 @@ impl Stack {
         self.add_at(path, resource)
     }
 
+    /// Whether a construct path is taken.
+    pub fn is_claimed(&self, path: &ConstructPath) -> bool {
+        self.claimed.contains(path)
+    }
+
     /// Claims a construct path below `parent`, reporting an invalid or duplicate id. Always
     /// returns a usable path so that building can go on and every error is collected.
     pub fn claim(&mut self, parent: &ConstructPath, id: &str) -> ConstructPath {
@@ -219,6 +226,7 @@ impl Stack {
         let properties = resource.properties();
         let references = properties.references();
         let index = self.graph.add(Node {
+            logical_id: path.logical_id(),
             path: path.clone(),
             type_name: R::TYPE_NAME,
             properties,

@@ -21,13 +21,12 @@ pub(crate) fn stack(stack: &Stack) -> Vec<ValidationError> {
     if let Err(cycle) = graph.topological_order() {
         errors.push(cycle);
     }
-    let mut logical_ids: HashMap<String, &ConstructPath> = HashMap::new();
+    let mut logical_ids: HashMap<&str, &ConstructPath> = HashMap::with_capacity(graph.len());
     for (_, node) in graph.nodes() {
-        let id = node.path.logical_id();
-        if let Some(other) = logical_ids.insert(id.clone(), &node.path) {
+        if let Some(other) = logical_ids.insert(&node.logical_id, &node.path) {
             errors.push(ValidationError::LogicalIdCollision {
                 path: node.path.clone(),
-                logical_id: id,
+                logical_id: node.logical_id.clone(),
                 other: other.clone(),
             });
         }

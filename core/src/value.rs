@@ -154,7 +154,7 @@ impl std::fmt::Display for Value {
 
 /// The properties of one resource, keyed by CloudFormation property name.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Properties(BTreeMap<String, Value>);
+pub struct Properties(BTreeMap<&'static str, Value>);
 
 impl Properties {
     /// An empty property map.
@@ -163,9 +163,9 @@ impl Properties {
     }
 
     /// Inserts a value, leaving out `Value::Null` (an unset `Option`).
-    pub fn insert_value(&mut self, name: &str, value: Value) {
+    pub fn insert_value(&mut self, name: &'static str, value: Value) {
         if value != Value::Null {
-            self.0.insert(name.to_owned(), value);
+            self.0.insert(name, value);
         }
     }
 
@@ -175,8 +175,8 @@ impl Properties {
     }
 
     /// All properties in name order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Value)> {
+        self.0.iter().map(|(k, v)| (*k, v))
     }
 
     /// Every resource referred to by any property.
@@ -188,9 +188,9 @@ impl Properties {
         out
     }
 
-    /// The underlying map.
-    pub fn into_inner(self) -> BTreeMap<String, Value> {
-        self.0
+    /// The properties as a map value.
+    pub fn into_value(self) -> Value {
+        Value::Map(self.0.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
     }
 
     /// Whether there are no properties.

@@ -13,7 +13,7 @@ fn main() -> ExitCode {
     let mut app = App::new();
     app.add_stack(stack::build().stack);
     if std::env::args().len() > 1 {
-        return stratus::cli::run(&app);
+        return stratus::cli::run(app);
     }
     match app.validate() {
         Ok(()) => {

@@ -39,9 +39,14 @@ pub(crate) struct ThreeTier {
     pub(crate) bastions: [Instance; 2],
 }
 
-/// Declares the whole reference architecture.
+/// Declares the whole reference architecture as the stack `project-x`.
 pub(crate) fn build() -> ThreeTier {
-    let mut stack = Stack::new("project-x", Environment::region("us-east-1"));
+    build_named("project-x")
+}
+
+/// Declares the whole reference architecture as a stack of that name.
+pub(crate) fn build_named(name: &str) -> ThreeTier {
+    let mut stack = Stack::new(name, Environment::region("us-east-1"));
     stack.tag("Environment", "prod");
     let web = presentation(&mut stack);
     let data = data_tier(&mut stack, &web);

@@ -92,7 +92,7 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         const _: () = {
             impl #impl_generics #krate::value::ToValue for #ident #ty_generics #where_clause {
                 fn to_value(&self) -> #krate::value::Value {
-                    #krate::value::Value::Map({ #body }.into_inner())
+                    { #body }.into_value()
                 }
             }
         };

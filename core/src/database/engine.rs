@@ -15,7 +15,8 @@ pub trait Engine: sealed::Sealed + Copy + std::fmt::Debug + 'static {
     const PORT: u16;
     /// Major versions RDS offers (a version is accepted when it starts with one of these).
     const MAJOR_VERSIONS: &'static [&'static str];
-    /// The version used when none is given.
+    /// The version used when none is given: a full minor version, as CloudFormation linters
+    /// require (RDS itself also accepts a major version).
     const DEFAULT_VERSION: &'static str;
     /// The master user name used when none is given.
     const DEFAULT_USERNAME: &'static str;
@@ -42,7 +43,7 @@ impl Engine for MySql {
     const DISPLAY: &'static str = "MySQL";
     const PORT: u16 = 3306;
     const MAJOR_VERSIONS: &'static [&'static str] = &["8.0", "8.4"];
-    const DEFAULT_VERSION: &'static str = "8.0";
+    const DEFAULT_VERSION: &'static str = "8.0.40";
     const DEFAULT_USERNAME: &'static str = "admin";
     const MAX_DB_NAME: usize = 64;
 }
@@ -52,7 +53,7 @@ impl Engine for Postgres {
     const DISPLAY: &'static str = "PostgreSQL";
     const PORT: u16 = 5432;
     const MAJOR_VERSIONS: &'static [&'static str] = &["13", "14", "15", "16", "17"];
-    const DEFAULT_VERSION: &'static str = "16";
+    const DEFAULT_VERSION: &'static str = "16.6";
     const DEFAULT_USERNAME: &'static str = "postgres";
     const MAX_DB_NAME: usize = 63;
 }
@@ -62,7 +63,7 @@ impl Engine for MariaDb {
     const DISPLAY: &'static str = "MariaDB";
     const PORT: u16 = 3306;
     const MAJOR_VERSIONS: &'static [&'static str] = &["10.5", "10.6", "10.11", "11.4"];
-    const DEFAULT_VERSION: &'static str = "10.11";
+    const DEFAULT_VERSION: &'static str = "10.11.10";
     const DEFAULT_USERNAME: &'static str = "admin";
     const MAX_DB_NAME: usize = 64;
 }

@@ -68,7 +68,7 @@ impl Stack {
         let target_path = self.node(target.id().id()).path.clone();
         let ingress_path =
             target_path.child(&format!("from-{}-{}", from.label(self), port.label()));
-        if self.graph().contains_path(&ingress_path) {
+        if self.is_claimed(&ingress_path) {
             // The same rule again (e.g. to a database and its replica, which share a group).
             return self;
         }

@@ -1,0 +1,304 @@
+//! The command line a user's `main` gets with one call: `stratus::cli::run(&app)`.
+//!
+//! Verbs: `synth`, `graph`, `validate`, `list`. Data goes to stdout (JSON with `--json`),
+//! problems to stderr. Exit codes: 0 success, 1 the stacks are invalid or a step failed,
+//! 2 usage error.
+
+mod graph;
+mod synth;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use stratus_core::{App, Stack};
+
+/// Exit code: the stacks are invalid or a step failed.
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code: the command line could not be parsed.
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    about = "Check, synthesize and draw the stacks declared by this program",
+    disable_help_subcommand = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Write each stack's CloudFormation template, manifest.json and DOT graphs.
+    Synth {
+        /// Where to write.
+        #[arg(long, default_value = "stratus.out")]
+        out: PathBuf,
+    },
+    /// Print one stack's graph: the full graph as DOT or Mermaid, or the architecture diagram.
+    Graph {
+        /// Output format; `svg` draws the architecture diagram with Graphviz `dot`.
+        #[arg(long, value_enum, default_value_t = Format::Dot)]
+        format: Format,
+        /// With `dot`: the architecture diagram's DOT instead of the full graph.
+        #[arg(long)]
+        architecture: bool,
+        /// The stack (required when the app has several).
+        #[arg(long)]
+        stack: Option<String>,
+        /// Write to this file instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check every stack; print every problem with its construct path. Exit 1 on any.
+    Validate {
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List each stack's resources: logical id, type and construct path.
+    List {
+        /// Print the list as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Graph output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Dot,
+    Mermaid,
+    Svg,
+}
+
+/// Parses the process arguments and runs the verb against `app`, which it consumes: the process
+/// is about to exit, so the app is not freed node by node (at 100,000 resources that costs more
+/// than most verbs).
+///
+/// ```no_run
+/// use stratus::prelude::*;
+///
+/// fn main() -> std::process::ExitCode {
+///     let mut app = App::new();
+///     app.add_stack(Stack::new("prod", Environment::region("us-east-1")));
+///     stratus::cli::run(app)
+/// }
+/// ```
+pub fn run(app: App) -> ExitCode {
+    let code = run_from(
+        &app,
+        std::env::args_os(),
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    );
+    std::mem::forget(app);
+    ExitCode::from(code)
+}
+
+/// Runs the command line with these arguments (the first is the program name) and writers;
+/// returns the exit code. For tests and embedding.
+pub fn run_from<I, T>(app: &App, args: I, out: &mut dyn Write, err: &mut dyn Write) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            let rendered = e.render().to_string();
+            let _ = if e.use_stderr() {
+                write!(err, "{rendered}")
+            } else {
+                write!(out, "{rendered}")
+            };
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Synth { out: dir } => synth::synth(app, &dir, out, err),
+        Command::Graph {
+            format,
+            architecture,
+            stack,
+            out: file,
+        } => graph::graph(
+            app,
+            format,
+            architecture,
+            stack.as_deref(),
+            file.as_deref(),
+            out,
+        ),
+        Command::Validate { json } => validate(app, json, out, err),
+        Command::List { json } => list(app, json, out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            let _ = writeln!(err, "error: {message}");
+            EXIT_FAILURE
+        }
+    }
+}
+
+type VerbResult = Result<u8, String>;
+
+fn validate(app: &App, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> VerbResult {
+    let result = app.validate();
+    if json {
+        let errors: Vec<serde_json::Value> = result
+            .as_ref()
+            .err()
+            .into_iter()
+            .flat_map(stratus_core::ValidationErrors::iter)
+            .map(|e| serde_json::json!({ "path": e.path().map(ToString::to_string), "message": e.to_string() }))
+            .collect();
+        let report = serde_json::json!({ "valid": errors.is_empty(), "stacks": app.stacks().len(), "errors": errors });
+        writeln!(out, "{report:#}").map_err(|e| e.to_string())?;
+    } else {
+        let written = match &result {
+            Ok(()) => writeln!(out, "{} stack(s) valid", app.stacks().len()),
+            Err(errors) => write!(err, "{errors}"),
+        };
+        written.map_err(|e| e.to_string())?;
+    }
+    Ok(if result.is_ok() { 0 } else { EXIT_FAILURE })
+}
+
+fn list(app: &App, json: bool, out: &mut dyn Write) -> VerbResult {
+    if json {
+        let text = serde_json::to_string_pretty(&stratus_core::synth::manifest(app))
+            .map_err(|e| e.to_string())?;
+        writeln!(out, "{text}").map_err(|e| e.to_string())?;
+        return Ok(0);
+    }
+    for stack in app.stacks() {
+        writeln!(out, "{} ({} resources)", stack.name(), stack.graph().len())
+            .map_err(|e| e.to_string())?;
+        for (_, node) in stack.graph().nodes() {
+            writeln!(
+                out,
+                "  {:<40} {:<45} {}",
+                node.path.logical_id(),
+                node.type_name,
+                node.path
+            )
+            .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(0)
+}
+
+/// The stack a verb works on: the named one, or the only one.
+fn pick<'a>(app: &'a App, name: Option<&str>) -> Result<&'a Stack, String> {
+    let names = || {
+        app.stacks()
+            .iter()
+            .map(Stack::name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match name {
+        Some(name) => app
+            .stack(name)
+            .ok_or_else(|| format!("no stack named {name:?}; stacks: {}", names())),
+        None => match app.stacks() {
+            [only] => Ok(only),
+            [] => Err("the app has no stacks".into()),
+            _ => Err(format!(
+                "the app has several stacks; choose one with --stack ({})",
+                names()
+            )),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stratus_core::prelude::*;
+
+    fn app() -> App {
+        let mut stack = Stack::new("prod", Environment::region("us-east-1"));
+        Vpc::builder("vpc")
+            .max_azs(2)
+            .nat_gateways(1)
+            .build(&mut stack);
+        let mut app = App::new();
+        app.add_stack(stack);
+        app
+    }
+
+    fn run(app: &App, args: &[&str]) -> (u8, String, String) {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = run_from(
+            app,
+            std::iter::once("prog").chain(args.iter().copied()),
+            &mut out,
+            &mut err,
+        );
+        (
+            code,
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
+    }
+
+    #[test]
+    fn list_prints_every_resource() {
+        let app = app();
+        let (code, out, _) = run(&app, &["list"]);
+        assert_eq!(code, 0);
+        assert_eq!(
+            out.lines().count(),
+            app.stacks()[0].graph().len() + 1,
+            "{out}"
+        );
+        assert!(out.contains("VpcPublicA"), "{out}");
+    }
+
+    #[test]
+    fn validate_reports_errors_with_exit_1() {
+        let mut stack = Stack::new("prod", Environment::region("us-east-1"));
+        Vpc::builder("vpc").cidr("10.0.0.0/8").build(&mut stack);
+        let mut app = App::new();
+        app.add_stack(stack);
+        let (code, _, err) = run(&app, &["validate"]);
+        assert_eq!(code, EXIT_FAILURE);
+        assert!(
+            err.contains("prod/vpc: vpc 10.0.0.0/8 has a /8 mask"),
+            "{err}"
+        );
+        let (code, out, _) = run(&app, &["validate", "--json"]);
+        assert_eq!(code, EXIT_FAILURE);
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(report["valid"], false);
+        assert_eq!(report["errors"][0]["path"], "prod/vpc");
+    }
+
+    #[test]
+    fn usage_errors_exit_2() {
+        let (code, _, err) = run(&app(), &["deploy-everything"]);
+        assert_eq!(code, EXIT_USAGE);
+        assert!(err.contains("unrecognized subcommand"), "{err}");
+        let (code, out, _) = run(&app(), &["--help"]);
+        assert_eq!(code, 0);
+        assert!(out.contains("synth"), "{out}");
+    }
+
+    #[test]
+    fn several_stacks_need_a_name() {
+        let mut app = app();
+        app.add_stack(Stack::new("dev", Environment::region("us-east-1")));
+        let (code, _, err) = run(&app, &["graph"]);
+        assert_eq!(code, EXIT_FAILURE);
+        assert!(err.contains("choose one with --stack (prod, dev)"), "{err}");
+        let (code, out, _) = run(&app, &["graph", "--stack", "prod", "--format", "mermaid"]);
+        assert_eq!(code, 0);
+        assert!(out.starts_with("flowchart LR"), "{out}");
+    }
+}
