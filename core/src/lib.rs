@@ -20,6 +20,7 @@ pub mod app;
 pub mod cdn;
 pub mod compute;
 pub mod database;
+pub mod deploy;
 pub mod dns;
 pub mod efs;
 pub mod elb;

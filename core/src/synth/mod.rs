@@ -9,6 +9,7 @@ mod diagram;
 mod graph_text;
 mod manifest;
 
+pub(crate) use cloudformation::tags_json;
 pub use cloudformation::{LogicalIds, template, template_json};
 pub use diagram::architecture_dot;
 pub use graph_text::{dot, mermaid};

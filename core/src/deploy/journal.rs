@@ -1,0 +1,98 @@
+//! Replaying the journal: what a finished call did to the state, and which intents were left
+//! pending by a run that died. The live engine applies results through the same function, so a
+//! replay after a crash and an uninterrupted run end in the same state.
+
+use std::collections::BTreeMap;
+
+use super::provider::Attributes;
+use super::state::{JournalEntry, Operation, ResourceState, Retired, State};
+
+/// An intent whose call may or may not have happened.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Pending {
+    pub(crate) entry: JournalEntry,
+}
+
+/// Applies the `Done` entries of `journal` to `state`; returns the intents left open.
+pub(crate) fn replay(state: &mut State, journal: &[JournalEntry]) -> Vec<Pending> {
+    let mut open: BTreeMap<u64, JournalEntry> = BTreeMap::new();
+    for entry in journal {
+        match entry {
+            JournalEntry::Intent { seq, .. } => {
+                open.insert(*seq, entry.clone());
+            }
+            JournalEntry::Done { seq, physical_id, attributes } => {
+                if let Some(intent) = open.remove(seq) {
+                    apply_done(state, &intent, physical_id.as_deref(), attributes.clone().unwrap_or_default());
+                }
+            }
+            JournalEntry::Failed { seq, .. } => {
+                open.remove(seq);
+            }
+        }
+    }
+    open.into_values().map(|entry| Pending { entry }).collect()
+}
+
+/// What a successful call of `intent` did to the state. Idempotent: applying it twice leaves
+/// the state as applying it once.
+pub(crate) fn apply_done(state: &mut State, intent: &JournalEntry, physical_id: Option<&str>, attributes: Attributes) {
+    let JournalEntry::Intent { logical_id, operation, type_name, token, ownership, physical_id: target, inputs, depends_on, .. } =
+        intent
+    else {
+        return;
+    };
+    match operation {
+        Operation::Create => {
+            let physical_id = physical_id.unwrap_or_default().to_owned();
+            if let Some(old) = state.resources.remove(logical_id) {
+                if old.physical_id != physical_id {
+                    // The old half of a replacement: deleted once dependents moved on.
+                    state.retired.push(Retired {
+                        logical_id: logical_id.clone(),
+                        type_name: old.type_name,
+                        physical_id: old.physical_id,
+                        depends_on: old.depends_on,
+                    });
+                }
+            }
+            state.resources.insert(
+                logical_id.clone(),
+                ResourceState {
+                    type_name: type_name.clone(),
+                    physical_id,
+                    inputs: inputs.clone().unwrap_or_default(),
+                    attributes,
+                    depends_on: depends_on.clone(),
+                    ownership: ownership.clone(),
+                    token: token.clone(),
+                },
+            );
+        }
+        Operation::Update => {
+            if let Some(resource) = state.resources.get_mut(logical_id) {
+                resource.inputs = inputs.clone().unwrap_or_default();
+                resource.attributes = attributes;
+                resource.depends_on.clone_from(depends_on);
+            }
+        }
+        Operation::Delete => {
+            if state.resources.get(logical_id).is_some_and(|r| Some(&r.physical_id) == target.as_ref()) {
+                state.resources.remove(logical_id);
+            }
+        }
+        Operation::DeleteRetired => {
+            state.retired.retain(|r| Some(&r.physical_id) != target.as_ref());
+        }
+        Operation::Retire => {
+            if let Some(old) = state.resources.remove(logical_id) {
+                state.retired.push(Retired {
+                    logical_id: logical_id.clone(),
+                    type_name: old.type_name,
+                    physical_id: old.physical_id,
+                    depends_on: old.depends_on,
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! [`LocalBackend`]: state in a directory. `<stack>.state.json` is replaced atomically (write a
+//! temporary file, fsync it, keep the previous state as `.backup`, rename over, fsync the
+//! directory); the journal is an append-only JSON-lines file fsynced per entry; the lock is a
+//! file created exclusively, holding its holder.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use async_trait::async_trait;
+
+use super::state::{JournalEntry, LockHolder, State, StateBackend, StateError};
+
+/// State of one stack in a local directory (default `.stratus/`).
+#[derive(Clone, Debug)]
+pub struct LocalBackend {
+    dir: PathBuf,
+    stack: String,
+}
+
+impl LocalBackend {
+    /// The state of `stack` in `dir` (created on first write).
+    pub fn new(dir: impl Into<PathBuf>, stack: &str) -> Self {
+        Self { dir: dir.into(), stack: stack.to_owned() }
+    }
+
+    /// The state file.
+    pub fn state_path(&self) -> PathBuf {
+        self.dir.join(format!("{}.state.json", self.stack))
+    }
+
+    fn backup_path(&self) -> PathBuf {
+        self.dir.join(format!("{}.state.json.backup", self.stack))
+    }
+
+    fn journal_path(&self) -> PathBuf {
+        self.dir.join(format!("{}.journal.jsonl", self.stack))
+    }
+
+    fn lock_path(&self) -> PathBuf {
+        self.dir.join(format!("{}.lock", self.stack))
+    }
+
+    fn io(&self, path: &Path, e: impl std::fmt::Display) -> StateError {
+        StateError::Io { location: path.display().to_string(), message: e.to_string() }
+    }
+
+    fn ensure_dir(&self) -> Result<(), StateError> {
+        fs::create_dir_all(&self.dir).map_err(|e| self.io(&self.dir, e))
+    }
+
+    /// Saves atomically; see the module docs.
+    pub fn save_sync(&self, state: &State) -> Result<(), StateError> {
+        self.ensure_dir()?;
+        let path = self.state_path();
+        let temp = self.dir.join(format!(".{}.state.json.{}.tmp", self.stack, std::process::id()));
+        let text = serde_json::to_vec_pretty(state).map_err(|e| self.io(&path, e))?;
+        {
+            let mut file = File::create(&temp).map_err(|e| self.io(&temp, e))?;
+            file.write_all(&text).map_err(|e| self.io(&temp, e))?;
+            file.sync_all().map_err(|e| self.io(&temp, e))?;
+        }
+        if path.exists() {
+            // Best effort: the backup is a convenience, the rename below is what is atomic.
+            let _ = fs::copy(&path, self.backup_path());
+        }
+        fs::rename(&temp, &path).map_err(|e| self.io(&path, e))?;
+        File::open(&self.dir).and_then(|d| d.sync_all()).map_err(|e| self.io(&self.dir, e))?;
+        Ok(())
+    }
+
+    /// Loads the state file, if any.
+    pub fn load_sync(&self) -> Result<Option<State>, StateError> {
+        let path = self.state_path();
+        match fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|e| StateError::Corrupt { location: path.display().to_string(), message: e.to_string() }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(self.io(&path, e)),
+        }
+    }
+}
+
+#[async_trait]
+impl StateBackend for LocalBackend {
+    fn location(&self) -> String {
+        self.state_path().display().to_string()
+    }
+
+    async fn load(&self) -> Result<Option<State>, StateError> {
+        self.load_sync()
+    }
+
+    async fn save(&self, state: &State) -> Result<(), StateError> {
+        self.save_sync(state)
+    }
+
+    async fn append(&self, entry: &JournalEntry) -> Result<(), StateError> {
+        self.ensure_dir()?;
+        let path = self.journal_path();
+        let mut line = serde_json::to_vec(entry).map_err(|e| self.io(&path, e))?;
+        line.push(b'\n');
+        let mut file = OpenOptions::new().create(true).append(true).open(&path).map_err(|e| self.io(&path, e))?;
+        file.write_all(&line).map_err(|e| self.io(&path, e))?;
+        file.sync_data().map_err(|e| self.io(&path, e))
+    }
+
+    async fn journal(&self) -> Result<Vec<JournalEntry>, StateError> {
+        let path = self.journal_path();
+        let file = match File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(self.io(&path, e)),
+        };
+        let mut entries = Vec::new();
+        for line in BufReader::new(file).lines() {
+            let line = line.map_err(|e| self.io(&path, e))?;
+            // A torn last line is an entry whose write did not finish: it never happened.
+            match serde_json::from_str(&line) {
+                Ok(entry) => entries.push(entry),
+                Err(_) if !line.is_empty() => break,
+                Err(_) => {}
+            }
+        }
+        Ok(entries)
+    }
+
+    async fn clear_journal(&self) -> Result<(), StateError> {
+        let path = self.journal_path();
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(self.io(&path, e)),
+        }
+    }
+
+    async fn lock(&self, holder: &LockHolder) -> Result<(), StateError> {
+        self.ensure_dir()?;
+        let path = self.lock_path();
+        match OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut file) => {
+                let text = serde_json::to_vec_pretty(holder).map_err(|e| self.io(&path, e))?;
+                file.write_all(&text).and_then(|()| file.sync_all()).map_err(|e| self.io(&path, e))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let holder = fs::read(&path)
+                    .ok()
+                    .and_then(|b| serde_json::from_slice(&b).ok())
+                    .unwrap_or_else(|| LockHolder { pid: 0, host: "unknown".into(), operation: "unknown".into(), since: 0 });
+                Err(StateError::Locked { stack: self.stack.clone(), holder })
+            }
+            Err(e) => Err(self.io(&path, e)),
+        }
+    }
+
+    async fn unlock(&self) -> Result<(), StateError> {
+        let path = self.lock_path();
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(self.io(&path, e)),
+        }
+    }
+
+    async fn force_unlock(&self) -> Result<Option<LockHolder>, StateError> {
+        let path = self.lock_path();
+        let holder = fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok());
+        self.unlock().await?;
+        Ok(holder)
+    }
+}

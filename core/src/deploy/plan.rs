@@ -1,0 +1,216 @@
+//! Plans: the desired graph against recorded state, property by property.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use petgraph::stable_graph::NodeIndex;
+use serde::Serialize;
+
+use crate::error::ValidationError;
+use crate::stack::Stack;
+
+use super::provider::{Attributes, Json};
+use super::resolve::{self, Known};
+use super::state::State;
+
+/// What will happen to one resource.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Action {
+    /// It does not exist yet.
+    Create,
+    /// Some properties change in place.
+    Update,
+    /// A property that cannot change in place changes: a new resource replaces the old one.
+    Replace {
+        /// The properties that force it.
+        because: Vec<String>,
+    },
+    /// It is no longer declared.
+    Delete,
+    /// The old half of an earlier replacement, still to delete.
+    DeleteRetired {
+        /// Its physical id.
+        physical_id: String,
+    },
+    /// Nothing changes.
+    NoOp,
+}
+
+/// One property's change.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PropertyChange {
+    /// The property.
+    pub name: String,
+    /// Its recorded value.
+    pub before: Option<Json>,
+    /// Its desired value; may hold unknowns ("known after apply").
+    pub after: Option<Json>,
+}
+
+/// One resource's planned change.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Change {
+    /// The logical id.
+    pub logical_id: String,
+    /// The construct path, for declared resources.
+    pub path: Option<String>,
+    /// The type.
+    pub type_name: String,
+    /// What happens.
+    pub action: Action,
+    /// The properties that change (all of them for a creation).
+    pub properties: Vec<PropertyChange>,
+    /// The desired node (declared resources).
+    #[serde(skip)]
+    pub(crate) node: Option<NodeIndex>,
+}
+
+/// Counts per action.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// To create.
+    pub create: usize,
+    /// To update in place.
+    pub update: usize,
+    /// To replace.
+    pub replace: usize,
+    /// To delete (retired halves of replacements included).
+    pub delete: usize,
+    /// Unchanged.
+    pub unchanged: usize,
+}
+
+/// A stack's plan.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Plan {
+    /// The stack.
+    pub stack: String,
+    /// Every resource, declared ones in creation order, then deletions.
+    pub changes: Vec<Change>,
+    /// Counts.
+    pub summary: Summary,
+}
+
+impl Plan {
+    /// Whether applying it would change anything.
+    pub fn has_changes(&self) -> bool {
+        let s = self.summary;
+        s.create + s.update + s.replace + s.delete > 0
+    }
+
+    /// The change of a logical id.
+    pub fn change(&self, logical_id: &str) -> Option<&Change> {
+        self.changes.iter().find(|c| c.logical_id == logical_id)
+    }
+}
+
+/// Dependencies resolved from state, except those about to be (re)created.
+struct FromState<'a> {
+    state: &'a State,
+    pending: &'a HashMap<String, bool>,
+}
+
+impl Known for FromState<'_> {
+    fn get(&self, logical_id: &str) -> Option<(&str, &Attributes)> {
+        if self.pending.get(logical_id).copied().unwrap_or(false) {
+            return None;
+        }
+        self.state.resources.get(logical_id).map(|r| (r.physical_id.as_str(), &r.attributes))
+    }
+}
+
+/// Plans `stack` against `state`.
+///
+/// # Errors
+/// A dependency cycle.
+pub fn plan(stack: &Stack, state: &State) -> Result<Plan, ValidationError> {
+    let graph = stack.graph();
+    let order = graph.topological_order()?;
+    // Whether each logical id gets a new physical resource in this plan.
+    let mut recreated: HashMap<String, bool> = HashMap::with_capacity(order.len());
+    let mut changes = Vec::with_capacity(order.len() + state.retired.len());
+    let mut summary = Summary::default();
+    let mut declared = BTreeSet::new();
+    for index in order {
+        let node = graph.node(index);
+        declared.insert(node.logical_id.clone());
+        let desired = resolve::inputs(stack, index, &FromState { state, pending: &recreated });
+        let (action, properties) = match state.resources.get(&node.logical_id) {
+            None => {
+                let properties = desired
+                    .iter()
+                    .map(|(name, value)| PropertyChange { name: name.clone(), before: None, after: Some(value.clone()) })
+                    .collect();
+                (Action::Create, properties)
+            }
+            Some(recorded) if recorded.type_name != node.type_name => {
+                (Action::Replace { because: vec!["Type".into()] }, Vec::new())
+            }
+            Some(recorded) => {
+                let names: BTreeSet<&String> = recorded.inputs.keys().chain(desired.keys()).collect();
+                let changed: Vec<PropertyChange> = names
+                    .into_iter()
+                    .filter_map(|name| {
+                        let before = recorded.inputs.get(name);
+                        let after = desired.get(name);
+                        let differs = before != after || after.is_some_and(resolve::is_unknown);
+                        differs.then(|| PropertyChange { name: name.clone(), before: before.cloned(), after: after.cloned() })
+                    })
+                    .collect();
+                let forcing: Vec<String> = changed
+                    .iter()
+                    .filter(|c| node.replace_on.contains(&c.name.as_str()))
+                    .map(|c| c.name.clone())
+                    .collect();
+                let action = if changed.is_empty() {
+                    Action::NoOp
+                } else if forcing.is_empty() {
+                    Action::Update
+                } else {
+                    Action::Replace { because: forcing }
+                };
+                (action, changed)
+            }
+        };
+        match action {
+            Action::Create => summary.create += 1,
+            Action::Update => summary.update += 1,
+            Action::Replace { .. } => summary.replace += 1,
+            Action::NoOp => summary.unchanged += 1,
+            Action::Delete | Action::DeleteRetired { .. } => {}
+        }
+        recreated.insert(node.logical_id.clone(), matches!(action, Action::Create | Action::Replace { .. }));
+        changes.push(Change {
+            logical_id: node.logical_id.clone(),
+            path: Some(node.path.to_string()),
+            type_name: node.type_name.to_owned(),
+            action,
+            properties,
+            node: Some(index),
+        });
+    }
+    let removed: BTreeMap<&String, _> = state.resources.iter().filter(|(id, _)| !declared.contains(*id)).collect();
+    for (logical_id, recorded) in removed {
+        summary.delete += 1;
+        changes.push(Change {
+            logical_id: logical_id.clone(),
+            path: None,
+            type_name: recorded.type_name.clone(),
+            action: Action::Delete,
+            properties: Vec::new(),
+            node: None,
+        });
+    }
+    for retired in &state.retired {
+        summary.delete += 1;
+        changes.push(Change {
+            logical_id: retired.logical_id.clone(),
+            path: None,
+            type_name: retired.type_name.clone(),
+            action: Action::DeleteRetired { physical_id: retired.physical_id.clone() },
+            properties: Vec::new(),
+            node: None,
+        });
+    }
+    Ok(Plan { stack: stack.name().to_owned(), changes, summary })
+}

@@ -1,0 +1,211 @@
+//! Recorded state: what the engine created, with what inputs; the journal of intents; the lock.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::provider::{Attributes, Inputs, Json};
+
+/// The state of one stack.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    /// Format version.
+    pub version: u32,
+    /// The stack.
+    pub stack: String,
+    /// Increases with every save.
+    pub serial: u64,
+    /// Resources by logical id.
+    pub resources: BTreeMap<String, ResourceState>,
+    /// Old halves of replacements, still to delete.
+    #[serde(default)]
+    pub retired: Vec<Retired>,
+    /// Stack outputs, resolved.
+    #[serde(default)]
+    pub outputs: BTreeMap<String, Json>,
+}
+
+impl State {
+    /// An empty state for a stack.
+    pub fn empty(stack: &str) -> Self {
+        Self { version: 1, stack: stack.to_owned(), ..Self::default() }
+    }
+}
+
+/// One recorded resource.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResourceState {
+    /// Its CloudFormation type.
+    pub type_name: String,
+    /// Its physical id.
+    pub physical_id: String,
+    /// The inputs last applied.
+    pub inputs: Inputs,
+    /// Its attributes.
+    pub attributes: Attributes,
+    /// Logical ids it depended on when applied (for delete order).
+    pub depends_on: Vec<String>,
+    /// The ownership tags it was created with.
+    pub ownership: BTreeMap<String, String>,
+    /// The idempotency token it was created with.
+    pub token: String,
+}
+
+/// The old resource of a replacement, waiting to be deleted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Retired {
+    /// The logical id it had.
+    pub logical_id: String,
+    /// Its type.
+    pub type_name: String,
+    /// Its physical id.
+    pub physical_id: String,
+    /// What it depended on.
+    pub depends_on: Vec<String>,
+}
+
+/// What an intent is about to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Operation {
+    /// Create the resource of a logical id.
+    Create,
+    /// Update it in place.
+    Update,
+    /// Delete the recorded resource of a logical id.
+    Delete,
+    /// Delete a retired resource (by physical id).
+    DeleteRetired,
+    /// Retire the current resource of a logical id before its replacement is created.
+    Retire,
+}
+
+/// One line of the journal. An `Intent` is written durably before every mutating call, its
+/// `Done` or `Failed` after it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "entry", rename_all = "snake_case")]
+pub enum JournalEntry {
+    /// About to call the provider.
+    Intent {
+        /// Sequence number within the run.
+        seq: u64,
+        /// The resource.
+        logical_id: String,
+        /// The operation.
+        operation: Operation,
+        /// Its type.
+        type_name: String,
+        /// The idempotency token.
+        token: String,
+        /// The ownership tags.
+        ownership: BTreeMap<String, String>,
+        /// The physical id acted on (update, delete).
+        physical_id: Option<String>,
+        /// The inputs sent (create, update).
+        inputs: Option<Inputs>,
+        /// Its dependencies (create, update).
+        depends_on: Vec<String>,
+    },
+    /// The call succeeded.
+    Done {
+        /// The intent's sequence number.
+        seq: u64,
+        /// The physical id (create, update).
+        physical_id: Option<String>,
+        /// The attributes (create, update).
+        attributes: Option<Attributes>,
+    },
+    /// The call failed; nothing changed.
+    Failed {
+        /// The intent's sequence number.
+        seq: u64,
+        /// Why.
+        message: String,
+    },
+}
+
+/// Who holds a stack's lock.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockHolder {
+    /// Process id.
+    pub pid: u32,
+    /// Host name.
+    pub host: String,
+    /// What it is doing (`deploy`, `destroy`).
+    pub operation: String,
+    /// When it took the lock (seconds since the Unix epoch).
+    pub since: u64,
+}
+
+impl LockHolder {
+    /// This process, about to run `operation`.
+    pub fn this_process(operation: &str) -> Self {
+        let host = std::fs::read_to_string("/etc/hostname")
+            .map(|h| h.trim().to_owned())
+            .ok()
+            .filter(|h| !h.is_empty())
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .unwrap_or_else(|| "unknown".into());
+        let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        Self { pid: std::process::id(), host, operation: operation.to_owned(), since }
+    }
+}
+
+impl std::fmt::Display for LockHolder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} by pid {} on {} since {} (unix time)", self.operation, self.pid, self.host, self.since)
+    }
+}
+
+/// State storage failures.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StateError {
+    /// Another run holds the lock.
+    #[error("the state of stack {stack} is locked: {holder}; wait for it, or run force-unlock if that run is dead")]
+    Locked {
+        /// The stack.
+        stack: String,
+        /// Who holds it.
+        holder: LockHolder,
+    },
+    /// Reading or writing failed.
+    #[error("state storage {location}: {message}")]
+    Io {
+        /// Where.
+        location: String,
+        /// What happened.
+        message: String,
+    },
+    /// The stored state does not parse.
+    #[error("state {location} is corrupt: {message}; restore it from its .backup")]
+    Corrupt {
+        /// Where.
+        location: String,
+        /// What does not parse.
+        message: String,
+    },
+}
+
+/// Where a stack's state, journal and lock live.
+#[async_trait]
+pub trait StateBackend: Send + Sync {
+    /// A human-readable location, for messages.
+    fn location(&self) -> String;
+    /// The saved state, if any.
+    async fn load(&self) -> Result<Option<State>, StateError>;
+    /// Saves the state atomically (readers see the old or the new state, never a mix).
+    async fn save(&self, state: &State) -> Result<(), StateError>;
+    /// Appends a journal entry durably.
+    async fn append(&self, entry: &JournalEntry) -> Result<(), StateError>;
+    /// The journal since it was last cleared.
+    async fn journal(&self) -> Result<Vec<JournalEntry>, StateError>;
+    /// Clears the journal (after its effects are saved in the state).
+    async fn clear_journal(&self) -> Result<(), StateError>;
+    /// Takes the lock, or fails with [`StateError::Locked`] naming the holder.
+    async fn lock(&self, holder: &LockHolder) -> Result<(), StateError>;
+    /// Releases the lock this process holds.
+    async fn unlock(&self) -> Result<(), StateError>;
+    /// Removes the lock whoever holds it; returns the holder it removed.
+    async fn force_unlock(&self) -> Result<Option<LockHolder>, StateError>;
+}
