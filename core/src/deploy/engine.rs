@@ -27,7 +27,9 @@ use crate::stack::Stack;
 use super::journal::{Pending, apply_done, replay};
 use super::limiter::Limiter;
 use super::plan::{Action, Plan, plan};
-use super::provider::{Attributes, CreateRequest, ErrorKind, Inputs, Json, Provider, ProviderError};
+use super::provider::{
+    Attributes, CreateRequest, ErrorKind, Inputs, Json, Provider, ProviderError,
+};
 use super::resolve::{self, Known};
 use super::state::{JournalEntry, LockHolder, Operation, State, StateBackend, StateError};
 
@@ -179,7 +181,10 @@ pub struct Report {
 impl Report {
     /// Whether everything planned was done.
     pub fn succeeded(&self) -> bool {
-        self.failed.is_empty() && self.skipped.is_empty() && self.postponed.is_empty() && !self.interrupted
+        self.failed.is_empty()
+            && self.skipped.is_empty()
+            && self.postponed.is_empty()
+            && !self.interrupted
     }
 }
 
@@ -221,14 +226,23 @@ pub struct Deployer {
 
 impl std::fmt::Debug for Deployer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Deployer").field("state", &self.backend.location()).field("options", &self.options).finish()
+        f.debug_struct("Deployer")
+            .field("state", &self.backend.location())
+            .field("options", &self.options)
+            .finish()
     }
 }
 
 impl Deployer {
     /// A deployer for one stack's state.
     pub fn new(provider: Arc<dyn Provider>, backend: Arc<dyn StateBackend>) -> Self {
-        Self { provider, backend, options: ApplyOptions::default(), observer: None, cancel: Cancel::default() }
+        Self {
+            provider,
+            backend,
+            options: ApplyOptions::default(),
+            observer: None,
+            cancel: Cancel::default(),
+        }
     }
 
     /// Sets the options.
@@ -254,14 +268,23 @@ impl Deployer {
     /// applied. Open intents of a dead run are reconciled by the next deploy.
     pub async fn plan(&self, stack: &Stack) -> Result<Plan, EngineError> {
         stack.validate().map_err(EngineError::Invalid)?;
-        let mut state = self.backend.load().await?.unwrap_or_else(|| State::empty(stack.name()));
+        let mut state = self
+            .backend
+            .load()
+            .await?
+            .unwrap_or_else(|| State::empty(stack.name()));
         replay(&mut state, &self.backend.journal().await?);
         Ok(plan(stack, &state)?)
     }
 
     /// The outputs recorded by the last deploy.
     pub async fn outputs(&self) -> Result<BTreeMap<String, Json>, EngineError> {
-        Ok(self.backend.load().await?.map(|s| s.outputs).unwrap_or_default())
+        Ok(self
+            .backend
+            .load()
+            .await?
+            .map(|s| s.outputs)
+            .unwrap_or_default())
     }
 
     /// Removes the lock whoever holds it; returns the holder removed.
@@ -272,7 +295,9 @@ impl Deployer {
     /// Brings the cloud to the declared stack.
     pub async fn deploy(&self, stack: &Stack) -> Result<Report, EngineError> {
         stack.validate().map_err(EngineError::Invalid)?;
-        self.backend.lock(&LockHolder::this_process("deploy")).await?;
+        self.backend
+            .lock(&LockHolder::this_process("deploy"))
+            .await?;
         let result = self.deploy_locked(stack).await;
         // A state error means the backend is unusable; the lock stays for a human to inspect.
         if !matches!(result, Err(EngineError::State(_))) {
@@ -283,7 +308,9 @@ impl Deployer {
 
     /// Deletes every resource recorded for the stack, dependents first.
     pub async fn destroy(&self, stack_name: &str) -> Result<Report, EngineError> {
-        self.backend.lock(&LockHolder::this_process("destroy")).await?;
+        self.backend
+            .lock(&LockHolder::this_process("destroy"))
+            .await?;
         let result = self.destroy_locked(stack_name).await;
         if !matches!(result, Err(EngineError::State(_))) {
             self.backend.unlock().await?;
@@ -308,7 +335,8 @@ impl Deployer {
         };
         if plan.has_changes() {
             let phase_one = phase_one(stack, &plan, &state, self.provider.as_ref());
-            run.execute(Some(stack), &phase_one, &mut state, &mut report).await?;
+            run.execute(Some(stack), &phase_one, &mut state, &mut report)
+                .await?;
             let deletes = phase_two(&plan, &state);
             if report.failed.is_empty() && !run.cancel.is_cancelled() {
                 run.execute(None, &deletes, &mut state, &mut report).await?;
@@ -327,7 +355,11 @@ impl Deployer {
         let started = Instant::now();
         let run = Run::new(self, stack_name);
         let mut state = run.reconcile().await?;
-        let everything = State { resources: state.resources.clone(), retired: state.retired.clone(), ..State::empty(stack_name) };
+        let everything = State {
+            resources: state.resources.clone(),
+            retired: state.retired.clone(),
+            ..State::empty(stack_name)
+        };
         let empty = Stack::new(stack_name, crate::stack::Environment::default());
         let plan = plan(&empty, &everything)?;
         let mut report = Report {
@@ -407,12 +439,19 @@ fn phase_one(stack: &Stack, plan: &Plan, state: &State, provider: &dyn Provider)
                 after.push(ops.len() - 1);
             }
         }
-        let physical_id = state.resources.get(&change.logical_id).map(|r| r.physical_id.clone());
+        let physical_id = state
+            .resources
+            .get(&change.logical_id)
+            .map(|r| r.physical_id.clone());
         ops.push(Op {
             logical_id: change.logical_id.clone(),
             operation,
             type_name: change.type_name.clone(),
-            physical_id: if operation == Operation::Update { physical_id } else { None },
+            physical_id: if operation == Operation::Update {
+                physical_id
+            } else {
+                None
+            },
             node: Some(node),
             changed: change.properties.iter().map(|p| p.name.clone()).collect(),
             after,
@@ -494,7 +533,10 @@ struct StateKnown<'a>(&'a State);
 
 impl Known for StateKnown<'_> {
     fn get(&self, logical_id: &str) -> Option<(&str, &Attributes)> {
-        self.0.resources.get(logical_id).map(|r| (r.physical_id.as_str(), &r.attributes))
+        self.0
+            .resources
+            .get(logical_id)
+            .map(|r| (r.physical_id.as_str(), &r.attributes))
     }
 }
 
@@ -529,7 +571,11 @@ impl CallCounter {
 
 /// What a dispatched task returns.
 enum Outcome {
-    Done { intent: JournalEntry, physical_id: Option<String>, attributes: Attributes },
+    Done {
+        intent: JournalEntry,
+        physical_id: Option<String>,
+        attributes: Attributes,
+    },
     Failed(String),
     /// The state backend failed: the run must stop as if the process died.
     Fatal(StateError),
@@ -557,27 +603,58 @@ impl<'a> Run<'a> {
     async fn reconcile(&self) -> Result<State, EngineError> {
         let backend = &self.deployer.backend;
         let provider = &self.deployer.provider;
-        let mut state = backend.load().await?.unwrap_or_else(|| State::empty(&self.stack_name));
+        let mut state = backend
+            .load()
+            .await?
+            .unwrap_or_else(|| State::empty(&self.stack_name));
         let journal = backend.journal().await?;
         if journal.is_empty() {
             return Ok(state);
         }
         for Pending { entry } in replay(&mut state, &journal) {
-            let JournalEntry::Intent { logical_id, operation, type_name, token, ownership, physical_id, .. } = &entry else {
+            let JournalEntry::Intent {
+                logical_id,
+                operation,
+                type_name,
+                token,
+                ownership,
+                physical_id,
+                ..
+            } = &entry
+            else {
                 continue;
             };
-            let reconcile_error = |source| EngineError::Reconcile { logical_id: logical_id.clone(), source };
+            let reconcile_error = |source| EngineError::Reconcile {
+                logical_id: logical_id.clone(),
+                source,
+            };
             self.calls.read.fetch_add(1, Ordering::Relaxed);
             match operation {
                 Operation::Create => {
-                    if let Some(found) = provider.find(type_name, token, ownership).await.map_err(reconcile_error)? {
-                        apply_done(&mut state, &entry, Some(&found.physical_id), found.attributes);
+                    if let Some(found) = provider
+                        .find(type_name, token, ownership)
+                        .await
+                        .map_err(reconcile_error)?
+                    {
+                        apply_done(
+                            &mut state,
+                            &entry,
+                            Some(&found.physical_id),
+                            found.attributes,
+                        );
                     }
                 }
                 Operation::Update => {
-                    let current = state.resources.get(logical_id).map(|r| r.physical_id.clone());
+                    let current = state
+                        .resources
+                        .get(logical_id)
+                        .map(|r| r.physical_id.clone());
                     if let Some(physical) = current {
-                        match provider.read(type_name, &physical).await.map_err(reconcile_error)? {
+                        match provider
+                            .read(type_name, &physical)
+                            .await
+                            .map_err(reconcile_error)?
+                        {
                             // Inputs stay as last recorded, so the plan repeats the update.
                             Some(attributes) => {
                                 if let Some(r) = state.resources.get_mut(logical_id) {
@@ -592,7 +669,12 @@ impl<'a> Run<'a> {
                 }
                 Operation::Delete | Operation::DeleteRetired | Operation::Retire => {
                     let physical = physical_id.clone().unwrap_or_default();
-                    if provider.read(type_name, &physical).await.map_err(reconcile_error)?.is_none() {
+                    if provider
+                        .read(type_name, &physical)
+                        .await
+                        .map_err(reconcile_error)?
+                        .is_none()
+                    {
                         apply_done(&mut state, &entry, None, Attributes::new());
                         if *operation == Operation::Retire {
                             state.retired.retain(|r| r.physical_id != physical);
@@ -610,7 +692,12 @@ impl<'a> Run<'a> {
         Ok(state)
     }
 
-    async fn finish(&self, state: &mut State, report: &mut Report, started: Instant) -> Result<(), EngineError> {
+    async fn finish(
+        &self,
+        state: &mut State,
+        report: &mut Report,
+        started: Instant,
+    ) -> Result<(), EngineError> {
         state.serial += 1;
         self.deployer.backend.save(state).await?;
         self.deployer.backend.clear_journal().await?;
@@ -641,10 +728,15 @@ impl<'a> Run<'a> {
             while !self.cancel.is_cancelled() && tasks.len() < self.limiter.limit() {
                 let Some(i) = ready.pop_front() else { break };
                 let intent = self.intent(stack, &ops[i], state);
-                self.emit(Event::Started { logical_id: ops[i].logical_id.clone(), operation: ops[i].operation });
+                self.emit(Event::Started {
+                    logical_id: ops[i].logical_id.clone(),
+                    operation: ops[i].operation,
+                });
                 tasks.spawn(self.call(i, intent, ops[i].changed.clone()));
             }
-            let Some(joined) = tasks.join_next().await else { break };
+            let Some(joined) = tasks.join_next().await else {
+                break;
+            };
             let (i, outcome) = joined.expect("operation tasks do not panic");
             finished[i] = true;
             match outcome {
@@ -652,7 +744,11 @@ impl<'a> Run<'a> {
                     tasks.abort_all();
                     return Err(EngineError::State(error));
                 }
-                Outcome::Done { intent, physical_id, attributes } => {
+                Outcome::Done {
+                    intent,
+                    physical_id,
+                    attributes,
+                } => {
                     apply_done(state, &intent, physical_id.as_deref(), attributes);
                     for &next in &dependents[i] {
                         waiting[next] -= 1;
@@ -669,7 +765,9 @@ impl<'a> Run<'a> {
                         if !finished[next] {
                             finished[next] = true;
                             report.skipped.push(ops[next].logical_id.clone());
-                            self.emit(Event::Skipped { logical_id: ops[next].logical_id.clone() });
+                            self.emit(Event::Skipped {
+                                logical_id: ops[next].logical_id.clone(),
+                            });
                             stack_of.extend(dependents[next].iter().copied());
                         }
                     }
@@ -691,10 +789,19 @@ impl<'a> Run<'a> {
         let seq = self.seq.fetch_add(1, Ordering::SeqCst);
         let token = token(&self.stack_name, &op.logical_id, seq);
         let (inputs, depends_on) = match (stack, op.node) {
-            (Some(stack), Some(node)) if matches!(op.operation, Operation::Create | Operation::Update) => {
+            (Some(stack), Some(node))
+                if matches!(op.operation, Operation::Create | Operation::Update) =>
+            {
                 let graph = stack.graph();
-                let depends_on = graph.dependencies(node).into_iter().map(|(d, _)| graph.node(d).logical_id.clone()).collect();
-                (Some(resolve::inputs(stack, node, &StateKnown(state))), depends_on)
+                let depends_on = graph
+                    .dependencies(node)
+                    .into_iter()
+                    .map(|(d, _)| graph.node(d).logical_id.clone())
+                    .collect();
+                (
+                    Some(resolve::inputs(stack, node, &StateKnown(state))),
+                    depends_on,
+                )
             }
             _ => (None, Vec::new()),
         };
@@ -717,7 +824,12 @@ impl<'a> Run<'a> {
     }
 
     /// One operation: journal the intent, call with retries, journal the result.
-    fn call(&self, i: usize, intent: JournalEntry, changed: Vec<String>) -> impl std::future::Future<Output = (usize, Outcome)> + Send + 'static {
+    fn call(
+        &self,
+        i: usize,
+        intent: JournalEntry,
+        changed: Vec<String>,
+    ) -> impl std::future::Future<Output = (usize, Outcome)> + Send + 'static {
         let backend = Arc::clone(&self.deployer.backend);
         let provider = Arc::clone(&self.deployer.provider);
         let limiter = Arc::clone(&self.limiter);
@@ -725,7 +837,17 @@ impl<'a> Run<'a> {
         let observer = self.deployer.observer.clone();
         let options = self.deployer.options.clone();
         async move {
-            let JournalEntry::Intent { seq, logical_id, operation, type_name, token, ownership, physical_id, inputs, .. } = &intent
+            let JournalEntry::Intent {
+                seq,
+                logical_id,
+                operation,
+                type_name,
+                token,
+                ownership,
+                physical_id,
+                inputs,
+                ..
+            } = &intent
             else {
                 unreachable!("call is given an intent");
             };
@@ -746,27 +868,45 @@ impl<'a> Run<'a> {
                             token,
                             ownership,
                         };
-                        provider.create(request).await.map(|c| (Some(c.physical_id), c.attributes))
+                        provider
+                            .create(request)
+                            .await
+                            .map(|c| (Some(c.physical_id), c.attributes))
                     }
                     Operation::Update => {
                         calls.update.fetch_add(1, Ordering::Relaxed);
                         let physical = physical_id.as_deref().unwrap_or_default();
                         provider
-                            .update(type_name, physical, inputs.as_ref().unwrap_or(&empty), &changed)
+                            .update(
+                                type_name,
+                                physical,
+                                inputs.as_ref().unwrap_or(&empty),
+                                &changed,
+                            )
                             .await
                             .map(|a| (Some(physical.to_owned()), a))
                     }
                     Operation::Delete | Operation::DeleteRetired | Operation::Retire => {
                         calls.delete.fetch_add(1, Ordering::Relaxed);
-                        match provider.delete(type_name, physical_id.as_deref().unwrap_or_default()).await {
-                            Err(e) if e.kind == ErrorKind::NotFound => Ok((None, Attributes::new())),
+                        match provider
+                            .delete(type_name, physical_id.as_deref().unwrap_or_default())
+                            .await
+                        {
+                            Err(e) if e.kind == ErrorKind::NotFound => {
+                                Ok((None, Attributes::new()))
+                            }
                             other => other.map(|()| (None, Attributes::new())),
                         }
                     }
                 };
                 let retry_limit = match result.as_ref().map_err(|e| e.kind) {
                     Err(ErrorKind::Throttled) => options.throttle_attempts,
-                    Err(ErrorKind::Conflict) if matches!(operation, Operation::Delete | Operation::DeleteRetired | Operation::Retire) => {
+                    Err(ErrorKind::Conflict)
+                        if matches!(
+                            operation,
+                            Operation::Delete | Operation::DeleteRetired | Operation::Retire
+                        ) =>
+                    {
                         options.conflict_attempts
                     }
                     _ => 0,
@@ -778,7 +918,11 @@ impl<'a> Run<'a> {
                         }
                         attempt += 1;
                         if let Some(observer) = &observer {
-                            observer.event(&Event::Retrying { logical_id: logical_id.clone(), kind: e.kind, attempt });
+                            observer.event(&Event::Retrying {
+                                logical_id: logical_id.clone(),
+                                kind: e.kind,
+                                attempt,
+                            });
                         }
                         tokio::time::sleep(backoff(&options, attempt, *seq)).await;
                     }
@@ -788,22 +932,44 @@ impl<'a> Run<'a> {
             let outcome = match result {
                 Ok((physical, attributes)) => {
                     limiter.succeeded();
-                    let done = JournalEntry::Done { seq: *seq, physical_id: physical.clone(), attributes: Some(attributes.clone()) };
+                    let done = JournalEntry::Done {
+                        seq: *seq,
+                        physical_id: physical.clone(),
+                        attributes: Some(attributes.clone()),
+                    };
                     if let Err(e) = backend.append(&done).await {
                         return (i, Outcome::Fatal(e));
                     }
                     if let Some(observer) = &observer {
-                        observer.event(&Event::Finished { logical_id: logical_id.clone(), operation: *operation, elapsed: started.elapsed() });
+                        observer.event(&Event::Finished {
+                            logical_id: logical_id.clone(),
+                            operation: *operation,
+                            elapsed: started.elapsed(),
+                        });
                     }
-                    Outcome::Done { intent: intent.clone(), physical_id: physical, attributes }
+                    Outcome::Done {
+                        intent: intent.clone(),
+                        physical_id: physical,
+                        attributes,
+                    }
                 }
                 Err(error) => {
                     let message = error.to_string();
-                    if let Err(e) = backend.append(&JournalEntry::Failed { seq: *seq, message: message.clone() }).await {
+                    if let Err(e) = backend
+                        .append(&JournalEntry::Failed {
+                            seq: *seq,
+                            message: message.clone(),
+                        })
+                        .await
+                    {
                         return (i, Outcome::Fatal(e));
                     }
                     if let Some(observer) = &observer {
-                        observer.event(&Event::Failed { logical_id: logical_id.clone(), operation: *operation, message: message.clone() });
+                        observer.event(&Event::Failed {
+                            logical_id: logical_id.clone(),
+                            operation: *operation,
+                            message: message.clone(),
+                        });
                     }
                     Outcome::Failed(message)
                 }
@@ -815,7 +981,9 @@ impl<'a> Run<'a> {
 
 /// Exponential backoff with jitter from the sequence number (no global RNG needed).
 fn backoff(options: &ApplyOptions, attempt: u32, seq: u64) -> Duration {
-    let exponential = options.base_delay.saturating_mul(1u32 << attempt.min(16).saturating_sub(2));
+    let exponential = options
+        .base_delay
+        .saturating_mul(1u32 << attempt.min(16).saturating_sub(2));
     let capped = exponential.min(options.max_delay);
     let jitter = (seq.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as u32; // 0..1024
     capped.mul_f64(0.5 + f64::from(jitter) / 2048.0)
@@ -828,7 +996,9 @@ fn token(stack: &str, logical_id: &str, seq: u64) -> String {
     hasher.write(stack.as_bytes());
     hasher.write(logical_id.as_bytes());
     hasher.write_u64(seq);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
     hasher.write_u128(nanos);
     format!("stratus-{:016x}-{seq}", hasher.finish())
 }

@@ -21,9 +21,18 @@ pub(crate) fn replay(state: &mut State, journal: &[JournalEntry]) -> Vec<Pending
             JournalEntry::Intent { seq, .. } => {
                 open.insert(*seq, entry.clone());
             }
-            JournalEntry::Done { seq, physical_id, attributes } => {
+            JournalEntry::Done {
+                seq,
+                physical_id,
+                attributes,
+            } => {
                 if let Some(intent) = open.remove(seq) {
-                    apply_done(state, &intent, physical_id.as_deref(), attributes.clone().unwrap_or_default());
+                    apply_done(
+                        state,
+                        &intent,
+                        physical_id.as_deref(),
+                        attributes.clone().unwrap_or_default(),
+                    );
                 }
             }
             JournalEntry::Failed { seq, .. } => {
@@ -36,9 +45,23 @@ pub(crate) fn replay(state: &mut State, journal: &[JournalEntry]) -> Vec<Pending
 
 /// What a successful call of `intent` did to the state. Idempotent: applying it twice leaves
 /// the state as applying it once.
-pub(crate) fn apply_done(state: &mut State, intent: &JournalEntry, physical_id: Option<&str>, attributes: Attributes) {
-    let JournalEntry::Intent { logical_id, operation, type_name, token, ownership, physical_id: target, inputs, depends_on, .. } =
-        intent
+pub(crate) fn apply_done(
+    state: &mut State,
+    intent: &JournalEntry,
+    physical_id: Option<&str>,
+    attributes: Attributes,
+) {
+    let JournalEntry::Intent {
+        logical_id,
+        operation,
+        type_name,
+        token,
+        ownership,
+        physical_id: target,
+        inputs,
+        depends_on,
+        ..
+    } = intent
     else {
         return;
     };
@@ -77,12 +100,18 @@ pub(crate) fn apply_done(state: &mut State, intent: &JournalEntry, physical_id: 
             }
         }
         Operation::Delete => {
-            if state.resources.get(logical_id).is_some_and(|r| Some(&r.physical_id) == target.as_ref()) {
+            if state
+                .resources
+                .get(logical_id)
+                .is_some_and(|r| Some(&r.physical_id) == target.as_ref())
+            {
                 state.resources.remove(logical_id);
             }
         }
         Operation::DeleteRetired => {
-            state.retired.retain(|r| Some(&r.physical_id) != target.as_ref());
+            state
+                .retired
+                .retain(|r| Some(&r.physical_id) != target.as_ref());
         }
         Operation::Retire => {
             if let Some(old) = state.resources.remove(logical_id) {

@@ -24,11 +24,20 @@ const CUT_WINDOW: Duration = Duration::from_millis(250);
 impl Limiter {
     pub(crate) fn new(max: usize) -> Self {
         let max = max.max(1);
-        Self { max, inner: Mutex::new(Inner { limit: max, successes: 0, last_cut: None }) }
+        Self {
+            max,
+            inner: Mutex::new(Inner {
+                limit: max,
+                successes: 0,
+                last_cut: None,
+            }),
+        }
     }
 
     fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// How many calls may be in flight now.
@@ -40,7 +49,10 @@ impl Limiter {
     pub(crate) fn throttled(&self) {
         let mut inner = self.inner();
         let now = Instant::now();
-        if inner.last_cut.is_none_or(|t| now.duration_since(t) >= CUT_WINDOW) {
+        if inner
+            .last_cut
+            .is_none_or(|t| now.duration_since(t) >= CUT_WINDOW)
+        {
             inner.limit = (inner.limit / 2).max(1);
             inner.successes = 0;
             inner.last_cut = Some(now);

@@ -21,7 +21,10 @@ pub struct LocalBackend {
 impl LocalBackend {
     /// The state of `stack` in `dir` (created on first write).
     pub fn new(dir: impl Into<PathBuf>, stack: &str) -> Self {
-        Self { dir: dir.into(), stack: stack.to_owned() }
+        Self {
+            dir: dir.into(),
+            stack: stack.to_owned(),
+        }
     }
 
     /// The state file.
@@ -42,7 +45,10 @@ impl LocalBackend {
     }
 
     fn io(&self, path: &Path, e: impl std::fmt::Display) -> StateError {
-        StateError::Io { location: path.display().to_string(), message: e.to_string() }
+        StateError::Io {
+            location: path.display().to_string(),
+            message: e.to_string(),
+        }
     }
 
     fn ensure_dir(&self) -> Result<(), StateError> {
@@ -53,7 +59,11 @@ impl LocalBackend {
     pub fn save_sync(&self, state: &State) -> Result<(), StateError> {
         self.ensure_dir()?;
         let path = self.state_path();
-        let temp = self.dir.join(format!(".{}.state.json.{}.tmp", self.stack, std::process::id()));
+        let temp = self.dir.join(format!(
+            ".{}.state.json.{}.tmp",
+            self.stack,
+            std::process::id()
+        ));
         let text = serde_json::to_vec_pretty(state).map_err(|e| self.io(&path, e))?;
         {
             let mut file = File::create(&temp).map_err(|e| self.io(&temp, e))?;
@@ -65,7 +75,9 @@ impl LocalBackend {
             let _ = fs::copy(&path, self.backup_path());
         }
         fs::rename(&temp, &path).map_err(|e| self.io(&path, e))?;
-        File::open(&self.dir).and_then(|d| d.sync_all()).map_err(|e| self.io(&self.dir, e))?;
+        File::open(&self.dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| self.io(&self.dir, e))?;
         Ok(())
     }
 
@@ -73,9 +85,14 @@ impl LocalBackend {
     pub fn load_sync(&self) -> Result<Option<State>, StateError> {
         let path = self.state_path();
         match fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|e| StateError::Corrupt { location: path.display().to_string(), message: e.to_string() }),
+            Ok(bytes) => {
+                serde_json::from_slice(&bytes)
+                    .map(Some)
+                    .map_err(|e| StateError::Corrupt {
+                        location: path.display().to_string(),
+                        message: e.to_string(),
+                    })
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(self.io(&path, e)),
         }
@@ -101,7 +118,11 @@ impl StateBackend for LocalBackend {
         let path = self.journal_path();
         let mut line = serde_json::to_vec(entry).map_err(|e| self.io(&path, e))?;
         line.push(b'\n');
-        let mut file = OpenOptions::new().create(true).append(true).open(&path).map_err(|e| self.io(&path, e))?;
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(|e| self.io(&path, e))?;
         file.write_all(&line).map_err(|e| self.io(&path, e))?;
         file.sync_data().map_err(|e| self.io(&path, e))
     }
@@ -141,14 +162,24 @@ impl StateBackend for LocalBackend {
         match OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(mut file) => {
                 let text = serde_json::to_vec_pretty(holder).map_err(|e| self.io(&path, e))?;
-                file.write_all(&text).and_then(|()| file.sync_all()).map_err(|e| self.io(&path, e))
+                file.write_all(&text)
+                    .and_then(|()| file.sync_all())
+                    .map_err(|e| self.io(&path, e))
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 let holder = fs::read(&path)
                     .ok()
                     .and_then(|b| serde_json::from_slice(&b).ok())
-                    .unwrap_or_else(|| LockHolder { pid: 0, host: "unknown".into(), operation: "unknown".into(), since: 0 });
-                Err(StateError::Locked { stack: self.stack.clone(), holder })
+                    .unwrap_or_else(|| LockHolder {
+                        pid: 0,
+                        host: "unknown".into(),
+                        operation: "unknown".into(),
+                        since: 0,
+                    });
+                Err(StateError::Locked {
+                    stack: self.stack.clone(),
+                    holder,
+                })
             }
             Err(e) => Err(self.io(&path, e)),
         }
@@ -165,7 +196,9 @@ impl StateBackend for LocalBackend {
 
     async fn force_unlock(&self) -> Result<Option<LockHolder>, StateError> {
         let path = self.lock_path();
-        let holder = fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok());
+        let holder = fs::read(&path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok());
         self.unlock().await?;
         Ok(holder)
     }

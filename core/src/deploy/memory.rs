@@ -40,7 +40,9 @@ impl MemoryBackend {
 
     /// A new, independent backend holding a copy of this one's contents.
     pub fn fork(&self) -> Self {
-        Self { store: Arc::new(Mutex::new(self.snapshot())) }
+        Self {
+            store: Arc::new(Mutex::new(self.snapshot())),
+        }
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut MemoryStore) -> T) -> T {
@@ -79,7 +81,10 @@ impl StateBackend for MemoryBackend {
 
     async fn lock(&self, holder: &LockHolder) -> Result<(), StateError> {
         self.with(|s| match &s.lock {
-            Some(current) => Err(StateError::Locked { stack: String::new(), holder: current.clone() }),
+            Some(current) => Err(StateError::Locked {
+                stack: String::new(),
+                holder: current.clone(),
+            }),
             None => {
                 s.lock = Some(holder.clone());
                 Ok(())

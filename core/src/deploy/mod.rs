@@ -21,6 +21,8 @@ pub use engine::{ApplyOptions, Calls, Cancel, Deployer, EngineError, Event, Obse
 pub use local::LocalBackend;
 pub use memory::{MemoryBackend, MemoryStore};
 pub use plan::{Action, Change, Plan, PropertyChange, Summary, plan};
-pub use provider::{Attributes, CreateRequest, Created, ErrorKind, Inputs, Json, Provider, ProviderError};
+pub use provider::{
+    Attributes, CreateRequest, Created, ErrorKind, Inputs, Json, Provider, ProviderError,
+};
 pub use resolve::{UNKNOWN, is_unknown};
 pub use state::{JournalEntry, LockHolder, Operation, State, StateBackend, StateError};

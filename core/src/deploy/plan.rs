@@ -115,7 +115,10 @@ impl Known for FromState<'_> {
         if self.pending.get(logical_id).copied().unwrap_or(false) {
             return None;
         }
-        self.state.resources.get(logical_id).map(|r| (r.physical_id.as_str(), &r.attributes))
+        self.state
+            .resources
+            .get(logical_id)
+            .map(|r| (r.physical_id.as_str(), &r.attributes))
     }
 }
 
@@ -134,27 +137,46 @@ pub fn plan(stack: &Stack, state: &State) -> Result<Plan, ValidationError> {
     for index in order {
         let node = graph.node(index);
         declared.insert(node.logical_id.clone());
-        let desired = resolve::inputs(stack, index, &FromState { state, pending: &recreated });
+        let desired = resolve::inputs(
+            stack,
+            index,
+            &FromState {
+                state,
+                pending: &recreated,
+            },
+        );
         let (action, properties) = match state.resources.get(&node.logical_id) {
             None => {
                 let properties = desired
                     .iter()
-                    .map(|(name, value)| PropertyChange { name: name.clone(), before: None, after: Some(value.clone()) })
+                    .map(|(name, value)| PropertyChange {
+                        name: name.clone(),
+                        before: None,
+                        after: Some(value.clone()),
+                    })
                     .collect();
                 (Action::Create, properties)
             }
-            Some(recorded) if recorded.type_name != node.type_name => {
-                (Action::Replace { because: vec!["Type".into()] }, Vec::new())
-            }
+            Some(recorded) if recorded.type_name != node.type_name => (
+                Action::Replace {
+                    because: vec!["Type".into()],
+                },
+                Vec::new(),
+            ),
             Some(recorded) => {
-                let names: BTreeSet<&String> = recorded.inputs.keys().chain(desired.keys()).collect();
+                let names: BTreeSet<&String> =
+                    recorded.inputs.keys().chain(desired.keys()).collect();
                 let changed: Vec<PropertyChange> = names
                     .into_iter()
                     .filter_map(|name| {
                         let before = recorded.inputs.get(name);
                         let after = desired.get(name);
                         let differs = before != after || after.is_some_and(resolve::is_unknown);
-                        differs.then(|| PropertyChange { name: name.clone(), before: before.cloned(), after: after.cloned() })
+                        differs.then(|| PropertyChange {
+                            name: name.clone(),
+                            before: before.cloned(),
+                            after: after.cloned(),
+                        })
                     })
                     .collect();
                 let forcing: Vec<String> = changed
@@ -179,7 +201,10 @@ pub fn plan(stack: &Stack, state: &State) -> Result<Plan, ValidationError> {
             Action::NoOp => summary.unchanged += 1,
             Action::Delete | Action::DeleteRetired { .. } => {}
         }
-        recreated.insert(node.logical_id.clone(), matches!(action, Action::Create | Action::Replace { .. }));
+        recreated.insert(
+            node.logical_id.clone(),
+            matches!(action, Action::Create | Action::Replace { .. }),
+        );
         changes.push(Change {
             logical_id: node.logical_id.clone(),
             path: Some(node.path.to_string()),
@@ -189,7 +214,11 @@ pub fn plan(stack: &Stack, state: &State) -> Result<Plan, ValidationError> {
             node: Some(index),
         });
     }
-    let removed: BTreeMap<&String, _> = state.resources.iter().filter(|(id, _)| !declared.contains(*id)).collect();
+    let removed: BTreeMap<&String, _> = state
+        .resources
+        .iter()
+        .filter(|(id, _)| !declared.contains(*id))
+        .collect();
     for (logical_id, recorded) in removed {
         summary.delete += 1;
         changes.push(Change {
@@ -207,10 +236,16 @@ pub fn plan(stack: &Stack, state: &State) -> Result<Plan, ValidationError> {
             logical_id: retired.logical_id.clone(),
             path: None,
             type_name: retired.type_name.clone(),
-            action: Action::DeleteRetired { physical_id: retired.physical_id.clone() },
+            action: Action::DeleteRetired {
+                physical_id: retired.physical_id.clone(),
+            },
             properties: Vec::new(),
             node: None,
         });
     }
-    Ok(Plan { stack: stack.name().to_owned(), changes, summary })
+    Ok(Plan {
+        stack: stack.name().to_owned(),
+        changes,
+        summary,
+    })
 }

@@ -46,7 +46,11 @@ pub struct ProviderError {
 impl ProviderError {
     /// An error of a kind with a message.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into(), source: None }
+        Self {
+            kind,
+            message: message.into(),
+            source: None,
+        }
     }
 
     /// Attaches the underlying error.
@@ -102,7 +106,11 @@ pub trait Provider: Send + Sync {
     async fn create(&self, request: CreateRequest<'_>) -> Result<Created, ProviderError>;
 
     /// Reads a resource's attributes; `None` when it no longer exists.
-    async fn read(&self, type_name: &str, physical_id: &str) -> Result<Option<Attributes>, ProviderError>;
+    async fn read(
+        &self,
+        type_name: &str,
+        physical_id: &str,
+    ) -> Result<Option<Attributes>, ProviderError>;
 
     /// Updates a resource in place; `changed` names the properties that differ.
     async fn update(

@@ -10,7 +10,11 @@ use super::resolve::{UNKNOWN, is_unknown};
 const RESET: &str = "\x1b[0m";
 
 fn paint(color: bool, code: &str, text: &str) -> String {
-    if color { format!("\x1b[{code}m{text}{RESET}") } else { text.to_owned() }
+    if color {
+        format!("\x1b[{code}m{text}{RESET}")
+    } else {
+        text.to_owned()
+    }
 }
 
 /// A value in one line; unknowns as "(known after apply)".
@@ -23,7 +27,14 @@ fn show(value: Option<&Json>) -> String {
         },
         Some(v) => {
             let text = v.to_string();
-            if text.len() > 120 { format!("{}…", &text[..text.char_indices().nth(117).map_or(text.len(), |(i, _)| i)]) } else { text }
+            if text.len() > 120 {
+                format!(
+                    "{}…",
+                    &text[..text.char_indices().nth(117).map_or(text.len(), |(i, _)| i)]
+                )
+            } else {
+                text
+            }
         }
     }
 }
@@ -42,9 +53,15 @@ impl Plan {
             let (symbol, code, word) = match &change.action {
                 Action::Create => ("+", "32", "create".to_owned()),
                 Action::Update => ("~", "33", "update".to_owned()),
-                Action::Replace { because } => ("±", "35", format!("replace (because {} changes)", because.join(", "))),
+                Action::Replace { because } => (
+                    "±",
+                    "35",
+                    format!("replace (because {} changes)", because.join(", ")),
+                ),
                 Action::Delete => ("-", "31", "delete".to_owned()),
-                Action::DeleteRetired { physical_id } => ("-", "31", format!("delete replaced {physical_id}")),
+                Action::DeleteRetired { physical_id } => {
+                    ("-", "31", format!("delete replaced {physical_id}"))
+                }
                 Action::NoOp => continue,
             };
             let head = format!("{symbol} {} {}", change.logical_id, change.type_name);
@@ -88,22 +105,41 @@ fn security_table(plan: &Plan, out: &mut String) {
             _ => continue,
         };
         let Some(sign) = sign(change) else { continue };
-        let get = |name: &str| change.properties.iter().find(|p| p.name == name).and_then(|p| p.after.as_ref().or(p.before.as_ref()));
+        let get = |name: &str| {
+            change
+                .properties
+                .iter()
+                .find(|p| p.name == name)
+                .and_then(|p| p.after.as_ref().or(p.before.as_ref()))
+        };
         if change.properties.is_empty() {
             rows.push(format!("  {sign} {:<40} {direction:<4}", change.logical_id));
             continue;
         }
-        let ports = match (get("IpProtocol").and_then(Json::as_str), get("FromPort"), get("ToPort")) {
+        let ports = match (
+            get("IpProtocol").and_then(Json::as_str),
+            get("FromPort"),
+            get("ToPort"),
+        ) {
             (Some("-1"), _, _) => "all traffic".to_owned(),
             (Some(proto), Some(from), Some(to)) if from == to => format!("{proto} {from}"),
             (Some(proto), Some(from), Some(to)) => format!("{proto} {from}-{to}"),
             (proto, _, _) => proto.unwrap_or("?").to_owned(),
         };
-        let peer = get("CidrIp").or_else(|| get(peer_key)).map_or_else(|| "?".to_owned(), |v| show(Some(v)));
-        rows.push(format!("  {sign} {:<40} {direction:<4} {ports:<14} {peer}", show(get("GroupId"))));
+        let peer = get("CidrIp")
+            .or_else(|| get(peer_key))
+            .map_or_else(|| "?".to_owned(), |v| show(Some(v)));
+        rows.push(format!(
+            "  {sign} {:<40} {direction:<4} {ports:<14} {peer}",
+            show(get("GroupId"))
+        ));
     }
     if !rows.is_empty() {
-        let _ = writeln!(out, "Security group changes:\n  ± {:<40} dir  {:<14} peer", "group", "port");
+        let _ = writeln!(
+            out,
+            "Security group changes:\n  ± {:<40} dir  {:<14} peer",
+            "group", "port"
+        );
         for row in rows {
             out.push_str(&row);
             out.push('\n');
@@ -114,7 +150,10 @@ fn security_table(plan: &Plan, out: &mut String) {
 fn iam_table(plan: &Plan, out: &mut String) {
     let mut rows = Vec::new();
     for change in &plan.changes {
-        if !matches!(change.type_name.as_str(), "AWS::IAM::RolePolicy" | "AWS::IAM::Role" | "AWS::IAM::InstanceProfile") {
+        if !matches!(
+            change.type_name.as_str(),
+            "AWS::IAM::RolePolicy" | "AWS::IAM::Role" | "AWS::IAM::InstanceProfile"
+        ) {
             continue;
         }
         let Some(sign) = sign(change) else { continue };
@@ -124,7 +163,11 @@ fn iam_table(plan: &Plan, out: &mut String) {
             .find(|p| p.name == "PolicyDocument" || p.name == "AssumeRolePolicyDocument")
             .map(|p| show(p.after.as_ref()))
             .unwrap_or_default();
-        rows.push(format!("  {sign} {:<30} {:<24} {detail}", change.logical_id, change.type_name.trim_start_matches("AWS::IAM::")));
+        rows.push(format!(
+            "  {sign} {:<30} {:<24} {detail}",
+            change.logical_id,
+            change.type_name.trim_start_matches("AWS::IAM::")
+        ));
     }
     if !rows.is_empty() {
         out.push_str("IAM changes:\n  ± resource                       kind                     statements\n");

@@ -50,7 +50,8 @@ pub fn is_unknown(value: &Json) -> bool {
 
 /// Resolves one value.
 pub(crate) fn resolve(stack: &Stack, value: &Value, known: &dyn Known) -> Json {
-    let logical = |id: &crate::handle::ResourceId| stack.graph().node(id.node()).logical_id.as_str();
+    let logical =
+        |id: &crate::handle::ResourceId| stack.graph().node(id.node()).logical_id.as_str();
     match value {
         Value::Null => Json::Null,
         Value::Bool(b) => Json::Bool(*b),
@@ -58,19 +59,29 @@ pub(crate) fn resolve(stack: &Stack, value: &Value, known: &dyn Known) -> Json {
         Value::Float(x) => serde_json::Number::from_f64(*x).map_or(Json::Null, Json::Number),
         Value::String(s) => Json::String(s.clone()),
         Value::List(items) => Json::Array(items.iter().map(|v| resolve(stack, v, known)).collect()),
-        Value::Map(map) => Json::Object(map.iter().map(|(k, v)| (k.clone(), resolve(stack, v, known))).collect()),
+        Value::Map(map) => Json::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), resolve(stack, v, known)))
+                .collect(),
+        ),
         Value::Ref(id) => match known.get(logical(id)) {
             Some((physical, _)) => Json::String(physical.to_owned()),
             None => unknown(format!("{}.Ref", logical(id))),
         },
-        Value::GetAtt(id, attribute) => match known.get(logical(id)).and_then(|(_, a)| a.get(*attribute)) {
-            Some(value) => value.clone(),
-            None => unknown(format!("{}.{attribute}", logical(id))),
-        },
+        Value::GetAtt(id, attribute) => {
+            match known.get(logical(id)).and_then(|(_, a)| a.get(*attribute)) {
+                Some(value) => value.clone(),
+                None => unknown(format!("{}.{attribute}", logical(id))),
+            }
+        }
         Value::Base64(inner) => match resolve(stack, inner, known) {
-            Json::String(text) => Json::String(base64::engine::general_purpose::STANDARD.encode(text)),
+            Json::String(text) => {
+                Json::String(base64::engine::general_purpose::STANDARD.encode(text))
+            }
             other if is_unknown(&other) => other,
-            other => Json::String(base64::engine::general_purpose::STANDARD.encode(other.to_string())),
+            other => {
+                Json::String(base64::engine::general_purpose::STANDARD.encode(other.to_string()))
+            }
         },
         Value::Join(separator, parts) => {
             let parts: Vec<Json> = parts.iter().map(|p| resolve(stack, p, known)).collect();

@@ -29,7 +29,11 @@ pub struct State {
 impl State {
     /// An empty state for a stack.
     pub fn empty(stack: &str) -> Self {
-        Self { version: 1, stack: stack.to_owned(), ..Self::default() }
+        Self {
+            version: 1,
+            stack: stack.to_owned(),
+            ..Self::default()
+        }
     }
 }
 
@@ -146,14 +150,25 @@ impl LockHolder {
             .filter(|h| !h.is_empty())
             .or_else(|| std::env::var("HOSTNAME").ok())
             .unwrap_or_else(|| "unknown".into());
-        let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        Self { pid: std::process::id(), host, operation: operation.to_owned(), since }
+        let since = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Self {
+            pid: std::process::id(),
+            host,
+            operation: operation.to_owned(),
+            since,
+        }
     }
 }
 
 impl std::fmt::Display for LockHolder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} by pid {} on {} since {} (unix time)", self.operation, self.pid, self.host, self.since)
+        write!(
+            f,
+            "{} by pid {} on {} since {} (unix time)",
+            self.operation, self.pid, self.host, self.since
+        )
     }
 }
 
@@ -162,7 +177,9 @@ impl std::fmt::Display for LockHolder {
 #[non_exhaustive]
 pub enum StateError {
     /// Another run holds the lock.
-    #[error("the state of stack {stack} is locked: {holder}; wait for it, or run force-unlock if that run is dead")]
+    #[error(
+        "the state of stack {stack} is locked: {holder}; wait for it, or run force-unlock if that run is dead"
+    )]
     Locked {
         /// The stack.
         stack: String,

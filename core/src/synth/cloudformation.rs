@@ -200,7 +200,12 @@ impl Serialize for Properties<'_> {
 
 /// The tags property of a resource as JSON (name, list), for the engine's resolved inputs.
 pub(crate) fn tags_json(stack: &Stack, node: &Node) -> Option<(&'static str, Json)> {
-    Tags::of(stack, node).map(|t| (t.property, serde_json::to_value(&t).expect("tags serialize")))
+    Tags::of(stack, node).map(|t| {
+        (
+            t.property,
+            serde_json::to_value(&t).expect("tags serialize"),
+        )
+    })
 }
 
 /// The tags of a resource: stack tags, then its own (which win), sorted by key.

@@ -1,0 +1,6 @@
+//! Test support shared by the engine tests and the `schedule` bench.
+
+#![allow(dead_code, unreachable_pub)] // each test file uses a different part; `pub` is for them
+
+pub mod fake_cloud;
+pub mod graphs;
