@@ -39,18 +39,47 @@ pub(crate) struct ThreeTier {
     pub(crate) bastions: [Instance; 2],
 }
 
+/// The settings a reader might change.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    /// The stack's name.
+    pub(crate) name: String,
+    /// The VPC's block.
+    pub(crate) vpc_cidr: String,
+    /// The auto scaling group's maximum.
+    pub(crate) asg_max: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            name: "project-x".into(),
+            vpc_cidr: "10.0.0.0/16".into(),
+            asg_max: 6,
+        }
+    }
+}
+
 /// Declares the whole reference architecture as the stack `project-x`.
 pub(crate) fn build() -> ThreeTier {
-    build_named("project-x")
+    build_with(&Settings::default())
 }
 
 /// Declares the whole reference architecture as a stack of that name.
 pub(crate) fn build_named(name: &str) -> ThreeTier {
-    let mut stack = Stack::new(name, Environment::region("us-east-1"));
+    build_with(&Settings {
+        name: name.to_owned(),
+        ..Settings::default()
+    })
+}
+
+/// Declares the whole reference architecture with these settings.
+pub(crate) fn build_with(settings: &Settings) -> ThreeTier {
+    let mut stack = Stack::new(&settings.name, Environment::region("us-east-1"));
     stack.tag("Environment", "prod");
-    let web = presentation(&mut stack);
+    let web = presentation(&mut stack, &settings.vpc_cidr);
     let data = data_tier(&mut stack, &web);
-    let (asg, role) = logic_tier(&mut stack, &web, &data);
+    let (asg, role) = logic_tier(&mut stack, &web, &data, settings.asg_max);
     let cdn = edge(&mut stack, web.alb);
 
     stack.output(
@@ -95,10 +124,10 @@ struct Presentation {
     bastions: [Instance; 2],
 }
 
-fn presentation(stack: &mut Stack) -> Presentation {
+fn presentation(stack: &mut Stack, vpc_cidr: &str) -> Presentation {
     let vpc = Vpc::builder("vpc")
         .name("project-x-vpc")
-        .cidr("10.0.0.0/16")
+        .cidr(vpc_cidr)
         .max_azs(3)
         .subnet_groups([
             SubnetGroup::public("public"),
@@ -181,7 +210,12 @@ fn data_tier(stack: &mut Stack, web: &Presentation) -> Data {
 }
 
 /// The Flask instances: a role that reads the database secret, a launch template, the group.
-fn logic_tier(stack: &mut Stack, web: &Presentation, data: &Data) -> (AutoScalingGroup, Role) {
+fn logic_tier(
+    stack: &mut Stack,
+    web: &Presentation,
+    data: &Data,
+    asg_max: u32,
+) -> (AutoScalingGroup, Role) {
     let role = Role::builder("app-role", ServicePrincipal::ec2())
         .name("project-x-app-role")
         .description("logic tier instances: read the database secret")
@@ -208,7 +242,7 @@ fn logic_tier(stack: &mut Stack, web: &Presentation, data: &Data) -> (AutoScalin
     let asg = AutoScalingGroup::builder("asg", &web.vpc, template)
         .name("project-x-asg")
         .subnets(SubnetSelection::private_with_egress())
-        .capacity(2, 4, 6)
+        .capacity(2, 4, asg_max)
         .target_group(web.target_group)
         .cpu_target(50.0)
         .build(stack);

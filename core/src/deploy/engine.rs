@@ -341,7 +341,9 @@ impl Deployer {
             if report.failed.is_empty() && !run.cancel.is_cancelled() {
                 run.execute(None, &deletes, &mut state, &mut report).await?;
             } else {
-                report.postponed = deletes.iter().map(|op| op.logical_id.clone()).collect();
+                report
+                    .postponed
+                    .extend(deletes.iter().map(|op| op.logical_id.clone()));
             }
         }
         state.outputs = outputs(stack, &state);

@@ -17,11 +17,23 @@ fn paint(color: bool, code: &str, text: &str) -> String {
     }
 }
 
+/// The first unknown's description inside a value.
+fn first_unknown(value: &Json) -> Option<&str> {
+    match value {
+        Json::Object(map) => map
+            .get(UNKNOWN)
+            .and_then(Json::as_str)
+            .or_else(|| map.values().find_map(first_unknown)),
+        Json::Array(items) => items.iter().find_map(first_unknown),
+        _ => None,
+    }
+}
+
 /// A value in one line; unknowns as "(known after apply)".
 fn show(value: Option<&Json>) -> String {
     match value {
         None => "(none)".into(),
-        Some(v) if is_unknown(v) => match v.get(UNKNOWN).and_then(Json::as_str) {
+        Some(v) if is_unknown(v) => match first_unknown(v) {
             Some(what) => format!("(known after apply: {what})"),
             None => "(known after apply)".into(),
         },
