@@ -18,6 +18,7 @@ fn run(app: &App, args: &[&str]) -> (u8, String, String) {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = run_from(
         app,
+        None,
         std::iter::once("three_tier").chain(args.iter().copied()),
         &mut out,
         &mut err,

@@ -239,8 +239,11 @@ async fn crash_everywhere(
             };
             let context = format!("{label} crash {when:?} write {at}");
             // Resuming the interrupted operation, then checking.
-            let resumed = run(resumer).await;
-            assert!(resumed.is_ok(), "{context}: resume failed: {resumed:?}");
+            let after_resume = run(resumer).await;
+            assert!(
+                after_resume.is_ok(),
+                "{context}: resume failed: {after_resume:?}"
+            );
             check(&cloud, &backend, expected, &context).await;
         }
     }

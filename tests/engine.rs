@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use stratus::deploy::{Action, ApplyOptions, Deployer, Event, MemoryBackend, StateError};
-use stratus::deploy::{EngineError, Observer};
+use stratus::deploy::{EngineError, Observer, StateBackend};
 use support::fake_cloud::{FakeCloud, Faults};
 use support::graphs::{NodeSpec, build};
 
@@ -501,7 +501,6 @@ fn deployer_again(cloud: &FakeCloud, backend: &MemoryBackend) -> Deployer {
 async fn a_second_run_is_refused_while_the_lock_is_held() {
     let cloud = FakeCloud::new();
     let backend = MemoryBackend::new();
-    use stratus::deploy::StateBackend;
     backend
         .lock(&stratus::deploy::LockHolder::this_process("deploy"))
         .await

@@ -1,17 +1,23 @@
 //! The command line a user's `main` gets with one call: `stratus::cli::run(&app)`.
 //!
-//! Verbs: `synth`, `graph`, `validate`, `list`. Data goes to stdout (JSON with `--json`),
-//! problems to stderr. Exit codes: 0 success, 1 the stacks are invalid or a step failed,
-//! 2 usage error.
+//! Verbs: `synth`, `graph`, `validate`, `list`, and with a provider `plan`, `deploy`,
+//! `destroy`, `outputs`, `force-unlock`. Data goes to stdout (JSON with `--json`), problems to
+//! stderr. Exit codes: 0 success, 1 the stacks are invalid or a step failed, 2 usage error
+//! (and `plan --detailed-exitcode`: 2 changes).
 
+mod deploy;
 mod graph;
 mod synth;
 
-use std::io::Write;
+pub use deploy::EXIT_CHANGES;
+
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use stratus_core::deploy::Provider;
 use stratus_core::{App, Stack};
 
 /// Exit code: the stacks are invalid or a step failed.
@@ -64,6 +70,67 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show what deploy would change, per property. Exit 0; with --detailed-exitcode 0 no
+    /// changes, 2 changes, 1 error.
+    Plan {
+        #[command(flatten)]
+        target: Target,
+        /// Print the plans as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Exit 2 when there are changes.
+        #[arg(long)]
+        detailed_exitcode: bool,
+        /// Plain text without colours.
+        #[arg(long)]
+        no_color: bool,
+    },
+    /// Apply the changes: create, update, replace and delete resources.
+    Deploy {
+        #[command(flatten)]
+        target: Target,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+        /// Most provider calls at once (lowered automatically when throttled).
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+        /// Plain text without colours.
+        #[arg(long)]
+        no_color: bool,
+    },
+    /// Delete every resource recorded for the stacks, dependents first.
+    Destroy {
+        #[command(flatten)]
+        target: Target,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Print the outputs recorded by the last deploy.
+    Outputs {
+        #[command(flatten)]
+        target: Target,
+        /// Print them as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a lock left by a run that died.
+    ForceUnlock {
+        #[command(flatten)]
+        target: Target,
+    },
+}
+
+/// Which state and stacks a deploy verb works on.
+#[derive(clap::Args, Debug)]
+struct Target {
+    /// Where state lives: a local directory.
+    #[arg(long, default_value = ".stratus")]
+    state: String,
+    /// Only this stack (default: every stack).
+    #[arg(long)]
+    stack: Option<String>,
 }
 
 /// Graph output formats.
@@ -88,8 +155,19 @@ enum Format {
 /// }
 /// ```
 pub fn run(app: App) -> ExitCode {
+    run_inner(app, None)
+}
+
+/// [`run`] with a provider for `deploy`, `destroy` and `plan` (the `aws` feature supplies the
+/// AWS one; tests and other clouds bring their own).
+pub fn run_with_provider(app: App, provider: Arc<dyn Provider>) -> ExitCode {
+    run_inner(app, Some(provider))
+}
+
+fn run_inner(app: App, provider: Option<Arc<dyn Provider>>) -> ExitCode {
     let code = run_from(
         &app,
+        provider,
         std::env::args_os(),
         &mut std::io::stdout().lock(),
         &mut std::io::stderr().lock(),
@@ -98,9 +176,15 @@ pub fn run(app: App) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Runs the command line with these arguments (the first is the program name) and writers;
-/// returns the exit code. For tests and embedding.
-pub fn run_from<I, T>(app: &App, args: I, out: &mut dyn Write, err: &mut dyn Write) -> u8
+/// Runs the command line with these arguments (the first is the program name), provider and
+/// writers; returns the exit code. For tests and embedding.
+pub fn run_from<I, T>(
+    app: &App,
+    provider: Option<Arc<dyn Provider>>,
+    args: I,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -135,6 +219,46 @@ where
         ),
         Command::Validate { json } => validate(app, json, out, err),
         Command::List { json } => list(app, json, out),
+        Command::Plan {
+            target,
+            json,
+            detailed_exitcode,
+            no_color,
+        } => {
+            let color = !no_color && !json && std::io::stdout().is_terminal();
+            deploy::plan(
+                &context(app, provider, target),
+                json,
+                detailed_exitcode,
+                color,
+                out,
+            )
+        }
+        Command::Deploy {
+            target,
+            yes,
+            concurrency,
+            no_color,
+        } => {
+            let color = !no_color && std::io::stdout().is_terminal();
+            deploy::deploy(
+                &context(app, provider, target),
+                yes,
+                concurrency,
+                color,
+                out,
+                err,
+            )
+        }
+        Command::Destroy { target, yes } => {
+            deploy::destroy(&context(app, provider, target), yes, out, err)
+        }
+        Command::Outputs { target, json } => {
+            deploy::outputs(&context(app, provider, target), json, out)
+        }
+        Command::ForceUnlock { target } => {
+            deploy::force_unlock(&context(app, provider, target), out)
+        }
     };
     match result {
         Ok(code) => code,
@@ -146,6 +270,15 @@ where
 }
 
 type VerbResult = Result<u8, String>;
+
+fn context(app: &App, provider: Option<Arc<dyn Provider>>, target: Target) -> deploy::Context<'_> {
+    deploy::Context {
+        app,
+        provider,
+        state: deploy::StateLocation::new(&target.state),
+        stack: target.stack,
+    }
+}
 
 fn validate(app: &App, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> VerbResult {
     let result = app.validate();
@@ -237,6 +370,7 @@ mod tests {
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let code = run_from(
             app,
+            None,
             std::iter::once("prog").chain(args.iter().copied()),
             &mut out,
             &mut err,

@@ -271,7 +271,7 @@ impl Provider for FakeCloud {
                 format!("{physical_id} does not exist"),
             ));
         };
-        resource.inputs = inputs.clone();
+        resource.inputs.clone_from(inputs);
         let logical_id = resource.logical_id.clone();
         drop(state);
         self.record("update", &logical_id, started);

@@ -229,7 +229,7 @@ impl std::fmt::Debug for Deployer {
         f.debug_struct("Deployer")
             .field("state", &self.backend.location())
             .field("options", &self.options)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -468,22 +468,19 @@ fn phase_two(plan: &Plan, state: &State) -> Vec<Op> {
     let mut ops: Vec<Op> = Vec::new();
     let mut depends_on: Vec<Vec<String>> = Vec::new();
     for change in &plan.changes {
-        match &change.action {
-            Action::Delete => {
-                if let Some(recorded) = state.resources.get(&change.logical_id) {
-                    ops.push(Op {
-                        logical_id: change.logical_id.clone(),
-                        operation: Operation::Delete,
-                        type_name: recorded.type_name.clone(),
-                        physical_id: Some(recorded.physical_id.clone()),
-                        node: None,
-                        changed: Vec::new(),
-                        after: Vec::new(),
-                    });
-                    depends_on.push(recorded.depends_on.clone());
-                }
+        if change.action == Action::Delete {
+            if let Some(recorded) = state.resources.get(&change.logical_id) {
+                ops.push(Op {
+                    logical_id: change.logical_id.clone(),
+                    operation: Operation::Delete,
+                    type_name: recorded.type_name.clone(),
+                    physical_id: Some(recorded.physical_id.clone()),
+                    node: None,
+                    changed: Vec::new(),
+                    after: Vec::new(),
+                });
+                depends_on.push(recorded.depends_on.clone());
             }
-            _ => {}
         }
     }
     // Retired halves, including those phase one just made.
@@ -832,151 +829,200 @@ impl<'a> Run<'a> {
         intent: JournalEntry,
         changed: Vec<String>,
     ) -> impl std::future::Future<Output = (usize, Outcome)> + Send + 'static {
-        let backend = Arc::clone(&self.deployer.backend);
-        let provider = Arc::clone(&self.deployer.provider);
-        let limiter = Arc::clone(&self.limiter);
-        let calls = Arc::clone(&self.calls);
-        let observer = self.deployer.observer.clone();
-        let options = self.deployer.options.clone();
-        async move {
-            let JournalEntry::Intent {
-                seq,
-                logical_id,
-                operation,
+        let call = Call {
+            backend: Arc::clone(&self.deployer.backend),
+            provider: Arc::clone(&self.deployer.provider),
+            limiter: Arc::clone(&self.limiter),
+            calls: Arc::clone(&self.calls),
+            observer: self.deployer.observer.clone(),
+            options: self.deployer.options.clone(),
+        };
+        async move { (i, call.run(intent, changed).await) }
+    }
+}
+
+/// What one dispatched operation needs, owned so that it can run as its own task.
+struct Call {
+    backend: Arc<dyn StateBackend>,
+    provider: Arc<dyn Provider>,
+    limiter: Arc<Limiter>,
+    calls: Arc<CallCounter>,
+    observer: Option<Arc<dyn Observer>>,
+    options: ApplyOptions,
+}
+
+impl Call {
+    fn emit(&self, event: Event) {
+        if let Some(observer) = &self.observer {
+            observer.event(&event);
+        }
+    }
+
+    async fn run(self, intent: JournalEntry, changed: Vec<String>) -> Outcome {
+        let JournalEntry::Intent {
+            seq,
+            logical_id,
+            operation,
+            ..
+        } = &intent
+        else {
+            unreachable!("a call is given an intent");
+        };
+        if let Err(e) = self.backend.append(&intent).await {
+            return Outcome::Fatal(e);
+        }
+        let started = Instant::now();
+        match self.with_retries(&intent, &changed).await {
+            Ok((physical_id, attributes)) => {
+                self.limiter.succeeded();
+                let done = JournalEntry::Done {
+                    seq: *seq,
+                    physical_id: physical_id.clone(),
+                    attributes: Some(attributes.clone()),
+                };
+                if let Err(e) = self.backend.append(&done).await {
+                    return Outcome::Fatal(e);
+                }
+                self.emit(Event::Finished {
+                    logical_id: logical_id.clone(),
+                    operation: *operation,
+                    elapsed: started.elapsed(),
+                });
+                Outcome::Done {
+                    intent,
+                    physical_id,
+                    attributes,
+                }
+            }
+            Err(error) => {
+                let message = error.to_string();
+                if let Err(e) = self
+                    .backend
+                    .append(&JournalEntry::Failed {
+                        seq: *seq,
+                        message: message.clone(),
+                    })
+                    .await
+                {
+                    return Outcome::Fatal(e);
+                }
+                self.emit(Event::Failed {
+                    logical_id: logical_id.clone(),
+                    operation: *operation,
+                    message: message.clone(),
+                });
+                Outcome::Failed(message)
+            }
+        }
+    }
+
+    /// Calls the provider, retrying throttling and (for deletes) dependency conflicts.
+    async fn with_retries(
+        &self,
+        intent: &JournalEntry,
+        changed: &[String],
+    ) -> Result<(Option<String>, Attributes), ProviderError> {
+        let JournalEntry::Intent {
+            seq,
+            logical_id,
+            operation,
+            inputs,
+            ..
+        } = intent
+        else {
+            unreachable!("a call is given an intent");
+        };
+        let empty = Inputs::new();
+        let deleting = matches!(
+            operation,
+            Operation::Delete | Operation::DeleteRetired | Operation::Retire
+        );
+        let mut attempt = 1;
+        loop {
+            let result = invoke(
+                self.provider.as_ref(),
+                &self.calls,
+                intent,
+                inputs.as_ref().unwrap_or(&empty),
+                changed,
+            )
+            .await;
+            let retry_limit = match result.as_ref().map_err(|e| e.kind) {
+                Err(ErrorKind::Throttled) => self.options.throttle_attempts,
+                Err(ErrorKind::Conflict) if deleting => self.options.conflict_attempts,
+                _ => 0,
+            };
+            match result {
+                Err(e) if attempt < retry_limit => {
+                    if e.kind == ErrorKind::Throttled {
+                        self.limiter.throttled();
+                    }
+                    attempt += 1;
+                    self.emit(Event::Retrying {
+                        logical_id: logical_id.clone(),
+                        kind: e.kind,
+                        attempt,
+                    });
+                    tokio::time::sleep(backoff(&self.options, attempt, *seq)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+/// One provider call for an intent; a delete of something already gone succeeds.
+async fn invoke(
+    provider: &dyn Provider,
+    calls: &CallCounter,
+    intent: &JournalEntry,
+    inputs: &Inputs,
+    changed: &[String],
+) -> Result<(Option<String>, Attributes), ProviderError> {
+    let JournalEntry::Intent {
+        logical_id,
+        operation,
+        type_name,
+        token,
+        ownership,
+        physical_id,
+        ..
+    } = intent
+    else {
+        unreachable!("invoke is given an intent");
+    };
+    match operation {
+        Operation::Create => {
+            calls.create.fetch_add(1, Ordering::Relaxed);
+            let request = CreateRequest {
                 type_name,
+                logical_id,
+                inputs,
                 token,
                 ownership,
-                physical_id,
-                inputs,
-                ..
-            } = &intent
-            else {
-                unreachable!("call is given an intent");
             };
-            if let Err(e) = backend.append(&intent).await {
-                return (i, Outcome::Fatal(e));
+            provider
+                .create(request)
+                .await
+                .map(|c| (Some(c.physical_id), c.attributes))
+        }
+        Operation::Update => {
+            calls.update.fetch_add(1, Ordering::Relaxed);
+            let physical = physical_id.as_deref().unwrap_or_default();
+            provider
+                .update(type_name, physical, inputs, changed)
+                .await
+                .map(|a| (Some(physical.to_owned()), a))
+        }
+        Operation::Delete | Operation::DeleteRetired | Operation::Retire => {
+            calls.delete.fetch_add(1, Ordering::Relaxed);
+            match provider
+                .delete(type_name, physical_id.as_deref().unwrap_or_default())
+                .await
+            {
+                Err(e) if e.kind == ErrorKind::NotFound => Ok((None, Attributes::new())),
+                other => other.map(|()| (None, Attributes::new())),
             }
-            let started = Instant::now();
-            let empty = Inputs::new();
-            let mut attempt = 1;
-            let result = loop {
-                let result: Result<(Option<String>, Attributes), ProviderError> = match operation {
-                    Operation::Create => {
-                        calls.create.fetch_add(1, Ordering::Relaxed);
-                        let request = CreateRequest {
-                            type_name,
-                            logical_id,
-                            inputs: inputs.as_ref().unwrap_or(&empty),
-                            token,
-                            ownership,
-                        };
-                        provider
-                            .create(request)
-                            .await
-                            .map(|c| (Some(c.physical_id), c.attributes))
-                    }
-                    Operation::Update => {
-                        calls.update.fetch_add(1, Ordering::Relaxed);
-                        let physical = physical_id.as_deref().unwrap_or_default();
-                        provider
-                            .update(
-                                type_name,
-                                physical,
-                                inputs.as_ref().unwrap_or(&empty),
-                                &changed,
-                            )
-                            .await
-                            .map(|a| (Some(physical.to_owned()), a))
-                    }
-                    Operation::Delete | Operation::DeleteRetired | Operation::Retire => {
-                        calls.delete.fetch_add(1, Ordering::Relaxed);
-                        match provider
-                            .delete(type_name, physical_id.as_deref().unwrap_or_default())
-                            .await
-                        {
-                            Err(e) if e.kind == ErrorKind::NotFound => {
-                                Ok((None, Attributes::new()))
-                            }
-                            other => other.map(|()| (None, Attributes::new())),
-                        }
-                    }
-                };
-                let retry_limit = match result.as_ref().map_err(|e| e.kind) {
-                    Err(ErrorKind::Throttled) => options.throttle_attempts,
-                    Err(ErrorKind::Conflict)
-                        if matches!(
-                            operation,
-                            Operation::Delete | Operation::DeleteRetired | Operation::Retire
-                        ) =>
-                    {
-                        options.conflict_attempts
-                    }
-                    _ => 0,
-                };
-                match result {
-                    Err(e) if attempt < retry_limit => {
-                        if e.kind == ErrorKind::Throttled {
-                            limiter.throttled();
-                        }
-                        attempt += 1;
-                        if let Some(observer) = &observer {
-                            observer.event(&Event::Retrying {
-                                logical_id: logical_id.clone(),
-                                kind: e.kind,
-                                attempt,
-                            });
-                        }
-                        tokio::time::sleep(backoff(&options, attempt, *seq)).await;
-                    }
-                    other => break other,
-                }
-            };
-            let outcome = match result {
-                Ok((physical, attributes)) => {
-                    limiter.succeeded();
-                    let done = JournalEntry::Done {
-                        seq: *seq,
-                        physical_id: physical.clone(),
-                        attributes: Some(attributes.clone()),
-                    };
-                    if let Err(e) = backend.append(&done).await {
-                        return (i, Outcome::Fatal(e));
-                    }
-                    if let Some(observer) = &observer {
-                        observer.event(&Event::Finished {
-                            logical_id: logical_id.clone(),
-                            operation: *operation,
-                            elapsed: started.elapsed(),
-                        });
-                    }
-                    Outcome::Done {
-                        intent: intent.clone(),
-                        physical_id: physical,
-                        attributes,
-                    }
-                }
-                Err(error) => {
-                    let message = error.to_string();
-                    if let Err(e) = backend
-                        .append(&JournalEntry::Failed {
-                            seq: *seq,
-                            message: message.clone(),
-                        })
-                        .await
-                    {
-                        return (i, Outcome::Fatal(e));
-                    }
-                    if let Some(observer) = &observer {
-                        observer.event(&Event::Failed {
-                            logical_id: logical_id.clone(),
-                            operation: *operation,
-                            message: message.clone(),
-                        });
-                    }
-                    Outcome::Failed(message)
-                }
-            };
-            (i, outcome)
         }
     }
 }

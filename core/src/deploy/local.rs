@@ -44,7 +44,7 @@ impl LocalBackend {
         self.dir.join(format!("{}.lock", self.stack))
     }
 
-    fn io(&self, path: &Path, e: impl std::fmt::Display) -> StateError {
+    fn io(path: &Path, e: impl std::fmt::Display) -> StateError {
         StateError::Io {
             location: path.display().to_string(),
             message: e.to_string(),
@@ -52,7 +52,7 @@ impl LocalBackend {
     }
 
     fn ensure_dir(&self) -> Result<(), StateError> {
-        fs::create_dir_all(&self.dir).map_err(|e| self.io(&self.dir, e))
+        fs::create_dir_all(&self.dir).map_err(|e| Self::io(&self.dir, e))
     }
 
     /// Saves atomically; see the module docs.
@@ -64,20 +64,20 @@ impl LocalBackend {
             self.stack,
             std::process::id()
         ));
-        let text = serde_json::to_vec_pretty(state).map_err(|e| self.io(&path, e))?;
+        let text = serde_json::to_vec_pretty(state).map_err(|e| Self::io(&path, e))?;
         {
-            let mut file = File::create(&temp).map_err(|e| self.io(&temp, e))?;
-            file.write_all(&text).map_err(|e| self.io(&temp, e))?;
-            file.sync_all().map_err(|e| self.io(&temp, e))?;
+            let mut file = File::create(&temp).map_err(|e| Self::io(&temp, e))?;
+            file.write_all(&text).map_err(|e| Self::io(&temp, e))?;
+            file.sync_all().map_err(|e| Self::io(&temp, e))?;
         }
         if path.exists() {
             // Best effort: the backup is a convenience, the rename below is what is atomic.
             let _ = fs::copy(&path, self.backup_path());
         }
-        fs::rename(&temp, &path).map_err(|e| self.io(&path, e))?;
+        fs::rename(&temp, &path).map_err(|e| Self::io(&path, e))?;
         File::open(&self.dir)
             .and_then(|d| d.sync_all())
-            .map_err(|e| self.io(&self.dir, e))?;
+            .map_err(|e| Self::io(&self.dir, e))?;
         Ok(())
     }
 
@@ -94,7 +94,7 @@ impl LocalBackend {
                     })
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(self.io(&path, e)),
+            Err(e) => Err(Self::io(&path, e)),
         }
     }
 }
@@ -116,15 +116,15 @@ impl StateBackend for LocalBackend {
     async fn append(&self, entry: &JournalEntry) -> Result<(), StateError> {
         self.ensure_dir()?;
         let path = self.journal_path();
-        let mut line = serde_json::to_vec(entry).map_err(|e| self.io(&path, e))?;
+        let mut line = serde_json::to_vec(entry).map_err(|e| Self::io(&path, e))?;
         line.push(b'\n');
         let mut file = OpenOptions::new()
             .create(true)
             .append(true)
             .open(&path)
-            .map_err(|e| self.io(&path, e))?;
-        file.write_all(&line).map_err(|e| self.io(&path, e))?;
-        file.sync_data().map_err(|e| self.io(&path, e))
+            .map_err(|e| Self::io(&path, e))?;
+        file.write_all(&line).map_err(|e| Self::io(&path, e))?;
+        file.sync_data().map_err(|e| Self::io(&path, e))
     }
 
     async fn journal(&self) -> Result<Vec<JournalEntry>, StateError> {
@@ -132,11 +132,11 @@ impl StateBackend for LocalBackend {
         let file = match File::open(&path) {
             Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(self.io(&path, e)),
+            Err(e) => return Err(Self::io(&path, e)),
         };
         let mut entries = Vec::new();
         for line in BufReader::new(file).lines() {
-            let line = line.map_err(|e| self.io(&path, e))?;
+            let line = line.map_err(|e| Self::io(&path, e))?;
             // A torn last line is an entry whose write did not finish: it never happened.
             match serde_json::from_str(&line) {
                 Ok(entry) => entries.push(entry),
@@ -152,7 +152,7 @@ impl StateBackend for LocalBackend {
         match fs::remove_file(&path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(self.io(&path, e)),
+            Err(e) => Err(Self::io(&path, e)),
         }
     }
 
@@ -161,10 +161,10 @@ impl StateBackend for LocalBackend {
         let path = self.lock_path();
         match OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(mut file) => {
-                let text = serde_json::to_vec_pretty(holder).map_err(|e| self.io(&path, e))?;
+                let text = serde_json::to_vec_pretty(holder).map_err(|e| Self::io(&path, e))?;
                 file.write_all(&text)
                     .and_then(|()| file.sync_all())
-                    .map_err(|e| self.io(&path, e))
+                    .map_err(|e| Self::io(&path, e))
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 let holder = fs::read(&path)
@@ -181,7 +181,7 @@ impl StateBackend for LocalBackend {
                     holder,
                 })
             }
-            Err(e) => Err(self.io(&path, e)),
+            Err(e) => Err(Self::io(&path, e)),
         }
     }
 
@@ -190,7 +190,7 @@ impl StateBackend for LocalBackend {
         match fs::remove_file(&path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(self.io(&path, e)),
+            Err(e) => Err(Self::io(&path, e)),
         }
     }
 

@@ -80,15 +80,15 @@ impl StateBackend for MemoryBackend {
     }
 
     async fn lock(&self, holder: &LockHolder) -> Result<(), StateError> {
-        self.with(|s| match &s.lock {
-            Some(current) => Err(StateError::Locked {
-                stack: String::new(),
-                holder: current.clone(),
-            }),
-            None => {
-                s.lock = Some(holder.clone());
-                Ok(())
+        self.with(|s| {
+            if let Some(current) = &s.lock {
+                return Err(StateError::Locked {
+                    stack: String::new(),
+                    holder: current.clone(),
+                });
             }
+            s.lock = Some(holder.clone());
+            Ok(())
         })
     }
 

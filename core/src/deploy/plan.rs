@@ -122,6 +122,60 @@ impl Known for FromState<'_> {
     }
 }
 
+/// The action for one declared resource and its changed properties.
+fn diff(
+    node: &crate::graph::Node,
+    recorded: Option<&super::state::ResourceState>,
+    desired: &super::provider::Inputs,
+) -> (Action, Vec<PropertyChange>) {
+    let Some(recorded) = recorded else {
+        let properties = desired
+            .iter()
+            .map(|(name, value)| PropertyChange {
+                name: name.clone(),
+                before: None,
+                after: Some(value.clone()),
+            })
+            .collect();
+        return (Action::Create, properties);
+    };
+    if recorded.type_name != node.type_name {
+        return (
+            Action::Replace {
+                because: vec!["Type".into()],
+            },
+            Vec::new(),
+        );
+    }
+    let names: BTreeSet<&String> = recorded.inputs.keys().chain(desired.keys()).collect();
+    let differing: Vec<PropertyChange> = names
+        .into_iter()
+        .filter_map(|name| {
+            let before = recorded.inputs.get(name);
+            let after = desired.get(name);
+            let differs = before != after || after.is_some_and(resolve::is_unknown);
+            differs.then(|| PropertyChange {
+                name: name.clone(),
+                before: before.cloned(),
+                after: after.cloned(),
+            })
+        })
+        .collect();
+    let forcing: Vec<String> = differing
+        .iter()
+        .filter(|c| node.replace_on.contains(&c.name.as_str()))
+        .map(|c| c.name.clone())
+        .collect();
+    let action = if differing.is_empty() {
+        Action::NoOp
+    } else if forcing.is_empty() {
+        Action::Update
+    } else {
+        Action::Replace { because: forcing }
+    };
+    (action, differing)
+}
+
 /// Plans `stack` against `state`.
 ///
 /// # Errors
@@ -145,55 +199,7 @@ pub fn plan(stack: &Stack, state: &State) -> Result<Plan, ValidationError> {
                 pending: &recreated,
             },
         );
-        let (action, properties) = match state.resources.get(&node.logical_id) {
-            None => {
-                let properties = desired
-                    .iter()
-                    .map(|(name, value)| PropertyChange {
-                        name: name.clone(),
-                        before: None,
-                        after: Some(value.clone()),
-                    })
-                    .collect();
-                (Action::Create, properties)
-            }
-            Some(recorded) if recorded.type_name != node.type_name => (
-                Action::Replace {
-                    because: vec!["Type".into()],
-                },
-                Vec::new(),
-            ),
-            Some(recorded) => {
-                let names: BTreeSet<&String> =
-                    recorded.inputs.keys().chain(desired.keys()).collect();
-                let changed: Vec<PropertyChange> = names
-                    .into_iter()
-                    .filter_map(|name| {
-                        let before = recorded.inputs.get(name);
-                        let after = desired.get(name);
-                        let differs = before != after || after.is_some_and(resolve::is_unknown);
-                        differs.then(|| PropertyChange {
-                            name: name.clone(),
-                            before: before.cloned(),
-                            after: after.cloned(),
-                        })
-                    })
-                    .collect();
-                let forcing: Vec<String> = changed
-                    .iter()
-                    .filter(|c| node.replace_on.contains(&c.name.as_str()))
-                    .map(|c| c.name.clone())
-                    .collect();
-                let action = if changed.is_empty() {
-                    Action::NoOp
-                } else if forcing.is_empty() {
-                    Action::Update
-                } else {
-                    Action::Replace { because: forcing }
-                };
-                (action, changed)
-            }
-        };
+        let (action, properties) = diff(node, state.resources.get(&node.logical_id), &desired);
         match action {
             Action::Create => summary.create += 1,
             Action::Update => summary.update += 1,

@@ -1,0 +1,129 @@
+//! The deploy verbs of the command line on the reference example, with an in-process cloud.
+
+mod support;
+
+#[path = "../examples/three_tier/stack.rs"]
+mod three_tier;
+
+use std::sync::Arc;
+
+use stratus::App;
+use stratus::cli::{EXIT_CHANGES, run_from};
+use stratus::deploy::Provider;
+use support::fake_cloud::FakeCloud;
+
+fn app() -> App {
+    let mut app = App::new();
+    app.add_stack(three_tier::build().stack);
+    app
+}
+
+fn run(provider: Option<Arc<dyn Provider>>, args: &[&str]) -> (u8, String, String) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let app = app();
+    let code = run_from(
+        &app,
+        provider,
+        std::iter::once("three_tier").chain(args.iter().copied()),
+        &mut out,
+        &mut err,
+    );
+    (
+        code,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
+}
+
+#[test]
+fn plan_deploy_outputs_destroy() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().to_str().unwrap();
+    let cloud = FakeCloud::new();
+    let provider: Arc<dyn Provider> = Arc::new(cloud.clone());
+    let p = || Some(Arc::clone(&provider));
+
+    let (code, out, _) = run(p(), &["plan", "--state", state, "--detailed-exitcode"]);
+    assert_eq!(code, EXIT_CHANGES, "{out}");
+    assert!(
+        out.starts_with(
+            "Stack project-x: 61 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("IAM changes:"), "{out}");
+
+    let (code, out, _) = run(p(), &["plan", "--state", state, "--json"]);
+    assert_eq!(code, 0);
+    let plans: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(plans[0]["summary"]["create"], 61);
+
+    // Without a terminal, deploying needs --yes.
+    let (code, _, err) = run(p(), &["deploy", "--state", state]);
+    assert_eq!(code, 1);
+    assert!(err.contains("run it with --yes"), "{err}");
+    assert!(cloud.by_logical_id("project-x").is_empty());
+
+    let (code, out, err) = run(
+        p(),
+        &["deploy", "--state", state, "--yes", "--concurrency", "8"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("done in"), "{out}");
+    assert!(out.contains("LoadBalancerDns = fake-"), "{out}");
+    assert_eq!(
+        err.lines()
+            .filter(|l| l.trim_start().starts_with("created"))
+            .count(),
+        61,
+        "{err}"
+    );
+    assert!(dir.path().join("project-x.state.json").exists());
+
+    let (code, out, _) = run(
+        p(),
+        &[
+            "plan",
+            "--state",
+            state,
+            "--detailed-exitcode",
+            "--no-color",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("no changes"), "{out}");
+
+    let (code, out, _) = run(None, &["outputs", "--state", state, "--json"]);
+    assert_eq!(code, 0);
+    let outputs: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        outputs["project-x"]["CloudFrontDomain"]
+            .as_str()
+            .unwrap()
+            .ends_with(".DomainName")
+    );
+
+    let (code, out, err) = run(p(), &["destroy", "--state", state, "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("61 delete calls"), "{out}");
+    assert!(cloud.by_logical_id("project-x").is_empty());
+    assert_eq!(cloud.snapshot().conflicts, 0);
+
+    let (code, out, _) = run(None, &["force-unlock", "--state", state]);
+    assert_eq!(code, 0);
+    assert_eq!(out.trim(), "project-x: was not locked");
+}
+
+#[test]
+fn deploy_verbs_say_what_is_missing() {
+    let (code, _, err) = run(None, &["deploy", "--yes"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no provider to deploy with"), "{err}");
+    let provider: Arc<dyn Provider> = Arc::new(FakeCloud::new());
+    let (code, _, err) = run(Some(provider), &["plan", "--state", "s3://bucket/key"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("S3 state comes with the AWS provider"),
+        "{err}"
+    );
+}
