@@ -93,7 +93,7 @@ enum Command {
         #[arg(long)]
         yes: bool,
         /// Most provider calls at once (lowered automatically when throttled).
-        #[arg(long, default_value_t = 64)]
+        #[arg(long, default_value_t = 1024)]
         concurrency: usize,
         /// Plain text without colours.
         #[arg(long)]

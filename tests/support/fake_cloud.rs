@@ -291,7 +291,9 @@ impl Provider for FakeCloud {
         }
         let referenced_by = state.resources.iter().find(|(id, r)| {
             let mut mentioned = BTreeSet::new();
-            mentioned_ids(&Json::Object(r.inputs.clone()), &mut mentioned);
+            r.inputs
+                .values()
+                .for_each(|v| mentioned_ids(v, &mut mentioned));
             *id != physical_id && mentioned.contains(physical_id)
         });
         if let Some((other, _)) = referenced_by {

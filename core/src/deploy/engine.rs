@@ -36,7 +36,8 @@ use super::state::{JournalEntry, LockHolder, Operation, State, StateBackend, Sta
 /// How a run behaves.
 #[derive(Clone, Debug)]
 pub struct ApplyOptions {
-    /// Most provider calls in flight (default 64; throttling lowers it for the run).
+    /// Most provider calls in flight (default 1024, i.e. as wide as the graph; throttling
+    /// lowers it for the run, additive increase brings it back).
     pub concurrency: usize,
     /// Attempts per call when throttled (default 8).
     pub throttle_attempts: u32,
@@ -51,7 +52,7 @@ pub struct ApplyOptions {
 impl Default for ApplyOptions {
     fn default() -> Self {
         Self {
-            concurrency: 64,
+            concurrency: 1024,
             throttle_attempts: 8,
             conflict_attempts: 30,
             base_delay: Duration::from_millis(500),
