@@ -113,6 +113,13 @@ fn deploy(
     wall
 }
 
+/// A name, a stack builder and the latencies of its types.
+type Scenario = (
+    &'static str,
+    Box<dyn Fn() -> Stack>,
+    HashMap<String, Duration>,
+);
+
 #[derive(Resource)]
 #[resource(type = "Bench::Wide::Node")]
 struct WideNode {
@@ -156,7 +163,7 @@ fn wide() -> Stack {
 
 fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` passes nothing: run in both.
-    let scenarios: Vec<(&str, Box<dyn Fn() -> Stack>, HashMap<String, Duration>)> = vec![
+    let scenarios: Vec<Scenario> = vec![
         (
             "reference",
             Box::new(|| three_tier::build().stack),
