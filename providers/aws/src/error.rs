@@ -1,0 +1,79 @@
+//! SDK errors as the engine sees them: a kind (throttled, not found, conflict, invalid input,
+//! other), the service's code and message, and the SDK error boxed as the source.
+
+use aws_sdk_ec2::error::{DisplayErrorContext, ProvideErrorMetadata};
+use stratus_core::deploy::{ErrorKind, ProviderError};
+
+/// The kind of an AWS error code.
+pub(crate) fn kind_of(code: &str) -> ErrorKind {
+    let throttled = [
+        "Throttling",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "TooManyRequestsException",
+        "SlowDown",
+        "PriorRequestNotComplete",
+    ];
+    let conflict = [
+        "DependencyViolation",
+        "ResourceInUse",
+        "InvalidGroup.InUse",
+        "ResourceInUseException",
+        "DeleteConflict",
+        "OperationAborted",
+        "IncorrectState",
+        "InvalidNetworkInterface.InUse",
+    ];
+    if throttled.contains(&code) {
+        ErrorKind::Throttled
+    } else if code.ends_with(".NotFound")
+        || code.ends_with("NotFound")
+        || code.starts_with("NoSuch")
+        || code.ends_with("NotFoundFault")
+        || code == "NoSuchEntity"
+    {
+        ErrorKind::NotFound
+    } else if conflict.contains(&code) {
+        ErrorKind::Conflict
+    } else if code.starts_with("Invalid")
+        || code.starts_with("Validation")
+        || code.starts_with("MissingParameter")
+        || code == "UnsupportedOperation"
+    {
+        ErrorKind::InvalidInput
+    } else {
+        ErrorKind::Other
+    }
+}
+
+/// Converts an SDK error.
+pub(crate) fn classify<E>(error: E) -> ProviderError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let code = error.code().unwrap_or("Unknown").to_owned();
+    let message = error
+        .message()
+        .map_or_else(|| DisplayErrorContext(&error).to_string(), str::to_owned);
+    ProviderError::new(kind_of(&code), format!("{code}: {message}")).with_source(error)
+}
+
+/// An invalid-input error for inputs the provider cannot use.
+pub(crate) fn invalid(message: impl Into<String>) -> ProviderError {
+    ProviderError::new(ErrorKind::InvalidInput, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_map_to_kinds() {
+        assert_eq!(kind_of("RequestLimitExceeded"), ErrorKind::Throttled);
+        assert_eq!(kind_of("InvalidVpcID.NotFound"), ErrorKind::NotFound);
+        assert_eq!(kind_of("NoSuchKey"), ErrorKind::NotFound);
+        assert_eq!(kind_of("DependencyViolation"), ErrorKind::Conflict);
+        assert_eq!(kind_of("InvalidParameterValue"), ErrorKind::InvalidInput);
+        assert_eq!(kind_of("InternalError"), ErrorKind::Other);
+    }
+}

@@ -1,0 +1,297 @@
+//! [`S3Backend`]: state for teams, in an S3 object, selected by `--state s3://bucket/key`.
+//!
+//! - the state is `key` (the previous one copied to `key.backup` first): one PUT replaces it
+//!   atomically, readers see the old or the new object;
+//! - the journal is one object per entry under `key.journal/`, named so that they list in the
+//!   order written (S3 has no append);
+//! - the lock is `key.lock`, written with `If-None-Match: *` (a conditional write, as
+//!   Terraform's S3 lockfile does): the second writer gets `412 Precondition Failed` and is
+//!   shown the holder stored in the object.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use async_trait::async_trait;
+use aws_sdk_s3::Client;
+use aws_sdk_s3::error::ProvideErrorMetadata;
+use aws_sdk_s3::primitives::ByteStream;
+use stratus_core::deploy::{JournalEntry, LockHolder, State, StateBackend, StateError};
+
+/// State of one stack in S3.
+#[derive(Debug)]
+pub struct S3Backend {
+    client: Client,
+    bucket: String,
+    key: String,
+    /// Orders this process's journal objects.
+    counter: AtomicU64,
+    /// When this backend was made, so two processes' journal names do not collide.
+    epoch: u128,
+}
+
+impl S3Backend {
+    /// The state of a stack at `s3://bucket/key`.
+    pub fn new(client: Client, bucket: impl Into<String>, key: impl Into<String>) -> Self {
+        let epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        Self {
+            client,
+            bucket: bucket.into(),
+            key: key.into(),
+            counter: AtomicU64::new(0),
+            epoch,
+        }
+    }
+
+    /// Parses `s3://bucket/key` into bucket and key; the stack name is appended to the key so
+    /// that one location holds every stack of an app.
+    pub fn parse_location(location: &str, stack: &str) -> Option<(String, String)> {
+        let rest = location.strip_prefix("s3://")?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() {
+            return None;
+        }
+        let prefix = prefix.trim_end_matches('/');
+        let key = if prefix.is_empty() {
+            format!("{stack}.state.json")
+        } else {
+            format!("{prefix}/{stack}.state.json")
+        };
+        Some((bucket.to_owned(), key))
+    }
+
+    fn io(&self, what: &str, error: &(impl ProvideErrorMetadata + std::fmt::Debug)) -> StateError {
+        let message = format!(
+            "{what}: {}",
+            error
+                .message()
+                .map_or_else(|| format!("{error:?}"), str::to_owned)
+        );
+        StateError::Io {
+            location: self.location(),
+            message,
+        }
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StateError> {
+        match self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(out) => {
+                let bytes = out.body.collect().await.map_err(|e| StateError::Io {
+                    location: self.location(),
+                    message: e.to_string(),
+                })?;
+                Ok(Some(bytes.into_bytes().to_vec()))
+            }
+            Err(e)
+                if e.code() == Some("NoSuchKey")
+                    || e.raw_response().is_some_and(|r| r.status().as_u16() == 404) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(self.io(&format!("reading {key}"), &e)),
+        }
+    }
+
+    async fn journal_keys(&self) -> Result<Vec<String>, StateError> {
+        let mut keys = Vec::new();
+        let mut token = None;
+        loop {
+            let out = self
+                .client
+                .list_objects_v2()
+                .bucket(&self.bucket)
+                .prefix(format!("{}.journal/", self.key))
+                .set_continuation_token(token)
+                .send()
+                .await
+                .map_err(|e| self.io("listing the journal", &e))?;
+            keys.extend(
+                out.contents()
+                    .iter()
+                    .filter_map(|o| o.key().map(str::to_owned)),
+            );
+            match out.next_continuation_token() {
+                Some(next) => token = Some(next.to_owned()),
+                None => break,
+            }
+        }
+        keys.sort();
+        Ok(keys)
+    }
+}
+
+#[async_trait]
+impl StateBackend for S3Backend {
+    fn location(&self) -> String {
+        format!("s3://{}/{}", self.bucket, self.key)
+    }
+
+    async fn load(&self) -> Result<Option<State>, StateError> {
+        match self.get(&self.key).await? {
+            Some(bytes) => {
+                serde_json::from_slice(&bytes)
+                    .map(Some)
+                    .map_err(|e| StateError::Corrupt {
+                        location: self.location(),
+                        message: e.to_string(),
+                    })
+            }
+            None => Ok(None),
+        }
+    }
+
+    async fn save(&self, state: &State) -> Result<(), StateError> {
+        if self.get(&self.key).await?.is_some() {
+            // Best effort, as for the local backend: the PUT below is what is atomic.
+            let _ = self
+                .client
+                .copy_object()
+                .bucket(&self.bucket)
+                .key(format!("{}.backup", self.key))
+                .copy_source(format!("{}/{}", self.bucket, self.key))
+                .send()
+                .await;
+        }
+        let body = serde_json::to_vec_pretty(state).map_err(|e| StateError::Io {
+            location: self.location(),
+            message: e.to_string(),
+        })?;
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(&self.key)
+            .body(ByteStream::from(body))
+            .send()
+            .await
+            .map_err(|e| self.io("writing the state", &e))?;
+        Ok(())
+    }
+
+    async fn append(&self, entry: &JournalEntry) -> Result<(), StateError> {
+        let n = self.counter.fetch_add(1, Ordering::SeqCst);
+        let key = format!("{}.journal/{:039}-{n:012}.json", self.key, self.epoch);
+        let body = serde_json::to_vec(entry).map_err(|e| StateError::Io {
+            location: self.location(),
+            message: e.to_string(),
+        })?;
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .body(ByteStream::from(body))
+            .send()
+            .await
+            .map_err(|e| self.io("writing the journal", &e))?;
+        Ok(())
+    }
+
+    async fn journal(&self) -> Result<Vec<JournalEntry>, StateError> {
+        let mut entries = Vec::new();
+        for key in self.journal_keys().await? {
+            if let Some(bytes) = self.get(&key).await? {
+                if let Ok(entry) = serde_json::from_slice(&bytes) {
+                    entries.push(entry);
+                }
+            }
+        }
+        Ok(entries)
+    }
+
+    async fn clear_journal(&self) -> Result<(), StateError> {
+        for key in self.journal_keys().await? {
+            self.client
+                .delete_object()
+                .bucket(&self.bucket)
+                .key(&key)
+                .send()
+                .await
+                .map_err(|e| self.io("clearing the journal", &e))?;
+        }
+        Ok(())
+    }
+
+    async fn lock(&self, holder: &LockHolder) -> Result<(), StateError> {
+        let body = serde_json::to_vec_pretty(holder).map_err(|e| StateError::Io {
+            location: self.location(),
+            message: e.to_string(),
+        })?;
+        let result = self
+            .client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(format!("{}.lock", self.key))
+            .if_none_match("*")
+            .body(ByteStream::from(body))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.code() == Some("PreconditionFailed")
+                    || e.raw_response().is_some_and(|r| r.status().as_u16() == 412) =>
+            {
+                let holder = self
+                    .get(&format!("{}.lock", self.key))
+                    .await?
+                    .and_then(|b| serde_json::from_slice(&b).ok())
+                    .unwrap_or_else(|| LockHolder {
+                        pid: 0,
+                        host: "unknown".into(),
+                        operation: "unknown".into(),
+                        since: 0,
+                    });
+                Err(StateError::Locked {
+                    stack: self.key.clone(),
+                    holder,
+                })
+            }
+            Err(e) => Err(self.io("taking the lock", &e)),
+        }
+    }
+
+    async fn unlock(&self) -> Result<(), StateError> {
+        self.client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(format!("{}.lock", self.key))
+            .send()
+            .await
+            .map_err(|e| self.io("releasing the lock", &e))?;
+        Ok(())
+    }
+
+    async fn force_unlock(&self) -> Result<Option<LockHolder>, StateError> {
+        let holder = self
+            .get(&format!("{}.lock", self.key))
+            .await?
+            .and_then(|b| serde_json::from_slice(&b).ok());
+        self.unlock().await?;
+        Ok(holder)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::S3Backend;
+
+    #[test]
+    fn locations() {
+        assert_eq!(
+            S3Backend::parse_location("s3://b/teams/web", "prod"),
+            Some(("b".into(), "teams/web/prod.state.json".into()))
+        );
+        assert_eq!(
+            S3Backend::parse_location("s3://b", "prod"),
+            Some(("b".into(), "prod.state.json".into()))
+        );
+        assert_eq!(S3Backend::parse_location("s3:///x", "prod"), None);
+        assert_eq!(S3Backend::parse_location("/local", "prod"), None);
+    }
+}
