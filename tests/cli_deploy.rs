@@ -120,10 +120,11 @@ fn deploy_verbs_say_what_is_missing() {
     assert_eq!(code, 1);
     assert!(err.contains("no provider to deploy with"), "{err}");
     let provider: Arc<dyn Provider> = Arc::new(FakeCloud::new());
-    let (code, _, err) = run(Some(provider), &["plan", "--state", "s3://bucket/key"]);
+    // Checked before any client is made: no request leaves the machine.
+    let (code, _, err) = run(Some(provider), &["plan", "--state", "s3:///no-bucket"]);
     assert_eq!(code, 1);
     assert!(
-        err.contains("S3 state comes with the AWS provider"),
+        err.contains("s3:///no-bucket is not an S3 location; write s3://bucket/prefix"),
         "{err}"
     );
 }

@@ -526,3 +526,79 @@ async fn a_second_run_is_refused_while_the_lock_is_held() {
             .succeeded()
     );
 }
+
+/// A provider that manages only `Test::Fake::Thing`.
+struct Picky(FakeCloud);
+
+#[async_trait::async_trait]
+impl stratus::deploy::Provider for Picky {
+    async fn create(
+        &self,
+        r: stratus::deploy::CreateRequest<'_>,
+    ) -> Result<stratus::deploy::Created, stratus::deploy::ProviderError> {
+        self.0.create(r).await
+    }
+    async fn read(
+        &self,
+        t: &str,
+        p: &str,
+    ) -> Result<Option<stratus::deploy::Attributes>, stratus::deploy::ProviderError> {
+        self.0.read(t, p).await
+    }
+    async fn update(
+        &self,
+        t: &str,
+        p: &str,
+        i: &stratus::deploy::Inputs,
+        c: &[String],
+    ) -> Result<stratus::deploy::Attributes, stratus::deploy::ProviderError> {
+        self.0.update(t, p, i, c).await
+    }
+    async fn delete(&self, t: &str, p: &str) -> Result<(), stratus::deploy::ProviderError> {
+        self.0.delete(t, p).await
+    }
+    async fn find(
+        &self,
+        t: &str,
+        token: &str,
+        o: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Option<stratus::deploy::Created>, stratus::deploy::ProviderError> {
+        self.0.find(t, token, o).await
+    }
+    fn check(
+        &self,
+        type_name: &str,
+        _inputs: &stratus::deploy::Inputs,
+    ) -> Result<(), stratus::deploy::ProviderError> {
+        if type_name == "Test::Fake::Thing" {
+            Ok(())
+        } else {
+            Err(stratus::deploy::ProviderError::new(
+                stratus::deploy::ErrorKind::InvalidInput,
+                format!("cannot manage {type_name}"),
+            ))
+        }
+    }
+}
+
+#[tokio::test]
+async fn resources_the_provider_cannot_manage_are_refused_before_any_call() {
+    let cloud = FakeCloud::new();
+    let backend = MemoryBackend::new();
+    let mut stack = build("s", &[node("fine", &[])]);
+    stack.add("slow", SlowThing { name: "x".into() });
+    let deployer = Deployer::new(Arc::new(Picky(cloud.clone())), Arc::new(backend.clone()));
+    match deployer.deploy(&stack).await {
+        Err(EngineError::Unsupported(refused)) => {
+            assert_eq!(refused.len(), 1);
+            assert_eq!(refused[0].0, "Slow");
+            assert!(
+                refused[0].1.contains("cannot manage Test::Fake::Slow"),
+                "{refused:?}"
+            );
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(cloud.snapshot().mutating_calls, 0, "a call was made");
+    assert!(backend.snapshot().lock.is_none(), "the lock was released");
+}

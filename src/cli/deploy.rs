@@ -27,21 +27,65 @@ impl StateLocation {
         Self(text.to_owned())
     }
 
-    fn backend(&self, stack: &str) -> Result<Arc<dyn StateBackend>, String> {
-        if self.0.starts_with("s3://") {
+    fn backend(
+        &self,
+        stack: &str,
+        runtime: &tokio::runtime::Runtime,
+    ) -> Result<Arc<dyn StateBackend>, String> {
+        if !self.0.starts_with("s3://") {
+            return Ok(Arc::new(LocalBackend::new(PathBuf::from(&self.0), stack)));
+        }
+        let Some((bucket, key)) = stratus_core::deploy::parse_s3_location(&self.0, stack) else {
             return Err(format!(
-                "{}: S3 state comes with the AWS provider (stratus-aws); use a local directory until then",
+                "{} is not an S3 location; write s3://bucket/prefix",
                 self.0
             ));
-        }
-        Ok(Arc::new(LocalBackend::new(PathBuf::from(&self.0), stack)))
+        };
+        s3_backend(bucket, key, runtime)
     }
+}
+
+#[cfg(feature = "aws")]
+#[allow(clippy::unnecessary_wraps)] // the same signature as without the feature
+fn s3_backend(
+    bucket: String,
+    key: String,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Arc<dyn StateBackend>, String> {
+    let config = runtime.block_on(stratus_aws::load_config());
+    Ok(Arc::new(stratus_aws::S3Backend::new(
+        stratus_aws::s3_client(&config),
+        bucket,
+        key,
+    )))
+}
+
+#[cfg(not(feature = "aws"))]
+fn s3_backend(
+    bucket: String,
+    key: String,
+    _runtime: &tokio::runtime::Runtime,
+) -> Result<Arc<dyn StateBackend>, String> {
+    Err(format!(
+        "s3://{bucket}/{key}: S3 state needs the `aws` feature of stratus"
+    ))
+}
+
+/// Where the deploy verbs get their provider.
+pub(super) enum ProviderSource {
+    /// None: the deploy verbs explain how to get one.
+    None,
+    /// One given by the program.
+    Given(Arc<dyn Provider>),
+    /// The AWS provider from the standard configuration chain, made when first needed.
+    #[cfg(feature = "aws")]
+    Aws,
 }
 
 /// What the deploy verbs share.
 pub(super) struct Context<'a> {
     pub(super) app: &'a App,
-    pub(super) provider: Option<Arc<dyn Provider>>,
+    pub(super) provider: ProviderSource,
     pub(super) state: StateLocation,
     pub(super) stack: Option<String>,
 }
@@ -54,16 +98,32 @@ impl Context<'_> {
         }
     }
 
-    fn provider(&self) -> Result<Arc<dyn Provider>, String> {
-        self.provider.clone().ok_or_else(|| {
-            "this program has no provider to deploy with: build it with the `aws` feature, or start the \
-             command line with stratus::cli::run_with_provider"
-                .to_owned()
-        })
+    fn provider(&self, runtime: &tokio::runtime::Runtime) -> Result<Arc<dyn Provider>, String> {
+        let _ = runtime;
+        match &self.provider {
+            ProviderSource::Given(provider) => Ok(Arc::clone(provider)),
+            #[cfg(feature = "aws")]
+            ProviderSource::Aws => Ok(Arc::new(
+                runtime.block_on(stratus_aws::AwsProvider::from_env()),
+            )),
+            ProviderSource::None => Err(
+                "this program has no provider to deploy with: build it with the `aws` feature, or \
+                 start the command line with stratus::cli::run_with_provider"
+                    .to_owned(),
+            ),
+        }
     }
 
-    fn deployer(&self, stack: &str, options: ApplyOptions) -> Result<Deployer, String> {
-        Ok(Deployer::new(self.provider()?, self.state.backend(stack)?).options(options))
+    fn deployer(
+        &self,
+        stack: &str,
+        options: ApplyOptions,
+        runtime: &tokio::runtime::Runtime,
+    ) -> Result<Deployer, String> {
+        Ok(
+            Deployer::new(self.provider(runtime)?, self.state.backend(stack, runtime)?)
+                .options(options),
+        )
     }
 }
 
@@ -89,7 +149,7 @@ pub(super) fn plan(
     let runtime = runtime()?;
     let mut plans = Vec::new();
     for stack in ctx.stacks()? {
-        let deployer = ctx.deployer(stack.name(), ApplyOptions::default())?;
+        let deployer = ctx.deployer(stack.name(), ApplyOptions::default(), &runtime)?;
         let plan = runtime
             .block_on(deployer.plan(stack))
             .map_err(|e| engine_error(stack.name(), e))?;
@@ -140,7 +200,7 @@ pub(super) fn deploy(
     };
     let mut failed = false;
     for stack in ctx.stacks()? {
-        let deployer = ctx.deployer(stack.name(), options.clone())?;
+        let deployer = ctx.deployer(stack.name(), options.clone(), &runtime)?;
         let plan = runtime
             .block_on(deployer.plan(stack))
             .map_err(|e| engine_error(stack.name(), e))?;
@@ -182,7 +242,7 @@ pub(super) fn destroy(
             writeln!(err, "not destroyed").map_err(|e| e.to_string())?;
             return Ok(EXIT_FAILURE);
         }
-        let deployer = ctx.deployer(&name, ApplyOptions::default())?;
+        let deployer = ctx.deployer(&name, ApplyOptions::default(), &runtime)?;
         let report = runtime
             .block_on(with_progress(deployer, 0, err, |d| {
                 let name = name.clone();
@@ -200,7 +260,7 @@ pub(super) fn outputs(ctx: &Context<'_>, json: bool, out: &mut dyn Write) -> Ver
     let mut all = serde_json::Map::new();
     for stack in ctx.stacks()? {
         // Reading outputs needs no provider.
-        let backend = ctx.state.backend(stack.name())?;
+        let backend = ctx.state.backend(stack.name(), &runtime)?;
         let state = runtime
             .block_on(backend.load())
             .map_err(|e| e.to_string())?;
@@ -230,7 +290,7 @@ pub(super) fn outputs(ctx: &Context<'_>, json: bool, out: &mut dyn Write) -> Ver
 pub(super) fn force_unlock(ctx: &Context<'_>, out: &mut dyn Write) -> VerbResult {
     let runtime = runtime()?;
     for stack in ctx.stacks()? {
-        let backend = ctx.state.backend(stack.name())?;
+        let backend = ctx.state.backend(stack.name(), &runtime)?;
         match runtime
             .block_on(backend.force_unlock())
             .map_err(|e| e.to_string())?

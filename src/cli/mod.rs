@@ -125,7 +125,7 @@ enum Command {
 /// Which state and stacks a deploy verb works on.
 #[derive(clap::Args, Debug)]
 struct Target {
-    /// Where state lives: a local directory.
+    /// Where state lives: a local directory, or `s3://bucket/prefix` (feature `aws`).
     #[arg(long, default_value = ".stratus")]
     state: String,
     /// Only this stack (default: every stack).
@@ -155,19 +155,23 @@ enum Format {
 /// }
 /// ```
 pub fn run(app: App) -> ExitCode {
-    run_inner(app, None)
+    #[cfg(feature = "aws")]
+    let source = deploy::ProviderSource::Aws;
+    #[cfg(not(feature = "aws"))]
+    let source = deploy::ProviderSource::None;
+    run_inner(app, source)
 }
 
 /// [`run`] with a provider for `deploy`, `destroy` and `plan` (the `aws` feature supplies the
 /// AWS one; tests and other clouds bring their own).
 pub fn run_with_provider(app: App, provider: Arc<dyn Provider>) -> ExitCode {
-    run_inner(app, Some(provider))
+    run_inner(app, deploy::ProviderSource::Given(provider))
 }
 
-fn run_inner(app: App, provider: Option<Arc<dyn Provider>>) -> ExitCode {
-    let code = run_from(
+fn run_inner(app: App, source: deploy::ProviderSource) -> ExitCode {
+    let code = run_source(
         &app,
-        provider,
+        source,
         std::env::args_os(),
         &mut std::io::stdout().lock(),
         &mut std::io::stderr().lock(),
@@ -177,10 +181,26 @@ fn run_inner(app: App, provider: Option<Arc<dyn Provider>>) -> ExitCode {
 }
 
 /// Runs the command line with these arguments (the first is the program name), provider and
-/// writers; returns the exit code. For tests and embedding.
+/// writers; returns the exit code. For tests and embedding: with no provider given, the deploy
+/// verbs say how to get one (this function never makes the AWS provider by itself).
 pub fn run_from<I, T>(
     app: &App,
     provider: Option<Arc<dyn Provider>>,
+    args: I,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let source = provider.map_or(deploy::ProviderSource::None, deploy::ProviderSource::Given);
+    run_source(app, source, args, out, err)
+}
+
+fn run_source<I, T>(
+    app: &App,
+    provider: deploy::ProviderSource,
     args: I,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -271,7 +291,7 @@ where
 
 type VerbResult = Result<u8, String>;
 
-fn context(app: &App, provider: Option<Arc<dyn Provider>>, target: Target) -> deploy::Context<'_> {
+fn context(app: &App, provider: deploy::ProviderSource, target: Target) -> deploy::Context<'_> {
     deploy::Context {
         app,
         provider,

@@ -199,6 +199,9 @@ pub enum EngineError {
     /// State storage failed; the journal keeps what was done.
     #[error(transparent)]
     State(#[from] StateError),
+    /// The provider cannot manage some resources of the plan; nothing was called.
+    #[error("the provider refuses {} resource(s) before any call:\n{}", .0.len(), .0.iter().map(|(id, e)| format!("  - {id}: {e}")).collect::<Vec<_>>().join("\n"))]
+    Unsupported(Vec<(String, String)>),
     /// A provider call during reconciliation failed.
     #[error("reconciling {logical_id}: {source}")]
     Reconcile {
@@ -334,6 +337,30 @@ impl Deployer {
             outputs: BTreeMap::new(),
             elapsed: Duration::ZERO,
         };
+        let refused: Vec<(String, String)> = plan
+            .changes
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.action,
+                    Action::Create | Action::Update | Action::Replace { .. }
+                )
+            })
+            .filter_map(|c| {
+                let inputs = c
+                    .properties
+                    .iter()
+                    .filter_map(|p| Some((p.name.clone(), p.after.clone()?)))
+                    .collect();
+                self.provider
+                    .check(&c.type_name, &inputs)
+                    .err()
+                    .map(|e| (c.logical_id.clone(), e.to_string()))
+            })
+            .collect();
+        if !refused.is_empty() {
+            return Err(EngineError::Unsupported(refused));
+        }
         if plan.has_changes() {
             let phase_one = phase_one(stack, &plan, &state, self.provider.as_ref());
             run.execute(Some(stack), &phase_one, &mut state, &mut report)

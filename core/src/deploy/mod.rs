@@ -25,4 +25,6 @@ pub use provider::{
     Attributes, CreateRequest, Created, ErrorKind, Inputs, Json, Provider, ProviderError,
 };
 pub use resolve::{UNKNOWN, is_unknown};
-pub use state::{JournalEntry, LockHolder, Operation, State, StateBackend, StateError};
+pub use state::{
+    JournalEntry, LockHolder, Operation, State, StateBackend, StateError, parse_s3_location,
+};

@@ -132,6 +132,12 @@ pub trait Provider: Send + Sync {
         ownership: &BTreeMap<String, String>,
     ) -> Result<Option<Created>, ProviderError>;
 
+    /// Refuses a type (or inputs) the provider cannot manage, before any call is made: the
+    /// engine checks every resource of a plan first. Default: accept everything.
+    fn check(&self, _type_name: &str, _inputs: &Inputs) -> Result<(), ProviderError> {
+        Ok(())
+    }
+
     /// Whether a replacement may create the new resource before deleting the old one (not when
     /// a unique name would clash). Default: yes.
     fn create_before_delete(&self, _type_name: &str, _inputs: &Inputs) -> bool {

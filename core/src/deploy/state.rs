@@ -226,3 +226,28 @@ pub trait StateBackend: Send + Sync {
     /// Removes the lock whoever holds it; returns the holder it removed.
     async fn force_unlock(&self) -> Result<Option<LockHolder>, StateError>;
 }
+
+/// Parses a state location `s3://bucket/prefix` into the bucket and the key of a stack's state
+/// (`prefix/<stack>.state.json`), so that one location holds every stack of an app.
+///
+/// ```
+/// use stratus_core::deploy::parse_s3_location;
+/// assert_eq!(parse_s3_location("s3://b/teams/web", "prod"), Some(("b".into(), "teams/web/prod.state.json".into())));
+/// assert_eq!(parse_s3_location("s3://b", "prod"), Some(("b".into(), "prod.state.json".into())));
+/// assert_eq!(parse_s3_location("s3:///x", "prod"), None);
+/// assert_eq!(parse_s3_location("./local", "prod"), None);
+/// ```
+pub fn parse_s3_location(location: &str, stack: &str) -> Option<(String, String)> {
+    let rest = location.strip_prefix("s3://")?;
+    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+    if bucket.is_empty() {
+        return None;
+    }
+    let prefix = prefix.trim_end_matches('/');
+    let key = if prefix.is_empty() {
+        format!("{stack}.state.json")
+    } else {
+        format!("{prefix}/{stack}.state.json")
+    };
+    Some((bucket.to_owned(), key))
+}

@@ -128,6 +128,10 @@ impl Provider for AwsProvider {
         ec2::find(&self.ec2, type_name, token).await
     }
 
+    fn check(&self, type_name: &str, _inputs: &Inputs) -> Result<(), ProviderError> {
+        Self::check(type_name)
+    }
+
     fn create_before_delete(&self, type_name: &str, inputs: &Inputs) -> bool {
         // A named security group cannot exist twice in a VPC.
         !(type_name == "AWS::EC2::SecurityGroup" && inputs.contains_key("GroupName"))

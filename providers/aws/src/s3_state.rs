@@ -43,23 +43,6 @@ impl S3Backend {
         }
     }
 
-    /// Parses `s3://bucket/key` into bucket and key; the stack name is appended to the key so
-    /// that one location holds every stack of an app.
-    pub fn parse_location(location: &str, stack: &str) -> Option<(String, String)> {
-        let rest = location.strip_prefix("s3://")?;
-        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-        if bucket.is_empty() {
-            return None;
-        }
-        let prefix = prefix.trim_end_matches('/');
-        let key = if prefix.is_empty() {
-            format!("{stack}.state.json")
-        } else {
-            format!("{prefix}/{stack}.state.json")
-        };
-        Some((bucket.to_owned(), key))
-    }
-
     fn io(&self, what: &str, error: &(impl ProvideErrorMetadata + std::fmt::Debug)) -> StateError {
         let message = format!(
             "{what}: {}",
@@ -274,24 +257,5 @@ impl StateBackend for S3Backend {
             .and_then(|b| serde_json::from_slice(&b).ok());
         self.unlock().await?;
         Ok(holder)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::S3Backend;
-
-    #[test]
-    fn locations() {
-        assert_eq!(
-            S3Backend::parse_location("s3://b/teams/web", "prod"),
-            Some(("b".into(), "teams/web/prod.state.json".into()))
-        );
-        assert_eq!(
-            S3Backend::parse_location("s3://b", "prod"),
-            Some(("b".into(), "prod.state.json".into()))
-        );
-        assert_eq!(S3Backend::parse_location("s3:///x", "prod"), None);
-        assert_eq!(S3Backend::parse_location("/local", "prod"), None);
     }
 }
