@@ -143,7 +143,7 @@ fn the_role_can_read_exactly_the_database_secret() {
 fn the_edge_points_at_the_load_balancer() {
     let tier = stack::build();
     let inspect = Inspect::new(&tier.stack);
-    let config = inspect.get(tier.cdn.id().id());
+    let config = inspect.get(tier.cdn.expect("the edge is declared").id().id());
     config.assert_property(
         "DistributionConfig",
         Match::contains([
@@ -180,7 +180,10 @@ fn the_edge_points_at_the_load_balancer() {
             ("Name", Match::eq(stack::DOMAIN)),
             (
                 "AliasTarget",
-                Match::contains([("DNSName", Match::ref_to(tier.cdn.id()))]),
+                Match::contains([(
+                    "DNSName",
+                    Match::ref_to(tier.cdn.expect("the edge is declared").id()),
+                )]),
             ),
         ],
     );

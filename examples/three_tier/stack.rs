@@ -35,7 +35,7 @@ pub(crate) struct ThreeTier {
     pub(crate) db: Database<MySql>,
     pub(crate) replica: ReadReplica<MySql>,
     pub(crate) role: Role,
-    pub(crate) cdn: Distribution,
+    pub(crate) cdn: Option<Distribution>,
     pub(crate) bastions: [Instance; 2],
 }
 
@@ -48,6 +48,8 @@ pub(crate) struct Settings {
     pub(crate) vpc_cidr: String,
     /// The auto scaling group's maximum.
     pub(crate) asg_max: u32,
+    /// Whether to declare the edge (zone, certificate, CloudFront, alias record).
+    pub(crate) edge: bool,
 }
 
 impl Default for Settings {
@@ -56,6 +58,7 @@ impl Default for Settings {
             name: "project-x".into(),
             vpc_cidr: "10.0.0.0/16".into(),
             asg_max: 6,
+            edge: true,
         }
     }
 }
@@ -80,13 +83,14 @@ pub(crate) fn build_with(settings: &Settings) -> ThreeTier {
     let web = presentation(&mut stack, &settings.vpc_cidr);
     let data = data_tier(&mut stack, &web);
     let (asg, role) = logic_tier(&mut stack, &web, &data, settings.asg_max);
-    let cdn = edge(&mut stack, web.alb);
-
-    stack.output(
-        "CloudFrontDomain",
-        cdn.domain_name(),
-        "the distribution's domain",
-    );
+    let cdn = settings.edge.then(|| edge(&mut stack, web.alb));
+    if let Some(cdn) = cdn {
+        stack.output(
+            "CloudFrontDomain",
+            cdn.domain_name(),
+            "the distribution's domain",
+        );
+    }
     stack.output(
         "LoadBalancerDns",
         web.alb.dns_name(),

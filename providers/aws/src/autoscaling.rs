@@ -3,8 +3,13 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_autoscaling::Client;
-use aws_sdk_autoscaling::types::{LaunchTemplateSpecification, MetricType, PredefinedMetricSpecification, Tag, TargetTrackingConfiguration};
-use stratus_core::deploy::{Attributes, CreateRequest, Created, ErrorKind, Inputs, Json, ProviderError};
+use aws_sdk_autoscaling::types::{
+    LaunchTemplateSpecification, MetricType, PredefinedMetricSpecification, Tag,
+    TargetTrackingConfiguration,
+};
+use stratus_core::deploy::{
+    Attributes, CreateRequest, Created, ErrorKind, Inputs, Json, ProviderError,
+};
 
 use crate::error::{classify, invalid};
 use crate::inputs::{opt_i32, opt_string, string, tags};
@@ -12,31 +17,58 @@ use crate::names::generated;
 use crate::wait::{Wait, poll};
 
 /// The types this module handles.
-pub(crate) const TYPES: &[&str] = &["AWS::AutoScaling::AutoScalingGroup", "AWS::AutoScaling::ScalingPolicy"];
+pub(crate) const TYPES: &[&str] = &[
+    "AWS::AutoScaling::AutoScalingGroup",
+    "AWS::AutoScaling::ScalingPolicy",
+];
 
 fn size(inputs: &Inputs, name: &str) -> Option<i32> {
-    inputs.get(name).and_then(|v| v.as_str().and_then(|s| s.parse().ok()).or_else(|| opt_i32(Some(v))))
+    inputs.get(name).and_then(|v| {
+        v.as_str()
+            .and_then(|s| s.parse().ok())
+            .or_else(|| opt_i32(Some(v)))
+    })
 }
 
 fn strings(inputs: &Inputs, name: &str) -> Vec<String> {
-    inputs.get(name).and_then(Json::as_array).into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+    inputs
+        .get(name)
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
 }
 
 fn template(inputs: &Inputs) -> Option<LaunchTemplateSpecification> {
     let spec = inputs.get("LaunchTemplate")?;
     Some(
         LaunchTemplateSpecification::builder()
-            .set_launch_template_id(spec.get("LaunchTemplateId").and_then(Json::as_str).map(str::to_owned))
-            .set_version(spec.get("Version").map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+            .set_launch_template_id(
+                spec.get("LaunchTemplateId")
+                    .and_then(Json::as_str)
+                    .map(str::to_owned),
+            )
+            .set_version(
+                spec.get("Version")
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)),
+            )
             .build(),
     )
 }
 
 fn group_name(request: &CreateRequest<'_>) -> String {
-    opt_string(request.inputs, "AutoScalingGroupName").map_or_else(|| generated(request.ownership, request.token, 255, false), str::to_owned)
+    opt_string(request.inputs, "AutoScalingGroupName").map_or_else(
+        || generated(request.ownership, request.token, 255, false),
+        str::to_owned,
+    )
 }
 
-pub(crate) async fn create(client: &Client, wait: &Wait, request: CreateRequest<'_>) -> Result<Created, ProviderError> {
+pub(crate) async fn create(
+    client: &Client,
+    wait: &Wait,
+    request: CreateRequest<'_>,
+) -> Result<Created, ProviderError> {
     let inputs = request.inputs;
     match request.type_name {
         "AWS::AutoScaling::AutoScalingGroup" => {
@@ -68,29 +100,47 @@ pub(crate) async fn create(client: &Client, wait: &Wait, request: CreateRequest<
                 _ => {}
             }
             wait_group(client, wait, &name, true).await?;
-            Ok(Created { physical_id: name, attributes: Attributes::new() })
+            Ok(Created {
+                physical_id: name,
+                attributes: Attributes::new(),
+            })
         }
         "AWS::AutoScaling::ScalingPolicy" => {
             let group = string(inputs, "AutoScalingGroupName")?;
             let policy = request.logical_id;
             put_policy(client, group, policy, inputs).await?;
-            Ok(Created { physical_id: format!("{group}|{policy}"), attributes: Attributes::new() })
+            Ok(Created {
+                physical_id: format!("{group}|{policy}"),
+                attributes: Attributes::new(),
+            })
         }
         other => Err(invalid(format!("autoscaling does not handle {other}"))),
     }
 }
 
-async fn put_policy(client: &Client, group: &str, policy: &str, inputs: &Inputs) -> Result<(), ProviderError> {
-    let tracking = inputs.get("TargetTrackingConfiguration").ok_or_else(|| invalid("TargetTrackingConfiguration is missing"))?;
+async fn put_policy(
+    client: &Client,
+    group: &str,
+    policy: &str,
+    inputs: &Inputs,
+) -> Result<(), ProviderError> {
+    let tracking = inputs
+        .get("TargetTrackingConfiguration")
+        .ok_or_else(|| invalid("TargetTrackingConfiguration is missing"))?;
     let metric = tracking
         .get("PredefinedMetricSpecification")
         .and_then(|m| m.get("PredefinedMetricType"))
         .and_then(Json::as_str)
         .ok_or_else(|| invalid("PredefinedMetricType is missing"))?;
-    let target = tracking.get("TargetValue").and_then(Json::as_f64).ok_or_else(|| invalid("TargetValue is missing"))?;
+    let target = tracking
+        .get("TargetValue")
+        .and_then(Json::as_f64)
+        .ok_or_else(|| invalid("TargetValue is missing"))?;
     let configuration = TargetTrackingConfiguration::builder()
         .predefined_metric_specification(
-            PredefinedMetricSpecification::builder().predefined_metric_type(MetricType::from(metric)).build(),
+            PredefinedMetricSpecification::builder()
+                .predefined_metric_type(MetricType::from(metric))
+                .build(),
         )
         .target_value(target)
         .build();
@@ -107,16 +157,32 @@ async fn put_policy(client: &Client, group: &str, policy: &str, inputs: &Inputs)
 }
 
 /// Waits for a group to exist (`present`) or be gone.
-async fn wait_group(client: &Client, wait: &Wait, name: &str, present: bool) -> Result<(), ProviderError> {
+async fn wait_group(
+    client: &Client,
+    wait: &Wait,
+    name: &str,
+    present: bool,
+) -> Result<(), ProviderError> {
     poll(wait, &format!("auto scaling group {name}"), || async {
-        let out = client.describe_auto_scaling_groups().auto_scaling_group_names(name).send().await.map_err(classify)?;
+        let out = client
+            .describe_auto_scaling_groups()
+            .auto_scaling_group_names(name)
+            .send()
+            .await
+            .map_err(classify)?;
         let exists = !out.auto_scaling_groups().is_empty();
         Ok((exists == present).then_some(()))
     })
     .await
 }
 
-pub(crate) async fn update(client: &Client, type_name: &str, physical_id: &str, inputs: &Inputs, _changed: &[String]) -> Result<Attributes, ProviderError> {
+pub(crate) async fn update(
+    client: &Client,
+    type_name: &str,
+    physical_id: &str,
+    inputs: &Inputs,
+    _changed: &[String],
+) -> Result<Attributes, ProviderError> {
     match type_name {
         "AWS::AutoScaling::AutoScalingGroup" => {
             client
@@ -134,7 +200,9 @@ pub(crate) async fn update(client: &Client, type_name: &str, physical_id: &str, 
                 .map_err(classify)?;
         }
         "AWS::AutoScaling::ScalingPolicy" => {
-            let (group, policy) = physical_id.split_once('|').ok_or_else(|| invalid(format!("{physical_id} is not a policy id")))?;
+            let (group, policy) = physical_id
+                .split_once('|')
+                .ok_or_else(|| invalid(format!("{physical_id} is not a policy id")))?;
             put_policy(client, group, policy, inputs).await?;
         }
         _ => {}
@@ -142,35 +210,72 @@ pub(crate) async fn update(client: &Client, type_name: &str, physical_id: &str, 
     Ok(Attributes::new())
 }
 
-pub(crate) async fn delete(client: &Client, wait: &Wait, type_name: &str, physical_id: &str) -> Result<(), ProviderError> {
+pub(crate) async fn delete(
+    client: &Client,
+    wait: &Wait,
+    type_name: &str,
+    physical_id: &str,
+) -> Result<(), ProviderError> {
     match type_name {
         "AWS::AutoScaling::AutoScalingGroup" => {
-            client.delete_auto_scaling_group().auto_scaling_group_name(physical_id).force_delete(true).send().await.map_err(classify)?;
+            client
+                .delete_auto_scaling_group()
+                .auto_scaling_group_name(physical_id)
+                .force_delete(true)
+                .send()
+                .await
+                .map_err(classify)?;
             wait_group(client, wait, physical_id, false).await
         }
         "AWS::AutoScaling::ScalingPolicy" => {
-            let (group, policy) = physical_id.split_once('|').ok_or_else(|| invalid(format!("{physical_id} is not a policy id")))?;
-            client.delete_policy().auto_scaling_group_name(group).policy_name(policy).send().await.map(|_| ()).map_err(classify)
+            let (group, policy) = physical_id
+                .split_once('|')
+                .ok_or_else(|| invalid(format!("{physical_id} is not a policy id")))?;
+            client
+                .delete_policy()
+                .auto_scaling_group_name(group)
+                .policy_name(policy)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(classify)
         }
         other => Err(invalid(format!("autoscaling does not handle {other}"))),
     }
 }
 
-pub(crate) async fn read(client: &Client, type_name: &str, physical_id: &str) -> Result<Option<Attributes>, ProviderError> {
+pub(crate) async fn read(
+    client: &Client,
+    type_name: &str,
+    physical_id: &str,
+) -> Result<Option<Attributes>, ProviderError> {
     if type_name != "AWS::AutoScaling::AutoScalingGroup" {
         return Ok(Some(Attributes::new()));
     }
-    let out = client.describe_auto_scaling_groups().auto_scaling_group_names(physical_id).send().await.map_err(classify)?;
+    let out = client
+        .describe_auto_scaling_groups()
+        .auto_scaling_group_names(physical_id)
+        .send()
+        .await
+        .map_err(classify)?;
     Ok((!out.auto_scaling_groups().is_empty()).then(Attributes::new))
 }
 
-pub(crate) async fn find(client: &Client, type_name: &str, token: &str, ownership: &BTreeMap<String, String>) -> Result<Option<Created>, ProviderError> {
+pub(crate) async fn find(
+    client: &Client,
+    type_name: &str,
+    token: &str,
+    ownership: &BTreeMap<String, String>,
+) -> Result<Option<Created>, ProviderError> {
     if type_name != "AWS::AutoScaling::AutoScalingGroup" {
         return Ok(None);
     }
     let name = generated(ownership, token, 255, false);
     match read(client, type_name, &name).await {
-        Ok(Some(attributes)) => Ok(Some(Created { physical_id: name, attributes })),
+        Ok(Some(attributes)) => Ok(Some(Created {
+            physical_id: name,
+            attributes,
+        })),
         Ok(None) => Ok(None),
         Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e),

@@ -2,7 +2,9 @@
 
 use aws_sdk_efs::Client;
 use aws_sdk_efs::types::{LifeCycleState, PerformanceMode, Tag, ThroughputMode};
-use stratus_core::deploy::{Attributes, CreateRequest, Created, ErrorKind, Inputs, Json, ProviderError};
+use stratus_core::deploy::{
+    Attributes, CreateRequest, Created, ErrorKind, Inputs, Json, ProviderError,
+};
 
 use crate::error::{classify, invalid};
 use crate::inputs::{opt_bool, opt_string, string, tags};
@@ -12,10 +14,19 @@ use crate::wait::{Wait, poll};
 pub(crate) const TYPES: &[&str] = &["AWS::EFS::FileSystem", "AWS::EFS::MountTarget"];
 
 fn fs_created(id: &str) -> Created {
-    Created { physical_id: id.to_owned(), attributes: [("FileSystemId".to_owned(), Json::String(id.to_owned()))].into_iter().collect() }
+    Created {
+        physical_id: id.to_owned(),
+        attributes: [("FileSystemId".to_owned(), Json::String(id.to_owned()))]
+            .into_iter()
+            .collect(),
+    }
 }
 
-pub(crate) async fn create(client: &Client, wait: &Wait, request: CreateRequest<'_>) -> Result<Created, ProviderError> {
+pub(crate) async fn create(
+    client: &Client,
+    wait: &Wait,
+    request: CreateRequest<'_>,
+) -> Result<Created, ProviderError> {
     let inputs = request.inputs;
     match request.type_name {
         "AWS::EFS::FileSystem" => {
@@ -23,29 +34,56 @@ pub(crate) async fn create(client: &Client, wait: &Wait, request: CreateRequest<
                 .create_file_system()
                 .creation_token(request.token)
                 .encrypted(opt_bool(inputs, "Encrypted").unwrap_or(true))
-                .set_performance_mode(opt_string(inputs, "PerformanceMode").map(PerformanceMode::from))
-                .set_throughput_mode(opt_string(inputs, "ThroughputMode").map(ThroughputMode::from));
+                .set_performance_mode(
+                    opt_string(inputs, "PerformanceMode").map(PerformanceMode::from),
+                )
+                .set_throughput_mode(
+                    opt_string(inputs, "ThroughputMode").map(ThroughputMode::from),
+                );
             for (key, value) in tags(inputs, "FileSystemTags", request.ownership) {
-                create = create.tags(Tag::builder().key(key).value(value).build().map_err(|e| invalid(e.to_string()))?);
+                create = create.tags(
+                    Tag::builder()
+                        .key(key)
+                        .value(value)
+                        .build()
+                        .map_err(|e| invalid(e.to_string()))?,
+                );
             }
             let id = match create.send().await.map_err(classify) {
                 Ok(out) => out.file_system_id().to_owned(),
                 // The creation token makes the call idempotent: an earlier run made it.
                 Err(e) if e.message.contains("FileSystemAlreadyExists") => {
-                    find(client, request.type_name, request.token).await?.map(|c| c.physical_id).ok_or(e)?
+                    find(client, request.type_name, request.token)
+                        .await?
+                        .map(|c| c.physical_id)
+                        .ok_or(e)?
                 }
                 Err(e) => return Err(e),
             };
             poll(wait, &format!("file system {id}"), || async {
-                let out = client.describe_file_systems().file_system_id(&id).send().await.map_err(classify)?;
-                Ok(out.file_systems().first().is_some_and(|f| f.life_cycle_state() == &LifeCycleState::Available).then_some(()))
+                let out = client
+                    .describe_file_systems()
+                    .file_system_id(&id)
+                    .send()
+                    .await
+                    .map_err(classify)?;
+                Ok(out
+                    .file_systems()
+                    .first()
+                    .is_some_and(|f| f.life_cycle_state() == &LifeCycleState::Available)
+                    .then_some(()))
             })
             .await?;
             Ok(fs_created(&id))
         }
         "AWS::EFS::MountTarget" => {
-            let groups: Vec<String> =
-                inputs.get("SecurityGroups").and_then(Json::as_array).into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+            let groups: Vec<String> = inputs
+                .get("SecurityGroups")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect();
             let out = client
                 .create_mount_target()
                 .file_system_id(string(inputs, "FileSystemId")?)
@@ -56,19 +94,37 @@ pub(crate) async fn create(client: &Client, wait: &Wait, request: CreateRequest<
                 .map_err(classify)?;
             let id = out.mount_target_id().to_owned();
             wait_mount_target(client, wait, &id, true).await?;
-            Ok(Created { physical_id: id, attributes: Attributes::new() })
+            Ok(Created {
+                physical_id: id,
+                attributes: Attributes::new(),
+            })
         }
         other => Err(invalid(format!("efs does not handle {other}"))),
     }
 }
 
-async fn wait_mount_target(client: &Client, wait: &Wait, id: &str, available: bool) -> Result<(), ProviderError> {
+async fn wait_mount_target(
+    client: &Client,
+    wait: &Wait,
+    id: &str,
+    available: bool,
+) -> Result<(), ProviderError> {
     poll(wait, &format!("mount target {id}"), || async {
-        match client.describe_mount_targets().mount_target_id(id).send().await.map_err(classify) {
+        match client
+            .describe_mount_targets()
+            .mount_target_id(id)
+            .send()
+            .await
+            .map_err(classify)
+        {
             Ok(out) => {
-                let state = out.mount_targets().first().map(|m| m.life_cycle_state().clone());
+                let state = out
+                    .mount_targets()
+                    .first()
+                    .map(|m| m.life_cycle_state().clone());
                 Ok(match (available, state) {
-                    (true, Some(LifeCycleState::Available)) | (false, None | Some(LifeCycleState::Deleted)) => Some(()),
+                    (true, Some(LifeCycleState::Available))
+                    | (false, None | Some(LifeCycleState::Deleted)) => Some(()),
                     _ => None,
                 })
             }
@@ -79,7 +135,13 @@ async fn wait_mount_target(client: &Client, wait: &Wait, id: &str, available: bo
     .await
 }
 
-pub(crate) async fn update(client: &Client, type_name: &str, physical_id: &str, inputs: &Inputs, changed: &[String]) -> Result<Attributes, ProviderError> {
+pub(crate) async fn update(
+    client: &Client,
+    type_name: &str,
+    physical_id: &str,
+    inputs: &Inputs,
+    changed: &[String],
+) -> Result<Attributes, ProviderError> {
     if type_name == "AWS::EFS::FileSystem" && changed.iter().any(|c| c == "ThroughputMode") {
         client
             .update_file_system()
@@ -92,22 +154,54 @@ pub(crate) async fn update(client: &Client, type_name: &str, physical_id: &str, 
     Ok(Attributes::new())
 }
 
-pub(crate) async fn delete(client: &Client, wait: &Wait, type_name: &str, physical_id: &str) -> Result<(), ProviderError> {
+pub(crate) async fn delete(
+    client: &Client,
+    wait: &Wait,
+    type_name: &str,
+    physical_id: &str,
+) -> Result<(), ProviderError> {
     match type_name {
-        "AWS::EFS::FileSystem" => client.delete_file_system().file_system_id(physical_id).send().await.map(|_| ()).map_err(classify),
+        "AWS::EFS::FileSystem" => client
+            .delete_file_system()
+            .file_system_id(physical_id)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(classify),
         "AWS::EFS::MountTarget" => {
-            client.delete_mount_target().mount_target_id(physical_id).send().await.map_err(classify)?;
+            client
+                .delete_mount_target()
+                .mount_target_id(physical_id)
+                .send()
+                .await
+                .map_err(classify)?;
             wait_mount_target(client, wait, physical_id, false).await
         }
         other => Err(invalid(format!("efs does not handle {other}"))),
     }
 }
 
-pub(crate) async fn read(client: &Client, type_name: &str, physical_id: &str) -> Result<Option<Attributes>, ProviderError> {
+pub(crate) async fn read(
+    client: &Client,
+    type_name: &str,
+    physical_id: &str,
+) -> Result<Option<Attributes>, ProviderError> {
     let result = if type_name == "AWS::EFS::FileSystem" {
-        client.describe_file_systems().file_system_id(physical_id).send().await.map(|o| !o.file_systems().is_empty()).map_err(classify)
+        client
+            .describe_file_systems()
+            .file_system_id(physical_id)
+            .send()
+            .await
+            .map(|o| !o.file_systems().is_empty())
+            .map_err(classify)
     } else {
-        client.describe_mount_targets().mount_target_id(physical_id).send().await.map(|o| !o.mount_targets().is_empty()).map_err(classify)
+        client
+            .describe_mount_targets()
+            .mount_target_id(physical_id)
+            .send()
+            .await
+            .map(|o| !o.mount_targets().is_empty())
+            .map_err(classify)
     };
     match result {
         Ok(exists) => Ok(exists.then(Attributes::new)),
@@ -116,10 +210,22 @@ pub(crate) async fn read(client: &Client, type_name: &str, physical_id: &str) ->
     }
 }
 
-pub(crate) async fn find(client: &Client, type_name: &str, token: &str) -> Result<Option<Created>, ProviderError> {
+pub(crate) async fn find(
+    client: &Client,
+    type_name: &str,
+    token: &str,
+) -> Result<Option<Created>, ProviderError> {
     if type_name != "AWS::EFS::FileSystem" {
         return Ok(None);
     }
-    let out = client.describe_file_systems().creation_token(token).send().await.map_err(classify)?;
-    Ok(out.file_systems().first().map(|f| fs_created(f.file_system_id())))
+    let out = client
+        .describe_file_systems()
+        .creation_token(token)
+        .send()
+        .await
+        .map_err(classify)?;
+    Ok(out
+        .file_systems()
+        .first()
+        .map(|f| fs_created(f.file_system_id())))
 }

@@ -13,6 +13,9 @@
 //! profiles), Secrets Manager, Route 53 (zones, alias records), and S3 state. Other types
 //! (ACM certificates, CloudFront) are refused with a clear error before any call.
 
+// Dispatch on type names reads as a table, even where it has two rows.
+#![allow(clippy::single_match_else)]
+
 mod autoscaling;
 mod compute;
 mod ec2;
@@ -27,6 +30,8 @@ mod route53;
 #[cfg(feature = "s3")]
 mod s3_state;
 mod secrets;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod wait;
 
 use std::collections::BTreeMap;
@@ -67,9 +72,16 @@ impl Service {
     ];
 
     fn of(type_name: &str) -> Result<Self, ProviderError> {
-        Self::ALL.iter().find(|(_, types)| types.contains(&type_name)).map(|(s, _)| *s).ok_or_else(|| {
-            error::invalid(format!("stratus-aws cannot manage {type_name} yet; it manages {}", AwsProvider::supported_types().join(", ")))
-        })
+        Self::ALL
+            .iter()
+            .find(|(_, types)| types.contains(&type_name))
+            .map(|(s, _)| *s)
+            .ok_or_else(|| {
+                error::invalid(format!(
+                    "stratus-aws cannot manage {type_name} yet; it manages {}",
+                    AwsProvider::supported_types().join(", ")
+                ))
+            })
     }
 }
 
@@ -131,7 +143,10 @@ impl AwsProvider {
 
     /// The CloudFormation types this provider handles.
     pub fn supported_types() -> Vec<&'static str> {
-        Service::ALL.iter().flat_map(|(_, types)| types.iter().copied()).collect()
+        Service::ALL
+            .iter()
+            .flat_map(|(_, types)| types.iter().copied())
+            .collect()
     }
 }
 
@@ -141,7 +156,9 @@ impl Provider for AwsProvider {
         match Service::of(request.type_name)? {
             Service::Network => ec2::create(&self.ec2, &self.wait, request).await,
             Service::Compute => compute::create(&self.ec2, request).await,
-            Service::AutoScaling => autoscaling::create(&self.autoscaling, &self.wait, request).await,
+            Service::AutoScaling => {
+                autoscaling::create(&self.autoscaling, &self.wait, request).await
+            }
             Service::Elb => elb::create(&self.elb, request).await,
             Service::Efs => efs::create(&self.efs, &self.wait, request).await,
             Service::Rds => rds::create(&self.rds, &self.wait, request).await,
@@ -151,11 +168,17 @@ impl Provider for AwsProvider {
         }
     }
 
-    async fn read(&self, type_name: &str, physical_id: &str) -> Result<Option<Attributes>, ProviderError> {
+    async fn read(
+        &self,
+        type_name: &str,
+        physical_id: &str,
+    ) -> Result<Option<Attributes>, ProviderError> {
         match Service::of(type_name)? {
             Service::Network => ec2::read(&self.ec2, type_name, physical_id).await,
             Service::Compute => compute::read(&self.ec2, type_name, physical_id).await,
-            Service::AutoScaling => autoscaling::read(&self.autoscaling, type_name, physical_id).await,
+            Service::AutoScaling => {
+                autoscaling::read(&self.autoscaling, type_name, physical_id).await
+            }
             Service::Elb => elb::read(&self.elb, type_name, physical_id).await,
             Service::Efs => efs::read(&self.efs, type_name, physical_id).await,
             Service::Rds => rds::read(&self.rds, type_name, physical_id).await,
@@ -165,17 +188,40 @@ impl Provider for AwsProvider {
         }
     }
 
-    async fn update(&self, type_name: &str, physical_id: &str, inputs: &Inputs, changed: &[String]) -> Result<Attributes, ProviderError> {
+    async fn update(
+        &self,
+        type_name: &str,
+        physical_id: &str,
+        inputs: &Inputs,
+        changed: &[String],
+    ) -> Result<Attributes, ProviderError> {
         match Service::of(type_name)? {
-            Service::Network => ec2::update(&self.ec2, type_name, physical_id, inputs, changed).await,
+            Service::Network => {
+                ec2::update(&self.ec2, type_name, physical_id, inputs, changed).await
+            }
             Service::Compute => compute::update(&self.ec2, type_name, physical_id, inputs).await,
-            Service::AutoScaling => autoscaling::update(&self.autoscaling, type_name, physical_id, inputs, changed).await,
+            Service::AutoScaling => {
+                autoscaling::update(&self.autoscaling, type_name, physical_id, inputs, changed)
+                    .await
+            }
             Service::Elb => elb::update(&self.elb, type_name, physical_id, inputs, changed).await,
             Service::Efs => efs::update(&self.efs, type_name, physical_id, inputs, changed).await,
-            Service::Rds => rds::update(&self.rds, &self.wait, type_name, physical_id, inputs, changed).await,
+            Service::Rds => {
+                rds::update(
+                    &self.rds,
+                    &self.wait,
+                    type_name,
+                    physical_id,
+                    inputs,
+                    changed,
+                )
+                .await
+            }
             Service::Iam => iam::update(&self.iam, type_name, physical_id, inputs, changed).await,
             Service::Secrets => secrets::update(&self.secrets, physical_id, inputs).await,
-            Service::Route53 => route53::update(&self.route53, type_name, physical_id, inputs).await,
+            Service::Route53 => {
+                route53::update(&self.route53, type_name, physical_id, inputs).await
+            }
         }
     }
 
@@ -183,7 +229,9 @@ impl Provider for AwsProvider {
         match Service::of(type_name)? {
             Service::Network => ec2::delete(&self.ec2, &self.wait, type_name, physical_id).await,
             Service::Compute => compute::delete(&self.ec2, type_name, physical_id).await,
-            Service::AutoScaling => autoscaling::delete(&self.autoscaling, &self.wait, type_name, physical_id).await,
+            Service::AutoScaling => {
+                autoscaling::delete(&self.autoscaling, &self.wait, type_name, physical_id).await
+            }
             Service::Elb => elb::delete(&self.elb, type_name, physical_id).await,
             Service::Efs => efs::delete(&self.efs, &self.wait, type_name, physical_id).await,
             Service::Rds => rds::delete(&self.rds, &self.wait, type_name, physical_id).await,
@@ -193,11 +241,18 @@ impl Provider for AwsProvider {
         }
     }
 
-    async fn find(&self, type_name: &str, token: &str, ownership: &BTreeMap<String, String>) -> Result<Option<Created>, ProviderError> {
+    async fn find(
+        &self,
+        type_name: &str,
+        token: &str,
+        ownership: &BTreeMap<String, String>,
+    ) -> Result<Option<Created>, ProviderError> {
         match Service::of(type_name)? {
             Service::Network => ec2::find(&self.ec2, type_name, token).await,
             Service::Compute => compute::find(&self.ec2, type_name, token).await,
-            Service::AutoScaling => autoscaling::find(&self.autoscaling, type_name, token, ownership).await,
+            Service::AutoScaling => {
+                autoscaling::find(&self.autoscaling, type_name, token, ownership).await
+            }
             Service::Elb => elb::find(&self.elb, type_name, token, ownership).await,
             Service::Efs => efs::find(&self.efs, type_name, token).await,
             Service::Rds => rds::find(&self.rds, &self.wait, type_name, token, ownership).await,
@@ -213,7 +268,15 @@ impl Provider for AwsProvider {
 
     fn create_before_delete(&self, type_name: &str, inputs: &Inputs) -> bool {
         // A given name cannot exist twice: the old resource must go first.
-        let named = ["GroupName", "Name", "RoleName", "InstanceProfileName", "LaunchTemplateName", "AutoScalingGroupName", "DBInstanceIdentifier"];
+        let named = [
+            "GroupName",
+            "Name",
+            "RoleName",
+            "InstanceProfileName",
+            "LaunchTemplateName",
+            "AutoScalingGroupName",
+            "DBInstanceIdentifier",
+        ];
         !(type_name != "AWS::Route53::HostedZone" && named.iter().any(|n| inputs.contains_key(*n)))
     }
 }

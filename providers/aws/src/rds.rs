@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use aws_sdk_rds::Client;
 use aws_sdk_rds::types::Tag;
-use stratus_core::deploy::{Attributes, CreateRequest, Created, ErrorKind, Inputs, Json, ProviderError};
+use stratus_core::deploy::{
+    Attributes, CreateRequest, Created, ErrorKind, Inputs, Json, ProviderError,
+};
 
 use crate::error::{classify, invalid};
 use crate::inputs::{opt_bool, opt_i32, opt_string, string, tags};
@@ -16,42 +18,94 @@ use crate::wait::{Wait, poll};
 pub(crate) const TYPES: &[&str] = &["AWS::RDS::DBSubnetGroup", "AWS::RDS::DBInstance"];
 
 fn strings(inputs: &Inputs, name: &str) -> Vec<String> {
-    inputs.get(name).and_then(Json::as_array).into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+    inputs
+        .get(name)
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
 }
 
 /// CloudFormation gives some numbers as strings.
 fn number(inputs: &Inputs, name: &str) -> Option<i32> {
-    inputs.get(name).and_then(|v| v.as_str().and_then(|s| s.parse().ok()).or_else(|| opt_i32(Some(v))))
+    inputs.get(name).and_then(|v| {
+        v.as_str()
+            .and_then(|s| s.parse().ok())
+            .or_else(|| opt_i32(Some(v)))
+    })
 }
 
 fn rds_tags(inputs: &Inputs, ownership: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags(inputs, "Tags", ownership).into_iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect()
+    tags(inputs, "Tags", ownership)
+        .into_iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
 }
 
 /// The instance's attributes once it is available.
-async fn instance(client: &Client, wait: &Wait, identifier: &str) -> Result<Created, ProviderError> {
-    poll(wait, &format!("DB instance {identifier} to be available"), || async {
-        let out = client.describe_db_instances().db_instance_identifier(identifier).send().await.map_err(classify)?;
-        let Some(db) = out.db_instances().first() else { return Ok(None) };
-        if db.db_instance_status() != Some("available") {
-            return Ok(None);
-        }
-        let text = |v: Option<&str>| Json::String(v.unwrap_or_default().to_owned());
-        let mut attributes = Attributes::new();
-        attributes.insert("Endpoint.Address".into(), text(db.endpoint().and_then(|e| e.address())));
-        attributes.insert("Endpoint.Port".into(), Json::String(db.endpoint().and_then(|e| e.port()).unwrap_or_default().to_string()));
-        attributes.insert("MasterUserSecret.SecretArn".into(), text(db.master_user_secret().and_then(|s| s.secret_arn())));
-        attributes.insert("DBInstanceArn".into(), text(db.db_instance_arn()));
-        Ok(Some(Created { physical_id: identifier.to_owned(), attributes }))
-    })
+async fn instance(
+    client: &Client,
+    wait: &Wait,
+    identifier: &str,
+) -> Result<Created, ProviderError> {
+    poll(
+        wait,
+        &format!("DB instance {identifier} to be available"),
+        || async {
+            let out = client
+                .describe_db_instances()
+                .db_instance_identifier(identifier)
+                .send()
+                .await
+                .map_err(classify)?;
+            let Some(db) = out.db_instances().first() else {
+                return Ok(None);
+            };
+            if db.db_instance_status() != Some("available") {
+                return Ok(None);
+            }
+            let text = |v: Option<&str>| Json::String(v.unwrap_or_default().to_owned());
+            let mut attributes = Attributes::new();
+            attributes.insert(
+                "Endpoint.Address".into(),
+                text(db.endpoint().and_then(|e| e.address())),
+            );
+            attributes.insert(
+                "Endpoint.Port".into(),
+                Json::String(
+                    db.endpoint()
+                        .and_then(aws_sdk_rds::types::Endpoint::port)
+                        .unwrap_or_default()
+                        .to_string(),
+                ),
+            );
+            attributes.insert(
+                "MasterUserSecret.SecretArn".into(),
+                text(db.master_user_secret().and_then(|s| s.secret_arn())),
+            );
+            attributes.insert("DBInstanceArn".into(), text(db.db_instance_arn()));
+            Ok(Some(Created {
+                physical_id: identifier.to_owned(),
+                attributes,
+            }))
+        },
+    )
     .await
 }
 
-pub(crate) async fn create(client: &Client, wait: &Wait, request: CreateRequest<'_>) -> Result<Created, ProviderError> {
+pub(crate) async fn create(
+    client: &Client,
+    wait: &Wait,
+    request: CreateRequest<'_>,
+) -> Result<Created, ProviderError> {
     let inputs = request.inputs;
     match request.type_name {
         "AWS::RDS::DBSubnetGroup" => {
-            let name = opt_string(inputs, "DBSubnetGroupName").map_or_else(|| generated(request.ownership, request.token, 255, true), str::to_owned);
+            let name = opt_string(inputs, "DBSubnetGroupName").map_or_else(
+                || generated(request.ownership, request.token, 255, true),
+                str::to_owned,
+            );
             match client
                 .create_db_subnet_group()
                 .db_subnet_group_name(&name)
@@ -65,11 +119,16 @@ pub(crate) async fn create(client: &Client, wait: &Wait, request: CreateRequest<
                 Err(e) if !e.message.contains("AlreadyExists") => return Err(e),
                 _ => {}
             }
-            Ok(Created { physical_id: name, attributes: Attributes::new() })
+            Ok(Created {
+                physical_id: name,
+                attributes: Attributes::new(),
+            })
         }
         "AWS::RDS::DBInstance" => {
-            let identifier =
-                opt_string(inputs, "DBInstanceIdentifier").map_or_else(|| generated(request.ownership, request.token, 63, true), str::to_owned);
+            let identifier = opt_string(inputs, "DBInstanceIdentifier").map_or_else(
+                || generated(request.ownership, request.token, 63, true),
+                str::to_owned,
+            );
             let result = if let Some(source) = opt_string(inputs, "SourceDBInstanceIdentifier") {
                 client
                     .create_db_instance_read_replica()
@@ -96,7 +155,9 @@ pub(crate) async fn create(client: &Client, wait: &Wait, request: CreateRequest<
                     .set_db_name(opt_string(inputs, "DBName").map(str::to_owned))
                     .set_master_username(opt_string(inputs, "MasterUsername").map(str::to_owned))
                     .set_manage_master_user_password(opt_bool(inputs, "ManageMasterUserPassword"))
-                    .set_db_subnet_group_name(opt_string(inputs, "DBSubnetGroupName").map(str::to_owned))
+                    .set_db_subnet_group_name(
+                        opt_string(inputs, "DBSubnetGroupName").map(str::to_owned),
+                    )
                     .set_vpc_security_group_ids(Some(strings(inputs, "VPCSecurityGroups")))
                     .set_publicly_accessible(opt_bool(inputs, "PubliclyAccessible"))
                     .set_backup_retention_period(opt_i32(inputs.get("BackupRetentionPeriod")))
@@ -119,13 +180,22 @@ pub(crate) async fn create(client: &Client, wait: &Wait, request: CreateRequest<
     }
 }
 
-pub(crate) async fn update(client: &Client, wait: &Wait, type_name: &str, physical_id: &str, inputs: &Inputs, _changed: &[String]) -> Result<Attributes, ProviderError> {
+pub(crate) async fn update(
+    client: &Client,
+    wait: &Wait,
+    type_name: &str,
+    physical_id: &str,
+    inputs: &Inputs,
+    _changed: &[String],
+) -> Result<Attributes, ProviderError> {
     match type_name {
         "AWS::RDS::DBSubnetGroup" => {
             client
                 .modify_db_subnet_group()
                 .db_subnet_group_name(physical_id)
-                .set_db_subnet_group_description(opt_string(inputs, "DBSubnetGroupDescription").map(str::to_owned))
+                .set_db_subnet_group_description(
+                    opt_string(inputs, "DBSubnetGroupDescription").map(str::to_owned),
+                )
                 .set_subnet_ids(Some(strings(inputs, "SubnetIds")))
                 .send()
                 .await
@@ -151,9 +221,20 @@ pub(crate) async fn update(client: &Client, wait: &Wait, type_name: &str, physic
     }
 }
 
-pub(crate) async fn delete(client: &Client, wait: &Wait, type_name: &str, physical_id: &str) -> Result<(), ProviderError> {
+pub(crate) async fn delete(
+    client: &Client,
+    wait: &Wait,
+    type_name: &str,
+    physical_id: &str,
+) -> Result<(), ProviderError> {
     match type_name {
-        "AWS::RDS::DBSubnetGroup" => client.delete_db_subnet_group().db_subnet_group_name(physical_id).send().await.map(|_| ()).map_err(classify),
+        "AWS::RDS::DBSubnetGroup" => client
+            .delete_db_subnet_group()
+            .db_subnet_group_name(physical_id)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(classify),
         _ => {
             client
                 .delete_db_instance()
@@ -163,23 +244,49 @@ pub(crate) async fn delete(client: &Client, wait: &Wait, type_name: &str, physic
                 .send()
                 .await
                 .map_err(classify)?;
-            poll(wait, &format!("DB instance {physical_id} to be deleted"), || async {
-                match client.describe_db_instances().db_instance_identifier(physical_id).send().await.map_err(classify) {
-                    Ok(out) => Ok(out.db_instances().is_empty().then_some(())),
-                    Err(e) if e.kind == ErrorKind::NotFound => Ok(Some(())),
-                    Err(e) => Err(e),
-                }
-            })
+            poll(
+                wait,
+                &format!("DB instance {physical_id} to be deleted"),
+                || async {
+                    match client
+                        .describe_db_instances()
+                        .db_instance_identifier(physical_id)
+                        .send()
+                        .await
+                        .map_err(classify)
+                    {
+                        Ok(out) => Ok(out.db_instances().is_empty().then_some(())),
+                        Err(e) if e.kind == ErrorKind::NotFound => Ok(Some(())),
+                        Err(e) => Err(e),
+                    }
+                },
+            )
             .await
         }
     }
 }
 
-pub(crate) async fn read(client: &Client, type_name: &str, physical_id: &str) -> Result<Option<Attributes>, ProviderError> {
+pub(crate) async fn read(
+    client: &Client,
+    type_name: &str,
+    physical_id: &str,
+) -> Result<Option<Attributes>, ProviderError> {
     let result = if type_name == "AWS::RDS::DBSubnetGroup" {
-        client.describe_db_subnet_groups().db_subnet_group_name(physical_id).send().await.map(|o| !o.db_subnet_groups().is_empty()).map_err(classify)
+        client
+            .describe_db_subnet_groups()
+            .db_subnet_group_name(physical_id)
+            .send()
+            .await
+            .map(|o| !o.db_subnet_groups().is_empty())
+            .map_err(classify)
     } else {
-        client.describe_db_instances().db_instance_identifier(physical_id).send().await.map(|o| !o.db_instances().is_empty()).map_err(classify)
+        client
+            .describe_db_instances()
+            .db_instance_identifier(physical_id)
+            .send()
+            .await
+            .map(|o| !o.db_instances().is_empty())
+            .map_err(classify)
     };
     match result {
         Ok(exists) => Ok(exists.then(Attributes::new)),
@@ -188,12 +295,25 @@ pub(crate) async fn read(client: &Client, type_name: &str, physical_id: &str) ->
     }
 }
 
-pub(crate) async fn find(client: &Client, wait: &Wait, type_name: &str, token: &str, ownership: &BTreeMap<String, String>) -> Result<Option<Created>, ProviderError> {
-    let (name, max) = if type_name == "AWS::RDS::DBSubnetGroup" { ("group", 255) } else { ("instance", 63) };
+pub(crate) async fn find(
+    client: &Client,
+    wait: &Wait,
+    type_name: &str,
+    token: &str,
+    ownership: &BTreeMap<String, String>,
+) -> Result<Option<Created>, ProviderError> {
+    let (name, max) = if type_name == "AWS::RDS::DBSubnetGroup" {
+        ("group", 255)
+    } else {
+        ("instance", 63)
+    };
     let candidate = generated(ownership, token, max, true);
     match read(client, type_name, &candidate).await? {
         None => Ok(None),
-        Some(_) if name == "group" => Ok(Some(Created { physical_id: candidate, attributes: Attributes::new() })),
+        Some(_) if name == "group" => Ok(Some(Created {
+            physical_id: candidate,
+            attributes: Attributes::new(),
+        })),
         Some(_) => instance(client, wait, &candidate).await.map(Some),
     }
 }

@@ -5,73 +5,15 @@
 //! What the emulator cannot show (delete order, throttling, eventual consistency) is tested on
 //! the engine with an in-process cloud (`tests/engine.rs`, `tests/crash.rs` at the root).
 
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_sdk_ec2::config::Credentials;
+use aws_config::SdkConfig;
 use aws_sdk_ec2::types::Filter;
+use stratus_aws::testing::Moto;
 use stratus_aws::{AwsProvider, S3Backend, Wait, s3_client};
 use stratus_core::deploy::{Action, Deployer, EngineError, LockHolder, StateBackend, StateError};
 use stratus_core::prelude::*;
-
-/// A moto server for one test, stopped on drop.
-struct Moto {
-    child: Child,
-    endpoint: String,
-}
-
-impl Moto {
-    fn start() -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("moto_server must be installed (pip install 'moto[server]'); CI installs it");
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "moto_server did not start on port {port}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Self {
-            child,
-            endpoint: format!("http://127.0.0.1:{port}"),
-        }
-    }
-
-    async fn config(&self) -> SdkConfig {
-        aws_config::defaults(BehaviorVersion::latest())
-            .endpoint_url(&self.endpoint)
-            .region(Region::new("us-east-1"))
-            .credentials_provider(Credentials::new(
-                "testing",
-                "testing",
-                None,
-                None,
-                "stratus-tests",
-            ))
-            .load()
-            .await
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// The reference stack's network: 10.0.0.0/16 over three zones, public and private subnets,
 /// one NAT gateway, and the tiers' security groups wired with connections.

@@ -1,0 +1,84 @@
+//! A local AWS API emulator for tests: [`Moto`] starts `moto_server` on a free port of
+//! 127.0.0.1 and stops it when dropped. Install it with `pip install 'moto[server]'`.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! let moto = stratus_aws::testing::Moto::start();
+//! let config = moto.config().await; // endpoint, region us-east-1, dummy credentials
+//! let provider = stratus_aws::AwsProvider::new(&config);
+//! # }
+//! ```
+
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_ec2::config::Credentials;
+
+/// A moto server, stopped on drop.
+#[derive(Debug)]
+pub struct Moto {
+    child: Child,
+    endpoint: String,
+}
+
+impl Moto {
+    /// Starts `moto_server -H 127.0.0.1 -p <free port>` and waits until it accepts connections.
+    ///
+    /// # Panics
+    /// When `moto_server` is not installed or does not start within a minute: a test that
+    /// needs the emulator fails rather than skips.
+    pub fn start() -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port on 127.0.0.1");
+        let child = Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("moto_server must be installed (pip install 'moto[server]'); CI installs it");
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "moto_server did not start on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Self {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// The endpoint, `http://127.0.0.1:<port>`.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// An SDK configuration for the emulator: its endpoint, us-east-1, dummy static credentials.
+    pub async fn config(&self) -> SdkConfig {
+        aws_config::defaults(BehaviorVersion::latest())
+            .endpoint_url(&self.endpoint)
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new(
+                "testing",
+                "testing",
+                None,
+                None,
+                "stratus-tests",
+            ))
+            .load()
+            .await
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

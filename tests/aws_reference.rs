@@ -1,0 +1,256 @@
+//! The reference stack through the AWS provider against moto server (a local AWS API emulator
+//! on 127.0.0.1, started and stopped by the fixture; installed by `.ci/run`). Settings are read
+//! back with describe calls written here, not through the provider.
+
+#[path = "../examples/three_tier/stack.rs"]
+mod three_tier;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aws_sdk_ec2::types::Filter;
+use stratus::aws::testing::Moto;
+use stratus::aws::{AwsProvider, S3Backend, Wait, s3_client};
+use stratus::deploy::{Action, Deployer};
+use three_tier::Settings;
+
+/// Without the edge until the provider manages ACM and CloudFront.
+fn settings() -> Settings {
+    Settings {
+        edge: false,
+        ..Settings::default()
+    }
+}
+
+async fn deployer(config: &aws_config::SdkConfig) -> Deployer {
+    let s3 = s3_client(config);
+    s3.create_bucket()
+        .bucket("stratus-state")
+        .send()
+        .await
+        .unwrap();
+    let provider = AwsProvider::new(config).with_wait(Wait {
+        interval: Duration::from_millis(50),
+        timeout: Duration::from_secs(120),
+    });
+    Deployer::new(
+        Arc::new(provider),
+        Arc::new(S3Backend::new(s3, "stratus-state", "project-x.state.json")),
+    )
+}
+
+/// The auto scaling group (2/4/6, private subnets only) and the database with its replica.
+async fn assert_compute_and_data(config: &aws_config::SdkConfig) {
+    // The auto scaling group: 2/4/6, in the private subnets only.
+    let asg = aws_sdk_autoscaling::Client::new(config);
+    let groups = asg
+        .describe_auto_scaling_groups()
+        .auto_scaling_group_names("project-x-asg")
+        .send()
+        .await
+        .unwrap();
+    let group = &groups.auto_scaling_groups()[0];
+    assert_eq!(
+        (group.min_size(), group.desired_capacity(), group.max_size()),
+        (Some(2), Some(4), Some(6))
+    );
+    let ec2 = aws_sdk_ec2::Client::new(config);
+    let zone_ids: Vec<&str> = group
+        .vpc_zone_identifier()
+        .unwrap_or_default()
+        .split(',')
+        .collect();
+    let subnets = ec2
+        .describe_subnets()
+        .set_subnet_ids(Some(zone_ids.iter().map(|s| (*s).to_owned()).collect()))
+        .send()
+        .await
+        .unwrap();
+    let mut cidrs: Vec<&str> = subnets
+        .subnets()
+        .iter()
+        .filter_map(|s| s.cidr_block())
+        .collect();
+    cidrs.sort_unstable();
+    assert_eq!(
+        cidrs,
+        ["10.0.10.0/24", "10.0.8.0/24", "10.0.9.0/24"],
+        "the group must use the private subnets only"
+    );
+
+    // The database: MySQL, Multi-AZ, encrypted, private, with a replica of the same engine.
+    let rds = aws_sdk_rds::Client::new(config);
+    let primary = rds
+        .describe_db_instances()
+        .db_instance_identifier("project-x-db")
+        .send()
+        .await
+        .unwrap();
+    let db = &primary.db_instances()[0];
+    assert_eq!(db.engine(), Some("mysql"));
+    assert_eq!(db.multi_az(), Some(true));
+    assert_eq!(db.storage_encrypted(), Some(true));
+    assert_eq!(db.publicly_accessible(), Some(false));
+    assert_eq!(db.db_name(), Some("newsreadb"));
+    let replica = rds
+        .describe_db_instances()
+        .db_instance_identifier("project-x-db-replica")
+        .send()
+        .await
+        .unwrap();
+    let replica = &replica.db_instances()[0];
+    assert_eq!(
+        replica.read_replica_source_db_instance_identifier(),
+        Some("project-x-db")
+    );
+    assert_eq!(replica.engine(), Some("mysql"));
+}
+
+/// Nothing to do when unchanged; ASG max 6 -> 8 updates in place; a new VPC block replaces.
+async fn assert_updates_and_replacements(deployer: &Deployer, config: &aws_config::SdkConfig) {
+    let asg = aws_sdk_autoscaling::Client::new(config);
+    let plan = deployer
+        .plan(&three_tier::build_with(&settings()).stack)
+        .await
+        .unwrap();
+    assert!(!plan.has_changes(), "{}", plan.render(false));
+    let bigger = Settings {
+        asg_max: 8,
+        ..settings()
+    };
+    let report = deployer
+        .deploy(&three_tier::build_with(&bigger).stack)
+        .await
+        .unwrap();
+    assert!(report.succeeded(), "{:?}", report.failed);
+    assert_eq!(
+        (
+            report.calls.update,
+            report.calls.create,
+            report.calls.delete
+        ),
+        (1, 0, 0)
+    );
+    let groups = asg
+        .describe_auto_scaling_groups()
+        .auto_scaling_group_names("project-x-asg")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(groups.auto_scaling_groups()[0].max_size(), Some(8));
+    let moved = Settings {
+        vpc_cidr: "10.1.0.0/16".into(),
+        ..bigger.clone()
+    };
+    let plan = deployer
+        .plan(&three_tier::build_with(&moved).stack)
+        .await
+        .unwrap();
+    assert_eq!(
+        plan.change("Vpc").unwrap().action,
+        Action::Replace {
+            because: vec!["CidrBlock".into()]
+        }
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reference_stack_deploys_reads_back_updates_and_destroys() {
+    let moto = Moto::start();
+    let config = moto.config().await;
+    let deployer = deployer(&config).await;
+
+    let started = Instant::now();
+    let report = deployer
+        .deploy(&three_tier::build_with(&settings()).stack)
+        .await
+        .unwrap();
+    println!(
+        "deploy: {} resources in {:?}, calls {:?}",
+        report.plan.summary.create,
+        started.elapsed(),
+        report.calls
+    );
+    assert!(
+        report.succeeded(),
+        "failed: {:?}\nskipped: {:?}",
+        report.failed,
+        report.skipped
+    );
+    assert!(
+        report.outputs["LoadBalancerDns"]
+            .as_str()
+            .is_some_and(|d| !d.is_empty()),
+        "{:?}",
+        report.outputs
+    );
+
+    assert_compute_and_data(&config).await;
+
+    // Everything taggable carries the stack's tags.
+    let ec2 = aws_sdk_ec2::Client::new(&config);
+    let owned = Filter::builder()
+        .name("tag:stratus:stack")
+        .values("project-x")
+        .build();
+    let vpcs = ec2
+        .describe_vpcs()
+        .filters(owned.clone())
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        vpcs.vpcs()[0]
+            .tags()
+            .iter()
+            .any(|t| t.key() == Some("Environment") && t.value() == Some("prod"))
+    );
+
+    assert_updates_and_replacements(&deployer, &config).await;
+
+    let started = Instant::now();
+    let destroyed = deployer.destroy("project-x").await.unwrap();
+    println!(
+        "destroy: {:?}, calls {:?}",
+        started.elapsed(),
+        destroyed.calls
+    );
+    assert!(destroyed.succeeded(), "{:?}", destroyed.failed);
+    assert!(
+        ec2.describe_vpcs()
+            .filters(owned.clone())
+            .send()
+            .await
+            .unwrap()
+            .vpcs()
+            .is_empty()
+    );
+    assert!(
+        ec2.describe_security_groups()
+            .filters(owned)
+            .send()
+            .await
+            .unwrap()
+            .security_groups()
+            .is_empty()
+    );
+    let left = aws_sdk_autoscaling::Client::new(&config)
+        .describe_auto_scaling_groups()
+        .send()
+        .await
+        .unwrap();
+    assert!(left.auto_scaling_groups().is_empty());
+    let left = aws_sdk_rds::Client::new(&config)
+        .describe_db_instances()
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        left.db_instances().is_empty(),
+        "{:?}",
+        left.db_instances()
+            .iter()
+            .map(|d| d.db_instance_identifier())
+            .collect::<Vec<_>>()
+    );
+}
