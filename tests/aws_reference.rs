@@ -14,12 +14,9 @@ use stratus::aws::{AwsProvider, S3Backend, Wait, s3_client};
 use stratus::deploy::{Action, Deployer};
 use three_tier::Settings;
 
-/// Without the edge until the provider manages ACM and CloudFront.
+/// The whole reference stack, edge included.
 fn settings() -> Settings {
-    Settings {
-        edge: false,
-        ..Settings::default()
-    }
+    Settings::default()
 }
 
 async fn deployer(config: &aws_config::SdkConfig) -> Deployer {
@@ -37,6 +34,35 @@ async fn deployer(config: &aws_config::SdkConfig) -> Deployer {
         Arc::new(provider),
         Arc::new(S3Backend::new(s3, "stratus-state", "project-x.state.json")),
     )
+}
+
+/// CloudFront's origin is the load balancer's DNS name, with the managed policies.
+async fn assert_edge(config: &aws_config::SdkConfig, alb_dns: &str) {
+    let cloudfront = aws_sdk_cloudfront::Client::new(config);
+    let list = cloudfront.list_distributions().send().await.unwrap();
+    let summary = &list.distribution_list().unwrap().items()[0];
+    let distribution = cloudfront
+        .get_distribution_config()
+        .id(summary.id())
+        .send()
+        .await
+        .unwrap();
+    let distribution = distribution.distribution_config().unwrap();
+    let origin = &distribution.origins().unwrap().items()[0];
+    assert_eq!(origin.domain_name(), alb_dns);
+    let behavior = distribution.default_cache_behavior().unwrap();
+    assert_eq!(
+        behavior.cache_policy_id(),
+        Some("4135ea2d-6df8-44a3-9df3-4b5a84be39ad")
+    );
+    assert_eq!(
+        behavior.origin_request_policy_id(),
+        Some("216adef6-5c7f-47e4-b989-5492eafa07d3")
+    );
+    assert_eq!(
+        distribution.aliases().map(|a| a.items().to_vec()),
+        Some(vec![three_tier::DOMAIN.to_owned()])
+    );
 }
 
 /// The auto scaling group (2/4/6, private subnets only) and the database with its replica.
@@ -177,13 +203,19 @@ async fn the_reference_stack_deploys_reads_back_updates_and_destroys() {
         report.failed,
         report.skipped
     );
+    let alb_dns = report.outputs["LoadBalancerDns"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!alb_dns.is_empty(), "{:?}", report.outputs);
     assert!(
-        report.outputs["LoadBalancerDns"]
+        report.outputs["CloudFrontDomain"]
             .as_str()
             .is_some_and(|d| !d.is_empty()),
         "{:?}",
         report.outputs
     );
+    assert_edge(&config, &alb_dns).await;
 
     assert_compute_and_data(&config).await;
 

@@ -10,13 +10,16 @@
 //! IP, NAT gateway, route tables, routes, associations, security groups and rules), launch
 //! templates and instances, auto scaling groups and policies, load balancers, target groups and
 //! listeners, EFS, RDS (subnet groups, instances, replicas), IAM (roles, policies, instance
-//! profiles), Secrets Manager, Route 53 (zones, alias records), and S3 state. Other types
-//! (ACM certificates, CloudFront) are refused with a clear error before any call.
+//! profiles), Secrets Manager, Route 53 (zones, alias records), ACM certificates with DNS
+//! validation, CloudFront distributions, and S3 state. Other types are refused with a clear
+//! error before any call.
 
 // Dispatch on type names reads as a table, even where it has two rows.
 #![allow(clippy::single_match_else)]
 
+mod acm;
 mod autoscaling;
+mod cloudfront;
 mod compute;
 mod ec2;
 mod efs;
@@ -56,10 +59,12 @@ enum Service {
     Iam,
     Secrets,
     Route53,
+    Acm,
+    CloudFront,
 }
 
 impl Service {
-    const ALL: [(Service, &'static [&'static str]); 9] = [
+    const ALL: [(Service, &'static [&'static str]); 11] = [
         (Service::Network, ec2::TYPES),
         (Service::Compute, compute::TYPES),
         (Service::AutoScaling, autoscaling::TYPES),
@@ -69,6 +74,8 @@ impl Service {
         (Service::Iam, iam::TYPES),
         (Service::Secrets, secrets::TYPES),
         (Service::Route53, route53::TYPES),
+        (Service::Acm, acm::TYPES),
+        (Service::CloudFront, cloudfront::TYPES),
     ];
 
     fn of(type_name: &str) -> Result<Self, ProviderError> {
@@ -110,6 +117,8 @@ pub struct AwsProvider {
     iam: aws_sdk_iam::Client,
     secrets: aws_sdk_secretsmanager::Client,
     route53: aws_sdk_route53::Client,
+    acm: aws_sdk_acm::Client,
+    cloudfront: aws_sdk_cloudfront::Client,
     wait: Wait,
 }
 
@@ -125,6 +134,8 @@ impl AwsProvider {
             iam: aws_sdk_iam::Client::new(config),
             secrets: aws_sdk_secretsmanager::Client::new(config),
             route53: aws_sdk_route53::Client::new(config),
+            acm: aws_sdk_acm::Client::new(config),
+            cloudfront: aws_sdk_cloudfront::Client::new(config),
             wait: Wait::default(),
         }
     }
@@ -165,6 +176,8 @@ impl Provider for AwsProvider {
             Service::Iam => iam::create(&self.iam, request).await,
             Service::Secrets => secrets::create(&self.secrets, request).await,
             Service::Route53 => route53::create(&self.route53, request).await,
+            Service::Acm => acm::create(&self.acm, &self.route53, &self.wait, request).await,
+            Service::CloudFront => cloudfront::create(&self.cloudfront, request).await,
         }
     }
 
@@ -185,6 +198,8 @@ impl Provider for AwsProvider {
             Service::Iam => iam::read(&self.iam, type_name, physical_id).await,
             Service::Secrets => secrets::read(&self.secrets, physical_id).await,
             Service::Route53 => route53::read(&self.route53, type_name, physical_id).await,
+            Service::Acm => acm::read(&self.acm, physical_id).await,
+            Service::CloudFront => cloudfront::read(&self.cloudfront, physical_id).await,
         }
     }
 
@@ -222,6 +237,8 @@ impl Provider for AwsProvider {
             Service::Route53 => {
                 route53::update(&self.route53, type_name, physical_id, inputs).await
             }
+            Service::Acm => Ok(acm::update(inputs)),
+            Service::CloudFront => cloudfront::update(&self.cloudfront, physical_id, inputs).await,
         }
     }
 
@@ -238,6 +255,10 @@ impl Provider for AwsProvider {
             Service::Iam => iam::delete(&self.iam, type_name, physical_id).await,
             Service::Secrets => secrets::delete(&self.secrets, physical_id).await,
             Service::Route53 => route53::delete(&self.route53, type_name, physical_id).await,
+            Service::Acm => acm::delete(&self.acm, &self.route53, physical_id).await,
+            Service::CloudFront => {
+                cloudfront::delete(&self.cloudfront, &self.wait, physical_id).await
+            }
         }
     }
 
@@ -259,6 +280,9 @@ impl Provider for AwsProvider {
             Service::Iam => iam::find(&self.iam, type_name, token, ownership).await,
             Service::Secrets => secrets::find(&self.secrets, token, ownership).await,
             Service::Route53 => route53::find(&self.route53, type_name, token).await,
+            // ACM's idempotency token makes a repeated request return the same certificate.
+            Service::Acm => Ok(None),
+            Service::CloudFront => cloudfront::find(&self.cloudfront, token).await,
         }
     }
 

@@ -36,6 +36,8 @@ impl Moto {
             .expect("a free port on 127.0.0.1");
         let child = Command::new("moto_server")
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            // Moto issues a DNS-validated certificate after this many seconds (default 60).
+            .env("MOTO_ACM_VALIDATION_WAIT", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
