@@ -1,7 +1,8 @@
 //! SDK errors as the engine sees them: a kind (throttled, not found, conflict, invalid input,
 //! other), the service's code and message, and the SDK error boxed as the source.
 
-use aws_sdk_ec2::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use stratus_core::deploy::{ErrorKind, ProviderError};
 
 /// The kind of an AWS error code.

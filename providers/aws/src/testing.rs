@@ -14,7 +14,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_sdk_ec2::config::Credentials;
+use aws_credential_types::Credentials;
 
 /// A moto server, stopped on drop.
 #[derive(Debug)]
