@@ -26,10 +26,10 @@ async fn deployer(config: &aws_config::SdkConfig) -> Deployer {
         .send()
         .await
         .unwrap();
-    let provider = AwsProvider::new(config).with_wait(Wait {
-        interval: Duration::from_millis(50),
-        timeout: Duration::from_secs(120),
-    });
+    let provider = AwsProvider::new(config).with_wait(Wait::uniform(
+        Duration::from_millis(50),
+        Duration::from_secs(120),
+    ));
     Deployer::new(
         Arc::new(provider),
         Arc::new(S3Backend::new(s3, "stratus-state", "project-x.state.json")),
@@ -187,14 +187,18 @@ async fn the_reference_stack_deploys_reads_back_updates_and_destroys() {
     let deployer = deployer(&config).await;
 
     let started = Instant::now();
+    let before = moto.requests();
     let report = deployer
         .deploy(&three_tier::build_with(&settings()).stack)
         .await
         .unwrap();
-    println!(
-        "deploy: {} resources in {:?}, calls {:?}",
+    let (n, took, requests) = (
         report.plan.summary.create,
         started.elapsed(),
+        moto.requests() - before,
+    );
+    println!(
+        "deploy: {n} resources in {took:?}, {requests} API requests (state included), calls {:?}",
         report.calls
     );
     assert!(
@@ -241,7 +245,9 @@ async fn the_reference_stack_deploys_reads_back_updates_and_destroys() {
     assert_updates_and_replacements(&deployer, &config).await;
 
     let started = Instant::now();
+    let before = moto.requests();
     let destroyed = deployer.destroy("project-x").await.unwrap();
+    println!("destroy: {} API requests;", moto.requests() - before);
     println!(
         "destroy: {:?}, calls {:?}",
         started.elapsed(),

@@ -81,26 +81,31 @@ pub(crate) async fn create(
         })
         .collect();
     write_validation_records(client, route53, wait, &arn, &zones).await?;
-    poll(wait, &format!("certificate {arn} to be issued"), || async {
-        let out = client
-            .describe_certificate()
-            .certificate_arn(&arn)
-            .send()
-            .await
-            .map_err(classify)?;
-        match out.certificate().and_then(|c| c.status()) {
-            Some(CertificateStatus::Issued) => Ok(Some(())),
-            Some(
-                status @ (CertificateStatus::Failed
-                | CertificateStatus::ValidationTimedOut
-                | CertificateStatus::Revoked),
-            ) => Err(ProviderError::new(
-                ErrorKind::Other,
-                format!("certificate {arn} is {status:?}"),
-            )),
-            _ => Ok(None),
-        }
-    })
+    poll(
+        wait,
+        "AWS::CertificateManager::Certificate",
+        &format!("certificate {arn} to be issued"),
+        || async {
+            let out = client
+                .describe_certificate()
+                .certificate_arn(&arn)
+                .send()
+                .await
+                .map_err(classify)?;
+            match out.certificate().and_then(|c| c.status()) {
+                Some(CertificateStatus::Issued) => Ok(Some(())),
+                Some(
+                    status @ (CertificateStatus::Failed
+                    | CertificateStatus::ValidationTimedOut
+                    | CertificateStatus::Revoked),
+                ) => Err(ProviderError::new(
+                    ErrorKind::Other,
+                    format!("certificate {arn} is {status:?}"),
+                )),
+                _ => Ok(None),
+            }
+        },
+    )
     .await?;
     Ok(created(&arn))
 }
@@ -119,34 +124,39 @@ async fn write_validation_records(
     if zones.is_empty() {
         return Ok(());
     }
-    let records = poll(wait, &format!("validation records of {arn}"), || async {
-        let out = client
-            .describe_certificate()
-            .certificate_arn(arn)
-            .send()
-            .await
-            .map_err(classify)?;
-        let detail = out.certificate();
-        if detail.and_then(|c| c.status()) == Some(&CertificateStatus::Issued) {
-            return Ok(Some(Vec::new()));
-        }
-        let options = detail
-            .map(aws_sdk_acm::types::CertificateDetail::domain_validation_options)
-            .unwrap_or_default();
-        let records: Vec<(String, String, String)> = options
-            .iter()
-            .filter_map(|o| {
-                o.resource_record().map(|r| {
-                    (
-                        o.domain_name().to_owned(),
-                        r.name().to_owned(),
-                        r.value().to_owned(),
-                    )
+    let records = poll(
+        wait,
+        "AWS::CertificateManager::Certificate",
+        &format!("validation records of {arn}"),
+        || async {
+            let out = client
+                .describe_certificate()
+                .certificate_arn(arn)
+                .send()
+                .await
+                .map_err(classify)?;
+            let detail = out.certificate();
+            if detail.and_then(|c| c.status()) == Some(&CertificateStatus::Issued) {
+                return Ok(Some(Vec::new()));
+            }
+            let options = detail
+                .map(aws_sdk_acm::types::CertificateDetail::domain_validation_options)
+                .unwrap_or_default();
+            let records: Vec<(String, String, String)> = options
+                .iter()
+                .filter_map(|o| {
+                    o.resource_record().map(|r| {
+                        (
+                            o.domain_name().to_owned(),
+                            r.name().to_owned(),
+                            r.value().to_owned(),
+                        )
+                    })
                 })
-            })
-            .collect();
-        Ok((!records.is_empty()).then_some(records))
-    })
+                .collect();
+            Ok((!records.is_empty()).then_some(records))
+        },
+    )
     .await?;
     for (domain, name, value) in records {
         let Some(zone) = zones.get(&domain) else {

@@ -95,9 +95,22 @@ pub(crate) async fn create(
                         .build(),
                 );
             }
-            match create.send().await.map_err(classify) {
-                Err(e) if !e.message.contains("AlreadyExists") => return Err(e),
-                _ => {}
+            // A new instance profile takes seconds to be visible to Auto Scaling (IAM is
+            // eventually consistent): retry that error, boundedly.
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                match create.clone().send().await.map_err(classify) {
+                    Err(e) if e.message.contains("AlreadyExists") => break,
+                    Err(e)
+                        if e.message.to_ascii_lowercase().contains("instance profile")
+                            && attempt < 10 =>
+                    {
+                        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                    }
+                    Err(e) => return Err(e),
+                    Ok(_) => break,
+                }
             }
             wait_group(client, wait, &name, true).await?;
             Ok(Created {
@@ -163,16 +176,21 @@ async fn wait_group(
     name: &str,
     present: bool,
 ) -> Result<(), ProviderError> {
-    poll(wait, &format!("auto scaling group {name}"), || async {
-        let out = client
-            .describe_auto_scaling_groups()
-            .auto_scaling_group_names(name)
-            .send()
-            .await
-            .map_err(classify)?;
-        let exists = !out.auto_scaling_groups().is_empty();
-        Ok((exists == present).then_some(()))
-    })
+    poll(
+        wait,
+        "AWS::AutoScaling::AutoScalingGroup",
+        &format!("auto scaling group {name}"),
+        || async {
+            let out = client
+                .describe_auto_scaling_groups()
+                .auto_scaling_group_names(name)
+                .send()
+                .await
+                .map_err(classify)?;
+            let exists = !out.auto_scaling_groups().is_empty();
+            Ok((exists == present).then_some(()))
+        },
+    )
     .await
 }
 

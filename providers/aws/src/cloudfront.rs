@@ -287,6 +287,7 @@ pub(crate) async fn delete(
     }
     poll(
         wait,
+        "AWS::CloudFront::Distribution",
         &format!("distribution {physical_id} to deploy its disabling"),
         || async {
             let out = client

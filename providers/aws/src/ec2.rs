@@ -543,6 +543,7 @@ async fn wait_nat(
 ) -> Result<(), ProviderError> {
     poll(
         wait,
+        "AWS::EC2::NatGateway",
         &format!("NAT gateway {nat} to be {state:?}"),
         || async {
             let out = client

@@ -60,19 +60,24 @@ pub(crate) async fn create(
                 }
                 Err(e) => return Err(e),
             };
-            poll(wait, &format!("file system {id}"), || async {
-                let out = client
-                    .describe_file_systems()
-                    .file_system_id(&id)
-                    .send()
-                    .await
-                    .map_err(classify)?;
-                Ok(out
-                    .file_systems()
-                    .first()
-                    .is_some_and(|f| f.life_cycle_state() == &LifeCycleState::Available)
-                    .then_some(()))
-            })
+            poll(
+                wait,
+                "AWS::EFS::FileSystem",
+                &format!("file system {id}"),
+                || async {
+                    let out = client
+                        .describe_file_systems()
+                        .file_system_id(&id)
+                        .send()
+                        .await
+                        .map_err(classify)?;
+                    Ok(out
+                        .file_systems()
+                        .first()
+                        .is_some_and(|f| f.life_cycle_state() == &LifeCycleState::Available)
+                        .then_some(()))
+                },
+            )
             .await?;
             Ok(fs_created(&id))
         }
@@ -109,29 +114,34 @@ async fn wait_mount_target(
     id: &str,
     available: bool,
 ) -> Result<(), ProviderError> {
-    poll(wait, &format!("mount target {id}"), || async {
-        match client
-            .describe_mount_targets()
-            .mount_target_id(id)
-            .send()
-            .await
-            .map_err(classify)
-        {
-            Ok(out) => {
-                let state = out
-                    .mount_targets()
-                    .first()
-                    .map(|m| m.life_cycle_state().clone());
-                Ok(match (available, state) {
-                    (true, Some(LifeCycleState::Available))
-                    | (false, None | Some(LifeCycleState::Deleted)) => Some(()),
-                    _ => None,
-                })
+    poll(
+        wait,
+        "AWS::EFS::MountTarget",
+        &format!("mount target {id}"),
+        || async {
+            match client
+                .describe_mount_targets()
+                .mount_target_id(id)
+                .send()
+                .await
+                .map_err(classify)
+            {
+                Ok(out) => {
+                    let state = out
+                        .mount_targets()
+                        .first()
+                        .map(|m| m.life_cycle_state().clone());
+                    Ok(match (available, state) {
+                        (true, Some(LifeCycleState::Available))
+                        | (false, None | Some(LifeCycleState::Deleted)) => Some(()),
+                        _ => None,
+                    })
+                }
+                Err(e) if e.kind == ErrorKind::NotFound && !available => Ok(Some(())),
+                Err(e) => Err(e),
             }
-            Err(e) if e.kind == ErrorKind::NotFound && !available => Ok(Some(())),
-            Err(e) => Err(e),
-        }
-    })
+        },
+    )
     .await
 }
 

@@ -51,6 +51,7 @@ async fn instance(
 ) -> Result<Created, ProviderError> {
     poll(
         wait,
+        "AWS::RDS::DBInstance",
         &format!("DB instance {identifier} to be available"),
         || async {
             let out = client
@@ -246,6 +247,7 @@ pub(crate) async fn delete(
                 .map_err(classify)?;
             poll(
                 wait,
+                "AWS::RDS::DBInstance",
                 &format!("DB instance {physical_id} to be deleted"),
                 || async {
                     match client

@@ -21,6 +21,7 @@ use aws_credential_types::Credentials;
 pub struct Moto {
     child: Child,
     endpoint: String,
+    log: std::path::PathBuf,
 }
 
 impl Moto {
@@ -34,12 +35,15 @@ impl Moto {
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .expect("a free port on 127.0.0.1");
+        // The server logs one line per request: counting them counts API calls.
+        let log = std::env::temp_dir().join(format!("stratus-moto-{port}.log"));
+        let log_file = std::fs::File::create(&log).expect("a log file in the temporary directory");
         let child = Command::new("moto_server")
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             // Moto issues a DNS-validated certificate after this many seconds (default 60).
             .env("MOTO_ACM_VALIDATION_WAIT", "1")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log_file)
             .spawn()
             .expect("moto_server must be installed (pip install 'moto[server]'); CI installs it");
         let started = Instant::now();
@@ -53,7 +57,15 @@ impl Moto {
         Self {
             child,
             endpoint: format!("http://127.0.0.1:{port}"),
+            log,
         }
+    }
+
+    /// How many API requests the server has answered so far.
+    pub fn requests(&self) -> usize {
+        std::fs::read_to_string(&self.log).map_or(0, |text| {
+            text.lines().filter(|l| l.contains(" HTTP/1.1\" ")).count()
+        })
     }
 
     /// The endpoint, `http://127.0.0.1:<port>`.
@@ -82,5 +94,6 @@ impl Drop for Moto {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.log);
     }
 }

@@ -50,10 +50,10 @@ fn network(cidr: &str) -> Stack {
 async fn deployer(config: &SdkConfig, bucket: &str) -> Deployer {
     let s3 = s3_client(config);
     let _ = s3.create_bucket().bucket(bucket).send().await;
-    let provider = AwsProvider::new(config).with_wait(Wait {
-        interval: Duration::from_millis(50),
-        timeout: Duration::from_secs(60),
-    });
+    let provider = AwsProvider::new(config).with_wait(Wait::uniform(
+        Duration::from_millis(50),
+        Duration::from_secs(60),
+    ));
     Deployer::new(
         Arc::new(provider),
         Arc::new(S3Backend::new(s3, bucket, "project-x.state.json")),
