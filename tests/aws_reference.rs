@@ -180,6 +180,52 @@ async fn assert_updates_and_replacements(deployer: &Deployer, config: &aws_confi
     );
 }
 
+/// Nothing owned by the stack is left: VPCs and security groups by tag, groups and databases.
+async fn assert_nothing_owned(config: &aws_config::SdkConfig) {
+    let ec2 = aws_sdk_ec2::Client::new(config);
+    let owned = Filter::builder()
+        .name("tag:stratus:stack")
+        .values("project-x")
+        .build();
+    assert!(
+        ec2.describe_vpcs()
+            .filters(owned.clone())
+            .send()
+            .await
+            .unwrap()
+            .vpcs()
+            .is_empty()
+    );
+    assert!(
+        ec2.describe_security_groups()
+            .filters(owned)
+            .send()
+            .await
+            .unwrap()
+            .security_groups()
+            .is_empty()
+    );
+    let left = aws_sdk_autoscaling::Client::new(config)
+        .describe_auto_scaling_groups()
+        .send()
+        .await
+        .unwrap();
+    assert!(left.auto_scaling_groups().is_empty());
+    let left = aws_sdk_rds::Client::new(config)
+        .describe_db_instances()
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        left.db_instances().is_empty(),
+        "{:?}",
+        left.db_instances()
+            .iter()
+            .map(|d| d.db_instance_identifier())
+            .collect::<Vec<_>>()
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_reference_stack_deploys_reads_back_updates_and_destroys() {
     let moto = Moto::start();
@@ -247,48 +293,11 @@ async fn the_reference_stack_deploys_reads_back_updates_and_destroys() {
     let started = Instant::now();
     let before = moto.requests();
     let destroyed = deployer.destroy("project-x").await.unwrap();
-    println!("destroy: {} API requests;", moto.requests() - before);
+    let (took, requests) = (started.elapsed(), moto.requests() - before);
     println!(
-        "destroy: {:?}, calls {:?}",
-        started.elapsed(),
+        "destroy: {took:?}, {requests} API requests (state included), calls {:?}",
         destroyed.calls
     );
     assert!(destroyed.succeeded(), "{:?}", destroyed.failed);
-    assert!(
-        ec2.describe_vpcs()
-            .filters(owned.clone())
-            .send()
-            .await
-            .unwrap()
-            .vpcs()
-            .is_empty()
-    );
-    assert!(
-        ec2.describe_security_groups()
-            .filters(owned)
-            .send()
-            .await
-            .unwrap()
-            .security_groups()
-            .is_empty()
-    );
-    let left = aws_sdk_autoscaling::Client::new(&config)
-        .describe_auto_scaling_groups()
-        .send()
-        .await
-        .unwrap();
-    assert!(left.auto_scaling_groups().is_empty());
-    let left = aws_sdk_rds::Client::new(&config)
-        .describe_db_instances()
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        left.db_instances().is_empty(),
-        "{:?}",
-        left.db_instances()
-            .iter()
-            .map(|d| d.db_instance_identifier())
-            .collect::<Vec<_>>()
-    );
+    assert_nothing_owned(&config).await;
 }
