@@ -180,6 +180,20 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report of a run about to apply `plan`.
+    fn of(plan: Plan) -> Self {
+        Self {
+            plan,
+            calls: Calls::default(),
+            failed: Vec::new(),
+            skipped: Vec::new(),
+            postponed: Vec::new(),
+            interrupted: false,
+            outputs: BTreeMap::new(),
+            elapsed: Duration::ZERO,
+        }
+    }
+
     /// Whether everything planned was done.
     pub fn succeeded(&self) -> bool {
         self.failed.is_empty()
@@ -327,16 +341,7 @@ impl Deployer {
         let run = Run::new(self, stack.name());
         let mut state = run.reconcile().await?;
         let plan = plan(stack, &state)?;
-        let mut report = Report {
-            plan: plan.clone(),
-            calls: Calls::default(),
-            failed: Vec::new(),
-            skipped: Vec::new(),
-            postponed: Vec::new(),
-            interrupted: false,
-            outputs: BTreeMap::new(),
-            elapsed: Duration::ZERO,
-        };
+        let mut report = Report::of(plan.clone());
         let refused: Vec<(String, String)> = plan
             .changes
             .iter()
@@ -392,16 +397,7 @@ impl Deployer {
         };
         let empty = Stack::new(stack_name, crate::stack::Environment::default());
         let plan = plan(&empty, &everything)?;
-        let mut report = Report {
-            plan: plan.clone(),
-            calls: Calls::default(),
-            failed: Vec::new(),
-            skipped: Vec::new(),
-            postponed: Vec::new(),
-            interrupted: false,
-            outputs: BTreeMap::new(),
-            elapsed: Duration::ZERO,
-        };
+        let mut report = Report::of(plan.clone());
         let deletes = phase_two(&plan, &state);
         run.execute(None, &deletes, &mut state, &mut report).await?;
         state.outputs.clear();

@@ -6,7 +6,7 @@ use stratus_core::deploy::{
     Attributes, CreateRequest, Created, ErrorKind, Inputs, Json, ProviderError,
 };
 
-use crate::error::{classify, invalid};
+use crate::error::{absent_if_not_found, classify, invalid};
 use crate::inputs::{opt_bool, opt_string, string, tags};
 use crate::wait::{Wait, poll};
 
@@ -213,11 +213,7 @@ pub(crate) async fn read(
             .map(|o| !o.mount_targets().is_empty())
             .map_err(classify)
     };
-    match result {
-        Ok(exists) => Ok(exists.then(Attributes::new)),
-        Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
+    Ok(absent_if_not_found(result)?.and_then(|exists| exists.then(Attributes::new)))
 }
 
 pub(crate) async fn find(

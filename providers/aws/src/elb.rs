@@ -11,7 +11,7 @@ use stratus_core::deploy::{
     Attributes, CreateRequest, Created, ErrorKind, Inputs, Json, ProviderError,
 };
 
-use crate::error::{classify, invalid};
+use crate::error::{absent_if_not_found, classify, invalid};
 use crate::inputs::{opt_i32, opt_string, string, tags};
 use crate::names::generated;
 
@@ -326,11 +326,7 @@ pub(crate) async fn read(
             .map_err(classify)
             .map(|_| Attributes::new()),
     };
-    match result {
-        Ok(attributes) => Ok(Some(attributes)),
-        Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
+    absent_if_not_found(result)
 }
 
 pub(crate) async fn find(

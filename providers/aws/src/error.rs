@@ -59,6 +59,17 @@ where
     ProviderError::new(kind_of(&code), format!("{code}: {message}")).with_source(error)
 }
 
+/// `Ok(None)` for a not-found error: "it does not exist" is an answer, not a failure.
+pub(crate) fn absent_if_not_found<T>(
+    result: Result<T, ProviderError>,
+) -> Result<Option<T>, ProviderError> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// An invalid-input error for inputs the provider cannot use.
 pub(crate) fn invalid(message: impl Into<String>) -> ProviderError {
     ProviderError::new(ErrorKind::InvalidInput, message)

@@ -6,7 +6,7 @@ use stratus_core::deploy::{
     Attributes, CreateRequest, Created, ErrorKind, Inputs, Json, ProviderError,
 };
 
-use crate::error::{classify, invalid};
+use crate::error::{absent_if_not_found, classify, invalid};
 use crate::inputs::{opt_string, string, tags};
 use crate::names::generated;
 
@@ -347,11 +347,7 @@ pub(crate) async fn read(
             .map(|c| c.attributes),
         _ => Ok(Attributes::new()),
     };
-    match result {
-        Ok(attributes) => Ok(Some(attributes)),
-        Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
+    absent_if_not_found(result)
 }
 
 /// Generated names carry the token, so what an interrupted create made is found by name.
@@ -368,9 +364,5 @@ pub(crate) async fn find(
         }
         _ => return Ok(None),
     };
-    match result {
-        Ok(created) => Ok(Some(created)),
-        Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
+    absent_if_not_found(result)
 }

@@ -9,7 +9,7 @@ use stratus_core::deploy::{
     Attributes, CreateRequest, Created, ErrorKind, Inputs, Json, ProviderError,
 };
 
-use crate::error::{classify, invalid};
+use crate::error::{absent_if_not_found, classify, invalid};
 use crate::inputs::{opt_bool, opt_i32, opt_string, string, tags};
 use crate::names::generated;
 use crate::wait::{Wait, poll};
@@ -290,11 +290,7 @@ pub(crate) async fn read(
             .map(|o| !o.db_instances().is_empty())
             .map_err(classify)
     };
-    match result {
-        Ok(exists) => Ok(exists.then(Attributes::new)),
-        Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
+    Ok(absent_if_not_found(result)?.and_then(|exists| exists.then(Attributes::new)))
 }
 
 pub(crate) async fn find(
