@@ -1,7 +1,8 @@
 //! The local state backend across processes: a state file killed mid-write is the old or the new
 //! state, never corrupt; a second process is refused the lock with the holder's details.
 //!
-//! Both tests re-run this test binary as a helper process (the `#[ignore]`d helpers below).
+//! Both tests re-run this test binary as a helper process: the helpers below are ignored in
+//! normal runs (each says which test runs it) and run with `--ignored --exact`.
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
