@@ -65,6 +65,22 @@ async fn assert_edge(config: &aws_config::SdkConfig, alb_dns: &str) {
     );
 }
 
+/// The file system is encrypted and mounted in the three private subnets.
+async fn assert_file_system(config: &aws_config::SdkConfig) {
+    let efs = aws_sdk_efs::Client::new(config);
+    let systems = efs.describe_file_systems().send().await.unwrap();
+    assert_eq!(systems.file_systems().len(), 1);
+    let fs = &systems.file_systems()[0];
+    assert_eq!(fs.encrypted(), Some(true));
+    let mounts = efs
+        .describe_mount_targets()
+        .file_system_id(fs.file_system_id())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mounts.mount_targets().len(), 3);
+}
+
 /// The auto scaling group (2/4/6, private subnets only) and the database with its replica.
 async fn assert_compute_and_data(config: &aws_config::SdkConfig) {
     // The auto scaling group: 2/4/6, in the private subnets only.
@@ -268,6 +284,7 @@ async fn the_reference_stack_deploys_reads_back_updates_and_destroys() {
     assert_edge(&config, &alb_dns).await;
 
     assert_compute_and_data(&config).await;
+    assert_file_system(&config).await;
 
     // Everything taggable carries the stack's tags.
     let ec2 = aws_sdk_ec2::Client::new(&config);
