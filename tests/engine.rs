@@ -602,3 +602,72 @@ async fn resources_the_provider_cannot_manage_are_refused_before_any_call() {
     assert_eq!(cloud.snapshot().mutating_calls, 0, "a call was made");
     assert!(backend.snapshot().lock.is_none(), "the lock was released");
 }
+
+#[tokio::test]
+async fn plan_after_a_crash_does_not_promise_to_create_what_exists() {
+    use stratus::deploy::{JournalEntry, Operation, Provider};
+    let cloud = FakeCloud::new();
+    let backend = MemoryBackend::new();
+    let spec = vec![node("made", &[])];
+    // A run died after creating `Made` and before journalling `Done`.
+    let ownership: std::collections::BTreeMap<String, String> = [
+        ("stratus:stack".to_owned(), "s".to_owned()),
+        ("stratus:logical-id".to_owned(), "Made".to_owned()),
+        ("stratus:token".to_owned(), "tok-1".to_owned()),
+    ]
+    .into();
+    let inputs = deployer(&cloud, &backend)
+        .plan(&build("s", &spec))
+        .await
+        .unwrap()
+        .changes[0]
+        .properties
+        .iter()
+        .map(|p| (p.name.clone(), p.after.clone().unwrap()))
+        .collect::<stratus::deploy::Inputs>();
+    let request = stratus::deploy::CreateRequest {
+        type_name: "Test::Fake::Thing",
+        logical_id: "Made",
+        inputs: &inputs,
+        token: "tok-1",
+        ownership: &ownership,
+    };
+    cloud.create(request).await.unwrap();
+    backend
+        .append(&JournalEntry::Intent {
+            seq: 0,
+            logical_id: "Made".into(),
+            operation: Operation::Create,
+            type_name: "Test::Fake::Thing".into(),
+            token: "tok-1".into(),
+            ownership,
+            physical_id: None,
+            inputs: Some(inputs),
+            depends_on: Vec::new(),
+        })
+        .await
+        .unwrap();
+    let plan = deployer(&cloud, &backend)
+        .plan(&build("s", &spec))
+        .await
+        .unwrap();
+    assert_eq!(
+        plan.change("Made").unwrap().action,
+        Action::NoOp,
+        "{}",
+        plan.render(false)
+    );
+    assert!(
+        !backend.snapshot().journal.is_empty(),
+        "plan must not write"
+    );
+    let report = deployer(&cloud, &backend)
+        .deploy(&build("s", &spec))
+        .await
+        .unwrap();
+    assert_eq!(
+        report.calls.create, 0,
+        "the deploy adopts instead of creating again"
+    );
+    assert_eq!(cloud.by_logical_id("s")["Made"].len(), 1);
+}

@@ -283,7 +283,8 @@ impl Deployer {
     }
 
     /// Plans without changing anything: the saved state with the journal's finished calls
-    /// applied. Open intents of a dead run are reconciled by the next deploy.
+    /// applied, and what open creates of a dead run made looked up (read-only); the next deploy
+    /// records them.
     pub async fn plan(&self, stack: &Stack) -> Result<Plan, EngineError> {
         stack.validate().map_err(EngineError::Invalid)?;
         let mut state = self
@@ -291,7 +292,36 @@ impl Deployer {
             .load()
             .await?
             .unwrap_or_else(|| State::empty(stack.name()));
-        replay(&mut state, &self.backend.journal().await?);
+        // Open creates of a dead run are looked up (read-only) so that the plan does not
+        // promise to create what already exists; the next deploy records them.
+        for Pending { entry } in replay(&mut state, &self.backend.journal().await?) {
+            if let JournalEntry::Intent {
+                operation: Operation::Create,
+                type_name,
+                token,
+                ownership,
+                logical_id,
+                ..
+            } = &entry
+            {
+                let found = self
+                    .provider
+                    .find(type_name, token, ownership)
+                    .await
+                    .map_err(|source| EngineError::Reconcile {
+                        logical_id: logical_id.clone(),
+                        source,
+                    })?;
+                if let Some(found) = found {
+                    apply_done(
+                        &mut state,
+                        &entry,
+                        Some(&found.physical_id),
+                        found.attributes,
+                    );
+                }
+            }
+        }
         Ok(plan(stack, &state)?)
     }
 
