@@ -343,23 +343,26 @@ impl Deployer {
     /// Brings the cloud to the declared stack.
     pub async fn deploy(&self, stack: &Stack) -> Result<Report, EngineError> {
         stack.validate().map_err(EngineError::Invalid)?;
-        self.backend
-            .lock(&LockHolder::this_process("deploy"))
-            .await?;
-        let result = self.deploy_locked(stack).await;
-        // A state error means the backend is unusable; the lock stays for a human to inspect.
-        if !matches!(result, Err(EngineError::State(_))) {
-            self.backend.unlock().await?;
-        }
-        result
+        self.with_lock("deploy", self.deploy_locked(stack)).await
     }
 
     /// Deletes every resource recorded for the stack, dependents first.
     pub async fn destroy(&self, stack_name: &str) -> Result<Report, EngineError> {
+        self.with_lock("destroy", self.destroy_locked(stack_name))
+            .await
+    }
+
+    /// Runs `work` holding the state lock. A state error means the backend is unusable: the
+    /// lock then stays, for a human to inspect (`force-unlock`).
+    async fn with_lock(
+        &self,
+        operation: &str,
+        work: impl std::future::Future<Output = Result<Report, EngineError>>,
+    ) -> Result<Report, EngineError> {
         self.backend
-            .lock(&LockHolder::this_process("destroy"))
+            .lock(&LockHolder::this_process(operation))
             .await?;
-        let result = self.destroy_locked(stack_name).await;
+        let result = work.await;
         if !matches!(result, Err(EngineError::State(_))) {
             self.backend.unlock().await?;
         }

@@ -11,7 +11,7 @@ use stratus_core::deploy::{
 };
 
 use crate::error::{classify, invalid};
-use crate::inputs::{string, tags};
+use crate::inputs::{string, string_list, tags};
 use crate::wait::{Wait, poll};
 
 /// The types this module handles.
@@ -39,13 +39,7 @@ pub(crate) async fn create(
     request: CreateRequest<'_>,
 ) -> Result<Created, ProviderError> {
     let inputs = request.inputs;
-    let alternative: Vec<String> = inputs
-        .get("SubjectAlternativeNames")
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect();
+    let alternative = string_list(inputs, "SubjectAlternativeNames");
     let mut create = client
         .request_certificate()
         .domain_name(string(inputs, "DomainName")?)

@@ -12,7 +12,7 @@ use stratus_core::deploy::{
 };
 
 use crate::error::{classify, invalid};
-use crate::inputs::{opt_i32, opt_string, string, tags};
+use crate::inputs::{id_pair, number, opt_i32, opt_string, string, string_list, tags};
 use crate::names::generated;
 use crate::wait::{Wait, poll};
 
@@ -21,24 +21,6 @@ pub(crate) const TYPES: &[&str] = &[
     "AWS::AutoScaling::AutoScalingGroup",
     "AWS::AutoScaling::ScalingPolicy",
 ];
-
-fn size(inputs: &Inputs, name: &str) -> Option<i32> {
-    inputs.get(name).and_then(|v| {
-        v.as_str()
-            .and_then(|s| s.parse().ok())
-            .or_else(|| opt_i32(Some(v)))
-    })
-}
-
-fn strings(inputs: &Inputs, name: &str) -> Vec<String> {
-    inputs
-        .get(name)
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect()
-}
 
 fn template(inputs: &Inputs) -> Option<LaunchTemplateSpecification> {
     let spec = inputs.get("LaunchTemplate")?;
@@ -76,12 +58,12 @@ pub(crate) async fn create(
             let mut create = client
                 .create_auto_scaling_group()
                 .auto_scaling_group_name(&name)
-                .set_min_size(size(inputs, "MinSize"))
-                .set_max_size(size(inputs, "MaxSize"))
-                .set_desired_capacity(size(inputs, "DesiredCapacity"))
-                .vpc_zone_identifier(strings(inputs, "VPCZoneIdentifier").join(","))
+                .set_min_size(number(inputs, "MinSize"))
+                .set_max_size(number(inputs, "MaxSize"))
+                .set_desired_capacity(number(inputs, "DesiredCapacity"))
+                .vpc_zone_identifier(string_list(inputs, "VPCZoneIdentifier").join(","))
                 .set_launch_template(template(inputs))
-                .set_target_group_arns(Some(strings(inputs, "TargetGroupARNs")))
+                .set_target_group_arns(Some(string_list(inputs, "TargetGroupARNs")))
                 .set_health_check_type(opt_string(inputs, "HealthCheckType").map(str::to_owned))
                 .set_health_check_grace_period(opt_i32(inputs.get("HealthCheckGracePeriod")));
             for (key, value) in tags(inputs, "Tags", request.ownership) {
@@ -206,10 +188,10 @@ pub(crate) async fn update(
             client
                 .update_auto_scaling_group()
                 .auto_scaling_group_name(physical_id)
-                .set_min_size(size(inputs, "MinSize"))
-                .set_max_size(size(inputs, "MaxSize"))
-                .set_desired_capacity(size(inputs, "DesiredCapacity"))
-                .vpc_zone_identifier(strings(inputs, "VPCZoneIdentifier").join(","))
+                .set_min_size(number(inputs, "MinSize"))
+                .set_max_size(number(inputs, "MaxSize"))
+                .set_desired_capacity(number(inputs, "DesiredCapacity"))
+                .vpc_zone_identifier(string_list(inputs, "VPCZoneIdentifier").join(","))
                 .set_launch_template(template(inputs))
                 .set_health_check_type(opt_string(inputs, "HealthCheckType").map(str::to_owned))
                 .set_health_check_grace_period(opt_i32(inputs.get("HealthCheckGracePeriod")))
@@ -218,9 +200,7 @@ pub(crate) async fn update(
                 .map_err(classify)?;
         }
         "AWS::AutoScaling::ScalingPolicy" => {
-            let (group, policy) = physical_id
-                .split_once('|')
-                .ok_or_else(|| invalid(format!("{physical_id} is not a policy id")))?;
+            let (group, policy) = id_pair(physical_id, "a policy")?;
             put_policy(client, group, policy, inputs).await?;
         }
         _ => {}
@@ -246,9 +226,7 @@ pub(crate) async fn delete(
             wait_group(client, wait, physical_id, false).await
         }
         "AWS::AutoScaling::ScalingPolicy" => {
-            let (group, policy) = physical_id
-                .split_once('|')
-                .ok_or_else(|| invalid(format!("{physical_id} is not a policy id")))?;
+            let (group, policy) = id_pair(physical_id, "a policy")?;
             client
                 .delete_policy()
                 .auto_scaling_group_name(group)

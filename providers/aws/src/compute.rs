@@ -18,7 +18,7 @@ use stratus_core::deploy::{
 };
 
 use crate::error::{classify, invalid};
-use crate::inputs::{opt_i32, opt_string, string, tags};
+use crate::inputs::{opt_i32, opt_string, string, strings_of, tags};
 use crate::names::generated;
 
 /// The types this module handles.
@@ -26,15 +26,6 @@ pub(crate) const TYPES: &[&str] = &["AWS::EC2::LaunchTemplate", "AWS::EC2::Insta
 
 /// Attempts while a new instance profile propagates.
 const PROPAGATION_ATTEMPTS: u32 = 10;
-
-fn strings(value: Option<&Json>) -> Vec<String> {
-    value
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect()
-}
 
 fn ec2_tags(pairs: impl IntoIterator<Item = (String, String)>) -> Vec<Tag> {
     pairs
@@ -48,7 +39,7 @@ fn template_data(data: &Json) -> RequestLaunchTemplateData {
     let mut builder = RequestLaunchTemplateData::builder()
         .set_image_id(text("ImageId"))
         .set_instance_type(text("InstanceType").map(|t| InstanceType::from(t.as_str())))
-        .set_security_group_ids(Some(strings(data.get("SecurityGroupIds"))))
+        .set_security_group_ids(Some(strings_of(data.get("SecurityGroupIds"))))
         .set_user_data(text("UserData"))
         .set_key_name(text("KeyName"));
     if let Some(arn) = data
@@ -198,7 +189,7 @@ pub(crate) async fn create(
                     .subnet_id(string(inputs, "SubnetId")?)
                     .set_image_id(opt_string(inputs, "ImageId").map(str::to_owned))
                     .set_instance_type(opt_string(inputs, "InstanceType").map(InstanceType::from))
-                    .set_security_group_ids(Some(strings(inputs.get("SecurityGroupIds"))))
+                    .set_security_group_ids(Some(strings_of(inputs.get("SecurityGroupIds"))))
                     .set_launch_template(template.clone())
                     .tag_specifications(
                         TagSpecification::builder()

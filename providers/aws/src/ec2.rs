@@ -18,7 +18,8 @@ use stratus_core::deploy::{
 };
 
 use crate::error::{classify, invalid};
-use crate::inputs::{opt_bool, opt_i32, opt_string, string, tags};
+use crate::inputs::{id_pair, opt_bool, opt_i32, opt_string, string, tags};
+use crate::names::generated;
 use crate::wait::{Wait, poll};
 
 /// The types this module handles.
@@ -370,7 +371,7 @@ async fn create_routing_or_security(
         }
         "AWS::EC2::SecurityGroup" => {
             let name = opt_string(inputs, "GroupName").map_or_else(
-                || generated_name(request.ownership, request.token),
+                || generated(request.ownership, request.token, 255, false),
                 str::to_owned,
             );
             let out = client
@@ -426,26 +427,6 @@ async fn create_routing_or_security(
         }
         other => Err(invalid(format!("ec2 does not handle {other}"))),
     }
-}
-
-/// A name for a resource that needs one and was not given one: stack, logical id and a piece of
-/// the token, at most 64 characters.
-pub(crate) fn generated_name(ownership: &BTreeMap<String, String>, token: &str) -> String {
-    let stack = ownership
-        .get("stratus:stack")
-        .map_or("stratus", String::as_str);
-    let logical = ownership
-        .get("stratus:logical-id")
-        .map_or("resource", String::as_str);
-    let suffix: String = token
-        .chars()
-        .rev()
-        .filter(char::is_ascii_alphanumeric)
-        .take(8)
-        .collect();
-    let mut name = format!("{stack}-{logical}-{suffix}");
-    name.truncate(64);
-    name
 }
 
 async fn set_vpc_dns(client: &Client, vpc: &str, inputs: &Inputs) -> Result<(), ProviderError> {
@@ -588,9 +569,7 @@ pub(crate) async fn update(
                 .map_err(classify)?;
         }
         "AWS::EC2::Route" => {
-            let (table, destination) = physical_id
-                .split_once('|')
-                .ok_or_else(|| invalid(format!("{physical_id} is not a route id")))?;
+            let (table, destination) = id_pair(physical_id, "a route")?;
             client
                 .replace_route()
                 .route_table_id(table)
@@ -669,9 +648,7 @@ pub(crate) async fn delete(
             .map(|_| ())
             .map_err(classify),
         "AWS::EC2::VPCGatewayAttachment" => {
-            let (igw, vpc) = physical_id
-                .split_once('|')
-                .ok_or_else(|| invalid(format!("{physical_id} is not an attachment id")))?;
+            let (igw, vpc) = id_pair(physical_id, "an attachment")?;
             client
                 .detach_internet_gateway()
                 .internet_gateway_id(igw)
@@ -715,9 +692,7 @@ async fn delete_routing_or_security(
             .map(|_| ())
             .map_err(classify),
         "AWS::EC2::Route" => {
-            let (table, destination) = physical_id
-                .split_once('|')
-                .ok_or_else(|| invalid(format!("{physical_id} is not a route id")))?;
+            let (table, destination) = id_pair(physical_id, "a route")?;
             client
                 .delete_route()
                 .route_table_id(table)

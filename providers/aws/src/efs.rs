@@ -7,7 +7,7 @@ use stratus_core::deploy::{
 };
 
 use crate::error::{absent_if_not_found, classify, invalid};
-use crate::inputs::{opt_bool, opt_string, string, tags};
+use crate::inputs::{opt_bool, opt_string, string, string_list, tags};
 use crate::wait::{Wait, poll};
 
 /// The types this module handles.
@@ -82,13 +82,7 @@ pub(crate) async fn create(
             Ok(fs_created(&id))
         }
         "AWS::EFS::MountTarget" => {
-            let groups: Vec<String> = inputs
-                .get("SecurityGroups")
-                .and_then(Json::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect();
+            let groups = string_list(inputs, "SecurityGroups");
             let out = client
                 .create_mount_target()
                 .file_system_id(string(inputs, "FileSystemId")?)

@@ -12,7 +12,7 @@ use stratus_core::deploy::{
 };
 
 use crate::error::{absent_if_not_found, classify, invalid};
-use crate::inputs::{opt_i32, opt_string, string, tags};
+use crate::inputs::{opt_i32, opt_string, string, string_list, tags};
 use crate::names::generated;
 
 /// The types this module handles.
@@ -21,16 +21,6 @@ pub(crate) const TYPES: &[&str] = &[
     "AWS::ElasticLoadBalancingV2::TargetGroup",
     "AWS::ElasticLoadBalancingV2::Listener",
 ];
-
-fn strings(inputs: &Inputs, name: &str) -> Vec<String> {
-    inputs
-        .get(name)
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect()
-}
 
 fn elb_tags(inputs: &Inputs, ownership: &BTreeMap<String, String>) -> Vec<Tag> {
     tags(inputs, "Tags", ownership)
@@ -120,8 +110,8 @@ pub(crate) async fn create(
             let out = client
                 .create_load_balancer()
                 .name(&name)
-                .set_subnets(Some(strings(inputs, "Subnets")))
-                .set_security_groups(Some(strings(inputs, "SecurityGroups")))
+                .set_subnets(Some(string_list(inputs, "Subnets")))
+                .set_security_groups(Some(string_list(inputs, "SecurityGroups")))
                 .scheme(LoadBalancerSchemeEnum::from(string(inputs, "Scheme")?))
                 .r#type(LoadBalancerTypeEnum::from(
                     opt_string(inputs, "Type").unwrap_or("application"),
@@ -226,14 +216,14 @@ pub(crate) async fn update(
             client
                 .set_subnets()
                 .load_balancer_arn(physical_id)
-                .set_subnets(Some(strings(inputs, "Subnets")))
+                .set_subnets(Some(string_list(inputs, "Subnets")))
                 .send()
                 .await
                 .map_err(classify)?;
             client
                 .set_security_groups()
                 .load_balancer_arn(physical_id)
-                .set_security_groups(Some(strings(inputs, "SecurityGroups")))
+                .set_security_groups(Some(string_list(inputs, "SecurityGroups")))
                 .send()
                 .await
                 .map_err(classify)?;

@@ -7,7 +7,7 @@ use stratus_core::deploy::{
 };
 
 use crate::error::{absent_if_not_found, classify, invalid};
-use crate::inputs::{opt_string, string, tags};
+use crate::inputs::{id_pair, opt_string, string, string_list, tags};
 use crate::names::generated;
 
 /// The types this module handles.
@@ -22,16 +22,6 @@ fn json_text(inputs: &Inputs, name: &str) -> Result<String, ProviderError> {
         .get(name)
         .map(Json::to_string)
         .ok_or_else(|| invalid(format!("property {name} is missing")))
-}
-
-fn managed(inputs: &Inputs) -> Vec<String> {
-    inputs
-        .get("ManagedPolicyArns")
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect()
 }
 
 async fn role_created(client: &Client, name: &str) -> Result<Created, ProviderError> {
@@ -99,7 +89,7 @@ pub(crate) async fn create(
                 }
                 Err(e) => return Err(e),
             }
-            for arn in managed(inputs) {
+            for arn in string_list(inputs, "ManagedPolicyArns") {
                 client
                     .attach_role_policy()
                     .role_name(&name)
@@ -215,7 +205,7 @@ pub(crate) async fn update(
                     .send()
                     .await
                     .map_err(classify)?;
-                let wanted = managed(inputs);
+                let wanted = string_list(inputs, "ManagedPolicyArns");
                 for policy in attached.attached_policies() {
                     let arn = policy.policy_arn().unwrap_or_default();
                     if !wanted.iter().any(|w| w == arn) {
@@ -241,9 +231,7 @@ pub(crate) async fn update(
             Ok(role_created(client, physical_id).await?.attributes)
         }
         "AWS::IAM::RolePolicy" => {
-            let (role, policy) = physical_id
-                .split_once('|')
-                .ok_or_else(|| invalid(format!("{physical_id} is not a policy id")))?;
+            let (role, policy) = id_pair(physical_id, "a policy")?;
             client
                 .put_role_policy()
                 .role_name(role)
@@ -289,9 +277,7 @@ pub(crate) async fn delete(
                 .map_err(classify)
         }
         "AWS::IAM::RolePolicy" => {
-            let (role, policy) = physical_id
-                .split_once('|')
-                .ok_or_else(|| invalid(format!("{physical_id} is not a policy id")))?;
+            let (role, policy) = id_pair(physical_id, "a policy")?;
             client
                 .delete_role_policy()
                 .role_name(role)

@@ -10,31 +10,12 @@ use stratus_core::deploy::{
 };
 
 use crate::error::{absent_if_not_found, classify, invalid};
-use crate::inputs::{opt_bool, opt_i32, opt_string, string, tags};
+use crate::inputs::{number, opt_bool, opt_i32, opt_string, string, string_list, tags};
 use crate::names::generated;
 use crate::wait::{Wait, poll};
 
 /// The types this module handles.
 pub(crate) const TYPES: &[&str] = &["AWS::RDS::DBSubnetGroup", "AWS::RDS::DBInstance"];
-
-fn strings(inputs: &Inputs, name: &str) -> Vec<String> {
-    inputs
-        .get(name)
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect()
-}
-
-/// CloudFormation gives some numbers as strings.
-fn number(inputs: &Inputs, name: &str) -> Option<i32> {
-    inputs.get(name).and_then(|v| {
-        v.as_str()
-            .and_then(|s| s.parse().ok())
-            .or_else(|| opt_i32(Some(v)))
-    })
-}
 
 fn rds_tags(inputs: &Inputs, ownership: &BTreeMap<String, String>) -> Vec<Tag> {
     tags(inputs, "Tags", ownership)
@@ -111,7 +92,7 @@ pub(crate) async fn create(
                 .create_db_subnet_group()
                 .db_subnet_group_name(&name)
                 .db_subnet_group_description(string(inputs, "DBSubnetGroupDescription")?)
-                .set_subnet_ids(Some(strings(inputs, "SubnetIds")))
+                .set_subnet_ids(Some(string_list(inputs, "SubnetIds")))
                 .set_tags(Some(rds_tags(inputs, request.ownership)))
                 .send()
                 .await
@@ -136,7 +117,7 @@ pub(crate) async fn create(
                     .db_instance_identifier(&identifier)
                     .source_db_instance_identifier(source)
                     .set_db_instance_class(opt_string(inputs, "DBInstanceClass").map(str::to_owned))
-                    .set_vpc_security_group_ids(Some(strings(inputs, "VPCSecurityGroups")))
+                    .set_vpc_security_group_ids(Some(string_list(inputs, "VPCSecurityGroups")))
                     .set_publicly_accessible(opt_bool(inputs, "PubliclyAccessible"))
                     .set_tags(Some(rds_tags(inputs, request.ownership)))
                     .send()
@@ -159,7 +140,7 @@ pub(crate) async fn create(
                     .set_db_subnet_group_name(
                         opt_string(inputs, "DBSubnetGroupName").map(str::to_owned),
                     )
-                    .set_vpc_security_group_ids(Some(strings(inputs, "VPCSecurityGroups")))
+                    .set_vpc_security_group_ids(Some(string_list(inputs, "VPCSecurityGroups")))
                     .set_publicly_accessible(opt_bool(inputs, "PubliclyAccessible"))
                     .set_backup_retention_period(opt_i32(inputs.get("BackupRetentionPeriod")))
                     .set_deletion_protection(opt_bool(inputs, "DeletionProtection"))
@@ -197,7 +178,7 @@ pub(crate) async fn update(
                 .set_db_subnet_group_description(
                     opt_string(inputs, "DBSubnetGroupDescription").map(str::to_owned),
                 )
-                .set_subnet_ids(Some(strings(inputs, "SubnetIds")))
+                .set_subnet_ids(Some(string_list(inputs, "SubnetIds")))
                 .send()
                 .await
                 .map_err(classify)?;
@@ -213,7 +194,7 @@ pub(crate) async fn update(
                 .set_multi_az(opt_bool(inputs, "MultiAZ"))
                 .set_backup_retention_period(opt_i32(inputs.get("BackupRetentionPeriod")))
                 .set_deletion_protection(opt_bool(inputs, "DeletionProtection"))
-                .set_vpc_security_group_ids(Some(strings(inputs, "VPCSecurityGroups")))
+                .set_vpc_security_group_ids(Some(string_list(inputs, "VPCSecurityGroups")))
                 .send()
                 .await
                 .map_err(classify)?;
