@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use crate::error::ValidationError;
 use crate::handle::Ref;
 use crate::l1::efs::{CfnFileSystem, CfnMountTarget};
+use crate::removal::RemovalPolicy;
 use crate::net::{Connectable, HasDefaultPort, Port, SecurityGroup, SubnetSelection, Vpc};
 use crate::stack::Stack;
 
@@ -41,6 +42,7 @@ impl FileSystem {
             encrypted: true,
             performance_mode: None,
             throughput_mode: None,
+            removal: None,
         }
     }
 
@@ -77,6 +79,7 @@ pub struct FileSystemBuilder {
     encrypted: bool,
     performance_mode: Option<String>,
     throughput_mode: Option<String>,
+    removal: Option<RemovalPolicy>,
 }
 
 impl FileSystemBuilder {
@@ -110,6 +113,13 @@ impl FileSystemBuilder {
         self
     }
 
+    /// What deleting or replacing the file system does (default [`RemovalPolicy::Retain`]: it
+    /// stays in the cloud with its data and leaves the stack's state).
+    pub fn removal_policy(mut self, policy: RemovalPolicy) -> Self {
+        self.removal = Some(policy);
+        self
+    }
+
     /// Adds the file system, its mount targets and (unless given) its security group.
     pub fn build(self, stack: &mut Stack) -> FileSystem {
         let path = stack.claim(&stack.path().clone(), &self.id);
@@ -138,6 +148,9 @@ impl FileSystemBuilder {
                 throughput_mode: self.throughput_mode,
             },
         );
+        if let Some(policy) = self.removal {
+            stack.set_removal_policy(id.id(), policy);
+        }
         for subnet in &placed {
             let subnet_id = stack.node(subnet.id.id()).path.id().to_owned();
             stack.add_child(

@@ -31,6 +31,8 @@ pub struct Node {
     pub tag_style: TagStyle,
     /// Tags of this resource alone (stack tags are added at synthesis).
     pub tags: BTreeMap<String, String>,
+    /// What deleting or replacing it does (the type's default unless set).
+    pub removal: crate::removal::RemovalPolicy,
 }
 
 /// Why one resource depends on another.

@@ -32,6 +32,7 @@ pub mod l1;
 pub mod net;
 pub mod path;
 pub mod region;
+pub mod removal;
 pub mod resource;
 pub mod secrets;
 pub mod stack;

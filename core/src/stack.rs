@@ -10,6 +10,7 @@ use crate::error::{ValidationError, ValidationErrors};
 use crate::graph::{EdgeKind, Node, ResourceGraph};
 use crate::handle::{Ref, ResourceId, StackId};
 use crate::path::{ConstructPath, check_id};
+use crate::removal::RemovalPolicy;
 use crate::resource::Resource;
 use crate::value::{ToValue, Value};
 
@@ -225,6 +226,7 @@ impl Stack {
     pub(crate) fn add_at<R: Resource>(&mut self, path: ConstructPath, resource: R) -> Ref<R> {
         let properties = resource.properties();
         let references = properties.references();
+        let removal = RemovalPolicy::default_for(R::TYPE_NAME, |p| properties.get(p).is_some());
         let index = self.graph.add(Node {
             logical_id: path.logical_id(),
             path: path.clone(),
@@ -233,6 +235,7 @@ impl Stack {
             replace_on: R::REPLACE_ON,
             tag_style: R::TAGS,
             tags: BTreeMap::new(),
+            removal,
         });
         let mut foreign = false;
         for target in references {
@@ -275,6 +278,29 @@ impl Stack {
                 .node_mut(id.node)
                 .tags
                 .insert(key.into(), value.into());
+        }
+    }
+
+    /// Sets what deleting or replacing a resource does to it (`DeletionPolicy` and
+    /// `UpdateReplacePolicy` in CloudFormation; honoured by the deploy engine). Defaults: a
+    /// database keeps a final snapshot (a read replica is destroyed), a file system is retained,
+    /// the rest is destroyed.
+    ///
+    /// ```
+    /// use stratus_core::prelude::*;
+    /// use stratus_core::removal::RemovalPolicy;
+    /// use stratus_core::l1::ec2::CfnVpc;
+    /// let mut stack = Stack::new("prod", Environment::region("us-east-1"));
+    /// let vpc = stack.add("vpc", CfnVpc { cidr_block: "10.0.0.0/16".into(), ..Default::default() });
+    /// stack.set_removal_policy(vpc.id(), RemovalPolicy::Retain);
+    /// assert_eq!(stack.node(vpc.id()).removal, RemovalPolicy::Retain);
+    /// ```
+    pub fn set_removal_policy(&mut self, id: ResourceId, policy: RemovalPolicy) {
+        if id.stack == self.id {
+            self.graph.node_mut(id.node).removal = policy;
+        } else {
+            let path = self.path.clone();
+            self.errors.push(ValidationError::ForeignReference { path });
         }
     }
 

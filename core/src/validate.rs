@@ -35,6 +35,23 @@ pub(crate) fn stack(stack: &Stack) -> Vec<ValidationError> {
         check_tag(stack.path(), key, value, &mut errors);
     }
     for (_, node) in graph.nodes() {
+        let has = |p: &str| node.properties.get(p).is_some();
+        if node.removal == crate::removal::RemovalPolicy::Snapshot
+            && !crate::removal::supports_snapshot(node.type_name, has)
+        {
+            let what = if has("SourceDBInstanceIdentifier") {
+                "a read replica".to_owned()
+            } else {
+                node.type_name.to_owned()
+            };
+            errors.push(ValidationError::InvalidValue {
+                path: node.path.clone(),
+                problem: format!("removal policy Snapshot, but AWS keeps no final snapshot of {what}"),
+                fix: "use RemovalPolicy::Retain to keep it, or RemovalPolicy::Destroy".into(),
+            });
+        }
+    }
+    for (_, node) in graph.nodes() {
         if node.tag_style == TagStyle::None {
             continue;
         }

@@ -3,6 +3,7 @@
 use std::marker::PhantomData;
 
 use crate::error::ValidationError;
+use crate::removal::RemovalPolicy;
 use crate::handle::{Attr, Ref};
 use crate::iam::{PolicyStatement, Role};
 use crate::l1::iam::CfnRolePolicy;
@@ -154,6 +155,7 @@ pub struct DatabaseBuilder<E> {
     deletion_protection: bool,
     storage_encrypted: bool,
     publicly_accessible: bool,
+    removal: Option<RemovalPolicy>,
     _engine: PhantomData<E>,
 }
 
@@ -181,6 +183,7 @@ impl<E: Engine> DatabaseBuilder<E> {
             deletion_protection: false,
             storage_encrypted: true,
             publicly_accessible: false,
+            removal: None,
             _engine: PhantomData,
         }
     }
@@ -269,6 +272,15 @@ impl<E: Engine> DatabaseBuilder<E> {
         self
     }
 
+    /// What deleting or replacing the database does (default [`RemovalPolicy::Snapshot`]: a
+    /// final snapshot named after the stack, the construct and the time, automated backups
+    /// kept). `Destroy` loses the data; deploys then refuse to delete or replace it unless
+    /// allowed explicitly.
+    pub fn removal_policy(mut self, policy: RemovalPolicy) -> Self {
+        self.removal = Some(policy);
+        self
+    }
+
     /// Adds the database, its subnet group and (unless given) its security group.
     pub fn build(self, stack: &mut Stack) -> Database<E> {
         let path = stack.claim(&stack.path().clone(), &self.id);
@@ -305,6 +317,9 @@ impl<E: Engine> DatabaseBuilder<E> {
                 source: None,
             },
         );
+        if let Some(policy) = self.removal {
+            stack.set_removal_policy(id.id(), policy);
+        }
         Database {
             id,
             security_group,

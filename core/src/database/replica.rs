@@ -6,6 +6,7 @@ use crate::error::ValidationError;
 use crate::handle::{Attr, Ref};
 use crate::l1::rds::CfnDbInstance;
 use crate::net::{Connectable, HasDefaultPort, Port, SecurityGroup};
+use crate::removal::RemovalPolicy;
 use crate::stack::Stack;
 
 use super::check_identifier;
@@ -67,6 +68,7 @@ pub struct ReplicaBuilder<E> {
     source: Database<E>,
     identifier: Option<String>,
     instance_class: Option<String>,
+    removal: Option<RemovalPolicy>,
     _engine: PhantomData<E>,
 }
 
@@ -77,6 +79,7 @@ impl<E: Engine> ReplicaBuilder<E> {
             source,
             identifier: None,
             instance_class: None,
+            removal: None,
             _engine: PhantomData,
         }
     }
@@ -90,6 +93,13 @@ impl<E: Engine> ReplicaBuilder<E> {
     /// Its instance class (default: the source's).
     pub fn instance_class(mut self, class: impl Into<String>) -> Self {
         self.instance_class = Some(class.into());
+        self
+    }
+
+    /// What deleting or replacing the replica does (default [`RemovalPolicy::Destroy`]: AWS
+    /// keeps no final snapshot of a replica, and its data lives on the source).
+    pub fn removal_policy(mut self, policy: RemovalPolicy) -> Self {
+        self.removal = Some(policy);
         self
     }
 
@@ -132,6 +142,9 @@ impl<E: Engine> ReplicaBuilder<E> {
                 ..CfnDbInstance::default()
             },
         );
+        if let Some(policy) = self.removal {
+            stack.set_removal_policy(id.id(), policy);
+        }
         ReadReplica {
             id,
             source: self.source,

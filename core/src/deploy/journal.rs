@@ -43,8 +43,8 @@ pub(crate) fn replay(state: &mut State, journal: &[JournalEntry]) -> Vec<Pending
     open.into_values().map(|entry| Pending { entry }).collect()
 }
 
-/// What a successful call of `intent` did to the state. Idempotent: applying it twice leaves
-/// the state as applying it once.
+/// What a successful call of `intent` did to the state. Idempotent: applying it again, or
+/// applying a run's journal to the state that run saved, leaves the state as it was.
 pub(crate) fn apply_done(
     state: &mut State,
     intent: &JournalEntry,
@@ -60,10 +60,17 @@ pub(crate) fn apply_done(
         physical_id: target,
         inputs,
         depends_on,
+        removal,
         ..
     } = intent
     else {
         return;
+    };
+    let is_target = |state: &State| {
+        state
+            .resources
+            .get(logical_id)
+            .is_some_and(|r| Some(&r.physical_id) == target.as_ref())
     };
     match operation {
         Operation::Create => {
@@ -76,6 +83,8 @@ pub(crate) fn apply_done(
                         type_name: old.type_name,
                         physical_id: old.physical_id,
                         depends_on: old.depends_on,
+                        inputs: old.inputs,
+                        removal: old.removal,
                     });
                 }
             }
@@ -89,22 +98,24 @@ pub(crate) fn apply_done(
                     depends_on: depends_on.clone(),
                     ownership: ownership.clone(),
                     token: token.clone(),
+                    removal: removal.unwrap_or_default(),
                 },
             );
         }
         Operation::Update => {
             if let Some(resource) = state.resources.get_mut(logical_id) {
                 resource.inputs = inputs.clone().unwrap_or_default();
-                resource.attributes = attributes;
+                // A provider may answer with only some attributes: keep the others.
+                resource.attributes.extend(attributes);
                 resource.depends_on.clone_from(depends_on);
+                if let Some(removal) = removal {
+                    resource.removal = *removal;
+                }
             }
         }
-        Operation::Delete => {
-            if state
-                .resources
-                .get(logical_id)
-                .is_some_and(|r| Some(&r.physical_id) == target.as_ref())
-            {
+        // The old resource of a delete-first replacement is gone: its replacement follows.
+        Operation::Delete | Operation::Retire => {
+            if is_target(state) {
                 state.resources.remove(logical_id);
             }
         }
@@ -112,16 +123,6 @@ pub(crate) fn apply_done(
             state
                 .retired
                 .retain(|r| Some(&r.physical_id) != target.as_ref());
-        }
-        Operation::Retire => {
-            if let Some(old) = state.resources.remove(logical_id) {
-                state.retired.push(Retired {
-                    logical_id: logical_id.clone(),
-                    type_name: old.type_name,
-                    physical_id: old.physical_id,
-                    depends_on: old.depends_on,
-                });
-            }
         }
     }
 }

@@ -1,11 +1,14 @@
 //! Deploying: a provider-agnostic engine that plans a stack against recorded state and applies
 //! the difference through a [`Provider`], crash-safely and in parallel.
 //!
-//! - [`provider`]: the trait a cloud implements (`stratus-aws` for AWS).
+//! - [`provider`]: the trait a cloud implements (`stratus-aws` for AWS) and its contract;
+//!   [`TypeContract`] per type: properties, in-place updates, comparison, identity.
 //! - [`state`], [`LocalBackend`], [`MemoryBackend`]: recorded state, journal and lock.
 //! - [`plan()`]: per-property diff (create, update, replace and why, delete, no-op).
 //! - [`Deployer`]: reconcile, plan, apply, destroy.
 
+mod compare;
+mod contract;
 mod engine;
 mod journal;
 mod limiter;
@@ -13,17 +16,26 @@ mod local;
 mod memory;
 mod plan;
 pub mod provider;
+mod refresh;
 mod render;
 mod resolve;
+mod saved;
 pub mod state;
 
-pub use engine::{ApplyOptions, Calls, Cancel, Deployer, EngineError, Event, Observer, Report};
+pub use compare::{Compare, matches, refreshed};
+pub use contract::{Identity, PropertySpec, TypeContract, Update, declared_name};
+pub use engine::{
+    ApplyOptions, Calls, Cancel, Deployer, EngineError, Event, Imported, Kept, Observer, Report,
+};
 pub use local::LocalBackend;
 pub use memory::{MemoryBackend, MemoryStore};
-pub use plan::{Action, Change, Plan, PropertyChange, Summary, plan};
+pub use plan::{Action, Change, DataLoss, Plan, PropertyChange, Summary, plan, plan_with};
 pub use provider::{
-    Attributes, CreateRequest, Created, ErrorKind, Inputs, Json, Provider, ProviderError,
+    Attributes, CreateRequest, Created, DeleteRequest, ErrorKind, FindRequest, Inputs, Json, Live,
+    Provider, ProviderError, UpdateRequest,
 };
+pub use refresh::{Drift, DriftStatus, PropertyDrift, ResourceDrift, differences};
+pub use saved::{SAVED_PLAN_FORMAT, SavedPlan};
 pub use resolve::{UNKNOWN, is_unknown};
 pub use state::{
     JournalEntry, LockHolder, Operation, State, StateBackend, StateError, parse_s3_location,

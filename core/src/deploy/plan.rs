@@ -1,19 +1,21 @@
-//! Plans: the desired graph against recorded state, property by property.
+//! Plans: the desired graph against recorded (or refreshed) state, property by property.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use petgraph::stable_graph::NodeIndex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::ValidationError;
+use crate::removal::{RemovalPolicy, is_data_bearing};
 use crate::stack::Stack;
 
-use super::provider::{Attributes, Json};
+use super::provider::{Attributes, Inputs, Json, Provider};
+use super::refresh::ResourceDrift;
 use super::resolve::{self, Known};
 use super::state::State;
 
 /// What will happen to one resource.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Action {
     /// It does not exist yet.
@@ -37,7 +39,7 @@ pub enum Action {
 }
 
 /// One property's change.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PropertyChange {
     /// The property.
     pub name: String,
@@ -48,7 +50,7 @@ pub struct PropertyChange {
 }
 
 /// One resource's planned change.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     /// The logical id.
     pub logical_id: String,
@@ -60,13 +62,30 @@ pub struct Change {
     pub action: Action,
     /// The properties that change (all of them for a creation).
     pub properties: Vec<PropertyChange>,
+    /// What deleting or replacing it does to the old resource.
+    #[serde(default)]
+    pub removal: RemovalPolicy,
     /// The desired node (declared resources).
     #[serde(skip)]
     pub(crate) node: Option<NodeIndex>,
 }
 
+/// A delete or replacement that loses data: a data-bearing resource whose removal policy keeps
+/// no snapshot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataLoss {
+    /// The logical id.
+    pub logical_id: String,
+    /// The construct path, for declared resources.
+    pub path: Option<String>,
+    /// The type.
+    pub type_name: String,
+    /// `delete` or `replace`.
+    pub action: String,
+}
+
 /// Counts per action.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// To create.
     pub create: usize,
@@ -81,7 +100,7 @@ pub struct Summary {
 }
 
 /// A stack's plan.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     /// The stack.
     pub stack: String,
@@ -89,6 +108,12 @@ pub struct Plan {
     pub changes: Vec<Change>,
     /// Counts.
     pub summary: Summary,
+    /// What the refresh found changed outside Stratus (empty without a refresh).
+    #[serde(default)]
+    pub drift: Vec<ResourceDrift>,
+    /// Deletes and replacements that lose data unless explicitly allowed.
+    #[serde(default)]
+    pub data_loss: Vec<DataLoss>,
 }
 
 impl Plan {
@@ -122,11 +147,13 @@ impl Known for FromState<'_> {
     }
 }
 
-/// The action for one declared resource and its changed properties.
+/// The action for one declared resource and its changed properties. A changed property
+/// replaces the resource when the construct says so or the provider cannot update it in place.
 fn diff(
     node: &crate::graph::Node,
     recorded: Option<&super::state::ResourceState>,
-    desired: &super::provider::Inputs,
+    desired: &Inputs,
+    provider: Option<&dyn Provider>,
 ) -> (Action, Vec<PropertyChange>) {
     let Some(recorded) = recorded else {
         let properties = desired
@@ -161,9 +188,13 @@ fn diff(
             })
         })
         .collect();
+    let contract = provider.and_then(|p| p.contract(node.type_name));
     let forcing: Vec<String> = differing
         .iter()
-        .filter(|c| node.replace_on.contains(&c.name.as_str()))
+        .filter(|c| {
+            node.replace_on.contains(&c.name.as_str())
+                || contract.is_some_and(|contract| contract.replaces_on(&c.name))
+        })
         .map(|c| c.name.clone())
         .collect();
     let action = if differing.is_empty() {
@@ -176,17 +207,31 @@ fn diff(
     (action, differing)
 }
 
-/// Plans `stack` against `state`.
+/// Plans `stack` against `state` from the constructs' replace-on lists alone (no provider).
 ///
 /// # Errors
 /// A dependency cycle.
 pub fn plan(stack: &Stack, state: &State) -> Result<Plan, ValidationError> {
+    plan_with(stack, state, None)
+}
+
+/// Plans `stack` against `state`; with a provider, a change of a property its contract does
+/// not update in place is a replacement too.
+///
+/// # Errors
+/// A dependency cycle.
+pub fn plan_with(
+    stack: &Stack,
+    state: &State,
+    provider: Option<&dyn Provider>,
+) -> Result<Plan, ValidationError> {
     let graph = stack.graph();
     let order = graph.topological_order()?;
     // Whether each logical id gets a new physical resource in this plan.
     let mut recreated: HashMap<String, bool> = HashMap::with_capacity(order.len());
     let mut changes = Vec::with_capacity(order.len() + state.retired.len());
     let mut summary = Summary::default();
+    let mut data_loss = Vec::new();
     let mut declared = BTreeSet::new();
     for index in order {
         let node = graph.node(index);
@@ -199,13 +244,26 @@ pub fn plan(stack: &Stack, state: &State) -> Result<Plan, ValidationError> {
                 pending: &recreated,
             },
         );
-        let (action, properties) = diff(node, state.resources.get(&node.logical_id), &desired);
+        let recorded = state.resources.get(&node.logical_id);
+        let (action, properties) = diff(node, recorded, &desired, provider);
         match action {
             Action::Create => summary.create += 1,
             Action::Update => summary.update += 1,
             Action::Replace { .. } => summary.replace += 1,
             Action::NoOp => summary.unchanged += 1,
             Action::Delete | Action::DeleteRetired { .. } => {}
+        }
+        if let (Action::Replace { .. }, Some(recorded)) = (&action, recorded) {
+            if node.removal == RemovalPolicy::Destroy
+                && is_data_bearing(&recorded.type_name, |p| recorded.inputs.contains_key(p))
+            {
+                data_loss.push(DataLoss {
+                    logical_id: node.logical_id.clone(),
+                    path: Some(node.path.to_string()),
+                    type_name: recorded.type_name.clone(),
+                    action: "replace".into(),
+                });
+            }
         }
         recreated.insert(
             node.logical_id.clone(),
@@ -217,6 +275,7 @@ pub fn plan(stack: &Stack, state: &State) -> Result<Plan, ValidationError> {
             type_name: node.type_name.to_owned(),
             action,
             properties,
+            removal: node.removal,
             node: Some(index),
         });
     }
@@ -227,12 +286,23 @@ pub fn plan(stack: &Stack, state: &State) -> Result<Plan, ValidationError> {
         .collect();
     for (logical_id, recorded) in removed {
         summary.delete += 1;
+        if recorded.removal == RemovalPolicy::Destroy
+            && is_data_bearing(&recorded.type_name, |p| recorded.inputs.contains_key(p))
+        {
+            data_loss.push(DataLoss {
+                logical_id: logical_id.clone(),
+                path: None,
+                type_name: recorded.type_name.clone(),
+                action: "delete".into(),
+            });
+        }
         changes.push(Change {
             logical_id: logical_id.clone(),
             path: None,
             type_name: recorded.type_name.clone(),
             action: Action::Delete,
             properties: Vec::new(),
+            removal: recorded.removal,
             node: None,
         });
     }
@@ -246,6 +316,7 @@ pub fn plan(stack: &Stack, state: &State) -> Result<Plan, ValidationError> {
                 physical_id: retired.physical_id.clone(),
             },
             properties: Vec::new(),
+            removal: retired.removal,
             node: None,
         });
     }
@@ -253,5 +324,7 @@ pub fn plan(stack: &Stack, state: &State) -> Result<Plan, ValidationError> {
         stack: stack.name().to_owned(),
         changes,
         summary,
+        drift: Vec::new(),
+        data_loss,
     })
 }

@@ -1,11 +1,44 @@
 //! The provider boundary: how the engine talks to a cloud. `stratus-aws` implements it with the
 //! AWS SDK; tests implement it in process. Errors carry a kind so the engine can decide between
 //! retrying and failing without knowing any SDK type.
+//!
+//! # The provider contract
+//!
+//! Every provider, the in-process test cloud included, keeps these promises for each type it
+//! manages; [`crate::conformance`] checks them.
+//!
+//! - **It says what it implements.** [`Provider::contract`] lists, per type, every property the
+//!   provider applies, which of them update in place and how each compares with the live value.
+//!   [`Provider::check`] refuses, before any call, a type it does not manage or a property it does
+//!   not implement: nothing declared is ever silently ignored. A changed property that does not
+//!   update in place replaces the resource.
+//! - **Create never adopts a stranger.** A resource is this stack's when it carries the
+//!   ownership tags of the [`CreateRequest`] (`stratus:stack`, `stratus:logical-id`,
+//!   `stratus:token`), or, for a type that takes no tags, when its parent is this stack's and its
+//!   live properties equal the declaration. Meeting anything else where the create would put its
+//!   resource (a database of the same identifier, a route to the same destination) fails with
+//!   [`ErrorKind::AlreadyExists`] naming the physical id, and nothing of it is changed. Success is
+//!   decided from the resource read back, never from an error message.
+//! - **Creates can be finished.** A create made of several calls (a VPC and its DNS attributes,
+//!   a group and its egress rules) is resumed by calling `create` again with
+//!   [`CreateRequest::resume`] set to what [`Provider::find`] returned: the remaining calls are
+//!   made, the done ones are not repeated.
+//! - **Find is exact.** [`Provider::find`] returns what the create of an intent (its token) made,
+//!   and `None` only when that resource provably does not exist, eventual consistency included.
+//! - **Read is the truth.** [`Provider::read`] returns the live properties, CloudFormation-shaped
+//!   as the inputs are, and the attributes; `None` only when the resource is gone.
+//! - **Updates are complete.** [`Provider::update`] applies every changed property it lists as
+//!   updatable and returns the attributes as they are afterwards (all it knows; the engine merges
+//!   them over the recorded ones, so a partial answer loses nothing).
+//! - **Deletes are idempotent and keep what they are told to.** Deleting what is already gone
+//!   succeeds; [`DeleteRequest::snapshot`] names the final snapshot to keep.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use async_trait::async_trait;
+
+use super::contract::TypeContract;
 
 /// JSON, as providers exchange it.
 pub type Json = serde_json::Value;
@@ -22,9 +55,12 @@ pub enum ErrorKind {
     Throttled,
     /// The resource does not exist.
     NotFound,
-    /// Refused because of another resource (a dependency violation while ENIs drain, a name in
-    /// use): may succeed after a wait.
+    /// Refused because of another resource (a dependency violation while ENIs drain): may
+    /// succeed after a wait.
     Conflict,
+    /// Something that is not this stack's already exists where the create would put its
+    /// resource; [`ProviderError::existing`] names it. Never retried.
+    AlreadyExists,
     /// The request is wrong: retrying will not help.
     InvalidInput,
     /// Anything else.
@@ -38,6 +74,8 @@ pub struct ProviderError {
     pub kind: ErrorKind,
     /// What the cloud said.
     pub message: String,
+    /// For [`ErrorKind::AlreadyExists`]: the physical id of the resource met.
+    pub existing: Option<String>,
     /// The underlying error, boxed so core never names an SDK type.
     #[source]
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
@@ -49,6 +87,28 @@ impl ProviderError {
         Self {
             kind,
             message: message.into(),
+            existing: None,
+            source: None,
+        }
+    }
+
+    /// A resource that is not this stack's stands where a create would put one.
+    ///
+    /// ```
+    /// use stratus_core::deploy::{ErrorKind, ProviderError};
+    /// let e = ProviderError::already_exists("AWS::RDS::DBInstance", "project-x-db", "it carries no stratus:stack tag");
+    /// assert_eq!(e.kind, ErrorKind::AlreadyExists);
+    /// assert_eq!(e.existing.as_deref(), Some("project-x-db"));
+    /// assert!(e.to_string().contains("project-x-db"));
+    /// ```
+    pub fn already_exists(type_name: &str, physical_id: &str, why: impl fmt::Display) -> Self {
+        Self {
+            kind: ErrorKind::AlreadyExists,
+            message: format!(
+                "{type_name} {physical_id} already exists and is not this stack's ({why}); \
+                 nothing of it was changed"
+            ),
+            existing: Some(physical_id.to_owned()),
             source: None,
         }
     }
@@ -67,6 +127,7 @@ impl fmt::Display for ProviderError {
             ErrorKind::Throttled => "throttled",
             ErrorKind::NotFound => "not found",
             ErrorKind::Conflict => "conflict",
+            ErrorKind::AlreadyExists => "already exists",
             ErrorKind::InvalidInput => "invalid input",
             ErrorKind::Other => "error",
         };
@@ -86,8 +147,60 @@ pub struct CreateRequest<'a> {
     /// An idempotency token, unique per intent: pass it where the API takes one.
     pub token: &'a str,
     /// Ownership tags (`stratus:stack`, `stratus:logical-id`, `stratus:token`): put them on the
-    /// resource where it takes tags, so that [`Provider::find`] can adopt it after a crash.
+    /// resource where it takes tags; they are what makes it this stack's.
     pub ownership: &'a BTreeMap<String, String>,
+    /// The physical id of what an interrupted create of this same intent made (found by
+    /// [`Provider::find`]): finish it instead of creating another.
+    pub resume: Option<&'a str>,
+}
+
+/// What to change in place.
+#[derive(Clone, Copy, Debug)]
+pub struct UpdateRequest<'a> {
+    /// The type.
+    pub type_name: &'a str,
+    /// The logical id.
+    pub logical_id: &'a str,
+    /// The resource.
+    pub physical_id: &'a str,
+    /// The desired properties, all of them.
+    pub inputs: &'a Inputs,
+    /// The properties as recorded (refreshed from the cloud when the plan refreshed).
+    pub previous: &'a Inputs,
+    /// The properties that differ; each updates in place by the type's contract.
+    pub changed: &'a [String],
+    /// The ownership tags it was created with: tag updates keep them.
+    pub ownership: &'a BTreeMap<String, String>,
+}
+
+/// What to delete.
+#[derive(Clone, Copy, Debug)]
+pub struct DeleteRequest<'a> {
+    /// The type.
+    pub type_name: &'a str,
+    /// The logical id.
+    pub logical_id: &'a str,
+    /// The resource.
+    pub physical_id: &'a str,
+    /// Its properties as last recorded.
+    pub inputs: &'a Inputs,
+    /// Keep a final snapshot of this name (`RemovalPolicy::Snapshot`).
+    pub snapshot: Option<&'a str>,
+}
+
+/// What an interrupted create may have made.
+#[derive(Clone, Copy, Debug)]
+pub struct FindRequest<'a> {
+    /// The type.
+    pub type_name: &'a str,
+    /// The logical id.
+    pub logical_id: &'a str,
+    /// The token of the create's intent.
+    pub token: &'a str,
+    /// The ownership tags the create was given.
+    pub ownership: &'a BTreeMap<String, String>,
+    /// The inputs the create was given (identifying types that take no tags).
+    pub inputs: &'a Inputs,
 }
 
 /// A created resource.
@@ -99,48 +212,50 @@ pub struct Created {
     pub attributes: Attributes,
 }
 
-/// A cloud, as the engine sees it: create, read, update and delete by resource type.
+/// A resource as the cloud has it now.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Live {
+    /// Its properties, CloudFormation-shaped like the inputs (those the provider implements).
+    pub properties: Inputs,
+    /// Its attributes.
+    pub attributes: Attributes,
+}
+
+/// A cloud, as the engine sees it: create, read, update and delete by resource type, under the
+/// contract described in the [module documentation](self).
 #[async_trait]
 pub trait Provider: Send + Sync {
-    /// Creates a resource.
+    /// The contract of a type; `None` when the provider does not manage it.
+    fn contract(&self, type_name: &str) -> Option<TypeContract>;
+
+    /// Refuses, before any call, a type the provider does not manage or inputs it cannot apply
+    /// in full. Default: the type's contract decides.
+    fn check(&self, type_name: &str, inputs: &Inputs) -> Result<(), ProviderError> {
+        let contract = self.contract(type_name).ok_or_else(|| {
+            ProviderError::new(
+                ErrorKind::InvalidInput,
+                format!("this provider does not manage {type_name}"),
+            )
+        })?;
+        contract
+            .check(inputs)
+            .map_err(|message| ProviderError::new(ErrorKind::InvalidInput, message))
+    }
+
+    /// Creates a resource, or finishes the one [`CreateRequest::resume`] names.
     async fn create(&self, request: CreateRequest<'_>) -> Result<Created, ProviderError>;
 
-    /// Reads a resource's attributes; `None` when it no longer exists.
-    async fn read(
-        &self,
-        type_name: &str,
-        physical_id: &str,
-    ) -> Result<Option<Attributes>, ProviderError>;
+    /// Reads a resource's live properties and attributes; `None` when it no longer exists.
+    async fn read(&self, type_name: &str, physical_id: &str)
+    -> Result<Option<Live>, ProviderError>;
 
-    /// Updates a resource in place; `changed` names the properties that differ.
-    async fn update(
-        &self,
-        type_name: &str,
-        physical_id: &str,
-        inputs: &Inputs,
-        changed: &[String],
-    ) -> Result<Attributes, ProviderError>;
+    /// Updates a resource in place; returns its attributes afterwards.
+    async fn update(&self, request: UpdateRequest<'_>) -> Result<Attributes, ProviderError>;
 
     /// Deletes a resource. Deleting one that is already gone succeeds.
-    async fn delete(&self, type_name: &str, physical_id: &str) -> Result<(), ProviderError>;
+    async fn delete(&self, request: DeleteRequest<'_>) -> Result<(), ProviderError>;
 
-    /// Finds a resource created by an interrupted run, by its token or ownership tags.
-    async fn find(
-        &self,
-        type_name: &str,
-        token: &str,
-        ownership: &BTreeMap<String, String>,
-    ) -> Result<Option<Created>, ProviderError>;
-
-    /// Refuses a type (or inputs) the provider cannot manage, before any call is made: the
-    /// engine checks every resource of a plan first. Default: accept everything.
-    fn check(&self, _type_name: &str, _inputs: &Inputs) -> Result<(), ProviderError> {
-        Ok(())
-    }
-
-    /// Whether a replacement may create the new resource before deleting the old one (not when
-    /// a unique name would clash). Default: yes.
-    fn create_before_delete(&self, _type_name: &str, _inputs: &Inputs) -> bool {
-        true
-    }
+    /// Finds what the create of an interrupted intent made; `None` only when it provably does
+    /// not exist.
+    async fn find(&self, request: FindRequest<'_>) -> Result<Option<Created>, ProviderError>;
 }

@@ -4,6 +4,8 @@
 use std::fmt::Write;
 
 use super::plan::{Action, Change, Plan};
+use super::refresh::DriftStatus;
+use crate::removal::RemovalPolicy;
 use super::provider::Json;
 use super::resolve::{UNKNOWN, is_unknown};
 
@@ -68,12 +70,22 @@ impl Plan {
                 Action::Replace { because } => (
                     "±",
                     "35",
-                    format!("replace (because {} changes)", because.join(", ")),
+                    format!(
+                        "replace (because {} changes){}",
+                        because.join(", "),
+                        match change.removal {
+                            RemovalPolicy::Destroy => "",
+                            RemovalPolicy::Retain => " (the old one stays in the cloud)",
+                            RemovalPolicy::Snapshot => " (the old one after a final snapshot)",
+                        }
+                    ),
                 ),
-                Action::Delete => ("-", "31", "delete".to_owned()),
-                Action::DeleteRetired { physical_id } => {
-                    ("-", "31", format!("delete replaced {physical_id}"))
-                }
+                Action::Delete => ("-", "31", format!("delete{}", removal_note(change.removal))),
+                Action::DeleteRetired { physical_id } => (
+                    "-",
+                    "31",
+                    format!("delete replaced {physical_id}{}", removal_note(change.removal)),
+                ),
                 Action::NoOp => continue,
             };
             let head = format!("{symbol} {} {}", change.logical_id, change.type_name);
@@ -92,10 +104,60 @@ impl Plan {
         }
         security_table(self, &mut out);
         iam_table(self, &mut out);
+        drift_section(self, &mut out);
         if !self.has_changes() {
             out.push_str("  no changes\n");
         }
+        for loss in &self.data_loss {
+            let what = loss.path.as_deref().unwrap_or(&loss.logical_id);
+            let line = format!(
+                "! {what} ({}) would be {}d without a snapshot: its data is lost. Keep it with a \
+                 removal policy (Snapshot or Retain), or pass --allow-data-loss {} to proceed",
+                loss.type_name, loss.action, loss.logical_id
+            );
+            let _ = writeln!(out, "{}", paint(color, "1;31", &line));
+        }
         out
+    }
+}
+
+/// How a delete treats the resource, when not a plain delete.
+fn removal_note(removal: RemovalPolicy) -> &'static str {
+    match removal {
+        RemovalPolicy::Destroy => "",
+        RemovalPolicy::Retain => " (kept: removal policy Retain leaves it in the cloud)",
+        RemovalPolicy::Snapshot => " (after a final snapshot)",
+    }
+}
+
+/// What the refresh found changed outside Stratus.
+fn drift_section(plan: &Plan, out: &mut String) {
+    if plan.drift.is_empty() {
+        return;
+    }
+    out.push_str("Changed outside Stratus (the plan puts them back):\n");
+    for drift in &plan.drift {
+        match &drift.status {
+            DriftStatus::Deleted => {
+                let _ = writeln!(
+                    out,
+                    "  - {} {} {} was deleted",
+                    drift.logical_id, drift.type_name, drift.physical_id
+                );
+            }
+            DriftStatus::Modified { properties } => {
+                for property in properties {
+                    let _ = writeln!(
+                        out,
+                        "  ~ {}.{}: recorded {}, live {}",
+                        drift.logical_id,
+                        property.name,
+                        show(Some(&property.recorded)),
+                        show(property.live.as_ref())
+                    );
+                }
+            }
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::provider::{Attributes, Inputs, Json};
+use crate::removal::RemovalPolicy;
 
 /// The state of one stack.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -54,6 +55,9 @@ pub struct ResourceState {
     pub ownership: BTreeMap<String, String>,
     /// The idempotency token it was created with.
     pub token: String,
+    /// What deleting or replacing it does (recorded so that `destroy` needs no program).
+    #[serde(default)]
+    pub removal: RemovalPolicy,
 }
 
 /// The old resource of a replacement, waiting to be deleted.
@@ -67,6 +71,12 @@ pub struct Retired {
     pub physical_id: String,
     /// What it depended on.
     pub depends_on: Vec<String>,
+    /// Its properties as last recorded.
+    #[serde(default)]
+    pub inputs: Inputs,
+    /// What deleting it does.
+    #[serde(default)]
+    pub removal: RemovalPolicy,
 }
 
 /// What an intent is about to do.
@@ -80,7 +90,8 @@ pub enum Operation {
     Delete,
     /// Delete a retired resource (by physical id).
     DeleteRetired,
-    /// Retire the current resource of a logical id before its replacement is created.
+    /// Delete the current resource of a logical id before its replacement is created (a unique
+    /// name or identity cannot exist twice).
     Retire,
 }
 
@@ -109,6 +120,12 @@ pub enum JournalEntry {
         inputs: Option<Inputs>,
         /// Its dependencies (create, update).
         depends_on: Vec<String>,
+        /// Its removal policy (create, update), recorded with it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        removal: Option<RemovalPolicy>,
+        /// The final snapshot a delete keeps.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        snapshot: Option<String>,
     },
     /// The call succeeded.
     Done {

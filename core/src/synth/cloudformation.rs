@@ -144,6 +144,12 @@ impl Serialize for Resource<'_> {
             .map(|(dependency, _)| graph.node(dependency).logical_id.as_str())
             .collect();
         let mut map = serializer.serialize_map(None)?;
+        // What deleting or replacing it does, when not CloudFormation's default (Delete).
+        let removal = (self.node.removal != crate::removal::RemovalPolicy::Destroy)
+            .then(|| self.node.removal.cloudformation());
+        if let Some(policy) = removal {
+            map.serialize_entry("DeletionPolicy", policy)?;
+        }
         if !depends_on.is_empty() {
             map.serialize_entry("DependsOn", &depends_on)?;
         }
@@ -160,6 +166,9 @@ impl Serialize for Resource<'_> {
             )?;
         }
         map.serialize_entry("Type", self.node.type_name)?;
+        if let Some(policy) = removal {
+            map.serialize_entry("UpdateReplacePolicy", policy)?;
+        }
         map.end()
     }
 }

@@ -1,0 +1,243 @@
+//! What a provider promises about one resource type: the properties it implements, which of them
+//! change in place, how each is compared with what the cloud reports, and how a resource of the
+//! type is told apart from a stranger's. Providers publish these as data; the planner, the
+//! refresh, `check` and the conformance suite read them.
+
+use super::compare::Compare;
+use super::provider::{Inputs, Json};
+
+/// How a changed property is applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Update {
+    /// The provider changes it in place.
+    InPlace,
+    /// Changing it replaces the resource (CloudFormation's `createOnlyProperties`).
+    Replace,
+}
+
+/// One property a provider implements for a type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PropertySpec {
+    /// The CloudFormation property name.
+    pub name: &'static str,
+    /// Whether a change updates in place or replaces.
+    pub update: Update,
+    /// How the recorded value is compared with the live one (refresh, drift, import).
+    pub compare: Compare,
+}
+
+impl PropertySpec {
+    /// A property the provider updates in place, compared as declared.
+    pub const fn updatable(name: &'static str) -> Self {
+        Self {
+            name,
+            update: Update::InPlace,
+            compare: Compare::Declared,
+        }
+    }
+
+    /// A property whose change replaces the resource, compared as declared.
+    pub const fn create_only(name: &'static str) -> Self {
+        Self {
+            name,
+            update: Update::Replace,
+            compare: Compare::Declared,
+        }
+    }
+
+    /// The same property compared another way.
+    #[must_use]
+    pub const fn compared(self, compare: Compare) -> Self {
+        Self { compare, ..self }
+    }
+}
+
+/// How a resource of a type is recognised as this stack's, and what clashes with what.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Identity {
+    /// The cloud assigns the id and two resources never clash (VPCs, subnets). The ownership
+    /// tags, the intent's token among them, find what an interrupted create made.
+    Generated,
+    /// Unique by this property within the account and region. When the declaration leaves it
+    /// unset the provider derives it from the intent's token, so an interrupted create is found
+    /// again by name; a resource of that name without this intent's token is a stranger's.
+    Named(&'static str),
+    /// Takes no ownership tags: identified by `key` within the resource named by `parent`
+    /// (a route by its table and destination). One that exists already is adopted only when its
+    /// parent belongs to this stack and its live properties equal the declaration.
+    Child {
+        /// The property naming the parent resource.
+        parent: &'static str,
+        /// The properties that identify it; empty when its name derives from the token.
+        key: &'static [&'static str],
+    },
+}
+
+/// A provider's contract for one resource type.
+#[derive(Clone, Copy, Debug)]
+pub struct TypeContract {
+    /// The CloudFormation type name.
+    pub type_name: &'static str,
+    /// Every property the provider implements; any other is refused by `check`.
+    pub properties: &'static [PropertySpec],
+    /// How its resources are identified.
+    pub identity: Identity,
+    /// Whether deleting it can keep a final snapshot (`RemovalPolicy::Snapshot`).
+    pub snapshot: bool,
+    /// Further checks of the inputs, before any call (a value the provider cannot apply).
+    pub validate: Option<fn(&Inputs) -> Result<(), String>>,
+}
+
+impl TypeContract {
+    /// A contract with no snapshot support and no further checks.
+    pub const fn new(
+        type_name: &'static str,
+        identity: Identity,
+        properties: &'static [PropertySpec],
+    ) -> Self {
+        Self {
+            type_name,
+            properties,
+            identity,
+            snapshot: false,
+            validate: None,
+        }
+    }
+
+    /// The same contract, supporting final snapshots on delete.
+    #[must_use]
+    pub const fn with_snapshot(self) -> Self {
+        Self {
+            snapshot: true,
+            ..self
+        }
+    }
+
+    /// The same contract with a further check of the inputs.
+    #[must_use]
+    pub const fn with_validation(self, validate: fn(&Inputs) -> Result<(), String>) -> Self {
+        Self {
+            validate: Some(validate),
+            ..self
+        }
+    }
+
+    /// The spec of a property.
+    pub fn property(&self, name: &str) -> Option<&PropertySpec> {
+        self.properties.iter().find(|p| p.name == name)
+    }
+
+    /// Whether changing `name` replaces the resource (true for a property it does not know).
+    pub fn replaces_on(&self, name: &str) -> bool {
+        self.property(name)
+            .is_none_or(|p| p.update == Update::Replace)
+    }
+
+    /// The properties that update in place.
+    pub fn updatable(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.properties
+            .iter()
+            .filter(|p| p.update == Update::InPlace)
+            .map(|p| p.name)
+    }
+
+    /// Refuses inputs with a property the provider does not implement, or a value its
+    /// validation rejects: applying them would silently ignore part of the declaration.
+    ///
+    /// ```
+    /// use stratus_core::deploy::{Identity, PropertySpec, TypeContract};
+    /// static PROPS: [PropertySpec; 1] = [PropertySpec::create_only("CidrBlock")];
+    /// let vpc = TypeContract::new("AWS::EC2::VPC", Identity::Generated, &PROPS);
+    /// let mut inputs = serde_json::Map::new();
+    /// inputs.insert("CidrBlock".into(), "10.0.0.0/16".into());
+    /// assert!(vpc.check(&inputs).is_ok());
+    /// inputs.insert("Ipv6Pool".into(), "x".into());
+    /// assert!(vpc.check(&inputs).unwrap_err().contains("Ipv6Pool"));
+    /// ```
+    pub fn check(&self, inputs: &Inputs) -> Result<(), String> {
+        let unknown: Vec<&str> = inputs
+            .keys()
+            .filter(|k| self.property(k).is_none())
+            .map(String::as_str)
+            .collect();
+        if !unknown.is_empty() {
+            let known: Vec<&str> = self.properties.iter().map(|p| p.name).collect();
+            return Err(format!(
+                "{} property {} of {} is not implemented by this provider and would be ignored; \
+                 remove it from the declaration (implemented: {})",
+                if unknown.len() == 1 { "the" } else { "each" },
+                unknown.join(", "),
+                self.type_name,
+                known.join(", ")
+            ));
+        }
+        match self.validate {
+            Some(validate) => validate(inputs),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether a replacement may create the new resource before deleting the old one: not when
+    /// both would carry the same unique name or identity.
+    pub fn create_before_delete(&self, old: &Inputs, new: &Inputs) -> bool {
+        let same = |name: &str| {
+            let before = old.get(name).filter(|v| !v.is_null());
+            before.is_some() && before == new.get(name)
+        };
+        match self.identity {
+            Identity::Generated => true,
+            Identity::Named(property) => !same(property),
+            Identity::Child { key, .. } => key.is_empty() || !key.iter().all(|k| same(k)),
+        }
+    }
+}
+
+/// The name of an `Identity::Named` resource as declared, when the declaration gives one.
+pub fn declared_name<'a>(contract: &TypeContract, inputs: &'a Inputs) -> Option<&'a str> {
+    match contract.identity {
+        Identity::Named(property) => inputs.get(property).and_then(Json::as_str),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    static PROPS: [PropertySpec; 2] = [
+        PropertySpec::create_only("GroupName"),
+        PropertySpec::updatable("Description"),
+    ];
+
+    fn inputs(value: serde_json::Value) -> Inputs {
+        value.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn named_types_delete_first_only_when_the_name_stays() {
+        let contract = TypeContract::new("T::T::T", Identity::Named("GroupName"), &PROPS);
+        let old = inputs(json!({"GroupName": "a"}));
+        assert!(!contract.create_before_delete(&old, &inputs(json!({"GroupName": "a"}))));
+        assert!(contract.create_before_delete(&old, &inputs(json!({"GroupName": "b"}))));
+        assert!(contract.create_before_delete(&inputs(json!({})), &inputs(json!({}))));
+        assert!(contract.replaces_on("GroupName"));
+        assert!(!contract.replaces_on("Description"));
+        assert!(contract.replaces_on("Unknown"));
+    }
+
+    #[test]
+    fn children_delete_first_when_their_key_stays() {
+        let contract = TypeContract::new(
+            "T::T::T",
+            Identity::Child {
+                parent: "GroupName",
+                key: &["GroupName"],
+            },
+            &PROPS,
+        );
+        let old = inputs(json!({"GroupName": "a"}));
+        assert!(!contract.create_before_delete(&old, &old));
+        assert!(contract.create_before_delete(&old, &inputs(json!({"GroupName": "b"}))));
+    }
+}

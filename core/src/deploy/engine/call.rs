@@ -1,0 +1,299 @@
+//! One dispatched operation: journal the intent durably, call the provider with retries (a panic
+//! inside the provider is caught and leaves the intent open), journal the result.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use futures_util::FutureExt;
+
+use super::super::limiter::Limiter;
+use super::super::provider::{
+    Attributes, CreateRequest, DeleteRequest, ErrorKind, Inputs, Provider, ProviderError,
+    UpdateRequest,
+};
+use super::super::state::{JournalEntry, Operation, StateBackend, StateError};
+use super::{ApplyOptions, CallCounter, Event, Observer};
+
+/// What a dispatched task returns.
+pub(super) enum Outcome {
+    Done {
+        intent: JournalEntry,
+        physical_id: Option<String>,
+        attributes: Attributes,
+    },
+    Failed(String),
+    /// The provider panicked: whether the call took effect is unknown. The intent stays open
+    /// in the journal for the next run to settle.
+    Unresolved(String),
+    /// The state backend failed: the run must stop as if the process died.
+    Fatal(StateError),
+}
+
+/// What a call needs besides its intent.
+#[derive(Clone, Debug, Default)]
+pub(super) struct CallArgs {
+    /// The properties that changed (updates).
+    pub(super) changed: Vec<String>,
+    /// The recorded properties (updates) or the properties of what is deleted (deletes).
+    pub(super) previous: Inputs,
+    /// The construct path, for messages.
+    pub(super) path: Option<String>,
+}
+
+/// What one dispatched operation needs, owned so that it can run as its own task.
+pub(super) struct Call {
+    pub(super) backend: Arc<dyn StateBackend>,
+    pub(super) provider: Arc<dyn Provider>,
+    pub(super) limiter: Arc<Limiter>,
+    pub(super) calls: Arc<CallCounter>,
+    pub(super) observer: Option<Arc<dyn Observer>>,
+    pub(super) options: ApplyOptions,
+}
+
+impl Call {
+    fn emit(&self, event: Event) {
+        if let Some(observer) = &self.observer {
+            observer.event(&event);
+        }
+    }
+
+    pub(super) async fn run(self, intent: JournalEntry, args: CallArgs) -> Outcome {
+        let JournalEntry::Intent {
+            seq,
+            logical_id,
+            operation,
+            ..
+        } = &intent
+        else {
+            unreachable!("a call is given an intent");
+        };
+        if let Err(e) = self.backend.append(&intent).await {
+            return Outcome::Fatal(e);
+        }
+        let started = Instant::now();
+        let result = AssertUnwindSafe(self.with_retries(&intent, &args))
+            .catch_unwind()
+            .await;
+        match result {
+            Err(panic) => {
+                let message = format!(
+                    "the provider panicked ({}); whether the call took effect is checked on the next run",
+                    panic_message(panic.as_ref())
+                );
+                self.emit(Event::Failed {
+                    logical_id: logical_id.clone(),
+                    operation: *operation,
+                    message: message.clone(),
+                });
+                Outcome::Unresolved(message)
+            }
+            Ok(Ok((physical_id, attributes))) => {
+                self.limiter.succeeded();
+                let done = JournalEntry::Done {
+                    seq: *seq,
+                    physical_id: physical_id.clone(),
+                    attributes: Some(attributes.clone()),
+                };
+                if let Err(e) = self.backend.append(&done).await {
+                    return Outcome::Fatal(e);
+                }
+                self.emit(Event::Finished {
+                    logical_id: logical_id.clone(),
+                    operation: *operation,
+                    elapsed: started.elapsed(),
+                });
+                Outcome::Done {
+                    intent,
+                    physical_id,
+                    attributes,
+                }
+            }
+            Ok(Err(error)) => {
+                let message = explain(&error, logical_id, args.path.as_deref());
+                if let Err(e) = self
+                    .backend
+                    .append(&JournalEntry::Failed {
+                        seq: *seq,
+                        message: message.clone(),
+                    })
+                    .await
+                {
+                    return Outcome::Fatal(e);
+                }
+                self.emit(Event::Failed {
+                    logical_id: logical_id.clone(),
+                    operation: *operation,
+                    message: message.clone(),
+                });
+                Outcome::Failed(message)
+            }
+        }
+    }
+
+    /// Calls the provider, retrying throttling and (for deletes) dependency conflicts.
+    async fn with_retries(
+        &self,
+        intent: &JournalEntry,
+        args: &CallArgs,
+    ) -> Result<(Option<String>, Attributes), ProviderError> {
+        let JournalEntry::Intent {
+            seq,
+            logical_id,
+            operation,
+            ..
+        } = intent
+        else {
+            unreachable!("a call is given an intent");
+        };
+        let deleting = matches!(
+            operation,
+            Operation::Delete | Operation::DeleteRetired | Operation::Retire
+        );
+        let mut attempt = 1;
+        loop {
+            let result = invoke(self.provider.as_ref(), &self.calls, intent, args).await;
+            let retry_limit = match result.as_ref().map_err(|e| e.kind) {
+                Err(ErrorKind::Throttled) => self.options.throttle_attempts,
+                Err(ErrorKind::Conflict) if deleting => self.options.conflict_attempts,
+                _ => 0,
+            };
+            match result {
+                Err(e) if attempt < retry_limit => {
+                    if e.kind == ErrorKind::Throttled {
+                        self.limiter.throttled();
+                    }
+                    attempt += 1;
+                    self.emit(Event::Retrying {
+                        logical_id: logical_id.clone(),
+                        kind: e.kind,
+                        attempt,
+                    });
+                    tokio::time::sleep(backoff(&self.options, attempt, *seq)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+/// A failure message for people: an existing resource that is not this stack's says how to
+/// proceed.
+fn explain(error: &ProviderError, logical_id: &str, path: Option<&str>) -> String {
+    match (&error.kind, &error.existing) {
+        (ErrorKind::AlreadyExists, Some(existing)) => {
+            let path = path.unwrap_or(logical_id);
+            format!(
+                "{path}: {error}. Rename it in the declaration, or bring the existing one under \
+                 this stack deliberately: `import {path} {existing}`"
+            )
+        }
+        _ => error.to_string(),
+    }
+}
+
+/// The text of a panic payload.
+pub(super) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_owned())
+}
+
+/// One provider call for an intent; a delete of something already gone succeeds.
+async fn invoke(
+    provider: &dyn Provider,
+    calls: &CallCounter,
+    intent: &JournalEntry,
+    args: &CallArgs,
+) -> Result<(Option<String>, Attributes), ProviderError> {
+    let JournalEntry::Intent {
+        logical_id,
+        operation,
+        type_name,
+        token,
+        ownership,
+        physical_id,
+        inputs,
+        snapshot,
+        ..
+    } = intent
+    else {
+        unreachable!("invoke is given an intent");
+    };
+    let empty = Inputs::new();
+    let inputs = inputs.as_ref().unwrap_or(&empty);
+    match operation {
+        Operation::Create => {
+            calls.create.fetch_add(1, Ordering::Relaxed);
+            let request = CreateRequest {
+                type_name,
+                logical_id,
+                inputs,
+                token,
+                ownership,
+                resume: None,
+            };
+            provider
+                .create(request)
+                .await
+                .map(|c| (Some(c.physical_id), c.attributes))
+        }
+        Operation::Update => {
+            calls.update.fetch_add(1, Ordering::Relaxed);
+            let physical = physical_id.as_deref().unwrap_or_default();
+            provider
+                .update(UpdateRequest {
+                    type_name,
+                    logical_id,
+                    physical_id: physical,
+                    inputs,
+                    previous: &args.previous,
+                    changed: &args.changed,
+                    ownership,
+                })
+                .await
+                .map(|a| (Some(physical.to_owned()), a))
+        }
+        Operation::Delete | Operation::DeleteRetired | Operation::Retire => {
+            calls.delete.fetch_add(1, Ordering::Relaxed);
+            let request = DeleteRequest {
+                type_name,
+                logical_id,
+                physical_id: physical_id.as_deref().unwrap_or_default(),
+                inputs: &args.previous,
+                snapshot: snapshot.as_deref(),
+            };
+            match provider.delete(request).await {
+                Err(e) if e.kind == ErrorKind::NotFound => Ok((None, Attributes::new())),
+                other => other.map(|()| (None, Attributes::new())),
+            }
+        }
+    }
+}
+
+/// Exponential backoff with jitter from the sequence number (no global RNG needed).
+pub(super) fn backoff(options: &ApplyOptions, attempt: u32, seq: u64) -> Duration {
+    let exponential = options
+        .base_delay
+        .saturating_mul(1u32 << attempt.min(16).saturating_sub(2));
+    let capped = exponential.min(options.max_delay);
+    let jitter = (seq.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as u32; // 0..1024
+    capped.mul_f64(0.5 + f64::from(jitter) / 2048.0)
+}
+
+/// An idempotency token: unique per intent, at most 64 ASCII characters (EC2's limit).
+pub(super) fn token(stack: &str, logical_id: &str, seq: u64) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write(stack.as_bytes());
+    hasher.write(logical_id.as_bytes());
+    hasher.write_u64(seq);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    hasher.write_u128(nanos);
+    format!("stratus-{:016x}-{seq}", hasher.finish())
+}

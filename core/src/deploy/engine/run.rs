@@ -1,0 +1,543 @@
+//! One run of the engine: settle what a dead run left in the journal, read the cloud, dispatch
+//! operations as their dependencies finish, save.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Instant, SystemTime};
+
+use futures_util::StreamExt;
+use tokio::task::JoinSet;
+
+use crate::removal::{RemovalPolicy, snapshot_name};
+use crate::stack::Stack;
+
+use super::super::journal::{Pending, apply_done, replay};
+use super::super::limiter::Limiter;
+use super::super::provider::{
+    Attributes, CreateRequest, ErrorKind, FindRequest, Inputs, Live, ProviderError,
+};
+use super::super::refresh::{DriftStatus, ResourceDrift, differences, refresh_resource};
+use super::super::resolve::{self, Known};
+use super::super::state::{JournalEntry, Operation, State};
+use super::call::{Call, CallArgs, Outcome, backoff, token};
+use super::ops::Op;
+use super::{Cancel, CallCounter, Deployer, EngineError, Event, Kept, Report};
+
+/// Most reads in flight while refreshing.
+const REFRESH_READS: usize = 16;
+
+/// The shared parts of one run.
+pub(super) struct Run<'a> {
+    pub(super) deployer: &'a Deployer,
+    pub(super) stack_name: String,
+    seq: Arc<AtomicU64>,
+    pub(super) calls: Arc<CallCounter>,
+    limiter: Arc<Limiter>,
+    pub(super) cancel: Cancel,
+}
+
+impl<'a> Run<'a> {
+    pub(super) fn new(deployer: &'a Deployer, stack_name: &str) -> Self {
+        Self {
+            deployer,
+            stack_name: stack_name.to_owned(),
+            seq: Arc::new(AtomicU64::new(0)),
+            calls: Arc::new(CallCounter::default()),
+            limiter: Arc::new(Limiter::new(deployer.options.concurrency)),
+            cancel: deployer.cancel.clone(),
+        }
+    }
+
+    fn emit(&self, event: Event) {
+        if let Some(observer) = &self.deployer.observer {
+            observer.event(&event);
+        }
+    }
+
+    /// A provider call retried while throttled.
+    async fn retrying<T, F, Fut>(&self, mut call: F) -> Result<T, ProviderError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, ProviderError>>,
+    {
+        let options = &self.deployer.options;
+        let mut attempt = 1;
+        loop {
+            self.calls.read.fetch_add(1, Ordering::Relaxed);
+            match call().await {
+                Err(e) if e.kind == ErrorKind::Throttled && attempt < options.throttle_attempts => {
+                    self.limiter.throttled();
+                    attempt += 1;
+                    tokio::time::sleep(backoff(options, attempt, u64::from(attempt))).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Reads a resource's live state.
+    pub(super) async fn read_live(
+        &self,
+        type_name: &str,
+        physical_id: &str,
+    ) -> Result<Option<Live>, ProviderError> {
+        let provider = &self.deployer.provider;
+        self.retrying(|| provider.read(type_name, physical_id))
+            .await
+    }
+
+    /// The saved state with the journal of a dead run applied, without changing anything: what
+    /// its open creates made is looked up (read-only) so that a plan does not promise to create
+    /// what exists; the next deploy finishes and records them.
+    pub(super) async fn peek(&self) -> Result<State, EngineError> {
+        let backend = &self.deployer.backend;
+        let mut state = backend
+            .load()
+            .await?
+            .unwrap_or_else(|| State::empty(&self.stack_name));
+        for Pending { entry } in replay(&mut state, &backend.journal().await?) {
+            if let JournalEntry::Intent {
+                operation: Operation::Create,
+                logical_id,
+                ..
+            } = &entry
+            {
+                if let Some(found) = self.find(&entry).await.map_err(|source| {
+                    EngineError::Reconcile {
+                        logical_id: logical_id.clone(),
+                        source,
+                    }
+                })? {
+                    apply_done(&mut state, &entry, Some(&found.0), found.1);
+                }
+            }
+        }
+        Ok(state)
+    }
+
+    /// What the create of an open intent made, if anything.
+    async fn find(&self, entry: &JournalEntry) -> Result<Option<(String, Attributes)>, ProviderError> {
+        let JournalEntry::Intent {
+            logical_id,
+            type_name,
+            token,
+            ownership,
+            inputs,
+            ..
+        } = entry
+        else {
+            return Ok(None);
+        };
+        let empty = Inputs::new();
+        let provider = &self.deployer.provider;
+        let request = FindRequest {
+            type_name,
+            logical_id,
+            token,
+            ownership,
+            inputs: inputs.as_ref().unwrap_or(&empty),
+        };
+        Ok(self
+            .retrying(|| provider.find(request))
+            .await?
+            .map(|c| (c.physical_id, c.attributes)))
+    }
+
+    /// Loads state, replays the journal, settles open intents with the provider (finishing
+    /// what interrupted creates made), saves.
+    pub(super) async fn reconcile(&self) -> Result<State, EngineError> {
+        let backend = &self.deployer.backend;
+        let provider = &self.deployer.provider;
+        let mut state = backend
+            .load()
+            .await?
+            .unwrap_or_else(|| State::empty(&self.stack_name));
+        let journal = backend.journal().await?;
+        if journal.is_empty() {
+            return Ok(state);
+        }
+        for Pending { entry } in replay(&mut state, &journal) {
+            let JournalEntry::Intent {
+                logical_id,
+                operation,
+                type_name,
+                token,
+                ownership,
+                physical_id,
+                inputs,
+                ..
+            } = &entry
+            else {
+                continue;
+            };
+            let reconcile_error = |source| EngineError::Reconcile {
+                logical_id: logical_id.clone(),
+                source,
+            };
+            match operation {
+                Operation::Create => {
+                    let Some((found, _)) = self.find(&entry).await.map_err(reconcile_error)? else {
+                        continue;
+                    };
+                    // Finish it: a create of several calls may have stopped half-way.
+                    let empty = Inputs::new();
+                    let request = CreateRequest {
+                        type_name,
+                        logical_id,
+                        inputs: inputs.as_ref().unwrap_or(&empty),
+                        token,
+                        ownership,
+                        resume: Some(&found),
+                    };
+                    self.calls.create.fetch_add(1, Ordering::Relaxed);
+                    let finished = self
+                        .retrying(|| provider.create(request))
+                        .await
+                        .map_err(reconcile_error)?;
+                    apply_done(
+                        &mut state,
+                        &entry,
+                        Some(&finished.physical_id),
+                        finished.attributes,
+                    );
+                }
+                Operation::Update => {
+                    let current = state
+                        .resources
+                        .get(logical_id)
+                        .map(|r| r.physical_id.clone());
+                    if let Some(physical) = current {
+                        match self
+                            .read_live(type_name, &physical)
+                            .await
+                            .map_err(reconcile_error)?
+                        {
+                            // Inputs stay as last recorded, so the plan repeats the update.
+                            Some(live) => {
+                                if let Some(r) = state.resources.get_mut(logical_id) {
+                                    r.attributes.extend(live.attributes);
+                                }
+                            }
+                            None => {
+                                state.resources.remove(logical_id);
+                            }
+                        }
+                    }
+                }
+                Operation::Delete | Operation::DeleteRetired | Operation::Retire => {
+                    let physical = physical_id.clone().unwrap_or_default();
+                    // Still there: it stays recorded and the next plan deletes it again.
+                    if self
+                        .read_live(type_name, &physical)
+                        .await
+                        .map_err(reconcile_error)?
+                        .is_none()
+                    {
+                        apply_done(&mut state, &entry, None, Attributes::new());
+                    }
+                }
+            }
+        }
+        state.serial += 1;
+        backend.save(&state).await?;
+        backend.clear_journal().await?;
+        Ok(state)
+    }
+
+    /// Reads every recorded resource: drops what was deleted outside Stratus, records live
+    /// values of what was changed outside it (compared the way the provider's contract says).
+    pub(super) async fn refresh(
+        &self,
+        state: &State,
+    ) -> Result<(State, Vec<ResourceDrift>), EngineError> {
+        let provider = &self.deployer.provider;
+        let reads = futures_util::stream::iter(state.resources.iter())
+            .map(|(logical_id, recorded)| async move {
+                let live = self
+                    .read_live(&recorded.type_name, &recorded.physical_id)
+                    .await
+                    .map_err(|source| EngineError::Refresh {
+                        logical_id: logical_id.clone(),
+                        source,
+                    })?;
+                Ok::<_, EngineError>((logical_id, recorded, live))
+            })
+            .buffer_unordered(REFRESH_READS)
+            .collect::<Vec<_>>()
+            .await;
+        let mut refreshed = state.clone();
+        let mut drift = Vec::new();
+        for read in reads {
+            let (logical_id, recorded, live) = read?;
+            let Some(live) = live else {
+                refreshed.resources.remove(logical_id);
+                drift.push(ResourceDrift {
+                    logical_id: logical_id.clone(),
+                    type_name: recorded.type_name.clone(),
+                    physical_id: recorded.physical_id.clone(),
+                    status: DriftStatus::Deleted,
+                });
+                continue;
+            };
+            let contract = provider.contract(&recorded.type_name);
+            let differing = differences(contract.as_ref(), recorded, &live);
+            let resource = refresh_resource(contract.as_ref(), recorded, &live, &differing);
+            refreshed.resources.insert(logical_id.clone(), resource);
+            if !differing.is_empty() {
+                drift.push(ResourceDrift {
+                    logical_id: logical_id.clone(),
+                    type_name: recorded.type_name.clone(),
+                    physical_id: recorded.physical_id.clone(),
+                    status: DriftStatus::Modified {
+                        properties: differing,
+                    },
+                });
+            }
+        }
+        drift.sort_by(|a, b| a.logical_id.cmp(&b.logical_id));
+        Ok((refreshed, drift))
+    }
+
+    pub(super) async fn finish(
+        &self,
+        state: &mut State,
+        report: &mut Report,
+        started: Instant,
+    ) -> Result<(), EngineError> {
+        state.serial += 1;
+        self.deployer.backend.save(state).await?;
+        // An operation whose outcome is unknown keeps the journal for the next run to settle;
+        // replaying this run's finished calls over the saved state changes nothing.
+        if report.unresolved.is_empty() {
+            self.deployer.backend.clear_journal().await?;
+        }
+        report.calls = self.calls.snapshot();
+        report.elapsed = started.elapsed();
+        Ok(())
+    }
+
+    /// Dispatches `ops` as their dependencies finish.
+    pub(super) async fn execute(
+        &self,
+        stack: Option<&Stack>,
+        ops: &[Op],
+        state: &mut State,
+        report: &mut Report,
+    ) -> Result<(), EngineError> {
+        let mut waiting: Vec<usize> = ops.iter().map(|op| op.after.len()).collect();
+        let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); ops.len()];
+        for (i, op) in ops.iter().enumerate() {
+            for &before in &op.after {
+                dependents[before].push(i);
+            }
+        }
+        let mut ready: VecDeque<usize> = (0..ops.len()).filter(|&i| waiting[i] == 0).collect();
+        let mut tasks: JoinSet<(usize, Outcome)> = JoinSet::new();
+        let mut finished = vec![false; ops.len()];
+        let release = |i: usize, ready: &mut VecDeque<usize>, waiting: &mut Vec<usize>| {
+            for &next in &dependents[i] {
+                waiting[next] -= 1;
+                if waiting[next] == 0 {
+                    ready.push_back(next);
+                }
+            }
+        };
+        loop {
+            while !self.cancel.is_cancelled() && tasks.len() < self.limiter.limit() {
+                let Some(i) = ready.pop_front() else { break };
+                if keeps(&ops[i]) {
+                    // Retained: left in the cloud, dropped from state, no call.
+                    forget(state, &ops[i], report);
+                    finished[i] = true;
+                    release(i, &mut ready, &mut waiting);
+                    continue;
+                }
+                let intent = self.intent(stack, &ops[i], state);
+                self.emit(Event::Started {
+                    logical_id: ops[i].logical_id.clone(),
+                    operation: ops[i].operation,
+                });
+                let args = CallArgs {
+                    changed: ops[i].changed.clone(),
+                    previous: ops[i].previous.clone(),
+                    path: ops[i].path.clone(),
+                };
+                tasks.spawn(self.call(i, intent, args));
+            }
+            let Some(joined) = tasks.join_next().await else {
+                break;
+            };
+            let (i, outcome) = joined.map_err(|e| EngineError::Panicked {
+                during: "an operation".into(),
+                message: e.to_string(),
+            })?;
+            finished[i] = true;
+            let failure = match outcome {
+                Outcome::Fatal(error) => {
+                    tasks.abort_all();
+                    return Err(EngineError::State(error));
+                }
+                Outcome::Done {
+                    intent,
+                    physical_id,
+                    attributes,
+                } => {
+                    if let JournalEntry::Intent {
+                        snapshot: Some(snapshot),
+                        ..
+                    } = &intent
+                    {
+                        report.kept.push(Kept {
+                            logical_id: ops[i].logical_id.clone(),
+                            type_name: ops[i].type_name.clone(),
+                            physical_id: ops[i].physical_id.clone().unwrap_or_default(),
+                            policy: RemovalPolicy::Snapshot,
+                            snapshot: Some(snapshot.clone()),
+                        });
+                    }
+                    apply_done(state, &intent, physical_id.as_deref(), attributes);
+                    release(i, &mut ready, &mut waiting);
+                    continue;
+                }
+                Outcome::Failed(message) => message,
+                Outcome::Unresolved(message) => {
+                    report.unresolved.push(ops[i].logical_id.clone());
+                    message
+                }
+            };
+            report.failed.push((ops[i].logical_id.clone(), failure));
+            // Everything that waits on it, transitively, is skipped.
+            let mut stack_of: Vec<usize> = dependents[i].clone();
+            while let Some(next) = stack_of.pop() {
+                if !finished[next] {
+                    finished[next] = true;
+                    report.skipped.push(ops[next].logical_id.clone());
+                    self.emit(Event::Skipped {
+                        logical_id: ops[next].logical_id.clone(),
+                    });
+                    stack_of.extend(dependents[next].iter().copied());
+                }
+            }
+        }
+        if self.cancel.is_cancelled() {
+            for (i, op) in ops.iter().enumerate() {
+                if !finished[i] && !report.postponed.contains(&op.logical_id) {
+                    report.postponed.push(op.logical_id.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The journal intent of an op, its inputs resolved against the current state.
+    fn intent(&self, stack: Option<&Stack>, op: &Op, state: &State) -> JournalEntry {
+        let seq = self.seq.fetch_add(1, Ordering::SeqCst);
+        let token = token(&self.stack_name, &op.logical_id, seq);
+        let (inputs, depends_on) = match (stack, op.node) {
+            (Some(stack), Some(node))
+                if matches!(op.operation, Operation::Create | Operation::Update) =>
+            {
+                let graph = stack.graph();
+                let depends_on = graph
+                    .dependencies(node)
+                    .into_iter()
+                    .map(|(d, _)| graph.node(d).logical_id.clone())
+                    .collect();
+                (
+                    Some(resolve::inputs(stack, node, &StateKnown(state))),
+                    depends_on,
+                )
+            }
+            _ => (None, Vec::new()),
+        };
+        // An update keeps the ownership the resource was created with.
+        let recorded = state
+            .resources
+            .get(&op.logical_id)
+            .filter(|_| op.operation == Operation::Update);
+        let ownership = recorded.map_or_else(
+            || {
+                BTreeMap::from([
+                    ("stratus:stack".to_owned(), self.stack_name.clone()),
+                    ("stratus:logical-id".to_owned(), op.logical_id.clone()),
+                    ("stratus:token".to_owned(), token.clone()),
+                ])
+            },
+            |r| r.ownership.clone(),
+        );
+        let deleting = matches!(
+            op.operation,
+            Operation::Delete | Operation::DeleteRetired | Operation::Retire
+        );
+        let snapshot = (deleting && op.removal == RemovalPolicy::Snapshot)
+            .then(|| snapshot_name(&self.stack_name, &op.logical_id, SystemTime::now()));
+        JournalEntry::Intent {
+            seq,
+            logical_id: op.logical_id.clone(),
+            operation: op.operation,
+            type_name: op.type_name.clone(),
+            token,
+            ownership,
+            physical_id: op.physical_id.clone(),
+            inputs,
+            depends_on,
+            removal: (!deleting).then_some(op.removal),
+            snapshot,
+        }
+    }
+
+    /// One operation as a task.
+    fn call(
+        &self,
+        i: usize,
+        intent: JournalEntry,
+        args: CallArgs,
+    ) -> impl std::future::Future<Output = (usize, Outcome)> + Send + 'static {
+        let call = Call {
+            backend: Arc::clone(&self.deployer.backend),
+            provider: Arc::clone(&self.deployer.provider),
+            limiter: Arc::clone(&self.limiter),
+            calls: Arc::clone(&self.calls),
+            observer: self.deployer.observer.clone(),
+            options: self.deployer.options.clone(),
+        };
+        async move { (i, call.run(intent, args).await) }
+    }
+}
+
+/// Whether an op leaves its resource in the cloud (removal policy Retain): no call is made.
+fn keeps(op: &Op) -> bool {
+    op.removal == RemovalPolicy::Retain
+        && matches!(op.operation, Operation::Delete | Operation::DeleteRetired)
+}
+
+/// Drops a retained resource from state and reports it kept.
+fn forget(state: &mut State, op: &Op, report: &mut Report) {
+    let physical_id = op.physical_id.clone().unwrap_or_default();
+    match op.operation {
+        Operation::DeleteRetired => state.retired.retain(|r| r.physical_id != physical_id),
+        _ => {
+            state.resources.remove(&op.logical_id);
+        }
+    }
+    report.kept.push(Kept {
+        logical_id: op.logical_id.clone(),
+        type_name: op.type_name.clone(),
+        physical_id,
+        policy: RemovalPolicy::Retain,
+        snapshot: None,
+    });
+}
+
+/// Dependencies resolved from the current state.
+pub(super) struct StateKnown<'a>(pub(super) &'a State);
+
+impl Known for StateKnown<'_> {
+    fn get(&self, logical_id: &str) -> Option<(&str, &Attributes)> {
+        self.0
+            .resources
+            .get(logical_id)
+            .map(|r| (r.physical_id.as_str(), &r.attributes))
+    }
+}
