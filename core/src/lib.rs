@@ -19,6 +19,8 @@ extern crate self as stratus;
 pub mod app;
 pub mod cdn;
 pub mod compute;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 pub mod database;
 pub mod deploy;
 pub mod dns;

@@ -69,7 +69,7 @@ pub fn matches(compare: Compare, declared: &Json, live: Option<&Json>) -> bool {
 pub fn refreshed(compare: Compare, declared: &Json, live: Option<&Json>) -> Option<Json> {
     match compare {
         Compare::Ignore => Some(declared.clone()),
-        Compare::Declared => project(declared, live?),
+        Compare::Declared => Some(project(declared, live?)),
         Compare::Subset => match (declared, live) {
             (Json::Array(d), Some(Json::Array(l))) => Some(Json::Array(
                 d.iter()
@@ -100,20 +100,17 @@ pub fn refreshed(compare: Compare, declared: &Json, live: Option<&Json>) -> Opti
 }
 
 /// `live` reduced to the keys `declared` has, recursively.
-fn project(declared: &Json, live: &Json) -> Option<Json> {
+fn project(declared: &Json, live: &Json) -> Json {
     match (declared, live) {
-        (Json::Object(d), Json::Object(l)) => Some(Json::Object(
+        (Json::Object(d), Json::Object(l)) => Json::Object(
             d.iter()
-                .filter_map(|(key, value)| Some((key.clone(), project(value, l.get(key)?)?)))
+                .filter_map(|(key, value)| Some((key.clone(), project(value, l.get(key)?))))
                 .collect(),
-        )),
-        (Json::Array(d), Json::Array(l)) if d.len() == l.len() => Some(Json::Array(
-            d.iter()
-                .zip(l)
-                .map(|(d, l)| project(d, l).unwrap_or_else(|| l.clone()))
-                .collect(),
-        )),
-        _ => Some(live.clone()),
+        ),
+        (Json::Array(d), Json::Array(l)) if d.len() == l.len() => {
+            Json::Array(d.iter().zip(l).map(|(d, l)| project(d, l)).collect())
+        }
+        _ => live.clone(),
     }
 }
 
@@ -137,14 +134,13 @@ fn declared_eq(declared: &Json, live: Option<&Json>) -> bool {
     match (declared, live) {
         (Json::Null, None | Some(Json::Null)) => true,
         (Json::Array(d), None | Some(Json::Null)) => d.is_empty(),
-        (_, None) => false,
         (Json::Object(d), Some(Json::Object(l))) => {
             d.iter().all(|(key, value)| declared_eq(value, l.get(key)))
         }
         (Json::Array(d), Some(Json::Array(l))) => {
             d.len() == l.len() && d.iter().zip(l).all(|(d, l)| declared_eq(d, Some(l)))
         }
-        (Json::Object(_) | Json::Array(_), Some(_)) => false,
+        (Json::Object(_) | Json::Array(_), Some(_)) | (_, None) => false,
         (d, Some(l)) => scalar_eq(d, l),
     }
 }

@@ -73,6 +73,9 @@ pub enum Identity {
     },
 }
 
+/// A provider's further check of a type's inputs: the reason it refuses them.
+pub type Validate = fn(&Inputs) -> Result<(), String>;
+
 /// A provider's contract for one resource type.
 #[derive(Clone, Copy, Debug)]
 pub struct TypeContract {
@@ -85,7 +88,7 @@ pub struct TypeContract {
     /// Whether deleting it can keep a final snapshot (`RemovalPolicy::Snapshot`).
     pub snapshot: bool,
     /// Further checks of the inputs, before any call (a value the provider cannot apply).
-    pub validate: Option<fn(&Inputs) -> Result<(), String>>,
+    pub validate: Option<Validate>,
 }
 
 impl TypeContract {
@@ -115,7 +118,7 @@ impl TypeContract {
 
     /// The same contract with a further check of the inputs.
     #[must_use]
-    pub const fn with_validation(self, validate: fn(&Inputs) -> Result<(), String>) -> Self {
+    pub const fn with_validation(self, validate: Validate) -> Self {
         Self {
             validate: Some(validate),
             ..self

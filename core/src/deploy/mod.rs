@@ -23,7 +23,7 @@ mod saved;
 pub mod state;
 
 pub use compare::{Compare, matches, refreshed};
-pub use contract::{Identity, PropertySpec, TypeContract, Update, declared_name};
+pub use contract::{Identity, PropertySpec, TypeContract, Update, Validate, declared_name};
 pub use engine::{
     ApplyOptions, Calls, Cancel, Deployer, EngineError, Event, Imported, Kept, Observer, Report,
 };

@@ -207,6 +207,23 @@ fn diff(
     (action, differing)
 }
 
+/// The data a delete or replacement loses: a data-bearing resource whose policy keeps nothing.
+fn loses_data(
+    removal: RemovalPolicy,
+    recorded: &super::state::ResourceState,
+    action: &str,
+    node: Option<&crate::graph::Node>,
+) -> Option<DataLoss> {
+    (removal == RemovalPolicy::Destroy
+        && is_data_bearing(&recorded.type_name, |p| recorded.inputs.contains_key(p)))
+    .then(|| DataLoss {
+        logical_id: node.map(|n| n.logical_id.clone()).unwrap_or_default(),
+        path: node.map(|n| n.path.to_string()),
+        type_name: recorded.type_name.clone(),
+        action: action.to_owned(),
+    })
+}
+
 /// Plans `stack` against `state` from the constructs' replace-on lists alone (no provider).
 ///
 /// # Errors
@@ -254,16 +271,7 @@ pub fn plan_with(
             Action::Delete | Action::DeleteRetired { .. } => {}
         }
         if let (Action::Replace { .. }, Some(recorded)) = (&action, recorded) {
-            if node.removal == RemovalPolicy::Destroy
-                && is_data_bearing(&recorded.type_name, |p| recorded.inputs.contains_key(p))
-            {
-                data_loss.push(DataLoss {
-                    logical_id: node.logical_id.clone(),
-                    path: Some(node.path.to_string()),
-                    type_name: recorded.type_name.clone(),
-                    action: "replace".into(),
-                });
-            }
+            data_loss.extend(loses_data(node.removal, recorded, "replace", Some(node)));
         }
         recreated.insert(
             node.logical_id.clone(),
@@ -286,16 +294,12 @@ pub fn plan_with(
         .collect();
     for (logical_id, recorded) in removed {
         summary.delete += 1;
-        if recorded.removal == RemovalPolicy::Destroy
-            && is_data_bearing(&recorded.type_name, |p| recorded.inputs.contains_key(p))
-        {
-            data_loss.push(DataLoss {
-                logical_id: logical_id.clone(),
-                path: None,
-                type_name: recorded.type_name.clone(),
-                action: "delete".into(),
-            });
-        }
+        data_loss.extend(
+            loses_data(recorded.removal, recorded, "delete", None).map(|mut loss| {
+                loss.logical_id.clone_from(logical_id);
+                loss
+            }),
+        );
         changes.push(Change {
             logical_id: logical_id.clone(),
             path: None,

@@ -31,6 +31,25 @@ pub struct Imported {
     pub tagged: bool,
 }
 
+/// Why an import is refused: each property that differs, declared and live.
+fn describe_differences(differing: &[super::super::refresh::PropertyDrift]) -> String {
+    let lines: Vec<String> = differing
+        .iter()
+        .map(|d| {
+            let live = d
+                .live
+                .as_ref()
+                .map_or_else(|| "(none)".into(), ToString::to_string);
+            format!("\n  {}: declared {}, live {live}", d.name, d.recorded)
+        })
+        .collect();
+    format!(
+        "its live properties differ from the declaration:{}\nchange the declaration (or the \
+         resource) to match, then import again",
+        lines.concat()
+    )
+}
+
 impl Deployer {
     /// Records an existing resource as the one declared at `path` (a construct path, full or
     /// within the stack), after checking its live properties against the declaration; tags it
@@ -112,18 +131,7 @@ impl Deployer {
         };
         let differing = differences(contract.as_ref(), &record, &live);
         if !differing.is_empty() {
-            let lines: Vec<String> = differing
-                .iter()
-                .map(|d| {
-                    let live = d.live.as_ref().map_or_else(|| "(none)".into(), ToString::to_string);
-                    format!("\n  {}: declared {}, live {live}", d.name, d.recorded)
-                })
-                .collect();
-            return Err(refuse(format!(
-                "its live properties differ from the declaration:{}\nchange the declaration (or \
-                 the resource) to match, then import again",
-                lines.concat()
-            )));
+            return Err(refuse(describe_differences(&differing)));
         }
         state.resources.insert(node.logical_id.clone(), record);
         state.serial += 1;

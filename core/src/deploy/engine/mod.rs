@@ -367,10 +367,13 @@ impl std::fmt::Debug for Deployer {
     }
 }
 
+/// A caller's decision on a plan, made under the lock before anything is applied.
+type Approval<'a> = Box<dyn FnOnce(&Plan) -> bool + Send + 'a>;
+
 /// What a deploy applies: a fresh plan, or a saved one checked against a fresh one.
 enum Source<'a> {
     Fresh,
-    Approve(Box<dyn FnOnce(&Plan) -> bool + Send + 'a>),
+    Approve(Approval<'a>),
     Saved(&'a SavedPlan),
 }
 
@@ -470,6 +473,9 @@ impl Deployer {
     }
 
     /// Brings the cloud to the declared stack: plans under the lock and applies that plan.
+    ///
+    /// # Panics
+    /// Never: nothing declines the plan.
     pub async fn deploy(&self, stack: &Stack) -> Result<Report, EngineError> {
         stack.validate().map_err(EngineError::Invalid)?;
         self.with_lock("deploy", self.deploy_locked(stack, Source::Fresh))
@@ -494,6 +500,9 @@ impl Deployer {
 
     /// Applies a saved plan exactly, or refuses ([`EngineError::StalePlan`]) when the state,
     /// the declared stack or what the cloud holds has moved since it was made.
+    ///
+    /// # Panics
+    /// Never: nothing declines the plan.
     pub async fn apply_saved(
         &self,
         stack: &Stack,
@@ -508,6 +517,9 @@ impl Deployer {
     /// Deletes every resource recorded for the stack, dependents first, honouring removal
     /// policies: retained resources leave state untouched in the cloud, snapshotted ones are
     /// deleted after a final snapshot. [`Report::kept`] lists both.
+    ///
+    /// # Panics
+    /// Never: nothing declines the plan.
     pub async fn destroy(&self, stack_name: &str) -> Result<Report, EngineError> {
         self.with_lock("destroy", self.destroy_locked(stack_name, None))
             .await
@@ -669,21 +681,21 @@ impl Deployer {
                 }
             }
             Source::Saved(saved) => {
-                let stale = |reason: String| EngineError::StalePlan {
+                let refuse = |reason: String| EngineError::StalePlan {
                     stack: stack.name().to_owned(),
                     reason,
                 };
                 if saved.stack != stack.name() {
-                    return Err(stale(format!("it was made for stack {}", saved.stack)));
+                    return Err(refuse(format!("it was made for stack {}", saved.stack)));
                 }
                 if saved.state != fingerprint {
-                    return Err(stale("the recorded state changed since".into()));
+                    return Err(refuse("the recorded state changed since".into()));
                 }
                 if saved.template != template_fingerprint(stack) {
-                    return Err(stale("the program declares a different stack now".into()));
+                    return Err(refuse("the program declares a different stack now".into()));
                 }
                 if let Some(difference) = first_difference(&saved.plan, &plan) {
-                    return Err(stale(format!("the cloud changed since: {difference}")));
+                    return Err(refuse(format!("the cloud changed since: {difference}")));
                 }
             }
         }
@@ -712,7 +724,7 @@ impl Deployer {
     async fn destroy_locked(
         &self,
         stack_name: &str,
-        approve: Option<Box<dyn FnOnce(&Plan) -> bool + Send + '_>>,
+        approve: Option<Approval<'_>>,
     ) -> Result<Option<Report>, EngineError> {
         let started = Instant::now();
         let run = Run::new(self, stack_name);

@@ -93,7 +93,7 @@ pub(super) fn phase_one(
             let mut op = Op::new(&change.logical_id, Operation::Retire, &recorded.type_name);
             op.path.clone_from(&change.path);
             op.physical_id = Some(recorded.physical_id.clone());
-            op.previous = recorded.inputs.clone();
+            op.previous.clone_from(&recorded.inputs);
             op.removal = change.removal;
             retiring.insert(change.logical_id.clone(), ops.len());
             ops.push(op);
@@ -130,7 +130,7 @@ pub(super) fn phase_one(
         if operation == Operation::Update {
             let recorded = &state.resources[&change.logical_id];
             op.physical_id = Some(recorded.physical_id.clone());
-            op.previous = recorded.inputs.clone();
+            op.previous.clone_from(&recorded.inputs);
             op.changed = change.properties.iter().map(|p| p.name.clone()).collect();
         }
         creating.insert(change.logical_id.clone(), ops.len());
@@ -148,7 +148,7 @@ pub(super) fn phase_two(plan: &Plan, state: &State) -> Vec<Op> {
             if let Some(recorded) = state.resources.get(&change.logical_id) {
                 let mut op = Op::new(&change.logical_id, Operation::Delete, &recorded.type_name);
                 op.physical_id = Some(recorded.physical_id.clone());
-                op.previous = recorded.inputs.clone();
+                op.previous.clone_from(&recorded.inputs);
                 op.removal = recorded.removal;
                 ops.push(op);
                 depends_on.push(recorded.depends_on.clone());
@@ -163,7 +163,7 @@ pub(super) fn phase_two(plan: &Plan, state: &State) -> Vec<Op> {
             &retired.type_name,
         );
         op.physical_id = Some(retired.physical_id.clone());
-        op.previous = retired.inputs.clone();
+        op.previous.clone_from(&retired.inputs);
         op.removal = retired.removal;
         ops.push(op);
         depends_on.push(retired.depends_on.clone());

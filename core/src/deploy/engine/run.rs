@@ -383,20 +383,7 @@ impl<'a> Run<'a> {
                     physical_id,
                     attributes,
                 } => {
-                    if let JournalEntry::Intent {
-                        snapshot: Some(snapshot),
-                        ..
-                    } = &intent
-                    {
-                        report.kept.push(Kept {
-                            logical_id: ops[i].logical_id.clone(),
-                            type_name: ops[i].type_name.clone(),
-                            physical_id: ops[i].physical_id.clone().unwrap_or_default(),
-                            policy: RemovalPolicy::Snapshot,
-                            snapshot: Some(snapshot.clone()),
-                        });
-                    }
-                    apply_done(state, &intent, physical_id.as_deref(), attributes);
+                    record_done(state, &ops[i], &intent, physical_id.as_deref(), attributes, report);
                     release(i, &mut ready, &mut waiting);
                     continue;
                 }
@@ -407,18 +394,7 @@ impl<'a> Run<'a> {
                 }
             };
             report.failed.push((ops[i].logical_id.clone(), failure));
-            // Everything that waits on it, transitively, is skipped.
-            let mut stack_of: Vec<usize> = dependents[i].clone();
-            while let Some(next) = stack_of.pop() {
-                if !finished[next] {
-                    finished[next] = true;
-                    report.skipped.push(ops[next].logical_id.clone());
-                    self.emit(Event::Skipped {
-                        logical_id: ops[next].logical_id.clone(),
-                    });
-                    stack_of.extend(dependents[next].iter().copied());
-                }
-            }
+            self.skip_dependents(i, ops, &dependents, &mut finished, report);
         }
         if self.cancel.is_cancelled() {
             for (i, op) in ops.iter().enumerate() {
@@ -428,6 +404,28 @@ impl<'a> Run<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Marks everything that waits on op `i`, transitively, as skipped.
+    fn skip_dependents(
+        &self,
+        i: usize,
+        ops: &[Op],
+        dependents: &[Vec<usize>],
+        finished: &mut [bool],
+        report: &mut Report,
+    ) {
+        let mut stack_of: Vec<usize> = dependents[i].clone();
+        while let Some(next) = stack_of.pop() {
+            if !finished[next] {
+                finished[next] = true;
+                report.skipped.push(ops[next].logical_id.clone());
+                self.emit(Event::Skipped {
+                    logical_id: ops[next].logical_id.clone(),
+                });
+                stack_of.extend(dependents[next].iter().copied());
+            }
+        }
     }
 
     /// The journal intent of an op, its inputs resolved against the current state.
@@ -504,6 +502,31 @@ impl<'a> Run<'a> {
         };
         async move { (i, call.run(intent, args).await) }
     }
+}
+
+/// What a finished call did, in state and in the report (a final snapshot kept).
+fn record_done(
+    state: &mut State,
+    op: &Op,
+    intent: &JournalEntry,
+    physical_id: Option<&str>,
+    attributes: Attributes,
+    report: &mut Report,
+) {
+    if let JournalEntry::Intent {
+        snapshot: Some(snapshot),
+        ..
+    } = intent
+    {
+        report.kept.push(Kept {
+            logical_id: op.logical_id.clone(),
+            type_name: op.type_name.clone(),
+            physical_id: op.physical_id.clone().unwrap_or_default(),
+            policy: RemovalPolicy::Snapshot,
+            snapshot: Some(snapshot.clone()),
+        });
+    }
+    apply_done(state, intent, physical_id, attributes);
 }
 
 /// Whether an op leaves its resource in the cloud (removal policy Retain): no call is made.

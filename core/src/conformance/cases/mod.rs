@@ -1,0 +1,111 @@
+//! The conformance cases of every type the reference stack uses: for each, a small stack around
+//! the resource under test, with variants that change each in-place property, force a
+//! replacement, and drop the resource. Written with L1 resources so that every property is set
+//! on purpose. One file per AWS area; shared builders here.
+
+mod compute;
+mod data;
+mod edge;
+mod identity;
+mod load_balancing;
+mod network;
+mod security;
+
+use crate::deploy::{Json, State};
+use crate::handle::{Attr, Ref};
+use crate::l1::ec2::{CfnSecurityGroup, CfnSubnet, CfnVpc};
+use crate::stack::{Environment, Stack};
+use crate::value::Value;
+
+use super::Case;
+
+/// An AMI id: emulators accept any, a real account needs one of its region.
+pub(super) const AMI: &str = "ami-0abcdef1234567890";
+
+/// Every case, one or more per type of the reference stack.
+pub fn reference_cases() -> Vec<Case> {
+    let mut cases = network::cases();
+    cases.extend(security::cases());
+    cases.extend(compute::cases());
+    cases.extend(load_balancing::cases());
+    cases.extend(data::cases());
+    cases.extend(identity::cases());
+    cases.extend(edge::cases());
+    cases
+}
+
+pub(super) fn stack(name: &str) -> Stack {
+    Stack::new(name, Environment::region("us-east-1"))
+}
+
+/// JSON as a property value.
+pub(super) fn value(json: &Json) -> Value {
+    match json {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => n
+            .as_i64()
+            .map_or_else(|| Value::Float(n.as_f64().unwrap_or_default()), Value::Int),
+        Json::String(s) => Value::String(s.clone()),
+        Json::Array(items) => Value::List(items.iter().map(value).collect()),
+        Json::Object(map) => Value::Map(map.iter().map(|(k, v)| (k.clone(), value(v))).collect()),
+    }
+}
+
+/// The physical id of a recorded resource, for stranger inputs.
+pub(super) fn physical(state: &State, logical_id: &str) -> Json {
+    Json::String(
+        state
+            .resources
+            .get(logical_id)
+            .map(|r| r.physical_id.clone())
+            .unwrap_or_default(),
+    )
+}
+
+/// An attribute of a recorded resource, for stranger inputs.
+pub(super) fn attribute(state: &State, logical_id: &str, name: &str) -> Json {
+    state
+        .resources
+        .get(logical_id)
+        .and_then(|r| r.attributes.get(name).cloned())
+        .unwrap_or(Json::Null)
+}
+
+pub(super) fn vpc(stack: &mut Stack, id: &str, cidr: &str) -> Ref<CfnVpc> {
+    stack.add(
+        id,
+        CfnVpc {
+            cidr_block: cidr.into(),
+            enable_dns_support: Some(true),
+            enable_dns_hostnames: Some(true),
+            instance_tenancy: None,
+        },
+    )
+}
+
+pub(super) fn subnet(stack: &mut Stack, id: &str, vpc: Ref<CfnVpc>, cidr: &str, zone: &str) -> Ref<CfnSubnet> {
+    stack.add(
+        id,
+        CfnSubnet {
+            vpc_id: vpc,
+            cidr_block: cidr.into(),
+            availability_zone: Some(format!("us-east-1{zone}")),
+            map_public_ip_on_launch: Some(false),
+        },
+    )
+}
+
+pub(super) fn group(stack: &mut Stack, id: &str, vpc: Ref<CfnVpc>) -> Attr<String> {
+    stack
+        .add(
+            id,
+            CfnSecurityGroup {
+                group_description: format!("conformance {id}"),
+                group_name: None,
+                vpc_id: Some(vpc),
+                security_group_egress: None,
+            },
+        )
+        .attr("GroupId")
+}

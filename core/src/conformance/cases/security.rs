@@ -1,0 +1,109 @@
+//! Cases of security groups and their rules.
+
+#![allow(clippy::too_many_lines)] // one literal case per type: a list, not logic
+
+use serde_json::json;
+
+use crate::conformance::{Case, Stranger, Variant};
+use crate::l1::ec2::{CfnRule, CfnSecurityGroup, CfnSecurityGroupEgress, CfnSecurityGroupIngress};
+
+use super::{group, stack, vpc};
+
+pub(super) fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            type_name: "AWS::EC2::SecurityGroup",
+            label: "",
+            target: "group",
+            build: |v| {
+                let mut s = stack("conf-sg");
+                let vpc = vpc(&mut s, "vpc", "10.0.0.0/16");
+                if v != Variant::Without {
+                    let port = if v == Variant::Update(0) { 80 } else { 443 };
+                    s.add(
+                        "group",
+                        CfnSecurityGroup {
+                            group_description: if v == Variant::Replace { "web, renamed" } else { "web" }.into(),
+                            group_name: Some("conf-web".into()),
+                            vpc_id: Some(vpc),
+                            security_group_egress: Some(vec![CfnRule {
+                                ip_protocol: "tcp".into(),
+                                from_port: Some(port),
+                                to_port: Some(port),
+                                cidr_ip: Some("0.0.0.0/0".into()),
+                                description: Some("out".into()),
+                            }]),
+                        },
+                    );
+                }
+                s
+            },
+            updates: &[&["SecurityGroupEgress"]],
+            replace: Some("GroupDescription"),
+            stranger: Stranger::SameInputs,
+        },
+        Case {
+            type_name: "AWS::EC2::SecurityGroupIngress",
+            label: "",
+            target: "ssh",
+            build: |v| {
+                let mut s = stack("conf-ingress");
+                let vpc = vpc(&mut s, "vpc", "10.0.0.0/16");
+                let group = group(&mut s, "group", vpc);
+                if v != Variant::Without {
+                    let port = if v == Variant::Replace { 2222 } else { 22 };
+                    s.add(
+                        "ssh",
+                        CfnSecurityGroupIngress {
+                            group_id: group,
+                            ip_protocol: "tcp".into(),
+                            from_port: Some(port),
+                            to_port: Some(port),
+                            cidr_ip: Some("203.0.113.10/32".into()),
+                            source_security_group_id: None,
+                            description: Some(if v == Variant::Update(0) { "the admin, again" } else { "the admin" }.into()),
+                        },
+                    );
+                }
+                s
+            },
+            updates: &[&["Description"]],
+            replace: Some("FromPort"),
+            stranger: Stranger::Changed(|inputs, _| {
+                inputs.insert("Description".into(), json!("someone else's"));
+            }),
+        },
+        Case {
+            type_name: "AWS::EC2::SecurityGroupEgress",
+            label: "",
+            target: "to-app",
+            build: |v| {
+                let mut s = stack("conf-egress");
+                let vpc = vpc(&mut s, "vpc", "10.0.0.0/16");
+                let group = group(&mut s, "group", vpc);
+                let app = self::group(&mut s, "app", vpc);
+                if v != Variant::Without {
+                    let port = if v == Variant::Replace { 8080 } else { 5000 };
+                    s.add(
+                        "to-app",
+                        CfnSecurityGroupEgress {
+                            group_id: group,
+                            ip_protocol: "tcp".into(),
+                            from_port: Some(port),
+                            to_port: Some(port),
+                            cidr_ip: None,
+                            destination_security_group_id: Some(app),
+                            description: Some(if v == Variant::Update(0) { "to the app, again" } else { "to the app" }.into()),
+                        },
+                    );
+                }
+                s
+            },
+            updates: &[&["Description"]],
+            replace: Some("FromPort"),
+            stranger: Stranger::Changed(|inputs, _| {
+                inputs.insert("Description".into(), json!("someone else's"));
+            }),
+        },
+    ]
+}
