@@ -1,7 +1,21 @@
-//! An in-process cloud implementing `Provider`, with the behaviours real AWS has and the
-//! emulator lacks: it refuses to create a resource that refers to one that does not exist, and
-//! to delete one that another still refers to (a dependency violation). Faults are injected per
-//! test: latencies per type, failures per logical id, throttling, delete conflicts.
+//! An in-process cloud implementing `Provider`, no kinder than the real one. It keeps the same
+//! contracts as `stratus-aws` (which properties update in place, how each type is identified)
+//! and behaves the way AWS does where the engine must cope:
+//!
+//! - it refuses to create a resource that refers to one that does not exist, and to delete one
+//!   that another still refers to (a dependency violation);
+//! - creates ignore idempotency tokens (as EC2 and the emulator do): only the ownership tags of
+//!   types that take tags find what an interrupted create made;
+//! - a unique name clashes: a create meeting a resource of the same name that does not carry
+//!   this intent's token is refused with `AlreadyExists`; a type without tags is identified by
+//!   its key within its parent and adopted only when the parent is the stack's and the live
+//!   properties equal the declaration;
+//! - updates answer with partial attributes (none), so the engine must merge;
+//! - lookups are eventually consistent: a new resource stays invisible to `read` and `find` for
+//!   a number of lookups, and the provider side settles them with bounded retries as the real
+//!   provider does.
+//!
+//! Faults are injected per test: latencies per type, failures per logical id, throttling.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
@@ -9,7 +23,8 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use stratus::deploy::{
-    Attributes, CreateRequest, Created, ErrorKind, Inputs, Json, Provider, ProviderError,
+    Attributes, Compare, CreateRequest, Created, DeleteRequest, ErrorKind, FindRequest, Identity,
+    Inputs, Json, Live, PropertySpec, Provider, ProviderError, TypeContract, UpdateRequest,
 };
 
 /// Attributes every fake resource reports, covering what the constructs read.
@@ -25,13 +40,30 @@ const ATTRIBUTES: &[&str] = &[
     "DomainName",
 ];
 
+/// The test types' properties: `Name` updates in place, `Key` forces replacement.
+static THING: [PropertySpec; 4] = [
+    PropertySpec::updatable("Name"),
+    PropertySpec::create_only("Key"),
+    PropertySpec::updatable("Deps"),
+    PropertySpec::updatable("Tags").compared(Compare::Tags),
+];
+
 /// One resource in the fake cloud.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CloudResource {
     pub type_name: String,
+    /// Who made it (the census's view, never used by lookups).
+    pub stack: String,
+    /// Who made it (the census's view, never used by lookups).
     pub logical_id: String,
+    /// Its properties as the cloud holds them.
     pub inputs: Inputs,
+    /// Its ownership tags (empty for types that take no tags).
     pub ownership: BTreeMap<String, String>,
+    /// Lookups it stays invisible to (eventual consistency).
+    pub hidden_for: u32,
+    /// For a type without tags named from the token (a scaling policy): that token.
+    pub token_name: Option<String>,
 }
 
 /// A timestamped call, for ordering assertions.
@@ -52,10 +84,12 @@ pub struct CloudState {
     pub conflicts: usize,
     pub throttles: usize,
     pub mutating_calls: usize,
+    /// Final snapshots kept by deletes.
+    pub snapshots: Vec<String>,
 }
 
 /// Injected behaviour.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Faults {
     /// Latency per resource type (default: none).
     pub latency: HashMap<String, Duration>,
@@ -63,8 +97,28 @@ pub struct Faults {
     pub fail_create: BTreeSet<String>,
     /// The first n mutating calls are throttled.
     pub throttle_first: usize,
-    /// Types whose replacement must delete the old resource first (unique names).
+    /// Types whose `Name` is unique (a replacement must delete the old resource first).
     pub delete_before_create: BTreeSet<String>,
+    /// Lookups a new resource stays invisible to (default 1).
+    pub consistency_lag: u32,
+    /// Lookups the provider side makes before it concludes "not found" (default 3).
+    pub settle_attempts: u32,
+    /// Calls of these logical ids panic inside the provider.
+    pub panic_on: BTreeSet<String>,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Self {
+            latency: HashMap::new(),
+            fail_create: BTreeSet::new(),
+            throttle_first: 0,
+            delete_before_create: BTreeSet::new(),
+            consistency_lag: 1,
+            settle_attempts: 3,
+            panic_on: BTreeSet::new(),
+        }
+    }
 }
 
 /// The fake cloud. Clones share it.
@@ -99,17 +153,48 @@ impl FakeCloud {
         self.faults.lock().unwrap().clone()
     }
 
-    /// Resources of a stack by logical id (several when duplicated).
+    /// Resources a stack's runs made, by logical id (several when duplicated): the census.
     pub fn by_logical_id(&self, stack: &str) -> BTreeMap<String, Vec<String>> {
         let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (physical, r) in &self.state.lock().unwrap().resources {
-            if r.ownership.get("stratus:stack").map(String::as_str) == Some(stack) {
+            if r.stack == stack {
                 out.entry(r.logical_id.clone())
                     .or_default()
                     .push(physical.clone());
             }
         }
         out
+    }
+
+    /// Changes a property outside Stratus (a console edit).
+    pub fn modify(&self, physical_id: &str, property: &str, value: Json) {
+        let mut state = self.state.lock().unwrap();
+        let resource = state.resources.get_mut(physical_id).expect("a resource");
+        resource.inputs.insert(property.to_owned(), value);
+    }
+
+    /// Deletes a resource outside Stratus.
+    pub fn remove(&self, physical_id: &str) {
+        self.state.lock().unwrap().resources.remove(physical_id);
+    }
+
+    /// The contract of a type: the test types', or `stratus-aws`'s for AWS types.
+    fn contract_of(&self, type_name: &str) -> Option<TypeContract> {
+        if type_name.starts_with("Test::Fake::") {
+            let identity = if self
+                .faults
+                .lock()
+                .unwrap()
+                .delete_before_create
+                .contains(type_name)
+            {
+                Identity::Named("Name")
+            } else {
+                Identity::Generated
+            };
+            return Some(TypeContract::new("Test::Fake::Thing", identity, &THING));
+        }
+        stratus::aws::contract(type_name)
     }
 
     /// Waits out the injected latency of a type (no timer at all when there is none).
@@ -129,9 +214,13 @@ impl FakeCloud {
         }
     }
 
-    /// Counts a mutating call; `Err` when it is throttled.
-    fn admit(&self) -> Result<(), ProviderError> {
-        let faults = self.faults.lock().unwrap();
+    /// Counts a mutating call; `Err` when it is throttled. Panics for `panic_on` ids.
+    fn admit(&self, logical_id: &str) -> Result<(), ProviderError> {
+        let faults = self.faults.lock().unwrap().clone();
+        assert!(
+            !faults.panic_on.contains(logical_id),
+            "injected panic for {logical_id}"
+        );
         let mut state = self.state.lock().unwrap();
         state.mutating_calls += 1;
         if state.mutating_calls <= faults.throttle_first {
@@ -148,6 +237,84 @@ impl FakeCloud {
             started,
             finished: Instant::now(),
         });
+    }
+
+    /// The first visible resource matching `pick`, as an eventually consistent listing shows
+    /// it: a new resource is skipped (and its lag counted down) while it is hidden.
+    fn lookup(&self, pick: impl Fn(&str, &CloudResource) -> bool) -> Option<String> {
+        let mut state = self.state.lock().unwrap();
+        let mut found = None;
+        for (id, resource) in &mut state.resources {
+            if pick(id, resource) {
+                if resource.hidden_for > 0 {
+                    resource.hidden_for -= 1;
+                } else if found.is_none() {
+                    found = Some(id.clone());
+                }
+            }
+        }
+        found
+    }
+
+    /// Retries a lookup until it settles, as the real provider does against eventual
+    /// consistency: `None` only after every attempt saw nothing.
+    async fn settled(&self, pick: impl Fn(&str, &CloudResource) -> bool) -> Option<String> {
+        let attempts = self.faults.lock().unwrap().settle_attempts.max(1);
+        for _ in 0..attempts {
+            if let Some(found) = self.lookup(&pick) {
+                return Some(found);
+            }
+            tokio::task::yield_now().await;
+        }
+        None
+    }
+
+    /// The resource a create of `inputs` would clash with, by the type's identity.
+    fn clash(
+        &self,
+        contract: &TypeContract,
+        type_name: &str,
+        inputs: &Inputs,
+        name: Option<&str>,
+    ) -> Option<(String, CloudResource)> {
+        let state = self.state.lock().unwrap();
+        state
+            .resources
+            .iter()
+            .find(|(_, r)| {
+                r.type_name == type_name
+                    && match contract.identity {
+                        Identity::Generated => false,
+                        Identity::Named(property) => {
+                            name.is_some()
+                                && r.inputs.get(property).and_then(Json::as_str) == name
+                        }
+                        Identity::Child { key, .. } => {
+                            !key.is_empty() && key.iter().all(|k| r.inputs.get(*k) == inputs.get(*k))
+                        }
+                    }
+            })
+            .map(|(id, r)| (id.clone(), r.clone()))
+    }
+
+    /// Whether the parent a child names carries this stack's ownership.
+    fn parent_is_ours(&self, contract: &TypeContract, inputs: &Inputs, stack: Option<&String>) -> bool {
+        let Identity::Child { parent, .. } = contract.identity else {
+            return false;
+        };
+        let Some(parent_id) = inputs.get(parent).and_then(Json::as_str) else {
+            return false;
+        };
+        let state = self.state.lock().unwrap();
+        // The parent is named by physical id or by name (a role, a group).
+        state
+            .resources
+            .iter()
+            .find(|(id, r)| {
+                id.as_str() == parent_id
+                    || r.inputs.values().any(|v| v.as_str() == Some(parent_id))
+            })
+            .is_some_and(|(_, r)| r.ownership.get("stratus:stack") == stack && stack.is_some())
     }
 }
 
@@ -180,12 +347,31 @@ fn attributes(physical_id: &str) -> Attributes {
         .collect()
 }
 
+fn created(physical_id: &str) -> Created {
+    Created {
+        physical_id: physical_id.to_owned(),
+        attributes: attributes(physical_id),
+    }
+}
+
+/// The name a named type gets when the declaration leaves it unset: derived from the token.
+fn generated_name(request: &CreateRequest<'_>) -> String {
+    format!("{}-{}", request.logical_id, request.token)
+}
+
 #[async_trait]
 impl Provider for FakeCloud {
+    fn contract(&self, type_name: &str) -> Option<TypeContract> {
+        self.contract_of(type_name)
+    }
+
     async fn create(&self, request: CreateRequest<'_>) -> Result<Created, ProviderError> {
         let started = Instant::now();
         self.wait(request.type_name).await;
-        self.admit()?;
+        self.admit(request.logical_id)?;
+        if let Some(existing) = request.resume {
+            return Ok(created(existing));
+        }
         if self
             .faults
             .lock()
@@ -196,6 +382,115 @@ impl Provider for FakeCloud {
             return Err(ProviderError::new(
                 ErrorKind::InvalidInput,
                 format!("{} is refused by the test", request.logical_id),
+            ));
+        }
+        let contract = self.contract_of(request.type_name).ok_or_else(|| {
+            ProviderError::new(ErrorKind::InvalidInput, "no such type in the fake cloud")
+        })?;
+        let mut inputs = request.inputs.clone();
+        let name = match contract.identity {
+            Identity::Named(property) => {
+                let name = inputs
+                    .get(property)
+                    .and_then(Json::as_str)
+                    .map_or_else(|| generated_name(&request), str::to_owned);
+                inputs.insert(property.to_owned(), Json::String(name.clone()));
+                Some(name)
+            }
+            _ => None,
+        };
+        if let Some((id, existing)) =
+            self.clash(&contract, request.type_name, &inputs, name.as_deref())
+        {
+            let ours = existing.ownership.get("stratus:token").map(String::as_str)
+                == Some(request.token);
+            let adoptable_child = matches!(contract.identity, Identity::Child { .. })
+                && self.parent_is_ours(&contract, &inputs, request.ownership.get("stratus:stack"))
+                && existing.inputs == inputs;
+            if ours || adoptable_child {
+                return Ok(created(&id));
+            }
+            return Err(ProviderError::already_exists(
+                request.type_name,
+                &id,
+                "it does not carry this intent's ownership tags",
+            ));
+        }
+        let mut state = self.state.lock().unwrap();
+        let mut mentioned = BTreeSet::new();
+        mentioned_ids(&Json::Object(inputs.clone()), &mut mentioned);
+        if let Some(missing) = mentioned
+            .iter()
+            .find(|id| !state.resources.contains_key(*id))
+        {
+            return Err(ProviderError::new(
+                ErrorKind::InvalidInput,
+                format!("{missing} does not exist"),
+            ));
+        }
+        state.next_id += 1;
+        let physical_id = format!("fake-{}", state.next_id);
+        let taggable = !matches!(contract.identity, Identity::Child { .. });
+        let lag = self.faults.lock().unwrap().consistency_lag;
+        state.resources.insert(
+            physical_id.clone(),
+            CloudResource {
+                type_name: request.type_name.to_owned(),
+                stack: request
+                    .ownership
+                    .get("stratus:stack")
+                    .cloned()
+                    .unwrap_or_default(),
+                logical_id: request.logical_id.to_owned(),
+                inputs,
+                ownership: if taggable {
+                    request.ownership.clone()
+                } else {
+                    BTreeMap::new()
+                },
+                hidden_for: lag,
+                token_name: matches!(contract.identity, Identity::Child { key: [], .. })
+                    .then(|| request.token.to_owned()),
+            },
+        );
+        drop(state);
+        self.record("create", request.logical_id, started);
+        Ok(created(&physical_id))
+    }
+
+    async fn read(
+        &self,
+        _type_name: &str,
+        physical_id: &str,
+    ) -> Result<Option<Live>, ProviderError> {
+        let Some(id) = self.settled(|id, _| id == physical_id).await else {
+            return Ok(None);
+        };
+        let state = self.state.lock().unwrap();
+        let resource = &state.resources[&id];
+        let mut properties = resource.inputs.clone();
+        if let Some(Json::Array(tags)) = properties.get_mut("Tags") {
+            tags.extend(resource.ownership.iter().map(|(k, v)| {
+                serde_json::json!({"Key": k, "Value": v})
+            }));
+        }
+        Ok(Some(Live {
+            properties,
+            attributes: attributes(&id),
+        }))
+    }
+
+    async fn update(&self, request: UpdateRequest<'_>) -> Result<Attributes, ProviderError> {
+        let started = Instant::now();
+        self.wait(request.type_name).await;
+        self.admit(request.logical_id)?;
+        let contract = self.contract_of(request.type_name).ok_or_else(|| {
+            ProviderError::new(ErrorKind::InvalidInput, "no such type in the fake cloud")
+        })?;
+        if let Some(fixed) = request.changed.iter().find(|c| contract.replaces_on(c)) {
+            return Err(ProviderError::new(
+                ErrorKind::InvalidInput,
+                format!("{fixed} cannot change in place"),
             ));
         }
         let mut state = self.state.lock().unwrap();
@@ -210,85 +505,34 @@ impl Provider for FakeCloud {
                 format!("{missing} does not exist"),
             ));
         }
-        state.next_id += 1;
-        let physical_id = format!("fake-{}", state.next_id);
-        state.resources.insert(
-            physical_id.clone(),
-            CloudResource {
-                type_name: request.type_name.to_owned(),
-                logical_id: request.logical_id.to_owned(),
-                inputs: request.inputs.clone(),
-                ownership: request.ownership.clone(),
-            },
-        );
-        drop(state);
-        self.record("create", request.logical_id, started);
-        Ok(Created {
-            attributes: attributes(&physical_id),
-            physical_id,
-        })
-    }
-
-    async fn read(
-        &self,
-        _type_name: &str,
-        physical_id: &str,
-    ) -> Result<Option<Attributes>, ProviderError> {
-        Ok(self
-            .state
-            .lock()
-            .unwrap()
-            .resources
-            .contains_key(physical_id)
-            .then(|| attributes(physical_id)))
-    }
-
-    async fn update(
-        &self,
-        type_name: &str,
-        physical_id: &str,
-        inputs: &Inputs,
-        _changed: &[String],
-    ) -> Result<Attributes, ProviderError> {
-        let started = Instant::now();
-        self.wait(type_name).await;
-        self.admit()?;
-        let mut state = self.state.lock().unwrap();
-        let mut mentioned = BTreeSet::new();
-        mentioned_ids(&Json::Object(inputs.clone()), &mut mentioned);
-        if let Some(missing) = mentioned
-            .iter()
-            .find(|id| !state.resources.contains_key(*id))
-        {
-            return Err(ProviderError::new(
-                ErrorKind::InvalidInput,
-                format!("{missing} does not exist"),
-            ));
-        }
-        let Some(resource) = state.resources.get_mut(physical_id) else {
+        let Some(resource) = state.resources.get_mut(request.physical_id) else {
             return Err(ProviderError::new(
                 ErrorKind::NotFound,
-                format!("{physical_id} does not exist"),
+                format!("{} does not exist", request.physical_id),
             ));
         };
-        resource.inputs.clone_from(inputs);
+        for name in request.changed {
+            match request.inputs.get(name) {
+                Some(value) => resource.inputs.insert(name.clone(), value.clone()),
+                None => resource.inputs.remove(name),
+            };
+        }
         let logical_id = resource.logical_id.clone();
         drop(state);
         self.record("update", &logical_id, started);
-        Ok(attributes(physical_id))
+        // Like many AWS update calls, the answer carries no attributes: the engine merges.
+        Ok(Attributes::new())
     }
 
-    async fn delete(&self, type_name: &str, physical_id: &str) -> Result<(), ProviderError> {
+    async fn delete(&self, request: DeleteRequest<'_>) -> Result<(), ProviderError> {
         let started = Instant::now();
-        self.wait(type_name).await;
-        self.admit()?;
+        self.wait(request.type_name).await;
+        self.admit(request.logical_id)?;
         let mut state = self.state.lock().unwrap();
-        if !state.resources.contains_key(physical_id) {
-            return Err(ProviderError::new(
-                ErrorKind::NotFound,
-                format!("{physical_id} does not exist"),
-            ));
+        if !state.resources.contains_key(request.physical_id) {
+            return Ok(());
         }
+        let physical_id = request.physical_id;
         let referenced_by = state.resources.iter().find(|(id, r)| {
             let mut mentioned = BTreeSet::new();
             r.inputs
@@ -301,37 +545,49 @@ impl Provider for FakeCloud {
             state.conflicts += 1;
             return Err(ProviderError::new(ErrorKind::Conflict, message));
         }
+        if let Some(snapshot) = request.snapshot {
+            state.snapshots.push(snapshot.to_owned());
+        }
         let removed = state.resources.remove(physical_id).expect("checked above");
         drop(state);
         self.record("delete", &removed.logical_id, started);
         Ok(())
     }
 
-    async fn find(
-        &self,
-        _type_name: &str,
-        token: &str,
-        _ownership: &BTreeMap<String, String>,
-    ) -> Result<Option<Created>, ProviderError> {
-        // By the token the engine put in the ownership tags: a stack and logical id alone are
-        // ambiguous while a replacement's old and new resources both exist.
-        let state = self.state.lock().unwrap();
-        let found = state
-            .resources
-            .iter()
-            .find(|(_, r)| r.ownership.get("stratus:token").map(String::as_str) == Some(token));
-        Ok(found.map(|(id, _)| Created {
-            physical_id: id.clone(),
-            attributes: attributes(id),
-        }))
-    }
-
-    fn create_before_delete(&self, type_name: &str, _inputs: &Inputs) -> bool {
-        !self
-            .faults
-            .lock()
-            .unwrap()
-            .delete_before_create
-            .contains(type_name)
+    async fn find(&self, request: FindRequest<'_>) -> Result<Option<Created>, ProviderError> {
+        let contract = self.contract_of(request.type_name).ok_or_else(|| {
+            ProviderError::new(ErrorKind::InvalidInput, "no such type in the fake cloud")
+        })?;
+        let found = match contract.identity {
+            // By the token in the ownership tags: a stack and logical id alone are ambiguous
+            // while a replacement's old and new resources both exist.
+            Identity::Generated | Identity::Named(_) => {
+                self.settled(|_, r| {
+                    r.type_name == request.type_name
+                        && r.ownership.get("stratus:token").map(String::as_str)
+                            == Some(request.token)
+                })
+                .await
+            }
+            Identity::Child { key, .. } => {
+                let ours = self.parent_is_ours(
+                    &contract,
+                    request.inputs,
+                    request.ownership.get("stratus:stack"),
+                );
+                if !ours {
+                    None
+                } else if key.is_empty() {
+                    self.settled(|_, r| r.token_name.as_deref() == Some(request.token))
+                        .await
+                } else {
+                    self.settled(|_, r| {
+                        r.type_name == request.type_name && r.inputs == *request.inputs
+                    })
+                    .await
+                }
+            }
+        };
+        Ok(found.map(|id| created(&id)))
     }
 }

@@ -14,6 +14,11 @@ pub(crate) fn kind_of(code: &str) -> ErrorKind {
         "TooManyRequestsException",
         "SlowDown",
         "PriorRequestNotComplete",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "ThrottledException",
+        "EC2ThrottledException",
+        "TooManyRequests",
     ];
     let conflict = [
         "DependencyViolation",
@@ -24,15 +29,16 @@ pub(crate) fn kind_of(code: &str) -> ErrorKind {
         "OperationAborted",
         "IncorrectState",
         "InvalidNetworkInterface.InUse",
+        "HostedZoneNotEmpty",
+        "DistributionNotDisabled",
+        "InvalidDBInstanceState",
+        "InvalidDBSubnetGroupStateFault",
+        "FileSystemInUse",
+        "ResourceInUseFault",
     ];
     if throttled.contains(&code) {
         ErrorKind::Throttled
-    } else if code.ends_with(".NotFound")
-        || code.ends_with("NotFound")
-        || code.starts_with("NoSuch")
-        || code.ends_with("NotFoundFault")
-        || code == "NoSuchEntity"
-    {
+    } else if code.contains("NotFound") || code.starts_with("NoSuch") {
         ErrorKind::NotFound
     } else if conflict.contains(&code) {
         ErrorKind::Conflict
@@ -84,6 +90,12 @@ mod tests {
         assert_eq!(kind_of("RequestLimitExceeded"), ErrorKind::Throttled);
         assert_eq!(kind_of("InvalidVpcID.NotFound"), ErrorKind::NotFound);
         assert_eq!(kind_of("NoSuchKey"), ErrorKind::NotFound);
+        assert_eq!(
+            kind_of("InvalidLaunchTemplateName.NotFoundException"),
+            ErrorKind::NotFound
+        );
+        assert_eq!(kind_of("DBSubnetGroupNotFoundFault"), ErrorKind::NotFound);
+        assert_eq!(kind_of("HostedZoneNotEmpty"), ErrorKind::Conflict);
         assert_eq!(kind_of("DependencyViolation"), ErrorKind::Conflict);
         assert_eq!(kind_of("InvalidParameterValue"), ErrorKind::InvalidInput);
         assert_eq!(kind_of("InternalError"), ErrorKind::Other);

@@ -179,9 +179,13 @@ impl StateBackend for S3Backend {
         let mut entries = Vec::new();
         for key in self.journal_keys().await? {
             if let Some(bytes) = self.get(&key).await? {
-                if let Ok(entry) = serde_json::from_slice(&bytes) {
-                    entries.push(entry);
-                }
+                // Each entry is a whole object written at once: one that does not parse is
+                // damage, and skipping it could lose an intent, so it stops the run.
+                let entry = serde_json::from_slice(&bytes).map_err(|e| StateError::Corrupt {
+                    location: format!("s3://{}/{key}", self.bucket),
+                    message: format!("journal entry: {e}"),
+                })?;
+                entries.push(entry);
             }
         }
         Ok(entries)

@@ -17,6 +17,11 @@ pub struct Wait {
     /// Longest wait per CloudFormation type (defaults: RDS instances 90 min, CloudFront and
     /// certificates 60 min, NAT gateways, EFS and auto scaling groups 20 min).
     pub per_kind: BTreeMap<String, Duration>,
+    /// Lookups made before "not found" is believed (default 3): AWS's describe calls are
+    /// eventually consistent, so a resource made a moment ago may not show yet.
+    pub settle_attempts: u32,
+    /// Between two such lookups (default 2 s).
+    pub settle_interval: Duration,
 }
 
 impl Default for Wait {
@@ -38,18 +43,23 @@ impl Default for Wait {
             interval: Duration::from_secs(5),
             timeout: minutes(30),
             per_kind,
+            settle_attempts: 3,
+            settle_interval: Duration::from_secs(2),
         }
     }
 }
 
 impl Wait {
-    /// Polls every `interval` and gives up after `timeout` whatever the kind (for tests against
-    /// an emulator, which answers at once).
+    /// Polls every `interval` and gives up after `timeout` whatever the kind; "not found" is
+    /// believed after two lookups `interval` apart (for tests against an emulator, which
+    /// answers at once).
     pub fn uniform(interval: Duration, timeout: Duration) -> Self {
         Self {
             interval,
             timeout,
             per_kind: BTreeMap::new(),
+            settle_attempts: 2,
+            settle_interval: interval,
         }
     }
 
@@ -57,6 +67,25 @@ impl Wait {
     pub fn timeout_for(&self, kind: &str) -> Duration {
         self.per_kind.get(kind).copied().unwrap_or(self.timeout)
     }
+}
+
+/// A lookup repeated until it finds something or `settle_attempts` lookups found nothing: the
+/// only way "not found" is believed from an eventually consistent API.
+pub(crate) async fn settled<T, F, Fut>(wait: &Wait, mut lookup: F) -> Result<Option<T>, ProviderError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>, ProviderError>>,
+{
+    let attempts = wait.settle_attempts.max(1);
+    for attempt in 1..=attempts {
+        if let Some(found) = lookup().await? {
+            return Ok(Some(found));
+        }
+        if attempt < attempts {
+            tokio::time::sleep(wait.settle_interval).await;
+        }
+    }
+    Ok(None)
 }
 
 /// Polls `check` until it returns `Some`, an error, or the timeout of `kind`.

@@ -1,0 +1,123 @@
+//! One handler per resource type: its contract (properties, in-place updates, identity), its
+//! calls, and how it finds what an interrupted create made. The registry (`registry.rs`) lists
+//! them; [`crate::AwsProvider`] dispatches to them.
+
+use async_trait::async_trait;
+use aws_config::SdkConfig;
+use stratus_core::deploy::{
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Live, ProviderError,
+    TypeContract, UpdateRequest,
+};
+
+use crate::wait::Wait;
+
+/// The SDK clients of the services compiled in, and how to wait.
+#[derive(Clone, Debug)]
+pub(crate) struct Context {
+    #[cfg(feature = "ec2")]
+    pub(crate) ec2: aws_sdk_ec2::Client,
+    #[cfg(feature = "autoscaling")]
+    pub(crate) autoscaling: aws_sdk_autoscaling::Client,
+    #[cfg(feature = "elb")]
+    pub(crate) elb: aws_sdk_elasticloadbalancingv2::Client,
+    #[cfg(feature = "efs")]
+    pub(crate) efs: aws_sdk_efs::Client,
+    #[cfg(feature = "rds")]
+    pub(crate) rds: aws_sdk_rds::Client,
+    #[cfg(feature = "iam")]
+    pub(crate) iam: aws_sdk_iam::Client,
+    #[cfg(feature = "secretsmanager")]
+    pub(crate) secrets: aws_sdk_secretsmanager::Client,
+    #[cfg(feature = "route53")]
+    pub(crate) route53: aws_sdk_route53::Client,
+    #[cfg(feature = "acm")]
+    pub(crate) acm: aws_sdk_acm::Client,
+    #[cfg(feature = "cloudfront")]
+    pub(crate) cloudfront: aws_sdk_cloudfront::Client,
+    pub(crate) wait: Wait,
+}
+
+impl Context {
+    pub(crate) fn new(config: &SdkConfig) -> Self {
+        let _ = config;
+        Self {
+            #[cfg(feature = "ec2")]
+            ec2: aws_sdk_ec2::Client::new(config),
+            #[cfg(feature = "autoscaling")]
+            autoscaling: aws_sdk_autoscaling::Client::new(config),
+            #[cfg(feature = "elb")]
+            elb: aws_sdk_elasticloadbalancingv2::Client::new(config),
+            #[cfg(feature = "efs")]
+            efs: aws_sdk_efs::Client::new(config),
+            #[cfg(feature = "rds")]
+            rds: aws_sdk_rds::Client::new(config),
+            #[cfg(feature = "iam")]
+            iam: aws_sdk_iam::Client::new(config),
+            #[cfg(feature = "secretsmanager")]
+            secrets: aws_sdk_secretsmanager::Client::new(config),
+            #[cfg(feature = "route53")]
+            route53: aws_sdk_route53::Client::new(config),
+            #[cfg(feature = "acm")]
+            acm: aws_sdk_acm::Client::new(config),
+            #[cfg(feature = "cloudfront")]
+            cloudfront: aws_sdk_cloudfront::Client::new(config),
+            wait: Wait::default(),
+        }
+    }
+}
+
+/// Everything stratus-aws does for one resource type, under the provider contract of
+/// `stratus_core::deploy::provider`.
+#[async_trait]
+pub(crate) trait Handler: Send + Sync {
+    /// What the handler implements: properties, in-place updates, identity.
+    fn contract(&self) -> TypeContract;
+
+    /// Creates the resource, or finishes the one `request.resume` names. Meets a resource
+    /// that is not this intent's where it would put its own: refuses (`AlreadyExists`).
+    async fn create(&self, cx: &Context, request: CreateRequest<'_>)
+    -> Result<Created, ProviderError>;
+
+    /// The live properties (CloudFormation-shaped) and attributes; `None` when it is gone.
+    async fn read(&self, cx: &Context, physical_id: &str) -> Result<Option<Live>, ProviderError>;
+
+    /// Applies every changed property (each updatable by the contract); returns the
+    /// attributes afterwards.
+    async fn update(
+        &self,
+        cx: &Context,
+        request: UpdateRequest<'_>,
+    ) -> Result<Attributes, ProviderError>;
+
+    /// Deletes it, keeping a final snapshot when asked; gone already is success.
+    async fn delete(&self, cx: &Context, request: DeleteRequest<'_>) -> Result<(), ProviderError>;
+
+    /// What the create of an interrupted intent made; `None` when nothing (one lookup: the
+    /// provider settles eventual consistency around it).
+    async fn find(
+        &self,
+        cx: &Context,
+        request: FindRequest<'_>,
+    ) -> Result<Option<Created>, ProviderError>;
+}
+
+/// What a create or update made, decided from the resource read back (settling eventual
+/// consistency): its id and attributes.
+pub(crate) async fn read_back<H: Handler + ?Sized>(
+    handler: &H,
+    cx: &Context,
+    physical_id: &str,
+) -> Result<Created, ProviderError> {
+    let live = crate::wait::settled(&cx.wait, || handler.read(cx, physical_id))
+        .await?
+        .ok_or_else(|| {
+            ProviderError::new(
+                stratus_core::deploy::ErrorKind::Other,
+                format!("{physical_id} cannot be read back"),
+            )
+        })?;
+    Ok(Created {
+        physical_id: physical_id.to_owned(),
+        attributes: live.attributes,
+    })
+}

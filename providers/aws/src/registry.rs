@@ -1,0 +1,55 @@
+//! The one table of handlers: every resource type stratus-aws manages, by service feature.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use crate::handler::Handler;
+
+/// Every handler compiled in, in service order.
+pub(crate) fn handlers() -> impl Iterator<Item = &'static dyn Handler> {
+    let services: &[&[&'static dyn Handler]] = &[
+        #[cfg(feature = "ec2")]
+        crate::ec2::HANDLERS,
+        #[cfg(feature = "autoscaling")]
+        crate::autoscaling::HANDLERS,
+        #[cfg(feature = "elb")]
+        crate::elb::HANDLERS,
+        #[cfg(feature = "efs")]
+        crate::efs::HANDLERS,
+        #[cfg(feature = "rds")]
+        crate::rds::HANDLERS,
+        #[cfg(feature = "iam")]
+        crate::iam::HANDLERS,
+        #[cfg(feature = "secretsmanager")]
+        crate::secrets::HANDLERS,
+        #[cfg(feature = "route53")]
+        crate::route53::HANDLERS,
+        #[cfg(feature = "acm")]
+        crate::acm::HANDLERS,
+        #[cfg(feature = "cloudfront")]
+        crate::cloudfront::HANDLERS,
+    ];
+    services.to_vec().into_iter().flatten().copied()
+}
+
+/// The handler of a type.
+pub(crate) fn handler(type_name: &str) -> Option<&'static dyn Handler> {
+    static TABLE: OnceLock<BTreeMap<&'static str, &'static dyn Handler>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| handlers().map(|h| (h.contract().type_name, h)).collect())
+        .get(type_name)
+        .copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn every_type_has_one_handler() {
+        let names: Vec<&str> = super::handlers().map(|h| h.contract().type_name).collect();
+        let unique: BTreeSet<&str> = names.iter().copied().collect();
+        assert_eq!(names.len(), unique.len(), "{names:?}");
+        assert!(unique.contains("AWS::EC2::VPC"));
+    }
+}
