@@ -1,7 +1,5 @@
 //! Reading the resolved inputs (CloudFormation-shaped JSON) the engine hands the provider.
 
-use std::collections::BTreeMap;
-
 use stratus_core::deploy::{Inputs, Json, ProviderError};
 
 use crate::error::invalid;
@@ -63,26 +61,4 @@ pub(crate) fn id_pair<'a>(
     physical_id
         .split_once('|')
         .ok_or_else(|| invalid(format!("{physical_id} is not {what} id")))
-}
-
-/// The `{Key, Value}` tags under `property`, merged with the ownership tags.
-pub(crate) fn tags(
-    inputs: &Inputs,
-    property: &str,
-    ownership: &BTreeMap<String, String>,
-) -> BTreeMap<String, String> {
-    let mut out: BTreeMap<String, String> = inputs
-        .get(property)
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|t| {
-            Some((
-                t.get("Key")?.as_str()?.to_owned(),
-                t.get("Value")?.as_str()?.to_owned(),
-            ))
-        })
-        .collect();
-    out.extend(ownership.iter().map(|(k, v)| (k.clone(), v.clone())));
-    out
 }
