@@ -14,6 +14,8 @@
 //! Each AWS service sits behind a feature of this crate, so a program compiles only the SDK
 //! crates it needs.
 
+// "Resume what was made, or make it" reads as two rows of a table, even where one is short.
+#![allow(clippy::single_match_else)]
 // With some services' features off, their helpers go unused.
 #![cfg_attr(
     not(all(

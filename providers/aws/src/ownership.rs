@@ -24,7 +24,7 @@ pub(crate) fn of_stack(tags: &Tags, stack: Option<&String>) -> bool {
 }
 
 /// The stack a request creates for.
-pub(crate) fn stack_of<'a>(ownership: &'a BTreeMap<String, String>) -> Option<&'a String> {
+pub(crate) fn stack_of(ownership: &BTreeMap<String, String>) -> Option<&String> {
     ownership.get(STACK)
 }
 

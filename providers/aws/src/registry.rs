@@ -29,7 +29,7 @@ pub(crate) fn handlers() -> impl Iterator<Item = &'static dyn Handler> {
         #[cfg(feature = "cloudfront")]
         crate::cloudfront::HANDLERS,
     ];
-    services.to_vec().into_iter().flatten().copied()
+    services.iter().flat_map(|s| s.iter()).copied().collect::<Vec<_>>().into_iter()
 }
 
 /// The handler of a type.

@@ -168,6 +168,131 @@ fn live_properties(group: &AutoScalingGroup) -> Inputs {
     properties
 }
 
+/// Creates the group, retrying while a new instance profile propagates.
+async fn create_group(
+    cx: &Context,
+    request: &CreateRequest<'_>,
+    name: &str,
+) -> Result<(), ProviderError> {
+    let inputs = request.inputs;
+    let mut create = cx
+        .autoscaling
+        .create_auto_scaling_group()
+        .auto_scaling_group_name(name)
+        .set_min_size(number(inputs, "MinSize"))
+        .set_max_size(number(inputs, "MaxSize"))
+        .set_desired_capacity(number(inputs, "DesiredCapacity"))
+        .vpc_zone_identifier(string_list(inputs, "VPCZoneIdentifier").join(","))
+        .set_launch_template(template(inputs))
+        .set_target_group_arns(Some(string_list(inputs, "TargetGroupARNs")))
+        .set_health_check_type(opt_string(inputs, "HealthCheckType").map(str::to_owned))
+        .set_health_check_grace_period(opt_i32(inputs.get("HealthCheckGracePeriod")));
+    for (key, (value, propagate)) in desired_tags(inputs, request.ownership) {
+        create = create.tags(sdk_tag(name, &key, &value, propagate));
+    }
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match create.clone().send().await.map_err(classify) {
+            Ok(_) => return Ok(()),
+            Err(e) if is_propagating(&e) && attempt < PROPAGATION_ATTEMPTS => {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Attaches the declared target groups that are missing, detaches the others.
+async fn sync_target_groups(
+    cx: &Context,
+    name: &str,
+    live: &AutoScalingGroup,
+    wanted: &[String],
+) -> Result<(), ProviderError> {
+    let attach: Vec<String> = wanted
+        .iter()
+        .filter(|w| !live.target_group_arns().contains(w))
+        .cloned()
+        .collect();
+    let detach: Vec<String> = live
+        .target_group_arns()
+        .iter()
+        .filter(|l| !wanted.contains(l))
+        .cloned()
+        .collect();
+    if !attach.is_empty() {
+        cx.autoscaling
+            .attach_load_balancer_target_groups()
+            .auto_scaling_group_name(name)
+            .set_target_group_arns(Some(attach))
+            .send()
+            .await
+            .map_err(classify)?;
+    }
+    if !detach.is_empty() {
+        cx.autoscaling
+            .detach_load_balancer_target_groups()
+            .auto_scaling_group_name(name)
+            .set_target_group_arns(Some(detach))
+            .send()
+            .await
+            .map_err(classify)?;
+    }
+    Ok(())
+}
+
+/// Brings the group's tags (and their propagation) to the declared ones plus ownership.
+async fn sync_group_tags(
+    cx: &Context,
+    name: &str,
+    live: &AutoScalingGroup,
+    request: &UpdateRequest<'_>,
+) -> Result<(), ProviderError> {
+    let desired = desired_tags(request.inputs, request.ownership);
+    let add: Vec<Tag> = desired
+        .iter()
+        .filter(|(k, (v, p))| {
+            !live.tags().iter().any(|t| {
+                t.key() == Some(k.as_str())
+                    && t.value() == Some(v.as_str())
+                    && t.propagate_at_launch() == Some(*p)
+            })
+        })
+        .map(|(k, (v, p))| sdk_tag(name, k, v, *p))
+        .collect();
+    let remove: Vec<Tag> = live
+        .tags()
+        .iter()
+        .filter_map(|t| t.key())
+        .filter(|k| !desired.contains_key(*k) && !k.starts_with("aws:"))
+        .map(|k| {
+            Tag::builder()
+                .key(k)
+                .resource_id(name)
+                .resource_type("auto-scaling-group")
+                .build()
+        })
+        .collect();
+    if !add.is_empty() {
+        cx.autoscaling
+            .create_or_update_tags()
+            .set_tags(Some(add))
+            .send()
+            .await
+            .map_err(classify)?;
+    }
+    if !remove.is_empty() {
+        cx.autoscaling
+            .delete_tags()
+            .set_tags(Some(remove))
+            .send()
+            .await
+            .map_err(classify)?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl Handler for Group {
     fn contract(&self) -> TypeContract {
@@ -192,32 +317,7 @@ impl Handler for Group {
                     return Err(ownership::refuse(&request, &name, &tags));
                 }
             } else {
-                let mut create = cx
-                    .autoscaling
-                    .create_auto_scaling_group()
-                    .auto_scaling_group_name(&name)
-                    .set_min_size(number(inputs, "MinSize"))
-                    .set_max_size(number(inputs, "MaxSize"))
-                    .set_desired_capacity(number(inputs, "DesiredCapacity"))
-                    .vpc_zone_identifier(string_list(inputs, "VPCZoneIdentifier").join(","))
-                    .set_launch_template(template(inputs))
-                    .set_target_group_arns(Some(string_list(inputs, "TargetGroupARNs")))
-                    .set_health_check_type(opt_string(inputs, "HealthCheckType").map(str::to_owned))
-                    .set_health_check_grace_period(opt_i32(inputs.get("HealthCheckGracePeriod")));
-                for (key, (value, propagate)) in desired_tags(inputs, request.ownership) {
-                    create = create.tags(sdk_tag(&name, &key, &value, propagate));
-                }
-                let mut attempt = 0;
-                loop {
-                    attempt += 1;
-                    match create.clone().send().await.map_err(classify) {
-                        Ok(_) => break,
-                        Err(e) if is_propagating(&e) && attempt < PROPAGATION_ATTEMPTS => {
-                            tokio::time::sleep(Duration::from_secs(2)).await;
-                        }
-                        Err(e) => return Err(e),
-                    }
-                }
+                create_group(cx, &request, &name).await?;
             }
         }
         poll(
@@ -292,79 +392,10 @@ impl Handler for Group {
             ProviderError::new(ErrorKind::NotFound, format!("auto scaling group {name} is gone"))
         })?;
         if changed("TargetGroupARNs") {
-            let wanted = string_list(inputs, "TargetGroupARNs");
-            let attach: Vec<String> = wanted
-                .iter()
-                .filter(|w| !live.target_group_arns().contains(w))
-                .cloned()
-                .collect();
-            let detach: Vec<String> = live
-                .target_group_arns()
-                .iter()
-                .filter(|l| !wanted.contains(l))
-                .cloned()
-                .collect();
-            if !attach.is_empty() {
-                cx.autoscaling
-                    .attach_load_balancer_target_groups()
-                    .auto_scaling_group_name(name)
-                    .set_target_group_arns(Some(attach))
-                    .send()
-                    .await
-                    .map_err(classify)?;
-            }
-            if !detach.is_empty() {
-                cx.autoscaling
-                    .detach_load_balancer_target_groups()
-                    .auto_scaling_group_name(name)
-                    .set_target_group_arns(Some(detach))
-                    .send()
-                    .await
-                    .map_err(classify)?;
-            }
+            sync_target_groups(cx, name, &live, &string_list(inputs, "TargetGroupARNs")).await?;
         }
         if changed("Tags") {
-            let desired = desired_tags(inputs, request.ownership);
-            let add: Vec<Tag> = desired
-                .iter()
-                .filter(|(k, (v, p))| {
-                    !live.tags().iter().any(|t| {
-                        t.key() == Some(k.as_str())
-                            && t.value() == Some(v.as_str())
-                            && t.propagate_at_launch() == Some(*p)
-                    })
-                })
-                .map(|(k, (v, p))| sdk_tag(name, k, v, *p))
-                .collect();
-            let remove: Vec<Tag> = live
-                .tags()
-                .iter()
-                .filter_map(|t| t.key())
-                .filter(|k| !desired.contains_key(*k) && !k.starts_with("aws:"))
-                .map(|k| {
-                    Tag::builder()
-                        .key(k)
-                        .resource_id(name)
-                        .resource_type("auto-scaling-group")
-                        .build()
-                })
-                .collect();
-            if !add.is_empty() {
-                cx.autoscaling
-                    .create_or_update_tags()
-                    .set_tags(Some(add))
-                    .send()
-                    .await
-                    .map_err(classify)?;
-            }
-            if !remove.is_empty() {
-                cx.autoscaling
-                    .delete_tags()
-                    .set_tags(Some(remove))
-                    .send()
-                    .await
-                    .map_err(classify)?;
-            }
+            sync_group_tags(cx, name, &live, &request).await?;
         }
         Ok(read_back(self, cx, name).await?.attributes)
     }

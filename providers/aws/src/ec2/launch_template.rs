@@ -94,7 +94,7 @@ fn request_data(data: &Json) -> RequestLaunchTemplateData {
         let tags = ownership::desired(
             spec.as_object().unwrap_or(&Inputs::new()),
             "Tags",
-            &Default::default(),
+            &std::collections::BTreeMap::default(),
         );
         builder = builder.tag_specifications(
             LaunchTemplateTagSpecificationRequest::builder()
@@ -160,7 +160,7 @@ fn live_data(data: &ResponseLaunchTemplateData) -> Json {
             })
         })
         .collect();
-    put("TagSpecifications", (!specs.is_empty()).then(|| Json::Array(specs)));
+    put("TagSpecifications", (!specs.is_empty()).then_some(Json::Array(specs)));
     put("KeyName", data.key_name().map(Json::from));
     Json::Object(map)
 }

@@ -37,7 +37,7 @@ pub(super) async fn live_tags(client: &Client, arn: &str) -> Result<Tags, Provid
     Ok(out
         .tag_descriptions()
         .iter()
-        .flat_map(|d| d.tags())
+        .flat_map(aws_sdk_elasticloadbalancingv2::types::TagDescription::tags)
         .filter_map(|t| Some((t.key()?.to_owned(), t.value()?.to_owned())))
         .collect())
 }
