@@ -532,6 +532,11 @@ struct Picky(FakeCloud);
 
 #[async_trait::async_trait]
 impl stratus::deploy::Provider for Picky {
+    fn contract(&self, type_name: &str) -> Option<stratus::deploy::TypeContract> {
+        (type_name == "Test::Fake::Thing")
+            .then(|| self.0.contract(type_name))
+            .flatten()
+    }
     async fn create(
         &self,
         r: stratus::deploy::CreateRequest<'_>,
@@ -542,42 +547,26 @@ impl stratus::deploy::Provider for Picky {
         &self,
         t: &str,
         p: &str,
-    ) -> Result<Option<stratus::deploy::Attributes>, stratus::deploy::ProviderError> {
+    ) -> Result<Option<stratus::deploy::Live>, stratus::deploy::ProviderError> {
         self.0.read(t, p).await
     }
     async fn update(
         &self,
-        t: &str,
-        p: &str,
-        i: &stratus::deploy::Inputs,
-        c: &[String],
+        r: stratus::deploy::UpdateRequest<'_>,
     ) -> Result<stratus::deploy::Attributes, stratus::deploy::ProviderError> {
-        self.0.update(t, p, i, c).await
+        self.0.update(r).await
     }
-    async fn delete(&self, t: &str, p: &str) -> Result<(), stratus::deploy::ProviderError> {
-        self.0.delete(t, p).await
+    async fn delete(
+        &self,
+        r: stratus::deploy::DeleteRequest<'_>,
+    ) -> Result<(), stratus::deploy::ProviderError> {
+        self.0.delete(r).await
     }
     async fn find(
         &self,
-        t: &str,
-        token: &str,
-        o: &std::collections::BTreeMap<String, String>,
+        r: stratus::deploy::FindRequest<'_>,
     ) -> Result<Option<stratus::deploy::Created>, stratus::deploy::ProviderError> {
-        self.0.find(t, token, o).await
-    }
-    fn check(
-        &self,
-        type_name: &str,
-        _inputs: &stratus::deploy::Inputs,
-    ) -> Result<(), stratus::deploy::ProviderError> {
-        if type_name == "Test::Fake::Thing" {
-            Ok(())
-        } else {
-            Err(stratus::deploy::ProviderError::new(
-                stratus::deploy::ErrorKind::InvalidInput,
-                format!("cannot manage {type_name}"),
-            ))
-        }
+        self.0.find(r).await
     }
 }
 
@@ -593,7 +582,7 @@ async fn resources_the_provider_cannot_manage_are_refused_before_any_call() {
             assert_eq!(refused.len(), 1);
             assert_eq!(refused[0].0, "Slow");
             assert!(
-                refused[0].1.contains("cannot manage Test::Fake::Slow"),
+                refused[0].1.contains("does not manage Test::Fake::Slow"),
                 "{refused:?}"
             );
         }
@@ -631,6 +620,7 @@ async fn plan_after_a_crash_does_not_promise_to_create_what_exists() {
         inputs: &inputs,
         token: "tok-1",
         ownership: &ownership,
+        resume: None,
     };
     cloud.create(request).await.unwrap();
     backend
@@ -644,6 +634,8 @@ async fn plan_after_a_crash_does_not_promise_to_create_what_exists() {
             physical_id: None,
             inputs: Some(inputs),
             depends_on: Vec::new(),
+            removal: None,
+            snapshot: None,
         })
         .await
         .unwrap();
@@ -665,9 +657,13 @@ async fn plan_after_a_crash_does_not_promise_to_create_what_exists() {
         .deploy(&build("s", &spec))
         .await
         .unwrap();
-    assert_eq!(
-        report.calls.create, 0,
-        "the deploy adopts instead of creating again"
-    );
+    assert_eq!(report.plan.change("Made").unwrap().action, Action::NoOp);
+    let creates = cloud
+        .snapshot()
+        .log
+        .iter()
+        .filter(|c| c.operation == "create" && c.logical_id == "Made")
+        .count();
+    assert_eq!(creates, 1, "the deploy adopts instead of creating again");
     assert_eq!(cloud.by_logical_id("s")["Made"].len(), 1);
 }

@@ -194,7 +194,7 @@ impl FakeCloud {
             };
             return Some(TypeContract::new("Test::Fake::Thing", identity, &THING));
         }
-        stratus::aws::contract(type_name)
+        stratus_aws::contract(type_name)
     }
 
     /// Waits out the injected latency of a type (no timer at all when there is none).

@@ -150,9 +150,11 @@ fn live_data(data: &ResponseLaunchTemplateData) -> Json {
             Json::Object(options)
         }),
     );
+    // Tags of the template itself are not launch data (an emulator lists them here).
     let specs: Vec<Json> = data
         .tag_specifications()
         .iter()
+        .filter(|s| s.resource_type() != Some(&ResourceType::LaunchTemplate))
         .map(|s| {
             serde_json::json!({
                 "ResourceType": s.resource_type().map(|r| r.as_str().to_owned()),

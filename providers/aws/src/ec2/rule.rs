@@ -13,7 +13,7 @@ use stratus_core::deploy::{
     PropertySpec, ProviderError, TypeContract, UpdateRequest,
 };
 
-use super::{absent, attributes, changes, filter, missing, tags_of};
+use super::{absent, attributes, changes, filter, missing};
 use crate::error::{classify, invalid};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_i32, opt_string, string};
@@ -196,20 +196,57 @@ impl Rule {
         }
     }
 
-    /// The group's rules of this direction.
-    async fn rules_of(&self, cx: &Context, group: &str) -> Result<Vec<SecurityGroupRule>, ProviderError> {
-        let out = cx
+    /// The group's rules of this direction, each with its permission as the group lists it
+    /// (whose descriptions are complete: some endpoints leave them out of the rule listing).
+    async fn rules_of(
+        &self,
+        cx: &Context,
+        group: &str,
+        rule_id: Option<&str>,
+    ) -> Result<Vec<(SecurityGroupRule, Permission)>, ProviderError> {
+        let mut call = cx.ec2.describe_security_group_rules();
+        call = match rule_id {
+            Some(id) => call.security_group_rule_ids(id),
+            None => call.filters(filter("group-id", group)),
+        };
+        let Some(out) = absent(call.send().await.map_err(classify))? else {
+            return Ok(Vec::new());
+        };
+        let groups = cx
             .ec2
-            .describe_security_group_rules()
-            .filters(filter("group-id", group))
+            .describe_security_groups()
+            .group_ids(
+                out.security_group_rules()
+                    .first()
+                    .and_then(|r| r.group_id())
+                    .unwrap_or(group),
+            )
             .send()
-            .await
-            .map_err(classify)?;
+            .await;
+        let listed = absent(groups.map_err(classify))?
+            .and_then(|o| o.security_groups().first().cloned())
+            .map(|g| {
+                Permission::from_sdk(if self.egress {
+                    g.ip_permissions_egress()
+                } else {
+                    g.ip_permissions()
+                })
+            })
+            .unwrap_or_default();
         Ok(out
             .security_group_rules()
             .iter()
             .filter(|r| r.is_egress() == Some(self.egress))
-            .cloned()
+            .map(|r| {
+                let mut permission = Permission::from_rule(r);
+                if permission.description.is_none() {
+                    permission.description = listed
+                        .iter()
+                        .find(|l| l.same_rule(&permission))
+                        .and_then(|l| l.description.clone());
+                }
+                (r.clone(), permission)
+            })
             .collect())
     }
 
@@ -219,42 +256,36 @@ impl Rule {
         cx: &Context,
         inputs: &Inputs,
         stack: Option<&String>,
-    ) -> Result<Option<(SecurityGroupRule, bool)>, ProviderError> {
+    ) -> Result<Option<(String, Permission, bool)>, ProviderError> {
         let wanted = Permission::from_json(inputs, self.peer_key())?;
         let group = string(inputs, "GroupId")?;
         let found = self
-            .rules_of(cx, group)
+            .rules_of(cx, group, None)
             .await?
             .into_iter()
-            .find(|r| Permission::from_rule(r).same_rule(&wanted));
-        let Some(rule) = found else { return Ok(None) };
+            .find(|(_, p)| p.same_rule(&wanted));
+        let Some((rule, permission)) = found else {
+            return Ok(None);
+        };
         let tags = super::live_tags(&cx.ec2, group).await?;
-        Ok(Some((rule, ownership::of_stack(&tags, stack))))
+        let id = rule.security_group_rule_id().unwrap_or_default().to_owned();
+        Ok(Some((id, permission, ownership::of_stack(&tags, stack))))
     }
 }
 
 #[async_trait]
 impl Handler for Rule {
     fn contract(&self) -> TypeContract {
-        let (name, properties, peer) = if self.egress {
-            (
-                "AWS::EC2::SecurityGroupEgress",
-                &EGRESS_PROPERTIES,
-                "DestinationSecurityGroupId",
-            )
+        let (name, properties) = if self.egress {
+            ("AWS::EC2::SecurityGroupEgress", &EGRESS_PROPERTIES)
         } else {
-            (
-                "AWS::EC2::SecurityGroupIngress",
-                &INGRESS_PROPERTIES,
-                "SourceSecurityGroupId",
-            )
+            ("AWS::EC2::SecurityGroupIngress", &INGRESS_PROPERTIES)
         };
         let key: &'static [&'static str] = if self.egress {
             &["GroupId", "IpProtocol", "FromPort", "ToPort", "CidrIp", "DestinationSecurityGroupId"]
         } else {
             &["GroupId", "IpProtocol", "FromPort", "ToPort", "CidrIp", "SourceSecurityGroupId"]
         };
-        let _ = peer;
         TypeContract::new(
             name,
             Identity::Child {
@@ -275,12 +306,11 @@ impl Handler for Rule {
         }
         let inputs = request.inputs;
         let wanted = Permission::from_json(inputs, self.peer_key())?;
-        if let Some((rule, parent_ours)) = self
+        if let Some((id, permission, parent_ours)) = self
             .existing(cx, inputs, ownership::stack_of(request.ownership))
             .await?
         {
-            let id = rule.security_group_rule_id().unwrap_or_default().to_owned();
-            return if parent_ours && Permission::from_rule(&rule) == wanted {
+            return if parent_ours && permission == wanted {
                 read_back(self, cx, &id).await
             } else {
                 Err(ownership::refuse_child(&request, &id, parent_ours))
@@ -317,25 +347,19 @@ impl Handler for Rule {
     }
 
     async fn read(&self, cx: &Context, physical_id: &str) -> Result<Option<Live>, ProviderError> {
-        let out = cx
-            .ec2
-            .describe_security_group_rules()
-            .security_group_rule_ids(physical_id)
-            .send()
-            .await;
-        let Some(rule) = absent(out.map_err(classify))?
-            .and_then(|o| o.security_group_rules().first().cloned())
-            .filter(|r| r.is_egress() == Some(self.egress))
+        let Some((rule, permission)) = self
+            .rules_of(cx, "", Some(physical_id))
+            .await?
+            .into_iter()
+            .next()
         else {
             return Ok(None);
         };
-        let Json::Object(mut properties) = Permission::from_rule(&rule).json(self.peer_key())
-        else {
+        let Json::Object(mut properties) = permission.json(self.peer_key()) else {
             unreachable!("a permission is an object");
         };
         let group = rule.group_id().unwrap_or_default();
         properties.insert("GroupId".into(), Json::from(group));
-        let _ = tags_of(rule.tags());
         Ok(Some(Live {
             properties,
             attributes: attributes(&[("Id", physical_id), ("GroupId", group)]),
@@ -416,9 +440,8 @@ impl Handler for Rule {
             .existing(cx, request.inputs, ownership::stack_of(request.ownership))
             .await?
         {
-            Some((rule, true)) if Permission::from_rule(&rule) == wanted => {
-                let id = rule.security_group_rule_id().unwrap_or_default();
-                read_back(self, cx, id).await.map(Some)
+            Some((id, permission, true)) if permission == wanted => {
+                read_back(self, cx, &id).await.map(Some)
             }
             _ => Ok(None),
         }
