@@ -103,10 +103,26 @@ fn plan_deploy_outputs_destroy() {
             .ends_with(".DomainName")
     );
 
+    // The file system is retained and the database keeps a final snapshot (their defaults);
+    // destroy says so.
     let (code, out, err) = run(p(), &["destroy", "--state", state, "--yes"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("61 delete calls"), "{out}");
-    assert!(cloud.by_logical_id("project-x").is_empty());
+    assert!(out.contains("60 delete calls"), "{out}");
+    assert!(
+        out.contains("kept Efs (AWS::EFS::FileSystem fake-")
+            && out.contains("no longer managed by this stack (removal policy Retain)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("kept Db (AWS::RDS::DBInstance fake-")
+            && out.contains("final snapshot project-x-db-final-"),
+        "{out}"
+    );
+    let left: Vec<String> = cloud.by_logical_id("project-x").into_keys().collect();
+    assert_eq!(left, ["Efs"]);
+    let snapshots = cloud.snapshot().snapshots;
+    assert_eq!(snapshots.len(), 1, "{snapshots:?}");
+    assert!(snapshots[0].starts_with("project-x-db-final-"), "{snapshots:?}");
     assert_eq!(cloud.snapshot().conflicts, 0);
 
     let (code, out, _) = run(None, &["force-unlock", "--state", state]);

@@ -98,7 +98,7 @@ pub fn supports_snapshot(type_name: &str, has: impl Fn(&str) -> bool) -> bool {
 /// use std::time::{Duration, UNIX_EPOCH};
 /// use stratus_core::removal::snapshot_name;
 /// let at = UNIX_EPOCH + Duration::from_secs(1_796_165_753);
-/// assert_eq!(snapshot_name("project-x", "Db", at), "project-x-db-final-20261201-223553");
+/// assert_eq!(snapshot_name("project-x", "Db", at), "project-x-db-final-20261201-225553");
 /// ```
 pub fn snapshot_name(stack: &str, logical_id: &str, at: std::time::SystemTime) -> String {
     let stamp: String = humantime::format_rfc3339_seconds(at)

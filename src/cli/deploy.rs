@@ -1,18 +1,19 @@
-//! `plan`, `deploy`, `destroy`, `outputs`, `force-unlock`: the verbs that read or change what is
-//! deployed. They run on a tokio runtime, with one [`Deployer`] per stack.
+//! `plan`, `deploy` and `destroy`: the verbs that show and apply changes. They run on a tokio
+//! runtime, with one [`Deployer`] per stack. The plan a deploy shows for confirmation is made
+//! under the state lock and is the plan it applies; `plan --out FILE` saves a plan that
+//! `deploy FILE` applies exactly, or refuses.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use indicatif::{ProgressBar, ProgressStyle};
 use stratus_core::deploy::{
-    ApplyOptions, Deployer, EngineError, Event, LocalBackend, Observer, Operation, Provider,
-    Report, StateBackend,
+    ApplyOptions, Deployer, EngineError, LocalBackend, Plan, Provider, SavedPlan, StateBackend,
 };
 use stratus_core::{App, Stack};
-use tokio::sync::mpsc;
 
+use super::progress::{summarize, with_progress};
 use super::{EXIT_FAILURE, VerbResult};
 
 /// Exit code of `plan --detailed-exitcode` when there are changes (as Terraform).
@@ -27,7 +28,7 @@ impl StateLocation {
         Self(text.to_owned())
     }
 
-    fn backend(
+    pub(super) fn backend(
         &self,
         stack: &str,
         runtime: &tokio::runtime::Runtime,
@@ -91,7 +92,7 @@ pub(super) struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn stacks(&self) -> Result<Vec<&Stack>, String> {
+    pub(super) fn stacks(&self) -> Result<Vec<&Stack>, String> {
         match &self.stack {
             Some(name) => super::pick(self.app, Some(name)).map(|s| vec![s]),
             None => Ok(self.app.stacks().iter().collect()),
@@ -114,7 +115,7 @@ impl Context<'_> {
         }
     }
 
-    fn deployer(
+    pub(super) fn deployer(
         &self,
         stack: &str,
         options: ApplyOptions,
@@ -127,337 +128,254 @@ impl Context<'_> {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start tokio: {e}"))
 }
 
-fn engine_error(stack: &str, e: EngineError) -> String {
+pub(super) fn engine_error(stack: &str, e: EngineError) -> String {
     format!("stack {stack}: {e}")
 }
 
-/// `plan`: every selected stack's plan, as text or JSON.
-pub(super) fn plan(
-    ctx: &Context<'_>,
-    json: bool,
-    detailed: bool,
-    color: bool,
-    out: &mut dyn Write,
-) -> VerbResult {
+/// How `plan` shows and saves.
+pub(super) struct PlanArgs {
+    pub(super) json: bool,
+    pub(super) detailed: bool,
+    pub(super) color: bool,
+    pub(super) refresh: bool,
+    pub(super) out: Option<PathBuf>,
+}
+
+/// `plan`: every selected stack's plan, as text or JSON; with `--out`, saved for `deploy FILE`.
+pub(super) fn plan(ctx: &Context<'_>, args: &PlanArgs, out: &mut dyn Write) -> VerbResult {
     let runtime = runtime()?;
-    let mut plans = Vec::new();
+    let options = ApplyOptions {
+        refresh: args.refresh,
+        ..ApplyOptions::default()
+    };
+    let mut saved = Vec::new();
     for stack in ctx.stacks()? {
-        let deployer = ctx.deployer(stack.name(), ApplyOptions::default(), &runtime)?;
+        let deployer = ctx.deployer(stack.name(), options.clone(), &runtime)?;
         let plan = runtime
-            .block_on(deployer.plan(stack))
+            .block_on(deployer.saved_plan(stack))
             .map_err(|e| engine_error(stack.name(), e))?;
-        plans.push(plan);
+        saved.push(plan);
     }
-    if json {
+    let plans: Vec<&Plan> = saved.iter().map(|s| &s.plan).collect();
+    if args.json {
         let text = serde_json::to_string_pretty(&plans).map_err(|e| e.to_string())?;
         writeln!(out, "{text}").map_err(|e| e.to_string())?;
     } else {
         for plan in &plans {
-            write!(out, "{}", plan.render(color)).map_err(|e| e.to_string())?;
+            write!(out, "{}", plan.render(args.color)).map_err(|e| e.to_string())?;
         }
     }
-    let changes = plans.iter().any(stratus_core::deploy::Plan::has_changes);
-    Ok(if detailed && changes { EXIT_CHANGES } else { 0 })
-}
-
-/// Asks on the terminal; refuses when there is none.
-fn confirm(question: &str, err: &mut dyn Write) -> Result<bool, String> {
-    if !std::io::stdin().is_terminal() {
-        return Err(format!(
-            "{question} needs confirmation: run it with --yes when there is no terminal"
-        ));
+    if let Some(file) = &args.out {
+        let text = serde_json::to_string_pretty(&saved).map_err(|e| e.to_string())?;
+        std::fs::write(file, text)
+            .map_err(|e| format!("cannot write the plan to {}: {e}", file.display()))?;
+        if !args.json {
+            writeln!(
+                out,
+                "saved to {}: `deploy {}` applies exactly this plan, or refuses if anything moved",
+                file.display(),
+                file.display()
+            )
+            .map_err(|e| e.to_string())?;
+        }
     }
-    write!(err, "{question} [y/N] ").map_err(|e| e.to_string())?;
-    err.flush().map_err(|e| e.to_string())?;
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| e.to_string())?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+    let changes = plans.iter().any(|p| p.has_changes());
+    Ok(if args.detailed && changes {
+        EXIT_CHANGES
+    } else {
+        0
+    })
 }
 
-/// `deploy`: plan, confirm, apply with progress, print outputs.
+/// Asks on the terminal (stderr for the question, stdin for the answer).
+fn ask(question: &str) -> bool {
+    let mut err = std::io::stderr();
+    let _ = write!(err, "{question} [y/N] ");
+    let _ = err.flush();
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim(), "y" | "Y" | "yes")
+}
+
+/// What the approval of a plan decided, for the command to print afterwards.
+#[derive(Debug, Default)]
+struct Decision {
+    /// The plan as shown (when not shown on the terminal already).
+    shown: String,
+    /// Why it was not applied.
+    refused: Option<String>,
+}
+
+/// The approval of a plan: shown, refused when it loses data not allowed, applied with `--yes`
+/// or when nothing changes, otherwise confirmed on the terminal.
+fn approval(
+    verb: &'static str,
+    yes: bool,
+    color: bool,
+    allowed: BTreeSet<String>,
+    decision: Arc<Mutex<Decision>>,
+) -> impl FnOnce(&Plan) -> bool + Send {
+    move |plan: &Plan| {
+        let mut decision = decision.lock().expect("not poisoned");
+        let text = plan.render(color);
+        let lost = plan.unallowed_data_loss(&allowed);
+        if !lost.is_empty() {
+            decision.shown = text;
+            let names: Vec<&str> = lost.iter().map(|l| l.logical_id.as_str()).collect();
+            decision.refused = Some(format!(
+                "not {verb}ed: data would be lost ({}); add --allow-data-loss {} to proceed",
+                names.join(", "),
+                names.join(" --allow-data-loss ")
+            ));
+            return false;
+        }
+        if yes || !plan.has_changes() {
+            decision.shown = text;
+            return true;
+        }
+        if !std::io::stdin().is_terminal() {
+            decision.shown = text;
+            decision.refused = Some(format!(
+                "{verb} of {} needs confirmation: run it with --yes when there is no terminal",
+                plan.stack
+            ));
+            return false;
+        }
+        print!("{text}");
+        let _ = std::io::stdout().flush();
+        let accepted = ask(&format!("{verb} these changes to {}?", plan.stack));
+        if !accepted {
+            decision.refused = Some(format!("not {verb}ed"));
+        }
+        accepted
+    }
+}
+
+/// How `deploy` runs.
+pub(super) struct DeployArgs {
+    pub(super) plan_file: Option<PathBuf>,
+    pub(super) yes: bool,
+    pub(super) concurrency: usize,
+    pub(super) color: bool,
+    pub(super) refresh: bool,
+    pub(super) allow_data_loss: Vec<String>,
+}
+
+/// The saved plans of a file, by stack.
+fn load_plans(file: &Path) -> Result<Vec<SavedPlan>, String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read the plan {}: {e}", file.display()))?;
+    serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{} is not a plan written by `plan --out`: {e}",
+            file.display()
+        )
+    })
+}
+
+/// `deploy`: plan under the lock, show, confirm, apply with progress, print outputs; or apply a
+/// saved plan exactly.
 pub(super) fn deploy(
     ctx: &Context<'_>,
-    yes: bool,
-    concurrency: usize,
-    color: bool,
+    args: &DeployArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> VerbResult {
     let runtime = runtime()?;
+    let allowed: BTreeSet<String> = args.allow_data_loss.iter().cloned().collect();
     let options = ApplyOptions {
-        concurrency,
+        concurrency: args.concurrency,
+        refresh: args.refresh,
+        allow_data_loss: allowed.clone(),
+        ..ApplyOptions::default()
+    };
+    let saved = args.plan_file.as_deref().map(load_plans).transpose()?;
+    let mut failed = false;
+    for stack in ctx.stacks()? {
+        let deployer = ctx.deployer(stack.name(), options.clone(), &runtime)?;
+        let report = if let Some(saved) = &saved {
+            let plan = saved
+                .iter()
+                .find(|p| p.stack == stack.name())
+                .ok_or_else(|| format!("the plan file has no plan for stack {}", stack.name()))?;
+            write!(out, "{}", plan.plan.render(args.color)).map_err(|e| e.to_string())?;
+            runtime
+                .block_on(with_progress(deployer, err, |d| async move {
+                    d.apply_saved(stack, plan).await
+                }))
+                .map_err(|e| engine_error(stack.name(), e))?
+        } else {
+            let decision = Arc::new(Mutex::new(Decision::default()));
+            let approve = approval(
+                "deploy",
+                args.yes,
+                args.color,
+                allowed.clone(),
+                Arc::clone(&decision),
+            );
+            let result = runtime.block_on(with_progress(deployer, err, |d| async move {
+                d.deploy_with(stack, approve).await
+            }));
+            let decision = std::mem::take(&mut *decision.lock().expect("not poisoned"));
+            write!(out, "{}", decision.shown).map_err(|e| e.to_string())?;
+            match result.map_err(|e| engine_error(stack.name(), e))? {
+                Some(report) => report,
+                None => {
+                    let reason = decision.refused.unwrap_or_else(|| "not deployed".into());
+                    writeln!(err, "{reason}").map_err(|e| e.to_string())?;
+                    return Ok(EXIT_FAILURE);
+                }
+            }
+        };
+        failed |= !summarize(&report, out, err)?;
+    }
+    Ok(if failed { EXIT_FAILURE } else { 0 })
+}
+
+/// `destroy`: delete everything recorded for the selected stacks, keeping what their removal
+/// policies keep.
+pub(super) fn destroy(
+    ctx: &Context<'_>,
+    yes: bool,
+    allow_data_loss: &[String],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> VerbResult {
+    let runtime = runtime()?;
+    let allowed: BTreeSet<String> = allow_data_loss.iter().cloned().collect();
+    let options = ApplyOptions {
+        allow_data_loss: allowed.clone(),
         ..ApplyOptions::default()
     };
     let mut failed = false;
     for stack in ctx.stacks()? {
-        let deployer = ctx.deployer(stack.name(), options.clone(), &runtime)?;
-        let plan = runtime
-            .block_on(deployer.plan(stack))
-            .map_err(|e| engine_error(stack.name(), e))?;
-        write!(out, "{}", plan.render(color)).map_err(|e| e.to_string())?;
-        if plan.has_changes()
-            && !yes
-            && !confirm(&format!("deploy these changes to {}?", stack.name()), err)?
-        {
-            writeln!(err, "not deployed").map_err(|e| e.to_string())?;
-            return Ok(EXIT_FAILURE);
-        }
-        let total = plan
-            .changes
-            .iter()
-            .filter(|c| c.action != stratus_core::deploy::Action::NoOp)
-            .count();
-        let report = runtime
-            .block_on(with_progress(deployer, total, err, |d| async move {
-                d.deploy(stack).await
-            }))
-            .map_err(|e| engine_error(stack.name(), e))?;
-        failed |= !summarize(&report, out, err)?;
-    }
-    Ok(if failed { EXIT_FAILURE } else { 0 })
-}
-
-/// `destroy`: delete everything recorded for the selected stacks.
-pub(super) fn destroy(
-    ctx: &Context<'_>,
-    yes: bool,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> VerbResult {
-    let runtime = runtime()?;
-    let mut failed = false;
-    for stack in ctx.stacks()? {
         let name = stack.name().to_owned();
-        if !yes && !confirm(&format!("destroy every resource of {name}?"), err)? {
-            writeln!(err, "not destroyed").map_err(|e| e.to_string())?;
-            return Ok(EXIT_FAILURE);
+        let deployer = ctx.deployer(&name, options.clone(), &runtime)?;
+        let decision = Arc::new(Mutex::new(Decision::default()));
+        let approve = approval("destroy", yes, false, allowed.clone(), Arc::clone(&decision));
+        let result = runtime.block_on(with_progress(deployer, err, |d| {
+            let name = name.clone();
+            async move { d.destroy_with(&name, approve).await }
+        }));
+        let decision = std::mem::take(&mut *decision.lock().expect("not poisoned"));
+        write!(out, "{}", decision.shown).map_err(|e| e.to_string())?;
+        match result.map_err(|e| engine_error(&name, e))? {
+            Some(report) => failed |= !summarize(&report, out, err)?,
+            None => {
+                let reason = decision.refused.unwrap_or_else(|| "not destroyed".into());
+                writeln!(err, "{reason}").map_err(|e| e.to_string())?;
+                return Ok(EXIT_FAILURE);
+            }
         }
-        let deployer = ctx.deployer(&name, ApplyOptions::default(), &runtime)?;
-        let report = runtime
-            .block_on(with_progress(deployer, 0, err, |d| {
-                let name = name.clone();
-                async move { d.destroy(&name).await }
-            }))
-            .map_err(|e| engine_error(&name, e))?;
-        failed |= !summarize(&report, out, err)?;
     }
     Ok(if failed { EXIT_FAILURE } else { 0 })
-}
-
-/// `outputs`: the outputs recorded by the last deploy.
-pub(super) fn outputs(ctx: &Context<'_>, json: bool, out: &mut dyn Write) -> VerbResult {
-    let runtime = runtime()?;
-    let mut all = serde_json::Map::new();
-    for stack in ctx.stacks()? {
-        // Reading outputs needs no provider.
-        let backend = ctx.state.backend(stack.name(), &runtime)?;
-        let state = runtime
-            .block_on(backend.load())
-            .map_err(|e| e.to_string())?;
-        let outputs = state.map(|s| s.outputs).unwrap_or_default();
-        all.insert(
-            stack.name().to_owned(),
-            serde_json::to_value(&outputs).map_err(|e| e.to_string())?,
-        );
-    }
-    if json {
-        writeln!(out, "{:#}", serde_json::Value::Object(all)).map_err(|e| e.to_string())?;
-    } else {
-        for (stack, outputs) in &all {
-            writeln!(out, "{stack}").map_err(|e| e.to_string())?;
-            for (id, value) in outputs.as_object().into_iter().flatten() {
-                let text = value
-                    .as_str()
-                    .map_or_else(|| value.to_string(), str::to_owned);
-                writeln!(out, "  {id} = {text}").map_err(|e| e.to_string())?;
-            }
-        }
-    }
-    Ok(0)
-}
-
-/// `force-unlock`: remove a stale lock.
-pub(super) fn force_unlock(ctx: &Context<'_>, out: &mut dyn Write) -> VerbResult {
-    let runtime = runtime()?;
-    for stack in ctx.stacks()? {
-        let backend = ctx.state.backend(stack.name(), &runtime)?;
-        match runtime
-            .block_on(backend.force_unlock())
-            .map_err(|e| e.to_string())?
-        {
-            Some(holder) => writeln!(out, "{}: removed the lock held for {holder}", stack.name()),
-            None => writeln!(out, "{}: was not locked", stack.name()),
-        }
-        .map_err(|e| e.to_string())?;
-    }
-    Ok(0)
-}
-
-/// Prints the outcome; returns whether the run succeeded.
-fn summarize(report: &Report, out: &mut dyn Write, err: &mut dyn Write) -> Result<bool, String> {
-    let w = |e: std::io::Error| e.to_string();
-    for (logical_id, message) in &report.failed {
-        writeln!(err, "failed: {logical_id}: {message}").map_err(w)?;
-    }
-    if !report.skipped.is_empty() {
-        writeln!(
-            err,
-            "skipped (a dependency failed): {}",
-            report.skipped.join(", ")
-        )
-        .map_err(w)?;
-    }
-    if !report.postponed.is_empty() {
-        writeln!(
-            err,
-            "postponed to the next run: {}",
-            report.postponed.join(", ")
-        )
-        .map_err(w)?;
-    }
-    if report.interrupted {
-        writeln!(
-            err,
-            "interrupted: finished calls are saved; run the command again to continue"
-        )
-        .map_err(w)?;
-    }
-    let calls = report.calls;
-    writeln!(
-        out,
-        "{} in {:.1}s: {} create, {} update, {} delete calls",
-        if report.succeeded() {
-            "done"
-        } else {
-            "incomplete"
-        },
-        report.elapsed.as_secs_f64(),
-        calls.create,
-        calls.update,
-        calls.delete
-    )
-    .map_err(w)?;
-    if !report.outputs.is_empty() {
-        writeln!(out, "outputs:").map_err(w)?;
-        for (id, value) in &report.outputs {
-            let text = value
-                .as_str()
-                .map_or_else(|| value.to_string(), str::to_owned);
-            writeln!(out, "  {id} = {text}").map_err(w)?;
-        }
-    }
-    Ok(report.succeeded())
-}
-
-/// Runs `work` while printing its events: an indicatif bar on a terminal, plain lines otherwise.
-/// The first Ctrl-C stops dispatching (in-flight calls finish, state is saved, the lock is
-/// released); a second one exits at once, which the journal makes safe.
-async fn with_progress<F, Fut>(
-    deployer: Deployer,
-    total: usize,
-    err: &mut dyn Write,
-    work: F,
-) -> Result<Report, EngineError>
-where
-    F: FnOnce(Deployer) -> Fut,
-    Fut: std::future::Future<Output = Result<Report, EngineError>>,
-{
-    let (sender, mut events) = mpsc::unbounded_channel::<Event>();
-    let observer: Arc<dyn Observer> = Arc::new(move |event: &Event| {
-        let _ = sender.send(event.clone());
-    });
-    let cancel = deployer.cancel_handle();
-    let deployer = deployer.observer(observer);
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = ProgressBar::new(total as u64);
-        bar.set_style(
-            ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} {msg}")
-                .expect("a valid template")
-                .progress_chars("=> "),
-        );
-        bar
-    });
-    let run = work(deployer);
-    tokio::pin!(run);
-    let mut interrupts = 0;
-    let result = loop {
-        tokio::select! {
-            result = &mut run => break result,
-            Some(event) = events.recv() => show(&event, bar.as_ref(), err),
-            _ = tokio::signal::ctrl_c() => {
-                interrupts += 1;
-                if interrupts > 1 {
-                    let _ = writeln!(err, "aborted; the journal lets the next run reconcile");
-                    std::process::exit(130);
-                }
-                cancel.cancel();
-                let _ = writeln!(err, "stopping: waiting for calls in flight (Ctrl-C again to abort)");
-            }
-        }
-    };
-    while let Ok(event) = events.try_recv() {
-        show(&event, bar.as_ref(), err);
-    }
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    result
-}
-
-fn show(event: &Event, bar: Option<&ProgressBar>, err: &mut dyn Write) {
-    let verb = |op: &Operation| match op {
-        Operation::Create => "created",
-        Operation::Update => "updated",
-        Operation::Delete | Operation::DeleteRetired | Operation::Retire => "deleted",
-    };
-    let line = match event {
-        Event::Started { logical_id, .. } => {
-            if let Some(bar) = bar {
-                bar.set_message(logical_id.clone());
-            }
-            return;
-        }
-        Event::Finished {
-            logical_id,
-            operation,
-            elapsed,
-        } => {
-            if let Some(bar) = bar {
-                bar.inc(1);
-            }
-            format!(
-                "  {:<8} {logical_id} ({:.1}s)",
-                verb(operation),
-                elapsed.as_secs_f64()
-            )
-        }
-        Event::Retrying {
-            logical_id,
-            kind,
-            attempt,
-        } => format!("  retrying {logical_id} ({kind:?}, attempt {attempt})"),
-        Event::Failed {
-            logical_id,
-            message,
-            ..
-        } => format!("  failed   {logical_id}: {message}"),
-        Event::Skipped { logical_id } => format!("  skipped  {logical_id}"),
-        _ => return,
-    };
-    match bar {
-        Some(bar) => bar.println(line),
-        None => {
-            let _ = writeln!(err, "{line}");
-        }
-    }
 }

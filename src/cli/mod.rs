@@ -1,12 +1,14 @@
 //! The command line a user's `main` gets with one call: `stratus::cli::run(&app)`.
 //!
 //! Verbs: `synth`, `graph`, `validate`, `list`, and with a provider `plan`, `deploy`,
-//! `destroy`, `outputs`, `force-unlock`. Data goes to stdout (JSON with `--json`), problems to
+//! `destroy`, `drift`, `import`, `outputs`, `force-unlock`. Data goes to stdout (JSON with `--json`), problems to
 //! stderr. Exit codes: 0 success, 1 the stacks are invalid or a step failed, 2 usage error
 //! (and `plan --detailed-exitcode`: 2 changes).
 
 mod deploy;
 mod graph;
+mod progress;
+mod state;
 mod synth;
 
 pub use deploy::EXIT_CHANGES;
@@ -70,7 +72,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show what deploy would change, per property. Exit 0; with --detailed-exitcode 0 no
+    /// Show what deploy would change, per property, after reading the cloud (changes made
+    /// outside Stratus show as differences to put back). Exit 0; with --detailed-exitcode 0 no
     /// changes, 2 changes, 1 error.
     Plan {
         #[command(flatten)]
@@ -84,9 +87,19 @@ enum Command {
         /// Plain text without colours.
         #[arg(long)]
         no_color: bool,
+        /// Read the cloud first (`--refresh=false` plans against recorded state alone).
+        #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+        refresh: bool,
+        /// Save the plan: `deploy FILE` applies exactly it, or refuses if anything moved.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
-    /// Apply the changes: create, update, replace and delete resources.
+    /// Apply the changes: create, update, replace and delete resources. The plan shown for
+    /// confirmation is made under the state lock and is the plan applied.
     Deploy {
+        /// A plan saved by `plan --out`: apply exactly it (no confirmation), or refuse if the
+        /// state, the program or the cloud moved since.
+        plan: Option<PathBuf>,
         #[command(flatten)]
         target: Target,
         /// Do not ask for confirmation.
@@ -98,14 +111,48 @@ enum Command {
         /// Plain text without colours.
         #[arg(long)]
         no_color: bool,
+        /// Read the cloud first (`--refresh=false` plans against recorded state alone).
+        #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+        refresh: bool,
+        /// Allow deleting or replacing this data-bearing resource without a final snapshot
+        /// (logical id or construct path; repeat for several).
+        #[arg(long = "allow-data-loss", value_name = "RESOURCE")]
+        allow_data_loss: Vec<String>,
     },
-    /// Delete every resource recorded for the stacks, dependents first.
+    /// Delete every resource recorded for the stacks, dependents first; what a removal policy
+    /// keeps (Retain, Snapshot) is kept and listed.
     Destroy {
         #[command(flatten)]
         target: Target,
         /// Do not ask for confirmation.
         #[arg(long)]
         yes: bool,
+        /// Allow deleting this data-bearing resource without a final snapshot (repeatable).
+        #[arg(long = "allow-data-loss", value_name = "RESOURCE")]
+        allow_data_loss: Vec<String>,
+    },
+    /// List what differs between recorded state and the cloud, property by property, and what
+    /// was deleted outside Stratus. Changes nothing. With --detailed-exitcode: 2 when anything
+    /// differs.
+    Drift {
+        #[command(flatten)]
+        target: Target,
+        /// Print the drift as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Exit 2 when anything differs.
+        #[arg(long)]
+        detailed_exitcode: bool,
+    },
+    /// Bring an existing resource under a declared construct, after checking its live
+    /// properties against the declaration.
+    Import {
+        /// The construct path, e.g. `project-x/db`.
+        path: String,
+        /// The resource's physical id, e.g. `project-x-db`.
+        physical_id: String,
+        #[command(flatten)]
+        target: Target,
     },
     /// Print the outputs recorded by the last deploy.
     Outputs {
@@ -244,40 +291,68 @@ where
             json,
             detailed_exitcode,
             no_color,
+            refresh,
+            out: file,
         } => {
-            let color = !no_color && !json && std::io::stdout().is_terminal();
-            deploy::plan(
-                &context(app, provider, target),
+            let args = deploy::PlanArgs {
                 json,
-                detailed_exitcode,
-                color,
-                out,
-            )
+                detailed: detailed_exitcode,
+                color: !no_color && !json && std::io::stdout().is_terminal(),
+                refresh,
+                out: file,
+            };
+            deploy::plan(&context(app, provider, target), &args, out)
         }
         Command::Deploy {
+            plan,
             target,
             yes,
             concurrency,
             no_color,
+            refresh,
+            allow_data_loss,
         } => {
-            let color = !no_color && std::io::stdout().is_terminal();
-            deploy::deploy(
-                &context(app, provider, target),
+            let args = deploy::DeployArgs {
+                plan_file: plan,
                 yes,
                 concurrency,
-                color,
-                out,
-                err,
-            )
+                color: !no_color && std::io::stdout().is_terminal(),
+                refresh,
+                allow_data_loss,
+            };
+            deploy::deploy(&context(app, provider, target), &args, out, err)
         }
-        Command::Destroy { target, yes } => {
-            deploy::destroy(&context(app, provider, target), yes, out, err)
-        }
+        Command::Destroy {
+            target,
+            yes,
+            allow_data_loss,
+        } => deploy::destroy(
+            &context(app, provider, target),
+            yes,
+            &allow_data_loss,
+            out,
+            err,
+        ),
+        Command::Drift {
+            target,
+            json,
+            detailed_exitcode,
+        } => state::drift(
+            &context(app, provider, target),
+            json,
+            detailed_exitcode,
+            out,
+        ),
+        Command::Import {
+            path,
+            physical_id,
+            target,
+        } => state::import(&context(app, provider, target), &path, &physical_id, out),
         Command::Outputs { target, json } => {
-            deploy::outputs(&context(app, provider, target), json, out)
+            state::outputs(&context(app, provider, target), json, out)
         }
         Command::ForceUnlock { target } => {
-            deploy::force_unlock(&context(app, provider, target), out)
+            state::force_unlock(&context(app, provider, target), out)
         }
     };
     match result {

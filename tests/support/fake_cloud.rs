@@ -289,6 +289,11 @@ impl FakeCloud {
                             name.is_some()
                                 && r.inputs.get(property).and_then(Json::as_str) == name
                         }
+                        Identity::NamedIn { name: property, scope } => {
+                            name.is_some()
+                                && r.inputs.get(property).and_then(Json::as_str) == name
+                                && r.inputs.get(scope) == inputs.get(scope)
+                        }
                         Identity::Child { key, .. } => {
                             !key.is_empty() && key.iter().all(|k| r.inputs.get(*k) == inputs.get(*k))
                         }
@@ -389,7 +394,7 @@ impl Provider for FakeCloud {
         })?;
         let mut inputs = request.inputs.clone();
         let name = match contract.identity {
-            Identity::Named(property) => {
+            Identity::Named(property) | Identity::NamedIn { name: property, .. } => {
                 let name = inputs
                     .get(property)
                     .and_then(Json::as_str)
@@ -561,7 +566,7 @@ impl Provider for FakeCloud {
         let found = match contract.identity {
             // By the token in the ownership tags: a stack and logical id alone are ambiguous
             // while a replacement's old and new resources both exist.
-            Identity::Generated | Identity::Named(_) => {
+            Identity::Generated | Identity::Named(_) | Identity::NamedIn { .. } => {
                 self.settled(|_, r| {
                     r.type_name == request.type_name
                         && r.ownership.get("stratus:token").map(String::as_str)

@@ -62,6 +62,14 @@ pub enum Identity {
     /// unset the provider derives it from the intent's token, so an interrupted create is found
     /// again by name; a resource of that name without this intent's token is a stranger's.
     Named(&'static str),
+    /// Unique by `name` among resources of the same `scope` (a security group's name within
+    /// its VPC); otherwise as [`Identity::Named`].
+    NamedIn {
+        /// The property holding the name.
+        name: &'static str,
+        /// The property the name is unique within.
+        scope: &'static str,
+    },
     /// Takes no ownership tags: identified by `key` within the resource named by `parent`
     /// (a route by its table and destination). One that exists already is adopted only when its
     /// parent belongs to this stack and its live properties equal the declaration.
@@ -190,15 +198,18 @@ impl TypeContract {
         match self.identity {
             Identity::Generated => true,
             Identity::Named(property) => !same(property),
+            Identity::NamedIn { name, scope } => !(same(name) && same(scope)),
             Identity::Child { key, .. } => key.is_empty() || !key.iter().all(|k| same(k)),
         }
     }
 }
 
-/// The name of an `Identity::Named` resource as declared, when the declaration gives one.
+/// The name of a named resource as declared, when the declaration gives one.
 pub fn declared_name<'a>(contract: &TypeContract, inputs: &'a Inputs) -> Option<&'a str> {
     match contract.identity {
-        Identity::Named(property) => inputs.get(property).and_then(Json::as_str),
+        Identity::Named(property) | Identity::NamedIn { name: property, .. } => {
+            inputs.get(property).and_then(Json::as_str)
+        }
         _ => None,
     }
 }
@@ -227,6 +238,24 @@ mod tests {
         assert!(contract.replaces_on("GroupName"));
         assert!(!contract.replaces_on("Description"));
         assert!(contract.replaces_on("Unknown"));
+    }
+
+    #[test]
+    fn names_unique_within_a_scope_clash_only_in_the_same_scope() {
+        let contract = TypeContract::new(
+            "T::T::T",
+            Identity::NamedIn {
+                name: "GroupName",
+                scope: "Description",
+            },
+            &PROPS,
+        );
+        let old = inputs(json!({"GroupName": "a", "Description": "vpc-1"}));
+        assert!(!contract.create_before_delete(&old, &old));
+        assert!(contract.create_before_delete(
+            &old,
+            &inputs(json!({"GroupName": "a", "Description": "vpc-2"}))
+        ));
     }
 
     #[test]

@@ -127,6 +127,42 @@ impl Plan {
     pub fn change(&self, logical_id: &str) -> Option<&Change> {
         self.changes.iter().find(|c| c.logical_id == logical_id)
     }
+
+    /// The data losses not allowed by `allowed` (logical ids or construct paths, full or
+    /// within the stack).
+    ///
+    /// ```
+    /// use std::collections::BTreeSet;
+    /// use stratus_core::deploy::{DataLoss, Plan, Summary};
+    /// let plan = Plan {
+    ///     stack: "prod".into(),
+    ///     changes: Vec::new(),
+    ///     summary: Summary::default(),
+    ///     drift: Vec::new(),
+    ///     data_loss: vec![DataLoss {
+    ///         logical_id: "Db".into(),
+    ///         path: Some("prod/db".into()),
+    ///         type_name: "AWS::RDS::DBInstance".into(),
+    ///         action: "delete".into(),
+    ///     }],
+    /// };
+    /// assert_eq!(plan.unallowed_data_loss(&BTreeSet::new()).len(), 1);
+    /// assert!(plan.unallowed_data_loss(&BTreeSet::from(["db".to_owned()])).is_empty());
+    /// assert!(plan.unallowed_data_loss(&BTreeSet::from(["Db".to_owned()])).is_empty());
+    /// ```
+    pub fn unallowed_data_loss(&self, allowed: &BTreeSet<String>) -> Vec<&DataLoss> {
+        let prefix = format!("{}/", self.stack);
+        self.data_loss
+            .iter()
+            .filter(|d| {
+                !allowed.contains(&d.logical_id)
+                    && !d.path.as_ref().is_some_and(|p| {
+                        allowed.contains(p)
+                            || p.strip_prefix(&prefix).is_some_and(|w| allowed.contains(w))
+                    })
+            })
+            .collect()
+    }
 }
 
 /// Dependencies resolved from state, except those about to be (re)created.

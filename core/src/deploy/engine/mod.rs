@@ -44,7 +44,7 @@ use super::saved::{
 use super::state::{LockHolder, Operation, State, StateBackend, StateError};
 use call::panic_message;
 pub use import::Imported;
-use ops::{delete_first, phase_one, phase_two};
+use ops::{deleted_first, phase_one, phase_two};
 use run::{Run, StateKnown};
 
 /// How a run behaves.
@@ -87,6 +87,11 @@ impl Default for ApplyOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
+    /// The plan is settled: this many operations follow.
+    Planned {
+        /// Operations to dispatch (creates, updates, replacements, deletes).
+        operations: usize,
+    },
     /// A call started.
     Started {
         /// The resource.
@@ -574,7 +579,6 @@ impl Deployer {
         };
         let mut plan = plan_with(stack, &working, Some(self.provider.as_ref()))?;
         plan.drift = drift;
-        self.check_replacements(&plan, &working)?;
         Ok((plan, working))
     }
 
@@ -608,26 +612,50 @@ impl Deployer {
         }
     }
 
-    /// Refuses a replacement that must delete the old resource first while its removal policy
-    /// says to keep it.
+    /// Refuses, before any call, a replacement that must delete the old resource first (its
+    /// name or identity stays) when that cannot work: its removal policy keeps it, or resources
+    /// that refer to it are only updated in place and would still refer to the old one when it
+    /// is deleted (AWS refuses such deletes).
     fn check_replacements(&self, plan: &Plan, state: &State) -> Result<(), EngineError> {
-        let refused: Vec<(String, String)> = plan
-            .changes
-            .iter()
-            .filter(|c| {
-                matches!(c.action, Action::Replace { .. })
-                    && c.removal == RemovalPolicy::Retain
-                    && delete_first(self.provider.as_ref(), state, c)
-            })
-            .map(|c| {
-                (
-                    c.path.clone().unwrap_or_else(|| c.logical_id.clone()),
+        let first = deleted_first(plan, state, self.provider.as_ref());
+        let mut refused: Vec<(String, String)> = Vec::new();
+        for change in plan.changes.iter().filter(|c| first.contains(&c.logical_id)) {
+            let path = change.path.clone().unwrap_or_else(|| change.logical_id.clone());
+            if change.removal == RemovalPolicy::Retain {
+                refused.push((
+                    path,
                     "must be replaced, keeps its unique name and is to be retained: the old one \
                      cannot be deleted first; give it a new name, or another removal policy"
                         .to_owned(),
-                )
-            })
-            .collect();
+                ));
+                continue;
+            }
+            let blockers: Vec<&str> = state
+                .resources
+                .iter()
+                .filter(|(id, r)| {
+                    r.depends_on.contains(&change.logical_id)
+                        && plan.change(id).is_some_and(|c| c.action == Action::Update)
+                })
+                .map(|(id, _)| id.as_str())
+                .collect();
+            if !blockers.is_empty() {
+                refused.push((
+                    path,
+                    format!(
+                        "must be replaced ({}) and keeps its unique name, so the old one must be \
+                         deleted before the new one is made; but {} refer to it and are only \
+                         updated in place, and AWS refuses to delete it while they do. Give it a \
+                         new name (or leave the name out and Stratus derives a fresh one)",
+                        match &change.action {
+                            Action::Replace { because } => format!("{} changes", because.join(", ")),
+                            _ => String::new(),
+                        },
+                        blockers.join(", ")
+                    ),
+                ));
+            }
+        }
         if refused.is_empty() {
             Ok(())
         } else {
@@ -637,19 +665,9 @@ impl Deployer {
 
     /// Refuses a plan that loses data the options do not allow to lose.
     fn check_data_loss(&self, plan: &Plan) -> Result<(), EngineError> {
-        let allowed = &self.options.allow_data_loss;
-        let stack_prefix = format!("{}/", plan.stack);
         let lost: Vec<DataLoss> = plan
-            .data_loss
-            .iter()
-            .filter(|d| {
-                !allowed.contains(&d.logical_id)
-                    && !d.path.as_ref().is_some_and(|p| {
-                        allowed.contains(p)
-                            || p.strip_prefix(&stack_prefix)
-                                .is_some_and(|within| allowed.contains(within))
-                    })
-            })
+            .unallowed_data_loss(&self.options.allow_data_loss)
+            .into_iter()
             .cloned()
             .collect();
         if lost.is_empty() {
@@ -673,6 +691,7 @@ impl Deployer {
             _ => self.options.refresh,
         };
         let (plan, mut state) = self.prepare(&run, stack, &state, refresh).await?;
+        self.check_replacements(&plan, &state)?;
         match source {
             Source::Fresh => {}
             Source::Approve(approve) => {
@@ -701,6 +720,7 @@ impl Deployer {
         }
         self.check_data_loss(&plan)?;
         let mut report = Report::of(plan.clone());
+        run.planned(&plan);
         if plan.has_changes() {
             let phase_one = phase_one(stack, &plan, &state, self.provider.as_ref());
             run.execute(Some(stack), &phase_one, &mut state, &mut report)
@@ -743,6 +763,7 @@ impl Deployer {
         }
         self.check_data_loss(&plan)?;
         let mut report = Report::of(plan.clone());
+        run.planned(&plan);
         let deletes = phase_two(&plan, &state);
         run.execute(None, &deletes, &mut state, &mut report).await?;
         state.outputs.clear();

@@ -1,7 +1,7 @@
 //! Turning a plan into operations with their order: phase one creates, updates and replaces;
 //! phase two deletes, dependents first.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use petgraph::stable_graph::NodeIndex;
 
@@ -73,6 +73,44 @@ pub(super) fn delete_first(
     !contract.create_before_delete(&recorded.inputs, &desired)
 }
 
+/// The replacements that delete the old resource first: those whose new resource would clash
+/// with the old one, and, transitively, the replaced resources that refer to one of them (their
+/// old halves would otherwise keep it from being deleted).
+pub(super) fn deleted_first(
+    plan: &Plan,
+    state: &State,
+    provider: &dyn Provider,
+) -> HashSet<String> {
+    let replaced: HashSet<&str> = plan
+        .changes
+        .iter()
+        .filter(|c| matches!(c.action, Action::Replace { .. }))
+        .map(|c| c.logical_id.as_str())
+        .collect();
+    let mut first: HashSet<String> = plan
+        .changes
+        .iter()
+        .filter(|c| matches!(c.action, Action::Replace { .. }) && delete_first(provider, state, c))
+        .map(|c| c.logical_id.clone())
+        .collect();
+    loop {
+        let more: Vec<String> = state
+            .resources
+            .iter()
+            .filter(|(id, r)| {
+                replaced.contains(id.as_str())
+                    && !first.contains(*id)
+                    && r.depends_on.iter().any(|d| first.contains(d))
+            })
+            .map(|(id, _)| id.clone())
+            .collect();
+        if more.is_empty() {
+            return first;
+        }
+        first.extend(more);
+    }
+}
+
 /// Phase one: creates, updates, replacements. A replacement whose new resource would clash
 /// with the old one deletes the old one first; those deletes run dependents first, so a
 /// resource is deleted only after everything of its own that refers to it.
@@ -84,11 +122,11 @@ pub(super) fn phase_one(
 ) -> Vec<Op> {
     let graph = stack.graph();
     let mut ops: Vec<Op> = Vec::new();
+    let first = deleted_first(plan, state, provider);
     // The deletes of delete-first replacements, wired among themselves before anything else.
     let mut retiring: HashMap<String, usize> = HashMap::new();
     for change in &plan.changes {
-        if matches!(change.action, Action::Replace { .. }) && delete_first(provider, state, change)
-        {
+        if first.contains(&change.logical_id) {
             let recorded = &state.resources[&change.logical_id];
             let mut op = Op::new(&change.logical_id, Operation::Retire, &recorded.type_name);
             op.path.clone_from(&change.path);

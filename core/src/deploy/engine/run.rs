@@ -55,6 +55,22 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// Announces how many operations the plan makes.
+    pub(super) fn planned(&self, plan: &super::super::plan::Plan) {
+        use super::super::plan::Action;
+        // A replacement is two operations: the new resource, then the old one's delete.
+        let operations = plan
+            .changes
+            .iter()
+            .map(|c| match c.action {
+                Action::NoOp => 0,
+                Action::Replace { .. } => 2,
+                _ => 1,
+            })
+            .sum();
+        self.emit(Event::Planned { operations });
+    }
+
     /// A provider call retried while throttled.
     async fn retrying<T, F, Fut>(&self, mut call: F) -> Result<T, ProviderError>
     where

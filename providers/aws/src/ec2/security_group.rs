@@ -119,7 +119,10 @@ impl Handler for SecurityGroup {
     fn contract(&self) -> TypeContract {
         TypeContract::new(
             "AWS::EC2::SecurityGroup",
-            Identity::Named("GroupName"),
+            Identity::NamedIn {
+                name: "GroupName",
+                scope: "VpcId",
+            },
             &PROPERTIES,
         )
     }
