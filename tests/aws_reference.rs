@@ -155,7 +155,12 @@ async fn assert_updates_and_replacements(deployer: &Deployer, config: &aws_confi
         .plan(&three_tier::build_with(&settings()).stack)
         .await
         .unwrap();
-    assert!(!plan.has_changes(), "{}\n{}", plan.render(false), serde_json::to_string_pretty(&plan.drift).unwrap());
+    assert!(
+        !plan.has_changes(),
+        "{}\n{}",
+        plan.render(false),
+        serde_json::to_string_pretty(&plan.drift).unwrap()
+    );
     let bigger = Settings {
         asg_max: 8,
         ..settings()

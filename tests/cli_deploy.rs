@@ -122,7 +122,10 @@ fn plan_deploy_outputs_destroy() {
     assert_eq!(left, ["Efs"]);
     let snapshots = cloud.snapshot().snapshots;
     assert_eq!(snapshots.len(), 1, "{snapshots:?}");
-    assert!(snapshots[0].starts_with("project-x-db-final-"), "{snapshots:?}");
+    assert!(
+        snapshots[0].starts_with("project-x-db-final-"),
+        "{snapshots:?}"
+    );
     assert_eq!(cloud.snapshot().conflicts, 0);
 
     let (code, out, _) = run(None, &["force-unlock", "--state", state]);

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use crate::error::ValidationError;
 use crate::handle::Ref;
 use crate::l1::efs::{CfnFileSystem, CfnMountTarget};
-use crate::removal::RemovalPolicy;
 use crate::net::{Connectable, HasDefaultPort, Port, SecurityGroup, SubnetSelection, Vpc};
+use crate::removal::RemovalPolicy;
 use crate::stack::Stack;
 
 /// A handle to an EFS file system.

@@ -46,7 +46,9 @@ pub(crate) fn stack(stack: &Stack) -> Vec<ValidationError> {
             };
             errors.push(ValidationError::InvalidValue {
                 path: node.path.clone(),
-                problem: format!("removal policy Snapshot, but AWS keeps no final snapshot of {what}"),
+                problem: format!(
+                    "removal policy Snapshot, but AWS keeps no final snapshot of {what}"
+                ),
                 fix: "use RemovalPolicy::Retain to keep it, or RemovalPolicy::Destroy".into(),
             });
         }

@@ -327,14 +327,12 @@ pub(super) fn deploy(
             }));
             let decision = std::mem::take(&mut *decision.lock().expect("not poisoned"));
             write!(out, "{}", decision.shown).map_err(|e| e.to_string())?;
-            match result.map_err(|e| engine_error(stack.name(), e))? {
-                Some(report) => report,
-                None => {
-                    let reason = decision.refused.unwrap_or_else(|| "not deployed".into());
-                    writeln!(err, "{reason}").map_err(|e| e.to_string())?;
-                    return Ok(EXIT_FAILURE);
-                }
-            }
+            let Some(report) = result.map_err(|e| engine_error(stack.name(), e))? else {
+                let reason = decision.refused.unwrap_or_else(|| "not deployed".into());
+                writeln!(err, "{reason}").map_err(|e| e.to_string())?;
+                return Ok(EXIT_FAILURE);
+            };
+            report
         };
         failed |= !summarize(&report, out, err)?;
     }
@@ -361,21 +359,25 @@ pub(super) fn destroy(
         let name = stack.name().to_owned();
         let deployer = ctx.deployer(&name, options.clone(), &runtime)?;
         let decision = Arc::new(Mutex::new(Decision::default()));
-        let approve = approval("destroy", yes, false, allowed.clone(), Arc::clone(&decision));
+        let approve = approval(
+            "destroy",
+            yes,
+            false,
+            allowed.clone(),
+            Arc::clone(&decision),
+        );
         let result = runtime.block_on(with_progress(deployer, err, |d| {
             let name = name.clone();
             async move { d.destroy_with(&name, approve).await }
         }));
         let decision = std::mem::take(&mut *decision.lock().expect("not poisoned"));
         write!(out, "{}", decision.shown).map_err(|e| e.to_string())?;
-        match result.map_err(|e| engine_error(&name, e))? {
-            Some(report) => failed |= !summarize(&report, out, err)?,
-            None => {
-                let reason = decision.refused.unwrap_or_else(|| "not destroyed".into());
-                writeln!(err, "{reason}").map_err(|e| e.to_string())?;
-                return Ok(EXIT_FAILURE);
-            }
-        }
+        let Some(report) = result.map_err(|e| engine_error(&name, e))? else {
+            let reason = decision.refused.unwrap_or_else(|| "not destroyed".into());
+            writeln!(err, "{reason}").map_err(|e| e.to_string())?;
+            return Ok(EXIT_FAILURE);
+        };
+        failed |= !summarize(&report, out, err)?;
     }
     Ok(if failed { EXIT_FAILURE } else { 0 })
 }

@@ -269,7 +269,25 @@ where
             return code;
         }
     };
-    let result = match cli.command {
+    let result = dispatch(app, provider, cli.command, out, err);
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            let _ = writeln!(err, "error: {message}");
+            EXIT_FAILURE
+        }
+    }
+}
+
+/// Runs one verb.
+fn dispatch(
+    app: &App,
+    provider: deploy::ProviderSource,
+    command: Command,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> VerbResult {
+    match command {
         Command::Synth { out: dir } => synth::synth(app, &dir, out, err),
         Command::Graph {
             format,
@@ -353,13 +371,6 @@ where
         }
         Command::ForceUnlock { target } => {
             state::force_unlock(&context(app, provider, target), out)
-        }
-    };
-    match result {
-        Ok(code) => code,
-        Err(message) => {
-            let _ = writeln!(err, "error: {message}");
-            EXIT_FAILURE
         }
     }
 }

@@ -4,8 +4,8 @@ use std::io::Write;
 
 use stratus_core::deploy::{ApplyOptions, Drift, DriftStatus};
 
-use super::deploy::{Context, EXIT_CHANGES, engine_error, runtime};
 use super::VerbResult;
+use super::deploy::{Context, EXIT_CHANGES, engine_error, runtime};
 
 /// `outputs`: the outputs recorded by the last deploy.
 pub(super) fn outputs(ctx: &Context<'_>, json: bool, out: &mut dyn Write) -> VerbResult {

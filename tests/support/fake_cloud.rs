@@ -286,16 +286,19 @@ impl FakeCloud {
                     && match contract.identity {
                         Identity::Generated => false,
                         Identity::Named(property) => {
-                            name.is_some()
-                                && r.inputs.get(property).and_then(Json::as_str) == name
+                            name.is_some() && r.inputs.get(property).and_then(Json::as_str) == name
                         }
-                        Identity::NamedIn { name: property, scope } => {
+                        Identity::NamedIn {
+                            name: property,
+                            scope,
+                        } => {
                             name.is_some()
                                 && r.inputs.get(property).and_then(Json::as_str) == name
                                 && r.inputs.get(scope) == inputs.get(scope)
                         }
                         Identity::Child { key, .. } => {
-                            !key.is_empty() && key.iter().all(|k| r.inputs.get(*k) == inputs.get(*k))
+                            !key.is_empty()
+                                && key.iter().all(|k| r.inputs.get(*k) == inputs.get(*k))
                         }
                     }
             })
@@ -303,7 +306,12 @@ impl FakeCloud {
     }
 
     /// Whether the parent a child names carries this stack's ownership.
-    fn parent_is_ours(&self, contract: &TypeContract, inputs: &Inputs, stack: Option<&String>) -> bool {
+    fn parent_is_ours(
+        &self,
+        contract: &TypeContract,
+        inputs: &Inputs,
+        stack: Option<&String>,
+    ) -> bool {
         let Identity::Child { parent, .. } = contract.identity else {
             return false;
         };
@@ -316,8 +324,7 @@ impl FakeCloud {
             .resources
             .iter()
             .find(|(id, r)| {
-                id.as_str() == parent_id
-                    || r.inputs.values().any(|v| v.as_str() == Some(parent_id))
+                id.as_str() == parent_id || r.inputs.values().any(|v| v.as_str() == Some(parent_id))
             })
             .is_some_and(|(_, r)| r.ownership.get("stratus:stack") == stack && stack.is_some())
     }
@@ -407,8 +414,8 @@ impl Provider for FakeCloud {
         if let Some((id, existing)) =
             self.clash(&contract, request.type_name, &inputs, name.as_deref())
         {
-            let ours = existing.ownership.get("stratus:token").map(String::as_str)
-                == Some(request.token);
+            let ours =
+                existing.ownership.get("stratus:token").map(String::as_str) == Some(request.token);
             let adoptable_child = matches!(contract.identity, Identity::Child { .. })
                 && self.parent_is_ours(&contract, &inputs, request.ownership.get("stratus:stack"))
                 && existing.inputs == inputs;
@@ -475,9 +482,12 @@ impl Provider for FakeCloud {
         let resource = &state.resources[&id];
         let mut properties = resource.inputs.clone();
         if let Some(Json::Array(tags)) = properties.get_mut("Tags") {
-            tags.extend(resource.ownership.iter().map(|(k, v)| {
-                serde_json::json!({"Key": k, "Value": v})
-            }));
+            tags.extend(
+                resource
+                    .ownership
+                    .iter()
+                    .map(|(k, v)| serde_json::json!({"Key": k, "Value": v})),
+            );
         }
         Ok(Some(Live {
             properties,

@@ -1,13 +1,13 @@
 //! A state backend that "dies" right after the cloud answered one resource's create: the
 //! journal holds the intent, not its result, exactly as when the process is killed there.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use async_trait::async_trait;
 
-use crate::deploy::state::{JournalEntry, LockHolder, Operation, State, StateBackend, StateError};
 use crate::deploy::MemoryBackend;
+use crate::deploy::state::{JournalEntry, LockHolder, Operation, State, StateBackend, StateError};
 
 /// Fails the `Done` of the first create of one logical id, and every write after it.
 #[derive(Clone, Debug)]

@@ -327,9 +327,16 @@ impl<'a> Suite<'a> {
             .contract(self.case.type_name)
             .ok_or_else(|| self.fail("contract", "the provider has no contract for the type"))?;
         let base = self.stack(Variant::Base);
-        let node = base.graph().node(base.graph().find(self.case.target).expect("checked"));
+        let node = base
+            .graph()
+            .node(base.graph().find(self.case.target).expect("checked"));
         let cannot = self.harness.cannot_update(self.case.type_name);
-        let covered: BTreeSet<&str> = self.case.updates.iter().flat_map(|u| u.iter().copied()).collect();
+        let covered: BTreeSet<&str> = self
+            .case
+            .updates
+            .iter()
+            .flat_map(|u| u.iter().copied())
+            .collect();
         let missing: Vec<&str> = contract
             .properties
             .iter()
@@ -413,7 +420,10 @@ impl<'a> Suite<'a> {
         if change.map(|c| &c.action) != Some(&Action::Update) {
             return Err(self.fail(
                 "tag update",
-                format!("a new stack tag is planned as {:?}", change.map(|c| &c.action)),
+                format!(
+                    "a new stack tag is planned as {:?}",
+                    change.map(|c| &c.action)
+                ),
             ));
         }
         self.deploy("tag update", &stack).await?;
@@ -429,12 +439,16 @@ impl<'a> Suite<'a> {
             live.properties
                 .get(tags.name)
                 .and_then(|t| t.as_array())
-                .is_some_and(|t| t.iter().any(|t| t.get("Key").and_then(|k| k.as_str()) == Some(key)))
+                .is_some_and(|t| {
+                    t.iter()
+                        .any(|t| t.get("Key").and_then(|k| k.as_str()) == Some(key))
+                })
         };
         if !has("conformance") {
             return Err(self.fail("tag update", format!("{} lacks the new tag", tags.name)));
         }
-        self.deploy("tag removal", &self.stack(Variant::Base)).await?;
+        self.deploy("tag removal", &self.stack(Variant::Base))
+            .await?;
         self.read_back("tag removal").await?;
         self.passed("tag added and removed in place, read back");
         Ok(())
@@ -497,7 +511,10 @@ impl<'a> Suite<'a> {
             other => {
                 return Err(self.fail(
                     check,
-                    format!("the run did not crash after the create: {:?}", other.map(|r| r.failed)),
+                    format!(
+                        "the run did not crash after the create: {:?}",
+                        other.map(|r| r.failed)
+                    ),
                 ));
             }
         }
@@ -513,7 +530,9 @@ impl<'a> Suite<'a> {
                 "the next run planned to create it again instead of adopting what was made",
             ));
         }
-        let recorded = self.recorded().ok_or_else(|| self.fail(check, "not recorded"))?;
+        let recorded = self
+            .recorded()
+            .ok_or_else(|| self.fail(check, "not recorded"))?;
         let count = self
             .harness
             .count(
@@ -535,7 +554,9 @@ impl<'a> Suite<'a> {
     async fn stranger(&mut self) -> Result<(), String> {
         let change = match self.case.stranger {
             Stranger::NotApplicable(why) => {
-                self.report.notes.push(format!("no stranger can clash: {why}"));
+                self.report
+                    .notes
+                    .push(format!("no stranger can clash: {why}"));
                 return Ok(());
             }
             Stranger::SameInputs => None,
@@ -585,11 +606,16 @@ impl<'a> Suite<'a> {
             .await
             .map_err(|e| self.fail(check, e))?
             .ok_or_else(|| self.fail(check, "the stranger is gone"))?;
-        let owned_tag = live.properties.values().filter_map(|v| v.as_array()).flatten().any(|t| {
-            t.get("Key")
-                .and_then(|k| k.as_str())
-                .is_some_and(|k| k.starts_with("stratus:"))
-        });
+        let owned_tag = live
+            .properties
+            .values()
+            .filter_map(|v| v.as_array())
+            .flatten()
+            .any(|t| {
+                t.get("Key")
+                    .and_then(|k| k.as_str())
+                    .is_some_and(|k| k.starts_with("stratus:"))
+            });
         if owned_tag {
             return Err(self.fail(check, "the stranger was given the stack's tags"));
         }
@@ -603,7 +629,9 @@ impl<'a> Suite<'a> {
             })
             .await
             .map_err(|e| self.fail("deleting the stranger", e))?;
-        self.passed(format!("create over a stranger's {stranger} refused, stranger untouched"));
+        self.passed(format!(
+            "create over a stranger's {stranger} refused, stranger untouched"
+        ));
         Ok(())
     }
 
@@ -627,7 +655,11 @@ impl<'a> Suite<'a> {
             return Err(self.fail("destroy", format!("the case retained {kept:?}")));
         }
         for (logical_id, resource) in &recorded.resources {
-            match self.provider.read(&resource.type_name, &resource.physical_id).await {
+            match self
+                .provider
+                .read(&resource.type_name, &resource.physical_id)
+                .await
+            {
                 Ok(None) => {}
                 Ok(Some(_)) => {
                     return Err(self.fail("destroy", format!("{logical_id} still exists")));

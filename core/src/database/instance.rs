@@ -3,13 +3,13 @@
 use std::marker::PhantomData;
 
 use crate::error::ValidationError;
-use crate::removal::RemovalPolicy;
 use crate::handle::{Attr, Ref};
 use crate::iam::{PolicyStatement, Role};
 use crate::l1::iam::CfnRolePolicy;
 use crate::l1::rds::CfnDbInstance;
 use crate::net::{Connectable, HasDefaultPort, Port, SecurityGroup, SubnetSelection, Vpc};
 use crate::path::ConstructPath;
+use crate::removal::RemovalPolicy;
 use crate::stack::Stack;
 
 use super::check_identifier;

@@ -252,8 +252,16 @@ mod tests {
         ));
         assert!(matches(Compare::Declared, &json!([]), None));
         assert!(!matches(Compare::Declared, &json!("x"), None));
-        assert!(matches(Compare::Declared, &json!(true), Some(&json!("true"))));
-        assert!(!matches(Compare::Declared, &json!("yes"), Some(&json!(true))));
+        assert!(matches(
+            Compare::Declared,
+            &json!(true),
+            Some(&json!("true"))
+        ));
+        assert!(!matches(
+            Compare::Declared,
+            &json!("yes"),
+            Some(&json!(true))
+        ));
     }
 
     #[test]
@@ -267,7 +275,11 @@ mod tests {
             Some(&json!([{"IpProtocol": "-1"}]))
         ));
         assert_eq!(
-            refreshed(Compare::Subset, &declared, Some(&json!([{"IpProtocol": "-1"}]))),
+            refreshed(
+                Compare::Subset,
+                &declared,
+                Some(&json!([{"IpProtocol": "-1"}]))
+            ),
             Some(json!([]))
         );
     }
@@ -296,7 +308,9 @@ mod tests {
             refreshed(
                 Compare::Tags,
                 &json!([]),
-                Some(&json!([{"Key": "stratus:token", "Value": "t"}, {"Key": "Team", "Value": "a"}]))
+                Some(
+                    &json!([{"Key": "stratus:token", "Value": "t"}, {"Key": "Team", "Value": "a"}])
+                )
             ),
             Some(json!([{"Key": "Team", "Value": "a"}]))
         );

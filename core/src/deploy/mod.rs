@@ -35,8 +35,8 @@ pub use provider::{
     Provider, ProviderError, UpdateRequest,
 };
 pub use refresh::{Drift, DriftStatus, PropertyDrift, ResourceDrift, differences};
-pub use saved::{SAVED_PLAN_FORMAT, SavedPlan};
 pub use resolve::{UNKNOWN, is_unknown};
+pub use saved::{SAVED_PLAN_FORMAT, SavedPlan};
 pub use state::{
     JournalEntry, LockHolder, Operation, State, StateBackend, StateError, parse_s3_location,
 };

@@ -154,10 +154,11 @@ mod tests {
             removal: crate::removal::RemovalPolicy::Destroy,
         };
         let live = Live {
-            properties: json!({"MaxSize": 10, "Subnets": ["b", "a"], "DesiredCapacity": 7, "Extra": 1})
-                .as_object()
-                .cloned()
-                .unwrap(),
+            properties:
+                json!({"MaxSize": 10, "Subnets": ["b", "a"], "DesiredCapacity": 7, "Extra": 1})
+                    .as_object()
+                    .cloned()
+                    .unwrap(),
             attributes: [("Arn".to_owned(), json!("new"))].into_iter().collect(),
         };
         let differing = differences(Some(&contract), &recorded, &live);

@@ -4,10 +4,10 @@
 use std::fmt::Write;
 
 use super::plan::{Action, Change, Plan};
-use super::refresh::DriftStatus;
-use crate::removal::RemovalPolicy;
 use super::provider::Json;
+use super::refresh::DriftStatus;
 use super::resolve::{UNKNOWN, is_unknown};
+use crate::removal::RemovalPolicy;
 
 const RESET: &str = "\x1b[0m";
 
@@ -84,7 +84,10 @@ impl Plan {
                 Action::DeleteRetired { physical_id } => (
                     "-",
                     "31",
-                    format!("delete replaced {physical_id}{}", removal_note(change.removal)),
+                    format!(
+                        "delete replaced {physical_id}{}",
+                        removal_note(change.removal)
+                    ),
                 ),
                 Action::NoOp => continue,
             };

@@ -38,7 +38,9 @@ pub(crate) fn state_fingerprint(state: &State) -> String {
 
 /// The fingerprint of a declared stack: its template, which is deterministic.
 pub(crate) fn template_fingerprint(stack: &Stack) -> String {
-    hex(&Sha256::digest(crate::synth::template_json(stack).as_bytes()))
+    hex(&Sha256::digest(
+        crate::synth::template_json(stack).as_bytes(),
+    ))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -54,7 +56,12 @@ pub(crate) fn first_difference(saved: &Plan, fresh: &Plan) -> Option<String> {
     let as_json = |plan: &Plan| {
         plan.changes
             .iter()
-            .map(|c| (c.logical_id.clone(), serde_json::to_value(c).unwrap_or_default()))
+            .map(|c| {
+                (
+                    c.logical_id.clone(),
+                    serde_json::to_value(c).unwrap_or_default(),
+                )
+            })
             .collect::<Vec<_>>()
     };
     let (saved, fresh) = (as_json(saved), as_json(fresh));

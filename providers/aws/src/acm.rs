@@ -76,7 +76,12 @@ async fn live_tags(cx: &Context, arn: &str) -> Result<Tags, ProviderError> {
 }
 
 async fn describe(cx: &Context, arn: &str) -> Result<Option<CertificateDetail>, ProviderError> {
-    let out = cx.acm.describe_certificate().certificate_arn(arn).send().await;
+    let out = cx
+        .acm
+        .describe_certificate()
+        .certificate_arn(arn)
+        .send()
+        .await;
     Ok(absent(out.map_err(classify))?.and_then(|o| o.certificate().cloned()))
 }
 
@@ -96,7 +101,8 @@ async fn write_validation_records(
         &format!("validation records of {arn}"),
         || async {
             let detail = describe(cx, arn).await?;
-            if detail.as_ref().and_then(CertificateDetail::status) == Some(&CertificateStatus::Issued)
+            if detail.as_ref().and_then(CertificateDetail::status)
+                == Some(&CertificateStatus::Issued)
             {
                 return Ok(Some(Vec::new()));
             }
@@ -107,7 +113,11 @@ async fn write_validation_records(
                 .iter()
                 .filter_map(|o| {
                     o.resource_record().map(|r| {
-                        (o.domain_name().to_owned(), r.name().to_owned(), r.value().to_owned())
+                        (
+                            o.domain_name().to_owned(),
+                            r.name().to_owned(),
+                            r.value().to_owned(),
+                        )
                     })
                 })
                 .collect();
@@ -142,7 +152,11 @@ async fn wait_issued(cx: &Context, arn: &str) -> Result<(), ProviderError> {
         "AWS::CertificateManager::Certificate",
         &format!("certificate {arn} to be issued"),
         || async {
-            match describe(cx, arn).await?.as_ref().and_then(CertificateDetail::status) {
+            match describe(cx, arn)
+                .await?
+                .as_ref()
+                .and_then(CertificateDetail::status)
+            {
                 Some(CertificateStatus::Issued) => Ok(Some(())),
                 Some(
                     status @ (CertificateStatus::Failed
@@ -186,9 +200,7 @@ impl Handler for Certificate {
                     .domain_name(string(inputs, "DomainName")?)
                     .validation_method(ValidationMethod::Dns)
                     .idempotency_token(idempotency_token(request.token))
-                    .set_subject_alternative_names(
-                        (!alternative.is_empty()).then_some(alternative),
-                    )
+                    .set_subject_alternative_names((!alternative.is_empty()).then_some(alternative))
                     .set_tags(Some(sdk_tags(&tags)?))
                     .send()
                     .await

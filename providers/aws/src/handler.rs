@@ -75,8 +75,11 @@ pub(crate) trait Handler: Send + Sync {
 
     /// Creates the resource, or finishes the one `request.resume` names. Meets a resource
     /// that is not this intent's where it would put its own: refuses (`AlreadyExists`).
-    async fn create(&self, cx: &Context, request: CreateRequest<'_>)
-    -> Result<Created, ProviderError>;
+    async fn create(
+        &self,
+        cx: &Context,
+        request: CreateRequest<'_>,
+    ) -> Result<Created, ProviderError>;
 
     /// The live properties (CloudFormation-shaped) and attributes; `None` when it is gone.
     async fn read(&self, cx: &Context, physical_id: &str) -> Result<Option<Live>, ProviderError>;

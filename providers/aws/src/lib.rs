@@ -68,8 +68,8 @@ mod wait;
 use async_trait::async_trait;
 use aws_config::{BehaviorVersion, SdkConfig};
 use stratus_core::deploy::{
-    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Live, Provider,
-    ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Live, Provider, ProviderError,
+    TypeContract, UpdateRequest,
 };
 
 use handler::{Context, Handler};
@@ -170,7 +170,10 @@ impl Provider for AwsProvider {
         physical_id: &str,
     ) -> Result<Option<Live>, ProviderError> {
         let handler = Self::handler(type_name)?;
-        wait::settled(&self.context.wait, || handler.read(&self.context, physical_id)).await
+        wait::settled(&self.context.wait, || {
+            handler.read(&self.context, physical_id)
+        })
+        .await
     }
 
     async fn update(&self, request: UpdateRequest<'_>) -> Result<Attributes, ProviderError> {

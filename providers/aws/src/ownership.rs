@@ -64,7 +64,11 @@ pub(crate) fn refuse_child(
 }
 
 /// The tags a resource should carry: those declared under `property` and the ownership tags.
-pub(crate) fn desired(inputs: &Inputs, property: &str, ownership: &BTreeMap<String, String>) -> Tags {
+pub(crate) fn desired(
+    inputs: &Inputs,
+    property: &str,
+    ownership: &BTreeMap<String, String>,
+) -> Tags {
     let mut out: Tags = inputs
         .get(property)
         .and_then(Json::as_array)
@@ -117,10 +121,15 @@ mod tests {
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
-        let live: Tags = [("a", "1"), ("b", "1"), ("c", "3"), ("aws:cloudformation", "x")]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
+        let live: Tags = [
+            ("a", "1"),
+            ("b", "1"),
+            ("c", "3"),
+            ("aws:cloudformation", "x"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
         let (add, remove) = diff(&desired, &live);
         assert_eq!(add.keys().collect::<Vec<_>>(), ["b"]);
         assert_eq!(remove, ["c"]);

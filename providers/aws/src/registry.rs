@@ -29,7 +29,12 @@ pub(crate) fn handlers() -> impl Iterator<Item = &'static dyn Handler> {
         #[cfg(feature = "cloudfront")]
         crate::cloudfront::HANDLERS,
     ];
-    services.iter().flat_map(|s| s.iter()).copied().collect::<Vec<_>>().into_iter()
+    services
+        .iter()
+        .flat_map(|s| s.iter())
+        .copied()
+        .collect::<Vec<_>>()
+        .into_iter()
 }
 
 /// The handler of a type.

@@ -32,14 +32,20 @@ pub(crate) const HANDLERS: &[&dyn Handler] = &[&Secret];
 struct Secret;
 
 fn name_of(inputs: &Inputs, ownership: &BTreeMap<String, String>, token: &str) -> String {
-    opt_string(inputs, "Name").map_or_else(|| generated(ownership, token, 512, false), str::to_owned)
+    opt_string(inputs, "Name")
+        .map_or_else(|| generated(ownership, token, 512, false), str::to_owned)
 }
 
 fn tags_of(secret: &DescribeSecretOutput) -> Tags {
     secret
         .tags()
         .iter()
-        .filter_map(|t| Some((t.key()?.to_owned(), t.value().unwrap_or_default().to_owned())))
+        .filter_map(|t| {
+            Some((
+                t.key()?.to_owned(),
+                t.value().unwrap_or_default().to_owned(),
+            ))
+        })
         .collect()
 }
 
@@ -92,7 +98,11 @@ async fn generate(cx: &Context, inputs: &Inputs) -> Result<String, ProviderError
 #[async_trait]
 impl Handler for Secret {
     fn contract(&self) -> TypeContract {
-        TypeContract::new("AWS::SecretsManager::Secret", Identity::Named("Name"), &PROPERTIES)
+        TypeContract::new(
+            "AWS::SecretsManager::Secret",
+            Identity::Named("Name"),
+            &PROPERTIES,
+        )
     }
 
     async fn create(
@@ -184,7 +194,10 @@ impl Handler for Secret {
                 .map_err(classify)?;
         }
         if changed("Tags") {
-            let live = describe(cx, arn).await?.map(|s| tags_of(&s)).unwrap_or_default();
+            let live = describe(cx, arn)
+                .await?
+                .map(|s| tags_of(&s))
+                .unwrap_or_default();
             let desired = ownership::desired(request.inputs, "Tags", request.ownership);
             let (add, remove) = ownership::diff(&desired, &live);
             if !add.is_empty() {

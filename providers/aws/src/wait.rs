@@ -71,7 +71,10 @@ impl Wait {
 
 /// A lookup repeated until it finds something or `settle_attempts` lookups found nothing: the
 /// only way "not found" is believed from an eventually consistent API.
-pub(crate) async fn settled<T, F, Fut>(wait: &Wait, mut lookup: F) -> Result<Option<T>, ProviderError>
+pub(crate) async fn settled<T, F, Fut>(
+    wait: &Wait,
+    mut lookup: F,
+) -> Result<Option<T>, ProviderError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Option<T>, ProviderError>>,

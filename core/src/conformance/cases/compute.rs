@@ -45,9 +45,20 @@ pub(super) fn cases() -> Vec<Case> {
                     s.add(
                         "template",
                         CfnLaunchTemplate {
-                            launch_template_name: Some(if v == Variant::Replace { "conf-lt-2" } else { "conf-lt" }.into()),
+                            launch_template_name: Some(
+                                if v == Variant::Replace {
+                                    "conf-lt-2"
+                                } else {
+                                    "conf-lt"
+                                }
+                                .into(),
+                            ),
                             launch_template_data: template_data(
-                                if v == Variant::Update(0) { "t3.small" } else { "t3.micro" },
+                                if v == Variant::Update(0) {
+                                    "t3.small"
+                                } else {
+                                    "t3.micro"
+                                },
                                 Vec::new(),
                             ),
                         },
@@ -73,10 +84,28 @@ pub(super) fn cases() -> Vec<Case> {
                     s.add(
                         "bastion",
                         CfnInstance {
-                            image_id: Some(if v == Variant::Replace { "ami-0fedcba9876543210" } else { AMI }.into()),
-                            instance_type: Some(if v == Variant::Update(0) { "t3.small" } else { "t3.micro" }.into()),
+                            image_id: Some(
+                                if v == Variant::Replace {
+                                    "ami-0fedcba9876543210"
+                                } else {
+                                    AMI
+                                }
+                                .into(),
+                            ),
+                            instance_type: Some(
+                                if v == Variant::Update(0) {
+                                    "t3.small"
+                                } else {
+                                    "t3.micro"
+                                }
+                                .into(),
+                            ),
                             subnet_id: subnet,
-                            security_group_ids: if v == Variant::Update(1) { vec![group, other] } else { vec![group] },
+                            security_group_ids: if v == Variant::Update(1) {
+                                vec![group, other]
+                            } else {
+                                vec![group]
+                            },
                             launch_template: None,
                         },
                     );
@@ -112,22 +141,54 @@ pub(super) fn cases() -> Vec<Case> {
                 );
                 let tg = s.add("tg", target_group("conf-asg-tg", vpc, "/health"));
                 if v != Variant::Without {
-                    let spec = if v == Variant::Update(4) { other_template } else { template };
+                    let spec = if v == Variant::Update(4) {
+                        other_template
+                    } else {
+                        template
+                    };
                     s.add(
                         "asg",
                         CfnAutoScalingGroup {
-                            auto_scaling_group_name: Some(if v == Variant::Replace { "conf-asg-2" } else { "conf-asg" }.into()),
+                            auto_scaling_group_name: Some(
+                                if v == Variant::Replace {
+                                    "conf-asg-2"
+                                } else {
+                                    "conf-asg"
+                                }
+                                .into(),
+                            ),
                             min_size: if v == Variant::Update(0) { "0" } else { "1" }.into(),
                             max_size: if v == Variant::Update(0) { "3" } else { "2" }.into(),
-                            desired_capacity: Some(if v == Variant::Update(5) { "2" } else { "1" }.into()),
-                            vpc_zone_identifier: if v == Variant::Update(1) { vec![a, b] } else { vec![a] },
+                            desired_capacity: Some(
+                                if v == Variant::Update(5) { "2" } else { "1" }.into(),
+                            ),
+                            vpc_zone_identifier: if v == Variant::Update(1) {
+                                vec![a, b]
+                            } else {
+                                vec![a]
+                            },
                             launch_template: CfnLaunchTemplateSpec {
                                 launch_template_id: spec,
                                 version: spec.attr("LatestVersionNumber"),
                             },
-                            target_group_arns: if v == Variant::Update(2) { vec![tg] } else { Vec::new() },
-                            health_check_type: Some(if v == Variant::Update(3) { "ELB" } else { "EC2" }.into()),
-                            health_check_grace_period: Some(if v == Variant::Update(3) { 60 } else { 300 }),
+                            target_group_arns: if v == Variant::Update(2) {
+                                vec![tg]
+                            } else {
+                                Vec::new()
+                            },
+                            health_check_type: Some(
+                                if v == Variant::Update(3) {
+                                    "ELB"
+                                } else {
+                                    "EC2"
+                                }
+                                .into(),
+                            ),
+                            health_check_grace_period: Some(if v == Variant::Update(3) {
+                                60
+                            } else {
+                                300
+                            }),
                         },
                     );
                 }
@@ -184,7 +245,11 @@ pub(super) fn cases() -> Vec<Case> {
                     s.add(
                         "cpu",
                         CfnScalingPolicy {
-                            auto_scaling_group_name: if v == Variant::Replace { other } else { asg },
+                            auto_scaling_group_name: if v == Variant::Replace {
+                                other
+                            } else {
+                                asg
+                            },
                             policy_type: "TargetTrackingScaling".into(),
                             target_tracking_configuration: CfnTargetTracking {
                                 predefined_metric_specification: CfnPredefinedMetric {

@@ -36,11 +36,23 @@ fn database_stack(name: &str, v: Variant, replica: bool) -> Stack {
                 identifier: Some(format!("{name}-db")),
                 engine: Some("mysql".into()),
                 engine_version: Some(if update(7) { "8.0.40" } else { "8.0.39" }.into()),
-                instance_class: if update(0) { "db.t3.small" } else { "db.t3.micro" }.into(),
+                instance_class: if update(0) {
+                    "db.t3.small"
+                } else {
+                    "db.t3.micro"
+                }
+                .into(),
                 allocated_storage: Some(if update(1) { "30" } else { "20" }.into()),
                 storage_type: Some(if update(1) { "gp2" } else { "gp3" }.into()),
                 multi_az: Some(update(2)),
-                db_name: Some(if primary && v == Variant::Replace { "otherdb" } else { "appdb" }.into()),
+                db_name: Some(
+                    if primary && v == Variant::Replace {
+                        "otherdb"
+                    } else {
+                        "appdb"
+                    }
+                    .into(),
+                ),
                 master_username: Some("admin".into()),
                 manage_master_user_password: Some(true),
                 subnet_group: Some(subnets),
@@ -60,8 +72,17 @@ fn database_stack(name: &str, v: Variant, replica: bool) -> Stack {
                 CfnDbInstance {
                     identifier: Some(format!("{name}-replica")),
                     engine: Some("mysql".into()),
-                    instance_class: if v == Variant::Update(0) { "db.t3.small" } else { "db.t3.micro" }.into(),
-                    security_groups: if v == Variant::Update(1) { vec![other] } else { vec![group] },
+                    instance_class: if v == Variant::Update(0) {
+                        "db.t3.small"
+                    } else {
+                        "db.t3.micro"
+                    }
+                    .into(),
+                    security_groups: if v == Variant::Update(1) {
+                        vec![other]
+                    } else {
+                        vec![group]
+                    },
                     publicly_accessible: Some(false),
                     source: Some(db),
                     ..CfnDbInstance::default()
@@ -85,8 +106,22 @@ pub(super) fn cases() -> Vec<Case> {
                         "files",
                         CfnFileSystem {
                             encrypted: true,
-                            performance_mode: Some(if v == Variant::Replace { "maxIO" } else { "generalPurpose" }.into()),
-                            throughput_mode: Some(if v == Variant::Update(0) { "elastic" } else { "bursting" }.into()),
+                            performance_mode: Some(
+                                if v == Variant::Replace {
+                                    "maxIO"
+                                } else {
+                                    "generalPurpose"
+                                }
+                                .into(),
+                            ),
+                            throughput_mode: Some(
+                                if v == Variant::Update(0) {
+                                    "elastic"
+                                } else {
+                                    "bursting"
+                                }
+                                .into(),
+                            ),
                         },
                     );
                     s.set_removal_policy(files.id(), RemovalPolicy::Destroy);
@@ -95,7 +130,9 @@ pub(super) fn cases() -> Vec<Case> {
             },
             updates: &[&["ThroughputMode"]],
             replace: Some("PerformanceMode"),
-            stranger: Stranger::NotApplicable("file systems are made idempotent by a creation token from the intent"),
+            stranger: Stranger::NotApplicable(
+                "file systems are made idempotent by a creation token from the intent",
+            ),
         },
         Case {
             type_name: "AWS::EFS::MountTarget",
@@ -123,7 +160,11 @@ pub(super) fn cases() -> Vec<Case> {
                         CfnMountTarget {
                             file_system_id: files,
                             subnet_id: if v == Variant::Replace { b } else { a },
-                            security_groups: if v == Variant::Update(0) { vec![other] } else { vec![group] },
+                            security_groups: if v == Variant::Update(0) {
+                                vec![other]
+                            } else {
+                                vec![group]
+                            },
                         },
                     );
                 }
@@ -132,7 +173,10 @@ pub(super) fn cases() -> Vec<Case> {
             updates: &[&["SecurityGroups"]],
             replace: Some("SubnetId"),
             stranger: Stranger::Changed(|inputs, state| {
-                inputs.insert("SecurityGroups".into(), json!([attribute(state, "Other", "GroupId")]));
+                inputs.insert(
+                    "SecurityGroups".into(),
+                    json!([attribute(state, "Other", "GroupId")]),
+                );
             }),
         },
         Case {
@@ -149,8 +193,17 @@ pub(super) fn cases() -> Vec<Case> {
                     s.add(
                         "subnets",
                         CfnDbSubnetGroup {
-                            description: if v == Variant::Update(0) { "database subnets, renamed" } else { "database subnets" }.into(),
-                            subnet_ids: if v == Variant::Update(1) { vec![a, b, c] } else { vec![a, b] },
+                            description: if v == Variant::Update(0) {
+                                "database subnets, renamed"
+                            } else {
+                                "database subnets"
+                            }
+                            .into(),
+                            subnet_ids: if v == Variant::Update(1) {
+                                vec![a, b, c]
+                            } else {
+                                vec![a, b]
+                            },
                         },
                     );
                 }

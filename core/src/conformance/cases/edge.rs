@@ -29,7 +29,12 @@ pub(super) fn cases() -> Vec<Case> {
                     s.add(
                         "zone",
                         CfnHostedZone {
-                            name: if v == Variant::Replace { "other.example.com" } else { ZONE }.into(),
+                            name: if v == Variant::Replace {
+                                "other.example.com"
+                            } else {
+                                ZONE
+                            }
+                            .into(),
                         },
                     );
                 }
@@ -37,7 +42,9 @@ pub(super) fn cases() -> Vec<Case> {
             },
             updates: &[],
             replace: Some("Name"),
-            stranger: Stranger::NotApplicable("zones of one name may coexist; the caller reference is the intent's token"),
+            stranger: Stranger::NotApplicable(
+                "zones of one name may coexist; the caller reference is the intent's token",
+            ),
         },
         Case {
             type_name: "AWS::Route53::RecordSet",
@@ -51,10 +58,22 @@ pub(super) fn cases() -> Vec<Case> {
                         "record",
                         CfnRecordSet {
                             hosted_zone_id: zone,
-                            name: if v == Variant::Replace { "www.conformance.example.com" } else { "app.conformance.example.com" }.into(),
+                            name: if v == Variant::Replace {
+                                "www.conformance.example.com"
+                            } else {
+                                "app.conformance.example.com"
+                            }
+                            .into(),
                             r#type: "A".into(),
                             alias_target: Some(CfnAliasTarget {
-                                dns_name: Value::String(if v == Variant::Update(0) { "d222222abcdef8.cloudfront.net" } else { "d111111abcdef8.cloudfront.net" }.into()),
+                                dns_name: Value::String(
+                                    if v == Variant::Update(0) {
+                                        "d222222abcdef8.cloudfront.net"
+                                    } else {
+                                        "d111111abcdef8.cloudfront.net"
+                                    }
+                                    .into(),
+                                ),
                                 hosted_zone_id: Value::String("Z2FDTNDATAQYW2".into()),
                                 evaluate_target_health: false,
                             }),
@@ -80,7 +99,11 @@ pub(super) fn cases() -> Vec<Case> {
                 let mut s = stack("conf-certificate");
                 let zone = s.add("zone", CfnHostedZone { name: ZONE.into() });
                 if v != Variant::Without {
-                    let domain = if v == Variant::Replace { "www.conformance.example.com" } else { ZONE };
+                    let domain = if v == Variant::Replace {
+                        "www.conformance.example.com"
+                    } else {
+                        ZONE
+                    };
                     s.add(
                         "certificate",
                         CfnCertificate {
@@ -112,11 +135,20 @@ pub(super) fn cases() -> Vec<Case> {
                         CfnDistribution {
                             distribution_config: CfnDistributionConfig {
                                 enabled: true,
-                                comment: Some(if v == Variant::Update(0) { "conformance, again" } else { "conformance" }.into()),
+                                comment: Some(
+                                    if v == Variant::Update(0) {
+                                        "conformance, again"
+                                    } else {
+                                        "conformance"
+                                    }
+                                    .into(),
+                                ),
                                 aliases: None,
                                 origins: vec![CfnOrigin {
                                     id: "origin".into(),
-                                    domain_name: Value::String("origin.conformance.example.com".into()),
+                                    domain_name: Value::String(
+                                        "origin.conformance.example.com".into(),
+                                    ),
                                     custom_origin_config: CfnCustomOriginConfig {
                                         origin_protocol_policy: "https-only".into(),
                                         http_port: 80,
@@ -128,7 +160,9 @@ pub(super) fn cases() -> Vec<Case> {
                                     target_origin_id: "origin".into(),
                                     viewer_protocol_policy: "redirect-to-https".into(),
                                     cache_policy_id: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad".into(),
-                                    origin_request_policy_id: Some("216adef6-5c7f-47e4-b989-5492eafa07d3".into()),
+                                    origin_request_policy_id: Some(
+                                        "216adef6-5c7f-47e4-b989-5492eafa07d3".into(),
+                                    ),
                                     allowed_methods: vec!["GET".into(), "HEAD".into()],
                                     compress: true,
                                 },
@@ -148,7 +182,9 @@ pub(super) fn cases() -> Vec<Case> {
             },
             updates: &[&["DistributionConfig"]],
             replace: None,
-            stranger: Stranger::NotApplicable("distribution ids are generated; the caller reference is the intent's token"),
+            stranger: Stranger::NotApplicable(
+                "distribution ids are generated; the caller reference is the intent's token",
+            ),
         },
     ]
 }

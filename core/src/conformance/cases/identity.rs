@@ -40,20 +40,34 @@ pub(super) fn cases() -> Vec<Case> {
             build: |v| {
                 let mut s = stack("conf-role");
                 if v != Variant::Without {
-                    let mut role = role(Some(if v == Variant::Replace { "conf-role-2" } else { "conf-role" }));
+                    let mut role = role(Some(if v == Variant::Replace {
+                        "conf-role-2"
+                    } else {
+                        "conf-role"
+                    }));
                     match v {
-                        Variant::Update(0) => role.assume_role_policy_document = trust("lambda.amazonaws.com"),
-                        Variant::Update(1) => {
-                            role.managed_policy_arns = Some(vec!["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore".into()]);
+                        Variant::Update(0) => {
+                            role.assume_role_policy_document = trust("lambda.amazonaws.com")
                         }
-                        Variant::Update(2) => role.description = Some("conformance, described again".into()),
+                        Variant::Update(1) => {
+                            role.managed_policy_arns = Some(vec![
+                                "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore".into(),
+                            ]);
+                        }
+                        Variant::Update(2) => {
+                            role.description = Some("conformance, described again".into())
+                        }
                         _ => {}
                     }
                     s.add("role", role);
                 }
                 s
             },
-            updates: &[&["AssumeRolePolicyDocument"], &["ManagedPolicyArns"], &["Description"]],
+            updates: &[
+                &["AssumeRolePolicyDocument"],
+                &["ManagedPolicyArns"],
+                &["Description"],
+            ],
             replace: Some("RoleName"),
             stranger: Stranger::SameInputs,
         },
@@ -65,7 +79,11 @@ pub(super) fn cases() -> Vec<Case> {
                 let mut s = stack("conf-rolepolicy");
                 let role = s.add("role", role(None));
                 if v != Variant::Without {
-                    let action = if v == Variant::Update(0) { "s3:GetObject" } else { "secretsmanager:GetSecretValue" };
+                    let action = if v == Variant::Update(0) {
+                        "s3:GetObject"
+                    } else {
+                        "secretsmanager:GetSecretValue"
+                    };
                     s.add(
                         "read",
                         CfnRolePolicy {
@@ -101,7 +119,14 @@ pub(super) fn cases() -> Vec<Case> {
                     s.add(
                         "profile",
                         CfnInstanceProfile {
-                            instance_profile_name: Some(if v == Variant::Replace { "conf-profile-2" } else { "conf-profile" }.into()),
+                            instance_profile_name: Some(
+                                if v == Variant::Replace {
+                                    "conf-profile-2"
+                                } else {
+                                    "conf-profile"
+                                }
+                                .into(),
+                            ),
                             roles: vec![if v == Variant::Update(0) { other } else { role }],
                         },
                     );
@@ -122,8 +147,22 @@ pub(super) fn cases() -> Vec<Case> {
                     s.add(
                         "secret",
                         CfnSecret {
-                            name: Some(if v == Variant::Replace { "conf-secret-2" } else { "conf-secret" }.into()),
-                            description: Some(if v == Variant::Update(0) { "api key, again" } else { "api key" }.into()),
+                            name: Some(
+                                if v == Variant::Replace {
+                                    "conf-secret-2"
+                                } else {
+                                    "conf-secret"
+                                }
+                                .into(),
+                            ),
+                            description: Some(
+                                if v == Variant::Update(0) {
+                                    "api key, again"
+                                } else {
+                                    "api key"
+                                }
+                                .into(),
+                            ),
                             generate_secret_string: Some(CfnGenerateSecretString {
                                 password_length: if v == Variant::Update(1) { 40 } else { 32 },
                                 exclude_characters: Some("\"@/\\".into()),

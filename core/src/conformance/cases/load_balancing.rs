@@ -51,7 +51,11 @@ fn public_network(s: &mut Stack) -> (Ref<CfnVpc>, [Ref<CfnSubnet>; 3]) {
     (vpc, [a, b, c])
 }
 
-fn load_balancer(name: &str, subnets: Vec<Ref<CfnSubnet>>, groups: Vec<Attr<String>>) -> CfnLoadBalancer {
+fn load_balancer(
+    name: &str,
+    subnets: Vec<Ref<CfnSubnet>>,
+    groups: Vec<Attr<String>>,
+) -> CfnLoadBalancer {
     CfnLoadBalancer {
         name: Some(name.into()),
         scheme: "internet-facing".into(),
@@ -75,8 +79,16 @@ pub(super) fn cases() -> Vec<Case> {
                 if v != Variant::Without {
                     let mut lb = load_balancer(
                         "conf-alb",
-                        if v == Variant::Update(0) { vec![a, b, c] } else { vec![a, b] },
-                        if v == Variant::Update(1) { vec![other] } else { vec![group] },
+                        if v == Variant::Update(0) {
+                            vec![a, b, c]
+                        } else {
+                            vec![a, b]
+                        },
+                        if v == Variant::Update(1) {
+                            vec![other]
+                        } else {
+                            vec![group]
+                        },
                     );
                     if v == Variant::Replace {
                         lb.scheme = "internal".into();
@@ -97,10 +109,22 @@ pub(super) fn cases() -> Vec<Case> {
                 let mut s = stack("conf-tg");
                 let vpc = vpc(&mut s, "vpc", "10.0.0.0/16");
                 if v != Variant::Without {
-                    let mut tg = target_group("conf-tg", vpc, if v == Variant::Update(0) { "/ready" } else { "/health" });
+                    let mut tg = target_group(
+                        "conf-tg",
+                        vpc,
+                        if v == Variant::Update(0) {
+                            "/ready"
+                        } else {
+                            "/health"
+                        },
+                    );
                     match v {
                         Variant::Update(0) => tg.health_check_interval_seconds = Some(15),
-                        Variant::Update(1) => tg.matcher = Some(CfnMatcher { http_code: "200-299".into() }),
+                        Variant::Update(1) => {
+                            tg.matcher = Some(CfnMatcher {
+                                http_code: "200-299".into(),
+                            })
+                        }
                         Variant::Update(2) => tg.health_check_protocol = Some("HTTPS".into()),
                         Variant::Replace => tg.port = 8080,
                         _ => {}
@@ -125,10 +149,21 @@ pub(super) fn cases() -> Vec<Case> {
                 let mut s = stack("conf-listener");
                 let (vpc, [a, b, _]) = public_network(&mut s);
                 let group = group(&mut s, "group", vpc);
-                let alb = s.add("alb", load_balancer("conf-listener-alb", vec![a, b], vec![group]));
+                let alb = s.add(
+                    "alb",
+                    load_balancer("conf-listener-alb", vec![a, b], vec![group]),
+                );
                 let tg = s.add("tg", target_group("conf-listener-tg", vpc, "/health"));
-                let other = s.add("other-tg", target_group("conf-listener-tg2", vpc, "/health"));
-                let zone = s.add("zone", CfnHostedZone { name: "listener.conformance.example.com".into() });
+                let other = s.add(
+                    "other-tg",
+                    target_group("conf-listener-tg2", vpc, "/health"),
+                );
+                let zone = s.add(
+                    "zone",
+                    CfnHostedZone {
+                        name: "listener.conformance.example.com".into(),
+                    },
+                );
                 let certificate = s.add(
                     "certificate",
                     CfnCertificate {
@@ -155,7 +190,11 @@ pub(super) fn cases() -> Vec<Case> {
                             protocol: if https { "HTTPS" } else { "HTTP" }.into(),
                             default_actions: vec![CfnAction {
                                 r#type: "forward".into(),
-                                target_group_arn: Some(if v == Variant::Update(1) { other } else { tg }),
+                                target_group_arn: Some(if v == Variant::Update(1) {
+                                    other
+                                } else {
+                                    tg
+                                }),
                             }],
                             certificates: https.then(|| {
                                 vec![CfnListenerCertificate {
@@ -167,7 +206,11 @@ pub(super) fn cases() -> Vec<Case> {
                 }
                 s
             },
-            updates: &[&["Port"], &["DefaultActions"], &["Protocol", "Certificates"]],
+            updates: &[
+                &["Port"],
+                &["DefaultActions"],
+                &["Protocol", "Certificates"],
+            ],
             replace: None,
             stranger: Stranger::Changed(|inputs, state| {
                 inputs.insert(

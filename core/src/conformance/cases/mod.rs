@@ -84,7 +84,13 @@ pub(super) fn vpc(stack: &mut Stack, id: &str, cidr: &str) -> Ref<CfnVpc> {
     )
 }
 
-pub(super) fn subnet(stack: &mut Stack, id: &str, vpc: Ref<CfnVpc>, cidr: &str, zone: &str) -> Ref<CfnSubnet> {
+pub(super) fn subnet(
+    stack: &mut Stack,
+    id: &str,
+    vpc: Ref<CfnVpc>,
+    cidr: &str,
+    zone: &str,
+) -> Ref<CfnSubnet> {
     stack.add(
         id,
         CfnSubnet {

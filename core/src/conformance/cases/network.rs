@@ -22,7 +22,12 @@ pub(super) fn cases() -> Vec<Case> {
                     s.add(
                         "vpc",
                         CfnVpc {
-                            cidr_block: if v == Variant::Replace { "10.1.0.0/16" } else { "10.0.0.0/16" }.into(),
+                            cidr_block: if v == Variant::Replace {
+                                "10.1.0.0/16"
+                            } else {
+                                "10.0.0.0/16"
+                            }
+                            .into(),
                             enable_dns_support: Some(v != Variant::Update(1)),
                             enable_dns_hostnames: Some(v == Variant::Update(0)),
                             instance_tenancy: Some("default".into()),
@@ -47,7 +52,12 @@ pub(super) fn cases() -> Vec<Case> {
                         "subnet",
                         CfnSubnet {
                             vpc_id: vpc,
-                            cidr_block: if v == Variant::Replace { "10.0.2.0/24" } else { "10.0.1.0/24" }.into(),
+                            cidr_block: if v == Variant::Replace {
+                                "10.0.2.0/24"
+                            } else {
+                                "10.0.1.0/24"
+                            }
+                            .into(),
                             availability_zone: Some("us-east-1a".into()),
                             map_public_ip_on_launch: Some(v == Variant::Update(0)),
                         },
@@ -108,7 +118,12 @@ pub(super) fn cases() -> Vec<Case> {
             build: |v| {
                 let mut s = stack("conf-eip");
                 if v != Variant::Without {
-                    s.add("eip", CfnEip { domain: Some("vpc".into()) });
+                    s.add(
+                        "eip",
+                        CfnEip {
+                            domain: Some("vpc".into()),
+                        },
+                    );
                 }
                 s
             },
@@ -125,7 +140,12 @@ pub(super) fn cases() -> Vec<Case> {
                 let vpc = vpc(&mut s, "vpc", "10.0.0.0/16");
                 let a = subnet(&mut s, "public-a", vpc, "10.0.1.0/24", "a");
                 let b = subnet(&mut s, "public-b", vpc, "10.0.2.0/24", "b");
-                let eip = s.add("eip", CfnEip { domain: Some("vpc".into()) });
+                let eip = s.add(
+                    "eip",
+                    CfnEip {
+                        domain: Some("vpc".into()),
+                    },
+                );
                 if v != Variant::Without {
                     s.add(
                         "nat",
@@ -181,7 +201,12 @@ pub(super) fn cases() -> Vec<Case> {
                         vpn_gateway_id: None,
                     },
                 );
-                let eip = s.add("eip", CfnEip { domain: Some("vpc".into()) });
+                let eip = s.add(
+                    "eip",
+                    CfnEip {
+                        domain: Some("vpc".into()),
+                    },
+                );
                 let nat = s.add(
                     "nat",
                     CfnNatGateway {
@@ -197,7 +222,12 @@ pub(super) fn cases() -> Vec<Case> {
                         "route",
                         CfnRoute {
                             route_table_id: table,
-                            destination_cidr_block: if v == Variant::Replace { "192.0.2.0/24" } else { "0.0.0.0/0" }.into(),
+                            destination_cidr_block: if v == Variant::Replace {
+                                "192.0.2.0/24"
+                            } else {
+                                "0.0.0.0/0"
+                            }
+                            .into(),
                             gateway_id: (!through_nat).then_some(igw),
                             nat_gateway_id: through_nat.then_some(nat),
                         },

@@ -23,7 +23,12 @@ pub(super) fn cases() -> Vec<Case> {
                     s.add(
                         "group",
                         CfnSecurityGroup {
-                            group_description: if v == Variant::Replace { "web, renamed" } else { "web" }.into(),
+                            group_description: if v == Variant::Replace {
+                                "web, renamed"
+                            } else {
+                                "web"
+                            }
+                            .into(),
                             group_name: Some("conf-web".into()),
                             vpc_id: Some(vpc),
                             security_group_egress: Some(vec![CfnRule {
@@ -61,7 +66,14 @@ pub(super) fn cases() -> Vec<Case> {
                             to_port: Some(port),
                             cidr_ip: Some("203.0.113.10/32".into()),
                             source_security_group_id: None,
-                            description: Some(if v == Variant::Update(0) { "the admin, again" } else { "the admin" }.into()),
+                            description: Some(
+                                if v == Variant::Update(0) {
+                                    "the admin, again"
+                                } else {
+                                    "the admin"
+                                }
+                                .into(),
+                            ),
                         },
                     );
                 }
@@ -93,7 +105,14 @@ pub(super) fn cases() -> Vec<Case> {
                             to_port: Some(port),
                             cidr_ip: None,
                             destination_security_group_id: Some(app),
-                            description: Some(if v == Variant::Update(0) { "to the app, again" } else { "to the app" }.into()),
+                            description: Some(
+                                if v == Variant::Update(0) {
+                                    "to the app, again"
+                                } else {
+                                    "to the app"
+                                }
+                                .into(),
+                            ),
                         },
                     );
                 }

@@ -338,7 +338,9 @@ pub enum EngineError {
         reason: String,
     },
     /// The provider panicked outside an operation; the lock was released, the journal kept.
-    #[error("the provider panicked during {during}: {message}; the journal is kept for the next run")]
+    #[error(
+        "the provider panicked during {during}: {message}; the journal is kept for the next run"
+    )]
     Panicked {
         /// What was running.
         during: String,
@@ -619,8 +621,15 @@ impl Deployer {
     fn check_replacements(&self, plan: &Plan, state: &State) -> Result<(), EngineError> {
         let first = deleted_first(plan, state, self.provider.as_ref());
         let mut refused: Vec<(String, String)> = Vec::new();
-        for change in plan.changes.iter().filter(|c| first.contains(&c.logical_id)) {
-            let path = change.path.clone().unwrap_or_else(|| change.logical_id.clone());
+        for change in plan
+            .changes
+            .iter()
+            .filter(|c| first.contains(&c.logical_id))
+        {
+            let path = change
+                .path
+                .clone()
+                .unwrap_or_else(|| change.logical_id.clone());
             if change.removal == RemovalPolicy::Retain {
                 refused.push((
                     path,
@@ -648,7 +657,8 @@ impl Deployer {
                          updated in place, and AWS refuses to delete it while they do. Give it a \
                          new name (or leave the name out and Stratus derives a fresh one)",
                         match &change.action {
-                            Action::Replace { because } => format!("{} changes", because.join(", ")),
+                            Action::Replace { because } =>
+                                format!("{} changes", because.join(", ")),
                             _ => String::new(),
                         },
                         blockers.join(", ")

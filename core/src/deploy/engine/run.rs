@@ -22,7 +22,7 @@ use super::super::resolve::{self, Known};
 use super::super::state::{JournalEntry, Operation, State};
 use super::call::{Call, CallArgs, Outcome, backoff, token};
 use super::ops::Op;
-use super::{Cancel, CallCounter, Deployer, EngineError, Event, Kept, Report};
+use super::{CallCounter, Cancel, Deployer, EngineError, Event, Kept, Report};
 
 /// Most reads in flight while refreshing.
 const REFRESH_READS: usize = 16;
@@ -119,12 +119,14 @@ impl<'a> Run<'a> {
                 ..
             } = &entry
             {
-                if let Some(found) = self.find(&entry).await.map_err(|source| {
-                    EngineError::Reconcile {
-                        logical_id: logical_id.clone(),
-                        source,
-                    }
-                })? {
+                if let Some(found) =
+                    self.find(&entry)
+                        .await
+                        .map_err(|source| EngineError::Reconcile {
+                            logical_id: logical_id.clone(),
+                            source,
+                        })?
+                {
                     apply_done(&mut state, &entry, Some(&found.0), found.1);
                 }
             }
@@ -133,7 +135,10 @@ impl<'a> Run<'a> {
     }
 
     /// What the create of an open intent made, if anything.
-    async fn find(&self, entry: &JournalEntry) -> Result<Option<(String, Attributes)>, ProviderError> {
+    async fn find(
+        &self,
+        entry: &JournalEntry,
+    ) -> Result<Option<(String, Attributes)>, ProviderError> {
         let JournalEntry::Intent {
             logical_id,
             type_name,
@@ -399,7 +404,14 @@ impl<'a> Run<'a> {
                     physical_id,
                     attributes,
                 } => {
-                    record_done(state, &ops[i], &intent, physical_id.as_deref(), attributes, report);
+                    record_done(
+                        state,
+                        &ops[i],
+                        &intent,
+                        physical_id.as_deref(),
+                        attributes,
+                        report,
+                    );
                     release(i, &mut ready, &mut waiting);
                     continue;
                 }

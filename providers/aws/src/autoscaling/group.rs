@@ -63,7 +63,10 @@ fn name_of(inputs: &Inputs, ownership: &BTreeMap<String, String>, token: &str) -
 }
 
 /// Declared tags (with their propagation) and ownership tags (kept on the group only).
-fn desired_tags(inputs: &Inputs, ownership: &BTreeMap<String, String>) -> BTreeMap<String, (String, bool)> {
+fn desired_tags(
+    inputs: &Inputs,
+    ownership: &BTreeMap<String, String>,
+) -> BTreeMap<String, (String, bool)> {
     let mut out: BTreeMap<String, (String, bool)> = inputs
         .get("Tags")
         .and_then(Json::as_array)
@@ -80,7 +83,11 @@ fn desired_tags(inputs: &Inputs, ownership: &BTreeMap<String, String>) -> BTreeM
             ))
         })
         .collect();
-    out.extend(ownership.iter().map(|(k, v)| (k.clone(), (v.clone(), false))));
+    out.extend(
+        ownership
+            .iter()
+            .map(|(k, v)| (k.clone(), (v.clone(), false))),
+    );
     out
 }
 
@@ -96,7 +103,10 @@ fn sdk_tag(group: &str, key: &str, value: &str, propagate: bool) -> Tag {
 
 /// Whether an error says a new instance profile is not visible yet: only retried, boundedly.
 fn is_propagating(error: &ProviderError) -> bool {
-    error.message.to_ascii_lowercase().contains("instance profile")
+    error
+        .message
+        .to_ascii_lowercase()
+        .contains("instance profile")
 }
 
 async fn wait_gone(cx: &Context, name: &str) -> Result<(), ProviderError> {
@@ -104,7 +114,12 @@ async fn wait_gone(cx: &Context, name: &str) -> Result<(), ProviderError> {
         &cx.wait,
         "AWS::AutoScaling::AutoScalingGroup",
         &format!("auto scaling group {name} to be deleted"),
-        || async { Ok(describe(&cx.autoscaling, name).await?.is_none().then_some(())) },
+        || async {
+            Ok(describe(&cx.autoscaling, name)
+                .await?
+                .is_none()
+                .then_some(()))
+        },
     )
     .await
 }
@@ -114,9 +129,18 @@ fn live_properties(group: &AutoScalingGroup) -> Inputs {
     let mut put = |key: &str, value: Json| {
         properties.insert(key.to_owned(), value);
     };
-    put("AutoScalingGroupName", Json::from(group.auto_scaling_group_name().unwrap_or_default()));
-    put("MinSize", Json::from(group.min_size().unwrap_or_default().to_string()));
-    put("MaxSize", Json::from(group.max_size().unwrap_or_default().to_string()));
+    put(
+        "AutoScalingGroupName",
+        Json::from(group.auto_scaling_group_name().unwrap_or_default()),
+    );
+    put(
+        "MinSize",
+        Json::from(group.min_size().unwrap_or_default().to_string()),
+    );
+    put(
+        "MaxSize",
+        Json::from(group.max_size().unwrap_or_default().to_string()),
+    );
     put(
         "DesiredCapacity",
         Json::from(group.desired_capacity().unwrap_or_default().to_string()),
@@ -142,7 +166,10 @@ fn live_properties(group: &AutoScalingGroup) -> Inputs {
             }),
         );
     }
-    put("TargetGroupARNs", Json::from(group.target_group_arns().to_vec()));
+    put(
+        "TargetGroupARNs",
+        Json::from(group.target_group_arns().to_vec()),
+    );
     if let Some(kind) = group.health_check_type() {
         put("HealthCheckType", Json::from(kind));
     }
@@ -331,15 +358,17 @@ impl Handler for Group {
     }
 
     async fn read(&self, cx: &Context, physical_id: &str) -> Result<Option<Live>, ProviderError> {
-        Ok(describe(&cx.autoscaling, physical_id).await?.map(|group| Live {
-            properties: live_properties(&group),
-            attributes: [(
-                "Arn".to_owned(),
-                Json::from(group.auto_scaling_group_arn().unwrap_or_default()),
-            )]
-            .into_iter()
-            .collect(),
-        }))
+        Ok(describe(&cx.autoscaling, physical_id)
+            .await?
+            .map(|group| Live {
+                properties: live_properties(&group),
+                attributes: [(
+                    "Arn".to_owned(),
+                    Json::from(group.auto_scaling_group_arn().unwrap_or_default()),
+                )]
+                .into_iter()
+                .collect(),
+            }))
     }
 
     async fn update(
@@ -389,7 +418,10 @@ impl Handler for Group {
                 .map_err(classify)?;
         }
         let live = describe(&cx.autoscaling, name).await?.ok_or_else(|| {
-            ProviderError::new(ErrorKind::NotFound, format!("auto scaling group {name} is gone"))
+            ProviderError::new(
+                ErrorKind::NotFound,
+                format!("auto scaling group {name} is gone"),
+            )
         })?;
         if changed("TargetGroupARNs") {
             sync_target_groups(cx, name, &live, &string_list(inputs, "TargetGroupARNs")).await?;
@@ -401,7 +433,10 @@ impl Handler for Group {
     }
 
     async fn delete(&self, cx: &Context, request: DeleteRequest<'_>) -> Result<(), ProviderError> {
-        if describe(&cx.autoscaling, request.physical_id).await?.is_none() {
+        if describe(&cx.autoscaling, request.physical_id)
+            .await?
+            .is_none()
+        {
             return Ok(());
         }
         cx.autoscaling

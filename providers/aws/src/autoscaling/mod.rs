@@ -33,6 +33,11 @@ pub(super) fn tags_of(group: &AutoScalingGroup) -> Tags {
     group
         .tags()
         .iter()
-        .filter_map(|t| Some((t.key()?.to_owned(), t.value().unwrap_or_default().to_owned())))
+        .filter_map(|t| {
+            Some((
+                t.key()?.to_owned(),
+                t.value().unwrap_or_default().to_owned(),
+            ))
+        })
         .collect()
 }

@@ -212,7 +212,9 @@ impl Handler for Policy {
             ownership::of_stack(&tags_of(&g), ownership::stack_of(request.ownership))
         });
         if ours && policy(cx, group, &name).await?.is_some() {
-            read_back(self, cx, &format!("{group}|{name}")).await.map(Some)
+            read_back(self, cx, &format!("{group}|{name}"))
+                .await
+                .map(Some)
         } else {
             Ok(None)
         }

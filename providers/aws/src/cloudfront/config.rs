@@ -26,7 +26,10 @@ fn methods(list: &[&str]) -> Vec<Method> {
 
 /// The SDK's configuration from CloudFormation-shaped inputs.
 #[allow(clippy::too_many_lines)] // one builder per nested CloudFront structure, in order
-pub(super) fn config(inputs: &Inputs, caller_reference: &str) -> Result<DistributionConfig, ProviderError> {
+pub(super) fn config(
+    inputs: &Inputs,
+    caller_reference: &str,
+) -> Result<DistributionConfig, ProviderError> {
     let c = inputs
         .get("DistributionConfig")
         .ok_or_else(|| invalid("DistributionConfig is missing"))?;
@@ -192,7 +195,10 @@ pub(super) fn live(config: &DistributionConfig) -> Json {
     let mut out = serde_json::Map::new();
     out.insert("Enabled".into(), Json::Bool(config.enabled()));
     out.insert("Comment".into(), Json::from(config.comment()));
-    let aliases: Vec<String> = config.aliases().map(|a| a.items().to_vec()).unwrap_or_default();
+    let aliases: Vec<String> = config
+        .aliases()
+        .map(|a| a.items().to_vec())
+        .unwrap_or_default();
     if !aliases.is_empty() {
         out.insert("Aliases".into(), Json::from(aliases));
     }
@@ -227,7 +233,10 @@ pub(super) fn live(config: &DistributionConfig) -> Json {
             .map(|m| m.items().iter().map(Method::as_str).collect())
             .unwrap_or_default();
         let mut map = serde_json::Map::new();
-        map.insert("TargetOriginId".into(), Json::from(behavior.target_origin_id()));
+        map.insert(
+            "TargetOriginId".into(),
+            Json::from(behavior.target_origin_id()),
+        );
         map.insert(
             "ViewerProtocolPolicy".into(),
             Json::from(behavior.viewer_protocol_policy().as_str()),
@@ -253,7 +262,10 @@ pub(super) fn live(config: &DistributionConfig) -> Json {
             map.insert("SslSupportMethod".into(), Json::from(method.as_str()));
         }
         if let Some(version) = viewer.minimum_protocol_version() {
-            map.insert("MinimumProtocolVersion".into(), Json::from(version.as_str()));
+            map.insert(
+                "MinimumProtocolVersion".into(),
+                Json::from(version.as_str()),
+            );
         }
         map.insert(
             "CloudFrontDefaultCertificate".into(),

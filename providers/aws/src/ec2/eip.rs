@@ -68,7 +68,10 @@ impl Handler for Eip {
         if let Some(domain) = address.domain() {
             properties.insert("Domain".into(), Json::from(domain.as_str()));
         }
-        properties.insert("Tags".into(), ownership::as_property(&tags_of(address.tags())));
+        properties.insert(
+            "Tags".into(),
+            ownership::as_property(&tags_of(address.tags())),
+        );
         Ok(Some(Live {
             properties,
             attributes: attributes(&[

@@ -25,7 +25,10 @@ pub(super) struct GatewayAttachment;
 
 fn internet_gateways_only(inputs: &Inputs) -> Result<(), String> {
     if inputs.contains_key("VpnGatewayId") {
-        return Err("VpnGatewayId: stratus-aws attaches internet gateways only; declare InternetGatewayId".into());
+        return Err(
+            "VpnGatewayId: stratus-aws attaches internet gateways only; declare InternetGatewayId"
+                .into(),
+        );
     }
     Ok(())
 }

@@ -78,7 +78,10 @@ async fn wait_for(cx: &Context, id: &str, wanted: InstanceStateName) -> Result<(
 /// boundedly, never to decide success.
 fn is_propagating(error: &ProviderError) -> bool {
     error.kind == ErrorKind::InvalidInput
-        && error.message.to_ascii_lowercase().contains("instance profile")
+        && error
+            .message
+            .to_ascii_lowercase()
+            .contains("instance profile")
 }
 
 async fn change_type(cx: &Context, id: &str, instance_type: &str) -> Result<(), ProviderError> {
@@ -205,12 +208,18 @@ impl Handler for Instance {
                     .collect::<Vec<_>>(),
             ),
         );
-        properties.insert("Tags".into(), ownership::as_property(&tags_of(instance.tags())));
+        properties.insert(
+            "Tags".into(),
+            ownership::as_property(&tags_of(instance.tags())),
+        );
         Ok(Some(Live {
             properties,
             attributes: attributes(&[
                 ("InstanceId", physical_id),
-                ("PrivateIp", instance.private_ip_address().unwrap_or_default()),
+                (
+                    "PrivateIp",
+                    instance.private_ip_address().unwrap_or_default(),
+                ),
                 ("PublicIp", instance.public_ip_address().unwrap_or_default()),
                 (
                     "AvailabilityZone",

@@ -19,7 +19,11 @@ pub(super) struct InternetGateway;
 #[async_trait]
 impl Handler for InternetGateway {
     fn contract(&self) -> TypeContract {
-        TypeContract::new("AWS::EC2::InternetGateway", Identity::Generated, &PROPERTIES)
+        TypeContract::new(
+            "AWS::EC2::InternetGateway",
+            Identity::Generated,
+            &PROPERTIES,
+        )
     }
 
     async fn create(
@@ -53,8 +57,8 @@ impl Handler for InternetGateway {
             .internet_gateway_ids(physical_id)
             .send()
             .await;
-        let Some(igw) = absent(out.map_err(classify))?
-            .and_then(|o| o.internet_gateways().first().cloned())
+        let Some(igw) =
+            absent(out.map_err(classify))?.and_then(|o| o.internet_gateways().first().cloned())
         else {
             return Ok(None);
         };
@@ -101,7 +105,11 @@ impl Handler for InternetGateway {
             .send()
             .await
             .map_err(classify)?;
-        match out.internet_gateways().first().and_then(|g| g.internet_gateway_id()) {
+        match out
+            .internet_gateways()
+            .first()
+            .and_then(|g| g.internet_gateway_id())
+        {
             Some(igw) => read_back(self, cx, igw).await.map(Some),
             None => Ok(None),
         }

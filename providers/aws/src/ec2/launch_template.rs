@@ -162,13 +162,21 @@ fn live_data(data: &ResponseLaunchTemplateData) -> Json {
             })
         })
         .collect();
-    put("TagSpecifications", (!specs.is_empty()).then_some(Json::Array(specs)));
+    put(
+        "TagSpecifications",
+        (!specs.is_empty()).then_some(Json::Array(specs)),
+    );
     put("KeyName", data.key_name().map(Json::from));
     Json::Object(map)
 }
 
 async fn by_name(cx: &Context, name: &str) -> Result<Option<SdkTemplate>, ProviderError> {
-    let out = cx.ec2.describe_launch_templates().launch_template_names(name).send().await;
+    let out = cx
+        .ec2
+        .describe_launch_templates()
+        .launch_template_names(name)
+        .send()
+        .await;
     Ok(absent(out.map_err(classify))?.and_then(|o| o.launch_templates().first().cloned()))
 }
 
@@ -327,7 +335,11 @@ impl Handler for LaunchTemplate {
             .send()
             .await
             .map_err(classify)?;
-        match out.launch_templates().first().and_then(|t| t.launch_template_id()) {
+        match out
+            .launch_templates()
+            .first()
+            .and_then(|t| t.launch_template_id())
+        {
             Some(id) => read_back(self, cx, id).await.map(Some),
             None => Ok(None),
         }

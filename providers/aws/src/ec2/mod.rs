@@ -59,7 +59,12 @@ pub(super) fn sdk_tags(tags: &Tags) -> Vec<Tag> {
 /// The SDK's tags as a map.
 pub(super) fn tags_of(tags: &[Tag]) -> Tags {
     tags.iter()
-        .filter_map(|t| Some((t.key()?.to_owned(), t.value().unwrap_or_default().to_owned())))
+        .filter_map(|t| {
+            Some((
+                t.key()?.to_owned(),
+                t.value().unwrap_or_default().to_owned(),
+            ))
+        })
         .collect()
 }
 
@@ -136,7 +141,12 @@ pub(super) async fn live_tags(client: &Client, resource: &str) -> Result<Tags, P
     Ok(out
         .tags()
         .iter()
-        .filter_map(|t| Some((t.key()?.to_owned(), t.value().unwrap_or_default().to_owned())))
+        .filter_map(|t| {
+            Some((
+                t.key()?.to_owned(),
+                t.value().unwrap_or_default().to_owned(),
+            ))
+        })
         .collect())
 }
 

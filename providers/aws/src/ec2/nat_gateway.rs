@@ -33,7 +33,12 @@ fn dead(nat: &SdkNat) -> bool {
 }
 
 async fn describe(cx: &Context, nat: &str) -> Result<Option<SdkNat>, ProviderError> {
-    let out = cx.ec2.describe_nat_gateways().nat_gateway_ids(nat).send().await;
+    let out = cx
+        .ec2
+        .describe_nat_gateways()
+        .nat_gateway_ids(nat)
+        .send()
+        .await;
     Ok(absent(out.map_err(classify))?.and_then(|o| o.nat_gateways().first().cloned()))
 }
 
@@ -58,8 +63,7 @@ async fn wait_for(cx: &Context, nat: &str, wanted: &NatGatewayState) -> Result<(
                     ))
                 }
                 Some(state) => Ok((state == wanted
-                    || (*wanted == NatGatewayState::Deleted
-                        && *state == NatGatewayState::Failed))
+                    || (*wanted == NatGatewayState::Deleted && *state == NatGatewayState::Failed))
                     .then_some(())),
                 None => Ok((*wanted == NatGatewayState::Deleted).then_some(())),
             }
@@ -109,7 +113,10 @@ impl Handler for NatGateway {
             return Ok(None);
         };
         let mut properties = Inputs::new();
-        properties.insert("SubnetId".into(), Json::from(nat.subnet_id().unwrap_or_default()));
+        properties.insert(
+            "SubnetId".into(),
+            Json::from(nat.subnet_id().unwrap_or_default()),
+        );
         if let Some(allocation) = nat
             .nat_gateway_addresses()
             .first()

@@ -25,7 +25,12 @@ static PROPERTIES: [PropertySpec; 4] = [
 pub(super) struct Route;
 
 async fn table(cx: &Context, id: &str) -> Result<Option<RouteTable>, ProviderError> {
-    let out = cx.ec2.describe_route_tables().route_table_ids(id).send().await;
+    let out = cx
+        .ec2
+        .describe_route_tables()
+        .route_table_ids(id)
+        .send()
+        .await;
     Ok(absent(out.map_err(classify))?.and_then(|o| o.route_tables().first().cloned()))
 }
 

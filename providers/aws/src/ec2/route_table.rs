@@ -64,8 +64,14 @@ impl Handler for RouteTable {
             return Ok(None);
         };
         let mut properties = Inputs::new();
-        properties.insert("VpcId".into(), Json::from(table.vpc_id().unwrap_or_default()));
-        properties.insert("Tags".into(), ownership::as_property(&tags_of(table.tags())));
+        properties.insert(
+            "VpcId".into(),
+            Json::from(table.vpc_id().unwrap_or_default()),
+        );
+        properties.insert(
+            "Tags".into(),
+            ownership::as_property(&tags_of(table.tags())),
+        );
         Ok(Some(Live {
             properties,
             attributes: attributes(&[("RouteTableId", physical_id)]),

@@ -23,7 +23,10 @@ static PROPERTIES: [PropertySpec; 2] = [
 pub(super) struct Association;
 
 /// The table a subnet is explicitly associated with, and the association's id.
-async fn current(cx: &Context, subnet: &str) -> Result<Option<(RouteTable, String)>, ProviderError> {
+async fn current(
+    cx: &Context,
+    subnet: &str,
+) -> Result<Option<(RouteTable, String)>, ProviderError> {
     let out = cx
         .ec2
         .describe_route_tables()
@@ -92,7 +95,10 @@ impl Handler for Association {
         let out = cx
             .ec2
             .describe_route_tables()
-            .filters(filter("association.route-table-association-id", physical_id))
+            .filters(filter(
+                "association.route-table-association-id",
+                physical_id,
+            ))
             .send()
             .await;
         let association = absent(out.map_err(classify))?.and_then(|o| {
@@ -105,7 +111,10 @@ impl Handler for Association {
         });
         Ok(association.map(|a| {
             let mut properties = Inputs::new();
-            properties.insert("SubnetId".into(), Json::from(a.subnet_id().unwrap_or_default()));
+            properties.insert(
+                "SubnetId".into(),
+                Json::from(a.subnet_id().unwrap_or_default()),
+            );
             properties.insert(
                 "RouteTableId".into(),
                 Json::from(a.route_table_id().unwrap_or_default()),

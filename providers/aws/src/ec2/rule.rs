@@ -282,9 +282,23 @@ impl Handler for Rule {
             ("AWS::EC2::SecurityGroupIngress", &INGRESS_PROPERTIES)
         };
         let key: &'static [&'static str] = if self.egress {
-            &["GroupId", "IpProtocol", "FromPort", "ToPort", "CidrIp", "DestinationSecurityGroupId"]
+            &[
+                "GroupId",
+                "IpProtocol",
+                "FromPort",
+                "ToPort",
+                "CidrIp",
+                "DestinationSecurityGroupId",
+            ]
         } else {
-            &["GroupId", "IpProtocol", "FromPort", "ToPort", "CidrIp", "SourceSecurityGroupId"]
+            &[
+                "GroupId",
+                "IpProtocol",
+                "FromPort",
+                "ToPort",
+                "CidrIp",
+                "SourceSecurityGroupId",
+            ]
         };
         TypeContract::new(
             name,

@@ -11,7 +11,9 @@ use stratus_core::deploy::{
 };
 
 use super::rule::Permission;
-use super::{absent, attributes, changes, filter, missing, sync_tags, tag_spec, tags_of, token_filter};
+use super::{
+    absent, attributes, changes, filter, missing, sync_tags, tag_spec, tags_of, token_filter,
+};
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_string, string};
@@ -43,7 +45,12 @@ fn declared_egress(inputs: &Inputs) -> Result<Option<Vec<Permission>>, ProviderE
 }
 
 async fn describe(cx: &Context, group: &str) -> Result<Option<SdkGroup>, ProviderError> {
-    let out = cx.ec2.describe_security_groups().group_ids(group).send().await;
+    let out = cx
+        .ec2
+        .describe_security_groups()
+        .group_ids(group)
+        .send()
+        .await;
     Ok(absent(out.map_err(classify))?.and_then(|o| o.security_groups().first().cloned()))
 }
 
@@ -190,7 +197,10 @@ impl Handler for SecurityGroup {
                     .collect(),
             ),
         );
-        properties.insert("Tags".into(), ownership::as_property(&tags_of(group.tags())));
+        properties.insert(
+            "Tags".into(),
+            ownership::as_property(&tags_of(group.tags())),
+        );
         Ok(Some(Live {
             properties,
             attributes: attributes(&[

@@ -55,7 +55,9 @@ impl Handler for Subnet {
                     .create_subnet()
                     .vpc_id(string(inputs, "VpcId")?)
                     .cidr_block(string(inputs, "CidrBlock")?)
-                    .set_availability_zone(opt_string(inputs, "AvailabilityZone").map(str::to_owned))
+                    .set_availability_zone(
+                        opt_string(inputs, "AvailabilityZone").map(str::to_owned),
+                    )
                     .tag_specifications(tag_spec(ResourceType::Subnet, &tags))
                     .send()
                     .await
@@ -73,7 +75,12 @@ impl Handler for Subnet {
     }
 
     async fn read(&self, cx: &Context, physical_id: &str) -> Result<Option<Live>, ProviderError> {
-        let out = cx.ec2.describe_subnets().subnet_ids(physical_id).send().await;
+        let out = cx
+            .ec2
+            .describe_subnets()
+            .subnet_ids(physical_id)
+            .send()
+            .await;
         let Some(subnet) =
             absent(out.map_err(classify))?.and_then(|o| o.subnets().first().cloned())
         else {
@@ -88,12 +95,18 @@ impl Handler for Subnet {
             "MapPublicIpOnLaunch".into(),
             Json::Bool(subnet.map_public_ip_on_launch().unwrap_or(false)),
         );
-        properties.insert("Tags".into(), ownership::as_property(&tags_of(subnet.tags())));
+        properties.insert(
+            "Tags".into(),
+            ownership::as_property(&tags_of(subnet.tags())),
+        );
         Ok(Some(Live {
             properties,
             attributes: attributes(&[
                 ("SubnetId", physical_id),
-                ("AvailabilityZone", subnet.availability_zone().unwrap_or_default()),
+                (
+                    "AvailabilityZone",
+                    subnet.availability_zone().unwrap_or_default(),
+                ),
                 ("VpcId", subnet.vpc_id().unwrap_or_default()),
             ]),
         }))

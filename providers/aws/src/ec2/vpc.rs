@@ -124,10 +124,7 @@ impl Handler for Vpc {
                 properties.insert(name.into(), Json::Bool(on));
             }
         }
-        properties.insert(
-            "Tags".into(),
-            ownership::as_property(&tags_of(vpc.tags())),
-        );
+        properties.insert("Tags".into(), ownership::as_property(&tags_of(vpc.tags())));
         Ok(Some(Live {
             properties,
             attributes: attributes(&[("VpcId", physical_id), ("CidrBlock", cidr)]),

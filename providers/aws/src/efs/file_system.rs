@@ -46,11 +46,19 @@ fn gone(fs: &FileSystemDescription) -> bool {
 }
 
 async fn describe(cx: &Context, id: &str) -> Result<Option<FileSystemDescription>, ProviderError> {
-    let out = cx.efs.describe_file_systems().file_system_id(id).send().await;
+    let out = cx
+        .efs
+        .describe_file_systems()
+        .file_system_id(id)
+        .send()
+        .await;
     Ok(absent(out.map_err(classify))?.and_then(|o| o.file_systems().first().cloned()))
 }
 
-async fn by_token(cx: &Context, token: &str) -> Result<Option<FileSystemDescription>, ProviderError> {
+async fn by_token(
+    cx: &Context,
+    token: &str,
+) -> Result<Option<FileSystemDescription>, ProviderError> {
     let out = cx
         .efs
         .describe_file_systems()
@@ -122,7 +130,10 @@ impl Handler for FileSystem {
             return Ok(None);
         };
         let mut properties = Inputs::new();
-        properties.insert("Encrypted".into(), Json::Bool(fs.encrypted().unwrap_or(false)));
+        properties.insert(
+            "Encrypted".into(),
+            Json::Bool(fs.encrypted().unwrap_or(false)),
+        );
         properties.insert(
             "PerformanceMode".into(),
             Json::from(fs.performance_mode().as_str()),

@@ -6,4 +6,5 @@ mod mount_target;
 use crate::handler::Handler;
 
 /// The EFS handlers.
-pub(crate) const HANDLERS: &[&dyn Handler] = &[&file_system::FileSystem, &mount_target::MountTarget];
+pub(crate) const HANDLERS: &[&dyn Handler] =
+    &[&file_system::FileSystem, &mount_target::MountTarget];

@@ -24,7 +24,12 @@ static PROPERTIES: [PropertySpec; 3] = [
 pub(super) struct MountTarget;
 
 async fn describe(cx: &Context, id: &str) -> Result<Option<MountTargetDescription>, ProviderError> {
-    let out = cx.efs.describe_mount_targets().mount_target_id(id).send().await;
+    let out = cx
+        .efs
+        .describe_mount_targets()
+        .mount_target_id(id)
+        .send()
+        .await;
     Ok(absent(out.map_err(classify))?
         .and_then(|o| o.mount_targets().first().cloned())
         .filter(|m| {
@@ -56,7 +61,12 @@ async fn in_subnet(
 ) -> Result<Option<(String, bool)>, ProviderError> {
     let fs = string(inputs, "FileSystemId")?;
     let subnet = string(inputs, "SubnetId")?;
-    let out = cx.efs.describe_mount_targets().file_system_id(fs).send().await;
+    let out = cx
+        .efs
+        .describe_mount_targets()
+        .file_system_id(fs)
+        .send()
+        .await;
     let Some(target) = absent(out.map_err(classify))?.and_then(|o| {
         o.mount_targets()
             .iter()
@@ -164,7 +174,10 @@ impl Handler for MountTarget {
             properties,
             attributes: [
                 ("Id", Json::from(physical_id)),
-                ("IpAddress", Json::from(target.ip_address().unwrap_or_default())),
+                (
+                    "IpAddress",
+                    Json::from(target.ip_address().unwrap_or_default()),
+                ),
             ]
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v))
@@ -204,7 +217,12 @@ impl Handler for MountTarget {
             &cx.wait,
             "AWS::EFS::MountTarget",
             &format!("mount target {} to be deleted", request.physical_id),
-            || async { Ok(describe(cx, request.physical_id).await?.is_none().then_some(())) },
+            || async {
+                Ok(describe(cx, request.physical_id)
+                    .await?
+                    .is_none()
+                    .then_some(()))
+            },
         )
         .await
     }

@@ -113,7 +113,12 @@ async fn on_port(
 ) -> Result<Option<(SdkListener, bool)>, ProviderError> {
     let balancer = string(inputs, "LoadBalancerArn")?;
     let port = opt_i32(inputs.get("Port"));
-    let out = cx.elb.describe_listeners().load_balancer_arn(balancer).send().await;
+    let out = cx
+        .elb
+        .describe_listeners()
+        .load_balancer_arn(balancer)
+        .send()
+        .await;
     let Some(listener) = absent(out.map_err(classify))?
         .and_then(|o| o.listeners().iter().find(|l| l.port() == port).cloned())
     else {
@@ -167,7 +172,9 @@ impl Handler for Listener {
             .create_listener()
             .load_balancer_arn(string(inputs, "LoadBalancerArn")?)
             .set_port(opt_i32(inputs.get("Port")))
-            .protocol(ProtocolEnum::from(opt_string(inputs, "Protocol").unwrap_or("HTTP")))
+            .protocol(ProtocolEnum::from(
+                opt_string(inputs, "Protocol").unwrap_or("HTTP"),
+            ))
             .set_default_actions(Some(actions(inputs)))
             .set_certificates(certificates(inputs))
             .send()
@@ -183,7 +190,12 @@ impl Handler for Listener {
     }
 
     async fn read(&self, cx: &Context, physical_id: &str) -> Result<Option<Live>, ProviderError> {
-        let out = cx.elb.describe_listeners().listener_arns(physical_id).send().await;
+        let out = cx
+            .elb
+            .describe_listeners()
+            .listener_arns(physical_id)
+            .send()
+            .await;
         Ok(absent(out.map_err(classify))?
             .and_then(|o| o.listeners().first().cloned())
             .map(|listener| Live {
@@ -204,7 +216,9 @@ impl Handler for Listener {
             .modify_listener()
             .listener_arn(request.physical_id)
             .set_port(opt_i32(inputs.get("Port")))
-            .protocol(ProtocolEnum::from(opt_string(inputs, "Protocol").unwrap_or("HTTP")))
+            .protocol(ProtocolEnum::from(
+                opt_string(inputs, "Protocol").unwrap_or("HTTP"),
+            ))
             .set_default_actions(Some(actions(inputs)))
             .set_certificates(certificates(inputs))
             .send()

@@ -30,8 +30,10 @@ static PROPERTIES: [PropertySpec; 6] = [
 pub(super) struct LoadBalancer;
 
 fn name_of(request: &CreateRequest<'_>) -> String {
-    opt_string(request.inputs, "Name")
-        .map_or_else(|| generated(request.ownership, request.token, 32, false), str::to_owned)
+    opt_string(request.inputs, "Name").map_or_else(
+        || generated(request.ownership, request.token, 32, false),
+        str::to_owned,
+    )
 }
 
 async fn by_name(cx: &Context, name: &str) -> Result<Option<SdkBalancer>, ProviderError> {
@@ -40,7 +42,12 @@ async fn by_name(cx: &Context, name: &str) -> Result<Option<SdkBalancer>, Provid
 }
 
 async fn by_arn(cx: &Context, arn: &str) -> Result<Option<SdkBalancer>, ProviderError> {
-    let out = cx.elb.describe_load_balancers().load_balancer_arns(arn).send().await;
+    let out = cx
+        .elb
+        .describe_load_balancers()
+        .load_balancer_arns(arn)
+        .send()
+        .await;
     Ok(absent(out.map_err(classify))?.and_then(|o| o.load_balancers().first().cloned()))
 }
 
@@ -103,8 +110,14 @@ impl Handler for LoadBalancer {
         let text = |v: Option<&str>| Json::from(v.unwrap_or_default());
         let mut properties = Inputs::new();
         properties.insert("Name".into(), text(lb.load_balancer_name()));
-        properties.insert("Scheme".into(), text(lb.scheme().map(LoadBalancerSchemeEnum::as_str)));
-        properties.insert("Type".into(), text(lb.r#type().map(LoadBalancerTypeEnum::as_str)));
+        properties.insert(
+            "Scheme".into(),
+            text(lb.scheme().map(LoadBalancerSchemeEnum::as_str)),
+        );
+        properties.insert(
+            "Type".into(),
+            text(lb.r#type().map(LoadBalancerTypeEnum::as_str)),
+        );
         properties.insert(
             "Subnets".into(),
             Json::from(
@@ -114,7 +127,10 @@ impl Handler for LoadBalancer {
                     .collect::<Vec<_>>(),
             ),
         );
-        properties.insert("SecurityGroups".into(), Json::from(lb.security_groups().to_vec()));
+        properties.insert(
+            "SecurityGroups".into(),
+            Json::from(lb.security_groups().to_vec()),
+        );
         properties.insert(
             "Tags".into(),
             ownership::as_property(&live_tags(&cx.elb, physical_id).await?),
@@ -187,8 +203,10 @@ impl Handler for LoadBalancer {
         cx: &Context,
         request: FindRequest<'_>,
     ) -> Result<Option<Created>, ProviderError> {
-        let name = opt_string(request.inputs, "Name")
-            .map_or_else(|| generated(request.ownership, request.token, 32, false), str::to_owned);
+        let name = opt_string(request.inputs, "Name").map_or_else(
+            || generated(request.ownership, request.token, 32, false),
+            str::to_owned,
+        );
         let Some(lb) = by_name(cx, &name).await? else {
             return Ok(None);
         };

@@ -32,7 +32,11 @@ static PROPERTIES: [PropertySpec; 10] = [
 
 pub(super) struct TargetGroup;
 
-fn name_of(inputs: &Inputs, ownership: &std::collections::BTreeMap<String, String>, token: &str) -> String {
+fn name_of(
+    inputs: &Inputs,
+    ownership: &std::collections::BTreeMap<String, String>,
+    token: &str,
+) -> String {
     opt_string(inputs, "Name").map_or_else(|| generated(ownership, token, 32, false), str::to_owned)
 }
 
@@ -83,7 +87,9 @@ impl Handler for TargetGroup {
             .create_target_group()
             .name(&name)
             .set_port(opt_i32(inputs.get("Port")))
-            .protocol(ProtocolEnum::from(opt_string(inputs, "Protocol").unwrap_or("HTTP")))
+            .protocol(ProtocolEnum::from(
+                opt_string(inputs, "Protocol").unwrap_or("HTTP"),
+            ))
             .set_vpc_id(opt_string(inputs, "VpcId").map(str::to_owned))
             .target_type(TargetTypeEnum::from(
                 opt_string(inputs, "TargetType").unwrap_or("instance"),
@@ -108,7 +114,12 @@ impl Handler for TargetGroup {
     }
 
     async fn read(&self, cx: &Context, physical_id: &str) -> Result<Option<Live>, ProviderError> {
-        let out = cx.elb.describe_target_groups().target_group_arns(physical_id).send().await;
+        let out = cx
+            .elb
+            .describe_target_groups()
+            .target_group_arns(physical_id)
+            .send()
+            .await;
         let Some(group) =
             absent(out.map_err(classify))?.and_then(|o| o.target_groups().first().cloned())
         else {
@@ -120,7 +131,10 @@ impl Handler for TargetGroup {
         if let Some(port) = group.port() {
             properties.insert("Port".into(), Json::from(port));
         }
-        properties.insert("Protocol".into(), text(group.protocol().map(ProtocolEnum::as_str)));
+        properties.insert(
+            "Protocol".into(),
+            text(group.protocol().map(ProtocolEnum::as_str)),
+        );
         properties.insert("VpcId".into(), text(group.vpc_id()));
         properties.insert(
             "TargetType".into(),
@@ -143,12 +157,17 @@ impl Handler for TargetGroup {
             ownership::as_property(&live_tags(&cx.elb, physical_id).await?),
         );
         let name = group.target_group_name().unwrap_or_default();
-        let full_name = physical_id.split_once(":targetgroup/").map_or("", |(_, r)| r);
+        let full_name = physical_id
+            .split_once(":targetgroup/")
+            .map_or("", |(_, r)| r);
         let attributes = [
             ("TargetGroupArn", Json::from(physical_id)),
             ("TargetGroupName", Json::from(name)),
             ("TargetGroupFullName", Json::from(full_name)),
-            ("LoadBalancerArns", Json::from(group.load_balancer_arns().to_vec())),
+            (
+                "LoadBalancerArns",
+                Json::from(group.load_balancer_arns().to_vec()),
+            ),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))

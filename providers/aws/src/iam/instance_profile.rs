@@ -31,7 +31,12 @@ fn name_of(inputs: &Inputs, ownership: &BTreeMap<String, String>, token: &str) -
 }
 
 async fn get(cx: &Context, name: &str) -> Result<Option<SdkProfile>, ProviderError> {
-    let out = cx.iam.get_instance_profile().instance_profile_name(name).send().await;
+    let out = cx
+        .iam
+        .get_instance_profile()
+        .instance_profile_name(name)
+        .send()
+        .await;
     Ok(absent(out.map_err(classify))?.and_then(|o| o.instance_profile().cloned()))
 }
 
@@ -131,7 +136,12 @@ impl Handler for InstanceProfile {
         request: UpdateRequest<'_>,
     ) -> Result<Attributes, ProviderError> {
         if request.changed.iter().any(|c| c == "Roles") {
-            sync_roles(cx, request.physical_id, &string_list(request.inputs, "Roles")).await?;
+            sync_roles(
+                cx,
+                request.physical_id,
+                &string_list(request.inputs, "Roles"),
+            )
+            .await?;
         }
         Ok(read_back(self, cx, request.physical_id).await?.attributes)
     }

@@ -28,7 +28,8 @@ static PROPERTIES: [PropertySpec; 5] = [
 pub(super) struct Role;
 
 fn name_of(inputs: &Inputs, ownership: &BTreeMap<String, String>, token: &str) -> String {
-    opt_string(inputs, "RoleName").map_or_else(|| generated(ownership, token, 64, false), str::to_owned)
+    opt_string(inputs, "RoleName")
+        .map_or_else(|| generated(ownership, token, 64, false), str::to_owned)
 }
 
 async fn attached(cx: &Context, role: &str) -> Result<Vec<String>, ProviderError> {

@@ -38,7 +38,10 @@ async fn put(cx: &Context, role: &str, name: &str, inputs: &Inputs) -> Result<()
         .put_role_policy()
         .role_name(role)
         .policy_name(name)
-        .policy_document(document_text(inputs.get("PolicyDocument"), "PolicyDocument")?)
+        .policy_document(document_text(
+            inputs.get("PolicyDocument"),
+            "PolicyDocument",
+        )?)
         .send()
         .await
         .map(|_| ())
@@ -141,7 +144,9 @@ impl Handler for RolePolicy {
             .await?
             .is_some_and(|tags| ownership::of_stack(&tags, ownership::stack_of(request.ownership)));
         if ours && equal(&live, request.inputs) {
-            read_back(self, cx, &format!("{role}|{name}")).await.map(Some)
+            read_back(self, cx, &format!("{role}|{name}"))
+                .await
+                .map(Some)
         } else {
             Ok(None)
         }

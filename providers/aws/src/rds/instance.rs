@@ -46,7 +46,10 @@ static PROPERTIES: [PropertySpec; 19] = [
 pub(super) struct Instance;
 
 fn managed_password_only(inputs: &Inputs) -> Result<(), String> {
-    match inputs.get("ManageMasterUserPassword").and_then(Json::as_bool) {
+    match inputs
+        .get("ManageMasterUserPassword")
+        .and_then(Json::as_bool)
+    {
         Some(false) => Err(
             "ManageMasterUserPassword false: stratus-aws creates databases whose master password \
              RDS keeps in Secrets Manager only"
@@ -62,7 +65,12 @@ fn identifier_of(inputs: &Inputs, ownership: &BTreeMap<String, String>, token: &
 }
 
 async fn describe(cx: &Context, id: &str) -> Result<Option<DbInstance>, ProviderError> {
-    let out = cx.rds.describe_db_instances().db_instance_identifier(id).send().await;
+    let out = cx
+        .rds
+        .describe_db_instances()
+        .db_instance_identifier(id)
+        .send()
+        .await;
     Ok(absent(out.map_err(classify))?.and_then(|o| o.db_instances().first().cloned()))
 }
 
@@ -177,9 +185,18 @@ fn live_properties(db: &DbInstance) -> Inputs {
                 .collect::<Vec<_>>(),
         )),
     );
-    put("PubliclyAccessible", db.publicly_accessible().map(Json::Bool));
-    put("BackupRetentionPeriod", db.backup_retention_period().map(Json::from));
-    put("DeletionProtection", db.deletion_protection().map(Json::Bool));
+    put(
+        "PubliclyAccessible",
+        db.publicly_accessible().map(Json::Bool),
+    );
+    put(
+        "BackupRetentionPeriod",
+        db.backup_retention_period().map(Json::from),
+    );
+    put(
+        "DeletionProtection",
+        db.deletion_protection().map(Json::Bool),
+    );
     put("StorageEncrypted", db.storage_encrypted().map(Json::Bool));
     put(
         "Port",
@@ -188,7 +205,10 @@ fn live_properties(db: &DbInstance) -> Inputs {
             .or(db.db_instance_port())
             .map(|p| Json::from(p.to_string())),
     );
-    put("Tags", Some(ownership::as_property(&tags_of(db.tag_list()))));
+    put(
+        "Tags",
+        Some(ownership::as_property(&tags_of(db.tag_list()))),
+    );
     properties
 }
 
@@ -307,18 +327,19 @@ impl Handler for Instance {
                 )
                 .set_multi_az(opt_bool(inputs, "MultiAZ").filter(|_| changed("MultiAZ")))
                 .set_vpc_security_group_ids(
-                    changed("VPCSecurityGroups")
-                        .then(|| string_list(inputs, "VPCSecurityGroups")),
+                    changed("VPCSecurityGroups").then(|| string_list(inputs, "VPCSecurityGroups")),
                 )
                 .set_publicly_accessible(
-                    opt_bool(inputs, "PubliclyAccessible").filter(|_| changed("PubliclyAccessible")),
+                    opt_bool(inputs, "PubliclyAccessible")
+                        .filter(|_| changed("PubliclyAccessible")),
                 )
                 .set_backup_retention_period(
                     opt_i32(inputs.get("BackupRetentionPeriod"))
                         .filter(|_| changed("BackupRetentionPeriod")),
                 )
                 .set_deletion_protection(
-                    opt_bool(inputs, "DeletionProtection").filter(|_| changed("DeletionProtection")),
+                    opt_bool(inputs, "DeletionProtection")
+                        .filter(|_| changed("DeletionProtection")),
                 )
                 .send()
                 .await
@@ -347,7 +368,9 @@ impl Handler for Instance {
                 Some(snapshot) => call
                     .final_db_snapshot_identifier(snapshot)
                     .delete_automated_backups(false),
-                None => call.skip_final_snapshot(true).delete_automated_backups(true),
+                None => call
+                    .skip_final_snapshot(true)
+                    .delete_automated_backups(true),
             };
             let result = call.send().await.map_err(classify);
             absent(result)?;

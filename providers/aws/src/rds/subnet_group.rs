@@ -33,7 +33,12 @@ fn name_of(inputs: &Inputs, ownership: &BTreeMap<String, String>, token: &str) -
 }
 
 async fn describe(cx: &Context, name: &str) -> Result<Option<DbSubnetGroup>, ProviderError> {
-    let out = cx.rds.describe_db_subnet_groups().db_subnet_group_name(name).send().await;
+    let out = cx
+        .rds
+        .describe_db_subnet_groups()
+        .db_subnet_group_name(name)
+        .send()
+        .await;
     Ok(absent(out.map_err(classify))?.and_then(|o| o.db_subnet_groups().first().cloned()))
 }
 

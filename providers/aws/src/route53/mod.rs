@@ -4,7 +4,9 @@ mod record;
 mod zone;
 
 use aws_sdk_route53::Client;
-use aws_sdk_route53::types::{Change, ChangeAction, ChangeBatch, ResourceRecordSet, RrType, TagResourceType};
+use aws_sdk_route53::types::{
+    Change, ChangeAction, ChangeBatch, ResourceRecordSet, RrType, TagResourceType,
+};
 use stratus_core::deploy::ProviderError;
 
 use crate::error::{absent_if_not_found, classify, invalid};
@@ -34,7 +36,12 @@ pub(super) async fn zone_tags(client: &Client, zone: &str) -> Result<Option<Tags
             .map(aws_sdk_route53::types::ResourceTagSet::tags)
             .unwrap_or_default()
             .iter()
-            .filter_map(|t| Some((t.key()?.to_owned(), t.value().unwrap_or_default().to_owned())))
+            .filter_map(|t| {
+                Some((
+                    t.key()?.to_owned(),
+                    t.value().unwrap_or_default().to_owned(),
+                ))
+            })
             .collect()
     }))
 }

@@ -76,7 +76,10 @@ fn parts(physical_id: &str) -> Result<(&str, &str, &str), ProviderError> {
 fn live_properties(zone: &str, record: &ResourceRecordSet) -> Inputs {
     let mut properties = Inputs::new();
     properties.insert("HostedZoneId".into(), Json::from(zone));
-    properties.insert("Name".into(), Json::from(record.name().trim_end_matches('.')));
+    properties.insert(
+        "Name".into(),
+        Json::from(record.name().trim_end_matches('.')),
+    );
     properties.insert("Type".into(), Json::from(record.r#type().as_str()));
     if let Some(alias) = record.alias_target() {
         properties.insert(
@@ -153,7 +156,13 @@ impl Handler for RecordSet {
                 }
                 return read_back(self, cx, &id).await;
             }
-            change(&cx.route53, zone, ChangeAction::Create, alias_record(inputs)?).await?;
+            change(
+                &cx.route53,
+                zone,
+                ChangeAction::Create,
+                alias_record(inputs)?,
+            )
+            .await?;
         }
         read_back(self, cx, &id).await
     }
@@ -196,7 +205,11 @@ impl Handler for RecordSet {
     ) -> Result<Option<Created>, ProviderError> {
         let zone = bare(string(request.inputs, "HostedZoneId")?);
         let name = string(request.inputs, "Name")?;
-        let kind = request.inputs.get("Type").and_then(Json::as_str).unwrap_or("A");
+        let kind = request
+            .inputs
+            .get("Type")
+            .and_then(Json::as_str)
+            .unwrap_or("A");
         let Some(existing) = record_in(&cx.route53, zone, name, kind).await? else {
             return Ok(None);
         };

@@ -119,7 +119,11 @@ impl Handler for HostedZone {
         properties.insert("Name".into(), Json::from(zone.name().trim_end_matches('.')));
         properties.insert(
             "HostedZoneTags".into(),
-            ownership::as_property(&zone_tags(&cx.route53, physical_id).await?.unwrap_or_default()),
+            ownership::as_property(
+                &zone_tags(&cx.route53, physical_id)
+                    .await?
+                    .unwrap_or_default(),
+            ),
         );
         let servers = found
             .delegation_set()
