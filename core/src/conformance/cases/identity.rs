@@ -47,7 +47,7 @@ pub(super) fn cases() -> Vec<Case> {
                     }));
                     match v {
                         Variant::Update(0) => {
-                            role.assume_role_policy_document = trust("lambda.amazonaws.com")
+                            role.assume_role_policy_document = trust("lambda.amazonaws.com");
                         }
                         Variant::Update(1) => {
                             role.managed_policy_arns = Some(vec![
@@ -55,7 +55,7 @@ pub(super) fn cases() -> Vec<Case> {
                             ]);
                         }
                         Variant::Update(2) => {
-                            role.description = Some("conformance, described again".into())
+                            role.description = Some("conformance, described again".into());
                         }
                         _ => {}
                     }

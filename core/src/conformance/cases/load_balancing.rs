@@ -123,7 +123,7 @@ pub(super) fn cases() -> Vec<Case> {
                         Variant::Update(1) => {
                             tg.matcher = Some(CfnMatcher {
                                 http_code: "200-299".into(),
-                            })
+                            });
                         }
                         Variant::Update(2) => tg.health_check_protocol = Some("HTTPS".into()),
                         Variant::Replace => tg.port = 8080,
