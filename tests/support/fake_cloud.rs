@@ -315,9 +315,11 @@ impl FakeCloud {
         let Identity::Child { parent, .. } = contract.identity else {
             return false;
         };
-        let Some(parent_id) = inputs.get(parent).and_then(Json::as_str) else {
+        let Some(parent) = inputs.get(parent).and_then(Json::as_str) else {
             return false;
         };
+        // A parent is named by its id, an attribute of it (`fake-2.GroupId`) or its name.
+        let parent_id = parent.split('.').next().unwrap_or(parent);
         let state = self.state.lock().unwrap();
         // The parent is named by physical id or by name (a role, a group).
         state

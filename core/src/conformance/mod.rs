@@ -337,11 +337,14 @@ impl<'a> Suite<'a> {
             .iter()
             .flat_map(|u| u.iter().copied())
             .collect();
+        // Every updatable property the case declares must be changed by one of its variants.
+        let declared = self.recorded().map(|r| r.inputs).unwrap_or_default();
         let missing: Vec<&str> = contract
             .properties
             .iter()
             .filter(|p| p.compare != Compare::Tags && !contract.replaces_on(p.name))
             .map(|p| p.name)
+            .filter(|p| declared.contains_key(*p))
             .filter(|p| !node.replace_on.contains(p) && !covered.contains(p))
             .collect();
         if !missing.is_empty() {

@@ -83,7 +83,7 @@ fn database_stack(name: &str, v: Variant, replica: bool) -> Stack {
                     } else {
                         vec![group]
                     },
-                    publicly_accessible: Some(false),
+                    publicly_accessible: Some(v == Variant::Update(2)),
                     source: Some(db),
                     ..CfnDbInstance::default()
                 },
@@ -236,7 +236,7 @@ pub(super) fn cases() -> Vec<Case> {
             label: "read replica",
             target: "replica",
             build: |v| database_stack("conf-replica", v, true),
-            updates: &[&["DBInstanceClass"], &["VPCSecurityGroups"]],
+            updates: &[&["DBInstanceClass"], &["VPCSecurityGroups"], &["PubliclyAccessible"]],
             replace: None,
             stranger: Stranger::SameInputs,
         },
