@@ -201,7 +201,7 @@ impl Handler for Certificate {
                     .validation_method(ValidationMethod::Dns)
                     .idempotency_token(idempotency_token(request.token))
                     .set_subject_alternative_names((!alternative.is_empty()).then_some(alternative))
-                    .set_tags(Some(sdk_tags(&tags)?))
+                    .set_tags((!tags.is_empty()).then(|| sdk_tags(&tags)).transpose()?)
                     .send()
                     .await
                     .map_err(classify)?

@@ -137,7 +137,7 @@ impl Handler for Secret {
             .name(&name)
             .set_description(opt_string(inputs, "Description").map(str::to_owned))
             .secret_string(generate(cx, inputs).await?)
-            .set_tags(Some(sdk_tags(&tags)))
+            .set_tags((!tags.is_empty()).then(|| sdk_tags(&tags)))
             .send()
             .await
             .map_err(classify)?

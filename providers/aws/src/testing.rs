@@ -42,6 +42,8 @@ impl Moto {
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             // Moto issues a DNS-validated certificate after this many seconds (default 60).
             .env("MOTO_ACM_VALIDATION_WAIT", "1")
+            // AWS's managed policies (ReadOnlyAccess, ...) exist in every real account.
+            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
             .stdout(Stdio::null())
             .stderr(log_file)
             .spawn()
@@ -66,6 +68,28 @@ impl Moto {
         std::fs::read_to_string(&self.log).map_or(0, |text| {
             text.lines().filter(|l| l.contains(" HTTP/1.1\" ")).count()
         })
+    }
+
+    /// Forgets everything the emulator holds (moto's `/moto-api/reset`), so that tests can
+    /// start from a clean account without restarting it.
+    ///
+    /// # Panics
+    /// When the emulator does not answer.
+    pub fn reset(&self) {
+        use std::io::{Read, Write};
+        let address = self.endpoint.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(address).expect("moto_server answers");
+        write!(
+            stream,
+            "POST /moto-api/reset HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        .expect("a request to moto_server");
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        assert!(
+            answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200"),
+            "moto_server refused the reset: {answer}"
+        );
     }
 
     /// The endpoint, `http://127.0.0.1:<port>`.

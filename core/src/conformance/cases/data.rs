@@ -236,7 +236,11 @@ pub(super) fn cases() -> Vec<Case> {
             label: "read replica",
             target: "replica",
             build: |v| database_stack("conf-replica", v, true),
-            updates: &[&["DBInstanceClass"], &["VPCSecurityGroups"], &["PubliclyAccessible"]],
+            updates: &[
+                &["DBInstanceClass"],
+                &["VPCSecurityGroups"],
+                &["PubliclyAccessible"],
+            ],
             replace: None,
             stranger: Stranger::SameInputs,
         },

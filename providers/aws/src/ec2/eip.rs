@@ -7,7 +7,7 @@ use stratus_core::deploy::{
     Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
 };
 
-use super::{absent, attributes, changes, missing, sync_tags, tag_spec, tags_of, token_filter};
+use super::{absent, attributes, changes, missing, sync_tags, tag_specs, tags_of, token_filter};
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::opt_string;
@@ -40,7 +40,7 @@ impl Handler for Eip {
                     .domain(DomainType::from(
                         opt_string(request.inputs, "Domain").unwrap_or("vpc"),
                     ))
-                    .tag_specifications(tag_spec(ResourceType::ElasticIp, &tags))
+                    .set_tag_specifications(tag_specs(ResourceType::ElasticIp, &tags))
                     .send()
                     .await
                     .map_err(classify)?

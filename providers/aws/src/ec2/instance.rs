@@ -14,7 +14,7 @@ use stratus_core::deploy::{
     Inputs, Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
 };
 
-use super::{absent, attributes, changes, missing, sync_tags, tag_spec, tags_of, token_filter};
+use super::{absent, attributes, changes, missing, sync_tags, tag_specs, tags_of, token_filter};
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_string, string, strings_of};
@@ -164,7 +164,7 @@ impl Handler for Instance {
                 .set_instance_type(opt_string(inputs, "InstanceType").map(InstanceType::from))
                 .set_security_group_ids(Some(strings_of(inputs.get("SecurityGroupIds"))))
                 .set_launch_template(template.clone())
-                .tag_specifications(tag_spec(ResourceType::Instance, &tags))
+                .set_tag_specifications(tag_specs(ResourceType::Instance, &tags))
                 .send()
                 .await
                 .map_err(classify);

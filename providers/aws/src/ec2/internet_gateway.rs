@@ -7,7 +7,7 @@ use stratus_core::deploy::{
     Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
 };
 
-use super::{absent, attributes, changes, missing, sync_tags, tag_spec, tags_of, token_filter};
+use super::{absent, attributes, changes, missing, sync_tags, tag_specs, tags_of, token_filter};
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::ownership;
@@ -37,7 +37,7 @@ impl Handler for InternetGateway {
                 let tags = ownership::desired(request.inputs, "Tags", request.ownership);
                 cx.ec2
                     .create_internet_gateway()
-                    .tag_specifications(tag_spec(ResourceType::InternetGateway, &tags))
+                    .set_tag_specifications(tag_specs(ResourceType::InternetGateway, &tags))
                     .send()
                     .await
                     .map_err(classify)?

@@ -14,7 +14,7 @@ use stratus_core::deploy::{
     PropertySpec, ProviderError, TypeContract, UpdateRequest,
 };
 
-use super::{absent, attributes, changes, missing, sdk_tags, tag_spec, tags_of, token_filter};
+use super::{absent, attributes, changes, missing, sdk_tags, tag_specs, tags_of, token_filter};
 use crate::error::{classify, invalid};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_i32, opt_string, strings_of};
@@ -221,7 +221,7 @@ impl Handler for LaunchTemplate {
             .launch_template_name(&name)
             .client_token(request.token)
             .launch_template_data(request_data(data))
-            .tag_specifications(tag_spec(
+            .set_tag_specifications(tag_specs(
                 ResourceType::LaunchTemplate,
                 &ownership::desired(&Inputs::new(), "Tags", request.ownership),
             ))

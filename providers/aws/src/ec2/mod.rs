@@ -41,12 +41,16 @@ pub(crate) const HANDLERS: &[&dyn Handler] = &[
     &instance::Instance,
 ];
 
-/// A tag specification for a create call.
-pub(super) fn tag_spec(kind: ResourceType, tags: &Tags) -> TagSpecification {
-    TagSpecification::builder()
-        .resource_type(kind)
-        .set_tags(Some(sdk_tags(tags)))
-        .build()
+/// The tag specification of a create call; none without tags (EC2 refuses an empty one).
+pub(super) fn tag_specs(kind: ResourceType, tags: &Tags) -> Option<Vec<TagSpecification>> {
+    (!tags.is_empty()).then(|| {
+        vec![
+            TagSpecification::builder()
+                .resource_type(kind)
+                .set_tags(Some(sdk_tags(tags)))
+                .build(),
+        ]
+    })
 }
 
 /// Tags as the SDK's.

@@ -8,7 +8,7 @@ use stratus_core::deploy::{
     Inputs, Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
 };
 
-use super::{absent, attributes, changes, missing, sync_tags, tag_spec, tags_of, token_filter};
+use super::{absent, attributes, changes, missing, sync_tags, tag_specs, tags_of, token_filter};
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_string, string};
@@ -94,7 +94,7 @@ impl Handler for NatGateway {
                     .set_allocation_id(opt_string(inputs, "AllocationId").map(str::to_owned))
                     .set_connectivity_type(opt_string(inputs, "ConnectivityType").map(Into::into))
                     .client_token(request.token)
-                    .tag_specifications(tag_spec(ResourceType::Natgateway, &tags))
+                    .set_tag_specifications(tag_specs(ResourceType::Natgateway, &tags))
                     .send()
                     .await
                     .map_err(classify)?

@@ -7,7 +7,7 @@ use stratus_core::deploy::{
     Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
 };
 
-use super::{absent, attributes, changes, missing, sync_tags, tag_spec, tags_of, token_filter};
+use super::{absent, attributes, changes, missing, sync_tags, tag_specs, tags_of, token_filter};
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::string;
@@ -38,7 +38,7 @@ impl Handler for RouteTable {
                 cx.ec2
                     .create_route_table()
                     .vpc_id(string(request.inputs, "VpcId")?)
-                    .tag_specifications(tag_spec(ResourceType::RouteTable, &tags))
+                    .set_tag_specifications(tag_specs(ResourceType::RouteTable, &tags))
                     .send()
                     .await
                     .map_err(classify)?

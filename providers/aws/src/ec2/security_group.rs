@@ -12,7 +12,7 @@ use stratus_core::deploy::{
 
 use super::rule::Permission;
 use super::{
-    absent, attributes, changes, filter, missing, sync_tags, tag_spec, tags_of, token_filter,
+    absent, attributes, changes, filter, missing, sync_tags, tag_specs, tags_of, token_filter,
 };
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
@@ -162,7 +162,7 @@ impl Handler for SecurityGroup {
                         .group_name(name)
                         .description(string(inputs, "GroupDescription")?)
                         .set_vpc_id(vpc.map(str::to_owned))
-                        .tag_specifications(tag_spec(ResourceType::SecurityGroup, &tags))
+                        .set_tag_specifications(tag_specs(ResourceType::SecurityGroup, &tags))
                         .send()
                         .await
                         .map_err(classify)?

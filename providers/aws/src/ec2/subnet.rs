@@ -8,7 +8,7 @@ use stratus_core::deploy::{
     Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
 };
 
-use super::{absent, attributes, changes, missing, sync_tags, tag_spec, tags_of, token_filter};
+use super::{absent, attributes, changes, missing, sync_tags, tag_specs, tags_of, token_filter};
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_bool, opt_string, string};
@@ -58,7 +58,7 @@ impl Handler for Subnet {
                     .set_availability_zone(
                         opt_string(inputs, "AvailabilityZone").map(str::to_owned),
                     )
-                    .tag_specifications(tag_spec(ResourceType::Subnet, &tags))
+                    .set_tag_specifications(tag_specs(ResourceType::Subnet, &tags))
                     .send()
                     .await
                     .map_err(classify)?

@@ -8,7 +8,7 @@ use stratus_core::deploy::{
     Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
 };
 
-use super::{absent, attributes, changes, missing, sync_tags, tag_spec, tags_of, token_filter};
+use super::{absent, attributes, changes, missing, sync_tags, tag_specs, tags_of, token_filter};
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_bool, opt_string, string};
@@ -90,7 +90,7 @@ impl Handler for Vpc {
                     .create_vpc()
                     .cidr_block(string(inputs, "CidrBlock")?)
                     .set_instance_tenancy(opt_string(inputs, "InstanceTenancy").map(Into::into))
-                    .tag_specifications(tag_spec(ResourceType::Vpc, &tags))
+                    .set_tag_specifications(tag_specs(ResourceType::Vpc, &tags))
                     .send()
                     .await
                     .map_err(classify)?

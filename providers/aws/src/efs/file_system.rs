@@ -96,7 +96,7 @@ impl Handler for FileSystem {
                     .set_throughput_mode(
                         opt_string(inputs, "ThroughputMode").map(ThroughputMode::from),
                     )
-                    .set_tags(Some(sdk_tags(&tags)?))
+                    .set_tags((!tags.is_empty()).then(|| sdk_tags(&tags)).transpose()?)
                     .send()
                     .await
                     .map_err(classify);

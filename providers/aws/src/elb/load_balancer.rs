@@ -90,7 +90,7 @@ impl Handler for LoadBalancer {
             .r#type(LoadBalancerTypeEnum::from(
                 opt_string(inputs, "Type").unwrap_or("application"),
             ))
-            .set_tags(Some(sdk_tags(&tags)))
+            .set_tags((!tags.is_empty()).then(|| sdk_tags(&tags)))
             .send()
             .await
             .map_err(classify)?;

@@ -100,7 +100,7 @@ impl Handler for TargetGroup {
             )
             .set_health_check_interval_seconds(opt_i32(inputs.get("HealthCheckIntervalSeconds")))
             .set_matcher(matcher(inputs))
-            .set_tags(Some(sdk_tags(&tags)))
+            .set_tags((!tags.is_empty()).then(|| sdk_tags(&tags)))
             .send()
             .await
             .map_err(classify)?;

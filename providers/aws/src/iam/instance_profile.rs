@@ -94,7 +94,7 @@ impl Handler for InstanceProfile {
                 cx.iam
                     .create_instance_profile()
                     .instance_profile_name(&name)
-                    .set_tags(Some(sdk_tags(&tags)?))
+                    .set_tags((!tags.is_empty()).then(|| sdk_tags(&tags)).transpose()?)
                     .send()
                     .await
                     .map_err(classify)?;

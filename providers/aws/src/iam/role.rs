@@ -98,7 +98,7 @@ impl Handler for Role {
                         "AssumeRolePolicyDocument",
                     )?)
                     .set_description(opt_string(inputs, "Description").map(str::to_owned))
-                    .set_tags(Some(sdk_tags(&tags)?))
+                    .set_tags((!tags.is_empty()).then(|| sdk_tags(&tags)).transpose()?)
                     .send()
                     .await
                     .map_err(classify)?;

@@ -74,7 +74,7 @@ impl Handler for SubnetGroup {
                 .db_subnet_group_name(&name)
                 .db_subnet_group_description(string(inputs, "DBSubnetGroupDescription")?)
                 .set_subnet_ids(Some(string_list(inputs, "SubnetIds")))
-                .set_tags(Some(sdk_tags(&tags)))
+                .set_tags((!tags.is_empty()).then(|| sdk_tags(&tags)))
                 .send()
                 .await
                 .map_err(classify)?;

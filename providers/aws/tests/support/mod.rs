@@ -1,0 +1,3 @@
+//! Helpers shared by the emulator tests.
+
+pub(crate) mod census;
