@@ -10,12 +10,13 @@ use std::time::Duration;
 use async_trait::async_trait;
 use stratus::conformance::{Harness, reference_cases, run_case};
 use stratus::deploy::{ApplyOptions, Provider};
-use support::fake_cloud::FakeCloud;
+use support::fake_cloud::{FakeCloud, Faults};
 
-/// A fresh in-process cloud per case.
+/// A fresh in-process cloud per case, with these faults.
 #[derive(Default)]
 struct Fake {
     cloud: Mutex<FakeCloud>,
+    faults: Faults,
 }
 
 impl Fake {
@@ -53,7 +54,9 @@ impl Harness for Fake {
     }
 
     async fn reset(&self) {
-        *self.cloud.lock().unwrap() = FakeCloud::new();
+        let cloud = FakeCloud::new();
+        cloud.set_faults(self.faults.clone());
+        *self.cloud.lock().unwrap() = cloud;
     }
 }
 
@@ -70,4 +73,27 @@ async fn the_in_process_cloud_keeps_the_provider_contract() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     println!("{} cases", cases.len());
+}
+
+#[tokio::test]
+async fn the_suite_catches_a_find_that_does_not_settle_eventual_consistency() {
+    // A new resource stays invisible to two lookups, and the provider side believes the first
+    // "not found": reading back what was just made fails, as would adopting it after a crash.
+    let harness = Fake {
+        faults: Faults {
+            consistency_lag: 2,
+            settle_attempts: 1,
+            ..Faults::default()
+        },
+        ..Fake::default()
+    };
+    let vpc = reference_cases()
+        .into_iter()
+        .find(|c| c.type_name == "AWS::EC2::VPC")
+        .unwrap();
+    let failure = run_case(&harness, &vpc).await.unwrap_err();
+    assert!(
+        failure.contains("read back after create") && failure.contains("is gone"),
+        "{failure}"
+    );
 }

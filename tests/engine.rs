@@ -636,6 +636,7 @@ async fn plan_after_a_crash_does_not_promise_to_create_what_exists() {
             depends_on: Vec::new(),
             removal: None,
             snapshot: None,
+            path: None,
         })
         .await
         .unwrap();

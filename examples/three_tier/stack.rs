@@ -15,6 +15,7 @@ use stratus::efs::FileSystem;
 use stratus::elb::{ApplicationLoadBalancer, ListenerProtocol, TargetGroup};
 use stratus::iam::{InstanceProfile, Role, ServicePrincipal};
 use stratus::prelude::*;
+use stratus::removal::RemovalPolicy;
 
 /// The administrator's address, the only one allowed to SSH to the bastions.
 pub(crate) const ADMIN_CIDR: &str = "203.0.113.10/32";
@@ -50,6 +51,11 @@ pub(crate) struct Settings {
     pub(crate) asg_max: u32,
     /// Whether to declare the edge (zone, certificate, CloudFront, alias record).
     pub(crate) edge: bool,
+    /// Whether the data outlives the stack (the defaults: a final snapshot of the database, the
+    /// file system retained). Tests that need a clean slate turn it off.
+    pub(crate) keep_data: bool,
+    /// The bastions' instance type.
+    pub(crate) bastion_type: String,
 }
 
 impl Default for Settings {
@@ -59,6 +65,8 @@ impl Default for Settings {
             vpc_cidr: "10.0.0.0/16".into(),
             asg_max: 6,
             edge: true,
+            keep_data: true,
+            bastion_type: "t3.micro".into(),
         }
     }
 }
@@ -80,8 +88,8 @@ pub(crate) fn build_named(name: &str) -> ThreeTier {
 pub(crate) fn build_with(settings: &Settings) -> ThreeTier {
     let mut stack = Stack::new(&settings.name, Environment::region("us-east-1"));
     stack.tag("Environment", "prod");
-    let web = presentation(&mut stack, &settings.vpc_cidr);
-    let data = data_tier(&mut stack, &web);
+    let web = presentation(&mut stack, settings);
+    let data = data_tier(&mut stack, &web, settings.keep_data);
     let (asg, role) = logic_tier(&mut stack, &web, &data, settings.asg_max);
     let cdn = settings.edge.then(|| edge(&mut stack, web.alb));
     if let Some(cdn) = cdn {
@@ -128,10 +136,10 @@ struct Presentation {
     bastions: [Instance; 2],
 }
 
-fn presentation(stack: &mut Stack, vpc_cidr: &str) -> Presentation {
+fn presentation(stack: &mut Stack, settings: &Settings) -> Presentation {
     let vpc = Vpc::builder("vpc")
         .name("project-x-vpc")
-        .cidr(vpc_cidr)
+        .cidr(&settings.vpc_cidr)
         .max_azs(3)
         .subnet_groups([
             SubnetGroup::public("public"),
@@ -167,7 +175,7 @@ fn presentation(stack: &mut Stack, vpc_cidr: &str) -> Presentation {
     let bastions = [("bastion-a", public[0]), ("bastion-b", public[1])].map(|(id, subnet)| {
         Instance::builder(id, subnet)
             .image_id(AMI)
-            .instance_type("t3.micro")
+            .instance_type(&settings.bastion_type)
             .security_group(bastion_sg)
             .build(stack)
     });
@@ -196,15 +204,24 @@ struct Data {
     replica: ReadReplica<MySql>,
 }
 
-fn data_tier(stack: &mut Stack, web: &Presentation) -> Data {
-    let efs = FileSystem::builder("efs", &web.vpc).build(stack);
+fn data_tier(stack: &mut Stack, web: &Presentation, keep_data: bool) -> Data {
+    // Kept by default: a final snapshot of the database, the file system retained.
+    let removal = (!keep_data).then_some(RemovalPolicy::Destroy);
+    let mut efs = FileSystem::builder("efs", &web.vpc);
+    if let Some(policy) = removal {
+        efs = efs.removal_policy(policy);
+    }
+    let efs = efs.build(stack);
     stack.allow_default(web.app_sg, &efs);
-    let db = Database::mysql("db", &web.vpc)
+    let mut db = Database::mysql("db", &web.vpc)
         .identifier("project-x-db")
         .instance_class("db.t3.medium")
         .multi_az(true)
-        .database_name("newsreadb")
-        .build(stack);
+        .database_name("newsreadb");
+    if let Some(policy) = removal {
+        db = db.removal_policy(policy);
+    }
+    let db = db.build(stack);
     let replica = db
         .with_replica("db-replica")
         .identifier("project-x-db-replica")

@@ -103,8 +103,10 @@ pub struct Faults {
     pub consistency_lag: u32,
     /// Lookups the provider side makes before it concludes "not found" (default 3).
     pub settle_attempts: u32,
-    /// Calls of these logical ids panic inside the provider.
+    /// Calls of these logical ids panic inside the provider, before doing anything.
     pub panic_on: BTreeSet<String>,
+    /// Creates of these logical ids panic inside the provider after the resource exists.
+    pub panic_after_create: BTreeSet<String>,
 }
 
 impl Default for Faults {
@@ -117,6 +119,7 @@ impl Default for Faults {
             consistency_lag: 1,
             settle_attempts: 3,
             panic_on: BTreeSet::new(),
+            panic_after_create: BTreeSet::new(),
         }
     }
 }
@@ -469,6 +472,17 @@ impl Provider for FakeCloud {
         );
         drop(state);
         self.record("create", request.logical_id, started);
+        let panic_after = self
+            .faults
+            .lock()
+            .unwrap()
+            .panic_after_create
+            .contains(request.logical_id);
+        assert!(
+            !panic_after,
+            "injected panic after creating {}",
+            request.logical_id
+        );
         Ok(created(&physical_id))
     }
 

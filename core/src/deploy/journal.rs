@@ -61,6 +61,7 @@ pub(crate) fn apply_done(
         inputs,
         depends_on,
         removal,
+        path,
         ..
     } = intent
     else {
@@ -99,6 +100,7 @@ pub(crate) fn apply_done(
                     ownership: ownership.clone(),
                     token: token.clone(),
                     removal: removal.unwrap_or_default(),
+                    path: path.clone(),
                 },
             );
         }
@@ -110,6 +112,9 @@ pub(crate) fn apply_done(
                 resource.depends_on.clone_from(depends_on);
                 if let Some(removal) = removal {
                     resource.removal = *removal;
+                }
+                if path.is_some() {
+                    resource.path.clone_from(path);
                 }
             }
         }

@@ -333,12 +333,13 @@ pub fn plan_with(
         data_loss.extend(
             loses_data(recorded.removal, recorded, "delete", None).map(|mut loss| {
                 loss.logical_id.clone_from(logical_id);
+                loss.path.clone_from(&recorded.path);
                 loss
             }),
         );
         changes.push(Change {
             logical_id: logical_id.clone(),
-            path: None,
+            path: recorded.path.clone(),
             type_name: recorded.type_name.clone(),
             action: Action::Delete,
             properties: Vec::new(),

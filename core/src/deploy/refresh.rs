@@ -152,6 +152,7 @@ mod tests {
             ownership: std::collections::BTreeMap::new(),
             token: "t".into(),
             removal: crate::removal::RemovalPolicy::Destroy,
+            path: None,
         };
         let live = Live {
             properties:

@@ -58,6 +58,10 @@ pub struct ResourceState {
     /// What deleting or replacing it does (recorded so that `destroy` needs no program).
     #[serde(default)]
     pub removal: RemovalPolicy,
+    /// Its construct path when last applied (for messages when the program no longer declares
+    /// it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 /// The old resource of a replacement, waiting to be deleted.
@@ -126,6 +130,9 @@ pub enum JournalEntry {
         /// The final snapshot a delete keeps.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         snapshot: Option<String>,
+        /// The construct path (create, update).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        path: Option<String>,
     },
     /// The call succeeded.
     Done {

@@ -128,6 +128,7 @@ impl Deployer {
             ownership,
             token: import_token,
             removal: node.removal,
+            path: Some(node.path.to_string()),
         };
         let differing = differences(contract.as_ref(), &record, &live);
         if !differing.is_empty() {

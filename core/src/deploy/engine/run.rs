@@ -510,6 +510,7 @@ impl<'a> Run<'a> {
             depends_on,
             removal: (!deleting).then_some(op.removal),
             snapshot,
+            path: op.path.clone(),
         }
     }
 
