@@ -101,12 +101,17 @@ impl InstanceBuilder {
     /// Adds the instance and its launch template.
     pub fn build(self, stack: &mut Stack) -> Instance {
         let path = stack.claim(&stack.path().clone(), &self.id);
-        let template = self.template.under(path.clone()).build(stack);
+        let (image_id, instance_type) = self.template.image_and_type();
+        let template = self
+            .template
+            .under(path.clone())
+            .for_one_instance()
+            .build(stack);
         let id = stack.add_at(
             path,
             CfnInstance {
-                image_id: None,
-                instance_type: None,
+                image_id,
+                instance_type: Some(instance_type),
                 subnet_id: self.subnet,
                 security_group_ids: self
                     .security_groups

@@ -49,6 +49,7 @@ impl LaunchTemplate {
             name: None,
             image_id: None,
             instance_type: "t3.micro".into(),
+            instance_level: false,
             security_groups: Vec::new(),
             profile: None,
             user_data: None,
@@ -86,6 +87,7 @@ pub struct LaunchTemplateBuilder {
     name: Option<String>,
     image_id: Option<String>,
     instance_type: String,
+    instance_level: bool,
     security_groups: Vec<SecurityGroup>,
     profile: Option<InstanceProfile>,
     user_data: Option<UserData>,
@@ -155,6 +157,17 @@ impl LaunchTemplateBuilder {
         self
     }
 
+    /// For an instance of its own: the image and type go on the instance, not the template.
+    pub(crate) fn for_one_instance(mut self) -> Self {
+        self.instance_level = true;
+        self
+    }
+
+    /// The AMI and instance type set so far.
+    pub(crate) fn image_and_type(&self) -> (Option<String>, String) {
+        (self.image_id.clone(), self.instance_type.clone())
+    }
+
     /// Adds the template.
     pub fn build(self, stack: &mut Stack) -> LaunchTemplate {
         let parent = self.parent.clone().unwrap_or_else(|| stack.path().clone());
@@ -181,8 +194,10 @@ impl LaunchTemplateBuilder {
                 .collect()
         });
         let data = CfnLaunchTemplateData {
-            image_id: self.image_id.clone().unwrap_or_default(),
-            instance_type: self.instance_type.clone(),
+            // An instance of its own names its image and type itself, so that a new type
+            // changes the instance in place instead of making a new template version.
+            image_id: (!self.instance_level).then(|| self.image_id.clone().unwrap_or_default()),
+            instance_type: (!self.instance_level).then(|| self.instance_type.clone()),
             security_group_ids: self
                 .security_groups
                 .iter()

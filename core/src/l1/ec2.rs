@@ -248,10 +248,10 @@ pub struct CfnTagSpecification {
 #[derive(ToValue, Clone, Debug)]
 #[resource(crate = "crate")]
 pub struct CfnLaunchTemplateData {
-    /// The AMI.
-    pub image_id: String,
-    /// The instance type, e.g. `t3.xlarge`.
-    pub instance_type: String,
+    /// The AMI (unset when the instances launched name their own).
+    pub image_id: Option<String>,
+    /// The instance type, e.g. `t3.xlarge` (unset when the instances name their own).
+    pub instance_type: Option<String>,
     /// Security group ids.
     pub security_group_ids: Vec<Attr<String>>,
     /// The instance profile.

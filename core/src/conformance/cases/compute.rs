@@ -18,8 +18,8 @@ use super::{AMI, group, stack, subnet, vpc};
 
 fn template_data(instance_type: &str, groups: Vec<Attr<String>>) -> CfnLaunchTemplateData {
     CfnLaunchTemplateData {
-        image_id: AMI.into(),
-        instance_type: instance_type.into(),
+        image_id: Some(AMI.into()),
+        instance_type: Some(instance_type.into()),
         security_group_ids: groups,
         iam_instance_profile: None,
         user_data: None,
