@@ -308,6 +308,32 @@ impl FakeCloud {
             .map(|(id, r)| (id.clone(), r.clone()))
     }
 
+    /// What a create meets where it would put its resource: its own interrupted create (found
+    /// again), an adoptable child of this stack, or a stranger (refused).
+    fn met(
+        &self,
+        contract: &TypeContract,
+        request: &CreateRequest<'_>,
+        inputs: &Inputs,
+        name: Option<&str>,
+    ) -> Option<Result<Created, ProviderError>> {
+        let (id, existing) = self.clash(contract, request.type_name, inputs, name)?;
+        let ours =
+            existing.ownership.get("stratus:token").map(String::as_str) == Some(request.token);
+        let adoptable_child = matches!(contract.identity, Identity::Child { .. })
+            && self.parent_is_ours(contract, inputs, request.ownership.get("stratus:stack"))
+            && existing.inputs == *inputs;
+        Some(if ours || adoptable_child {
+            Ok(created(&id))
+        } else {
+            Err(ProviderError::already_exists(
+                request.type_name,
+                &id,
+                "it does not carry this intent's ownership tags",
+            ))
+        })
+    }
+
     /// Whether the parent a child names carries this stack's ownership.
     fn parent_is_ours(
         &self,
@@ -416,22 +442,8 @@ impl Provider for FakeCloud {
             }
             _ => None,
         };
-        if let Some((id, existing)) =
-            self.clash(&contract, request.type_name, &inputs, name.as_deref())
-        {
-            let ours =
-                existing.ownership.get("stratus:token").map(String::as_str) == Some(request.token);
-            let adoptable_child = matches!(contract.identity, Identity::Child { .. })
-                && self.parent_is_ours(&contract, &inputs, request.ownership.get("stratus:stack"))
-                && existing.inputs == inputs;
-            if ours || adoptable_child {
-                return Ok(created(&id));
-            }
-            return Err(ProviderError::already_exists(
-                request.type_name,
-                &id,
-                "it does not carry this intent's ownership tags",
-            ));
+        if let Some(answer) = self.met(&contract, &request, &inputs, name.as_deref()) {
+            return answer;
         }
         let mut state = self.state.lock().unwrap();
         let mut mentioned = BTreeSet::new();

@@ -138,40 +138,62 @@ impl Deployer {
         state.serial += 1;
         self.backend.save(&state).await?;
 
-        // Mark it as this stack's: a tag update writes the ownership tags with the declared ones.
+        let tagged = self
+            .tag_imported(&run, stack, index, &desired, &mut state, started)
+            .await?;
+        Ok(Imported {
+            logical_id: node.logical_id.clone(),
+            type_name: node.type_name.to_owned(),
+            physical_id: physical_id.to_owned(),
+            tagged,
+        })
+    }
+
+    /// Marks an imported resource as this stack's: a tag update writes the ownership tags with
+    /// the declared ones (where its type takes tags), journaled like any update; then saves.
+    /// Whether it was tagged; a failed tagging leaves it recorded and says so.
+    async fn tag_imported(
+        &self,
+        run: &Run<'_>,
+        stack: &Stack,
+        index: petgraph::stable_graph::NodeIndex,
+        desired: &super::super::provider::Inputs,
+        state: &mut super::super::state::State,
+        started: Instant,
+    ) -> Result<bool, EngineError> {
+        let node = stack.graph().node(index);
+        let contract = self.provider.contract(node.type_name);
         let tags = contract.as_ref().and_then(|c| {
             c.properties
                 .iter()
                 .find(|p| p.compare == Compare::Tags && desired.contains_key(p.name))
         });
-        let mut report = Report::of(super::super::plan::plan(stack, &state)?);
+        let mut report = Report::of(super::super::plan::plan(stack, state)?);
         if let Some(tags) = tags {
             let op = Op {
                 logical_id: node.logical_id.clone(),
                 path: Some(node.path.to_string()),
                 operation: Operation::Update,
                 type_name: node.type_name.to_owned(),
-                physical_id: Some(physical_id.to_owned()),
+                physical_id: state
+                    .resources
+                    .get(&node.logical_id)
+                    .map(|r| r.physical_id.clone()),
                 node: Some(index),
                 changed: vec![tags.name.to_owned()],
                 previous: desired.clone(),
                 removal: node.removal,
                 after: Vec::new(),
             };
-            run.execute(Some(stack), &[op], &mut state, &mut report)
-                .await?;
+            run.execute(Some(stack), &[op], state, &mut report).await?;
         }
-        run.finish(&mut state, &mut report, started).await?;
-        if let Some((_, message)) = report.failed.first() {
-            return Err(refuse(format!(
-                "it is recorded, but tagging it as this stack's failed: {message}"
-            )));
+        run.finish(state, &mut report, started).await?;
+        match report.failed.first() {
+            Some((_, message)) => Err(EngineError::Import {
+                path: node.path.to_string(),
+                reason: format!("it is recorded, but tagging it as this stack's failed: {message}"),
+            }),
+            None => Ok(tags.is_some()),
         }
-        Ok(Imported {
-            logical_id: node.logical_id.clone(),
-            type_name: node.type_name.to_owned(),
-            physical_id: physical_id.to_owned(),
-            tagged: tags.is_some(),
-        })
     }
 }
