@@ -19,10 +19,13 @@ fn app() -> App {
 }
 
 fn run(provider: Option<Arc<dyn Provider>>, args: &[&str]) -> (u8, String, String) {
+    run_app(&app(), provider, args)
+}
+
+fn run_app(app: &App, provider: Option<Arc<dyn Provider>>, args: &[&str]) -> (u8, String, String) {
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let app = app();
     let code = run_from(
-        &app,
+        app,
         provider,
         std::iter::once("three_tier").chain(args.iter().copied()),
         &mut out,
@@ -146,4 +149,151 @@ fn deploy_verbs_say_what_is_missing() {
         err.contains("s3:///no-bucket is not an S3 location; write s3://bucket/prefix"),
         "{err}"
     );
+}
+
+#[test]
+fn saved_plans_drift_import_and_data_loss_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let state = state.to_str().unwrap();
+    let plan_file = dir.path().join("plan.json");
+    let plan_file = plan_file.to_str().unwrap();
+    let cloud = FakeCloud::new();
+    let provider: Arc<dyn Provider> = Arc::new(cloud.clone());
+    let p = || Some(Arc::clone(&provider));
+
+    // A saved plan is applied exactly, without a question.
+    let (code, out, _) = run(p(), &["plan", "--state", state, "--out", plan_file]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("saved to"), "{out}");
+    let (code, out, err) = run(p(), &["deploy", plan_file, "--state", state]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("61 create"), "{out}");
+    // Applying it again: the state moved since it was made.
+    let (code, _, err) = run(p(), &["deploy", plan_file, "--state", state]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("the saved plan of stack project-x is stale"),
+        "{err}"
+    );
+
+    // A change made outside: drift lists it, --detailed-exitcode says so, plan shows it.
+    let recorded: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("state/project-x.state.json")).unwrap(),
+    )
+    .unwrap();
+    let asg = recorded["resources"]["Asg"]["physical_id"]
+        .as_str()
+        .unwrap();
+    cloud.modify(asg, "MaxSize", "10".into());
+    let (code, out, _) = run(p(), &["drift", "--state", state, "--detailed-exitcode"]);
+    assert_eq!(code, EXIT_CHANGES, "{out}");
+    assert!(out.contains("1 of 61 resources differ"), "{out}");
+    assert!(
+        out.contains("MaxSize: recorded \"6\", live \"10\""),
+        "{out}"
+    );
+    let (code, out, _) = run(p(), &["drift", "--state", state, "--json"]);
+    assert_eq!(code, 0);
+    let drift: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(drift[0]["resources"][0]["logical_id"], "Asg");
+    let (_, out, _) = run(p(), &["plan", "--state", state, "--no-color"]);
+    assert!(out.contains("MaxSize: \"10\" -> \"6\""), "{out}");
+    let (_, out, _) = run(
+        p(),
+        &["plan", "--state", state, "--no-color", "--refresh=false"],
+    );
+    assert!(out.contains("no changes"), "{out}");
+    let (code, _, err) = run(p(), &["deploy", "--state", state, "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = run(p(), &["drift", "--state", state]);
+    assert_eq!(code, 0);
+    assert!(out.contains("no drift"), "{out}");
+
+    // Import: a resource the state does not record, checked against the declaration.
+    let mut state_file: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("state/project-x.state.json")).unwrap(),
+    )
+    .unwrap();
+    let listener = state_file["resources"]["AlbHttp"]["physical_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    state_file["resources"]
+        .as_object_mut()
+        .unwrap()
+        .remove("AlbHttp");
+    std::fs::write(
+        dir.path().join("state/project-x.state.json"),
+        state_file.to_string(),
+    )
+    .unwrap();
+    let (code, out, err) = run(
+        p(),
+        &["import", "project-x/alb/http", &listener, "--state", state],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(&format!(
+            "imported AWS::ElasticLoadBalancingV2::Listener {listener} as AlbHttp"
+        )),
+        "{out}"
+    );
+    let (_, out, _) = run(p(), &["plan", "--state", state, "--no-color"]);
+    assert!(out.contains("no changes"), "{out}");
+
+    let (code, out, _) = run(p(), &["destroy", "--state", state, "--yes"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("kept Db"), "{out}");
+}
+
+#[test]
+fn deleting_data_without_a_snapshot_needs_a_flag_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().to_str().unwrap();
+    let cloud = FakeCloud::new();
+    let provider: Arc<dyn Provider> = Arc::new(cloud.clone());
+    let p = || Some(Arc::clone(&provider));
+    let mut app = App::new();
+    app.add_stack(
+        three_tier::build_with(&three_tier::Settings {
+            keep_data: false,
+            ..three_tier::Settings::default()
+        })
+        .stack,
+    );
+    let (code, _, err) = run_app(&app, p(), &["deploy", "--state", state, "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run_app(&app, p(), &["destroy", "--state", state, "--yes"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("! project-x/db (AWS::RDS::DBInstance) would be deleted without a snapshot"),
+        "{out}"
+    );
+    assert!(
+        err.contains("add --allow-data-loss Db --allow-data-loss Efs to proceed"),
+        "{err}"
+    );
+    assert_eq!(
+        cloud.by_logical_id("project-x").len(),
+        61,
+        "nothing was deleted"
+    );
+    let (code, out, err) = run_app(
+        &app,
+        p(),
+        &[
+            "destroy",
+            "--state",
+            state,
+            "--yes",
+            "--allow-data-loss",
+            "Db",
+            "--allow-data-loss",
+            "project-x/efs",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("61 delete calls"), "{out}");
+    assert!(cloud.by_logical_id("project-x").is_empty());
 }

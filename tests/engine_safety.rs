@@ -468,3 +468,62 @@ async fn a_type_the_provider_cannot_update_in_place_is_replaced() {
     );
     let _ = cloud.contract("Test::Fake::Loose").unwrap();
 }
+
+#[tokio::test]
+async fn a_property_the_provider_does_not_implement_is_refused_before_any_call() {
+    #[derive(stratus::Resource, Clone, Debug)]
+    #[resource(type = "Test::Fake::Colourful")]
+    struct Colourful {
+        name: String,
+        colour: String,
+    }
+    let cloud = FakeCloud::new();
+    let backend = MemoryBackend::new();
+    let mut stack = stratus::Stack::new("s", stratus::Environment::region("us-east-1"));
+    stack.add(
+        "paint",
+        Colourful {
+            name: "n".into(),
+            colour: "red".into(),
+        },
+    );
+    match deployer(&cloud, &backend).deploy(&stack).await {
+        Err(EngineError::Unsupported(refused)) => {
+            assert_eq!(refused[0].0, "s/paint");
+            assert!(
+                refused[0]
+                    .1
+                    .contains("property Colour of Test::Fake::Thing is not implemented"),
+                "{refused:?}"
+            );
+        }
+        other => panic!("expected a refusal, got {:?}", other.map(|r| r.calls)),
+    }
+    assert!(
+        deployer(&cloud, &backend).plan(&stack).await.is_err(),
+        "plan says so too"
+    );
+    assert_eq!(cloud.snapshot().mutating_calls, 0);
+}
+
+#[test]
+fn a_snapshot_of_a_read_replica_is_refused_by_validation() {
+    use stratus::database::Database;
+    use stratus::prelude::*;
+    use stratus::removal::RemovalPolicy;
+    let mut stack = Stack::new("data", Environment::region("us-east-1"));
+    let vpc = Vpc::builder("vpc")
+        .max_azs(2)
+        .nat_gateways(1)
+        .build(&mut stack);
+    let db = Database::mysql("db", &vpc).build(&mut stack);
+    db.with_replica("replica")
+        .removal_policy(RemovalPolicy::Snapshot)
+        .build(&mut stack);
+    let errors = stack.validate().unwrap_err().to_string();
+    assert!(
+        errors.contains("data/replica")
+            && errors.contains("AWS keeps no final snapshot of a read replica"),
+        "{errors}"
+    );
+}

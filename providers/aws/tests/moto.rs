@@ -355,3 +355,47 @@ async fn two_deploys_at_once_with_s3_state_one_is_refused() {
         .unwrap();
     backend.unlock().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_journal_entry_that_does_not_parse_stops_the_run() {
+    let moto = Moto::start();
+    let config = moto.config().await;
+    let s3 = s3_client(&config);
+    s3.create_bucket()
+        .bucket("stratus-journal")
+        .send()
+        .await
+        .unwrap();
+    let backend = S3Backend::new(s3.clone(), "stratus-journal", "project-x.state.json");
+    let entry = stratus_core::deploy::JournalEntry::Failed {
+        seq: 0,
+        message: "a call that failed".into(),
+    };
+    backend.append(&entry).await.unwrap();
+    assert_eq!(backend.journal().await.unwrap(), [entry]);
+    // A damaged entry among the good ones: skipping it could lose an intent.
+    s3.put_object()
+        .bucket("stratus-journal")
+        .key("project-x.state.json.journal/zz-damaged.json")
+        .body(aws_sdk_s3::primitives::ByteStream::from_static(
+            b"{\"entry\":\"intent\",\"se",
+        ))
+        .send()
+        .await
+        .unwrap();
+    match backend.journal().await {
+        Err(StateError::Corrupt { location, message }) => {
+            assert!(location.ends_with("zz-damaged.json"), "{location}");
+            assert!(message.contains("journal entry"), "{message}");
+        }
+        other => panic!("expected the damaged entry to be refused, got {other:?}"),
+    }
+    let deployer = deployer(&config, "stratus-journal").await;
+    match deployer.deploy(&network("10.0.0.0/16")).await {
+        Err(EngineError::State(StateError::Corrupt { .. })) => {}
+        other => panic!(
+            "expected the deploy to stop, got {:?}",
+            other.map(|r| r.calls)
+        ),
+    }
+}
