@@ -527,3 +527,71 @@ fn a_snapshot_of_a_read_replica_is_refused_by_validation() {
         "{errors}"
     );
 }
+
+/// A cloud whose reads panic: the refresh, outside any operation, panics.
+struct PanickyReads(FakeCloud);
+
+#[async_trait::async_trait]
+impl Provider for PanickyReads {
+    fn contract(&self, type_name: &str) -> Option<stratus::deploy::TypeContract> {
+        self.0.contract(type_name)
+    }
+    async fn create(
+        &self,
+        r: stratus::deploy::CreateRequest<'_>,
+    ) -> Result<stratus::deploy::Created, stratus::deploy::ProviderError> {
+        self.0.create(r).await
+    }
+    async fn read(
+        &self,
+        _: &str,
+        _: &str,
+    ) -> Result<Option<stratus::deploy::Live>, stratus::deploy::ProviderError> {
+        panic!("a read that panics")
+    }
+    async fn update(
+        &self,
+        r: stratus::deploy::UpdateRequest<'_>,
+    ) -> Result<stratus::deploy::Attributes, stratus::deploy::ProviderError> {
+        self.0.update(r).await
+    }
+    async fn delete(
+        &self,
+        r: stratus::deploy::DeleteRequest<'_>,
+    ) -> Result<(), stratus::deploy::ProviderError> {
+        self.0.delete(r).await
+    }
+    async fn find(
+        &self,
+        r: stratus::deploy::FindRequest<'_>,
+    ) -> Result<Option<stratus::deploy::Created>, stratus::deploy::ProviderError> {
+        self.0.find(r).await
+    }
+}
+
+#[tokio::test]
+async fn a_panic_outside_any_operation_releases_the_lock() {
+    let cloud = FakeCloud::new();
+    let backend = MemoryBackend::new();
+    let spec = vec![node("a", &[])];
+    deployer(&cloud, &backend)
+        .deploy(&build("s", &spec))
+        .await
+        .unwrap();
+    let panicky = Deployer::new(
+        Arc::new(PanickyReads(cloud.clone())),
+        Arc::new(backend.clone()),
+    )
+    .options(fast());
+    match panicky.deploy(&build("s", &spec)).await {
+        Err(EngineError::Panicked { during, message }) => {
+            assert_eq!(during, "deploy");
+            assert!(message.contains("a read that panics"), "{message}");
+        }
+        other => panic!(
+            "expected the panic to be reported, got {:?}",
+            other.map(|r| r.calls)
+        ),
+    }
+    assert!(backend.snapshot().lock.is_none(), "the lock was released");
+}
