@@ -1,6 +1,8 @@
-//! Crash safety: kill a run after every journal step (before and after the write), on random
-//! graphs, while creating, while updating and replacing, and while destroying; then resume.
-//! Every resume must end with no orphan, no duplicate, and state equal to the desired graph.
+//! Crash safety: kill a run at every write it makes to its state backend (every journal entry,
+//! the state saves, the journal clears), just before and just after the write, on random graphs,
+//! while creating, while updating and replacing (create-first and, with unique names,
+//! delete-first), and while destroying; then resume. Every resume must end with no orphan, no
+//! duplicate, and state equal to the desired graph.
 
 mod support;
 
@@ -14,7 +16,7 @@ use stratus::deploy::{
     ApplyOptions, Deployer, JournalEntry, LockHolder, MemoryBackend, State, StateBackend,
     StateError,
 };
-use support::fake_cloud::FakeCloud;
+use support::fake_cloud::{FakeCloud, Faults};
 use support::graphs::{NodeSpec, build, mutate, random};
 
 const STACK: &str = "crashy";
@@ -26,8 +28,9 @@ enum When {
     AfterWrite,
 }
 
-/// A backend that "kills the process" at its k-th journal write: that write and everything
-/// after it fail, as if nothing after that instant happened.
+/// A backend that "kills the process" at its k-th write (journal append, state save, journal
+/// clear): that write (or what follows it) and everything after fail, as if nothing after that
+/// instant happened. `at: usize::MAX` never crashes and counts the writes of a whole run.
 struct Crashing {
     inner: MemoryBackend,
     at: usize,
@@ -54,6 +57,23 @@ impl Crashing {
             Ok(())
         }
     }
+
+    /// One write: counted, and the crash point when it is the k-th.
+    async fn write(
+        &self,
+        write: impl std::future::Future<Output = Result<(), StateError>>,
+    ) -> Result<(), StateError> {
+        self.check()?;
+        let n = self.writes.fetch_add(1, Ordering::SeqCst);
+        if n == self.at {
+            self.dead.store(true, Ordering::SeqCst);
+            if matches!(self.when, When::AfterWrite) {
+                write.await?;
+            }
+            return Err(died());
+        }
+        write.await
+    }
 }
 
 fn died() -> StateError {
@@ -73,28 +93,17 @@ impl StateBackend for Crashing {
         self.inner.load().await
     }
     async fn save(&self, state: &State) -> Result<(), StateError> {
-        self.check()?;
-        self.inner.save(state).await
+        self.write(self.inner.save(state)).await
     }
     async fn append(&self, entry: &JournalEntry) -> Result<(), StateError> {
-        self.check()?;
-        let n = self.writes.fetch_add(1, Ordering::SeqCst);
-        if n == self.at {
-            self.dead.store(true, Ordering::SeqCst);
-            if matches!(self.when, When::AfterWrite) {
-                self.inner.append(entry).await?;
-            }
-            return Err(died());
-        }
-        self.inner.append(entry).await
+        self.write(self.inner.append(entry)).await
     }
     async fn journal(&self) -> Result<Vec<JournalEntry>, StateError> {
         self.check()?;
         self.inner.journal().await
     }
     async fn clear_journal(&self) -> Result<(), StateError> {
-        self.check()?;
-        self.inner.clear_journal().await
+        self.write(self.inner.clear_journal()).await
     }
     async fn lock(&self, holder: &LockHolder) -> Result<(), StateError> {
         self.check()?;
@@ -202,18 +211,19 @@ async fn crash_everywhere(
     let run = |deployer: Deployer| async move {
         match scenario {
             Scenario::Create | Scenario::Change => {
-                deployer.deploy(&build(STACK, target)).await.map(|_| ())
+                deployer.deploy(&build(STACK, target)).await.map(completed)
             }
-            Scenario::Destroy => deployer.destroy(STACK).await.map(|_| ()),
+            Scenario::Destroy => deployer.destroy(STACK).await.map(completed),
         }
     };
-    // How many journal writes an uninterrupted run makes.
-    let probe = backend.fork();
-    let probe_cloud = cloud.fork();
-    run(deployer(&probe_cloud, Arc::new(probe.clone())))
-        .await
-        .unwrap();
-    let steps = probe.snapshot().journal.len().max(1) + 20;
+    // How many writes an uninterrupted run makes: every one of them is a crash point.
+    let probe = Arc::new(Crashing::new(backend.fork(), usize::MAX, When::BeforeWrite));
+    let probed = run(deployer(&cloud.fork(), probe.clone())).await;
+    assert!(
+        matches!(probed, Ok(Ok(()))),
+        "{label}: the uninterrupted run failed: {probed:?}"
+    );
+    let steps = probe.writes.load(Ordering::SeqCst);
     let mut points = 0;
     for at in 0..steps {
         for when in [When::BeforeWrite, When::AfterWrite] {
@@ -221,11 +231,10 @@ async fn crash_everywhere(
             let backend = backend.fork();
             let crashing = Arc::new(Crashing::new(backend.clone(), at, when));
             let crashed = run(deployer(&cloud, crashing.clone())).await;
-            if crashing.writes.load(Ordering::SeqCst) <= at {
-                // The run finished before reaching this step: no crash point here.
-                assert!(crashed.is_ok(), "{label}: {crashed:?}");
-                continue;
-            }
+            assert!(
+                crashing.writes.load(Ordering::SeqCst) > at,
+                "{label}: the run made fewer writes than its probe; write {at} never came"
+            );
             assert!(
                 crashed.is_err(),
                 "{label}: the run should have died at write {at}"
@@ -239,29 +248,82 @@ async fn crash_everywhere(
             };
             let context = format!("{label} crash {when:?} write {at}");
             // Resuming the interrupted operation, then checking.
-            let after_resume = run(resumer).await;
-            assert!(
-                after_resume.is_ok(),
-                "{context}: resume failed: {after_resume:?}"
-            );
+            match run(resumer).await {
+                Ok(Ok(())) => {}
+                Ok(Err(failed)) => panic!("{context}: resume failed: {failed}"),
+                Err(error) => panic!("{context}: resume failed: {error}"),
+            }
             check(&cloud, &backend, expected, &context).await;
         }
     }
     points
 }
 
+/// A run's report as a result: `Err` names what failed, was skipped or put off.
+fn completed(report: stratus::deploy::Report) -> Result<(), String> {
+    if report.succeeded() && report.postponed.is_empty() && report.unresolved.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "failed {:?}, skipped {:?}, postponed {:?}, unresolved {:?}",
+            report.failed, report.skipped, report.postponed, report.unresolved
+        ))
+    }
+}
+
+/// Names unique within a spec, so that a graph can run with unique-name (delete-first)
+/// replacements without two resources sharing a name.
+fn unique_names(spec: &mut [NodeSpec]) {
+    for node in spec {
+        node.name = format!("{}-{}", node.id, node.name);
+    }
+}
+
+/// For delete-first graphs: a resource that refers to a replaced one is replaced too (its key
+/// changes), since AWS refuses to delete a resource still referred to, and the engine refuses
+/// such a plan up front (tested in `engine_safety`).
+fn replace_dependents(before: &[NodeSpec], after: &mut [NodeSpec]) {
+    let mut replaced = vec![false; after.len()];
+    for i in 0..after.len() {
+        let Some(old) = before.iter().find(|n| n.id == after[i].id) else {
+            continue;
+        };
+        if after[i].deps.iter().any(|&d| replaced[d]) && after[i].key == old.key {
+            after[i].key = format!("{}-follows", old.key);
+        }
+        replaced[i] = after[i].key != old.key;
+    }
+}
+
 #[tokio::test]
 async fn ten_thousand_crash_points_leave_no_orphans_and_no_duplicates() {
     let mut rng = StdRng::seed_from_u64(0x5eed);
-    let mut points = 0;
-    let mut graphs = 0;
+    let (mut points, mut graphs) = (0, 0);
+    let mut by_scenario = [0usize; 3];
+    let mut delete_first_points = 0;
     while points < 10_000 {
-        let v1 = random(&mut rng, 3, 12, "n");
-        let v2 = mutate(&mut rng, &v1);
-        let label = format!("graph {graphs}");
+        // Every other graph replaces delete-first: its things have unique names.
+        let delete_first = graphs % 2 == 1;
+        let mut v1 = random(&mut rng, 3, 12, "n");
+        let mut v2 = mutate(&mut rng, &v1);
+        if delete_first {
+            unique_names(&mut v1);
+            unique_names(&mut v2);
+            replace_dependents(&v1, &mut v2);
+        }
+        let label = format!(
+            "graph {graphs}{}",
+            if delete_first { " (delete-first)" } else { "" }
+        );
         let cloud = FakeCloud::new();
+        if delete_first {
+            cloud.set_faults(Faults {
+                delete_before_create: ["Test::Fake::Thing".to_owned()].into(),
+                ..Faults::default()
+            });
+        }
         let backend = MemoryBackend::new();
-        points += crash_everywhere(
+        let created = crash_everywhere(
             Scenario::Create,
             &cloud,
             &backend,
@@ -274,7 +336,7 @@ async fn ten_thousand_crash_points_leave_no_orphans_and_no_duplicates() {
             .deploy(&build(STACK, &v1))
             .await
             .unwrap();
-        points += crash_everywhere(
+        let changed = crash_everywhere(
             Scenario::Change,
             &cloud,
             &backend,
@@ -282,7 +344,7 @@ async fn ten_thousand_crash_points_leave_no_orphans_and_no_duplicates() {
             &format!("{label} change"),
         )
         .await;
-        points += crash_everywhere(
+        let destroyed = crash_everywhere(
             Scenario::Destroy,
             &cloud,
             &backend,
@@ -290,8 +352,23 @@ async fn ten_thousand_crash_points_leave_no_orphans_and_no_duplicates() {
             &format!("{label} destroy"),
         )
         .await;
+        by_scenario[0] += created;
+        by_scenario[1] += changed;
+        by_scenario[2] += destroyed;
+        if delete_first {
+            delete_first_points += created + changed + destroyed;
+        }
+        points += created + changed + destroyed;
         graphs += 1;
     }
-    println!("crash points: {points} over {graphs} random graphs");
+    println!(
+        "crash points: {points} ({} writes, each crashed before and after it) over {graphs} random \
+         graphs (create {}, change {}, destroy {}; {delete_first_points} with delete-first \
+         replacements)",
+        points / 2,
+        by_scenario[0],
+        by_scenario[1],
+        by_scenario[2]
+    );
     assert!(points >= 10_000);
 }

@@ -240,6 +240,49 @@ async fn delete_before_create_when_names_are_unique() {
 }
 
 #[tokio::test]
+async fn a_resource_leaving_the_stack_goes_before_the_delete_first_half_it_refers_to() {
+    let cloud = FakeCloud::new();
+    cloud.set_faults(Faults {
+        delete_before_create: ["Test::Fake::Thing".to_owned()].into(),
+        ..Faults::default()
+    });
+    let backend = MemoryBackend::new();
+    // base <- user <- user_of_user; base is replaced delete-first while both users leave.
+    let v1 = vec![
+        node("base", &[]),
+        node("user", &[0]),
+        node("userOfUser", &[1]),
+    ];
+    deployer(&cloud, &backend)
+        .deploy(&build("s", &v1))
+        .await
+        .unwrap();
+    let mut v2 = vec![v1[0].clone()];
+    v2[0].key = "other".into();
+    let report = deployer(&cloud, &backend)
+        .deploy(&build("s", &v2))
+        .await
+        .unwrap();
+    assert!(report.succeeded(), "{:?}", report.failed);
+    let log = cloud.snapshot().log;
+    let ops: Vec<(&str, &str)> = log
+        .iter()
+        .skip(3)
+        .map(|c| (c.operation, c.logical_id.as_str()))
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            ("delete", "UserOfUser"),
+            ("delete", "User"),
+            ("delete", "Base"),
+            ("create", "Base")
+        ]
+    );
+    assert_eq!(cloud.snapshot().conflicts, 0, "no delete was refused");
+}
+
+#[tokio::test]
 async fn a_failure_stops_only_what_depends_on_it() {
     let cloud = FakeCloud::new();
     cloud.set_faults(Faults {

@@ -644,7 +644,11 @@ impl Deployer {
                 .iter()
                 .filter(|(id, r)| {
                     r.depends_on.contains(&change.logical_id)
-                        && plan.change(id).is_some_and(|c| c.action == Action::Update)
+                        && plan.change(id).is_some_and(|c| {
+                            c.action == Action::Update
+                                || (c.action == Action::Delete
+                                    && r.removal == RemovalPolicy::Retain)
+                        })
                 })
                 .map(|(id, _)| id.as_str())
                 .collect();
@@ -654,7 +658,7 @@ impl Deployer {
                     format!(
                         "must be replaced ({}) and keeps its unique name, so the old one must be \
                          deleted before the new one is made; but {} refer to it and are only \
-                         updated in place, and AWS refuses to delete it while they do. Give it a \
+                         updated in place (or retained), and AWS refuses to delete it while they do. Give it a \
                          new name (or leave the name out and Stratus derives a fresh one)",
                         match &change.action {
                             Action::Replace { because } =>

@@ -111,6 +111,61 @@ pub(super) fn deleted_first(
     }
 }
 
+/// What phase one deletes before an old half it refers to.
+enum Leaving {
+    /// A resource that leaves the stack (its logical id).
+    Resource(String),
+    /// A retired half (its index in `state.retired`).
+    Retired(usize),
+}
+
+/// The resources leaving the stack, and retired halves, that refer (transitively through
+/// other leaving resources) to an old half that phase one deletes first.
+fn leaving_first(plan: &Plan, state: &State, retiring: &HashMap<String, usize>) -> Vec<Leaving> {
+    if retiring.is_empty() {
+        return Vec::new();
+    }
+    let leaving: Vec<&str> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action == Action::Delete && state.resources.contains_key(&c.logical_id))
+        .map(|c| c.logical_id.as_str())
+        .collect();
+    let mut reached: HashSet<&str> = retiring.keys().map(String::as_str).collect();
+    let mut early: Vec<&str> = Vec::new();
+    loop {
+        let more: Vec<&str> = leaving
+            .iter()
+            .copied()
+            .filter(|id| !reached.contains(id))
+            .filter(|id| {
+                state.resources[*id]
+                    .depends_on
+                    .iter()
+                    .any(|d| reached.contains(d.as_str()))
+            })
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        reached.extend(more.iter().copied());
+        early.extend(more);
+    }
+    let mut out: Vec<Leaving> = early
+        .into_iter()
+        .map(|id| Leaving::Resource(id.to_owned()))
+        .collect();
+    out.extend(
+        state
+            .retired
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.depends_on.iter().any(|d| reached.contains(d.as_str())))
+            .map(|(i, _)| Leaving::Retired(i)),
+    );
+    out
+}
+
 /// Phase one: creates, updates, replacements. A replacement whose new resource would clash
 /// with the old one deletes the old one first; those deletes run dependents first, so a
 /// resource is deleted only after everything of its own that refers to it.
@@ -137,6 +192,48 @@ pub(super) fn phase_one(
             ops.push(op);
         }
     }
+    // Resources leaving the stack that refer to an old half deleted first must go before it:
+    // they are deleted here, in phase one, dependents first.
+    let early = leaving_first(plan, state, &retiring);
+    let mut leaving: HashMap<String, usize> = HashMap::new();
+    let mut leaving_depends_on: Vec<(usize, Vec<String>)> = Vec::new();
+    for early in early {
+        let (mut op, depends_on) = match early {
+            Leaving::Resource(id) => {
+                let recorded = &state.resources[&id];
+                let mut op = Op::new(&id, Operation::Delete, &recorded.type_name);
+                op.physical_id = Some(recorded.physical_id.clone());
+                op.previous.clone_from(&recorded.inputs);
+                op.removal = recorded.removal;
+                leaving.insert(id, ops.len());
+                (op, recorded.depends_on.clone())
+            }
+            Leaving::Retired(index) => {
+                let retired = &state.retired[index];
+                let mut op = Op::new(
+                    &retired.logical_id,
+                    Operation::DeleteRetired,
+                    &retired.type_name,
+                );
+                op.physical_id = Some(retired.physical_id.clone());
+                op.previous.clone_from(&retired.inputs);
+                op.removal = retired.removal;
+                (op, retired.depends_on.clone())
+            }
+        };
+        op.path = state
+            .resources
+            .get(&op.logical_id)
+            .and_then(|r| r.path.clone());
+        leaving_depends_on.push((ops.len(), depends_on));
+        ops.push(op);
+    }
+    // A delete waits for the deletes of what refers to its resource.
+    let deleting: HashMap<&String, usize> = retiring
+        .iter()
+        .chain(leaving.iter())
+        .map(|(id, &i)| (id, i))
+        .collect();
     for (id, &index) in &retiring {
         ops[index].after = state
             .resources
@@ -144,6 +241,13 @@ pub(super) fn phase_one(
             .filter(|(_, r)| r.depends_on.contains(id))
             .filter_map(|(dependent, _)| retiring.get(dependent).copied())
             .collect();
+    }
+    for (dependent, depends_on) in &leaving_depends_on {
+        for dependency in depends_on {
+            if let Some(&target) = deleting.get(dependency) {
+                ops[target].after.push(*dependent);
+            }
+        }
     }
     let mut creating: HashMap<String, usize> = HashMap::new();
     for change in &plan.changes {
