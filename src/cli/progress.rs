@@ -117,6 +117,7 @@ fn show(event: &Event, bar: &mut Option<ProgressBar>, err: &mut dyn Write) {
             ..
         } => format!("  failed   {logical_id}: {message}"),
         Event::Skipped { logical_id } => format!("  skipped  {logical_id}"),
+        Event::LockTakenOver { holder, why } => format!("took over the lock of {holder}: {why}"),
         _ => return,
     };
     match bar {

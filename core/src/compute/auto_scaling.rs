@@ -110,14 +110,14 @@ impl AutoScalingGroupBuilder {
         if let Some(name) = &self.name {
             stack.check_name_len(&path, "auto scaling group name", name, 255);
         }
-        if let Some(percent) = self.cpu_target {
-            if !(percent > 0.0 && percent <= 100.0) {
-                stack.report(ValidationError::InvalidValue {
-                    path: path.clone(),
-                    problem: format!("a CPU target of {percent}%"),
-                    fix: "choose a target between 1 and 100 percent".into(),
-                });
-            }
+        if let Some(percent) = self.cpu_target
+            && !(percent > 0.0 && percent <= 100.0)
+        {
+            stack.report(ValidationError::InvalidValue {
+                path: path.clone(),
+                problem: format!("a CPU target of {percent}%"),
+                fix: "choose a target between 1 and 100 percent".into(),
+            });
         }
         let placed = self.vpc.place(stack, &path, &self.subnets);
         let health_check_type = if self.target_groups.is_empty() {

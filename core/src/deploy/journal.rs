@@ -76,18 +76,18 @@ pub(crate) fn apply_done(
     match operation {
         Operation::Create => {
             let physical_id = physical_id.unwrap_or_default().to_owned();
-            if let Some(old) = state.resources.remove(logical_id) {
-                if old.physical_id != physical_id {
-                    // The old half of a replacement: deleted once dependents moved on.
-                    state.retired.push(Retired {
-                        logical_id: logical_id.clone(),
-                        type_name: old.type_name,
-                        physical_id: old.physical_id,
-                        depends_on: old.depends_on,
-                        inputs: old.inputs,
-                        removal: old.removal,
-                    });
-                }
+            if let Some(old) = state.resources.remove(logical_id)
+                && old.physical_id != physical_id
+            {
+                // The old half of a replacement: deleted once dependents moved on.
+                state.retired.push(Retired {
+                    logical_id: logical_id.clone(),
+                    type_name: old.type_name,
+                    physical_id: old.physical_id,
+                    depends_on: old.depends_on,
+                    inputs: old.inputs,
+                    removal: old.removal,
+                });
             }
             state.resources.insert(
                 logical_id.clone(),

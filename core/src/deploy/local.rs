@@ -1,7 +1,9 @@
 //! [`LocalBackend`]: state in a directory. `<stack>.state.json` is replaced atomically (write a
 //! temporary file, fsync it, keep the previous state as `.backup`, rename over, fsync the
 //! directory); the journal is an append-only JSON-lines file fsynced per entry; the lock is a
-//! file created exclusively, holding its holder.
+//! file created exclusively, holding its holder. Taking over a dead holder's lock, and
+//! force-unlocking, happen under an OS file lock on a guard file beside it, so that of two runs
+//! that find the same dead holder only one takes over.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
@@ -42,6 +44,30 @@ impl LocalBackend {
 
     fn lock_path(&self) -> PathBuf {
         self.dir.join(format!("{}.lock", self.stack))
+    }
+
+    fn guard_path(&self) -> PathBuf {
+        self.dir.join(format!(".{}.lock.guard", self.stack))
+    }
+
+    /// Holds the guard's OS lock (released when the file closes) while `f` runs.
+    fn guarded<T>(&self, f: impl FnOnce() -> Result<T, StateError>) -> Result<T, StateError> {
+        self.ensure_dir()?;
+        let path = self.guard_path();
+        let guard = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Self::io(&path, e))?;
+        guard.lock().map_err(|e| Self::io(&path, e))?;
+        f()
+    }
+
+    fn read_holder(&self) -> Option<LockHolder> {
+        fs::read(self.lock_path())
+            .ok()
+            .map(|b| serde_json::from_slice(&b).unwrap_or_else(|_| LockHolder::unreadable()))
     }
 
     fn io(path: &Path, e: impl std::fmt::Display) -> StateError {
@@ -167,19 +193,8 @@ impl StateBackend for LocalBackend {
                     .map_err(|e| Self::io(&path, e))
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let holder = fs::read(&path)
-                    .ok()
-                    .and_then(|b| serde_json::from_slice(&b).ok())
-                    .unwrap_or_else(|| LockHolder {
-                        pid: 0,
-                        host: "unknown".into(),
-                        operation: "unknown".into(),
-                        since: 0,
-                    });
-                Err(StateError::Locked {
-                    stack: self.stack.clone(),
-                    holder,
-                })
+                let holder = self.read_holder().unwrap_or_else(LockHolder::unreadable);
+                Err(StateError::locked(&self.stack, holder))
             }
             Err(e) => Err(Self::io(&path, e)),
         }
@@ -195,11 +210,34 @@ impl StateBackend for LocalBackend {
     }
 
     async fn force_unlock(&self) -> Result<Option<LockHolder>, StateError> {
-        let path = self.lock_path();
-        let holder = fs::read(&path)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok());
-        self.unlock().await?;
-        Ok(holder)
+        self.guarded(|| {
+            let holder = self.read_holder();
+            let path = self.lock_path();
+            match fs::remove_file(&path) {
+                Ok(()) => Ok(holder),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(Self::io(&path, e)),
+            }
+        })
+    }
+
+    async fn take_over(&self, stale: &LockHolder, holder: &LockHolder) -> Result<bool, StateError> {
+        self.guarded(|| {
+            if self.read_holder().as_ref() != Some(stale) {
+                return Ok(false);
+            }
+            // Written beside it and renamed over: the lock file is never absent or half-written.
+            let path = self.lock_path();
+            let temp = self
+                .dir
+                .join(format!(".{}.lock.{}.tmp", self.stack, std::process::id()));
+            let text = serde_json::to_vec_pretty(holder).map_err(|e| Self::io(&path, e))?;
+            let mut file = File::create(&temp).map_err(|e| Self::io(&temp, e))?;
+            file.write_all(&text)
+                .and_then(|()| file.sync_all())
+                .map_err(|e| Self::io(&temp, e))?;
+            fs::rename(&temp, &path).map_err(|e| Self::io(&path, e))?;
+            Ok(true)
+        })
     }
 }

@@ -82,10 +82,7 @@ impl StateBackend for MemoryBackend {
     async fn lock(&self, holder: &LockHolder) -> Result<(), StateError> {
         self.with(|s| {
             if let Some(current) = &s.lock {
-                return Err(StateError::Locked {
-                    stack: String::new(),
-                    holder: current.clone(),
-                });
+                return Err(StateError::locked("", current.clone()));
             }
             s.lock = Some(holder.clone());
             Ok(())
@@ -99,5 +96,15 @@ impl StateBackend for MemoryBackend {
 
     async fn force_unlock(&self) -> Result<Option<LockHolder>, StateError> {
         Ok(self.with(|s| s.lock.take()))
+    }
+
+    async fn take_over(&self, stale: &LockHolder, holder: &LockHolder) -> Result<bool, StateError> {
+        Ok(self.with(|s| {
+            let swap = s.lock.as_ref() == Some(stale);
+            if swap {
+                s.lock = Some(holder.clone());
+            }
+            swap
+        }))
     }
 }

@@ -12,6 +12,7 @@ mod contract;
 mod engine;
 mod journal;
 mod limiter;
+mod liveness;
 mod local;
 mod memory;
 mod plan;
@@ -27,6 +28,7 @@ pub use contract::{Identity, PropertySpec, TypeContract, Update, Validate, decla
 pub use engine::{
     ApplyOptions, Calls, Cancel, Deployer, EngineError, Event, Imported, Kept, Observer, Report,
 };
+pub use liveness::Liveness;
 pub use local::LocalBackend;
 pub use memory::{MemoryBackend, MemoryStore};
 pub use plan::{Action, Change, DataLoss, Plan, PropertyChange, Summary, plan, plan_with};

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+use super::liveness::{self, Liveness};
 use super::provider::{Attributes, Inputs, Json};
 use crate::removal::RemovalPolicy;
 
@@ -154,6 +155,7 @@ pub enum JournalEntry {
 
 /// Who holds a stack's lock.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LockHolder {
     /// Process id.
     pub pid: u32,
@@ -163,26 +165,51 @@ pub struct LockHolder {
     pub operation: String,
     /// When it took the lock (seconds since the Unix epoch).
     pub since: u64,
+    /// The host's boot id when it took the lock (Linux): a holder from an earlier boot is dead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boot: Option<String>,
+    /// Its process's start time (clock ticks after boot, Linux), so that a later process that
+    /// reuses the pid is not taken for the holder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started: Option<u64>,
 }
 
 impl LockHolder {
     /// This process, about to run `operation`.
     pub fn this_process(operation: &str) -> Self {
-        let host = std::fs::read_to_string("/etc/hostname")
-            .map(|h| h.trim().to_owned())
-            .ok()
-            .filter(|h| !h.is_empty())
-            .or_else(|| std::env::var("HOSTNAME").ok())
-            .unwrap_or_else(|| "unknown".into());
         let since = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
+        let pid = std::process::id();
         Self {
-            pid: std::process::id(),
-            host,
+            pid,
+            host: liveness::host_name(),
             operation: operation.to_owned(),
             since,
+            boot: liveness::boot_id(),
+            started: liveness::process_started(pid),
         }
+    }
+
+    /// A lock whose record cannot be read: nothing is known of its holder.
+    pub fn unreadable() -> Self {
+        Self {
+            pid: 0,
+            host: "unknown".into(),
+            operation: "unknown".into(),
+            since: 0,
+            boot: None,
+            started: None,
+        }
+    }
+
+    /// Whether the holder still runs, as far as this host can tell. Only a holder on this host
+    /// whose process is gone is [`Liveness::Dead`].
+    pub fn liveness(&self) -> Liveness {
+        if self.pid == 0 {
+            return Liveness::Unknown("the lock's record cannot be read".into());
+        }
+        liveness::liveness(&self.host, self.pid, self.boot.as_deref(), self.started)
     }
 }
 
@@ -200,15 +227,17 @@ impl std::fmt::Display for LockHolder {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StateError {
-    /// Another run holds the lock.
+    /// Another run holds the lock, alive or not provably dead.
     #[error(
-        "the state of stack {stack} is locked: {holder}; wait for it, or run force-unlock if that run is dead"
+        "the state of stack {stack} is locked: {holder}; {why}. Wait for it, or run force-unlock if that run is dead"
     )]
     Locked {
         /// The stack.
         stack: String,
         /// Who holds it.
-        holder: LockHolder,
+        holder: Box<LockHolder>,
+        /// Why it was not taken over.
+        why: String,
     },
     /// Reading or writing failed.
     #[error("state storage {location}: {message}")]
@@ -226,6 +255,22 @@ pub enum StateError {
         /// What does not parse.
         message: String,
     },
+}
+
+impl StateError {
+    /// The lock of `stack` is held by `holder`: says whether that run lives, as this host sees it.
+    pub fn locked(stack: &str, holder: LockHolder) -> Self {
+        let why = match holder.liveness() {
+            Liveness::Alive => "that process is still running".to_owned(),
+            Liveness::Unknown(why) => why,
+            Liveness::Dead(why) => format!("{why}, but this state backend cannot take a lock over"),
+        };
+        Self::Locked {
+            stack: stack.to_owned(),
+            holder: Box::new(holder),
+            why,
+        }
+    }
 }
 
 /// Where a stack's state, journal and lock live.
@@ -249,6 +294,14 @@ pub trait StateBackend: Send + Sync {
     async fn unlock(&self) -> Result<(), StateError>;
     /// Removes the lock whoever holds it; returns the holder it removed.
     async fn force_unlock(&self) -> Result<Option<LockHolder>, StateError>;
+    /// Replaces the lock of `stale`, a holder the caller has found dead, with `holder`, only if
+    /// `stale` still holds it (compare and swap: of two runs taking over, one wins). Returns
+    /// whether it did. Backends that cannot swap atomically keep the default, which never
+    /// takes over: the lock then needs `force-unlock`.
+    async fn take_over(&self, stale: &LockHolder, holder: &LockHolder) -> Result<bool, StateError> {
+        let _ = (stale, holder);
+        Ok(false)
+    }
 }
 
 /// Parses a state location `s3://bucket/prefix` into the bucket and the key of a stack's state

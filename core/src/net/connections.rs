@@ -80,15 +80,15 @@ impl Stack {
             });
             return self;
         }
-        if let Some((expected, service)) = to.service_port() {
-            if !port.covers(expected) {
-                self.report(ValidationError::InvalidValue {
+        if let Some((expected, service)) = to.service_port()
+            && !port.covers(expected)
+        {
+            self.report(ValidationError::InvalidValue {
                     path: ingress_path,
                     problem: format!("{target_path} serves {service} on {expected}, but this rule opens {port}"),
                     fix: format!("open {expected} (stack.allow_default(..) picks it), or change the service's port"),
                 });
-                return self;
-            }
+            return self;
         }
         let (from_port, to_port) = port.cfn_range();
         let description = match &from {

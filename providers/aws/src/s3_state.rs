@@ -6,7 +6,8 @@
 //!   order written (S3 has no append);
 //! - the lock is `key.lock`, written with `If-None-Match: *` (a conditional write, as
 //!   Terraform's S3 lockfile does): the second writer gets `412 Precondition Failed` and is
-//!   shown the holder stored in the object.
+//!   shown the holder stored in the object. A dead holder's lock is taken over with
+//!   `If-Match: <etag>`, so that of two runs taking over only one wins.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -57,6 +58,11 @@ impl S3Backend {
     }
 
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(self.get_tagged(key).await?.map(|(bytes, _)| bytes))
+    }
+
+    /// An object and its `ETag` (for conditional writes), if it exists.
+    async fn get_tagged(&self, key: &str) -> Result<Option<(Vec<u8>, Option<String>)>, StateError> {
         match self
             .client
             .get_object()
@@ -66,11 +72,12 @@ impl S3Backend {
             .await
         {
             Ok(out) => {
+                let etag = out.e_tag().map(str::to_owned);
                 let bytes = out.body.collect().await.map_err(|e| StateError::Io {
                     location: self.location(),
                     message: e.to_string(),
                 })?;
-                Ok(Some(bytes.into_bytes().to_vec()))
+                Ok(Some((bytes.into_bytes().to_vec(), etag)))
             }
             Err(e)
                 if e.code() == Some("NoSuchKey")
@@ -80,6 +87,22 @@ impl S3Backend {
             }
             Err(e) => Err(self.io(&format!("reading {key}"), &e)),
         }
+    }
+
+    fn lock_key(&self) -> String {
+        format!("{}.lock", self.key)
+    }
+
+    /// The lock's holder and `ETag`, if locked.
+    async fn holder(&self) -> Result<Option<(LockHolder, Option<String>)>, StateError> {
+        Ok(self
+            .get_tagged(&self.lock_key())
+            .await?
+            .map(|(bytes, etag)| {
+                let holder =
+                    serde_json::from_slice(&bytes).unwrap_or_else(|_| LockHolder::unreadable());
+                (holder, etag)
+            }))
     }
 
     async fn journal_keys(&self) -> Result<Vec<String>, StateError> {
@@ -213,32 +236,20 @@ impl StateBackend for S3Backend {
             .client
             .put_object()
             .bucket(&self.bucket)
-            .key(format!("{}.lock", self.key))
+            .key(self.lock_key())
             .if_none_match("*")
             .body(ByteStream::from(body))
             .send()
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(e)
-                if e.code() == Some("PreconditionFailed")
-                    || e.raw_response().is_some_and(|r| r.status().as_u16() == 412) =>
-            {
-                let holder = self
-                    .get(&format!("{}.lock", self.key))
-                    .await?
-                    .and_then(|b| serde_json::from_slice(&b).ok())
-                    .unwrap_or_else(|| LockHolder {
-                        pid: 0,
-                        host: "unknown".into(),
-                        operation: "unknown".into(),
-                        since: 0,
-                    });
-                Err(StateError::Locked {
-                    stack: self.key.clone(),
-                    holder,
-                })
-            }
+            Err(e) if precondition_failed(&e) => match self.holder().await? {
+                // A retried PUT whose first attempt landed (the answer was lost): ours.
+                Some((current, _)) if current == *holder => Ok(()),
+                Some((current, _)) => Err(StateError::locked(&self.key, current)),
+                // Released meanwhile: the caller's next attempt may get it.
+                None => Err(StateError::locked(&self.key, LockHolder::unreadable())),
+            },
             Err(e) => Err(self.io("taking the lock", &e)),
         }
     }
@@ -247,7 +258,7 @@ impl StateBackend for S3Backend {
         self.client
             .delete_object()
             .bucket(&self.bucket)
-            .key(format!("{}.lock", self.key))
+            .key(self.lock_key())
             .send()
             .await
             .map_err(|e| self.io("releasing the lock", &e))?;
@@ -255,11 +266,50 @@ impl StateBackend for S3Backend {
     }
 
     async fn force_unlock(&self) -> Result<Option<LockHolder>, StateError> {
-        let holder = self
-            .get(&format!("{}.lock", self.key))
-            .await?
-            .and_then(|b| serde_json::from_slice(&b).ok());
+        let holder = self.holder().await?.map(|(holder, _)| holder);
         self.unlock().await?;
         Ok(holder)
     }
+
+    async fn take_over(&self, stale: &LockHolder, holder: &LockHolder) -> Result<bool, StateError> {
+        let Some((current, Some(etag))) = self.holder().await? else {
+            return Ok(false);
+        };
+        if current != *stale {
+            return Ok(false);
+        }
+        let body = serde_json::to_vec_pretty(holder).map_err(|e| StateError::Io {
+            location: self.location(),
+            message: e.to_string(),
+        })?;
+        // Replaced only if it is still the object read above (`If-Match`): of two runs taking
+        // over, the second gets 412.
+        let result = self
+            .client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(self.lock_key())
+            .if_match(etag)
+            .body(ByteStream::from(body))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if precondition_failed(&e) => {
+                // A retried PUT whose first attempt landed is ours too.
+                Ok(self.holder().await?.is_some_and(|(now, _)| now == *holder))
+            }
+            Err(e) => Err(self.io("taking over the lock", &e)),
+        }
+    }
+}
+
+/// `412 Precondition Failed`: a conditional write found the object otherwise than required.
+fn precondition_failed<E: ProvideErrorMetadata>(
+    error: &aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+) -> bool {
+    error.code() == Some("PreconditionFailed")
+        || error
+            .raw_response()
+            .is_some_and(|r| r.status().as_u16() == 412)
 }

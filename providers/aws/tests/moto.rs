@@ -357,6 +357,49 @@ async fn two_deploys_at_once_with_s3_state_one_is_refused() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_runs_s3_lock_is_taken_over_once_with_a_conditional_write() {
+    let moto = Moto::start();
+    let config = moto.config().await;
+    let deployer = deployer(&config, "stratus-stale").await;
+    let backend = S3Backend::new(s3_client(&config), "stratus-stale", "project-x.state.json");
+    // The lock of a process of this host that has exited.
+    let mut exited = std::process::Command::new("true").spawn().unwrap();
+    exited.wait().unwrap();
+    let mut dead = serde_json::to_value(LockHolder::this_process("deploy")).unwrap();
+    dead["pid"] = exited.id().into();
+    dead["started"] = serde_json::Value::Null;
+    let dead: LockHolder = serde_json::from_value(dead).unwrap();
+    backend.lock(&dead).await.unwrap();
+
+    // A contender whose idea of the holder is out of date loses: the object is not replaced.
+    let other = LockHolder::this_process("someone-else");
+    assert!(!backend.take_over(&other, &other).await.unwrap());
+
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let events = seen.clone();
+    let report = deployer
+        .observer(Arc::new(move |e: &stratus_core::deploy::Event| {
+            events.lock().unwrap().push(e.clone());
+        }))
+        .deploy(&network("10.0.0.0/16"))
+        .await
+        .expect("the dead run's lock is taken over");
+    assert!(report.succeeded(), "{:?}", report.failed);
+    let taken = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|e| matches!(e, stratus_core::deploy::Event::LockTakenOver { holder, .. } if *holder == dead))
+        .count();
+    assert_eq!(taken, 1);
+    // Released after the run: the next lock is free.
+    backend
+        .lock(&LockHolder::this_process("deploy"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_journal_entry_that_does_not_parse_stops_the_run() {
     let moto = Moto::start();
     let config = moto.config().await;

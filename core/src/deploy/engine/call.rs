@@ -17,6 +17,7 @@ use super::super::state::{JournalEntry, Operation, StateBackend, StateError};
 use super::{ApplyOptions, CallCounter, Event, Observer};
 
 /// What a dispatched task returns.
+#[allow(clippy::large_enum_variant)] // one per call, moved once: boxing buys nothing
 pub(super) enum Outcome {
     Done {
         intent: JournalEntry,

@@ -34,6 +34,7 @@ use crate::error::{ValidationError, ValidationErrors};
 use crate::removal::RemovalPolicy;
 use crate::stack::Stack;
 
+use super::liveness::Liveness;
 use super::plan::{Action, DataLoss, Plan, plan, plan_with};
 use super::provider::{ErrorKind, Json, Provider, ProviderError};
 use super::refresh::Drift;
@@ -130,6 +131,13 @@ pub enum Event {
     Skipped {
         /// The resource.
         logical_id: String,
+    },
+    /// The lock of a run that provably died was taken over.
+    LockTakenOver {
+        /// The dead run.
+        holder: LockHolder,
+        /// How it is known to be dead.
+        why: String,
     },
 }
 
@@ -554,14 +562,34 @@ impl Deployer {
         operation: &str,
         work: impl std::future::Future<Output = Result<T, EngineError>>,
     ) -> Result<T, EngineError> {
-        self.backend
-            .lock(&LockHolder::this_process(operation))
-            .await?;
+        self.lock(operation).await?;
         let result = guarded(operation, work).await;
         if !matches!(result, Err(EngineError::State(_))) {
             self.backend.unlock().await?;
         }
         result
+    }
+
+    /// Takes the lock; a lock whose holder is provably dead (this host, its process gone) is
+    /// taken over, with an [`Event::LockTakenOver`]. Any other holder is refused, named.
+    async fn lock(&self, operation: &str) -> Result<(), EngineError> {
+        let me = LockHolder::this_process(operation);
+        let (stack, stale) = match self.backend.lock(&me).await {
+            Ok(()) => return Ok(()),
+            Err(StateError::Locked { stack, holder, .. }) => (stack, *holder),
+            Err(other) => return Err(other.into()),
+        };
+        let Liveness::Dead(why) = stale.liveness() else {
+            return Err(StateError::locked(&stack, stale).into());
+        };
+        if self.backend.take_over(&stale, &me).await? {
+            if let Some(observer) = &self.observer {
+                observer.event(&Event::LockTakenOver { holder: stale, why });
+            }
+            return Ok(());
+        }
+        // Someone else moved the lock meanwhile (took it over, or finished): try once more.
+        self.backend.lock(&me).await.map_err(EngineError::from)
     }
 
     /// Checks the stack against the provider, refreshes (by the options), plans. Returns the
@@ -770,10 +798,10 @@ impl Deployer {
         };
         let empty = Stack::new(stack_name, crate::stack::Environment::default());
         let plan = plan(&empty, &everything)?;
-        if let Some(approve) = approve {
-            if !approve(&plan) {
-                return Ok(None);
-            }
+        if let Some(approve) = approve
+            && !approve(&plan)
+        {
+            return Ok(None);
         }
         self.check_data_loss(&plan)?;
         let mut report = Report::of(plan.clone());

@@ -286,15 +286,15 @@ pub(super) fn phase_two(plan: &Plan, state: &State) -> Vec<Op> {
     let mut ops: Vec<Op> = Vec::new();
     let mut depends_on: Vec<Vec<String>> = Vec::new();
     for change in &plan.changes {
-        if change.action == Action::Delete {
-            if let Some(recorded) = state.resources.get(&change.logical_id) {
-                let mut op = Op::new(&change.logical_id, Operation::Delete, &recorded.type_name);
-                op.physical_id = Some(recorded.physical_id.clone());
-                op.previous.clone_from(&recorded.inputs);
-                op.removal = recorded.removal;
-                ops.push(op);
-                depends_on.push(recorded.depends_on.clone());
-            }
+        if change.action == Action::Delete
+            && let Some(recorded) = state.resources.get(&change.logical_id)
+        {
+            let mut op = Op::new(&change.logical_id, Operation::Delete, &recorded.type_name);
+            op.physical_id = Some(recorded.physical_id.clone());
+            op.previous.clone_from(&recorded.inputs);
+            op.removal = recorded.removal;
+            ops.push(op);
+            depends_on.push(recorded.depends_on.clone());
         }
     }
     // Retired halves, including those phase one just made.

@@ -118,17 +118,15 @@ impl<'a> Run<'a> {
                 logical_id,
                 ..
             } = &entry
-            {
-                if let Some(found) =
+                && let Some(found) =
                     self.find(&entry)
                         .await
                         .map_err(|source| EngineError::Reconcile {
                             logical_id: logical_id.clone(),
                             source,
                         })?
-                {
-                    apply_done(&mut state, &entry, Some(&found.0), found.1);
-                }
+            {
+                apply_done(&mut state, &entry, Some(&found.0), found.1);
             }
         }
         Ok(state)

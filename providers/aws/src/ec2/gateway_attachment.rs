@@ -75,21 +75,21 @@ impl Handler for GatewayAttachment {
         let vpc = string(request.inputs, "VpcId")?;
         let id = format!("{igw}|{vpc}");
         if request.resume.is_none() {
-            if let Some(gateway) = gateway(cx, igw).await? {
-                if let Some(current) = attached_to(&gateway) {
-                    let ours = ownership::of_stack(
-                        &tags_of(gateway.tags()),
-                        ownership::stack_of(request.ownership),
-                    );
-                    if !(ours && current == vpc) {
-                        return Err(ownership::refuse_child(
-                            &request,
-                            &format!("{igw}|{current}"),
-                            ours,
-                        ));
-                    }
-                    return read_back(self, cx, &id).await;
+            if let Some(gateway) = gateway(cx, igw).await?
+                && let Some(current) = attached_to(&gateway)
+            {
+                let ours = ownership::of_stack(
+                    &tags_of(gateway.tags()),
+                    ownership::stack_of(request.ownership),
+                );
+                if !(ours && current == vpc) {
+                    return Err(ownership::refuse_child(
+                        &request,
+                        &format!("{igw}|{current}"),
+                        ours,
+                    ));
                 }
+                return read_back(self, cx, &id).await;
             }
             cx.ec2
                 .attach_internet_gateway()

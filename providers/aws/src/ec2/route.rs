@@ -87,17 +87,17 @@ impl Handler for Route {
         let destination = string(inputs, "DestinationCidrBlock")?;
         let id = format!("{table_id}|{destination}");
         if request.resume.is_none() {
-            if let Some(table) = table(cx, table_id).await? {
-                if let Some(route) = route_in(&table, destination) {
-                    let ours = ownership::of_stack(
-                        &tags_of(table.tags()),
-                        ownership::stack_of(request.ownership),
-                    );
-                    if !(ours && same_target(route, inputs)) {
-                        return Err(ownership::refuse_child(&request, &id, ours));
-                    }
-                    return read_back(self, cx, &id).await;
+            if let Some(table) = table(cx, table_id).await?
+                && let Some(route) = route_in(&table, destination)
+            {
+                let ours = ownership::of_stack(
+                    &tags_of(table.tags()),
+                    ownership::stack_of(request.ownership),
+                );
+                if !(ours && same_target(route, inputs)) {
+                    return Err(ownership::refuse_child(&request, &id, ours));
                 }
+                return read_back(self, cx, &id).await;
             }
             cx.ec2
                 .create_route()

@@ -97,10 +97,10 @@ fn live_properties(zone: &str, record: &ResourceRecordSet) -> Inputs {
 /// Whether the record points where the inputs say (names without the final dot, any case).
 fn equal(zone: &str, record: &ResourceRecordSet, inputs: &Inputs) -> bool {
     let mut declared = inputs.clone();
-    if let Some(Json::Object(alias)) = declared.get_mut("AliasTarget") {
-        if let Some(Json::String(dns)) = alias.get_mut("DNSName") {
-            *dns = dns.trim_end_matches('.').to_ascii_lowercase();
-        }
+    if let Some(Json::Object(alias)) = declared.get_mut("AliasTarget")
+        && let Some(Json::String(dns)) = alias.get_mut("DNSName")
+    {
+        *dns = dns.trim_end_matches('.').to_ascii_lowercase();
     }
     matches(
         Compare::Declared,
