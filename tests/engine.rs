@@ -434,6 +434,101 @@ async fn throttling_lowers_concurrency_and_retries() {
 }
 
 #[tokio::test]
+async fn throttling_cuts_what_is_in_flight_and_successes_win_it_back() {
+    let cloud = FakeCloud::new();
+    cloud.set_faults(Faults {
+        throttle_first: 12,
+        latency: [("Test::Fake::Thing".to_owned(), Duration::from_millis(5))].into(),
+        ..Faults::default()
+    });
+    let backend = MemoryBackend::new();
+    let spec: Vec<NodeSpec> = (0..60).map(|i| node(&format!("t{i}"), &[])).collect();
+    let limits = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&limits);
+    let observer: Arc<dyn Observer> = Arc::new(move |e: &Event| {
+        if let Event::Concurrency { limit } = e {
+            seen.lock().unwrap().push(*limit);
+        }
+    });
+    let report = deployer(&cloud, &backend)
+        .observer(observer)
+        .deploy(&build("s", &spec))
+        .await
+        .unwrap();
+    assert!(report.succeeded(), "{:?}", report.failed);
+    assert_eq!(cloud.by_logical_id("s").len(), 60, "no duplicate");
+    let limits = limits.lock().unwrap().clone();
+    let lowest = report.lowest_concurrency.expect("the run was throttled");
+    // 60 calls were in flight when the first throttles came back: the cut is from there, not
+    // from the configured 1024.
+    assert!(lowest < 60, "lowest {lowest}, limits {limits:?}");
+    assert_eq!(limits.iter().min(), Some(&lowest));
+    let at_lowest = limits.iter().position(|&l| l == lowest).unwrap();
+    let recovered = limits[at_lowest..].iter().max().copied().unwrap_or(lowest);
+    assert!(
+        recovered > lowest,
+        "the limit grew again after its low: {limits:?}"
+    );
+    assert_eq!(report.calls.retries, 12);
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_retried_without_making_a_second_resource() {
+    let cloud = FakeCloud::new();
+    let backend = MemoryBackend::new();
+    let v1 = vec![node("a", &[]), node("b", &[0]), node("c", &[0, 1])];
+    let every = |spec: &[NodeSpec]| -> std::collections::BTreeSet<String> {
+        build("s", spec)
+            .graph()
+            .nodes()
+            .map(|(_, n)| n.logical_id.clone())
+            .collect()
+    };
+    cloud.set_faults(Faults {
+        lose_answer_once: every(&v1),
+        ..Faults::default()
+    });
+    let report = deployer(&cloud, &backend)
+        .deploy(&build("s", &v1))
+        .await
+        .unwrap();
+    assert!(report.succeeded(), "{:?}", report.failed);
+    assert_eq!(cloud.snapshot().lost_answers, 3);
+    assert_eq!(report.calls.retries, 3);
+    for (id, found) in cloud.by_logical_id("s") {
+        assert_eq!(found.len(), 1, "{id}: {found:?}");
+    }
+    // Updates and replacements whose answers are lost: retried, one resource each.
+    let mut v2 = v1.clone();
+    v2[0].name = "renamed".into();
+    v2[1].key = "rekeyed".into();
+    cloud.set_faults(Faults {
+        lose_answer_once: every(&v2),
+        ..Faults::default()
+    });
+    let report = deployer(&cloud, &backend)
+        .deploy(&build("s", &v2))
+        .await
+        .unwrap();
+    assert!(report.succeeded(), "{:?}", report.failed);
+    for (id, found) in cloud.by_logical_id("s") {
+        assert_eq!(found.len(), 1, "{id}: {found:?}");
+    }
+    let plan = deployer(&cloud, &backend)
+        .plan(&build("s", &v2))
+        .await
+        .unwrap();
+    assert!(!plan.has_changes(), "{}", plan.render(false));
+    cloud.set_faults(Faults {
+        lose_answer_once: every(&v2),
+        ..Faults::default()
+    });
+    let report = deployer(&cloud, &backend).destroy("s").await.unwrap();
+    assert!(report.succeeded(), "{:?}", report.failed);
+    assert!(cloud.by_logical_id("s").is_empty());
+}
+
+#[tokio::test]
 async fn destroy_deletes_dependents_first() {
     let cloud = FakeCloud::new();
     let backend = MemoryBackend::new();

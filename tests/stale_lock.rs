@@ -72,7 +72,7 @@ fn deployer(dir: &std::path::Path, events: &Arc<Mutex<Vec<Event>>>) -> Deployer 
     )
     .options(ApplyOptions::default())
     .observer(Arc::new(move |e: &Event| {
-        seen.lock().unwrap().push(e.clone())
+        seen.lock().unwrap().push(e.clone());
     }))
 }
 

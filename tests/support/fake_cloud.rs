@@ -84,6 +84,8 @@ pub struct CloudState {
     pub conflicts: usize,
     pub throttles: usize,
     pub mutating_calls: usize,
+    /// Answers lost after the call took effect.
+    pub lost_answers: usize,
     /// Final snapshots kept by deletes.
     pub snapshots: Vec<String>,
 }
@@ -107,6 +109,9 @@ pub struct Faults {
     pub panic_on: BTreeSet<String>,
     /// Creates of these logical ids panic inside the provider after the resource exists.
     pub panic_after_create: BTreeSet<String>,
+    /// The first mutating call of each of these logical ids takes effect, then its answer is
+    /// lost (`Unavailable`), as when a connection drops after the request arrived.
+    pub lose_answer_once: BTreeSet<String>,
 }
 
 impl Default for Faults {
@@ -120,6 +125,7 @@ impl Default for Faults {
             settle_attempts: 3,
             panic_on: BTreeSet::new(),
             panic_after_create: BTreeSet::new(),
+            lose_answer_once: BTreeSet::new(),
         }
     }
 }
@@ -229,6 +235,24 @@ impl FakeCloud {
         if state.mutating_calls <= faults.throttle_first {
             state.throttles += 1;
             return Err(ProviderError::new(ErrorKind::Throttled, "Rate exceeded"));
+        }
+        Ok(())
+    }
+
+    /// Whether this call's answer is lost (see [`Faults::lose_answer_once`]); each id loses one.
+    fn lose_answer(&self, logical_id: &str) -> Result<(), ProviderError> {
+        if self
+            .faults
+            .lock()
+            .unwrap()
+            .lose_answer_once
+            .remove(logical_id)
+        {
+            self.state.lock().unwrap().lost_answers += 1;
+            return Err(ProviderError::new(
+                ErrorKind::Unavailable,
+                "connection reset after the request was sent",
+            ));
         }
         Ok(())
     }
@@ -495,6 +519,7 @@ impl Provider for FakeCloud {
             "injected panic after creating {}",
             request.logical_id
         );
+        self.lose_answer(request.logical_id)?;
         Ok(created(&physical_id))
     }
 
@@ -563,6 +588,7 @@ impl Provider for FakeCloud {
         let logical_id = resource.logical_id.clone();
         drop(state);
         self.record("update", &logical_id, started);
+        self.lose_answer(&logical_id)?;
         // Like many AWS update calls, the answer carries no attributes: the engine merges.
         Ok(Attributes::new())
     }
@@ -594,6 +620,7 @@ impl Provider for FakeCloud {
         let removed = state.resources.remove(physical_id).expect("checked above");
         drop(state);
         self.record("delete", &removed.logical_id, started);
+        self.lose_answer(&removed.logical_id)?;
         Ok(())
     }
 

@@ -32,6 +32,11 @@
 //!   them over the recorded ones, so a partial answer loses nothing).
 //! - **Deletes are idempotent and keep what they are told to.** Deleting what is already gone
 //!   succeeds; [`DeleteRequest::snapshot`] names the final snapshot to keep.
+//! - **Failures say what retrying means.** [`ErrorKind::Throttled`] is retried with less
+//!   concurrency; [`ErrorKind::Unavailable`] (a 5xx answer, a dropped connection) means the
+//!   outcome is unknown: the engine retries, and a create first asks [`Provider::find`] for
+//!   what the earlier attempt made. So a provider does not retry mutating calls itself: a
+//!   blind retry of a create whose answer was lost makes a second resource.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -61,6 +66,10 @@ pub enum ErrorKind {
     /// Something that is not this stack's already exists where the create would put its
     /// resource; [`ProviderError::existing`] names it. Never retried.
     AlreadyExists,
+    /// The service failed or the connection broke (a 5xx answer, a dropped connection, a
+    /// timeout): whether the call took effect is unknown. Retried; a create first looks for
+    /// what an earlier attempt made.
+    Unavailable,
     /// The request is wrong: retrying will not help.
     InvalidInput,
     /// Anything else.
@@ -129,6 +138,7 @@ impl fmt::Display for ProviderError {
             ErrorKind::Conflict => "conflict",
             ErrorKind::AlreadyExists => "already exists",
             ErrorKind::InvalidInput => "invalid input",
+            ErrorKind::Unavailable => "unavailable",
             ErrorKind::Other => "error",
         };
         write!(f, "{kind}: {}", self.message)

@@ -1,6 +1,8 @@
 //! SDK errors as the engine sees them: a kind (throttled, not found, conflict, invalid input,
 //! other), the service's code and message, and the SDK error boxed as the source.
 
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use stratus_core::deploy::{ErrorKind, ProviderError};
@@ -53,16 +55,28 @@ pub(crate) fn kind_of(code: &str) -> ErrorKind {
     }
 }
 
-/// Converts an SDK error.
-pub(crate) fn classify<E>(error: E) -> ProviderError
+/// Converts an SDK error. A call whose answer never came, or came as a 5xx, has an unknown
+/// outcome ([`ErrorKind::Unavailable`]); otherwise the service's error code decides.
+pub(crate) fn classify<E>(error: SdkError<E, HttpResponse>) -> ProviderError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
+    let status = error.raw_response().map(|r| r.status().as_u16());
+    let transport = matches!(
+        error,
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_)
+    );
     let code = error.code().unwrap_or("Unknown").to_owned();
     let message = error
         .message()
         .map_or_else(|| DisplayErrorContext(&error).to_string(), str::to_owned);
-    ProviderError::new(kind_of(&code), format!("{code}: {message}")).with_source(error)
+    let mut kind = kind_of(&code);
+    if kind != ErrorKind::Throttled
+        && (transport || status.is_some_and(|s| matches!(s, 500 | 502 | 503 | 504)))
+    {
+        kind = ErrorKind::Unavailable;
+    }
+    ProviderError::new(kind, format!("{code}: {message}")).with_source(error)
 }
 
 /// `Ok(None)` for a not-found error: "it does not exist" is an answer, not a failure.

@@ -9,6 +9,7 @@ use stratus_core::deploy::{
     TypeContract, UpdateRequest,
 };
 
+use crate::retry::WritesAreNotRetried;
 use crate::wait::Wait;
 
 /// The SDK clients of the services compiled in, and how to wait.
@@ -40,27 +41,37 @@ pub(crate) struct Context {
 impl Context {
     pub(crate) fn new(config: &SdkConfig) -> Self {
         let _ = config;
+        // Each client lets the SDK retry reads only (see `retry.rs`).
+        macro_rules! client {
+            ($sdk:ident) => {
+                $sdk::Client::from_conf(
+                    $sdk::config::Builder::from(config)
+                        .interceptor(WritesAreNotRetried)
+                        .build(),
+                )
+            };
+        }
         Self {
             #[cfg(feature = "ec2")]
-            ec2: aws_sdk_ec2::Client::new(config),
+            ec2: client!(aws_sdk_ec2),
             #[cfg(feature = "autoscaling")]
-            autoscaling: aws_sdk_autoscaling::Client::new(config),
+            autoscaling: client!(aws_sdk_autoscaling),
             #[cfg(feature = "elb")]
-            elb: aws_sdk_elasticloadbalancingv2::Client::new(config),
+            elb: client!(aws_sdk_elasticloadbalancingv2),
             #[cfg(feature = "efs")]
-            efs: aws_sdk_efs::Client::new(config),
+            efs: client!(aws_sdk_efs),
             #[cfg(feature = "rds")]
-            rds: aws_sdk_rds::Client::new(config),
+            rds: client!(aws_sdk_rds),
             #[cfg(feature = "iam")]
-            iam: aws_sdk_iam::Client::new(config),
+            iam: client!(aws_sdk_iam),
             #[cfg(feature = "secretsmanager")]
-            secrets: aws_sdk_secretsmanager::Client::new(config),
+            secrets: client!(aws_sdk_secretsmanager),
             #[cfg(feature = "route53")]
-            route53: aws_sdk_route53::Client::new(config),
+            route53: client!(aws_sdk_route53),
             #[cfg(feature = "acm")]
-            acm: aws_sdk_acm::Client::new(config),
+            acm: client!(aws_sdk_acm),
             #[cfg(feature = "cloudfront")]
-            cloudfront: aws_sdk_cloudfront::Client::new(config),
+            cloudfront: client!(aws_sdk_cloudfront),
             wait: Wait::default(),
         }
     }

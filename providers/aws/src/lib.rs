@@ -55,6 +55,7 @@ mod ownership;
 #[cfg(feature = "rds")]
 mod rds;
 mod registry;
+mod retry;
 #[cfg(feature = "route53")]
 mod route53;
 #[cfg(feature = "s3")]
@@ -83,14 +84,21 @@ pub async fn load_config() -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest()).load().await
 }
 
-/// An S3 client for a configuration: path-style addressing when an endpoint is overridden (an
-/// emulator has no per-bucket host names).
+/// An S3 client for the state backend: path-style addressing when an endpoint is overridden (an
+/// emulator has no per-bucket host names), and up to ten attempts per request, since a state
+/// write that fails stops the run. Every state request is safe to repeat: whole-object PUTs, a
+/// lock PUT that recognizes its own earlier attempt, deletes.
 #[cfg(feature = "s3")]
 pub fn s3_client(config: &SdkConfig) -> aws_sdk_s3::Client {
-    let builder =
-        aws_sdk_s3::config::Builder::from(config).force_path_style(config.endpoint_url().is_some());
+    let builder = aws_sdk_s3::config::Builder::from(config)
+        .force_path_style(config.endpoint_url().is_some())
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(STATE_ATTEMPTS));
     aws_sdk_s3::Client::from_conf(builder.build())
 }
+
+/// Attempts per state request (see [`s3_client`]).
+#[cfg(feature = "s3")]
+const STATE_ATTEMPTS: u32 = 10;
 
 /// The contract of a type this provider manages (with the features compiled in): its
 /// properties, which of them update in place, how its resources are identified. Pure data,

@@ -9,6 +9,10 @@
 //! # }
 //! ```
 
+mod proxy;
+
+pub use proxy::{Fault, FaultPlan, FaultProxy, ProxyStats};
+
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

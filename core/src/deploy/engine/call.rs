@@ -10,8 +10,8 @@ use futures_util::FutureExt;
 
 use super::super::limiter::Limiter;
 use super::super::provider::{
-    Attributes, CreateRequest, DeleteRequest, ErrorKind, Inputs, Provider, ProviderError,
-    UpdateRequest,
+    Attributes, CreateRequest, DeleteRequest, ErrorKind, FindRequest, Inputs, Provider,
+    ProviderError, UpdateRequest,
 };
 use super::super::state::{JournalEntry, Operation, StateBackend, StateError};
 use super::{ApplyOptions, CallCounter, Event, Observer};
@@ -91,7 +91,9 @@ impl Call {
                 Outcome::Unresolved(message)
             }
             Ok(Ok((physical_id, attributes))) => {
-                self.limiter.succeeded();
+                if let Some(limit) = self.limiter.succeeded() {
+                    self.emit(Event::Concurrency { limit });
+                }
                 let done = JournalEntry::Done {
                     seq: *seq,
                     physical_id: physical_id.clone(),
@@ -113,6 +115,19 @@ impl Call {
             }
             Ok(Err(error)) => {
                 let message = explain(&error, logical_id, args.path.as_deref());
+                if self.may_have_made(&intent, &error).await {
+                    // Something exists that the intent may have made: the intent stays open
+                    // and the next run settles it (finds it, finishes it, records it).
+                    let message = format!(
+                        "{message}; what an attempt made is finished and recorded on the next run"
+                    );
+                    self.emit(Event::Failed {
+                        logical_id: logical_id.clone(),
+                        operation: *operation,
+                        message: message.clone(),
+                    });
+                    return Outcome::Unresolved(message);
+                }
                 if let Err(e) = self
                     .backend
                     .append(&JournalEntry::Failed {
@@ -133,7 +148,35 @@ impl Call {
         }
     }
 
-    /// Calls the provider, retrying throttling and (for deletes) dependency conflicts.
+    /// Whether a create that failed for good may have left a resource behind: its outcome was
+    /// unknown (throttled or unavailable), or a lookup by its token finds what it made. Any
+    /// other operation is settled by the next run's plan.
+    async fn may_have_made(&self, intent: &JournalEntry, error: &ProviderError) -> bool {
+        let JournalEntry::Intent {
+            operation: Operation::Create,
+            ..
+        } = intent
+        else {
+            return matches!(error.kind, ErrorKind::Throttled | ErrorKind::Unavailable);
+        };
+        if matches!(error.kind, ErrorKind::Throttled | ErrorKind::Unavailable) {
+            return true;
+        }
+        // Refused before anything was made (a stranger in the way, a bad request): nothing to
+        // look for. A create of several calls may fail after its first one, so look anyway
+        // when the provider could not say.
+        if matches!(
+            error.kind,
+            ErrorKind::AlreadyExists | ErrorKind::InvalidInput
+        ) {
+            return false;
+        }
+        !matches!(find(self.provider.as_ref(), intent).await, Ok(None))
+    }
+
+    /// Calls the provider, retrying throttling, unavailability and (for deletes) dependency
+    /// conflicts. A create retried after an attempt whose outcome is unknown first looks for
+    /// what that attempt made, and finishes it rather than making another.
     async fn with_retries(
         &self,
         intent: &JournalEntry,
@@ -153,18 +196,45 @@ impl Call {
             Operation::Delete | Operation::DeleteRetired | Operation::Retire
         );
         let mut attempt = 1;
+        let mut outcome_unknown = false;
         loop {
-            let result = invoke(self.provider.as_ref(), &self.calls, intent, args).await;
+            let result = if outcome_unknown && *operation == Operation::Create {
+                self.calls.read.fetch_add(1, Ordering::Relaxed);
+                match find(self.provider.as_ref(), intent).await {
+                    Ok(made) => {
+                        invoke(
+                            self.provider.as_ref(),
+                            &self.calls,
+                            intent,
+                            args,
+                            made.as_deref(),
+                        )
+                        .await
+                    }
+                    Err(e) => Err(e),
+                }
+            } else {
+                invoke(self.provider.as_ref(), &self.calls, intent, args, None).await
+            };
             let retry_limit = match result.as_ref().map_err(|e| e.kind) {
-                Err(ErrorKind::Throttled) => self.options.throttle_attempts,
+                Err(ErrorKind::Throttled | ErrorKind::Unavailable) => {
+                    self.options.throttle_attempts
+                }
                 Err(ErrorKind::Conflict) if deleting => self.options.conflict_attempts,
                 _ => 0,
             };
             match result {
                 Err(e) if attempt < retry_limit => {
-                    if e.kind == ErrorKind::Throttled {
-                        self.limiter.throttled();
+                    if e.kind == ErrorKind::Throttled
+                        && let Some(limit) = self.limiter.throttled()
+                    {
+                        self.emit(Event::Concurrency { limit });
                     }
+                    // A create of several calls may have made its resource before a later
+                    // call was throttled, as surely as before a connection broke.
+                    outcome_unknown |=
+                        matches!(e.kind, ErrorKind::Throttled | ErrorKind::Unavailable);
+                    self.calls.retries.fetch_add(1, Ordering::Relaxed);
                     attempt += 1;
                     self.emit(Event::Retrying {
                         logical_id: logical_id.clone(),
@@ -177,6 +247,33 @@ impl Call {
             }
         }
     }
+}
+
+/// What the create of an intent made, if anything: the physical id.
+async fn find(
+    provider: &dyn Provider,
+    intent: &JournalEntry,
+) -> Result<Option<String>, ProviderError> {
+    let JournalEntry::Intent {
+        logical_id,
+        type_name,
+        token,
+        ownership,
+        inputs,
+        ..
+    } = intent
+    else {
+        return Ok(None);
+    };
+    let empty = Inputs::new();
+    let request = FindRequest {
+        type_name,
+        logical_id,
+        token,
+        ownership,
+        inputs: inputs.as_ref().unwrap_or(&empty),
+    };
+    Ok(provider.find(request).await?.map(|c| c.physical_id))
 }
 
 /// A failure message for people: an existing resource that is not this stack's says how to
@@ -203,12 +300,14 @@ pub(super) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "no message".to_owned())
 }
 
-/// One provider call for an intent; a delete of something already gone succeeds.
+/// One provider call for an intent; a delete of something already gone succeeds. `resume`
+/// names what an earlier attempt of a create made, to be finished.
 async fn invoke(
     provider: &dyn Provider,
     calls: &CallCounter,
     intent: &JournalEntry,
     args: &CallArgs,
+    resume: Option<&str>,
 ) -> Result<(Option<String>, Attributes), ProviderError> {
     let JournalEntry::Intent {
         logical_id,
@@ -235,7 +334,7 @@ async fn invoke(
                 inputs,
                 token,
                 ownership,
-                resume: None,
+                resume,
             };
             provider
                 .create(request)

@@ -132,6 +132,11 @@ pub enum Event {
         /// The resource.
         logical_id: String,
     },
+    /// Throttling lowered the concurrency limit, or successes raised it again.
+    Concurrency {
+        /// Calls that may be in flight now.
+        limit: usize,
+    },
     /// The lock of a run that provably died was taken over.
     LockTakenOver {
         /// The dead run.
@@ -184,6 +189,8 @@ pub struct Calls {
     pub delete: usize,
     /// Reads and finds (reconciliation, refresh).
     pub read: usize,
+    /// Attempts repeated after throttling, unavailability or a dependency conflict.
+    pub retries: usize,
 }
 
 impl Calls {
@@ -199,6 +206,7 @@ pub(crate) struct CallCounter {
     update: AtomicUsize,
     delete: AtomicUsize,
     read: AtomicUsize,
+    retries: AtomicUsize,
 }
 
 impl CallCounter {
@@ -208,6 +216,7 @@ impl CallCounter {
             update: self.update.load(Ordering::Relaxed),
             delete: self.delete.load(Ordering::Relaxed),
             read: self.read.load(Ordering::Relaxed),
+            retries: self.retries.load(Ordering::Relaxed),
         }
     }
 }
@@ -267,6 +276,8 @@ pub struct Report {
     pub interrupted: bool,
     /// Stack outputs after the run.
     pub outputs: BTreeMap<String, Json>,
+    /// The lowest concurrency limit throttling brought the run to, if it was throttled.
+    pub lowest_concurrency: Option<usize>,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -283,6 +294,7 @@ impl Report {
             unresolved: Vec::new(),
             kept: Vec::new(),
             interrupted: false,
+            lowest_concurrency: None,
             outputs: BTreeMap::new(),
             elapsed: Duration::ZERO,
         }
@@ -762,6 +774,7 @@ impl Deployer {
         }
         self.check_data_loss(&plan)?;
         let mut report = Report::of(plan.clone());
+        report.kept.extend(run.settled_kept());
         run.planned(&plan);
         if plan.has_changes() {
             let phase_one = phase_one(stack, &plan, &state, self.provider.as_ref());
@@ -805,6 +818,7 @@ impl Deployer {
         }
         self.check_data_loss(&plan)?;
         let mut report = Report::of(plan.clone());
+        report.kept.extend(run.settled_kept());
         run.planned(&plan);
         let deletes = phase_two(&plan, &state);
         run.execute(None, &deletes, &mut state, &mut report).await?;

@@ -35,6 +35,8 @@ pub(super) struct Run<'a> {
     pub(super) calls: Arc<CallCounter>,
     limiter: Arc<Limiter>,
     pub(super) cancel: Cancel,
+    /// What reconciling found kept by deletes of a dead run (a final snapshot), for the report.
+    settled_kept: std::sync::Mutex<Vec<Kept>>,
 }
 
 impl<'a> Run<'a> {
@@ -46,7 +48,18 @@ impl<'a> Run<'a> {
             calls: Arc::new(CallCounter::default()),
             limiter: Arc::new(Limiter::new(deployer.options.concurrency)),
             cancel: deployer.cancel.clone(),
+            settled_kept: std::sync::Mutex::new(Vec::new()),
         }
+    }
+
+    /// What reconciling found kept by a dead run's deletes: reported by this run.
+    pub(super) fn settled_kept(&self) -> Vec<Kept> {
+        std::mem::take(
+            &mut *self
+                .settled_kept
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
 
     fn emit(&self, event: Event) {
@@ -82,8 +95,16 @@ impl<'a> Run<'a> {
         loop {
             self.calls.read.fetch_add(1, Ordering::Relaxed);
             match call().await {
-                Err(e) if e.kind == ErrorKind::Throttled && attempt < options.throttle_attempts => {
-                    self.limiter.throttled();
+                Err(e)
+                    if matches!(e.kind, ErrorKind::Throttled | ErrorKind::Unavailable)
+                        && attempt < options.throttle_attempts =>
+                {
+                    if e.kind == ErrorKind::Throttled
+                        && let Some(limit) = self.limiter.throttled()
+                    {
+                        self.emit(Event::Concurrency { limit });
+                    }
+                    self.calls.retries.fetch_add(1, Ordering::Relaxed);
                     attempt += 1;
                     tokio::time::sleep(backoff(options, attempt, u64::from(attempt))).await;
                 }
@@ -183,7 +204,6 @@ impl<'a> Run<'a> {
                 type_name,
                 token,
                 ownership,
-                physical_id,
                 inputs,
                 ..
             } = &entry
@@ -245,16 +265,9 @@ impl<'a> Run<'a> {
                     }
                 }
                 Operation::Delete | Operation::DeleteRetired | Operation::Retire => {
-                    let physical = physical_id.clone().unwrap_or_default();
-                    // Still there: it stays recorded and the next plan deletes it again.
-                    if self
-                        .read_live(type_name, &physical)
+                    self.settle_delete(&mut state, &entry)
                         .await
-                        .map_err(reconcile_error)?
-                        .is_none()
-                    {
-                        apply_done(&mut state, &entry, None, Attributes::new());
-                    }
+                        .map_err(reconcile_error)?;
                 }
             }
         }
@@ -262,6 +275,43 @@ impl<'a> Run<'a> {
         backend.save(&state).await?;
         backend.clear_journal().await?;
         Ok(state)
+    }
+
+    /// Settles the open delete of a dead run: done if the resource is gone (a final snapshot
+    /// it kept is reported); still there, it stays recorded and the next plan deletes it.
+    async fn settle_delete(
+        &self,
+        state: &mut State,
+        entry: &JournalEntry,
+    ) -> Result<(), ProviderError> {
+        let JournalEntry::Intent {
+            logical_id,
+            type_name,
+            physical_id,
+            snapshot,
+            ..
+        } = entry
+        else {
+            return Ok(());
+        };
+        let physical = physical_id.clone().unwrap_or_default();
+        if self.read_live(type_name, &physical).await?.is_some() {
+            return Ok(());
+        }
+        if let Some(snapshot) = snapshot {
+            self.settled_kept
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(Kept {
+                    logical_id: logical_id.clone(),
+                    type_name: type_name.clone(),
+                    physical_id: physical,
+                    policy: RemovalPolicy::Snapshot,
+                    snapshot: Some(snapshot.clone()),
+                });
+        }
+        apply_done(state, entry, None, Attributes::new());
+        Ok(())
     }
 
     /// Reads every recorded resource: drops what was deleted outside Stratus, records live
@@ -332,6 +382,7 @@ impl<'a> Run<'a> {
             self.deployer.backend.clear_journal().await?;
         }
         report.calls = self.calls.snapshot();
+        report.lowest_concurrency = self.limiter.lowest();
         report.elapsed = started.elapsed();
         Ok(())
     }
@@ -382,6 +433,7 @@ impl<'a> Run<'a> {
                     previous: ops[i].previous.clone(),
                     path: ops[i].path.clone(),
                 };
+                self.limiter.started();
                 tasks.spawn(self.call(i, intent, args));
             }
             let Some(joined) = tasks.join_next().await else {
@@ -391,6 +443,7 @@ impl<'a> Run<'a> {
                 during: "an operation".into(),
                 message: e.to_string(),
             })?;
+            self.limiter.finished();
             finished[i] = true;
             let failure = match outcome {
                 Outcome::Fatal(error) => {
