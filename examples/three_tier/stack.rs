@@ -56,6 +56,8 @@ pub(crate) struct Settings {
     pub(crate) keep_data: bool,
     /// The bastions' instance type.
     pub(crate) bastion_type: String,
+    /// The primary database's identifier (renaming it replaces the database).
+    pub(crate) db_identifier: String,
 }
 
 impl Default for Settings {
@@ -67,6 +69,7 @@ impl Default for Settings {
             edge: true,
             keep_data: true,
             bastion_type: "t3.micro".into(),
+            db_identifier: "project-x-db".into(),
         }
     }
 }
@@ -89,7 +92,7 @@ pub(crate) fn build_with(settings: &Settings) -> ThreeTier {
     let mut stack = Stack::new(&settings.name, Environment::region("us-east-1"));
     stack.tag("Environment", "prod");
     let web = presentation(&mut stack, settings);
-    let data = data_tier(&mut stack, &web, settings.keep_data);
+    let data = data_tier(&mut stack, &web, settings);
     let (asg, role) = logic_tier(&mut stack, &web, &data, settings.asg_max);
     let cdn = settings.edge.then(|| edge(&mut stack, web.alb));
     if let Some(cdn) = cdn {
@@ -204,9 +207,9 @@ struct Data {
     replica: ReadReplica<MySql>,
 }
 
-fn data_tier(stack: &mut Stack, web: &Presentation, keep_data: bool) -> Data {
+fn data_tier(stack: &mut Stack, web: &Presentation, settings: &Settings) -> Data {
     // Kept by default: a final snapshot of the database, the file system retained.
-    let removal = (!keep_data).then_some(RemovalPolicy::Destroy);
+    let removal = (!settings.keep_data).then_some(RemovalPolicy::Destroy);
     let mut efs = FileSystem::builder("efs", &web.vpc);
     if let Some(policy) = removal {
         efs = efs.removal_policy(policy);
@@ -214,7 +217,7 @@ fn data_tier(stack: &mut Stack, web: &Presentation, keep_data: bool) -> Data {
     let efs = efs.build(stack);
     stack.allow_default(web.app_sg, &efs);
     let mut db = Database::mysql("db", &web.vpc)
-        .identifier("project-x-db")
+        .identifier(&settings.db_identifier)
         .instance_class("db.t3.medium")
         .multi_az(true)
         .database_name("newsreadb");

@@ -1,8 +1,8 @@
 //! `AWS::RDS::DBInstance`, a primary or a read replica: unique by identifier (derived from the
 //! token when none is declared), tagged with the stack's ownership; a database of the same
 //! identifier that is not this intent's is refused, never adopted. Most settings change in
-//! place (applied immediately); deleting keeps a final snapshot and the automated backups when
-//! the removal policy says so.
+//! place (applied immediately); deleting keeps a final snapshot when the removal policy says so
+//! (automated backups go with the instance, as with CloudFormation).
 
 use std::collections::BTreeMap;
 
@@ -364,10 +364,12 @@ impl Handler for Instance {
         if db.db_instance_status() != Some("deleting") {
             let call = cx.rds.delete_db_instance().db_instance_identifier(id);
             let call = match request.snapshot {
-                // The data stays: a final snapshot and the automated backups.
+                // The data stays in the final snapshot; automated backups go with the
+                // instance, as CloudFormation's `DeletionPolicy: Snapshot` does, so that what
+                // is kept is exactly what destroy lists.
                 Some(snapshot) => call
                     .final_db_snapshot_identifier(snapshot)
-                    .delete_automated_backups(false),
+                    .delete_automated_backups(true),
                 None => call
                     .skip_final_snapshot(true)
                     .delete_automated_backups(true),
