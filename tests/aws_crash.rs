@@ -18,7 +18,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use aws_support::inventory::Inventory;
-use aws_support::{Bench, kept_kinds, stack, state_matches_the_cloud, takeovers};
+use aws_support::{
+    Bench, kept_kinds, kept_kinds_listed, stack, state_matches_the_cloud, sum, takeovers,
+};
 
 #[test]
 #[ignore = "helper: run by the tests of this file"]
@@ -94,8 +96,9 @@ async fn setup(bench: &Bench, scenario: Scenario) {
     }
 }
 
-/// Destroys what is deployed; checks that only what the report says it kept is left.
-async fn destroy_and_check(bench: &Bench, context: &str) -> Inventory {
+/// Destroys what is deployed; checks that only what the runs said they kept is left: the
+/// deploy before (a replaced database's final snapshot) and the destroy.
+async fn destroy_and_check(bench: &Bench, kept_before: &Inventory, context: &str) -> Inventory {
     let events = Arc::new(Mutex::new(Vec::new()));
     let destroyed = bench
         .deployer(&events)
@@ -106,8 +109,8 @@ async fn destroy_and_check(bench: &Bench, context: &str) -> Inventory {
     let left = bench.held().await;
     assert_eq!(
         left,
-        kept_kinds(&destroyed),
-        "{context}: what is left is not what the removal policies keep, as listed by destroy"
+        sum(kept_before, &kept_kinds(&destroyed)),
+        "{context}: what is left is not what the removal policies keep, as the runs listed it"
     );
     left
 }
@@ -124,8 +127,20 @@ async fn uninterrupted(bench: &Bench, scenario: Scenario) -> Expected {
     );
     let calls = bench.proxy.stats().mutating_calls();
     let held = bench.held().await;
+    if let Scenario::Deploy { to, .. } = scenario {
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let plan = bench.deployer(&events).plan(&stack(to)).await.unwrap();
+        assert!(
+            !plan.has_changes(),
+            "after the uninterrupted {verb}, the plan still has changes:\n{}",
+            plan.render(false)
+        );
+    }
     let left = match scenario {
-        Scenario::Deploy { .. } => destroy_and_check(bench, "uninterrupted").await,
+        Scenario::Deploy { .. } => {
+            let kept = kept_kinds_listed(&String::from_utf8_lossy(&output.stdout));
+            destroy_and_check(bench, &kept, "uninterrupted").await
+        }
         Scenario::Destroy { .. } => {
             // The command line lists what it kept, one line each.
             let stdout = String::from_utf8_lossy(&output.stdout);
@@ -143,7 +158,10 @@ async fn uninterrupted(bench: &Bench, scenario: Scenario) -> Expected {
 
 /// Kills the run right after its `k`-th mutating call, resumes, checks.
 async fn crash_at(bench: &Bench, scenario: Scenario, k: usize, expected: &Expected, label: &str) {
-    let context = format!("{label}, killed after mutating call {k} of {}", expected.calls);
+    let context = format!(
+        "{label}, killed after mutating call {k} of {}",
+        expected.calls
+    );
     setup(bench, scenario).await;
     let (verb, name) = scenario.verb_and_stack();
     assert!(
@@ -185,7 +203,7 @@ async fn crash_at(bench: &Bench, scenario: Scenario, k: usize, expected: &Expect
                 "{context}: the next plan still has changes:\n{}",
                 plan.render(false)
             );
-            let left = destroy_and_check(bench, &context).await;
+            let left = destroy_and_check(bench, &kept_kinds(&resumed), &context).await;
             assert_eq!(left, expected.left, "{context}: destroy left otherwise");
         }
         Scenario::Destroy { .. } => {

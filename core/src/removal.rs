@@ -91,23 +91,32 @@ pub fn supports_snapshot(type_name: &str, has: impl Fn(&str) -> bool) -> bool {
     }
 }
 
-/// The name of a final snapshot: stack, logical id and time, as RDS accepts identifiers
+/// The name of a final snapshot: stack, logical id, time and `unique` (distinguishing two
+/// deletes in the same second: a replacement, then a destroy), as RDS accepts identifiers
 /// (letters, digits and single hyphens, a letter first, at most 255 characters).
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
 /// use stratus_core::removal::snapshot_name;
 /// let at = UNIX_EPOCH + Duration::from_secs(1_796_165_753);
-/// assert_eq!(snapshot_name("project-x", "Db", at), "project-x-db-final-20261201-225553");
+/// assert_eq!(
+///     snapshot_name("project-x", "Db", at, "3f9c01ab"),
+///     "project-x-db-final-20261201-225553-3f9c01ab"
+/// );
 /// ```
-pub fn snapshot_name(stack: &str, logical_id: &str, at: std::time::SystemTime) -> String {
+pub fn snapshot_name(
+    stack: &str,
+    logical_id: &str,
+    at: std::time::SystemTime,
+    unique: &str,
+) -> String {
     let stamp: String = humantime::format_rfc3339_seconds(at)
         .to_string()
         .chars()
         .filter(char::is_ascii_digit)
         .collect();
     let (date, time) = stamp.split_at(stamp.len().min(8));
-    let raw = format!("{stack}-{logical_id}-final-{date}-{time}").to_ascii_lowercase();
+    let raw = format!("{stack}-{logical_id}-final-{date}-{time}-{unique}").to_ascii_lowercase();
     let mut name = String::with_capacity(raw.len());
     for c in raw.chars() {
         let c = if c.is_ascii_alphanumeric() { c } else { '-' };

@@ -88,11 +88,7 @@ async fn ec2(config: &SdkConfig, counts: &mut Inventory) -> Result<(), String> {
     counts.insert("ec2:route-table".into(), len(tables.route_tables()));
     counts.insert(
         "ec2:route".into(),
-        tables
-            .route_tables()
-            .iter()
-            .map(|t| len(t.routes()))
-            .sum(),
+        tables.route_tables().iter().map(|t| len(t.routes())).sum(),
     );
     counts.insert(
         "ec2:route-table-association".into(),
@@ -210,10 +206,7 @@ async fn data(config: &SdkConfig, counts: &mut Inventory) -> Result<(), String> 
         .send()
         .await
         .map_err(e)?;
-    counts.insert(
-        "secretsmanager:secret".into(),
-        len(secrets.secret_list()),
-    );
+    counts.insert("secretsmanager:secret".into(), len(secrets.secret_list()));
     Ok(())
 }
 

@@ -276,13 +276,45 @@ pub async fn state_matches_the_cloud(config: &SdkConfig, state: &State) -> Resul
 pub fn kept_kinds(report: &Report) -> Inventory {
     let mut kinds = Inventory::new();
     for kept in &report.kept {
-        let kind = match (kept.type_name.as_str(), kept.snapshot.is_some()) {
-            ("AWS::RDS::DBInstance", true) => "rds:snapshot",
-            ("AWS::RDS::DBInstance", false) => "rds:instance",
-            ("AWS::EFS::FileSystem", _) => "efs:file-system",
-            (other, _) => panic!("a kept {other} has no inventory kind here"),
-        };
-        *kinds.entry(kind.to_owned()).or_default() += 1;
+        *kinds
+            .entry(kept_kind(&kept.type_name, kept.snapshot.is_some()).to_owned())
+            .or_default() += 1;
     }
     kinds
+}
+
+/// What the command line says it kept (`kept Db (AWS::RDS::DBInstance …): final snapshot …`),
+/// as inventory kinds.
+pub fn kept_kinds_listed(stdout: &str) -> Inventory {
+    let mut kinds = Inventory::new();
+    for line in stdout.lines().filter_map(|l| l.strip_prefix("kept ")) {
+        let type_name = line
+            .split_once(" (")
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("a kept line names a type: {line}"));
+        let snapshot = line.contains("final snapshot");
+        *kinds
+            .entry(kept_kind(type_name, snapshot).to_owned())
+            .or_default() += 1;
+    }
+    kinds
+}
+
+fn kept_kind(type_name: &str, snapshot: bool) -> &'static str {
+    match (type_name, snapshot) {
+        ("AWS::RDS::DBInstance", true) => "rds:snapshot",
+        ("AWS::RDS::DBInstance", false) => "rds:instance",
+        ("AWS::EFS::FileSystem", _) => "efs:file-system",
+        (other, _) => panic!("a kept {other} has no inventory kind here"),
+    }
+}
+
+/// The sum of two inventories.
+pub fn sum(a: &Inventory, b: &Inventory) -> Inventory {
+    let mut out = a.clone();
+    for (kind, n) in b {
+        *out.entry(kind.clone()).or_default() += n;
+    }
+    out.retain(|_, n| *n != 0);
+    out
 }

@@ -97,6 +97,10 @@ pub struct TypeContract {
     pub snapshot: bool,
     /// Further checks of the inputs, before any call (a value the provider cannot apply).
     pub validate: Option<Validate>,
+    /// Attributes an in-place update changes (a launch template's `LatestVersionNumber`, an
+    /// instance's `PublicIp` after a stop and start): while it is updated, they are unknown
+    /// to what refers to them, which is then updated with the new values.
+    pub updated_attributes: &'static [&'static str],
 }
 
 impl TypeContract {
@@ -112,6 +116,7 @@ impl TypeContract {
             identity,
             snapshot: false,
             validate: None,
+            updated_attributes: &[],
         }
     }
 
@@ -120,6 +125,15 @@ impl TypeContract {
     pub const fn with_snapshot(self) -> Self {
         Self {
             snapshot: true,
+            ..self
+        }
+    }
+
+    /// The same contract, naming the attributes an in-place update changes.
+    #[must_use]
+    pub const fn with_updated_attributes(self, attributes: &'static [&'static str]) -> Self {
+        Self {
+            updated_attributes: attributes,
             ..self
         }
     }

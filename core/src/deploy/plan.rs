@@ -165,10 +165,13 @@ impl Plan {
     }
 }
 
-/// Dependencies resolved from state, except those about to be (re)created.
+/// Dependencies resolved from state, except those about to be (re)created, and the
+/// attributes that an update about to happen changes.
 struct FromState<'a> {
     state: &'a State,
     pending: &'a HashMap<String, bool>,
+    /// Attributes of resources about to be updated, less those the update changes.
+    updating: &'a HashMap<String, Attributes>,
 }
 
 impl Known for FromState<'_> {
@@ -176,10 +179,12 @@ impl Known for FromState<'_> {
         if self.pending.get(logical_id).copied().unwrap_or(false) {
             return None;
         }
-        self.state
-            .resources
+        let recorded = self.state.resources.get(logical_id)?;
+        let attributes = self
+            .updating
             .get(logical_id)
-            .map(|r| (r.physical_id.as_str(), &r.attributes))
+            .unwrap_or(&recorded.attributes);
+        Some((recorded.physical_id.as_str(), attributes))
     }
 }
 
@@ -282,6 +287,7 @@ pub fn plan_with(
     let order = graph.topological_order()?;
     // Whether each logical id gets a new physical resource in this plan.
     let mut recreated: HashMap<String, bool> = HashMap::with_capacity(order.len());
+    let mut updating: HashMap<String, Attributes> = HashMap::new();
     let mut changes = Vec::with_capacity(order.len() + state.retired.len());
     let mut summary = Summary::default();
     let mut data_loss = Vec::new();
@@ -295,6 +301,7 @@ pub fn plan_with(
             &FromState {
                 state,
                 pending: &recreated,
+                updating: &updating,
             },
         );
         let recorded = state.resources.get(&node.logical_id);
@@ -313,6 +320,14 @@ pub fn plan_with(
             node.logical_id.clone(),
             matches!(action, Action::Create | Action::Replace { .. }),
         );
+        let changing = provider
+            .and_then(|p| p.contract(node.type_name))
+            .map_or(&[][..], |c| c.updated_attributes);
+        if let (Action::Update, Some(recorded), false) = (&action, recorded, changing.is_empty()) {
+            let mut known = recorded.attributes.clone();
+            known.retain(|name, _| !changing.contains(&name.as_str()));
+            updating.insert(node.logical_id.clone(), known);
+        }
         changes.push(Change {
             logical_id: node.logical_id.clone(),
             path: Some(node.path.to_string()),

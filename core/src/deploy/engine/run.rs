@@ -197,6 +197,10 @@ impl<'a> Run<'a> {
         if journal.is_empty() {
             return Ok(state);
         }
+        self.settled_kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend(kept_by_finished_deletes(&journal));
         for Pending { entry } in replay(&mut state, &journal) {
             let JournalEntry::Intent {
                 logical_id,
@@ -547,8 +551,14 @@ impl<'a> Run<'a> {
             op.operation,
             Operation::Delete | Operation::DeleteRetired | Operation::Retire
         );
+        // The token's hash tells apart two final snapshots of one resource in one second.
+        let unique: String = token
+            .trim_start_matches("stratus-")
+            .chars()
+            .take(8)
+            .collect();
         let snapshot = (deleting && op.removal == RemovalPolicy::Snapshot)
-            .then(|| snapshot_name(&self.stack_name, &op.logical_id, SystemTime::now()));
+            .then(|| snapshot_name(&self.stack_name, &op.logical_id, SystemTime::now(), &unique));
         JournalEntry::Intent {
             seq,
             logical_id: op.logical_id.clone(),
@@ -631,6 +641,38 @@ fn forget(state: &mut State, op: &Op, report: &mut Report) {
         policy: RemovalPolicy::Retain,
         snapshot: None,
     });
+}
+
+/// The final snapshots that a dead run's finished deletes kept (their done entries are in the
+/// journal, the state was not saved): this run reports them.
+fn kept_by_finished_deletes(journal: &[JournalEntry]) -> Vec<Kept> {
+    let done: std::collections::HashSet<u64> = journal
+        .iter()
+        .filter_map(|e| match e {
+            JournalEntry::Done { seq, .. } => Some(*seq),
+            _ => None,
+        })
+        .collect();
+    journal
+        .iter()
+        .filter_map(|e| match e {
+            JournalEntry::Intent {
+                seq,
+                logical_id,
+                type_name,
+                physical_id,
+                snapshot: Some(snapshot),
+                ..
+            } if done.contains(seq) => Some(Kept {
+                logical_id: logical_id.clone(),
+                type_name: type_name.clone(),
+                physical_id: physical_id.clone().unwrap_or_default(),
+                policy: RemovalPolicy::Snapshot,
+                snapshot: Some(snapshot.clone()),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Dependencies resolved from the current state.

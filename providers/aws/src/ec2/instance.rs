@@ -125,6 +125,8 @@ async fn change_type(cx: &Context, id: &str, instance_type: &str) -> Result<(), 
 impl Handler for Instance {
     fn contract(&self) -> TypeContract {
         TypeContract::new("AWS::EC2::Instance", Identity::Generated, &PROPERTIES)
+            // A type change stops and starts it: a new public address, unless it has an EIP.
+            .with_updated_attributes(&["PublicIp"])
     }
 
     async fn create(

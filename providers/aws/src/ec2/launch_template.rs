@@ -189,6 +189,8 @@ impl Handler for LaunchTemplate {
             &PROPERTIES,
         )
         .with_validation(known_data)
+        // Each update is a new version, which the group that refers to it then runs.
+        .with_updated_attributes(&["LatestVersionNumber", "DefaultVersionNumber"])
     }
 
     async fn create(

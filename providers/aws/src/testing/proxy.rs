@@ -509,9 +509,10 @@ impl Protocol {
             hyper::header::HeaderValue::from_static("proxy"),
         );
         if matches!(self, Protocol::RestJson)
-            && let Ok(value) = hyper::header::HeaderValue::from_str(code) {
-                headers.insert("x-amzn-errortype", value);
-            }
+            && let Ok(value) = hyper::header::HeaderValue::from_str(code)
+        {
+            headers.insert("x-amzn-errortype", value);
+        }
         response
     }
 }
