@@ -125,7 +125,7 @@ async fn ec2(config: &SdkConfig, counts: &mut Inventory) -> Result<(), String> {
     let live = reservations
         .reservations()
         .iter()
-        .flat_map(|r| r.instances())
+        .flat_map(aws_sdk_ec2::types::Reservation::instances)
         .filter(|i| {
             !matches!(
                 i.state().and_then(|s| s.name()),
