@@ -510,7 +510,8 @@ impl<'a> Suite<'a> {
         let deployer = Deployer::new(Arc::clone(&self.provider), Arc::new(crashing.clone()))
             .options(self.options.clone());
         match deployer.deploy(&self.stack(Variant::Base)).await {
-            Err(crate::deploy::EngineError::State(_)) if crashing.crashed() => {}
+            Err(crate::deploy::EngineError::State(_) | crate::deploy::EngineError::Storage(_))
+                if crashing.crashed() => {}
             other => {
                 return Err(self.fail(
                     check,

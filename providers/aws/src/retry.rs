@@ -7,8 +7,9 @@
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::retry::RetryConfig;
 
@@ -21,9 +22,12 @@ impl Intercept for WritesAreNotRetried {
         "WritesAreNotRetried"
     }
 
-    fn read_before_execution(
+    // The operation's name is in the configuration only once the operation's own configuration
+    // is applied: after `read_before_execution`, before the retry loop.
+    fn modify_before_retry_loop(
         &self,
-        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let reads = cfg

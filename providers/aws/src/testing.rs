@@ -103,19 +103,38 @@ impl Moto {
 
     /// An SDK configuration for the emulator: its endpoint, us-east-1, dummy static credentials.
     pub async fn config(&self) -> SdkConfig {
-        aws_config::defaults(BehaviorVersion::latest())
-            .endpoint_url(&self.endpoint)
-            .region(Region::new("us-east-1"))
-            .credentials_provider(Credentials::new(
-                "testing",
-                "testing",
-                None,
-                None,
-                "stratus-tests",
-            ))
-            .load()
-            .await
+        config_for(&self.endpoint).await
     }
+}
+
+/// An SDK configuration for an endpoint on 127.0.0.1 (the emulator, or a [`FaultProxy`] in
+/// front of it): us-east-1, dummy static credentials.
+///
+/// # Panics
+/// When `endpoint` is not on 127.0.0.0/8: tests never reach anything else.
+pub async fn config_for(endpoint: &str) -> SdkConfig {
+    let host = endpoint
+        .trim_start_matches("http://")
+        .split(':')
+        .next()
+        .unwrap_or_default();
+    assert!(
+        host.parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+        "tests reach 127.0.0.0/8 only, not {endpoint}"
+    );
+    aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            "testing",
+            "testing",
+            None,
+            None,
+            "stratus-tests",
+        ))
+        .load()
+        .await
 }
 
 impl Drop for Moto {

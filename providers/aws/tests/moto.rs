@@ -331,6 +331,80 @@ async fn deploy_read_back_plan_change_and_destroy_the_network() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sdk_retries_reads_and_leaves_writes_to_the_engine() {
+    use stratus_aws::testing::{Fault, FaultPlan, FaultProxy, config_for};
+    use stratus_core::deploy::{CreateRequest, ErrorKind, Inputs, Provider};
+    let moto = Moto::start();
+    let proxy = FaultProxy::start(moto.endpoint());
+    let provider = AwsProvider::new(&config_for(proxy.endpoint()).await);
+    let always = |call: &str| FaultPlan {
+        rate: 1.0,
+        faults: vec![Fault::Throttle],
+        only: vec![call.to_owned()],
+        seed: 1,
+    };
+
+    proxy.set_faults(Some(always("ec2:DescribeVpcs")));
+    let read = provider
+        .read("AWS::EC2::VPC", "vpc-0123456789abcdef0")
+        .await;
+    assert_eq!(read.map(|_| ()).unwrap_err().kind, ErrorKind::Throttled);
+    assert_eq!(
+        proxy.stats().calls["ec2:DescribeVpcs"],
+        3,
+        "a read gets the SDK's three attempts"
+    );
+
+    proxy.reset_stats();
+    proxy.set_faults(Some(always("ec2:CreateVpc")));
+    let mut inputs = Inputs::new();
+    inputs.insert("CidrBlock".into(), "10.0.0.0/16".into());
+    let ownership = std::collections::BTreeMap::from([
+        ("stratus:stack".to_owned(), "s".to_owned()),
+        ("stratus:logical-id".to_owned(), "Vpc".to_owned()),
+        ("stratus:token".to_owned(), "stratus-0-1".to_owned()),
+    ]);
+    let created = provider
+        .create(CreateRequest {
+            type_name: "AWS::EC2::VPC",
+            logical_id: "Vpc",
+            inputs: &inputs,
+            token: "stratus-0-1",
+            ownership: &ownership,
+            resume: None,
+        })
+        .await;
+    assert_eq!(created.map(|_| ()).unwrap_err().kind, ErrorKind::Throttled);
+    assert_eq!(
+        proxy.stats().calls["ec2:CreateVpc"],
+        1,
+        "a write is tried once: the engine decides whether and how to retry"
+    );
+
+    proxy.reset_stats();
+    proxy.set_faults(Some(FaultPlan {
+        faults: vec![Fault::DropAfter],
+        ..always("ec2:CreateVpc")
+    }));
+    let lost = provider
+        .create(CreateRequest {
+            type_name: "AWS::EC2::VPC",
+            logical_id: "Vpc",
+            inputs: &inputs,
+            token: "stratus-0-1",
+            ownership: &ownership,
+            resume: None,
+        })
+        .await;
+    assert_eq!(
+        lost.map(|_| ()).unwrap_err().kind,
+        ErrorKind::Unavailable,
+        "an answer lost after the call took effect is an unknown outcome"
+    );
+    assert_eq!(proxy.stats().calls["ec2:CreateVpc"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_deploys_at_once_with_s3_state_one_is_refused() {
     let moto = Moto::start();
     let config = moto.config().await;

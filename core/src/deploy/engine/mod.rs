@@ -316,9 +316,17 @@ pub enum EngineError {
     /// The stack does not validate.
     #[error("{0}")]
     Invalid(ValidationErrors),
-    /// State storage failed; the journal keeps what was done.
+    /// State storage failed before the run started (locked, unreadable, corrupt).
     #[error(transparent)]
     State(#[from] StateError),
+    /// State storage failed during the run, which stopped: every call was journaled before
+    /// it was made, so the next run settles what this one did.
+    #[error(
+        "{0}. The run stopped; what it did was journaled before each call: run again once the \
+         state storage answers, and the next run settles it (taking over this run's lock once \
+         this process has exited)"
+    )]
+    Storage(StateError),
     /// The provider cannot apply some resources of the plan in full; nothing was called.
     #[error("the provider refuses {} resource(s) before any call:\n{}", .0.len(), .0.iter().map(|(id, e)| format!("  - {id}: {e}")).collect::<Vec<_>>().join("\n"))]
     Unsupported(Vec<(String, String)>),
@@ -567,16 +575,20 @@ impl Deployer {
     }
 
     /// Runs `work` holding the state lock. A panic inside is caught: the lock is released and
-    /// the journal kept. A state error means the backend is unusable: the lock then stays, for
-    /// a human to inspect (`force-unlock`).
+    /// the journal kept. A state error means the backend is unusable: the lock then stays (the
+    /// next run takes it over once this process has exited, or `force-unlock`), and a storage
+    /// failure says how the next run recovers.
     async fn with_lock<T>(
         &self,
         operation: &str,
         work: impl std::future::Future<Output = Result<T, EngineError>>,
     ) -> Result<T, EngineError> {
         self.lock(operation).await?;
-        let result = guarded(operation, work).await;
-        if !matches!(result, Err(EngineError::State(_))) {
+        let result = guarded(operation, work).await.map_err(|e| match e {
+            EngineError::State(io @ StateError::Io { .. }) => EngineError::Storage(io),
+            other => other,
+        });
+        if !matches!(result, Err(EngineError::State(_) | EngineError::Storage(_))) {
             self.backend.unlock().await?;
         }
         result

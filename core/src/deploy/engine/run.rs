@@ -325,16 +325,19 @@ impl<'a> Run<'a> {
         state: &State,
     ) -> Result<(State, Vec<ResourceDrift>), EngineError> {
         let provider = &self.deployer.provider;
-        let reads = futures_util::stream::iter(state.resources.iter())
-            .map(|(logical_id, recorded)| async move {
-                let live = self
-                    .read_live(&recorded.type_name, &recorded.physical_id)
-                    .await
-                    .map_err(|source| EngineError::Refresh {
-                        logical_id: logical_id.clone(),
-                        source,
-                    })?;
-                Ok::<_, EngineError>((logical_id, recorded, live))
+        // Owned keys, so that the future stays `Send` for any caller (a closure over borrowed
+        // pairs trips the compiler's higher-ranked lifetime check when the run is spawned).
+        let keys: Vec<(String, String, String)> = state
+            .resources
+            .iter()
+            .map(|(id, r)| (id.clone(), r.type_name.clone(), r.physical_id.clone()))
+            .collect();
+        let reads = futures_util::stream::iter(keys)
+            .map(|(logical_id, type_name, physical_id)| async move {
+                match self.read_live(&type_name, &physical_id).await {
+                    Ok(live) => Ok((logical_id, live)),
+                    Err(source) => Err(EngineError::Refresh { logical_id, source }),
+                }
             })
             .buffer_unordered(REFRESH_READS)
             .collect::<Vec<_>>()
@@ -342,7 +345,9 @@ impl<'a> Run<'a> {
         let mut refreshed = state.clone();
         let mut drift = Vec::new();
         for read in reads {
-            let (logical_id, recorded, live) = read?;
+            let (logical_id, live) = read?;
+            let logical_id = &logical_id;
+            let recorded = &state.resources[logical_id];
             let Some(live) = live else {
                 refreshed.resources.remove(logical_id);
                 drift.push(ResourceDrift {
@@ -452,7 +457,7 @@ impl<'a> Run<'a> {
             let failure = match outcome {
                 Outcome::Fatal(error) => {
                     tasks.abort_all();
-                    return Err(EngineError::State(error));
+                    return Err(EngineError::Storage(error));
                 }
                 Outcome::Done {
                     intent,

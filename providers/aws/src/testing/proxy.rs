@@ -4,6 +4,8 @@
 //! mutating call is answered, nothing more gets through, as if the process had been killed at
 //! that instant (the test then kills it).
 //!
+//! `STRATUS_PROXY_LOG=1` prints each call and the fault it met.
+//!
 //! Error answers are shaped as each AWS protocol shapes them (EC2 XML, query XML, REST XML,
 //! JSON), so that the SDK reads the code (`RequestLimitExceeded`, `Throttling`, `SlowDown`,
 //! `ThrottlingException`) as a real service's.
@@ -83,6 +85,8 @@ impl FaultPlan {
 pub struct ProxyStats {
     /// Requests received.
     pub requests: usize,
+    /// Requests received, by call (`ec2:DescribeVpcs`), faults included.
+    pub calls: BTreeMap<String, usize>,
     /// Mutating calls answered by the emulator (with success or an error), by call
     /// (`ec2:CreateVpc`).
     pub mutating: BTreeMap<String, usize>,
@@ -257,7 +261,11 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Result<Response<
         .map_err(|_| Cut("request body"))?
         .to_bytes();
     let call = Call::of(&parts.method, &parts.headers, &body);
-    lock(&shared.stats).requests += 1;
+    {
+        let mut stats = lock(&shared.stats);
+        stats.requests += 1;
+        *stats.calls.entry(call.name.clone()).or_default() += 1;
+    }
     if shared.tripped.load(Ordering::SeqCst) {
         return Err(Cut("the process is dead"));
     }
@@ -267,6 +275,9 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Result<Response<
             .injected
             .entry(format!("{fault:?}"))
             .or_default() += 1;
+    }
+    if std::env::var_os("STRATUS_PROXY_LOG").is_some() {
+        eprintln!("proxy: {} {fault:?}", call.name);
     }
     match fault {
         Some(Fault::Throttle) => return Ok(call.protocol.throttle()),
