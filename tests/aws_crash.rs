@@ -17,53 +17,13 @@ mod aws_support;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use aws_support::inventory::Inventory;
-use aws_support::{
-    Bench, kept_kinds, kept_kinds_listed, stack, state_matches_the_cloud, sum, takeovers,
-};
+use aws_support::scenario::{Expected, Scenario, destroy_and_check, setup, uninterrupted};
+use aws_support::{Bench, kept_kinds, stack, state_matches_the_cloud, takeovers};
 
 #[test]
 #[ignore = "helper: run by the tests of this file"]
 fn helper_cli() {
     aws_support::helper_main();
-}
-
-/// What is run and killed.
-#[derive(Clone, Copy, Debug)]
-enum Scenario {
-    /// Deploy `to`, with `from` deployed first (if any).
-    Deploy {
-        from: Option<&'static str>,
-        to: &'static str,
-    },
-    /// Destroy `stack`, deployed first.
-    Destroy { stack: &'static str },
-}
-
-impl Scenario {
-    fn setup_stack(self) -> Option<&'static str> {
-        match self {
-            Scenario::Deploy { from, .. } => from,
-            Scenario::Destroy { stack } => Some(stack),
-        }
-    }
-
-    fn verb_and_stack(self) -> (&'static str, &'static str) {
-        match self {
-            Scenario::Deploy { to, .. } => ("deploy", to),
-            Scenario::Destroy { stack } => ("destroy", stack),
-        }
-    }
-}
-
-/// What an uninterrupted run makes and leaves.
-struct Expected {
-    /// Mutating calls of the run.
-    calls: usize,
-    /// What the emulator holds after it (deploys).
-    held: Inventory,
-    /// What is left after the stack is destroyed: what the removal policies keep.
-    left: Inventory,
 }
 
 fn every() -> usize {
@@ -81,79 +41,6 @@ fn points(calls: usize) -> Vec<usize> {
         points.push(calls);
     }
     points
-}
-
-async fn setup(bench: &Bench, scenario: Scenario) {
-    bench.reset();
-    if let Some(first) = scenario.setup_stack() {
-        let events = Arc::new(Mutex::new(Vec::new()));
-        let report = bench
-            .deployer(&events)
-            .deploy(&stack(first))
-            .await
-            .expect("the setup deploy runs");
-        assert!(report.succeeded(), "setup: {:?}", report.failed);
-    }
-}
-
-/// Destroys what is deployed; checks that only what the runs said they kept is left: the
-/// deploy before (a replaced database's final snapshot) and the destroy.
-async fn destroy_and_check(bench: &Bench, kept_before: &Inventory, context: &str) -> Inventory {
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let destroyed = bench
-        .deployer(&events)
-        .destroy("project-x")
-        .await
-        .expect("destroy runs");
-    assert!(destroyed.succeeded(), "{context}: {:?}", destroyed.failed);
-    let left = bench.held().await;
-    assert_eq!(
-        left,
-        sum(kept_before, &kept_kinds(&destroyed)),
-        "{context}: what is left is not what the removal policies keep, as the runs listed it"
-    );
-    left
-}
-
-async fn uninterrupted(bench: &Bench, scenario: Scenario) -> Expected {
-    setup(bench, scenario).await;
-    let (verb, name) = scenario.verb_and_stack();
-    bench.proxy.reset_stats();
-    let output = bench.run(verb, name);
-    assert!(
-        output.status.success(),
-        "the uninterrupted {verb} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let calls = bench.proxy.stats().mutating_calls();
-    let held = bench.held().await;
-    if let Scenario::Deploy { to, .. } = scenario {
-        let events = Arc::new(Mutex::new(Vec::new()));
-        let plan = bench.deployer(&events).plan(&stack(to)).await.unwrap();
-        assert!(
-            !plan.has_changes(),
-            "after the uninterrupted {verb}, the plan still has changes:\n{}",
-            plan.render(false)
-        );
-    }
-    let left = match scenario {
-        Scenario::Deploy { .. } => {
-            let kept = kept_kinds_listed(&String::from_utf8_lossy(&output.stdout));
-            destroy_and_check(bench, &kept, "uninterrupted").await
-        }
-        Scenario::Destroy { .. } => {
-            // The command line lists what it kept, one line each.
-            let stdout = String::from_utf8_lossy(&output.stdout);
-            let listed = stdout.lines().filter(|l| l.starts_with("kept ")).count();
-            assert_eq!(
-                i64::try_from(listed).unwrap(),
-                held.values().sum::<i64>(),
-                "destroy lists each thing it keeps:\n{stdout}"
-            );
-            held.clone()
-        }
-    };
-    Expected { calls, held, left }
 }
 
 /// Kills the run right after its `k`-th mutating call, resumes, checks.

@@ -8,6 +8,7 @@
 #[path = "../../providers/aws/tests/support/census.rs"]
 pub mod census;
 pub mod inventory;
+pub mod scenario;
 #[path = "../../examples/three_tier/stack.rs"]
 pub mod three_tier;
 
@@ -210,6 +211,12 @@ impl Bench {
             std::thread::sleep(Duration::from_millis(2));
         };
         child.wait().expect("the helper is reaped");
+        // What the process sent before it died still lands, as on AWS, where a resumed run
+        // starts long after the requests of the dead one have been processed.
+        assert!(
+            self.proxy.wait_idle(Duration::from_secs(60)),
+            "the dead process's last requests never landed"
+        );
         self.proxy.crash_after(None);
         killed
     }

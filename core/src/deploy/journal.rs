@@ -14,7 +14,11 @@ pub(crate) struct Pending {
 }
 
 /// Applies the `Done` entries of `journal` to `state`; returns the intents left open.
-pub(crate) fn replay(state: &mut State, journal: &[JournalEntry]) -> Vec<Pending> {
+///
+/// # Errors
+/// A result whose intent is not in the journal: a line is missing, and what its call did
+/// cannot be told. The message names the call and what it made, and how to go on.
+pub(crate) fn replay(state: &mut State, journal: &[JournalEntry]) -> Result<Vec<Pending>, String> {
     let mut open: BTreeMap<u64, JournalEntry> = BTreeMap::new();
     for entry in journal {
         match entry {
@@ -26,21 +30,43 @@ pub(crate) fn replay(state: &mut State, journal: &[JournalEntry]) -> Vec<Pending
                 physical_id,
                 attributes,
             } => {
-                if let Some(intent) = open.remove(seq) {
-                    apply_done(
-                        state,
-                        &intent,
-                        physical_id.as_deref(),
-                        attributes.clone().unwrap_or_default(),
-                    );
-                }
+                let Some(intent) = open.remove(seq) else {
+                    return Err(missing_intent(*seq, physical_id.as_deref(), &state.stack));
+                };
+                apply_done(
+                    state,
+                    &intent,
+                    physical_id.as_deref(),
+                    attributes.clone().unwrap_or_default(),
+                );
             }
             JournalEntry::Failed { seq, .. } => {
-                open.remove(seq);
+                if open.remove(seq).is_none() {
+                    return Err(missing_intent(*seq, None, &state.stack));
+                }
             }
         }
     }
-    open.into_values().map(|entry| Pending { entry }).collect()
+    Ok(open.into_values().map(|entry| Pending { entry }).collect())
+}
+
+/// The message for a result whose intent line is missing.
+fn missing_intent(seq: u64, made: Option<&str>, stack: &str) -> String {
+    let made = made.map_or_else(
+        || "it names no resource".to_owned(),
+        |id| {
+            format!(
+                "it made or changed {id}; check that resource and bring it under the stack with \
+                 `import <construct path> {id}`, or delete it"
+            )
+        },
+    );
+    format!(
+        "the journal records the end of call #{seq} but its intent line is missing, so what \
+         that call was cannot be told: {made}. Any other resource a lost line made carries the \
+         tag stratus:stack={stack}. Nothing was changed; once checked, remove the journal and \
+         run again"
+    )
 }
 
 /// What a successful call of `intent` did to the state. Idempotent: applying it again, or

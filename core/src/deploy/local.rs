@@ -1,6 +1,8 @@
 //! [`LocalBackend`]: state in a directory. `<stack>.state.json` is replaced atomically (write a
 //! temporary file, fsync it, keep the previous state as `.backup`, rename over, fsync the
-//! directory); the journal is an append-only JSON-lines file fsynced per entry; the lock is a
+//! directory); the journal is an append-only JSON-lines file fsynced per entry, set aside as
+//! `.journal.previous.jsonl` when cleared (with the `.backup`, it rebuilds a damaged state
+//! file); the lock is a
 //! file created exclusively, holding its holder. Taking over a dead holder's lock, and
 //! force-unlocking, happen under an OS file lock on a guard file beside it, so that of two runs
 //! that find the same dead holder only one takes over.
@@ -40,6 +42,13 @@ impl LocalBackend {
 
     fn journal_path(&self) -> PathBuf {
         self.dir.join(format!("{}.journal.jsonl", self.stack))
+    }
+
+    /// The journal of the last run that finished, kept until the next one finishes: with the
+    /// `.backup`, it rebuilds the state if the state file is damaged.
+    fn previous_journal_path(&self) -> PathBuf {
+        self.dir
+            .join(format!("{}.journal.previous.jsonl", self.stack))
     }
 
     fn lock_path(&self) -> PathBuf {
@@ -111,14 +120,36 @@ impl LocalBackend {
     pub fn load_sync(&self) -> Result<Option<State>, StateError> {
         let path = self.state_path();
         match fs::read(&path) {
-            Ok(bytes) => {
-                serde_json::from_slice(&bytes)
-                    .map(Some)
-                    .map_err(|e| StateError::Corrupt {
-                        location: path.display().to_string(),
-                        message: e.to_string(),
-                    })
-            }
+            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+                let backup_path = self.backup_path();
+                let backup = match fs::read(&backup_path) {
+                    Ok(bytes) => Some(serde_json::from_slice(&bytes).map_err(|e| e.to_string())),
+                    Err(_) => None,
+                };
+                let journal = self.journal_path();
+                let previous = self.previous_journal_path();
+                let since_backup = if journal.exists() {
+                    format!(
+                        "keep {} (the next run replays the calls it records),",
+                        journal.display()
+                    )
+                } else if previous.exists() {
+                    format!(
+                        "rename {} to {} (the next run replays the calls made since the backup),",
+                        previous.display(),
+                        journal.display()
+                    )
+                } else {
+                    String::from("(no call was journaled since),")
+                };
+                StateError::damaged_state(
+                    &path.display().to_string(),
+                    &e,
+                    &backup_path.display().to_string(),
+                    backup,
+                    Some(&since_backup),
+                )
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Self::io(&path, e)),
         }
@@ -160,22 +191,45 @@ impl StateBackend for LocalBackend {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(Self::io(&path, e)),
         };
+        let lines: Vec<String> = BufReader::new(file)
+            .lines()
+            .collect::<Result<_, _>>()
+            .map_err(|e| Self::io(&path, e))?;
+        let last = lines.iter().rposition(|l| !l.trim().is_empty());
         let mut entries = Vec::new();
-        for line in BufReader::new(file).lines() {
-            let line = line.map_err(|e| Self::io(&path, e))?;
-            // A torn last line is an entry whose write did not finish: it never happened.
-            match serde_json::from_str(&line) {
+        for (i, line) in lines.iter().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            match serde_json::from_str(line) {
                 Ok(entry) => entries.push(entry),
-                Err(_) if !line.is_empty() => break,
-                Err(_) => {}
+                // A torn last line is an entry whose write did not finish: it never happened.
+                Err(_) if Some(i) == last => {}
+                // A damaged line before others was written whole once: skipping it could lose
+                // an intent, so the run stops.
+                Err(e) => {
+                    return Err(StateError::Corrupt {
+                        location: format!("journal {}", path.display()),
+                        message: format!(
+                            "line {} does not parse ({e}), and lines were written after it, so it \
+                             was damaged after being written whole. Nothing was changed. The \
+                             lines around it name the calls of the same run; a resource that \
+                             line's call made carries the tag stratus:stack={}: check for one \
+                             the state does not record, then remove the line and run again",
+                            i + 1,
+                            self.stack
+                        ),
+                    });
+                }
             }
         }
         Ok(entries)
     }
 
     async fn clear_journal(&self) -> Result<(), StateError> {
+        // Kept aside rather than deleted: see `previous_journal_path`.
         let path = self.journal_path();
-        match fs::remove_file(&path) {
+        match fs::rename(&path, self.previous_journal_path()) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(Self::io(&path, e)),

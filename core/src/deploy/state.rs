@@ -247,8 +247,9 @@ pub enum StateError {
         /// What happened.
         message: String,
     },
-    /// The stored state does not parse.
-    #[error("state {location} is corrupt: {message}; restore it from its .backup")]
+    /// The stored state or journal does not parse, or the journal has a gap; the message says
+    /// what to restore it from.
+    #[error("{location} is damaged: {message}")]
     Corrupt {
         /// Where.
         location: String,
@@ -258,6 +259,49 @@ pub enum StateError {
 }
 
 impl StateError {
+    /// The state at `location` does not parse (`error`): says what is wrong and what to restore
+    /// it from: its backup at `backup_location` (`backup`: what reading it gave, `None` if there
+    /// is none), or a copy of one's own. Never a reason to start from empty state.
+    ///
+    /// `since_backup` says how the calls made after the backup are recovered (the backend
+    /// knows where it keeps the last run's journal), if it can.
+    pub fn damaged_state(
+        location: &str,
+        error: &serde_json::Error,
+        backup_location: &str,
+        backup: Option<Result<State, String>>,
+        since_backup: Option<&str>,
+    ) -> Self {
+        let what = if error.is_eof() {
+            format!("it ends early, truncated ({error})")
+        } else {
+            format!("it does not parse ({error})")
+        };
+        let way = match backup {
+            Some(Ok(state)) => format!(
+                "{backup_location} holds the state as it was before the last save (serial {}, {} \
+                 resources): check it, copy it over {location}, {} and run again",
+                state.serial,
+                state.resources.len(),
+                since_backup.unwrap_or(
+                    "import what the last run made (its resources carry this stack's tags),"
+                )
+            ),
+            Some(Err(backup_error)) => format!(
+                "{backup_location} is damaged too ({backup_error}): restore {location} from a \
+                 copy of your own (version control, the bucket's object versions)"
+            ),
+            None => format!(
+                "there is no {backup_location}: restore {location} from a copy of your own \
+                 (version control, the bucket's object versions)"
+            ),
+        };
+        Self::Corrupt {
+            location: format!("state {location}"),
+            message: format!("{what}. Nothing was changed. {way}"),
+        }
+    }
+
     /// The lock of `stack` is held by `holder`: says whether that run lives, as this host sees it.
     pub fn locked(stack: &str, holder: LockHolder) -> Self {
         let why = match holder.liveness() {

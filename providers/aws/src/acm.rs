@@ -101,11 +101,8 @@ async fn write_validation_records(
         &format!("validation records of {arn}"),
         || async {
             let detail = describe(cx, arn).await?;
-            if detail.as_ref().and_then(CertificateDetail::status)
-                == Some(&CertificateStatus::Issued)
-            {
-                return Ok(Some(Vec::new()));
-            }
+            let issued = detail.as_ref().and_then(CertificateDetail::status)
+                == Some(&CertificateStatus::Issued);
             let records: Vec<(String, String, String)> = detail
                 .as_ref()
                 .map(CertificateDetail::domain_validation_options)
@@ -121,7 +118,9 @@ async fn write_validation_records(
                     })
                 })
                 .collect();
-            Ok((!records.is_empty()).then_some(records))
+            // Written even when already issued (a create resumed after a crash): ACM renews
+            // the certificate through these records, so they must stay.
+            Ok((issued || !records.is_empty()).then_some(records))
         },
     )
     .await?;

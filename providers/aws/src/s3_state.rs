@@ -140,16 +140,25 @@ impl StateBackend for S3Backend {
     }
 
     async fn load(&self) -> Result<Option<State>, StateError> {
-        match self.get(&self.key).await? {
-            Some(bytes) => {
-                serde_json::from_slice(&bytes)
-                    .map(Some)
-                    .map_err(|e| StateError::Corrupt {
-                        location: self.location(),
-                        message: e.to_string(),
-                    })
+        let Some(bytes) = self.get(&self.key).await? else {
+            return Ok(None);
+        };
+        match serde_json::from_slice(&bytes) {
+            Ok(state) => Ok(Some(state)),
+            Err(e) => {
+                let backup_key = format!("{}.backup", self.key);
+                let backup = self
+                    .get(&backup_key)
+                    .await?
+                    .map(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()));
+                Err(StateError::damaged_state(
+                    &self.location(),
+                    &e,
+                    &format!("s3://{}/{backup_key}", self.bucket),
+                    backup,
+                    None,
+                ))
             }
-            None => Ok(None),
         }
     }
 
@@ -205,8 +214,13 @@ impl StateBackend for S3Backend {
                 // Each entry is a whole object written at once: one that does not parse is
                 // damage, and skipping it could lose an intent, so it stops the run.
                 let entry = serde_json::from_slice(&bytes).map_err(|e| StateError::Corrupt {
-                    location: format!("s3://{}/{key}", self.bucket),
-                    message: format!("journal entry: {e}"),
+                    location: format!("journal entry s3://{}/{key}", self.bucket),
+                    message: format!(
+                        "it does not parse ({e}). Nothing was changed. It was written whole, so \
+                         it was damaged since: a resource its call made carries the tag \
+                         stratus:stack=<this stack>; check for one the state does not record, \
+                         then delete the entry and run again"
+                    ),
                 })?;
                 entries.push(entry);
             }

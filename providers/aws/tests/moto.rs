@@ -503,7 +503,10 @@ async fn a_journal_entry_that_does_not_parse_stops_the_run() {
     match backend.journal().await {
         Err(StateError::Corrupt { location, message }) => {
             assert!(location.ends_with("zz-damaged.json"), "{location}");
-            assert!(message.contains("journal entry"), "{message}");
+            assert!(
+                message.contains("does not parse") && message.contains("delete the entry"),
+                "{message}"
+            );
         }
         other => panic!("expected the damaged entry to be refused, got {other:?}"),
     }

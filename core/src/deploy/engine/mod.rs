@@ -575,9 +575,9 @@ impl Deployer {
     }
 
     /// Runs `work` holding the state lock. A panic inside is caught: the lock is released and
-    /// the journal kept. A state error means the backend is unusable: the lock then stays (the
-    /// next run takes it over once this process has exited, or `force-unlock`), and a storage
-    /// failure says how the next run recovers.
+    /// the journal kept. A storage failure means the backend is unusable: the lock then stays
+    /// (the next run takes it over once this process has exited, or `force-unlock`), and the
+    /// error says how the next run recovers.
     async fn with_lock<T>(
         &self,
         operation: &str,
@@ -588,7 +588,8 @@ impl Deployer {
             EngineError::State(io @ StateError::Io { .. }) => EngineError::Storage(io),
             other => other,
         });
-        if !matches!(result, Err(EngineError::State(_) | EngineError::Storage(_))) {
+        // Storage that fails may fail to unlock too; damaged state is refused cleanly.
+        if !matches!(result, Err(EngineError::Storage(_))) {
             self.backend.unlock().await?;
         }
         result

@@ -19,7 +19,7 @@ use super::super::provider::{
 };
 use super::super::refresh::{DriftStatus, ResourceDrift, differences, refresh_resource};
 use super::super::resolve::{self, Known};
-use super::super::state::{JournalEntry, Operation, State};
+use super::super::state::{JournalEntry, Operation, State, StateError};
 use super::call::{Call, CallArgs, Outcome, backoff, token};
 use super::ops::Op;
 use super::{CallCounter, Cancel, Deployer, EngineError, Event, Kept, Report};
@@ -133,7 +133,12 @@ impl<'a> Run<'a> {
             .load()
             .await?
             .unwrap_or_else(|| State::empty(&self.stack_name));
-        for Pending { entry } in replay(&mut state, &backend.journal().await?) {
+        let journal = backend.journal().await?;
+        let pending = replay(&mut state, &journal).map_err(|message| StateError::Corrupt {
+            location: format!("the journal of {}", backend.location()),
+            message,
+        })?;
+        for Pending { entry } in pending {
             if let JournalEntry::Intent {
                 operation: Operation::Create,
                 logical_id,
@@ -201,7 +206,11 @@ impl<'a> Run<'a> {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .extend(kept_by_finished_deletes(&journal));
-        for Pending { entry } in replay(&mut state, &journal) {
+        let pending = replay(&mut state, &journal).map_err(|message| StateError::Corrupt {
+            location: format!("the journal of {}", backend.location()),
+            message,
+        })?;
+        for Pending { entry } in pending {
             let JournalEntry::Intent {
                 logical_id,
                 operation,

@@ -117,6 +117,8 @@ struct Shared {
     /// Crash after this many answered mutating calls (0: never).
     crash_after: AtomicUsize,
     tripped: AtomicBool,
+    /// Requests being forwarded to the emulator right now.
+    forwarding: AtomicUsize,
 }
 
 /// The proxy; it stops when dropped.
@@ -199,6 +201,20 @@ impl FaultProxy {
     /// Whether the crash point was reached.
     pub fn tripped(&self) -> bool {
         self.shared.tripped.load(Ordering::SeqCst)
+    }
+
+    /// Waits until no request is on its way to the emulator or back (at most `timeout`):
+    /// requests a killed process sent before it died have then landed, as they do on AWS.
+    /// Returns whether it got idle.
+    pub fn wait_idle(&self, timeout: Duration) -> bool {
+        let started = std::time::Instant::now();
+        while self.shared.forwarding.load(Ordering::SeqCst) > 0 {
+            if started.elapsed() > timeout {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        true
     }
 
     /// What the proxy has seen.
@@ -294,7 +310,10 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Result<Response<
         }
         Some(Fault::DropAfter) | None => {}
     }
-    let answer = forward(&shared.upstream, parts, body).await?;
+    shared.forwarding.fetch_add(1, Ordering::SeqCst);
+    let answer = forward(&shared.upstream, parts, body).await;
+    shared.forwarding.fetch_sub(1, Ordering::SeqCst);
+    let answer = answer?;
     if call.mutating {
         *lock(&shared.stats)
             .mutating
