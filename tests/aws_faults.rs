@@ -175,6 +175,7 @@ async fn throttling_lowers_the_concurrency_actually_in_flight_and_it_grows_back(
         rate: 0.2,
         faults: vec![Fault::Throttle],
         only: Vec::new(),
+        writes_only: false,
         seed: 7,
     }));
     let events = Arc::new(Mutex::new(Vec::new()));
@@ -247,6 +248,7 @@ async fn s3_state_rides_through_faults_and_a_lasting_outage_stops_the_run_with_t
     // 20% of the state requests fail, every way: the state client's retries carry them.
     bench.proxy.set_faults(Some(FaultPlan {
         only: vec!["s3:".into()],
+        writes_only: false,
         ..FaultPlan::every_fault(0.2, 11)
     }));
     let report = with_s3_state(&bench, &through_proxy)
@@ -276,6 +278,7 @@ async fn s3_state_rides_through_faults_and_a_lasting_outage_stops_the_run_with_t
         rate: 1.0,
         faults: vec![Fault::Unavailable],
         only: vec!["s3:".into()],
+        writes_only: false,
         seed: 1,
     }));
     let stopped = run.await.unwrap();

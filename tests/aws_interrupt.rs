@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use aws_support::scenario::{Expected, Scenario, destroy_and_check, setup, uninterrupted};
 use aws_support::{Bench, kept_kinds, stack, state_matches_the_cloud, takeovers};
+use stratus::aws::testing::{Fault, FaultPlan};
 
 #[test]
 #[ignore = "helper: run by the tests of this file"]
@@ -40,6 +41,15 @@ async fn interrupt_at(
     setup(bench, scenario).await;
     let (verb, name) = scenario.verb_and_stack();
     bench.proxy.reset_stats();
+    // AWS takes 50 to 300 ms per call, the emulator almost nothing: without the delay, a run
+    // would be over before the signal arrives.
+    bench.proxy.set_faults(Some(FaultPlan {
+        rate: 1.0,
+        faults: vec![Fault::Latency],
+        only: Vec::new(),
+        writes_only: true,
+        seed: 3,
+    }));
     let child = bench.spawn(verb, name);
     let started = Instant::now();
     while bench.proxy.stats().mutating_calls() < moment {
@@ -55,9 +65,15 @@ async fn interrupt_at(
         interrupt(child.id());
     }
     let output = child.wait_with_output().expect("the run ends");
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    bench.proxy.set_faults(None);
+    let all = String::from_utf8_lossy(&output.stderr);
+    // The end of what it said: the calls it finished are many lines.
+    let stderr: String = {
+        let lines: Vec<&str> = all.lines().collect();
+        lines[lines.len().saturating_sub(8)..].join("\n")
+    };
     assert!(
-        stderr.contains("stopping: waiting for calls in flight"),
+        all.contains("stopping: waiting for calls in flight"),
         "{context}: {stderr}"
     );
     let lock = bench.dir.path().join("project-x.lock");

@@ -31,12 +31,13 @@ where
     let mut bar: Option<ProgressBar> = None;
     let run = work(deployer);
     tokio::pin!(run);
+    let mut presses = Interrupts::listen();
     let mut interrupts = 0;
     let result = loop {
         tokio::select! {
             result = &mut run => break result,
             Some(event) = events.recv() => show(&event, &mut bar, err),
-            _ = tokio::signal::ctrl_c() => {
+            () = presses.next() => {
                 interrupts += 1;
                 if interrupts > 1 {
                     let released = tokio::time::timeout(Duration::from_secs(5), backend.unlock()).await;
@@ -65,6 +66,38 @@ where
         bar.finish_and_clear();
     }
     result
+}
+
+/// Ctrl-C, listened to for the whole run: one listener sees every press, where a listener made
+/// anew for each wait misses a press that comes between two waits (a second Ctrl-C while the
+/// first is being handled).
+struct Interrupts {
+    #[cfg(unix)]
+    signal: Option<tokio::signal::unix::Signal>,
+}
+
+impl Interrupts {
+    fn listen() -> Self {
+        Self {
+            #[cfg(unix)]
+            signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok(),
+        }
+    }
+
+    /// The next press.
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        match &mut self.signal {
+            Some(signal) => {
+                signal.recv().await;
+            }
+            None => std::future::pending().await,
+        }
+        #[cfg(not(unix))]
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
 }
 
 fn show(event: &Event, bar: &mut Option<ProgressBar>, err: &mut dyn Write) {

@@ -341,6 +341,7 @@ async fn the_sdk_retries_reads_and_leaves_writes_to_the_engine() {
         rate: 1.0,
         faults: vec![Fault::Throttle],
         only: vec![call.to_owned()],
+        writes_only: false,
         seed: 1,
     };
 

@@ -64,6 +64,8 @@ pub struct FaultPlan {
     /// Only requests whose call (`ec2:CreateVpc`, `s3:PUT`) contains one of these; all when
     /// empty.
     pub only: Vec<String>,
+    /// Only mutating calls.
+    pub writes_only: bool,
     /// Seeds the choice, so that a run can be repeated.
     pub seed: u64,
 }
@@ -75,6 +77,7 @@ impl FaultPlan {
             rate,
             faults: Fault::ALL.to_vec(),
             only: Vec::new(),
+            writes_only: false,
             seed,
         }
     }
@@ -363,6 +366,7 @@ async fn forward(
 fn choose(shared: &Shared, call: &Call) -> Option<Fault> {
     let plan = lock(&shared.plan).clone()?;
     if plan.faults.is_empty()
+        || (plan.writes_only && !call.mutating)
         || (!plan.only.is_empty() && !plan.only.iter().any(|o| call.name.contains(o.as_str())))
     {
         return None;
