@@ -272,7 +272,26 @@ impl std::fmt::Display for Cut {
 
 impl std::error::Error for Cut {}
 
-async fn handle(shared: &Shared, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Cut> {
+/// Counts a request on its way to the emulator and back, until dropped.
+struct Forwarding(Arc<Shared>);
+
+impl Forwarding {
+    fn start(shared: Arc<Shared>) -> Self {
+        shared.forwarding.fetch_add(1, Ordering::SeqCst);
+        Self(shared)
+    }
+}
+
+impl Drop for Forwarding {
+    fn drop(&mut self) {
+        self.0.forwarding.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+async fn handle(
+    shared: &Arc<Shared>,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Cut> {
     let (parts, body) = request.into_parts();
     let body = body
         .collect()
@@ -313,10 +332,17 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Result<Response<
         }
         Some(Fault::DropAfter) | None => {}
     }
-    shared.forwarding.fetch_add(1, Ordering::SeqCst);
-    let answer = forward(&shared.upstream, parts, body).await;
-    shared.forwarding.fetch_sub(1, Ordering::SeqCst);
-    let answer = answer?;
+    // A request that reached the proxy whole has left the client: it reaches the emulator even
+    // if the client dies meanwhile (hyper then drops this handler, not the spawned task).
+    let forwarding = Forwarding::start(Arc::clone(shared));
+    let answer = tokio::spawn(async move {
+        let upstream = forwarding.0.upstream.clone();
+        let answer = forward(&upstream, parts, body).await;
+        drop(forwarding);
+        answer
+    })
+    .await
+    .map_err(|_| Cut("forwarding task"))??;
     if call.mutating {
         *lock(&shared.stats)
             .mutating
