@@ -186,13 +186,6 @@ async fn throttling_lowers_the_concurrency_actually_in_flight_and_it_grows_back(
         .unwrap();
     bench.proxy.set_faults(None);
     let events = events.lock().unwrap().clone();
-    for e in &events {
-        if format!("{e:?}").contains("AppSgFromLbSgTcp5000")
-            || format!("{e:?}").contains("\"Cert\"")
-        {
-            eprintln!("EV {e:?}");
-        }
-    }
     assert!(deployed.succeeded(), "{:?}", deployed.failed);
     let (before_cut, under_lowest, lowest, limits) = in_flight(&events);
     assert_eq!(deployed.lowest_concurrency, Some(lowest));
