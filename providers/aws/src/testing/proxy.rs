@@ -120,8 +120,10 @@ struct Shared {
     /// Crash after this many answered mutating calls (0: never).
     crash_after: AtomicUsize,
     tripped: AtomicBool,
-    /// Requests being forwarded to the emulator right now.
-    forwarding: AtomicUsize,
+    /// Requests being forwarded to the emulator right now, by a sequence number.
+    forwarding: Mutex<BTreeMap<u64, String>>,
+    /// The last sequence number given to a forwarded request.
+    forwarded: AtomicU64,
 }
 
 /// The proxy; it stops when dropped.
@@ -208,16 +210,21 @@ impl FaultProxy {
 
     /// Waits until no request is on its way to the emulator or back (at most `timeout`):
     /// requests a killed process sent before it died have then landed, as they do on AWS.
-    /// Returns whether it got idle.
-    pub fn wait_idle(&self, timeout: Duration) -> bool {
+    ///
+    /// # Errors
+    /// The calls still on their way when `timeout` passed.
+    pub fn wait_idle(&self, timeout: Duration) -> Result<(), Vec<String>> {
         let started = std::time::Instant::now();
-        while self.shared.forwarding.load(Ordering::SeqCst) > 0 {
+        loop {
+            let in_flight: Vec<String> = lock(&self.shared.forwarding).values().cloned().collect();
+            if in_flight.is_empty() {
+                return Ok(());
+            }
             if started.elapsed() > timeout {
-                return false;
+                return Err(in_flight);
             }
             std::thread::sleep(Duration::from_millis(2));
         }
-        true
     }
 
     /// What the proxy has seen.
@@ -272,19 +279,20 @@ impl std::fmt::Display for Cut {
 
 impl std::error::Error for Cut {}
 
-/// Counts a request on its way to the emulator and back, until dropped.
-struct Forwarding(Arc<Shared>);
+/// Records a request on its way to the emulator and back, until dropped.
+struct Forwarding(Arc<Shared>, u64);
 
 impl Forwarding {
-    fn start(shared: Arc<Shared>) -> Self {
-        shared.forwarding.fetch_add(1, Ordering::SeqCst);
-        Self(shared)
+    fn start(shared: Arc<Shared>, call: &str) -> Self {
+        let id = shared.forwarded.fetch_add(1, Ordering::SeqCst);
+        lock(&shared.forwarding).insert(id, call.to_owned());
+        Self(shared, id)
     }
 }
 
 impl Drop for Forwarding {
     fn drop(&mut self) {
-        self.0.forwarding.fetch_sub(1, Ordering::SeqCst);
+        lock(&self.0.forwarding).remove(&self.1);
     }
 }
 
@@ -334,7 +342,7 @@ async fn handle(
     }
     // A request that reached the proxy whole has left the client: it reaches the emulator even
     // if the client dies meanwhile (hyper then drops this handler, not the spawned task).
-    let forwarding = Forwarding::start(Arc::clone(shared));
+    let forwarding = Forwarding::start(Arc::clone(shared), &call.name);
     let answer = tokio::spawn(async move {
         let upstream = forwarding.0.upstream.clone();
         let answer = forward(&upstream, parts, body).await;
