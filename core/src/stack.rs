@@ -160,8 +160,8 @@ impl Stack {
     /// # Panics
     /// If the id belongs to another stack.
     pub fn node(&self, id: ResourceId) -> &Node {
-        assert_eq!(id.stack, self.id, "resource id of another stack");
-        self.graph.node(id.node)
+        assert_eq!(id.stack(), self.id, "resource id of another stack");
+        self.graph.node(id.node())
     }
 
     /// Adds an L1 resource at the top of the stack; its references become edges.
@@ -239,8 +239,8 @@ impl Stack {
         });
         let mut foreign = false;
         for target in references {
-            if target.stack == self.id {
-                self.graph.depend(index, target.node, EdgeKind::Reference);
+            if target.stack() == self.id {
+                self.graph.depend(index, target.node(), EdgeKind::Reference);
             } else {
                 foreign = true;
             }
@@ -248,22 +248,19 @@ impl Stack {
         if foreign {
             self.errors.push(ValidationError::ForeignReference { path });
         }
-        Ref::new(ResourceId {
-            stack: self.id,
-            node: index,
-        })
+        Ref::new(ResourceId::new(self.id, index))
     }
 
     /// Declares that `dependent` must be created after `dependency` although no property refers
     /// to it (becomes `DependsOn`).
     pub fn add_dependency(&mut self, dependent: ResourceId, dependency: ResourceId) {
-        if dependent.stack != self.id || dependency.stack != self.id {
+        if dependent.stack() != self.id || dependency.stack() != self.id {
             let path = self.path.clone();
             self.errors.push(ValidationError::ForeignReference { path });
             return;
         }
         self.graph
-            .depend(dependent.node, dependency.node, EdgeKind::Explicit);
+            .depend(dependent.node(), dependency.node(), EdgeKind::Explicit);
     }
 
     /// Sets a tag on one resource (e.g. its `Name`).
@@ -273,9 +270,9 @@ impl Stack {
         key: impl Into<String>,
         value: impl Into<String>,
     ) {
-        if id.stack == self.id {
+        if id.stack() == self.id {
             self.graph
-                .node_mut(id.node)
+                .node_mut(id.node())
                 .tags
                 .insert(key.into(), value.into());
         }
@@ -296,8 +293,8 @@ impl Stack {
     /// assert_eq!(stack.node(vpc.id()).removal, RemovalPolicy::Retain);
     /// ```
     pub fn set_removal_policy(&mut self, id: ResourceId, policy: RemovalPolicy) {
-        if id.stack == self.id {
-            self.graph.node_mut(id.node).removal = policy;
+        if id.stack() == self.id {
+            self.graph.node_mut(id.node()).removal = policy;
         } else {
             let path = self.path.clone();
             self.errors.push(ValidationError::ForeignReference { path });
@@ -321,7 +318,7 @@ impl Stack {
                 what: format!("output {id}"),
             });
         }
-        if value.references().iter().any(|r| r.stack != self.id) {
+        if value.references().iter().any(|r| r.stack() != self.id) {
             self.errors.push(ValidationError::ForeignReference { path });
         }
         let description = (!description.is_empty()).then(|| description.to_owned());

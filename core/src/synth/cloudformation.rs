@@ -222,20 +222,24 @@ pub(crate) fn tags_json(stack: &Stack, node: &Node) -> Option<(&'static str, Jso
 struct Tags<'a> {
     property: &'static str,
     propagate: bool,
+    /// `{key: value}` rather than a list of `{Key, Value}`.
+    as_map: bool,
     stack: &'a Stack,
     node: &'a Node,
 }
 
 impl<'a> Tags<'a> {
     fn of(stack: &'a Stack, node: &'a Node) -> Option<Self> {
-        let (property, propagate) = match node.tag_style {
-            TagStyle::List(property) => (property, false),
-            TagStyle::AutoScaling(property) => (property, true),
+        let (property, propagate, as_map) = match node.tag_style {
+            TagStyle::List(property) => (property, false, false),
+            TagStyle::AutoScaling(property) => (property, true, false),
+            TagStyle::Map(property) => (property, false, true),
             TagStyle::None => return None,
         };
         (!stack.tags().is_empty() || !node.tags.is_empty()).then_some(Self {
             property,
             propagate,
+            as_map,
             stack,
             node,
         })
@@ -251,6 +255,9 @@ impl Serialize for Tags<'_> {
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         merged.extend(self.node.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        if self.as_map {
+            return merged.serialize(serializer);
+        }
         let mut seq = serializer.serialize_seq(Some(merged.len()))?;
         for (key, value) in merged {
             seq.serialize_element(&Tag {

@@ -13,7 +13,9 @@ use petgraph::stable_graph::NodeIndex;
 pub struct StackId(u32);
 
 impl StackId {
-    pub(crate) fn next() -> Self {
+    /// A new stack id, unique in this process. Used by `Stack::new`.
+    #[doc(hidden)]
+    pub fn next() -> Self {
         static NEXT: AtomicU32 = AtomicU32::new(1);
         Self(NEXT.fetch_add(1, Ordering::Relaxed))
     }
@@ -22,11 +24,17 @@ impl StackId {
 /// An untyped resource id: the stack it belongs to and its node in that stack's graph.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ResourceId {
-    pub(crate) stack: StackId,
-    pub(crate) node: NodeIndex,
+    stack: StackId,
+    node: NodeIndex,
 }
 
 impl ResourceId {
+    /// The id of `node` in `stack`. Only the stack makes one.
+    #[doc(hidden)]
+    pub fn new(stack: StackId, node: NodeIndex) -> Self {
+        Self { stack, node }
+    }
+
     /// The graph node of this resource.
     pub fn node(self) -> NodeIndex {
         self.node
@@ -53,7 +61,9 @@ pub struct Ref<T> {
 }
 
 impl<T> Ref<T> {
-    pub(crate) fn new(id: ResourceId) -> Self {
+    /// A handle to `id`. Only the stack that owns `id` makes one.
+    #[doc(hidden)]
+    pub fn new(id: ResourceId) -> Self {
         Self {
             id,
             _kind: PhantomData,
@@ -104,7 +114,9 @@ pub struct Attr<T> {
 }
 
 impl<T> Attr<T> {
-    pub(crate) fn new(resource: ResourceId, name: &'static str) -> Self {
+    /// The attribute `name` of `resource`.
+    #[doc(hidden)]
+    pub fn new(resource: ResourceId, name: &'static str) -> Self {
         Self {
             resource,
             name,

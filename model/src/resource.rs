@@ -4,12 +4,14 @@ use crate::value::Properties;
 
 /// How a resource type takes tags in CloudFormation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum TagStyle {
     /// A list of `{Key, Value}` under the named property (most types).
     List(&'static str),
     /// Auto Scaling's `{Key, Value, PropagateAtLaunch}` list under the named property.
     AutoScaling(&'static str),
+    /// A map of key to value under the named property (`AWS::SSM::Parameter`, many newer
+    /// types).
+    Map(&'static str),
     /// The type takes no tags.
     None,
 }
@@ -20,12 +22,12 @@ pub enum TagStyle {
 /// the stack walks the [`Properties`] for references.
 ///
 /// ```
-/// # extern crate stratus_core as stratus;
-/// use stratus::prelude::*;
-/// use stratus::resource::Resource;
+/// use stratus_macros::Resource;
+/// use stratus_model::Resource as _;
 ///
+/// // Users write `#[derive(stratus::Resource)]`; `crate` names where the model lives.
 /// #[derive(Resource)]
-/// #[resource(type = "AWS::S3::Bucket")]
+/// #[resource(type = "AWS::S3::Bucket", crate = "stratus_model")]
 /// struct Bucket {
 ///     #[resource(replace)]
 ///     bucket_name: Option<String>,

@@ -12,7 +12,6 @@ use crate::handle::{Attr, Ref, ResourceId};
 
 /// A property value.
 #[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
 pub enum Value {
     /// No value; a property holding it is left out.
     Null,
