@@ -18,6 +18,22 @@
 
 pub use stratus_core::*;
 
+/// Every CloudFormation resource type as a typed L1 struct, generated from the registry
+/// schemas (`stratus-cfn`): `stratus::cfn::ec2::CfnVpc`, `stratus::cfn::s3::CfnBucket`…
+/// By default the services the L2 constructs use; depend on `stratus-cfn` with a service's
+/// feature (or `full`) for more. Attributes come from the traits in [`cfn::prelude`].
+///
+/// ```
+/// use stratus::cfn::ec2::{CfnVpc, CfnVpcAttributes as _};
+/// use stratus::prelude::*;
+///
+/// let mut stack = Stack::new("prod", Environment::region("us-east-1"));
+/// let vpc = stack.add("vpc", CfnVpc { cidr_block: Some("10.0.0.0/16".into()), ..Default::default() });
+/// let _default_group = vpc.default_security_group(); // an `Attr<String>`
+/// assert!(stack.validate().is_ok());
+/// ```
+pub use stratus_cfn as cfn;
+
 #[cfg(feature = "aws")]
 pub use stratus_aws as aws;
 

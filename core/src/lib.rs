@@ -50,6 +50,7 @@ pub use handle::{Attr, Ref, ResourceId};
 pub use resource::Resource;
 pub use stack::{Environment, Stack};
 pub use stratus_macros::{Resource, ToValue};
+pub use stratus_model::{Json, Val};
 pub use validate::{MAX_TAG_KEY, MAX_TAG_VALUE, MAX_TAGS};
 pub use value::{ToValue, Value};
 
@@ -63,5 +64,6 @@ pub mod prelude {
     };
     pub use crate::stack::{Environment, Stack};
     pub use crate::value::Value;
+    pub use crate::{Json, Val};
     pub use crate::{Resource, ToValue};
 }

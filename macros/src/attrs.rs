@@ -9,6 +9,7 @@ use syn::{Attribute, Field, LitStr, Path};
 pub(crate) enum TagStyle {
     List,
     AutoScaling,
+    Map,
     None,
 }
 
@@ -69,11 +70,12 @@ pub(crate) fn container(
                     out.tags = match lit.value().as_str() {
                         "list" => TagStyle::List,
                         "asg" => TagStyle::AutoScaling,
+                        "map" => TagStyle::Map,
                         "none" => TagStyle::None,
                         other => {
                             return Err(syn::Error::new(
                                 lit.span(),
-                                format!("unknown tag style `{other}`; expected \"list\", \"asg\" or \"none\""),
+                                format!("unknown tag style `{other}`; expected \"list\", \"asg\", \"map\" or \"none\""),
                             ));
                         }
                     };

@@ -39,6 +39,7 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let tag_style = match container.tags {
         TagStyle::List => quote!(#krate::resource::TagStyle::List(#tags_property)),
         TagStyle::AutoScaling => quote!(#krate::resource::TagStyle::AutoScaling(#tags_property)),
+        TagStyle::Map => quote!(#krate::resource::TagStyle::Map(#tags_property)),
         TagStyle::None => quote!(#krate::resource::TagStyle::None),
     };
     let replace = props.iter().filter(|p| p.replace).map(|p| p.name.as_str());

@@ -13,5 +13,5 @@ pub mod value;
 
 pub use handle::{Attr, Ref, ResourceId, StackId};
 pub use resource::{Resource, TagStyle};
-pub use val::{Json, Val};
+pub use val::{Json, StringEnum, Val};
 pub use value::{Properties, ToValue, Value};

@@ -36,6 +36,19 @@ pub struct Val<T> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Json {}
 
+/// A generated string enum. A `&str` converts into its `Val` too, for a value the schema
+/// does not list yet: `validate()` checks it against the schema.
+pub trait StringEnum: Copy + 'static {
+    /// The value CloudFormation takes.
+    fn as_str(self) -> &'static str;
+}
+
+impl<E: StringEnum> From<&str> for Val<E> {
+    fn from(text: &str) -> Self {
+        Self::unchecked(text)
+    }
+}
+
 impl<T> Val<T> {
     /// Any value, typed as `T` without a check here. `validate()` still checks it against the
     /// type's schema where one is known. The escape hatch for values Rust cannot type, such as
