@@ -193,6 +193,16 @@ pub enum ValidationError {
         /// The resource holding the reference.
         path: ConstructPath,
     },
+    /// A property override whose path cannot be followed.
+    #[error("{path}: cannot override {property}: {reason}")]
+    InvalidOverride {
+        /// The overridden resource.
+        path: ConstructPath,
+        /// The property path as given (`A.B.0.C`).
+        property: String,
+        /// Why, and what would work.
+        reason: String,
+    },
     /// Two rules, outputs or similar that would be the same thing twice.
     #[error("{path}: {what} is declared twice; remove the repeated declaration")]
     Duplicate {
@@ -223,6 +233,7 @@ impl ValidationError {
             | Self::NameTooLong { path, .. }
             | Self::InvalidValue { path, .. }
             | Self::ForeignReference { path }
+            | Self::InvalidOverride { path, .. }
             | Self::Duplicate { path, .. } => Some(path),
             Self::DependencyCycle { cycle } => cycle.first(),
         }

@@ -68,6 +68,23 @@ impl ResourceGraph {
         self.graph.add_edge(dependency, dependent, kind);
     }
 
+    /// Replaces the reference edges into `dependent` by edges from `dependencies` (after its
+    /// properties changed); explicit dependencies stay.
+    pub(crate) fn set_references(&mut self, dependent: NodeIndex, dependencies: &[NodeIndex]) {
+        let stale: Vec<_> = self
+            .graph
+            .edges_directed(dependent, Direction::Incoming)
+            .filter(|e| *e.weight() == EdgeKind::Reference)
+            .map(|e| e.id())
+            .collect();
+        for edge in stale {
+            self.graph.remove_edge(edge);
+        }
+        for &dependency in dependencies {
+            self.depend(dependent, dependency, EdgeKind::Reference);
+        }
+    }
+
     /// How many resources. O(1).
     pub fn len(&self) -> usize {
         self.graph.node_count()

@@ -27,6 +27,7 @@ pub mod dns;
 pub mod efs;
 pub mod elb;
 pub mod error;
+pub mod escape;
 pub mod graph;
 pub use stratus_model::handle;
 pub mod iam;

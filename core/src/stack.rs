@@ -11,8 +11,8 @@ use crate::graph::{EdgeKind, Node, ResourceGraph};
 use crate::handle::{Ref, ResourceId, StackId};
 use crate::path::{ConstructPath, check_id};
 use crate::removal::RemovalPolicy;
-use crate::resource::Resource;
-use crate::value::{ToValue, Value};
+use crate::resource::{Resource, TagStyle};
+use crate::value::{Properties, ToValue, Value};
 
 /// Where a stack deploys: an account and a region. Either may be left open until deploy.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -224,16 +224,47 @@ impl Stack {
 
     /// Adds a resource at a claimed path.
     pub(crate) fn add_at<R: Resource>(&mut self, path: ConstructPath, resource: R) -> Ref<R> {
-        let properties = resource.properties();
+        let id = self.add_node_at(
+            path,
+            R::TYPE_NAME,
+            resource.properties(),
+            R::REPLACE_ON,
+            R::TAGS,
+        );
+        Ref::new(id)
+    }
+
+    /// Claims `id` at the top of the stack and adds a node of the given type there.
+    pub(crate) fn add_node(
+        &mut self,
+        id: &str,
+        type_name: &'static str,
+        properties: Properties,
+        replace_on: &'static [&'static str],
+        tag_style: TagStyle,
+    ) -> ResourceId {
+        let path = self.claim(&self.path.clone(), id);
+        self.add_node_at(path, type_name, properties, replace_on, tag_style)
+    }
+
+    /// Adds a node at a claimed path; its references become edges.
+    fn add_node_at(
+        &mut self,
+        path: ConstructPath,
+        type_name: &'static str,
+        properties: Properties,
+        replace_on: &'static [&'static str],
+        tag_style: TagStyle,
+    ) -> ResourceId {
         let references = properties.references();
-        let removal = RemovalPolicy::default_for(R::TYPE_NAME, |p| properties.get(p).is_some());
+        let removal = RemovalPolicy::default_for(type_name, |p| properties.get(p).is_some());
         let index = self.graph.add(Node {
             logical_id: path.logical_id(),
             path: path.clone(),
-            type_name: R::TYPE_NAME,
+            type_name,
             properties,
-            replace_on: R::REPLACE_ON,
-            tag_style: R::TAGS,
+            replace_on,
+            tag_style,
             tags: BTreeMap::new(),
             removal,
         });
@@ -248,7 +279,12 @@ impl Stack {
         if foreign {
             self.errors.push(ValidationError::ForeignReference { path });
         }
-        Ref::new(ResourceId::new(self.id, index))
+        ResourceId::new(self.id, index)
+    }
+
+    /// The graph, to change a node (escape hatches).
+    pub(crate) fn graph_mut(&mut self) -> &mut ResourceGraph {
+        &mut self.graph
     }
 
     /// Declares that `dependent` must be created after `dependency` although no property refers
