@@ -37,6 +37,20 @@ pub mod analyzer {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnAnalyzer {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                analyzer_configuration: ::std::option::Option::None,
+                analyzer_name: ::std::option::Option::None,
+                archive_rules: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAnalyzer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAnalyzerAttributes {
         /// `Arn`: string.
@@ -80,6 +94,19 @@ pub mod analyzer {
         /// Pattern: `^[A-Za-z][A-Za-z0-9_.-]*$`.
         /// Length: `1..=255`.
         pub rule_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ArchiveRule {
+        /// With the required `Filter`, `RuleName`; everything else unset.
+        pub fn new(
+            filter: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Filter>>>,
+            rule_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                filter: filter.into(),
+                rule_name: rule_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ArchiveRule> for ::stratus_model::Val<ArchiveRule> {
@@ -141,6 +168,21 @@ pub mod analyzer {
         /// `Property`: string.
         /// Required.
         pub property: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Filter {
+        /// With the required `Property`; everything else unset.
+        pub fn new(
+            property: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                contains: ::std::option::Option::None,
+                eq: ::std::option::Option::None,
+                exists: ::std::option::Option::None,
+                neq: ::std::option::Option::None,
+                property: property.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
@@ -234,6 +276,18 @@ pub mod analyzer {
         /// `Value`: string.
         /// Length: `0..=255`.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Tag {
+        /// With the required `Key`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {

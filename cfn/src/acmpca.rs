@@ -49,6 +49,30 @@ pub mod certificate {
         pub validity_not_before: ::std::option::Option<::stratus_model::Val<Validity>>,
     }
 
+    impl CfnCertificate {
+        /// With the required `CertificateAuthorityArn`, `CertificateSigningRequest`, `SigningAlgorithm`, `Validity`; everything else unset.
+        pub fn new(
+            certificate_authority_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            certificate_signing_request: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            signing_algorithm: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            validity: impl ::std::convert::Into<::stratus_model::Val<Validity>>,
+        ) -> Self {
+            Self {
+                api_passthrough: ::std::option::Option::None,
+                certificate_authority_arn: certificate_authority_arn.into(),
+                certificate_signing_request: certificate_signing_request.into(),
+                signing_algorithm: signing_algorithm.into(),
+                template_arn: ::std::option::Option::None,
+                validity: validity.into(),
+                validity_not_before: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCertificate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCertificateAttributes {
         /// `Arn`: string.
@@ -92,6 +116,19 @@ pub mod certificate {
         /// `Value`: number.
         /// Required.
         pub value: ::stratus_model::Val<f64>,
+    }
+
+    impl Validity {
+        /// With the required `Type`, `Value`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Validity> for ::stratus_model::Val<Validity> {
@@ -183,6 +220,18 @@ pub mod certificate {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<PolicyQualifierInfo>>>,
     }
 
+    impl PolicyInformation {
+        /// With the required `CertPolicyId`; everything else unset.
+        pub fn new(
+            cert_policy_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cert_policy_id: cert_policy_id.into(),
+                policy_qualifiers: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<PolicyInformation> for ::stratus_model::Val<PolicyInformation> {
         fn from(value: PolicyInformation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -201,6 +250,20 @@ pub mod certificate {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomExtension {
+        /// With the required `ObjectIdentifier`, `Value`; everything else unset.
+        pub fn new(
+            object_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                critical: ::std::option::Option::None,
+                object_identifier: object_identifier.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomExtension> for ::stratus_model::Val<CustomExtension> {
@@ -299,6 +362,19 @@ pub mod certificate {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomAttribute {
+        /// With the required `ObjectIdentifier`, `Value`; everything else unset.
+        pub fn new(
+            object_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                object_identifier: object_identifier.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomAttribute> for ::stratus_model::Val<CustomAttribute> {
         fn from(value: CustomAttribute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -315,6 +391,19 @@ pub mod certificate {
         /// `Qualifier`: [`Qualifier`].
         /// Required.
         pub qualifier: ::stratus_model::Val<Qualifier>,
+    }
+
+    impl PolicyQualifierInfo {
+        /// With the required `PolicyQualifierId`, `Qualifier`; everything else unset.
+        pub fn new(
+            policy_qualifier_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            qualifier: impl ::std::convert::Into<::stratus_model::Val<Qualifier>>,
+        ) -> Self {
+            Self {
+                policy_qualifier_id: policy_qualifier_id.into(),
+                qualifier: qualifier.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PolicyQualifierInfo> for ::stratus_model::Val<PolicyQualifierInfo> {
@@ -335,6 +424,19 @@ pub mod certificate {
         pub party_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EdiPartyName {
+        /// With the required `NameAssigner`, `PartyName`; everything else unset.
+        pub fn new(
+            name_assigner: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            party_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name_assigner: name_assigner.into(),
+                party_name: party_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EdiPartyName> for ::stratus_model::Val<EdiPartyName> {
         fn from(value: EdiPartyName) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -353,6 +455,19 @@ pub mod certificate {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl OtherName {
+        /// With the required `TypeId`, `Value`; everything else unset.
+        pub fn new(
+            type_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                type_id: type_id.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OtherName> for ::stratus_model::Val<OtherName> {
         fn from(value: OtherName) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -366,6 +481,17 @@ pub mod certificate {
         /// `CpsUri`: string.
         /// Required.
         pub cps_uri: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Qualifier {
+        /// With the required `CpsUri`; everything else unset.
+        pub fn new(
+            cps_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cps_uri: cps_uri.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Qualifier> for ::stratus_model::Val<Qualifier> {
@@ -430,6 +556,27 @@ pub mod certificate_authority {
         /// Allowed values: `GENERAL_PURPOSE`, `SHORT_LIVED_CERTIFICATE`.
         #[resource(replace)]
         pub usage_mode: ::std::option::Option<::stratus_model::Val<UsageMode>>,
+    }
+
+    impl CfnCertificateAuthority {
+        /// With the required `KeyAlgorithm`, `SigningAlgorithm`, `Subject`, `Type`; everything else unset.
+        pub fn new(
+            key_algorithm: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            signing_algorithm: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subject: impl ::std::convert::Into<::stratus_model::Val<Subject>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                csr_extensions: ::std::option::Option::None,
+                key_algorithm: key_algorithm.into(),
+                key_storage_security_standard: ::std::option::Option::None,
+                revocation_configuration: ::std::option::Option::None,
+                signing_algorithm: signing_algorithm.into(),
+                subject: subject.into(),
+                r#type: r#type.into(),
+                usage_mode: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnCertificateAuthority`], known once it is deployed (`Fn::GetAtt`).
@@ -572,6 +719,19 @@ pub mod certificate_authority {
         pub access_method: ::stratus_model::Val<AccessMethod>,
     }
 
+    impl AccessDescription {
+        /// With the required `AccessLocation`, `AccessMethod`; everything else unset.
+        pub fn new(
+            access_location: impl ::std::convert::Into<::stratus_model::Val<GeneralName>>,
+            access_method: impl ::std::convert::Into<::stratus_model::Val<AccessMethod>>,
+        ) -> Self {
+            Self {
+                access_location: access_location.into(),
+                access_method: access_method.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AccessDescription> for ::stratus_model::Val<AccessDescription> {
         fn from(value: AccessDescription) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -611,6 +771,22 @@ pub mod certificate_authority {
         pub s3_object_acl: ::std::option::Option<::stratus_model::Val<S3ObjectAcl>>,
     }
 
+    impl CrlConfiguration {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                crl_distribution_point_extension_configuration: ::std::option::Option::None,
+                crl_type: ::std::option::Option::None,
+                custom_cname: ::std::option::Option::None,
+                custom_path: ::std::option::Option::None,
+                enabled: enabled.into(),
+                expiration_in_days: ::std::option::Option::None,
+                s3_bucket_name: ::std::option::Option::None,
+                s3_object_acl: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CrlConfiguration> for ::stratus_model::Val<CrlConfiguration> {
         fn from(value: CrlConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -630,6 +806,16 @@ pub mod certificate_authority {
         pub ocsp_custom_cname: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl OcspConfiguration {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+                ocsp_custom_cname: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<OcspConfiguration> for ::stratus_model::Val<OcspConfiguration> {
         fn from(value: OcspConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -646,6 +832,19 @@ pub mod certificate_authority {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomAttribute {
+        /// With the required `ObjectIdentifier`, `Value`; everything else unset.
+        pub fn new(
+            object_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                object_identifier: object_identifier.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomAttribute> for ::stratus_model::Val<CustomAttribute> {
@@ -709,6 +908,15 @@ pub mod certificate_authority {
         pub omit_extension: ::stratus_model::Val<bool>,
     }
 
+    impl CrlDistributionPointExtensionConfiguration {
+        /// With the required `OmitExtension`; everything else unset.
+        pub fn new(omit_extension: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                omit_extension: omit_extension.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CrlDistributionPointExtensionConfiguration>
         for ::stratus_model::Val<CrlDistributionPointExtensionConfiguration>
     {
@@ -728,6 +936,18 @@ pub mod certificate_authority {
         pub party_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EdiPartyName {
+        /// With the required `PartyName`; everything else unset.
+        pub fn new(
+            party_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name_assigner: ::std::option::Option::None,
+                party_name: party_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EdiPartyName> for ::stratus_model::Val<EdiPartyName> {
         fn from(value: EdiPartyName) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -744,6 +964,19 @@ pub mod certificate_authority {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OtherName {
+        /// With the required `TypeId`, `Value`; everything else unset.
+        pub fn new(
+            type_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                type_id: type_id.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OtherName> for ::stratus_model::Val<OtherName> {
@@ -950,6 +1183,23 @@ pub mod certificate_authority_activation {
         pub status: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnCertificateAuthorityActivation {
+        /// With the required `Certificate`, `CertificateAuthorityArn`; everything else unset.
+        pub fn new(
+            certificate: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            certificate_authority_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                certificate: certificate.into(),
+                certificate_authority_arn: certificate_authority_arn.into(),
+                certificate_chain: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCertificateAuthorityActivation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCertificateAuthorityActivationAttributes {
         /// `CompleteCertificateChain`: string.
@@ -1007,6 +1257,24 @@ pub mod permission {
         /// Length: `12..=12`.
         #[resource(replace)]
         pub source_account: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnPermission {
+        /// With the required `Actions`, `CertificateAuthorityArn`, `Principal`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Action>>>,
+            certificate_authority_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            principal: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                certificate_authority_arn: certificate_authority_arn.into(),
+                principal: principal.into(),
+                source_account: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The values `Action` allows.

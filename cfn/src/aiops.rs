@@ -49,6 +49,25 @@ pub mod investigation_group {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnInvestigationGroup {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                chatbot_notification_channels: ::std::option::Option::None,
+                cross_account_configurations: ::std::option::Option::None,
+                encryption_config: ::std::option::Option::None,
+                investigation_group_policy: ::std::option::Option::None,
+                is_cloud_trail_event_history_enabled: ::std::option::Option::None,
+                name: name.into(),
+                retention_in_days: ::std::option::Option::None,
+                role_arn: ::std::option::Option::None,
+                tag_key_boundaries: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnInvestigationGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInvestigationGroupAttributes {
         /// `CreatedBy`: string.

@@ -87,6 +87,39 @@ pub mod broker {
         pub users: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<User>>>,
     }
 
+    impl CfnBroker {
+        /// With the required `BrokerName`, `DeploymentMode`, `EngineType`, `HostInstanceType`, `PubliclyAccessible`; everything else unset.
+        pub fn new(
+            broker_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            deployment_mode: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            engine_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            host_instance_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            publicly_accessible: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                authentication_strategy: ::std::option::Option::None,
+                auto_minor_version_upgrade: ::std::option::Option::None,
+                broker_name: broker_name.into(),
+                configuration: ::std::option::Option::None,
+                data_replication_mode: ::std::option::Option::None,
+                data_replication_primary_broker_arn: ::std::option::Option::None,
+                deployment_mode: deployment_mode.into(),
+                encryption_options: ::std::option::Option::None,
+                engine_type: engine_type.into(),
+                engine_version: ::std::option::Option::None,
+                host_instance_type: host_instance_type.into(),
+                ldap_server_metadata: ::std::option::Option::None,
+                logs: ::std::option::Option::None,
+                maintenance_window_start_time: ::std::option::Option::None,
+                publicly_accessible: publicly_accessible.into(),
+                security_groups: ::std::option::Option::None,
+                storage_type: ::std::option::Option::None,
+                subnet_ids: ::std::option::Option::None,
+                users: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnBroker`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBrokerAttributes {
         /// `Id`: string.
@@ -170,6 +203,19 @@ pub mod broker {
         pub revision: ::stratus_model::Val<i64>,
     }
 
+    impl ConfigurationId {
+        /// With the required `Id`, `Revision`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            revision: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                revision: revision.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConfigurationId> for ::stratus_model::Val<ConfigurationId> {
         fn from(value: ConfigurationId) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -185,6 +231,18 @@ pub mod broker {
         /// `UseAwsOwnedKey`: boolean.
         /// Required.
         pub use_aws_owned_key: ::stratus_model::Val<bool>,
+    }
+
+    impl EncryptionOptions {
+        /// With the required `UseAwsOwnedKey`; everything else unset.
+        pub fn new(
+            use_aws_owned_key: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                kms_key_id: ::std::option::Option::None,
+                use_aws_owned_key: use_aws_owned_key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EncryptionOptions> for ::stratus_model::Val<EncryptionOptions> {
@@ -228,6 +286,36 @@ pub mod broker {
         pub user_search_subtree: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl LdapServerMetadata {
+        /// With the required `Hosts`, `RoleBase`, `RoleSearchMatching`, `ServiceAccountUsername`, `UserBase`, `UserSearchMatching`; everything else unset.
+        pub fn new(
+            hosts: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            role_base: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_search_matching: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            service_account_username: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            user_base: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_search_matching: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                hosts: hosts.into(),
+                role_base: role_base.into(),
+                role_name: ::std::option::Option::None,
+                role_search_matching: role_search_matching.into(),
+                role_search_subtree: ::std::option::Option::None,
+                service_account_password: ::std::option::Option::None,
+                service_account_username: service_account_username.into(),
+                user_base: user_base.into(),
+                user_role_name: ::std::option::Option::None,
+                user_search_matching: user_search_matching.into(),
+                user_search_subtree: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<LdapServerMetadata> for ::stratus_model::Val<LdapServerMetadata> {
         fn from(value: LdapServerMetadata) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -266,6 +354,21 @@ pub mod broker {
         pub time_zone: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MaintenanceWindow {
+        /// With the required `DayOfWeek`, `TimeOfDay`, `TimeZone`; everything else unset.
+        pub fn new(
+            day_of_week: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            time_of_day: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            time_zone: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                day_of_week: day_of_week.into(),
+                time_of_day: time_of_day.into(),
+                time_zone: time_zone.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MaintenanceWindow> for ::stratus_model::Val<MaintenanceWindow> {
         fn from(value: MaintenanceWindow) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -293,6 +396,22 @@ pub mod broker {
         /// Required.
         /// Pattern: `^[A-Za-z0-9_.~-]{2,100}$`.
         pub username: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl User {
+        /// With the required `Password`, `Username`; everything else unset.
+        pub fn new(
+            password: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            username: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                console_access: ::std::option::Option::None,
+                groups: ::std::option::Option::None,
+                password: password.into(),
+                replication_user: ::std::option::Option::None,
+                username: username.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<User> for ::stratus_model::Val<User> {
@@ -344,6 +463,23 @@ pub mod configuration {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnConfiguration {
+        /// With the required `EngineType`, `Name`; everything else unset.
+        pub fn new(
+            engine_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authentication_strategy: ::std::option::Option::None,
+                data: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                engine_type: engine_type.into(),
+                engine_version: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationAttributes {
         /// `Arn`: string.
@@ -391,6 +527,19 @@ pub mod configuration_association {
         pub configuration: ::stratus_model::Val<ConfigurationId>,
     }
 
+    impl CfnConfigurationAssociation {
+        /// With the required `Broker`, `Configuration`; everything else unset.
+        pub fn new(
+            broker: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<ConfigurationId>>,
+        ) -> Self {
+            Self {
+                broker: broker.into(),
+                configuration: configuration.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConfigurationAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationAssociationAttributes {
         /// `Id`: string.
@@ -413,6 +562,19 @@ pub mod configuration_association {
         /// `Revision`: integer.
         /// Required.
         pub revision: ::stratus_model::Val<i64>,
+    }
+
+    impl ConfigurationId {
+        /// With the required `Id`, `Revision`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            revision: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                revision: revision.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ConfigurationId> for ::stratus_model::Val<ConfigurationId> {

@@ -76,6 +76,33 @@ pub mod app {
         pub repository: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnApp {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_token: ::std::option::Option::None,
+                auto_branch_creation_config: ::std::option::Option::None,
+                basic_auth_config: ::std::option::Option::None,
+                build_spec: ::std::option::Option::None,
+                cache_config: ::std::option::Option::None,
+                compute_role_arn: ::std::option::Option::None,
+                custom_headers: ::std::option::Option::None,
+                custom_rules: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                enable_branch_auto_deletion: ::std::option::Option::None,
+                environment_variables: ::std::option::Option::None,
+                iam_service_role: ::std::option::Option::None,
+                job_config: ::std::option::Option::None,
+                name: name.into(),
+                oauth_token: ::std::option::Option::None,
+                platform: ::std::option::Option::None,
+                repository: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApp`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppAttributes {
         /// `AppId`: string.
@@ -208,6 +235,21 @@ pub mod app {
         pub target: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomRule {
+        /// With the required `Source`, `Target`; everything else unset.
+        pub fn new(
+            source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                condition: ::std::option::Option::None,
+                source: source.into(),
+                status: ::std::option::Option::None,
+                target: target.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomRule> for ::stratus_model::Val<CustomRule> {
         fn from(value: CustomRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -230,6 +272,19 @@ pub mod app {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EnvironmentVariable {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EnvironmentVariable> for ::stratus_model::Val<EnvironmentVariable> {
         fn from(value: EnvironmentVariable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -244,6 +299,17 @@ pub mod app {
         /// Required.
         /// Allowed values: `STANDARD_8GB`, `LARGE_16GB`, `XLARGE_72GB`.
         pub build_compute_type: ::stratus_model::Val<BuildComputeType>,
+    }
+
+    impl JobConfig {
+        /// With the required `BuildComputeType`; everything else unset.
+        pub fn new(
+            build_compute_type: impl ::std::convert::Into<::stratus_model::Val<BuildComputeType>>,
+        ) -> Self {
+            Self {
+                build_compute_type: build_compute_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<JobConfig> for ::stratus_model::Val<JobConfig> {
@@ -506,6 +572,32 @@ pub mod branch {
         pub stage: ::std::option::Option<::stratus_model::Val<Stage>>,
     }
 
+    impl CfnBranch {
+        /// With the required `AppId`, `BranchName`; everything else unset.
+        pub fn new(
+            app_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            branch_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_id: app_id.into(),
+                backend: ::std::option::Option::None,
+                basic_auth_config: ::std::option::Option::None,
+                branch_name: branch_name.into(),
+                build_spec: ::std::option::Option::None,
+                compute_role_arn: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                enable_auto_build: ::std::option::Option::None,
+                enable_performance_mode: ::std::option::Option::None,
+                enable_pull_request_preview: ::std::option::Option::None,
+                enable_skew_protection: ::std::option::Option::None,
+                environment_variables: ::std::option::Option::None,
+                framework: ::std::option::Option::None,
+                pull_request_environment_name: ::std::option::Option::None,
+                stage: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnBranch`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBranchAttributes {
         /// `Arn`: string.
@@ -550,6 +642,20 @@ pub mod branch {
         pub username: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl BasicAuthConfig {
+        /// With the required `Password`, `Username`; everything else unset.
+        pub fn new(
+            password: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            username: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                enable_basic_auth: ::std::option::Option::None,
+                password: password.into(),
+                username: username.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<BasicAuthConfig> for ::stratus_model::Val<BasicAuthConfig> {
         fn from(value: BasicAuthConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -570,6 +676,19 @@ pub mod branch {
         /// Pattern: `(?s).*`.
         /// Length: `..=5500`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EnvironmentVariable {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EnvironmentVariable> for ::stratus_model::Val<EnvironmentVariable> {
@@ -681,6 +800,27 @@ pub mod domain {
         pub sub_domain_settings: ::stratus_model::Val<::std::vec::Vec<SubDomainSetting>>,
     }
 
+    impl CfnDomain {
+        /// With the required `AppId`, `DomainName`, `SubDomainSettings`; everything else unset.
+        pub fn new(
+            app_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sub_domain_settings: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<SubDomainSetting>>,
+            >,
+        ) -> Self {
+            Self {
+                app_id: app_id.into(),
+                auto_sub_domain_creation_patterns: ::std::option::Option::None,
+                auto_sub_domain_iam_role: ::std::option::Option::None,
+                certificate_settings: ::std::option::Option::None,
+                domain_name: domain_name.into(),
+                enable_auto_sub_domain: ::std::option::Option::None,
+                sub_domain_settings: sub_domain_settings.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainAttributes {
         /// `Arn`: string.
@@ -752,6 +892,19 @@ pub mod domain {
         /// Pattern: `(?s).*`.
         /// Length: `0..=255`.
         pub prefix: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SubDomainSetting {
+        /// With the required `BranchName`, `Prefix`; everything else unset.
+        pub fn new(
+            branch_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                branch_name: branch_name.into(),
+                prefix: prefix.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SubDomainSetting> for ::stratus_model::Val<SubDomainSetting> {

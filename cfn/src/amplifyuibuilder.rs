@@ -148,6 +148,28 @@ pub mod component {
         pub source_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ComponentChild {
+        /// With the required `ComponentType`, `Name`, `Properties`; everything else unset.
+        pub fn new(
+            component_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            properties: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<::std::string::String, ComponentProperty>,
+                >,
+            >,
+        ) -> Self {
+            Self {
+                children: ::std::option::Option::None,
+                component_type: component_type.into(),
+                events: ::std::option::Option::None,
+                name: name.into(),
+                properties: properties.into(),
+                source_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ComponentChild> for ::stratus_model::Val<ComponentChild> {
         fn from(value: ComponentChild) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -168,6 +190,20 @@ pub mod component {
         pub predicate: ::std::option::Option<::stratus_model::Val<Predicate>>,
         /// `Sort`: list of [`SortProperty`].
         pub sort: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SortProperty>>>,
+    }
+
+    impl ComponentDataConfiguration {
+        /// With the required `Model`; everything else unset.
+        pub fn new(
+            model: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                identifiers: ::std::option::Option::None,
+                model: model.into(),
+                predicate: ::std::option::Option::None,
+                sort: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ComponentDataConfiguration>
@@ -338,6 +374,19 @@ pub mod component {
         pub field: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SortProperty {
+        /// With the required `Direction`, `Field`; everything else unset.
+        pub fn new(
+            direction: impl ::std::convert::Into<::stratus_model::Val<SortDirection>>,
+            field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                direction: direction.into(),
+                field: field.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SortProperty> for ::stratus_model::Val<SortProperty> {
         fn from(value: SortProperty) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -389,6 +438,18 @@ pub mod component {
         pub property: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ComponentPropertyBindingProperties {
+        /// With the required `Property`; everything else unset.
+        pub fn new(
+            property: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field: ::std::option::Option::None,
+                property: property.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ComponentPropertyBindingProperties>
         for ::stratus_model::Val<ComponentPropertyBindingProperties>
     {
@@ -407,6 +468,19 @@ pub mod component {
         /// `Property`: string.
         /// Required.
         pub property: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FormBindingElement {
+        /// With the required `Element`, `Property`; everything else unset.
+        pub fn new(
+            element: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            property: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                element: element.into(),
+                property: property.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FormBindingElement> for ::stratus_model::Val<FormBindingElement> {
@@ -456,6 +530,21 @@ pub mod component {
         /// `Set`: [`ComponentProperty`].
         /// Required.
         pub set: ::stratus_model::Val<ComponentProperty>,
+    }
+
+    impl MutationActionSetStateParameter {
+        /// With the required `ComponentName`, `Property`, `Set`; everything else unset.
+        pub fn new(
+            component_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            property: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            set: impl ::std::convert::Into<::stratus_model::Val<ComponentProperty>>,
+        ) -> Self {
+            Self {
+                component_name: component_name.into(),
+                property: property.into(),
+                set: set.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MutationActionSetStateParameter>
@@ -603,6 +692,19 @@ pub mod form {
         pub data_type_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FormDataTypeConfig {
+        /// With the required `DataSourceType`, `DataTypeName`; everything else unset.
+        pub fn new(
+            data_source_type: impl ::std::convert::Into<::stratus_model::Val<FormDataSourceType>>,
+            data_type_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_source_type: data_source_type.into(),
+                data_type_name: data_type_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FormDataTypeConfig> for ::stratus_model::Val<FormDataTypeConfig> {
         fn from(value: FormDataTypeConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -650,6 +752,22 @@ pub mod form {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SectionalElement {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                excluded: ::std::option::Option::None,
+                level: ::std::option::Option::None,
+                orientation: ::std::option::Option::None,
+                position: ::std::option::Option::None,
+                text: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SectionalElement> for ::stratus_model::Val<SectionalElement> {
@@ -735,6 +853,32 @@ pub mod form {
         pub value_mappings: ::std::option::Option<::stratus_model::Val<ValueMappings>>,
     }
 
+    impl FieldInputConfig {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                default_checked: ::std::option::Option::None,
+                default_country_code: ::std::option::Option::None,
+                default_value: ::std::option::Option::None,
+                descriptive_text: ::std::option::Option::None,
+                file_uploader_config: ::std::option::Option::None,
+                is_array: ::std::option::Option::None,
+                max_value: ::std::option::Option::None,
+                min_value: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                placeholder: ::std::option::Option::None,
+                read_only: ::std::option::Option::None,
+                required: ::std::option::Option::None,
+                step: ::std::option::Option::None,
+                r#type: r#type.into(),
+                value: ::std::option::Option::None,
+                value_mappings: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<FieldInputConfig> for ::stratus_model::Val<FieldInputConfig> {
         fn from(value: FieldInputConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -755,6 +899,20 @@ pub mod form {
         pub r#type: ::stratus_model::Val<::std::string::String>,
         /// `ValidationMessage`: string.
         pub validation_message: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl FieldValidationConfiguration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                num_values: ::std::option::Option::None,
+                str_values: ::std::option::Option::None,
+                r#type: r#type.into(),
+                validation_message: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FieldValidationConfiguration>
@@ -785,6 +943,25 @@ pub mod form {
         pub show_thumbnails: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl FileUploaderFieldConfig {
+        /// With the required `AcceptedFileTypes`, `AccessLevel`; everything else unset.
+        pub fn new(
+            accepted_file_types: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            access_level: impl ::std::convert::Into<::stratus_model::Val<StorageAccessLevel>>,
+        ) -> Self {
+            Self {
+                accepted_file_types: accepted_file_types.into(),
+                access_level: access_level.into(),
+                is_resumable: ::std::option::Option::None,
+                max_file_count: ::std::option::Option::None,
+                max_size: ::std::option::Option::None,
+                show_thumbnails: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<FileUploaderFieldConfig>
         for ::stratus_model::Val<FileUploaderFieldConfig>
     {
@@ -809,6 +986,18 @@ pub mod form {
         /// `Values`: list of [`ValueMapping`].
         /// Required.
         pub values: ::stratus_model::Val<::std::vec::Vec<ValueMapping>>,
+    }
+
+    impl ValueMappings {
+        /// With the required `Values`; everything else unset.
+        pub fn new(
+            values: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ValueMapping>>>,
+        ) -> Self {
+            Self {
+                binding_properties: ::std::option::Option::None,
+                values: values.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ValueMappings> for ::stratus_model::Val<ValueMappings> {
@@ -845,6 +1034,18 @@ pub mod form {
         /// `Value`: [`FormInputValueProperty`].
         /// Required.
         pub value: ::stratus_model::Val<FormInputValueProperty>,
+    }
+
+    impl ValueMapping {
+        /// With the required `Value`; everything else unset.
+        pub fn new(
+            value: impl ::std::convert::Into<::stratus_model::Val<FormInputValueProperty>>,
+        ) -> Self {
+            Self {
+                display_value: ::std::option::Option::None,
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ValueMapping> for ::stratus_model::Val<ValueMapping> {
@@ -898,6 +1099,18 @@ pub mod form {
         /// `Property`: string.
         /// Required.
         pub property: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FormInputValuePropertyBindingProperties {
+        /// With the required `Property`; everything else unset.
+        pub fn new(
+            property: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field: ::std::option::Option::None,
+                property: property.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FormInputValuePropertyBindingProperties>

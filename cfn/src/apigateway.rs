@@ -145,6 +145,28 @@ pub mod authorizer {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnAuthorizer {
+        /// With the required `Name`, `RestApiId`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rest_api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auth_type: ::std::option::Option::None,
+                authorizer_credentials: ::std::option::Option::None,
+                authorizer_result_ttl_in_seconds: ::std::option::Option::None,
+                authorizer_uri: ::std::option::Option::None,
+                identity_source: ::std::option::Option::None,
+                identity_validation_expression: ::std::option::Option::None,
+                name: name.into(),
+                provider_ar_ns: ::std::option::Option::None,
+                rest_api_id: rest_api_id.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAuthorizer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAuthorizerAttributes {
         /// `AuthorizerId`: string.
@@ -186,6 +208,20 @@ pub mod base_path_mapping {
         /// `Stage`: string.
         pub stage: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    impl CfnBasePathMapping {
+        /// With the required `DomainName`; everything else unset.
+        pub fn new(
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                base_path: ::std::option::Option::None,
+                domain_name: domain_name.into(),
+                rest_api_id: ::std::option::Option::None,
+                stage: ::std::option::Option::None,
+            }
+        }
+    }
 }
 
 pub use base_path_mapping::CfnBasePathMapping;
@@ -216,6 +252,21 @@ pub mod base_path_mapping_v2 {
         pub rest_api_id: ::stratus_model::Val<::std::string::String>,
         /// `Stage`: string.
         pub stage: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnBasePathMappingV2 {
+        /// With the required `DomainNameArn`, `RestApiId`; everything else unset.
+        pub fn new(
+            domain_name_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rest_api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                base_path: ::std::option::Option::None,
+                domain_name_arn: domain_name_arn.into(),
+                rest_api_id: rest_api_id.into(),
+                stage: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnBasePathMappingV2`], known once it is deployed (`Fn::GetAtt`).
@@ -295,6 +346,21 @@ pub mod deployment {
         pub stage_description: ::std::option::Option<::stratus_model::Val<StageDescription>>,
         /// `StageName`: string.
         pub stage_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnDeployment {
+        /// With the required `RestApiId`; everything else unset.
+        pub fn new(
+            rest_api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                deployment_canary_settings: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                rest_api_id: rest_api_id.into(),
+                stage_description: ::std::option::Option::None,
+                stage_name: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnDeployment`], known once it is deployed (`Fn::GetAtt`).
@@ -472,6 +538,19 @@ pub mod deployment {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -506,6 +585,21 @@ pub mod documentation_part {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub rest_api_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnDocumentationPart {
+        /// With the required `Location`, `Properties`, `RestApiId`; everything else unset.
+        pub fn new(
+            location: impl ::std::convert::Into<::stratus_model::Val<Location>>,
+            properties: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rest_api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                location: location.into(),
+                properties: properties.into(),
+                rest_api_id: rest_api_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnDocumentationPart`], known once it is deployed (`Fn::GetAtt`).
@@ -655,6 +749,22 @@ pub mod documentation_version {
         /// Length: `1..=`.
         #[resource(replace)]
         pub rest_api_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnDocumentationVersion {
+        /// With the required `DocumentationVersion`, `RestApiId`; everything else unset.
+        pub fn new(
+            documentation_version: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            rest_api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                documentation_version: documentation_version.into(),
+                rest_api_id: rest_api_id.into(),
+            }
+        }
     }
 }
 
@@ -851,6 +961,25 @@ pub mod domain_name_access_association {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub domain_name_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnDomainNameAccessAssociation {
+        /// With the required `AccessAssociationSource`, `AccessAssociationSourceType`, `DomainNameArn`; everything else unset.
+        pub fn new(
+            access_association_source: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            access_association_source_type: impl ::std::convert::Into<
+                ::stratus_model::Val<AccessAssociationSourceType>,
+            >,
+            domain_name_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_association_source: access_association_source.into(),
+                access_association_source_type: access_association_source_type.into(),
+                domain_name_arn: domain_name_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnDomainNameAccessAssociation`], known once it is deployed (`Fn::GetAtt`).
@@ -1076,6 +1205,22 @@ pub mod gateway_response {
         pub status_code: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnGatewayResponse {
+        /// With the required `ResponseType`, `RestApiId`; everything else unset.
+        pub fn new(
+            response_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rest_api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                response_parameters: ::std::option::Option::None,
+                response_templates: ::std::option::Option::None,
+                response_type: response_type.into(),
+                rest_api_id: rest_api_id.into(),
+                status_code: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGatewayResponse`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGatewayResponseAttributes {
         /// `Id`: string.
@@ -1151,6 +1296,31 @@ pub mod method {
         pub rest_api_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnMethod {
+        /// With the required `HttpMethod`, `ResourceId`, `RestApiId`; everything else unset.
+        pub fn new(
+            http_method: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rest_api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_key_required: ::std::option::Option::None,
+                authorization_scopes: ::std::option::Option::None,
+                authorization_type: ::std::option::Option::None,
+                authorizer_id: ::std::option::Option::None,
+                http_method: http_method.into(),
+                integration: ::std::option::Option::None,
+                method_responses: ::std::option::Option::None,
+                operation_name: ::std::option::Option::None,
+                request_models: ::std::option::Option::None,
+                request_parameters: ::std::option::Option::None,
+                request_validator_id: ::std::option::Option::None,
+                resource_id: resource_id.into(),
+                rest_api_id: rest_api_id.into(),
+            }
+        }
+    }
+
     /// `Integration`, a property type of `AWS::ApiGateway::Method`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1208,6 +1378,30 @@ pub mod method {
         pub uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Integration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                cache_key_parameters: ::std::option::Option::None,
+                cache_namespace: ::std::option::Option::None,
+                connection_id: ::std::option::Option::None,
+                connection_type: ::std::option::Option::None,
+                content_handling: ::std::option::Option::None,
+                credentials: ::std::option::Option::None,
+                integration_http_method: ::std::option::Option::None,
+                integration_responses: ::std::option::Option::None,
+                integration_target: ::std::option::Option::None,
+                passthrough_behavior: ::std::option::Option::None,
+                request_parameters: ::std::option::Option::None,
+                request_templates: ::std::option::Option::None,
+                response_transfer_mode: ::std::option::Option::None,
+                timeout_in_millis: ::std::option::Option::None,
+                r#type: r#type.into(),
+                uri: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Integration> for ::stratus_model::Val<Integration> {
         fn from(value: Integration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1233,6 +1427,19 @@ pub mod method {
         /// `StatusCode`: string.
         /// Required.
         pub status_code: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MethodResponse {
+        /// With the required `StatusCode`; everything else unset.
+        pub fn new(
+            status_code: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                response_models: ::std::option::Option::None,
+                response_parameters: ::std::option::Option::None,
+                status_code: status_code.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MethodResponse> for ::stratus_model::Val<MethodResponse> {
@@ -1265,6 +1472,21 @@ pub mod method {
         /// `StatusCode`: string.
         /// Required.
         pub status_code: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IntegrationResponse {
+        /// With the required `StatusCode`; everything else unset.
+        pub fn new(
+            status_code: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content_handling: ::std::option::Option::None,
+                response_parameters: ::std::option::Option::None,
+                response_templates: ::std::option::Option::None,
+                selection_pattern: ::std::option::Option::None,
+                status_code: status_code.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IntegrationResponse> for ::stratus_model::Val<IntegrationResponse> {
@@ -1564,6 +1786,21 @@ pub mod model {
         /// `Schema`: JSON.
         pub schema: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    impl CfnModel {
+        /// With the required `RestApiId`; everything else unset.
+        pub fn new(
+            rest_api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content_type: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                rest_api_id: rest_api_id.into(),
+                schema: ::std::option::Option::None,
+            }
+        }
+    }
 }
 
 pub use model::CfnModel;
@@ -1593,6 +1830,20 @@ pub mod request_validator {
         pub validate_request_body: ::std::option::Option<::stratus_model::Val<bool>>,
         /// `ValidateRequestParameters`: boolean.
         pub validate_request_parameters: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl CfnRequestValidator {
+        /// With the required `RestApiId`; everything else unset.
+        pub fn new(
+            rest_api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: ::std::option::Option::None,
+                rest_api_id: rest_api_id.into(),
+                validate_request_body: ::std::option::Option::None,
+                validate_request_parameters: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnRequestValidator`], known once it is deployed (`Fn::GetAtt`).
@@ -1637,6 +1888,21 @@ pub mod resource {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub rest_api_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnResource {
+        /// With the required `ParentId`, `PathPart`, `RestApiId`; everything else unset.
+        pub fn new(
+            parent_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            path_part: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rest_api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                parent_id: parent_id.into(),
+                path_part: path_part.into(),
+                rest_api_id: rest_api_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnResource`], known once it is deployed (`Fn::GetAtt`).
@@ -1819,6 +2085,29 @@ pub mod stage {
                 ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
             >,
         >,
+    }
+
+    impl CfnStage {
+        /// With the required `RestApiId`; everything else unset.
+        pub fn new(
+            rest_api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_log_setting: ::std::option::Option::None,
+                cache_cluster_enabled: ::std::option::Option::None,
+                cache_cluster_size: ::std::option::Option::None,
+                canary_setting: ::std::option::Option::None,
+                client_certificate_id: ::std::option::Option::None,
+                deployment_id: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                documentation_version: ::std::option::Option::None,
+                method_settings: ::std::option::Option::None,
+                rest_api_id: rest_api_id.into(),
+                stage_name: ::std::option::Option::None,
+                tracing_enabled: ::std::option::Option::None,
+                variables: ::std::option::Option::None,
+            }
+        }
     }
 
     /// `AccessLogSetting`, a property type of `AWS::ApiGateway::Stage`.
@@ -2032,6 +2321,21 @@ pub mod usage_plan_key {
         pub usage_plan_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnUsagePlanKey {
+        /// With the required `KeyId`, `KeyType`, `UsagePlanId`; everything else unset.
+        pub fn new(
+            key_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key_type: impl ::std::convert::Into<::stratus_model::Val<KeyType>>,
+            usage_plan_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key_id: key_id.into(),
+                key_type: key_type.into(),
+                usage_plan_id: usage_plan_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnUsagePlanKey`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUsagePlanKeyAttributes {
         /// `Id`: string.
@@ -2109,6 +2413,22 @@ pub mod vpc_link {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub target_arns: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl CfnVpcLink {
+        /// With the required `Name`, `TargetArns`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                target_arns: target_arns.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnVpcLink`], known once it is deployed (`Fn::GetAtt`).

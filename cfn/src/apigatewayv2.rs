@@ -150,6 +150,20 @@ pub mod api_gateway_managed_overrides {
         pub stage: ::std::option::Option<::stratus_model::Val<StageOverrides>>,
     }
 
+    impl CfnApiGatewayManagedOverrides {
+        /// With the required `ApiId`; everything else unset.
+        pub fn new(
+            api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_id: api_id.into(),
+                integration: ::std::option::Option::None,
+                route: ::std::option::Option::None,
+                stage: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApiGatewayManagedOverrides`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApiGatewayManagedOverridesAttributes {
         /// `Id`: string.
@@ -302,6 +316,22 @@ pub mod api_mapping {
         pub stage: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnApiMapping {
+        /// With the required `ApiId`, `DomainName`, `Stage`; everything else unset.
+        pub fn new(
+            api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            stage: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_id: api_id.into(),
+                api_mapping_key: ::std::option::Option::None,
+                domain_name: domain_name.into(),
+                stage: stage.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApiMapping`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApiMappingAttributes {
         /// `ApiMappingId`: string.
@@ -362,6 +392,29 @@ pub mod authorizer {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnAuthorizer {
+        /// With the required `ApiId`, `AuthorizerType`, `Name`; everything else unset.
+        pub fn new(
+            api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            authorizer_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_id: api_id.into(),
+                authorizer_credentials_arn: ::std::option::Option::None,
+                authorizer_payload_format_version: ::std::option::Option::None,
+                authorizer_result_ttl_in_seconds: ::std::option::Option::None,
+                authorizer_type: authorizer_type.into(),
+                authorizer_uri: ::std::option::Option::None,
+                enable_simple_responses: ::std::option::Option::None,
+                identity_source: ::std::option::Option::None,
+                identity_validation_expression: ::std::option::Option::None,
+                jwt_configuration: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAuthorizer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAuthorizerAttributes {
         /// `AuthorizerId`: string.
@@ -417,6 +470,19 @@ pub mod deployment {
         pub stage_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnDeployment {
+        /// With the required `ApiId`; everything else unset.
+        pub fn new(
+            api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_id: api_id.into(),
+                description: ::std::option::Option::None,
+                stage_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDeployment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeploymentAttributes {
         /// `DeploymentId`: string.
@@ -461,6 +527,20 @@ pub mod domain_name {
         /// `RoutingMode`: [`RoutingMode`].
         /// Allowed values: `API_MAPPING_ONLY`, `ROUTING_RULE_THEN_API_MAPPING`, `ROUTING_RULE_ONLY`.
         pub routing_mode: ::std::option::Option<::stratus_model::Val<RoutingMode>>,
+    }
+
+    impl CfnDomainName {
+        /// With the required `DomainName`; everything else unset.
+        pub fn new(
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain_name: domain_name.into(),
+                domain_name_configurations: ::std::option::Option::None,
+                mutual_tls_authentication: ::std::option::Option::None,
+                routing_mode: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnDomainName`], known once it is deployed (`Fn::GetAtt`).
@@ -651,6 +731,35 @@ pub mod integration {
         pub tls_config: ::std::option::Option<::stratus_model::Val<TlsConfig>>,
     }
 
+    impl CfnIntegration {
+        /// With the required `ApiId`, `IntegrationType`; everything else unset.
+        pub fn new(
+            api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            integration_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_id: api_id.into(),
+                connection_id: ::std::option::Option::None,
+                connection_type: ::std::option::Option::None,
+                content_handling_strategy: ::std::option::Option::None,
+                credentials_arn: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                integration_method: ::std::option::Option::None,
+                integration_subtype: ::std::option::Option::None,
+                integration_type: integration_type.into(),
+                integration_uri: ::std::option::Option::None,
+                passthrough_behavior: ::std::option::Option::None,
+                payload_format_version: ::std::option::Option::None,
+                request_parameters: ::std::option::Option::None,
+                request_templates: ::std::option::Option::None,
+                response_parameters: ::std::option::Option::None,
+                template_selection_expression: ::std::option::Option::None,
+                timeout_in_millis: ::std::option::Option::None,
+                tls_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIntegration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIntegrationAttributes {
         /// `IntegrationId`: string.
@@ -749,6 +858,27 @@ pub mod integration_response {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnIntegrationResponse {
+        /// With the required `ApiId`, `IntegrationId`, `IntegrationResponseKey`; everything else unset.
+        pub fn new(
+            api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            integration_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            integration_response_key: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                api_id: api_id.into(),
+                content_handling_strategy: ::std::option::Option::None,
+                integration_id: integration_id.into(),
+                integration_response_key: integration_response_key.into(),
+                response_parameters: ::std::option::Option::None,
+                response_templates: ::std::option::Option::None,
+                template_selection_expression: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIntegrationResponse`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIntegrationResponseAttributes {
         /// `IntegrationResponseId`: string.
@@ -791,6 +921,23 @@ pub mod model {
         /// `Schema`: JSON.
         /// Required.
         pub schema: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl CfnModel {
+        /// With the required `ApiId`, `Name`, `Schema`; everything else unset.
+        pub fn new(
+            api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            schema: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                api_id: api_id.into(),
+                content_type: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: name.into(),
+                schema: schema.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnModel`], known once it is deployed (`Fn::GetAtt`).
@@ -853,6 +1000,29 @@ pub mod route {
         pub target: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnRoute {
+        /// With the required `ApiId`, `RouteKey`; everything else unset.
+        pub fn new(
+            api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            route_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_id: api_id.into(),
+                api_key_required: ::std::option::Option::None,
+                authorization_scopes: ::std::option::Option::None,
+                authorization_type: ::std::option::Option::None,
+                authorizer_id: ::std::option::Option::None,
+                model_selection_expression: ::std::option::Option::None,
+                operation_name: ::std::option::Option::None,
+                request_models: ::std::option::Option::None,
+                request_parameters: ::std::option::Option::None,
+                route_key: route_key.into(),
+                route_response_selection_expression: ::std::option::Option::None,
+                target: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRoute`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRouteAttributes {
         /// `RouteId`: string.
@@ -902,6 +1072,24 @@ pub mod route_response {
         pub route_response_key: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnRouteResponse {
+        /// With the required `ApiId`, `RouteId`, `RouteResponseKey`; everything else unset.
+        pub fn new(
+            api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            route_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            route_response_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_id: api_id.into(),
+                model_selection_expression: ::std::option::Option::None,
+                response_models: ::std::option::Option::None,
+                response_parameters: ::std::option::Option::None,
+                route_id: route_id.into(),
+                route_response_key: route_response_key.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRouteResponse`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRouteResponseAttributes {
         /// `RouteResponseId`: string.
@@ -946,6 +1134,23 @@ pub mod routing_rule {
         pub priority: ::stratus_model::Val<i64>,
     }
 
+    impl CfnRoutingRule {
+        /// With the required `Actions`, `Conditions`, `DomainNameArn`, `Priority`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Action>>>,
+            conditions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Condition>>>,
+            domain_name_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            priority: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                conditions: conditions.into(),
+                domain_name_arn: domain_name_arn.into(),
+                priority: priority.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRoutingRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRoutingRuleAttributes {
         /// `RoutingRuleArn`: string.
@@ -970,6 +1175,17 @@ pub mod routing_rule {
         /// `InvokeApi`: [`ActionInvokeApi`].
         /// Required.
         pub invoke_api: ::stratus_model::Val<ActionInvokeApi>,
+    }
+
+    impl Action {
+        /// With the required `InvokeApi`; everything else unset.
+        pub fn new(
+            invoke_api: impl ::std::convert::Into<::stratus_model::Val<ActionInvokeApi>>,
+        ) -> Self {
+            Self {
+                invoke_api: invoke_api.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
@@ -1008,6 +1224,20 @@ pub mod routing_rule {
         pub strip_base_path: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl ActionInvokeApi {
+        /// With the required `ApiId`, `Stage`; everything else unset.
+        pub fn new(
+            api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            stage: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_id: api_id.into(),
+                stage: stage.into(),
+                strip_base_path: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ActionInvokeApi> for ::stratus_model::Val<ActionInvokeApi> {
         fn from(value: ActionInvokeApi) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1023,6 +1253,19 @@ pub mod routing_rule {
         pub any_of: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl MatchBasePaths {
+        /// With the required `AnyOf`; everything else unset.
+        pub fn new(
+            any_of: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                any_of: any_of.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MatchBasePaths> for ::stratus_model::Val<MatchBasePaths> {
         fn from(value: MatchBasePaths) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1036,6 +1279,17 @@ pub mod routing_rule {
         /// `AnyOf`: list of [`MatchHeaderValue`].
         /// Required.
         pub any_of: ::stratus_model::Val<::std::vec::Vec<MatchHeaderValue>>,
+    }
+
+    impl MatchHeaders {
+        /// With the required `AnyOf`; everything else unset.
+        pub fn new(
+            any_of: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<MatchHeaderValue>>>,
+        ) -> Self {
+            Self {
+                any_of: any_of.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MatchHeaders> for ::stratus_model::Val<MatchHeaders> {
@@ -1054,6 +1308,19 @@ pub mod routing_rule {
         /// `ValueGlob`: string.
         /// Required.
         pub value_glob: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MatchHeaderValue {
+        /// With the required `Header`, `ValueGlob`; everything else unset.
+        pub fn new(
+            header: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value_glob: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                header: header.into(),
+                value_glob: value_glob.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MatchHeaderValue> for ::stratus_model::Val<MatchHeaderValue> {
@@ -1110,6 +1377,28 @@ pub mod stage {
                 ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
             >,
         >,
+    }
+
+    impl CfnStage {
+        /// With the required `ApiId`, `StageName`; everything else unset.
+        pub fn new(
+            api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            stage_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_log_settings: ::std::option::Option::None,
+                api_id: api_id.into(),
+                auto_deploy: ::std::option::Option::None,
+                client_certificate_id: ::std::option::Option::None,
+                default_route_settings: ::std::option::Option::None,
+                deployment_id: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                route_settings: ::std::option::Option::None,
+                stage_name: stage_name.into(),
+                stage_variables: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnStage`], known once it is deployed (`Fn::GetAtt`).
@@ -1193,6 +1482,22 @@ pub mod vpc_link {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl CfnVpcLink {
+        /// With the required `Name`, `SubnetIds`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                security_group_ids: ::std::option::Option::None,
+                subnet_ids: subnet_ids.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnVpcLink`], known once it is deployed (`Fn::GetAtt`).

@@ -26,6 +26,18 @@ pub mod application {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnApplication {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `ApplicationId`: string.
@@ -94,6 +106,27 @@ pub mod configuration_profile {
         /// `Validators`: list of [`Validators`].
         /// Items: `0..=2`.
         pub validators: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Validators>>>,
+    }
+
+    impl CfnConfigurationProfile {
+        /// With the required `ApplicationId`, `LocationUri`, `Name`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            location_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                deletion_protection_check: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                kms_key_identifier: ::std::option::Option::None,
+                location_uri: location_uri.into(),
+                name: name.into(),
+                retrieval_role_arn: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+                validators: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnConfigurationProfile`], known once it is deployed (`Fn::GetAtt`).
@@ -282,6 +315,34 @@ pub mod deployment {
         pub kms_key_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnDeployment {
+        /// With the required `ApplicationId`, `ConfigurationProfileId`, `ConfigurationVersion`, `DeploymentStrategyId`, `EnvironmentId`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            configuration_profile_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            configuration_version: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            deployment_strategy_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            environment_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                configuration_profile_id: configuration_profile_id.into(),
+                configuration_version: configuration_version.into(),
+                deployment_strategy_id: deployment_strategy_id.into(),
+                description: ::std::option::Option::None,
+                dynamic_extension_parameters: ::std::option::Option::None,
+                environment_id: environment_id.into(),
+                kms_key_identifier: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDeployment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeploymentAttributes {
         /// `DeploymentNumber`: string.
@@ -366,6 +427,26 @@ pub mod deployment_strategy {
         /// Allowed values: `NONE`, `SSM_DOCUMENT`.
         #[resource(replace)]
         pub replicate_to: ::stratus_model::Val<ReplicateTo>,
+    }
+
+    impl CfnDeploymentStrategy {
+        /// With the required `DeploymentDurationInMinutes`, `GrowthFactor`, `Name`, `ReplicateTo`; everything else unset.
+        pub fn new(
+            deployment_duration_in_minutes: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            growth_factor: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            replicate_to: impl ::std::convert::Into<::stratus_model::Val<ReplicateTo>>,
+        ) -> Self {
+            Self {
+                deployment_duration_in_minutes: deployment_duration_in_minutes.into(),
+                description: ::std::option::Option::None,
+                final_bake_time_in_minutes: ::std::option::Option::None,
+                growth_factor: growth_factor.into(),
+                growth_type: ::std::option::Option::None,
+                name: name.into(),
+                replicate_to: replicate_to.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnDeploymentStrategy`], known once it is deployed (`Fn::GetAtt`).
@@ -500,6 +581,22 @@ pub mod environment {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnEnvironment {
+        /// With the required `ApplicationId`, `Name`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                deletion_protection_check: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                monitors: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentAttributes {
         /// `EnvironmentId`: string.
@@ -524,6 +621,18 @@ pub mod environment {
         /// Pattern: `^((arn):(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov|aws-eusc):(iam)::\d{12}:role[/].*)$`.
         /// Length: `20..=2048`.
         pub alarm_role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Monitor {
+        /// With the required `AlarmArn`; everything else unset.
+        pub fn new(
+            alarm_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alarm_arn: alarm_arn.into(),
+                alarm_role_arn: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Monitor> for ::stratus_model::Val<Monitor> {
@@ -617,6 +726,26 @@ pub mod extension {
         >,
     }
 
+    impl CfnExtension {
+        /// With the required `Actions`, `Name`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<Action>>,
+                >,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                description: ::std::option::Option::None,
+                latest_version_number: ::std::option::Option::None,
+                name: name.into(),
+                parameters: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnExtension`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnExtensionAttributes {
         /// `Id`: string.
@@ -659,6 +788,21 @@ pub mod extension {
         pub uri: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Action {
+        /// With the required `Name`, `Uri`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                role_arn: ::std::option::Option::None,
+                uri: uri.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
         fn from(value: Action) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -677,6 +821,17 @@ pub mod extension {
         /// `Required`: boolean.
         /// Required.
         pub required: ::stratus_model::Val<bool>,
+    }
+
+    impl Parameter {
+        /// With the required `Required`; everything else unset.
+        pub fn new(required: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                dynamic: ::std::option::Option::None,
+                required: required.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Parameter> for ::stratus_model::Val<Parameter> {
@@ -806,6 +961,28 @@ pub mod hosted_configuration_version {
         /// Length: `0..=64`.
         #[resource(replace)]
         pub version_label: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnHostedConfigurationVersion {
+        /// With the required `ApplicationId`, `ConfigurationProfileId`, `Content`, `ContentType`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            configuration_profile_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            content: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            content_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                configuration_profile_id: configuration_profile_id.into(),
+                content: content.into(),
+                content_type: content_type.into(),
+                description: ::std::option::Option::None,
+                latest_version_number: ::std::option::Option::None,
+                version_label: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnHostedConfigurationVersion`], known once it is deployed (`Fn::GetAtt`).

@@ -34,6 +34,25 @@ pub mod connector {
         pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnConnector {
+        /// With the required `ConnectorProvisioningConfig`, `ConnectorProvisioningType`; everything else unset.
+        pub fn new(
+            connector_provisioning_config: impl ::std::convert::Into<
+                ::stratus_model::Val<ConnectorProvisioningConfig>,
+            >,
+            connector_provisioning_type: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                connector_label: ::std::option::Option::None,
+                connector_provisioning_config: connector_provisioning_config.into(),
+                connector_provisioning_type: connector_provisioning_type.into(),
+                description: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConnector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectorAttributes {
         /// `ConnectorArn`: string.
@@ -71,6 +90,17 @@ pub mod connector {
         /// Pattern: `arn:*:.*:.*:[0-9]+:.*`.
         /// Length: `0..=512`.
         pub lambda_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LambdaConnectorProvisioningConfig {
+        /// With the required `LambdaArn`; everything else unset.
+        pub fn new(
+            lambda_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                lambda_arn: lambda_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LambdaConnectorProvisioningConfig>
@@ -126,6 +156,26 @@ pub mod connector_profile {
         /// Length: `20..=2048`.
         #[resource(rename = "KMSArn")]
         pub kms_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnConnectorProfile {
+        /// With the required `ConnectionMode`, `ConnectorProfileName`, `ConnectorType`; everything else unset.
+        pub fn new(
+            connection_mode: impl ::std::convert::Into<::stratus_model::Val<ConnectionMode>>,
+            connector_profile_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            connector_type: impl ::std::convert::Into<::stratus_model::Val<ConnectorType>>,
+        ) -> Self {
+            Self {
+                connection_mode: connection_mode.into(),
+                connector_label: ::std::option::Option::None,
+                connector_profile_config: ::std::option::Option::None,
+                connector_profile_name: connector_profile_name.into(),
+                connector_type: connector_type.into(),
+                kms_arn: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnConnectorProfile`], known once it is deployed (`Fn::GetAtt`).
@@ -292,6 +342,19 @@ pub mod connector_profile {
         pub secret_key: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AmplitudeConnectorProfileCredentials {
+        /// With the required `ApiKey`, `SecretKey`; everything else unset.
+        pub fn new(
+            api_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            secret_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_key: api_key.into(),
+                secret_key: secret_key.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AmplitudeConnectorProfileCredentials>
         for ::stratus_model::Val<AmplitudeConnectorProfileCredentials>
     {
@@ -317,6 +380,21 @@ pub mod connector_profile {
         pub oauth2: ::std::option::Option<::stratus_model::Val<OAuth2Credentials>>,
     }
 
+    impl CustomConnectorProfileCredentials {
+        /// With the required `AuthenticationType`; everything else unset.
+        pub fn new(
+            authentication_type: impl ::std::convert::Into<::stratus_model::Val<AuthenticationType>>,
+        ) -> Self {
+            Self {
+                api_key: ::std::option::Option::None,
+                authentication_type: authentication_type.into(),
+                basic: ::std::option::Option::None,
+                custom: ::std::option::Option::None,
+                oauth2: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomConnectorProfileCredentials>
         for ::stratus_model::Val<CustomConnectorProfileCredentials>
     {
@@ -337,6 +415,19 @@ pub mod connector_profile {
         pub application_key: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DatadogConnectorProfileCredentials {
+        /// With the required `ApiKey`, `ApplicationKey`; everything else unset.
+        pub fn new(
+            api_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            application_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_key: api_key.into(),
+                application_key: application_key.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DatadogConnectorProfileCredentials>
         for ::stratus_model::Val<DatadogConnectorProfileCredentials>
     {
@@ -352,6 +443,17 @@ pub mod connector_profile {
         /// `ApiToken`: string.
         /// Required.
         pub api_token: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DynatraceConnectorProfileCredentials {
+        /// With the required `ApiToken`; everything else unset.
+        pub fn new(
+            api_token: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_token: api_token.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DynatraceConnectorProfileCredentials>
@@ -381,6 +483,22 @@ pub mod connector_profile {
         pub refresh_token: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl GoogleAnalyticsConnectorProfileCredentials {
+        /// With the required `ClientId`, `ClientSecret`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            client_secret: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_token: ::std::option::Option::None,
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+                connector_o_auth_request: ::std::option::Option::None,
+                refresh_token: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<GoogleAnalyticsConnectorProfileCredentials>
         for ::stratus_model::Val<GoogleAnalyticsConnectorProfileCredentials>
     {
@@ -407,6 +525,23 @@ pub mod connector_profile {
         pub user_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl InforNexusConnectorProfileCredentials {
+        /// With the required `AccessKeyId`, `Datakey`, `SecretAccessKey`, `UserId`; everything else unset.
+        pub fn new(
+            access_key_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            datakey: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            secret_access_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_key_id: access_key_id.into(),
+                datakey: datakey.into(),
+                secret_access_key: secret_access_key.into(),
+                user_id: user_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InforNexusConnectorProfileCredentials>
         for ::stratus_model::Val<InforNexusConnectorProfileCredentials>
     {
@@ -430,6 +565,21 @@ pub mod connector_profile {
         /// `ConnectorOAuthRequest`: [`ConnectorOAuthRequest`].
         pub connector_o_auth_request:
             ::std::option::Option<::stratus_model::Val<ConnectorOAuthRequest>>,
+    }
+
+    impl MarketoConnectorProfileCredentials {
+        /// With the required `ClientId`, `ClientSecret`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            client_secret: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_token: ::std::option::Option::None,
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+                connector_o_auth_request: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<MarketoConnectorProfileCredentials>
@@ -558,6 +708,17 @@ pub mod connector_profile {
         pub api_key: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SingularConnectorProfileCredentials {
+        /// With the required `ApiKey`; everything else unset.
+        pub fn new(
+            api_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_key: api_key.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SingularConnectorProfileCredentials>
         for ::stratus_model::Val<SingularConnectorProfileCredentials>
     {
@@ -583,6 +744,21 @@ pub mod connector_profile {
             ::std::option::Option<::stratus_model::Val<ConnectorOAuthRequest>>,
     }
 
+    impl SlackConnectorProfileCredentials {
+        /// With the required `ClientId`, `ClientSecret`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            client_secret: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_token: ::std::option::Option::None,
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+                connector_o_auth_request: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SlackConnectorProfileCredentials>
         for ::stratus_model::Val<SlackConnectorProfileCredentials>
     {
@@ -603,6 +779,19 @@ pub mod connector_profile {
         pub username: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SnowflakeConnectorProfileCredentials {
+        /// With the required `Password`, `Username`; everything else unset.
+        pub fn new(
+            password: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            username: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                password: password.into(),
+                username: username.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SnowflakeConnectorProfileCredentials>
         for ::stratus_model::Val<SnowflakeConnectorProfileCredentials>
     {
@@ -618,6 +807,17 @@ pub mod connector_profile {
         /// `ApiSecretKey`: string.
         /// Required.
         pub api_secret_key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TrendmicroConnectorProfileCredentials {
+        /// With the required `ApiSecretKey`; everything else unset.
+        pub fn new(
+            api_secret_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_secret_key: api_secret_key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TrendmicroConnectorProfileCredentials>
@@ -638,6 +838,19 @@ pub mod connector_profile {
         /// `Username`: string.
         /// Required.
         pub username: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl VeevaConnectorProfileCredentials {
+        /// With the required `Password`, `Username`; everything else unset.
+        pub fn new(
+            password: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            username: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                password: password.into(),
+                username: username.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VeevaConnectorProfileCredentials>
@@ -663,6 +876,21 @@ pub mod connector_profile {
         /// `ConnectorOAuthRequest`: [`ConnectorOAuthRequest`].
         pub connector_o_auth_request:
             ::std::option::Option<::stratus_model::Val<ConnectorOAuthRequest>>,
+    }
+
+    impl ZendeskConnectorProfileCredentials {
+        /// With the required `ClientId`, `ClientSecret`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            client_secret: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_token: ::std::option::Option::None,
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+                connector_o_auth_request: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ZendeskConnectorProfileCredentials>
@@ -704,6 +932,17 @@ pub mod connector_profile {
         pub instance_url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DatadogConnectorProfileProperties {
+        /// With the required `InstanceUrl`; everything else unset.
+        pub fn new(
+            instance_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                instance_url: instance_url.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DatadogConnectorProfileProperties>
         for ::stratus_model::Val<DatadogConnectorProfileProperties>
     {
@@ -719,6 +958,17 @@ pub mod connector_profile {
         /// `InstanceUrl`: string.
         /// Required.
         pub instance_url: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DynatraceConnectorProfileProperties {
+        /// With the required `InstanceUrl`; everything else unset.
+        pub fn new(
+            instance_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                instance_url: instance_url.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DynatraceConnectorProfileProperties>
@@ -738,6 +988,17 @@ pub mod connector_profile {
         pub instance_url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl InforNexusConnectorProfileProperties {
+        /// With the required `InstanceUrl`; everything else unset.
+        pub fn new(
+            instance_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                instance_url: instance_url.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InforNexusConnectorProfileProperties>
         for ::stratus_model::Val<InforNexusConnectorProfileProperties>
     {
@@ -753,6 +1014,17 @@ pub mod connector_profile {
         /// `InstanceUrl`: string.
         /// Required.
         pub instance_url: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MarketoConnectorProfileProperties {
+        /// With the required `InstanceUrl`; everything else unset.
+        pub fn new(
+            instance_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                instance_url: instance_url.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MarketoConnectorProfileProperties>
@@ -774,6 +1046,19 @@ pub mod connector_profile {
         pub instance_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `IsSandboxEnvironment`: boolean.
         pub is_sandbox_environment: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl PardotConnectorProfileProperties {
+        /// With the required `BusinessUnitId`; everything else unset.
+        pub fn new(
+            business_unit_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                business_unit_id: business_unit_id.into(),
+                instance_url: ::std::option::Option::None,
+                is_sandbox_environment: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PardotConnectorProfileProperties>
@@ -808,6 +1093,26 @@ pub mod connector_profile {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
         /// `WorkgroupName`: string.
         pub workgroup_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl RedshiftConnectorProfileProperties {
+        /// With the required `BucketName`, `RoleArn`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                bucket_prefix: ::std::option::Option::None,
+                cluster_identifier: ::std::option::Option::None,
+                data_api_role_arn: ::std::option::Option::None,
+                database_name: ::std::option::Option::None,
+                database_url: ::std::option::Option::None,
+                is_redshift_serverless: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                workgroup_name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<RedshiftConnectorProfileProperties>
@@ -884,6 +1189,17 @@ pub mod connector_profile {
         pub instance_url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ServiceNowConnectorProfileProperties {
+        /// With the required `InstanceUrl`; everything else unset.
+        pub fn new(
+            instance_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                instance_url: instance_url.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ServiceNowConnectorProfileProperties>
         for ::stratus_model::Val<ServiceNowConnectorProfileProperties>
     {
@@ -899,6 +1215,17 @@ pub mod connector_profile {
         /// `InstanceUrl`: string.
         /// Required.
         pub instance_url: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SlackConnectorProfileProperties {
+        /// With the required `InstanceUrl`; everything else unset.
+        pub fn new(
+            instance_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                instance_url: instance_url.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SlackConnectorProfileProperties>
@@ -933,6 +1260,25 @@ pub mod connector_profile {
         pub warehouse: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SnowflakeConnectorProfileProperties {
+        /// With the required `BucketName`, `Stage`, `Warehouse`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            stage: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            warehouse: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_name: ::std::option::Option::None,
+                bucket_name: bucket_name.into(),
+                bucket_prefix: ::std::option::Option::None,
+                private_link_service_name: ::std::option::Option::None,
+                region: ::std::option::Option::None,
+                stage: stage.into(),
+                warehouse: warehouse.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SnowflakeConnectorProfileProperties>
         for ::stratus_model::Val<SnowflakeConnectorProfileProperties>
     {
@@ -950,6 +1296,17 @@ pub mod connector_profile {
         pub instance_url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl VeevaConnectorProfileProperties {
+        /// With the required `InstanceUrl`; everything else unset.
+        pub fn new(
+            instance_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                instance_url: instance_url.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VeevaConnectorProfileProperties>
         for ::stratus_model::Val<VeevaConnectorProfileProperties>
     {
@@ -965,6 +1322,17 @@ pub mod connector_profile {
         /// `InstanceUrl`: string.
         /// Required.
         pub instance_url: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ZendeskConnectorProfileProperties {
+        /// With the required `InstanceUrl`; everything else unset.
+        pub fn new(
+            instance_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                instance_url: instance_url.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ZendeskConnectorProfileProperties>
@@ -986,6 +1354,18 @@ pub mod connector_profile {
         pub api_secret_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ApiKeyCredentials {
+        /// With the required `ApiKey`; everything else unset.
+        pub fn new(
+            api_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_key: api_key.into(),
+                api_secret_key: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ApiKeyCredentials> for ::stratus_model::Val<ApiKeyCredentials> {
         fn from(value: ApiKeyCredentials) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1002,6 +1382,19 @@ pub mod connector_profile {
         /// `Username`: string.
         /// Required.
         pub username: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl BasicAuthCredentials {
+        /// With the required `Password`, `Username`; everything else unset.
+        pub fn new(
+            password: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            username: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                password: password.into(),
+                username: username.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BasicAuthCredentials> for ::stratus_model::Val<BasicAuthCredentials> {
@@ -1023,6 +1416,20 @@ pub mod connector_profile {
         /// `CustomAuthenticationType`: string.
         /// Required.
         pub custom_authentication_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomAuthCredentials {
+        /// With the required `CustomAuthenticationType`; everything else unset.
+        pub fn new(
+            custom_authentication_type: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                credentials_map: ::std::option::Option::None,
+                custom_authentication_type: custom_authentication_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomAuthCredentials> for ::stratus_model::Val<CustomAuthCredentials> {
@@ -1439,6 +1846,31 @@ pub mod flow {
         pub trigger_config: ::stratus_model::Val<TriggerConfig>,
     }
 
+    impl CfnFlow {
+        /// With the required `DestinationFlowConfigList`, `FlowName`, `SourceFlowConfig`, `Tasks`, `TriggerConfig`; everything else unset.
+        pub fn new(
+            destination_flow_config_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<DestinationFlowConfig>>,
+            >,
+            flow_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_flow_config: impl ::std::convert::Into<::stratus_model::Val<SourceFlowConfig>>,
+            tasks: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Task>>>,
+            trigger_config: impl ::std::convert::Into<::stratus_model::Val<TriggerConfig>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                destination_flow_config_list: destination_flow_config_list.into(),
+                flow_name: flow_name.into(),
+                flow_status: ::std::option::Option::None,
+                kms_arn: ::std::option::Option::None,
+                metadata_catalog_config: ::std::option::Option::None,
+                source_flow_config: source_flow_config.into(),
+                tasks: tasks.into(),
+                trigger_config: trigger_config.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFlow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowAttributes {
         /// `FlowArn`: string.
@@ -1466,6 +1898,23 @@ pub mod flow {
         /// `DestinationConnectorProperties`: [`DestinationConnectorProperties`].
         /// Required.
         pub destination_connector_properties: ::stratus_model::Val<DestinationConnectorProperties>,
+    }
+
+    impl DestinationFlowConfig {
+        /// With the required `ConnectorType`, `DestinationConnectorProperties`; everything else unset.
+        pub fn new(
+            connector_type: impl ::std::convert::Into<::stratus_model::Val<ConnectorType>>,
+            destination_connector_properties: impl ::std::convert::Into<
+                ::stratus_model::Val<DestinationConnectorProperties>,
+            >,
+        ) -> Self {
+            Self {
+                api_version: ::std::option::Option::None,
+                connector_profile_name: ::std::option::Option::None,
+                connector_type: connector_type.into(),
+                destination_connector_properties: destination_connector_properties.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DestinationFlowConfig> for ::stratus_model::Val<DestinationFlowConfig> {
@@ -1508,6 +1957,24 @@ pub mod flow {
         pub source_connector_properties: ::stratus_model::Val<SourceConnectorProperties>,
     }
 
+    impl SourceFlowConfig {
+        /// With the required `ConnectorType`, `SourceConnectorProperties`; everything else unset.
+        pub fn new(
+            connector_type: impl ::std::convert::Into<::stratus_model::Val<ConnectorType>>,
+            source_connector_properties: impl ::std::convert::Into<
+                ::stratus_model::Val<SourceConnectorProperties>,
+            >,
+        ) -> Self {
+            Self {
+                api_version: ::std::option::Option::None,
+                connector_profile_name: ::std::option::Option::None,
+                connector_type: connector_type.into(),
+                incremental_pull_config: ::std::option::Option::None,
+                source_connector_properties: source_connector_properties.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SourceFlowConfig> for ::stratus_model::Val<SourceFlowConfig> {
         fn from(value: SourceFlowConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1534,6 +2001,24 @@ pub mod flow {
         pub task_type: ::stratus_model::Val<TaskType>,
     }
 
+    impl Task {
+        /// With the required `SourceFields`, `TaskType`; everything else unset.
+        pub fn new(
+            source_fields: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            task_type: impl ::std::convert::Into<::stratus_model::Val<TaskType>>,
+        ) -> Self {
+            Self {
+                connector_operator: ::std::option::Option::None,
+                destination_field: ::std::option::Option::None,
+                source_fields: source_fields.into(),
+                task_properties: ::std::option::Option::None,
+                task_type: task_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Task> for ::stratus_model::Val<Task> {
         fn from(value: Task) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1550,6 +2035,18 @@ pub mod flow {
         /// `TriggerType`: [`TriggerType`].
         /// Required.
         pub trigger_type: ::stratus_model::Val<TriggerType>,
+    }
+
+    impl TriggerConfig {
+        /// With the required `TriggerType`; everything else unset.
+        pub fn new(
+            trigger_type: impl ::std::convert::Into<::stratus_model::Val<TriggerType>>,
+        ) -> Self {
+            Self {
+                trigger_properties: ::std::option::Option::None,
+                trigger_type: trigger_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TriggerConfig> for ::stratus_model::Val<TriggerConfig> {
@@ -1616,6 +2113,21 @@ pub mod flow {
         /// Required.
         /// Length: `0..=128`.
         pub table_prefix: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GlueDataCatalog {
+        /// With the required `DatabaseName`, `RoleArn`, `TablePrefix`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                database_name: database_name.into(),
+                role_arn: role_arn.into(),
+                table_prefix: table_prefix.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GlueDataCatalog> for ::stratus_model::Val<GlueDataCatalog> {
@@ -1752,6 +2264,19 @@ pub mod flow {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl TaskPropertiesObject {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<OperatorPropertiesKeys>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TaskPropertiesObject> for ::stratus_model::Val<TaskPropertiesObject> {
         fn from(value: TaskPropertiesObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1786,6 +2311,24 @@ pub mod flow {
         pub time_zone: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ScheduledTriggerProperties {
+        /// With the required `ScheduleExpression`; everything else unset.
+        pub fn new(
+            schedule_expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_pull_mode: ::std::option::Option::None,
+                first_execution_from: ::std::option::Option::None,
+                flow_error_deactivation_threshold: ::std::option::Option::None,
+                schedule_end_time: ::std::option::Option::None,
+                schedule_expression: schedule_expression.into(),
+                schedule_offset: ::std::option::Option::None,
+                schedule_start_time: ::std::option::Option::None,
+                time_zone: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ScheduledTriggerProperties>
         for ::stratus_model::Val<ScheduledTriggerProperties>
     {
@@ -1817,6 +2360,21 @@ pub mod flow {
         pub write_operation_type: ::std::option::Option<::stratus_model::Val<WriteOperationType>>,
     }
 
+    impl CustomConnectorDestinationProperties {
+        /// With the required `EntityName`; everything else unset.
+        pub fn new(
+            entity_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                custom_properties: ::std::option::Option::None,
+                entity_name: entity_name.into(),
+                error_handling_config: ::std::option::Option::None,
+                id_field_names: ::std::option::Option::None,
+                write_operation_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomConnectorDestinationProperties>
         for ::stratus_model::Val<CustomConnectorDestinationProperties>
     {
@@ -1834,6 +2392,18 @@ pub mod flow {
         /// `Object`: string.
         /// Required.
         pub object: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EventBridgeDestinationProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                error_handling_config: ::std::option::Option::None,
+                object: object.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EventBridgeDestinationProperties>
@@ -1871,6 +2441,18 @@ pub mod flow {
         pub object: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MarketoDestinationProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                error_handling_config: ::std::option::Option::None,
+                object: object.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MarketoDestinationProperties>
         for ::stratus_model::Val<MarketoDestinationProperties>
     {
@@ -1895,6 +2477,23 @@ pub mod flow {
         pub object: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RedshiftDestinationProperties {
+        /// With the required `IntermediateBucketName`, `Object`; everything else unset.
+        pub fn new(
+            intermediate_bucket_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_prefix: ::std::option::Option::None,
+                error_handling_config: ::std::option::Option::None,
+                intermediate_bucket_name: intermediate_bucket_name.into(),
+                object: object.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RedshiftDestinationProperties>
         for ::stratus_model::Val<RedshiftDestinationProperties>
     {
@@ -1915,6 +2514,19 @@ pub mod flow {
         /// `S3OutputFormatConfig`: [`S3OutputFormatConfig`].
         pub s3_output_format_config:
             ::std::option::Option<::stratus_model::Val<S3OutputFormatConfig>>,
+    }
+
+    impl S3DestinationProperties {
+        /// With the required `BucketName`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                bucket_prefix: ::std::option::Option::None,
+                s3_output_format_config: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3DestinationProperties>
@@ -1945,6 +2557,21 @@ pub mod flow {
         pub write_operation_type: ::std::option::Option<::stratus_model::Val<WriteOperationType>>,
     }
 
+    impl SapoDataDestinationProperties {
+        /// With the required `ObjectPath`; everything else unset.
+        pub fn new(
+            object_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                error_handling_config: ::std::option::Option::None,
+                id_field_names: ::std::option::Option::None,
+                object_path: object_path.into(),
+                success_response_handling_config: ::std::option::Option::None,
+                write_operation_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SapoDataDestinationProperties>
         for ::stratus_model::Val<SapoDataDestinationProperties>
     {
@@ -1972,6 +2599,21 @@ pub mod flow {
         pub write_operation_type: ::std::option::Option<::stratus_model::Val<WriteOperationType>>,
     }
 
+    impl SalesforceDestinationProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_transfer_api: ::std::option::Option::None,
+                error_handling_config: ::std::option::Option::None,
+                id_field_names: ::std::option::Option::None,
+                object: object.into(),
+                write_operation_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SalesforceDestinationProperties>
         for ::stratus_model::Val<SalesforceDestinationProperties>
     {
@@ -1996,6 +2638,23 @@ pub mod flow {
         pub object: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SnowflakeDestinationProperties {
+        /// With the required `IntermediateBucketName`, `Object`; everything else unset.
+        pub fn new(
+            intermediate_bucket_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_prefix: ::std::option::Option::None,
+                error_handling_config: ::std::option::Option::None,
+                intermediate_bucket_name: intermediate_bucket_name.into(),
+                object: object.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SnowflakeDestinationProperties>
         for ::stratus_model::Val<SnowflakeDestinationProperties>
     {
@@ -2016,6 +2675,22 @@ pub mod flow {
         /// `S3OutputFormatConfig`: [`UpsolverS3OutputFormatConfig`].
         /// Required.
         pub s3_output_format_config: ::stratus_model::Val<UpsolverS3OutputFormatConfig>,
+    }
+
+    impl UpsolverDestinationProperties {
+        /// With the required `BucketName`, `S3OutputFormatConfig`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_output_format_config: impl ::std::convert::Into<
+                ::stratus_model::Val<UpsolverS3OutputFormatConfig>,
+            >,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                bucket_prefix: ::std::option::Option::None,
+                s3_output_format_config: s3_output_format_config.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<UpsolverDestinationProperties>
@@ -2043,6 +2718,20 @@ pub mod flow {
         pub write_operation_type: ::std::option::Option<::stratus_model::Val<WriteOperationType>>,
     }
 
+    impl ZendeskDestinationProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                error_handling_config: ::std::option::Option::None,
+                id_field_names: ::std::option::Option::None,
+                object: object.into(),
+                write_operation_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ZendeskDestinationProperties>
         for ::stratus_model::Val<ZendeskDestinationProperties>
     {
@@ -2058,6 +2747,17 @@ pub mod flow {
         /// `Object`: string.
         /// Required.
         pub object: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AmplitudeSourceProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                object: object.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AmplitudeSourceProperties>
@@ -2085,6 +2785,19 @@ pub mod flow {
         pub entity_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomConnectorSourceProperties {
+        /// With the required `EntityName`; everything else unset.
+        pub fn new(
+            entity_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                custom_properties: ::std::option::Option::None,
+                data_transfer_api: ::std::option::Option::None,
+                entity_name: entity_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomConnectorSourceProperties>
         for ::stratus_model::Val<CustomConnectorSourceProperties>
     {
@@ -2100,6 +2813,17 @@ pub mod flow {
         /// `Object`: string.
         /// Required.
         pub object: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DatadogSourceProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                object: object.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DatadogSourceProperties>
@@ -2119,6 +2843,17 @@ pub mod flow {
         pub object: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DynatraceSourceProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                object: object.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DynatraceSourceProperties>
         for ::stratus_model::Val<DynatraceSourceProperties>
     {
@@ -2134,6 +2869,17 @@ pub mod flow {
         /// `Object`: string.
         /// Required.
         pub object: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GoogleAnalyticsSourceProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                object: object.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GoogleAnalyticsSourceProperties>
@@ -2153,6 +2899,17 @@ pub mod flow {
         pub object: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl InforNexusSourceProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                object: object.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InforNexusSourceProperties>
         for ::stratus_model::Val<InforNexusSourceProperties>
     {
@@ -2170,6 +2927,17 @@ pub mod flow {
         pub object: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MarketoSourceProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                object: object.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MarketoSourceProperties>
         for ::stratus_model::Val<MarketoSourceProperties>
     {
@@ -2185,6 +2953,17 @@ pub mod flow {
         /// `Object`: string.
         /// Required.
         pub object: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PardotSourceProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                object: object.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PardotSourceProperties> for ::stratus_model::Val<PardotSourceProperties> {
@@ -2206,6 +2985,20 @@ pub mod flow {
         /// `S3InputFormatConfig`: [`S3InputFormatConfig`].
         pub s3_input_format_config:
             ::std::option::Option<::stratus_model::Val<S3InputFormatConfig>>,
+    }
+
+    impl S3SourceProperties {
+        /// With the required `BucketName`, `BucketPrefix`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            bucket_prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                bucket_prefix: bucket_prefix.into(),
+                s3_input_format_config: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3SourceProperties> for ::stratus_model::Val<S3SourceProperties> {
@@ -2231,6 +3024,19 @@ pub mod flow {
             ::std::option::Option<::stratus_model::Val<SapoDataParallelismConfig>>,
     }
 
+    impl SapoDataSourceProperties {
+        /// With the required `ObjectPath`; everything else unset.
+        pub fn new(
+            object_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                object_path: object_path.into(),
+                pagination_config: ::std::option::Option::None,
+                parallelism_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SapoDataSourceProperties>
         for ::stratus_model::Val<SapoDataSourceProperties>
     {
@@ -2254,6 +3060,20 @@ pub mod flow {
         pub object: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SalesforceSourceProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_transfer_api: ::std::option::Option::None,
+                enable_dynamic_field_update: ::std::option::Option::None,
+                include_deleted_records: ::std::option::Option::None,
+                object: object.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SalesforceSourceProperties>
         for ::stratus_model::Val<SalesforceSourceProperties>
     {
@@ -2269,6 +3089,17 @@ pub mod flow {
         /// `Object`: string.
         /// Required.
         pub object: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ServiceNowSourceProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                object: object.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ServiceNowSourceProperties>
@@ -2288,6 +3119,17 @@ pub mod flow {
         pub object: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SingularSourceProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                object: object.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SingularSourceProperties>
         for ::stratus_model::Val<SingularSourceProperties>
     {
@@ -2305,6 +3147,17 @@ pub mod flow {
         pub object: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SlackSourceProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                object: object.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SlackSourceProperties> for ::stratus_model::Val<SlackSourceProperties> {
         fn from(value: SlackSourceProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2318,6 +3171,17 @@ pub mod flow {
         /// `Object`: string.
         /// Required.
         pub object: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TrendmicroSourceProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                object: object.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TrendmicroSourceProperties>
@@ -2345,6 +3209,21 @@ pub mod flow {
         pub object: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl VeevaSourceProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                document_type: ::std::option::Option::None,
+                include_all_versions: ::std::option::Option::None,
+                include_renditions: ::std::option::Option::None,
+                include_source_files: ::std::option::Option::None,
+                object: object.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VeevaSourceProperties> for ::stratus_model::Val<VeevaSourceProperties> {
         fn from(value: VeevaSourceProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2358,6 +3237,17 @@ pub mod flow {
         /// `Object`: string.
         /// Required.
         pub object: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ZendeskSourceProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                object: object.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ZendeskSourceProperties>
@@ -2437,6 +3327,19 @@ pub mod flow {
         pub prefix_config: ::stratus_model::Val<PrefixConfig>,
     }
 
+    impl UpsolverS3OutputFormatConfig {
+        /// With the required `PrefixConfig`; everything else unset.
+        pub fn new(
+            prefix_config: impl ::std::convert::Into<::stratus_model::Val<PrefixConfig>>,
+        ) -> Self {
+            Self {
+                aggregation_config: ::std::option::Option::None,
+                file_type: ::std::option::Option::None,
+                prefix_config: prefix_config.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<UpsolverS3OutputFormatConfig>
         for ::stratus_model::Val<UpsolverS3OutputFormatConfig>
     {
@@ -2458,6 +3361,19 @@ pub mod flow {
         /// Required.
         /// Allowed values: `SYNC`, `ASYNC`, `AUTOMATIC`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl DataTransferApi2 {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DataTransferApi2> for ::stratus_model::Val<DataTransferApi2> {
@@ -2491,6 +3407,15 @@ pub mod flow {
         pub max_page_size: ::stratus_model::Val<i64>,
     }
 
+    impl SapoDataPaginationConfig {
+        /// With the required `maxPageSize`; everything else unset.
+        pub fn new(max_page_size: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                max_page_size: max_page_size.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SapoDataPaginationConfig>
         for ::stratus_model::Val<SapoDataPaginationConfig>
     {
@@ -2507,6 +3432,15 @@ pub mod flow {
         /// Required.
         #[resource(rename = "maxParallelism")]
         pub max_parallelism: ::stratus_model::Val<i64>,
+    }
+
+    impl SapoDataParallelismConfig {
+        /// With the required `maxParallelism`; everything else unset.
+        pub fn new(max_parallelism: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                max_parallelism: max_parallelism.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SapoDataParallelismConfig>

@@ -51,6 +51,30 @@ pub mod application {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnApplication {
+        /// With the required `ApplicationSourceConfig`, `Name`, `Namespace`; everything else unset.
+        pub fn new(
+            application_source_config: impl ::std::convert::Into<
+                ::stratus_model::Val<ApplicationSourceConfig>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_config: ::std::option::Option::None,
+                application_source_config: application_source_config.into(),
+                application_type: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                iframe_config: ::std::option::Option::None,
+                initialization_timeout: ::std::option::Option::None,
+                is_service: ::std::option::Option::None,
+                name: name.into(),
+                namespace: namespace.into(),
+                permissions: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `ApplicationArn`: string.
@@ -91,6 +115,17 @@ pub mod application {
         pub external_url_config: ::stratus_model::Val<ExternalUrlConfig>,
     }
 
+    impl ApplicationSourceConfig {
+        /// With the required `ExternalUrlConfig`; everything else unset.
+        pub fn new(
+            external_url_config: impl ::std::convert::Into<::stratus_model::Val<ExternalUrlConfig>>,
+        ) -> Self {
+            Self {
+                external_url_config: external_url_config.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ApplicationSourceConfig>
         for ::stratus_model::Val<ApplicationSourceConfig>
     {
@@ -129,6 +164,15 @@ pub mod application {
         pub scope: ::stratus_model::Val<Scope>,
     }
 
+    impl ContactHandling {
+        /// With the required `Scope`; everything else unset.
+        pub fn new(scope: impl ::std::convert::Into<::stratus_model::Val<Scope>>) -> Self {
+            Self {
+                scope: scope.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ContactHandling> for ::stratus_model::Val<ContactHandling> {
         fn from(value: ContactHandling) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -148,6 +192,18 @@ pub mod application {
         /// Items: `0..=50`.
         pub approved_origins:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl ExternalUrlConfig {
+        /// With the required `AccessUrl`; everything else unset.
+        pub fn new(
+            access_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_url: access_url.into(),
+                approved_origins: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ExternalUrlConfig> for ::stratus_model::Val<ExternalUrlConfig> {
@@ -299,6 +355,25 @@ pub mod data_integration {
         pub source_uri: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnDataIntegration {
+        /// With the required `KmsKey`, `Name`, `SourceURI`; everything else unset.
+        pub fn new(
+            kms_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                file_configuration: ::std::option::Option::None,
+                kms_key: kms_key.into(),
+                name: name.into(),
+                object_configuration: ::std::option::Option::None,
+                schedule_config: ::std::option::Option::None,
+                source_uri: source_uri.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDataIntegration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataIntegrationAttributes {
         /// `Id`: string.
@@ -335,6 +410,20 @@ pub mod data_integration {
         pub folders: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl FileConfiguration {
+        /// With the required `Folders`; everything else unset.
+        pub fn new(
+            folders: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                filters: ::std::option::Option::None,
+                folders: folders.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FileConfiguration> for ::stratus_model::Val<FileConfiguration> {
         fn from(value: FileConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -359,6 +448,19 @@ pub mod data_integration {
         /// Pattern: `.*\S.*`.
         /// Length: `1..=255`.
         pub schedule_expression: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ScheduleConfig {
+        /// With the required `ScheduleExpression`; everything else unset.
+        pub fn new(
+            schedule_expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                first_execution_from: ::std::option::Option::None,
+                object: ::std::option::Option::None,
+                schedule_expression: schedule_expression.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ScheduleConfig> for ::stratus_model::Val<ScheduleConfig> {
@@ -409,6 +511,22 @@ pub mod event_integration {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnEventIntegration {
+        /// With the required `EventBridgeBus`, `EventFilter`, `Name`; everything else unset.
+        pub fn new(
+            event_bridge_bus: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            event_filter: impl ::std::convert::Into<::stratus_model::Val<EventFilter>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                event_bridge_bus: event_bridge_bus.into(),
+                event_filter: event_filter.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEventIntegration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventIntegrationAttributes {
         /// `EventIntegrationArn`: string.
@@ -430,6 +548,17 @@ pub mod event_integration {
         /// Pattern: `^aws\.(partner\/.*|cases)$`.
         /// Length: `1..=256`.
         pub source: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EventFilter {
+        /// With the required `Source`; everything else unset.
+        pub fn new(
+            source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                source: source.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EventFilter> for ::stratus_model::Val<EventFilter> {

@@ -49,6 +49,28 @@ pub mod scalable_target {
         pub suspended_state: ::std::option::Option<::stratus_model::Val<SuspendedState>>,
     }
 
+    impl CfnScalableTarget {
+        /// With the required `MaxCapacity`, `MinCapacity`, `ResourceId`, `ScalableDimension`, `ServiceNamespace`; everything else unset.
+        pub fn new(
+            max_capacity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            min_capacity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            resource_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            scalable_dimension: impl ::std::convert::Into<::stratus_model::Val<ScalableDimension>>,
+            service_namespace: impl ::std::convert::Into<::stratus_model::Val<ServiceNamespace>>,
+        ) -> Self {
+            Self {
+                max_capacity: max_capacity.into(),
+                min_capacity: min_capacity.into(),
+                resource_id: resource_id.into(),
+                role_arn: ::std::option::Option::None,
+                scalable_dimension: scalable_dimension.into(),
+                scheduled_actions: ::std::option::Option::None,
+                service_namespace: service_namespace.into(),
+                suspended_state: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnScalableTarget`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScalableTargetAttributes {
         /// `Id`: string.
@@ -80,6 +102,25 @@ pub mod scalable_target {
         pub start_time: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `Timezone`: string.
         pub timezone: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl ScheduledAction {
+        /// With the required `Schedule`, `ScheduledActionName`; everything else unset.
+        pub fn new(
+            schedule: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            scheduled_action_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                end_time: ::std::option::Option::None,
+                scalable_target_action: ::std::option::Option::None,
+                schedule: schedule.into(),
+                scheduled_action_name: scheduled_action_name.into(),
+                start_time: ::std::option::Option::None,
+                timezone: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ScheduledAction> for ::stratus_model::Val<ScheduledAction> {
@@ -424,6 +465,26 @@ pub mod scaling_policy {
             ::std::option::Option<::stratus_model::Val<TargetTrackingScalingPolicyConfiguration>>,
     }
 
+    impl CfnScalingPolicy {
+        /// With the required `PolicyName`, `PolicyType`; everything else unset.
+        pub fn new(
+            policy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy_type: impl ::std::convert::Into<::stratus_model::Val<PolicyType>>,
+        ) -> Self {
+            Self {
+                policy_name: policy_name.into(),
+                policy_type: policy_type.into(),
+                predictive_scaling_policy_configuration: ::std::option::Option::None,
+                resource_id: ::std::option::Option::None,
+                scalable_dimension: ::std::option::Option::None,
+                scaling_target_id: ::std::option::Option::None,
+                service_namespace: ::std::option::Option::None,
+                step_scaling_policy_configuration: ::std::option::Option::None,
+                target_tracking_scaling_policy_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnScalingPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScalingPolicyAttributes {
         /// `Arn`: string.
@@ -457,6 +518,23 @@ pub mod scaling_policy {
         /// `SchedulingBufferTime`: integer.
         /// Range: `0..=3600`.
         pub scheduling_buffer_time: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl PredictiveScalingPolicyConfiguration {
+        /// With the required `MetricSpecifications`; everything else unset.
+        pub fn new(
+            metric_specifications: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<PredictiveScalingMetricSpecification>>,
+            >,
+        ) -> Self {
+            Self {
+                max_capacity_breach_behavior: ::std::option::Option::None,
+                max_capacity_buffer: ::std::option::Option::None,
+                metric_specifications: metric_specifications.into(),
+                mode: ::std::option::Option::None,
+                scheduling_buffer_time: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PredictiveScalingPolicyConfiguration>
@@ -516,6 +594,20 @@ pub mod scaling_policy {
         pub target_value: ::stratus_model::Val<f64>,
     }
 
+    impl TargetTrackingScalingPolicyConfiguration {
+        /// With the required `TargetValue`; everything else unset.
+        pub fn new(target_value: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                customized_metric_specification: ::std::option::Option::None,
+                disable_scale_in: ::std::option::Option::None,
+                predefined_metric_specification: ::std::option::Option::None,
+                scale_in_cooldown: ::std::option::Option::None,
+                scale_out_cooldown: ::std::option::Option::None,
+                target_value: target_value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TargetTrackingScalingPolicyConfiguration>
         for ::stratus_model::Val<TargetTrackingScalingPolicyConfiguration>
     {
@@ -551,6 +643,21 @@ pub mod scaling_policy {
         pub target_value: ::stratus_model::Val<f64>,
     }
 
+    impl PredictiveScalingMetricSpecification {
+        /// With the required `TargetValue`; everything else unset.
+        pub fn new(target_value: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                customized_capacity_metric_specification: ::std::option::Option::None,
+                customized_load_metric_specification: ::std::option::Option::None,
+                customized_scaling_metric_specification: ::std::option::Option::None,
+                predefined_load_metric_specification: ::std::option::Option::None,
+                predefined_metric_pair_specification: ::std::option::Option::None,
+                predefined_scaling_metric_specification: ::std::option::Option::None,
+                target_value: target_value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PredictiveScalingMetricSpecification>
         for ::stratus_model::Val<PredictiveScalingMetricSpecification>
     {
@@ -570,6 +677,19 @@ pub mod scaling_policy {
         /// `ScalingAdjustment`: integer.
         /// Required.
         pub scaling_adjustment: ::stratus_model::Val<i64>,
+    }
+
+    impl StepAdjustment {
+        /// With the required `ScalingAdjustment`; everything else unset.
+        pub fn new(
+            scaling_adjustment: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                metric_interval_lower_bound: ::std::option::Option::None,
+                metric_interval_upper_bound: ::std::option::Option::None,
+                scaling_adjustment: scaling_adjustment.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StepAdjustment> for ::stratus_model::Val<StepAdjustment> {
@@ -621,6 +741,20 @@ pub mod scaling_policy {
         pub resource_label: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl PredefinedMetricSpecification {
+        /// With the required `PredefinedMetricType`; everything else unset.
+        pub fn new(
+            predefined_metric_type: impl ::std::convert::Into<
+                ::stratus_model::Val<PredefinedMetricType>,
+            >,
+        ) -> Self {
+            Self {
+                predefined_metric_type: predefined_metric_type.into(),
+                resource_label: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<PredefinedMetricSpecification>
         for ::stratus_model::Val<PredefinedMetricSpecification>
     {
@@ -637,6 +771,19 @@ pub mod scaling_policy {
         /// Required.
         pub metric_data_queries:
             ::stratus_model::Val<::std::vec::Vec<PredictiveScalingMetricDataQuery>>,
+    }
+
+    impl PredictiveScalingCustomizedCapacityMetric {
+        /// With the required `MetricDataQueries`; everything else unset.
+        pub fn new(
+            metric_data_queries: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<PredictiveScalingMetricDataQuery>>,
+            >,
+        ) -> Self {
+            Self {
+                metric_data_queries: metric_data_queries.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PredictiveScalingCustomizedCapacityMetric>
@@ -657,6 +804,19 @@ pub mod scaling_policy {
             ::stratus_model::Val<::std::vec::Vec<PredictiveScalingMetricDataQuery>>,
     }
 
+    impl PredictiveScalingCustomizedLoadMetric {
+        /// With the required `MetricDataQueries`; everything else unset.
+        pub fn new(
+            metric_data_queries: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<PredictiveScalingMetricDataQuery>>,
+            >,
+        ) -> Self {
+            Self {
+                metric_data_queries: metric_data_queries.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PredictiveScalingCustomizedLoadMetric>
         for ::stratus_model::Val<PredictiveScalingCustomizedLoadMetric>
     {
@@ -673,6 +833,19 @@ pub mod scaling_policy {
         /// Required.
         pub metric_data_queries:
             ::stratus_model::Val<::std::vec::Vec<PredictiveScalingMetricDataQuery>>,
+    }
+
+    impl PredictiveScalingCustomizedScalingMetric {
+        /// With the required `MetricDataQueries`; everything else unset.
+        pub fn new(
+            metric_data_queries: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<PredictiveScalingMetricDataQuery>>,
+            >,
+        ) -> Self {
+            Self {
+                metric_data_queries: metric_data_queries.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PredictiveScalingCustomizedScalingMetric>
@@ -696,6 +869,20 @@ pub mod scaling_policy {
         pub resource_label: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl PredictiveScalingPredefinedLoadMetric {
+        /// With the required `PredefinedMetricType`; everything else unset.
+        pub fn new(
+            predefined_metric_type: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                predefined_metric_type: predefined_metric_type.into(),
+                resource_label: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<PredictiveScalingPredefinedLoadMetric>
         for ::stratus_model::Val<PredictiveScalingPredefinedLoadMetric>
     {
@@ -715,6 +902,20 @@ pub mod scaling_policy {
         /// `ResourceLabel`: string.
         /// Length: `1..=1023`.
         pub resource_label: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl PredictiveScalingPredefinedMetricPair {
+        /// With the required `PredefinedMetricType`; everything else unset.
+        pub fn new(
+            predefined_metric_type: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                predefined_metric_type: predefined_metric_type.into(),
+                resource_label: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PredictiveScalingPredefinedMetricPair>
@@ -738,6 +939,20 @@ pub mod scaling_policy {
         pub resource_label: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl PredictiveScalingPredefinedScalingMetric {
+        /// With the required `PredefinedMetricType`; everything else unset.
+        pub fn new(
+            predefined_metric_type: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                predefined_metric_type: predefined_metric_type.into(),
+                resource_label: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<PredictiveScalingPredefinedScalingMetric>
         for ::stratus_model::Val<PredictiveScalingPredefinedScalingMetric>
     {
@@ -756,6 +971,19 @@ pub mod scaling_policy {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MetricDimension {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MetricDimension> for ::stratus_model::Val<MetricDimension> {

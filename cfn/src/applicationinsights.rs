@@ -65,6 +65,27 @@ pub mod application {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnApplication {
+        /// With the required `ResourceGroupName`; everything else unset.
+        pub fn new(
+            resource_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attach_missing_permission: ::std::option::Option::None,
+                auto_configuration_enabled: ::std::option::Option::None,
+                cwe_monitor_enabled: ::std::option::Option::None,
+                component_monitoring_settings: ::std::option::Option::None,
+                custom_components: ::std::option::Option::None,
+                grouping_type: ::std::option::Option::None,
+                log_pattern_sets: ::std::option::Option::None,
+                ops_center_enabled: ::std::option::Option::None,
+                ops_item_sns_topic_arn: ::std::option::Option::None,
+                resource_group_name: resource_group_name.into(),
+                sns_notification_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `ApplicationARN`: string.
@@ -106,6 +127,25 @@ pub mod application {
         pub tier: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ComponentMonitoringSetting {
+        /// With the required `ComponentConfigurationMode`, `Tier`; everything else unset.
+        pub fn new(
+            component_configuration_mode: impl ::std::convert::Into<
+                ::stratus_model::Val<ComponentConfigurationMode>,
+            >,
+            tier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                component_arn: ::std::option::Option::None,
+                component_configuration_mode: component_configuration_mode.into(),
+                component_name: ::std::option::Option::None,
+                custom_component_configuration: ::std::option::Option::None,
+                default_overwrite_component_configuration: ::std::option::Option::None,
+                tier: tier.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ComponentMonitoringSetting>
         for ::stratus_model::Val<ComponentMonitoringSetting>
     {
@@ -129,6 +169,21 @@ pub mod application {
         pub resource_list: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl CustomComponent {
+        /// With the required `ComponentName`, `ResourceList`; everything else unset.
+        pub fn new(
+            component_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                component_name: component_name.into(),
+                resource_list: resource_list.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomComponent> for ::stratus_model::Val<CustomComponent> {
         fn from(value: CustomComponent) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -148,6 +203,19 @@ pub mod application {
         /// Pattern: `[a-zA-Z0-9.-_]*`.
         /// Length: `1..=30`.
         pub pattern_set_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LogPatternSet {
+        /// With the required `LogPatterns`, `PatternSetName`; everything else unset.
+        pub fn new(
+            log_patterns: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<LogPattern>>>,
+            pattern_set_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_patterns: log_patterns.into(),
+                pattern_set_name: pattern_set_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LogPatternSet> for ::stratus_model::Val<LogPatternSet> {
@@ -192,6 +260,21 @@ pub mod application {
         /// `Rank`: integer.
         /// Required.
         pub rank: ::stratus_model::Val<i64>,
+    }
+
+    impl LogPattern {
+        /// With the required `Pattern`, `PatternName`, `Rank`; everything else unset.
+        pub fn new(
+            pattern: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            pattern_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rank: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                pattern: pattern.into(),
+                pattern_name: pattern_name.into(),
+                rank: rank.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LogPattern> for ::stratus_model::Val<LogPattern> {
@@ -257,6 +340,21 @@ pub mod application {
         pub sub_component_type: ::stratus_model::Val<SubComponentType>,
     }
 
+    impl SubComponentTypeConfiguration {
+        /// With the required `SubComponentConfigurationDetails`, `SubComponentType`; everything else unset.
+        pub fn new(
+            sub_component_configuration_details: impl ::std::convert::Into<
+                ::stratus_model::Val<SubComponentConfigurationDetails>,
+            >,
+            sub_component_type: impl ::std::convert::Into<::stratus_model::Val<SubComponentType>>,
+        ) -> Self {
+            Self {
+                sub_component_configuration_details: sub_component_configuration_details.into(),
+                sub_component_type: sub_component_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SubComponentTypeConfiguration>
         for ::stratus_model::Val<SubComponentTypeConfiguration>
     {
@@ -272,6 +370,17 @@ pub mod application {
         /// `AlarmMetricName`: string.
         /// Required.
         pub alarm_metric_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AlarmMetric {
+        /// With the required `AlarmMetricName`; everything else unset.
+        pub fn new(
+            alarm_metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alarm_metric_name: alarm_metric_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AlarmMetric> for ::stratus_model::Val<AlarmMetric> {
@@ -291,6 +400,18 @@ pub mod application {
         /// `Severity`: [`Severity`].
         /// Allowed values: `HIGH`, `MEDIUM`, `LOW`.
         pub severity: ::std::option::Option<::stratus_model::Val<Severity>>,
+    }
+
+    impl Alarm {
+        /// With the required `AlarmName`; everything else unset.
+        pub fn new(
+            alarm_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alarm_name: alarm_name.into(),
+                severity: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Alarm> for ::stratus_model::Val<Alarm> {
@@ -337,6 +458,24 @@ pub mod application {
         pub hana_secret_name: ::stratus_model::Val<::std::string::String>,
         /// `PrometheusPort`: string.
         pub prometheus_port: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl HanaPrometheusExporter {
+        /// With the required `AgreeToInstallHANADBClient`, `HANAPort`, `HANASID`, `HANASecretName`; everything else unset.
+        pub fn new(
+            agree_to_install_hanadb_client: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            hana_port: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            hanasid: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            hana_secret_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                agree_to_install_hanadb_client: agree_to_install_hanadb_client.into(),
+                hana_port: hana_port.into(),
+                hanasid: hanasid.into(),
+                hana_secret_name: hana_secret_name.into(),
+                prometheus_port: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<HanaPrometheusExporter> for ::stratus_model::Val<HanaPrometheusExporter> {
@@ -389,6 +528,21 @@ pub mod application {
         pub pattern_set: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Log {
+        /// With the required `LogType`; everything else unset.
+        pub fn new(
+            log_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                encoding: ::std::option::Option::None,
+                log_group_name: ::std::option::Option::None,
+                log_path: ::std::option::Option::None,
+                log_type: log_type.into(),
+                pattern_set: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Log> for ::stratus_model::Val<Log> {
         fn from(value: Log) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -408,6 +562,22 @@ pub mod application {
         /// Required.
         #[resource(rename = "SAPSID")]
         pub sapsid: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl NetWeaverPrometheusExporter {
+        /// With the required `InstanceNumbers`, `SAPSID`; everything else unset.
+        pub fn new(
+            instance_numbers: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            sapsid: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                instance_numbers: instance_numbers.into(),
+                prometheus_port: ::std::option::Option::None,
+                sapsid: sapsid.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NetWeaverPrometheusExporter>
@@ -432,6 +602,19 @@ pub mod application {
         pub process_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Process {
+        /// With the required `AlarmMetrics`, `ProcessName`; everything else unset.
+        pub fn new(
+            alarm_metrics: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<AlarmMetric>>>,
+            process_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alarm_metrics: alarm_metrics.into(),
+                process_name: process_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Process> for ::stratus_model::Val<Process> {
         fn from(value: Process) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -449,6 +632,19 @@ pub mod application {
         /// Required.
         #[resource(rename = "SQLSecretName")]
         pub sql_secret_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SqlServerPrometheusExporter {
+        /// With the required `PrometheusPort`, `SQLSecretName`; everything else unset.
+        pub fn new(
+            prometheus_port: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sql_secret_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                prometheus_port: prometheus_port.into(),
+                sql_secret_name: sql_secret_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SqlServerPrometheusExporter>
@@ -481,6 +677,22 @@ pub mod application {
         /// Pattern: `[a-zA-Z0-9.-_]*`.
         /// Length: `1..=30`.
         pub pattern_set: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl WindowsEvent {
+        /// With the required `EventLevels`, `EventName`, `LogGroupName`; everything else unset.
+        pub fn new(
+            event_levels: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<EventLevel>>>,
+            event_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            log_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                event_levels: event_levels.into(),
+                event_name: event_name.into(),
+                log_group_name: log_group_name.into(),
+                pattern_set: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<WindowsEvent> for ::stratus_model::Val<WindowsEvent> {

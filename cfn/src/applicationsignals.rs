@@ -48,6 +48,19 @@ pub mod grouping_configuration {
             ::stratus_model::Val<::std::vec::Vec<GroupingAttributeDefinition>>,
     }
 
+    impl CfnGroupingConfiguration {
+        /// With the required `GroupingAttributeDefinitions`; everything else unset.
+        pub fn new(
+            grouping_attribute_definitions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<GroupingAttributeDefinition>>,
+            >,
+        ) -> Self {
+            Self {
+                grouping_attribute_definitions: grouping_attribute_definitions.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGroupingConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGroupingConfigurationAttributes {
         /// `UpdatedAt`: string.
@@ -79,6 +92,22 @@ pub mod grouping_configuration {
         /// Required.
         /// Items: `1..=`.
         pub grouping_source_keys: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl GroupingAttributeDefinition {
+        /// With the required `GroupingName`, `GroupingSourceKeys`; everything else unset.
+        pub fn new(
+            grouping_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            grouping_source_keys: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                default_grouping_value: ::std::option::Option::None,
+                grouping_name: grouping_name.into(),
+                grouping_source_keys: grouping_source_keys.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GroupingAttributeDefinition>
@@ -130,6 +159,23 @@ pub mod service_level_objective {
         pub sli: ::std::option::Option<::stratus_model::Val<Sli>>,
     }
 
+    impl CfnServiceLevelObjective {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                burn_rate_configurations: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                exclusion_windows: ::std::option::Option::None,
+                goal: ::std::option::Option::None,
+                name: name.into(),
+                request_based_sli: ::std::option::Option::None,
+                sli: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnServiceLevelObjective`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceLevelObjectiveAttributes {
         /// `Arn`: string.
@@ -167,6 +213,17 @@ pub mod service_level_objective {
         pub look_back_window_minutes: ::stratus_model::Val<i64>,
     }
 
+    impl BurnRateConfiguration {
+        /// With the required `LookBackWindowMinutes`; everything else unset.
+        pub fn new(
+            look_back_window_minutes: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                look_back_window_minutes: look_back_window_minutes.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<BurnRateConfiguration> for ::stratus_model::Val<BurnRateConfiguration> {
         fn from(value: BurnRateConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -187,6 +244,18 @@ pub mod service_level_objective {
         /// `Window`: [`Window`].
         /// Required.
         pub window: ::stratus_model::Val<Window>,
+    }
+
+    impl ExclusionWindow {
+        /// With the required `Window`; everything else unset.
+        pub fn new(window: impl ::std::convert::Into<::stratus_model::Val<Window>>) -> Self {
+            Self {
+                reason: ::std::option::Option::None,
+                recurrence_rule: ::std::option::Option::None,
+                start_time: ::std::option::Option::None,
+                window: window.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ExclusionWindow> for ::stratus_model::Val<ExclusionWindow> {
@@ -227,6 +296,21 @@ pub mod service_level_objective {
         pub request_based_sli_metric: ::stratus_model::Val<RequestBasedSliMetric>,
     }
 
+    impl RequestBasedSli {
+        /// With the required `RequestBasedSliMetric`; everything else unset.
+        pub fn new(
+            request_based_sli_metric: impl ::std::convert::Into<
+                ::stratus_model::Val<RequestBasedSliMetric>,
+            >,
+        ) -> Self {
+            Self {
+                comparison_operator: ::std::option::Option::None,
+                metric_threshold: ::std::option::Option::None,
+                request_based_sli_metric: request_based_sli_metric.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RequestBasedSli> for ::stratus_model::Val<RequestBasedSli> {
         fn from(value: RequestBasedSli) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -249,6 +333,21 @@ pub mod service_level_objective {
         pub sli_metric: ::stratus_model::Val<SliMetric>,
     }
 
+    impl Sli {
+        /// With the required `ComparisonOperator`, `MetricThreshold`, `SliMetric`; everything else unset.
+        pub fn new(
+            comparison_operator: impl ::std::convert::Into<::stratus_model::Val<ComparisonOperator2>>,
+            metric_threshold: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            sli_metric: impl ::std::convert::Into<::stratus_model::Val<SliMetric>>,
+        ) -> Self {
+            Self {
+                comparison_operator: comparison_operator.into(),
+                metric_threshold: metric_threshold.into(),
+                sli_metric: sli_metric.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Sli> for ::stratus_model::Val<Sli> {
         fn from(value: Sli) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -263,6 +362,17 @@ pub mod service_level_objective {
         /// Required.
         /// Length: `1..=1024`.
         pub expression: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RecurrenceRule {
+        /// With the required `Expression`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                expression: expression.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RecurrenceRule> for ::stratus_model::Val<RecurrenceRule> {
@@ -281,6 +391,19 @@ pub mod service_level_objective {
         /// `DurationUnit`: [`DurationUnit`].
         /// Required.
         pub duration_unit: ::stratus_model::Val<DurationUnit>,
+    }
+
+    impl Window {
+        /// With the required `Duration`, `DurationUnit`; everything else unset.
+        pub fn new(
+            duration: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            duration_unit: impl ::std::convert::Into<::stratus_model::Val<DurationUnit>>,
+        ) -> Self {
+            Self {
+                duration: duration.into(),
+                duration_unit: duration_unit.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Window> for ::stratus_model::Val<Window> {
@@ -380,6 +503,21 @@ pub mod service_level_objective {
         pub start_time: ::stratus_model::Val<i64>,
     }
 
+    impl CalendarInterval {
+        /// With the required `Duration`, `DurationUnit`, `StartTime`; everything else unset.
+        pub fn new(
+            duration: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            duration_unit: impl ::std::convert::Into<::stratus_model::Val<DurationUnit>>,
+            start_time: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                duration: duration.into(),
+                duration_unit: duration_unit.into(),
+                start_time: start_time.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CalendarInterval> for ::stratus_model::Val<CalendarInterval> {
         fn from(value: CalendarInterval) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -396,6 +534,19 @@ pub mod service_level_objective {
         /// `DurationUnit`: [`DurationUnit`].
         /// Required.
         pub duration_unit: ::stratus_model::Val<DurationUnit>,
+    }
+
+    impl RollingInterval {
+        /// With the required `Duration`, `DurationUnit`; everything else unset.
+        pub fn new(
+            duration: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            duration_unit: impl ::std::convert::Into<::stratus_model::Val<DurationUnit>>,
+        ) -> Self {
+            Self {
+                duration: duration.into(),
+                duration_unit: duration_unit.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RollingInterval> for ::stratus_model::Val<RollingInterval> {
@@ -415,6 +566,23 @@ pub mod service_level_objective {
         /// Required.
         /// Length: `1..=255`.
         pub dependency_operation_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DependencyConfig {
+        /// With the required `DependencyKeyAttributes`, `DependencyOperationName`; everything else unset.
+        pub fn new(
+            dependency_key_attributes: impl ::std::convert::Into<
+                ::stratus_model::Val<::stratus_model::Json>,
+            >,
+            dependency_operation_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                dependency_key_attributes: dependency_key_attributes.into(),
+                dependency_operation_name: dependency_operation_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DependencyConfig> for ::stratus_model::Val<DependencyConfig> {
@@ -460,6 +628,21 @@ pub mod service_level_objective {
         pub return_data: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl MetricDataQuery {
+        /// With the required `Id`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_id: ::std::option::Option::None,
+                expression: ::std::option::Option::None,
+                id: id.into(),
+                metric_stat: ::std::option::Option::None,
+                return_data: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MetricDataQuery> for ::stratus_model::Val<MetricDataQuery> {
         fn from(value: MetricDataQuery) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -481,6 +664,22 @@ pub mod service_level_objective {
         pub stat: ::stratus_model::Val<::std::string::String>,
         /// `Unit`: string.
         pub unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl MetricStat {
+        /// With the required `Metric`, `Period`, `Stat`; everything else unset.
+        pub fn new(
+            metric: impl ::std::convert::Into<::stratus_model::Val<Metric>>,
+            period: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            stat: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                metric: metric.into(),
+                period: period.into(),
+                stat: stat.into(),
+                unit: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<MetricStat> for ::stratus_model::Val<MetricStat> {
@@ -517,6 +716,19 @@ pub mod service_level_objective {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Dimension {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Dimension> for ::stratus_model::Val<Dimension> {

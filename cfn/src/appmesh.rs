@@ -39,6 +39,24 @@ pub mod gateway_route {
         pub virtual_gateway_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnGatewayRoute {
+        /// With the required `MeshName`, `Spec`, `VirtualGatewayName`; everything else unset.
+        pub fn new(
+            mesh_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            spec: impl ::std::convert::Into<::stratus_model::Val<GatewayRouteSpec>>,
+            virtual_gateway_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                gateway_route_name: ::std::option::Option::None,
+                mesh_name: mesh_name.into(),
+                mesh_owner: ::std::option::Option::None,
+                spec: spec.into(),
+                tags: ::std::option::Option::None,
+                virtual_gateway_name: virtual_gateway_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGatewayRoute`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGatewayRouteAttributes {
         /// `Id`: string.
@@ -98,6 +116,19 @@ pub mod gateway_route {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -114,6 +145,19 @@ pub mod gateway_route {
         /// `Match`: [`GrpcGatewayRouteMatch`].
         /// Required.
         pub r#match: ::stratus_model::Val<GrpcGatewayRouteMatch>,
+    }
+
+    impl GrpcGatewayRoute {
+        /// With the required `Action`, `Match`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<GrpcGatewayRouteAction>>,
+            r#match: impl ::std::convert::Into<::stratus_model::Val<GrpcGatewayRouteMatch>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                r#match: r#match.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GrpcGatewayRoute> for ::stratus_model::Val<GrpcGatewayRoute> {
@@ -134,6 +178,19 @@ pub mod gateway_route {
         pub r#match: ::stratus_model::Val<HttpGatewayRouteMatch>,
     }
 
+    impl HttpGatewayRoute {
+        /// With the required `Action`, `Match`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<HttpGatewayRouteAction>>,
+            r#match: impl ::std::convert::Into<::stratus_model::Val<HttpGatewayRouteMatch>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                r#match: r#match.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<HttpGatewayRoute> for ::stratus_model::Val<HttpGatewayRoute> {
         fn from(value: HttpGatewayRoute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -149,6 +206,18 @@ pub mod gateway_route {
         /// `Target`: [`GatewayRouteTarget`].
         /// Required.
         pub target: ::stratus_model::Val<GatewayRouteTarget>,
+    }
+
+    impl GrpcGatewayRouteAction {
+        /// With the required `Target`; everything else unset.
+        pub fn new(
+            target: impl ::std::convert::Into<::stratus_model::Val<GatewayRouteTarget>>,
+        ) -> Self {
+            Self {
+                rewrite: ::std::option::Option::None,
+                target: target.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GrpcGatewayRouteAction> for ::stratus_model::Val<GrpcGatewayRouteAction> {
@@ -187,6 +256,18 @@ pub mod gateway_route {
         /// `Target`: [`GatewayRouteTarget`].
         /// Required.
         pub target: ::stratus_model::Val<GatewayRouteTarget>,
+    }
+
+    impl HttpGatewayRouteAction {
+        /// With the required `Target`; everything else unset.
+        pub fn new(
+            target: impl ::std::convert::Into<::stratus_model::Val<GatewayRouteTarget>>,
+        ) -> Self {
+            Self {
+                rewrite: ::std::option::Option::None,
+                target: target.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HttpGatewayRouteAction> for ::stratus_model::Val<HttpGatewayRouteAction> {
@@ -250,6 +331,18 @@ pub mod gateway_route {
         pub virtual_service: ::stratus_model::Val<GatewayRouteVirtualService>,
     }
 
+    impl GatewayRouteTarget {
+        /// With the required `VirtualService`; everything else unset.
+        pub fn new(
+            virtual_service: impl ::std::convert::Into<::stratus_model::Val<GatewayRouteVirtualService>>,
+        ) -> Self {
+            Self {
+                port: ::std::option::Option::None,
+                virtual_service: virtual_service.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GatewayRouteTarget> for ::stratus_model::Val<GatewayRouteTarget> {
         fn from(value: GatewayRouteTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -285,6 +378,19 @@ pub mod gateway_route {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GrpcGatewayRouteMetadata {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                invert: ::std::option::Option::None,
+                r#match: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GrpcGatewayRouteMetadata>
@@ -328,6 +434,19 @@ pub mod gateway_route {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl HttpGatewayRouteHeader {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                invert: ::std::option::Option::None,
+                r#match: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<HttpGatewayRouteHeader> for ::stratus_model::Val<HttpGatewayRouteHeader> {
         fn from(value: HttpGatewayRouteHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -361,6 +480,18 @@ pub mod gateway_route {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl QueryParameter {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#match: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<QueryParameter> for ::stratus_model::Val<QueryParameter> {
         fn from(value: QueryParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -391,6 +522,17 @@ pub mod gateway_route {
         /// `VirtualServiceName`: string.
         /// Required.
         pub virtual_service_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GatewayRouteVirtualService {
+        /// With the required `VirtualServiceName`; everything else unset.
+        pub fn new(
+            virtual_service_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                virtual_service_name: virtual_service_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GatewayRouteVirtualService>
@@ -511,6 +653,19 @@ pub mod gateway_route {
         pub start: ::stratus_model::Val<i64>,
     }
 
+    impl GatewayRouteRangeMatch {
+        /// With the required `End`, `Start`; everything else unset.
+        pub fn new(
+            end: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            start: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                end: end.into(),
+                start: start.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GatewayRouteRangeMatch> for ::stratus_model::Val<GatewayRouteRangeMatch> {
         fn from(value: GatewayRouteRangeMatch) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -598,6 +753,19 @@ pub mod mesh {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -611,6 +779,17 @@ pub mod mesh {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EgressFilter {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EgressFilter> for ::stratus_model::Val<EgressFilter> {
@@ -667,6 +846,24 @@ pub mod route {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub virtual_router_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnRoute {
+        /// With the required `MeshName`, `Spec`, `VirtualRouterName`; everything else unset.
+        pub fn new(
+            mesh_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            spec: impl ::std::convert::Into<::stratus_model::Val<RouteSpec>>,
+            virtual_router_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                mesh_name: mesh_name.into(),
+                mesh_owner: ::std::option::Option::None,
+                route_name: ::std::option::Option::None,
+                spec: spec.into(),
+                tags: ::std::option::Option::None,
+                virtual_router_name: virtual_router_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnRoute`], known once it is deployed (`Fn::GetAtt`).
@@ -730,6 +927,19 @@ pub mod route {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -750,6 +960,21 @@ pub mod route {
         pub retry_policy: ::std::option::Option<::stratus_model::Val<GrpcRetryPolicy>>,
         /// `Timeout`: [`GrpcTimeout`].
         pub timeout: ::std::option::Option<::stratus_model::Val<GrpcTimeout>>,
+    }
+
+    impl GrpcRoute {
+        /// With the required `Action`, `Match`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<GrpcRouteAction>>,
+            r#match: impl ::std::convert::Into<::stratus_model::Val<GrpcRouteMatch>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                r#match: r#match.into(),
+                retry_policy: ::std::option::Option::None,
+                timeout: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<GrpcRoute> for ::stratus_model::Val<GrpcRoute> {
@@ -774,6 +999,21 @@ pub mod route {
         pub timeout: ::std::option::Option<::stratus_model::Val<HttpTimeout>>,
     }
 
+    impl HttpRoute {
+        /// With the required `Action`, `Match`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<HttpRouteAction>>,
+            r#match: impl ::std::convert::Into<::stratus_model::Val<HttpRouteMatch>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                r#match: r#match.into(),
+                retry_policy: ::std::option::Option::None,
+                timeout: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<HttpRoute> for ::stratus_model::Val<HttpRoute> {
         fn from(value: HttpRoute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -793,6 +1033,19 @@ pub mod route {
         pub timeout: ::std::option::Option<::stratus_model::Val<TcpTimeout>>,
     }
 
+    impl TcpRoute {
+        /// With the required `Action`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<TcpRouteAction>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                r#match: ::std::option::Option::None,
+                timeout: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TcpRoute> for ::stratus_model::Val<TcpRoute> {
         fn from(value: TcpRoute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -806,6 +1059,19 @@ pub mod route {
         /// `WeightedTargets`: list of [`WeightedTarget`].
         /// Required.
         pub weighted_targets: ::stratus_model::Val<::std::vec::Vec<WeightedTarget>>,
+    }
+
+    impl GrpcRouteAction {
+        /// With the required `WeightedTargets`; everything else unset.
+        pub fn new(
+            weighted_targets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<WeightedTarget>>,
+            >,
+        ) -> Self {
+            Self {
+                weighted_targets: weighted_targets.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GrpcRouteAction> for ::stratus_model::Val<GrpcRouteAction> {
@@ -856,6 +1122,22 @@ pub mod route {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl GrpcRetryPolicy {
+        /// With the required `MaxRetries`, `PerRetryTimeout`; everything else unset.
+        pub fn new(
+            max_retries: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            per_retry_timeout: impl ::std::convert::Into<::stratus_model::Val<Duration>>,
+        ) -> Self {
+            Self {
+                grpc_retry_events: ::std::option::Option::None,
+                http_retry_events: ::std::option::Option::None,
+                max_retries: max_retries.into(),
+                per_retry_timeout: per_retry_timeout.into(),
+                tcp_retry_events: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<GrpcRetryPolicy> for ::stratus_model::Val<GrpcRetryPolicy> {
         fn from(value: GrpcRetryPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -885,6 +1167,19 @@ pub mod route {
         /// `WeightedTargets`: list of [`WeightedTarget`].
         /// Required.
         pub weighted_targets: ::stratus_model::Val<::std::vec::Vec<WeightedTarget>>,
+    }
+
+    impl HttpRouteAction {
+        /// With the required `WeightedTargets`; everything else unset.
+        pub fn new(
+            weighted_targets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<WeightedTarget>>,
+            >,
+        ) -> Self {
+            Self {
+                weighted_targets: weighted_targets.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HttpRouteAction> for ::stratus_model::Val<HttpRouteAction> {
@@ -938,6 +1233,21 @@ pub mod route {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl HttpRetryPolicy {
+        /// With the required `MaxRetries`, `PerRetryTimeout`; everything else unset.
+        pub fn new(
+            max_retries: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            per_retry_timeout: impl ::std::convert::Into<::stratus_model::Val<Duration>>,
+        ) -> Self {
+            Self {
+                http_retry_events: ::std::option::Option::None,
+                max_retries: max_retries.into(),
+                per_retry_timeout: per_retry_timeout.into(),
+                tcp_retry_events: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<HttpRetryPolicy> for ::stratus_model::Val<HttpRetryPolicy> {
         fn from(value: HttpRetryPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -967,6 +1277,19 @@ pub mod route {
         /// `WeightedTargets`: list of [`WeightedTarget`].
         /// Required.
         pub weighted_targets: ::stratus_model::Val<::std::vec::Vec<WeightedTarget>>,
+    }
+
+    impl TcpRouteAction {
+        /// With the required `WeightedTargets`; everything else unset.
+        pub fn new(
+            weighted_targets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<WeightedTarget>>,
+            >,
+        ) -> Self {
+            Self {
+                weighted_targets: weighted_targets.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TcpRouteAction> for ::stratus_model::Val<TcpRouteAction> {
@@ -1017,6 +1340,20 @@ pub mod route {
         pub weight: ::stratus_model::Val<i64>,
     }
 
+    impl WeightedTarget {
+        /// With the required `VirtualNode`, `Weight`; everything else unset.
+        pub fn new(
+            virtual_node: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            weight: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                port: ::std::option::Option::None,
+                virtual_node: virtual_node.into(),
+                weight: weight.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<WeightedTarget> for ::stratus_model::Val<WeightedTarget> {
         fn from(value: WeightedTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1034,6 +1371,19 @@ pub mod route {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GrpcRouteMetadata {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                invert: ::std::option::Option::None,
+                r#match: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GrpcRouteMetadata> for ::stratus_model::Val<GrpcRouteMetadata> {
@@ -1054,6 +1404,19 @@ pub mod route {
         pub value: ::stratus_model::Val<i64>,
     }
 
+    impl Duration {
+        /// With the required `Unit`, `Value`; everything else unset.
+        pub fn new(
+            unit: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                unit: unit.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Duration> for ::stratus_model::Val<Duration> {
         fn from(value: Duration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1071,6 +1434,19 @@ pub mod route {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl HttpRouteHeader {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                invert: ::std::option::Option::None,
+                r#match: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HttpRouteHeader> for ::stratus_model::Val<HttpRouteHeader> {
@@ -1104,6 +1480,18 @@ pub mod route {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl QueryParameter {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#match: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<QueryParameter> for ::stratus_model::Val<QueryParameter> {
@@ -1186,6 +1574,19 @@ pub mod route {
         pub start: ::stratus_model::Val<i64>,
     }
 
+    impl MatchRange {
+        /// With the required `End`, `Start`; everything else unset.
+        pub fn new(
+            end: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            start: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                end: end.into(),
+                start: start.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MatchRange> for ::stratus_model::Val<MatchRange> {
         fn from(value: MatchRange) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1226,6 +1627,22 @@ pub mod virtual_gateway {
         #[resource(replace)]
         pub virtual_gateway_name:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnVirtualGateway {
+        /// With the required `MeshName`, `Spec`; everything else unset.
+        pub fn new(
+            mesh_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            spec: impl ::std::convert::Into<::stratus_model::Val<VirtualGatewaySpec>>,
+        ) -> Self {
+            Self {
+                mesh_name: mesh_name.into(),
+                mesh_owner: ::std::option::Option::None,
+                spec: spec.into(),
+                tags: ::std::option::Option::None,
+                virtual_gateway_name: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnVirtualGateway`], known once it is deployed (`Fn::GetAtt`).
@@ -1269,6 +1686,21 @@ pub mod virtual_gateway {
         pub logging: ::std::option::Option<::stratus_model::Val<VirtualGatewayLogging>>,
     }
 
+    impl VirtualGatewaySpec {
+        /// With the required `Listeners`; everything else unset.
+        pub fn new(
+            listeners: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<VirtualGatewayListener>>,
+            >,
+        ) -> Self {
+            Self {
+                backend_defaults: ::std::option::Option::None,
+                listeners: listeners.into(),
+                logging: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<VirtualGatewaySpec> for ::stratus_model::Val<VirtualGatewaySpec> {
         fn from(value: VirtualGatewaySpec) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1285,6 +1717,19 @@ pub mod virtual_gateway {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -1325,6 +1770,20 @@ pub mod virtual_gateway {
         /// `TLS`: [`VirtualGatewayListenerTls`].
         #[resource(rename = "TLS")]
         pub tls: ::std::option::Option<::stratus_model::Val<VirtualGatewayListenerTls>>,
+    }
+
+    impl VirtualGatewayListener {
+        /// With the required `PortMapping`; everything else unset.
+        pub fn new(
+            port_mapping: impl ::std::convert::Into<::stratus_model::Val<VirtualGatewayPortMapping>>,
+        ) -> Self {
+            Self {
+                connection_pool: ::std::option::Option::None,
+                health_check: ::std::option::Option::None,
+                port_mapping: port_mapping.into(),
+                tls: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<VirtualGatewayListener> for ::stratus_model::Val<VirtualGatewayListener> {
@@ -1412,6 +1871,27 @@ pub mod virtual_gateway {
         pub unhealthy_threshold: ::stratus_model::Val<i64>,
     }
 
+    impl VirtualGatewayHealthCheckPolicy {
+        /// With the required `HealthyThreshold`, `IntervalMillis`, `Protocol`, `TimeoutMillis`, `UnhealthyThreshold`; everything else unset.
+        pub fn new(
+            healthy_threshold: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            interval_millis: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            timeout_millis: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            unhealthy_threshold: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                healthy_threshold: healthy_threshold.into(),
+                interval_millis: interval_millis.into(),
+                path: ::std::option::Option::None,
+                port: ::std::option::Option::None,
+                protocol: protocol.into(),
+                timeout_millis: timeout_millis.into(),
+                unhealthy_threshold: unhealthy_threshold.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VirtualGatewayHealthCheckPolicy>
         for ::stratus_model::Val<VirtualGatewayHealthCheckPolicy>
     {
@@ -1430,6 +1910,19 @@ pub mod virtual_gateway {
         /// `Protocol`: string.
         /// Required.
         pub protocol: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl VirtualGatewayPortMapping {
+        /// With the required `Port`, `Protocol`; everything else unset.
+        pub fn new(
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                port: port.into(),
+                protocol: protocol.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VirtualGatewayPortMapping>
@@ -1453,6 +1946,22 @@ pub mod virtual_gateway {
         /// `Validation`: [`VirtualGatewayListenerTlsValidationContext`].
         pub validation:
             ::std::option::Option<::stratus_model::Val<VirtualGatewayListenerTlsValidationContext>>,
+    }
+
+    impl VirtualGatewayListenerTls {
+        /// With the required `Certificate`, `Mode`; everything else unset.
+        pub fn new(
+            certificate: impl ::std::convert::Into<
+                ::stratus_model::Val<VirtualGatewayListenerTlsCertificate>,
+            >,
+            mode: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate: certificate.into(),
+                mode: mode.into(),
+                validation: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<VirtualGatewayListenerTls>
@@ -1495,6 +2004,22 @@ pub mod virtual_gateway {
         pub validation: ::stratus_model::Val<VirtualGatewayTlsValidationContext>,
     }
 
+    impl VirtualGatewayClientPolicyTls {
+        /// With the required `Validation`; everything else unset.
+        pub fn new(
+            validation: impl ::std::convert::Into<
+                ::stratus_model::Val<VirtualGatewayTlsValidationContext>,
+            >,
+        ) -> Self {
+            Self {
+                certificate: ::std::option::Option::None,
+                enforce: ::std::option::Option::None,
+                ports: ::std::option::Option::None,
+                validation: validation.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VirtualGatewayClientPolicyTls>
         for ::stratus_model::Val<VirtualGatewayClientPolicyTls>
     {
@@ -1510,6 +2035,15 @@ pub mod virtual_gateway {
         /// `MaxRequests`: integer.
         /// Required.
         pub max_requests: ::stratus_model::Val<i64>,
+    }
+
+    impl VirtualGatewayGrpcConnectionPool {
+        /// With the required `MaxRequests`; everything else unset.
+        pub fn new(max_requests: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                max_requests: max_requests.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VirtualGatewayGrpcConnectionPool>
@@ -1531,6 +2065,16 @@ pub mod virtual_gateway {
         pub max_pending_requests: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl VirtualGatewayHttpConnectionPool {
+        /// With the required `MaxConnections`; everything else unset.
+        pub fn new(max_connections: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                max_connections: max_connections.into(),
+                max_pending_requests: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<VirtualGatewayHttpConnectionPool>
         for ::stratus_model::Val<VirtualGatewayHttpConnectionPool>
     {
@@ -1546,6 +2090,15 @@ pub mod virtual_gateway {
         /// `MaxRequests`: integer.
         /// Required.
         pub max_requests: ::stratus_model::Val<i64>,
+    }
+
+    impl VirtualGatewayHttp2ConnectionPool {
+        /// With the required `MaxRequests`; everything else unset.
+        pub fn new(max_requests: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                max_requests: max_requests.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VirtualGatewayHttp2ConnectionPool>
@@ -1593,6 +2146,20 @@ pub mod virtual_gateway {
         pub trust: ::stratus_model::Val<VirtualGatewayListenerTlsValidationContextTrust>,
     }
 
+    impl VirtualGatewayListenerTlsValidationContext {
+        /// With the required `Trust`; everything else unset.
+        pub fn new(
+            trust: impl ::std::convert::Into<
+                ::stratus_model::Val<VirtualGatewayListenerTlsValidationContextTrust>,
+            >,
+        ) -> Self {
+            Self {
+                subject_alternative_names: ::std::option::Option::None,
+                trust: trust.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VirtualGatewayListenerTlsValidationContext>
         for ::stratus_model::Val<VirtualGatewayListenerTlsValidationContext>
     {
@@ -1610,6 +2177,18 @@ pub mod virtual_gateway {
         /// `Path`: string.
         /// Required.
         pub path: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl VirtualGatewayFileAccessLog {
+        /// With the required `Path`; everything else unset.
+        pub fn new(
+            path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                format: ::std::option::Option::None,
+                path: path.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VirtualGatewayFileAccessLog>
@@ -1653,6 +2232,20 @@ pub mod virtual_gateway {
         pub trust: ::stratus_model::Val<VirtualGatewayTlsValidationContextTrust>,
     }
 
+    impl VirtualGatewayTlsValidationContext {
+        /// With the required `Trust`; everything else unset.
+        pub fn new(
+            trust: impl ::std::convert::Into<
+                ::stratus_model::Val<VirtualGatewayTlsValidationContextTrust>,
+            >,
+        ) -> Self {
+            Self {
+                subject_alternative_names: ::std::option::Option::None,
+                trust: trust.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VirtualGatewayTlsValidationContext>
         for ::stratus_model::Val<VirtualGatewayTlsValidationContext>
     {
@@ -1668,6 +2261,17 @@ pub mod virtual_gateway {
         /// `CertificateArn`: string.
         /// Required.
         pub certificate_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl VirtualGatewayListenerTlsAcmCertificate {
+        /// With the required `CertificateArn`; everything else unset.
+        pub fn new(
+            certificate_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_arn: certificate_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VirtualGatewayListenerTlsAcmCertificate>
@@ -1690,6 +2294,19 @@ pub mod virtual_gateway {
         pub private_key: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl VirtualGatewayListenerTlsFileCertificate {
+        /// With the required `CertificateChain`, `PrivateKey`; everything else unset.
+        pub fn new(
+            certificate_chain: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            private_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_chain: certificate_chain.into(),
+                private_key: private_key.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VirtualGatewayListenerTlsFileCertificate>
         for ::stratus_model::Val<VirtualGatewayListenerTlsFileCertificate>
     {
@@ -1707,6 +2324,17 @@ pub mod virtual_gateway {
         pub secret_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl VirtualGatewayListenerTlsSdsCertificate {
+        /// With the required `SecretName`; everything else unset.
+        pub fn new(
+            secret_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                secret_name: secret_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VirtualGatewayListenerTlsSdsCertificate>
         for ::stratus_model::Val<VirtualGatewayListenerTlsSdsCertificate>
     {
@@ -1722,6 +2350,17 @@ pub mod virtual_gateway {
         /// `Match`: [`SubjectAlternativeNameMatchers`].
         /// Required.
         pub r#match: ::stratus_model::Val<SubjectAlternativeNameMatchers>,
+    }
+
+    impl SubjectAlternativeNames {
+        /// With the required `Match`; everything else unset.
+        pub fn new(
+            r#match: impl ::std::convert::Into<::stratus_model::Val<SubjectAlternativeNameMatchers>>,
+        ) -> Self {
+            Self {
+                r#match: r#match.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SubjectAlternativeNames>
@@ -1822,6 +2461,17 @@ pub mod virtual_gateway {
         pub certificate_chain: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl VirtualGatewayTlsValidationContextFileTrust {
+        /// With the required `CertificateChain`; everything else unset.
+        pub fn new(
+            certificate_chain: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_chain: certificate_chain.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VirtualGatewayTlsValidationContextFileTrust>
         for ::stratus_model::Val<VirtualGatewayTlsValidationContextFileTrust>
     {
@@ -1837,6 +2487,17 @@ pub mod virtual_gateway {
         /// `SecretName`: string.
         /// Required.
         pub secret_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl VirtualGatewayTlsValidationContextSdsTrust {
+        /// With the required `SecretName`; everything else unset.
+        pub fn new(
+            secret_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                secret_name: secret_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VirtualGatewayTlsValidationContextSdsTrust>
@@ -1859,6 +2520,19 @@ pub mod virtual_gateway {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl JsonFormatRef {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<JsonFormatRef> for ::stratus_model::Val<JsonFormatRef> {
         fn from(value: JsonFormatRef) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1873,6 +2547,19 @@ pub mod virtual_gateway {
         /// Required.
         pub certificate_authority_arns:
             ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl VirtualGatewayTlsValidationContextAcmTrust {
+        /// With the required `CertificateAuthorityArns`; everything else unset.
+        pub fn new(
+            certificate_authority_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                certificate_authority_arns: certificate_authority_arns.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VirtualGatewayTlsValidationContextAcmTrust>
@@ -1916,6 +2603,22 @@ pub mod virtual_node {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub virtual_node_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnVirtualNode {
+        /// With the required `MeshName`, `Spec`; everything else unset.
+        pub fn new(
+            mesh_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            spec: impl ::std::convert::Into<::stratus_model::Val<VirtualNodeSpec>>,
+        ) -> Self {
+            Self {
+                mesh_name: mesh_name.into(),
+                mesh_owner: ::std::option::Option::None,
+                spec: spec.into(),
+                tags: ::std::option::Option::None,
+                virtual_node_name: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnVirtualNode`], known once it is deployed (`Fn::GetAtt`).
@@ -1979,6 +2682,19 @@ pub mod virtual_node {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2031,6 +2747,22 @@ pub mod virtual_node {
         pub tls: ::std::option::Option<::stratus_model::Val<ListenerTls>>,
         /// `Timeout`: [`ListenerTimeout`].
         pub timeout: ::std::option::Option<::stratus_model::Val<ListenerTimeout>>,
+    }
+
+    impl Listener {
+        /// With the required `PortMapping`; everything else unset.
+        pub fn new(
+            port_mapping: impl ::std::convert::Into<::stratus_model::Val<PortMapping>>,
+        ) -> Self {
+            Self {
+                connection_pool: ::std::option::Option::None,
+                health_check: ::std::option::Option::None,
+                outlier_detection: ::std::option::Option::None,
+                port_mapping: port_mapping.into(),
+                tls: ::std::option::Option::None,
+                timeout: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Listener> for ::stratus_model::Val<Listener> {
@@ -2097,6 +2829,18 @@ pub mod virtual_node {
         pub virtual_service_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl VirtualServiceBackend {
+        /// With the required `VirtualServiceName`; everything else unset.
+        pub fn new(
+            virtual_service_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_policy: ::std::option::Option::None,
+                virtual_service_name: virtual_service_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VirtualServiceBackend> for ::stratus_model::Val<VirtualServiceBackend> {
         fn from(value: VirtualServiceBackend) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2154,6 +2898,27 @@ pub mod virtual_node {
         pub unhealthy_threshold: ::stratus_model::Val<i64>,
     }
 
+    impl HealthCheck {
+        /// With the required `HealthyThreshold`, `IntervalMillis`, `Protocol`, `TimeoutMillis`, `UnhealthyThreshold`; everything else unset.
+        pub fn new(
+            healthy_threshold: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            interval_millis: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            timeout_millis: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            unhealthy_threshold: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                healthy_threshold: healthy_threshold.into(),
+                interval_millis: interval_millis.into(),
+                path: ::std::option::Option::None,
+                port: ::std::option::Option::None,
+                protocol: protocol.into(),
+                timeout_millis: timeout_millis.into(),
+                unhealthy_threshold: unhealthy_threshold.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<HealthCheck> for ::stratus_model::Val<HealthCheck> {
         fn from(value: HealthCheck) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2178,6 +2943,23 @@ pub mod virtual_node {
         pub max_server_errors: ::stratus_model::Val<i64>,
     }
 
+    impl OutlierDetection {
+        /// With the required `BaseEjectionDuration`, `Interval`, `MaxEjectionPercent`, `MaxServerErrors`; everything else unset.
+        pub fn new(
+            base_ejection_duration: impl ::std::convert::Into<::stratus_model::Val<Duration>>,
+            interval: impl ::std::convert::Into<::stratus_model::Val<Duration>>,
+            max_ejection_percent: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            max_server_errors: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                base_ejection_duration: base_ejection_duration.into(),
+                interval: interval.into(),
+                max_ejection_percent: max_ejection_percent.into(),
+                max_server_errors: max_server_errors.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OutlierDetection> for ::stratus_model::Val<OutlierDetection> {
         fn from(value: OutlierDetection) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2194,6 +2976,19 @@ pub mod virtual_node {
         /// `Protocol`: string.
         /// Required.
         pub protocol: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PortMapping {
+        /// With the required `Port`, `Protocol`; everything else unset.
+        pub fn new(
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                port: port.into(),
+                protocol: protocol.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PortMapping> for ::stratus_model::Val<PortMapping> {
@@ -2214,6 +3009,20 @@ pub mod virtual_node {
         pub mode: ::stratus_model::Val<::std::string::String>,
         /// `Validation`: [`ListenerTlsValidationContext`].
         pub validation: ::std::option::Option<::stratus_model::Val<ListenerTlsValidationContext>>,
+    }
+
+    impl ListenerTls {
+        /// With the required `Certificate`, `Mode`; everything else unset.
+        pub fn new(
+            certificate: impl ::std::convert::Into<::stratus_model::Val<ListenerTlsCertificate>>,
+            mode: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate: certificate.into(),
+                mode: mode.into(),
+                validation: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ListenerTls> for ::stratus_model::Val<ListenerTls> {
@@ -2278,6 +3087,21 @@ pub mod virtual_node {
         pub service_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AwsCloudMapServiceDiscovery {
+        /// With the required `NamespaceName`, `ServiceName`; everything else unset.
+        pub fn new(
+            namespace_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            service_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attributes: ::std::option::Option::None,
+                ip_preference: ::std::option::Option::None,
+                namespace_name: namespace_name.into(),
+                service_name: service_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AwsCloudMapServiceDiscovery>
         for ::stratus_model::Val<AwsCloudMapServiceDiscovery>
     {
@@ -2297,6 +3121,19 @@ pub mod virtual_node {
         pub ip_preference: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `ResponseType`: string.
         pub response_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl DnsServiceDiscovery {
+        /// With the required `Hostname`; everything else unset.
+        pub fn new(
+            hostname: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                hostname: hostname.into(),
+                ip_preference: ::std::option::Option::None,
+                response_type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DnsServiceDiscovery> for ::stratus_model::Val<DnsServiceDiscovery> {
@@ -2320,6 +3157,20 @@ pub mod virtual_node {
         pub validation: ::stratus_model::Val<TlsValidationContext>,
     }
 
+    impl ClientPolicyTls {
+        /// With the required `Validation`; everything else unset.
+        pub fn new(
+            validation: impl ::std::convert::Into<::stratus_model::Val<TlsValidationContext>>,
+        ) -> Self {
+            Self {
+                certificate: ::std::option::Option::None,
+                enforce: ::std::option::Option::None,
+                ports: ::std::option::Option::None,
+                validation: validation.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ClientPolicyTls> for ::stratus_model::Val<ClientPolicyTls> {
         fn from(value: ClientPolicyTls) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2333,6 +3184,15 @@ pub mod virtual_node {
         /// `MaxRequests`: integer.
         /// Required.
         pub max_requests: ::stratus_model::Val<i64>,
+    }
+
+    impl VirtualNodeGrpcConnectionPool {
+        /// With the required `MaxRequests`; everything else unset.
+        pub fn new(max_requests: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                max_requests: max_requests.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VirtualNodeGrpcConnectionPool>
@@ -2354,6 +3214,16 @@ pub mod virtual_node {
         pub max_pending_requests: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl VirtualNodeHttpConnectionPool {
+        /// With the required `MaxConnections`; everything else unset.
+        pub fn new(max_connections: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                max_connections: max_connections.into(),
+                max_pending_requests: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<VirtualNodeHttpConnectionPool>
         for ::stratus_model::Val<VirtualNodeHttpConnectionPool>
     {
@@ -2371,6 +3241,15 @@ pub mod virtual_node {
         pub max_requests: ::stratus_model::Val<i64>,
     }
 
+    impl VirtualNodeHttp2ConnectionPool {
+        /// With the required `MaxRequests`; everything else unset.
+        pub fn new(max_requests: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                max_requests: max_requests.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VirtualNodeHttp2ConnectionPool>
         for ::stratus_model::Val<VirtualNodeHttp2ConnectionPool>
     {
@@ -2386,6 +3265,15 @@ pub mod virtual_node {
         /// `MaxConnections`: integer.
         /// Required.
         pub max_connections: ::stratus_model::Val<i64>,
+    }
+
+    impl VirtualNodeTcpConnectionPool {
+        /// With the required `MaxConnections`; everything else unset.
+        pub fn new(max_connections: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                max_connections: max_connections.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VirtualNodeTcpConnectionPool>
@@ -2406,6 +3294,19 @@ pub mod virtual_node {
         /// `Value`: integer.
         /// Required.
         pub value: ::stratus_model::Val<i64>,
+    }
+
+    impl Duration {
+        /// With the required `Unit`, `Value`; everything else unset.
+        pub fn new(
+            unit: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                unit: unit.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Duration> for ::stratus_model::Val<Duration> {
@@ -2444,6 +3345,18 @@ pub mod virtual_node {
         /// `Trust`: [`ListenerTlsValidationContextTrust`].
         /// Required.
         pub trust: ::stratus_model::Val<ListenerTlsValidationContextTrust>,
+    }
+
+    impl ListenerTlsValidationContext {
+        /// With the required `Trust`; everything else unset.
+        pub fn new(
+            trust: impl ::std::convert::Into<::stratus_model::Val<ListenerTlsValidationContextTrust>>,
+        ) -> Self {
+            Self {
+                subject_alternative_names: ::std::option::Option::None,
+                trust: trust.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ListenerTlsValidationContext>
@@ -2511,6 +3424,18 @@ pub mod virtual_node {
         pub path: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FileAccessLog {
+        /// With the required `Path`; everything else unset.
+        pub fn new(
+            path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                format: ::std::option::Option::None,
+                path: path.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FileAccessLog> for ::stratus_model::Val<FileAccessLog> {
         fn from(value: FileAccessLog) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2527,6 +3452,19 @@ pub mod virtual_node {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AwsCloudMapInstanceAttribute {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AwsCloudMapInstanceAttribute>
@@ -2566,6 +3504,18 @@ pub mod virtual_node {
         pub trust: ::stratus_model::Val<TlsValidationContextTrust>,
     }
 
+    impl TlsValidationContext {
+        /// With the required `Trust`; everything else unset.
+        pub fn new(
+            trust: impl ::std::convert::Into<::stratus_model::Val<TlsValidationContextTrust>>,
+        ) -> Self {
+            Self {
+                subject_alternative_names: ::std::option::Option::None,
+                trust: trust.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TlsValidationContext> for ::stratus_model::Val<TlsValidationContext> {
         fn from(value: TlsValidationContext) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2579,6 +3529,17 @@ pub mod virtual_node {
         /// `CertificateArn`: string.
         /// Required.
         pub certificate_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ListenerTlsAcmCertificate {
+        /// With the required `CertificateArn`; everything else unset.
+        pub fn new(
+            certificate_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_arn: certificate_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ListenerTlsAcmCertificate>
@@ -2601,6 +3562,19 @@ pub mod virtual_node {
         pub private_key: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ListenerTlsFileCertificate {
+        /// With the required `CertificateChain`, `PrivateKey`; everything else unset.
+        pub fn new(
+            certificate_chain: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            private_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_chain: certificate_chain.into(),
+                private_key: private_key.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ListenerTlsFileCertificate>
         for ::stratus_model::Val<ListenerTlsFileCertificate>
     {
@@ -2618,6 +3592,17 @@ pub mod virtual_node {
         pub secret_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ListenerTlsSdsCertificate {
+        /// With the required `SecretName`; everything else unset.
+        pub fn new(
+            secret_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                secret_name: secret_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ListenerTlsSdsCertificate>
         for ::stratus_model::Val<ListenerTlsSdsCertificate>
     {
@@ -2633,6 +3618,17 @@ pub mod virtual_node {
         /// `Match`: [`SubjectAlternativeNameMatchers`].
         /// Required.
         pub r#match: ::stratus_model::Val<SubjectAlternativeNameMatchers>,
+    }
+
+    impl SubjectAlternativeNames {
+        /// With the required `Match`; everything else unset.
+        pub fn new(
+            r#match: impl ::std::convert::Into<::stratus_model::Val<SubjectAlternativeNameMatchers>>,
+        ) -> Self {
+            Self {
+                r#match: r#match.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SubjectAlternativeNames>
@@ -2726,6 +3722,17 @@ pub mod virtual_node {
         pub certificate_chain: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl TlsValidationContextFileTrust {
+        /// With the required `CertificateChain`; everything else unset.
+        pub fn new(
+            certificate_chain: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_chain: certificate_chain.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TlsValidationContextFileTrust>
         for ::stratus_model::Val<TlsValidationContextFileTrust>
     {
@@ -2741,6 +3748,17 @@ pub mod virtual_node {
         /// `SecretName`: string.
         /// Required.
         pub secret_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TlsValidationContextSdsTrust {
+        /// With the required `SecretName`; everything else unset.
+        pub fn new(
+            secret_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                secret_name: secret_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TlsValidationContextSdsTrust>
@@ -2763,6 +3781,19 @@ pub mod virtual_node {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl JsonFormatRef {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<JsonFormatRef> for ::stratus_model::Val<JsonFormatRef> {
         fn from(value: JsonFormatRef) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2777,6 +3808,19 @@ pub mod virtual_node {
         /// Required.
         pub certificate_authority_arns:
             ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl TlsValidationContextAcmTrust {
+        /// With the required `CertificateAuthorityArns`; everything else unset.
+        pub fn new(
+            certificate_authority_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                certificate_authority_arns: certificate_authority_arns.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TlsValidationContextAcmTrust>
@@ -2822,6 +3866,22 @@ pub mod virtual_router {
         pub virtual_router_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnVirtualRouter {
+        /// With the required `MeshName`, `Spec`; everything else unset.
+        pub fn new(
+            mesh_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            spec: impl ::std::convert::Into<::stratus_model::Val<VirtualRouterSpec>>,
+        ) -> Self {
+            Self {
+                mesh_name: mesh_name.into(),
+                mesh_owner: ::std::option::Option::None,
+                spec: spec.into(),
+                tags: ::std::option::Option::None,
+                virtual_router_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnVirtualRouter`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVirtualRouterAttributes {
         /// `Id`: string.
@@ -2858,6 +3918,19 @@ pub mod virtual_router {
         pub listeners: ::stratus_model::Val<::std::vec::Vec<VirtualRouterListener>>,
     }
 
+    impl VirtualRouterSpec {
+        /// With the required `Listeners`; everything else unset.
+        pub fn new(
+            listeners: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<VirtualRouterListener>>,
+            >,
+        ) -> Self {
+            Self {
+                listeners: listeners.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VirtualRouterSpec> for ::stratus_model::Val<VirtualRouterSpec> {
         fn from(value: VirtualRouterSpec) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2876,6 +3949,19 @@ pub mod virtual_router {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2889,6 +3975,17 @@ pub mod virtual_router {
         /// `PortMapping`: [`PortMapping`].
         /// Required.
         pub port_mapping: ::stratus_model::Val<PortMapping>,
+    }
+
+    impl VirtualRouterListener {
+        /// With the required `PortMapping`; everything else unset.
+        pub fn new(
+            port_mapping: impl ::std::convert::Into<::stratus_model::Val<PortMapping>>,
+        ) -> Self {
+            Self {
+                port_mapping: port_mapping.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VirtualRouterListener> for ::stratus_model::Val<VirtualRouterListener> {
@@ -2907,6 +4004,19 @@ pub mod virtual_router {
         /// `Protocol`: string.
         /// Required.
         pub protocol: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PortMapping {
+        /// With the required `Port`, `Protocol`; everything else unset.
+        pub fn new(
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                port: port.into(),
+                protocol: protocol.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PortMapping> for ::stratus_model::Val<PortMapping> {
@@ -2949,6 +4059,23 @@ pub mod virtual_service {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub virtual_service_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnVirtualService {
+        /// With the required `MeshName`, `Spec`, `VirtualServiceName`; everything else unset.
+        pub fn new(
+            mesh_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            spec: impl ::std::convert::Into<::stratus_model::Val<VirtualServiceSpec>>,
+            virtual_service_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                mesh_name: mesh_name.into(),
+                mesh_owner: ::std::option::Option::None,
+                spec: spec.into(),
+                tags: ::std::option::Option::None,
+                virtual_service_name: virtual_service_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnVirtualService`], known once it is deployed (`Fn::GetAtt`).
@@ -3004,6 +4131,19 @@ pub mod virtual_service {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3036,6 +4176,17 @@ pub mod virtual_service {
         pub virtual_node_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl VirtualNodeServiceProvider {
+        /// With the required `VirtualNodeName`; everything else unset.
+        pub fn new(
+            virtual_node_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                virtual_node_name: virtual_node_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VirtualNodeServiceProvider>
         for ::stratus_model::Val<VirtualNodeServiceProvider>
     {
@@ -3051,6 +4202,17 @@ pub mod virtual_service {
         /// `VirtualRouterName`: string.
         /// Required.
         pub virtual_router_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl VirtualRouterServiceProvider {
+        /// With the required `VirtualRouterName`; everything else unset.
+        pub fn new(
+            virtual_router_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                virtual_router_name: virtual_router_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VirtualRouterServiceProvider>

@@ -130,6 +130,15 @@ pub mod observability_configuration {
         pub vendor: ::stratus_model::Val<Vendor>,
     }
 
+    impl TraceConfiguration {
+        /// With the required `Vendor`; everything else unset.
+        pub fn new(vendor: impl ::std::convert::Into<::stratus_model::Val<Vendor>>) -> Self {
+            Self {
+                vendor: vendor.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TraceConfiguration> for ::stratus_model::Val<TraceConfiguration> {
         fn from(value: TraceConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -226,6 +235,24 @@ pub mod service {
         pub source_configuration: ::stratus_model::Val<SourceConfiguration>,
     }
 
+    impl CfnService {
+        /// With the required `SourceConfiguration`; everything else unset.
+        pub fn new(
+            source_configuration: impl ::std::convert::Into<::stratus_model::Val<SourceConfiguration>>,
+        ) -> Self {
+            Self {
+                auto_scaling_configuration_arn: ::std::option::Option::None,
+                encryption_configuration: ::std::option::Option::None,
+                health_check_configuration: ::std::option::Option::None,
+                instance_configuration: ::std::option::Option::None,
+                network_configuration: ::std::option::Option::None,
+                observability_configuration: ::std::option::Option::None,
+                service_name: ::std::option::Option::None,
+                source_configuration: source_configuration.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnService`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceAttributes {
         /// `ServiceArn`: string.
@@ -262,6 +289,17 @@ pub mod service {
         /// Pattern: `arn:aws(-[\w]+)*:kms:[a-z\-]+-[0-9]{1}:[0-9]{12}:key\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`.
         /// Length: `0..=256`.
         pub kms_key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EncryptionConfiguration {
+        /// With the required `KmsKey`; everything else unset.
+        pub fn new(
+            kms_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kms_key: kms_key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EncryptionConfiguration>
@@ -360,6 +398,18 @@ pub mod service {
         pub observability_enabled: ::stratus_model::Val<bool>,
     }
 
+    impl ServiceObservabilityConfiguration {
+        /// With the required `ObservabilityEnabled`; everything else unset.
+        pub fn new(
+            observability_enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                observability_configuration_arn: ::std::option::Option::None,
+                observability_enabled: observability_enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ServiceObservabilityConfiguration>
         for ::stratus_model::Val<ServiceObservabilityConfiguration>
     {
@@ -403,6 +453,18 @@ pub mod service {
         pub vpc_connector_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl EgressConfiguration {
+        /// With the required `EgressType`; everything else unset.
+        pub fn new(
+            egress_type: impl ::std::convert::Into<::stratus_model::Val<EgressType>>,
+        ) -> Self {
+            Self {
+                egress_type: egress_type.into(),
+                vpc_connector_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EgressConfiguration> for ::stratus_model::Val<EgressConfiguration> {
         fn from(value: EgressConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -416,6 +478,17 @@ pub mod service {
         /// `IsPubliclyAccessible`: boolean.
         /// Required.
         pub is_publicly_accessible: ::stratus_model::Val<bool>,
+    }
+
+    impl IngressConfiguration {
+        /// With the required `IsPubliclyAccessible`; everything else unset.
+        pub fn new(
+            is_publicly_accessible: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                is_publicly_accessible: is_publicly_accessible.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IngressConfiguration> for ::stratus_model::Val<IngressConfiguration> {
@@ -463,6 +536,21 @@ pub mod service {
         pub source_directory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CodeRepository {
+        /// With the required `RepositoryUrl`, `SourceCodeVersion`; everything else unset.
+        pub fn new(
+            repository_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_code_version: impl ::std::convert::Into<::stratus_model::Val<SourceCodeVersion>>,
+        ) -> Self {
+            Self {
+                code_configuration: ::std::option::Option::None,
+                repository_url: repository_url.into(),
+                source_code_version: source_code_version.into(),
+                source_directory: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CodeRepository> for ::stratus_model::Val<CodeRepository> {
         fn from(value: CodeRepository) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -486,6 +574,20 @@ pub mod service {
         pub image_repository_type: ::stratus_model::Val<ImageRepositoryType>,
     }
 
+    impl ImageRepository {
+        /// With the required `ImageIdentifier`, `ImageRepositoryType`; everything else unset.
+        pub fn new(
+            image_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            image_repository_type: impl ::std::convert::Into<::stratus_model::Val<ImageRepositoryType>>,
+        ) -> Self {
+            Self {
+                image_configuration: ::std::option::Option::None,
+                image_identifier: image_identifier.into(),
+                image_repository_type: image_repository_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ImageRepository> for ::stratus_model::Val<ImageRepository> {
         fn from(value: ImageRepository) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -503,6 +605,18 @@ pub mod service {
         /// Required.
         /// Allowed values: `REPOSITORY`, `API`.
         pub configuration_source: ::stratus_model::Val<ConfigurationSource>,
+    }
+
+    impl CodeConfiguration {
+        /// With the required `ConfigurationSource`; everything else unset.
+        pub fn new(
+            configuration_source: impl ::std::convert::Into<::stratus_model::Val<ConfigurationSource>>,
+        ) -> Self {
+            Self {
+                code_configuration_values: ::std::option::Option::None,
+                configuration_source: configuration_source.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CodeConfiguration> for ::stratus_model::Val<CodeConfiguration> {
@@ -523,6 +637,19 @@ pub mod service {
         /// Required.
         /// Length: `0..=51200`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SourceCodeVersion {
+        /// With the required `Type`, `Value`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SourceCodeVersion> for ::stratus_model::Val<SourceCodeVersion> {
@@ -578,6 +705,20 @@ pub mod service {
         /// `StartCommand`: string.
         /// Pattern: `^[^\x0a\x0d]+$`.
         pub start_command: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CodeConfigurationValues {
+        /// With the required `Runtime`; everything else unset.
+        pub fn new(runtime: impl ::std::convert::Into<::stratus_model::Val<Runtime>>) -> Self {
+            Self {
+                build_command: ::std::option::Option::None,
+                port: ::std::option::Option::None,
+                runtime: runtime.into(),
+                runtime_environment_secrets: ::std::option::Option::None,
+                runtime_environment_variables: ::std::option::Option::None,
+                start_command: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CodeConfigurationValues>
@@ -965,6 +1106,21 @@ pub mod vpc_connector {
         pub vpc_connector_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnVpcConnector {
+        /// With the required `Subnets`; everything else unset.
+        pub fn new(
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_groups: ::std::option::Option::None,
+                subnets: subnets.into(),
+                vpc_connector_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnVpcConnector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcConnectorAttributes {
         /// `VpcConnectorArn`: string.
@@ -1019,6 +1175,22 @@ pub mod vpc_ingress_connection {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnVpcIngressConnection {
+        /// With the required `IngressVpcConfiguration`, `ServiceArn`; everything else unset.
+        pub fn new(
+            ingress_vpc_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<IngressVpcConfiguration>,
+            >,
+            service_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ingress_vpc_configuration: ingress_vpc_configuration.into(),
+                service_arn: service_arn.into(),
+                vpc_ingress_connection_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnVpcIngressConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcIngressConnectionAttributes {
         /// `VpcIngressConnectionArn`: string.
@@ -1053,6 +1225,19 @@ pub mod vpc_ingress_connection {
         /// Required.
         /// Length: `0..=51200`.
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IngressVpcConfiguration {
+        /// With the required `VpcEndpointId`, `VpcId`; everything else unset.
+        pub fn new(
+            vpc_endpoint_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                vpc_endpoint_id: vpc_endpoint_id.into(),
+                vpc_id: vpc_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IngressVpcConfiguration>

@@ -52,6 +52,24 @@ pub mod app_block {
         pub source_s3_location: ::stratus_model::Val<S3Location>,
     }
 
+    impl CfnAppBlock {
+        /// With the required `Name`, `SourceS3Location`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_s3_location: impl ::std::convert::Into<::stratus_model::Val<S3Location>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                display_name: ::std::option::Option::None,
+                name: name.into(),
+                packaging_type: ::std::option::Option::None,
+                post_setup_script_details: ::std::option::Option::None,
+                setup_script_details: ::std::option::Option::None,
+                source_s3_location: source_s3_location.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAppBlock`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppBlockAttributes {
         /// `Arn`: string.
@@ -89,6 +107,22 @@ pub mod app_block {
         pub timeout_in_seconds: ::stratus_model::Val<i64>,
     }
 
+    impl ScriptDetails {
+        /// With the required `ExecutablePath`, `ScriptS3Location`, `TimeoutInSeconds`; everything else unset.
+        pub fn new(
+            executable_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            script_s3_location: impl ::std::convert::Into<::stratus_model::Val<S3Location>>,
+            timeout_in_seconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                executable_parameters: ::std::option::Option::None,
+                executable_path: executable_path.into(),
+                script_s3_location: script_s3_location.into(),
+                timeout_in_seconds: timeout_in_seconds.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ScriptDetails> for ::stratus_model::Val<ScriptDetails> {
         fn from(value: ScriptDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -107,6 +141,18 @@ pub mod app_block {
         /// `S3Key`: string.
         /// Length: `1..=1024`.
         pub s3_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl S3Location {
+        /// With the required `S3Bucket`; everything else unset.
+        pub fn new(
+            s3_bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                s3_bucket: s3_bucket.into(),
+                s3_key: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
@@ -209,6 +255,29 @@ pub mod app_block_builder {
         pub vpc_config: ::stratus_model::Val<VpcConfig>,
     }
 
+    impl CfnAppBlockBuilder {
+        /// With the required `InstanceType`, `Name`, `Platform`, `VpcConfig`; everything else unset.
+        pub fn new(
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            platform: impl ::std::convert::Into<::stratus_model::Val<PlatformType>>,
+            vpc_config: impl ::std::convert::Into<::stratus_model::Val<VpcConfig>>,
+        ) -> Self {
+            Self {
+                access_endpoints: ::std::option::Option::None,
+                app_block_arns: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                display_name: ::std::option::Option::None,
+                enable_default_internet_access: ::std::option::Option::None,
+                iam_role_arn: ::std::option::Option::None,
+                instance_type: instance_type.into(),
+                name: name.into(),
+                platform: platform.into(),
+                vpc_config: vpc_config.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAppBlockBuilder`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppBlockBuilderAttributes {
         /// `Arn`: string.
@@ -238,6 +307,19 @@ pub mod app_block_builder {
         /// Required.
         /// Length: `1..=`.
         pub vpce_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AccessEndpoint {
+        /// With the required `EndpointType`, `VpceId`; everything else unset.
+        pub fn new(
+            endpoint_type: impl ::std::convert::Into<::stratus_model::Val<EndpointType>>,
+            vpce_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                endpoint_type: endpoint_type.into(),
+                vpce_id: vpce_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AccessEndpoint> for ::stratus_model::Val<AccessEndpoint> {
@@ -401,6 +483,34 @@ pub mod application {
         pub working_directory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnApplication {
+        /// With the required `AppBlockArn`, `IconS3Location`, `InstanceFamilies`, `LaunchPath`, `Name`, `Platforms`; everything else unset.
+        pub fn new(
+            app_block_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            icon_s3_location: impl ::std::convert::Into<::stratus_model::Val<S3Location>>,
+            instance_families: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            launch_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            platforms: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<PlatformType>>>,
+        ) -> Self {
+            Self {
+                app_block_arn: app_block_arn.into(),
+                attributes_to_delete: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                display_name: ::std::option::Option::None,
+                icon_s3_location: icon_s3_location.into(),
+                instance_families: instance_families.into(),
+                launch_parameters: ::std::option::Option::None,
+                launch_path: launch_path.into(),
+                name: name.into(),
+                platforms: platforms.into(),
+                working_directory: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `Arn`: string.
@@ -431,6 +541,19 @@ pub mod application {
         /// Required.
         /// Length: `1..=1024`.
         pub s3_key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3Location {
+        /// With the required `S3Bucket`, `S3Key`; everything else unset.
+        pub fn new(
+            s3_bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                s3_bucket: s3_bucket.into(),
+                s3_key: s3_key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
@@ -541,6 +664,23 @@ pub mod application_entitlement_association {
         #[resource(replace)]
         pub stack_name: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnApplicationEntitlementAssociation {
+        /// With the required `ApplicationIdentifier`, `EntitlementName`, `StackName`; everything else unset.
+        pub fn new(
+            application_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            entitlement_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            stack_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_identifier: application_identifier.into(),
+                entitlement_name: entitlement_name.into(),
+                stack_name: stack_name.into(),
+            }
+        }
+    }
 }
 
 pub use application_entitlement_association::CfnApplicationEntitlementAssociation;
@@ -567,6 +707,19 @@ pub mod application_fleet_association {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub fleet_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnApplicationFleetAssociation {
+        /// With the required `ApplicationArn`, `FleetName`; everything else unset.
+        pub fn new(
+            application_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            fleet_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_arn: application_arn.into(),
+                fleet_name: fleet_name.into(),
+            }
+        }
     }
 }
 
@@ -599,6 +752,27 @@ pub mod directory_config {
         /// `ServiceAccountCredentials`: [`ServiceAccountCredentials`].
         /// Required.
         pub service_account_credentials: ::stratus_model::Val<ServiceAccountCredentials>,
+    }
+
+    impl CfnDirectoryConfig {
+        /// With the required `DirectoryName`, `OrganizationalUnitDistinguishedNames`, `ServiceAccountCredentials`; everything else unset.
+        pub fn new(
+            directory_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            organizational_unit_distinguished_names: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            service_account_credentials: impl ::std::convert::Into<
+                ::stratus_model::Val<ServiceAccountCredentials>,
+            >,
+        ) -> Self {
+            Self {
+                certificate_based_auth_properties: ::std::option::Option::None,
+                directory_name: directory_name.into(),
+                organizational_unit_distinguished_names: organizational_unit_distinguished_names
+                    .into(),
+                service_account_credentials: service_account_credentials.into(),
+            }
+        }
     }
 
     /// `CertificateBasedAuthProperties`, a property type of `AWS::AppStream::DirectoryConfig`.
@@ -634,6 +808,19 @@ pub mod directory_config {
         /// Required.
         /// Length: `1..=127`.
         pub account_password: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ServiceAccountCredentials {
+        /// With the required `AccountName`, `AccountPassword`; everything else unset.
+        pub fn new(
+            account_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            account_password: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_name: account_name.into(),
+                account_password: account_password.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ServiceAccountCredentials>
@@ -731,6 +918,24 @@ pub mod entitlement {
         pub stack_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnEntitlement {
+        /// With the required `AppVisibility`, `Attributes`, `Name`, `StackName`; everything else unset.
+        pub fn new(
+            app_visibility: impl ::std::convert::Into<::stratus_model::Val<AppVisibility>>,
+            attributes: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Attribute>>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            stack_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_visibility: app_visibility.into(),
+                attributes: attributes.into(),
+                description: ::std::option::Option::None,
+                name: name.into(),
+                stack_name: stack_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEntitlement`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEntitlementAttributes {
         /// `CreatedTime`: string.
@@ -760,6 +965,19 @@ pub mod entitlement {
         /// Required.
         /// Length: `1..=`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Attribute {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Attribute> for ::stratus_model::Val<Attribute> {
@@ -884,6 +1102,41 @@ pub mod fleet {
         pub vpc_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
     }
 
+    impl CfnFleet {
+        /// With the required `InstanceType`, `Name`; everything else unset.
+        pub fn new(
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                compute_capacity: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                disable_imdsv1: ::std::option::Option::None,
+                disconnect_timeout_in_seconds: ::std::option::Option::None,
+                display_name: ::std::option::Option::None,
+                domain_join_info: ::std::option::Option::None,
+                enable_default_internet_access: ::std::option::Option::None,
+                fleet_type: ::std::option::Option::None,
+                iam_role_arn: ::std::option::Option::None,
+                idle_disconnect_timeout_in_seconds: ::std::option::Option::None,
+                image_arn: ::std::option::Option::None,
+                image_name: ::std::option::Option::None,
+                instance_type: instance_type.into(),
+                max_concurrent_sessions: ::std::option::Option::None,
+                max_sessions_per_instance: ::std::option::Option::None,
+                max_user_duration_in_seconds: ::std::option::Option::None,
+                name: name.into(),
+                platform: ::std::option::Option::None,
+                root_volume_config: ::std::option::Option::None,
+                session_script_s3_location: ::std::option::Option::None,
+                stream_view: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                usb_device_filter_strings: ::std::option::Option::None,
+                vpc_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFleet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFleetAttributes {
         /// `Id`: string.
@@ -955,6 +1208,19 @@ pub mod fleet {
         pub s3_key: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl S3Location {
+        /// With the required `S3Bucket`, `S3Key`; everything else unset.
+        pub fn new(
+            s3_bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                s3_bucket: s3_bucket.into(),
+                s3_key: s3_key.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -971,6 +1237,19 @@ pub mod fleet {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -1063,6 +1342,33 @@ pub mod image_builder {
         pub vpc_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
     }
 
+    impl CfnImageBuilder {
+        /// With the required `InstanceType`, `Name`; everything else unset.
+        pub fn new(
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_endpoints: ::std::option::Option::None,
+                appstream_agent_version: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                display_name: ::std::option::Option::None,
+                domain_join_info: ::std::option::Option::None,
+                enable_default_internet_access: ::std::option::Option::None,
+                iam_role_arn: ::std::option::Option::None,
+                image_arn: ::std::option::Option::None,
+                image_name: ::std::option::Option::None,
+                instance_type: instance_type.into(),
+                name: name.into(),
+                root_volume_config: ::std::option::Option::None,
+                softwares_to_install: ::std::option::Option::None,
+                softwares_to_uninstall: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                vpc_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnImageBuilder`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnImageBuilderAttributes {
         /// `StreamingUrl`: string.
@@ -1087,6 +1393,19 @@ pub mod image_builder {
         /// Required.
         /// Length: `1..=`.
         pub vpce_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AccessEndpoint {
+        /// With the required `EndpointType`, `VpceId`; everything else unset.
+        pub fn new(
+            endpoint_type: impl ::std::convert::Into<::stratus_model::Val<EndpointType>>,
+            vpce_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                endpoint_type: endpoint_type.into(),
+                vpce_id: vpce_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AccessEndpoint> for ::stratus_model::Val<AccessEndpoint> {
@@ -1137,6 +1456,19 @@ pub mod image_builder {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -1295,6 +1627,19 @@ pub mod stack {
         pub vpce_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AccessEndpoint {
+        /// With the required `EndpointType`, `VpceId`; everything else unset.
+        pub fn new(
+            endpoint_type: impl ::std::convert::Into<::stratus_model::Val<EndpointType>>,
+            vpce_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                endpoint_type: endpoint_type.into(),
+                vpce_id: vpce_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AccessEndpoint> for ::stratus_model::Val<AccessEndpoint> {
         fn from(value: AccessEndpoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1311,6 +1656,16 @@ pub mod stack {
         /// `SettingsGroup`: string.
         /// Length: `0..=100`.
         pub settings_group: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl ApplicationSettings {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+                settings_group: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ApplicationSettings> for ::stratus_model::Val<ApplicationSettings> {
@@ -1334,6 +1689,19 @@ pub mod stack {
         /// `ResourceIdentifier`: string.
         /// Length: `1..=2048`.
         pub resource_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl StorageConnector {
+        /// With the required `ConnectorType`; everything else unset.
+        pub fn new(
+            connector_type: impl ::std::convert::Into<::stratus_model::Val<ConnectorType>>,
+        ) -> Self {
+            Self {
+                connector_type: connector_type.into(),
+                domains: ::std::option::Option::None,
+                resource_identifier: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<StorageConnector> for ::stratus_model::Val<StorageConnector> {
@@ -1373,6 +1741,20 @@ pub mod stack {
         /// Required.
         /// Allowed values: `DISABLED`, `ENABLED`.
         pub permission: ::stratus_model::Val<Permission>,
+    }
+
+    impl UserSetting {
+        /// With the required `Action`, `Permission`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<Action>>,
+            permission: impl ::std::convert::Into<::stratus_model::Val<Permission>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                maximum_length: ::std::option::Option::None,
+                permission: permission.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<UserSetting> for ::stratus_model::Val<UserSetting> {
@@ -1631,6 +2013,19 @@ pub mod stack_fleet_association {
         pub stack_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnStackFleetAssociation {
+        /// With the required `FleetName`, `StackName`; everything else unset.
+        pub fn new(
+            fleet_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            stack_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                fleet_name: fleet_name.into(),
+                stack_name: stack_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnStackFleetAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStackFleetAssociationAttributes {
         /// `Id`: string.
@@ -1677,6 +2072,22 @@ pub mod stack_user_association {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub user_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnStackUserAssociation {
+        /// With the required `AuthenticationType`, `StackName`, `UserName`; everything else unset.
+        pub fn new(
+            authentication_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            stack_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authentication_type: authentication_type.into(),
+                send_email_notification: ::std::option::Option::None,
+                stack_name: stack_name.into(),
+                user_name: user_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnStackUserAssociation`], known once it is deployed (`Fn::GetAtt`).
@@ -1728,6 +2139,22 @@ pub mod user {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub user_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnUser {
+        /// With the required `AuthenticationType`, `UserName`; everything else unset.
+        pub fn new(
+            authentication_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authentication_type: authentication_type.into(),
+                first_name: ::std::option::Option::None,
+                last_name: ::std::option::Option::None,
+                message_action: ::std::option::Option::None,
+                user_name: user_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnUser`], known once it is deployed (`Fn::GetAtt`).

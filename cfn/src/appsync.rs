@@ -26,6 +26,19 @@ pub mod api {
         pub owner_contact: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnApi {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                event_config: ::std::option::Option::None,
+                name: name.into(),
+                owner_contact: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApi`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApiAttributes {
         /// `ApiId`: string.
@@ -78,6 +91,32 @@ pub mod api {
         pub log_config: ::std::option::Option<::stratus_model::Val<EventLogConfig>>,
     }
 
+    impl EventConfig {
+        /// With the required `AuthProviders`, `ConnectionAuthModes`, `DefaultPublishAuthModes`, `DefaultSubscribeAuthModes`; everything else unset.
+        pub fn new(
+            auth_providers: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AuthProvider>>,
+            >,
+            connection_auth_modes: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AuthMode>>,
+            >,
+            default_publish_auth_modes: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AuthMode>>,
+            >,
+            default_subscribe_auth_modes: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AuthMode>>,
+            >,
+        ) -> Self {
+            Self {
+                auth_providers: auth_providers.into(),
+                connection_auth_modes: connection_auth_modes.into(),
+                default_publish_auth_modes: default_publish_auth_modes.into(),
+                default_subscribe_auth_modes: default_subscribe_auth_modes.into(),
+                log_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EventConfig> for ::stratus_model::Val<EventConfig> {
         fn from(value: EventConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -100,6 +139,20 @@ pub mod api {
         #[resource(rename = "OpenIDConnectConfig")]
         pub open_id_connect_config:
             ::std::option::Option<::stratus_model::Val<OpenIdConnectConfig>>,
+    }
+
+    impl AuthProvider {
+        /// With the required `AuthType`; everything else unset.
+        pub fn new(
+            auth_type: impl ::std::convert::Into<::stratus_model::Val<AuthenticationType>>,
+        ) -> Self {
+            Self {
+                auth_type: auth_type.into(),
+                cognito_config: ::std::option::Option::None,
+                lambda_authorizer_config: ::std::option::Option::None,
+                open_id_connect_config: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AuthProvider> for ::stratus_model::Val<AuthProvider> {
@@ -134,6 +187,21 @@ pub mod api {
         pub log_level: ::stratus_model::Val<EventLogLevel>,
     }
 
+    impl EventLogConfig {
+        /// With the required `CloudWatchLogsRoleArn`, `LogLevel`; everything else unset.
+        pub fn new(
+            cloud_watch_logs_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            log_level: impl ::std::convert::Into<::stratus_model::Val<EventLogLevel>>,
+        ) -> Self {
+            Self {
+                cloud_watch_logs_role_arn: cloud_watch_logs_role_arn.into(),
+                log_level: log_level.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EventLogConfig> for ::stratus_model::Val<EventLogConfig> {
         fn from(value: EventLogConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -152,6 +220,20 @@ pub mod api {
         /// `UserPoolId`: string.
         /// Required.
         pub user_pool_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CognitoConfig {
+        /// With the required `AwsRegion`, `UserPoolId`; everything else unset.
+        pub fn new(
+            aws_region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_pool_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_id_client_regex: ::std::option::Option::None,
+                aws_region: aws_region.into(),
+                user_pool_id: user_pool_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CognitoConfig> for ::stratus_model::Val<CognitoConfig> {
@@ -175,6 +257,19 @@ pub mod api {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl LambdaAuthorizerConfig {
+        /// With the required `AuthorizerUri`; everything else unset.
+        pub fn new(
+            authorizer_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authorizer_result_ttl_in_seconds: ::std::option::Option::None,
+                authorizer_uri: authorizer_uri.into(),
+                identity_validation_expression: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<LambdaAuthorizerConfig> for ::stratus_model::Val<LambdaAuthorizerConfig> {
         fn from(value: LambdaAuthorizerConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -196,6 +291,20 @@ pub mod api {
         /// `Issuer`: string.
         /// Required.
         pub issuer: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OpenIdConnectConfig {
+        /// With the required `Issuer`; everything else unset.
+        pub fn new(
+            issuer: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auth_ttl: ::std::option::Option::None,
+                client_id: ::std::option::Option::None,
+                iat_ttl: ::std::option::Option::None,
+                issuer: issuer.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OpenIdConnectConfig> for ::stratus_model::Val<OpenIdConnectConfig> {
@@ -347,6 +456,26 @@ pub mod api_cache {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnApiCache {
+        /// With the required `ApiCachingBehavior`, `ApiId`, `Ttl`, `Type`; everything else unset.
+        pub fn new(
+            api_caching_behavior: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            ttl: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_caching_behavior: api_caching_behavior.into(),
+                api_id: api_id.into(),
+                at_rest_encryption_enabled: ::std::option::Option::None,
+                health_metrics_config: ::std::option::Option::None,
+                transit_encryption_enabled: ::std::option::Option::None,
+                ttl: ttl.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApiCache`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApiCacheAttributes {
         /// `Id`: string.
@@ -383,6 +512,19 @@ pub mod api_key {
         pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `Expires`: number.
         pub expires: ::std::option::Option<::stratus_model::Val<f64>>,
+    }
+
+    impl CfnApiKey {
+        /// With the required `ApiId`; everything else unset.
+        pub fn new(
+            api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_id: api_id.into(),
+                description: ::std::option::Option::None,
+                expires: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnApiKey`], known once it is deployed (`Fn::GetAtt`).
@@ -449,6 +591,24 @@ pub mod channel_namespace {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<AuthMode>>>,
     }
 
+    impl CfnChannelNamespace {
+        /// With the required `ApiId`, `Name`; everything else unset.
+        pub fn new(
+            api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_id: api_id.into(),
+                code_handlers: ::std::option::Option::None,
+                code_s3_location: ::std::option::Option::None,
+                handler_configs: ::std::option::Option::None,
+                name: name.into(),
+                publish_auth_modes: ::std::option::Option::None,
+                subscribe_auth_modes: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnChannelNamespace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnChannelNamespaceAttributes {
         /// `ChannelNamespaceArn`: string.
@@ -503,6 +663,19 @@ pub mod channel_namespace {
         pub integration: ::stratus_model::Val<Integration>,
     }
 
+    impl HandlerConfig {
+        /// With the required `Behavior`, `Integration`; everything else unset.
+        pub fn new(
+            behavior: impl ::std::convert::Into<::stratus_model::Val<HandlerBehavior>>,
+            integration: impl ::std::convert::Into<::stratus_model::Val<Integration>>,
+        ) -> Self {
+            Self {
+                behavior: behavior.into(),
+                integration: integration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<HandlerConfig> for ::stratus_model::Val<HandlerConfig> {
         fn from(value: HandlerConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -522,6 +695,18 @@ pub mod channel_namespace {
         pub lambda_config: ::std::option::Option<::stratus_model::Val<LambdaConfig>>,
     }
 
+    impl Integration {
+        /// With the required `DataSourceName`; everything else unset.
+        pub fn new(
+            data_source_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_source_name: data_source_name.into(),
+                lambda_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Integration> for ::stratus_model::Val<Integration> {
         fn from(value: Integration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -535,6 +720,17 @@ pub mod channel_namespace {
         /// `InvokeType`: [`InvokeType`].
         /// Required.
         pub invoke_type: ::stratus_model::Val<InvokeType>,
+    }
+
+    impl LambdaConfig {
+        /// With the required `InvokeType`; everything else unset.
+        pub fn new(
+            invoke_type: impl ::std::convert::Into<::stratus_model::Val<InvokeType>>,
+        ) -> Self {
+            Self {
+                invoke_type: invoke_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LambdaConfig> for ::stratus_model::Val<LambdaConfig> {
@@ -735,6 +931,31 @@ pub mod data_source {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl CfnDataSource {
+        /// With the required `ApiId`, `Name`, `Type`; everything else unset.
+        pub fn new(
+            api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                api_id: api_id.into(),
+                description: ::std::option::Option::None,
+                dynamo_db_config: ::std::option::Option::None,
+                elasticsearch_config: ::std::option::Option::None,
+                event_bridge_config: ::std::option::Option::None,
+                http_config: ::std::option::Option::None,
+                lambda_config: ::std::option::Option::None,
+                metrics_config: ::std::option::Option::None,
+                name: name.into(),
+                open_search_service_config: ::std::option::Option::None,
+                relational_database_config: ::std::option::Option::None,
+                service_role_arn: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDataSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataSourceAttributes {
         /// `DataSourceArn`: string.
@@ -765,6 +986,22 @@ pub mod data_source {
         pub versioned: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl DynamoDbConfig {
+        /// With the required `AwsRegion`, `TableName`; everything else unset.
+        pub fn new(
+            aws_region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aws_region: aws_region.into(),
+                delta_sync_config: ::std::option::Option::None,
+                table_name: table_name.into(),
+                use_caller_credentials: ::std::option::Option::None,
+                versioned: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DynamoDbConfig> for ::stratus_model::Val<DynamoDbConfig> {
         fn from(value: DynamoDbConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -783,6 +1020,19 @@ pub mod data_source {
         pub endpoint: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ElasticsearchConfig {
+        /// With the required `AwsRegion`, `Endpoint`; everything else unset.
+        pub fn new(
+            aws_region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aws_region: aws_region.into(),
+                endpoint: endpoint.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ElasticsearchConfig> for ::stratus_model::Val<ElasticsearchConfig> {
         fn from(value: ElasticsearchConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -796,6 +1046,17 @@ pub mod data_source {
         /// `EventBusArn`: string.
         /// Required.
         pub event_bus_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EventBridgeConfig {
+        /// With the required `EventBusArn`; everything else unset.
+        pub fn new(
+            event_bus_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                event_bus_arn: event_bus_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EventBridgeConfig> for ::stratus_model::Val<EventBridgeConfig> {
@@ -815,6 +1076,18 @@ pub mod data_source {
         pub endpoint: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl HttpConfig {
+        /// With the required `Endpoint`; everything else unset.
+        pub fn new(
+            endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authorization_config: ::std::option::Option::None,
+                endpoint: endpoint.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<HttpConfig> for ::stratus_model::Val<HttpConfig> {
         fn from(value: HttpConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -828,6 +1101,17 @@ pub mod data_source {
         /// `LambdaFunctionArn`: string.
         /// Required.
         pub lambda_function_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LambdaConfig {
+        /// With the required `LambdaFunctionArn`; everything else unset.
+        pub fn new(
+            lambda_function_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                lambda_function_arn: lambda_function_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LambdaConfig> for ::stratus_model::Val<LambdaConfig> {
@@ -846,6 +1130,19 @@ pub mod data_source {
         /// `Endpoint`: string.
         /// Required.
         pub endpoint: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OpenSearchServiceConfig {
+        /// With the required `AwsRegion`, `Endpoint`; everything else unset.
+        pub fn new(
+            aws_region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aws_region: aws_region.into(),
+                endpoint: endpoint.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OpenSearchServiceConfig>
@@ -867,6 +1164,20 @@ pub mod data_source {
         /// Required.
         /// Allowed values: `RDS_HTTP_ENDPOINT`.
         pub relational_database_source_type: ::stratus_model::Val<RelationalDatabaseSourceType>,
+    }
+
+    impl RelationalDatabaseConfig {
+        /// With the required `RelationalDatabaseSourceType`; everything else unset.
+        pub fn new(
+            relational_database_source_type: impl ::std::convert::Into<
+                ::stratus_model::Val<RelationalDatabaseSourceType>,
+            >,
+        ) -> Self {
+            Self {
+                rds_http_endpoint_config: ::std::option::Option::None,
+                relational_database_source_type: relational_database_source_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RelationalDatabaseConfig>
@@ -894,6 +1205,23 @@ pub mod data_source {
         pub delta_sync_table_ttl: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DeltaSyncConfig {
+        /// With the required `BaseTableTTL`, `DeltaSyncTableName`, `DeltaSyncTableTTL`; everything else unset.
+        pub fn new(
+            base_table_ttl: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            delta_sync_table_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            delta_sync_table_ttl: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                base_table_ttl: base_table_ttl.into(),
+                delta_sync_table_name: delta_sync_table_name.into(),
+                delta_sync_table_ttl: delta_sync_table_ttl.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DeltaSyncConfig> for ::stratus_model::Val<DeltaSyncConfig> {
         fn from(value: DeltaSyncConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -910,6 +1238,18 @@ pub mod data_source {
         pub authorization_type: ::stratus_model::Val<AuthorizationType>,
         /// `AwsIamConfig`: [`AwsIamConfig`].
         pub aws_iam_config: ::std::option::Option<::stratus_model::Val<AwsIamConfig>>,
+    }
+
+    impl AuthorizationConfig {
+        /// With the required `AuthorizationType`; everything else unset.
+        pub fn new(
+            authorization_type: impl ::std::convert::Into<::stratus_model::Val<AuthorizationType>>,
+        ) -> Self {
+            Self {
+                authorization_type: authorization_type.into(),
+                aws_iam_config: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AuthorizationConfig> for ::stratus_model::Val<AuthorizationConfig> {
@@ -935,6 +1275,25 @@ pub mod data_source {
         pub db_cluster_identifier: ::stratus_model::Val<::std::string::String>,
         /// `Schema`: string.
         pub schema: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl RdsHttpEndpointConfig {
+        /// With the required `AwsRegion`, `AwsSecretStoreArn`, `DbClusterIdentifier`; everything else unset.
+        pub fn new(
+            aws_region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            aws_secret_store_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            db_cluster_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                aws_region: aws_region.into(),
+                aws_secret_store_arn: aws_secret_store_arn.into(),
+                database_name: ::std::option::Option::None,
+                db_cluster_identifier: db_cluster_identifier.into(),
+                schema: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<RdsHttpEndpointConfig> for ::stratus_model::Val<RdsHttpEndpointConfig> {
@@ -1184,6 +1543,20 @@ pub mod domain_name {
         pub domain_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnDomainName {
+        /// With the required `CertificateArn`, `DomainName`; everything else unset.
+        pub fn new(
+            certificate_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_arn: certificate_arn.into(),
+                description: ::std::option::Option::None,
+                domain_name: domain_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDomainName`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainNameAttributes {
         /// `AppSyncDomainName`: string.
@@ -1231,6 +1604,19 @@ pub mod domain_name_api_association {
         /// Length: `1..=253`.
         #[resource(replace)]
         pub domain_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnDomainNameApiAssociation {
+        /// With the required `ApiId`, `DomainName`; everything else unset.
+        pub fn new(
+            api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_id: api_id.into(),
+                domain_name: domain_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnDomainNameApiAssociation`], known once it is deployed (`Fn::GetAtt`).
@@ -1309,6 +1695,32 @@ pub mod function_configuration {
         pub sync_config: ::std::option::Option<::stratus_model::Val<SyncConfig>>,
     }
 
+    impl CfnFunctionConfiguration {
+        /// With the required `ApiId`, `DataSourceName`, `Name`; everything else unset.
+        pub fn new(
+            api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_source_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_id: api_id.into(),
+                code: ::std::option::Option::None,
+                code_s3_location: ::std::option::Option::None,
+                data_source_name: data_source_name.into(),
+                description: ::std::option::Option::None,
+                function_version: ::std::option::Option::None,
+                max_batch_size: ::std::option::Option::None,
+                name: name.into(),
+                request_mapping_template: ::std::option::Option::None,
+                request_mapping_template_s3_location: ::std::option::Option::None,
+                response_mapping_template: ::std::option::Option::None,
+                response_mapping_template_s3_location: ::std::option::Option::None,
+                runtime: ::std::option::Option::None,
+                sync_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFunctionConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFunctionConfigurationAttributes {
         /// `FunctionArn`: string.
@@ -1339,6 +1751,19 @@ pub mod function_configuration {
         pub runtime_version: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AppSyncRuntime {
+        /// With the required `Name`, `RuntimeVersion`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<Name>>,
+            runtime_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                runtime_version: runtime_version.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AppSyncRuntime> for ::stratus_model::Val<AppSyncRuntime> {
         fn from(value: AppSyncRuntime) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1359,6 +1784,19 @@ pub mod function_configuration {
         /// `LambdaConflictHandlerConfig`: [`LambdaConflictHandlerConfig`].
         pub lambda_conflict_handler_config:
             ::std::option::Option<::stratus_model::Val<LambdaConflictHandlerConfig>>,
+    }
+
+    impl SyncConfig {
+        /// With the required `ConflictDetection`; everything else unset.
+        pub fn new(
+            conflict_detection: impl ::std::convert::Into<::stratus_model::Val<ConflictDetection>>,
+        ) -> Self {
+            Self {
+                conflict_detection: conflict_detection.into(),
+                conflict_handler: ::std::option::Option::None,
+                lambda_conflict_handler_config: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<SyncConfig> for ::stratus_model::Val<SyncConfig> {
@@ -1585,6 +2023,34 @@ pub mod graph_ql_api {
         pub xray_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl CfnGraphQlApi {
+        /// With the required `AuthenticationType`, `Name`; everything else unset.
+        pub fn new(
+            authentication_type: impl ::std::convert::Into<::stratus_model::Val<AuthenticationType>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                additional_authentication_providers: ::std::option::Option::None,
+                api_type: ::std::option::Option::None,
+                authentication_type: authentication_type.into(),
+                enhanced_metrics_config: ::std::option::Option::None,
+                environment_variables: ::std::option::Option::None,
+                introspection_config: ::std::option::Option::None,
+                lambda_authorizer_config: ::std::option::Option::None,
+                log_config: ::std::option::Option::None,
+                merged_api_execution_role_arn: ::std::option::Option::None,
+                name: name.into(),
+                open_id_connect_config: ::std::option::Option::None,
+                owner_contact: ::std::option::Option::None,
+                query_depth_limit: ::std::option::Option::None,
+                resolver_count_limit: ::std::option::Option::None,
+                user_pool_config: ::std::option::Option::None,
+                visibility: ::std::option::Option::None,
+                xray_enabled: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGraphQlApi`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGraphQlApiAttributes {
         /// `ApiId`: string.
@@ -1646,6 +2112,20 @@ pub mod graph_ql_api {
         pub user_pool_config: ::std::option::Option<::stratus_model::Val<CognitoUserPoolConfig>>,
     }
 
+    impl AdditionalAuthenticationProvider {
+        /// With the required `AuthenticationType`; everything else unset.
+        pub fn new(
+            authentication_type: impl ::std::convert::Into<::stratus_model::Val<AuthenticationType2>>,
+        ) -> Self {
+            Self {
+                authentication_type: authentication_type.into(),
+                lambda_authorizer_config: ::std::option::Option::None,
+                open_id_connect_config: ::std::option::Option::None,
+                user_pool_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AdditionalAuthenticationProvider>
         for ::stratus_model::Val<AdditionalAuthenticationProvider>
     {
@@ -1671,6 +2151,27 @@ pub mod graph_ql_api {
         /// Required.
         /// Allowed values: `FULL_REQUEST_RESOLVER_METRICS`, `PER_RESOLVER_METRICS`.
         pub resolver_level_metrics_behavior: ::stratus_model::Val<ResolverLevelMetricsBehavior>,
+    }
+
+    impl EnhancedMetricsConfig {
+        /// With the required `DataSourceLevelMetricsBehavior`, `OperationLevelMetricsConfig`, `ResolverLevelMetricsBehavior`; everything else unset.
+        pub fn new(
+            data_source_level_metrics_behavior: impl ::std::convert::Into<
+                ::stratus_model::Val<DataSourceLevelMetricsBehavior>,
+            >,
+            operation_level_metrics_config: impl ::std::convert::Into<
+                ::stratus_model::Val<OperationLevelMetricsConfig>,
+            >,
+            resolver_level_metrics_behavior: impl ::std::convert::Into<
+                ::stratus_model::Val<ResolverLevelMetricsBehavior>,
+            >,
+        ) -> Self {
+            Self {
+                data_source_level_metrics_behavior: data_source_level_metrics_behavior.into(),
+                operation_level_metrics_config: operation_level_metrics_config.into(),
+                resolver_level_metrics_behavior: resolver_level_metrics_behavior.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EnhancedMetricsConfig> for ::stratus_model::Val<EnhancedMetricsConfig> {
@@ -1712,6 +2213,22 @@ pub mod graph_ql_api {
         /// Required.
         /// Allowed values: `ALL`, `DEBUG`, `ERROR`, `INFO`, `NONE`.
         pub field_log_level: ::stratus_model::Val<FieldLogLevel>,
+    }
+
+    impl LogConfig {
+        /// With the required `CloudWatchLogsRoleArn`, `FieldLogLevel`; everything else unset.
+        pub fn new(
+            cloud_watch_logs_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            field_log_level: impl ::std::convert::Into<::stratus_model::Val<FieldLogLevel>>,
+        ) -> Self {
+            Self {
+                cloud_watch_logs_role_arn: cloud_watch_logs_role_arn.into(),
+                exclude_verbose_content: ::std::option::Option::None,
+                field_log_level: field_log_level.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LogConfig> for ::stratus_model::Val<LogConfig> {
@@ -2258,6 +2775,19 @@ pub mod graph_ql_schema {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnGraphQlSchema {
+        /// With the required `ApiId`; everything else unset.
+        pub fn new(
+            api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_id: api_id.into(),
+                definition: ::std::option::Option::None,
+                definition_s3_location: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGraphQlSchema`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGraphQlSchemaAttributes {
         /// `Id`: string.
@@ -2346,6 +2876,35 @@ pub mod resolver {
         pub type_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnResolver {
+        /// With the required `ApiId`, `FieldName`, `TypeName`; everything else unset.
+        pub fn new(
+            api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            field_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            type_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_id: api_id.into(),
+                caching_config: ::std::option::Option::None,
+                code: ::std::option::Option::None,
+                code_s3_location: ::std::option::Option::None,
+                data_source_name: ::std::option::Option::None,
+                field_name: field_name.into(),
+                kind: ::std::option::Option::None,
+                max_batch_size: ::std::option::Option::None,
+                metrics_config: ::std::option::Option::None,
+                pipeline_config: ::std::option::Option::None,
+                request_mapping_template: ::std::option::Option::None,
+                request_mapping_template_s3_location: ::std::option::Option::None,
+                response_mapping_template: ::std::option::Option::None,
+                response_mapping_template_s3_location: ::std::option::Option::None,
+                runtime: ::std::option::Option::None,
+                sync_config: ::std::option::Option::None,
+                type_name: type_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnResolver`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResolverAttributes {
         /// `ResolverArn`: string.
@@ -2368,6 +2927,16 @@ pub mod resolver {
         /// `Ttl`: number.
         /// Required.
         pub ttl: ::stratus_model::Val<f64>,
+    }
+
+    impl CachingConfig {
+        /// With the required `Ttl`; everything else unset.
+        pub fn new(ttl: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                caching_keys: ::std::option::Option::None,
+                ttl: ttl.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CachingConfig> for ::stratus_model::Val<CachingConfig> {
@@ -2404,6 +2973,19 @@ pub mod resolver {
         pub runtime_version: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AppSyncRuntime {
+        /// With the required `Name`, `RuntimeVersion`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<Name>>,
+            runtime_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                runtime_version: runtime_version.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AppSyncRuntime> for ::stratus_model::Val<AppSyncRuntime> {
         fn from(value: AppSyncRuntime) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2424,6 +3006,19 @@ pub mod resolver {
         /// `LambdaConflictHandlerConfig`: [`LambdaConflictHandlerConfig`].
         pub lambda_conflict_handler_config:
             ::std::option::Option<::stratus_model::Val<LambdaConflictHandlerConfig>>,
+    }
+
+    impl SyncConfig {
+        /// With the required `ConflictDetection`; everything else unset.
+        pub fn new(
+            conflict_detection: impl ::std::convert::Into<::stratus_model::Val<ConflictDetection>>,
+        ) -> Self {
+            Self {
+                conflict_detection: conflict_detection.into(),
+                conflict_handler: ::std::option::Option::None,
+                lambda_conflict_handler_config: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<SyncConfig> for ::stratus_model::Val<SyncConfig> {

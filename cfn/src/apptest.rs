@@ -32,6 +32,20 @@ pub mod test_case {
         pub steps: ::stratus_model::Val<::std::vec::Vec<Step>>,
     }
 
+    impl CfnTestCase {
+        /// With the required `Name`, `Steps`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            steps: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Step>>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                steps: steps.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTestCase`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTestCaseAttributes {
         /// `CreationTime`: string.
@@ -88,6 +102,20 @@ pub mod test_case {
         /// Required.
         /// Pattern: `^[A-Za-z][A-Za-z0-9_\-]{1,59}$`.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Step {
+        /// With the required `Action`, `Name`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                description: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Step> for ::stratus_model::Val<Step> {

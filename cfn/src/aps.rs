@@ -40,6 +40,24 @@ pub mod anomaly_detector {
         pub workspace: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnAnomalyDetector {
+        /// With the required `Alias`, `Configuration`, `Workspace`; everything else unset.
+        pub fn new(
+            alias: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<AnomalyDetectorConfiguration>>,
+            workspace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alias: alias.into(),
+                configuration: configuration.into(),
+                evaluation_interval_in_seconds: ::std::option::Option::None,
+                labels: ::std::option::Option::None,
+                missing_data_action: ::std::option::Option::None,
+                workspace: workspace.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAnomalyDetector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAnomalyDetectorAttributes {
         /// `Arn`: string.
@@ -59,6 +77,19 @@ pub mod anomaly_detector {
         /// `RandomCutForest`: [`RandomCutForestConfiguration`].
         /// Required.
         pub random_cut_forest: ::stratus_model::Val<RandomCutForestConfiguration>,
+    }
+
+    impl AnomalyDetectorConfiguration {
+        /// With the required `RandomCutForest`; everything else unset.
+        pub fn new(
+            random_cut_forest: impl ::std::convert::Into<
+                ::stratus_model::Val<RandomCutForestConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                random_cut_forest: random_cut_forest.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AnomalyDetectorConfiguration>
@@ -81,6 +112,19 @@ pub mod anomaly_detector {
         /// Required.
         /// Length: `0..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Label {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Label> for ::stratus_model::Val<Label> {
@@ -125,6 +169,21 @@ pub mod anomaly_detector {
         /// `ShingleSize`: integer.
         /// Range: `2..=1024`.
         pub shingle_size: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl RandomCutForestConfiguration {
+        /// With the required `Query`; everything else unset.
+        pub fn new(
+            query: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ignore_near_expected_from_above: ::std::option::Option::None,
+                ignore_near_expected_from_below: ::std::option::Option::None,
+                query: query.into(),
+                sample_size: ::std::option::Option::None,
+                shingle_size: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<RandomCutForestConfiguration>
@@ -176,6 +235,19 @@ pub mod resource_policy {
         #[resource(replace)]
         pub workspace_arn: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnResourcePolicy {
+        /// With the required `PolicyDocument`, `WorkspaceArn`; everything else unset.
+        pub fn new(
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            workspace_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy_document: policy_document.into(),
+                workspace_arn: workspace_arn.into(),
+            }
+        }
+    }
 }
 
 pub use resource_policy::CfnResourcePolicy;
@@ -210,6 +282,21 @@ pub mod rule_groups_namespace {
         /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):aps:[a-z0-9-]+:[0-9]+:workspace/[a-zA-Z0-9-]+$`.
         #[resource(replace)]
         pub workspace: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnRuleGroupsNamespace {
+        /// With the required `Data`, `Name`, `Workspace`; everything else unset.
+        pub fn new(
+            data: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            workspace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data: data.into(),
+                name: name.into(),
+                workspace: workspace.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnRuleGroupsNamespace`], known once it is deployed (`Fn::GetAtt`).
@@ -262,6 +349,24 @@ pub mod scraper {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub source: ::stratus_model::Val<Source>,
+    }
+
+    impl CfnScraper {
+        /// With the required `Destination`, `ScrapeConfiguration`, `Source`; everything else unset.
+        pub fn new(
+            destination: impl ::std::convert::Into<::stratus_model::Val<Destination>>,
+            scrape_configuration: impl ::std::convert::Into<::stratus_model::Val<ScrapeConfiguration>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<Source>>,
+        ) -> Self {
+            Self {
+                alias: ::std::option::Option::None,
+                destination: destination.into(),
+                role_configuration: ::std::option::Option::None,
+                scrape_configuration: scrape_configuration.into(),
+                scraper_logging_configuration: ::std::option::Option::None,
+                source: source.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnScraper`], known once it is deployed (`Fn::GetAtt`).
@@ -343,6 +448,23 @@ pub mod scraper {
         pub scraper_components: ::stratus_model::Val<::std::vec::Vec<ScraperComponent>>,
     }
 
+    impl ScraperLoggingConfiguration {
+        /// With the required `LoggingDestination`, `ScraperComponents`; everything else unset.
+        pub fn new(
+            logging_destination: impl ::std::convert::Into<
+                ::stratus_model::Val<ScraperLoggingDestination>,
+            >,
+            scraper_components: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ScraperComponent>>,
+            >,
+        ) -> Self {
+            Self {
+                logging_destination: logging_destination.into(),
+                scraper_components: scraper_components.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ScraperLoggingConfiguration>
         for ::stratus_model::Val<ScraperLoggingConfiguration>
     {
@@ -375,6 +497,17 @@ pub mod scraper {
         /// Required.
         /// Pattern: `^arn:aws[-a-z]*:aps:[-a-z0-9]+:[0-9]{12}:workspace/.+$`.
         pub workspace_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AmpConfiguration {
+        /// With the required `WorkspaceArn`; everything else unset.
+        pub fn new(
+            workspace_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                workspace_arn: workspace_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AmpConfiguration> for ::stratus_model::Val<AmpConfiguration> {
@@ -410,6 +543,18 @@ pub mod scraper {
         pub r#type: ::stratus_model::Val<ScraperComponentType>,
     }
 
+    impl ScraperComponent {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<ScraperComponentType>>,
+        ) -> Self {
+            Self {
+                config: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ScraperComponent> for ::stratus_model::Val<ScraperComponent> {
         fn from(value: ScraperComponent) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -432,6 +577,22 @@ pub mod scraper {
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl EksConfiguration {
+        /// With the required `ClusterArn`, `SubnetIds`; everything else unset.
+        pub fn new(
+            cluster_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                cluster_arn: cluster_arn.into(),
+                security_group_ids: ::std::option::Option::None,
+                subnet_ids: subnet_ids.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EksConfiguration> for ::stratus_model::Val<EksConfiguration> {
         fn from(value: EksConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -448,6 +609,23 @@ pub mod scraper {
         /// `SubnetIds`: list of string.
         /// Required.
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl VpcConfiguration {
+        /// With the required `SecurityGroupIds`, `SubnetIds`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnet_ids: subnet_ids.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VpcConfiguration> for ::stratus_model::Val<VpcConfiguration> {
@@ -622,6 +800,19 @@ pub mod workspace {
         pub destinations: ::stratus_model::Val<::std::vec::Vec<LoggingDestination>>,
     }
 
+    impl QueryLoggingConfiguration {
+        /// With the required `Destinations`; everything else unset.
+        pub fn new(
+            destinations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<LoggingDestination>>,
+            >,
+        ) -> Self {
+            Self {
+                destinations: destinations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<QueryLoggingConfiguration>
         for ::stratus_model::Val<QueryLoggingConfiguration>
     {
@@ -661,6 +852,19 @@ pub mod workspace {
         pub filters: ::stratus_model::Val<LoggingFilter>,
     }
 
+    impl LoggingDestination {
+        /// With the required `CloudWatchLogs`, `Filters`; everything else unset.
+        pub fn new(
+            cloud_watch_logs: impl ::std::convert::Into<::stratus_model::Val<CloudWatchLogDestination>>,
+            filters: impl ::std::convert::Into<::stratus_model::Val<LoggingFilter>>,
+        ) -> Self {
+            Self {
+                cloud_watch_logs: cloud_watch_logs.into(),
+                filters: filters.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LoggingDestination> for ::stratus_model::Val<LoggingDestination> {
         fn from(value: LoggingDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -680,6 +884,19 @@ pub mod workspace {
         pub limits: ::stratus_model::Val<LimitsPerLabelSetEntry>,
     }
 
+    impl LimitsPerLabelSet {
+        /// With the required `LabelSet`, `Limits`; everything else unset.
+        pub fn new(
+            label_set: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Label>>>,
+            limits: impl ::std::convert::Into<::stratus_model::Val<LimitsPerLabelSetEntry>>,
+        ) -> Self {
+            Self {
+                label_set: label_set.into(),
+                limits: limits.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LimitsPerLabelSet> for ::stratus_model::Val<LimitsPerLabelSet> {
         fn from(value: LimitsPerLabelSet) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -694,6 +911,17 @@ pub mod workspace {
         /// Required.
         /// Length: `0..=512`.
         pub log_group_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CloudWatchLogDestination {
+        /// With the required `LogGroupArn`; everything else unset.
+        pub fn new(
+            log_group_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_group_arn: log_group_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CloudWatchLogDestination>
@@ -712,6 +940,15 @@ pub mod workspace {
         /// Required.
         /// Range: `0..=`.
         pub qsp_threshold: ::stratus_model::Val<i64>,
+    }
+
+    impl LoggingFilter {
+        /// With the required `QspThreshold`; everything else unset.
+        pub fn new(qsp_threshold: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                qsp_threshold: qsp_threshold.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LoggingFilter> for ::stratus_model::Val<LoggingFilter> {
@@ -733,6 +970,19 @@ pub mod workspace {
         /// Required.
         /// Length: `1..=`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Label {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Label> for ::stratus_model::Val<Label> {

@@ -64,6 +64,33 @@ pub mod plan {
         pub workflows: ::stratus_model::Val<::std::vec::Vec<Workflow>>,
     }
 
+    impl CfnPlan {
+        /// With the required `ExecutionRole`, `Name`, `RecoveryApproach`, `Regions`, `Workflows`; everything else unset.
+        pub fn new(
+            execution_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            recovery_approach: impl ::std::convert::Into<::stratus_model::Val<RecoveryApproach>>,
+            regions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            workflows: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Workflow>>>,
+        ) -> Self {
+            Self {
+                associated_alarms: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                execution_role: execution_role.into(),
+                name: name.into(),
+                primary_region: ::std::option::Option::None,
+                recovery_approach: recovery_approach.into(),
+                recovery_time_objective_minutes: ::std::option::Option::None,
+                regions: regions.into(),
+                report_configuration: ::std::option::Option::None,
+                triggers: ::std::option::Option::None,
+                workflows: workflows.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPlan`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPlanAttributes {
         /// `Arn`: string.
@@ -122,6 +149,21 @@ pub mod plan {
         pub resource_identifier: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AssociatedAlarm {
+        /// With the required `AlarmType`, `ResourceIdentifier`; everything else unset.
+        pub fn new(
+            alarm_type: impl ::std::convert::Into<::stratus_model::Val<AlarmType>>,
+            resource_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alarm_type: alarm_type.into(),
+                cross_account_role: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                resource_identifier: resource_identifier.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AssociatedAlarm> for ::stratus_model::Val<AssociatedAlarm> {
         fn from(value: AssociatedAlarm) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -166,6 +208,26 @@ pub mod plan {
         pub target_region: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Trigger {
+        /// With the required `Action`, `Conditions`, `MinDelayMinutesBetweenExecutions`, `TargetRegion`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<WorkflowTargetAction>>,
+            conditions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TriggerCondition>>,
+            >,
+            min_delay_minutes_between_executions: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            target_region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                conditions: conditions.into(),
+                description: ::std::option::Option::None,
+                min_delay_minutes_between_executions: min_delay_minutes_between_executions.into(),
+                target_region: target_region.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Trigger> for ::stratus_model::Val<Trigger> {
         fn from(value: Trigger) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -190,6 +252,22 @@ pub mod plan {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Workflow {
+        /// With the required `WorkflowTargetAction`; everything else unset.
+        pub fn new(
+            workflow_target_action: impl ::std::convert::Into<
+                ::stratus_model::Val<WorkflowTargetAction>,
+            >,
+        ) -> Self {
+            Self {
+                steps: ::std::option::Option::None,
+                workflow_description: ::std::option::Option::None,
+                workflow_target_action: workflow_target_action.into(),
+                workflow_target_region: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Workflow> for ::stratus_model::Val<Workflow> {
         fn from(value: Workflow) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -206,6 +284,21 @@ pub mod plan {
         /// `Condition`: [`AlarmCondition`].
         /// Required.
         pub condition: ::stratus_model::Val<AlarmCondition>,
+    }
+
+    impl TriggerCondition {
+        /// With the required `AssociatedAlarmName`, `Condition`; everything else unset.
+        pub fn new(
+            associated_alarm_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            condition: impl ::std::convert::Into<::stratus_model::Val<AlarmCondition>>,
+        ) -> Self {
+            Self {
+                associated_alarm_name: associated_alarm_name.into(),
+                condition: condition.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TriggerCondition> for ::stratus_model::Val<TriggerCondition> {
@@ -229,6 +322,24 @@ pub mod plan {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Step {
+        /// With the required `ExecutionBlockConfiguration`, `ExecutionBlockType`, `Name`; everything else unset.
+        pub fn new(
+            execution_block_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<::stratus_model::Json>,
+            >,
+            execution_block_type: impl ::std::convert::Into<::stratus_model::Val<ExecutionBlockType>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                execution_block_configuration: execution_block_configuration.into(),
+                execution_block_type: execution_block_type.into(),
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Step> for ::stratus_model::Val<Step> {

@@ -21,6 +21,17 @@ pub mod autoshift_observer_notification_status {
         pub status: ::stratus_model::Val<AutoshiftObserverNotificationStatus>,
     }
 
+    impl CfnAutoshiftObserverNotificationStatus {
+        /// With the required `Status`; everything else unset.
+        pub fn new(
+            status: impl ::std::convert::Into<::stratus_model::Val<AutoshiftObserverNotificationStatus>>,
+        ) -> Self {
+            Self {
+                status: status.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAutoshiftObserverNotificationStatus`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAutoshiftObserverNotificationStatusAttributes {
         /// `AccountId`: string.
@@ -131,6 +142,22 @@ pub mod zonal_autoshift_configuration {
         pub outcome_alarms: ::stratus_model::Val<::std::vec::Vec<ControlCondition>>,
     }
 
+    impl PracticeRunConfiguration {
+        /// With the required `OutcomeAlarms`; everything else unset.
+        pub fn new(
+            outcome_alarms: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ControlCondition>>,
+            >,
+        ) -> Self {
+            Self {
+                blocked_dates: ::std::option::Option::None,
+                blocked_windows: ::std::option::Option::None,
+                blocking_alarms: ::std::option::Option::None,
+                outcome_alarms: outcome_alarms.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PracticeRunConfiguration>
         for ::stratus_model::Val<PracticeRunConfiguration>
     {
@@ -151,6 +178,19 @@ pub mod zonal_autoshift_configuration {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ControlCondition {
+        /// With the required `AlarmIdentifier`, `Type`; everything else unset.
+        pub fn new(
+            alarm_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alarm_identifier: alarm_identifier.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ControlCondition> for ::stratus_model::Val<ControlCondition> {

@@ -32,6 +32,20 @@ pub mod capacity_reservation {
         pub target_dpus: ::stratus_model::Val<i64>,
     }
 
+    impl CfnCapacityReservation {
+        /// With the required `Name`, `TargetDpus`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_dpus: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                capacity_assignment_configuration: ::std::option::Option::None,
+                name: name.into(),
+                target_dpus: target_dpus.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCapacityReservation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCapacityReservationAttributes {
         /// `Arn`: string.
@@ -73,6 +87,19 @@ pub mod capacity_reservation {
         pub capacity_assignments: ::stratus_model::Val<::std::vec::Vec<CapacityAssignment>>,
     }
 
+    impl CapacityAssignmentConfiguration {
+        /// With the required `CapacityAssignments`; everything else unset.
+        pub fn new(
+            capacity_assignments: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<CapacityAssignment>>,
+            >,
+        ) -> Self {
+            Self {
+                capacity_assignments: capacity_assignments.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CapacityAssignmentConfiguration>
         for ::stratus_model::Val<CapacityAssignmentConfiguration>
     {
@@ -88,6 +115,19 @@ pub mod capacity_reservation {
         /// `WorkgroupNames`: list of string.
         /// Required.
         pub workgroup_names: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl CapacityAssignment {
+        /// With the required `WorkgroupNames`; everything else unset.
+        pub fn new(
+            workgroup_names: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                workgroup_names: workgroup_names.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CapacityAssignment> for ::stratus_model::Val<CapacityAssignment> {
@@ -140,6 +180,24 @@ pub mod data_catalog {
         /// Required.
         /// Allowed values: `LAMBDA`, `GLUE`, `HIVE`, `FEDERATED`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl CfnDataCatalog {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                connection_type: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                error: ::std::option::Option::None,
+                name: name.into(),
+                parameters: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     /// The values `Status` allows.
@@ -304,6 +362,22 @@ pub mod named_query {
         pub work_group: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnNamedQuery {
+        /// With the required `Database`, `QueryString`; everything else unset.
+        pub fn new(
+            database: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            query_string: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                database: database.into(),
+                description: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                query_string: query_string.into(),
+                work_group: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnNamedQuery`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNamedQueryAttributes {
         /// `NamedQueryId`: string.
@@ -353,6 +427,22 @@ pub mod prepared_statement {
         #[resource(replace)]
         pub work_group: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnPreparedStatement {
+        /// With the required `QueryStatement`, `StatementName`, `WorkGroup`; everything else unset.
+        pub fn new(
+            query_statement: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            statement_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            work_group: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                query_statement: query_statement.into(),
+                statement_name: statement_name.into(),
+                work_group: work_group.into(),
+            }
+        }
+    }
 }
 
 pub use prepared_statement::CfnPreparedStatement;
@@ -392,6 +482,22 @@ pub mod work_group {
         /// `WorkGroupConfigurationUpdates`: [`WorkGroupConfigurationUpdates`].
         pub work_group_configuration_updates:
             ::std::option::Option<::stratus_model::Val<WorkGroupConfigurationUpdates>>,
+    }
+
+    impl CfnWorkGroup {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                recursive_delete_option: ::std::option::Option::None,
+                state: ::std::option::Option::None,
+                work_group_configuration: ::std::option::Option::None,
+                work_group_configuration_updates: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnWorkGroup`], known once it is deployed (`Fn::GetAtt`).
@@ -526,6 +632,17 @@ pub mod work_group {
         /// `KmsKey`: string.
         /// Required.
         pub kms_key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomerContentEncryptionConfiguration {
+        /// With the required `KmsKey`; everything else unset.
+        pub fn new(
+            kms_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kms_key: kms_key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomerContentEncryptionConfiguration>
@@ -794,6 +911,17 @@ pub mod work_group {
         pub s3_acl_option: ::stratus_model::Val<S3AclOption>,
     }
 
+    impl AclConfiguration {
+        /// With the required `S3AclOption`; everything else unset.
+        pub fn new(
+            s3_acl_option: impl ::std::convert::Into<::stratus_model::Val<S3AclOption>>,
+        ) -> Self {
+            Self {
+                s3_acl_option: s3_acl_option.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AclConfiguration> for ::stratus_model::Val<AclConfiguration> {
         fn from(value: AclConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -809,6 +937,18 @@ pub mod work_group {
         pub encryption_option: ::stratus_model::Val<EncryptionOption>,
         /// `KmsKey`: string.
         pub kms_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl EncryptionConfiguration {
+        /// With the required `EncryptionOption`; everything else unset.
+        pub fn new(
+            encryption_option: impl ::std::convert::Into<::stratus_model::Val<EncryptionOption>>,
+        ) -> Self {
+            Self {
+                encryption_option: encryption_option.into(),
+                kms_key: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<EncryptionConfiguration>

@@ -139,6 +139,54 @@ pub mod auto_scaling_group {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnAutoScalingGroup {
+        /// With the required `MaxSize`, `MinSize`; everything else unset.
+        pub fn new(
+            max_size: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            min_size: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auto_scaling_group_name: ::std::option::Option::None,
+                availability_zone_distribution: ::std::option::Option::None,
+                availability_zone_ids: ::std::option::Option::None,
+                availability_zone_impairment_policy: ::std::option::Option::None,
+                availability_zones: ::std::option::Option::None,
+                capacity_rebalance: ::std::option::Option::None,
+                capacity_reservation_specification: ::std::option::Option::None,
+                context: ::std::option::Option::None,
+                cooldown: ::std::option::Option::None,
+                default_instance_warmup: ::std::option::Option::None,
+                deletion_protection: ::std::option::Option::None,
+                desired_capacity: ::std::option::Option::None,
+                desired_capacity_type: ::std::option::Option::None,
+                health_check_grace_period: ::std::option::Option::None,
+                health_check_type: ::std::option::Option::None,
+                instance_id: ::std::option::Option::None,
+                instance_lifecycle_policy: ::std::option::Option::None,
+                instance_maintenance_policy: ::std::option::Option::None,
+                launch_configuration_name: ::std::option::Option::None,
+                launch_template: ::std::option::Option::None,
+                lifecycle_hook_specification_list: ::std::option::Option::None,
+                load_balancer_names: ::std::option::Option::None,
+                max_instance_lifetime: ::std::option::Option::None,
+                max_size: max_size.into(),
+                metrics_collection: ::std::option::Option::None,
+                min_size: min_size.into(),
+                mixed_instances_policy: ::std::option::Option::None,
+                new_instances_protected_from_scale_in: ::std::option::Option::None,
+                notification_configuration: ::std::option::Option::None,
+                notification_configurations: ::std::option::Option::None,
+                placement_group: ::std::option::Option::None,
+                service_linked_role_arn: ::std::option::Option::None,
+                skip_zonal_shift_validation: ::std::option::Option::None,
+                target_group_ar_ns: ::std::option::Option::None,
+                termination_policies: ::std::option::Option::None,
+                traffic_sources: ::std::option::Option::None,
+                vpc_zone_identifier: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAutoScalingGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAutoScalingGroupAttributes {
         /// `AutoScalingGroupARN`: string.
@@ -183,6 +231,21 @@ pub mod auto_scaling_group {
         pub zonal_shift_enabled: ::stratus_model::Val<bool>,
     }
 
+    impl AvailabilityZoneImpairmentPolicy {
+        /// With the required `ImpairedZoneHealthCheckBehavior`, `ZonalShiftEnabled`; everything else unset.
+        pub fn new(
+            impaired_zone_health_check_behavior: impl ::std::convert::Into<
+                ::stratus_model::Val<ImpairedZoneHealthCheckBehavior>,
+            >,
+            zonal_shift_enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                impaired_zone_health_check_behavior: impaired_zone_health_check_behavior.into(),
+                zonal_shift_enabled: zonal_shift_enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AvailabilityZoneImpairmentPolicy>
         for ::stratus_model::Val<AvailabilityZoneImpairmentPolicy>
     {
@@ -202,6 +265,20 @@ pub mod auto_scaling_group {
         /// `CapacityReservationTarget`: [`CapacityReservationTarget`].
         pub capacity_reservation_target:
             ::std::option::Option<::stratus_model::Val<CapacityReservationTarget>>,
+    }
+
+    impl CapacityReservationSpecification {
+        /// With the required `CapacityReservationPreference`; everything else unset.
+        pub fn new(
+            capacity_reservation_preference: impl ::std::convert::Into<
+                ::stratus_model::Val<CapacityReservationPreference>,
+            >,
+        ) -> Self {
+            Self {
+                capacity_reservation_preference: capacity_reservation_preference.into(),
+                capacity_reservation_target: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CapacityReservationSpecification>
@@ -266,6 +343,19 @@ pub mod auto_scaling_group {
         pub version: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl LaunchTemplateSpecification {
+        /// With the required `Version`; everything else unset.
+        pub fn new(
+            version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                launch_template_id: ::std::option::Option::None,
+                launch_template_name: ::std::option::Option::None,
+                version: version.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LaunchTemplateSpecification>
         for ::stratus_model::Val<LaunchTemplateSpecification>
     {
@@ -306,6 +396,24 @@ pub mod auto_scaling_group {
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl LifecycleHookSpecification {
+        /// With the required `LifecycleHookName`, `LifecycleTransition`; everything else unset.
+        pub fn new(
+            lifecycle_hook_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            lifecycle_transition: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                default_result: ::std::option::Option::None,
+                heartbeat_timeout: ::std::option::Option::None,
+                lifecycle_hook_name: lifecycle_hook_name.into(),
+                lifecycle_transition: lifecycle_transition.into(),
+                notification_metadata: ::std::option::Option::None,
+                notification_target_arn: ::std::option::Option::None,
+                role_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<LifecycleHookSpecification>
         for ::stratus_model::Val<LifecycleHookSpecification>
     {
@@ -326,6 +434,18 @@ pub mod auto_scaling_group {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl MetricsCollection {
+        /// With the required `Granularity`; everything else unset.
+        pub fn new(
+            granularity: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                granularity: granularity.into(),
+                metrics: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MetricsCollection> for ::stratus_model::Val<MetricsCollection> {
         fn from(value: MetricsCollection) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -342,6 +462,18 @@ pub mod auto_scaling_group {
         /// `LaunchTemplate`: [`LaunchTemplate`].
         /// Required.
         pub launch_template: ::stratus_model::Val<LaunchTemplate>,
+    }
+
+    impl MixedInstancesPolicy {
+        /// With the required `LaunchTemplate`; everything else unset.
+        pub fn new(
+            launch_template: impl ::std::convert::Into<::stratus_model::Val<LaunchTemplate>>,
+        ) -> Self {
+            Self {
+                instances_distribution: ::std::option::Option::None,
+                launch_template: launch_template.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MixedInstancesPolicy> for ::stratus_model::Val<MixedInstancesPolicy> {
@@ -361,6 +493,18 @@ pub mod auto_scaling_group {
         /// Required.
         #[resource(rename = "TopicARN")]
         pub topic_arn: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl NotificationConfiguration {
+        /// With the required `TopicARN`; everything else unset.
+        pub fn new(
+            topic_arn: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                notification_types: ::std::option::Option::None,
+                topic_arn: topic_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NotificationConfiguration>
@@ -383,6 +527,19 @@ pub mod auto_scaling_group {
         /// Required.
         /// Length: `1..=511`.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TrafficSourceIdentifier {
+        /// With the required `Identifier`, `Type`; everything else unset.
+        pub fn new(
+            identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                identifier: identifier.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TrafficSourceIdentifier>
@@ -467,6 +624,20 @@ pub mod auto_scaling_group {
         /// `Overrides`: list of [`LaunchTemplateOverrides`].
         pub overrides:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<LaunchTemplateOverrides>>>,
+    }
+
+    impl LaunchTemplate {
+        /// With the required `LaunchTemplateSpecification`; everything else unset.
+        pub fn new(
+            launch_template_specification: impl ::std::convert::Into<
+                ::stratus_model::Val<LaunchTemplateSpecification>,
+            >,
+        ) -> Self {
+            Self {
+                launch_template_specification: launch_template_specification.into(),
+                overrides: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<LaunchTemplate> for ::stratus_model::Val<LaunchTemplate> {
@@ -589,6 +760,43 @@ pub mod auto_scaling_group {
         /// `VCpuCount`: [`VCpuCountRequest`].
         /// Required.
         pub v_cpu_count: ::stratus_model::Val<VCpuCountRequest>,
+    }
+
+    impl InstanceRequirements {
+        /// With the required `MemoryMiB`, `VCpuCount`; everything else unset.
+        pub fn new(
+            memory_mi_b: impl ::std::convert::Into<::stratus_model::Val<MemoryMiBRequest>>,
+            v_cpu_count: impl ::std::convert::Into<::stratus_model::Val<VCpuCountRequest>>,
+        ) -> Self {
+            Self {
+                accelerator_count: ::std::option::Option::None,
+                accelerator_manufacturers: ::std::option::Option::None,
+                accelerator_names: ::std::option::Option::None,
+                accelerator_total_memory_mi_b: ::std::option::Option::None,
+                accelerator_types: ::std::option::Option::None,
+                allowed_instance_types: ::std::option::Option::None,
+                bare_metal: ::std::option::Option::None,
+                baseline_ebs_bandwidth_mbps: ::std::option::Option::None,
+                baseline_performance_factors: ::std::option::Option::None,
+                burstable_performance: ::std::option::Option::None,
+                cpu_manufacturers: ::std::option::Option::None,
+                excluded_instance_types: ::std::option::Option::None,
+                instance_generations: ::std::option::Option::None,
+                local_storage: ::std::option::Option::None,
+                local_storage_types: ::std::option::Option::None,
+                max_spot_price_as_percentage_of_optimal_on_demand_price:
+                    ::std::option::Option::None,
+                memory_gi_b_per_v_cpu: ::std::option::Option::None,
+                memory_mi_b: memory_mi_b.into(),
+                network_bandwidth_gbps: ::std::option::Option::None,
+                network_interface_count: ::std::option::Option::None,
+                on_demand_max_price_percentage_over_lowest_price: ::std::option::Option::None,
+                require_hibernate_support: ::std::option::Option::None,
+                spot_max_price_percentage_over_lowest_price: ::std::option::Option::None,
+                total_local_storage_gb: ::std::option::Option::None,
+                v_cpu_count: v_cpu_count.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<InstanceRequirements> for ::stratus_model::Val<InstanceRequirements> {
@@ -1574,6 +1782,36 @@ pub mod launch_configuration {
         pub user_data: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnLaunchConfiguration {
+        /// With the required `ImageId`, `InstanceType`; everything else unset.
+        pub fn new(
+            image_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                associate_public_ip_address: ::std::option::Option::None,
+                block_device_mappings: ::std::option::Option::None,
+                classic_link_vpc_id: ::std::option::Option::None,
+                classic_link_vpc_security_groups: ::std::option::Option::None,
+                ebs_optimized: ::std::option::Option::None,
+                iam_instance_profile: ::std::option::Option::None,
+                image_id: image_id.into(),
+                instance_id: ::std::option::Option::None,
+                instance_monitoring: ::std::option::Option::None,
+                instance_type: instance_type.into(),
+                kernel_id: ::std::option::Option::None,
+                key_name: ::std::option::Option::None,
+                launch_configuration_name: ::std::option::Option::None,
+                metadata_options: ::std::option::Option::None,
+                placement_tenancy: ::std::option::Option::None,
+                ram_disk_id: ::std::option::Option::None,
+                security_groups: ::std::option::Option::None,
+                spot_price: ::std::option::Option::None,
+                user_data: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `BlockDeviceMapping`, a property type of `AWS::AutoScaling::LaunchConfiguration`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1589,6 +1827,20 @@ pub mod launch_configuration {
         /// `VirtualName`: string.
         /// Length: `1..=255`.
         pub virtual_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl BlockDeviceMapping {
+        /// With the required `DeviceName`; everything else unset.
+        pub fn new(
+            device_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                device_name: device_name.into(),
+                ebs: ::std::option::Option::None,
+                no_device: ::std::option::Option::None,
+                virtual_name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<BlockDeviceMapping> for ::stratus_model::Val<BlockDeviceMapping> {
@@ -1781,6 +2033,27 @@ pub mod lifecycle_hook {
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnLifecycleHook {
+        /// With the required `AutoScalingGroupName`, `LifecycleTransition`; everything else unset.
+        pub fn new(
+            auto_scaling_group_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            lifecycle_transition: impl ::std::convert::Into<::stratus_model::Val<LifecycleTransition>>,
+        ) -> Self {
+            Self {
+                auto_scaling_group_name: auto_scaling_group_name.into(),
+                default_result: ::std::option::Option::None,
+                heartbeat_timeout: ::std::option::Option::None,
+                lifecycle_hook_name: ::std::option::Option::None,
+                lifecycle_transition: lifecycle_transition.into(),
+                notification_metadata: ::std::option::Option::None,
+                notification_target_arn: ::std::option::Option::None,
+                role_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The values `DefaultResult` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum DefaultResult {
@@ -1917,6 +2190,29 @@ pub mod scaling_policy {
             ::std::option::Option<::stratus_model::Val<TargetTrackingConfiguration>>,
     }
 
+    impl CfnScalingPolicy {
+        /// With the required `AutoScalingGroupName`; everything else unset.
+        pub fn new(
+            auto_scaling_group_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                adjustment_type: ::std::option::Option::None,
+                auto_scaling_group_name: auto_scaling_group_name.into(),
+                cooldown: ::std::option::Option::None,
+                estimated_instance_warmup: ::std::option::Option::None,
+                metric_aggregation_type: ::std::option::Option::None,
+                min_adjustment_magnitude: ::std::option::Option::None,
+                policy_type: ::std::option::Option::None,
+                predictive_scaling_configuration: ::std::option::Option::None,
+                scaling_adjustment: ::std::option::Option::None,
+                step_adjustments: ::std::option::Option::None,
+                target_tracking_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnScalingPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScalingPolicyAttributes {
         /// `PolicyName`: string.
@@ -1957,6 +2253,23 @@ pub mod scaling_policy {
         pub scheduling_buffer_time: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl PredictiveScalingConfiguration {
+        /// With the required `MetricSpecifications`; everything else unset.
+        pub fn new(
+            metric_specifications: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<PredictiveScalingMetricSpecification>>,
+            >,
+        ) -> Self {
+            Self {
+                max_capacity_breach_behavior: ::std::option::Option::None,
+                max_capacity_buffer: ::std::option::Option::None,
+                metric_specifications: metric_specifications.into(),
+                mode: ::std::option::Option::None,
+                scheduling_buffer_time: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<PredictiveScalingConfiguration>
         for ::stratus_model::Val<PredictiveScalingConfiguration>
     {
@@ -1976,6 +2289,19 @@ pub mod scaling_policy {
         /// `ScalingAdjustment`: integer.
         /// Required.
         pub scaling_adjustment: ::stratus_model::Val<i64>,
+    }
+
+    impl StepAdjustment {
+        /// With the required `ScalingAdjustment`; everything else unset.
+        pub fn new(
+            scaling_adjustment: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                metric_interval_lower_bound: ::std::option::Option::None,
+                metric_interval_upper_bound: ::std::option::Option::None,
+                scaling_adjustment: scaling_adjustment.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StepAdjustment> for ::stratus_model::Val<StepAdjustment> {
@@ -1999,6 +2325,18 @@ pub mod scaling_policy {
         /// `TargetValue`: number.
         /// Required.
         pub target_value: ::stratus_model::Val<f64>,
+    }
+
+    impl TargetTrackingConfiguration {
+        /// With the required `TargetValue`; everything else unset.
+        pub fn new(target_value: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                customized_metric_specification: ::std::option::Option::None,
+                disable_scale_in: ::std::option::Option::None,
+                predefined_metric_specification: ::std::option::Option::None,
+                target_value: target_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TargetTrackingConfiguration>
@@ -2034,6 +2372,21 @@ pub mod scaling_policy {
         /// `TargetValue`: number.
         /// Required.
         pub target_value: ::stratus_model::Val<f64>,
+    }
+
+    impl PredictiveScalingMetricSpecification {
+        /// With the required `TargetValue`; everything else unset.
+        pub fn new(target_value: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                customized_capacity_metric_specification: ::std::option::Option::None,
+                customized_load_metric_specification: ::std::option::Option::None,
+                customized_scaling_metric_specification: ::std::option::Option::None,
+                predefined_load_metric_specification: ::std::option::Option::None,
+                predefined_metric_pair_specification: ::std::option::Option::None,
+                predefined_scaling_metric_specification: ::std::option::Option::None,
+                target_value: target_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PredictiveScalingMetricSpecification>
@@ -2090,6 +2443,20 @@ pub mod scaling_policy {
         pub resource_label: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl PredefinedMetricSpecification {
+        /// With the required `PredefinedMetricType`; everything else unset.
+        pub fn new(
+            predefined_metric_type: impl ::std::convert::Into<
+                ::stratus_model::Val<PredefinedMetricType>,
+            >,
+        ) -> Self {
+            Self {
+                predefined_metric_type: predefined_metric_type.into(),
+                resource_label: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<PredefinedMetricSpecification>
         for ::stratus_model::Val<PredefinedMetricSpecification>
     {
@@ -2105,6 +2472,19 @@ pub mod scaling_policy {
         /// `MetricDataQueries`: list of [`MetricDataQuery`].
         /// Required.
         pub metric_data_queries: ::stratus_model::Val<::std::vec::Vec<MetricDataQuery>>,
+    }
+
+    impl PredictiveScalingCustomizedCapacityMetric {
+        /// With the required `MetricDataQueries`; everything else unset.
+        pub fn new(
+            metric_data_queries: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MetricDataQuery>>,
+            >,
+        ) -> Self {
+            Self {
+                metric_data_queries: metric_data_queries.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PredictiveScalingCustomizedCapacityMetric>
@@ -2124,6 +2504,19 @@ pub mod scaling_policy {
         pub metric_data_queries: ::stratus_model::Val<::std::vec::Vec<MetricDataQuery>>,
     }
 
+    impl PredictiveScalingCustomizedLoadMetric {
+        /// With the required `MetricDataQueries`; everything else unset.
+        pub fn new(
+            metric_data_queries: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MetricDataQuery>>,
+            >,
+        ) -> Self {
+            Self {
+                metric_data_queries: metric_data_queries.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PredictiveScalingCustomizedLoadMetric>
         for ::stratus_model::Val<PredictiveScalingCustomizedLoadMetric>
     {
@@ -2139,6 +2532,19 @@ pub mod scaling_policy {
         /// `MetricDataQueries`: list of [`MetricDataQuery`].
         /// Required.
         pub metric_data_queries: ::stratus_model::Val<::std::vec::Vec<MetricDataQuery>>,
+    }
+
+    impl PredictiveScalingCustomizedScalingMetric {
+        /// With the required `MetricDataQueries`; everything else unset.
+        pub fn new(
+            metric_data_queries: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MetricDataQuery>>,
+            >,
+        ) -> Self {
+            Self {
+                metric_data_queries: metric_data_queries.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PredictiveScalingCustomizedScalingMetric>
@@ -2162,6 +2568,20 @@ pub mod scaling_policy {
         pub resource_label: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl PredictiveScalingPredefinedLoadMetric {
+        /// With the required `PredefinedMetricType`; everything else unset.
+        pub fn new(
+            predefined_metric_type: impl ::std::convert::Into<
+                ::stratus_model::Val<PredefinedMetricType2>,
+            >,
+        ) -> Self {
+            Self {
+                predefined_metric_type: predefined_metric_type.into(),
+                resource_label: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<PredictiveScalingPredefinedLoadMetric>
         for ::stratus_model::Val<PredictiveScalingPredefinedLoadMetric>
     {
@@ -2181,6 +2601,20 @@ pub mod scaling_policy {
         /// `ResourceLabel`: string.
         /// Length: `1..=1023`.
         pub resource_label: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl PredictiveScalingPredefinedMetricPair {
+        /// With the required `PredefinedMetricType`; everything else unset.
+        pub fn new(
+            predefined_metric_type: impl ::std::convert::Into<
+                ::stratus_model::Val<PredefinedMetricType3>,
+            >,
+        ) -> Self {
+            Self {
+                predefined_metric_type: predefined_metric_type.into(),
+                resource_label: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PredictiveScalingPredefinedMetricPair>
@@ -2204,6 +2638,20 @@ pub mod scaling_policy {
         pub resource_label: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl PredictiveScalingPredefinedScalingMetric {
+        /// With the required `PredefinedMetricType`; everything else unset.
+        pub fn new(
+            predefined_metric_type: impl ::std::convert::Into<
+                ::stratus_model::Val<PredefinedMetricType4>,
+            >,
+        ) -> Self {
+            Self {
+                predefined_metric_type: predefined_metric_type.into(),
+                resource_label: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<PredictiveScalingPredefinedScalingMetric>
         for ::stratus_model::Val<PredictiveScalingPredefinedScalingMetric>
     {
@@ -2222,6 +2670,19 @@ pub mod scaling_policy {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MetricDimension {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MetricDimension> for ::stratus_model::Val<MetricDimension> {
@@ -2253,6 +2714,22 @@ pub mod scaling_policy {
         pub return_data: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl TargetTrackingMetricDataQuery {
+        /// With the required `Id`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                expression: ::std::option::Option::None,
+                id: id.into(),
+                label: ::std::option::Option::None,
+                metric_stat: ::std::option::Option::None,
+                period: ::std::option::Option::None,
+                return_data: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TargetTrackingMetricDataQuery>
         for ::stratus_model::Val<TargetTrackingMetricDataQuery>
     {
@@ -2281,6 +2758,21 @@ pub mod scaling_policy {
         pub return_data: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl MetricDataQuery {
+        /// With the required `Id`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                expression: ::std::option::Option::None,
+                id: id.into(),
+                label: ::std::option::Option::None,
+                metric_stat: ::std::option::Option::None,
+                return_data: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MetricDataQuery> for ::stratus_model::Val<MetricDataQuery> {
         fn from(value: MetricDataQuery) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2303,6 +2795,21 @@ pub mod scaling_policy {
         pub stat: ::stratus_model::Val<::std::string::String>,
         /// `Unit`: string.
         pub unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl TargetTrackingMetricStat {
+        /// With the required `Metric`, `Stat`; everything else unset.
+        pub fn new(
+            metric: impl ::std::convert::Into<::stratus_model::Val<Metric>>,
+            stat: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                metric: metric.into(),
+                period: ::std::option::Option::None,
+                stat: stat.into(),
+                unit: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TargetTrackingMetricStat>
@@ -2328,6 +2835,20 @@ pub mod scaling_policy {
         pub unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl MetricStat {
+        /// With the required `Metric`, `Stat`; everything else unset.
+        pub fn new(
+            metric: impl ::std::convert::Into<::stratus_model::Val<Metric>>,
+            stat: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                metric: metric.into(),
+                stat: stat.into(),
+                unit: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MetricStat> for ::stratus_model::Val<MetricStat> {
         fn from(value: MetricStat) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2347,6 +2868,20 @@ pub mod scaling_policy {
         /// `Namespace`: string.
         /// Required.
         pub namespace: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Metric {
+        /// With the required `MetricName`, `Namespace`; everything else unset.
+        pub fn new(
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dimensions: ::std::option::Option::None,
+                metric_name: metric_name.into(),
+                namespace: namespace.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Metric> for ::stratus_model::Val<Metric> {
@@ -2876,6 +3411,26 @@ pub mod scheduled_action {
         pub time_zone: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnScheduledAction {
+        /// With the required `AutoScalingGroupName`; everything else unset.
+        pub fn new(
+            auto_scaling_group_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                auto_scaling_group_name: auto_scaling_group_name.into(),
+                desired_capacity: ::std::option::Option::None,
+                end_time: ::std::option::Option::None,
+                max_size: ::std::option::Option::None,
+                min_size: ::std::option::Option::None,
+                recurrence: ::std::option::Option::None,
+                start_time: ::std::option::Option::None,
+                time_zone: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnScheduledAction`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScheduledActionAttributes {
         /// `ScheduledActionName`: string.
@@ -2920,6 +3475,23 @@ pub mod warm_pool {
         /// `PoolState`: [`PoolState`].
         /// Allowed values: `Hibernated`, `Running`, `Stopped`.
         pub pool_state: ::std::option::Option<::stratus_model::Val<PoolState>>,
+    }
+
+    impl CfnWarmPool {
+        /// With the required `AutoScalingGroupName`; everything else unset.
+        pub fn new(
+            auto_scaling_group_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                auto_scaling_group_name: auto_scaling_group_name.into(),
+                instance_reuse_policy: ::std::option::Option::None,
+                max_group_prepared_capacity: ::std::option::Option::None,
+                min_size: ::std::option::Option::None,
+                pool_state: ::std::option::Option::None,
+            }
+        }
     }
 
     /// `InstanceReusePolicy`, a property type of `AWS::AutoScaling::WarmPool`.

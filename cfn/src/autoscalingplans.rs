@@ -22,6 +22,21 @@ pub mod scaling_plan {
         pub scaling_instructions: ::stratus_model::Val<::std::vec::Vec<ScalingInstruction>>,
     }
 
+    impl CfnScalingPlan {
+        /// With the required `ApplicationSource`, `ScalingInstructions`; everything else unset.
+        pub fn new(
+            application_source: impl ::std::convert::Into<::stratus_model::Val<ApplicationSource>>,
+            scaling_instructions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ScalingInstruction>>,
+            >,
+        ) -> Self {
+            Self {
+                application_source: application_source.into(),
+                scaling_instructions: scaling_instructions.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnScalingPlan`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScalingPlanAttributes {
         /// `ScalingPlanVersion`: string.
@@ -109,6 +124,37 @@ pub mod scaling_plan {
             ::stratus_model::Val<::std::vec::Vec<TargetTrackingConfiguration>>,
     }
 
+    impl ScalingInstruction {
+        /// With the required `MaxCapacity`, `MinCapacity`, `ResourceId`, `ScalableDimension`, `ServiceNamespace`, `TargetTrackingConfigurations`; everything else unset.
+        pub fn new(
+            max_capacity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            min_capacity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            resource_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            scalable_dimension: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            service_namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_tracking_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TargetTrackingConfiguration>>,
+            >,
+        ) -> Self {
+            Self {
+                customized_load_metric_specification: ::std::option::Option::None,
+                disable_dynamic_scaling: ::std::option::Option::None,
+                max_capacity: max_capacity.into(),
+                min_capacity: min_capacity.into(),
+                predefined_load_metric_specification: ::std::option::Option::None,
+                predictive_scaling_max_capacity_behavior: ::std::option::Option::None,
+                predictive_scaling_max_capacity_buffer: ::std::option::Option::None,
+                predictive_scaling_mode: ::std::option::Option::None,
+                resource_id: resource_id.into(),
+                scalable_dimension: scalable_dimension.into(),
+                scaling_policy_update_behavior: ::std::option::Option::None,
+                scheduled_action_buffer_time: ::std::option::Option::None,
+                service_namespace: service_namespace.into(),
+                target_tracking_configurations: target_tracking_configurations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ScalingInstruction> for ::stratus_model::Val<ScalingInstruction> {
         fn from(value: ScalingInstruction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -125,6 +171,18 @@ pub mod scaling_plan {
         /// `Values`: list of string.
         pub values:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl TagFilter {
+        /// With the required `Key`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                values: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TagFilter> for ::stratus_model::Val<TagFilter> {
@@ -153,6 +211,23 @@ pub mod scaling_plan {
         pub unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CustomizedLoadMetricSpecification {
+        /// With the required `MetricName`, `Namespace`, `Statistic`; everything else unset.
+        pub fn new(
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            statistic: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dimensions: ::std::option::Option::None,
+                metric_name: metric_name.into(),
+                namespace: namespace.into(),
+                statistic: statistic.into(),
+                unit: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomizedLoadMetricSpecification>
         for ::stratus_model::Val<CustomizedLoadMetricSpecification>
     {
@@ -170,6 +245,20 @@ pub mod scaling_plan {
         pub predefined_load_metric_type: ::stratus_model::Val<::std::string::String>,
         /// `ResourceLabel`: string.
         pub resource_label: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl PredefinedLoadMetricSpecification {
+        /// With the required `PredefinedLoadMetricType`; everything else unset.
+        pub fn new(
+            predefined_load_metric_type: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                predefined_load_metric_type: predefined_load_metric_type.into(),
+                resource_label: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PredefinedLoadMetricSpecification>
@@ -203,6 +292,21 @@ pub mod scaling_plan {
         pub target_value: ::stratus_model::Val<f64>,
     }
 
+    impl TargetTrackingConfiguration {
+        /// With the required `TargetValue`; everything else unset.
+        pub fn new(target_value: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                customized_scaling_metric_specification: ::std::option::Option::None,
+                disable_scale_in: ::std::option::Option::None,
+                estimated_instance_warmup: ::std::option::Option::None,
+                predefined_scaling_metric_specification: ::std::option::Option::None,
+                scale_in_cooldown: ::std::option::Option::None,
+                scale_out_cooldown: ::std::option::Option::None,
+                target_value: target_value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TargetTrackingConfiguration>
         for ::stratus_model::Val<TargetTrackingConfiguration>
     {
@@ -221,6 +325,19 @@ pub mod scaling_plan {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MetricDimension {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MetricDimension> for ::stratus_model::Val<MetricDimension> {
@@ -249,6 +366,23 @@ pub mod scaling_plan {
         pub unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CustomizedScalingMetricSpecification {
+        /// With the required `MetricName`, `Namespace`, `Statistic`; everything else unset.
+        pub fn new(
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            statistic: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dimensions: ::std::option::Option::None,
+                metric_name: metric_name.into(),
+                namespace: namespace.into(),
+                statistic: statistic.into(),
+                unit: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomizedScalingMetricSpecification>
         for ::stratus_model::Val<CustomizedScalingMetricSpecification>
     {
@@ -266,6 +400,20 @@ pub mod scaling_plan {
         pub predefined_scaling_metric_type: ::stratus_model::Val<::std::string::String>,
         /// `ResourceLabel`: string.
         pub resource_label: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl PredefinedScalingMetricSpecification {
+        /// With the required `PredefinedScalingMetricType`; everything else unset.
+        pub fn new(
+            predefined_scaling_metric_type: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                predefined_scaling_metric_type: predefined_scaling_metric_type.into(),
+                resource_label: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PredefinedScalingMetricSpecification>

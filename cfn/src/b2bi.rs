@@ -35,6 +35,22 @@ pub mod capability {
         pub r#type: ::stratus_model::Val<CapabilityType>,
     }
 
+    impl CfnCapability {
+        /// With the required `Configuration`, `Name`, `Type`; everything else unset.
+        pub fn new(
+            configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<CapabilityType>>,
+        ) -> Self {
+            Self {
+                configuration: configuration.into(),
+                instructions_documents: ::std::option::Option::None,
+                name: name.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCapability`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCapabilityAttributes {
         /// `CapabilityArn`: string.
@@ -166,6 +182,27 @@ pub mod partnership {
         pub profile_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnPartnership {
+        /// With the required `Capabilities`, `Email`, `Name`, `ProfileId`; everything else unset.
+        pub fn new(
+            capabilities: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            email: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            profile_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                capabilities: capabilities.into(),
+                capability_options: ::std::option::Option::None,
+                email: email.into(),
+                name: name.into(),
+                phone: ::std::option::Option::None,
+                profile_id: profile_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPartnership`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPartnershipAttributes {
         /// `CreatedAt`: string.
@@ -253,6 +290,23 @@ pub mod partnership {
         /// `TechnicalAcknowledgment`: [`X12TechnicalAcknowledgment`].
         /// Required.
         pub technical_acknowledgment: ::stratus_model::Val<X12TechnicalAcknowledgment>,
+    }
+
+    impl X12AcknowledgmentOptions {
+        /// With the required `FunctionalAcknowledgment`, `TechnicalAcknowledgment`; everything else unset.
+        pub fn new(
+            functional_acknowledgment: impl ::std::convert::Into<
+                ::stratus_model::Val<X12FunctionalAcknowledgment>,
+            >,
+            technical_acknowledgment: impl ::std::convert::Into<
+                ::stratus_model::Val<X12TechnicalAcknowledgment>,
+            >,
+        ) -> Self {
+            Self {
+                functional_acknowledgment: functional_acknowledgment.into(),
+                technical_acknowledgment: technical_acknowledgment.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<X12AcknowledgmentOptions>
@@ -398,6 +452,24 @@ pub mod profile {
         pub phone: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnProfile {
+        /// With the required `BusinessName`, `Logging`, `Name`, `Phone`; everything else unset.
+        pub fn new(
+            business_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            logging: impl ::std::convert::Into<::stratus_model::Val<Logging>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            phone: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                business_name: business_name.into(),
+                email: ::std::option::Option::None,
+                logging: logging.into(),
+                name: name.into(),
+                phone: phone.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProfileAttributes {
         /// `CreatedAt`: string.
@@ -516,6 +588,27 @@ pub mod transformer {
         pub status: ::stratus_model::Val<TransformerStatus>,
     }
 
+    impl CfnTransformer {
+        /// With the required `Name`, `Status`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            status: impl ::std::convert::Into<::stratus_model::Val<TransformerStatus>>,
+        ) -> Self {
+            Self {
+                edi_type: ::std::option::Option::None,
+                file_format: ::std::option::Option::None,
+                input_conversion: ::std::option::Option::None,
+                mapping: ::std::option::Option::None,
+                mapping_template: ::std::option::Option::None,
+                name: name.into(),
+                output_conversion: ::std::option::Option::None,
+                sample_document: ::std::option::Option::None,
+                sample_documents: ::std::option::Option::None,
+                status: status.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTransformer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransformerAttributes {
         /// `CreatedAt`: string.
@@ -556,6 +649,19 @@ pub mod transformer {
         pub from_format: ::stratus_model::Val<FromFormat>,
     }
 
+    impl InputConversion {
+        /// With the required `FromFormat`; everything else unset.
+        pub fn new(
+            from_format: impl ::std::convert::Into<::stratus_model::Val<FromFormat>>,
+        ) -> Self {
+            Self {
+                advanced_options: ::std::option::Option::None,
+                format_options: ::std::option::Option::None,
+                from_format: from_format.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InputConversion> for ::stratus_model::Val<InputConversion> {
         fn from(value: InputConversion) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -572,6 +678,18 @@ pub mod transformer {
         /// `TemplateLanguage`: [`MappingTemplateLanguage`].
         /// Required.
         pub template_language: ::stratus_model::Val<MappingTemplateLanguage>,
+    }
+
+    impl Mapping {
+        /// With the required `TemplateLanguage`; everything else unset.
+        pub fn new(
+            template_language: impl ::std::convert::Into<::stratus_model::Val<MappingTemplateLanguage>>,
+        ) -> Self {
+            Self {
+                template: ::std::option::Option::None,
+                template_language: template_language.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Mapping> for ::stratus_model::Val<Mapping> {
@@ -593,6 +711,17 @@ pub mod transformer {
         pub to_format: ::stratus_model::Val<ToFormat>,
     }
 
+    impl OutputConversion {
+        /// With the required `ToFormat`; everything else unset.
+        pub fn new(to_format: impl ::std::convert::Into<::stratus_model::Val<ToFormat>>) -> Self {
+            Self {
+                advanced_options: ::std::option::Option::None,
+                format_options: ::std::option::Option::None,
+                to_format: to_format.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OutputConversion> for ::stratus_model::Val<OutputConversion> {
         fn from(value: OutputConversion) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -610,6 +739,19 @@ pub mod transformer {
         /// `Keys`: list of [`SampleDocumentKeys`].
         /// Required.
         pub keys: ::stratus_model::Val<::std::vec::Vec<SampleDocumentKeys>>,
+    }
+
+    impl SampleDocuments {
+        /// With the required `BucketName`, `Keys`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            keys: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<SampleDocumentKeys>>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                keys: keys.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SampleDocuments> for ::stratus_model::Val<SampleDocuments> {

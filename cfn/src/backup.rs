@@ -22,6 +22,17 @@ pub mod backup_plan {
         pub backup_plan: ::stratus_model::Val<BackupPlanResourceType>,
     }
 
+    impl CfnBackupPlan {
+        /// With the required `BackupPlan`; everything else unset.
+        pub fn new(
+            backup_plan: impl ::std::convert::Into<::stratus_model::Val<BackupPlanResourceType>>,
+        ) -> Self {
+            Self {
+                backup_plan: backup_plan.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnBackupPlan`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBackupPlanAttributes {
         /// `BackupPlanId`: string.
@@ -63,6 +74,23 @@ pub mod backup_plan {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ScanSettingResourceType>>>,
     }
 
+    impl BackupPlanResourceType {
+        /// With the required `BackupPlanName`, `BackupPlanRule`; everything else unset.
+        pub fn new(
+            backup_plan_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            backup_plan_rule: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<BackupRuleResourceType>>,
+            >,
+        ) -> Self {
+            Self {
+                advanced_backup_settings: ::std::option::Option::None,
+                backup_plan_name: backup_plan_name.into(),
+                backup_plan_rule: backup_plan_rule.into(),
+                scan_settings: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BackupPlanResourceType> for ::stratus_model::Val<BackupPlanResourceType> {
         fn from(value: BackupPlanResourceType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -80,6 +108,19 @@ pub mod backup_plan {
         /// Required.
         /// Pattern: `^[a-zA-Z0-9\-\_\.]{1,50}$`.
         pub resource_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AdvancedBackupSettingResourceType {
+        /// With the required `BackupOptions`, `ResourceType`; everything else unset.
+        pub fn new(
+            backup_options: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            resource_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                backup_options: backup_options.into(),
+                resource_type: resource_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AdvancedBackupSettingResourceType>
@@ -133,6 +174,30 @@ pub mod backup_plan {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl BackupRuleResourceType {
+        /// With the required `RuleName`, `TargetBackupVault`; everything else unset.
+        pub fn new(
+            rule_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_backup_vault: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                completion_window_minutes: ::std::option::Option::None,
+                copy_actions: ::std::option::Option::None,
+                enable_continuous_backup: ::std::option::Option::None,
+                index_actions: ::std::option::Option::None,
+                lifecycle: ::std::option::Option::None,
+                recovery_point_tags: ::std::option::Option::None,
+                rule_name: rule_name.into(),
+                scan_actions: ::std::option::Option::None,
+                schedule_expression: ::std::option::Option::None,
+                schedule_expression_timezone: ::std::option::Option::None,
+                start_window_minutes: ::std::option::Option::None,
+                target_backup_vault: target_backup_vault.into(),
+                target_logically_air_gapped_backup_vault_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BackupRuleResourceType> for ::stratus_model::Val<BackupRuleResourceType> {
         fn from(value: BackupRuleResourceType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -169,6 +234,20 @@ pub mod backup_plan {
         pub destination_backup_vault_arn: ::stratus_model::Val<::std::string::String>,
         /// `Lifecycle`: [`LifecycleResourceType`].
         pub lifecycle: ::std::option::Option<::stratus_model::Val<LifecycleResourceType>>,
+    }
+
+    impl CopyActionResourceType {
+        /// With the required `DestinationBackupVaultArn`; everything else unset.
+        pub fn new(
+            destination_backup_vault_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                destination_backup_vault_arn: destination_backup_vault_arn.into(),
+                lifecycle: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CopyActionResourceType> for ::stratus_model::Val<CopyActionResourceType> {
@@ -333,6 +412,21 @@ pub mod backup_selection {
         pub backup_selection: ::stratus_model::Val<BackupSelectionResourceType>,
     }
 
+    impl CfnBackupSelection {
+        /// With the required `BackupPlanId`, `BackupSelection`; everything else unset.
+        pub fn new(
+            backup_plan_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            backup_selection: impl ::std::convert::Into<
+                ::stratus_model::Val<BackupSelectionResourceType>,
+            >,
+        ) -> Self {
+            Self {
+                backup_plan_id: backup_plan_id.into(),
+                backup_selection: backup_selection.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnBackupSelection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBackupSelectionAttributes {
         /// `SelectionId`: string.
@@ -372,6 +466,23 @@ pub mod backup_selection {
         /// Required.
         /// Pattern: `^[a-zA-Z0-9\-\_\.\:]+$`.
         pub selection_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl BackupSelectionResourceType {
+        /// With the required `IamRoleArn`, `SelectionName`; everything else unset.
+        pub fn new(
+            iam_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            selection_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                conditions: ::std::option::Option::None,
+                iam_role_arn: iam_role_arn.into(),
+                list_of_tags: ::std::option::Option::None,
+                not_resources: ::std::option::Option::None,
+                resources: ::std::option::Option::None,
+                selection_name: selection_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BackupSelectionResourceType>
@@ -420,6 +531,21 @@ pub mod backup_selection {
         /// `ConditionValue`: string.
         /// Required.
         pub condition_value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ConditionResourceType {
+        /// With the required `ConditionKey`, `ConditionType`, `ConditionValue`; everything else unset.
+        pub fn new(
+            condition_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            condition_type: impl ::std::convert::Into<::stratus_model::Val<ConditionType>>,
+            condition_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                condition_key: condition_key.into(),
+                condition_type: condition_type.into(),
+                condition_value: condition_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ConditionResourceType> for ::stratus_model::Val<ConditionResourceType> {
@@ -516,6 +642,21 @@ pub mod backup_vault {
         pub notifications: ::std::option::Option<::stratus_model::Val<NotificationObjectType>>,
     }
 
+    impl CfnBackupVault {
+        /// With the required `BackupVaultName`; everything else unset.
+        pub fn new(
+            backup_vault_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_policy: ::std::option::Option::None,
+                backup_vault_name: backup_vault_name.into(),
+                encryption_key_arn: ::std::option::Option::None,
+                lock_configuration: ::std::option::Option::None,
+                notifications: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnBackupVault`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBackupVaultAttributes {
         /// `BackupVaultArn`: string.
@@ -541,6 +682,19 @@ pub mod backup_vault {
         pub min_retention_days: ::stratus_model::Val<i64>,
     }
 
+    impl LockConfigurationType {
+        /// With the required `MinRetentionDays`; everything else unset.
+        pub fn new(
+            min_retention_days: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                changeable_for_days: ::std::option::Option::None,
+                max_retention_days: ::std::option::Option::None,
+                min_retention_days: min_retention_days.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LockConfigurationType> for ::stratus_model::Val<LockConfigurationType> {
         fn from(value: LockConfigurationType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -558,6 +712,21 @@ pub mod backup_vault {
         /// Required.
         #[resource(rename = "SNSTopicArn")]
         pub sns_topic_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl NotificationObjectType {
+        /// With the required `BackupVaultEvents`, `SNSTopicArn`; everything else unset.
+        pub fn new(
+            backup_vault_events: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            sns_topic_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                backup_vault_events: backup_vault_events.into(),
+                sns_topic_arn: sns_topic_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NotificationObjectType> for ::stratus_model::Val<NotificationObjectType> {
@@ -598,6 +767,21 @@ pub mod framework {
         /// Length: `1..=256`.
         #[resource(replace)]
         pub framework_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnFramework {
+        /// With the required `FrameworkControls`; everything else unset.
+        pub fn new(
+            framework_controls: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<FrameworkControl>>,
+            >,
+        ) -> Self {
+            Self {
+                framework_controls: framework_controls.into(),
+                framework_description: ::std::option::Option::None,
+                framework_name: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnFramework`], known once it is deployed (`Fn::GetAtt`).
@@ -641,6 +825,19 @@ pub mod framework {
         pub control_scope: ::std::option::Option<::stratus_model::Val<ControlScope>>,
     }
 
+    impl FrameworkControl {
+        /// With the required `ControlName`; everything else unset.
+        pub fn new(
+            control_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                control_input_parameters: ::std::option::Option::None,
+                control_name: control_name.into(),
+                control_scope: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<FrameworkControl> for ::stratus_model::Val<FrameworkControl> {
         fn from(value: FrameworkControl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -657,6 +854,19 @@ pub mod framework {
         /// `ParameterValue`: string.
         /// Required.
         pub parameter_value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ControlInputParameter {
+        /// With the required `ParameterName`, `ParameterValue`; everything else unset.
+        pub fn new(
+            parameter_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                parameter_name: parameter_name.into(),
+                parameter_value: parameter_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ControlInputParameter> for ::stratus_model::Val<ControlInputParameter> {
@@ -750,6 +960,25 @@ pub mod logically_air_gapped_backup_vault {
         pub notifications: ::std::option::Option<::stratus_model::Val<NotificationObjectType>>,
     }
 
+    impl CfnLogicallyAirGappedBackupVault {
+        /// With the required `BackupVaultName`, `MaxRetentionDays`, `MinRetentionDays`; everything else unset.
+        pub fn new(
+            backup_vault_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            max_retention_days: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            min_retention_days: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                access_policy: ::std::option::Option::None,
+                backup_vault_name: backup_vault_name.into(),
+                encryption_key_arn: ::std::option::Option::None,
+                max_retention_days: max_retention_days.into(),
+                min_retention_days: min_retention_days.into(),
+                mpa_approval_team_arn: ::std::option::Option::None,
+                notifications: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLogicallyAirGappedBackupVault`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLogicallyAirGappedBackupVaultAttributes {
         /// `BackupVaultArn`: string.
@@ -785,6 +1014,21 @@ pub mod logically_air_gapped_backup_vault {
         /// Required.
         #[resource(rename = "SNSTopicArn")]
         pub sns_topic_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl NotificationObjectType {
+        /// With the required `BackupVaultEvents`, `SNSTopicArn`; everything else unset.
+        pub fn new(
+            backup_vault_events: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            sns_topic_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                backup_vault_events: backup_vault_events.into(),
+                sns_topic_arn: sns_topic_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NotificationObjectType> for ::stratus_model::Val<NotificationObjectType> {
@@ -832,6 +1076,23 @@ pub mod report_plan {
         pub report_setting: ::stratus_model::Val<ReportSetting>,
     }
 
+    impl CfnReportPlan {
+        /// With the required `ReportDeliveryChannel`, `ReportSetting`; everything else unset.
+        pub fn new(
+            report_delivery_channel: impl ::std::convert::Into<
+                ::stratus_model::Val<ReportDeliveryChannel>,
+            >,
+            report_setting: impl ::std::convert::Into<::stratus_model::Val<ReportSetting>>,
+        ) -> Self {
+            Self {
+                report_delivery_channel: report_delivery_channel.into(),
+                report_plan_description: ::std::option::Option::None,
+                report_plan_name: ::std::option::Option::None,
+                report_setting: report_setting.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnReportPlan`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReportPlanAttributes {
         /// `ReportPlanArn`: string.
@@ -856,6 +1117,19 @@ pub mod report_plan {
         pub s3_bucket_name: ::stratus_model::Val<::std::string::String>,
         /// `S3KeyPrefix`: string.
         pub s3_key_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl ReportDeliveryChannel {
+        /// With the required `S3BucketName`; everything else unset.
+        pub fn new(
+            s3_bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                formats: ::std::option::Option::None,
+                s3_bucket_name: s3_bucket_name.into(),
+                s3_key_prefix: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ReportDeliveryChannel> for ::stratus_model::Val<ReportDeliveryChannel> {
@@ -883,6 +1157,21 @@ pub mod report_plan {
         /// `ReportTemplate`: string.
         /// Required.
         pub report_template: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ReportSetting {
+        /// With the required `ReportTemplate`; everything else unset.
+        pub fn new(
+            report_template: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                accounts: ::std::option::Option::None,
+                framework_arns: ::std::option::Option::None,
+                organization_units: ::std::option::Option::None,
+                regions: ::std::option::Option::None,
+                report_template: report_template.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ReportSetting> for ::stratus_model::Val<ReportSetting> {
@@ -927,6 +1216,27 @@ pub mod restore_testing_plan {
         pub start_window_hours: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CfnRestoreTestingPlan {
+        /// With the required `RecoveryPointSelection`, `RestoreTestingPlanName`, `ScheduleExpression`; everything else unset.
+        pub fn new(
+            recovery_point_selection: impl ::std::convert::Into<
+                ::stratus_model::Val<RestoreTestingRecoveryPointSelection>,
+            >,
+            restore_testing_plan_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            schedule_expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                recovery_point_selection: recovery_point_selection.into(),
+                restore_testing_plan_name: restore_testing_plan_name.into(),
+                schedule_expression: schedule_expression.into(),
+                schedule_expression_timezone: ::std::option::Option::None,
+                start_window_hours: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRestoreTestingPlan`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRestoreTestingPlanAttributes {
         /// `RestoreTestingPlanArn`: string.
@@ -958,6 +1268,29 @@ pub mod restore_testing_plan {
             ::stratus_model::Val<::std::vec::Vec<RestoreTestingRecoveryPointType>>,
         /// `SelectionWindowDays`: integer.
         pub selection_window_days: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl RestoreTestingRecoveryPointSelection {
+        /// With the required `Algorithm`, `IncludeVaults`, `RecoveryPointTypes`; everything else unset.
+        pub fn new(
+            algorithm: impl ::std::convert::Into<
+                ::stratus_model::Val<RestoreTestingRecoveryPointSelectionAlgorithm>,
+            >,
+            include_vaults: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            recovery_point_types: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<RestoreTestingRecoveryPointType>>,
+            >,
+        ) -> Self {
+            Self {
+                algorithm: algorithm.into(),
+                exclude_vaults: ::std::option::Option::None,
+                include_vaults: include_vaults.into(),
+                recovery_point_types: recovery_point_types.into(),
+                selection_window_days: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<RestoreTestingRecoveryPointSelection>
@@ -1101,6 +1434,33 @@ pub mod restore_testing_selection {
         pub validation_window_hours: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CfnRestoreTestingSelection {
+        /// With the required `IamRoleArn`, `ProtectedResourceType`, `RestoreTestingPlanName`, `RestoreTestingSelectionName`; everything else unset.
+        pub fn new(
+            iam_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            protected_resource_type: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            restore_testing_plan_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            restore_testing_selection_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                iam_role_arn: iam_role_arn.into(),
+                protected_resource_arns: ::std::option::Option::None,
+                protected_resource_conditions: ::std::option::Option::None,
+                protected_resource_type: protected_resource_type.into(),
+                restore_metadata_overrides: ::std::option::Option::None,
+                restore_testing_plan_name: restore_testing_plan_name.into(),
+                restore_testing_selection_name: restore_testing_selection_name.into(),
+                validation_window_hours: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `ProtectedResourceConditions`, a property type of `AWS::Backup::RestoreTestingSelection`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -1130,6 +1490,19 @@ pub mod restore_testing_selection {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KeyValue {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KeyValue> for ::stratus_model::Val<KeyValue> {
@@ -1169,6 +1542,25 @@ pub mod tiering_configuration {
         pub tiering_configuration_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnTieringConfiguration {
+        /// With the required `BackupVaultName`, `ResourceSelection`, `TieringConfigurationName`; everything else unset.
+        pub fn new(
+            backup_vault_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_selection: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ResourceSelection>>,
+            >,
+            tiering_configuration_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                backup_vault_name: backup_vault_name.into(),
+                resource_selection: resource_selection.into(),
+                tiering_configuration_name: tiering_configuration_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTieringConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTieringConfigurationAttributes {
         /// `TieringConfigurationArn`: string.
@@ -1204,6 +1596,23 @@ pub mod tiering_configuration {
         /// `TieringDownSettingsInDays`: integer.
         /// Required.
         pub tiering_down_settings_in_days: ::stratus_model::Val<i64>,
+    }
+
+    impl ResourceSelection {
+        /// With the required `ResourceType`, `Resources`, `TieringDownSettingsInDays`; everything else unset.
+        pub fn new(
+            resource_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resources: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            tiering_down_settings_in_days: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                resource_type: resource_type.into(),
+                resources: resources.into(),
+                tiering_down_settings_in_days: tiering_down_settings_in_days.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResourceSelection> for ::stratus_model::Val<ResourceSelection> {

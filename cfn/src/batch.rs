@@ -47,6 +47,26 @@ pub mod compute_environment {
         pub update_policy: ::std::option::Option<::stratus_model::Val<UpdatePolicy>>,
     }
 
+    impl CfnComputeEnvironment {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                compute_environment_name: ::std::option::Option::None,
+                compute_resources: ::std::option::Option::None,
+                context: ::std::option::Option::None,
+                eks_configuration: ::std::option::Option::None,
+                replace_compute_environment: ::std::option::Option::None,
+                service_role: ::std::option::Option::None,
+                state: ::std::option::Option::None,
+                r#type: r#type.into(),
+                unmanagedv_cpus: ::std::option::Option::None,
+                update_policy: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnComputeEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnComputeEnvironmentAttributes {
         /// `ComputeEnvironmentArn`: string.
@@ -126,6 +146,39 @@ pub mod compute_environment {
         pub update_to_latest_image_version: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl ComputeResources {
+        /// With the required `MaxvCpus`, `Subnets`, `Type`; everything else unset.
+        pub fn new(
+            maxv_cpus: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allocation_strategy: ::std::option::Option::None,
+                bid_percentage: ::std::option::Option::None,
+                desiredv_cpus: ::std::option::Option::None,
+                ec2_configuration: ::std::option::Option::None,
+                ec2_key_pair: ::std::option::Option::None,
+                image_id: ::std::option::Option::None,
+                instance_role: ::std::option::Option::None,
+                instance_types: ::std::option::Option::None,
+                launch_template: ::std::option::Option::None,
+                maxv_cpus: maxv_cpus.into(),
+                minv_cpus: ::std::option::Option::None,
+                placement_group: ::std::option::Option::None,
+                scaling_policy: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                spot_iam_fleet_role: ::std::option::Option::None,
+                subnets: subnets.into(),
+                tags: ::std::option::Option::None,
+                r#type: r#type.into(),
+                update_to_latest_image_version: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ComputeResources> for ::stratus_model::Val<ComputeResources> {
         fn from(value: ComputeResources) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -142,6 +195,19 @@ pub mod compute_environment {
         /// `KubernetesNamespace`: string.
         /// Required.
         pub kubernetes_namespace: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EksConfiguration {
+        /// With the required `EksClusterArn`, `KubernetesNamespace`; everything else unset.
+        pub fn new(
+            eks_cluster_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            kubernetes_namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                eks_cluster_arn: eks_cluster_arn.into(),
+                kubernetes_namespace: kubernetes_namespace.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EksConfiguration> for ::stratus_model::Val<EksConfiguration> {
@@ -182,6 +248,20 @@ pub mod compute_environment {
         /// Required.
         /// Length: `1..=256`.
         pub image_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Ec2ConfigurationObject {
+        /// With the required `ImageType`; everything else unset.
+        pub fn new(
+            image_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                batch_image_status: ::std::option::Option::None,
+                image_id_override: ::std::option::Option::None,
+                image_kubernetes_version: ::std::option::Option::None,
+                image_type: image_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Ec2ConfigurationObject> for ::stratus_model::Val<Ec2ConfigurationObject> {
@@ -289,6 +369,20 @@ pub mod consumable_resource {
         /// `TotalQuantity`: integer.
         /// Required.
         pub total_quantity: ::stratus_model::Val<i64>,
+    }
+
+    impl CfnConsumableResource {
+        /// With the required `ResourceType`, `TotalQuantity`; everything else unset.
+        pub fn new(
+            resource_type: impl ::std::convert::Into<::stratus_model::Val<ResourceType>>,
+            total_quantity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                consumable_resource_name: ::std::option::Option::None,
+                resource_type: resource_type.into(),
+                total_quantity: total_quantity.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnConsumableResource`], known once it is deployed (`Fn::GetAtt`).
@@ -417,6 +511,30 @@ pub mod job_definition {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnJobDefinition {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                consumable_resource_properties: ::std::option::Option::None,
+                container_properties: ::std::option::Option::None,
+                ecs_properties: ::std::option::Option::None,
+                eks_properties: ::std::option::Option::None,
+                job_definition_name: ::std::option::Option::None,
+                node_properties: ::std::option::Option::None,
+                parameters: ::std::option::Option::None,
+                platform_capabilities: ::std::option::Option::None,
+                propagate_tags: ::std::option::Option::None,
+                resource_retention_policy: ::std::option::Option::None,
+                retry_strategy: ::std::option::Option::None,
+                scheduling_priority: ::std::option::Option::None,
+                timeout: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnJobDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnJobDefinitionAttributes {
         /// `JobDefinitionArn`: string.
@@ -437,6 +555,19 @@ pub mod job_definition {
         /// Required.
         pub consumable_resource_list:
             ::stratus_model::Val<::std::vec::Vec<ConsumableResourceRequirement>>,
+    }
+
+    impl ConsumableResourceProperties {
+        /// With the required `ConsumableResourceList`; everything else unset.
+        pub fn new(
+            consumable_resource_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ConsumableResourceRequirement>>,
+            >,
+        ) -> Self {
+            Self {
+                consumable_resource_list: consumable_resource_list.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ConsumableResourceProperties>
@@ -505,6 +636,39 @@ pub mod job_definition {
         pub volumes: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Volume>>>,
     }
 
+    impl ContainerProperties {
+        /// With the required `Image`; everything else unset.
+        pub fn new(
+            image: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                command: ::std::option::Option::None,
+                enable_execute_command: ::std::option::Option::None,
+                environment: ::std::option::Option::None,
+                ephemeral_storage: ::std::option::Option::None,
+                execution_role_arn: ::std::option::Option::None,
+                fargate_platform_configuration: ::std::option::Option::None,
+                image: image.into(),
+                job_role_arn: ::std::option::Option::None,
+                linux_parameters: ::std::option::Option::None,
+                log_configuration: ::std::option::Option::None,
+                memory: ::std::option::Option::None,
+                mount_points: ::std::option::Option::None,
+                network_configuration: ::std::option::Option::None,
+                privileged: ::std::option::Option::None,
+                readonly_root_filesystem: ::std::option::Option::None,
+                repository_credentials: ::std::option::Option::None,
+                resource_requirements: ::std::option::Option::None,
+                runtime_platform: ::std::option::Option::None,
+                secrets: ::std::option::Option::None,
+                ulimits: ::std::option::Option::None,
+                user: ::std::option::Option::None,
+                vcpus: ::std::option::Option::None,
+                volumes: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ContainerProperties> for ::stratus_model::Val<ContainerProperties> {
         fn from(value: ContainerProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -518,6 +682,19 @@ pub mod job_definition {
         /// `TaskProperties`: list of [`EcsTaskProperties`].
         /// Required.
         pub task_properties: ::stratus_model::Val<::std::vec::Vec<EcsTaskProperties>>,
+    }
+
+    impl EcsProperties {
+        /// With the required `TaskProperties`; everything else unset.
+        pub fn new(
+            task_properties: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<EcsTaskProperties>>,
+            >,
+        ) -> Self {
+            Self {
+                task_properties: task_properties.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EcsProperties> for ::stratus_model::Val<EcsProperties> {
@@ -553,6 +730,23 @@ pub mod job_definition {
         /// `NumNodes`: integer.
         /// Required.
         pub num_nodes: ::stratus_model::Val<i64>,
+    }
+
+    impl NodeProperties {
+        /// With the required `MainNode`, `NodeRangeProperties`, `NumNodes`; everything else unset.
+        pub fn new(
+            main_node: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            node_range_properties: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<NodeRangeProperty>>,
+            >,
+            num_nodes: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                main_node: main_node.into(),
+                node_range_properties: node_range_properties.into(),
+                num_nodes: num_nodes.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NodeProperties> for ::stratus_model::Val<NodeProperties> {
@@ -621,6 +815,19 @@ pub mod job_definition {
         pub quantity: ::stratus_model::Val<i64>,
     }
 
+    impl ConsumableResourceRequirement {
+        /// With the required `ConsumableResource`, `Quantity`; everything else unset.
+        pub fn new(
+            consumable_resource: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            quantity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                consumable_resource: consumable_resource.into(),
+                quantity: quantity.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConsumableResourceRequirement>
         for ::stratus_model::Val<ConsumableResourceRequirement>
     {
@@ -652,6 +859,15 @@ pub mod job_definition {
         /// `SizeInGiB`: integer.
         /// Required.
         pub size_in_gi_b: ::stratus_model::Val<i64>,
+    }
+
+    impl EphemeralStorage {
+        /// With the required `SizeInGiB`; everything else unset.
+        pub fn new(size_in_gi_b: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                size_in_gi_b: size_in_gi_b.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EphemeralStorage> for ::stratus_model::Val<EphemeralStorage> {
@@ -717,6 +933,19 @@ pub mod job_definition {
         pub secret_options: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Secret>>>,
     }
 
+    impl LogConfiguration {
+        /// With the required `LogDriver`; everything else unset.
+        pub fn new(
+            log_driver: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_driver: log_driver.into(),
+                options: ::std::option::Option::None,
+                secret_options: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<LogConfiguration> for ::stratus_model::Val<LogConfiguration> {
         fn from(value: LogConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -762,6 +991,19 @@ pub mod job_definition {
         /// `CredentialsParameter`: string.
         /// Required.
         pub credentials_parameter: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RepositoryCredentials {
+        /// With the required `CredentialsParameter`; everything else unset.
+        pub fn new(
+            credentials_parameter: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                credentials_parameter: credentials_parameter.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RepositoryCredentials> for ::stratus_model::Val<RepositoryCredentials> {
@@ -815,6 +1057,19 @@ pub mod job_definition {
         pub value_from: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Secret {
+        /// With the required `Name`, `ValueFrom`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value_from: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value_from: value_from.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Secret> for ::stratus_model::Val<Secret> {
         fn from(value: Secret) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -834,6 +1089,21 @@ pub mod job_definition {
         /// `SoftLimit`: integer.
         /// Required.
         pub soft_limit: ::stratus_model::Val<i64>,
+    }
+
+    impl Ulimit {
+        /// With the required `HardLimit`, `Name`, `SoftLimit`; everything else unset.
+        pub fn new(
+            hard_limit: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            soft_limit: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                hard_limit: hard_limit.into(),
+                name: name.into(),
+                soft_limit: soft_limit.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Ulimit> for ::stratus_model::Val<Ulimit> {
@@ -954,6 +1224,22 @@ pub mod job_definition {
         pub target_nodes: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl NodeRangeProperty {
+        /// With the required `TargetNodes`; everything else unset.
+        pub fn new(
+            target_nodes: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                consumable_resource_properties: ::std::option::Option::None,
+                container: ::std::option::Option::None,
+                ecs_properties: ::std::option::Option::None,
+                eks_properties: ::std::option::Option::None,
+                instance_types: ::std::option::Option::None,
+                target_nodes: target_nodes.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<NodeRangeProperty> for ::stratus_model::Val<NodeRangeProperty> {
         fn from(value: NodeRangeProperty) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -973,6 +1259,20 @@ pub mod job_definition {
         pub on_reason: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `OnStatusReason`: string.
         pub on_status_reason: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl EvaluateOnExit {
+        /// With the required `Action`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                on_exit_code: ::std::option::Option::None,
+                on_reason: ::std::option::Option::None,
+                on_status_reason: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<EvaluateOnExit> for ::stratus_model::Val<EvaluateOnExit> {
@@ -1015,6 +1315,20 @@ pub mod job_definition {
         pub size: ::stratus_model::Val<i64>,
     }
 
+    impl Tmpfs {
+        /// With the required `ContainerPath`, `Size`; everything else unset.
+        pub fn new(
+            container_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            size: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                container_path: container_path.into(),
+                mount_options: ::std::option::Option::None,
+                size: size.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tmpfs> for ::stratus_model::Val<Tmpfs> {
         fn from(value: Tmpfs) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1037,6 +1351,21 @@ pub mod job_definition {
         pub transit_encryption: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TransitEncryptionPort`: integer.
         pub transit_encryption_port: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl EfsVolumeConfiguration {
+        /// With the required `FileSystemId`; everything else unset.
+        pub fn new(
+            file_system_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authorization_config: ::std::option::Option::None,
+                file_system_id: file_system_id.into(),
+                root_directory: ::std::option::Option::None,
+                transit_encryption: ::std::option::Option::None,
+                transit_encryption_port: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<EfsVolumeConfiguration> for ::stratus_model::Val<EfsVolumeConfiguration> {
@@ -1072,6 +1401,20 @@ pub mod job_definition {
         pub root_directory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TransitEncryptionPort`: integer.
         pub transit_encryption_port: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl S3FilesVolumeConfiguration {
+        /// With the required `FileSystemArn`; everything else unset.
+        pub fn new(
+            file_system_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_point_arn: ::std::option::Option::None,
+                file_system_arn: file_system_arn.into(),
+                root_directory: ::std::option::Option::None,
+                transit_encryption_port: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3FilesVolumeConfiguration>
@@ -1132,6 +1475,35 @@ pub mod job_definition {
         pub user: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl TaskContainerProperties {
+        /// With the required `Image`; everything else unset.
+        pub fn new(
+            image: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                command: ::std::option::Option::None,
+                depends_on: ::std::option::Option::None,
+                environment: ::std::option::Option::None,
+                essential: ::std::option::Option::None,
+                firelens_configuration: ::std::option::Option::None,
+                image: image.into(),
+                linux_parameters: ::std::option::Option::None,
+                log_configuration: ::std::option::Option::None,
+                mount_points: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                privileged: ::std::option::Option::None,
+                readonly_root_filesystem: ::std::option::Option::None,
+                repository_credentials: ::std::option::Option::None,
+                resource_requirements: ::std::option::Option::None,
+                secrets: ::std::option::Option::None,
+                start_timeout: ::std::option::Option::None,
+                stop_timeout: ::std::option::Option::None,
+                ulimits: ::std::option::Option::None,
+                user: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TaskContainerProperties>
         for ::stratus_model::Val<TaskContainerProperties>
     {
@@ -1170,6 +1542,25 @@ pub mod job_definition {
         /// `VolumeMounts`: list of [`EksContainerVolumeMount`].
         pub volume_mounts:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<EksContainerVolumeMount>>>,
+    }
+
+    impl EksContainer {
+        /// With the required `Image`; everything else unset.
+        pub fn new(
+            image: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                args: ::std::option::Option::None,
+                command: ::std::option::Option::None,
+                env: ::std::option::Option::None,
+                image: image.into(),
+                image_pull_policy: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                resources: ::std::option::Option::None,
+                security_context: ::std::option::Option::None,
+                volume_mounts: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<EksContainer> for ::stratus_model::Val<EksContainer> {
@@ -1236,6 +1627,21 @@ pub mod job_definition {
         pub secret: ::std::option::Option<::stratus_model::Val<EksSecret>>,
     }
 
+    impl EksVolume {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                empty_dir: ::std::option::Option::None,
+                host_path: ::std::option::Option::None,
+                name: name.into(),
+                persistent_volume_claim: ::std::option::Option::None,
+                secret: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EksVolume> for ::stratus_model::Val<EksVolume> {
         fn from(value: EksVolume) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1296,6 +1702,38 @@ pub mod job_definition {
         pub volumes: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Volume>>>,
     }
 
+    impl MultiNodeContainerProperties {
+        /// With the required `Image`; everything else unset.
+        pub fn new(
+            image: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                command: ::std::option::Option::None,
+                enable_execute_command: ::std::option::Option::None,
+                environment: ::std::option::Option::None,
+                ephemeral_storage: ::std::option::Option::None,
+                execution_role_arn: ::std::option::Option::None,
+                image: image.into(),
+                instance_type: ::std::option::Option::None,
+                job_role_arn: ::std::option::Option::None,
+                linux_parameters: ::std::option::Option::None,
+                log_configuration: ::std::option::Option::None,
+                memory: ::std::option::Option::None,
+                mount_points: ::std::option::Option::None,
+                privileged: ::std::option::Option::None,
+                readonly_root_filesystem: ::std::option::Option::None,
+                repository_credentials: ::std::option::Option::None,
+                resource_requirements: ::std::option::Option::None,
+                runtime_platform: ::std::option::Option::None,
+                secrets: ::std::option::Option::None,
+                ulimits: ::std::option::Option::None,
+                user: ::std::option::Option::None,
+                vcpus: ::std::option::Option::None,
+                volumes: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MultiNodeContainerProperties>
         for ::stratus_model::Val<MultiNodeContainerProperties>
     {
@@ -1311,6 +1749,19 @@ pub mod job_definition {
         /// `TaskProperties`: list of [`MultiNodeEcsTaskProperties`].
         /// Required.
         pub task_properties: ::stratus_model::Val<::std::vec::Vec<MultiNodeEcsTaskProperties>>,
+    }
+
+    impl MultiNodeEcsProperties {
+        /// With the required `TaskProperties`; everything else unset.
+        pub fn new(
+            task_properties: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MultiNodeEcsTaskProperties>>,
+            >,
+        ) -> Self {
+            Self {
+                task_properties: task_properties.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MultiNodeEcsProperties> for ::stratus_model::Val<MultiNodeEcsProperties> {
@@ -1347,6 +1798,19 @@ pub mod job_definition {
         pub container_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl TaskContainerDependency {
+        /// With the required `Condition`, `ContainerName`; everything else unset.
+        pub fn new(
+            condition: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            container_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                condition: condition.into(),
+                container_name: container_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TaskContainerDependency>
         for ::stratus_model::Val<TaskContainerDependency>
     {
@@ -1370,6 +1834,18 @@ pub mod job_definition {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FirelensConfiguration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                options: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FirelensConfiguration> for ::stratus_model::Val<FirelensConfiguration> {
         fn from(value: FirelensConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1385,6 +1861,18 @@ pub mod job_definition {
         pub name: ::stratus_model::Val<::std::string::String>,
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl EksContainerEnvironmentVariable {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<EksContainerEnvironmentVariable>
@@ -1511,6 +1999,18 @@ pub mod job_definition {
         pub read_only: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl EksPersistentVolumeClaim {
+        /// With the required `ClaimName`; everything else unset.
+        pub fn new(
+            claim_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                claim_name: claim_name.into(),
+                read_only: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EksPersistentVolumeClaim>
         for ::stratus_model::Val<EksPersistentVolumeClaim>
     {
@@ -1528,6 +2028,18 @@ pub mod job_definition {
         /// `SecretName`: string.
         /// Required.
         pub secret_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EksSecret {
+        /// With the required `SecretName`; everything else unset.
+        pub fn new(
+            secret_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                optional: ::std::option::Option::None,
+                secret_name: secret_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EksSecret> for ::stratus_model::Val<EksSecret> {
@@ -1613,6 +2125,22 @@ pub mod job_queue {
         pub state: ::std::option::Option<::stratus_model::Val<State>>,
     }
 
+    impl CfnJobQueue {
+        /// With the required `Priority`; everything else unset.
+        pub fn new(priority: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                compute_environment_order: ::std::option::Option::None,
+                job_queue_name: ::std::option::Option::None,
+                job_queue_type: ::std::option::Option::None,
+                job_state_time_limit_actions: ::std::option::Option::None,
+                priority: priority.into(),
+                scheduling_policy_arn: ::std::option::Option::None,
+                service_environment_order: ::std::option::Option::None,
+                state: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnJobQueue`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnJobQueueAttributes {
         /// `JobQueueArn`: string.
@@ -1635,6 +2163,19 @@ pub mod job_queue {
         /// `Order`: integer.
         /// Required.
         pub order: ::stratus_model::Val<i64>,
+    }
+
+    impl ComputeEnvironmentOrder {
+        /// With the required `ComputeEnvironment`, `Order`; everything else unset.
+        pub fn new(
+            compute_environment: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            order: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                compute_environment: compute_environment.into(),
+                order: order.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ComputeEnvironmentOrder>
@@ -1665,6 +2206,23 @@ pub mod job_queue {
         pub state: ::stratus_model::Val<State2>,
     }
 
+    impl JobStateTimeLimitAction {
+        /// With the required `Action`, `MaxTimeSeconds`, `Reason`, `State`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            max_time_seconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            reason: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            state: impl ::std::convert::Into<::stratus_model::Val<State2>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                max_time_seconds: max_time_seconds.into(),
+                reason: reason.into(),
+                state: state.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<JobStateTimeLimitAction>
         for ::stratus_model::Val<JobStateTimeLimitAction>
     {
@@ -1683,6 +2241,19 @@ pub mod job_queue {
         /// `ServiceEnvironment`: string.
         /// Required.
         pub service_environment: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ServiceEnvironmentOrder {
+        /// With the required `Order`, `ServiceEnvironment`; everything else unset.
+        pub fn new(
+            order: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            service_environment: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                order: order.into(),
+                service_environment: service_environment.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ServiceEnvironmentOrder>
@@ -1814,6 +2385,32 @@ pub mod quota_share {
         pub state: ::std::option::Option<::stratus_model::Val<State>>,
     }
 
+    impl CfnQuotaShare {
+        /// With the required `CapacityLimits`, `JobQueue`, `PreemptionConfiguration`, `QuotaShareName`, `ResourceSharingConfiguration`; everything else unset.
+        pub fn new(
+            capacity_limits: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<QuotaShareCapacityLimit>>,
+            >,
+            job_queue: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            preemption_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<QuotaSharePreemptionConfiguration>,
+            >,
+            quota_share_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_sharing_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<QuotaShareResourceSharingConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                capacity_limits: capacity_limits.into(),
+                job_queue: job_queue.into(),
+                preemption_configuration: preemption_configuration.into(),
+                quota_share_name: quota_share_name.into(),
+                resource_sharing_configuration: resource_sharing_configuration.into(),
+                state: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnQuotaShare`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnQuotaShareAttributes {
         /// `QuotaShareArn`: string.
@@ -1839,6 +2436,19 @@ pub mod quota_share {
         pub max_capacity: ::stratus_model::Val<i64>,
     }
 
+    impl QuotaShareCapacityLimit {
+        /// With the required `CapacityUnit`, `MaxCapacity`; everything else unset.
+        pub fn new(
+            capacity_unit: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            max_capacity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                capacity_unit: capacity_unit.into(),
+                max_capacity: max_capacity.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<QuotaShareCapacityLimit>
         for ::stratus_model::Val<QuotaShareCapacityLimit>
     {
@@ -1854,6 +2464,17 @@ pub mod quota_share {
         /// `InSharePreemption`: string.
         /// Required.
         pub in_share_preemption: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl QuotaSharePreemptionConfiguration {
+        /// With the required `InSharePreemption`; everything else unset.
+        pub fn new(
+            in_share_preemption: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                in_share_preemption: in_share_preemption.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<QuotaSharePreemptionConfiguration>
@@ -1874,6 +2495,18 @@ pub mod quota_share {
         /// `Strategy`: string.
         /// Required.
         pub strategy: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl QuotaShareResourceSharingConfiguration {
+        /// With the required `Strategy`; everything else unset.
+        pub fn new(
+            strategy: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                borrow_limit: ::std::option::Option::None,
+                strategy: strategy.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<QuotaShareResourceSharingConfiguration>
@@ -2051,6 +2684,25 @@ pub mod service_environment {
         pub service_environment_type: ::stratus_model::Val<::std::string::String>,
         /// `State`: string.
         pub state: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnServiceEnvironment {
+        /// With the required `CapacityLimits`, `ServiceEnvironmentType`; everything else unset.
+        pub fn new(
+            capacity_limits: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<CapacityLimit>>,
+            >,
+            service_environment_type: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                capacity_limits: capacity_limits.into(),
+                service_environment_name: ::std::option::Option::None,
+                service_environment_type: service_environment_type.into(),
+                state: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnServiceEnvironment`], known once it is deployed (`Fn::GetAtt`).

@@ -22,6 +22,15 @@ pub mod export {
         pub export: ::stratus_model::Val<Export>,
     }
 
+    impl CfnExport {
+        /// With the required `Export`; everything else unset.
+        pub fn new(export: impl ::std::convert::Into<::stratus_model::Val<Export>>) -> Self {
+            Self {
+                export: export.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnExport`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnExportAttributes {
         /// `ExportArn`: string.
@@ -67,6 +76,27 @@ pub mod export {
         pub refresh_cadence: ::stratus_model::Val<RefreshCadence>,
     }
 
+    impl Export {
+        /// With the required `DataQuery`, `DestinationConfigurations`, `Name`, `RefreshCadence`; everything else unset.
+        pub fn new(
+            data_query: impl ::std::convert::Into<::stratus_model::Val<DataQuery>>,
+            destination_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<DestinationConfigurations>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            refresh_cadence: impl ::std::convert::Into<::stratus_model::Val<RefreshCadence>>,
+        ) -> Self {
+            Self {
+                data_query: data_query.into(),
+                description: ::std::option::Option::None,
+                destination_configurations: destination_configurations.into(),
+                export_arn: ::std::option::Option::None,
+                name: name.into(),
+                refresh_cadence: refresh_cadence.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Export> for ::stratus_model::Val<Export> {
         fn from(value: Export) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -93,6 +123,18 @@ pub mod export {
         >,
     }
 
+    impl DataQuery {
+        /// With the required `QueryStatement`; everything else unset.
+        pub fn new(
+            query_statement: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                query_statement: query_statement.into(),
+                table_configurations: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DataQuery> for ::stratus_model::Val<DataQuery> {
         fn from(value: DataQuery) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -106,6 +148,17 @@ pub mod export {
         /// `S3Destination`: [`S3Destination`].
         /// Required.
         pub s3_destination: ::stratus_model::Val<S3Destination>,
+    }
+
+    impl DestinationConfigurations {
+        /// With the required `S3Destination`; everything else unset.
+        pub fn new(
+            s3_destination: impl ::std::convert::Into<::stratus_model::Val<S3Destination>>,
+        ) -> Self {
+            Self {
+                s3_destination: s3_destination.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DestinationConfigurations>
@@ -123,6 +176,17 @@ pub mod export {
         /// `Frequency`: [`FrequencyOption`].
         /// Required.
         pub frequency: ::stratus_model::Val<FrequencyOption>,
+    }
+
+    impl RefreshCadence {
+        /// With the required `Frequency`; everything else unset.
+        pub fn new(
+            frequency: impl ::std::convert::Into<::stratus_model::Val<FrequencyOption>>,
+        ) -> Self {
+            Self {
+                frequency: frequency.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RefreshCadence> for ::stratus_model::Val<RefreshCadence> {
@@ -159,6 +223,26 @@ pub mod export {
         pub s3_region: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl S3Destination {
+        /// With the required `S3Bucket`, `S3OutputConfigurations`, `S3Prefix`, `S3Region`; everything else unset.
+        pub fn new(
+            s3_bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_output_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<S3OutputConfigurations>,
+            >,
+            s3_prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                s3_bucket: s3_bucket.into(),
+                s3_bucket_owner: ::std::option::Option::None,
+                s3_output_configurations: s3_output_configurations.into(),
+                s3_prefix: s3_prefix.into(),
+                s3_region: s3_region.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3Destination> for ::stratus_model::Val<S3Destination> {
         fn from(value: S3Destination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -181,6 +265,23 @@ pub mod export {
         /// `Overwrite`: [`OverwriteOption`].
         /// Required.
         pub overwrite: ::stratus_model::Val<OverwriteOption>,
+    }
+
+    impl S3OutputConfigurations {
+        /// With the required `Compression`, `Format`, `OutputType`, `Overwrite`; everything else unset.
+        pub fn new(
+            compression: impl ::std::convert::Into<::stratus_model::Val<CompressionOption>>,
+            format: impl ::std::convert::Into<::stratus_model::Val<FormatOption>>,
+            output_type: impl ::std::convert::Into<::stratus_model::Val<S3OutputType>>,
+            overwrite: impl ::std::convert::Into<::stratus_model::Val<OverwriteOption>>,
+        ) -> Self {
+            Self {
+                compression: compression.into(),
+                format: format.into(),
+                output_type: output_type.into(),
+                overwrite: overwrite.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3OutputConfigurations> for ::stratus_model::Val<S3OutputConfigurations> {

@@ -77,6 +77,35 @@ pub mod agent {
         >,
     }
 
+    impl CfnAgent {
+        /// With the required `AgentName`; everything else unset.
+        pub fn new(
+            agent_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_groups: ::std::option::Option::None,
+                agent_collaboration: ::std::option::Option::None,
+                agent_collaborators: ::std::option::Option::None,
+                agent_name: agent_name.into(),
+                agent_resource_role_arn: ::std::option::Option::None,
+                auto_prepare: ::std::option::Option::None,
+                custom_orchestration: ::std::option::Option::None,
+                customer_encryption_key_arn: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                foundation_model: ::std::option::Option::None,
+                guardrail_configuration: ::std::option::Option::None,
+                idle_session_ttl_in_seconds: ::std::option::Option::None,
+                instruction: ::std::option::Option::None,
+                knowledge_bases: ::std::option::Option::None,
+                memory_configuration: ::std::option::Option::None,
+                orchestration_type: ::std::option::Option::None,
+                prompt_override_configuration: ::std::option::Option::None,
+                skip_resource_in_use_check_on_delete: ::std::option::Option::None,
+                test_alias_tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAgent`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAgentAttributes {
         /// `AgentArn`: string.
@@ -160,6 +189,24 @@ pub mod agent {
         pub skip_resource_in_use_check_on_delete: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl AgentActionGroup {
+        /// With the required `ActionGroupName`; everything else unset.
+        pub fn new(
+            action_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_group_executor: ::std::option::Option::None,
+                action_group_name: action_group_name.into(),
+                action_group_state: ::std::option::Option::None,
+                api_schema: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                function_schema: ::std::option::Option::None,
+                parent_action_group_signature: ::std::option::Option::None,
+                skip_resource_in_use_check_on_delete: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AgentActionGroup> for ::stratus_model::Val<AgentActionGroup> {
         fn from(value: AgentActionGroup) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -182,6 +229,24 @@ pub mod agent {
         /// `RelayConversationHistory`: [`RelayConversationHistory`].
         pub relay_conversation_history:
             ::std::option::Option<::stratus_model::Val<RelayConversationHistory>>,
+    }
+
+    impl AgentCollaborator {
+        /// With the required `AgentDescriptor`, `CollaborationInstruction`, `CollaboratorName`; everything else unset.
+        pub fn new(
+            agent_descriptor: impl ::std::convert::Into<::stratus_model::Val<AgentDescriptor>>,
+            collaboration_instruction: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            collaborator_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                agent_descriptor: agent_descriptor.into(),
+                collaboration_instruction: collaboration_instruction.into(),
+                collaborator_name: collaborator_name.into(),
+                relay_conversation_history: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AgentCollaborator> for ::stratus_model::Val<AgentCollaborator> {
@@ -240,6 +305,20 @@ pub mod agent {
         pub knowledge_base_state: ::std::option::Option<::stratus_model::Val<KnowledgeBaseState>>,
     }
 
+    impl AgentKnowledgeBase {
+        /// With the required `Description`, `KnowledgeBaseId`; everything else unset.
+        pub fn new(
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            knowledge_base_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: description.into(),
+                knowledge_base_id: knowledge_base_id.into(),
+                knowledge_base_state: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AgentKnowledgeBase> for ::stratus_model::Val<AgentKnowledgeBase> {
         fn from(value: AgentKnowledgeBase) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -280,6 +359,20 @@ pub mod agent {
         pub prompt_configurations: ::stratus_model::Val<::std::vec::Vec<PromptConfiguration>>,
     }
 
+    impl PromptOverrideConfiguration {
+        /// With the required `PromptConfigurations`; everything else unset.
+        pub fn new(
+            prompt_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<PromptConfiguration>>,
+            >,
+        ) -> Self {
+            Self {
+                override_lambda: ::std::option::Option::None,
+                prompt_configurations: prompt_configurations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PromptOverrideConfiguration>
         for ::stratus_model::Val<PromptOverrideConfiguration>
     {
@@ -295,6 +388,17 @@ pub mod agent {
         /// `Functions`: list of [`Function`].
         /// Required.
         pub functions: ::stratus_model::Val<::std::vec::Vec<Function>>,
+    }
+
+    impl FunctionSchema {
+        /// With the required `Functions`; everything else unset.
+        pub fn new(
+            functions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Function>>>,
+        ) -> Self {
+            Self {
+                functions: functions.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FunctionSchema> for ::stratus_model::Val<FunctionSchema> {
@@ -327,6 +431,17 @@ pub mod agent {
         /// Pattern: `^arn:(aws[a-zA-Z-]*)?:lambda:[a-z0-9-]{1,20}:\d{12}:function:[a-zA-Z0-9-_\.]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$`.
         /// Length: `..=2048`.
         pub lambda: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OrchestrationExecutor {
+        /// With the required `Lambda`; everything else unset.
+        pub fn new(
+            lambda: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                lambda: lambda.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OrchestrationExecutor> for ::stratus_model::Val<OrchestrationExecutor> {
@@ -404,6 +519,20 @@ pub mod agent {
         pub require_confirmation: ::std::option::Option<::stratus_model::Val<RequireConfirmation>>,
     }
 
+    impl Function {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                parameters: ::std::option::Option::None,
+                require_confirmation: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Function> for ::stratus_model::Val<Function> {
         fn from(value: Function) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -450,6 +579,17 @@ pub mod agent {
         /// `Type`: [`Type`].
         /// Required.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl ParameterDetail {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                required: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ParameterDetail> for ::stratus_model::Val<ParameterDetail> {
@@ -1013,6 +1153,21 @@ pub mod agent_alias {
         >,
     }
 
+    impl CfnAgentAlias {
+        /// With the required `AgentAliasName`, `AgentId`; everything else unset.
+        pub fn new(
+            agent_alias_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            agent_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                agent_alias_name: agent_alias_name.into(),
+                agent_id: agent_id.into(),
+                description: ::std::option::Option::None,
+                routing_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAgentAlias`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAgentAliasAttributes {
         /// `AgentAliasArn`: string.
@@ -1065,6 +1220,17 @@ pub mod agent_alias {
         pub agent_version: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AgentAliasRoutingConfigurationListItem {
+        /// With the required `AgentVersion`; everything else unset.
+        pub fn new(
+            agent_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                agent_version: agent_version.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AgentAliasRoutingConfigurationListItem>
         for ::stratus_model::Val<AgentAliasRoutingConfigurationListItem>
     {
@@ -1108,6 +1274,21 @@ pub mod application_inference_profile {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub model_source: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    impl CfnApplicationInferenceProfile {
+        /// With the required `InferenceProfileName`; everything else unset.
+        pub fn new(
+            inference_profile_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                inference_profile_name: inference_profile_name.into(),
+                model_source: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnApplicationInferenceProfile`], known once it is deployed (`Fn::GetAtt`).
@@ -1196,6 +1377,21 @@ pub mod automated_reasoning_policy {
         pub policy_definition: ::std::option::Option<::stratus_model::Val<PolicyDefinition>>,
     }
 
+    impl CfnAutomatedReasoningPolicy {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                force_delete: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                name: name.into(),
+                policy_definition: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAutomatedReasoningPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAutomatedReasoningPolicyAttributes {
         /// `Version`: string.
@@ -1282,6 +1478,20 @@ pub mod automated_reasoning_policy {
         pub id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PolicyDefinitionRule {
+        /// With the required `Expression`, `Id`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alternate_expression: ::std::option::Option::None,
+                expression: expression.into(),
+                id: id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PolicyDefinitionRule> for ::stratus_model::Val<PolicyDefinitionRule> {
         fn from(value: PolicyDefinitionRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1304,6 +1514,22 @@ pub mod automated_reasoning_policy {
         /// `Values`: list of [`PolicyDefinitionTypeValue`].
         /// Required.
         pub values: ::stratus_model::Val<::std::vec::Vec<PolicyDefinitionTypeValue>>,
+    }
+
+    impl PolicyDefinitionType {
+        /// With the required `Name`, `Values`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<PolicyDefinitionTypeValue>>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                values: values.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PolicyDefinitionType> for ::stratus_model::Val<PolicyDefinitionType> {
@@ -1333,6 +1559,21 @@ pub mod automated_reasoning_policy {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PolicyDefinitionVariable {
+        /// With the required `Description`, `Name`, `Type`; everything else unset.
+        pub fn new(
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: description.into(),
+                name: name.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PolicyDefinitionVariable>
         for ::stratus_model::Val<PolicyDefinitionVariable>
     {
@@ -1354,6 +1595,18 @@ pub mod automated_reasoning_policy {
         /// Pattern: `^[A-Za-z][A-Za-z0-9_]+$`.
         /// Length: `1..=64`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PolicyDefinitionTypeValue {
+        /// With the required `Value`; everything else unset.
+        pub fn new(
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PolicyDefinitionTypeValue>
@@ -1394,6 +1647,18 @@ pub mod automated_reasoning_policy_version {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub policy_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnAutomatedReasoningPolicyVersion {
+        /// With the required `PolicyArn`; everything else unset.
+        pub fn new(
+            policy_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                last_updated_definition_hash: ::std::option::Option::None,
+                policy_arn: policy_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnAutomatedReasoningPolicyVersion`], known once it is deployed (`Fn::GetAtt`).
@@ -1485,6 +1750,23 @@ pub mod blueprint {
         /// Allowed values: `DOCUMENT`, `IMAGE`, `AUDIO`, `VIDEO`.
         #[resource(replace)]
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl CfnBlueprint {
+        /// With the required `BlueprintName`, `Schema`, `Type`; everything else unset.
+        pub fn new(
+            blueprint_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            schema: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                blueprint_name: blueprint_name.into(),
+                kms_encryption_context: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                schema: schema.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnBlueprint`], known once it is deployed (`Fn::GetAtt`).
@@ -1595,6 +1877,19 @@ pub mod data_automation_library {
         pub library_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnDataAutomationLibrary {
+        /// With the required `LibraryName`; everything else unset.
+        pub fn new(
+            library_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                encryption_configuration: ::std::option::Option::None,
+                library_description: ::std::option::Option::None,
+                library_name: library_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDataAutomationLibrary`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataAutomationLibraryAttributes {
         /// `CreationTime`: string.
@@ -1637,6 +1932,18 @@ pub mod data_automation_library {
         /// Pattern: `^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]+$`.
         /// Length: `1..=2048`.
         pub kms_key_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EncryptionConfiguration {
+        /// With the required `KmsKeyId`; everything else unset.
+        pub fn new(
+            kms_key_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kms_encryption_context: ::std::option::Option::None,
+                kms_key_id: kms_key_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EncryptionConfiguration>
@@ -1697,6 +2004,24 @@ pub mod data_automation_project {
         /// `StandardOutputConfiguration`: [`StandardOutputConfiguration`].
         pub standard_output_configuration:
             ::std::option::Option<::stratus_model::Val<StandardOutputConfiguration>>,
+    }
+
+    impl CfnDataAutomationProject {
+        /// With the required `ProjectName`; everything else unset.
+        pub fn new(
+            project_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                custom_output_configuration: ::std::option::Option::None,
+                kms_encryption_context: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                override_configuration: ::std::option::Option::None,
+                project_description: ::std::option::Option::None,
+                project_name: project_name.into(),
+                project_type: ::std::option::Option::None,
+                standard_output_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnDataAutomationProject`], known once it is deployed (`Fn::GetAtt`).
@@ -1808,6 +2133,19 @@ pub mod data_automation_project {
         /// Pattern: `^[0-9]*$`.
         /// Length: `1..=128`.
         pub blueprint_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl BlueprintItem {
+        /// With the required `BlueprintArn`; everything else unset.
+        pub fn new(
+            blueprint_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                blueprint_arn: blueprint_arn.into(),
+                blueprint_stage: ::std::option::Option::None,
+                blueprint_version: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<BlueprintItem> for ::stratus_model::Val<BlueprintItem> {
@@ -2088,6 +2426,17 @@ pub mod data_automation_project {
         pub category: ::stratus_model::Val<AudioExtractionCategory>,
     }
 
+    impl AudioStandardExtraction {
+        /// With the required `Category`; everything else unset.
+        pub fn new(
+            category: impl ::std::convert::Into<::stratus_model::Val<AudioExtractionCategory>>,
+        ) -> Self {
+            Self {
+                category: category.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AudioStandardExtraction>
         for ::stratus_model::Val<AudioStandardExtraction>
     {
@@ -2107,6 +2456,16 @@ pub mod data_automation_project {
         pub types: ::std::option::Option<
             ::stratus_model::Val<::std::vec::Vec<AudioStandardGenerativeFieldType>>,
         >,
+    }
+
+    impl AudioStandardGenerativeField {
+        /// With the required `State`; everything else unset.
+        pub fn new(state: impl ::std::convert::Into<::stratus_model::Val<State>>) -> Self {
+            Self {
+                state: state.into(),
+                types: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AudioStandardGenerativeField>
@@ -2129,6 +2488,19 @@ pub mod data_automation_project {
         pub granularity: ::stratus_model::Val<DocumentExtractionGranularity>,
     }
 
+    impl DocumentStandardExtraction {
+        /// With the required `BoundingBox`, `Granularity`; everything else unset.
+        pub fn new(
+            bounding_box: impl ::std::convert::Into<::stratus_model::Val<DocumentBoundingBox>>,
+            granularity: impl ::std::convert::Into<::stratus_model::Val<DocumentExtractionGranularity>>,
+        ) -> Self {
+            Self {
+                bounding_box: bounding_box.into(),
+                granularity: granularity.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DocumentStandardExtraction>
         for ::stratus_model::Val<DocumentStandardExtraction>
     {
@@ -2144,6 +2516,15 @@ pub mod data_automation_project {
         /// `State`: [`State`].
         /// Required.
         pub state: ::stratus_model::Val<State>,
+    }
+
+    impl DocumentStandardGenerativeField {
+        /// With the required `State`; everything else unset.
+        pub fn new(state: impl ::std::convert::Into<::stratus_model::Val<State>>) -> Self {
+            Self {
+                state: state.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DocumentStandardGenerativeField>
@@ -2166,6 +2547,21 @@ pub mod data_automation_project {
         pub text_format: ::stratus_model::Val<DocumentOutputTextFormat>,
     }
 
+    impl DocumentOutputFormat {
+        /// With the required `AdditionalFileFormat`, `TextFormat`; everything else unset.
+        pub fn new(
+            additional_file_format: impl ::std::convert::Into<
+                ::stratus_model::Val<DocumentOutputAdditionalFileFormat>,
+            >,
+            text_format: impl ::std::convert::Into<::stratus_model::Val<DocumentOutputTextFormat>>,
+        ) -> Self {
+            Self {
+                additional_file_format: additional_file_format.into(),
+                text_format: text_format.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DocumentOutputFormat> for ::stratus_model::Val<DocumentOutputFormat> {
         fn from(value: DocumentOutputFormat) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2182,6 +2578,19 @@ pub mod data_automation_project {
         /// `Category`: [`ImageExtractionCategory`].
         /// Required.
         pub category: ::stratus_model::Val<ImageExtractionCategory>,
+    }
+
+    impl ImageStandardExtraction {
+        /// With the required `BoundingBox`, `Category`; everything else unset.
+        pub fn new(
+            bounding_box: impl ::std::convert::Into<::stratus_model::Val<ImageBoundingBox>>,
+            category: impl ::std::convert::Into<::stratus_model::Val<ImageExtractionCategory>>,
+        ) -> Self {
+            Self {
+                bounding_box: bounding_box.into(),
+                category: category.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ImageStandardExtraction>
@@ -2205,6 +2614,16 @@ pub mod data_automation_project {
         >,
     }
 
+    impl ImageStandardGenerativeField {
+        /// With the required `State`; everything else unset.
+        pub fn new(state: impl ::std::convert::Into<::stratus_model::Val<State>>) -> Self {
+            Self {
+                state: state.into(),
+                types: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ImageStandardGenerativeField>
         for ::stratus_model::Val<ImageStandardGenerativeField>
     {
@@ -2223,6 +2642,19 @@ pub mod data_automation_project {
         /// `Category`: [`VideoExtractionCategory`].
         /// Required.
         pub category: ::stratus_model::Val<VideoExtractionCategory>,
+    }
+
+    impl VideoStandardExtraction {
+        /// With the required `BoundingBox`, `Category`; everything else unset.
+        pub fn new(
+            bounding_box: impl ::std::convert::Into<::stratus_model::Val<VideoBoundingBox>>,
+            category: impl ::std::convert::Into<::stratus_model::Val<VideoExtractionCategory>>,
+        ) -> Self {
+            Self {
+                bounding_box: bounding_box.into(),
+                category: category.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VideoStandardExtraction>
@@ -2244,6 +2676,16 @@ pub mod data_automation_project {
         pub types: ::std::option::Option<
             ::stratus_model::Val<::std::vec::Vec<VideoStandardGenerativeFieldType>>,
         >,
+    }
+
+    impl VideoStandardGenerativeField {
+        /// With the required `State`; everything else unset.
+        pub fn new(state: impl ::std::convert::Into<::stratus_model::Val<State>>) -> Self {
+            Self {
+                state: state.into(),
+                types: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<VideoStandardGenerativeField>
@@ -2289,6 +2731,17 @@ pub mod data_automation_project {
         >,
     }
 
+    impl AudioExtractionCategory {
+        /// With the required `State`; everything else unset.
+        pub fn new(state: impl ::std::convert::Into<::stratus_model::Val<State>>) -> Self {
+            Self {
+                state: state.into(),
+                type_configuration: ::std::option::Option::None,
+                types: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AudioExtractionCategory>
         for ::stratus_model::Val<AudioExtractionCategory>
     {
@@ -2304,6 +2757,15 @@ pub mod data_automation_project {
         /// `State`: [`State`].
         /// Required.
         pub state: ::stratus_model::Val<State>,
+    }
+
+    impl DocumentBoundingBox {
+        /// With the required `State`; everything else unset.
+        pub fn new(state: impl ::std::convert::Into<::stratus_model::Val<State>>) -> Self {
+            Self {
+                state: state.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DocumentBoundingBox> for ::stratus_model::Val<DocumentBoundingBox> {
@@ -2337,6 +2799,15 @@ pub mod data_automation_project {
         /// `State`: [`State`].
         /// Required.
         pub state: ::stratus_model::Val<State>,
+    }
+
+    impl DocumentOutputAdditionalFileFormat {
+        /// With the required `State`; everything else unset.
+        pub fn new(state: impl ::std::convert::Into<::stratus_model::Val<State>>) -> Self {
+            Self {
+                state: state.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DocumentOutputAdditionalFileFormat>
@@ -2374,6 +2845,15 @@ pub mod data_automation_project {
         pub state: ::stratus_model::Val<State>,
     }
 
+    impl ImageBoundingBox {
+        /// With the required `State`; everything else unset.
+        pub fn new(state: impl ::std::convert::Into<::stratus_model::Val<State>>) -> Self {
+            Self {
+                state: state.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ImageBoundingBox> for ::stratus_model::Val<ImageBoundingBox> {
         fn from(value: ImageBoundingBox) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2393,6 +2873,16 @@ pub mod data_automation_project {
         >,
     }
 
+    impl ImageExtractionCategory {
+        /// With the required `State`; everything else unset.
+        pub fn new(state: impl ::std::convert::Into<::stratus_model::Val<State>>) -> Self {
+            Self {
+                state: state.into(),
+                types: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ImageExtractionCategory>
         for ::stratus_model::Val<ImageExtractionCategory>
     {
@@ -2408,6 +2898,15 @@ pub mod data_automation_project {
         /// `State`: [`State`].
         /// Required.
         pub state: ::stratus_model::Val<State>,
+    }
+
+    impl VideoBoundingBox {
+        /// With the required `State`; everything else unset.
+        pub fn new(state: impl ::std::convert::Into<::stratus_model::Val<State>>) -> Self {
+            Self {
+                state: state.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VideoBoundingBox> for ::stratus_model::Val<VideoBoundingBox> {
@@ -2427,6 +2926,16 @@ pub mod data_automation_project {
         pub types: ::std::option::Option<
             ::stratus_model::Val<::std::vec::Vec<VideoExtractionCategoryType>>,
         >,
+    }
+
+    impl VideoExtractionCategory {
+        /// With the required `State`; everything else unset.
+        pub fn new(state: impl ::std::convert::Into<::stratus_model::Val<State>>) -> Self {
+            Self {
+                state: state.into(),
+                types: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<VideoExtractionCategory>
@@ -2482,6 +2991,15 @@ pub mod data_automation_project {
         pub state: ::stratus_model::Val<State>,
     }
 
+    impl ChannelLabelingConfiguration {
+        /// With the required `State`; everything else unset.
+        pub fn new(state: impl ::std::convert::Into<::stratus_model::Val<State>>) -> Self {
+            Self {
+                state: state.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ChannelLabelingConfiguration>
         for ::stratus_model::Val<ChannelLabelingConfiguration>
     {
@@ -2497,6 +3015,15 @@ pub mod data_automation_project {
         /// `State`: [`State`].
         /// Required.
         pub state: ::stratus_model::Val<State>,
+    }
+
+    impl SpeakerLabelingConfiguration {
+        /// With the required `State`; everything else unset.
+        pub fn new(state: impl ::std::convert::Into<::stratus_model::Val<State>>) -> Self {
+            Self {
+                state: state.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SpeakerLabelingConfiguration>
@@ -3509,6 +4036,27 @@ pub mod data_source {
             ::std::option::Option<::stratus_model::Val<VectorIngestionConfiguration>>,
     }
 
+    impl CfnDataSource {
+        /// With the required `DataSourceConfiguration`, `KnowledgeBaseId`, `Name`; everything else unset.
+        pub fn new(
+            data_source_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<DataSourceConfiguration>,
+            >,
+            knowledge_base_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_deletion_policy: ::std::option::Option::None,
+                data_source_configuration: data_source_configuration.into(),
+                description: ::std::option::Option::None,
+                knowledge_base_id: knowledge_base_id.into(),
+                name: name.into(),
+                server_side_encryption_configuration: ::std::option::Option::None,
+                vector_ingestion_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDataSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataSourceAttributes {
         /// `DataSourceId`: string.
@@ -3577,6 +4125,22 @@ pub mod data_source {
             ::std::option::Option<::stratus_model::Val<WebDataSourceConfiguration>>,
     }
 
+    impl DataSourceConfiguration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<DataSourceType>>,
+        ) -> Self {
+            Self {
+                confluence_configuration: ::std::option::Option::None,
+                s3_configuration: ::std::option::Option::None,
+                salesforce_configuration: ::std::option::Option::None,
+                share_point_configuration: ::std::option::Option::None,
+                r#type: r#type.into(),
+                web_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DataSourceConfiguration>
         for ::stratus_model::Val<DataSourceConfiguration>
     {
@@ -3641,6 +4205,20 @@ pub mod data_source {
         pub source_configuration: ::stratus_model::Val<ConfluenceSourceConfiguration>,
     }
 
+    impl ConfluenceDataSourceConfiguration {
+        /// With the required `SourceConfiguration`; everything else unset.
+        pub fn new(
+            source_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<ConfluenceSourceConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                crawler_configuration: ::std::option::Option::None,
+                source_configuration: source_configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConfluenceDataSourceConfiguration>
         for ::stratus_model::Val<ConfluenceDataSourceConfiguration>
     {
@@ -3669,6 +4247,19 @@ pub mod data_source {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl S3DataSourceConfiguration {
+        /// With the required `BucketArn`; everything else unset.
+        pub fn new(
+            bucket_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_arn: bucket_arn.into(),
+                bucket_owner_account_id: ::std::option::Option::None,
+                inclusion_prefixes: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<S3DataSourceConfiguration>
         for ::stratus_model::Val<S3DataSourceConfiguration>
     {
@@ -3687,6 +4278,20 @@ pub mod data_source {
         /// `SourceConfiguration`: [`SalesforceSourceConfiguration`].
         /// Required.
         pub source_configuration: ::stratus_model::Val<SalesforceSourceConfiguration>,
+    }
+
+    impl SalesforceDataSourceConfiguration {
+        /// With the required `SourceConfiguration`; everything else unset.
+        pub fn new(
+            source_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<SalesforceSourceConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                crawler_configuration: ::std::option::Option::None,
+                source_configuration: source_configuration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SalesforceDataSourceConfiguration>
@@ -3709,6 +4314,20 @@ pub mod data_source {
         pub source_configuration: ::stratus_model::Val<SharePointSourceConfiguration>,
     }
 
+    impl SharePointDataSourceConfiguration {
+        /// With the required `SourceConfiguration`; everything else unset.
+        pub fn new(
+            source_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<SharePointSourceConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                crawler_configuration: ::std::option::Option::None,
+                source_configuration: source_configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SharePointDataSourceConfiguration>
         for ::stratus_model::Val<SharePointDataSourceConfiguration>
     {
@@ -3727,6 +4346,20 @@ pub mod data_source {
         /// `SourceConfiguration`: [`WebSourceConfiguration`].
         /// Required.
         pub source_configuration: ::stratus_model::Val<WebSourceConfiguration>,
+    }
+
+    impl WebDataSourceConfiguration {
+        /// With the required `SourceConfiguration`; everything else unset.
+        pub fn new(
+            source_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<WebSourceConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                crawler_configuration: ::std::option::Option::None,
+                source_configuration: source_configuration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<WebDataSourceConfiguration>
@@ -3755,6 +4388,20 @@ pub mod data_source {
             ::std::option::Option<::stratus_model::Val<SemanticChunkingConfiguration>>,
     }
 
+    impl ChunkingConfiguration {
+        /// With the required `ChunkingStrategy`; everything else unset.
+        pub fn new(
+            chunking_strategy: impl ::std::convert::Into<::stratus_model::Val<ChunkingStrategy>>,
+        ) -> Self {
+            Self {
+                chunking_strategy: chunking_strategy.into(),
+                fixed_size_chunking_configuration: ::std::option::Option::None,
+                hierarchical_chunking_configuration: ::std::option::Option::None,
+                semantic_chunking_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ChunkingConfiguration> for ::stratus_model::Val<ChunkingConfiguration> {
         fn from(value: ChunkingConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3772,6 +4419,18 @@ pub mod data_source {
         /// `Type`: [`ContextEnrichmentType`].
         /// Required.
         pub r#type: ::stratus_model::Val<ContextEnrichmentType>,
+    }
+
+    impl ContextEnrichmentConfiguration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<ContextEnrichmentType>>,
+        ) -> Self {
+            Self {
+                bedrock_foundation_model_configuration: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ContextEnrichmentConfiguration>
@@ -3795,6 +4454,21 @@ pub mod data_source {
         pub transformations: ::stratus_model::Val<::std::vec::Vec<Transformation>>,
     }
 
+    impl CustomTransformationConfiguration {
+        /// With the required `IntermediateStorage`, `Transformations`; everything else unset.
+        pub fn new(
+            intermediate_storage: impl ::std::convert::Into<::stratus_model::Val<IntermediateStorage>>,
+            transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<Transformation>>,
+            >,
+        ) -> Self {
+            Self {
+                intermediate_storage: intermediate_storage.into(),
+                transformations: transformations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomTransformationConfiguration>
         for ::stratus_model::Val<CustomTransformationConfiguration>
     {
@@ -3816,6 +4490,19 @@ pub mod data_source {
         /// `ParsingStrategy`: [`ParsingStrategy`].
         /// Required.
         pub parsing_strategy: ::stratus_model::Val<ParsingStrategy>,
+    }
+
+    impl ParsingConfiguration {
+        /// With the required `ParsingStrategy`; everything else unset.
+        pub fn new(
+            parsing_strategy: impl ::std::convert::Into<::stratus_model::Val<ParsingStrategy>>,
+        ) -> Self {
+            Self {
+                bedrock_data_automation_configuration: ::std::option::Option::None,
+                bedrock_foundation_model_configuration: ::std::option::Option::None,
+                parsing_strategy: parsing_strategy.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ParsingConfiguration> for ::stratus_model::Val<ParsingConfiguration> {
@@ -3864,6 +4551,25 @@ pub mod data_source {
         pub host_url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ConfluenceSourceConfiguration {
+        /// With the required `AuthType`, `CredentialsSecretArn`, `HostType`, `HostUrl`; everything else unset.
+        pub fn new(
+            auth_type: impl ::std::convert::Into<::stratus_model::Val<AuthType>>,
+            credentials_secret_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            host_type: impl ::std::convert::Into<::stratus_model::Val<HostType>>,
+            host_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auth_type: auth_type.into(),
+                credentials_secret_arn: credentials_secret_arn.into(),
+                host_type: host_type.into(),
+                host_url: host_url.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConfluenceSourceConfiguration>
         for ::stratus_model::Val<ConfluenceSourceConfiguration>
     {
@@ -3906,6 +4612,23 @@ pub mod data_source {
         /// Pattern: `^https://[A-Za-z0-9][^\s]*$`.
         /// Length: `1..=2048`.
         pub host_url: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SalesforceSourceConfiguration {
+        /// With the required `AuthType`, `CredentialsSecretArn`, `HostUrl`; everything else unset.
+        pub fn new(
+            auth_type: impl ::std::convert::Into<::stratus_model::Val<AuthType2>>,
+            credentials_secret_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            host_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auth_type: auth_type.into(),
+                credentials_secret_arn: credentials_secret_arn.into(),
+                host_url: host_url.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SalesforceSourceConfiguration>
@@ -3962,6 +4685,30 @@ pub mod data_source {
         pub tenant_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl SharePointSourceConfiguration {
+        /// With the required `AuthType`, `CredentialsSecretArn`, `Domain`, `HostType`, `SiteUrls`; everything else unset.
+        pub fn new(
+            auth_type: impl ::std::convert::Into<::stratus_model::Val<AuthType3>>,
+            credentials_secret_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            domain: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            host_type: impl ::std::convert::Into<::stratus_model::Val<HostType2>>,
+            site_urls: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                auth_type: auth_type.into(),
+                credentials_secret_arn: credentials_secret_arn.into(),
+                domain: domain.into(),
+                host_type: host_type.into(),
+                site_urls: site_urls.into(),
+                tenant_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SharePointSourceConfiguration>
         for ::stratus_model::Val<SharePointSourceConfiguration>
     {
@@ -4009,6 +4756,17 @@ pub mod data_source {
         pub url_configuration: ::stratus_model::Val<UrlConfiguration>,
     }
 
+    impl WebSourceConfiguration {
+        /// With the required `UrlConfiguration`; everything else unset.
+        pub fn new(
+            url_configuration: impl ::std::convert::Into<::stratus_model::Val<UrlConfiguration>>,
+        ) -> Self {
+            Self {
+                url_configuration: url_configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<WebSourceConfiguration> for ::stratus_model::Val<WebSourceConfiguration> {
         fn from(value: WebSourceConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4027,6 +4785,19 @@ pub mod data_source {
         /// Required.
         /// Range: `1..=99`.
         pub overlap_percentage: ::stratus_model::Val<i64>,
+    }
+
+    impl FixedSizeChunkingConfiguration {
+        /// With the required `MaxTokens`, `OverlapPercentage`; everything else unset.
+        pub fn new(
+            max_tokens: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            overlap_percentage: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                max_tokens: max_tokens.into(),
+                overlap_percentage: overlap_percentage.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FixedSizeChunkingConfiguration>
@@ -4050,6 +4821,21 @@ pub mod data_source {
         /// Required.
         /// Range: `1..=`.
         pub overlap_tokens: ::stratus_model::Val<i64>,
+    }
+
+    impl HierarchicalChunkingConfiguration {
+        /// With the required `LevelConfigurations`, `OverlapTokens`; everything else unset.
+        pub fn new(
+            level_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<HierarchicalChunkingLevelConfiguration>>,
+            >,
+            overlap_tokens: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                level_configurations: level_configurations.into(),
+                overlap_tokens: overlap_tokens.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HierarchicalChunkingConfiguration>
@@ -4078,6 +4864,21 @@ pub mod data_source {
         pub max_tokens: ::stratus_model::Val<i64>,
     }
 
+    impl SemanticChunkingConfiguration {
+        /// With the required `BreakpointPercentileThreshold`, `BufferSize`, `MaxTokens`; everything else unset.
+        pub fn new(
+            breakpoint_percentile_threshold: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            buffer_size: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            max_tokens: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                breakpoint_percentile_threshold: breakpoint_percentile_threshold.into(),
+                buffer_size: buffer_size.into(),
+                max_tokens: max_tokens.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SemanticChunkingConfiguration>
         for ::stratus_model::Val<SemanticChunkingConfiguration>
     {
@@ -4099,6 +4900,21 @@ pub mod data_source {
         pub model_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl BedrockFoundationModelContextEnrichmentConfiguration {
+        /// With the required `EnrichmentStrategyConfiguration`, `ModelArn`; everything else unset.
+        pub fn new(
+            enrichment_strategy_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<EnrichmentStrategyConfiguration>,
+            >,
+            model_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                enrichment_strategy_configuration: enrichment_strategy_configuration.into(),
+                model_arn: model_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<BedrockFoundationModelContextEnrichmentConfiguration>
         for ::stratus_model::Val<BedrockFoundationModelContextEnrichmentConfiguration>
     {
@@ -4114,6 +4930,17 @@ pub mod data_source {
         /// `S3Location`: [`S3Location`].
         /// Required.
         pub s3_location: ::stratus_model::Val<S3Location>,
+    }
+
+    impl IntermediateStorage {
+        /// With the required `S3Location`; everything else unset.
+        pub fn new(
+            s3_location: impl ::std::convert::Into<::stratus_model::Val<S3Location>>,
+        ) -> Self {
+            Self {
+                s3_location: s3_location.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IntermediateStorage> for ::stratus_model::Val<IntermediateStorage> {
@@ -4133,6 +4960,21 @@ pub mod data_source {
         /// `TransformationFunction`: [`TransformationFunction`].
         /// Required.
         pub transformation_function: ::stratus_model::Val<TransformationFunction>,
+    }
+
+    impl Transformation {
+        /// With the required `StepToApply`, `TransformationFunction`; everything else unset.
+        pub fn new(
+            step_to_apply: impl ::std::convert::Into<::stratus_model::Val<StepToApply>>,
+            transformation_function: impl ::std::convert::Into<
+                ::stratus_model::Val<TransformationFunction>,
+            >,
+        ) -> Self {
+            Self {
+                step_to_apply: step_to_apply.into(),
+                transformation_function: transformation_function.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Transformation> for ::stratus_model::Val<Transformation> {
@@ -4170,6 +5012,19 @@ pub mod data_source {
         pub parsing_prompt: ::std::option::Option<::stratus_model::Val<ParsingPrompt>>,
     }
 
+    impl BedrockFoundationModelConfiguration {
+        /// With the required `ModelArn`; everything else unset.
+        pub fn new(
+            model_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                model_arn: model_arn.into(),
+                parsing_modality: ::std::option::Option::None,
+                parsing_prompt: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BedrockFoundationModelConfiguration>
         for ::stratus_model::Val<BedrockFoundationModelConfiguration>
     {
@@ -4189,6 +5044,16 @@ pub mod data_source {
         /// Required.
         /// Allowed values: `PATTERN`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl CrawlFilterConfiguration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                pattern_object_filter: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CrawlFilterConfiguration>
@@ -4226,6 +5091,17 @@ pub mod data_source {
         pub seed_urls: ::stratus_model::Val<::std::vec::Vec<SeedUrl>>,
     }
 
+    impl UrlConfiguration {
+        /// With the required `SeedUrls`; everything else unset.
+        pub fn new(
+            seed_urls: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<SeedUrl>>>,
+        ) -> Self {
+            Self {
+                seed_urls: seed_urls.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<UrlConfiguration> for ::stratus_model::Val<UrlConfiguration> {
         fn from(value: UrlConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4240,6 +5116,15 @@ pub mod data_source {
         /// Required.
         /// Range: `1..=8192`.
         pub max_tokens: ::stratus_model::Val<i64>,
+    }
+
+    impl HierarchicalChunkingLevelConfiguration {
+        /// With the required `MaxTokens`; everything else unset.
+        pub fn new(max_tokens: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                max_tokens: max_tokens.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HierarchicalChunkingLevelConfiguration>
@@ -4257,6 +5142,17 @@ pub mod data_source {
         /// `Method`: [`EnrichmentStrategyMethod`].
         /// Required.
         pub method: ::stratus_model::Val<EnrichmentStrategyMethod>,
+    }
+
+    impl EnrichmentStrategyConfiguration {
+        /// With the required `Method`; everything else unset.
+        pub fn new(
+            method: impl ::std::convert::Into<::stratus_model::Val<EnrichmentStrategyMethod>>,
+        ) -> Self {
+            Self {
+                method: method.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EnrichmentStrategyConfiguration>
@@ -4279,6 +5175,15 @@ pub mod data_source {
         pub uri: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl S3Location {
+        /// With the required `URI`; everything else unset.
+        pub fn new(
+            uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { uri: uri.into() }
+        }
+    }
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4293,6 +5198,19 @@ pub mod data_source {
         /// Required.
         pub transformation_lambda_configuration:
             ::stratus_model::Val<TransformationLambdaConfiguration>,
+    }
+
+    impl TransformationFunction {
+        /// With the required `TransformationLambdaConfiguration`; everything else unset.
+        pub fn new(
+            transformation_lambda_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<TransformationLambdaConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                transformation_lambda_configuration: transformation_lambda_configuration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TransformationFunction> for ::stratus_model::Val<TransformationFunction> {
@@ -4311,6 +5229,17 @@ pub mod data_source {
         pub parsing_prompt_text: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ParsingPrompt {
+        /// With the required `ParsingPromptText`; everything else unset.
+        pub fn new(
+            parsing_prompt_text: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                parsing_prompt_text: parsing_prompt_text.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ParsingPrompt> for ::stratus_model::Val<ParsingPrompt> {
         fn from(value: ParsingPrompt) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4324,6 +5253,19 @@ pub mod data_source {
         /// `Filters`: list of [`PatternObjectFilter`].
         /// Required.
         pub filters: ::stratus_model::Val<::std::vec::Vec<PatternObjectFilter>>,
+    }
+
+    impl PatternObjectFilterConfiguration {
+        /// With the required `Filters`; everything else unset.
+        pub fn new(
+            filters: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<PatternObjectFilter>>,
+            >,
+        ) -> Self {
+            Self {
+                filters: filters.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PatternObjectFilterConfiguration>
@@ -4344,6 +5286,15 @@ pub mod data_source {
         pub url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SeedUrl {
+        /// With the required `Url`; everything else unset.
+        pub fn new(
+            url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { url: url.into() }
+        }
+    }
+
     impl ::std::convert::From<SeedUrl> for ::stratus_model::Val<SeedUrl> {
         fn from(value: SeedUrl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4359,6 +5310,17 @@ pub mod data_source {
         /// Pattern: `^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\d{1}:\d{12}:function:[a-zA-Z0-9-_\.]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$`.
         /// Length: `0..=2048`.
         pub lambda_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TransformationLambdaConfiguration {
+        /// With the required `LambdaArn`; everything else unset.
+        pub fn new(
+            lambda_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                lambda_arn: lambda_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TransformationLambdaConfiguration>
@@ -4383,6 +5345,19 @@ pub mod data_source {
         /// Required.
         /// Length: `1..=50`.
         pub object_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PatternObjectFilter {
+        /// With the required `ObjectType`; everything else unset.
+        pub fn new(
+            object_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                exclusion_filters: ::std::option::Option::None,
+                inclusion_filters: ::std::option::Option::None,
+                object_type: object_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PatternObjectFilter> for ::stratus_model::Val<PatternObjectFilter> {
@@ -5040,6 +6015,21 @@ pub mod enforced_guardrail_configuration {
             ::std::option::Option<::stratus_model::Val<SelectiveContentGuarding>>,
     }
 
+    impl CfnEnforcedGuardrailConfiguration {
+        /// With the required `GuardrailIdentifier`, `GuardrailVersion`; everything else unset.
+        pub fn new(
+            guardrail_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            guardrail_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                guardrail_identifier: guardrail_identifier.into(),
+                guardrail_version: guardrail_version.into(),
+                model_enforcement: ::std::option::Option::None,
+                selective_content_guarding: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEnforcedGuardrailConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnforcedGuardrailConfigurationAttributes {
         /// `ConfigId`: string.
@@ -5101,6 +6091,23 @@ pub mod enforced_guardrail_configuration {
         /// Required.
         /// Items: `1..=`.
         pub included_models: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl ModelEnforcement {
+        /// With the required `ExcludedModels`, `IncludedModels`; everything else unset.
+        pub fn new(
+            excluded_models: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            included_models: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                excluded_models: excluded_models.into(),
+                included_models: included_models.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ModelEnforcement> for ::stratus_model::Val<ModelEnforcement> {
@@ -5267,6 +6274,26 @@ pub mod flow {
         >,
     }
 
+    impl CfnFlow {
+        /// With the required `ExecutionRoleArn`, `Name`; everything else unset.
+        pub fn new(
+            execution_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                customer_encryption_key_arn: ::std::option::Option::None,
+                definition: ::std::option::Option::None,
+                definition_s3_location: ::std::option::Option::None,
+                definition_string: ::std::option::Option::None,
+                definition_substitutions: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                execution_role_arn: execution_role_arn.into(),
+                name: name.into(),
+                test_alias_tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFlow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowAttributes {
         /// `Arn`: string.
@@ -5346,6 +6373,20 @@ pub mod flow {
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl S3Location {
+        /// With the required `Bucket`, `Key`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key: key.into(),
+                version: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5375,6 +6416,24 @@ pub mod flow {
         pub r#type: ::stratus_model::Val<FlowConnectionType>,
     }
 
+    impl FlowConnection {
+        /// With the required `Name`, `Source`, `Target`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<FlowConnectionType>>,
+        ) -> Self {
+            Self {
+                configuration: ::std::option::Option::None,
+                name: name.into(),
+                source: source.into(),
+                target: target.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FlowConnection> for ::stratus_model::Val<FlowConnection> {
         fn from(value: FlowConnection) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5402,6 +6461,22 @@ pub mod flow {
         pub r#type: ::stratus_model::Val<FlowNodeType>,
     }
 
+    impl FlowNode {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<FlowNodeType>>,
+        ) -> Self {
+            Self {
+                configuration: ::std::option::Option::None,
+                inputs: ::std::option::Option::None,
+                name: name.into(),
+                outputs: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FlowNode> for ::stratus_model::Val<FlowNode> {
         fn from(value: FlowNode) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5427,6 +6502,22 @@ pub mod flow {
         pub r#type: ::stratus_model::Val<FlowNodeIoDataType>,
     }
 
+    impl FlowNodeInput {
+        /// With the required `Expression`, `Name`, `Type`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<FlowNodeIoDataType>>,
+        ) -> Self {
+            Self {
+                category: ::std::option::Option::None,
+                expression: expression.into(),
+                name: name.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FlowNodeInput> for ::stratus_model::Val<FlowNodeInput> {
         fn from(value: FlowNodeInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5444,6 +6535,19 @@ pub mod flow {
         /// `Type`: [`FlowNodeIoDataType`].
         /// Required.
         pub r#type: ::stratus_model::Val<FlowNodeIoDataType>,
+    }
+
+    impl FlowNodeOutput {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<FlowNodeIoDataType>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FlowNodeOutput> for ::stratus_model::Val<FlowNodeOutput> {
@@ -5735,6 +6839,25 @@ pub mod flow_alias {
             ::stratus_model::Val<::std::vec::Vec<FlowAliasRoutingConfigurationListItem>>,
     }
 
+    impl CfnFlowAlias {
+        /// With the required `FlowArn`, `Name`, `RoutingConfiguration`; everything else unset.
+        pub fn new(
+            flow_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            routing_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<FlowAliasRoutingConfigurationListItem>>,
+            >,
+        ) -> Self {
+            Self {
+                concurrency_configuration: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                flow_arn: flow_arn.into(),
+                name: name.into(),
+                routing_configuration: routing_configuration.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFlowAlias`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowAliasAttributes {
         /// `Arn`: string.
@@ -5777,6 +6900,18 @@ pub mod flow_alias {
         /// `Type`: [`ConcurrencyType`].
         /// Required.
         pub r#type: ::stratus_model::Val<ConcurrencyType>,
+    }
+
+    impl FlowAliasConcurrencyConfiguration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<ConcurrencyType>>,
+        ) -> Self {
+            Self {
+                max_concurrency: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FlowAliasConcurrencyConfiguration>
@@ -5871,6 +7006,18 @@ pub mod flow_version {
         /// Pattern: `^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:flow/[0-9a-zA-Z]{10}$`.
         #[resource(replace)]
         pub flow_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnFlowVersion {
+        /// With the required `FlowArn`; everything else unset.
+        pub fn new(
+            flow_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                flow_arn: flow_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnFlowVersion`], known once it is deployed (`Fn::GetAtt`).
@@ -5978,6 +7125,34 @@ pub mod guardrail {
         pub word_policy_config: ::std::option::Option<::stratus_model::Val<WordPolicyConfig>>,
     }
 
+    impl CfnGuardrail {
+        /// With the required `BlockedInputMessaging`, `BlockedOutputsMessaging`, `Name`; everything else unset.
+        pub fn new(
+            blocked_input_messaging: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            blocked_outputs_messaging: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                automated_reasoning_policy_config: ::std::option::Option::None,
+                blocked_input_messaging: blocked_input_messaging.into(),
+                blocked_outputs_messaging: blocked_outputs_messaging.into(),
+                content_policy_config: ::std::option::Option::None,
+                contextual_grounding_policy_config: ::std::option::Option::None,
+                cross_region_config: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                kms_key_arn: ::std::option::Option::None,
+                name: name.into(),
+                sensitive_information_policy_config: ::std::option::Option::None,
+                topic_policy_config: ::std::option::Option::None,
+                word_policy_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGuardrail`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGuardrailAttributes {
         /// `CreatedAt`: string.
@@ -6042,6 +7217,20 @@ pub mod guardrail {
         pub policies: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl AutomatedReasoningPolicyConfig {
+        /// With the required `Policies`; everything else unset.
+        pub fn new(
+            policies: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                confidence_threshold: ::std::option::Option::None,
+                policies: policies.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AutomatedReasoningPolicyConfig>
         for ::stratus_model::Val<AutomatedReasoningPolicyConfig>
     {
@@ -6063,6 +7252,20 @@ pub mod guardrail {
         pub filters_config: ::stratus_model::Val<::std::vec::Vec<ContentFilterConfig>>,
     }
 
+    impl ContentPolicyConfig {
+        /// With the required `FiltersConfig`; everything else unset.
+        pub fn new(
+            filters_config: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ContentFilterConfig>>,
+            >,
+        ) -> Self {
+            Self {
+                content_filters_tier_config: ::std::option::Option::None,
+                filters_config: filters_config.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ContentPolicyConfig> for ::stratus_model::Val<ContentPolicyConfig> {
         fn from(value: ContentPolicyConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6077,6 +7280,19 @@ pub mod guardrail {
         /// Required.
         /// Items: `1..=`.
         pub filters_config: ::stratus_model::Val<::std::vec::Vec<ContextualGroundingFilterConfig>>,
+    }
+
+    impl ContextualGroundingPolicyConfig {
+        /// With the required `FiltersConfig`; everything else unset.
+        pub fn new(
+            filters_config: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ContextualGroundingFilterConfig>>,
+            >,
+        ) -> Self {
+            Self {
+                filters_config: filters_config.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ContextualGroundingPolicyConfig>
@@ -6096,6 +7312,19 @@ pub mod guardrail {
         /// Pattern: `^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail-profile/[a-z0-9-]+[.]{1}guardrail[.]{1}v[0-9:]+$`.
         /// Length: `15..=2048`.
         pub guardrail_profile_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GuardrailCrossRegionConfig {
+        /// With the required `GuardrailProfileArn`; everything else unset.
+        pub fn new(
+            guardrail_profile_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                guardrail_profile_arn: guardrail_profile_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GuardrailCrossRegionConfig>
@@ -6140,6 +7369,18 @@ pub mod guardrail {
         pub topics_tier_config: ::std::option::Option<::stratus_model::Val<TopicsTierConfig>>,
     }
 
+    impl TopicPolicyConfig {
+        /// With the required `TopicsConfig`; everything else unset.
+        pub fn new(
+            topics_config: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<TopicConfig>>>,
+        ) -> Self {
+            Self {
+                topics_config: topics_config.into(),
+                topics_tier_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TopicPolicyConfig> for ::stratus_model::Val<TopicPolicyConfig> {
         fn from(value: TopicPolicyConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6171,6 +7412,17 @@ pub mod guardrail {
         /// `TierName`: [`ContentFiltersTierName`].
         /// Required.
         pub tier_name: ::stratus_model::Val<ContentFiltersTierName>,
+    }
+
+    impl ContentFiltersTierConfig {
+        /// With the required `TierName`; everything else unset.
+        pub fn new(
+            tier_name: impl ::std::convert::Into<::stratus_model::Val<ContentFiltersTierName>>,
+        ) -> Self {
+            Self {
+                tier_name: tier_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ContentFiltersTierConfig>
@@ -6212,6 +7464,27 @@ pub mod guardrail {
         pub r#type: ::stratus_model::Val<ContentFilterType>,
     }
 
+    impl ContentFilterConfig {
+        /// With the required `InputStrength`, `OutputStrength`, `Type`; everything else unset.
+        pub fn new(
+            input_strength: impl ::std::convert::Into<::stratus_model::Val<FilterStrength>>,
+            output_strength: impl ::std::convert::Into<::stratus_model::Val<FilterStrength>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<ContentFilterType>>,
+        ) -> Self {
+            Self {
+                input_action: ::std::option::Option::None,
+                input_enabled: ::std::option::Option::None,
+                input_modalities: ::std::option::Option::None,
+                input_strength: input_strength.into(),
+                output_action: ::std::option::Option::None,
+                output_enabled: ::std::option::Option::None,
+                output_modalities: ::std::option::Option::None,
+                output_strength: output_strength.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ContentFilterConfig> for ::stratus_model::Val<ContentFilterConfig> {
         fn from(value: ContentFilterConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6233,6 +7506,21 @@ pub mod guardrail {
         /// `Type`: [`ContextualGroundingFilterType`].
         /// Required.
         pub r#type: ::stratus_model::Val<ContextualGroundingFilterType>,
+    }
+
+    impl ContextualGroundingFilterConfig {
+        /// With the required `Threshold`, `Type`; everything else unset.
+        pub fn new(
+            threshold: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<ContextualGroundingFilterType>>,
+        ) -> Self {
+            Self {
+                action: ::std::option::Option::None,
+                enabled: ::std::option::Option::None,
+                threshold: threshold.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ContextualGroundingFilterConfig>
@@ -6261,6 +7549,23 @@ pub mod guardrail {
         /// `Type`: [`PiiEntityType`].
         /// Required.
         pub r#type: ::stratus_model::Val<PiiEntityType>,
+    }
+
+    impl PiiEntityConfig {
+        /// With the required `Action`, `Type`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<SensitiveInformationAction>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<PiiEntityType>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                input_action: ::std::option::Option::None,
+                input_enabled: ::std::option::Option::None,
+                output_action: ::std::option::Option::None,
+                output_enabled: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PiiEntityConfig> for ::stratus_model::Val<PiiEntityConfig> {
@@ -6295,6 +7600,26 @@ pub mod guardrail {
         /// Required.
         /// Length: `1..=`.
         pub pattern: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RegexConfig {
+        /// With the required `Action`, `Name`, `Pattern`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<SensitiveInformationAction>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            pattern: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                description: ::std::option::Option::None,
+                input_action: ::std::option::Option::None,
+                input_enabled: ::std::option::Option::None,
+                name: name.into(),
+                output_action: ::std::option::Option::None,
+                output_enabled: ::std::option::Option::None,
+                pattern: pattern.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RegexConfig> for ::stratus_model::Val<RegexConfig> {
@@ -6333,6 +7658,26 @@ pub mod guardrail {
         pub r#type: ::stratus_model::Val<TopicType>,
     }
 
+    impl TopicConfig {
+        /// With the required `Definition`, `Name`, `Type`; everything else unset.
+        pub fn new(
+            definition: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<TopicType>>,
+        ) -> Self {
+            Self {
+                definition: definition.into(),
+                examples: ::std::option::Option::None,
+                input_action: ::std::option::Option::None,
+                input_enabled: ::std::option::Option::None,
+                name: name.into(),
+                output_action: ::std::option::Option::None,
+                output_enabled: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TopicConfig> for ::stratus_model::Val<TopicConfig> {
         fn from(value: TopicConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6346,6 +7691,17 @@ pub mod guardrail {
         /// `TierName`: [`TopicsTierName`].
         /// Required.
         pub tier_name: ::stratus_model::Val<TopicsTierName>,
+    }
+
+    impl TopicsTierConfig {
+        /// With the required `TierName`; everything else unset.
+        pub fn new(
+            tier_name: impl ::std::convert::Into<::stratus_model::Val<TopicsTierName>>,
+        ) -> Self {
+            Self {
+                tier_name: tier_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TopicsTierConfig> for ::stratus_model::Val<TopicsTierConfig> {
@@ -6371,6 +7727,21 @@ pub mod guardrail {
         pub r#type: ::stratus_model::Val<ManagedWordsType>,
     }
 
+    impl ManagedWordsConfig {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<ManagedWordsType>>,
+        ) -> Self {
+            Self {
+                input_action: ::std::option::Option::None,
+                input_enabled: ::std::option::Option::None,
+                output_action: ::std::option::Option::None,
+                output_enabled: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ManagedWordsConfig> for ::stratus_model::Val<ManagedWordsConfig> {
         fn from(value: ManagedWordsConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6393,6 +7764,21 @@ pub mod guardrail {
         /// Required.
         /// Length: `1..=`.
         pub text: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl WordConfig {
+        /// With the required `Text`; everything else unset.
+        pub fn new(
+            text: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                input_action: ::std::option::Option::None,
+                input_enabled: ::std::option::Option::None,
+                output_action: ::std::option::Option::None,
+                output_enabled: ::std::option::Option::None,
+                text: text.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<WordConfig> for ::stratus_model::Val<WordConfig> {
@@ -7139,6 +8525,18 @@ pub mod guardrail_version {
         pub guardrail_identifier: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnGuardrailVersion {
+        /// With the required `GuardrailIdentifier`; everything else unset.
+        pub fn new(
+            guardrail_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                guardrail_identifier: guardrail_identifier.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGuardrailVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGuardrailVersionAttributes {
         /// `GuardrailArn`: string.
@@ -7209,6 +8607,26 @@ pub mod intelligent_prompt_router {
         pub routing_criteria: ::stratus_model::Val<RoutingCriteria>,
     }
 
+    impl CfnIntelligentPromptRouter {
+        /// With the required `FallbackModel`, `Models`, `PromptRouterName`, `RoutingCriteria`; everything else unset.
+        pub fn new(
+            fallback_model: impl ::std::convert::Into<::stratus_model::Val<PromptRouterTargetModel>>,
+            models: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<PromptRouterTargetModel>>,
+            >,
+            prompt_router_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            routing_criteria: impl ::std::convert::Into<::stratus_model::Val<RoutingCriteria>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                fallback_model: fallback_model.into(),
+                models: models.into(),
+                prompt_router_name: prompt_router_name.into(),
+                routing_criteria: routing_criteria.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIntelligentPromptRouter`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIntelligentPromptRouterAttributes {
         /// `CreatedAt`: string.
@@ -7252,6 +8670,17 @@ pub mod intelligent_prompt_router {
         pub model_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PromptRouterTargetModel {
+        /// With the required `ModelArn`; everything else unset.
+        pub fn new(
+            model_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                model_arn: model_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PromptRouterTargetModel>
         for ::stratus_model::Val<PromptRouterTargetModel>
     {
@@ -7268,6 +8697,17 @@ pub mod intelligent_prompt_router {
         /// Required.
         /// Range: `0..=100`.
         pub response_quality_difference: ::stratus_model::Val<f64>,
+    }
+
+    impl RoutingCriteria {
+        /// With the required `ResponseQualityDifference`; everything else unset.
+        pub fn new(
+            response_quality_difference: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                response_quality_difference: response_quality_difference.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RoutingCriteria> for ::stratus_model::Val<RoutingCriteria> {
@@ -7316,6 +8756,25 @@ pub mod knowledge_base {
         #[resource(replace)]
         pub storage_configuration:
             ::std::option::Option<::stratus_model::Val<StorageConfiguration>>,
+    }
+
+    impl CfnKnowledgeBase {
+        /// With the required `KnowledgeBaseConfiguration`, `Name`, `RoleArn`; everything else unset.
+        pub fn new(
+            knowledge_base_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<KnowledgeBaseConfiguration>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                knowledge_base_configuration: knowledge_base_configuration.into(),
+                name: name.into(),
+                role_arn: role_arn.into(),
+                storage_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnKnowledgeBase`], known once it is deployed (`Fn::GetAtt`).
@@ -7373,6 +8832,20 @@ pub mod knowledge_base {
             ::std::option::Option<::stratus_model::Val<VectorKnowledgeBaseConfiguration>>,
     }
 
+    impl KnowledgeBaseConfiguration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<KnowledgeBaseType>>,
+        ) -> Self {
+            Self {
+                kendra_knowledge_base_configuration: ::std::option::Option::None,
+                sql_knowledge_base_configuration: ::std::option::Option::None,
+                r#type: r#type.into(),
+                vector_knowledge_base_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<KnowledgeBaseConfiguration>
         for ::stratus_model::Val<KnowledgeBaseConfiguration>
     {
@@ -7410,6 +8883,24 @@ pub mod knowledge_base {
         pub r#type: ::stratus_model::Val<KnowledgeBaseStorageType>,
     }
 
+    impl StorageConfiguration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<KnowledgeBaseStorageType>>,
+        ) -> Self {
+            Self {
+                mongo_db_atlas_configuration: ::std::option::Option::None,
+                neptune_analytics_configuration: ::std::option::Option::None,
+                opensearch_managed_cluster_configuration: ::std::option::Option::None,
+                opensearch_serverless_configuration: ::std::option::Option::None,
+                pinecone_configuration: ::std::option::Option::None,
+                rds_configuration: ::std::option::Option::None,
+                s3_vectors_configuration: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StorageConfiguration> for ::stratus_model::Val<StorageConfiguration> {
         fn from(value: StorageConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7423,6 +8914,17 @@ pub mod knowledge_base {
         /// `KendraIndexArn`: string.
         /// Required.
         pub kendra_index_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KendraKnowledgeBaseConfiguration {
+        /// With the required `KendraIndexArn`; everything else unset.
+        pub fn new(
+            kendra_index_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kendra_index_arn: kendra_index_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KendraKnowledgeBaseConfiguration>
@@ -7443,6 +8945,18 @@ pub mod knowledge_base {
         /// `Type`: [`QueryEngineType`].
         /// Required.
         pub r#type: ::stratus_model::Val<QueryEngineType>,
+    }
+
+    impl SqlKnowledgeBaseConfiguration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<QueryEngineType>>,
+        ) -> Self {
+            Self {
+                redshift_configuration: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SqlKnowledgeBaseConfiguration>
@@ -7468,6 +8982,19 @@ pub mod knowledge_base {
         /// `SupplementalDataStorageConfiguration`: [`SupplementalDataStorageConfiguration`].
         pub supplemental_data_storage_configuration:
             ::std::option::Option<::stratus_model::Val<SupplementalDataStorageConfiguration>>,
+    }
+
+    impl VectorKnowledgeBaseConfiguration {
+        /// With the required `EmbeddingModelArn`; everything else unset.
+        pub fn new(
+            embedding_model_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                embedding_model_arn: embedding_model_arn.into(),
+                embedding_model_configuration: ::std::option::Option::None,
+                supplemental_data_storage_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<VectorKnowledgeBaseConfiguration>
@@ -7520,6 +9047,31 @@ pub mod knowledge_base {
         pub vector_index_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MongoDbAtlasConfiguration {
+        /// With the required `CollectionName`, `CredentialsSecretArn`, `DatabaseName`, `Endpoint`, `FieldMapping`, `VectorIndexName`; everything else unset.
+        pub fn new(
+            collection_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            credentials_secret_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            field_mapping: impl ::std::convert::Into<::stratus_model::Val<MongoDbAtlasFieldMapping>>,
+            vector_index_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                collection_name: collection_name.into(),
+                credentials_secret_arn: credentials_secret_arn.into(),
+                database_name: database_name.into(),
+                endpoint: endpoint.into(),
+                endpoint_service_name: ::std::option::Option::None,
+                field_mapping: field_mapping.into(),
+                text_index_name: ::std::option::Option::None,
+                vector_index_name: vector_index_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MongoDbAtlasConfiguration>
         for ::stratus_model::Val<MongoDbAtlasConfiguration>
     {
@@ -7540,6 +9092,19 @@ pub mod knowledge_base {
         /// Pattern: `^arn:aws(|-cn|-us-gov):neptune-graph:[a-zA-Z0-9-]*:[0-9]{12}:graph\/g-[a-zA-Z0-9]{10}$`.
         /// Length: `1..=255`.
         pub graph_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl NeptuneAnalyticsConfiguration {
+        /// With the required `FieldMapping`, `GraphArn`; everything else unset.
+        pub fn new(
+            field_mapping: impl ::std::convert::Into<::stratus_model::Val<NeptuneAnalyticsFieldMapping>>,
+            graph_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_mapping: field_mapping.into(),
+                graph_arn: graph_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NeptuneAnalyticsConfiguration>
@@ -7574,6 +9139,25 @@ pub mod knowledge_base {
         pub vector_index_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl OpenSearchManagedClusterConfiguration {
+        /// With the required `DomainArn`, `DomainEndpoint`, `FieldMapping`, `VectorIndexName`; everything else unset.
+        pub fn new(
+            domain_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            domain_endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            field_mapping: impl ::std::convert::Into<
+                ::stratus_model::Val<OpenSearchManagedClusterFieldMapping>,
+            >,
+            vector_index_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain_arn: domain_arn.into(),
+                domain_endpoint: domain_endpoint.into(),
+                field_mapping: field_mapping.into(),
+                vector_index_name: vector_index_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OpenSearchManagedClusterConfiguration>
         for ::stratus_model::Val<OpenSearchManagedClusterConfiguration>
     {
@@ -7599,6 +9183,23 @@ pub mod knowledge_base {
         /// Pattern: `^.*$`.
         /// Length: `..=2048`.
         pub vector_index_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OpenSearchServerlessConfiguration {
+        /// With the required `CollectionArn`, `FieldMapping`, `VectorIndexName`; everything else unset.
+        pub fn new(
+            collection_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            field_mapping: impl ::std::convert::Into<
+                ::stratus_model::Val<OpenSearchServerlessFieldMapping>,
+            >,
+            vector_index_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                collection_arn: collection_arn.into(),
+                field_mapping: field_mapping.into(),
+                vector_index_name: vector_index_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OpenSearchServerlessConfiguration>
@@ -7629,6 +9230,24 @@ pub mod knowledge_base {
         /// Pattern: `^.*$`.
         /// Length: `..=2048`.
         pub namespace: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl PineconeConfiguration {
+        /// With the required `ConnectionString`, `CredentialsSecretArn`, `FieldMapping`; everything else unset.
+        pub fn new(
+            connection_string: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            credentials_secret_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            field_mapping: impl ::std::convert::Into<::stratus_model::Val<PineconeFieldMapping>>,
+        ) -> Self {
+            Self {
+                connection_string: connection_string.into(),
+                credentials_secret_arn: credentials_secret_arn.into(),
+                field_mapping: field_mapping.into(),
+                namespace: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PineconeConfiguration> for ::stratus_model::Val<PineconeConfiguration> {
@@ -7662,6 +9281,27 @@ pub mod knowledge_base {
         /// Pattern: `^[a-zA-Z0-9_\.\-]+$`.
         /// Length: `..=63`.
         pub table_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RdsConfiguration {
+        /// With the required `CredentialsSecretArn`, `DatabaseName`, `FieldMapping`, `ResourceArn`, `TableName`; everything else unset.
+        pub fn new(
+            credentials_secret_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            field_mapping: impl ::std::convert::Into<::stratus_model::Val<RdsFieldMapping>>,
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                credentials_secret_arn: credentials_secret_arn.into(),
+                database_name: database_name.into(),
+                field_mapping: field_mapping.into(),
+                resource_arn: resource_arn.into(),
+                table_name: table_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RdsConfiguration> for ::stratus_model::Val<RdsConfiguration> {
@@ -7705,6 +9345,24 @@ pub mod knowledge_base {
             ::stratus_model::Val<::std::vec::Vec<RedshiftQueryEngineStorageConfiguration>>,
     }
 
+    impl RedshiftConfiguration {
+        /// With the required `QueryEngineConfiguration`, `StorageConfigurations`; everything else unset.
+        pub fn new(
+            query_engine_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<RedshiftQueryEngineConfiguration>,
+            >,
+            storage_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<RedshiftQueryEngineStorageConfiguration>>,
+            >,
+        ) -> Self {
+            Self {
+                query_engine_configuration: query_engine_configuration.into(),
+                query_generation_configuration: ::std::option::Option::None,
+                storage_configurations: storage_configurations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RedshiftConfiguration> for ::stratus_model::Val<RedshiftConfiguration> {
         fn from(value: RedshiftConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7738,6 +9396,19 @@ pub mod knowledge_base {
             ::stratus_model::Val<::std::vec::Vec<SupplementalDataStorageLocation>>,
     }
 
+    impl SupplementalDataStorageConfiguration {
+        /// With the required `SupplementalDataStorageLocations`; everything else unset.
+        pub fn new(
+            supplemental_data_storage_locations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<SupplementalDataStorageLocation>>,
+            >,
+        ) -> Self {
+            Self {
+                supplemental_data_storage_locations: supplemental_data_storage_locations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SupplementalDataStorageConfiguration>
         for ::stratus_model::Val<SupplementalDataStorageConfiguration>
     {
@@ -7767,6 +9438,21 @@ pub mod knowledge_base {
         pub vector_field: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MongoDbAtlasFieldMapping {
+        /// With the required `MetadataField`, `TextField`, `VectorField`; everything else unset.
+        pub fn new(
+            metadata_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            text_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vector_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                metadata_field: metadata_field.into(),
+                text_field: text_field.into(),
+                vector_field: vector_field.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MongoDbAtlasFieldMapping>
         for ::stratus_model::Val<MongoDbAtlasFieldMapping>
     {
@@ -7789,6 +9475,19 @@ pub mod knowledge_base {
         /// Pattern: `^.*$`.
         /// Length: `..=2048`.
         pub text_field: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl NeptuneAnalyticsFieldMapping {
+        /// With the required `MetadataField`, `TextField`; everything else unset.
+        pub fn new(
+            metadata_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            text_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                metadata_field: metadata_field.into(),
+                text_field: text_field.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NeptuneAnalyticsFieldMapping>
@@ -7820,6 +9519,21 @@ pub mod knowledge_base {
         pub vector_field: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl OpenSearchManagedClusterFieldMapping {
+        /// With the required `MetadataField`, `TextField`, `VectorField`; everything else unset.
+        pub fn new(
+            metadata_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            text_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vector_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                metadata_field: metadata_field.into(),
+                text_field: text_field.into(),
+                vector_field: vector_field.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OpenSearchManagedClusterFieldMapping>
         for ::stratus_model::Val<OpenSearchManagedClusterFieldMapping>
     {
@@ -7849,6 +9563,21 @@ pub mod knowledge_base {
         pub vector_field: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl OpenSearchServerlessFieldMapping {
+        /// With the required `MetadataField`, `TextField`, `VectorField`; everything else unset.
+        pub fn new(
+            metadata_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            text_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vector_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                metadata_field: metadata_field.into(),
+                text_field: text_field.into(),
+                vector_field: vector_field.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OpenSearchServerlessFieldMapping>
         for ::stratus_model::Val<OpenSearchServerlessFieldMapping>
     {
@@ -7871,6 +9600,19 @@ pub mod knowledge_base {
         /// Pattern: `^.*$`.
         /// Length: `..=2048`.
         pub text_field: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PineconeFieldMapping {
+        /// With the required `MetadataField`, `TextField`; everything else unset.
+        pub fn new(
+            metadata_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            text_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                metadata_field: metadata_field.into(),
+                text_field: text_field.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PineconeFieldMapping> for ::stratus_model::Val<PineconeFieldMapping> {
@@ -7910,6 +9652,24 @@ pub mod knowledge_base {
         pub vector_field: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RdsFieldMapping {
+        /// With the required `MetadataField`, `PrimaryKeyField`, `TextField`, `VectorField`; everything else unset.
+        pub fn new(
+            metadata_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            primary_key_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            text_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vector_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                custom_metadata_field: ::std::option::Option::None,
+                metadata_field: metadata_field.into(),
+                primary_key_field: primary_key_field.into(),
+                text_field: text_field.into(),
+                vector_field: vector_field.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RdsFieldMapping> for ::stratus_model::Val<RdsFieldMapping> {
         fn from(value: RdsFieldMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7929,6 +9689,19 @@ pub mod knowledge_base {
         /// `Type`: [`RedshiftQueryEngineType`].
         /// Required.
         pub r#type: ::stratus_model::Val<RedshiftQueryEngineType>,
+    }
+
+    impl RedshiftQueryEngineConfiguration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<RedshiftQueryEngineType>>,
+        ) -> Self {
+            Self {
+                provisioned_configuration: ::std::option::Option::None,
+                serverless_configuration: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RedshiftQueryEngineConfiguration>
@@ -7972,6 +9745,19 @@ pub mod knowledge_base {
         /// `Type`: [`RedshiftQueryEngineStorageType`].
         /// Required.
         pub r#type: ::stratus_model::Val<RedshiftQueryEngineStorageType>,
+    }
+
+    impl RedshiftQueryEngineStorageConfiguration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<RedshiftQueryEngineStorageType>>,
+        ) -> Self {
+            Self {
+                aws_data_catalog_configuration: ::std::option::Option::None,
+                redshift_configuration: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RedshiftQueryEngineStorageConfiguration>
@@ -8018,6 +9804,21 @@ pub mod knowledge_base {
             ::stratus_model::Val<SupplementalDataStorageLocationType>,
     }
 
+    impl SupplementalDataStorageLocation {
+        /// With the required `SupplementalDataStorageLocationType`; everything else unset.
+        pub fn new(
+            supplemental_data_storage_location_type: impl ::std::convert::Into<
+                ::stratus_model::Val<SupplementalDataStorageLocationType>,
+            >,
+        ) -> Self {
+            Self {
+                s3_location: ::std::option::Option::None,
+                supplemental_data_storage_location_type: supplemental_data_storage_location_type
+                    .into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SupplementalDataStorageLocation>
         for ::stratus_model::Val<SupplementalDataStorageLocation>
     {
@@ -8038,6 +9839,21 @@ pub mod knowledge_base {
         pub cluster_identifier: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RedshiftProvisionedConfiguration {
+        /// With the required `AuthConfiguration`, `ClusterIdentifier`; everything else unset.
+        pub fn new(
+            auth_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<RedshiftProvisionedAuthConfiguration>,
+            >,
+            cluster_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auth_configuration: auth_configuration.into(),
+                cluster_identifier: cluster_identifier.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RedshiftProvisionedConfiguration>
         for ::stratus_model::Val<RedshiftProvisionedConfiguration>
     {
@@ -8056,6 +9872,21 @@ pub mod knowledge_base {
         /// `WorkgroupArn`: string.
         /// Required.
         pub workgroup_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RedshiftServerlessConfiguration {
+        /// With the required `AuthConfiguration`, `WorkgroupArn`; everything else unset.
+        pub fn new(
+            auth_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<RedshiftServerlessAuthConfiguration>,
+            >,
+            workgroup_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auth_configuration: auth_configuration.into(),
+                workgroup_arn: workgroup_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RedshiftServerlessConfiguration>
@@ -8093,6 +9924,19 @@ pub mod knowledge_base {
         pub table_names: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl RedshiftQueryEngineAwsDataCatalogStorageConfiguration {
+        /// With the required `TableNames`; everything else unset.
+        pub fn new(
+            table_names: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                table_names: table_names.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RedshiftQueryEngineAwsDataCatalogStorageConfiguration>
         for ::stratus_model::Val<RedshiftQueryEngineAwsDataCatalogStorageConfiguration>
     {
@@ -8108,6 +9952,17 @@ pub mod knowledge_base {
         /// `DatabaseName`: string.
         /// Required.
         pub database_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RedshiftQueryEngineRedshiftStorageConfiguration {
+        /// With the required `DatabaseName`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                database_name: database_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RedshiftQueryEngineRedshiftStorageConfiguration>
@@ -8127,6 +9982,19 @@ pub mod knowledge_base {
         pub segmentation_configuration: ::stratus_model::Val<AudioSegmentationConfiguration>,
     }
 
+    impl AudioConfiguration {
+        /// With the required `SegmentationConfiguration`; everything else unset.
+        pub fn new(
+            segmentation_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<AudioSegmentationConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                segmentation_configuration: segmentation_configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AudioConfiguration> for ::stratus_model::Val<AudioConfiguration> {
         fn from(value: AudioConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8140,6 +10008,19 @@ pub mod knowledge_base {
         /// `SegmentationConfiguration`: [`VideoSegmentationConfiguration`].
         /// Required.
         pub segmentation_configuration: ::stratus_model::Val<VideoSegmentationConfiguration>,
+    }
+
+    impl VideoConfiguration {
+        /// With the required `SegmentationConfiguration`; everything else unset.
+        pub fn new(
+            segmentation_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<VideoSegmentationConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                segmentation_configuration: segmentation_configuration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VideoConfiguration> for ::stratus_model::Val<VideoConfiguration> {
@@ -8158,6 +10039,15 @@ pub mod knowledge_base {
         /// Length: `1..=2048`.
         #[resource(rename = "URI")]
         pub uri: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3Location {
+        /// With the required `URI`; everything else unset.
+        pub fn new(
+            uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { uri: uri.into() }
+        }
     }
 
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
@@ -8180,6 +10070,19 @@ pub mod knowledge_base {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl RedshiftProvisionedAuthConfiguration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<RedshiftProvisionedAuthType>>,
+        ) -> Self {
+            Self {
+                database_user: ::std::option::Option::None,
+                r#type: r#type.into(),
+                username_password_secret_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RedshiftProvisionedAuthConfiguration>
         for ::stratus_model::Val<RedshiftProvisionedAuthConfiguration>
     {
@@ -8200,6 +10103,18 @@ pub mod knowledge_base {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl RedshiftServerlessAuthConfiguration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<RedshiftServerlessAuthType>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                username_password_secret_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RedshiftServerlessAuthConfiguration>
         for ::stratus_model::Val<RedshiftServerlessAuthConfiguration>
     {
@@ -8218,6 +10133,19 @@ pub mod knowledge_base {
         /// `Sql`: string.
         /// Required.
         pub sql: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CuratedQuery {
+        /// With the required `NaturalLanguage`, `Sql`; everything else unset.
+        pub fn new(
+            natural_language: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sql: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                natural_language: natural_language.into(),
+                sql: sql.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CuratedQuery> for ::stratus_model::Val<CuratedQuery> {
@@ -8242,6 +10170,20 @@ pub mod knowledge_base {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl QueryGenerationTable {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                columns: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                inclusion: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<QueryGenerationTable> for ::stratus_model::Val<QueryGenerationTable> {
         fn from(value: QueryGenerationTable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8255,6 +10197,17 @@ pub mod knowledge_base {
         /// `FixedLengthDuration`: integer.
         /// Required.
         pub fixed_length_duration: ::stratus_model::Val<i64>,
+    }
+
+    impl AudioSegmentationConfiguration {
+        /// With the required `FixedLengthDuration`; everything else unset.
+        pub fn new(
+            fixed_length_duration: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                fixed_length_duration: fixed_length_duration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AudioSegmentationConfiguration>
@@ -8272,6 +10225,17 @@ pub mod knowledge_base {
         /// `FixedLengthDuration`: integer.
         /// Required.
         pub fixed_length_duration: ::stratus_model::Val<i64>,
+    }
+
+    impl VideoSegmentationConfiguration {
+        /// With the required `FixedLengthDuration`; everything else unset.
+        pub fn new(
+            fixed_length_duration: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                fixed_length_duration: fixed_length_duration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VideoSegmentationConfiguration>
@@ -8773,6 +10737,21 @@ pub mod prompt {
         pub variants: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<PromptVariant>>>,
     }
 
+    impl CfnPrompt {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                customer_encryption_key_arn: ::std::option::Option::None,
+                default_variant: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: name.into(),
+                variants: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPrompt`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPromptAttributes {
         /// `Arn`: string.
@@ -8836,6 +10815,28 @@ pub mod prompt {
         pub template_type: ::stratus_model::Val<PromptTemplateType>,
     }
 
+    impl PromptVariant {
+        /// With the required `Name`, `TemplateConfiguration`, `TemplateType`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            template_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<::stratus_model::Json>,
+            >,
+            template_type: impl ::std::convert::Into<::stratus_model::Val<PromptTemplateType>>,
+        ) -> Self {
+            Self {
+                additional_model_request_fields: ::std::option::Option::None,
+                gen_ai_resource: ::std::option::Option::None,
+                inference_configuration: ::std::option::Option::None,
+                metadata: ::std::option::Option::None,
+                model_id: ::std::option::Option::None,
+                name: name.into(),
+                template_configuration: template_configuration.into(),
+                template_type: template_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PromptVariant> for ::stratus_model::Val<PromptVariant> {
         fn from(value: PromptVariant) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8852,6 +10853,19 @@ pub mod prompt {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PromptMetadataEntry {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PromptMetadataEntry> for ::stratus_model::Val<PromptMetadataEntry> {
@@ -8932,6 +10946,18 @@ pub mod prompt_version {
         pub prompt_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnPromptVersion {
+        /// With the required `PromptArn`; everything else unset.
+        pub fn new(
+            prompt_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                prompt_arn: prompt_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPromptVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPromptVersionAttributes {
         /// `Arn`: string.
@@ -9009,6 +11035,19 @@ pub mod resource_policy {
         /// Length: `1..=2048`.
         #[resource(replace)]
         pub resource_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnResourcePolicy {
+        /// With the required `PolicyDocument`, `ResourceArn`; everything else unset.
+        pub fn new(
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy_document: policy_document.into(),
+                resource_arn: resource_arn.into(),
+            }
+        }
     }
 }
 

@@ -29,6 +29,18 @@ pub mod api_key_credential_provider {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnApiKeyCredentialProvider {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_key: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApiKeyCredentialProvider`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApiKeyCredentialProviderAttributes {
         /// `CredentialProviderArn`: string.
@@ -113,6 +125,27 @@ pub mod browser_custom {
         pub recording_config: ::std::option::Option<::stratus_model::Val<RecordingConfig>>,
     }
 
+    impl CfnBrowserCustom {
+        /// With the required `Name`, `NetworkConfiguration`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            network_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<BrowserNetworkConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                browser_signing: ::std::option::Option::None,
+                certificates: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                enterprise_policies: ::std::option::Option::None,
+                execution_role_arn: ::std::option::Option::None,
+                name: name.into(),
+                network_configuration: network_configuration.into(),
+                recording_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnBrowserCustom`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBrowserCustomAttributes {
         /// `BrowserId`: string.
@@ -173,6 +206,17 @@ pub mod browser_custom {
         pub certificate_location: ::stratus_model::Val<CertificateLocation>,
     }
 
+    impl Certificate {
+        /// With the required `CertificateLocation`; everything else unset.
+        pub fn new(
+            certificate_location: impl ::std::convert::Into<::stratus_model::Val<CertificateLocation>>,
+        ) -> Self {
+            Self {
+                certificate_location: certificate_location.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Certificate> for ::stratus_model::Val<Certificate> {
         fn from(value: Certificate) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -189,6 +233,19 @@ pub mod browser_custom {
         /// `Type`: [`BrowserEnterprisePolicyType`].
         /// Required.
         pub r#type: ::stratus_model::Val<BrowserEnterprisePolicyType>,
+    }
+
+    impl BrowserEnterprisePolicy {
+        /// With the required `Location`, `Type`; everything else unset.
+        pub fn new(
+            location: impl ::std::convert::Into<::stratus_model::Val<S3Location>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<BrowserEnterprisePolicyType>>,
+        ) -> Self {
+            Self {
+                location: location.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BrowserEnterprisePolicy>
@@ -208,6 +265,18 @@ pub mod browser_custom {
         pub network_mode: ::stratus_model::Val<BrowserNetworkMode>,
         /// `VpcConfig`: [`VpcConfig`].
         pub vpc_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
+    }
+
+    impl BrowserNetworkConfiguration {
+        /// With the required `NetworkMode`; everything else unset.
+        pub fn new(
+            network_mode: impl ::std::convert::Into<::stratus_model::Val<BrowserNetworkMode>>,
+        ) -> Self {
+            Self {
+                network_mode: network_mode.into(),
+                vpc_config: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<BrowserNetworkConfiguration>
@@ -244,6 +313,17 @@ pub mod browser_custom {
         pub secret_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CertificateLocation {
+        /// With the required `SecretArn`; everything else unset.
+        pub fn new(
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                secret_arn: secret_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CertificateLocation> for ::stratus_model::Val<CertificateLocation> {
         fn from(value: CertificateLocation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -264,6 +344,19 @@ pub mod browser_custom {
         pub prefix: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl S3Location {
+        /// With the required `Bucket`, `Prefix`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                prefix: prefix.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -280,6 +373,23 @@ pub mod browser_custom {
         /// `Subnets`: list of string.
         /// Required.
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl VpcConfig {
+        /// With the required `SecurityGroups`, `Subnets`; everything else unset.
+        pub fn new(
+            security_groups: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_groups: security_groups.into(),
+                subnets: subnets.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
@@ -399,6 +509,18 @@ pub mod browser_profile {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnBrowserProfile {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnBrowserProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBrowserProfileAttributes {
         /// `ProfileId`: string.
@@ -488,6 +610,24 @@ pub mod code_interpreter_custom {
         pub network_configuration: ::stratus_model::Val<CodeInterpreterNetworkConfiguration>,
     }
 
+    impl CfnCodeInterpreterCustom {
+        /// With the required `Name`, `NetworkConfiguration`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            network_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<CodeInterpreterNetworkConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                certificates: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                execution_role_arn: ::std::option::Option::None,
+                name: name.into(),
+                network_configuration: network_configuration.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCodeInterpreterCustom`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCodeInterpreterCustomAttributes {
         /// `CodeInterpreterId`: string.
@@ -534,6 +674,17 @@ pub mod code_interpreter_custom {
         pub certificate_location: ::stratus_model::Val<CertificateLocation>,
     }
 
+    impl Certificate {
+        /// With the required `CertificateLocation`; everything else unset.
+        pub fn new(
+            certificate_location: impl ::std::convert::Into<::stratus_model::Val<CertificateLocation>>,
+        ) -> Self {
+            Self {
+                certificate_location: certificate_location.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Certificate> for ::stratus_model::Val<Certificate> {
         fn from(value: Certificate) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -549,6 +700,18 @@ pub mod code_interpreter_custom {
         pub network_mode: ::stratus_model::Val<CodeInterpreterNetworkMode>,
         /// `VpcConfig`: [`VpcConfig`].
         pub vpc_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
+    }
+
+    impl CodeInterpreterNetworkConfiguration {
+        /// With the required `NetworkMode`; everything else unset.
+        pub fn new(
+            network_mode: impl ::std::convert::Into<::stratus_model::Val<CodeInterpreterNetworkMode>>,
+        ) -> Self {
+            Self {
+                network_mode: network_mode.into(),
+                vpc_config: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CodeInterpreterNetworkConfiguration>
@@ -569,6 +732,17 @@ pub mod code_interpreter_custom {
         pub secret_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CertificateLocation {
+        /// With the required `SecretArn`; everything else unset.
+        pub fn new(
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                secret_arn: secret_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CertificateLocation> for ::stratus_model::Val<CertificateLocation> {
         fn from(value: CertificateLocation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -585,6 +759,23 @@ pub mod code_interpreter_custom {
         /// `Subnets`: list of string.
         /// Required.
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl VpcConfig {
+        /// With the required `SecurityGroups`, `Subnets`; everything else unset.
+        pub fn new(
+            security_groups: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_groups: security_groups.into(),
+                subnets: subnets.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
@@ -677,6 +868,23 @@ pub mod evaluator {
         pub level: ::stratus_model::Val<EvaluatorLevel>,
     }
 
+    impl CfnEvaluator {
+        /// With the required `EvaluatorConfig`, `EvaluatorName`, `Level`; everything else unset.
+        pub fn new(
+            evaluator_config: impl ::std::convert::Into<::stratus_model::Val<EvaluatorConfig>>,
+            evaluator_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            level: impl ::std::convert::Into<::stratus_model::Val<EvaluatorLevel>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                evaluator_config: evaluator_config.into(),
+                evaluator_name: evaluator_name.into(),
+                kms_key_arn: ::std::option::Option::None,
+                level: level.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEvaluator`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEvaluatorAttributes {
         /// `EvaluatorId`: string.
@@ -734,6 +942,17 @@ pub mod evaluator {
         pub lambda_config: ::stratus_model::Val<LambdaEvaluatorConfig>,
     }
 
+    impl CodeBasedEvaluatorConfig {
+        /// With the required `LambdaConfig`; everything else unset.
+        pub fn new(
+            lambda_config: impl ::std::convert::Into<::stratus_model::Val<LambdaEvaluatorConfig>>,
+        ) -> Self {
+            Self {
+                lambda_config: lambda_config.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CodeBasedEvaluatorConfig>
         for ::stratus_model::Val<CodeBasedEvaluatorConfig>
     {
@@ -757,6 +976,21 @@ pub mod evaluator {
         pub rating_scale: ::stratus_model::Val<RatingScale>,
     }
 
+    impl LlmAsAJudgeEvaluatorConfig {
+        /// With the required `Instructions`, `ModelConfig`, `RatingScale`; everything else unset.
+        pub fn new(
+            instructions: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            model_config: impl ::std::convert::Into<::stratus_model::Val<EvaluatorModelConfig>>,
+            rating_scale: impl ::std::convert::Into<::stratus_model::Val<RatingScale>>,
+        ) -> Self {
+            Self {
+                instructions: instructions.into(),
+                model_config: model_config.into(),
+                rating_scale: rating_scale.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LlmAsAJudgeEvaluatorConfig>
         for ::stratus_model::Val<LlmAsAJudgeEvaluatorConfig>
     {
@@ -778,6 +1012,18 @@ pub mod evaluator {
         pub lambda_timeout_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl LambdaEvaluatorConfig {
+        /// With the required `LambdaArn`; everything else unset.
+        pub fn new(
+            lambda_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                lambda_arn: lambda_arn.into(),
+                lambda_timeout_in_seconds: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<LambdaEvaluatorConfig> for ::stratus_model::Val<LambdaEvaluatorConfig> {
         fn from(value: LambdaEvaluatorConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -791,6 +1037,19 @@ pub mod evaluator {
         /// `BedrockEvaluatorModelConfig`: [`BedrockEvaluatorModelConfig`].
         /// Required.
         pub bedrock_evaluator_model_config: ::stratus_model::Val<BedrockEvaluatorModelConfig>,
+    }
+
+    impl EvaluatorModelConfig {
+        /// With the required `BedrockEvaluatorModelConfig`; everything else unset.
+        pub fn new(
+            bedrock_evaluator_model_config: impl ::std::convert::Into<
+                ::stratus_model::Val<BedrockEvaluatorModelConfig>,
+            >,
+        ) -> Self {
+            Self {
+                bedrock_evaluator_model_config: bedrock_evaluator_model_config.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EvaluatorModelConfig> for ::stratus_model::Val<EvaluatorModelConfig> {
@@ -832,6 +1091,19 @@ pub mod evaluator {
         pub model_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl BedrockEvaluatorModelConfig {
+        /// With the required `ModelId`; everything else unset.
+        pub fn new(
+            model_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                additional_model_request_fields: ::std::option::Option::None,
+                inference_config: ::std::option::Option::None,
+                model_id: model_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<BedrockEvaluatorModelConfig>
         for ::stratus_model::Val<BedrockEvaluatorModelConfig>
     {
@@ -851,6 +1123,19 @@ pub mod evaluator {
         /// Required.
         /// Length: `1..=100`.
         pub label: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CategoricalScaleDefinition {
+        /// With the required `Definition`, `Label`; everything else unset.
+        pub fn new(
+            definition: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            label: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                definition: definition.into(),
+                label: label.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CategoricalScaleDefinition>
@@ -876,6 +1161,21 @@ pub mod evaluator {
         /// Required.
         /// Range: `0..=`.
         pub value: ::stratus_model::Val<f64>,
+    }
+
+    impl NumericalScaleDefinition {
+        /// With the required `Definition`, `Label`, `Value`; everything else unset.
+        pub fn new(
+            definition: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            label: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                definition: definition.into(),
+                label: label.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NumericalScaleDefinition>
@@ -1008,6 +1308,30 @@ pub mod gateway {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnGateway {
+        /// With the required `AuthorizerType`, `Name`, `ProtocolType`, `RoleArn`; everything else unset.
+        pub fn new(
+            authorizer_type: impl ::std::convert::Into<::stratus_model::Val<AuthorizerType>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            protocol_type: impl ::std::convert::Into<::stratus_model::Val<GatewayProtocolType>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authorizer_configuration: ::std::option::Option::None,
+                authorizer_type: authorizer_type.into(),
+                description: ::std::option::Option::None,
+                exception_level: ::std::option::Option::None,
+                interceptor_configurations: ::std::option::Option::None,
+                kms_key_arn: ::std::option::Option::None,
+                name: name.into(),
+                policy_engine_configuration: ::std::option::Option::None,
+                protocol_configuration: ::std::option::Option::None,
+                protocol_type: protocol_type.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGatewayAttributes {
         /// `CreatedAt`: string.
@@ -1071,6 +1395,22 @@ pub mod gateway {
         pub interceptor: ::stratus_model::Val<::stratus_model::Json>,
     }
 
+    impl GatewayInterceptorConfiguration {
+        /// With the required `InterceptionPoints`, `Interceptor`; everything else unset.
+        pub fn new(
+            interception_points: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<GatewayInterceptionPoint>>,
+            >,
+            interceptor: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                input_configuration: ::std::option::Option::None,
+                interception_points: interception_points.into(),
+                interceptor: interceptor.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GatewayInterceptorConfiguration>
         for ::stratus_model::Val<GatewayInterceptorConfiguration>
     {
@@ -1093,6 +1433,19 @@ pub mod gateway {
         pub mode: ::stratus_model::Val<GatewayPolicyEngineMode>,
     }
 
+    impl GatewayPolicyEngineConfiguration {
+        /// With the required `Arn`, `Mode`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            mode: impl ::std::convert::Into<::stratus_model::Val<GatewayPolicyEngineMode>>,
+        ) -> Self {
+            Self {
+                arn: arn.into(),
+                mode: mode.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GatewayPolicyEngineConfiguration>
         for ::stratus_model::Val<GatewayPolicyEngineConfiguration>
     {
@@ -1108,6 +1461,17 @@ pub mod gateway {
         /// `PassRequestHeaders`: boolean.
         /// Required.
         pub pass_request_headers: ::stratus_model::Val<bool>,
+    }
+
+    impl InterceptorInputConfiguration {
+        /// With the required `PassRequestHeaders`; everything else unset.
+        pub fn new(
+            pass_request_headers: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                pass_request_headers: pass_request_headers.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<InterceptorInputConfiguration>
@@ -1359,6 +1723,23 @@ pub mod gateway_target {
         pub target_configuration: ::stratus_model::Val<::stratus_model::Json>,
     }
 
+    impl CfnGatewayTarget {
+        /// With the required `Name`, `TargetConfiguration`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                credential_provider_configurations: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                gateway_identifier: ::std::option::Option::None,
+                metadata_configuration: ::std::option::Option::None,
+                name: name.into(),
+                target_configuration: target_configuration.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGatewayTarget`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGatewayTargetAttributes {
         /// `CreatedAt`: string.
@@ -1410,6 +1791,20 @@ pub mod gateway_target {
         /// `CredentialProviderType`: [`CredentialProviderType`].
         /// Required.
         pub credential_provider_type: ::stratus_model::Val<CredentialProviderType>,
+    }
+
+    impl CredentialProviderConfiguration {
+        /// With the required `CredentialProviderType`; everything else unset.
+        pub fn new(
+            credential_provider_type: impl ::std::convert::Into<
+                ::stratus_model::Val<CredentialProviderType>,
+            >,
+        ) -> Self {
+            Self {
+                credential_provider: ::std::option::Option::None,
+                credential_provider_type: credential_provider_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CredentialProviderConfiguration>
@@ -1528,6 +1923,25 @@ pub mod memory {
         /// `StreamDeliveryResources`: [`StreamDeliveryResources`].
         pub stream_delivery_resources:
             ::std::option::Option<::stratus_model::Val<StreamDeliveryResources>>,
+    }
+
+    impl CfnMemory {
+        /// With the required `EventExpiryDuration`, `Name`; everything else unset.
+        pub fn new(
+            event_expiry_duration: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                encryption_key_arn: ::std::option::Option::None,
+                event_expiry_duration: event_expiry_duration.into(),
+                indexed_keys: ::std::option::Option::None,
+                memory_execution_role_arn: ::std::option::Option::None,
+                memory_strategies: ::std::option::Option::None,
+                name: name.into(),
+                stream_delivery_resources: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnMemory`], known once it is deployed (`Fn::GetAtt`).
@@ -1861,6 +2275,19 @@ pub mod memory {
         pub r#type: ::stratus_model::Val<MetadataValueType>,
     }
 
+    impl IndexedKey {
+        /// With the required `Key`, `Type`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<MetadataValueType>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IndexedKey> for ::stratus_model::Val<IndexedKey> {
         fn from(value: IndexedKey) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1902,6 +2329,19 @@ pub mod memory {
         /// Required.
         /// Items: `..=1`.
         pub resources: ::stratus_model::Val<::std::vec::Vec<StreamDeliveryResource>>,
+    }
+
+    impl StreamDeliveryResources {
+        /// With the required `Resources`; everything else unset.
+        pub fn new(
+            resources: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<StreamDeliveryResource>>,
+            >,
+        ) -> Self {
+            Self {
+                resources: resources.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StreamDeliveryResources>
@@ -1947,6 +2387,27 @@ pub mod memory {
         pub updated_at: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CustomMemoryStrategy {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                configuration: ::std::option::Option::None,
+                created_at: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                memory_record_schema: ::std::option::Option::None,
+                name: name.into(),
+                namespace_templates: ::std::option::Option::None,
+                namespaces: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                strategy_id: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+                updated_at: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomMemoryStrategy> for ::stratus_model::Val<CustomMemoryStrategy> {
         fn from(value: CustomMemoryStrategy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1989,6 +2450,27 @@ pub mod memory {
         pub updated_at: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl EpisodicMemoryStrategy {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                created_at: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                memory_record_schema: ::std::option::Option::None,
+                name: name.into(),
+                namespace_templates: ::std::option::Option::None,
+                namespaces: ::std::option::Option::None,
+                reflection_configuration: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                strategy_id: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+                updated_at: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EpisodicMemoryStrategy> for ::stratus_model::Val<EpisodicMemoryStrategy> {
         fn from(value: EpisodicMemoryStrategy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2026,6 +2508,26 @@ pub mod memory {
         pub r#type: ::std::option::Option<::stratus_model::Val<Type3>>,
         /// `UpdatedAt`: string.
         pub updated_at: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl SemanticMemoryStrategy {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                created_at: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                memory_record_schema: ::std::option::Option::None,
+                name: name.into(),
+                namespace_templates: ::std::option::Option::None,
+                namespaces: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                strategy_id: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+                updated_at: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<SemanticMemoryStrategy> for ::stratus_model::Val<SemanticMemoryStrategy> {
@@ -2067,6 +2569,26 @@ pub mod memory {
         pub updated_at: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl SummaryMemoryStrategy {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                created_at: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                memory_record_schema: ::std::option::Option::None,
+                name: name.into(),
+                namespace_templates: ::std::option::Option::None,
+                namespaces: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                strategy_id: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+                updated_at: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SummaryMemoryStrategy> for ::stratus_model::Val<SummaryMemoryStrategy> {
         fn from(value: SummaryMemoryStrategy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2104,6 +2626,26 @@ pub mod memory {
         pub r#type: ::std::option::Option<::stratus_model::Val<Type5>>,
         /// `UpdatedAt`: string.
         pub updated_at: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl UserPreferenceMemoryStrategy {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                created_at: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                memory_record_schema: ::std::option::Option::None,
+                name: name.into(),
+                namespace_templates: ::std::option::Option::None,
+                namespaces: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                strategy_id: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+                updated_at: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<UserPreferenceMemoryStrategy>
@@ -2202,6 +2744,21 @@ pub mod memory {
         /// `DataStreamArn`: string.
         /// Required.
         pub data_stream_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KinesisResource {
+        /// With the required `ContentConfigurations`, `DataStreamArn`; everything else unset.
+        pub fn new(
+            content_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ContentConfiguration>>,
+            >,
+            data_stream_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content_configurations: content_configurations.into(),
+                data_stream_arn: data_stream_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KinesisResource> for ::stratus_model::Val<KinesisResource> {
@@ -2326,6 +2883,19 @@ pub mod memory {
         pub r#type: ::std::option::Option<::stratus_model::Val<MetadataValueType>>,
     }
 
+    impl MetadataSchemaEntry {
+        /// With the required `Key`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                extraction_config: ::std::option::Option::None,
+                key: key.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MetadataSchemaEntry> for ::stratus_model::Val<MetadataSchemaEntry> {
         fn from(value: MetadataSchemaEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2343,6 +2913,16 @@ pub mod memory {
         /// Required.
         /// Allowed values: `MEMORY_RECORDS`.
         pub r#type: ::stratus_model::Val<Type6>,
+    }
+
+    impl ContentConfiguration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type6>>) -> Self {
+            Self {
+                level: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ContentConfiguration> for ::stratus_model::Val<ContentConfiguration> {
@@ -2363,6 +2943,19 @@ pub mod memory {
         pub model_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EpisodicOverrideConsolidationConfigurationInput {
+        /// With the required `AppendToPrompt`, `ModelId`; everything else unset.
+        pub fn new(
+            append_to_prompt: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            model_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                append_to_prompt: append_to_prompt.into(),
+                model_id: model_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EpisodicOverrideConsolidationConfigurationInput>
         for ::stratus_model::Val<EpisodicOverrideConsolidationConfigurationInput>
     {
@@ -2381,6 +2974,19 @@ pub mod memory {
         /// `ModelId`: string.
         /// Required.
         pub model_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EpisodicOverrideExtractionConfigurationInput {
+        /// With the required `AppendToPrompt`, `ModelId`; everything else unset.
+        pub fn new(
+            append_to_prompt: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            model_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                append_to_prompt: append_to_prompt.into(),
+                model_id: model_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EpisodicOverrideExtractionConfigurationInput>
@@ -2409,6 +3015,22 @@ pub mod memory {
         /// `Namespaces`: list of string.
         pub namespaces:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl EpisodicOverrideReflectionConfigurationInput {
+        /// With the required `AppendToPrompt`, `ModelId`; everything else unset.
+        pub fn new(
+            append_to_prompt: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            model_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                append_to_prompt: append_to_prompt.into(),
+                memory_record_schema: ::std::option::Option::None,
+                model_id: model_id.into(),
+                namespace_templates: ::std::option::Option::None,
+                namespaces: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<EpisodicOverrideReflectionConfigurationInput>
@@ -2471,6 +3093,19 @@ pub mod memory {
         pub model_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SemanticOverrideConsolidationConfigurationInput {
+        /// With the required `AppendToPrompt`, `ModelId`; everything else unset.
+        pub fn new(
+            append_to_prompt: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            model_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                append_to_prompt: append_to_prompt.into(),
+                model_id: model_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SemanticOverrideConsolidationConfigurationInput>
         for ::stratus_model::Val<SemanticOverrideConsolidationConfigurationInput>
     {
@@ -2489,6 +3124,19 @@ pub mod memory {
         /// `ModelId`: string.
         /// Required.
         pub model_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SemanticOverrideExtractionConfigurationInput {
+        /// With the required `AppendToPrompt`, `ModelId`; everything else unset.
+        pub fn new(
+            append_to_prompt: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            model_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                append_to_prompt: append_to_prompt.into(),
+                model_id: model_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SemanticOverrideExtractionConfigurationInput>
@@ -2511,6 +3159,19 @@ pub mod memory {
         pub model_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SummaryOverrideConsolidationConfigurationInput {
+        /// With the required `AppendToPrompt`, `ModelId`; everything else unset.
+        pub fn new(
+            append_to_prompt: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            model_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                append_to_prompt: append_to_prompt.into(),
+                model_id: model_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SummaryOverrideConsolidationConfigurationInput>
         for ::stratus_model::Val<SummaryOverrideConsolidationConfigurationInput>
     {
@@ -2531,6 +3192,19 @@ pub mod memory {
         pub model_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl UserPreferenceOverrideConsolidationConfigurationInput {
+        /// With the required `AppendToPrompt`, `ModelId`; everything else unset.
+        pub fn new(
+            append_to_prompt: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            model_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                append_to_prompt: append_to_prompt.into(),
+                model_id: model_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<UserPreferenceOverrideConsolidationConfigurationInput>
         for ::stratus_model::Val<UserPreferenceOverrideConsolidationConfigurationInput>
     {
@@ -2549,6 +3223,19 @@ pub mod memory {
         /// `ModelId`: string.
         /// Required.
         pub model_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl UserPreferenceOverrideExtractionConfigurationInput {
+        /// With the required `AppendToPrompt`, `ModelId`; everything else unset.
+        pub fn new(
+            append_to_prompt: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            model_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                append_to_prompt: append_to_prompt.into(),
+                model_id: model_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<UserPreferenceOverrideExtractionConfigurationInput>
@@ -2634,6 +3321,19 @@ pub mod memory {
         pub validation: ::std::option::Option<::stratus_model::Val<Validation>>,
     }
 
+    impl LlmExtractionConfig {
+        /// With the required `Definition`; everything else unset.
+        pub fn new(
+            definition: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                definition: definition.into(),
+                llm_extraction_instruction: ::std::option::Option::None,
+                validation: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<LlmExtractionConfig> for ::stratus_model::Val<LlmExtractionConfig> {
         fn from(value: LlmExtractionConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2702,6 +3402,19 @@ pub mod memory {
         /// Required.
         /// Items: `1..=10`.
         pub allowed_values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl StringValidation {
+        /// With the required `AllowedValues`; everything else unset.
+        pub fn new(
+            allowed_values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                allowed_values: allowed_values.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StringValidation> for ::stratus_model::Val<StringValidation> {
@@ -3376,6 +4089,22 @@ pub mod o_auth2_credential_provider {
             ::std::option::Option<::stratus_model::Val<Oauth2ProviderConfigInput>>,
     }
 
+    impl CfnOAuth2CredentialProvider {
+        /// With the required `CredentialProviderVendor`, `Name`; everything else unset.
+        pub fn new(
+            credential_provider_vendor: impl ::std::convert::Into<
+                ::stratus_model::Val<CredentialProviderVendor>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                credential_provider_vendor: credential_provider_vendor.into(),
+                name: name.into(),
+                oauth2_provider_config_input: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnOAuth2CredentialProvider`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOAuth2CredentialProviderAttributes {
         /// `CredentialProviderArn`: string.
@@ -3468,6 +4197,19 @@ pub mod o_auth2_credential_provider {
         pub client_secret: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AtlassianOauth2ProviderConfigInput {
+        /// With the required `ClientId`, `ClientSecret`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            client_secret: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AtlassianOauth2ProviderConfigInput>
         for ::stratus_model::Val<AtlassianOauth2ProviderConfigInput>
     {
@@ -3494,6 +4236,20 @@ pub mod o_auth2_credential_provider {
             ::std::option::Option<::stratus_model::Val<OnBehalfOfTokenExchangeConfig>>,
     }
 
+    impl CustomOauth2ProviderConfigInput {
+        /// With the required `OauthDiscovery`; everything else unset.
+        pub fn new(
+            oauth_discovery: impl ::std::convert::Into<::stratus_model::Val<Oauth2Discovery>>,
+        ) -> Self {
+            Self {
+                client_id: ::std::option::Option::None,
+                client_secret: ::std::option::Option::None,
+                oauth_discovery: oauth_discovery.into(),
+                on_behalf_of_token_exchange_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomOauth2ProviderConfigInput>
         for ::stratus_model::Val<CustomOauth2ProviderConfigInput>
     {
@@ -3516,6 +4272,19 @@ pub mod o_auth2_credential_provider {
         pub client_secret: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl GithubOauth2ProviderConfigInput {
+        /// With the required `ClientId`, `ClientSecret`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            client_secret: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GithubOauth2ProviderConfigInput>
         for ::stratus_model::Val<GithubOauth2ProviderConfigInput>
     {
@@ -3536,6 +4305,19 @@ pub mod o_auth2_credential_provider {
         /// Required.
         /// Length: `1..=2048`.
         pub client_secret: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GoogleOauth2ProviderConfigInput {
+        /// With the required `ClientId`, `ClientSecret`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            client_secret: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GoogleOauth2ProviderConfigInput>
@@ -3567,6 +4349,22 @@ pub mod o_auth2_credential_provider {
         pub token_endpoint: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl IncludedOauth2ProviderConfigInput {
+        /// With the required `ClientId`, `ClientSecret`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            client_secret: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authorization_endpoint: ::std::option::Option::None,
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+                issuer: ::std::option::Option::None,
+                token_endpoint: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IncludedOauth2ProviderConfigInput>
         for ::stratus_model::Val<IncludedOauth2ProviderConfigInput>
     {
@@ -3587,6 +4385,19 @@ pub mod o_auth2_credential_provider {
         /// Required.
         /// Length: `1..=2048`.
         pub client_secret: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LinkedinOauth2ProviderConfigInput {
+        /// With the required `ClientId`, `ClientSecret`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            client_secret: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LinkedinOauth2ProviderConfigInput>
@@ -3614,6 +4425,20 @@ pub mod o_auth2_credential_provider {
         pub tenant_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl MicrosoftOauth2ProviderConfigInput {
+        /// With the required `ClientId`, `ClientSecret`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            client_secret: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+                tenant_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MicrosoftOauth2ProviderConfigInput>
         for ::stratus_model::Val<MicrosoftOauth2ProviderConfigInput>
     {
@@ -3636,6 +4461,19 @@ pub mod o_auth2_credential_provider {
         pub client_secret: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SalesforceOauth2ProviderConfigInput {
+        /// With the required `ClientId`, `ClientSecret`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            client_secret: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SalesforceOauth2ProviderConfigInput>
         for ::stratus_model::Val<SalesforceOauth2ProviderConfigInput>
     {
@@ -3656,6 +4494,19 @@ pub mod o_auth2_credential_provider {
         /// Required.
         /// Length: `1..=2048`.
         pub client_secret: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SlackOauth2ProviderConfigInput {
+        /// With the required `ClientId`, `ClientSecret`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            client_secret: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SlackOauth2ProviderConfigInput>
@@ -3697,6 +4548,16 @@ pub mod o_auth2_credential_provider {
             ::std::option::Option<::stratus_model::Val<TokenExchangeGrantTypeConfig>>,
     }
 
+    impl OnBehalfOfTokenExchangeConfig {
+        /// With the required `GrantType`; everything else unset.
+        pub fn new(grant_type: impl ::std::convert::Into<::stratus_model::Val<GrantType>>) -> Self {
+            Self {
+                grant_type: grant_type.into(),
+                token_exchange_grant_type_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<OnBehalfOfTokenExchangeConfig>
         for ::stratus_model::Val<OnBehalfOfTokenExchangeConfig>
     {
@@ -3723,6 +4584,24 @@ pub mod o_auth2_credential_provider {
         pub token_endpoint: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Oauth2AuthorizationServerMetadata {
+        /// With the required `AuthorizationEndpoint`, `Issuer`, `TokenEndpoint`; everything else unset.
+        pub fn new(
+            authorization_endpoint: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            issuer: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            token_endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authorization_endpoint: authorization_endpoint.into(),
+                issuer: issuer.into(),
+                response_types: ::std::option::Option::None,
+                token_endpoint: token_endpoint.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Oauth2AuthorizationServerMetadata>
         for ::stratus_model::Val<Oauth2AuthorizationServerMetadata>
     {
@@ -3742,6 +4621,18 @@ pub mod o_auth2_credential_provider {
         /// `ActorTokenScopes`: list of string.
         pub actor_token_scopes:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl TokenExchangeGrantTypeConfig {
+        /// With the required `ActorTokenContent`; everything else unset.
+        pub fn new(
+            actor_token_content: impl ::std::convert::Into<::stratus_model::Val<ActorTokenContent>>,
+        ) -> Self {
+            Self {
+                actor_token_content: actor_token_content.into(),
+                actor_token_scopes: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TokenExchangeGrantTypeConfig>
@@ -4020,6 +4911,33 @@ pub mod online_evaluation_config {
         pub rule: ::stratus_model::Val<Rule>,
     }
 
+    impl CfnOnlineEvaluationConfig {
+        /// With the required `DataSourceConfig`, `EvaluationExecutionRoleArn`, `Evaluators`, `OnlineEvaluationConfigName`, `Rule`; everything else unset.
+        pub fn new(
+            data_source_config: impl ::std::convert::Into<::stratus_model::Val<DataSourceConfig>>,
+            evaluation_execution_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            evaluators: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<EvaluatorReference>>,
+            >,
+            online_evaluation_config_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            rule: impl ::std::convert::Into<::stratus_model::Val<Rule>>,
+        ) -> Self {
+            Self {
+                data_source_config: data_source_config.into(),
+                description: ::std::option::Option::None,
+                evaluation_execution_role_arn: evaluation_execution_role_arn.into(),
+                evaluators: evaluators.into(),
+                execution_status: ::std::option::Option::None,
+                online_evaluation_config_name: online_evaluation_config_name.into(),
+                rule: rule.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnOnlineEvaluationConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOnlineEvaluationConfigAttributes {
         /// `OnlineEvaluationConfigId`: string.
@@ -4066,6 +4984,17 @@ pub mod online_evaluation_config {
         pub cloud_watch_logs: ::stratus_model::Val<CloudWatchLogsInputConfig>,
     }
 
+    impl DataSourceConfig {
+        /// With the required `CloudWatchLogs`; everything else unset.
+        pub fn new(
+            cloud_watch_logs: impl ::std::convert::Into<::stratus_model::Val<CloudWatchLogsInputConfig>>,
+        ) -> Self {
+            Self {
+                cloud_watch_logs: cloud_watch_logs.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DataSourceConfig> for ::stratus_model::Val<DataSourceConfig> {
         fn from(value: DataSourceConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4080,6 +5009,17 @@ pub mod online_evaluation_config {
         /// Required.
         /// Pattern: `^(Builtin\.[a-zA-Z0-9_-]+|[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10})$`.
         pub evaluator_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EvaluatorReference {
+        /// With the required `EvaluatorId`; everything else unset.
+        pub fn new(
+            evaluator_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                evaluator_id: evaluator_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EvaluatorReference> for ::stratus_model::Val<EvaluatorReference> {
@@ -4102,6 +5042,19 @@ pub mod online_evaluation_config {
         pub session_config: ::std::option::Option<::stratus_model::Val<SessionConfig>>,
     }
 
+    impl Rule {
+        /// With the required `SamplingConfig`; everything else unset.
+        pub fn new(
+            sampling_config: impl ::std::convert::Into<::stratus_model::Val<SamplingConfig>>,
+        ) -> Self {
+            Self {
+                filters: ::std::option::Option::None,
+                sampling_config: sampling_config.into(),
+                session_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4120,6 +5073,23 @@ pub mod online_evaluation_config {
         /// Required.
         /// Items: `1..=1`.
         pub service_names: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl CloudWatchLogsInputConfig {
+        /// With the required `LogGroupNames`, `ServiceNames`; everything else unset.
+        pub fn new(
+            log_group_names: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            service_names: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                log_group_names: log_group_names.into(),
+                service_names: service_names.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CloudWatchLogsInputConfig>
@@ -4148,6 +5118,21 @@ pub mod online_evaluation_config {
         pub value: ::stratus_model::Val<FilterValue>,
     }
 
+    impl Filter {
+        /// With the required `Key`, `Operator`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            operator: impl ::std::convert::Into<::stratus_model::Val<Operator>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<FilterValue>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                operator: operator.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
         fn from(value: Filter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4164,6 +5149,17 @@ pub mod online_evaluation_config {
         pub sampling_percentage: ::stratus_model::Val<f64>,
     }
 
+    impl SamplingConfig {
+        /// With the required `SamplingPercentage`; everything else unset.
+        pub fn new(
+            sampling_percentage: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                sampling_percentage: sampling_percentage.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SamplingConfig> for ::stratus_model::Val<SamplingConfig> {
         fn from(value: SamplingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4178,6 +5174,17 @@ pub mod online_evaluation_config {
         /// Required.
         /// Range: `1..=1440`.
         pub session_timeout_minutes: ::stratus_model::Val<i64>,
+    }
+
+    impl SessionConfig {
+        /// With the required `SessionTimeoutMinutes`; everything else unset.
+        pub fn new(
+            session_timeout_minutes: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                session_timeout_minutes: session_timeout_minutes.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SessionConfig> for ::stratus_model::Val<SessionConfig> {
@@ -4353,6 +5360,23 @@ pub mod policy {
         pub validation_mode: ::std::option::Option<::stratus_model::Val<PolicyValidationMode>>,
     }
 
+    impl CfnPolicy {
+        /// With the required `Definition`, `Name`, `PolicyEngineId`; everything else unset.
+        pub fn new(
+            definition: impl ::std::convert::Into<::stratus_model::Val<PolicyDefinition>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy_engine_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                definition: definition.into(),
+                description: ::std::option::Option::None,
+                name: name.into(),
+                policy_engine_id: policy_engine_id.into(),
+                validation_mode: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPolicyAttributes {
         /// `PolicyId`: string.
@@ -4399,6 +5423,15 @@ pub mod policy {
         pub cedar: ::stratus_model::Val<CedarPolicy>,
     }
 
+    impl PolicyDefinition {
+        /// With the required `Cedar`; everything else unset.
+        pub fn new(cedar: impl ::std::convert::Into<::stratus_model::Val<CedarPolicy>>) -> Self {
+            Self {
+                cedar: cedar.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PolicyDefinition> for ::stratus_model::Val<PolicyDefinition> {
         fn from(value: PolicyDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4413,6 +5446,17 @@ pub mod policy {
         /// Required.
         /// Length: `35..=153600`.
         pub statement: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CedarPolicy {
+        /// With the required `Statement`; everything else unset.
+        pub fn new(
+            statement: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                statement: statement.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CedarPolicy> for ::stratus_model::Val<CedarPolicy> {
@@ -4495,6 +5539,19 @@ pub mod policy_engine {
         /// Length: `1..=48`.
         #[resource(replace)]
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnPolicyEngine {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                encryption_key_arn: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnPolicyEngine`], known once it is deployed (`Fn::GetAtt`).
@@ -4589,6 +5646,32 @@ pub mod runtime {
         /// `RoleArn`: string.
         /// Required.
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnRuntime {
+        /// With the required `AgentRuntimeArtifact`, `AgentRuntimeName`, `NetworkConfiguration`, `RoleArn`; everything else unset.
+        pub fn new(
+            agent_runtime_artifact: impl ::std::convert::Into<
+                ::stratus_model::Val<AgentRuntimeArtifact>,
+            >,
+            agent_runtime_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            network_configuration: impl ::std::convert::Into<::stratus_model::Val<NetworkConfiguration>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                agent_runtime_artifact: agent_runtime_artifact.into(),
+                agent_runtime_name: agent_runtime_name.into(),
+                authorizer_configuration: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                environment_variables: ::std::option::Option::None,
+                filesystem_configurations: ::std::option::Option::None,
+                lifecycle_configuration: ::std::option::Option::None,
+                network_configuration: network_configuration.into(),
+                protocol_configuration: ::std::option::Option::None,
+                request_header_configuration: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnRuntime`], known once it is deployed (`Fn::GetAtt`).
@@ -4719,6 +5802,18 @@ pub mod runtime {
         pub network_mode_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
     }
 
+    impl NetworkConfiguration {
+        /// With the required `NetworkMode`; everything else unset.
+        pub fn new(
+            network_mode: impl ::std::convert::Into<::stratus_model::Val<NetworkMode>>,
+        ) -> Self {
+            Self {
+                network_mode: network_mode.into(),
+                network_mode_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<NetworkConfiguration> for ::stratus_model::Val<NetworkConfiguration> {
         fn from(value: NetworkConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4757,6 +5852,23 @@ pub mod runtime {
         pub runtime: ::stratus_model::Val<AgentManagedRuntimeType>,
     }
 
+    impl CodeConfiguration {
+        /// With the required `Code`, `EntryPoint`, `Runtime`; everything else unset.
+        pub fn new(
+            code: impl ::std::convert::Into<::stratus_model::Val<Code>>,
+            entry_point: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            runtime: impl ::std::convert::Into<::stratus_model::Val<AgentManagedRuntimeType>>,
+        ) -> Self {
+            Self {
+                code: code.into(),
+                entry_point: entry_point.into(),
+                runtime: runtime.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CodeConfiguration> for ::stratus_model::Val<CodeConfiguration> {
         fn from(value: CodeConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4770,6 +5882,17 @@ pub mod runtime {
         /// `ContainerUri`: string.
         /// Required.
         pub container_uri: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ContainerConfiguration {
+        /// With the required `ContainerUri`; everything else unset.
+        pub fn new(
+            container_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                container_uri: container_uri.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ContainerConfiguration> for ::stratus_model::Val<ContainerConfiguration> {
@@ -4799,6 +5922,21 @@ pub mod runtime {
         pub discovery_url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomJwtAuthorizerConfiguration {
+        /// With the required `DiscoveryUrl`; everything else unset.
+        pub fn new(
+            discovery_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allowed_audience: ::std::option::Option::None,
+                allowed_clients: ::std::option::Option::None,
+                allowed_scopes: ::std::option::Option::None,
+                custom_claims: ::std::option::Option::None,
+                discovery_url: discovery_url.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomJwtAuthorizerConfiguration>
         for ::stratus_model::Val<CustomJwtAuthorizerConfiguration>
     {
@@ -4814,6 +5952,17 @@ pub mod runtime {
         /// `MountPath`: string.
         /// Required.
         pub mount_path: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SessionStorageConfiguration {
+        /// With the required `MountPath`; everything else unset.
+        pub fn new(
+            mount_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                mount_path: mount_path.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SessionStorageConfiguration>
@@ -4834,6 +5983,23 @@ pub mod runtime {
         /// `Subnets`: list of string.
         /// Required.
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl VpcConfig {
+        /// With the required `SecurityGroups`, `Subnets`; everything else unset.
+        pub fn new(
+            security_groups: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_groups: security_groups.into(),
+                subnets: subnets.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
@@ -4871,6 +6037,27 @@ pub mod runtime {
         pub inbound_token_claim_value_type: ::stratus_model::Val<InboundTokenClaimValueType>,
     }
 
+    impl CustomClaimValidationType {
+        /// With the required `AuthorizingClaimMatchValue`, `InboundTokenClaimName`, `InboundTokenClaimValueType`; everything else unset.
+        pub fn new(
+            authorizing_claim_match_value: impl ::std::convert::Into<
+                ::stratus_model::Val<AuthorizingClaimMatchValueType>,
+            >,
+            inbound_token_claim_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            inbound_token_claim_value_type: impl ::std::convert::Into<
+                ::stratus_model::Val<InboundTokenClaimValueType>,
+            >,
+        ) -> Self {
+            Self {
+                authorizing_claim_match_value: authorizing_claim_match_value.into(),
+                inbound_token_claim_name: inbound_token_claim_name.into(),
+                inbound_token_claim_value_type: inbound_token_claim_value_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomClaimValidationType>
         for ::stratus_model::Val<CustomClaimValidationType>
     {
@@ -4896,6 +6083,20 @@ pub mod runtime {
         pub version_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl S3Location {
+        /// With the required `Bucket`, `Prefix`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                prefix: prefix.into(),
+                version_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4912,6 +6113,19 @@ pub mod runtime {
         /// `ClaimMatchValue`: [`ClaimMatchValueType`].
         /// Required.
         pub claim_match_value: ::stratus_model::Val<ClaimMatchValueType>,
+    }
+
+    impl AuthorizingClaimMatchValueType {
+        /// With the required `ClaimMatchOperator`, `ClaimMatchValue`; everything else unset.
+        pub fn new(
+            claim_match_operator: impl ::std::convert::Into<::stratus_model::Val<ClaimMatchOperator>>,
+            claim_match_value: impl ::std::convert::Into<::stratus_model::Val<ClaimMatchValueType>>,
+        ) -> Self {
+            Self {
+                claim_match_operator: claim_match_operator.into(),
+                claim_match_value: claim_match_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AuthorizingClaimMatchValueType>
@@ -5206,6 +6420,21 @@ pub mod runtime_endpoint {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnRuntimeEndpoint {
+        /// With the required `AgentRuntimeId`, `Name`; everything else unset.
+        pub fn new(
+            agent_runtime_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                agent_runtime_id: agent_runtime_id.into(),
+                agent_runtime_version: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRuntimeEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRuntimeEndpointAttributes {
         /// `Id`: string.
@@ -5286,6 +6515,18 @@ pub mod workload_identity {
         /// Length: `3..=255`.
         #[resource(replace)]
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnWorkloadIdentity {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allowed_resource_oauth2_return_urls: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnWorkloadIdentity`], known once it is deployed (`Fn::GetAtt`).

@@ -23,6 +23,15 @@ pub mod project {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnProject {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
+    }
+
     /// The attributes of a [`CfnProject`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProjectAttributes {
         /// `Arn`: string.

@@ -39,6 +39,23 @@ pub mod billing_view {
         pub source_views: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl CfnBillingView {
+        /// With the required `Name`, `SourceViews`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_views: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                data_filter_expression: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: name.into(),
+                source_views: source_views.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnBillingView`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBillingViewAttributes {
         /// `Arn`: string.

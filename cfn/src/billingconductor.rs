@@ -38,6 +38,25 @@ pub mod billing_group {
         pub primary_account_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnBillingGroup {
+        /// With the required `AccountGrouping`, `ComputationPreference`, `Name`; everything else unset.
+        pub fn new(
+            account_grouping: impl ::std::convert::Into<::stratus_model::Val<AccountGrouping>>,
+            computation_preference: impl ::std::convert::Into<
+                ::stratus_model::Val<ComputationPreference>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_grouping: account_grouping.into(),
+                computation_preference: computation_preference.into(),
+                description: ::std::option::Option::None,
+                name: name.into(),
+                primary_account_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnBillingGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBillingGroupAttributes {
         /// `Arn`: string.
@@ -107,6 +126,17 @@ pub mod billing_group {
         pub pricing_plan_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ComputationPreference {
+        /// With the required `PricingPlanArn`; everything else unset.
+        pub fn new(
+            pricing_plan_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                pricing_plan_arn: pricing_plan_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ComputationPreference> for ::stratus_model::Val<ComputationPreference> {
         fn from(value: ComputationPreference) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -164,6 +194,25 @@ pub mod custom_line_item {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub presentation_details: ::std::option::Option<::stratus_model::Val<PresentationDetails>>,
+    }
+
+    impl CfnCustomLineItem {
+        /// With the required `BillingGroupArn`, `Name`; everything else unset.
+        pub fn new(
+            billing_group_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_id: ::std::option::Option::None,
+                billing_group_arn: billing_group_arn.into(),
+                billing_period_range: ::std::option::Option::None,
+                computation_rule: ::std::option::Option::None,
+                custom_line_item_charge_details: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: name.into(),
+                presentation_details: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnCustomLineItem`], known once it is deployed (`Fn::GetAtt`).
@@ -238,6 +287,18 @@ pub mod custom_line_item {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl CustomLineItemChargeDetails {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                flat: ::std::option::Option::None,
+                line_item_filters: ::std::option::Option::None,
+                percentage: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomLineItemChargeDetails>
         for ::stratus_model::Val<CustomLineItemChargeDetails>
     {
@@ -257,6 +318,17 @@ pub mod custom_line_item {
         pub service: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PresentationDetails {
+        /// With the required `Service`; everything else unset.
+        pub fn new(
+            service: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                service: service.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PresentationDetails> for ::stratus_model::Val<PresentationDetails> {
         fn from(value: PresentationDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -271,6 +343,15 @@ pub mod custom_line_item {
         /// Required.
         /// Range: `0..=1000000`.
         pub charge_value: ::stratus_model::Val<f64>,
+    }
+
+    impl CustomLineItemFlatChargeDetails {
+        /// With the required `ChargeValue`; everything else unset.
+        pub fn new(charge_value: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                charge_value: charge_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomLineItemFlatChargeDetails>
@@ -301,6 +382,21 @@ pub mod custom_line_item {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<LineItemFilterValue>>>,
     }
 
+    impl LineItemFilter {
+        /// With the required `Attribute`, `MatchOption`; everything else unset.
+        pub fn new(
+            attribute: impl ::std::convert::Into<::stratus_model::Val<Attribute>>,
+            match_option: impl ::std::convert::Into<::stratus_model::Val<MatchOption>>,
+        ) -> Self {
+            Self {
+                attribute: attribute.into(),
+                attribute_values: ::std::option::Option::None,
+                match_option: match_option.into(),
+                values: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<LineItemFilter> for ::stratus_model::Val<LineItemFilter> {
         fn from(value: LineItemFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -318,6 +414,16 @@ pub mod custom_line_item {
         /// Required.
         /// Range: `0..=10000`.
         pub percentage_value: ::stratus_model::Val<f64>,
+    }
+
+    impl CustomLineItemPercentageChargeDetails {
+        /// With the required `PercentageValue`; everything else unset.
+        pub fn new(percentage_value: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                child_associated_resources: ::std::option::Option::None,
+                percentage_value: percentage_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomLineItemPercentageChargeDetails>
@@ -557,6 +663,19 @@ pub mod pricing_plan {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnPricingPlan {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                pricing_rule_arns: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPricingPlan`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPricingPlanAttributes {
         /// `Arn`: string.
@@ -650,6 +769,28 @@ pub mod pricing_rule {
         pub usage_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnPricingRule {
+        /// With the required `Name`, `Scope`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            scope: impl ::std::convert::Into<::stratus_model::Val<Scope>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                billing_entity: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                modifier_percentage: ::std::option::Option::None,
+                name: name.into(),
+                operation: ::std::option::Option::None,
+                scope: scope.into(),
+                service: ::std::option::Option::None,
+                tiering: ::std::option::Option::None,
+                r#type: r#type.into(),
+                usage_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPricingRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPricingRuleAttributes {
         /// `Arn`: string.
@@ -698,6 +839,15 @@ pub mod pricing_rule {
         /// `Activated`: boolean.
         /// Required.
         pub activated: ::stratus_model::Val<bool>,
+    }
+
+    impl FreeTier {
+        /// With the required `Activated`; everything else unset.
+        pub fn new(activated: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                activated: activated.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FreeTier> for ::stratus_model::Val<FreeTier> {

@@ -32,6 +32,20 @@ pub mod spending_limit {
         pub time_period: ::std::option::Option<::stratus_model::Val<TimePeriod>>,
     }
 
+    impl CfnSpendingLimit {
+        /// With the required `DeviceArn`, `SpendingLimit`; everything else unset.
+        pub fn new(
+            device_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            spending_limit: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                device_arn: device_arn.into(),
+                spending_limit: spending_limit.into(),
+                time_period: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSpendingLimit`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSpendingLimitAttributes {
         /// `SpendingLimitArn`: string.
@@ -74,6 +88,19 @@ pub mod spending_limit {
         /// `StartAt`: string.
         /// Required.
         pub start_at: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TimePeriod {
+        /// With the required `EndAt`, `StartAt`; everything else unset.
+        pub fn new(
+            end_at: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            start_at: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                end_at: end_at.into(),
+                start_at: start_at.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TimePeriod> for ::stratus_model::Val<TimePeriod> {

@@ -28,6 +28,17 @@ pub mod budget {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ResourceTag>>>,
     }
 
+    impl CfnBudget {
+        /// With the required `Budget`; everything else unset.
+        pub fn new(budget: impl ::std::convert::Into<::stratus_model::Val<BudgetData>>) -> Self {
+            Self {
+                budget: budget.into(),
+                notifications_with_subscribers: ::std::option::Option::None,
+                resource_tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnBudget`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBudgetAttributes {
         /// `Id`: string.
@@ -74,6 +85,29 @@ pub mod budget {
         pub time_unit: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl BudgetData {
+        /// With the required `BudgetType`, `TimeUnit`; everything else unset.
+        pub fn new(
+            budget_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            time_unit: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auto_adjust_data: ::std::option::Option::None,
+                billing_view_arn: ::std::option::Option::None,
+                budget_limit: ::std::option::Option::None,
+                budget_name: ::std::option::Option::None,
+                budget_type: budget_type.into(),
+                cost_filters: ::std::option::Option::None,
+                cost_types: ::std::option::Option::None,
+                filter_expression: ::std::option::Option::None,
+                metrics: ::std::option::Option::None,
+                planned_budget_limits: ::std::option::Option::None,
+                time_period: ::std::option::Option::None,
+                time_unit: time_unit.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<BudgetData> for ::stratus_model::Val<BudgetData> {
         fn from(value: BudgetData) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -90,6 +124,19 @@ pub mod budget {
         /// `Subscribers`: list of [`Subscriber`].
         /// Required.
         pub subscribers: ::stratus_model::Val<::std::vec::Vec<Subscriber>>,
+    }
+
+    impl NotificationWithSubscribers {
+        /// With the required `Notification`, `Subscribers`; everything else unset.
+        pub fn new(
+            notification: impl ::std::convert::Into<::stratus_model::Val<Notification>>,
+            subscribers: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Subscriber>>>,
+        ) -> Self {
+            Self {
+                notification: notification.into(),
+                subscribers: subscribers.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NotificationWithSubscribers>
@@ -111,6 +158,18 @@ pub mod budget {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ResourceTag {
+        /// With the required `Key`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ResourceTag> for ::stratus_model::Val<ResourceTag> {
         fn from(value: ResourceTag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -126,6 +185,18 @@ pub mod budget {
         pub auto_adjust_type: ::stratus_model::Val<::std::string::String>,
         /// `HistoricalOptions`: [`HistoricalOptions`].
         pub historical_options: ::std::option::Option<::stratus_model::Val<HistoricalOptions>>,
+    }
+
+    impl AutoAdjustData {
+        /// With the required `AutoAdjustType`; everything else unset.
+        pub fn new(
+            auto_adjust_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auto_adjust_type: auto_adjust_type.into(),
+                historical_options: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AutoAdjustData> for ::stratus_model::Val<AutoAdjustData> {
@@ -144,6 +215,19 @@ pub mod budget {
         /// `Unit`: string.
         /// Required.
         pub unit: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Spend {
+        /// With the required `Amount`, `Unit`; everything else unset.
+        pub fn new(
+            amount: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            unit: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                amount: amount.into(),
+                unit: unit.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Spend> for ::stratus_model::Val<Spend> {
@@ -244,6 +328,22 @@ pub mod budget {
         pub threshold_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Notification {
+        /// With the required `ComparisonOperator`, `NotificationType`, `Threshold`; everything else unset.
+        pub fn new(
+            comparison_operator: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            notification_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            threshold: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                comparison_operator: comparison_operator.into(),
+                notification_type: notification_type.into(),
+                threshold: threshold.into(),
+                threshold_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Notification> for ::stratus_model::Val<Notification> {
         fn from(value: Notification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -262,6 +362,19 @@ pub mod budget {
         pub subscription_type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Subscriber {
+        /// With the required `Address`, `SubscriptionType`; everything else unset.
+        pub fn new(
+            address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subscription_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                address: address.into(),
+                subscription_type: subscription_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Subscriber> for ::stratus_model::Val<Subscriber> {
         fn from(value: Subscriber) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -275,6 +388,17 @@ pub mod budget {
         /// `BudgetAdjustmentPeriod`: integer.
         /// Required.
         pub budget_adjustment_period: ::stratus_model::Val<i64>,
+    }
+
+    impl HistoricalOptions {
+        /// With the required `BudgetAdjustmentPeriod`; everything else unset.
+        pub fn new(
+            budget_adjustment_period: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                budget_adjustment_period: budget_adjustment_period.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HistoricalOptions> for ::stratus_model::Val<HistoricalOptions> {
@@ -400,6 +524,30 @@ pub mod budgets_action {
         pub subscribers: ::stratus_model::Val<::std::vec::Vec<Subscriber>>,
     }
 
+    impl CfnBudgetsAction {
+        /// With the required `ActionThreshold`, `ActionType`, `BudgetName`, `Definition`, `ExecutionRoleArn`, `NotificationType`, `Subscribers`; everything else unset.
+        pub fn new(
+            action_threshold: impl ::std::convert::Into<::stratus_model::Val<ActionThreshold>>,
+            action_type: impl ::std::convert::Into<::stratus_model::Val<ActionType>>,
+            budget_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            definition: impl ::std::convert::Into<::stratus_model::Val<Definition>>,
+            execution_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            notification_type: impl ::std::convert::Into<::stratus_model::Val<NotificationType>>,
+            subscribers: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Subscriber>>>,
+        ) -> Self {
+            Self {
+                action_threshold: action_threshold.into(),
+                action_type: action_type.into(),
+                approval_model: ::std::option::Option::None,
+                budget_name: budget_name.into(),
+                definition: definition.into(),
+                execution_role_arn: execution_role_arn.into(),
+                notification_type: notification_type.into(),
+                subscribers: subscribers.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnBudgetsAction`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBudgetsActionAttributes {
         /// `ActionId`: string.
@@ -423,6 +571,19 @@ pub mod budgets_action {
         /// `Value`: number.
         /// Required.
         pub value: ::stratus_model::Val<f64>,
+    }
+
+    impl ActionThreshold {
+        /// With the required `Type`, `Value`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ActionThreshold> for ::stratus_model::Val<ActionThreshold> {
@@ -464,6 +625,19 @@ pub mod budgets_action {
         pub r#type: ::stratus_model::Val<Type2>,
     }
 
+    impl Subscriber {
+        /// With the required `Address`, `Type`; everything else unset.
+        pub fn new(
+            address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type2>>,
+        ) -> Self {
+            Self {
+                address: address.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Subscriber> for ::stratus_model::Val<Subscriber> {
         fn from(value: Subscriber) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -493,6 +667,20 @@ pub mod budgets_action {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl IamActionDefinition {
+        /// With the required `PolicyArn`; everything else unset.
+        pub fn new(
+            policy_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                groups: ::std::option::Option::None,
+                policy_arn: policy_arn.into(),
+                roles: ::std::option::Option::None,
+                users: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IamActionDefinition> for ::stratus_model::Val<IamActionDefinition> {
         fn from(value: IamActionDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -512,6 +700,21 @@ pub mod budgets_action {
         /// Required.
         /// Items: `1..=100`.
         pub target_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl ScpActionDefinition {
+        /// With the required `PolicyId`, `TargetIds`; everything else unset.
+        pub fn new(
+            policy_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                policy_id: policy_id.into(),
+                target_ids: target_ids.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ScpActionDefinition> for ::stratus_model::Val<ScpActionDefinition> {
@@ -537,6 +740,23 @@ pub mod budgets_action {
         /// Required.
         /// Allowed values: `STOP_EC2_INSTANCES`, `STOP_RDS_INSTANCES`.
         pub subtype: ::stratus_model::Val<Subtype>,
+    }
+
+    impl SsmActionDefinition {
+        /// With the required `InstanceIds`, `Region`, `Subtype`; everything else unset.
+        pub fn new(
+            instance_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subtype: impl ::std::convert::Into<::stratus_model::Val<Subtype>>,
+        ) -> Self {
+            Self {
+                instance_ids: instance_ids.into(),
+                region: region.into(),
+                subtype: subtype.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SsmActionDefinition> for ::stratus_model::Val<SsmActionDefinition> {

@@ -35,6 +35,21 @@ pub mod case_rule {
         pub rule: ::stratus_model::Val<::stratus_model::Json>,
     }
 
+    impl CfnCaseRule {
+        /// With the required `Name`, `Rule`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rule: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                domain_id: ::std::option::Option::None,
+                name: name.into(),
+                rule: rule.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCaseRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCaseRuleAttributes {
         /// `CaseRuleId`: string.
@@ -87,6 +102,15 @@ pub mod domain {
         /// Length: `1..=100`.
         #[resource(replace)]
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnDomain {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
     }
 
     /// The attributes of a [`CfnDomain`], known once it is deployed (`Fn::GetAtt`).
@@ -156,6 +180,22 @@ pub mod field {
         pub r#type: ::stratus_model::Val<FieldType>,
     }
 
+    impl CfnField {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<FieldType>>,
+        ) -> Self {
+            Self {
+                attributes: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                domain_id: ::std::option::Option::None,
+                name: name.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnField`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFieldAttributes {
         /// `FieldArn`: string.
@@ -209,6 +249,15 @@ pub mod field {
         /// `IsMultiline`: boolean.
         /// Required.
         pub is_multiline: ::stratus_model::Val<bool>,
+    }
+
+    impl TextAttributes {
+        /// With the required `IsMultiline`; everything else unset.
+        pub fn new(is_multiline: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                is_multiline: is_multiline.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TextAttributes> for ::stratus_model::Val<TextAttributes> {
@@ -313,6 +362,20 @@ pub mod layout {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnLayout {
+        /// With the required `Content`, `Name`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                domain_id: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLayout`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLayoutAttributes {
         /// `CreatedTime`: string.
@@ -384,6 +447,23 @@ pub mod template {
         pub status: ::std::option::Option<::stratus_model::Val<TemplateStatus>>,
     }
 
+    impl CfnTemplate {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                domain_id: ::std::option::Option::None,
+                layout_configuration: ::std::option::Option::None,
+                name: name.into(),
+                required_fields: ::std::option::Option::None,
+                rules: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTemplateAttributes {
         /// `CreatedTime`: string.
@@ -436,6 +516,17 @@ pub mod template {
         pub field_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RequiredField {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RequiredField> for ::stratus_model::Val<RequiredField> {
         fn from(value: RequiredField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -453,6 +544,18 @@ pub mod template {
         /// `FieldId`: string.
         /// Length: `1..=500`.
         pub field_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl TemplateRule {
+        /// With the required `CaseRuleId`; everything else unset.
+        pub fn new(
+            case_rule_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                case_rule_id: case_rule_id.into(),
+                field_id: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TemplateRule> for ::stratus_model::Val<TemplateRule> {

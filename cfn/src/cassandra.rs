@@ -273,6 +273,33 @@ pub mod table {
         pub warm_throughput: ::std::option::Option<::stratus_model::Val<WarmThroughput>>,
     }
 
+    impl CfnTable {
+        /// With the required `KeyspaceName`, `PartitionKeyColumns`; everything else unset.
+        pub fn new(
+            keyspace_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            partition_key_columns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<Column>>,
+            >,
+        ) -> Self {
+            Self {
+                auto_scaling_specifications: ::std::option::Option::None,
+                billing_mode: ::std::option::Option::None,
+                cdc_specification: ::std::option::Option::None,
+                client_side_timestamps_enabled: ::std::option::Option::None,
+                clustering_key_columns: ::std::option::Option::None,
+                default_time_to_live: ::std::option::Option::None,
+                encryption_specification: ::std::option::Option::None,
+                keyspace_name: keyspace_name.into(),
+                partition_key_columns: partition_key_columns.into(),
+                point_in_time_recovery_enabled: ::std::option::Option::None,
+                regular_columns: ::std::option::Option::None,
+                replica_specifications: ::std::option::Option::None,
+                table_name: ::std::option::Option::None,
+                warm_throughput: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `AutoScalingSpecification`, a property type of `AWS::Cassandra::Table`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -305,6 +332,16 @@ pub mod table {
             ::std::option::Option<::stratus_model::Val<ProvisionedThroughput>>,
     }
 
+    impl BillingMode {
+        /// With the required `Mode`; everything else unset.
+        pub fn new(mode: impl ::std::convert::Into<::stratus_model::Val<Mode>>) -> Self {
+            Self {
+                mode: mode.into(),
+                provisioned_throughput: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BillingMode> for ::stratus_model::Val<BillingMode> {
         fn from(value: BillingMode) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -325,6 +362,17 @@ pub mod table {
         pub view_type: ::std::option::Option<::stratus_model::Val<CdcViewType>>,
     }
 
+    impl CdcSpecification {
+        /// With the required `Status`; everything else unset.
+        pub fn new(status: impl ::std::convert::Into<::stratus_model::Val<CdcStatus>>) -> Self {
+            Self {
+                status: status.into(),
+                tags: ::std::option::Option::None,
+                view_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CdcSpecification> for ::stratus_model::Val<CdcSpecification> {
         fn from(value: CdcSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -343,6 +391,16 @@ pub mod table {
         pub order_by: ::std::option::Option<::stratus_model::Val<OrderBy>>,
     }
 
+    impl ClusteringKeyColumn {
+        /// With the required `Column`; everything else unset.
+        pub fn new(column: impl ::std::convert::Into<::stratus_model::Val<Column>>) -> Self {
+            Self {
+                column: column.into(),
+                order_by: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ClusteringKeyColumn> for ::stratus_model::Val<ClusteringKeyColumn> {
         fn from(value: ClusteringKeyColumn) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -358,6 +416,18 @@ pub mod table {
         pub encryption_type: ::stratus_model::Val<EncryptionType>,
         /// `KmsKeyIdentifier`: string.
         pub kms_key_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl EncryptionSpecification {
+        /// With the required `EncryptionType`; everything else unset.
+        pub fn new(
+            encryption_type: impl ::std::convert::Into<::stratus_model::Val<EncryptionType>>,
+        ) -> Self {
+            Self {
+                encryption_type: encryption_type.into(),
+                kms_key_identifier: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<EncryptionSpecification>
@@ -381,6 +451,19 @@ pub mod table {
         pub column_type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Column {
+        /// With the required `ColumnName`, `ColumnType`; everything else unset.
+        pub fn new(
+            column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            column_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column_name: column_name.into(),
+                column_type: column_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Column> for ::stratus_model::Val<Column> {
         fn from(value: Column) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -400,6 +483,19 @@ pub mod table {
         /// Required.
         /// Length: `2..=25`.
         pub region: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ReplicaSpecification {
+        /// With the required `Region`; everything else unset.
+        pub fn new(
+            region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                read_capacity_auto_scaling: ::std::option::Option::None,
+                read_capacity_units: ::std::option::Option::None,
+                region: region.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ReplicaSpecification> for ::stratus_model::Val<ReplicaSpecification> {
@@ -462,6 +558,19 @@ pub mod table {
         pub write_capacity_units: ::stratus_model::Val<i64>,
     }
 
+    impl ProvisionedThroughput {
+        /// With the required `ReadCapacityUnits`, `WriteCapacityUnits`; everything else unset.
+        pub fn new(
+            read_capacity_units: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            write_capacity_units: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                read_capacity_units: read_capacity_units.into(),
+                write_capacity_units: write_capacity_units.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ProvisionedThroughput> for ::stratus_model::Val<ProvisionedThroughput> {
         fn from(value: ProvisionedThroughput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -480,6 +589,19 @@ pub mod table {
         /// Required.
         /// Length: `1..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -516,6 +638,18 @@ pub mod table {
         /// `TargetValue`: integer.
         /// Required.
         pub target_value: ::stratus_model::Val<i64>,
+    }
+
+    impl TargetTrackingScalingPolicyConfiguration {
+        /// With the required `TargetValue`; everything else unset.
+        pub fn new(target_value: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                disable_scale_in: ::std::option::Option::None,
+                scale_in_cooldown: ::std::option::Option::None,
+                scale_out_cooldown: ::std::option::Option::None,
+                target_value: target_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TargetTrackingScalingPolicyConfiguration>
@@ -769,6 +903,21 @@ pub mod r#type {
         pub type_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnType {
+        /// With the required `Fields`, `KeyspaceName`, `TypeName`; everything else unset.
+        pub fn new(
+            fields: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Field>>>,
+            keyspace_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            type_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                fields: fields.into(),
+                keyspace_name: keyspace_name.into(),
+                type_name: type_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnType`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTypeAttributes {
         /// `DirectReferringTables`: list of string.
@@ -819,6 +968,19 @@ pub mod r#type {
         /// `FieldType`: string.
         /// Required.
         pub field_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Field {
+        /// With the required `FieldName`, `FieldType`; everything else unset.
+        pub fn new(
+            field_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            field_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_name: field_name.into(),
+                field_type: field_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Field> for ::stratus_model::Val<Field> {

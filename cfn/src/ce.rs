@@ -40,6 +40,21 @@ pub mod anomaly_monitor {
         pub monitor_type: ::stratus_model::Val<MonitorType>,
     }
 
+    impl CfnAnomalyMonitor {
+        /// With the required `MonitorName`, `MonitorType`; everything else unset.
+        pub fn new(
+            monitor_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            monitor_type: impl ::std::convert::Into<::stratus_model::Val<MonitorType>>,
+        ) -> Self {
+            Self {
+                monitor_dimension: ::std::option::Option::None,
+                monitor_name: monitor_name.into(),
+                monitor_specification: ::std::option::Option::None,
+                monitor_type: monitor_type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAnomalyMonitor`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAnomalyMonitorAttributes {
         /// `MonitorArn`: string.
@@ -204,6 +219,27 @@ pub mod anomaly_subscription {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnAnomalySubscription {
+        /// With the required `Frequency`, `MonitorArnList`, `Subscribers`, `SubscriptionName`; everything else unset.
+        pub fn new(
+            frequency: impl ::std::convert::Into<::stratus_model::Val<Frequency>>,
+            monitor_arn_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subscribers: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Subscriber>>>,
+            subscription_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                frequency: frequency.into(),
+                monitor_arn_list: monitor_arn_list.into(),
+                subscribers: subscribers.into(),
+                subscription_name: subscription_name.into(),
+                threshold: ::std::option::Option::None,
+                threshold_expression: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAnomalySubscription`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAnomalySubscriptionAttributes {
         /// `SubscriptionArn`: string.
@@ -241,6 +277,20 @@ pub mod anomaly_subscription {
         /// Required.
         /// Allowed values: `EMAIL`, `SNS`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl Subscriber {
+        /// With the required `Address`, `Type`; everything else unset.
+        pub fn new(
+            address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                address: address.into(),
+                status: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Subscriber> for ::stratus_model::Val<Subscriber> {
@@ -408,6 +458,23 @@ pub mod cost_category {
         pub rules: ::stratus_model::Val<::std::string::String>,
         /// `SplitChargeRules`: string.
         pub split_charge_rules: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnCostCategory {
+        /// With the required `Name`, `RuleVersion`, `Rules`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rule_version: impl ::std::convert::Into<::stratus_model::Val<RuleVersion>>,
+            rules: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                default_value: ::std::option::Option::None,
+                name: name.into(),
+                rule_version: rule_version.into(),
+                rules: rules.into(),
+                split_charge_rules: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnCostCategory`], known once it is deployed (`Fn::GetAtt`).

@@ -19,6 +19,19 @@ pub mod account {
         pub expiry_events_configuration: ::stratus_model::Val<ExpiryEventsConfiguration>,
     }
 
+    impl CfnAccount {
+        /// With the required `ExpiryEventsConfiguration`; everything else unset.
+        pub fn new(
+            expiry_events_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<ExpiryEventsConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                expiry_events_configuration: expiry_events_configuration.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAccount`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccountAttributes {
         /// `AccountId`: string.
@@ -100,6 +113,25 @@ pub mod certificate {
         pub validation_method: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnCertificate {
+        /// With the required `DomainName`; everything else unset.
+        pub fn new(
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_authority_arn: ::std::option::Option::None,
+                certificate_export: ::std::option::Option::None,
+                certificate_transparency_logging_preference: ::std::option::Option::None,
+                domain_name: domain_name.into(),
+                domain_validation_options: ::std::option::Option::None,
+                key_algorithm: ::std::option::Option::None,
+                subject_alternative_names: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                validation_method: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCertificate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCertificateAttributes {
         /// `Id`: string.
@@ -125,6 +157,19 @@ pub mod certificate {
         pub validation_domain: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl DomainValidationOption {
+        /// With the required `DomainName`; everything else unset.
+        pub fn new(
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain_name: domain_name.into(),
+                hosted_zone_id: ::std::option::Option::None,
+                validation_domain: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DomainValidationOption> for ::stratus_model::Val<DomainValidationOption> {
         fn from(value: DomainValidationOption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -141,6 +186,19 @@ pub mod certificate {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {

@@ -36,6 +36,21 @@ pub mod custom_action {
         pub definition: ::stratus_model::Val<CustomActionDefinition>,
     }
 
+    impl CfnCustomAction {
+        /// With the required `ActionName`, `Definition`; everything else unset.
+        pub fn new(
+            action_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            definition: impl ::std::convert::Into<::stratus_model::Val<CustomActionDefinition>>,
+        ) -> Self {
+            Self {
+                action_name: action_name.into(),
+                alias_name: ::std::option::Option::None,
+                attachments: ::std::option::Option::None,
+                definition: definition.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCustomAction`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCustomActionAttributes {
         /// `CustomActionArn`: string.
@@ -89,6 +104,17 @@ pub mod custom_action {
         pub command_text: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomActionDefinition {
+        /// With the required `CommandText`; everything else unset.
+        pub fn new(
+            command_text: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                command_text: command_text.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomActionDefinition> for ::stratus_model::Val<CustomActionDefinition> {
         fn from(value: CustomActionDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -108,6 +134,22 @@ pub mod custom_action {
         /// `VariableName`: string.
         /// Required.
         pub variable_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomActionAttachmentCriteria {
+        /// With the required `Operator`, `VariableName`; everything else unset.
+        pub fn new(
+            operator: impl ::std::convert::Into<
+                ::stratus_model::Val<CustomActionAttachmentCriteriaOperator>,
+            >,
+            variable_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                operator: operator.into(),
+                value: ::std::option::Option::None,
+                variable_name: variable_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomActionAttachmentCriteria>
@@ -229,6 +271,31 @@ pub mod microsoft_teams_channel_configuration {
         pub user_role_required: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl CfnMicrosoftTeamsChannelConfiguration {
+        /// With the required `ConfigurationName`, `IamRoleArn`, `TeamId`, `TeamsChannelId`, `TeamsTenantId`; everything else unset.
+        pub fn new(
+            configuration_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            iam_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            team_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            teams_channel_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            teams_tenant_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                configuration_name: configuration_name.into(),
+                customization_resource_arns: ::std::option::Option::None,
+                guardrail_policies: ::std::option::Option::None,
+                iam_role_arn: iam_role_arn.into(),
+                logging_level: ::std::option::Option::None,
+                sns_topic_arns: ::std::option::Option::None,
+                team_id: team_id.into(),
+                teams_channel_id: teams_channel_id.into(),
+                teams_channel_name: ::std::option::Option::None,
+                teams_tenant_id: teams_tenant_id.into(),
+                user_role_required: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMicrosoftTeamsChannelConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMicrosoftTeamsChannelConfigurationAttributes {
         /// `Arn`: string.
@@ -301,6 +368,28 @@ pub mod slack_channel_configuration {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
         /// `UserRoleRequired`: boolean.
         pub user_role_required: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl CfnSlackChannelConfiguration {
+        /// With the required `ConfigurationName`, `IamRoleArn`, `SlackChannelId`, `SlackWorkspaceId`; everything else unset.
+        pub fn new(
+            configuration_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            iam_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            slack_channel_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            slack_workspace_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                configuration_name: configuration_name.into(),
+                customization_resource_arns: ::std::option::Option::None,
+                guardrail_policies: ::std::option::Option::None,
+                iam_role_arn: iam_role_arn.into(),
+                logging_level: ::std::option::Option::None,
+                slack_channel_id: slack_channel_id.into(),
+                slack_workspace_id: slack_workspace_id.into(),
+                sns_topic_arns: ::std::option::Option::None,
+                user_role_required: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnSlackChannelConfiguration`], known once it is deployed (`Fn::GetAtt`).

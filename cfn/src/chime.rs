@@ -26,6 +26,18 @@ pub mod app_instance {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnAppInstance {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                metadata: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAppInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppInstanceAttributes {
         /// `AppInstanceArn`: string.
@@ -86,6 +98,21 @@ pub mod app_instance_bot {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnAppInstanceBot {
+        /// With the required `AppInstanceArn`, `Configuration`; everything else unset.
+        pub fn new(
+            app_instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<Configuration>>,
+        ) -> Self {
+            Self {
+                app_instance_arn: app_instance_arn.into(),
+                configuration: configuration.into(),
+                metadata: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAppInstanceBot`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppInstanceBotAttributes {
         /// `AppInstanceBotArn`: string.
@@ -117,6 +144,13 @@ pub mod app_instance_bot {
         pub lex: ::stratus_model::Val<LexConfiguration>,
     }
 
+    impl Configuration {
+        /// With the required `Lex`; everything else unset.
+        pub fn new(lex: impl ::std::convert::Into<::stratus_model::Val<LexConfiguration>>) -> Self {
+            Self { lex: lex.into() }
+        }
+    }
+
     impl ::std::convert::From<Configuration> for ::stratus_model::Val<Configuration> {
         fn from(value: Configuration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -146,6 +180,22 @@ pub mod app_instance_bot {
         pub welcome_intent: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl LexConfiguration {
+        /// With the required `LexBotAliasArn`, `LocaleId`; everything else unset.
+        pub fn new(
+            lex_bot_alias_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            locale_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                invoked_by: ::std::option::Option::None,
+                lex_bot_alias_arn: lex_bot_alias_arn.into(),
+                locale_id: locale_id.into(),
+                responds_to: ::std::option::Option::None,
+                welcome_intent: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<LexConfiguration> for ::stratus_model::Val<LexConfiguration> {
         fn from(value: LexConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -164,6 +214,19 @@ pub mod app_instance_bot {
         /// Required.
         /// Allowed values: `ALL`, `NONE`.
         pub targeted_messages: ::stratus_model::Val<TargetedMessages>,
+    }
+
+    impl InvokedBy {
+        /// With the required `StandardMessages`, `TargetedMessages`; everything else unset.
+        pub fn new(
+            standard_messages: impl ::std::convert::Into<::stratus_model::Val<StandardMessages>>,
+            targeted_messages: impl ::std::convert::Into<::stratus_model::Val<TargetedMessages>>,
+        ) -> Self {
+            Self {
+                standard_messages: standard_messages.into(),
+                targeted_messages: targeted_messages.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<InvokedBy> for ::stratus_model::Val<InvokedBy> {

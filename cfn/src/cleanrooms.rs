@@ -64,6 +64,31 @@ pub mod analysis_template {
             ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl CfnAnalysisTemplate {
+        /// With the required `Format`, `MembershipIdentifier`, `Name`, `Source`; everything else unset.
+        pub fn new(
+            format: impl ::std::convert::Into<::stratus_model::Val<Format>>,
+            membership_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                analysis_parameters: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                error_message_configuration: ::std::option::Option::None,
+                format: format.into(),
+                membership_identifier: membership_identifier.into(),
+                name: name.into(),
+                schema: ::std::option::Option::None,
+                source: source.into(),
+                source_metadata: ::std::option::Option::None,
+                synthetic_data_parameters: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAnalysisTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAnalysisTemplateAttributes {
         /// `CollaborationArn`: string.
@@ -114,6 +139,20 @@ pub mod analysis_template {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl AnalysisParameter {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                default_value: ::std::option::Option::None,
+                name: name.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AnalysisParameter> for ::stratus_model::Val<AnalysisParameter> {
         fn from(value: AnalysisParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -128,6 +167,15 @@ pub mod analysis_template {
         /// Required.
         /// Allowed values: `DETAILED`.
         pub r#type: ::stratus_model::Val<Type2>,
+    }
+
+    impl ErrorMessageConfiguration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type2>>) -> Self {
+            Self {
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ErrorMessageConfiguration>
@@ -145,6 +193,19 @@ pub mod analysis_template {
         /// `ReferencedTables`: list of string.
         /// Required.
         pub referenced_tables: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl AnalysisSchema {
+        /// With the required `ReferencedTables`; everything else unset.
+        pub fn new(
+            referenced_tables: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                referenced_tables: referenced_tables.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AnalysisSchema> for ::stratus_model::Val<AnalysisSchema> {
@@ -461,6 +522,35 @@ pub mod collaboration {
         pub query_log_status: ::stratus_model::Val<CollaborationQueryLogStatus>,
     }
 
+    impl CfnCollaboration {
+        /// With the required `CreatorDisplayName`, `Description`, `Name`, `QueryLogStatus`; everything else unset.
+        pub fn new(
+            creator_display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            query_log_status: impl ::std::convert::Into<
+                ::stratus_model::Val<CollaborationQueryLogStatus>,
+            >,
+        ) -> Self {
+            Self {
+                allowed_result_regions: ::std::option::Option::None,
+                analytics_engine: ::std::option::Option::None,
+                auto_approved_change_types: ::std::option::Option::None,
+                creator_display_name: creator_display_name.into(),
+                creator_ml_member_abilities: ::std::option::Option::None,
+                creator_member_abilities: ::std::option::Option::None,
+                creator_payment_configuration: ::std::option::Option::None,
+                data_encryption_metadata: ::std::option::Option::None,
+                description: description.into(),
+                is_metrics_enabled: ::std::option::Option::None,
+                job_log_status: ::std::option::Option::None,
+                members: ::std::option::Option::None,
+                name: name.into(),
+                query_log_status: query_log_status.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCollaboration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCollaborationAttributes {
         /// `Arn`: string.
@@ -489,6 +579,19 @@ pub mod collaboration {
             ::stratus_model::Val<::std::vec::Vec<CustomMlMemberAbility>>,
     }
 
+    impl MlMemberAbilities {
+        /// With the required `CustomMLMemberAbilities`; everything else unset.
+        pub fn new(
+            custom_ml_member_abilities: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<CustomMlMemberAbility>>,
+            >,
+        ) -> Self {
+            Self {
+                custom_ml_member_abilities: custom_ml_member_abilities.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MlMemberAbilities> for ::stratus_model::Val<MlMemberAbilities> {
         fn from(value: MlMemberAbilities) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -506,6 +609,19 @@ pub mod collaboration {
         /// `QueryCompute`: [`QueryComputePaymentConfig`].
         /// Required.
         pub query_compute: ::stratus_model::Val<QueryComputePaymentConfig>,
+    }
+
+    impl PaymentConfiguration {
+        /// With the required `QueryCompute`; everything else unset.
+        pub fn new(
+            query_compute: impl ::std::convert::Into<::stratus_model::Val<QueryComputePaymentConfig>>,
+        ) -> Self {
+            Self {
+                job_compute: ::std::option::Option::None,
+                machine_learning: ::std::option::Option::None,
+                query_compute: query_compute.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PaymentConfiguration> for ::stratus_model::Val<PaymentConfiguration> {
@@ -530,6 +646,26 @@ pub mod collaboration {
         /// `PreserveNulls`: boolean.
         /// Required.
         pub preserve_nulls: ::stratus_model::Val<bool>,
+    }
+
+    impl DataEncryptionMetadata {
+        /// With the required `AllowCleartext`, `AllowDuplicates`, `AllowJoinsOnColumnsWithDifferentNames`, `PreserveNulls`; everything else unset.
+        pub fn new(
+            allow_cleartext: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            allow_duplicates: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            allow_joins_on_columns_with_different_names: impl ::std::convert::Into<
+                ::stratus_model::Val<bool>,
+            >,
+            preserve_nulls: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                allow_cleartext: allow_cleartext.into(),
+                allow_duplicates: allow_duplicates.into(),
+                allow_joins_on_columns_with_different_names:
+                    allow_joins_on_columns_with_different_names.into(),
+                preserve_nulls: preserve_nulls.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DataEncryptionMetadata> for ::stratus_model::Val<DataEncryptionMetadata> {
@@ -561,6 +697,22 @@ pub mod collaboration {
             ::std::option::Option<::stratus_model::Val<PaymentConfiguration>>,
     }
 
+    impl MemberSpecification {
+        /// With the required `AccountId`, `DisplayName`; everything else unset.
+        pub fn new(
+            account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_id: account_id.into(),
+                display_name: display_name.into(),
+                ml_member_abilities: ::std::option::Option::None,
+                member_abilities: ::std::option::Option::None,
+                payment_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MemberSpecification> for ::stratus_model::Val<MemberSpecification> {
         fn from(value: MemberSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -574,6 +726,15 @@ pub mod collaboration {
         /// `IsResponsible`: boolean.
         /// Required.
         pub is_responsible: ::stratus_model::Val<bool>,
+    }
+
+    impl JobComputePaymentConfig {
+        /// With the required `IsResponsible`; everything else unset.
+        pub fn new(is_responsible: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                is_responsible: is_responsible.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<JobComputePaymentConfig>
@@ -613,6 +774,15 @@ pub mod collaboration {
         pub is_responsible: ::stratus_model::Val<bool>,
     }
 
+    impl QueryComputePaymentConfig {
+        /// With the required `IsResponsible`; everything else unset.
+        pub fn new(is_responsible: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                is_responsible: is_responsible.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<QueryComputePaymentConfig>
         for ::stratus_model::Val<QueryComputePaymentConfig>
     {
@@ -628,6 +798,15 @@ pub mod collaboration {
         /// `IsResponsible`: boolean.
         /// Required.
         pub is_responsible: ::stratus_model::Val<bool>,
+    }
+
+    impl ModelInferencePaymentConfig {
+        /// With the required `IsResponsible`; everything else unset.
+        pub fn new(is_responsible: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                is_responsible: is_responsible.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ModelInferencePaymentConfig>
@@ -647,6 +826,15 @@ pub mod collaboration {
         pub is_responsible: ::stratus_model::Val<bool>,
     }
 
+    impl ModelTrainingPaymentConfig {
+        /// With the required `IsResponsible`; everything else unset.
+        pub fn new(is_responsible: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                is_responsible: is_responsible.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ModelTrainingPaymentConfig>
         for ::stratus_model::Val<ModelTrainingPaymentConfig>
     {
@@ -662,6 +850,15 @@ pub mod collaboration {
         /// `IsResponsible`: boolean.
         /// Required.
         pub is_responsible: ::stratus_model::Val<bool>,
+    }
+
+    impl SyntheticDataGenerationPaymentConfig {
+        /// With the required `IsResponsible`; everything else unset.
+        pub fn new(is_responsible: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                is_responsible: is_responsible.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SyntheticDataGenerationPaymentConfig>
@@ -1141,6 +1338,28 @@ pub mod configured_table {
         pub table_reference: ::stratus_model::Val<::stratus_model::Json>,
     }
 
+    impl CfnConfiguredTable {
+        /// With the required `AllowedColumns`, `AnalysisMethod`, `Name`, `TableReference`; everything else unset.
+        pub fn new(
+            allowed_columns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            analysis_method: impl ::std::convert::Into<::stratus_model::Val<AnalysisMethod>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_reference: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                allowed_columns: allowed_columns.into(),
+                analysis_method: analysis_method.into(),
+                analysis_rules: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: name.into(),
+                selected_analysis_methods: ::std::option::Option::None,
+                table_reference: table_reference.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConfiguredTable`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfiguredTableAttributes {
         /// `Arn`: string.
@@ -1170,6 +1389,19 @@ pub mod configured_table {
         pub r#type: ::stratus_model::Val<ConfiguredTableAnalysisRuleType>,
     }
 
+    impl AnalysisRule {
+        /// With the required `Policy`, `Type`; everything else unset.
+        pub fn new(
+            policy: impl ::std::convert::Into<::stratus_model::Val<ConfiguredTableAnalysisRulePolicy>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<ConfiguredTableAnalysisRuleType>>,
+        ) -> Self {
+            Self {
+                policy: policy.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AnalysisRule> for ::stratus_model::Val<AnalysisRule> {
         fn from(value: AnalysisRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1183,6 +1415,15 @@ pub mod configured_table {
         /// `V1`: JSON.
         /// Required.
         pub v1: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl ConfiguredTableAnalysisRulePolicy {
+        /// With the required `V1`; everything else unset.
+        pub fn new(
+            v1: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self { v1: v1.into() }
+        }
     }
 
     impl ::std::convert::From<ConfiguredTableAnalysisRulePolicy>
@@ -1376,6 +1617,29 @@ pub mod configured_table_association {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnConfiguredTableAssociation {
+        /// With the required `ConfiguredTableIdentifier`, `MembershipIdentifier`, `Name`, `RoleArn`; everything else unset.
+        pub fn new(
+            configured_table_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            membership_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                configured_table_association_analysis_rules: ::std::option::Option::None,
+                configured_table_identifier: configured_table_identifier.into(),
+                description: ::std::option::Option::None,
+                membership_identifier: membership_identifier.into(),
+                name: name.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConfiguredTableAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfiguredTableAssociationAttributes {
         /// `ConfiguredTableAssociationIdentifier`: string.
@@ -1411,6 +1675,23 @@ pub mod configured_table_association {
         pub r#type: ::stratus_model::Val<ConfiguredTableAssociationAnalysisRuleType>,
     }
 
+    impl ConfiguredTableAssociationAnalysisRule {
+        /// With the required `Policy`, `Type`; everything else unset.
+        pub fn new(
+            policy: impl ::std::convert::Into<
+                ::stratus_model::Val<ConfiguredTableAssociationAnalysisRulePolicy>,
+            >,
+            r#type: impl ::std::convert::Into<
+                ::stratus_model::Val<ConfiguredTableAssociationAnalysisRuleType>,
+            >,
+        ) -> Self {
+            Self {
+                policy: policy.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConfiguredTableAssociationAnalysisRule>
         for ::stratus_model::Val<ConfiguredTableAssociationAnalysisRule>
     {
@@ -1426,6 +1707,15 @@ pub mod configured_table_association {
         /// `V1`: JSON.
         /// Required.
         pub v1: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl ConfiguredTableAssociationAnalysisRulePolicy {
+        /// With the required `V1`; everything else unset.
+        pub fn new(
+            v1: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self { v1: v1.into() }
+        }
     }
 
     impl ::std::convert::From<ConfiguredTableAssociationAnalysisRulePolicy>
@@ -1528,6 +1818,27 @@ pub mod id_mapping_table {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnIdMappingTable {
+        /// With the required `InputReferenceConfig`, `MembershipIdentifier`, `Name`; everything else unset.
+        pub fn new(
+            input_reference_config: impl ::std::convert::Into<
+                ::stratus_model::Val<IdMappingTableInputReferenceConfig>,
+            >,
+            membership_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                input_reference_config: input_reference_config.into(),
+                kms_key_arn: ::std::option::Option::None,
+                membership_identifier: membership_identifier.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIdMappingTable`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIdMappingTableAttributes {
         /// `IdMappingTableIdentifier`: string.
@@ -1577,6 +1888,19 @@ pub mod id_mapping_table {
         /// `ManageResourcePolicies`: boolean.
         /// Required.
         pub manage_resource_policies: ::stratus_model::Val<bool>,
+    }
+
+    impl IdMappingTableInputReferenceConfig {
+        /// With the required `InputReferenceArn`, `ManageResourcePolicies`; everything else unset.
+        pub fn new(
+            input_reference_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            manage_resource_policies: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                input_reference_arn: input_reference_arn.into(),
+                manage_resource_policies: manage_resource_policies.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IdMappingTableInputReferenceConfig>
@@ -1629,6 +1953,27 @@ pub mod id_namespace_association {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnIdNamespaceAssociation {
+        /// With the required `InputReferenceConfig`, `MembershipIdentifier`, `Name`; everything else unset.
+        pub fn new(
+            input_reference_config: impl ::std::convert::Into<
+                ::stratus_model::Val<IdNamespaceAssociationInputReferenceConfig>,
+            >,
+            membership_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                id_mapping_config: ::std::option::Option::None,
+                input_reference_config: input_reference_config.into(),
+                membership_identifier: membership_identifier.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIdNamespaceAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIdNamespaceAssociationAttributes {
         /// `IdNamespaceAssociationIdentifier`: string.
@@ -1679,6 +2024,17 @@ pub mod id_namespace_association {
         pub allow_use_as_dimension_column: ::stratus_model::Val<bool>,
     }
 
+    impl IdMappingConfig {
+        /// With the required `AllowUseAsDimensionColumn`; everything else unset.
+        pub fn new(
+            allow_use_as_dimension_column: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                allow_use_as_dimension_column: allow_use_as_dimension_column.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IdMappingConfig> for ::stratus_model::Val<IdMappingConfig> {
         fn from(value: IdMappingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1697,6 +2053,19 @@ pub mod id_namespace_association {
         /// `ManageResourcePolicies`: boolean.
         /// Required.
         pub manage_resource_policies: ::stratus_model::Val<bool>,
+    }
+
+    impl IdNamespaceAssociationInputReferenceConfig {
+        /// With the required `InputReferenceArn`, `ManageResourcePolicies`; everything else unset.
+        pub fn new(
+            input_reference_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            manage_resource_policies: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                input_reference_arn: input_reference_arn.into(),
+                manage_resource_policies: manage_resource_policies.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IdNamespaceAssociationInputReferenceConfig>
@@ -1753,6 +2122,26 @@ pub mod membership {
         pub query_log_status: ::stratus_model::Val<MembershipQueryLogStatus>,
     }
 
+    impl CfnMembership {
+        /// With the required `CollaborationIdentifier`, `QueryLogStatus`; everything else unset.
+        pub fn new(
+            collaboration_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            query_log_status: impl ::std::convert::Into<::stratus_model::Val<MembershipQueryLogStatus>>,
+        ) -> Self {
+            Self {
+                collaboration_identifier: collaboration_identifier.into(),
+                default_job_result_configuration: ::std::option::Option::None,
+                default_result_configuration: ::std::option::Option::None,
+                is_metrics_enabled: ::std::option::Option::None,
+                job_log_status: ::std::option::Option::None,
+                payment_configuration: ::std::option::Option::None,
+                query_log_status: query_log_status.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMembership`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMembershipAttributes {
         /// `Arn`: string.
@@ -1794,6 +2183,21 @@ pub mod membership {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MembershipProtectedJobResultConfiguration {
+        /// With the required `OutputConfiguration`, `RoleArn`; everything else unset.
+        pub fn new(
+            output_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<MembershipProtectedJobOutputConfiguration>,
+            >,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                output_configuration: output_configuration.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MembershipProtectedJobResultConfiguration>
         for ::stratus_model::Val<MembershipProtectedJobResultConfiguration>
     {
@@ -1813,6 +2217,20 @@ pub mod membership {
         /// Pattern: `^arn:aws:iam::[\w]+:role/[\w+=./@-]+$`.
         /// Length: `32..=512`.
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl MembershipProtectedQueryResultConfiguration {
+        /// With the required `OutputConfiguration`; everything else unset.
+        pub fn new(
+            output_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<MembershipProtectedQueryOutputConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                output_configuration: output_configuration.into(),
+                role_arn: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<MembershipProtectedQueryResultConfiguration>
@@ -1838,6 +2256,21 @@ pub mod membership {
         pub query_compute: ::stratus_model::Val<MembershipQueryComputePaymentConfig>,
     }
 
+    impl MembershipPaymentConfiguration {
+        /// With the required `QueryCompute`; everything else unset.
+        pub fn new(
+            query_compute: impl ::std::convert::Into<
+                ::stratus_model::Val<MembershipQueryComputePaymentConfig>,
+            >,
+        ) -> Self {
+            Self {
+                job_compute: ::std::option::Option::None,
+                machine_learning: ::std::option::Option::None,
+                query_compute: query_compute.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MembershipPaymentConfiguration>
         for ::stratus_model::Val<MembershipPaymentConfiguration>
     {
@@ -1853,6 +2286,15 @@ pub mod membership {
         /// `S3`: [`ProtectedJobS3OutputConfigurationInput`].
         /// Required.
         pub s3: ::stratus_model::Val<ProtectedJobS3OutputConfigurationInput>,
+    }
+
+    impl MembershipProtectedJobOutputConfiguration {
+        /// With the required `S3`; everything else unset.
+        pub fn new(
+            s3: impl ::std::convert::Into<::stratus_model::Val<ProtectedJobS3OutputConfigurationInput>>,
+        ) -> Self {
+            Self { s3: s3.into() }
+        }
     }
 
     impl ::std::convert::From<MembershipProtectedJobOutputConfiguration>
@@ -1872,6 +2314,15 @@ pub mod membership {
         pub s3: ::stratus_model::Val<ProtectedQueryS3OutputConfiguration>,
     }
 
+    impl MembershipProtectedQueryOutputConfiguration {
+        /// With the required `S3`; everything else unset.
+        pub fn new(
+            s3: impl ::std::convert::Into<::stratus_model::Val<ProtectedQueryS3OutputConfiguration>>,
+        ) -> Self {
+            Self { s3: s3.into() }
+        }
+    }
+
     impl ::std::convert::From<MembershipProtectedQueryOutputConfiguration>
         for ::stratus_model::Val<MembershipProtectedQueryOutputConfiguration>
     {
@@ -1887,6 +2338,15 @@ pub mod membership {
         /// `IsResponsible`: boolean.
         /// Required.
         pub is_responsible: ::stratus_model::Val<bool>,
+    }
+
+    impl MembershipJobComputePaymentConfig {
+        /// With the required `IsResponsible`; everything else unset.
+        pub fn new(is_responsible: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                is_responsible: is_responsible.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MembershipJobComputePaymentConfig>
@@ -1930,6 +2390,15 @@ pub mod membership {
         pub is_responsible: ::stratus_model::Val<bool>,
     }
 
+    impl MembershipQueryComputePaymentConfig {
+        /// With the required `IsResponsible`; everything else unset.
+        pub fn new(is_responsible: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                is_responsible: is_responsible.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MembershipQueryComputePaymentConfig>
         for ::stratus_model::Val<MembershipQueryComputePaymentConfig>
     {
@@ -1948,6 +2417,18 @@ pub mod membership {
         pub bucket: ::stratus_model::Val<::std::string::String>,
         /// `KeyPrefix`: string.
         pub key_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl ProtectedJobS3OutputConfigurationInput {
+        /// With the required `Bucket`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key_prefix: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ProtectedJobS3OutputConfigurationInput>
@@ -1975,6 +2456,21 @@ pub mod membership {
         pub single_file_output: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl ProtectedQueryS3OutputConfiguration {
+        /// With the required `Bucket`, `ResultFormat`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            result_format: impl ::std::convert::Into<::stratus_model::Val<ResultFormat>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key_prefix: ::std::option::Option::None,
+                result_format: result_format.into(),
+                single_file_output: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ProtectedQueryS3OutputConfiguration>
         for ::stratus_model::Val<ProtectedQueryS3OutputConfiguration>
     {
@@ -1990,6 +2486,15 @@ pub mod membership {
         /// `IsResponsible`: boolean.
         /// Required.
         pub is_responsible: ::stratus_model::Val<bool>,
+    }
+
+    impl MembershipModelInferencePaymentConfig {
+        /// With the required `IsResponsible`; everything else unset.
+        pub fn new(is_responsible: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                is_responsible: is_responsible.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MembershipModelInferencePaymentConfig>
@@ -2009,6 +2514,15 @@ pub mod membership {
         pub is_responsible: ::stratus_model::Val<bool>,
     }
 
+    impl MembershipModelTrainingPaymentConfig {
+        /// With the required `IsResponsible`; everything else unset.
+        pub fn new(is_responsible: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                is_responsible: is_responsible.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MembershipModelTrainingPaymentConfig>
         for ::stratus_model::Val<MembershipModelTrainingPaymentConfig>
     {
@@ -2024,6 +2538,15 @@ pub mod membership {
         /// `IsResponsible`: boolean.
         /// Required.
         pub is_responsible: ::stratus_model::Val<bool>,
+    }
+
+    impl MembershipSyntheticDataGenerationPaymentConfig {
+        /// With the required `IsResponsible`; everything else unset.
+        pub fn new(is_responsible: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                is_responsible: is_responsible.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MembershipSyntheticDataGenerationPaymentConfig>
@@ -2198,6 +2721,25 @@ pub mod privacy_budget_template {
         pub privacy_budget_type: ::stratus_model::Val<PrivacyBudgetType>,
     }
 
+    impl CfnPrivacyBudgetTemplate {
+        /// With the required `AutoRefresh`, `MembershipIdentifier`, `Parameters`, `PrivacyBudgetType`; everything else unset.
+        pub fn new(
+            auto_refresh: impl ::std::convert::Into<::stratus_model::Val<AutoRefresh>>,
+            membership_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            parameters: impl ::std::convert::Into<::stratus_model::Val<Parameters>>,
+            privacy_budget_type: impl ::std::convert::Into<::stratus_model::Val<PrivacyBudgetType>>,
+        ) -> Self {
+            Self {
+                auto_refresh: auto_refresh.into(),
+                membership_identifier: membership_identifier.into(),
+                parameters: parameters.into(),
+                privacy_budget_type: privacy_budget_type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPrivacyBudgetTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPrivacyBudgetTemplateAttributes {
         /// `CollaborationArn`: string.
@@ -2273,6 +2815,20 @@ pub mod privacy_budget_template {
         /// Required.
         /// Allowed values: `CALENDAR_DAY`, `CALENDAR_MONTH`, `CALENDAR_WEEK`, `LIFETIME`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl BudgetParameter {
+        /// With the required `Budget`, `Type`; everything else unset.
+        pub fn new(
+            budget: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                auto_refresh: ::std::option::Option::None,
+                budget: budget.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BudgetParameter> for ::stratus_model::Val<BudgetParameter> {

@@ -54,6 +54,23 @@ pub mod configured_model_algorithm {
         pub training_container_config: ::std::option::Option<::stratus_model::Val<ContainerConfig>>,
     }
 
+    impl CfnConfiguredModelAlgorithm {
+        /// With the required `Name`, `RoleArn`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                inference_container_config: ::std::option::Option::None,
+                kms_key_arn: ::std::option::Option::None,
+                name: name.into(),
+                role_arn: role_arn.into(),
+                training_container_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConfiguredModelAlgorithm`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfiguredModelAlgorithmAttributes {
         /// `ConfiguredModelAlgorithmArn`: string.
@@ -75,6 +92,17 @@ pub mod configured_model_algorithm {
         /// Pattern: `^.*$`.
         /// Length: `1..=255`.
         pub image_uri: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl InferenceContainerConfig {
+        /// With the required `ImageUri`; everything else unset.
+        pub fn new(
+            image_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                image_uri: image_uri.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<InferenceContainerConfig>
@@ -108,6 +136,20 @@ pub mod configured_model_algorithm {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<MetricDefinition>>>,
     }
 
+    impl ContainerConfig {
+        /// With the required `ImageUri`; everything else unset.
+        pub fn new(
+            image_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                arguments: ::std::option::Option::None,
+                entrypoint: ::std::option::Option::None,
+                image_uri: image_uri.into(),
+                metric_definitions: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ContainerConfig> for ::stratus_model::Val<ContainerConfig> {
         fn from(value: ContainerConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -128,6 +170,19 @@ pub mod configured_model_algorithm {
         /// Pattern: `^.+$`.
         /// Length: `1..=500`.
         pub regex: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MetricDefinition {
+        /// With the required `Name`, `Regex`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            regex: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                regex: regex.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MetricDefinition> for ::stratus_model::Val<MetricDefinition> {
@@ -190,6 +245,27 @@ pub mod configured_model_algorithm_association {
             ::std::option::Option<::stratus_model::Val<PrivacyConfiguration>>,
     }
 
+    impl CfnConfiguredModelAlgorithmAssociation {
+        /// With the required `ConfiguredModelAlgorithmArn`, `MembershipIdentifier`, `Name`; everything else unset.
+        pub fn new(
+            configured_model_algorithm_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            membership_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                configured_model_algorithm_arn: configured_model_algorithm_arn.into(),
+                description: ::std::option::Option::None,
+                membership_identifier: membership_identifier.into(),
+                name: name.into(),
+                privacy_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConfiguredModelAlgorithmAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfiguredModelAlgorithmAssociationAttributes {
         /// `ConfiguredModelAlgorithmAssociationArn`: string.
@@ -220,6 +296,17 @@ pub mod configured_model_algorithm_association {
         /// `Policies`: [`PrivacyConfigurationPolicies`].
         /// Required.
         pub policies: ::stratus_model::Val<PrivacyConfigurationPolicies>,
+    }
+
+    impl PrivacyConfiguration {
+        /// With the required `Policies`; everything else unset.
+        pub fn new(
+            policies: impl ::std::convert::Into<::stratus_model::Val<PrivacyConfigurationPolicies>>,
+        ) -> Self {
+            Self {
+                policies: policies.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PrivacyConfiguration> for ::stratus_model::Val<PrivacyConfiguration> {
@@ -263,6 +350,21 @@ pub mod configured_model_algorithm_association {
         /// `MaxSize`: [`TrainedModelExportsMaxSize`].
         /// Required.
         pub max_size: ::stratus_model::Val<TrainedModelExportsMaxSize>,
+    }
+
+    impl TrainedModelExportsConfigurationPolicy {
+        /// With the required `FilesToExport`, `MaxSize`; everything else unset.
+        pub fn new(
+            files_to_export: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TrainedModelExportFileType>>,
+            >,
+            max_size: impl ::std::convert::Into<::stratus_model::Val<TrainedModelExportsMaxSize>>,
+        ) -> Self {
+            Self {
+                files_to_export: files_to_export.into(),
+                max_size: max_size.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TrainedModelExportsConfigurationPolicy>
@@ -331,6 +433,19 @@ pub mod configured_model_algorithm_association {
         pub value: ::stratus_model::Val<f64>,
     }
 
+    impl TrainedModelExportsMaxSize {
+        /// With the required `Unit`, `Value`; everything else unset.
+        pub fn new(
+            unit: impl ::std::convert::Into<::stratus_model::Val<TrainedModelExportsMaxSizeUnitType>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                unit: unit.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TrainedModelExportsMaxSize>
         for ::stratus_model::Val<TrainedModelExportsMaxSize>
     {
@@ -357,6 +472,22 @@ pub mod configured_model_algorithm_association {
         pub log_type: ::std::option::Option<::stratus_model::Val<LogType>>,
     }
 
+    impl LogsConfigurationPolicy {
+        /// With the required `AllowedAccountIds`; everything else unset.
+        pub fn new(
+            allowed_account_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                allowed_account_ids: allowed_account_ids.into(),
+                filter_pattern: ::std::option::Option::None,
+                log_redaction_configuration: ::std::option::Option::None,
+                log_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<LogsConfigurationPolicy>
         for ::stratus_model::Val<LogsConfigurationPolicy>
     {
@@ -378,6 +509,21 @@ pub mod configured_model_algorithm_association {
         pub value: ::stratus_model::Val<f64>,
     }
 
+    impl TrainedModelInferenceMaxOutputSize {
+        /// With the required `Unit`, `Value`; everything else unset.
+        pub fn new(
+            unit: impl ::std::convert::Into<
+                ::stratus_model::Val<TrainedModelInferenceMaxOutputSizeUnitType>,
+            >,
+            value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                unit: unit.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TrainedModelInferenceMaxOutputSize>
         for ::stratus_model::Val<TrainedModelInferenceMaxOutputSize>
     {
@@ -393,6 +539,17 @@ pub mod configured_model_algorithm_association {
         /// `NoiseLevel`: [`NoiseLevelType`].
         /// Required.
         pub noise_level: ::stratus_model::Val<NoiseLevelType>,
+    }
+
+    impl MetricsConfigurationPolicy {
+        /// With the required `NoiseLevel`; everything else unset.
+        pub fn new(
+            noise_level: impl ::std::convert::Into<::stratus_model::Val<NoiseLevelType>>,
+        ) -> Self {
+            Self {
+                noise_level: noise_level.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MetricsConfigurationPolicy>
@@ -416,6 +573,19 @@ pub mod configured_model_algorithm_association {
         pub value: ::stratus_model::Val<f64>,
     }
 
+    impl TrainedModelArtifactMaxSize {
+        /// With the required `Unit`, `Value`; everything else unset.
+        pub fn new(
+            unit: impl ::std::convert::Into<::stratus_model::Val<TrainedModelArtifactMaxSizeUnitType>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                unit: unit.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TrainedModelArtifactMaxSize>
         for ::stratus_model::Val<TrainedModelArtifactMaxSize>
     {
@@ -436,6 +606,20 @@ pub mod configured_model_algorithm_association {
         pub entities_to_redact: ::stratus_model::Val<::std::vec::Vec<EntityType>>,
     }
 
+    impl LogRedactionConfiguration {
+        /// With the required `EntitiesToRedact`; everything else unset.
+        pub fn new(
+            entities_to_redact: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<EntityType>>,
+            >,
+        ) -> Self {
+            Self {
+                custom_entity_config: ::std::option::Option::None,
+                entities_to_redact: entities_to_redact.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LogRedactionConfiguration>
         for ::stratus_model::Val<LogRedactionConfiguration>
     {
@@ -452,6 +636,19 @@ pub mod configured_model_algorithm_association {
         /// Required.
         /// Items: `1..=10`.
         pub custom_data_identifiers: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl CustomEntityConfig {
+        /// With the required `CustomDataIdentifiers`; everything else unset.
+        pub fn new(
+            custom_data_identifiers: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                custom_data_identifiers: custom_data_identifiers.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomEntityConfig> for ::stratus_model::Val<CustomEntityConfig> {
@@ -802,6 +999,22 @@ pub mod training_dataset {
         pub training_data: ::stratus_model::Val<::std::vec::Vec<Dataset>>,
     }
 
+    impl CfnTrainingDataset {
+        /// With the required `Name`, `RoleArn`, `TrainingData`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            training_data: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Dataset>>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                role_arn: role_arn.into(),
+                training_data: training_data.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTrainingDataset`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrainingDatasetAttributes {
         /// `Status`: string.
@@ -831,6 +1044,19 @@ pub mod training_dataset {
         pub r#type: ::stratus_model::Val<DatasetType>,
     }
 
+    impl Dataset {
+        /// With the required `InputConfig`, `Type`; everything else unset.
+        pub fn new(
+            input_config: impl ::std::convert::Into<::stratus_model::Val<DatasetInputConfig>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<DatasetType>>,
+        ) -> Self {
+            Self {
+                input_config: input_config.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Dataset> for ::stratus_model::Val<Dataset> {
         fn from(value: Dataset) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -850,6 +1076,19 @@ pub mod training_dataset {
         pub schema: ::stratus_model::Val<::std::vec::Vec<ColumnSchema>>,
     }
 
+    impl DatasetInputConfig {
+        /// With the required `DataSource`, `Schema`; everything else unset.
+        pub fn new(
+            data_source: impl ::std::convert::Into<::stratus_model::Val<DataSource>>,
+            schema: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ColumnSchema>>>,
+        ) -> Self {
+            Self {
+                data_source: data_source.into(),
+                schema: schema.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DatasetInputConfig> for ::stratus_model::Val<DatasetInputConfig> {
         fn from(value: DatasetInputConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -863,6 +1102,17 @@ pub mod training_dataset {
         /// `GlueDataSource`: [`GlueDataSource`].
         /// Required.
         pub glue_data_source: ::stratus_model::Val<GlueDataSource>,
+    }
+
+    impl DataSource {
+        /// With the required `GlueDataSource`; everything else unset.
+        pub fn new(
+            glue_data_source: impl ::std::convert::Into<::stratus_model::Val<GlueDataSource>>,
+        ) -> Self {
+            Self {
+                glue_data_source: glue_data_source.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DataSource> for ::stratus_model::Val<DataSource> {
@@ -884,6 +1134,19 @@ pub mod training_dataset {
         /// Required.
         /// Items: `1..=1`.
         pub column_types: ::stratus_model::Val<::std::vec::Vec<ColumnType>>,
+    }
+
+    impl ColumnSchema {
+        /// With the required `ColumnName`, `ColumnTypes`; everything else unset.
+        pub fn new(
+            column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            column_types: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ColumnType>>>,
+        ) -> Self {
+            Self {
+                column_name: column_name.into(),
+                column_types: column_types.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ColumnSchema> for ::stratus_model::Val<ColumnSchema> {
@@ -910,6 +1173,20 @@ pub mod training_dataset {
         /// Pattern: `^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$`.
         /// Length: `1..=128`.
         pub table_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GlueDataSource {
+        /// With the required `DatabaseName`, `TableName`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                catalog_id: ::std::option::Option::None,
+                database_name: database_name.into(),
+                table_name: table_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GlueDataSource> for ::stratus_model::Val<GlueDataSource> {

@@ -52,6 +52,27 @@ pub mod environment_ec2 {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnEnvironmentEc2 {
+        /// With the required `ImageId`, `InstanceType`; everything else unset.
+        pub fn new(
+            image_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                automatic_stop_time_minutes: ::std::option::Option::None,
+                connection_type: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                image_id: image_id.into(),
+                instance_type: instance_type.into(),
+                name: ::std::option::Option::None,
+                owner_arn: ::std::option::Option::None,
+                repositories: ::std::option::Option::None,
+                subnet_id: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEnvironmentEc2`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentEc2Attributes {
         /// `Id`: string.
@@ -81,6 +102,19 @@ pub mod environment_ec2 {
         pub repository_url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Repository {
+        /// With the required `PathComponent`, `RepositoryUrl`; everything else unset.
+        pub fn new(
+            path_component: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            repository_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                path_component: path_component.into(),
+                repository_url: repository_url.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Repository> for ::stratus_model::Val<Repository> {
         fn from(value: Repository) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -97,6 +131,19 @@ pub mod environment_ec2 {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {

@@ -23,6 +23,18 @@ pub mod custom_resource {
         pub service_token: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnCustomResource {
+        /// With the required `ServiceToken`; everything else unset.
+        pub fn new(
+            service_token: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                service_timeout: ::std::option::Option::None,
+                service_token: service_token.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCustomResource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCustomResourceAttributes {
         /// `Id`: string.
@@ -85,6 +97,33 @@ pub mod guard_hook {
         pub target_operations: ::stratus_model::Val<::std::vec::Vec<TargetOperation>>,
     }
 
+    impl CfnGuardHook {
+        /// With the required `Alias`, `ExecutionRole`, `FailureMode`, `HookStatus`, `RuleLocation`, `TargetOperations`; everything else unset.
+        pub fn new(
+            alias: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            execution_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            failure_mode: impl ::std::convert::Into<::stratus_model::Val<FailureMode>>,
+            hook_status: impl ::std::convert::Into<::stratus_model::Val<HookStatus>>,
+            rule_location: impl ::std::convert::Into<::stratus_model::Val<S3Location>>,
+            target_operations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TargetOperation>>,
+            >,
+        ) -> Self {
+            Self {
+                alias: alias.into(),
+                execution_role: execution_role.into(),
+                failure_mode: failure_mode.into(),
+                hook_status: hook_status.into(),
+                log_bucket: ::std::option::Option::None,
+                options: ::std::option::Option::None,
+                rule_location: rule_location.into(),
+                stack_filters: ::std::option::Option::None,
+                target_filters: ::std::option::Option::None,
+                target_operations: target_operations.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGuardHook`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGuardHookAttributes {
         /// `HookArn`: string.
@@ -122,6 +161,18 @@ pub mod guard_hook {
         pub version_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl S3Location {
+        /// With the required `Uri`; everything else unset.
+        pub fn new(
+            uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                uri: uri.into(),
+                version_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -140,6 +191,19 @@ pub mod guard_hook {
         pub stack_names: ::std::option::Option<::stratus_model::Val<StackNames>>,
         /// `StackRoles`: [`StackRoles`].
         pub stack_roles: ::std::option::Option<::stratus_model::Val<StackRoles>>,
+    }
+
+    impl StackFilters {
+        /// With the required `FilteringCriteria`; everything else unset.
+        pub fn new(
+            filtering_criteria: impl ::std::convert::Into<::stratus_model::Val<FilteringCriteria>>,
+        ) -> Self {
+            Self {
+                filtering_criteria: filtering_criteria.into(),
+                stack_names: ::std::option::Option::None,
+                stack_roles: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<StackFilters> for ::stratus_model::Val<StackFilters> {
@@ -517,6 +581,23 @@ pub mod hook_version {
         pub type_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnHookVersion {
+        /// With the required `SchemaHandlerPackage`, `TypeName`; everything else unset.
+        pub fn new(
+            schema_handler_package: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            type_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                execution_role_arn: ::std::option::Option::None,
+                logging_config: ::std::option::Option::None,
+                schema_handler_package: schema_handler_package.into(),
+                type_name: type_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnHookVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnHookVersionAttributes {
         /// `Arn`: string.
@@ -615,6 +696,31 @@ pub mod lambda_hook {
         pub target_operations: ::stratus_model::Val<::std::vec::Vec<TargetOperation>>,
     }
 
+    impl CfnLambdaHook {
+        /// With the required `Alias`, `ExecutionRole`, `FailureMode`, `HookStatus`, `LambdaFunction`, `TargetOperations`; everything else unset.
+        pub fn new(
+            alias: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            execution_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            failure_mode: impl ::std::convert::Into<::stratus_model::Val<FailureMode>>,
+            hook_status: impl ::std::convert::Into<::stratus_model::Val<HookStatus>>,
+            lambda_function: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_operations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TargetOperation>>,
+            >,
+        ) -> Self {
+            Self {
+                alias: alias.into(),
+                execution_role: execution_role.into(),
+                failure_mode: failure_mode.into(),
+                hook_status: hook_status.into(),
+                lambda_function: lambda_function.into(),
+                stack_filters: ::std::option::Option::None,
+                target_filters: ::std::option::Option::None,
+                target_operations: target_operations.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLambdaHook`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLambdaHookAttributes {
         /// `HookArn`: string.
@@ -639,6 +745,19 @@ pub mod lambda_hook {
         pub stack_names: ::std::option::Option<::stratus_model::Val<StackNames>>,
         /// `StackRoles`: [`StackRoles`].
         pub stack_roles: ::std::option::Option<::stratus_model::Val<StackRoles>>,
+    }
+
+    impl StackFilters {
+        /// With the required `FilteringCriteria`; everything else unset.
+        pub fn new(
+            filtering_criteria: impl ::std::convert::Into<::stratus_model::Val<FilteringCriteria>>,
+        ) -> Self {
+            Self {
+                filtering_criteria: filtering_criteria.into(),
+                stack_names: ::std::option::Option::None,
+                stack_roles: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<StackFilters> for ::stratus_model::Val<StackFilters> {
@@ -890,6 +1009,22 @@ pub mod r#macro {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnMacro {
+        /// With the required `FunctionName`, `Name`; everything else unset.
+        pub fn new(
+            function_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                function_name: function_name.into(),
+                log_group_name: ::std::option::Option::None,
+                log_role_arn: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMacro`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMacroAttributes {
         /// `Id`: string.
@@ -960,6 +1095,19 @@ pub mod module_version {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub module_package: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnModuleVersion {
+        /// With the required `ModuleName`, `ModulePackage`; everything else unset.
+        pub fn new(
+            module_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            module_package: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                module_name: module_name.into(),
+                module_package: module_package.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnModuleVersion`], known once it is deployed (`Fn::GetAtt`).
@@ -1146,6 +1294,18 @@ pub mod publisher {
         pub connection_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnPublisher {
+        /// With the required `AcceptTermsAndConditions`; everything else unset.
+        pub fn new(
+            accept_terms_and_conditions: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                accept_terms_and_conditions: accept_terms_and_conditions.into(),
+                connection_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPublisher`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPublisherAttributes {
         /// `PublisherId`: string.
@@ -1252,6 +1412,23 @@ pub mod resource_version {
         pub type_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnResourceVersion {
+        /// With the required `SchemaHandlerPackage`, `TypeName`; everything else unset.
+        pub fn new(
+            schema_handler_package: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            type_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                execution_role_arn: ::std::option::Option::None,
+                logging_config: ::std::option::Option::None,
+                schema_handler_package: schema_handler_package.into(),
+                type_name: type_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnResourceVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceVersionAttributes {
         /// `Arn`: string.
@@ -1348,6 +1525,20 @@ pub mod stack {
         pub timeout_in_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CfnStack {
+        /// With the required `TemplateURL`; everything else unset.
+        pub fn new(
+            template_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                notification_ar_ns: ::std::option::Option::None,
+                parameters: ::std::option::Option::None,
+                template_url: template_url.into(),
+                timeout_in_minutes: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnStack`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStackAttributes {
         /// `StackId`: string.
@@ -1427,6 +1618,31 @@ pub mod stack_set {
         /// Length: `1..=5120`.
         #[resource(rename = "TemplateURL")]
         pub template_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnStackSet {
+        /// With the required `PermissionModel`, `StackSetName`; everything else unset.
+        pub fn new(
+            permission_model: impl ::std::convert::Into<::stratus_model::Val<PermissionModel>>,
+            stack_set_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                administration_role_arn: ::std::option::Option::None,
+                auto_deployment: ::std::option::Option::None,
+                call_as: ::std::option::Option::None,
+                capabilities: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                execution_role_name: ::std::option::Option::None,
+                managed_execution: ::std::option::Option::None,
+                operation_preferences: ::std::option::Option::None,
+                parameters: ::std::option::Option::None,
+                permission_model: permission_model.into(),
+                stack_instances_group: ::std::option::Option::None,
+                stack_set_name: stack_set_name.into(),
+                template_body: ::std::option::Option::None,
+                template_url: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnStackSet`], known once it is deployed (`Fn::GetAtt`).
@@ -1518,6 +1734,19 @@ pub mod stack_set {
         pub parameter_value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Parameter {
+        /// With the required `ParameterKey`, `ParameterValue`; everything else unset.
+        pub fn new(
+            parameter_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                parameter_key: parameter_key.into(),
+                parameter_value: parameter_value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Parameter> for ::stratus_model::Val<Parameter> {
         fn from(value: Parameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1538,6 +1767,22 @@ pub mod stack_set {
         /// Required.
         /// Items: `1..=`.
         pub regions: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl StackInstances {
+        /// With the required `DeploymentTargets`, `Regions`; everything else unset.
+        pub fn new(
+            deployment_targets: impl ::std::convert::Into<::stratus_model::Val<DeploymentTargets>>,
+            regions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                deployment_targets: deployment_targets.into(),
+                parameter_overrides: ::std::option::Option::None,
+                regions: regions.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StackInstances> for ::stratus_model::Val<StackInstances> {

@@ -36,6 +36,21 @@ pub mod anycast_ip_list {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnAnycastIpList {
+        /// With the required `IpCount`, `Name`; everything else unset.
+        pub fn new(
+            ip_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ip_address_type: ::std::option::Option::None,
+                ip_count: ip_count.into(),
+                ipam_cidr_configs: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAnycastIpList`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAnycastIpListAttributes {
         /// `AnycastIpList`: JSON.
@@ -77,6 +92,19 @@ pub mod anycast_ip_list {
         /// `IpamPoolArn`: string.
         /// Required.
         pub ipam_pool_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IpamCidrConfig {
+        /// With the required `Cidr`, `IpamPoolArn`; everything else unset.
+        pub fn new(
+            cidr: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            ipam_pool_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cidr: cidr.into(),
+                ipam_pool_arn: ipam_pool_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IpamCidrConfig> for ::stratus_model::Val<IpamCidrConfig> {
@@ -145,6 +173,17 @@ pub mod cache_policy {
         pub cache_policy_config: ::stratus_model::Val<CachePolicyConfig>,
     }
 
+    impl CfnCachePolicy {
+        /// With the required `CachePolicyConfig`; everything else unset.
+        pub fn new(
+            cache_policy_config: impl ::std::convert::Into<::stratus_model::Val<CachePolicyConfig>>,
+        ) -> Self {
+            Self {
+                cache_policy_config: cache_policy_config.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCachePolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCachePolicyAttributes {
         /// `Id`: string.
@@ -192,6 +231,29 @@ pub mod cache_policy {
             ::stratus_model::Val<ParametersInCacheKeyAndForwardedToOrigin>,
     }
 
+    impl CachePolicyConfig {
+        /// With the required `DefaultTTL`, `MaxTTL`, `MinTTL`, `Name`, `ParametersInCacheKeyAndForwardedToOrigin`; everything else unset.
+        pub fn new(
+            default_ttl: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            max_ttl: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            min_ttl: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameters_in_cache_key_and_forwarded_to_origin: impl ::std::convert::Into<
+                ::stratus_model::Val<ParametersInCacheKeyAndForwardedToOrigin>,
+            >,
+        ) -> Self {
+            Self {
+                comment: ::std::option::Option::None,
+                default_ttl: default_ttl.into(),
+                max_ttl: max_ttl.into(),
+                min_ttl: min_ttl.into(),
+                name: name.into(),
+                parameters_in_cache_key_and_forwarded_to_origin:
+                    parameters_in_cache_key_and_forwarded_to_origin.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CachePolicyConfig> for ::stratus_model::Val<CachePolicyConfig> {
         fn from(value: CachePolicyConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -218,6 +280,24 @@ pub mod cache_policy {
         pub query_strings_config: ::stratus_model::Val<QueryStringsConfig>,
     }
 
+    impl ParametersInCacheKeyAndForwardedToOrigin {
+        /// With the required `CookiesConfig`, `EnableAcceptEncodingGzip`, `HeadersConfig`, `QueryStringsConfig`; everything else unset.
+        pub fn new(
+            cookies_config: impl ::std::convert::Into<::stratus_model::Val<CookiesConfig>>,
+            enable_accept_encoding_gzip: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            headers_config: impl ::std::convert::Into<::stratus_model::Val<HeadersConfig>>,
+            query_strings_config: impl ::std::convert::Into<::stratus_model::Val<QueryStringsConfig>>,
+        ) -> Self {
+            Self {
+                cookies_config: cookies_config.into(),
+                enable_accept_encoding_brotli: ::std::option::Option::None,
+                enable_accept_encoding_gzip: enable_accept_encoding_gzip.into(),
+                headers_config: headers_config.into(),
+                query_strings_config: query_strings_config.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ParametersInCacheKeyAndForwardedToOrigin>
         for ::stratus_model::Val<ParametersInCacheKeyAndForwardedToOrigin>
     {
@@ -239,6 +319,18 @@ pub mod cache_policy {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CookiesConfig {
+        /// With the required `CookieBehavior`; everything else unset.
+        pub fn new(
+            cookie_behavior: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cookie_behavior: cookie_behavior.into(),
+                cookies: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CookiesConfig> for ::stratus_model::Val<CookiesConfig> {
         fn from(value: CookiesConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -258,6 +350,18 @@ pub mod cache_policy {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl HeadersConfig {
+        /// With the required `HeaderBehavior`; everything else unset.
+        pub fn new(
+            header_behavior: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                header_behavior: header_behavior.into(),
+                headers: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<HeadersConfig> for ::stratus_model::Val<HeadersConfig> {
         fn from(value: HeadersConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -275,6 +379,20 @@ pub mod cache_policy {
         /// `QueryStrings`: list of string.
         pub query_strings:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl QueryStringsConfig {
+        /// With the required `QueryStringBehavior`; everything else unset.
+        pub fn new(
+            query_string_behavior: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                query_string_behavior: query_string_behavior.into(),
+                query_strings: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<QueryStringsConfig> for ::stratus_model::Val<QueryStringsConfig> {
@@ -304,6 +422,20 @@ pub mod cloud_front_origin_access_identity {
             ::stratus_model::Val<CloudFrontOriginAccessIdentityConfig>,
     }
 
+    impl CfnCloudFrontOriginAccessIdentity {
+        /// With the required `CloudFrontOriginAccessIdentityConfig`; everything else unset.
+        pub fn new(
+            cloud_front_origin_access_identity_config: impl ::std::convert::Into<
+                ::stratus_model::Val<CloudFrontOriginAccessIdentityConfig>,
+            >,
+        ) -> Self {
+            Self {
+                cloud_front_origin_access_identity_config:
+                    cloud_front_origin_access_identity_config.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCloudFrontOriginAccessIdentity`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCloudFrontOriginAccessIdentityAttributes {
         /// `Id`: string.
@@ -330,6 +462,17 @@ pub mod cloud_front_origin_access_identity {
         /// `Comment`: string.
         /// Required.
         pub comment: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CloudFrontOriginAccessIdentityConfig {
+        /// With the required `Comment`; everything else unset.
+        pub fn new(
+            comment: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                comment: comment.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CloudFrontOriginAccessIdentityConfig>
@@ -375,6 +518,26 @@ pub mod connection_function {
         /// Length: `1..=64`.
         #[resource(replace)]
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnConnectionFunction {
+        /// With the required `ConnectionFunctionCode`, `ConnectionFunctionConfig`, `Name`; everything else unset.
+        pub fn new(
+            connection_function_code: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            connection_function_config: impl ::std::convert::Into<
+                ::stratus_model::Val<ConnectionFunctionConfig>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auto_publish: ::std::option::Option::None,
+                connection_function_code: connection_function_code.into(),
+                connection_function_config: connection_function_config.into(),
+                name: name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnConnectionFunction`], known once it is deployed (`Fn::GetAtt`).
@@ -435,6 +598,20 @@ pub mod connection_function {
         pub runtime: ::stratus_model::Val<Runtime>,
     }
 
+    impl ConnectionFunctionConfig {
+        /// With the required `Comment`, `Runtime`; everything else unset.
+        pub fn new(
+            comment: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            runtime: impl ::std::convert::Into<::stratus_model::Val<Runtime>>,
+        ) -> Self {
+            Self {
+                comment: comment.into(),
+                key_value_store_associations: ::std::option::Option::None,
+                runtime: runtime.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConnectionFunctionConfig>
         for ::stratus_model::Val<ConnectionFunctionConfig>
     {
@@ -451,6 +628,17 @@ pub mod connection_function {
         /// Required.
         #[resource(rename = "KeyValueStoreARN")]
         pub key_value_store_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KeyValueStoreAssociation {
+        /// With the required `KeyValueStoreARN`; everything else unset.
+        pub fn new(
+            key_value_store_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key_value_store_arn: key_value_store_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KeyValueStoreAssociation>
@@ -529,6 +717,20 @@ pub mod connection_group {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnConnectionGroup {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                anycast_ip_list_id: ::std::option::Option::None,
+                enabled: ::std::option::Option::None,
+                ipv6_enabled: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConnectionGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectionGroupAttributes {
         /// `Id`: string.
@@ -597,6 +799,19 @@ pub mod continuous_deployment_policy {
             ::stratus_model::Val<ContinuousDeploymentPolicyConfig>,
     }
 
+    impl CfnContinuousDeploymentPolicy {
+        /// With the required `ContinuousDeploymentPolicyConfig`; everything else unset.
+        pub fn new(
+            continuous_deployment_policy_config: impl ::std::convert::Into<
+                ::stratus_model::Val<ContinuousDeploymentPolicyConfig>,
+            >,
+        ) -> Self {
+            Self {
+                continuous_deployment_policy_config: continuous_deployment_policy_config.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnContinuousDeploymentPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnContinuousDeploymentPolicyAttributes {
         /// `Id`: string.
@@ -641,6 +856,25 @@ pub mod continuous_deployment_policy {
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
 
+    impl ContinuousDeploymentPolicyConfig {
+        /// With the required `Enabled`, `StagingDistributionDnsNames`; everything else unset.
+        pub fn new(
+            enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            staging_distribution_dns_names: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                enabled: enabled.into(),
+                single_header_policy_config: ::std::option::Option::None,
+                single_weight_policy_config: ::std::option::Option::None,
+                staging_distribution_dns_names: staging_distribution_dns_names.into(),
+                traffic_config: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ContinuousDeploymentPolicyConfig>
         for ::stratus_model::Val<ContinuousDeploymentPolicyConfig>
     {
@@ -663,6 +897,19 @@ pub mod continuous_deployment_policy {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SingleHeaderPolicyConfig {
+        /// With the required `Header`, `Value`; everything else unset.
+        pub fn new(
+            header: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                header: header.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SingleHeaderPolicyConfig>
         for ::stratus_model::Val<SingleHeaderPolicyConfig>
     {
@@ -682,6 +929,16 @@ pub mod continuous_deployment_policy {
         /// Required.
         /// Range: `0..=1`.
         pub weight: ::stratus_model::Val<f64>,
+    }
+
+    impl SingleWeightPolicyConfig {
+        /// With the required `Weight`; everything else unset.
+        pub fn new(weight: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                session_stickiness_config: ::std::option::Option::None,
+                weight: weight.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SingleWeightPolicyConfig>
@@ -706,6 +963,17 @@ pub mod continuous_deployment_policy {
         pub r#type: ::stratus_model::Val<Type2>,
     }
 
+    impl TrafficConfig {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type2>>) -> Self {
+            Self {
+                single_header_config: ::std::option::Option::None,
+                single_weight_config: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TrafficConfig> for ::stratus_model::Val<TrafficConfig> {
         fn from(value: TrafficConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -726,6 +994,19 @@ pub mod continuous_deployment_policy {
         /// Range: `300..=3600`.
         #[resource(rename = "MaximumTTL")]
         pub maximum_ttl: ::stratus_model::Val<i64>,
+    }
+
+    impl SessionStickinessConfig {
+        /// With the required `IdleTTL`, `MaximumTTL`; everything else unset.
+        pub fn new(
+            idle_ttl: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            maximum_ttl: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                idle_ttl: idle_ttl.into(),
+                maximum_ttl: maximum_ttl.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SessionStickinessConfig>
@@ -750,6 +1031,19 @@ pub mod continuous_deployment_policy {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SingleHeaderConfig {
+        /// With the required `Header`, `Value`; everything else unset.
+        pub fn new(
+            header: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                header: header.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SingleHeaderConfig> for ::stratus_model::Val<SingleHeaderConfig> {
         fn from(value: SingleHeaderConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -767,6 +1061,16 @@ pub mod continuous_deployment_policy {
         /// Required.
         /// Range: `0..=1`.
         pub weight: ::stratus_model::Val<f64>,
+    }
+
+    impl SingleWeightConfig {
+        /// With the required `Weight`; everything else unset.
+        pub fn new(weight: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                session_stickiness_config: ::std::option::Option::None,
+                weight: weight.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SingleWeightConfig> for ::stratus_model::Val<SingleWeightConfig> {
@@ -880,6 +1184,17 @@ pub mod distribution {
         pub distribution_config: ::stratus_model::Val<DistributionConfig>,
     }
 
+    impl CfnDistribution {
+        /// With the required `DistributionConfig`; everything else unset.
+        pub fn new(
+            distribution_config: impl ::std::convert::Into<::stratus_model::Val<DistributionConfig>>,
+        ) -> Self {
+            Self {
+                distribution_config: distribution_config.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDistribution`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDistributionAttributes {
         /// `Id`: string.
@@ -970,6 +1285,46 @@ pub mod distribution {
         pub web_acl_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl DistributionConfig {
+        /// With the required `DefaultCacheBehavior`, `Enabled`; everything else unset.
+        pub fn new(
+            default_cache_behavior: impl ::std::convert::Into<
+                ::stratus_model::Val<DefaultCacheBehavior>,
+            >,
+            enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                aliases: ::std::option::Option::None,
+                anycast_ip_list_id: ::std::option::Option::None,
+                cnam_es: ::std::option::Option::None,
+                cache_behaviors: ::std::option::Option::None,
+                cache_tag_config: ::std::option::Option::None,
+                comment: ::std::option::Option::None,
+                connection_function_association: ::std::option::Option::None,
+                connection_mode: ::std::option::Option::None,
+                continuous_deployment_policy_id: ::std::option::Option::None,
+                custom_error_responses: ::std::option::Option::None,
+                custom_origin: ::std::option::Option::None,
+                default_cache_behavior: default_cache_behavior.into(),
+                default_root_object: ::std::option::Option::None,
+                enabled: enabled.into(),
+                http_version: ::std::option::Option::None,
+                ipv6_enabled: ::std::option::Option::None,
+                logging: ::std::option::Option::None,
+                origin_groups: ::std::option::Option::None,
+                origins: ::std::option::Option::None,
+                price_class: ::std::option::Option::None,
+                restrictions: ::std::option::Option::None,
+                s3_origin: ::std::option::Option::None,
+                staging: ::std::option::Option::None,
+                tenant_config: ::std::option::Option::None,
+                viewer_certificate: ::std::option::Option::None,
+                viewer_mtls_config: ::std::option::Option::None,
+                web_acl_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DistributionConfig> for ::stratus_model::Val<DistributionConfig> {
         fn from(value: DistributionConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1040,6 +1395,41 @@ pub mod distribution {
         pub viewer_protocol_policy: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CacheBehavior {
+        /// With the required `PathPattern`, `TargetOriginId`, `ViewerProtocolPolicy`; everything else unset.
+        pub fn new(
+            path_pattern: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_origin_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            viewer_protocol_policy: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                allowed_methods: ::std::option::Option::None,
+                cache_policy_id: ::std::option::Option::None,
+                cached_methods: ::std::option::Option::None,
+                compress: ::std::option::Option::None,
+                default_ttl: ::std::option::Option::None,
+                field_level_encryption_id: ::std::option::Option::None,
+                forwarded_values: ::std::option::Option::None,
+                function_associations: ::std::option::Option::None,
+                grpc_config: ::std::option::Option::None,
+                lambda_function_associations: ::std::option::Option::None,
+                max_ttl: ::std::option::Option::None,
+                min_ttl: ::std::option::Option::None,
+                origin_request_policy_id: ::std::option::Option::None,
+                path_pattern: path_pattern.into(),
+                realtime_log_config_arn: ::std::option::Option::None,
+                response_headers_policy_id: ::std::option::Option::None,
+                smooth_streaming: ::std::option::Option::None,
+                target_origin_id: target_origin_id.into(),
+                trusted_key_groups: ::std::option::Option::None,
+                trusted_signers: ::std::option::Option::None,
+                viewer_protocol_policy: viewer_protocol_policy.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CacheBehavior> for ::stratus_model::Val<CacheBehavior> {
         fn from(value: CacheBehavior) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1053,6 +1443,17 @@ pub mod distribution {
         /// `HeaderName`: string.
         /// Required.
         pub header_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CacheTagConfig {
+        /// With the required `HeaderName`; everything else unset.
+        pub fn new(
+            header_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                header_name: header_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CacheTagConfig> for ::stratus_model::Val<CacheTagConfig> {
@@ -1069,6 +1470,15 @@ pub mod distribution {
         /// Required.
         /// Length: `1..=64`.
         pub id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ConnectionFunctionAssociation {
+        /// With the required `Id`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { id: id.into() }
+        }
     }
 
     impl ::std::convert::From<ConnectionFunctionAssociation>
@@ -1095,6 +1505,18 @@ pub mod distribution {
         pub response_code: ::std::option::Option<::stratus_model::Val<i64>>,
         /// `ResponsePagePath`: string.
         pub response_page_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CustomErrorResponse {
+        /// With the required `ErrorCode`; everything else unset.
+        pub fn new(error_code: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                error_caching_min_ttl: ::std::option::Option::None,
+                error_code: error_code.into(),
+                response_code: ::std::option::Option::None,
+                response_page_path: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CustomErrorResponse> for ::stratus_model::Val<CustomErrorResponse> {
@@ -1124,6 +1546,27 @@ pub mod distribution {
         /// Required.
         #[resource(rename = "OriginSSLProtocols")]
         pub origin_ssl_protocols: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl LegacyCustomOrigin {
+        /// With the required `DNSName`, `OriginProtocolPolicy`, `OriginSSLProtocols`; everything else unset.
+        pub fn new(
+            dns_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            origin_protocol_policy: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            origin_ssl_protocols: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                dns_name: dns_name.into(),
+                http_port: ::std::option::Option::None,
+                https_port: ::std::option::Option::None,
+                origin_protocol_policy: origin_protocol_policy.into(),
+                origin_ssl_protocols: origin_ssl_protocols.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LegacyCustomOrigin> for ::stratus_model::Val<LegacyCustomOrigin> {
@@ -1194,6 +1637,39 @@ pub mod distribution {
         pub viewer_protocol_policy: ::stratus_model::Val<ViewerProtocolPolicy>,
     }
 
+    impl DefaultCacheBehavior {
+        /// With the required `TargetOriginId`, `ViewerProtocolPolicy`; everything else unset.
+        pub fn new(
+            target_origin_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            viewer_protocol_policy: impl ::std::convert::Into<
+                ::stratus_model::Val<ViewerProtocolPolicy>,
+            >,
+        ) -> Self {
+            Self {
+                allowed_methods: ::std::option::Option::None,
+                cache_policy_id: ::std::option::Option::None,
+                cached_methods: ::std::option::Option::None,
+                compress: ::std::option::Option::None,
+                default_ttl: ::std::option::Option::None,
+                field_level_encryption_id: ::std::option::Option::None,
+                forwarded_values: ::std::option::Option::None,
+                function_associations: ::std::option::Option::None,
+                grpc_config: ::std::option::Option::None,
+                lambda_function_associations: ::std::option::Option::None,
+                max_ttl: ::std::option::Option::None,
+                min_ttl: ::std::option::Option::None,
+                origin_request_policy_id: ::std::option::Option::None,
+                realtime_log_config_arn: ::std::option::Option::None,
+                response_headers_policy_id: ::std::option::Option::None,
+                smooth_streaming: ::std::option::Option::None,
+                target_origin_id: target_origin_id.into(),
+                trusted_key_groups: ::std::option::Option::None,
+                trusted_signers: ::std::option::Option::None,
+                viewer_protocol_policy: viewer_protocol_policy.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DefaultCacheBehavior> for ::stratus_model::Val<DefaultCacheBehavior> {
         fn from(value: DefaultCacheBehavior) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1227,6 +1703,16 @@ pub mod distribution {
         /// `Quantity`: integer.
         /// Required.
         pub quantity: ::stratus_model::Val<i64>,
+    }
+
+    impl OriginGroups {
+        /// With the required `Quantity`; everything else unset.
+        pub fn new(quantity: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                items: ::std::option::Option::None,
+                quantity: quantity.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OriginGroups> for ::stratus_model::Val<OriginGroups> {
@@ -1269,6 +1755,29 @@ pub mod distribution {
         pub vpc_origin_config: ::std::option::Option<::stratus_model::Val<VpcOriginConfig>>,
     }
 
+    impl Origin {
+        /// With the required `DomainName`, `Id`; everything else unset.
+        pub fn new(
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connection_attempts: ::std::option::Option::None,
+                connection_timeout: ::std::option::Option::None,
+                custom_origin_config: ::std::option::Option::None,
+                domain_name: domain_name.into(),
+                id: id.into(),
+                origin_access_control_id: ::std::option::Option::None,
+                origin_custom_headers: ::std::option::Option::None,
+                origin_path: ::std::option::Option::None,
+                origin_shield: ::std::option::Option::None,
+                response_completion_timeout: ::std::option::Option::None,
+                s3_origin_config: ::std::option::Option::None,
+                vpc_origin_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Origin> for ::stratus_model::Val<Origin> {
         fn from(value: Origin) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1282,6 +1791,17 @@ pub mod distribution {
         /// `GeoRestriction`: [`GeoRestriction`].
         /// Required.
         pub geo_restriction: ::stratus_model::Val<GeoRestriction>,
+    }
+
+    impl Restrictions {
+        /// With the required `GeoRestriction`; everything else unset.
+        pub fn new(
+            geo_restriction: impl ::std::convert::Into<::stratus_model::Val<GeoRestriction>>,
+        ) -> Self {
+            Self {
+                geo_restriction: geo_restriction.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Restrictions> for ::stratus_model::Val<Restrictions> {
@@ -1301,6 +1821,18 @@ pub mod distribution {
         /// `OriginAccessIdentity`: string.
         pub origin_access_identity:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl LegacyS3Origin {
+        /// With the required `DNSName`; everything else unset.
+        pub fn new(
+            dns_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dns_name: dns_name.into(),
+                origin_access_identity: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<LegacyS3Origin> for ::stratus_model::Val<LegacyS3Origin> {
@@ -1383,6 +1915,18 @@ pub mod distribution {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl ForwardedValues {
+        /// With the required `QueryString`; everything else unset.
+        pub fn new(query_string: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                cookies: ::std::option::Option::None,
+                headers: ::std::option::Option::None,
+                query_string: query_string.into(),
+                query_string_cache_keys: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ForwardedValues> for ::stratus_model::Val<ForwardedValues> {
         fn from(value: ForwardedValues) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1413,6 +1957,15 @@ pub mod distribution {
         /// `Enabled`: boolean.
         /// Required.
         pub enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl GrpcConfig {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GrpcConfig> for ::stratus_model::Val<GrpcConfig> {
@@ -1460,6 +2013,24 @@ pub mod distribution {
             ::std::option::Option<::stratus_model::Val<OriginGroupSelectionCriteria>>,
     }
 
+    impl OriginGroup {
+        /// With the required `FailoverCriteria`, `Id`, `Members`; everything else unset.
+        pub fn new(
+            failover_criteria: impl ::std::convert::Into<
+                ::stratus_model::Val<OriginGroupFailoverCriteria>,
+            >,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            members: impl ::std::convert::Into<::stratus_model::Val<OriginGroupMembers>>,
+        ) -> Self {
+            Self {
+                failover_criteria: failover_criteria.into(),
+                id: id.into(),
+                members: members.into(),
+                selection_criteria: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<OriginGroup> for ::stratus_model::Val<OriginGroup> {
         fn from(value: OriginGroup) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1494,6 +2065,26 @@ pub mod distribution {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CustomOriginConfig {
+        /// With the required `OriginProtocolPolicy`; everything else unset.
+        pub fn new(
+            origin_protocol_policy: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                http_port: ::std::option::Option::None,
+                https_port: ::std::option::Option::None,
+                ip_address_type: ::std::option::Option::None,
+                origin_keepalive_timeout: ::std::option::Option::None,
+                origin_mtls_config: ::std::option::Option::None,
+                origin_protocol_policy: origin_protocol_policy.into(),
+                origin_read_timeout: ::std::option::Option::None,
+                origin_ssl_protocols: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomOriginConfig> for ::stratus_model::Val<CustomOriginConfig> {
         fn from(value: CustomOriginConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1510,6 +2101,19 @@ pub mod distribution {
         /// `HeaderValue`: string.
         /// Required.
         pub header_value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OriginCustomHeader {
+        /// With the required `HeaderName`, `HeaderValue`; everything else unset.
+        pub fn new(
+            header_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            header_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                header_name: header_name.into(),
+                header_value: header_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OriginCustomHeader> for ::stratus_model::Val<OriginCustomHeader> {
@@ -1567,6 +2171,20 @@ pub mod distribution {
         pub vpc_origin_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl VpcOriginConfig {
+        /// With the required `VpcOriginId`; everything else unset.
+        pub fn new(
+            vpc_origin_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                origin_keepalive_timeout: ::std::option::Option::None,
+                origin_read_timeout: ::std::option::Option::None,
+                owner_account_id: ::std::option::Option::None,
+                vpc_origin_id: vpc_origin_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VpcOriginConfig> for ::stratus_model::Val<VpcOriginConfig> {
         fn from(value: VpcOriginConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1583,6 +2201,18 @@ pub mod distribution {
         /// Required.
         /// Allowed values: `blacklist`, `none`, `whitelist`.
         pub restriction_type: ::stratus_model::Val<RestrictionType>,
+    }
+
+    impl GeoRestriction {
+        /// With the required `RestrictionType`; everything else unset.
+        pub fn new(
+            restriction_type: impl ::std::convert::Into<::stratus_model::Val<RestrictionType>>,
+        ) -> Self {
+            Self {
+                locations: ::std::option::Option::None,
+                restriction_type: restriction_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GeoRestriction> for ::stratus_model::Val<GeoRestriction> {
@@ -1605,6 +2235,19 @@ pub mod distribution {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ParameterDefinition {
+        /// With the required `Definition`, `Name`; everything else unset.
+        pub fn new(
+            definition: impl ::std::convert::Into<::stratus_model::Val<Definition>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                definition: definition.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ParameterDefinition> for ::stratus_model::Val<ParameterDefinition> {
         fn from(value: ParameterDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1622,6 +2265,19 @@ pub mod distribution {
         /// `TrustStoreId`: string.
         /// Required.
         pub trust_store_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TrustStoreConfig {
+        /// With the required `TrustStoreId`; everything else unset.
+        pub fn new(
+            trust_store_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                advertise_trust_store_ca_names: ::std::option::Option::None,
+                ignore_certificate_expiry: ::std::option::Option::None,
+                trust_store_id: trust_store_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TrustStoreConfig> for ::stratus_model::Val<TrustStoreConfig> {
@@ -1643,6 +2299,16 @@ pub mod distribution {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl Cookies {
+        /// With the required `Forward`; everything else unset.
+        pub fn new(forward: impl ::std::convert::Into<::stratus_model::Val<Forward>>) -> Self {
+            Self {
+                forward: forward.into(),
+                whitelisted_names: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Cookies> for ::stratus_model::Val<Cookies> {
         fn from(value: Cookies) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1656,6 +2322,17 @@ pub mod distribution {
         /// `StatusCodes`: [`StatusCodes`].
         /// Required.
         pub status_codes: ::stratus_model::Val<StatusCodes>,
+    }
+
+    impl OriginGroupFailoverCriteria {
+        /// With the required `StatusCodes`; everything else unset.
+        pub fn new(
+            status_codes: impl ::std::convert::Into<::stratus_model::Val<StatusCodes>>,
+        ) -> Self {
+            Self {
+                status_codes: status_codes.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OriginGroupFailoverCriteria>
@@ -1679,6 +2356,19 @@ pub mod distribution {
         pub quantity: ::stratus_model::Val<i64>,
     }
 
+    impl OriginGroupMembers {
+        /// With the required `Items`, `Quantity`; everything else unset.
+        pub fn new(
+            items: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<OriginGroupMember>>>,
+            quantity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                items: items.into(),
+                quantity: quantity.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OriginGroupMembers> for ::stratus_model::Val<OriginGroupMembers> {
         fn from(value: OriginGroupMembers) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1692,6 +2382,19 @@ pub mod distribution {
         /// `ClientCertificateArn`: string.
         /// Required.
         pub client_certificate_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OriginMtlsConfig {
+        /// With the required `ClientCertificateArn`; everything else unset.
+        pub fn new(
+            client_certificate_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                client_certificate_arn: client_certificate_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OriginMtlsConfig> for ::stratus_model::Val<OriginMtlsConfig> {
@@ -1727,6 +2430,19 @@ pub mod distribution {
         pub quantity: ::stratus_model::Val<i64>,
     }
 
+    impl StatusCodes {
+        /// With the required `Items`, `Quantity`; everything else unset.
+        pub fn new(
+            items: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<i64>>>,
+            quantity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                items: items.into(),
+                quantity: quantity.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StatusCodes> for ::stratus_model::Val<StatusCodes> {
         fn from(value: StatusCodes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1740,6 +2456,17 @@ pub mod distribution {
         /// `OriginId`: string.
         /// Required.
         pub origin_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OriginGroupMember {
+        /// With the required `OriginId`; everything else unset.
+        pub fn new(
+            origin_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                origin_id: origin_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OriginGroupMember> for ::stratus_model::Val<OriginGroupMember> {
@@ -1760,6 +2487,17 @@ pub mod distribution {
         /// `Required`: boolean.
         /// Required.
         pub required: ::stratus_model::Val<bool>,
+    }
+
+    impl StringSchema {
+        /// With the required `Required`; everything else unset.
+        pub fn new(required: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                comment: ::std::option::Option::None,
+                default_value: ::std::option::Option::None,
+                required: required.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StringSchema> for ::stratus_model::Val<StringSchema> {
@@ -3349,6 +4087,28 @@ pub mod distribution_tenant {
         pub parameters: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Parameter>>>,
     }
 
+    impl CfnDistributionTenant {
+        /// With the required `DistributionId`, `Domains`, `Name`; everything else unset.
+        pub fn new(
+            distribution_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            domains: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connection_group_id: ::std::option::Option::None,
+                customizations: ::std::option::Option::None,
+                distribution_id: distribution_id.into(),
+                domains: domains.into(),
+                enabled: ::std::option::Option::None,
+                managed_certificate_request: ::std::option::Option::None,
+                name: name.into(),
+                parameters: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDistributionTenant`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDistributionTenantAttributes {
         /// `Id`: string.
@@ -3705,6 +4465,23 @@ pub mod function {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnFunction {
+        /// With the required `FunctionCode`, `FunctionConfig`, `Name`; everything else unset.
+        pub fn new(
+            function_code: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            function_config: impl ::std::convert::Into<::stratus_model::Val<FunctionConfig>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auto_publish: ::std::option::Option::None,
+                function_code: function_code.into(),
+                function_config: function_config.into(),
+                function_metadata: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFunction`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFunctionAttributes {
         /// `FunctionARN`: string.
@@ -3743,6 +4520,20 @@ pub mod function {
         pub runtime: ::stratus_model::Val<Runtime>,
     }
 
+    impl FunctionConfig {
+        /// With the required `Comment`, `Runtime`; everything else unset.
+        pub fn new(
+            comment: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            runtime: impl ::std::convert::Into<::stratus_model::Val<Runtime>>,
+        ) -> Self {
+            Self {
+                comment: comment.into(),
+                key_value_store_associations: ::std::option::Option::None,
+                runtime: runtime.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FunctionConfig> for ::stratus_model::Val<FunctionConfig> {
         fn from(value: FunctionConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3772,6 +4563,17 @@ pub mod function {
         /// Required.
         #[resource(rename = "KeyValueStoreARN")]
         pub key_value_store_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KeyValueStoreAssociation {
+        /// With the required `KeyValueStoreARN`; everything else unset.
+        pub fn new(
+            key_value_store_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key_value_store_arn: key_value_store_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KeyValueStoreAssociation>
@@ -3842,6 +4644,17 @@ pub mod key_group {
         pub key_group_config: ::stratus_model::Val<KeyGroupConfig>,
     }
 
+    impl CfnKeyGroup {
+        /// With the required `KeyGroupConfig`; everything else unset.
+        pub fn new(
+            key_group_config: impl ::std::convert::Into<::stratus_model::Val<KeyGroupConfig>>,
+        ) -> Self {
+            Self {
+                key_group_config: key_group_config.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnKeyGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnKeyGroupAttributes {
         /// `Id`: string.
@@ -3871,6 +4684,22 @@ pub mod key_group {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KeyGroupConfig {
+        /// With the required `Items`, `Name`; everything else unset.
+        pub fn new(
+            items: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                comment: ::std::option::Option::None,
+                items: items.into(),
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KeyGroupConfig> for ::stratus_model::Val<KeyGroupConfig> {
@@ -3911,6 +4740,19 @@ pub mod key_value_store {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnKeyValueStore {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                comment: ::std::option::Option::None,
+                import_source: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnKeyValueStore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnKeyValueStoreAttributes {
         /// `Arn`: string.
@@ -3944,6 +4786,19 @@ pub mod key_value_store {
         /// Required.
         /// Allowed values: `S3`.
         pub source_type: ::stratus_model::Val<SourceType>,
+    }
+
+    impl ImportSource {
+        /// With the required `SourceArn`, `SourceType`; everything else unset.
+        pub fn new(
+            source_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_type: impl ::std::convert::Into<::stratus_model::Val<SourceType>>,
+        ) -> Self {
+            Self {
+                source_arn: source_arn.into(),
+                source_type: source_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ImportSource> for ::stratus_model::Val<ImportSource> {
@@ -4014,6 +4869,21 @@ pub mod monitoring_subscription {
         pub monitoring_subscription: ::stratus_model::Val<MonitoringSubscription>,
     }
 
+    impl CfnMonitoringSubscription {
+        /// With the required `DistributionId`, `MonitoringSubscription`; everything else unset.
+        pub fn new(
+            distribution_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            monitoring_subscription: impl ::std::convert::Into<
+                ::stratus_model::Val<MonitoringSubscription>,
+            >,
+        ) -> Self {
+            Self {
+                distribution_id: distribution_id.into(),
+                monitoring_subscription: monitoring_subscription.into(),
+            }
+        }
+    }
+
     /// `MonitoringSubscription`, a property type of `AWS::CloudFront::MonitoringSubscription`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -4038,6 +4908,19 @@ pub mod monitoring_subscription {
         /// Allowed values: `Enabled`, `Disabled`.
         pub realtime_metrics_subscription_status:
             ::stratus_model::Val<RealtimeMetricsSubscriptionStatus>,
+    }
+
+    impl RealtimeMetricsSubscriptionConfig {
+        /// With the required `RealtimeMetricsSubscriptionStatus`; everything else unset.
+        pub fn new(
+            realtime_metrics_subscription_status: impl ::std::convert::Into<
+                ::stratus_model::Val<RealtimeMetricsSubscriptionStatus>,
+            >,
+        ) -> Self {
+            Self {
+                realtime_metrics_subscription_status: realtime_metrics_subscription_status.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RealtimeMetricsSubscriptionConfig>
@@ -4110,6 +4993,19 @@ pub mod origin_access_control {
         pub origin_access_control_config: ::stratus_model::Val<OriginAccessControlConfig>,
     }
 
+    impl CfnOriginAccessControl {
+        /// With the required `OriginAccessControlConfig`; everything else unset.
+        pub fn new(
+            origin_access_control_config: impl ::std::convert::Into<
+                ::stratus_model::Val<OriginAccessControlConfig>,
+            >,
+        ) -> Self {
+            Self {
+                origin_access_control_config: origin_access_control_config.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnOriginAccessControl`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOriginAccessControlAttributes {
         /// `Id`: string.
@@ -4145,6 +5041,26 @@ pub mod origin_access_control {
         pub signing_protocol: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl OriginAccessControlConfig {
+        /// With the required `Name`, `OriginAccessControlOriginType`, `SigningBehavior`, `SigningProtocol`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            origin_access_control_origin_type: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            signing_behavior: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            signing_protocol: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                origin_access_control_origin_type: origin_access_control_origin_type.into(),
+                signing_behavior: signing_behavior.into(),
+                signing_protocol: signing_protocol.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OriginAccessControlConfig>
         for ::stratus_model::Val<OriginAccessControlConfig>
     {
@@ -4171,6 +5087,19 @@ pub mod origin_request_policy {
         /// `OriginRequestPolicyConfig`: [`OriginRequestPolicyConfig`].
         /// Required.
         pub origin_request_policy_config: ::stratus_model::Val<OriginRequestPolicyConfig>,
+    }
+
+    impl CfnOriginRequestPolicy {
+        /// With the required `OriginRequestPolicyConfig`; everything else unset.
+        pub fn new(
+            origin_request_policy_config: impl ::std::convert::Into<
+                ::stratus_model::Val<OriginRequestPolicyConfig>,
+            >,
+        ) -> Self {
+            Self {
+                origin_request_policy_config: origin_request_policy_config.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnOriginRequestPolicy`], known once it is deployed (`Fn::GetAtt`).
@@ -4210,6 +5139,24 @@ pub mod origin_request_policy {
         pub query_strings_config: ::stratus_model::Val<QueryStringsConfig>,
     }
 
+    impl OriginRequestPolicyConfig {
+        /// With the required `CookiesConfig`, `HeadersConfig`, `Name`, `QueryStringsConfig`; everything else unset.
+        pub fn new(
+            cookies_config: impl ::std::convert::Into<::stratus_model::Val<CookiesConfig>>,
+            headers_config: impl ::std::convert::Into<::stratus_model::Val<HeadersConfig>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            query_strings_config: impl ::std::convert::Into<::stratus_model::Val<QueryStringsConfig>>,
+        ) -> Self {
+            Self {
+                comment: ::std::option::Option::None,
+                cookies_config: cookies_config.into(),
+                headers_config: headers_config.into(),
+                name: name.into(),
+                query_strings_config: query_strings_config.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OriginRequestPolicyConfig>
         for ::stratus_model::Val<OriginRequestPolicyConfig>
     {
@@ -4231,6 +5178,18 @@ pub mod origin_request_policy {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CookiesConfig {
+        /// With the required `CookieBehavior`; everything else unset.
+        pub fn new(
+            cookie_behavior: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cookie_behavior: cookie_behavior.into(),
+                cookies: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CookiesConfig> for ::stratus_model::Val<CookiesConfig> {
         fn from(value: CookiesConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4250,6 +5209,18 @@ pub mod origin_request_policy {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl HeadersConfig {
+        /// With the required `HeaderBehavior`; everything else unset.
+        pub fn new(
+            header_behavior: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                header_behavior: header_behavior.into(),
+                headers: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<HeadersConfig> for ::stratus_model::Val<HeadersConfig> {
         fn from(value: HeadersConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4267,6 +5238,20 @@ pub mod origin_request_policy {
         /// `QueryStrings`: list of string.
         pub query_strings:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl QueryStringsConfig {
+        /// With the required `QueryStringBehavior`; everything else unset.
+        pub fn new(
+            query_string_behavior: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                query_string_behavior: query_string_behavior.into(),
+                query_strings: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<QueryStringsConfig> for ::stratus_model::Val<QueryStringsConfig> {
@@ -4293,6 +5278,17 @@ pub mod public_key {
         /// `PublicKeyConfig`: [`PublicKeyConfig`].
         /// Required.
         pub public_key_config: ::stratus_model::Val<PublicKeyConfig>,
+    }
+
+    impl CfnPublicKey {
+        /// With the required `PublicKeyConfig`; everything else unset.
+        pub fn new(
+            public_key_config: impl ::std::convert::Into<::stratus_model::Val<PublicKeyConfig>>,
+        ) -> Self {
+            Self {
+                public_key_config: public_key_config.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnPublicKey`], known once it is deployed (`Fn::GetAtt`).
@@ -4327,6 +5323,22 @@ pub mod public_key {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PublicKeyConfig {
+        /// With the required `CallerReference`, `EncodedKey`, `Name`; everything else unset.
+        pub fn new(
+            caller_reference: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            encoded_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                caller_reference: caller_reference.into(),
+                comment: ::std::option::Option::None,
+                encoded_key: encoded_key.into(),
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PublicKeyConfig> for ::stratus_model::Val<PublicKeyConfig> {
@@ -4369,6 +5381,25 @@ pub mod realtime_log_config {
         pub sampling_rate: ::stratus_model::Val<f64>,
     }
 
+    impl CfnRealtimeLogConfig {
+        /// With the required `EndPoints`, `Fields`, `Name`, `SamplingRate`; everything else unset.
+        pub fn new(
+            end_points: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<EndPoint>>>,
+            fields: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sampling_rate: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                end_points: end_points.into(),
+                fields: fields.into(),
+                name: name.into(),
+                sampling_rate: sampling_rate.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRealtimeLogConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRealtimeLogConfigAttributes {
         /// `Arn`: string.
@@ -4393,6 +5424,19 @@ pub mod realtime_log_config {
         pub stream_type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EndPoint {
+        /// With the required `KinesisStreamConfig`, `StreamType`; everything else unset.
+        pub fn new(
+            kinesis_stream_config: impl ::std::convert::Into<::stratus_model::Val<KinesisStreamConfig>>,
+            stream_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kinesis_stream_config: kinesis_stream_config.into(),
+                stream_type: stream_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EndPoint> for ::stratus_model::Val<EndPoint> {
         fn from(value: EndPoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4409,6 +5453,19 @@ pub mod realtime_log_config {
         /// `StreamArn`: string.
         /// Required.
         pub stream_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KinesisStreamConfig {
+        /// With the required `RoleArn`, `StreamArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            stream_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                role_arn: role_arn.into(),
+                stream_arn: stream_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KinesisStreamConfig> for ::stratus_model::Val<KinesisStreamConfig> {
@@ -4435,6 +5492,19 @@ pub mod response_headers_policy {
         /// `ResponseHeadersPolicyConfig`: [`ResponseHeadersPolicyConfig`].
         /// Required.
         pub response_headers_policy_config: ::stratus_model::Val<ResponseHeadersPolicyConfig>,
+    }
+
+    impl CfnResponseHeadersPolicy {
+        /// With the required `ResponseHeadersPolicyConfig`; everything else unset.
+        pub fn new(
+            response_headers_policy_config: impl ::std::convert::Into<
+                ::stratus_model::Val<ResponseHeadersPolicyConfig>,
+            >,
+        ) -> Self {
+            Self {
+                response_headers_policy_config: response_headers_policy_config.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnResponseHeadersPolicy`], known once it is deployed (`Fn::GetAtt`).
@@ -4477,6 +5547,23 @@ pub mod response_headers_policy {
             ::std::option::Option<::stratus_model::Val<ServerTimingHeadersConfig>>,
     }
 
+    impl ResponseHeadersPolicyConfig {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                comment: ::std::option::Option::None,
+                cors_config: ::std::option::Option::None,
+                custom_headers_config: ::std::option::Option::None,
+                name: name.into(),
+                remove_headers_config: ::std::option::Option::None,
+                security_headers_config: ::std::option::Option::None,
+                server_timing_headers_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ResponseHeadersPolicyConfig>
         for ::stratus_model::Val<ResponseHeadersPolicyConfig>
     {
@@ -4511,6 +5598,33 @@ pub mod response_headers_policy {
         pub origin_override: ::stratus_model::Val<bool>,
     }
 
+    impl CorsConfig {
+        /// With the required `AccessControlAllowCredentials`, `AccessControlAllowHeaders`, `AccessControlAllowMethods`, `AccessControlAllowOrigins`, `OriginOverride`; everything else unset.
+        pub fn new(
+            access_control_allow_credentials: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            access_control_allow_headers: impl ::std::convert::Into<
+                ::stratus_model::Val<AccessControlAllowHeaders>,
+            >,
+            access_control_allow_methods: impl ::std::convert::Into<
+                ::stratus_model::Val<AccessControlAllowMethods>,
+            >,
+            access_control_allow_origins: impl ::std::convert::Into<
+                ::stratus_model::Val<AccessControlAllowOrigins>,
+            >,
+            origin_override: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                access_control_allow_credentials: access_control_allow_credentials.into(),
+                access_control_allow_headers: access_control_allow_headers.into(),
+                access_control_allow_methods: access_control_allow_methods.into(),
+                access_control_allow_origins: access_control_allow_origins.into(),
+                access_control_expose_headers: ::std::option::Option::None,
+                access_control_max_age_sec: ::std::option::Option::None,
+                origin_override: origin_override.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CorsConfig> for ::stratus_model::Val<CorsConfig> {
         fn from(value: CorsConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4526,6 +5640,17 @@ pub mod response_headers_policy {
         pub items: ::stratus_model::Val<::std::vec::Vec<CustomHeader>>,
     }
 
+    impl CustomHeadersConfig {
+        /// With the required `Items`; everything else unset.
+        pub fn new(
+            items: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<CustomHeader>>>,
+        ) -> Self {
+            Self {
+                items: items.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomHeadersConfig> for ::stratus_model::Val<CustomHeadersConfig> {
         fn from(value: CustomHeadersConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4539,6 +5664,17 @@ pub mod response_headers_policy {
         /// `Items`: list of [`RemoveHeader`].
         /// Required.
         pub items: ::stratus_model::Val<::std::vec::Vec<RemoveHeader>>,
+    }
+
+    impl RemoveHeadersConfig {
+        /// With the required `Items`; everything else unset.
+        pub fn new(
+            items: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<RemoveHeader>>>,
+        ) -> Self {
+            Self {
+                items: items.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RemoveHeadersConfig> for ::stratus_model::Val<RemoveHeadersConfig> {
@@ -4586,6 +5722,16 @@ pub mod response_headers_policy {
         pub sampling_rate: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl ServerTimingHeadersConfig {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+                sampling_rate: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ServerTimingHeadersConfig>
         for ::stratus_model::Val<ServerTimingHeadersConfig>
     {
@@ -4601,6 +5747,19 @@ pub mod response_headers_policy {
         /// `Items`: list of string.
         /// Required.
         pub items: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl AccessControlAllowHeaders {
+        /// With the required `Items`; everything else unset.
+        pub fn new(
+            items: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                items: items.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AccessControlAllowHeaders>
@@ -4620,6 +5779,17 @@ pub mod response_headers_policy {
         pub items: ::stratus_model::Val<::std::vec::Vec<Item>>,
     }
 
+    impl AccessControlAllowMethods {
+        /// With the required `Items`; everything else unset.
+        pub fn new(
+            items: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Item>>>,
+        ) -> Self {
+            Self {
+                items: items.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AccessControlAllowMethods>
         for ::stratus_model::Val<AccessControlAllowMethods>
     {
@@ -4637,6 +5807,19 @@ pub mod response_headers_policy {
         pub items: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl AccessControlAllowOrigins {
+        /// With the required `Items`; everything else unset.
+        pub fn new(
+            items: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                items: items.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AccessControlAllowOrigins>
         for ::stratus_model::Val<AccessControlAllowOrigins>
     {
@@ -4652,6 +5835,19 @@ pub mod response_headers_policy {
         /// `Items`: list of string.
         /// Required.
         pub items: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl AccessControlExposeHeaders {
+        /// With the required `Items`; everything else unset.
+        pub fn new(
+            items: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                items: items.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AccessControlExposeHeaders>
@@ -4677,6 +5873,21 @@ pub mod response_headers_policy {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomHeader {
+        /// With the required `Header`, `Override`, `Value`; everything else unset.
+        pub fn new(
+            header: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#override: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                header: header.into(),
+                r#override: r#override.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomHeader> for ::stratus_model::Val<CustomHeader> {
         fn from(value: CustomHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4690,6 +5901,17 @@ pub mod response_headers_policy {
         /// `Header`: string.
         /// Required.
         pub header: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RemoveHeader {
+        /// With the required `Header`; everything else unset.
+        pub fn new(
+            header: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                header: header.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RemoveHeader> for ::stratus_model::Val<RemoveHeader> {
@@ -4710,6 +5932,21 @@ pub mod response_headers_policy {
         pub r#override: ::stratus_model::Val<bool>,
     }
 
+    impl ContentSecurityPolicy {
+        /// With the required `ContentSecurityPolicy`, `Override`; everything else unset.
+        pub fn new(
+            content_security_policy: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            r#override: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                content_security_policy: content_security_policy.into(),
+                r#override: r#override.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ContentSecurityPolicy> for ::stratus_model::Val<ContentSecurityPolicy> {
         fn from(value: ContentSecurityPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4723,6 +5960,15 @@ pub mod response_headers_policy {
         /// `Override`: boolean.
         /// Required.
         pub r#override: ::stratus_model::Val<bool>,
+    }
+
+    impl ContentTypeOptions {
+        /// With the required `Override`; everything else unset.
+        pub fn new(r#override: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                r#override: r#override.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ContentTypeOptions> for ::stratus_model::Val<ContentTypeOptions> {
@@ -4744,6 +5990,19 @@ pub mod response_headers_policy {
         pub r#override: ::stratus_model::Val<bool>,
     }
 
+    impl FrameOptions {
+        /// With the required `FrameOption`, `Override`; everything else unset.
+        pub fn new(
+            frame_option: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#override: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                frame_option: frame_option.into(),
+                r#override: r#override.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FrameOptions> for ::stratus_model::Val<FrameOptions> {
         fn from(value: FrameOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4761,6 +6020,19 @@ pub mod response_headers_policy {
         /// Required.
         /// Pattern: `^(no-referrer|no-referrer-when-downgrade|origin|origin-when-cross-origin|same-origin|strict-origin|strict-origin-when-cross-origin|unsafe-url)$`.
         pub referrer_policy: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ReferrerPolicy {
+        /// With the required `Override`, `ReferrerPolicy`; everything else unset.
+        pub fn new(
+            r#override: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            referrer_policy: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#override: r#override.into(),
+                referrer_policy: referrer_policy.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ReferrerPolicy> for ::stratus_model::Val<ReferrerPolicy> {
@@ -4785,6 +6057,21 @@ pub mod response_headers_policy {
         pub preload: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl StrictTransportSecurity {
+        /// With the required `AccessControlMaxAgeSec`, `Override`; everything else unset.
+        pub fn new(
+            access_control_max_age_sec: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            r#override: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                access_control_max_age_sec: access_control_max_age_sec.into(),
+                include_subdomains: ::std::option::Option::None,
+                r#override: r#override.into(),
+                preload: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<StrictTransportSecurity>
         for ::stratus_model::Val<StrictTransportSecurity>
     {
@@ -4807,6 +6094,21 @@ pub mod response_headers_policy {
         pub protection: ::stratus_model::Val<bool>,
         /// `ReportUri`: string.
         pub report_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl XssProtection {
+        /// With the required `Override`, `Protection`; everything else unset.
+        pub fn new(
+            r#override: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            protection: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                mode_block: ::std::option::Option::None,
+                r#override: r#override.into(),
+                protection: protection.into(),
+                report_uri: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<XssProtection> for ::stratus_model::Val<XssProtection> {
@@ -4905,6 +6207,21 @@ pub mod streaming_distribution {
         pub tags: ::stratus_model::Val<::std::vec::Vec<Tag>>,
     }
 
+    impl CfnStreamingDistribution {
+        /// With the required `StreamingDistributionConfig`, `Tags`; everything else unset.
+        pub fn new(
+            streaming_distribution_config: impl ::std::convert::Into<
+                ::stratus_model::Val<StreamingDistributionConfig>,
+            >,
+            tags: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Tag>>>,
+        ) -> Self {
+            Self {
+                streaming_distribution_config: streaming_distribution_config.into(),
+                tags: tags.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnStreamingDistribution`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStreamingDistributionAttributes {
         /// `DomainName`: string.
@@ -4947,6 +6264,26 @@ pub mod streaming_distribution {
         pub trusted_signers: ::stratus_model::Val<TrustedSigners>,
     }
 
+    impl StreamingDistributionConfig {
+        /// With the required `Comment`, `Enabled`, `S3Origin`, `TrustedSigners`; everything else unset.
+        pub fn new(
+            comment: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            s3_origin: impl ::std::convert::Into<::stratus_model::Val<S3Origin>>,
+            trusted_signers: impl ::std::convert::Into<::stratus_model::Val<TrustedSigners>>,
+        ) -> Self {
+            Self {
+                aliases: ::std::option::Option::None,
+                comment: comment.into(),
+                enabled: enabled.into(),
+                logging: ::std::option::Option::None,
+                price_class: ::std::option::Option::None,
+                s3_origin: s3_origin.into(),
+                trusted_signers: trusted_signers.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StreamingDistributionConfig>
         for ::stratus_model::Val<StreamingDistributionConfig>
     {
@@ -4965,6 +6302,19 @@ pub mod streaming_distribution {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -4988,6 +6338,21 @@ pub mod streaming_distribution {
         pub prefix: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Logging {
+        /// With the required `Bucket`, `Enabled`, `Prefix`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                enabled: enabled.into(),
+                prefix: prefix.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Logging> for ::stratus_model::Val<Logging> {
         fn from(value: Logging) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5006,6 +6371,21 @@ pub mod streaming_distribution {
         pub origin_access_identity: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl S3Origin {
+        /// With the required `DomainName`, `OriginAccessIdentity`; everything else unset.
+        pub fn new(
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            origin_access_identity: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                domain_name: domain_name.into(),
+                origin_access_identity: origin_access_identity.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3Origin> for ::stratus_model::Val<S3Origin> {
         fn from(value: S3Origin) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5022,6 +6402,16 @@ pub mod streaming_distribution {
         /// `Enabled`: boolean.
         /// Required.
         pub enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl TrustedSigners {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                aws_account_numbers: ::std::option::Option::None,
+                enabled: enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TrustedSigners> for ::stratus_model::Val<TrustedSigners> {
@@ -5059,6 +6449,19 @@ pub mod trust_store {
         /// `UseClientCertificateOCSPEndpoint`: boolean.
         #[resource(rename = "UseClientCertificateOCSPEndpoint")]
         pub use_client_certificate_ocsp_endpoint: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl CfnTrustStore {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ca_certificates_bundle_source: ::std::option::Option::None,
+                name: name.into(),
+                use_client_certificate_ocsp_endpoint: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnTrustStore`], known once it is deployed (`Fn::GetAtt`).
@@ -5108,6 +6511,19 @@ pub mod trust_store {
             ::stratus_model::Val<CaCertificatesBundleS3Location>,
     }
 
+    impl CaCertificatesBundleSource {
+        /// With the required `CaCertificatesBundleS3Location`; everything else unset.
+        pub fn new(
+            ca_certificates_bundle_s3_location: impl ::std::convert::Into<
+                ::stratus_model::Val<CaCertificatesBundleS3Location>,
+            >,
+        ) -> Self {
+            Self {
+                ca_certificates_bundle_s3_location: ca_certificates_bundle_s3_location.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CaCertificatesBundleSource>
         for ::stratus_model::Val<CaCertificatesBundleSource>
     {
@@ -5131,6 +6547,22 @@ pub mod trust_store {
         pub region: ::stratus_model::Val<::std::string::String>,
         /// `Version`: string.
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CaCertificatesBundleS3Location {
+        /// With the required `Bucket`, `Key`, `Region`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key: key.into(),
+                region: region.into(),
+                version: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CaCertificatesBundleS3Location>
@@ -5162,6 +6594,19 @@ pub mod vpc_origin {
         /// `VpcOriginEndpointConfig`: [`VpcOriginEndpointConfig`].
         /// Required.
         pub vpc_origin_endpoint_config: ::stratus_model::Val<VpcOriginEndpointConfig>,
+    }
+
+    impl CfnVpcOrigin {
+        /// With the required `VpcOriginEndpointConfig`; everything else unset.
+        pub fn new(
+            vpc_origin_endpoint_config: impl ::std::convert::Into<
+                ::stratus_model::Val<VpcOriginEndpointConfig>,
+            >,
+        ) -> Self {
+            Self {
+                vpc_origin_endpoint_config: vpc_origin_endpoint_config.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnVpcOrigin`], known once it is deployed (`Fn::GetAtt`).
@@ -5225,6 +6670,23 @@ pub mod vpc_origin {
         #[resource(rename = "OriginSSLProtocols")]
         pub origin_ssl_protocols:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl VpcOriginEndpointConfig {
+        /// With the required `Arn`, `Name`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                arn: arn.into(),
+                http_port: ::std::option::Option::None,
+                https_port: ::std::option::Option::None,
+                name: name.into(),
+                origin_protocol_policy: ::std::option::Option::None,
+                origin_ssl_protocols: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<VpcOriginEndpointConfig>

@@ -57,6 +57,19 @@ pub mod channel {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl Destination {
+        /// With the required `Location`, `Type`; everything else unset.
+        pub fn new(
+            location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                location: location.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Destination> for ::stratus_model::Val<Destination> {
         fn from(value: Destination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -203,6 +216,19 @@ pub mod dashboard {
         >,
     }
 
+    impl Widget {
+        /// With the required `QueryStatement`; everything else unset.
+        pub fn new(
+            query_statement: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                query_parameters: ::std::option::Option::None,
+                query_statement: query_statement.into(),
+                view_properties: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Widget> for ::stratus_model::Val<Widget> {
         fn from(value: Widget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -220,6 +246,19 @@ pub mod dashboard {
         /// `Value`: integer.
         /// Required.
         pub value: ::stratus_model::Val<i64>,
+    }
+
+    impl Frequency {
+        /// With the required `Unit`, `Value`; everything else unset.
+        pub fn new(
+            unit: impl ::std::convert::Into<::stratus_model::Val<Unit>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                unit: unit.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Frequency> for ::stratus_model::Val<Frequency> {
@@ -412,6 +451,20 @@ pub mod event_data_store {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl AdvancedEventSelector {
+        /// With the required `FieldSelectors`; everything else unset.
+        pub fn new(
+            field_selectors: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AdvancedFieldSelector>>,
+            >,
+        ) -> Self {
+            Self {
+                field_selectors: field_selectors.into(),
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AdvancedEventSelector> for ::stratus_model::Val<AdvancedEventSelector> {
         fn from(value: AdvancedEventSelector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -430,6 +483,21 @@ pub mod event_data_store {
         /// Required.
         /// Allowed values: `RequestContext`, `TagContext`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl ContextKeySelector {
+        /// With the required `Equals`, `Type`; everything else unset.
+        pub fn new(
+            equals: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                equals: equals.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ContextKeySelector> for ::stratus_model::Val<ContextKeySelector> {
@@ -486,6 +554,23 @@ pub mod event_data_store {
         /// Items: `1..=`.
         pub starts_with:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl AdvancedFieldSelector {
+        /// With the required `Field`; everything else unset.
+        pub fn new(
+            field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ends_with: ::std::option::Option::None,
+                equals: ::std::option::Option::None,
+                field: field.into(),
+                not_ends_with: ::std::option::Option::None,
+                not_equals: ::std::option::Option::None,
+                not_starts_with: ::std::option::Option::None,
+                starts_with: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AdvancedFieldSelector> for ::stratus_model::Val<AdvancedFieldSelector> {
@@ -684,6 +769,19 @@ pub mod resource_policy {
         /// Length: `1..=8192`.
         pub resource_policy: ::stratus_model::Val<::stratus_model::Json>,
     }
+
+    impl CfnResourcePolicy {
+        /// With the required `ResourceArn`, `ResourcePolicy`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_policy: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                resource_arn: resource_arn.into(),
+                resource_policy: resource_policy.into(),
+            }
+        }
+    }
 }
 
 pub use resource_policy::CfnResourcePolicy;
@@ -754,6 +852,33 @@ pub mod trail {
         pub trail_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnTrail {
+        /// With the required `IsLogging`, `S3BucketName`; everything else unset.
+        pub fn new(
+            is_logging: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            s3_bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                advanced_event_selectors: ::std::option::Option::None,
+                aggregation_configurations: ::std::option::Option::None,
+                cloud_watch_logs_log_group_arn: ::std::option::Option::None,
+                cloud_watch_logs_role_arn: ::std::option::Option::None,
+                enable_log_file_validation: ::std::option::Option::None,
+                event_selectors: ::std::option::Option::None,
+                include_global_service_events: ::std::option::Option::None,
+                insight_selectors: ::std::option::Option::None,
+                is_logging: is_logging.into(),
+                is_multi_region_trail: ::std::option::Option::None,
+                is_organization_trail: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                s3_bucket_name: s3_bucket_name.into(),
+                s3_key_prefix: ::std::option::Option::None,
+                sns_topic_name: ::std::option::Option::None,
+                trail_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTrail`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrailAttributes {
         /// `Arn`: string.
@@ -784,6 +909,20 @@ pub mod trail {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl AdvancedEventSelector {
+        /// With the required `FieldSelectors`; everything else unset.
+        pub fn new(
+            field_selectors: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AdvancedFieldSelector>>,
+            >,
+        ) -> Self {
+            Self {
+                field_selectors: field_selectors.into(),
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AdvancedEventSelector> for ::stratus_model::Val<AdvancedEventSelector> {
         fn from(value: AdvancedEventSelector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -802,6 +941,19 @@ pub mod trail {
         /// Required.
         /// Items: `1..=50`.
         pub templates: ::stratus_model::Val<::std::vec::Vec<Template>>,
+    }
+
+    impl AggregationConfiguration {
+        /// With the required `EventCategory`, `Templates`; everything else unset.
+        pub fn new(
+            event_category: impl ::std::convert::Into<::stratus_model::Val<EventCategory>>,
+            templates: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Template>>>,
+        ) -> Self {
+            Self {
+                event_category: event_category.into(),
+                templates: templates.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AggregationConfiguration>
@@ -888,6 +1040,23 @@ pub mod trail {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl AdvancedFieldSelector {
+        /// With the required `Field`; everything else unset.
+        pub fn new(
+            field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ends_with: ::std::option::Option::None,
+                equals: ::std::option::Option::None,
+                field: field.into(),
+                not_ends_with: ::std::option::Option::None,
+                not_equals: ::std::option::Option::None,
+                not_starts_with: ::std::option::Option::None,
+                starts_with: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AdvancedFieldSelector> for ::stratus_model::Val<AdvancedFieldSelector> {
         fn from(value: AdvancedFieldSelector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -905,6 +1074,16 @@ pub mod trail {
         /// `Values`: list of string.
         pub values:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl DataResource {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                r#type: r#type.into(),
+                values: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DataResource> for ::stratus_model::Val<DataResource> {

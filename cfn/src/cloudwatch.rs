@@ -118,6 +118,19 @@ pub mod alarm {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Dimension {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Dimension> for ::stratus_model::Val<Dimension> {
         fn from(value: Dimension) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -165,6 +178,23 @@ pub mod alarm {
         pub return_data: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl MetricDataQuery {
+        /// With the required `Id`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_id: ::std::option::Option::None,
+                expression: ::std::option::Option::None,
+                id: id.into(),
+                label: ::std::option::Option::None,
+                metric_stat: ::std::option::Option::None,
+                period: ::std::option::Option::None,
+                return_data: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MetricDataQuery> for ::stratus_model::Val<MetricDataQuery> {
         fn from(value: MetricDataQuery) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -206,6 +236,22 @@ pub mod alarm {
         /// `Unit`: [`Unit2`].
         /// Allowed values: `Bits`, `Bits/Second`, `Bytes`, `Bytes/Second`, `Count`, `Count/Second`, `Gigabits`, `Gigabits/Second`, `Gigabytes`, `Gigabytes/Second`, `Kilobits`, `Kilobits/Second` and 15 more.
         pub unit: ::std::option::Option<::stratus_model::Val<Unit2>>,
+    }
+
+    impl MetricStat {
+        /// With the required `Metric`, `Period`, `Stat`; everything else unset.
+        pub fn new(
+            metric: impl ::std::convert::Into<::stratus_model::Val<Metric>>,
+            period: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            stat: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                metric: metric.into(),
+                period: period.into(),
+                stat: stat.into(),
+                unit: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<MetricStat> for ::stratus_model::Val<MetricStat> {
@@ -730,6 +776,20 @@ pub mod alarm_mute_rule {
         pub start_date: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnAlarmMuteRule {
+        /// With the required `Rule`; everything else unset.
+        pub fn new(rule: impl ::std::convert::Into<::stratus_model::Val<Rule>>) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                expire_date: ::std::option::Option::None,
+                mute_targets: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                rule: rule.into(),
+                start_date: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAlarmMuteRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAlarmMuteRuleAttributes {
         /// `Status`: string.
@@ -767,6 +827,19 @@ pub mod alarm_mute_rule {
         pub alarm_names: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl MuteTargets {
+        /// With the required `AlarmNames`; everything else unset.
+        pub fn new(
+            alarm_names: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                alarm_names: alarm_names.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MuteTargets> for ::stratus_model::Val<MuteTargets> {
         fn from(value: MuteTargets) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -780,6 +853,15 @@ pub mod alarm_mute_rule {
         /// `Schedule`: [`Schedule`].
         /// Required.
         pub schedule: ::stratus_model::Val<Schedule>,
+    }
+
+    impl Rule {
+        /// With the required `Schedule`; everything else unset.
+        pub fn new(schedule: impl ::std::convert::Into<::stratus_model::Val<Schedule>>) -> Self {
+            Self {
+                schedule: schedule.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
@@ -803,6 +885,20 @@ pub mod alarm_mute_rule {
         /// `Timezone`: string.
         /// Length: `1..=50`.
         pub timezone: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Schedule {
+        /// With the required `Duration`, `Expression`; everything else unset.
+        pub fn new(
+            duration: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                duration: duration.into(),
+                expression: expression.into(),
+                timezone: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Schedule> for ::stratus_model::Val<Schedule> {
@@ -902,6 +998,19 @@ pub mod anomaly_detector {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Dimension {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Dimension> for ::stratus_model::Val<Dimension> {
         fn from(value: Dimension) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -975,6 +1084,19 @@ pub mod anomaly_detector {
         pub start_time: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Range {
+        /// With the required `EndTime`, `StartTime`; everything else unset.
+        pub fn new(
+            end_time: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            start_time: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                end_time: end_time.into(),
+                start_time: start_time.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Range> for ::stratus_model::Val<Range> {
         fn from(value: Range) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1002,6 +1124,23 @@ pub mod anomaly_detector {
         pub return_data: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl MetricDataQuery {
+        /// With the required `Id`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_id: ::std::option::Option::None,
+                expression: ::std::option::Option::None,
+                id: id.into(),
+                label: ::std::option::Option::None,
+                metric_stat: ::std::option::Option::None,
+                period: ::std::option::Option::None,
+                return_data: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MetricDataQuery> for ::stratus_model::Val<MetricDataQuery> {
         fn from(value: MetricDataQuery) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1025,6 +1164,22 @@ pub mod anomaly_detector {
         pub unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl MetricStat {
+        /// With the required `Metric`, `Period`, `Stat`; everything else unset.
+        pub fn new(
+            metric: impl ::std::convert::Into<::stratus_model::Val<Metric>>,
+            period: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            stat: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                metric: metric.into(),
+                period: period.into(),
+                stat: stat.into(),
+                unit: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MetricStat> for ::stratus_model::Val<MetricStat> {
         fn from(value: MetricStat) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1043,6 +1198,20 @@ pub mod anomaly_detector {
         /// `Namespace`: string.
         /// Required.
         pub namespace: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Metric {
+        /// With the required `MetricName`, `Namespace`; everything else unset.
+        pub fn new(
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dimensions: ::std::option::Option::None,
+                metric_name: metric_name.into(),
+                namespace: namespace.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Metric> for ::stratus_model::Val<Metric> {
@@ -1107,6 +1276,26 @@ pub mod composite_alarm {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnCompositeAlarm {
+        /// With the required `AlarmRule`; everything else unset.
+        pub fn new(
+            alarm_rule: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions_enabled: ::std::option::Option::None,
+                actions_suppressor: ::std::option::Option::None,
+                actions_suppressor_extension_period: ::std::option::Option::None,
+                actions_suppressor_wait_period: ::std::option::Option::None,
+                alarm_actions: ::std::option::Option::None,
+                alarm_description: ::std::option::Option::None,
+                alarm_name: ::std::option::Option::None,
+                alarm_rule: alarm_rule.into(),
+                insufficient_data_actions: ::std::option::Option::None,
+                ok_actions: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCompositeAlarm`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCompositeAlarmAttributes {
         /// `Arn`: string.
@@ -1142,6 +1331,18 @@ pub mod dashboard {
         #[resource(replace)]
         pub dashboard_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    impl CfnDashboard {
+        /// With the required `DashboardBody`; everything else unset.
+        pub fn new(
+            dashboard_body: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dashboard_body: dashboard_body.into(),
+                dashboard_name: ::std::option::Option::None,
+            }
+        }
+    }
 }
 
 pub use dashboard::CfnDashboard;
@@ -1175,6 +1376,23 @@ pub mod insight_rule {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnInsightRule {
+        /// With the required `RuleBody`, `RuleName`, `RuleState`; everything else unset.
+        pub fn new(
+            rule_body: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rule_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rule_state: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                apply_on_transformed_logs: ::std::option::Option::None,
+                rule_body: rule_body.into(),
+                rule_name: rule_name.into(),
+                rule_state: rule_state.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnInsightRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInsightRuleAttributes {
         /// `Id`: string.
@@ -1202,6 +1420,19 @@ pub mod insight_rule {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -1302,6 +1533,18 @@ pub mod metric_stream {
         pub namespace: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MetricStreamFilter {
+        /// With the required `Namespace`; everything else unset.
+        pub fn new(
+            namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                metric_names: ::std::option::Option::None,
+                namespace: namespace.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MetricStreamFilter> for ::stratus_model::Val<MetricStreamFilter> {
         fn from(value: MetricStreamFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1320,6 +1563,23 @@ pub mod metric_stream {
         /// Required.
         /// Items: `..=100`.
         pub include_metrics: ::stratus_model::Val<::std::vec::Vec<MetricStreamStatisticsMetric>>,
+    }
+
+    impl MetricStreamStatisticsConfiguration {
+        /// With the required `AdditionalStatistics`, `IncludeMetrics`; everything else unset.
+        pub fn new(
+            additional_statistics: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            include_metrics: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MetricStreamStatisticsMetric>>,
+            >,
+        ) -> Self {
+            Self {
+                additional_statistics: additional_statistics.into(),
+                include_metrics: include_metrics.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MetricStreamStatisticsConfiguration>
@@ -1343,6 +1603,19 @@ pub mod metric_stream {
         /// Pattern: `^[^:]`.
         /// Length: `1..=255`.
         pub namespace: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MetricStreamStatisticsMetric {
+        /// With the required `MetricName`, `Namespace`; everything else unset.
+        pub fn new(
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                metric_name: metric_name.into(),
+                namespace: namespace.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MetricStreamStatisticsMetric>

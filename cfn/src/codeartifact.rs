@@ -30,6 +30,18 @@ pub mod domain {
             ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl CfnDomain {
+        /// With the required `DomainName`; everything else unset.
+        pub fn new(
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain_name: domain_name.into(),
+                permissions_policy_document: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainAttributes {
         /// `Owner`: string.
@@ -104,6 +116,23 @@ pub mod package_group {
         pub pattern: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnPackageGroup {
+        /// With the required `DomainName`, `Pattern`; everything else unset.
+        pub fn new(
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            pattern: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                contact_info: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                domain_name: domain_name.into(),
+                domain_owner: ::std::option::Option::None,
+                origin_configuration: ::std::option::Option::None,
+                pattern: pattern.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPackageGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPackageGroupAttributes {
         /// `Arn`: string.
@@ -123,6 +152,17 @@ pub mod package_group {
         /// `Restrictions`: [`Restrictions`].
         /// Required.
         pub restrictions: ::stratus_model::Val<Restrictions>,
+    }
+
+    impl OriginConfiguration {
+        /// With the required `Restrictions`; everything else unset.
+        pub fn new(
+            restrictions: impl ::std::convert::Into<::stratus_model::Val<Restrictions>>,
+        ) -> Self {
+            Self {
+                restrictions: restrictions.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OriginConfiguration> for ::stratus_model::Val<OriginConfiguration> {
@@ -160,6 +200,18 @@ pub mod package_group {
         /// Required.
         /// Allowed values: `ALLOW`, `BLOCK`, `ALLOW_SPECIFIC_REPOSITORIES`, `INHERIT`.
         pub restriction_mode: ::stratus_model::Val<RestrictionMode>,
+    }
+
+    impl RestrictionType {
+        /// With the required `RestrictionMode`; everything else unset.
+        pub fn new(
+            restriction_mode: impl ::std::convert::Into<::stratus_model::Val<RestrictionMode>>,
+        ) -> Self {
+            Self {
+                repositories: ::std::option::Option::None,
+                restriction_mode: restriction_mode.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RestrictionType> for ::stratus_model::Val<RestrictionType> {
@@ -265,6 +317,23 @@ pub mod repository {
         /// `Upstreams`: list of string.
         pub upstreams:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl CfnRepository {
+        /// With the required `DomainName`, `RepositoryName`; everything else unset.
+        pub fn new(
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            repository_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                domain_name: domain_name.into(),
+                external_connections: ::std::option::Option::None,
+                permissions_policy_document: ::std::option::Option::None,
+                repository_name: repository_name.into(),
+                upstreams: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnRepository`], known once it is deployed (`Fn::GetAtt`).

@@ -685,6 +685,44 @@ pub mod project {
         pub vpc_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
     }
 
+    impl CfnProject {
+        /// With the required `Artifacts`, `Environment`, `ServiceRole`, `Source`; everything else unset.
+        pub fn new(
+            artifacts: impl ::std::convert::Into<::stratus_model::Val<Artifacts>>,
+            environment: impl ::std::convert::Into<::stratus_model::Val<Environment>>,
+            service_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<Source>>,
+        ) -> Self {
+            Self {
+                artifacts: artifacts.into(),
+                auto_retry_limit: ::std::option::Option::None,
+                badge_enabled: ::std::option::Option::None,
+                build_batch_config: ::std::option::Option::None,
+                cache: ::std::option::Option::None,
+                concurrent_build_limit: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                encryption_key: ::std::option::Option::None,
+                environment: environment.into(),
+                file_system_locations: ::std::option::Option::None,
+                logs_config: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                queued_timeout_in_minutes: ::std::option::Option::None,
+                resource_access_role: ::std::option::Option::None,
+                secondary_artifacts: ::std::option::Option::None,
+                secondary_source_versions: ::std::option::Option::None,
+                secondary_sources: ::std::option::Option::None,
+                service_role: service_role.into(),
+                source: source.into(),
+                source_version: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                timeout_in_minutes: ::std::option::Option::None,
+                triggers: ::std::option::Option::None,
+                visibility: ::std::option::Option::None,
+                vpc_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnProject`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProjectAttributes {
         /// `Id`: string.
@@ -725,6 +763,25 @@ pub mod project {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Artifacts {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                artifact_identifier: ::std::option::Option::None,
+                encryption_disabled: ::std::option::Option::None,
+                location: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                namespace_type: ::std::option::Option::None,
+                override_artifact_name: ::std::option::Option::None,
+                packaging: ::std::option::Option::None,
+                path: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Artifacts> for ::stratus_model::Val<Artifacts> {
@@ -773,6 +830,20 @@ pub mod project {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ProjectCache {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cache_namespace: ::std::option::Option::None,
+                location: ::std::option::Option::None,
+                modes: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ProjectCache> for ::stratus_model::Val<ProjectCache> {
         fn from(value: ProjectCache) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -810,6 +881,28 @@ pub mod project {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Environment {
+        /// With the required `ComputeType`, `Image`, `Type`; everything else unset.
+        pub fn new(
+            compute_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            image: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate: ::std::option::Option::None,
+                compute_type: compute_type.into(),
+                docker_server: ::std::option::Option::None,
+                environment_variables: ::std::option::Option::None,
+                fleet: ::std::option::Option::None,
+                image: image.into(),
+                image_pull_credentials_type: ::std::option::Option::None,
+                privileged_mode: ::std::option::Option::None,
+                registry_credential: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Environment> for ::stratus_model::Val<Environment> {
         fn from(value: Environment) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -834,6 +927,24 @@ pub mod project {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ProjectFileSystemLocation {
+        /// With the required `Identifier`, `Location`, `MountPoint`, `Type`; everything else unset.
+        pub fn new(
+            identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            mount_point: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                identifier: identifier.into(),
+                location: location.into(),
+                mount_options: ::std::option::Option::None,
+                mount_point: mount_point.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ProjectFileSystemLocation>
@@ -871,6 +982,18 @@ pub mod project {
         pub source_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ProjectSourceVersion {
+        /// With the required `SourceIdentifier`; everything else unset.
+        pub fn new(
+            source_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                source_identifier: source_identifier.into(),
+                source_version: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ProjectSourceVersion> for ::stratus_model::Val<ProjectSourceVersion> {
         fn from(value: ProjectSourceVersion) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -904,6 +1027,26 @@ pub mod project {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Source {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auth: ::std::option::Option::None,
+                build_spec: ::std::option::Option::None,
+                build_status_config: ::std::option::Option::None,
+                git_clone_depth: ::std::option::Option::None,
+                git_submodules_config: ::std::option::Option::None,
+                insecure_ssl: ::std::option::Option::None,
+                location: ::std::option::Option::None,
+                report_build_status: ::std::option::Option::None,
+                source_identifier: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Source> for ::stratus_model::Val<Source> {
         fn from(value: Source) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -920,6 +1063,19 @@ pub mod project {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -1002,6 +1158,18 @@ pub mod project {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl DockerServer {
+        /// With the required `ComputeType`; everything else unset.
+        pub fn new(
+            compute_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                compute_type: compute_type.into(),
+                security_group_ids: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DockerServer> for ::stratus_model::Val<DockerServer> {
         fn from(value: DockerServer) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1020,6 +1188,20 @@ pub mod project {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EnvironmentVariable {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                r#type: ::std::option::Option::None,
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EnvironmentVariable> for ::stratus_model::Val<EnvironmentVariable> {
@@ -1054,6 +1236,19 @@ pub mod project {
         pub credential_provider: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RegistryCredential {
+        /// With the required `Credential`, `CredentialProvider`; everything else unset.
+        pub fn new(
+            credential: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            credential_provider: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                credential: credential.into(),
+                credential_provider: credential_provider.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RegistryCredential> for ::stratus_model::Val<RegistryCredential> {
         fn from(value: RegistryCredential) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1071,6 +1266,19 @@ pub mod project {
         pub status: ::stratus_model::Val<::std::string::String>,
         /// `StreamName`: string.
         pub stream_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CloudWatchLogsConfig {
+        /// With the required `Status`; everything else unset.
+        pub fn new(
+            status: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                group_name: ::std::option::Option::None,
+                status: status.into(),
+                stream_name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CloudWatchLogsConfig> for ::stratus_model::Val<CloudWatchLogsConfig> {
@@ -1092,6 +1300,19 @@ pub mod project {
         pub status: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl S3LogsConfig {
+        /// With the required `Status`; everything else unset.
+        pub fn new(
+            status: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                encryption_disabled: ::std::option::Option::None,
+                location: ::std::option::Option::None,
+                status: status.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3LogsConfig> for ::stratus_model::Val<S3LogsConfig> {
         fn from(value: S3LogsConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1107,6 +1328,18 @@ pub mod project {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SourceAuth {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SourceAuth> for ::stratus_model::Val<SourceAuth> {
@@ -1140,6 +1373,17 @@ pub mod project {
         pub fetch_submodules: ::stratus_model::Val<bool>,
     }
 
+    impl GitSubmodulesConfig {
+        /// With the required `FetchSubmodules`; everything else unset.
+        pub fn new(
+            fetch_submodules: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                fetch_submodules: fetch_submodules.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GitSubmodulesConfig> for ::stratus_model::Val<GitSubmodulesConfig> {
         fn from(value: GitSubmodulesConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1156,6 +1400,20 @@ pub mod project {
         /// `RequiresCommentApproval`: string.
         /// Required.
         pub requires_comment_approval: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PullRequestBuildPolicy {
+        /// With the required `RequiresCommentApproval`; everything else unset.
+        pub fn new(
+            requires_comment_approval: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                approver_roles: ::std::option::Option::None,
+                requires_comment_approval: requires_comment_approval.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PullRequestBuildPolicy> for ::stratus_model::Val<PullRequestBuildPolicy> {
@@ -1175,6 +1433,19 @@ pub mod project {
         pub name: ::stratus_model::Val<::std::string::String>,
         /// `Scope`: string.
         pub scope: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl ScopeConfiguration {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain: ::std::option::Option::None,
+                name: name.into(),
+                scope: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ScopeConfiguration> for ::stratus_model::Val<ScopeConfiguration> {
@@ -1216,6 +1487,22 @@ pub mod report_group {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnReportGroup {
+        /// With the required `ExportConfig`, `Type`; everything else unset.
+        pub fn new(
+            export_config: impl ::std::convert::Into<::stratus_model::Val<ReportExportConfig>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delete_reports: ::std::option::Option::None,
+                export_config: export_config.into(),
+                name: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnReportGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReportGroupAttributes {
         /// `Id`: string.
@@ -1244,6 +1531,18 @@ pub mod report_group {
         pub s3_destination: ::std::option::Option<::stratus_model::Val<S3ReportExportConfig>>,
     }
 
+    impl ReportExportConfig {
+        /// With the required `ExportConfigType`; everything else unset.
+        pub fn new(
+            export_config_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                export_config_type: export_config_type.into(),
+                s3_destination: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ReportExportConfig> for ::stratus_model::Val<ReportExportConfig> {
         fn from(value: ReportExportConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1260,6 +1559,19 @@ pub mod report_group {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -1285,6 +1597,22 @@ pub mod report_group {
         pub packaging: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `Path`: string.
         pub path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl S3ReportExportConfig {
+        /// With the required `Bucket`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                bucket_owner: ::std::option::Option::None,
+                encryption_disabled: ::std::option::Option::None,
+                encryption_key: ::std::option::Option::None,
+                packaging: ::std::option::Option::None,
+                path: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3ReportExportConfig> for ::stratus_model::Val<S3ReportExportConfig> {
@@ -1321,6 +1649,22 @@ pub mod source_credential {
         pub token: ::stratus_model::Val<::std::string::String>,
         /// `Username`: string.
         pub username: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnSourceCredential {
+        /// With the required `AuthType`, `ServerType`, `Token`; everything else unset.
+        pub fn new(
+            auth_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            server_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            token: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auth_type: auth_type.into(),
+                server_type: server_type.into(),
+                token: token.into(),
+                username: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnSourceCredential`], known once it is deployed (`Fn::GetAtt`).

@@ -33,6 +33,22 @@ pub mod repository {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RepositoryTrigger>>>,
     }
 
+    impl CfnRepository {
+        /// With the required `RepositoryName`; everything else unset.
+        pub fn new(
+            repository_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                code: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                repository_description: ::std::option::Option::None,
+                repository_name: repository_name.into(),
+                tags: ::std::option::Option::None,
+                triggers: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRepository`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRepositoryAttributes {
         /// `CloneUrlHttp`: string.
@@ -76,6 +92,16 @@ pub mod repository {
         pub s3: ::stratus_model::Val<S3>,
     }
 
+    impl Code {
+        /// With the required `S3`; everything else unset.
+        pub fn new(s3: impl ::std::convert::Into<::stratus_model::Val<S3>>) -> Self {
+            Self {
+                branch_name: ::std::option::Option::None,
+                s3: s3.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Code> for ::stratus_model::Val<Code> {
         fn from(value: Code) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -92,6 +118,19 @@ pub mod repository {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -120,6 +159,25 @@ pub mod repository {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RepositoryTrigger {
+        /// With the required `DestinationArn`, `Events`, `Name`; everything else unset.
+        pub fn new(
+            destination_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            events: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                branches: ::std::option::Option::None,
+                custom_data: ::std::option::Option::None,
+                destination_arn: destination_arn.into(),
+                events: events.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RepositoryTrigger> for ::stratus_model::Val<RepositoryTrigger> {
         fn from(value: RepositoryTrigger) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -138,6 +196,20 @@ pub mod repository {
         pub key: ::stratus_model::Val<::std::string::String>,
         /// `ObjectVersion`: string.
         pub object_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl S3 {
+        /// With the required `Bucket`, `Key`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key: key.into(),
+                object_version: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3> for ::stratus_model::Val<S3> {

@@ -37,6 +37,19 @@ pub mod connection {
         pub provider_type: ::std::option::Option<::stratus_model::Val<ProviderType>>,
     }
 
+    impl CfnConnection {
+        /// With the required `ConnectionName`; everything else unset.
+        pub fn new(
+            connection_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connection_name: connection_name.into(),
+                host_arn: ::std::option::Option::None,
+                provider_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectionAttributes {
         /// `ConnectionArn`: string.

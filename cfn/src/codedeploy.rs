@@ -126,6 +126,19 @@ pub mod deployment_config {
         pub value: ::stratus_model::Val<i64>,
     }
 
+    impl MinimumHealthyHosts {
+        /// With the required `Type`, `Value`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MinimumHealthyHosts> for ::stratus_model::Val<MinimumHealthyHosts> {
         fn from(value: MinimumHealthyHosts) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -144,6 +157,17 @@ pub mod deployment_config {
         /// Required.
         /// Allowed values: `AllAtOnce`, `TimeBasedCanary`, `TimeBasedLinear`.
         pub r#type: ::stratus_model::Val<Type2>,
+    }
+
+    impl TrafficRoutingConfig {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type2>>) -> Self {
+            Self {
+                time_based_canary: ::std::option::Option::None,
+                time_based_linear: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TrafficRoutingConfig> for ::stratus_model::Val<TrafficRoutingConfig> {
@@ -184,6 +208,19 @@ pub mod deployment_config {
         pub canary_percentage: ::stratus_model::Val<i64>,
     }
 
+    impl TimeBasedCanary {
+        /// With the required `CanaryInterval`, `CanaryPercentage`; everything else unset.
+        pub fn new(
+            canary_interval: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            canary_percentage: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                canary_interval: canary_interval.into(),
+                canary_percentage: canary_percentage.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TimeBasedCanary> for ::stratus_model::Val<TimeBasedCanary> {
         fn from(value: TimeBasedCanary) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -200,6 +237,19 @@ pub mod deployment_config {
         /// `LinearPercentage`: integer.
         /// Required.
         pub linear_percentage: ::stratus_model::Val<i64>,
+    }
+
+    impl TimeBasedLinear {
+        /// With the required `LinearInterval`, `LinearPercentage`; everything else unset.
+        pub fn new(
+            linear_interval: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            linear_percentage: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                linear_interval: linear_interval.into(),
+                linear_percentage: linear_percentage.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TimeBasedLinear> for ::stratus_model::Val<TimeBasedLinear> {
@@ -219,6 +269,19 @@ pub mod deployment_config {
         /// `Value`: integer.
         /// Required.
         pub value: ::stratus_model::Val<i64>,
+    }
+
+    impl MinimumHealthyHostsPerZone {
+        /// With the required `Type`, `Value`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type3>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MinimumHealthyHostsPerZone>
@@ -477,6 +540,36 @@ pub mod deployment_group {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TriggerConfig>>>,
     }
 
+    impl CfnDeploymentGroup {
+        /// With the required `ApplicationName`, `ServiceRoleArn`; everything else unset.
+        pub fn new(
+            application_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            service_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alarm_configuration: ::std::option::Option::None,
+                application_name: application_name.into(),
+                auto_rollback_configuration: ::std::option::Option::None,
+                auto_scaling_groups: ::std::option::Option::None,
+                blue_green_deployment_configuration: ::std::option::Option::None,
+                deployment: ::std::option::Option::None,
+                deployment_config_name: ::std::option::Option::None,
+                deployment_group_name: ::std::option::Option::None,
+                deployment_style: ::std::option::Option::None,
+                ecs_services: ::std::option::Option::None,
+                ec2_tag_filters: ::std::option::Option::None,
+                ec2_tag_set: ::std::option::Option::None,
+                load_balancer_info: ::std::option::Option::None,
+                on_premises_instance_tag_filters: ::std::option::Option::None,
+                on_premises_tag_set: ::std::option::Option::None,
+                outdated_instances_strategy: ::std::option::Option::None,
+                service_role_arn: service_role_arn.into(),
+                termination_hook_enabled: ::std::option::Option::None,
+                trigger_configurations: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `AlarmConfiguration`, a property type of `AWS::CodeDeploy::DeploymentGroup`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -549,6 +642,19 @@ pub mod deployment_group {
         pub revision: ::stratus_model::Val<RevisionLocation>,
     }
 
+    impl Deployment {
+        /// With the required `Revision`; everything else unset.
+        pub fn new(
+            revision: impl ::std::convert::Into<::stratus_model::Val<RevisionLocation>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                ignore_application_stop_failures: ::std::option::Option::None,
+                revision: revision.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Deployment> for ::stratus_model::Val<Deployment> {
         fn from(value: Deployment) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -583,6 +689,19 @@ pub mod deployment_group {
         /// `ServiceName`: string.
         /// Required.
         pub service_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EcsService {
+        /// With the required `ClusterName`, `ServiceName`; everything else unset.
+        pub fn new(
+            cluster_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            service_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cluster_name: cluster_name.into(),
+                service_name: service_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EcsService> for ::stratus_model::Val<EcsService> {
@@ -875,6 +994,19 @@ pub mod deployment_group {
         pub repository: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl GitHubLocation {
+        /// With the required `CommitId`, `Repository`; everything else unset.
+        pub fn new(
+            commit_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            repository: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                commit_id: commit_id.into(),
+                repository: repository.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GitHubLocation> for ::stratus_model::Val<GitHubLocation> {
         fn from(value: GitHubLocation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -897,6 +1029,22 @@ pub mod deployment_group {
         pub key: ::stratus_model::Val<::std::string::String>,
         /// `Version`: string.
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl S3Location {
+        /// With the required `Bucket`, `Key`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                bundle_type: ::std::option::Option::None,
+                e_tag: ::std::option::Option::None,
+                key: key.into(),
+                version: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {

@@ -36,6 +36,20 @@ pub mod profiling_group {
         pub profiling_group_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnProfilingGroup {
+        /// With the required `ProfilingGroupName`; everything else unset.
+        pub fn new(
+            profiling_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                agent_permissions: ::std::option::Option::None,
+                anomaly_detection_notification_configuration: ::std::option::Option::None,
+                compute_platform: ::std::option::Option::None,
+                profiling_group_name: profiling_group_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnProfilingGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProfilingGroupAttributes {
         /// `Arn`: string.
@@ -57,6 +71,19 @@ pub mod profiling_group {
         pub principals: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl AgentPermissions {
+        /// With the required `Principals`; everything else unset.
+        pub fn new(
+            principals: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                principals: principals.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AgentPermissions> for ::stratus_model::Val<AgentPermissions> {
         fn from(value: AgentPermissions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -74,6 +101,18 @@ pub mod profiling_group {
         /// Required.
         #[resource(rename = "channelUri")]
         pub channel_uri: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Channel {
+        /// With the required `channelUri`; everything else unset.
+        pub fn new(
+            channel_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                channel_id: ::std::option::Option::None,
+                channel_uri: channel_uri.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Channel> for ::stratus_model::Val<Channel> {

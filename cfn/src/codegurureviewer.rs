@@ -50,6 +50,22 @@ pub mod repository_association {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl CfnRepositoryAssociation {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                bucket_name: ::std::option::Option::None,
+                connection_arn: ::std::option::Option::None,
+                name: name.into(),
+                owner: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRepositoryAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRepositoryAssociationAttributes {
         /// `AssociationArn`: string.

@@ -59,6 +59,27 @@ pub mod custom_action_type {
         pub version: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnCustomActionType {
+        /// With the required `Category`, `InputArtifactDetails`, `OutputArtifactDetails`, `Provider`, `Version`; everything else unset.
+        pub fn new(
+            category: impl ::std::convert::Into<::stratus_model::Val<Category>>,
+            input_artifact_details: impl ::std::convert::Into<::stratus_model::Val<ArtifactDetails>>,
+            output_artifact_details: impl ::std::convert::Into<::stratus_model::Val<ArtifactDetails>>,
+            provider: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                category: category.into(),
+                configuration_properties: ::std::option::Option::None,
+                input_artifact_details: input_artifact_details.into(),
+                output_artifact_details: output_artifact_details.into(),
+                provider: provider.into(),
+                settings: ::std::option::Option::None,
+                version: version.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCustomActionType`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCustomActionTypeAttributes {
         /// `Id`: string.
@@ -98,6 +119,26 @@ pub mod custom_action_type {
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
 
+    impl ConfigurationProperties {
+        /// With the required `Key`, `Name`, `Required`, `Secret`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            required: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            secret: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                key: key.into(),
+                name: name.into(),
+                queryable: ::std::option::Option::None,
+                required: required.into(),
+                secret: secret.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ConfigurationProperties>
         for ::stratus_model::Val<ConfigurationProperties>
     {
@@ -118,6 +159,19 @@ pub mod custom_action_type {
         /// Required.
         /// Range: `0..=5`.
         pub minimum_count: ::stratus_model::Val<i64>,
+    }
+
+    impl ArtifactDetails {
+        /// With the required `MaximumCount`, `MinimumCount`; everything else unset.
+        pub fn new(
+            maximum_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            minimum_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                maximum_count: maximum_count.into(),
+                minimum_count: minimum_count.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ArtifactDetails> for ::stratus_model::Val<ArtifactDetails> {
@@ -314,6 +368,28 @@ pub mod pipeline {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<VariableDeclaration>>>,
     }
 
+    impl CfnPipeline {
+        /// With the required `RoleArn`, `Stages`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            stages: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<StageDeclaration>>>,
+        ) -> Self {
+            Self {
+                artifact_store: ::std::option::Option::None,
+                artifact_stores: ::std::option::Option::None,
+                disable_inbound_stage_transitions: ::std::option::Option::None,
+                execution_mode: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                pipeline_type: ::std::option::Option::None,
+                restart_execution_on_update: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                stages: stages.into(),
+                triggers: ::std::option::Option::None,
+                variables: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPipeline`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPipelineAttributes {
         /// `Version`: string.
@@ -341,6 +417,20 @@ pub mod pipeline {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl ArtifactStore {
+        /// With the required `Location`, `Type`; everything else unset.
+        pub fn new(
+            location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                encryption_key: ::std::option::Option::None,
+                location: location.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ArtifactStore> for ::stratus_model::Val<ArtifactStore> {
         fn from(value: ArtifactStore) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -359,6 +449,19 @@ pub mod pipeline {
         pub region: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ArtifactStoreMap {
+        /// With the required `ArtifactStore`, `Region`; everything else unset.
+        pub fn new(
+            artifact_store: impl ::std::convert::Into<::stratus_model::Val<ArtifactStore>>,
+            region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                artifact_store: artifact_store.into(),
+                region: region.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ArtifactStoreMap> for ::stratus_model::Val<ArtifactStoreMap> {
         fn from(value: ArtifactStoreMap) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -375,6 +478,19 @@ pub mod pipeline {
         /// `StageName`: string.
         /// Required.
         pub stage_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl StageTransition {
+        /// With the required `Reason`, `StageName`; everything else unset.
+        pub fn new(
+            reason: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            stage_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                reason: reason.into(),
+                stage_name: stage_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StageTransition> for ::stratus_model::Val<StageTransition> {
@@ -405,6 +521,23 @@ pub mod pipeline {
         pub on_success: ::std::option::Option<::stratus_model::Val<SuccessConditions>>,
     }
 
+    impl StageDeclaration {
+        /// With the required `Actions`, `Name`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ActionDeclaration>>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                before_entry: ::std::option::Option::None,
+                blockers: ::std::option::Option::None,
+                name: name.into(),
+                on_failure: ::std::option::Option::None,
+                on_success: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<StageDeclaration> for ::stratus_model::Val<StageDeclaration> {
         fn from(value: StageDeclaration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -421,6 +554,18 @@ pub mod pipeline {
         /// Required.
         /// Allowed values: `CodeStarSourceConnection`.
         pub provider_type: ::stratus_model::Val<ProviderType>,
+    }
+
+    impl PipelineTriggerDeclaration {
+        /// With the required `ProviderType`; everything else unset.
+        pub fn new(
+            provider_type: impl ::std::convert::Into<::stratus_model::Val<ProviderType>>,
+        ) -> Self {
+            Self {
+                git_configuration: ::std::option::Option::None,
+                provider_type: provider_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PipelineTriggerDeclaration>
@@ -444,6 +589,19 @@ pub mod pipeline {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl VariableDeclaration {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                default_value: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VariableDeclaration> for ::stratus_model::Val<VariableDeclaration> {
         fn from(value: VariableDeclaration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -460,6 +618,19 @@ pub mod pipeline {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EncryptionKey {
+        /// With the required `Id`, `Type`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EncryptionKey> for ::stratus_model::Val<EncryptionKey> {
@@ -509,6 +680,30 @@ pub mod pipeline {
         pub timeout_in_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl ActionDeclaration {
+        /// With the required `ActionTypeId`, `Name`; everything else unset.
+        pub fn new(
+            action_type_id: impl ::std::convert::Into<::stratus_model::Val<ActionTypeId>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_type_id: action_type_id.into(),
+                commands: ::std::option::Option::None,
+                configuration: ::std::option::Option::None,
+                environment_variables: ::std::option::Option::None,
+                input_artifacts: ::std::option::Option::None,
+                name: name.into(),
+                namespace: ::std::option::Option::None,
+                output_artifacts: ::std::option::Option::None,
+                output_variables: ::std::option::Option::None,
+                region: ::std::option::Option::None,
+                role_arn: ::std::option::Option::None,
+                run_order: ::std::option::Option::None,
+                timeout_in_minutes: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ActionDeclaration> for ::stratus_model::Val<ActionDeclaration> {
         fn from(value: ActionDeclaration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -540,6 +735,19 @@ pub mod pipeline {
         /// Required.
         /// Allowed values: `Schedule`.
         pub r#type: ::stratus_model::Val<Type2>,
+    }
+
+    impl BlockerDeclaration {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type2>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BlockerDeclaration> for ::stratus_model::Val<BlockerDeclaration> {
@@ -595,6 +803,19 @@ pub mod pipeline {
         pub source_action_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl GitConfiguration {
+        /// With the required `SourceActionName`; everything else unset.
+        pub fn new(
+            source_action_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                pull_request: ::std::option::Option::None,
+                push: ::std::option::Option::None,
+                source_action_name: source_action_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GitConfiguration> for ::stratus_model::Val<GitConfiguration> {
         fn from(value: GitConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -621,6 +842,23 @@ pub mod pipeline {
         pub version: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ActionTypeId {
+        /// With the required `Category`, `Owner`, `Provider`, `Version`; everything else unset.
+        pub fn new(
+            category: impl ::std::convert::Into<::stratus_model::Val<Category>>,
+            owner: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            provider: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                category: category.into(),
+                owner: owner.into(),
+                provider: provider.into(),
+                version: version.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ActionTypeId> for ::stratus_model::Val<ActionTypeId> {
         fn from(value: ActionTypeId) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -642,6 +880,20 @@ pub mod pipeline {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EnvironmentVariable {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                r#type: ::std::option::Option::None,
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EnvironmentVariable> for ::stratus_model::Val<EnvironmentVariable> {
         fn from(value: EnvironmentVariable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -655,6 +907,15 @@ pub mod pipeline {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl InputArtifact {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
     }
 
     impl ::std::convert::From<InputArtifact> for ::stratus_model::Val<InputArtifact> {
@@ -673,6 +934,18 @@ pub mod pipeline {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OutputArtifact {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                files: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OutputArtifact> for ::stratus_model::Val<OutputArtifact> {
@@ -1280,6 +1553,30 @@ pub mod webhook {
         pub target_pipeline_version: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CfnWebhook {
+        /// With the required `Authentication`, `AuthenticationConfiguration`, `Filters`, `TargetAction`, `TargetPipeline`; everything else unset.
+        pub fn new(
+            authentication: impl ::std::convert::Into<::stratus_model::Val<Authentication>>,
+            authentication_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<WebhookAuthConfiguration>,
+            >,
+            filters: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<WebhookFilterRule>>>,
+            target_action: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_pipeline: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authentication: authentication.into(),
+                authentication_configuration: authentication_configuration.into(),
+                filters: filters.into(),
+                name: ::std::option::Option::None,
+                register_with_third_party: ::std::option::Option::None,
+                target_action: target_action.into(),
+                target_pipeline: target_pipeline.into(),
+                target_pipeline_version: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnWebhook`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWebhookAttributes {
         /// `Id`: string.
@@ -1329,6 +1626,18 @@ pub mod webhook {
         /// `MatchEquals`: string.
         /// Length: `1..=150`.
         pub match_equals: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl WebhookFilterRule {
+        /// With the required `JsonPath`; everything else unset.
+        pub fn new(
+            json_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                json_path: json_path.into(),
+                match_equals: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<WebhookFilterRule> for ::stratus_model::Val<WebhookFilterRule> {

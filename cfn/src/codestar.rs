@@ -36,6 +36,25 @@ pub mod git_hub_repository {
         pub repository_owner: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnGitHubRepository {
+        /// With the required `RepositoryName`, `RepositoryOwner`; everything else unset.
+        pub fn new(
+            repository_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            repository_owner: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                code: ::std::option::Option::None,
+                connection_arn: ::std::option::Option::None,
+                enable_issues: ::std::option::Option::None,
+                is_private: ::std::option::Option::None,
+                repository_access_token: ::std::option::Option::None,
+                repository_description: ::std::option::Option::None,
+                repository_name: repository_name.into(),
+                repository_owner: repository_owner.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGitHubRepository`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGitHubRepositoryAttributes {
         /// `Id`: string.
@@ -57,6 +76,13 @@ pub mod git_hub_repository {
         pub s3: ::stratus_model::Val<S3>,
     }
 
+    impl Code {
+        /// With the required `S3`; everything else unset.
+        pub fn new(s3: impl ::std::convert::Into<::stratus_model::Val<S3>>) -> Self {
+            Self { s3: s3.into() }
+        }
+    }
+
     impl ::std::convert::From<Code> for ::stratus_model::Val<Code> {
         fn from(value: Code) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -75,6 +101,20 @@ pub mod git_hub_repository {
         pub key: ::stratus_model::Val<::std::string::String>,
         /// `ObjectVersion`: string.
         pub object_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl S3 {
+        /// With the required `Bucket`, `Key`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key: key.into(),
+                object_version: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3> for ::stratus_model::Val<S3> {

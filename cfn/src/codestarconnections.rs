@@ -37,6 +37,19 @@ pub mod connection {
         pub provider_type: ::std::option::Option<::stratus_model::Val<ProviderType>>,
     }
 
+    impl CfnConnection {
+        /// With the required `ConnectionName`; everything else unset.
+        pub fn new(
+            connection_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connection_name: connection_name.into(),
+                host_arn: ::std::option::Option::None,
+                provider_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectionAttributes {
         /// `ConnectionArn`: string.
@@ -157,6 +170,22 @@ pub mod repository_link {
         pub repository_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnRepositoryLink {
+        /// With the required `ConnectionArn`, `OwnerId`, `RepositoryName`; everything else unset.
+        pub fn new(
+            connection_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            owner_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            repository_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connection_arn: connection_arn.into(),
+                encryption_key_arn: ::std::option::Option::None,
+                owner_id: owner_id.into(),
+                repository_name: repository_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRepositoryLink`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRepositoryLinkAttributes {
         /// `RepositoryLinkArn`: string.
@@ -231,6 +260,29 @@ pub mod sync_configuration {
         /// Allowed values: `ANY_CHANGE`, `FILE_CHANGE`.
         pub trigger_resource_update_on:
             ::std::option::Option<::stratus_model::Val<TriggerResourceUpdateOn>>,
+    }
+
+    impl CfnSyncConfiguration {
+        /// With the required `Branch`, `ConfigFile`, `RepositoryLinkId`, `ResourceName`, `RoleArn`, `SyncType`; everything else unset.
+        pub fn new(
+            branch: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            config_file: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            repository_link_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sync_type: impl ::std::convert::Into<::stratus_model::Val<SyncType>>,
+        ) -> Self {
+            Self {
+                branch: branch.into(),
+                config_file: config_file.into(),
+                publish_deployment_status: ::std::option::Option::None,
+                repository_link_id: repository_link_id.into(),
+                resource_name: resource_name.into(),
+                role_arn: role_arn.into(),
+                sync_type: sync_type.into(),
+                trigger_resource_update_on: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnSyncConfiguration`], known once it is deployed (`Fn::GetAtt`).

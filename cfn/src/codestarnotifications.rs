@@ -56,6 +56,32 @@ pub mod notification_rule {
         pub targets: ::stratus_model::Val<::std::vec::Vec<Target>>,
     }
 
+    impl CfnNotificationRule {
+        /// With the required `DetailType`, `EventTypeIds`, `Name`, `Resource`, `Targets`; everything else unset.
+        pub fn new(
+            detail_type: impl ::std::convert::Into<::stratus_model::Val<DetailType>>,
+            event_type_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            targets: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Target>>>,
+        ) -> Self {
+            Self {
+                created_by: ::std::option::Option::None,
+                detail_type: detail_type.into(),
+                event_type_id: ::std::option::Option::None,
+                event_type_ids: event_type_ids.into(),
+                name: name.into(),
+                resource: resource.into(),
+                status: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                target_address: ::std::option::Option::None,
+                targets: targets.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnNotificationRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNotificationRuleAttributes {
         /// `Arn`: string.
@@ -78,6 +104,19 @@ pub mod notification_rule {
         /// `TargetType`: string.
         /// Required.
         pub target_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Target {
+        /// With the required `TargetAddress`, `TargetType`; everything else unset.
+        pub fn new(
+            target_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                target_address: target_address.into(),
+                target_type: target_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Target> for ::stratus_model::Val<Target> {

@@ -49,6 +49,27 @@ pub mod identity_pool {
             ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl CfnIdentityPool {
+        /// With the required `AllowUnauthenticatedIdentities`; everything else unset.
+        pub fn new(
+            allow_unauthenticated_identities: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                allow_classic_flow: ::std::option::Option::None,
+                allow_unauthenticated_identities: allow_unauthenticated_identities.into(),
+                cognito_events: ::std::option::Option::None,
+                cognito_identity_providers: ::std::option::Option::None,
+                cognito_streams: ::std::option::Option::None,
+                developer_provider_name: ::std::option::Option::None,
+                identity_pool_name: ::std::option::Option::None,
+                open_id_connect_provider_ar_ns: ::std::option::Option::None,
+                push_sync: ::std::option::Option::None,
+                saml_provider_ar_ns: ::std::option::Option::None,
+                supported_login_providers: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIdentityPool`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIdentityPoolAttributes {
         /// `Id`: string.
@@ -78,6 +99,20 @@ pub mod identity_pool {
         pub provider_name: ::stratus_model::Val<::std::string::String>,
         /// `ServerSideTokenCheck`: boolean.
         pub server_side_token_check: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl CognitoIdentityProvider {
+        /// With the required `ClientId`, `ProviderName`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            provider_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_id: client_id.into(),
+                provider_name: provider_name.into(),
+                server_side_token_check: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CognitoIdentityProvider>
@@ -153,6 +188,23 @@ pub mod identity_pool_principal_tag {
         /// `UseDefaults`: boolean.
         pub use_defaults: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    impl CfnIdentityPoolPrincipalTag {
+        /// With the required `IdentityPoolId`, `IdentityProviderName`; everything else unset.
+        pub fn new(
+            identity_pool_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            identity_provider_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                identity_pool_id: identity_pool_id.into(),
+                identity_provider_name: identity_provider_name.into(),
+                principal_tags: ::std::option::Option::None,
+                use_defaults: ::std::option::Option::None,
+            }
+        }
+    }
 }
 
 pub use identity_pool_principal_tag::CfnIdentityPoolPrincipalTag;
@@ -178,6 +230,19 @@ pub mod identity_pool_role_attachment {
         pub role_mappings: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
         /// `Roles`: JSON.
         pub roles: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    impl CfnIdentityPoolRoleAttachment {
+        /// With the required `IdentityPoolId`; everything else unset.
+        pub fn new(
+            identity_pool_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                identity_pool_id: identity_pool_id.into(),
+                role_mappings: ::std::option::Option::None,
+                roles: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnIdentityPoolRoleAttachment`], known once it is deployed (`Fn::GetAtt`).
@@ -219,6 +284,18 @@ pub mod log_delivery_configuration {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub user_pool_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnLogDeliveryConfiguration {
+        /// With the required `UserPoolId`; everything else unset.
+        pub fn new(
+            user_pool_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_configurations: ::std::option::Option::None,
+                user_pool_id: user_pool_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnLogDeliveryConfiguration`], known once it is deployed (`Fn::GetAtt`).
@@ -337,6 +414,22 @@ pub mod managed_login_branding {
         pub user_pool_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnManagedLoginBranding {
+        /// With the required `UserPoolId`; everything else unset.
+        pub fn new(
+            user_pool_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                assets: ::std::option::Option::None,
+                client_id: ::std::option::Option::None,
+                return_merged_resources: ::std::option::Option::None,
+                settings: ::std::option::Option::None,
+                use_cognito_provided_values: ::std::option::Option::None,
+                user_pool_id: user_pool_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnManagedLoginBranding`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnManagedLoginBrandingAttributes {
         /// `ManagedLoginBrandingId`: string.
@@ -366,6 +459,23 @@ pub mod managed_login_branding {
         pub extension: ::stratus_model::Val<ExtensionType>,
         /// `ResourceId`: string.
         pub resource_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl AssetType {
+        /// With the required `Category`, `ColorMode`, `Extension`; everything else unset.
+        pub fn new(
+            category: impl ::std::convert::Into<::stratus_model::Val<CategoryType>>,
+            color_mode: impl ::std::convert::Into<::stratus_model::Val<ColorModeType>>,
+            extension: impl ::std::convert::Into<::stratus_model::Val<ExtensionType>>,
+        ) -> Self {
+            Self {
+                bytes: ::std::option::Option::None,
+                category: category.into(),
+                color_mode: color_mode.into(),
+                extension: extension.into(),
+                resource_id: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AssetType> for ::stratus_model::Val<AssetType> {
@@ -595,6 +705,30 @@ pub mod terms {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub user_pool_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTerms {
+        /// With the required `Enforcement`, `Links`, `TermsName`, `TermsSource`, `UserPoolId`; everything else unset.
+        pub fn new(
+            enforcement: impl ::std::convert::Into<::stratus_model::Val<TermsEnforcementType>>,
+            links: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+                >,
+            >,
+            terms_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            terms_source: impl ::std::convert::Into<::stratus_model::Val<TermsSourceType>>,
+            user_pool_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_id: ::std::option::Option::None,
+                enforcement: enforcement.into(),
+                links: links.into(),
+                terms_name: terms_name.into(),
+                terms_source: terms_source.into(),
+                user_pool_id: user_pool_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTerms`], known once it is deployed (`Fn::GetAtt`).
@@ -1012,6 +1146,20 @@ pub mod user_pool {
         /// Required.
         pub attributes_require_verification_before_update:
             ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl UserAttributeUpdateSettings {
+        /// With the required `AttributesRequireVerificationBeforeUpdate`; everything else unset.
+        pub fn new(
+            attributes_require_verification_before_update: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                attributes_require_verification_before_update:
+                    attributes_require_verification_before_update.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<UserAttributeUpdateSettings>
@@ -1453,6 +1601,39 @@ pub mod user_pool_client {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnUserPoolClient {
+        /// With the required `UserPoolId`; everything else unset.
+        pub fn new(
+            user_pool_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_token_validity: ::std::option::Option::None,
+                allowed_o_auth_flows: ::std::option::Option::None,
+                allowed_o_auth_flows_user_pool_client: ::std::option::Option::None,
+                allowed_o_auth_scopes: ::std::option::Option::None,
+                analytics_configuration: ::std::option::Option::None,
+                auth_session_validity: ::std::option::Option::None,
+                callback_ur_ls: ::std::option::Option::None,
+                client_name: ::std::option::Option::None,
+                default_redirect_uri: ::std::option::Option::None,
+                enable_propagate_additional_user_context_data: ::std::option::Option::None,
+                enable_token_revocation: ::std::option::Option::None,
+                explicit_auth_flows: ::std::option::Option::None,
+                generate_secret: ::std::option::Option::None,
+                id_token_validity: ::std::option::Option::None,
+                logout_ur_ls: ::std::option::Option::None,
+                prevent_user_existence_errors: ::std::option::Option::None,
+                read_attributes: ::std::option::Option::None,
+                refresh_token_rotation: ::std::option::Option::None,
+                refresh_token_validity: ::std::option::Option::None,
+                supported_identity_providers: ::std::option::Option::None,
+                token_validity_units: ::std::option::Option::None,
+                user_pool_id: user_pool_id.into(),
+                write_attributes: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnUserPoolClient`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserPoolClientAttributes {
         /// `ClientSecret`: string.
@@ -1605,6 +1786,21 @@ pub mod user_pool_domain {
         pub user_pool_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnUserPoolDomain {
+        /// With the required `Domain`, `UserPoolId`; everything else unset.
+        pub fn new(
+            domain: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_pool_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                custom_domain_config: ::std::option::Option::None,
+                domain: domain.into(),
+                managed_login_version: ::std::option::Option::None,
+                user_pool_id: user_pool_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnUserPoolDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserPoolDomainAttributes {
         /// `CloudFrontDistribution`: string.
@@ -1664,6 +1860,21 @@ pub mod user_pool_group {
         #[resource(replace)]
         pub user_pool_id: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnUserPoolGroup {
+        /// With the required `UserPoolId`; everything else unset.
+        pub fn new(
+            user_pool_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                group_name: ::std::option::Option::None,
+                precedence: ::std::option::Option::None,
+                role_arn: ::std::option::Option::None,
+                user_pool_id: user_pool_id.into(),
+            }
+        }
+    }
 }
 
 pub use user_pool_group::CfnUserPoolGroup;
@@ -1710,6 +1921,29 @@ pub mod user_pool_identity_provider {
         #[resource(replace)]
         pub user_pool_id: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnUserPoolIdentityProvider {
+        /// With the required `ProviderDetails`, `ProviderName`, `ProviderType`, `UserPoolId`; everything else unset.
+        pub fn new(
+            provider_details: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+                >,
+            >,
+            provider_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            provider_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_pool_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attribute_mapping: ::std::option::Option::None,
+                idp_identifiers: ::std::option::Option::None,
+                provider_details: provider_details.into(),
+                provider_name: provider_name.into(),
+                provider_type: provider_type.into(),
+                user_pool_id: user_pool_id.into(),
+            }
+        }
+    }
 }
 
 pub use user_pool_identity_provider::CfnUserPoolIdentityProvider;
@@ -1744,6 +1978,22 @@ pub mod user_pool_resource_server {
         pub user_pool_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnUserPoolResourceServer {
+        /// With the required `Identifier`, `Name`, `UserPoolId`; everything else unset.
+        pub fn new(
+            identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_pool_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                identifier: identifier.into(),
+                name: name.into(),
+                scopes: ::std::option::Option::None,
+                user_pool_id: user_pool_id.into(),
+            }
+        }
+    }
+
     /// `ResourceServerScopeType`, a property type of `AWS::Cognito::UserPoolResourceServer`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1754,6 +2004,19 @@ pub mod user_pool_resource_server {
         /// `ScopeName`: string.
         /// Required.
         pub scope_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ResourceServerScopeType {
+        /// With the required `ScopeDescription`, `ScopeName`; everything else unset.
+        pub fn new(
+            scope_description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            scope_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                scope_description: scope_description.into(),
+                scope_name: scope_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResourceServerScopeType>
@@ -1801,6 +2064,22 @@ pub mod user_pool_risk_configuration_attachment {
         pub user_pool_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnUserPoolRiskConfigurationAttachment {
+        /// With the required `ClientId`, `UserPoolId`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_pool_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_takeover_risk_configuration: ::std::option::Option::None,
+                client_id: client_id.into(),
+                compromised_credentials_risk_configuration: ::std::option::Option::None,
+                risk_exception_configuration: ::std::option::Option::None,
+                user_pool_id: user_pool_id.into(),
+            }
+        }
+    }
+
     /// `AccountTakeoverRiskConfigurationType`, a property type of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1811,6 +2090,18 @@ pub mod user_pool_risk_configuration_attachment {
         /// `NotifyConfiguration`: [`NotifyConfigurationType`].
         pub notify_configuration:
             ::std::option::Option<::stratus_model::Val<NotifyConfigurationType>>,
+    }
+
+    impl AccountTakeoverRiskConfigurationType {
+        /// With the required `Actions`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<::stratus_model::Val<AccountTakeoverActionsType>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                notify_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AccountTakeoverRiskConfigurationType>
@@ -1831,6 +2122,18 @@ pub mod user_pool_risk_configuration_attachment {
         /// `EventFilter`: list of string.
         pub event_filter:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl CompromisedCredentialsRiskConfigurationType {
+        /// With the required `Actions`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<::stratus_model::Val<CompromisedCredentialsActionsType>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                event_filter: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CompromisedCredentialsRiskConfigurationType>
@@ -1902,6 +2205,22 @@ pub mod user_pool_risk_configuration_attachment {
         pub source_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl NotifyConfigurationType {
+        /// With the required `SourceArn`; everything else unset.
+        pub fn new(
+            source_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                block_email: ::std::option::Option::None,
+                from: ::std::option::Option::None,
+                mfa_email: ::std::option::Option::None,
+                no_action_email: ::std::option::Option::None,
+                reply_to: ::std::option::Option::None,
+                source_arn: source_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<NotifyConfigurationType>
         for ::stratus_model::Val<NotifyConfigurationType>
     {
@@ -1917,6 +2236,17 @@ pub mod user_pool_risk_configuration_attachment {
         /// `EventAction`: string.
         /// Required.
         pub event_action: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CompromisedCredentialsActionsType {
+        /// With the required `EventAction`; everything else unset.
+        pub fn new(
+            event_action: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                event_action: event_action.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CompromisedCredentialsActionsType>
@@ -1939,6 +2269,19 @@ pub mod user_pool_risk_configuration_attachment {
         pub notify: ::stratus_model::Val<bool>,
     }
 
+    impl AccountTakeoverActionType {
+        /// With the required `EventAction`, `Notify`; everything else unset.
+        pub fn new(
+            event_action: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            notify: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                event_action: event_action.into(),
+                notify: notify.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AccountTakeoverActionType>
         for ::stratus_model::Val<AccountTakeoverActionType>
     {
@@ -1958,6 +2301,19 @@ pub mod user_pool_risk_configuration_attachment {
         pub subject: ::stratus_model::Val<::std::string::String>,
         /// `TextBody`: string.
         pub text_body: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl NotifyEmailType {
+        /// With the required `Subject`; everything else unset.
+        pub fn new(
+            subject: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                html_body: ::std::option::Option::None,
+                subject: subject.into(),
+                text_body: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<NotifyEmailType> for ::stratus_model::Val<NotifyEmailType> {
@@ -1994,6 +2350,20 @@ pub mod user_pool_ui_customization_attachment {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub user_pool_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnUserPoolUiCustomizationAttachment {
+        /// With the required `ClientId`, `UserPoolId`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_pool_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                css: ::std::option::Option::None,
+                client_id: client_id.into(),
+                user_pool_id: user_pool_id.into(),
+            }
+        }
     }
 }
 
@@ -2053,6 +2423,24 @@ pub mod user_pool_user {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<AttributeType>>>,
     }
 
+    impl CfnUserPoolUser {
+        /// With the required `UserPoolId`; everything else unset.
+        pub fn new(
+            user_pool_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_metadata: ::std::option::Option::None,
+                desired_delivery_mediums: ::std::option::Option::None,
+                force_alias_creation: ::std::option::Option::None,
+                message_action: ::std::option::Option::None,
+                user_attributes: ::std::option::Option::None,
+                user_pool_id: user_pool_id.into(),
+                username: ::std::option::Option::None,
+                validation_data: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `AttributeType`, a property type of `AWS::Cognito::UserPoolUser`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -2099,6 +2487,21 @@ pub mod user_pool_user_to_group_attachment {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub username: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnUserPoolUserToGroupAttachment {
+        /// With the required `GroupName`, `UserPoolId`, `Username`; everything else unset.
+        pub fn new(
+            group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_pool_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            username: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                group_name: group_name.into(),
+                user_pool_id: user_pool_id.into(),
+                username: username.into(),
+            }
+        }
     }
 }
 

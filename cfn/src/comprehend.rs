@@ -76,6 +76,34 @@ pub mod document_classifier {
         pub vpc_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
     }
 
+    impl CfnDocumentClassifier {
+        /// With the required `DataAccessRoleArn`, `DocumentClassifierName`, `InputDataConfig`, `LanguageCode`; everything else unset.
+        pub fn new(
+            data_access_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            document_classifier_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            input_data_config: impl ::std::convert::Into<
+                ::stratus_model::Val<DocumentClassifierInputDataConfig>,
+            >,
+            language_code: impl ::std::convert::Into<::stratus_model::Val<LanguageCode>>,
+        ) -> Self {
+            Self {
+                data_access_role_arn: data_access_role_arn.into(),
+                document_classifier_name: document_classifier_name.into(),
+                input_data_config: input_data_config.into(),
+                language_code: language_code.into(),
+                mode: ::std::option::Option::None,
+                model_kms_key_id: ::std::option::Option::None,
+                model_policy: ::std::option::Option::None,
+                output_data_config: ::std::option::Option::None,
+                version_name: ::std::option::Option::None,
+                volume_kms_key_id: ::std::option::Option::None,
+                vpc_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDocumentClassifier`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDocumentClassifierAttributes {
         /// `Arn`: string.
@@ -157,6 +185,23 @@ pub mod document_classifier {
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl VpcConfig {
+        /// With the required `SecurityGroupIds`, `Subnets`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnets: subnets.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -177,6 +222,22 @@ pub mod document_classifier {
         /// `Split`: [`Split`].
         /// Allowed values: `TRAIN`, `TEST`.
         pub split: ::std::option::Option<::stratus_model::Val<Split>>,
+    }
+
+    impl AugmentedManifestsListItem {
+        /// With the required `AttributeNames`, `S3Uri`; everything else unset.
+        pub fn new(
+            attribute_names: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attribute_names: attribute_names.into(),
+                s3_uri: s3_uri.into(),
+                split: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AugmentedManifestsListItem>
@@ -204,6 +265,19 @@ pub mod document_classifier {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<FeatureType>>>,
     }
 
+    impl DocumentReaderConfig {
+        /// With the required `DocumentReadAction`; everything else unset.
+        pub fn new(
+            document_read_action: impl ::std::convert::Into<::stratus_model::Val<DocumentReadAction>>,
+        ) -> Self {
+            Self {
+                document_read_action: document_read_action.into(),
+                document_read_mode: ::std::option::Option::None,
+                feature_types: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DocumentReaderConfig> for ::stratus_model::Val<DocumentReaderConfig> {
         fn from(value: DocumentReaderConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -219,6 +293,18 @@ pub mod document_classifier {
         pub s3_uri: ::stratus_model::Val<::std::string::String>,
         /// `TestS3Uri`: string.
         pub test_s3_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl DocumentClassifierDocuments {
+        /// With the required `S3Uri`; everything else unset.
+        pub fn new(
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                s3_uri: s3_uri.into(),
+                test_s3_uri: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DocumentClassifierDocuments>
@@ -619,6 +705,25 @@ pub mod flywheel {
         pub task_config: ::std::option::Option<::stratus_model::Val<TaskConfig>>,
     }
 
+    impl CfnFlywheel {
+        /// With the required `DataAccessRoleArn`, `DataLakeS3Uri`, `FlywheelName`; everything else unset.
+        pub fn new(
+            data_access_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_lake_s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            flywheel_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                active_model_arn: ::std::option::Option::None,
+                data_access_role_arn: data_access_role_arn.into(),
+                data_lake_s3_uri: data_lake_s3_uri.into(),
+                data_security_config: ::std::option::Option::None,
+                flywheel_name: flywheel_name.into(),
+                model_type: ::std::option::Option::None,
+                task_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFlywheel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlywheelAttributes {
         /// `Arn`: string.
@@ -668,6 +773,19 @@ pub mod flywheel {
         pub language_code: ::stratus_model::Val<LanguageCode>,
     }
 
+    impl TaskConfig {
+        /// With the required `LanguageCode`; everything else unset.
+        pub fn new(
+            language_code: impl ::std::convert::Into<::stratus_model::Val<LanguageCode>>,
+        ) -> Self {
+            Self {
+                document_classification_config: ::std::option::Option::None,
+                entity_recognition_config: ::std::option::Option::None,
+                language_code: language_code.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TaskConfig> for ::stratus_model::Val<TaskConfig> {
         fn from(value: TaskConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -688,6 +806,23 @@ pub mod flywheel {
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl VpcConfig {
+        /// With the required `SecurityGroupIds`, `Subnets`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnets: subnets.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -706,6 +841,16 @@ pub mod flywheel {
         /// Required.
         /// Allowed values: `MULTI_CLASS`, `MULTI_LABEL`.
         pub mode: ::stratus_model::Val<Mode>,
+    }
+
+    impl DocumentClassificationConfig {
+        /// With the required `Mode`; everything else unset.
+        pub fn new(mode: impl ::std::convert::Into<::stratus_model::Val<Mode>>) -> Self {
+            Self {
+                labels: ::std::option::Option::None,
+                mode: mode.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DocumentClassificationConfig>
@@ -743,6 +888,17 @@ pub mod flywheel {
         /// Pattern: `^(?![^\n\r\t,]*\\n|\\r|\\t)[^\n\r\t,]+$`.
         /// Length: `1..=64`.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EntityTypesListItem {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EntityTypesListItem> for ::stratus_model::Val<EntityTypesListItem> {

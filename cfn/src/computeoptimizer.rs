@@ -50,6 +50,31 @@ pub mod automation_rule {
         pub status: ::stratus_model::Val<Status>,
     }
 
+    impl CfnAutomationRule {
+        /// With the required `Name`, `RecommendedActionTypes`, `RuleType`, `Schedule`, `Status`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            recommended_action_types: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<RecommendedActionType>>,
+            >,
+            rule_type: impl ::std::convert::Into<::stratus_model::Val<RuleType>>,
+            schedule: impl ::std::convert::Into<::stratus_model::Val<Schedule>>,
+            status: impl ::std::convert::Into<::stratus_model::Val<Status>>,
+        ) -> Self {
+            Self {
+                criteria: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: name.into(),
+                organization_configuration: ::std::option::Option::None,
+                priority: ::std::option::Option::None,
+                recommended_action_types: recommended_action_types.into(),
+                rule_type: rule_type.into(),
+                schedule: schedule.into(),
+                status: status.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAutomationRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAutomationRuleAttributes {
         /// `RuleArn`: string.

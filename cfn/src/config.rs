@@ -31,6 +31,23 @@ pub mod aggregation_authorization {
         pub authorized_aws_region: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnAggregationAuthorization {
+        /// With the required `AuthorizedAccountId`, `AuthorizedAwsRegion`; everything else unset.
+        pub fn new(
+            authorized_account_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            authorized_aws_region: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                authorized_account_id: authorized_account_id.into(),
+                authorized_aws_region: authorized_aws_region.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAggregationAuthorization`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAggregationAuthorizationAttributes {
         /// `AggregationAuthorizationArn`: string.
@@ -83,6 +100,22 @@ pub mod config_rule {
         /// `Source`: [`Source`].
         /// Required.
         pub source: ::stratus_model::Val<Source>,
+    }
+
+    impl CfnConfigRule {
+        /// With the required `Source`; everything else unset.
+        pub fn new(source: impl ::std::convert::Into<::stratus_model::Val<Source>>) -> Self {
+            Self {
+                compliance: ::std::option::Option::None,
+                config_rule_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                evaluation_modes: ::std::option::Option::None,
+                input_parameters: ::std::option::Option::None,
+                maximum_execution_frequency: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                source: source.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnConfigRule`], known once it is deployed (`Fn::GetAtt`).
@@ -175,6 +208,20 @@ pub mod config_rule {
         pub source_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Source {
+        /// With the required `Owner`; everything else unset.
+        pub fn new(
+            owner: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                custom_policy_details: ::std::option::Option::None,
+                owner: owner.into(),
+                source_details: ::std::option::Option::None,
+                source_identifier: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Source> for ::stratus_model::Val<Source> {
         fn from(value: Source) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -212,6 +259,20 @@ pub mod config_rule {
         /// `MessageType`: string.
         /// Required.
         pub message_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SourceDetail {
+        /// With the required `EventSource`, `MessageType`; everything else unset.
+        pub fn new(
+            event_source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            message_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                event_source: event_source.into(),
+                maximum_execution_frequency: ::std::option::Option::None,
+                message_type: message_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SourceDetail> for ::stratus_model::Val<SourceDetail> {
@@ -282,6 +343,21 @@ pub mod configuration_aggregator {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl AccountAggregationSource {
+        /// With the required `AccountIds`; everything else unset.
+        pub fn new(
+            account_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                account_ids: account_ids.into(),
+                all_aws_regions: ::std::option::Option::None,
+                aws_regions: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AccountAggregationSource>
         for ::stratus_model::Val<AccountAggregationSource>
     {
@@ -303,6 +379,19 @@ pub mod configuration_aggregator {
         /// `RoleArn`: string.
         /// Required.
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OrganizationAggregationSource {
+        /// With the required `RoleArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                all_aws_regions: ::std::option::Option::None,
+                aws_regions: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OrganizationAggregationSource>
@@ -342,6 +431,20 @@ pub mod configuration_recorder {
         /// Required.
         #[resource(rename = "RoleARN")]
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnConfigurationRecorder {
+        /// With the required `RoleARN`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: ::std::option::Option::None,
+                recording_group: ::std::option::Option::None,
+                recording_mode: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnConfigurationRecorder`], known once it is deployed (`Fn::GetAtt`).
@@ -392,6 +495,18 @@ pub mod configuration_recorder {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RecordingModeOverride>>>,
     }
 
+    impl RecordingMode {
+        /// With the required `RecordingFrequency`; everything else unset.
+        pub fn new(
+            recording_frequency: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                recording_frequency: recording_frequency.into(),
+                recording_mode_overrides: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RecordingMode> for ::stratus_model::Val<RecordingMode> {
         fn from(value: RecordingMode) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -405,6 +520,19 @@ pub mod configuration_recorder {
         /// `ResourceTypes`: list of string.
         /// Required.
         pub resource_types: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl ExclusionByResourceTypes {
+        /// With the required `ResourceTypes`; everything else unset.
+        pub fn new(
+            resource_types: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                resource_types: resource_types.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ExclusionByResourceTypes>
@@ -422,6 +550,17 @@ pub mod configuration_recorder {
         /// `UseOnly`: string.
         /// Required.
         pub use_only: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RecordingStrategy {
+        /// With the required `UseOnly`; everything else unset.
+        pub fn new(
+            use_only: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                use_only: use_only.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RecordingStrategy> for ::stratus_model::Val<RecordingStrategy> {
@@ -442,6 +581,22 @@ pub mod configuration_recorder {
         /// `ResourceTypes`: list of string.
         /// Required.
         pub resource_types: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl RecordingModeOverride {
+        /// With the required `RecordingFrequency`, `ResourceTypes`; everything else unset.
+        pub fn new(
+            recording_frequency: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_types: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                recording_frequency: recording_frequency.into(),
+                resource_types: resource_types.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RecordingModeOverride> for ::stratus_model::Val<RecordingModeOverride> {
@@ -497,6 +652,25 @@ pub mod conformance_pack {
             ::std::option::Option<::stratus_model::Val<TemplateSsmDocumentDetails>>,
     }
 
+    impl CfnConformancePack {
+        /// With the required `ConformancePackName`; everything else unset.
+        pub fn new(
+            conformance_pack_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                conformance_pack_input_parameters: ::std::option::Option::None,
+                conformance_pack_name: conformance_pack_name.into(),
+                delivery_s3_bucket: ::std::option::Option::None,
+                delivery_s3_key_prefix: ::std::option::Option::None,
+                template_body: ::std::option::Option::None,
+                template_s3_uri: ::std::option::Option::None,
+                template_ssm_document_details: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `ConformancePackInputParameter`, a property type of `AWS::Config::ConformancePack`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -507,6 +681,19 @@ pub mod conformance_pack {
         /// `ParameterValue`: string.
         /// Required.
         pub parameter_value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ConformancePackInputParameter {
+        /// With the required `ParameterName`, `ParameterValue`; everything else unset.
+        pub fn new(
+            parameter_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                parameter_name: parameter_name.into(),
+                parameter_value: parameter_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ConformancePackInputParameter>
@@ -573,6 +760,22 @@ pub mod delivery_channel {
         pub sns_topic_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnDeliveryChannel {
+        /// With the required `S3BucketName`; everything else unset.
+        pub fn new(
+            s3_bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                config_snapshot_delivery_properties: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                s3_bucket_name: s3_bucket_name.into(),
+                s3_key_prefix: ::std::option::Option::None,
+                s3_kms_key_arn: ::std::option::Option::None,
+                sns_topic_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDeliveryChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeliveryChannelAttributes {
         /// `Id`: string.
@@ -635,6 +838,23 @@ pub mod organization_config_rule {
             ::std::option::Option<::stratus_model::Val<OrganizationManagedRuleMetadata>>,
     }
 
+    impl CfnOrganizationConfigRule {
+        /// With the required `OrganizationConfigRuleName`; everything else unset.
+        pub fn new(
+            organization_config_rule_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                excluded_accounts: ::std::option::Option::None,
+                organization_config_rule_name: organization_config_rule_name.into(),
+                organization_custom_policy_rule_metadata: ::std::option::Option::None,
+                organization_custom_rule_metadata: ::std::option::Option::None,
+                organization_managed_rule_metadata: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnOrganizationConfigRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOrganizationConfigRuleAttributes {
         /// `Id`: string.
@@ -681,6 +901,28 @@ pub mod organization_config_rule {
         pub tag_value_scope: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl OrganizationCustomPolicyRuleMetadata {
+        /// With the required `PolicyText`, `Runtime`; everything else unset.
+        pub fn new(
+            policy_text: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            runtime: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                debug_log_delivery_accounts: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                input_parameters: ::std::option::Option::None,
+                maximum_execution_frequency: ::std::option::Option::None,
+                organization_config_rule_trigger_types: ::std::option::Option::None,
+                policy_text: policy_text.into(),
+                resource_id_scope: ::std::option::Option::None,
+                resource_types_scope: ::std::option::Option::None,
+                runtime: runtime.into(),
+                tag_key_scope: ::std::option::Option::None,
+                tag_value_scope: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<OrganizationCustomPolicyRuleMetadata>
         for ::stratus_model::Val<OrganizationCustomPolicyRuleMetadata>
     {
@@ -718,6 +960,29 @@ pub mod organization_config_rule {
         pub tag_value_scope: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl OrganizationCustomRuleMetadata {
+        /// With the required `LambdaFunctionArn`, `OrganizationConfigRuleTriggerTypes`; everything else unset.
+        pub fn new(
+            lambda_function_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            organization_config_rule_trigger_types: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                input_parameters: ::std::option::Option::None,
+                lambda_function_arn: lambda_function_arn.into(),
+                maximum_execution_frequency: ::std::option::Option::None,
+                organization_config_rule_trigger_types: organization_config_rule_trigger_types
+                    .into(),
+                resource_id_scope: ::std::option::Option::None,
+                resource_types_scope: ::std::option::Option::None,
+                tag_key_scope: ::std::option::Option::None,
+                tag_value_scope: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<OrganizationCustomRuleMetadata>
         for ::stratus_model::Val<OrganizationCustomRuleMetadata>
     {
@@ -749,6 +1014,24 @@ pub mod organization_config_rule {
         pub tag_key_scope: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TagValueScope`: string.
         pub tag_value_scope: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl OrganizationManagedRuleMetadata {
+        /// With the required `RuleIdentifier`; everything else unset.
+        pub fn new(
+            rule_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                input_parameters: ::std::option::Option::None,
+                maximum_execution_frequency: ::std::option::Option::None,
+                resource_id_scope: ::std::option::Option::None,
+                resource_types_scope: ::std::option::Option::None,
+                rule_identifier: rule_identifier.into(),
+                tag_key_scope: ::std::option::Option::None,
+                tag_value_scope: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<OrganizationManagedRuleMetadata>
@@ -808,6 +1091,25 @@ pub mod organization_conformance_pack {
         pub template_s3_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnOrganizationConformancePack {
+        /// With the required `OrganizationConformancePackName`; everything else unset.
+        pub fn new(
+            organization_conformance_pack_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                conformance_pack_input_parameters: ::std::option::Option::None,
+                delivery_s3_bucket: ::std::option::Option::None,
+                delivery_s3_key_prefix: ::std::option::Option::None,
+                excluded_accounts: ::std::option::Option::None,
+                organization_conformance_pack_name: organization_conformance_pack_name.into(),
+                template_body: ::std::option::Option::None,
+                template_s3_uri: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `ConformancePackInputParameter`, a property type of `AWS::Config::OrganizationConformancePack`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -818,6 +1120,19 @@ pub mod organization_conformance_pack {
         /// `ParameterValue`: string.
         /// Required.
         pub parameter_value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ConformancePackInputParameter {
+        /// With the required `ParameterName`, `ParameterValue`; everything else unset.
+        pub fn new(
+            parameter_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                parameter_name: parameter_name.into(),
+                parameter_value: parameter_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ConformancePackInputParameter>
@@ -868,6 +1183,28 @@ pub mod remediation_configuration {
         pub target_type: ::stratus_model::Val<::std::string::String>,
         /// `TargetVersion`: string.
         pub target_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnRemediationConfiguration {
+        /// With the required `ConfigRuleName`, `TargetId`, `TargetType`; everything else unset.
+        pub fn new(
+            config_rule_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                automatic: ::std::option::Option::None,
+                config_rule_name: config_rule_name.into(),
+                execution_controls: ::std::option::Option::None,
+                maximum_automatic_attempts: ::std::option::Option::None,
+                parameters: ::std::option::Option::None,
+                resource_type: ::std::option::Option::None,
+                retry_attempt_seconds: ::std::option::Option::None,
+                target_id: target_id.into(),
+                target_type: target_type.into(),
+                target_version: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnRemediationConfiguration`], known once it is deployed (`Fn::GetAtt`).
@@ -948,6 +1285,20 @@ pub mod stored_query {
         /// Length: `1..=64`.
         #[resource(replace)]
         pub query_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnStoredQuery {
+        /// With the required `QueryExpression`, `QueryName`; everything else unset.
+        pub fn new(
+            query_expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            query_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                query_description: ::std::option::Option::None,
+                query_expression: query_expression.into(),
+                query_name: query_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnStoredQuery`], known once it is deployed (`Fn::GetAtt`).

@@ -42,6 +42,25 @@ pub mod agent_status {
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
 
+    impl CfnAgentStatus {
+        /// With the required `InstanceArn`, `Name`, `State`; everything else unset.
+        pub fn new(
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            state: impl ::std::convert::Into<::stratus_model::Val<State>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                display_order: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+                name: name.into(),
+                reset_order_number: ::std::option::Option::None,
+                state: state.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAgentStatus`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAgentStatusAttributes {
         /// `AgentStatusArn`: string.
@@ -173,6 +192,19 @@ pub mod approved_origin {
         #[resource(replace)]
         pub origin: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnApprovedOrigin {
+        /// With the required `InstanceId`, `Origin`; everything else unset.
+        pub fn new(
+            instance_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            origin: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                instance_id: instance_id.into(),
+                origin: origin.into(),
+            }
+        }
+    }
 }
 
 pub use approved_origin::CfnApprovedOrigin;
@@ -217,6 +249,25 @@ pub mod contact_flow {
         /// Allowed values: `CONTACT_FLOW`, `CUSTOMER_QUEUE`, `CUSTOMER_HOLD`, `CUSTOMER_WHISPER`, `AGENT_HOLD`, `AGENT_WHISPER`, `OUTBOUND_WHISPER`, `AGENT_TRANSFER`, `QUEUE_TRANSFER`, `CAMPAIGN`.
         #[resource(replace)]
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl CfnContactFlow {
+        /// With the required `Content`, `InstanceArn`, `Name`, `Type`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                description: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+                name: name.into(),
+                state: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnContactFlow`], known once it is deployed (`Fn::GetAtt`).
@@ -393,6 +444,25 @@ pub mod contact_flow_module {
         pub state: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnContactFlowModule {
+        /// With the required `Content`, `InstanceArn`, `Name`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                description: ::std::option::Option::None,
+                external_invocation_configuration: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+                name: name.into(),
+                settings: ::std::option::Option::None,
+                state: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnContactFlowModule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnContactFlowModuleAttributes {
         /// `ContactFlowModuleArn`: string.
@@ -417,6 +487,15 @@ pub mod contact_flow_module {
         /// `Enabled`: boolean.
         /// Required.
         pub enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl ExternalInvocationConfiguration {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ExternalInvocationConfiguration>
@@ -461,6 +540,24 @@ pub mod contact_flow_module_alias {
         /// Pattern: `^([$0-9a-zA-Z][_-]?)+$`.
         /// Length: `1..=127`.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnContactFlowModuleAlias {
+        /// With the required `ContactFlowModuleId`, `ContactFlowModuleVersion`, `Name`; everything else unset.
+        pub fn new(
+            contact_flow_module_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            contact_flow_module_version: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                contact_flow_module_id: contact_flow_module_id.into(),
+                contact_flow_module_version: contact_flow_module_version.into(),
+                description: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnContactFlowModuleAlias`], known once it is deployed (`Fn::GetAtt`).
@@ -510,6 +607,20 @@ pub mod contact_flow_module_version {
         /// Length: `0..=500`.
         #[resource(replace)]
         pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnContactFlowModuleVersion {
+        /// With the required `ContactFlowModuleId`; everything else unset.
+        pub fn new(
+            contact_flow_module_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                contact_flow_module_id: contact_flow_module_id.into(),
+                description: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnContactFlowModuleVersion`], known once it is deployed (`Fn::GetAtt`).
@@ -563,6 +674,18 @@ pub mod contact_flow_version {
         /// Length: `..=500`.
         #[resource(replace)]
         pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnContactFlowVersion {
+        /// With the required `ContactFlowId`; everything else unset.
+        pub fn new(
+            contact_flow_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                contact_flow_id: contact_flow_id.into(),
+                description: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnContactFlowVersion`], known once it is deployed (`Fn::GetAtt`).
@@ -979,6 +1102,18 @@ pub mod data_table_record {
         pub values: ::stratus_model::Val<::std::vec::Vec<Value>>,
     }
 
+    impl DataTableRecord {
+        /// With the required `Values`; everything else unset.
+        pub fn new(
+            values: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Value>>>,
+        ) -> Self {
+            Self {
+                primary_values: ::std::option::Option::None,
+                values: values.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DataTableRecord> for ::stratus_model::Val<DataTableRecord> {
         fn from(value: DataTableRecord) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1045,6 +1180,22 @@ pub mod email_address {
         pub instance_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnEmailAddress {
+        /// With the required `EmailAddress`, `InstanceArn`; everything else unset.
+        pub fn new(
+            email_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alias_configurations: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                display_name: ::std::option::Option::None,
+                email_address: email_address.into(),
+                instance_arn: instance_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEmailAddress`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEmailAddressAttributes {
         /// `EmailAddressArn`: string.
@@ -1065,6 +1216,17 @@ pub mod email_address {
         /// Required.
         /// Pattern: `^arn:(aws|aws-us-gov):connect:[a-z]{2}-[a-z]+-[0-9]{1}:[0-9]{1,20}:instance/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}/email-address/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
         pub email_address_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AliasConfiguration {
+        /// With the required `EmailAddressArn`; everything else unset.
+        pub fn new(
+            email_address_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                email_address_arn: email_address_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AliasConfiguration> for ::stratus_model::Val<AliasConfiguration> {
@@ -1126,6 +1288,31 @@ pub mod evaluation_form {
         pub title: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnEvaluationForm {
+        /// With the required `InstanceArn`, `Items`, `Status`, `Title`; everything else unset.
+        pub fn new(
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            items: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<EvaluationFormBaseItem>>,
+            >,
+            status: impl ::std::convert::Into<::stratus_model::Val<Status>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auto_evaluation_configuration: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+                items: items.into(),
+                language_configuration: ::std::option::Option::None,
+                review_configuration: ::std::option::Option::None,
+                scoring_strategy: ::std::option::Option::None,
+                status: status.into(),
+                target_configuration: ::std::option::Option::None,
+                title: title.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEvaluationForm`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEvaluationFormAttributes {
         /// `EvaluationFormArn`: string.
@@ -1161,6 +1348,17 @@ pub mod evaluation_form {
         /// `Section`: [`EvaluationFormSection`].
         /// Required.
         pub section: ::stratus_model::Val<EvaluationFormSection>,
+    }
+
+    impl EvaluationFormBaseItem {
+        /// With the required `Section`; everything else unset.
+        pub fn new(
+            section: impl ::std::convert::Into<::stratus_model::Val<EvaluationFormSection>>,
+        ) -> Self {
+            Self {
+                section: section.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EvaluationFormBaseItem> for ::stratus_model::Val<EvaluationFormBaseItem> {
@@ -1200,6 +1398,20 @@ pub mod evaluation_form {
             ::stratus_model::Val<::std::vec::Vec<EvaluationReviewNotificationRecipient>>,
     }
 
+    impl EvaluationReviewConfiguration {
+        /// With the required `ReviewNotificationRecipients`; everything else unset.
+        pub fn new(
+            review_notification_recipients: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<EvaluationReviewNotificationRecipient>>,
+            >,
+        ) -> Self {
+            Self {
+                eligibility_days: ::std::option::Option::None,
+                review_notification_recipients: review_notification_recipients.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EvaluationReviewConfiguration>
         for ::stratus_model::Val<EvaluationReviewConfiguration>
     {
@@ -1222,6 +1434,19 @@ pub mod evaluation_form {
         pub status: ::stratus_model::Val<Status2>,
     }
 
+    impl ScoringStrategy {
+        /// With the required `Mode`, `Status`; everything else unset.
+        pub fn new(
+            mode: impl ::std::convert::Into<::stratus_model::Val<Mode>>,
+            status: impl ::std::convert::Into<::stratus_model::Val<Status2>>,
+        ) -> Self {
+            Self {
+                mode: mode.into(),
+                status: status.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ScoringStrategy> for ::stratus_model::Val<ScoringStrategy> {
         fn from(value: ScoringStrategy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1236,6 +1461,19 @@ pub mod evaluation_form {
         /// Required.
         /// Allowed values: `AGENT`, `AUTOMATED`, `CUSTOMER`.
         pub contact_interaction_type: ::stratus_model::Val<ContactInteractionType>,
+    }
+
+    impl EvaluationFormTargetConfiguration {
+        /// With the required `ContactInteractionType`; everything else unset.
+        pub fn new(
+            contact_interaction_type: impl ::std::convert::Into<
+                ::stratus_model::Val<ContactInteractionType>,
+            >,
+        ) -> Self {
+            Self {
+                contact_interaction_type: contact_interaction_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EvaluationFormTargetConfiguration>
@@ -1267,6 +1505,22 @@ pub mod evaluation_form {
         pub weight: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl EvaluationFormSection {
+        /// With the required `RefId`, `Title`; everything else unset.
+        pub fn new(
+            ref_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                instructions: ::std::option::Option::None,
+                items: ::std::option::Option::None,
+                ref_id: ref_id.into(),
+                title: title.into(),
+                weight: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EvaluationFormSection> for ::stratus_model::Val<EvaluationFormSection> {
         fn from(value: EvaluationFormSection) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1284,6 +1538,21 @@ pub mod evaluation_form {
         /// `Value`: [`EvaluationReviewNotificationRecipientValue`].
         /// Required.
         pub value: ::stratus_model::Val<EvaluationReviewNotificationRecipientValue>,
+    }
+
+    impl EvaluationReviewNotificationRecipient {
+        /// With the required `Type`, `Value`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+            value: impl ::std::convert::Into<
+                ::stratus_model::Val<EvaluationReviewNotificationRecipientValue>,
+            >,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EvaluationReviewNotificationRecipient>
@@ -1357,6 +1626,26 @@ pub mod evaluation_form {
         pub weight: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl EvaluationFormQuestion {
+        /// With the required `QuestionType`, `RefId`, `Title`; everything else unset.
+        pub fn new(
+            question_type: impl ::std::convert::Into<::stratus_model::Val<QuestionType>>,
+            ref_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                enablement: ::std::option::Option::None,
+                instructions: ::std::option::Option::None,
+                not_applicable_enabled: ::std::option::Option::None,
+                question_type: question_type.into(),
+                question_type_properties: ::std::option::Option::None,
+                ref_id: ref_id.into(),
+                title: title.into(),
+                weight: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EvaluationFormQuestion> for ::stratus_model::Val<EvaluationFormQuestion> {
         fn from(value: EvaluationFormQuestion) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1377,6 +1666,22 @@ pub mod evaluation_form {
         /// `DefaultAction`: [`DefaultAction`].
         /// Allowed values: `DISABLE`, `ENABLE`.
         pub default_action: ::std::option::Option<::stratus_model::Val<DefaultAction>>,
+    }
+
+    impl EvaluationFormItemEnablementConfiguration {
+        /// With the required `Action`, `Condition`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<Action>>,
+            condition: impl ::std::convert::Into<
+                ::stratus_model::Val<EvaluationFormItemEnablementCondition>,
+            >,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                condition: condition.into(),
+                default_action: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<EvaluationFormItemEnablementConfiguration>
@@ -1428,6 +1733,20 @@ pub mod evaluation_form {
         pub operator: ::std::option::Option<::stratus_model::Val<Operator>>,
     }
 
+    impl EvaluationFormItemEnablementCondition {
+        /// With the required `Operands`; everything else unset.
+        pub fn new(
+            operands: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<EvaluationFormItemEnablementConditionOperand>>,
+            >,
+        ) -> Self {
+            Self {
+                operands: operands.into(),
+                operator: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EvaluationFormItemEnablementCondition>
         for ::stratus_model::Val<EvaluationFormItemEnablementCondition>
     {
@@ -1451,6 +1770,21 @@ pub mod evaluation_form {
         /// Required.
         /// Items: `2..=256`.
         pub options: ::stratus_model::Val<::std::vec::Vec<EvaluationFormMultiSelectQuestionOption>>,
+    }
+
+    impl EvaluationFormMultiSelectQuestionProperties {
+        /// With the required `Options`; everything else unset.
+        pub fn new(
+            options: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<EvaluationFormMultiSelectQuestionOption>>,
+            >,
+        ) -> Self {
+            Self {
+                automation: ::std::option::Option::None,
+                display_as: ::std::option::Option::None,
+                options: options.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EvaluationFormMultiSelectQuestionProperties>
@@ -1481,6 +1815,21 @@ pub mod evaluation_form {
         >,
     }
 
+    impl EvaluationFormNumericQuestionProperties {
+        /// With the required `MaxValue`, `MinValue`; everything else unset.
+        pub fn new(
+            max_value: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            min_value: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                automation: ::std::option::Option::None,
+                max_value: max_value.into(),
+                min_value: min_value.into(),
+                options: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EvaluationFormNumericQuestionProperties>
         for ::stratus_model::Val<EvaluationFormNumericQuestionProperties>
     {
@@ -1505,6 +1854,21 @@ pub mod evaluation_form {
         /// Items: `2..=256`.
         pub options:
             ::stratus_model::Val<::std::vec::Vec<EvaluationFormSingleSelectQuestionOption>>,
+    }
+
+    impl EvaluationFormSingleSelectQuestionProperties {
+        /// With the required `Options`; everything else unset.
+        pub fn new(
+            options: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<EvaluationFormSingleSelectQuestionOption>>,
+            >,
+        ) -> Self {
+            Self {
+                automation: ::std::option::Option::None,
+                display_as: ::std::option::Option::None,
+                options: options.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EvaluationFormSingleSelectQuestionProperties>
@@ -1568,6 +1932,23 @@ pub mod evaluation_form {
         >,
     }
 
+    impl EvaluationFormMultiSelectQuestionAutomation {
+        /// With the required `Options`; everything else unset.
+        pub fn new(
+            options: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::vec::Vec<EvaluationFormMultiSelectQuestionAutomationOption>,
+                >,
+            >,
+        ) -> Self {
+            Self {
+                answer_source: ::std::option::Option::None,
+                default_option_ref_ids: ::std::option::Option::None,
+                options: options.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EvaluationFormMultiSelectQuestionAutomation>
         for ::stratus_model::Val<EvaluationFormMultiSelectQuestionAutomation>
     {
@@ -1587,6 +1968,19 @@ pub mod evaluation_form {
         /// Required.
         /// Length: `1..=128`.
         pub text: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EvaluationFormMultiSelectQuestionOption {
+        /// With the required `RefId`, `Text`; everything else unset.
+        pub fn new(
+            ref_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            text: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ref_id: ref_id.into(),
+                text: text.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EvaluationFormMultiSelectQuestionOption>
@@ -1637,6 +2031,22 @@ pub mod evaluation_form {
         pub score: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl EvaluationFormNumericQuestionOption {
+        /// With the required `MaxValue`, `MinValue`; everything else unset.
+        pub fn new(
+            max_value: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            min_value: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                automatic_fail: ::std::option::Option::None,
+                automatic_fail_configuration: ::std::option::Option::None,
+                max_value: max_value.into(),
+                min_value: min_value.into(),
+                score: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EvaluationFormNumericQuestionOption>
         for ::stratus_model::Val<EvaluationFormNumericQuestionOption>
     {
@@ -1662,6 +2072,23 @@ pub mod evaluation_form {
         pub options: ::stratus_model::Val<
             ::std::vec::Vec<EvaluationFormSingleSelectQuestionAutomationOption>,
         >,
+    }
+
+    impl EvaluationFormSingleSelectQuestionAutomation {
+        /// With the required `Options`; everything else unset.
+        pub fn new(
+            options: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::vec::Vec<EvaluationFormSingleSelectQuestionAutomationOption>,
+                >,
+            >,
+        ) -> Self {
+            Self {
+                answer_source: ::std::option::Option::None,
+                default_option_ref_id: ::std::option::Option::None,
+                options: options.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EvaluationFormSingleSelectQuestionAutomation>
@@ -1690,6 +2117,22 @@ pub mod evaluation_form {
         /// Required.
         /// Length: `1..=128`.
         pub text: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EvaluationFormSingleSelectQuestionOption {
+        /// With the required `RefId`, `Text`; everything else unset.
+        pub fn new(
+            ref_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            text: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                automatic_fail: ::std::option::Option::None,
+                automatic_fail_configuration: ::std::option::Option::None,
+                ref_id: ref_id.into(),
+                score: ::std::option::Option::None,
+                text: text.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EvaluationFormSingleSelectQuestionOption>
@@ -1735,6 +2178,23 @@ pub mod evaluation_form {
         pub values: ::stratus_model::Val<::std::vec::Vec<EvaluationFormItemEnablementSourceValue>>,
     }
 
+    impl EvaluationFormItemEnablementExpression {
+        /// With the required `Comparator`, `Source`, `Values`; everything else unset.
+        pub fn new(
+            comparator: impl ::std::convert::Into<::stratus_model::Val<Comparator>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<EvaluationFormItemEnablementSource>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<EvaluationFormItemEnablementSourceValue>>,
+            >,
+        ) -> Self {
+            Self {
+                comparator: comparator.into(),
+                source: source.into(),
+                values: values.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EvaluationFormItemEnablementExpression>
         for ::stratus_model::Val<EvaluationFormItemEnablementExpression>
     {
@@ -1751,6 +2211,17 @@ pub mod evaluation_form {
         /// Required.
         /// Allowed values: `CONTACT_LENS_DATA`, `GEN_AI`.
         pub source_type: ::stratus_model::Val<SourceType>,
+    }
+
+    impl EvaluationFormQuestionAutomationAnswerSource {
+        /// With the required `SourceType`; everything else unset.
+        pub fn new(
+            source_type: impl ::std::convert::Into<::stratus_model::Val<SourceType>>,
+        ) -> Self {
+            Self {
+                source_type: source_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EvaluationFormQuestionAutomationAnswerSource>
@@ -1770,6 +2241,19 @@ pub mod evaluation_form {
         pub rule_category: ::stratus_model::Val<MultiSelectQuestionRuleCategoryAutomation>,
     }
 
+    impl EvaluationFormMultiSelectQuestionAutomationOption {
+        /// With the required `RuleCategory`; everything else unset.
+        pub fn new(
+            rule_category: impl ::std::convert::Into<
+                ::stratus_model::Val<MultiSelectQuestionRuleCategoryAutomation>,
+            >,
+        ) -> Self {
+            Self {
+                rule_category: rule_category.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EvaluationFormMultiSelectQuestionAutomationOption>
         for ::stratus_model::Val<EvaluationFormMultiSelectQuestionAutomationOption>
     {
@@ -1786,6 +2270,15 @@ pub mod evaluation_form {
         /// Required.
         /// Allowed values: `OVERALL_CUSTOMER_SENTIMENT_SCORE`, `OVERALL_AGENT_SENTIMENT_SCORE`, `NON_TALK_TIME`, `NON_TALK_TIME_PERCENTAGE`, `NUMBER_OF_INTERRUPTIONS`, `CONTACT_DURATION`, `AGENT_INTERACTION_DURATION`, `CUSTOMER_HOLD_TIME`, `LONGEST_HOLD_DURATION`, `NUMBER_OF_HOLDS`, `AGENT_INTERACTION_AND_HOLD_DURATION`, `CUSTOMER_SENTIMENT_SCORE_WITHOUT_AGENT` and 1 more.
         pub label: ::stratus_model::Val<Label>,
+    }
+
+    impl NumericQuestionPropertyValueAutomation {
+        /// With the required `Label`; everything else unset.
+        pub fn new(label: impl ::std::convert::Into<::stratus_model::Val<Label>>) -> Self {
+            Self {
+                label: label.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NumericQuestionPropertyValueAutomation>
@@ -1822,6 +2315,19 @@ pub mod evaluation_form {
         pub rule_category: ::stratus_model::Val<SingleSelectQuestionRuleCategoryAutomation>,
     }
 
+    impl EvaluationFormSingleSelectQuestionAutomationOption {
+        /// With the required `RuleCategory`; everything else unset.
+        pub fn new(
+            rule_category: impl ::std::convert::Into<
+                ::stratus_model::Val<SingleSelectQuestionRuleCategoryAutomation>,
+            >,
+        ) -> Self {
+            Self {
+                rule_category: rule_category.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EvaluationFormSingleSelectQuestionAutomationOption>
         for ::stratus_model::Val<EvaluationFormSingleSelectQuestionAutomationOption>
     {
@@ -1840,6 +2346,16 @@ pub mod evaluation_form {
         /// Required.
         /// Allowed values: `QUESTION_REF_ID`.
         pub r#type: ::stratus_model::Val<Type2>,
+    }
+
+    impl EvaluationFormItemEnablementSource {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type2>>) -> Self {
+            Self {
+                ref_id: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EvaluationFormItemEnablementSource>
@@ -1886,6 +2402,23 @@ pub mod evaluation_form {
         pub option_ref_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl MultiSelectQuestionRuleCategoryAutomation {
+        /// With the required `Category`, `Condition`, `OptionRefIds`; everything else unset.
+        pub fn new(
+            category: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            condition: impl ::std::convert::Into<::stratus_model::Val<Condition>>,
+            option_ref_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                category: category.into(),
+                condition: condition.into(),
+                option_ref_ids: option_ref_ids.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MultiSelectQuestionRuleCategoryAutomation>
         for ::stratus_model::Val<MultiSelectQuestionRuleCategoryAutomation>
     {
@@ -1909,6 +2442,21 @@ pub mod evaluation_form {
         /// `OptionRefId`: string.
         /// Required.
         pub option_ref_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SingleSelectQuestionRuleCategoryAutomation {
+        /// With the required `Category`, `Condition`, `OptionRefId`; everything else unset.
+        pub fn new(
+            category: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            condition: impl ::std::convert::Into<::stratus_model::Val<Condition2>>,
+            option_ref_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                category: category.into(),
+                condition: condition.into(),
+                option_ref_id: option_ref_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SingleSelectQuestionRuleCategoryAutomation>
@@ -2826,6 +3374,29 @@ pub mod hours_of_operation {
         pub time_zone: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnHoursOfOperation {
+        /// With the required `Config`, `InstanceArn`, `Name`, `TimeZone`; everything else unset.
+        pub fn new(
+            config: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<HoursOfOperationConfig>>,
+            >,
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            time_zone: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                child_hours_of_operations: ::std::option::Option::None,
+                config: config.into(),
+                description: ::std::option::Option::None,
+                hours_of_operation_overrides: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+                name: name.into(),
+                parent_hours_of_operations: ::std::option::Option::None,
+                time_zone: time_zone.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnHoursOfOperation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnHoursOfOperationAttributes {
         /// `HoursOfOperationArn`: string.
@@ -2850,6 +3421,18 @@ pub mod hours_of_operation {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl HoursOfOperationsIdentifier {
+        /// With the required `Id`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<HoursOfOperationsIdentifier>
         for ::stratus_model::Val<HoursOfOperationsIdentifier>
     {
@@ -2872,6 +3455,21 @@ pub mod hours_of_operation {
         /// `StartTime`: [`HoursOfOperationTimeSlice`].
         /// Required.
         pub start_time: ::stratus_model::Val<HoursOfOperationTimeSlice>,
+    }
+
+    impl HoursOfOperationConfig {
+        /// With the required `Day`, `EndTime`, `StartTime`; everything else unset.
+        pub fn new(
+            day: impl ::std::convert::Into<::stratus_model::Val<Day>>,
+            end_time: impl ::std::convert::Into<::stratus_model::Val<HoursOfOperationTimeSlice>>,
+            start_time: impl ::std::convert::Into<::stratus_model::Val<HoursOfOperationTimeSlice>>,
+        ) -> Self {
+            Self {
+                day: day.into(),
+                end_time: end_time.into(),
+                start_time: start_time.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HoursOfOperationConfig> for ::stratus_model::Val<HoursOfOperationConfig> {
@@ -2908,6 +3506,29 @@ pub mod hours_of_operation {
         pub recurrence_config: ::std::option::Option<::stratus_model::Val<RecurrenceConfig>>,
     }
 
+    impl HoursOfOperationOverride {
+        /// With the required `EffectiveFrom`, `EffectiveTill`, `OverrideConfig`, `OverrideName`; everything else unset.
+        pub fn new(
+            effective_from: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            effective_till: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            override_config: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<HoursOfOperationOverrideConfig>>,
+            >,
+            override_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                effective_from: effective_from.into(),
+                effective_till: effective_till.into(),
+                hours_of_operation_override_id: ::std::option::Option::None,
+                override_config: override_config.into(),
+                override_description: ::std::option::Option::None,
+                override_name: override_name.into(),
+                override_type: ::std::option::Option::None,
+                recurrence_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<HoursOfOperationOverride>
         for ::stratus_model::Val<HoursOfOperationOverride>
     {
@@ -2928,6 +3549,19 @@ pub mod hours_of_operation {
         /// Required.
         /// Range: `0..=59`.
         pub minutes: ::stratus_model::Val<i64>,
+    }
+
+    impl HoursOfOperationTimeSlice {
+        /// With the required `Hours`, `Minutes`; everything else unset.
+        pub fn new(
+            hours: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            minutes: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                hours: hours.into(),
+                minutes: minutes.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HoursOfOperationTimeSlice>
@@ -2954,6 +3588,21 @@ pub mod hours_of_operation {
         pub start_time: ::stratus_model::Val<OverrideTimeSlice>,
     }
 
+    impl HoursOfOperationOverrideConfig {
+        /// With the required `Day`, `EndTime`, `StartTime`; everything else unset.
+        pub fn new(
+            day: impl ::std::convert::Into<::stratus_model::Val<Day2>>,
+            end_time: impl ::std::convert::Into<::stratus_model::Val<OverrideTimeSlice>>,
+            start_time: impl ::std::convert::Into<::stratus_model::Val<OverrideTimeSlice>>,
+        ) -> Self {
+            Self {
+                day: day.into(),
+                end_time: end_time.into(),
+                start_time: start_time.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<HoursOfOperationOverrideConfig>
         for ::stratus_model::Val<HoursOfOperationOverrideConfig>
     {
@@ -2969,6 +3618,17 @@ pub mod hours_of_operation {
         /// `RecurrencePattern`: [`RecurrencePattern`].
         /// Required.
         pub recurrence_pattern: ::stratus_model::Val<RecurrencePattern>,
+    }
+
+    impl RecurrenceConfig {
+        /// With the required `RecurrencePattern`; everything else unset.
+        pub fn new(
+            recurrence_pattern: impl ::std::convert::Into<::stratus_model::Val<RecurrencePattern>>,
+        ) -> Self {
+            Self {
+                recurrence_pattern: recurrence_pattern.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RecurrenceConfig> for ::stratus_model::Val<RecurrenceConfig> {
@@ -2989,6 +3649,19 @@ pub mod hours_of_operation {
         /// Required.
         /// Range: `0..=59`.
         pub minutes: ::stratus_model::Val<i64>,
+    }
+
+    impl OverrideTimeSlice {
+        /// With the required `Hours`, `Minutes`; everything else unset.
+        pub fn new(
+            hours: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            minutes: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                hours: hours.into(),
+                minutes: minutes.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OverrideTimeSlice> for ::stratus_model::Val<OverrideTimeSlice> {
@@ -3275,6 +3948,23 @@ pub mod instance {
         pub instance_alias: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnInstance {
+        /// With the required `Attributes`, `IdentityManagementType`; everything else unset.
+        pub fn new(
+            attributes: impl ::std::convert::Into<::stratus_model::Val<Attributes>>,
+            identity_management_type: impl ::std::convert::Into<
+                ::stratus_model::Val<IdentityManagementType>,
+            >,
+        ) -> Self {
+            Self {
+                attributes: attributes.into(),
+                directory_id: ::std::option::Option::None,
+                identity_management_type: identity_management_type.into(),
+                instance_alias: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceAttributes {
         /// `Id`: string.
@@ -3340,6 +4030,30 @@ pub mod instance {
         /// `UseCustomTTSVoices`: boolean.
         #[resource(rename = "UseCustomTTSVoices")]
         pub use_custom_tts_voices: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl Attributes {
+        /// With the required `InboundCalls`, `OutboundCalls`; everything else unset.
+        pub fn new(
+            inbound_calls: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            outbound_calls: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                auto_resolve_best_voices: ::std::option::Option::None,
+                contact_lens: ::std::option::Option::None,
+                contactflow_logs: ::std::option::Option::None,
+                early_media: ::std::option::Option::None,
+                enhanced_chat_monitoring: ::std::option::Option::None,
+                enhanced_contact_monitoring: ::std::option::Option::None,
+                high_volume_out_bound: ::std::option::Option::None,
+                inbound_calls: inbound_calls.into(),
+                message_streaming: ::std::option::Option::None,
+                multi_party_chat_conference: ::std::option::Option::None,
+                multi_party_conference: ::std::option::Option::None,
+                outbound_calls: outbound_calls.into(),
+                use_custom_tts_voices: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Attributes> for ::stratus_model::Val<Attributes> {
@@ -3433,6 +4147,25 @@ pub mod instance_storage_config {
         pub storage_type: ::stratus_model::Val<StorageType>,
     }
 
+    impl CfnInstanceStorageConfig {
+        /// With the required `InstanceArn`, `ResourceType`, `StorageType`; everything else unset.
+        pub fn new(
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_type: impl ::std::convert::Into<::stratus_model::Val<InstanceStorageResourceType>>,
+            storage_type: impl ::std::convert::Into<::stratus_model::Val<StorageType>>,
+        ) -> Self {
+            Self {
+                instance_arn: instance_arn.into(),
+                kinesis_firehose_config: ::std::option::Option::None,
+                kinesis_stream_config: ::std::option::Option::None,
+                kinesis_video_stream_config: ::std::option::Option::None,
+                resource_type: resource_type.into(),
+                s3_config: ::std::option::Option::None,
+                storage_type: storage_type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnInstanceStorageConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceStorageConfigAttributes {
         /// `AssociationId`: string.
@@ -3454,6 +4187,17 @@ pub mod instance_storage_config {
         pub firehose_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KinesisFirehoseConfig {
+        /// With the required `FirehoseArn`; everything else unset.
+        pub fn new(
+            firehose_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                firehose_arn: firehose_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KinesisFirehoseConfig> for ::stratus_model::Val<KinesisFirehoseConfig> {
         fn from(value: KinesisFirehoseConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3467,6 +4211,17 @@ pub mod instance_storage_config {
         /// `StreamArn`: string.
         /// Required.
         pub stream_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KinesisStreamConfig {
+        /// With the required `StreamArn`; everything else unset.
+        pub fn new(
+            stream_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                stream_arn: stream_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KinesisStreamConfig> for ::stratus_model::Val<KinesisStreamConfig> {
@@ -3488,6 +4243,21 @@ pub mod instance_storage_config {
         /// `RetentionPeriodHours`: number.
         /// Required.
         pub retention_period_hours: ::stratus_model::Val<f64>,
+    }
+
+    impl KinesisVideoStreamConfig {
+        /// With the required `EncryptionConfig`, `Prefix`, `RetentionPeriodHours`; everything else unset.
+        pub fn new(
+            encryption_config: impl ::std::convert::Into<::stratus_model::Val<EncryptionConfig>>,
+            prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            retention_period_hours: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                encryption_config: encryption_config.into(),
+                prefix: prefix.into(),
+                retention_period_hours: retention_period_hours.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KinesisVideoStreamConfig>
@@ -3512,6 +4282,20 @@ pub mod instance_storage_config {
         pub encryption_config: ::std::option::Option<::stratus_model::Val<EncryptionConfig>>,
     }
 
+    impl S3Config {
+        /// With the required `BucketName`, `BucketPrefix`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            bucket_prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                bucket_prefix: bucket_prefix.into(),
+                encryption_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<S3Config> for ::stratus_model::Val<S3Config> {
         fn from(value: S3Config) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3528,6 +4312,19 @@ pub mod instance_storage_config {
         /// `KeyId`: string.
         /// Required.
         pub key_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EncryptionConfig {
+        /// With the required `EncryptionType`, `KeyId`; everything else unset.
+        pub fn new(
+            encryption_type: impl ::std::convert::Into<::stratus_model::Val<EncryptionType>>,
+            key_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                encryption_type: encryption_type.into(),
+                key_id: key_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EncryptionConfig> for ::stratus_model::Val<EncryptionConfig> {
@@ -3717,6 +4514,21 @@ pub mod integration_association {
         pub integration_type: ::stratus_model::Val<IntegrationType>,
     }
 
+    impl CfnIntegrationAssociation {
+        /// With the required `InstanceId`, `IntegrationArn`, `IntegrationType`; everything else unset.
+        pub fn new(
+            instance_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            integration_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            integration_type: impl ::std::convert::Into<::stratus_model::Val<IntegrationType>>,
+        ) -> Self {
+            Self {
+                instance_id: instance_id.into(),
+                integration_arn: integration_arn.into(),
+                integration_type: integration_type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIntegrationAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIntegrationAssociationAttributes {
         /// `IntegrationAssociationId`: string.
@@ -3821,6 +4633,22 @@ pub mod notification {
         #[resource(replace)]
         pub recipients:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl CfnNotification {
+        /// With the required `Content`, `InstanceArn`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<NotificationContent>>,
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                expires_at: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+                priority: ::std::option::Option::None,
+                recipients: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnNotification`], known once it is deployed (`Fn::GetAtt`).
@@ -3977,6 +4805,22 @@ pub mod phone_number {
         pub r#type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnPhoneNumber {
+        /// With the required `TargetArn`; everything else unset.
+        pub fn new(
+            target_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                country_code: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                prefix: ::std::option::Option::None,
+                source_phone_number_arn: ::std::option::Option::None,
+                target_arn: target_arn.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPhoneNumber`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPhoneNumberAttributes {
         /// `PhoneNumberArn`: string.
@@ -4030,6 +4874,22 @@ pub mod predefined_attribute {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
         /// `Values`: [`Values`].
         pub values: ::std::option::Option<::stratus_model::Val<Values>>,
+    }
+
+    impl CfnPredefinedAttribute {
+        /// With the required `InstanceArn`, `Name`; everything else unset.
+        pub fn new(
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attribute_configuration: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+                name: name.into(),
+                purposes: ::std::option::Option::None,
+                values: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnPredefinedAttribute`], known once it is deployed (`Fn::GetAtt`).
@@ -4116,6 +4976,21 @@ pub mod prompt {
         pub s3_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnPrompt {
+        /// With the required `InstanceArn`, `Name`; everything else unset.
+        pub fn new(
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+                name: name.into(),
+                s3_uri: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPrompt`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPromptAttributes {
         /// `PromptArn`: string.
@@ -4182,6 +5057,30 @@ pub mod queue {
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
     }
 
+    impl CfnQueue {
+        /// With the required `HoursOfOperationArn`, `InstanceArn`, `Name`; everything else unset.
+        pub fn new(
+            hours_of_operation_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                additional_email_addresses: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                hours_of_operation_arn: hours_of_operation_arn.into(),
+                instance_arn: instance_arn.into(),
+                max_contacts: ::std::option::Option::None,
+                name: name.into(),
+                outbound_caller_config: ::std::option::Option::None,
+                outbound_email_config: ::std::option::Option::None,
+                quick_connect_arns: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnQueue`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnQueueAttributes {
         /// `QueueArn`: string.
@@ -4207,6 +5106,17 @@ pub mod queue {
         /// Required.
         /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-f0-9]{8}-[-a-f0-9]{4}-[-a-f0-9]{4}-[-a-f0-9]{4}-[-a-f0-9]{12}/email-address/[-a-f0-9]{8}-[-a-f0-9]{4}-[-a-f0-9]{4}-[-a-f0-9]{4}-[-a-f0-9]{12}$`.
         pub email_address_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EmailAddress {
+        /// With the required `EmailAddressArn`; everything else unset.
+        pub fn new(
+            email_address_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                email_address_arn: email_address_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EmailAddress> for ::stratus_model::Val<EmailAddress> {
@@ -4324,6 +5234,22 @@ pub mod quick_connect {
         pub quick_connect_config: ::stratus_model::Val<QuickConnectConfig>,
     }
 
+    impl CfnQuickConnect {
+        /// With the required `InstanceArn`, `Name`, `QuickConnectConfig`; everything else unset.
+        pub fn new(
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            quick_connect_config: impl ::std::convert::Into<::stratus_model::Val<QuickConnectConfig>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+                name: name.into(),
+                quick_connect_config: quick_connect_config.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnQuickConnect`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnQuickConnectAttributes {
         /// `QuickConnectArn`: string.
@@ -4357,6 +5283,20 @@ pub mod quick_connect {
         pub user_config: ::std::option::Option<::stratus_model::Val<UserQuickConnectConfig>>,
     }
 
+    impl QuickConnectConfig {
+        /// With the required `QuickConnectType`; everything else unset.
+        pub fn new(
+            quick_connect_type: impl ::std::convert::Into<::stratus_model::Val<QuickConnectType>>,
+        ) -> Self {
+            Self {
+                phone_config: ::std::option::Option::None,
+                queue_config: ::std::option::Option::None,
+                quick_connect_type: quick_connect_type.into(),
+                user_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<QuickConnectConfig> for ::stratus_model::Val<QuickConnectConfig> {
         fn from(value: QuickConnectConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4370,6 +5310,17 @@ pub mod quick_connect {
         /// `PhoneNumber`: string.
         /// Required.
         pub phone_number: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PhoneNumberQuickConnectConfig {
+        /// With the required `PhoneNumber`; everything else unset.
+        pub fn new(
+            phone_number: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                phone_number: phone_number.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PhoneNumberQuickConnectConfig>
@@ -4392,6 +5343,19 @@ pub mod quick_connect {
         pub queue_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl QueueQuickConnectConfig {
+        /// With the required `ContactFlowArn`, `QueueArn`; everything else unset.
+        pub fn new(
+            contact_flow_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            queue_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                contact_flow_arn: contact_flow_arn.into(),
+                queue_arn: queue_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<QueueQuickConnectConfig>
         for ::stratus_model::Val<QueueQuickConnectConfig>
     {
@@ -4410,6 +5374,19 @@ pub mod quick_connect {
         /// `UserArn`: string.
         /// Required.
         pub user_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl UserQuickConnectConfig {
+        /// With the required `ContactFlowArn`, `UserArn`; everything else unset.
+        pub fn new(
+            contact_flow_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                contact_flow_arn: contact_flow_arn.into(),
+                user_arn: user_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<UserQuickConnectConfig> for ::stratus_model::Val<UserQuickConnectConfig> {
@@ -4513,6 +5490,32 @@ pub mod routing_profile {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RoutingProfileQueueConfig>>>,
     }
 
+    impl CfnRoutingProfile {
+        /// With the required `DefaultOutboundQueueArn`, `Description`, `InstanceArn`, `MediaConcurrencies`, `Name`; everything else unset.
+        pub fn new(
+            default_outbound_queue_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            media_concurrencies: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MediaConcurrency>>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                agent_availability_timer: ::std::option::Option::None,
+                default_outbound_queue_arn: default_outbound_queue_arn.into(),
+                description: description.into(),
+                instance_arn: instance_arn.into(),
+                manual_assignment_queue_configs: ::std::option::Option::None,
+                media_concurrencies: media_concurrencies.into(),
+                name: name.into(),
+                queue_configs: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRoutingProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRoutingProfileAttributes {
         /// `RoutingProfileArn`: string.
@@ -4532,6 +5535,19 @@ pub mod routing_profile {
         /// `QueueReference`: [`RoutingProfileQueueReference`].
         /// Required.
         pub queue_reference: ::stratus_model::Val<RoutingProfileQueueReference>,
+    }
+
+    impl RoutingProfileManualAssignmentQueueConfig {
+        /// With the required `QueueReference`; everything else unset.
+        pub fn new(
+            queue_reference: impl ::std::convert::Into<
+                ::stratus_model::Val<RoutingProfileQueueReference>,
+            >,
+        ) -> Self {
+            Self {
+                queue_reference: queue_reference.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RoutingProfileManualAssignmentQueueConfig>
@@ -4557,6 +5573,20 @@ pub mod routing_profile {
             ::std::option::Option<::stratus_model::Val<CrossChannelBehavior>>,
     }
 
+    impl MediaConcurrency {
+        /// With the required `Channel`, `Concurrency`; everything else unset.
+        pub fn new(
+            channel: impl ::std::convert::Into<::stratus_model::Val<Channel>>,
+            concurrency: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                channel: channel.into(),
+                concurrency: concurrency.into(),
+                cross_channel_behavior: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MediaConcurrency> for ::stratus_model::Val<MediaConcurrency> {
         fn from(value: MediaConcurrency) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4576,6 +5606,23 @@ pub mod routing_profile {
         /// `QueueReference`: [`RoutingProfileQueueReference`].
         /// Required.
         pub queue_reference: ::stratus_model::Val<RoutingProfileQueueReference>,
+    }
+
+    impl RoutingProfileQueueConfig {
+        /// With the required `Delay`, `Priority`, `QueueReference`; everything else unset.
+        pub fn new(
+            delay: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            priority: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            queue_reference: impl ::std::convert::Into<
+                ::stratus_model::Val<RoutingProfileQueueReference>,
+            >,
+        ) -> Self {
+            Self {
+                delay: delay.into(),
+                priority: priority.into(),
+                queue_reference: queue_reference.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RoutingProfileQueueConfig>
@@ -4598,6 +5645,19 @@ pub mod routing_profile {
         pub queue_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RoutingProfileQueueReference {
+        /// With the required `Channel`, `QueueArn`; everything else unset.
+        pub fn new(
+            channel: impl ::std::convert::Into<::stratus_model::Val<Channel>>,
+            queue_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                channel: channel.into(),
+                queue_arn: queue_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RoutingProfileQueueReference>
         for ::stratus_model::Val<RoutingProfileQueueReference>
     {
@@ -4613,6 +5673,17 @@ pub mod routing_profile {
         /// `BehaviorType`: [`BehaviorType`].
         /// Required.
         pub behavior_type: ::stratus_model::Val<BehaviorType>,
+    }
+
+    impl CrossChannelBehavior {
+        /// With the required `BehaviorType`; everything else unset.
+        pub fn new(
+            behavior_type: impl ::std::convert::Into<::stratus_model::Val<BehaviorType>>,
+        ) -> Self {
+            Self {
+                behavior_type: behavior_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CrossChannelBehavior> for ::stratus_model::Val<CrossChannelBehavior> {
@@ -4792,6 +5863,29 @@ pub mod rule {
         pub trigger_event_source: ::stratus_model::Val<RuleTriggerEventSource>,
     }
 
+    impl CfnRule {
+        /// With the required `Actions`, `Function`, `InstanceArn`, `Name`, `PublishStatus`, `TriggerEventSource`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<::stratus_model::Val<Actions>>,
+            function: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            publish_status: impl ::std::convert::Into<::stratus_model::Val<PublishStatus>>,
+            trigger_event_source: impl ::std::convert::Into<
+                ::stratus_model::Val<RuleTriggerEventSource>,
+            >,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                function: function.into(),
+                instance_arn: instance_arn.into(),
+                name: name.into(),
+                publish_status: publish_status.into(),
+                trigger_event_source: trigger_event_source.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRuleAttributes {
         /// `RuleArn`: string.
@@ -4854,6 +5948,18 @@ pub mod rule {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl RuleTriggerEventSource {
+        /// With the required `EventSourceName`; everything else unset.
+        pub fn new(
+            event_source_name: impl ::std::convert::Into<::stratus_model::Val<EventSourceName>>,
+        ) -> Self {
+            Self {
+                event_source_name: event_source_name.into(),
+                integration_association_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RuleTriggerEventSource> for ::stratus_model::Val<RuleTriggerEventSource> {
         fn from(value: RuleTriggerEventSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4873,6 +5979,19 @@ pub mod rule {
         pub template_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CreateCaseAction {
+        /// With the required `Fields`, `TemplateId`; everything else unset.
+        pub fn new(
+            fields: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Field>>>,
+            template_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                fields: fields.into(),
+                template_id: template_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CreateCaseAction> for ::stratus_model::Val<CreateCaseAction> {
         fn from(value: CreateCaseAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4887,6 +6006,15 @@ pub mod rule {
         /// Required.
         /// Pattern: `^[a-zA-Z0-9._-]{1,100}$`.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EventBridgeAction {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
     }
 
     impl ::std::convert::From<EventBridgeAction> for ::stratus_model::Val<EventBridgeAction> {
@@ -4919,6 +6047,24 @@ pub mod rule {
         pub subject: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl SendNotificationAction {
+        /// With the required `Content`, `ContentType`, `DeliveryMethod`, `Recipient`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            content_type: impl ::std::convert::Into<::stratus_model::Val<ContentType>>,
+            delivery_method: impl ::std::convert::Into<::stratus_model::Val<DeliveryMethod>>,
+            recipient: impl ::std::convert::Into<::stratus_model::Val<NotificationRecipientType>>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                content_type: content_type.into(),
+                delivery_method: delivery_method.into(),
+                recipient: recipient.into(),
+                subject: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SendNotificationAction> for ::stratus_model::Val<SendNotificationAction> {
         fn from(value: SendNotificationAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4933,6 +6079,17 @@ pub mod rule {
         /// Required.
         /// Pattern: `^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/evaluation-form/[-a-zA-Z0-9]*$`.
         pub evaluation_form_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SubmitAutoEvaluationAction {
+        /// With the required `EvaluationFormArn`; everything else unset.
+        pub fn new(
+            evaluation_form_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                evaluation_form_arn: evaluation_form_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SubmitAutoEvaluationAction>
@@ -4962,6 +6119,21 @@ pub mod rule {
         pub references: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl TaskAction {
+        /// With the required `ContactFlowArn`, `Name`; everything else unset.
+        pub fn new(
+            contact_flow_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                contact_flow_arn: contact_flow_arn.into(),
+                description: ::std::option::Option::None,
+                name: name.into(),
+                references: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TaskAction> for ::stratus_model::Val<TaskAction> {
         fn from(value: TaskAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4975,6 +6147,17 @@ pub mod rule {
         /// `Fields`: list of [`Field`].
         /// Required.
         pub fields: ::stratus_model::Val<::std::vec::Vec<Field>>,
+    }
+
+    impl UpdateCaseAction {
+        /// With the required `Fields`; everything else unset.
+        pub fn new(
+            fields: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Field>>>,
+        ) -> Self {
+            Self {
+                fields: fields.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<UpdateCaseAction> for ::stratus_model::Val<UpdateCaseAction> {
@@ -4994,6 +6177,19 @@ pub mod rule {
         /// `Value`: [`FieldValue`].
         /// Required.
         pub value: ::stratus_model::Val<FieldValue>,
+    }
+
+    impl Field {
+        /// With the required `Id`, `Value`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<FieldValue>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Field> for ::stratus_model::Val<Field> {
@@ -5262,6 +6458,19 @@ pub mod security_key {
         pub key: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnSecurityKey {
+        /// With the required `InstanceId`, `Key`; everything else unset.
+        pub fn new(
+            instance_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                instance_id: instance_id.into(),
+                key: key.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSecurityKey`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecurityKeyAttributes {
         /// `AssociationId`: string.
@@ -5341,6 +6550,30 @@ pub mod security_profile {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnSecurityProfile {
+        /// With the required `InstanceArn`, `SecurityProfileName`; everything else unset.
+        pub fn new(
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            security_profile_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                allowed_access_control_hierarchy_group_id: ::std::option::Option::None,
+                allowed_access_control_tags: ::std::option::Option::None,
+                allowed_flow_modules: ::std::option::Option::None,
+                applications: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                granular_access_control_configuration: ::std::option::Option::None,
+                hierarchy_restricted_resources: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+                permissions: ::std::option::Option::None,
+                security_profile_name: security_profile_name.into(),
+                tag_restricted_resources: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSecurityProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecurityProfileAttributes {
         /// `SecurityProfileArn`: string.
@@ -5378,6 +6611,19 @@ pub mod security_profile {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5397,6 +6643,19 @@ pub mod security_profile {
         /// Allowed values: `MCP`.
         /// Length: `1..=128`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl FlowModule {
+        /// With the required `FlowModuleId`, `Type`; everything else unset.
+        pub fn new(
+            flow_module_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                flow_module_id: flow_module_id.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FlowModule> for ::stratus_model::Val<FlowModule> {
@@ -5420,6 +6679,22 @@ pub mod security_profile {
         /// `Type`: [`Type2`].
         /// Allowed values: `MCP`, `THIRD_PARTY_APPLICATION`.
         pub r#type: ::std::option::Option<::stratus_model::Val<Type2>>,
+    }
+
+    impl Application {
+        /// With the required `ApplicationPermissions`, `Namespace`; everything else unset.
+        pub fn new(
+            application_permissions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_permissions: application_permissions.into(),
+                namespace: namespace.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Application> for ::stratus_model::Val<Application> {
@@ -5473,6 +6748,19 @@ pub mod security_profile {
         pub primary_attribute_values: ::stratus_model::Val<::std::vec::Vec<PrimaryAttributeValue>>,
     }
 
+    impl PrimaryAttributeAccessControlConfigurationItem {
+        /// With the required `PrimaryAttributeValues`; everything else unset.
+        pub fn new(
+            primary_attribute_values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<PrimaryAttributeValue>>,
+            >,
+        ) -> Self {
+            Self {
+                primary_attribute_values: primary_attribute_values.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PrimaryAttributeAccessControlConfigurationItem>
         for ::stratus_model::Val<PrimaryAttributeAccessControlConfigurationItem>
     {
@@ -5498,6 +6786,23 @@ pub mod security_profile {
         /// Required.
         /// Items: `1..=2`.
         pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl PrimaryAttributeValue {
+        /// With the required `AccessType`, `AttributeName`, `Values`; everything else unset.
+        pub fn new(
+            access_type: impl ::std::convert::Into<::stratus_model::Val<AccessType>>,
+            attribute_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                access_type: access_type.into(),
+                attribute_name: attribute_name.into(),
+                values: values.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PrimaryAttributeValue> for ::stratus_model::Val<PrimaryAttributeValue> {
@@ -5670,6 +6975,26 @@ pub mod task_template {
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
     }
 
+    impl CfnTaskTemplate {
+        /// With the required `InstanceArn`; everything else unset.
+        pub fn new(
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_token: ::std::option::Option::None,
+                constraints: ::std::option::Option::None,
+                contact_flow_arn: ::std::option::Option::None,
+                defaults: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                fields: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+                name: ::std::option::Option::None,
+                self_assign_contact_flow_arn: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTaskTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTaskTemplateAttributes {
         /// `Arn`: string.
@@ -5715,6 +7040,19 @@ pub mod task_template {
         pub id: ::stratus_model::Val<FieldIdentifier>,
     }
 
+    impl DefaultFieldValue {
+        /// With the required `DefaultValue`, `Id`; everything else unset.
+        pub fn new(
+            default_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            id: impl ::std::convert::Into<::stratus_model::Val<FieldIdentifier>>,
+        ) -> Self {
+            Self {
+                default_value: default_value.into(),
+                id: id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DefaultFieldValue> for ::stratus_model::Val<DefaultFieldValue> {
         fn from(value: DefaultFieldValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5740,6 +7078,21 @@ pub mod task_template {
         pub r#type: ::stratus_model::Val<FieldType>,
     }
 
+    impl Field {
+        /// With the required `Id`, `Type`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<FieldIdentifier>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<FieldType>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                id: id.into(),
+                single_select_options: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Field> for ::stratus_model::Val<Field> {
         fn from(value: Field) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5753,6 +7106,13 @@ pub mod task_template {
         /// `Id`: [`FieldIdentifier`].
         /// Required.
         pub id: ::stratus_model::Val<FieldIdentifier>,
+    }
+
+    impl InvisibleFieldInfo {
+        /// With the required `Id`; everything else unset.
+        pub fn new(id: impl ::std::convert::Into<::stratus_model::Val<FieldIdentifier>>) -> Self {
+            Self { id: id.into() }
+        }
     }
 
     impl ::std::convert::From<InvisibleFieldInfo> for ::stratus_model::Val<InvisibleFieldInfo> {
@@ -5770,6 +7130,13 @@ pub mod task_template {
         pub id: ::stratus_model::Val<FieldIdentifier>,
     }
 
+    impl ReadOnlyFieldInfo {
+        /// With the required `Id`; everything else unset.
+        pub fn new(id: impl ::std::convert::Into<::stratus_model::Val<FieldIdentifier>>) -> Self {
+            Self { id: id.into() }
+        }
+    }
+
     impl ::std::convert::From<ReadOnlyFieldInfo> for ::stratus_model::Val<ReadOnlyFieldInfo> {
         fn from(value: ReadOnlyFieldInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5783,6 +7150,13 @@ pub mod task_template {
         /// `Id`: [`FieldIdentifier`].
         /// Required.
         pub id: ::stratus_model::Val<FieldIdentifier>,
+    }
+
+    impl RequiredFieldInfo {
+        /// With the required `Id`; everything else unset.
+        pub fn new(id: impl ::std::convert::Into<::stratus_model::Val<FieldIdentifier>>) -> Self {
+            Self { id: id.into() }
+        }
     }
 
     impl ::std::convert::From<RequiredFieldInfo> for ::stratus_model::Val<RequiredFieldInfo> {
@@ -5799,6 +7173,15 @@ pub mod task_template {
         /// Required.
         /// Length: `1..=100`.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FieldIdentifier {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
     }
 
     impl ::std::convert::From<FieldIdentifier> for ::stratus_model::Val<FieldIdentifier> {
@@ -5976,6 +7359,20 @@ pub mod traffic_distribution_group {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnTrafficDistributionGroup {
+        /// With the required `InstanceArn`, `Name`; everything else unset.
+        pub fn new(
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTrafficDistributionGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrafficDistributionGroupAttributes {
         /// `TrafficDistributionGroupArn`: string.
@@ -6069,6 +7466,36 @@ pub mod user {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<VoiceEnhancementConfig>>>,
     }
 
+    impl CfnUser {
+        /// With the required `InstanceArn`, `RoutingProfileArn`, `SecurityProfileArns`, `Username`; everything else unset.
+        pub fn new(
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            routing_profile_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            security_profile_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            username: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                after_contact_work_configs: ::std::option::Option::None,
+                auto_accept_configs: ::std::option::Option::None,
+                directory_user_id: ::std::option::Option::None,
+                hierarchy_group_arn: ::std::option::Option::None,
+                identity_info: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+                password: ::std::option::Option::None,
+                persistent_connection_configs: ::std::option::Option::None,
+                phone_config: ::std::option::Option::None,
+                phone_number_configs: ::std::option::Option::None,
+                routing_profile_arn: routing_profile_arn.into(),
+                security_profile_arns: security_profile_arns.into(),
+                user_proficiencies: ::std::option::Option::None,
+                username: username.into(),
+                voice_enhancement_configs: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnUser`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserAttributes {
         /// `UserArn`: string.
@@ -6096,6 +7523,22 @@ pub mod user {
         pub channel: ::stratus_model::Val<Channel>,
     }
 
+    impl AfterContactWorkConfigPerChannel {
+        /// With the required `AfterContactWorkConfig`, `Channel`; everything else unset.
+        pub fn new(
+            after_contact_work_config: impl ::std::convert::Into<
+                ::stratus_model::Val<AfterContactWorkConfig>,
+            >,
+            channel: impl ::std::convert::Into<::stratus_model::Val<Channel>>,
+        ) -> Self {
+            Self {
+                after_contact_work_config: after_contact_work_config.into(),
+                agent_first_callback_after_contact_work_config: ::std::option::Option::None,
+                channel: channel.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AfterContactWorkConfigPerChannel>
         for ::stratus_model::Val<AfterContactWorkConfigPerChannel>
     {
@@ -6116,6 +7559,20 @@ pub mod user {
         /// `Channel`: [`Channel`].
         /// Required.
         pub channel: ::stratus_model::Val<Channel>,
+    }
+
+    impl AutoAcceptConfig {
+        /// With the required `AutoAccept`, `Channel`; everything else unset.
+        pub fn new(
+            auto_accept: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            channel: impl ::std::convert::Into<::stratus_model::Val<Channel>>,
+        ) -> Self {
+            Self {
+                agent_first_callback_auto_accept: ::std::option::Option::None,
+                auto_accept: auto_accept.into(),
+                channel: channel.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AutoAcceptConfig> for ::stratus_model::Val<AutoAcceptConfig> {
@@ -6156,6 +7613,19 @@ pub mod user {
         /// `PersistentConnection`: boolean.
         /// Required.
         pub persistent_connection: ::stratus_model::Val<bool>,
+    }
+
+    impl PersistentConnectionConfig {
+        /// With the required `Channel`, `PersistentConnection`; everything else unset.
+        pub fn new(
+            channel: impl ::std::convert::Into<::stratus_model::Val<Channel>>,
+            persistent_connection: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                channel: channel.into(),
+                persistent_connection: persistent_connection.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PersistentConnectionConfig>
@@ -6202,6 +7672,20 @@ pub mod user {
         pub phone_type: ::stratus_model::Val<PhoneType>,
     }
 
+    impl PhoneNumberConfig {
+        /// With the required `Channel`, `PhoneType`; everything else unset.
+        pub fn new(
+            channel: impl ::std::convert::Into<::stratus_model::Val<Channel>>,
+            phone_type: impl ::std::convert::Into<::stratus_model::Val<PhoneType>>,
+        ) -> Self {
+            Self {
+                channel: channel.into(),
+                phone_number: ::std::option::Option::None,
+                phone_type: phone_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PhoneNumberConfig> for ::stratus_model::Val<PhoneNumberConfig> {
         fn from(value: PhoneNumberConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6223,6 +7707,21 @@ pub mod user {
         pub level: ::stratus_model::Val<f64>,
     }
 
+    impl UserProficiency {
+        /// With the required `AttributeName`, `AttributeValue`, `Level`; everything else unset.
+        pub fn new(
+            attribute_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            attribute_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            level: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                attribute_name: attribute_name.into(),
+                attribute_value: attribute_value.into(),
+                level: level.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<UserProficiency> for ::stratus_model::Val<UserProficiency> {
         fn from(value: UserProficiency) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6239,6 +7738,21 @@ pub mod user {
         /// `VoiceEnhancementMode`: [`VoiceEnhancementMode`].
         /// Required.
         pub voice_enhancement_mode: ::stratus_model::Val<VoiceEnhancementMode>,
+    }
+
+    impl VoiceEnhancementConfig {
+        /// With the required `Channel`, `VoiceEnhancementMode`; everything else unset.
+        pub fn new(
+            channel: impl ::std::convert::Into<::stratus_model::Val<Channel>>,
+            voice_enhancement_mode: impl ::std::convert::Into<
+                ::stratus_model::Val<VoiceEnhancementMode>,
+            >,
+        ) -> Self {
+            Self {
+                channel: channel.into(),
+                voice_enhancement_mode: voice_enhancement_mode.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VoiceEnhancementConfig> for ::stratus_model::Val<VoiceEnhancementConfig> {
@@ -6423,6 +7937,20 @@ pub mod user_hierarchy_group {
         pub parent_group_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnUserHierarchyGroup {
+        /// With the required `InstanceArn`, `Name`; everything else unset.
+        pub fn new(
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                instance_arn: instance_arn.into(),
+                name: name.into(),
+                parent_group_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnUserHierarchyGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserHierarchyGroupAttributes {
         /// `UserHierarchyGroupArn`: string.
@@ -6459,6 +7987,18 @@ pub mod user_hierarchy_structure {
         /// `UserHierarchyStructure`: [`UserHierarchyStructure`].
         pub user_hierarchy_structure:
             ::std::option::Option<::stratus_model::Val<UserHierarchyStructure>>,
+    }
+
+    impl CfnUserHierarchyStructure {
+        /// With the required `InstanceArn`; everything else unset.
+        pub fn new(
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                instance_arn: instance_arn.into(),
+                user_hierarchy_structure: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnUserHierarchyStructure`], known once it is deployed (`Fn::GetAtt`).
@@ -6508,6 +8048,19 @@ pub mod user_hierarchy_structure {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl LevelFive {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                hierarchy_level_arn: ::std::option::Option::None,
+                hierarchy_level_id: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LevelFive> for ::stratus_model::Val<LevelFive> {
         fn from(value: LevelFive) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6525,6 +8078,19 @@ pub mod user_hierarchy_structure {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LevelFour {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                hierarchy_level_arn: ::std::option::Option::None,
+                hierarchy_level_id: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LevelFour> for ::stratus_model::Val<LevelFour> {
@@ -6546,6 +8112,19 @@ pub mod user_hierarchy_structure {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl LevelOne {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                hierarchy_level_arn: ::std::option::Option::None,
+                hierarchy_level_id: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LevelOne> for ::stratus_model::Val<LevelOne> {
         fn from(value: LevelOne) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6565,6 +8144,19 @@ pub mod user_hierarchy_structure {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl LevelThree {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                hierarchy_level_arn: ::std::option::Option::None,
+                hierarchy_level_id: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LevelThree> for ::stratus_model::Val<LevelThree> {
         fn from(value: LevelThree) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6582,6 +8174,19 @@ pub mod user_hierarchy_structure {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LevelTwo {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                hierarchy_level_arn: ::std::option::Option::None,
+                hierarchy_level_id: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LevelTwo> for ::stratus_model::Val<LevelTwo> {
@@ -6631,6 +8236,26 @@ pub mod view {
         /// `Template`: JSON.
         /// Required.
         pub template: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl CfnView {
+        /// With the required `Actions`, `InstanceArn`, `Name`, `Template`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            template: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                description: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+                name: name.into(),
+                template: template.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnView`], known once it is deployed (`Fn::GetAtt`).
@@ -6687,6 +8312,19 @@ pub mod view_version {
         /// Length: `1..=64`.
         #[resource(replace)]
         pub view_content_sha256: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnViewVersion {
+        /// With the required `ViewArn`; everything else unset.
+        pub fn new(
+            view_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                version_description: ::std::option::Option::None,
+                view_arn: view_arn.into(),
+                view_content_sha256: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnViewVersion`], known once it is deployed (`Fn::GetAtt`).
@@ -6757,6 +8395,26 @@ pub mod workspace {
         pub visibility: ::std::option::Option<::stratus_model::Val<Visibility>>,
     }
 
+    impl CfnWorkspace {
+        /// With the required `InstanceArn`, `Name`; everything else unset.
+        pub fn new(
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                associations: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+                media: ::std::option::Option::None,
+                name: name.into(),
+                pages: ::std::option::Option::None,
+                theme: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visibility: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnWorkspace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkspaceAttributes {
         /// `Arn`: string.
@@ -6787,6 +8445,16 @@ pub mod workspace {
         pub r#type: ::stratus_model::Val<MediaType>,
     }
 
+    impl MediaItem {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<MediaType>>) -> Self {
+            Self {
+                source: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MediaItem> for ::stratus_model::Val<MediaItem> {
         fn from(value: MediaItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6813,6 +8481,21 @@ pub mod workspace {
         /// Pattern: `^$|^[\p{L}\p{Z}\p{N}\-_.:=@'|]{3,}$`.
         /// Length: `0..=63`.
         pub slug: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl WorkspacePage {
+        /// With the required `Page`, `ResourceArn`; everything else unset.
+        pub fn new(
+            page: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                input_data: ::std::option::Option::None,
+                page: page.into(),
+                resource_arn: resource_arn.into(),
+                slug: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<WorkspacePage> for ::stratus_model::Val<WorkspacePage> {

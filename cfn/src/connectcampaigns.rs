@@ -36,6 +36,23 @@ pub mod campaign {
         pub outbound_call_config: ::stratus_model::Val<OutboundCallConfig>,
     }
 
+    impl CfnCampaign {
+        /// With the required `ConnectInstanceArn`, `DialerConfig`, `Name`, `OutboundCallConfig`; everything else unset.
+        pub fn new(
+            connect_instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            dialer_config: impl ::std::convert::Into<::stratus_model::Val<DialerConfig>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            outbound_call_config: impl ::std::convert::Into<::stratus_model::Val<OutboundCallConfig>>,
+        ) -> Self {
+            Self {
+                connect_instance_arn: connect_instance_arn.into(),
+                dialer_config: dialer_config.into(),
+                name: name.into(),
+                outbound_call_config: outbound_call_config.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCampaign`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCampaignAttributes {
         /// `Arn`: string.
@@ -91,6 +108,22 @@ pub mod campaign {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl OutboundCallConfig {
+        /// With the required `ConnectContactFlowArn`; everything else unset.
+        pub fn new(
+            connect_contact_flow_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                answer_machine_detection_config: ::std::option::Option::None,
+                connect_contact_flow_arn: connect_contact_flow_arn.into(),
+                connect_queue_arn: ::std::option::Option::None,
+                connect_source_phone_number: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<OutboundCallConfig> for ::stratus_model::Val<OutboundCallConfig> {
         fn from(value: OutboundCallConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -125,6 +158,18 @@ pub mod campaign {
         pub dialing_capacity: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl PredictiveDialerConfig {
+        /// With the required `BandwidthAllocation`; everything else unset.
+        pub fn new(
+            bandwidth_allocation: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                bandwidth_allocation: bandwidth_allocation.into(),
+                dialing_capacity: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<PredictiveDialerConfig> for ::stratus_model::Val<PredictiveDialerConfig> {
         fn from(value: PredictiveDialerConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -144,6 +189,18 @@ pub mod campaign {
         pub dialing_capacity: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl ProgressiveDialerConfig {
+        /// With the required `BandwidthAllocation`; everything else unset.
+        pub fn new(
+            bandwidth_allocation: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                bandwidth_allocation: bandwidth_allocation.into(),
+                dialing_capacity: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ProgressiveDialerConfig>
         for ::stratus_model::Val<ProgressiveDialerConfig>
     {
@@ -161,6 +218,18 @@ pub mod campaign {
         /// `EnableAnswerMachineDetection`: boolean.
         /// Required.
         pub enable_answer_machine_detection: ::stratus_model::Val<bool>,
+    }
+
+    impl AnswerMachineDetectionConfig {
+        /// With the required `EnableAnswerMachineDetection`; everything else unset.
+        pub fn new(
+            enable_answer_machine_detection: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                await_answer_machine_prompt: ::std::option::Option::None,
+                enable_answer_machine_detection: enable_answer_machine_detection.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AnswerMachineDetectionConfig>

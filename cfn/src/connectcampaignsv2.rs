@@ -47,6 +47,27 @@ pub mod campaign {
         pub r#type: ::std::option::Option<::stratus_model::Val<CampaignType>>,
     }
 
+    impl CfnCampaign {
+        /// With the required `ConnectInstanceId`, `Name`; everything else unset.
+        pub fn new(
+            connect_instance_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                channel_subtype_config: ::std::option::Option::None,
+                communication_limits_override: ::std::option::Option::None,
+                communication_time_config: ::std::option::Option::None,
+                connect_campaign_flow_arn: ::std::option::Option::None,
+                connect_instance_id: connect_instance_id.into(),
+                entry_limits_config: ::std::option::Option::None,
+                name: name.into(),
+                schedule: ::std::option::Option::None,
+                source: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCampaign`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCampaignAttributes {
         /// `Arn`: string.
@@ -115,6 +136,21 @@ pub mod campaign {
         pub whats_app: ::std::option::Option<::stratus_model::Val<TimeWindow>>,
     }
 
+    impl CommunicationTimeConfig {
+        /// With the required `LocalTimeZoneConfig`; everything else unset.
+        pub fn new(
+            local_time_zone_config: impl ::std::convert::Into<::stratus_model::Val<LocalTimeZoneConfig>>,
+        ) -> Self {
+            Self {
+                email: ::std::option::Option::None,
+                local_time_zone_config: local_time_zone_config.into(),
+                sms: ::std::option::Option::None,
+                telephony: ::std::option::Option::None,
+                whats_app: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CommunicationTimeConfig>
         for ::stratus_model::Val<CommunicationTimeConfig>
     {
@@ -136,6 +172,19 @@ pub mod campaign {
         pub min_entry_interval: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EntryLimitsConfig {
+        /// With the required `MaxEntryCount`, `MinEntryInterval`; everything else unset.
+        pub fn new(
+            max_entry_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            min_entry_interval: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                max_entry_count: max_entry_count.into(),
+                min_entry_interval: min_entry_interval.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EntryLimitsConfig> for ::stratus_model::Val<EntryLimitsConfig> {
         fn from(value: EntryLimitsConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -154,6 +203,20 @@ pub mod campaign {
         /// `StartTime`: string.
         /// Required.
         pub start_time: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Schedule {
+        /// With the required `EndTime`, `StartTime`; everything else unset.
+        pub fn new(
+            end_time: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            start_time: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                end_time: end_time.into(),
+                refresh_frequency: ::std::option::Option::None,
+                start_time: start_time.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Schedule> for ::stratus_model::Val<Schedule> {
@@ -193,6 +256,22 @@ pub mod campaign {
         pub outbound_mode: ::stratus_model::Val<EmailOutboundMode>,
     }
 
+    impl EmailChannelSubtypeConfig {
+        /// With the required `DefaultOutboundConfig`, `OutboundMode`; everything else unset.
+        pub fn new(
+            default_outbound_config: impl ::std::convert::Into<
+                ::stratus_model::Val<EmailOutboundConfig>,
+            >,
+            outbound_mode: impl ::std::convert::Into<::stratus_model::Val<EmailOutboundMode>>,
+        ) -> Self {
+            Self {
+                capacity: ::std::option::Option::None,
+                default_outbound_config: default_outbound_config.into(),
+                outbound_mode: outbound_mode.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EmailChannelSubtypeConfig>
         for ::stratus_model::Val<EmailChannelSubtypeConfig>
     {
@@ -213,6 +292,20 @@ pub mod campaign {
         /// `OutboundMode`: [`SmsOutboundMode`].
         /// Required.
         pub outbound_mode: ::stratus_model::Val<SmsOutboundMode>,
+    }
+
+    impl SmsChannelSubtypeConfig {
+        /// With the required `DefaultOutboundConfig`, `OutboundMode`; everything else unset.
+        pub fn new(
+            default_outbound_config: impl ::std::convert::Into<::stratus_model::Val<SmsOutboundConfig>>,
+            outbound_mode: impl ::std::convert::Into<::stratus_model::Val<SmsOutboundMode>>,
+        ) -> Self {
+            Self {
+                capacity: ::std::option::Option::None,
+                default_outbound_config: default_outbound_config.into(),
+                outbound_mode: outbound_mode.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SmsChannelSubtypeConfig>
@@ -239,6 +332,23 @@ pub mod campaign {
         pub outbound_mode: ::stratus_model::Val<TelephonyOutboundMode>,
     }
 
+    impl TelephonyChannelSubtypeConfig {
+        /// With the required `DefaultOutboundConfig`, `OutboundMode`; everything else unset.
+        pub fn new(
+            default_outbound_config: impl ::std::convert::Into<
+                ::stratus_model::Val<TelephonyOutboundConfig>,
+            >,
+            outbound_mode: impl ::std::convert::Into<::stratus_model::Val<TelephonyOutboundMode>>,
+        ) -> Self {
+            Self {
+                capacity: ::std::option::Option::None,
+                connect_queue_id: ::std::option::Option::None,
+                default_outbound_config: default_outbound_config.into(),
+                outbound_mode: outbound_mode.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TelephonyChannelSubtypeConfig>
         for ::stratus_model::Val<TelephonyChannelSubtypeConfig>
     {
@@ -259,6 +369,22 @@ pub mod campaign {
         /// `OutboundMode`: [`WhatsAppOutboundMode`].
         /// Required.
         pub outbound_mode: ::stratus_model::Val<WhatsAppOutboundMode>,
+    }
+
+    impl WhatsAppChannelSubtypeConfig {
+        /// With the required `DefaultOutboundConfig`, `OutboundMode`; everything else unset.
+        pub fn new(
+            default_outbound_config: impl ::std::convert::Into<
+                ::stratus_model::Val<WhatsAppOutboundConfig>,
+            >,
+            outbound_mode: impl ::std::convert::Into<::stratus_model::Val<WhatsAppOutboundMode>>,
+        ) -> Self {
+            Self {
+                capacity: ::std::option::Option::None,
+                default_outbound_config: default_outbound_config.into(),
+                outbound_mode: outbound_mode.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<WhatsAppChannelSubtypeConfig>
@@ -293,6 +419,16 @@ pub mod campaign {
         pub open_hours: ::stratus_model::Val<OpenHours>,
         /// `RestrictedPeriods`: [`RestrictedPeriods`].
         pub restricted_periods: ::std::option::Option<::stratus_model::Val<RestrictedPeriods>>,
+    }
+
+    impl TimeWindow {
+        /// With the required `OpenHours`; everything else unset.
+        pub fn new(open_hours: impl ::std::convert::Into<::stratus_model::Val<OpenHours>>) -> Self {
+            Self {
+                open_hours: open_hours.into(),
+                restricted_periods: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TimeWindow> for ::stratus_model::Val<TimeWindow> {
@@ -349,6 +485,22 @@ pub mod campaign {
         pub wisdom_template_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EmailOutboundConfig {
+        /// With the required `ConnectSourceEmailAddress`, `WisdomTemplateArn`; everything else unset.
+        pub fn new(
+            connect_source_email_address: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            wisdom_template_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connect_source_email_address: connect_source_email_address.into(),
+                source_email_address_display_name: ::std::option::Option::None,
+                wisdom_template_arn: wisdom_template_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EmailOutboundConfig> for ::stratus_model::Val<EmailOutboundConfig> {
         fn from(value: EmailOutboundConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -379,6 +531,21 @@ pub mod campaign {
         /// `WisdomTemplateArn`: string.
         /// Required.
         pub wisdom_template_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SmsOutboundConfig {
+        /// With the required `ConnectSourcePhoneNumberArn`, `WisdomTemplateArn`; everything else unset.
+        pub fn new(
+            connect_source_phone_number_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            wisdom_template_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connect_source_phone_number_arn: connect_source_phone_number_arn.into(),
+                wisdom_template_arn: wisdom_template_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SmsOutboundConfig> for ::stratus_model::Val<SmsOutboundConfig> {
@@ -416,6 +583,22 @@ pub mod campaign {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `RingTimeout`: integer.
         pub ring_timeout: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl TelephonyOutboundConfig {
+        /// With the required `ConnectContactFlowId`; everything else unset.
+        pub fn new(
+            connect_contact_flow_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                answer_machine_detection_config: ::std::option::Option::None,
+                connect_contact_flow_id: connect_contact_flow_id.into(),
+                connect_source_phone_number: ::std::option::Option::None,
+                ring_timeout: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TelephonyOutboundConfig>
@@ -458,6 +641,21 @@ pub mod campaign {
         pub wisdom_template_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl WhatsAppOutboundConfig {
+        /// With the required `ConnectSourcePhoneNumberArn`, `WisdomTemplateArn`; everything else unset.
+        pub fn new(
+            connect_source_phone_number_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            wisdom_template_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connect_source_phone_number_arn: connect_source_phone_number_arn.into(),
+                wisdom_template_arn: wisdom_template_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<WhatsAppOutboundConfig> for ::stratus_model::Val<WhatsAppOutboundConfig> {
         fn from(value: WhatsAppOutboundConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -495,6 +693,21 @@ pub mod campaign {
         pub unit: ::stratus_model::Val<CommunicationLimitTimeUnit>,
     }
 
+    impl CommunicationLimit {
+        /// With the required `Frequency`, `MaxCountPerRecipient`, `Unit`; everything else unset.
+        pub fn new(
+            frequency: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            max_count_per_recipient: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            unit: impl ::std::convert::Into<::stratus_model::Val<CommunicationLimitTimeUnit>>,
+        ) -> Self {
+            Self {
+                frequency: frequency.into(),
+                max_count_per_recipient: max_count_per_recipient.into(),
+                unit: unit.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CommunicationLimit> for ::stratus_model::Val<CommunicationLimit> {
         fn from(value: CommunicationLimit) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -508,6 +721,17 @@ pub mod campaign {
         /// `DailyHours`: list of [`DailyHour`].
         /// Required.
         pub daily_hours: ::stratus_model::Val<::std::vec::Vec<DailyHour>>,
+    }
+
+    impl OpenHours {
+        /// With the required `DailyHours`; everything else unset.
+        pub fn new(
+            daily_hours: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<DailyHour>>>,
+        ) -> Self {
+            Self {
+                daily_hours: daily_hours.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OpenHours> for ::stratus_model::Val<OpenHours> {
@@ -542,6 +766,18 @@ pub mod campaign {
         pub enable_answer_machine_detection: ::stratus_model::Val<bool>,
     }
 
+    impl AnswerMachineDetectionConfig {
+        /// With the required `EnableAnswerMachineDetection`; everything else unset.
+        pub fn new(
+            enable_answer_machine_detection: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                await_answer_machine_prompt: ::std::option::Option::None,
+                enable_answer_machine_detection: enable_answer_machine_detection.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AnswerMachineDetectionConfig>
         for ::stratus_model::Val<AnswerMachineDetectionConfig>
     {
@@ -557,6 +793,17 @@ pub mod campaign {
         /// `BandwidthAllocation`: number.
         /// Required.
         pub bandwidth_allocation: ::stratus_model::Val<f64>,
+    }
+
+    impl PredictiveConfig {
+        /// With the required `BandwidthAllocation`; everything else unset.
+        pub fn new(
+            bandwidth_allocation: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                bandwidth_allocation: bandwidth_allocation.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PredictiveConfig> for ::stratus_model::Val<PredictiveConfig> {
@@ -580,6 +827,20 @@ pub mod campaign {
         pub timeout_config: ::stratus_model::Val<TimeoutConfig>,
     }
 
+    impl PreviewConfig {
+        /// With the required `BandwidthAllocation`, `TimeoutConfig`; everything else unset.
+        pub fn new(
+            bandwidth_allocation: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            timeout_config: impl ::std::convert::Into<::stratus_model::Val<TimeoutConfig>>,
+        ) -> Self {
+            Self {
+                agent_actions: ::std::option::Option::None,
+                bandwidth_allocation: bandwidth_allocation.into(),
+                timeout_config: timeout_config.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PreviewConfig> for ::stratus_model::Val<PreviewConfig> {
         fn from(value: PreviewConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -593,6 +854,17 @@ pub mod campaign {
         /// `BandwidthAllocation`: number.
         /// Required.
         pub bandwidth_allocation: ::stratus_model::Val<f64>,
+    }
+
+    impl ProgressiveConfig {
+        /// With the required `BandwidthAllocation`; everything else unset.
+        pub fn new(
+            bandwidth_allocation: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                bandwidth_allocation: bandwidth_allocation.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ProgressiveConfig> for ::stratus_model::Val<ProgressiveConfig> {
@@ -632,6 +904,20 @@ pub mod campaign {
         pub start_date: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RestrictedPeriod {
+        /// With the required `EndDate`, `StartDate`; everything else unset.
+        pub fn new(
+            end_date: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            start_date: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                end_date: end_date.into(),
+                name: ::std::option::Option::None,
+                start_date: start_date.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RestrictedPeriod> for ::stratus_model::Val<RestrictedPeriod> {
         fn from(value: RestrictedPeriod) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -662,6 +948,19 @@ pub mod campaign {
         /// `StartTime`: string.
         /// Required.
         pub start_time: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TimeRange {
+        /// With the required `EndTime`, `StartTime`; everything else unset.
+        pub fn new(
+            end_time: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            start_time: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                end_time: end_time.into(),
+                start_time: start_time.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TimeRange> for ::stratus_model::Val<TimeRange> {

@@ -39,6 +39,22 @@ pub mod enabled_baseline {
         pub target_identifier: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnEnabledBaseline {
+        /// With the required `BaselineIdentifier`, `BaselineVersion`, `TargetIdentifier`; everything else unset.
+        pub fn new(
+            baseline_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            baseline_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                baseline_identifier: baseline_identifier.into(),
+                baseline_version: baseline_version.into(),
+                parameters: ::std::option::Option::None,
+                target_identifier: target_identifier.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEnabledBaseline`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnabledBaselineAttributes {
         /// `EnabledBaselineIdentifier`: string.
@@ -106,6 +122,20 @@ pub mod enabled_control {
         pub target_identifier: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnEnabledControl {
+        /// With the required `ControlIdentifier`, `TargetIdentifier`; everything else unset.
+        pub fn new(
+            control_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                control_identifier: control_identifier.into(),
+                parameters: ::std::option::Option::None,
+                target_identifier: target_identifier.into(),
+            }
+        }
+    }
+
     /// `EnabledControlParameter`, a property type of `AWS::ControlTower::EnabledControl`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -117,6 +147,19 @@ pub mod enabled_control {
         /// Required.
         /// Items: `1..=`.
         pub value: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl EnabledControlParameter {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EnabledControlParameter>
@@ -156,6 +199,20 @@ pub mod landing_zone {
         /// Pattern: `\d+.\d+`.
         /// Length: `3..=10`.
         pub version: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnLandingZone {
+        /// With the required `Manifest`, `Version`; everything else unset.
+        pub fn new(
+            manifest: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                manifest: manifest.into(),
+                remediation_types: ::std::option::Option::None,
+                version: version.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnLandingZone`], known once it is deployed (`Fn::GetAtt`).

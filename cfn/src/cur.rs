@@ -76,6 +76,36 @@ pub mod report_definition {
         pub time_unit: ::stratus_model::Val<TimeUnit>,
     }
 
+    impl CfnReportDefinition {
+        /// With the required `Compression`, `Format`, `RefreshClosedReports`, `ReportName`, `ReportVersioning`, `S3Bucket`, `S3Prefix`, `S3Region`, `TimeUnit`; everything else unset.
+        pub fn new(
+            compression: impl ::std::convert::Into<::stratus_model::Val<Compression>>,
+            format: impl ::std::convert::Into<::stratus_model::Val<Format>>,
+            refresh_closed_reports: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            report_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            report_versioning: impl ::std::convert::Into<::stratus_model::Val<ReportVersioning>>,
+            s3_bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            time_unit: impl ::std::convert::Into<::stratus_model::Val<TimeUnit>>,
+        ) -> Self {
+            Self {
+                additional_artifacts: ::std::option::Option::None,
+                additional_schema_elements: ::std::option::Option::None,
+                billing_view_arn: ::std::option::Option::None,
+                compression: compression.into(),
+                format: format.into(),
+                refresh_closed_reports: refresh_closed_reports.into(),
+                report_name: report_name.into(),
+                report_versioning: report_versioning.into(),
+                s3_bucket: s3_bucket.into(),
+                s3_prefix: s3_prefix.into(),
+                s3_region: s3_region.into(),
+                time_unit: time_unit.into(),
+            }
+        }
+    }
+
     /// The values `AdditionalArtifact` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum AdditionalArtifact {

@@ -45,6 +45,29 @@ pub mod calculated_attribute_definition {
         pub use_historical_data: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl CfnCalculatedAttributeDefinition {
+        /// With the required `AttributeDetails`, `CalculatedAttributeName`, `DomainName`, `Statistic`; everything else unset.
+        pub fn new(
+            attribute_details: impl ::std::convert::Into<::stratus_model::Val<AttributeDetails>>,
+            calculated_attribute_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            statistic: impl ::std::convert::Into<::stratus_model::Val<Statistic>>,
+        ) -> Self {
+            Self {
+                attribute_details: attribute_details.into(),
+                calculated_attribute_name: calculated_attribute_name.into(),
+                conditions: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                display_name: ::std::option::Option::None,
+                domain_name: domain_name.into(),
+                statistic: statistic.into(),
+                use_historical_data: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCalculatedAttributeDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCalculatedAttributeDefinitionAttributes {
         /// `CreatedAt`: string.
@@ -86,6 +109,19 @@ pub mod calculated_attribute_definition {
         pub expression: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AttributeDetails {
+        /// With the required `Attributes`, `Expression`; everything else unset.
+        pub fn new(
+            attributes: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<AttributeItem>>>,
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attributes: attributes.into(),
+                expression: expression.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AttributeDetails> for ::stratus_model::Val<AttributeDetails> {
         fn from(value: AttributeDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -119,6 +155,15 @@ pub mod calculated_attribute_definition {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AttributeItem {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
+    }
+
     impl ::std::convert::From<AttributeItem> for ::stratus_model::Val<AttributeItem> {
         fn from(value: AttributeItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -144,6 +189,19 @@ pub mod calculated_attribute_definition {
         pub value_range: ::std::option::Option<::stratus_model::Val<ValueRange>>,
     }
 
+    impl Range {
+        /// With the required `Unit`; everything else unset.
+        pub fn new(unit: impl ::std::convert::Into<::stratus_model::Val<RangeUnit>>) -> Self {
+            Self {
+                timestamp_format: ::std::option::Option::None,
+                timestamp_source: ::std::option::Option::None,
+                unit: unit.into(),
+                value: ::std::option::Option::None,
+                value_range: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Range> for ::stratus_model::Val<Range> {
         fn from(value: Range) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -160,6 +218,19 @@ pub mod calculated_attribute_definition {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Threshold {
+        /// With the required `Operator`, `Value`; everything else unset.
+        pub fn new(
+            operator: impl ::std::convert::Into<::stratus_model::Val<ThresholdOperator>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                operator: operator.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Threshold> for ::stratus_model::Val<Threshold> {
@@ -180,6 +251,19 @@ pub mod calculated_attribute_definition {
         /// Required.
         /// Range: `-2147483648..=2147483647`.
         pub start: ::stratus_model::Val<i64>,
+    }
+
+    impl ValueRange {
+        /// With the required `End`, `Start`; everything else unset.
+        pub fn new(
+            end: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            start: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                end: end.into(),
+                start: start.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ValueRange> for ::stratus_model::Val<ValueRange> {
@@ -390,6 +474,24 @@ pub mod domain {
         pub rule_based_matching: ::std::option::Option<::stratus_model::Val<RuleBasedMatching>>,
     }
 
+    impl CfnDomain {
+        /// With the required `DefaultExpirationDays`, `DomainName`; everything else unset.
+        pub fn new(
+            default_expiration_days: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_store: ::std::option::Option::None,
+                dead_letter_queue_url: ::std::option::Option::None,
+                default_encryption_key: ::std::option::Option::None,
+                default_expiration_days: default_expiration_days.into(),
+                domain_name: domain_name.into(),
+                matching: ::std::option::Option::None,
+                rule_based_matching: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainAttributes {
         /// `LastUpdatedAt`: string.
@@ -453,6 +555,18 @@ pub mod domain {
         pub job_schedule: ::std::option::Option<::stratus_model::Val<JobSchedule>>,
     }
 
+    impl Matching {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                auto_merging: ::std::option::Option::None,
+                enabled: enabled.into(),
+                exporting_config: ::std::option::Option::None,
+                job_schedule: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Matching> for ::stratus_model::Val<Matching> {
         fn from(value: Matching) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -486,6 +600,22 @@ pub mod domain {
         /// `Status`: [`Status`].
         /// Allowed values: `PENDING`, `IN_PROGRESS`, `ACTIVE`.
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
+    }
+
+    impl RuleBasedMatching {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                attribute_types_selector: ::std::option::Option::None,
+                conflict_resolution: ::std::option::Option::None,
+                enabled: enabled.into(),
+                exporting_config: ::std::option::Option::None,
+                matching_rules: ::std::option::Option::None,
+                max_allowed_rule_level_for_matching: ::std::option::Option::None,
+                max_allowed_rule_level_for_merging: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<RuleBasedMatching> for ::stratus_model::Val<RuleBasedMatching> {
@@ -528,6 +658,18 @@ pub mod domain {
             ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl AutoMerging {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                conflict_resolution: ::std::option::Option::None,
+                consolidation: ::std::option::Option::None,
+                enabled: enabled.into(),
+                min_allowed_confidence_score_for_merging: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AutoMerging> for ::stratus_model::Val<AutoMerging> {
         fn from(value: AutoMerging) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -563,6 +705,19 @@ pub mod domain {
         pub time: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl JobSchedule {
+        /// With the required `DayOfTheWeek`, `Time`; everything else unset.
+        pub fn new(
+            day_of_the_week: impl ::std::convert::Into<::stratus_model::Val<DayOfTheWeek>>,
+            time: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                day_of_the_week: day_of_the_week.into(),
+                time: time.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<JobSchedule> for ::stratus_model::Val<JobSchedule> {
         fn from(value: JobSchedule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -591,6 +746,22 @@ pub mod domain {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl AttributeTypesSelector {
+        /// With the required `AttributeMatchingModel`; everything else unset.
+        pub fn new(
+            attribute_matching_model: impl ::std::convert::Into<
+                ::stratus_model::Val<AttributeMatchingModel>,
+            >,
+        ) -> Self {
+            Self {
+                address: ::std::option::Option::None,
+                attribute_matching_model: attribute_matching_model.into(),
+                email_address: ::std::option::Option::None,
+                phone_number: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AttributeTypesSelector> for ::stratus_model::Val<AttributeTypesSelector> {
         fn from(value: AttributeTypesSelector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -610,6 +781,20 @@ pub mod domain {
         pub source_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ConflictResolution {
+        /// With the required `ConflictResolvingModel`; everything else unset.
+        pub fn new(
+            conflict_resolving_model: impl ::std::convert::Into<
+                ::stratus_model::Val<ConflictResolvingModel>,
+            >,
+        ) -> Self {
+            Self {
+                conflict_resolving_model: conflict_resolving_model.into(),
+                source_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ConflictResolution> for ::stratus_model::Val<ConflictResolution> {
         fn from(value: ConflictResolution) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -623,6 +808,17 @@ pub mod domain {
         /// `Rule`: list of string.
         /// Required.
         pub rule: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl MatchingRule {
+        /// With the required `Rule`; everything else unset.
+        pub fn new(
+            rule: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self { rule: rule.into() }
+        }
     }
 
     impl ::std::convert::From<MatchingRule> for ::stratus_model::Val<MatchingRule> {
@@ -640,6 +836,19 @@ pub mod domain {
         /// Items: `1..=10`.
         pub matching_attributes_list:
             ::stratus_model::Val<::std::vec::Vec<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl Consolidation {
+        /// With the required `MatchingAttributesList`; everything else unset.
+        pub fn new(
+            matching_attributes_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::vec::Vec<::std::string::String>>>,
+            >,
+        ) -> Self {
+            Self {
+                matching_attributes_list: matching_attributes_list.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Consolidation> for ::stratus_model::Val<Consolidation> {
@@ -661,6 +870,18 @@ pub mod domain {
         /// Pattern: `.*`.
         /// Length: `1..=800`.
         pub s3_key_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl S3ExportingConfig {
+        /// With the required `S3BucketName`; everything else unset.
+        pub fn new(
+            s3_bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                s3_bucket_name: s3_bucket_name.into(),
+                s3_key_name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3ExportingConfig> for ::stratus_model::Val<S3ExportingConfig> {
@@ -894,6 +1115,21 @@ pub mod event_stream {
         pub uri: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnEventStream {
+        /// With the required `DomainName`, `EventStreamName`, `Uri`; everything else unset.
+        pub fn new(
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            event_stream_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain_name: domain_name.into(),
+                event_stream_name: event_stream_name.into(),
+                uri: uri.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEventStream`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventStreamAttributes {
         /// `DestinationDetails`: JSON.
@@ -963,6 +1199,28 @@ pub mod event_trigger {
         pub segment_filter: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnEventTrigger {
+        /// With the required `DomainName`, `EventTriggerConditions`, `EventTriggerName`, `ObjectTypeName`; everything else unset.
+        pub fn new(
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            event_trigger_conditions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<EventTriggerCondition>>,
+            >,
+            event_trigger_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            object_type_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                domain_name: domain_name.into(),
+                event_trigger_conditions: event_trigger_conditions.into(),
+                event_trigger_limits: ::std::option::Option::None,
+                event_trigger_name: event_trigger_name.into(),
+                object_type_name: object_type_name.into(),
+                segment_filter: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEventTrigger`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventTriggerAttributes {
         /// `CreatedAt`: string.
@@ -990,6 +1248,23 @@ pub mod event_trigger {
         /// `LogicalOperator`: [`EventTriggerLogicalOperator`].
         /// Required.
         pub logical_operator: ::stratus_model::Val<EventTriggerLogicalOperator>,
+    }
+
+    impl EventTriggerCondition {
+        /// With the required `EventTriggerDimensions`, `LogicalOperator`; everything else unset.
+        pub fn new(
+            event_trigger_dimensions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<EventTriggerDimension>>,
+            >,
+            logical_operator: impl ::std::convert::Into<
+                ::stratus_model::Val<EventTriggerLogicalOperator>,
+            >,
+        ) -> Self {
+            Self {
+                event_trigger_dimensions: event_trigger_dimensions.into(),
+                logical_operator: logical_operator.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EventTriggerCondition> for ::stratus_model::Val<EventTriggerCondition> {
@@ -1023,6 +1298,19 @@ pub mod event_trigger {
         pub object_attributes: ::stratus_model::Val<::std::vec::Vec<ObjectAttribute>>,
     }
 
+    impl EventTriggerDimension {
+        /// With the required `ObjectAttributes`; everything else unset.
+        pub fn new(
+            object_attributes: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ObjectAttribute>>,
+            >,
+        ) -> Self {
+            Self {
+                object_attributes: object_attributes.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EventTriggerDimension> for ::stratus_model::Val<EventTriggerDimension> {
         fn from(value: EventTriggerDimension) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1046,6 +1334,21 @@ pub mod event_trigger {
         /// Required.
         /// Range: `1..=24`.
         pub value: ::stratus_model::Val<i64>,
+    }
+
+    impl Period {
+        /// With the required `Unit`, `Value`; everything else unset.
+        pub fn new(
+            unit: impl ::std::convert::Into<::stratus_model::Val<Unit>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                max_invocations_per_profile: ::std::option::Option::None,
+                unit: unit.into(),
+                unlimited: ::std::option::Option::None,
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Period> for ::stratus_model::Val<Period> {
@@ -1073,6 +1376,23 @@ pub mod event_trigger {
         /// Required.
         /// Items: `1..=10`.
         pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl ObjectAttribute {
+        /// With the required `ComparisonOperator`, `Values`; everything else unset.
+        pub fn new(
+            comparison_operator: impl ::std::convert::Into<::stratus_model::Val<ComparisonOperator>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                comparison_operator: comparison_operator.into(),
+                field_name: ::std::option::Option::None,
+                source: ::std::option::Option::None,
+                values: values.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ObjectAttribute> for ::stratus_model::Val<ObjectAttribute> {
@@ -1317,6 +1637,23 @@ pub mod integration {
         pub uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnIntegration {
+        /// With the required `DomainName`; everything else unset.
+        pub fn new(
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain_name: domain_name.into(),
+                event_trigger_names: ::std::option::Option::None,
+                flow_definition: ::std::option::Option::None,
+                object_type_name: ::std::option::Option::None,
+                object_type_names: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                uri: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIntegration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIntegrationAttributes {
         /// `LastUpdatedAt`: string.
@@ -1363,6 +1700,26 @@ pub mod integration {
         pub trigger_config: ::stratus_model::Val<TriggerConfig>,
     }
 
+    impl FlowDefinition {
+        /// With the required `FlowName`, `KmsArn`, `SourceFlowConfig`, `Tasks`, `TriggerConfig`; everything else unset.
+        pub fn new(
+            flow_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            kms_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_flow_config: impl ::std::convert::Into<::stratus_model::Val<SourceFlowConfig>>,
+            tasks: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Task>>>,
+            trigger_config: impl ::std::convert::Into<::stratus_model::Val<TriggerConfig>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                flow_name: flow_name.into(),
+                kms_arn: kms_arn.into(),
+                source_flow_config: source_flow_config.into(),
+                tasks: tasks.into(),
+                trigger_config: trigger_config.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FlowDefinition> for ::stratus_model::Val<FlowDefinition> {
         fn from(value: FlowDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1382,6 +1739,19 @@ pub mod integration {
         /// Pattern: `^[a-zA-Z_][a-zA-Z_0-9-]*$`.
         /// Length: `1..=255`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ObjectTypeMapping {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ObjectTypeMapping> for ::stratus_model::Val<ObjectTypeMapping> {
@@ -1410,6 +1780,23 @@ pub mod integration {
         pub source_connector_properties: ::stratus_model::Val<SourceConnectorProperties>,
     }
 
+    impl SourceFlowConfig {
+        /// With the required `ConnectorType`, `SourceConnectorProperties`; everything else unset.
+        pub fn new(
+            connector_type: impl ::std::convert::Into<::stratus_model::Val<ConnectorType>>,
+            source_connector_properties: impl ::std::convert::Into<
+                ::stratus_model::Val<SourceConnectorProperties>,
+            >,
+        ) -> Self {
+            Self {
+                connector_profile_name: ::std::option::Option::None,
+                connector_type: connector_type.into(),
+                incremental_pull_config: ::std::option::Option::None,
+                source_connector_properties: source_connector_properties.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SourceFlowConfig> for ::stratus_model::Val<SourceFlowConfig> {
         fn from(value: SourceFlowConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1435,6 +1822,24 @@ pub mod integration {
         pub task_type: ::stratus_model::Val<TaskType>,
     }
 
+    impl Task {
+        /// With the required `SourceFields`, `TaskType`; everything else unset.
+        pub fn new(
+            source_fields: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            task_type: impl ::std::convert::Into<::stratus_model::Val<TaskType>>,
+        ) -> Self {
+            Self {
+                connector_operator: ::std::option::Option::None,
+                destination_field: ::std::option::Option::None,
+                source_fields: source_fields.into(),
+                task_properties: ::std::option::Option::None,
+                task_type: task_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Task> for ::stratus_model::Val<Task> {
         fn from(value: Task) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1450,6 +1855,18 @@ pub mod integration {
         /// `TriggerType`: [`TriggerType`].
         /// Required.
         pub trigger_type: ::stratus_model::Val<TriggerType>,
+    }
+
+    impl TriggerConfig {
+        /// With the required `TriggerType`; everything else unset.
+        pub fn new(
+            trigger_type: impl ::std::convert::Into<::stratus_model::Val<TriggerType>>,
+        ) -> Self {
+            Self {
+                trigger_properties: ::std::option::Option::None,
+                trigger_type: trigger_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TriggerConfig> for ::stratus_model::Val<TriggerConfig> {
@@ -1534,6 +1951,21 @@ pub mod integration {
         pub property: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl TaskPropertiesMap {
+        /// With the required `OperatorPropertyKey`, `Property`; everything else unset.
+        pub fn new(
+            operator_property_key: impl ::std::convert::Into<
+                ::stratus_model::Val<OperatorPropertiesKeys>,
+            >,
+            property: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                operator_property_key: operator_property_key.into(),
+                property: property.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TaskPropertiesMap> for ::stratus_model::Val<TaskPropertiesMap> {
         fn from(value: TaskPropertiesMap) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1563,6 +1995,17 @@ pub mod integration {
         pub object: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MarketoSourceProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                object: object.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MarketoSourceProperties>
         for ::stratus_model::Val<MarketoSourceProperties>
     {
@@ -1586,6 +2029,18 @@ pub mod integration {
         pub bucket_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl S3SourceProperties {
+        /// With the required `BucketName`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                bucket_prefix: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<S3SourceProperties> for ::stratus_model::Val<S3SourceProperties> {
         fn from(value: S3SourceProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1605,6 +2060,19 @@ pub mod integration {
         pub object: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SalesforceSourceProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                enable_dynamic_field_update: ::std::option::Option::None,
+                include_deleted_records: ::std::option::Option::None,
+                object: object.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SalesforceSourceProperties>
         for ::stratus_model::Val<SalesforceSourceProperties>
     {
@@ -1622,6 +2090,17 @@ pub mod integration {
         pub object: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ServiceNowSourceProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                object: object.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ServiceNowSourceProperties>
         for ::stratus_model::Val<ServiceNowSourceProperties>
     {
@@ -1637,6 +2116,17 @@ pub mod integration {
         /// `Object`: string.
         /// Required.
         pub object: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ZendeskSourceProperties {
+        /// With the required `Object`; everything else unset.
+        pub fn new(
+            object: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                object: object.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ZendeskSourceProperties>
@@ -1672,6 +2162,23 @@ pub mod integration {
         /// Pattern: `.*`.
         /// Length: `0..=256`.
         pub timezone: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl ScheduledTriggerProperties {
+        /// With the required `ScheduleExpression`; everything else unset.
+        pub fn new(
+            schedule_expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_pull_mode: ::std::option::Option::None,
+                first_execution_from: ::std::option::Option::None,
+                schedule_end_time: ::std::option::Option::None,
+                schedule_expression: schedule_expression.into(),
+                schedule_offset: ::std::option::Option::None,
+                schedule_start_time: ::std::option::Option::None,
+                timezone: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ScheduledTriggerProperties>
@@ -2629,6 +3136,30 @@ pub mod object_type {
         pub template_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnObjectType {
+        /// With the required `Description`, `DomainName`, `ObjectTypeName`; everything else unset.
+        pub fn new(
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            object_type_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allow_profile_creation: ::std::option::Option::None,
+                description: description.into(),
+                domain_name: domain_name.into(),
+                encryption_key: ::std::option::Option::None,
+                expiration_days: ::std::option::Option::None,
+                fields: ::std::option::Option::None,
+                keys: ::std::option::Option::None,
+                max_profile_object_count: ::std::option::Option::None,
+                object_type_name: object_type_name.into(),
+                source_last_updated_timestamp_format: ::std::option::Option::None,
+                source_priority: ::std::option::Option::None,
+                template_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnObjectType`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnObjectTypeAttributes {
         /// `LastUpdatedAt`: string.
@@ -2932,6 +3463,25 @@ pub mod recommender {
         pub recommender_recipe_name: ::stratus_model::Val<RecommenderRecipeName>,
     }
 
+    impl CfnRecommender {
+        /// With the required `DomainName`, `RecommenderName`, `RecommenderRecipeName`; everything else unset.
+        pub fn new(
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            recommender_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            recommender_recipe_name: impl ::std::convert::Into<
+                ::stratus_model::Val<RecommenderRecipeName>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                domain_name: domain_name.into(),
+                recommender_config: ::std::option::Option::None,
+                recommender_name: recommender_name.into(),
+                recommender_recipe_name: recommender_recipe_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRecommender`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRecommenderAttributes {
         /// `RecommenderArn`: string.
@@ -2998,6 +3548,19 @@ pub mod recommender {
         pub event_parameters_list: ::stratus_model::Val<::std::vec::Vec<EventParameters>>,
     }
 
+    impl EventsConfig {
+        /// With the required `EventParametersList`; everything else unset.
+        pub fn new(
+            event_parameters_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<EventParameters>>,
+            >,
+        ) -> Self {
+            Self {
+                event_parameters_list: event_parameters_list.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EventsConfig> for ::stratus_model::Val<EventsConfig> {
         fn from(value: EventsConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3014,6 +3577,18 @@ pub mod recommender {
         pub event_type: ::stratus_model::Val<::std::string::String>,
         /// `EventValueThreshold`: number.
         pub event_value_threshold: ::std::option::Option<::stratus_model::Val<f64>>,
+    }
+
+    impl EventParameters {
+        /// With the required `EventType`; everything else unset.
+        pub fn new(
+            event_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                event_type: event_type.into(),
+                event_value_threshold: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<EventParameters> for ::stratus_model::Val<EventParameters> {
@@ -3135,6 +3710,27 @@ pub mod segment_definition {
         pub segment_sql_query: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnSegmentDefinition {
+        /// With the required `DisplayName`, `DomainName`, `SegmentDefinitionName`; everything else unset.
+        pub fn new(
+            display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            segment_definition_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                display_name: display_name.into(),
+                domain_name: domain_name.into(),
+                segment_definition_name: segment_definition_name.into(),
+                segment_groups: ::std::option::Option::None,
+                segment_sort: ::std::option::Option::None,
+                segment_sql_query: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSegmentDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSegmentDefinitionAttributes {
         /// `CreatedAt`: string.
@@ -3183,6 +3779,17 @@ pub mod segment_definition {
         pub attributes: ::stratus_model::Val<::std::vec::Vec<SortAttribute>>,
     }
 
+    impl SegmentSort {
+        /// With the required `Attributes`; everything else unset.
+        pub fn new(
+            attributes: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<SortAttribute>>>,
+        ) -> Self {
+            Self {
+                attributes: attributes.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SegmentSort> for ::stratus_model::Val<SegmentSort> {
         fn from(value: SegmentSort) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3227,6 +3834,21 @@ pub mod segment_definition {
         pub order: ::stratus_model::Val<SegmentSortOrder>,
         /// `Type`: [`SortAttributeType`].
         pub r#type: ::std::option::Option<::stratus_model::Val<SortAttributeType>>,
+    }
+
+    impl SortAttribute {
+        /// With the required `Name`, `Order`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            order: impl ::std::convert::Into<::stratus_model::Val<SegmentSortOrder>>,
+        ) -> Self {
+            Self {
+                data_type: ::std::option::Option::None,
+                name: name.into(),
+                order: order.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<SortAttribute> for ::stratus_model::Val<SortAttribute> {

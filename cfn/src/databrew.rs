@@ -38,6 +38,23 @@ pub mod dataset {
         pub source: ::std::option::Option<::stratus_model::Val<Source>>,
     }
 
+    impl CfnDataset {
+        /// With the required `Input`, `Name`; everything else unset.
+        pub fn new(
+            input: impl ::std::convert::Into<::stratus_model::Val<Input>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                format: ::std::option::Option::None,
+                format_options: ::std::option::Option::None,
+                input: input.into(),
+                name: name.into(),
+                path_options: ::std::option::Option::None,
+                source: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `FormatOptions`, a property type of `AWS::DataBrew::Dataset`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -192,6 +209,20 @@ pub mod dataset {
         pub temp_directory: ::std::option::Option<::stratus_model::Val<S3Location>>,
     }
 
+    impl DatabaseInputDefinition {
+        /// With the required `GlueConnectionName`; everything else unset.
+        pub fn new(
+            glue_connection_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                database_table_name: ::std::option::Option::None,
+                glue_connection_name: glue_connection_name.into(),
+                query_string: ::std::option::Option::None,
+                temp_directory: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DatabaseInputDefinition>
         for ::stratus_model::Val<DatabaseInputDefinition>
     {
@@ -230,6 +261,19 @@ pub mod dataset {
         pub key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl S3Location {
+        /// With the required `Bucket`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                bucket_owner: ::std::option::Option::None,
+                key: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -252,6 +296,17 @@ pub mod dataset {
         pub ordered_by: ::std::option::Option<::stratus_model::Val<OrderedBy>>,
     }
 
+    impl FilesLimit {
+        /// With the required `MaxFiles`; everything else unset.
+        pub fn new(max_files: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                max_files: max_files.into(),
+                order: ::std::option::Option::None,
+                ordered_by: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<FilesLimit> for ::stratus_model::Val<FilesLimit> {
         fn from(value: FilesLimit) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -272,6 +327,19 @@ pub mod dataset {
         pub values_map: ::stratus_model::Val<::std::vec::Vec<FilterValue>>,
     }
 
+    impl FilterExpression {
+        /// With the required `Expression`, `ValuesMap`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values_map: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<FilterValue>>>,
+        ) -> Self {
+            Self {
+                expression: expression.into(),
+                values_map: values_map.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FilterExpression> for ::stratus_model::Val<FilterExpression> {
         fn from(value: FilterExpression) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -288,6 +356,19 @@ pub mod dataset {
         /// `PathParameterName`: string.
         /// Required.
         pub path_parameter_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PathParameter {
+        /// With the required `DatasetParameter`, `PathParameterName`; everything else unset.
+        pub fn new(
+            dataset_parameter: impl ::std::convert::Into<::stratus_model::Val<DatasetParameter>>,
+            path_parameter_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dataset_parameter: dataset_parameter.into(),
+                path_parameter_name: path_parameter_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PathParameter> for ::stratus_model::Val<PathParameter> {
@@ -309,6 +390,19 @@ pub mod dataset {
         /// Pattern: `^:[A-Za-z0-9_]+$`.
         /// Length: `2..=128`.
         pub value_reference: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FilterValue {
+        /// With the required `Value`, `ValueReference`; everything else unset.
+        pub fn new(
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value_reference: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                value: value.into(),
+                value_reference: value_reference.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FilterValue> for ::stratus_model::Val<FilterValue> {
@@ -336,6 +430,22 @@ pub mod dataset {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl DatasetParameter {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                create_column: ::std::option::Option::None,
+                datetime_options: ::std::option::Option::None,
+                filter: ::std::option::Option::None,
+                name: name.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DatasetParameter> for ::stratus_model::Val<DatasetParameter> {
         fn from(value: DatasetParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -358,6 +468,19 @@ pub mod dataset {
         /// Pattern: `^(Z|[-+](\d|\d{2}|\d{2}:?\d{2}))$`.
         /// Length: `1..=6`.
         pub timezone_offset: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl DatetimeOptions {
+        /// With the required `Format`; everything else unset.
+        pub fn new(
+            format: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                format: format.into(),
+                locale_code: ::std::option::Option::None,
+                timezone_offset: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DatetimeOptions> for ::stratus_model::Val<DatetimeOptions> {
@@ -662,6 +785,37 @@ pub mod job {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ValidationConfiguration>>>,
     }
 
+    impl CfnJob {
+        /// With the required `Name`, `RoleArn`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                data_catalog_outputs: ::std::option::Option::None,
+                database_outputs: ::std::option::Option::None,
+                dataset_name: ::std::option::Option::None,
+                encryption_key_arn: ::std::option::Option::None,
+                encryption_mode: ::std::option::Option::None,
+                job_sample: ::std::option::Option::None,
+                log_subscription: ::std::option::Option::None,
+                max_capacity: ::std::option::Option::None,
+                max_retries: ::std::option::Option::None,
+                name: name.into(),
+                output_location: ::std::option::Option::None,
+                outputs: ::std::option::Option::None,
+                profile_configuration: ::std::option::Option::None,
+                project_name: ::std::option::Option::None,
+                recipe: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                timeout: ::std::option::Option::None,
+                r#type: r#type.into(),
+                validation_configurations: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `DataCatalogOutput`, a property type of `AWS::DataBrew::Job`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -686,6 +840,23 @@ pub mod job {
         pub table_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DataCatalogOutput {
+        /// With the required `DatabaseName`, `TableName`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                catalog_id: ::std::option::Option::None,
+                database_name: database_name.into(),
+                database_options: ::std::option::Option::None,
+                overwrite: ::std::option::Option::None,
+                s3_options: ::std::option::Option::None,
+                table_name: table_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DataCatalogOutput> for ::stratus_model::Val<DataCatalogOutput> {
         fn from(value: DataCatalogOutput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -706,6 +877,22 @@ pub mod job {
         /// Required.
         /// Length: `1..=255`.
         pub glue_connection_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DatabaseOutput {
+        /// With the required `DatabaseOptions`, `GlueConnectionName`; everything else unset.
+        pub fn new(
+            database_options: impl ::std::convert::Into<
+                ::stratus_model::Val<DatabaseTableOutputOptions>,
+            >,
+            glue_connection_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                database_options: database_options.into(),
+                database_output_mode: ::std::option::Option::None,
+                glue_connection_name: glue_connection_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DatabaseOutput> for ::stratus_model::Val<DatabaseOutput> {
@@ -747,6 +934,19 @@ pub mod job {
         pub key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl OutputLocation {
+        /// With the required `Bucket`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                bucket_owner: ::std::option::Option::None,
+                key: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<OutputLocation> for ::stratus_model::Val<OutputLocation> {
         fn from(value: OutputLocation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -777,6 +977,21 @@ pub mod job {
         /// Items: `0..=200`.
         pub partition_columns:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl Output {
+        /// With the required `Location`; everything else unset.
+        pub fn new(location: impl ::std::convert::Into<::stratus_model::Val<S3Location>>) -> Self {
+            Self {
+                compression_format: ::std::option::Option::None,
+                format: ::std::option::Option::None,
+                format_options: ::std::option::Option::None,
+                location: location.into(),
+                max_output_files: ::std::option::Option::None,
+                overwrite: ::std::option::Option::None,
+                partition_columns: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Output> for ::stratus_model::Val<Output> {
@@ -823,6 +1038,18 @@ pub mod job {
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Recipe {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                version: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Recipe> for ::stratus_model::Val<Recipe> {
         fn from(value: Recipe) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -839,6 +1066,18 @@ pub mod job {
         pub ruleset_arn: ::stratus_model::Val<::std::string::String>,
         /// `ValidationMode`: [`ValidationMode`].
         pub validation_mode: ::std::option::Option<::stratus_model::Val<ValidationMode>>,
+    }
+
+    impl ValidationConfiguration {
+        /// With the required `RulesetArn`; everything else unset.
+        pub fn new(
+            ruleset_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ruleset_arn: ruleset_arn.into(),
+                validation_mode: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ValidationConfiguration>
@@ -861,6 +1100,18 @@ pub mod job {
         pub temp_directory: ::std::option::Option<::stratus_model::Val<S3Location>>,
     }
 
+    impl DatabaseTableOutputOptions {
+        /// With the required `TableName`; everything else unset.
+        pub fn new(
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                table_name: table_name.into(),
+                temp_directory: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DatabaseTableOutputOptions>
         for ::stratus_model::Val<DatabaseTableOutputOptions>
     {
@@ -876,6 +1127,15 @@ pub mod job {
         /// `Location`: [`S3Location`].
         /// Required.
         pub location: ::stratus_model::Val<S3Location>,
+    }
+
+    impl S3TableOutputOptions {
+        /// With the required `Location`; everything else unset.
+        pub fn new(location: impl ::std::convert::Into<::stratus_model::Val<S3Location>>) -> Self {
+            Self {
+                location: location.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3TableOutputOptions> for ::stratus_model::Val<S3TableOutputOptions> {
@@ -915,6 +1175,19 @@ pub mod job {
         pub key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl S3Location {
+        /// With the required `Bucket`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                bucket_owner: ::std::option::Option::None,
+                key: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -931,6 +1204,18 @@ pub mod job {
         /// `Statistics`: [`StatisticsConfiguration`].
         /// Required.
         pub statistics: ::stratus_model::Val<StatisticsConfiguration>,
+    }
+
+    impl ColumnStatisticsConfiguration {
+        /// With the required `Statistics`; everything else unset.
+        pub fn new(
+            statistics: impl ::std::convert::Into<::stratus_model::Val<StatisticsConfiguration>>,
+        ) -> Self {
+            Self {
+                selectors: ::std::option::Option::None,
+                statistics: statistics.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ColumnStatisticsConfiguration>
@@ -973,6 +1258,20 @@ pub mod job {
         /// Required.
         /// Items: `1..=`.
         pub entity_types: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl EntityDetectorConfiguration {
+        /// With the required `EntityTypes`; everything else unset.
+        pub fn new(
+            entity_types: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                allowed_statistics: ::std::option::Option::None,
+                entity_types: entity_types.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EntityDetectorConfiguration>
@@ -1030,6 +1329,23 @@ pub mod job {
         pub statistic: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl StatisticOverride {
+        /// With the required `Parameters`, `Statistic`; everything else unset.
+        pub fn new(
+            parameters: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+                >,
+            >,
+            statistic: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                parameters: parameters.into(),
+                statistic: statistic.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StatisticOverride> for ::stratus_model::Val<StatisticOverride> {
         fn from(value: StatisticOverride) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1044,6 +1360,19 @@ pub mod job {
         /// Required.
         /// Items: `1..=`.
         pub statistics: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl AllowedStatistics {
+        /// With the required `Statistics`; everything else unset.
+        pub fn new(
+            statistics: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                statistics: statistics.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AllowedStatistics> for ::stratus_model::Val<AllowedStatistics> {
@@ -1464,6 +1793,24 @@ pub mod project {
         pub sample: ::std::option::Option<::stratus_model::Val<Sample>>,
     }
 
+    impl CfnProject {
+        /// With the required `DatasetName`, `Name`, `RecipeName`, `RoleArn`; everything else unset.
+        pub fn new(
+            dataset_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            recipe_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dataset_name: dataset_name.into(),
+                name: name.into(),
+                recipe_name: recipe_name.into(),
+                role_arn: role_arn.into(),
+                sample: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `Sample`, a property type of `AWS::DataBrew::Project`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1475,6 +1822,16 @@ pub mod project {
         /// Required.
         /// Allowed values: `FIRST_N`, `LAST_N`, `RANDOM`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl Sample {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                size: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Sample> for ::stratus_model::Val<Sample> {
@@ -1558,6 +1915,20 @@ pub mod recipe {
         pub steps: ::stratus_model::Val<::std::vec::Vec<RecipeStep>>,
     }
 
+    impl CfnRecipe {
+        /// With the required `Name`, `Steps`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            steps: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<RecipeStep>>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                steps: steps.into(),
+            }
+        }
+    }
+
     /// `RecipeStep`, a property type of `AWS::DataBrew::Recipe`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1568,6 +1939,16 @@ pub mod recipe {
         /// `ConditionExpressions`: list of [`ConditionExpression`].
         pub condition_expressions:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ConditionExpression>>>,
+    }
+
+    impl RecipeStep {
+        /// With the required `Action`; everything else unset.
+        pub fn new(action: impl ::std::convert::Into<::stratus_model::Val<Action>>) -> Self {
+            Self {
+                action: action.into(),
+                condition_expressions: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<RecipeStep> for ::stratus_model::Val<RecipeStep> {
@@ -1587,6 +1968,18 @@ pub mod recipe {
         pub operation: ::stratus_model::Val<::std::string::String>,
         /// `Parameters`: JSON.
         pub parameters: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    impl Action {
+        /// With the required `Operation`; everything else unset.
+        pub fn new(
+            operation: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                operation: operation.into(),
+                parameters: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
@@ -1611,6 +2004,20 @@ pub mod recipe {
         /// `Value`: string.
         /// Length: `0..=1024`.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl ConditionExpression {
+        /// With the required `Condition`, `TargetColumn`; everything else unset.
+        pub fn new(
+            condition: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_column: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                condition: condition.into(),
+                target_column: target_column.into(),
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ConditionExpression> for ::stratus_model::Val<ConditionExpression> {
@@ -1658,6 +2065,22 @@ pub mod ruleset {
         pub target_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnRuleset {
+        /// With the required `Name`, `Rules`, `TargetArn`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rules: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Rule>>>,
+            target_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                rules: rules.into(),
+                target_arn: target_arn.into(),
+            }
+        }
+    }
+
     /// `Rule`, a property type of `AWS::DataBrew::Ruleset`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1680,6 +2103,23 @@ pub mod ruleset {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SubstitutionValue>>>,
         /// `Threshold`: [`Threshold`].
         pub threshold: ::std::option::Option<::stratus_model::Val<Threshold>>,
+    }
+
+    impl Rule {
+        /// With the required `CheckExpression`, `Name`; everything else unset.
+        pub fn new(
+            check_expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                check_expression: check_expression.into(),
+                column_selectors: ::std::option::Option::None,
+                disabled: ::std::option::Option::None,
+                name: name.into(),
+                substitution_map: ::std::option::Option::None,
+                threshold: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
@@ -1721,6 +2161,19 @@ pub mod ruleset {
         pub value_reference: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SubstitutionValue {
+        /// With the required `Value`, `ValueReference`; everything else unset.
+        pub fn new(
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value_reference: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                value: value.into(),
+                value_reference: value_reference.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SubstitutionValue> for ::stratus_model::Val<SubstitutionValue> {
         fn from(value: SubstitutionValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1738,6 +2191,17 @@ pub mod ruleset {
         /// `Value`: number.
         /// Required.
         pub value: ::stratus_model::Val<f64>,
+    }
+
+    impl Threshold {
+        /// With the required `Value`; everything else unset.
+        pub fn new(value: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                r#type: ::std::option::Option::None,
+                unit: ::std::option::Option::None,
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Threshold> for ::stratus_model::Val<Threshold> {
@@ -1869,6 +2333,20 @@ pub mod schedule {
         /// Length: `1..=255`.
         #[resource(replace)]
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnSchedule {
+        /// With the required `CronExpression`, `Name`; everything else unset.
+        pub fn new(
+            cron_expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cron_expression: cron_expression.into(),
+                job_names: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 }
 

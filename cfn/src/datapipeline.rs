@@ -41,6 +41,22 @@ pub mod pipeline {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<PipelineObject>>>,
     }
 
+    impl CfnPipeline {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                activate: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: name.into(),
+                parameter_objects: ::std::option::Option::None,
+                parameter_values: ::std::option::Option::None,
+                pipeline_objects: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPipeline`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPipelineAttributes {
         /// `PipelineId`: string.
@@ -66,6 +82,21 @@ pub mod pipeline {
         pub id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ParameterObject {
+        /// With the required `Attributes`, `Id`; everything else unset.
+        pub fn new(
+            attributes: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ParameterAttribute>>,
+            >,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attributes: attributes.into(),
+                id: id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ParameterObject> for ::stratus_model::Val<ParameterObject> {
         fn from(value: ParameterObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -84,6 +115,19 @@ pub mod pipeline {
         /// Required.
         /// Length: `0..=10240`.
         pub string_value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ParameterValue {
+        /// With the required `Id`, `StringValue`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            string_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                string_value: string_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ParameterValue> for ::stratus_model::Val<ParameterValue> {
@@ -109,6 +153,21 @@ pub mod pipeline {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PipelineObject {
+        /// With the required `Fields`, `Id`, `Name`; everything else unset.
+        pub fn new(
+            fields: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Field>>>,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                fields: fields.into(),
+                id: id.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PipelineObject> for ::stratus_model::Val<PipelineObject> {
         fn from(value: PipelineObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -127,6 +186,19 @@ pub mod pipeline {
         /// Required.
         /// Length: `0..=10240`.
         pub string_value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ParameterAttribute {
+        /// With the required `Key`, `StringValue`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            string_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                string_value: string_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ParameterAttribute> for ::stratus_model::Val<ParameterAttribute> {
@@ -149,6 +221,19 @@ pub mod pipeline {
         /// `StringValue`: string.
         /// Length: `0..=10240`.
         pub string_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Field {
+        /// With the required `Key`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                ref_value: ::std::option::Option::None,
+                string_value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Field> for ::stratus_model::Val<Field> {

@@ -115,6 +115,27 @@ pub mod location_azure_blob {
         pub subdirectory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnLocationAzureBlob {
+        /// With the required `AzureBlobAuthenticationType`; everything else unset.
+        pub fn new(
+            azure_blob_authentication_type: impl ::std::convert::Into<
+                ::stratus_model::Val<AzureBlobAuthenticationType>,
+            >,
+        ) -> Self {
+            Self {
+                agent_arns: ::std::option::Option::None,
+                azure_access_tier: ::std::option::Option::None,
+                azure_blob_authentication_type: azure_blob_authentication_type.into(),
+                azure_blob_container_url: ::std::option::Option::None,
+                azure_blob_sas_configuration: ::std::option::Option::None,
+                azure_blob_type: ::std::option::Option::None,
+                cmk_secret_config: ::std::option::Option::None,
+                custom_secret_config: ::std::option::Option::None,
+                subdirectory: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLocationAzureBlob`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationAzureBlobAttributes {
         /// `LocationArn`: string.
@@ -151,6 +172,17 @@ pub mod location_azure_blob {
         /// Pattern: `(^.+$)`.
         /// Length: `1..=255`.
         pub azure_blob_sas_token: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AzureBlobSasConfiguration {
+        /// With the required `AzureBlobSasToken`; everything else unset.
+        pub fn new(
+            azure_blob_sas_token: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                azure_blob_sas_token: azure_blob_sas_token.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AzureBlobSasConfiguration>
@@ -195,6 +227,21 @@ pub mod location_azure_blob {
         /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
         /// Length: `0..=2048`.
         pub secret_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomSecretConfig {
+        /// With the required `SecretAccessRoleArn`, `SecretArn`; everything else unset.
+        pub fn new(
+            secret_access_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                secret_access_role_arn: secret_access_role_arn.into(),
+                secret_arn: secret_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomSecretConfig> for ::stratus_model::Val<CustomSecretConfig> {
@@ -372,6 +419,20 @@ pub mod location_efs {
         pub subdirectory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnLocationEfs {
+        /// With the required `Ec2Config`; everything else unset.
+        pub fn new(ec2_config: impl ::std::convert::Into<::stratus_model::Val<Ec2Config>>) -> Self {
+            Self {
+                access_point_arn: ::std::option::Option::None,
+                ec2_config: ec2_config.into(),
+                efs_filesystem_arn: ::std::option::Option::None,
+                file_system_access_role_arn: ::std::option::Option::None,
+                in_transit_encryption: ::std::option::Option::None,
+                subdirectory: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLocationEfs`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationEfsAttributes {
         /// `LocationArn`: string.
@@ -402,6 +463,21 @@ pub mod location_efs {
         /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\-0-9]*:[0-9]{12}:subnet/.*$`.
         /// Length: `0..=128`.
         pub subnet_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Ec2Config {
+        /// With the required `SecurityGroupArns`, `SubnetArn`; everything else unset.
+        pub fn new(
+            security_group_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnet_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                security_group_arns: security_group_arns.into(),
+                subnet_arn: subnet_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Ec2Config> for ::stratus_model::Val<Ec2Config> {
@@ -486,6 +562,21 @@ pub mod location_f_sx_lustre {
         pub subdirectory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnLocationFSxLustre {
+        /// With the required `SecurityGroupArns`; everything else unset.
+        pub fn new(
+            security_group_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                fsx_filesystem_arn: ::std::option::Option::None,
+                security_group_arns: security_group_arns.into(),
+                subdirectory: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLocationFSxLustre`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationFSxLustreAttributes {
         /// `LocationArn`: string.
@@ -540,6 +631,25 @@ pub mod location_f_sx_ontap {
         /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\$\p{Zs}]+$`.
         /// Length: `0..=4096`.
         pub subdirectory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnLocationFSxOntap {
+        /// With the required `SecurityGroupArns`, `StorageVirtualMachineArn`; everything else unset.
+        pub fn new(
+            security_group_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            storage_virtual_machine_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                protocol: ::std::option::Option::None,
+                security_group_arns: security_group_arns.into(),
+                storage_virtual_machine_arn: storage_virtual_machine_arn.into(),
+                subdirectory: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnLocationFSxOntap`], known once it is deployed (`Fn::GetAtt`).
@@ -608,6 +718,17 @@ pub mod location_f_sx_ontap {
         pub mount_options: ::stratus_model::Val<NfsMountOptions>,
     }
 
+    impl Nfs {
+        /// With the required `MountOptions`; everything else unset.
+        pub fn new(
+            mount_options: impl ::std::convert::Into<::stratus_model::Val<NfsMountOptions>>,
+        ) -> Self {
+            Self {
+                mount_options: mount_options.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Nfs> for ::stratus_model::Val<Nfs> {
         fn from(value: Nfs) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -640,6 +761,24 @@ pub mod location_f_sx_ontap {
         /// Pattern: `^[^\x5B\x5D\\/:;|=,+*?]{1,104}$`.
         /// Length: `..=104`.
         pub user: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Smb {
+        /// With the required `MountOptions`, `User`; everything else unset.
+        pub fn new(
+            mount_options: impl ::std::convert::Into<::stratus_model::Val<SmbMountOptions>>,
+            user: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cmk_secret_config: ::std::option::Option::None,
+                custom_secret_config: ::std::option::Option::None,
+                domain: ::std::option::Option::None,
+                managed_secret_config: ::std::option::Option::None,
+                mount_options: mount_options.into(),
+                password: ::std::option::Option::None,
+                user: user.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Smb> for ::stratus_model::Val<Smb> {
@@ -699,6 +838,21 @@ pub mod location_f_sx_ontap {
         pub secret_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomSecretConfig {
+        /// With the required `SecretAccessRoleArn`, `SecretArn`; everything else unset.
+        pub fn new(
+            secret_access_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                secret_access_role_arn: secret_access_role_arn.into(),
+                secret_arn: secret_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomSecretConfig> for ::stratus_model::Val<CustomSecretConfig> {
         fn from(value: CustomSecretConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -714,6 +868,17 @@ pub mod location_f_sx_ontap {
         /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
         /// Length: `0..=2048`.
         pub secret_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ManagedSecretConfig {
+        /// With the required `SecretArn`; everything else unset.
+        pub fn new(
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                secret_arn: secret_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ManagedSecretConfig> for ::stratus_model::Val<ManagedSecretConfig> {
@@ -865,6 +1030,23 @@ pub mod location_f_sx_open_zfs {
         pub subdirectory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnLocationFSxOpenZfs {
+        /// With the required `Protocol`, `SecurityGroupArns`; everything else unset.
+        pub fn new(
+            protocol: impl ::std::convert::Into<::stratus_model::Val<Protocol>>,
+            security_group_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                fsx_filesystem_arn: ::std::option::Option::None,
+                protocol: protocol.into(),
+                security_group_arns: security_group_arns.into(),
+                subdirectory: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLocationFSxOpenZfs`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationFSxOpenZfsAttributes {
         /// `LocationArn`: string.
@@ -904,6 +1086,17 @@ pub mod location_f_sx_open_zfs {
         /// `MountOptions`: [`MountOptions`].
         /// Required.
         pub mount_options: ::stratus_model::Val<MountOptions>,
+    }
+
+    impl Nfs {
+        /// With the required `MountOptions`; everything else unset.
+        pub fn new(
+            mount_options: impl ::std::convert::Into<::stratus_model::Val<MountOptions>>,
+        ) -> Self {
+            Self {
+                mount_options: mount_options.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Nfs> for ::stratus_model::Val<Nfs> {
@@ -1026,6 +1219,27 @@ pub mod location_f_sx_windows {
         pub user: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnLocationFSxWindows {
+        /// With the required `SecurityGroupArns`, `User`; everything else unset.
+        pub fn new(
+            security_group_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            user: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cmk_secret_config: ::std::option::Option::None,
+                custom_secret_config: ::std::option::Option::None,
+                domain: ::std::option::Option::None,
+                fsx_filesystem_arn: ::std::option::Option::None,
+                password: ::std::option::Option::None,
+                security_group_arns: security_group_arns.into(),
+                subdirectory: ::std::option::Option::None,
+                user: user.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLocationFSxWindows`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationFSxWindowsAttributes {
         /// `LocationArn`: string.
@@ -1087,6 +1301,21 @@ pub mod location_f_sx_windows {
         /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
         /// Length: `0..=2048`.
         pub secret_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomSecretConfig {
+        /// With the required `SecretAccessRoleArn`, `SecretArn`; everything else unset.
+        pub fn new(
+            secret_access_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                secret_access_role_arn: secret_access_role_arn.into(),
+                secret_arn: secret_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomSecretConfig> for ::stratus_model::Val<CustomSecretConfig> {
@@ -1162,6 +1391,34 @@ pub mod location_hdfs {
         pub subdirectory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnLocationHdfs {
+        /// With the required `AgentArns`, `AuthenticationType`, `NameNodes`; everything else unset.
+        pub fn new(
+            agent_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            authentication_type: impl ::std::convert::Into<::stratus_model::Val<AuthenticationType>>,
+            name_nodes: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<NameNode>>>,
+        ) -> Self {
+            Self {
+                agent_arns: agent_arns.into(),
+                authentication_type: authentication_type.into(),
+                block_size: ::std::option::Option::None,
+                cmk_secret_config: ::std::option::Option::None,
+                custom_secret_config: ::std::option::Option::None,
+                kerberos_keytab: ::std::option::Option::None,
+                kerberos_krb5_conf: ::std::option::Option::None,
+                kerberos_principal: ::std::option::Option::None,
+                kms_key_provider_uri: ::std::option::Option::None,
+                name_nodes: name_nodes.into(),
+                qop_configuration: ::std::option::Option::None,
+                replication_factor: ::std::option::Option::None,
+                simple_user: ::std::option::Option::None,
+                subdirectory: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLocationHdfs`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationHdfsAttributes {
         /// `LocationArn`: string.
@@ -1225,6 +1482,21 @@ pub mod location_hdfs {
         pub secret_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomSecretConfig {
+        /// With the required `SecretAccessRoleArn`, `SecretArn`; everything else unset.
+        pub fn new(
+            secret_access_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                secret_access_role_arn: secret_access_role_arn.into(),
+                secret_arn: secret_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomSecretConfig> for ::stratus_model::Val<CustomSecretConfig> {
         fn from(value: CustomSecretConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1244,6 +1516,19 @@ pub mod location_hdfs {
         /// Required.
         /// Range: `1..=65536`.
         pub port: ::stratus_model::Val<i64>,
+    }
+
+    impl NameNode {
+        /// With the required `Hostname`, `Port`; everything else unset.
+        pub fn new(
+            hostname: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                hostname: hostname.into(),
+                port: port.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NameNode> for ::stratus_model::Val<NameNode> {
@@ -1446,6 +1731,20 @@ pub mod location_nfs {
         pub subdirectory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnLocationNfs {
+        /// With the required `OnPremConfig`; everything else unset.
+        pub fn new(
+            on_prem_config: impl ::std::convert::Into<::stratus_model::Val<OnPremConfig>>,
+        ) -> Self {
+            Self {
+                mount_options: ::std::option::Option::None,
+                on_prem_config: on_prem_config.into(),
+                server_hostname: ::std::option::Option::None,
+                subdirectory: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLocationNfs`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationNfsAttributes {
         /// `LocationArn`: string.
@@ -1486,6 +1785,19 @@ pub mod location_nfs {
         /// Required.
         /// Items: `1..=8`.
         pub agent_arns: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl OnPremConfig {
+        /// With the required `AgentArns`; everything else unset.
+        pub fn new(
+            agent_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                agent_arns: agent_arns.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OnPremConfig> for ::stratus_model::Val<OnPremConfig> {
@@ -1662,6 +1974,21 @@ pub mod location_object_storage {
         pub secret_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomSecretConfig {
+        /// With the required `SecretAccessRoleArn`, `SecretArn`; everything else unset.
+        pub fn new(
+            secret_access_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                secret_access_role_arn: secret_access_role_arn.into(),
+                secret_arn: secret_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomSecretConfig> for ::stratus_model::Val<CustomSecretConfig> {
         fn from(value: CustomSecretConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1744,6 +2071,18 @@ pub mod location_s3 {
         pub subdirectory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnLocationS3 {
+        /// With the required `S3Config`; everything else unset.
+        pub fn new(s3_config: impl ::std::convert::Into<::stratus_model::Val<S3Config>>) -> Self {
+            Self {
+                s3_bucket_arn: ::std::option::Option::None,
+                s3_config: s3_config.into(),
+                s3_storage_class: ::std::option::Option::None,
+                subdirectory: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLocationS3`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationS3Attributes {
         /// `LocationArn`: string.
@@ -1770,6 +2109,19 @@ pub mod location_s3 {
         /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$`.
         /// Length: `0..=2048`.
         pub bucket_access_role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3Config {
+        /// With the required `BucketAccessRoleArn`; everything else unset.
+        pub fn new(
+            bucket_access_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                bucket_access_role_arn: bucket_access_role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3Config> for ::stratus_model::Val<S3Config> {
@@ -1908,6 +2260,32 @@ pub mod location_smb {
         pub user: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnLocationSmb {
+        /// With the required `AgentArns`; everything else unset.
+        pub fn new(
+            agent_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                agent_arns: agent_arns.into(),
+                authentication_type: ::std::option::Option::None,
+                cmk_secret_config: ::std::option::Option::None,
+                custom_secret_config: ::std::option::Option::None,
+                dns_ip_addresses: ::std::option::Option::None,
+                domain: ::std::option::Option::None,
+                kerberos_keytab: ::std::option::Option::None,
+                kerberos_krb5_conf: ::std::option::Option::None,
+                kerberos_principal: ::std::option::Option::None,
+                mount_options: ::std::option::Option::None,
+                password: ::std::option::Option::None,
+                server_hostname: ::std::option::Option::None,
+                subdirectory: ::std::option::Option::None,
+                user: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLocationSmb`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationSmbAttributes {
         /// `LocationArn`: string.
@@ -1969,6 +2347,21 @@ pub mod location_smb {
         /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
         /// Length: `0..=2048`.
         pub secret_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomSecretConfig {
+        /// With the required `SecretAccessRoleArn`, `SecretArn`; everything else unset.
+        pub fn new(
+            secret_access_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                secret_access_role_arn: secret_access_role_arn.into(),
+                secret_arn: secret_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomSecretConfig> for ::stratus_model::Val<CustomSecretConfig> {
@@ -2149,6 +2542,30 @@ pub mod task {
         pub task_report_config: ::std::option::Option<::stratus_model::Val<TaskReportConfig>>,
     }
 
+    impl CfnTask {
+        /// With the required `DestinationLocationArn`, `SourceLocationArn`; everything else unset.
+        pub fn new(
+            destination_location_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            source_location_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cloud_watch_log_group_arn: ::std::option::Option::None,
+                destination_location_arn: destination_location_arn.into(),
+                excludes: ::std::option::Option::None,
+                includes: ::std::option::Option::None,
+                manifest_config: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                options: ::std::option::Option::None,
+                schedule: ::std::option::Option::None,
+                source_location_arn: source_location_arn.into(),
+                task_mode: ::std::option::Option::None,
+                task_report_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTask`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTaskAttributes {
         /// `TaskArn`: string.
@@ -2218,6 +2635,17 @@ pub mod task {
         /// `Source`: [`Source`].
         /// Required.
         pub source: ::stratus_model::Val<Source>,
+    }
+
+    impl ManifestConfig {
+        /// With the required `Source`; everything else unset.
+        pub fn new(source: impl ::std::convert::Into<::stratus_model::Val<Source>>) -> Self {
+            Self {
+                action: ::std::option::Option::None,
+                format: ::std::option::Option::None,
+                source: source.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ManifestConfig> for ::stratus_model::Val<ManifestConfig> {
@@ -2323,6 +2751,22 @@ pub mod task {
         /// `ReportLevel`: [`ReportLevel`].
         /// Allowed values: `ERRORS_ONLY`, `SUCCESSES_AND_ERRORS`.
         pub report_level: ::std::option::Option<::stratus_model::Val<ReportLevel>>,
+    }
+
+    impl TaskReportConfig {
+        /// With the required `Destination`, `OutputType`; everything else unset.
+        pub fn new(
+            destination: impl ::std::convert::Into<::stratus_model::Val<Destination>>,
+            output_type: impl ::std::convert::Into<::stratus_model::Val<OutputType>>,
+        ) -> Self {
+            Self {
+                destination: destination.into(),
+                object_version_ids: ::std::option::Option::None,
+                output_type: output_type.into(),
+                overrides: ::std::option::Option::None,
+                report_level: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TaskReportConfig> for ::stratus_model::Val<TaskReportConfig> {

@@ -59,6 +59,27 @@ pub mod connection {
         pub scope: ::std::option::Option<::stratus_model::Val<Scope>>,
     }
 
+    impl CfnConnection {
+        /// With the required `DomainIdentifier`, `Name`; everything else unset.
+        pub fn new(
+            domain_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aws_location: ::std::option::Option::None,
+                configurations: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                domain_identifier: domain_identifier.into(),
+                enable_trusted_identity_propagation: ::std::option::Option::None,
+                environment_identifier: ::std::option::Option::None,
+                name: name.into(),
+                project_identifier: ::std::option::Option::None,
+                props: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectionAttributes {
         /// `ConnectionId`: string.
@@ -257,6 +278,32 @@ pub mod data_source {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnDataSource {
+        /// With the required `DomainIdentifier`, `Name`, `ProjectIdentifier`, `Type`; everything else unset.
+        pub fn new(
+            domain_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            project_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                asset_forms_input: ::std::option::Option::None,
+                configuration: ::std::option::Option::None,
+                connection_identifier: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                domain_identifier: domain_identifier.into(),
+                enable_setting: ::std::option::Option::None,
+                environment_identifier: ::std::option::Option::None,
+                name: name.into(),
+                project_identifier: project_identifier.into(),
+                publish_on_import: ::std::option::Option::None,
+                recommendation: ::std::option::Option::None,
+                schedule: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDataSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataSourceAttributes {
         /// `ConnectionId`: string.
@@ -335,6 +382,20 @@ pub mod data_source {
         pub type_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TypeRevision`: string.
         pub type_revision: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl FormInput {
+        /// With the required `FormName`; everything else unset.
+        pub fn new(
+            form_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content: ::std::option::Option::None,
+                form_name: form_name.into(),
+                type_identifier: ::std::option::Option::None,
+                type_revision: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FormInput> for ::stratus_model::Val<FormInput> {
@@ -753,6 +814,23 @@ pub mod domain {
         pub single_sign_on: ::std::option::Option<::stratus_model::Val<SingleSignOn>>,
     }
 
+    impl CfnDomain {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                domain_execution_role: ::std::option::Option::None,
+                domain_version: ::std::option::Option::None,
+                kms_key_identifier: ::std::option::Option::None,
+                name: name.into(),
+                service_role: ::std::option::Option::None,
+                single_sign_on: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainAttributes {
         /// `RootDomainUnitId`: string.
@@ -976,6 +1054,24 @@ pub mod domain_unit {
         pub parent_domain_unit_identifier: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnDomainUnit {
+        /// With the required `DomainIdentifier`, `Name`, `ParentDomainUnitIdentifier`; everything else unset.
+        pub fn new(
+            domain_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parent_domain_unit_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                domain_identifier: domain_identifier.into(),
+                name: name.into(),
+                parent_domain_unit_identifier: parent_domain_unit_identifier.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDomainUnit`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainUnitAttributes {
         /// `CreatedAt`: string.
@@ -1091,6 +1187,31 @@ pub mod environment {
         #[resource(replace)]
         pub user_parameters:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<EnvironmentParameter>>>,
+    }
+
+    impl CfnEnvironment {
+        /// With the required `DomainIdentifier`, `Name`, `ProjectIdentifier`; everything else unset.
+        pub fn new(
+            domain_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            project_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                deployment_order: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                domain_identifier: domain_identifier.into(),
+                environment_account_identifier: ::std::option::Option::None,
+                environment_account_region: ::std::option::Option::None,
+                environment_blueprint_identifier: ::std::option::Option::None,
+                environment_configuration_id: ::std::option::Option::None,
+                environment_profile_identifier: ::std::option::Option::None,
+                environment_role_arn: ::std::option::Option::None,
+                glossary_terms: ::std::option::Option::None,
+                name: name.into(),
+                project_identifier: project_identifier.into(),
+                user_parameters: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnEnvironment`], known once it is deployed (`Fn::GetAtt`).
@@ -1219,6 +1340,22 @@ pub mod environment_actions {
         pub parameters: ::std::option::Option<::stratus_model::Val<AwsConsoleLinkParameters>>,
     }
 
+    impl CfnEnvironmentActions {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                domain_identifier: ::std::option::Option::None,
+                environment_identifier: ::std::option::Option::None,
+                identifier: ::std::option::Option::None,
+                name: name.into(),
+                parameters: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEnvironmentActions`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentActionsAttributes {
         /// `DomainId`: string.
@@ -1312,6 +1449,31 @@ pub mod environment_blueprint_configuration {
         /// `RegionalParameters`: list of [`RegionalParameter`].
         pub regional_parameters:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RegionalParameter>>>,
+    }
+
+    impl CfnEnvironmentBlueprintConfiguration {
+        /// With the required `DomainIdentifier`, `EnabledRegions`, `EnvironmentBlueprintIdentifier`; everything else unset.
+        pub fn new(
+            domain_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            enabled_regions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            environment_blueprint_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                domain_identifier: domain_identifier.into(),
+                enabled_regions: enabled_regions.into(),
+                environment_blueprint_identifier: environment_blueprint_identifier.into(),
+                environment_role_permission_boundary: ::std::option::Option::None,
+                global_parameters: ::std::option::Option::None,
+                manage_access_role_arn: ::std::option::Option::None,
+                provisioning_configurations: ::std::option::Option::None,
+                provisioning_role_arn: ::std::option::Option::None,
+                regional_parameters: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnEnvironmentBlueprintConfiguration`], known once it is deployed (`Fn::GetAtt`).
@@ -1420,6 +1582,31 @@ pub mod environment_profile {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<EnvironmentParameter>>>,
     }
 
+    impl CfnEnvironmentProfile {
+        /// With the required `AwsAccountId`, `AwsAccountRegion`, `DomainIdentifier`, `EnvironmentBlueprintIdentifier`, `Name`, `ProjectIdentifier`; everything else unset.
+        pub fn new(
+            aws_account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            aws_account_region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            domain_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            environment_blueprint_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            project_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aws_account_id: aws_account_id.into(),
+                aws_account_region: aws_account_region.into(),
+                description: ::std::option::Option::None,
+                domain_identifier: domain_identifier.into(),
+                environment_blueprint_identifier: environment_blueprint_identifier.into(),
+                name: name.into(),
+                project_identifier: project_identifier.into(),
+                user_parameters: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEnvironmentProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentProfileAttributes {
         /// `CreatedAt`: string.
@@ -1519,6 +1706,27 @@ pub mod form_type {
         /// `Status`: [`Status`].
         /// Allowed values: `ENABLED`, `DISABLED`.
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
+    }
+
+    impl CfnFormType {
+        /// With the required `DomainIdentifier`, `Model`, `Name`, `OwningProjectIdentifier`; everything else unset.
+        pub fn new(
+            domain_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            model: impl ::std::convert::Into<::stratus_model::Val<Model>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            owning_project_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                domain_identifier: domain_identifier.into(),
+                model: model.into(),
+                name: name.into(),
+                owning_project_identifier: owning_project_identifier.into(),
+                status: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnFormType`], known once it is deployed (`Fn::GetAtt`).
@@ -1647,6 +1855,21 @@ pub mod group_profile {
         pub role_principal_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `Status`: [`GroupProfileStatus`].
         pub status: ::std::option::Option<::stratus_model::Val<GroupProfileStatus>>,
+    }
+
+    impl CfnGroupProfile {
+        /// With the required `DomainIdentifier`; everything else unset.
+        pub fn new(
+            domain_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain_identifier: domain_identifier.into(),
+                group_identifier: ::std::option::Option::None,
+                group_type: ::std::option::Option::None,
+                role_principal_arn: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnGroupProfile`], known once it is deployed (`Fn::GetAtt`).
@@ -1795,6 +2018,23 @@ pub mod owner {
         pub owner: ::stratus_model::Val<::stratus_model::Json>,
     }
 
+    impl CfnOwner {
+        /// With the required `DomainIdentifier`, `EntityIdentifier`, `EntityType`, `Owner`; everything else unset.
+        pub fn new(
+            domain_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            entity_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            entity_type: impl ::std::convert::Into<::stratus_model::Val<EntityType>>,
+            owner: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                domain_identifier: domain_identifier.into(),
+                entity_identifier: entity_identifier.into(),
+                entity_type: entity_type.into(),
+                owner: owner.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnOwner`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOwnerAttributes {
         /// `OwnerIdentifier`: string.
@@ -1893,6 +2133,25 @@ pub mod policy_grant {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub principal: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    impl CfnPolicyGrant {
+        /// With the required `DomainIdentifier`, `EntityIdentifier`, `EntityType`, `PolicyType`; everything else unset.
+        pub fn new(
+            domain_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            entity_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            entity_type: impl ::std::convert::Into<::stratus_model::Val<TargetEntityType>>,
+            policy_type: impl ::std::convert::Into<::stratus_model::Val<ManagedPolicyType>>,
+        ) -> Self {
+            Self {
+                detail: ::std::option::Option::None,
+                domain_identifier: domain_identifier.into(),
+                entity_identifier: entity_identifier.into(),
+                entity_type: entity_type.into(),
+                policy_type: policy_type.into(),
+                principal: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnPolicyGrant`], known once it is deployed (`Fn::GetAtt`).
@@ -2125,6 +2384,29 @@ pub mod project {
         >,
     }
 
+    impl CfnProject {
+        /// With the required `DomainIdentifier`, `Name`; everything else unset.
+        pub fn new(
+            domain_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                domain_identifier: domain_identifier.into(),
+                domain_unit_id: ::std::option::Option::None,
+                glossary_terms: ::std::option::Option::None,
+                membership_assignments: ::std::option::Option::None,
+                name: name.into(),
+                project_category: ::std::option::Option::None,
+                project_execution_role: ::std::option::Option::None,
+                project_profile_id: ::std::option::Option::None,
+                project_profile_version: ::std::option::Option::None,
+                resource_tags: ::std::option::Option::None,
+                user_parameters: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnProject`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProjectAttributes {
         /// `Id`: string.
@@ -2174,6 +2456,19 @@ pub mod project {
         pub member: ::stratus_model::Val<Member>,
     }
 
+    impl ProjectMembershipAssignment {
+        /// With the required `Designation`, `Member`; everything else unset.
+        pub fn new(
+            designation: impl ::std::convert::Into<::stratus_model::Val<UserDesignation>>,
+            member: impl ::std::convert::Into<::stratus_model::Val<Member>>,
+        ) -> Self {
+            Self {
+                designation: designation.into(),
+                member: member.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ProjectMembershipAssignment>
         for ::stratus_model::Val<ProjectMembershipAssignment>
     {
@@ -2196,6 +2491,19 @@ pub mod project {
         /// Pattern: `^[\w \.:/=+@-]*$`.
         /// Length: `0..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ResourceTag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResourceTag> for ::stratus_model::Val<ResourceTag> {
@@ -2338,6 +2646,23 @@ pub mod project_membership {
         pub project_identifier: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnProjectMembership {
+        /// With the required `Designation`, `DomainIdentifier`, `Member`, `ProjectIdentifier`; everything else unset.
+        pub fn new(
+            designation: impl ::std::convert::Into<::stratus_model::Val<UserDesignation>>,
+            domain_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            member: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            project_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                designation: designation.into(),
+                domain_identifier: domain_identifier.into(),
+                member: member.into(),
+                project_identifier: project_identifier.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnProjectMembership`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProjectMembershipAttributes {
         /// `MemberIdentifier`: string.
@@ -2464,6 +2789,26 @@ pub mod project_profile {
         pub use_default_configurations: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl CfnProjectProfile {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allow_custom_project_resource_tags: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                domain_identifier: ::std::option::Option::None,
+                domain_unit_identifier: ::std::option::Option::None,
+                environment_configurations: ::std::option::Option::None,
+                name: name.into(),
+                project_resource_tags: ::std::option::Option::None,
+                project_resource_tags_description: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                use_default_configurations: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnProjectProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProjectProfileAttributes {
         /// `CreatedAt`: string.
@@ -2565,6 +2910,29 @@ pub mod project_profile {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EnvironmentConfiguration {
+        /// With the required `AwsRegion`, `EnvironmentBlueprintId`, `Name`; everything else unset.
+        pub fn new(
+            aws_region: impl ::std::convert::Into<::stratus_model::Val<Region>>,
+            environment_blueprint_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aws_account: ::std::option::Option::None,
+                aws_region: aws_region.into(),
+                configuration_parameters: ::std::option::Option::None,
+                deployment_mode: ::std::option::Option::None,
+                deployment_order: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                environment_blueprint_id: environment_blueprint_id.into(),
+                environment_configuration_id: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EnvironmentConfiguration>
         for ::stratus_model::Val<EnvironmentConfiguration>
     {
@@ -2592,6 +2960,21 @@ pub mod project_profile {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ResourceTagParameter {
+        /// With the required `IsValueEditable`, `Key`, `Value`; everything else unset.
+        pub fn new(
+            is_value_editable: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                is_value_editable: is_value_editable.into(),
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ResourceTagParameter> for ::stratus_model::Val<ResourceTagParameter> {
         fn from(value: ResourceTagParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2606,6 +2989,17 @@ pub mod project_profile {
         /// Required.
         /// Pattern: `^\d{12}$`.
         pub aws_account_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AwsAccount {
+        /// With the required `AwsAccountId`; everything else unset.
+        pub fn new(
+            aws_account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aws_account_id: aws_account_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AwsAccount> for ::stratus_model::Val<AwsAccount> {
@@ -2623,6 +3017,17 @@ pub mod project_profile {
         /// Pattern: `^[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]$`.
         /// Length: `4..=16`.
         pub region_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Region {
+        /// With the required `RegionName`; everything else unset.
+        pub fn new(
+            region_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                region_name: region_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Region> for ::stratus_model::Val<Region> {
@@ -2811,6 +3216,39 @@ pub mod subscription_target {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnSubscriptionTarget {
+        /// With the required `ApplicableAssetTypes`, `AuthorizedPrincipals`, `DomainIdentifier`, `EnvironmentIdentifier`, `Name`, `SubscriptionTargetConfig`, `Type`; everything else unset.
+        pub fn new(
+            applicable_asset_types: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            authorized_principals: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            domain_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            environment_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subscription_target_config: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<SubscriptionTargetForm>>,
+            >,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                applicable_asset_types: applicable_asset_types.into(),
+                authorized_principals: authorized_principals.into(),
+                domain_identifier: domain_identifier.into(),
+                environment_identifier: environment_identifier.into(),
+                manage_access_role: ::std::option::Option::None,
+                name: name.into(),
+                provider: ::std::option::Option::None,
+                subscription_target_config: subscription_target_config.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSubscriptionTarget`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubscriptionTargetAttributes {
         /// `CreatedAt`: string.
@@ -2872,6 +3310,19 @@ pub mod subscription_target {
         pub form_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SubscriptionTargetForm {
+        /// With the required `Content`, `FormName`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            form_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                form_name: form_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SubscriptionTargetForm> for ::stratus_model::Val<SubscriptionTargetForm> {
         fn from(value: SubscriptionTargetForm) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2914,6 +3365,22 @@ pub mod user_profile {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub user_type: ::std::option::Option<::stratus_model::Val<UserType>>,
+    }
+
+    impl CfnUserProfile {
+        /// With the required `DomainIdentifier`, `UserIdentifier`; everything else unset.
+        pub fn new(
+            domain_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain_identifier: domain_identifier.into(),
+                session_name: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                user_identifier: user_identifier.into(),
+                user_type: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnUserProfile`], known once it is deployed (`Fn::GetAtt`).

@@ -66,6 +66,33 @@ pub mod cluster {
         pub tags: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl CfnCluster {
+        /// With the required `IAMRoleARN`, `NodeType`, `ReplicationFactor`; everything else unset.
+        pub fn new(
+            iam_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            node_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            replication_factor: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                availability_zones: ::std::option::Option::None,
+                cluster_endpoint_encryption_type: ::std::option::Option::None,
+                cluster_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                iam_role_arn: iam_role_arn.into(),
+                network_type: ::std::option::Option::None,
+                node_type: node_type.into(),
+                notification_topic_arn: ::std::option::Option::None,
+                parameter_group_name: ::std::option::Option::None,
+                preferred_maintenance_window: ::std::option::Option::None,
+                replication_factor: replication_factor.into(),
+                sse_specification: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                subnet_group_name: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
         /// `Id`: string.
@@ -171,6 +198,21 @@ pub mod subnet_group {
         /// `SubnetIds`: list of string.
         /// Required.
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl CfnSubnetGroup {
+        /// With the required `SubnetIds`; everything else unset.
+        pub fn new(
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                subnet_group_name: ::std::option::Option::None,
+                subnet_ids: subnet_ids.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnSubnetGroup`], known once it is deployed (`Fn::GetAtt`).

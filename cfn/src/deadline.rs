@@ -34,6 +34,20 @@ pub mod farm {
         pub kms_key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnFarm {
+        /// With the required `DisplayName`; everything else unset.
+        pub fn new(
+            display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cost_scale_factor: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                display_name: display_name.into(),
+                kms_key_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFarm`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFarmAttributes {
         /// `FarmId`: string.
@@ -100,6 +114,28 @@ pub mod fleet {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnFleet {
+        /// With the required `Configuration`, `DisplayName`, `FarmId`, `MaxWorkerCount`, `RoleArn`; everything else unset.
+        pub fn new(
+            configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            farm_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            max_worker_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                configuration: configuration.into(),
+                description: ::std::option::Option::None,
+                display_name: display_name.into(),
+                farm_id: farm_id.into(),
+                host_configuration: ::std::option::Option::None,
+                max_worker_count: max_worker_count.into(),
+                min_worker_count: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFleet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFleetAttributes {
         /// `Capabilities`: JSON.
@@ -150,6 +186,18 @@ pub mod fleet {
         pub script_timeout_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl HostConfiguration {
+        /// With the required `ScriptBody`; everything else unset.
+        pub fn new(
+            script_body: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                script_body: script_body.into(),
+                script_timeout_seconds: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<HostConfiguration> for ::stratus_model::Val<HostConfiguration> {
         fn from(value: HostConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -193,6 +241,25 @@ pub mod license_endpoint {
         /// Length: `1..=32`.
         #[resource(replace)]
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnLicenseEndpoint {
+        /// With the required `SecurityGroupIds`, `SubnetIds`, `VpcId`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnet_ids: subnet_ids.into(),
+                vpc_id: vpc_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnLicenseEndpoint`], known once it is deployed (`Fn::GetAtt`).
@@ -265,6 +332,26 @@ pub mod limit {
         /// Required.
         /// Range: `-1..=2147483647`.
         pub max_count: ::stratus_model::Val<i64>,
+    }
+
+    impl CfnLimit {
+        /// With the required `AmountRequirementName`, `DisplayName`, `FarmId`, `MaxCount`; everything else unset.
+        pub fn new(
+            amount_requirement_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            farm_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            max_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                amount_requirement_name: amount_requirement_name.into(),
+                description: ::std::option::Option::None,
+                display_name: display_name.into(),
+                farm_id: farm_id.into(),
+                max_count: max_count.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnLimit`], known once it is deployed (`Fn::GetAtt`).
@@ -383,6 +470,26 @@ pub mod monitor {
         pub subdomain: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnMonitor {
+        /// With the required `DisplayName`, `IdentityCenterInstanceArn`, `RoleArn`, `Subdomain`; everything else unset.
+        pub fn new(
+            display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            identity_center_instance_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subdomain: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                display_name: display_name.into(),
+                identity_center_instance_arn: identity_center_instance_arn.into(),
+                identity_center_region: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                subdomain: subdomain.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMonitor`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMonitorAttributes {
         /// `IdentityCenterApplicationArn`: string.
@@ -465,6 +572,27 @@ pub mod queue {
             ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl CfnQueue {
+        /// With the required `DisplayName`, `FarmId`; everything else unset.
+        pub fn new(
+            display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            farm_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allowed_storage_profile_ids: ::std::option::Option::None,
+                default_budget_action: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                display_name: display_name.into(),
+                farm_id: farm_id.into(),
+                job_attachment_settings: ::std::option::Option::None,
+                job_run_as_user: ::std::option::Option::None,
+                required_file_system_location_names: ::std::option::Option::None,
+                role_arn: ::std::option::Option::None,
+                scheduling_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnQueue`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnQueueAttributes {
         /// `QueueId`: string.
@@ -498,6 +626,19 @@ pub mod queue {
         pub s3_bucket_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl JobAttachmentSettings {
+        /// With the required `RootPrefix`, `S3BucketName`; everything else unset.
+        pub fn new(
+            root_prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                root_prefix: root_prefix.into(),
+                s3_bucket_name: s3_bucket_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<JobAttachmentSettings> for ::stratus_model::Val<JobAttachmentSettings> {
         fn from(value: JobAttachmentSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -515,6 +656,17 @@ pub mod queue {
         pub run_as: ::stratus_model::Val<RunAs>,
         /// `Windows`: [`WindowsUser`].
         pub windows: ::std::option::Option<::stratus_model::Val<WindowsUser>>,
+    }
+
+    impl JobRunAsUser {
+        /// With the required `RunAs`; everything else unset.
+        pub fn new(run_as: impl ::std::convert::Into<::stratus_model::Val<RunAs>>) -> Self {
+            Self {
+                posix: ::std::option::Option::None,
+                run_as: run_as.into(),
+                windows: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<JobRunAsUser> for ::stratus_model::Val<JobRunAsUser> {
@@ -539,6 +691,19 @@ pub mod queue {
         pub user: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PosixUser {
+        /// With the required `Group`, `User`; everything else unset.
+        pub fn new(
+            group: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                group: group.into(),
+                user: user.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PosixUser> for ::stratus_model::Val<PosixUser> {
         fn from(value: PosixUser) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -559,6 +724,19 @@ pub mod queue {
         /// Pattern: `^[^"'/\[\]:;|=,+*?<>\s]*$`.
         /// Length: `0..=111`.
         pub user: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl WindowsUser {
+        /// With the required `PasswordArn`, `User`; everything else unset.
+        pub fn new(
+            password_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                password_arn: password_arn.into(),
+                user: user.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<WindowsUser> for ::stratus_model::Val<WindowsUser> {
@@ -696,6 +874,25 @@ pub mod queue_environment {
         pub template_type: ::stratus_model::Val<EnvironmentTemplateType>,
     }
 
+    impl CfnQueueEnvironment {
+        /// With the required `FarmId`, `Priority`, `QueueId`, `Template`, `TemplateType`; everything else unset.
+        pub fn new(
+            farm_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            priority: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            queue_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            template: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            template_type: impl ::std::convert::Into<::stratus_model::Val<EnvironmentTemplateType>>,
+        ) -> Self {
+            Self {
+                farm_id: farm_id.into(),
+                priority: priority.into(),
+                queue_id: queue_id.into(),
+                template: template.into(),
+                template_type: template_type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnQueueEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnQueueEnvironmentAttributes {
         /// `Name`: string.
@@ -789,6 +986,21 @@ pub mod queue_fleet_association {
         #[resource(replace)]
         pub queue_id: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnQueueFleetAssociation {
+        /// With the required `FarmId`, `FleetId`, `QueueId`; everything else unset.
+        pub fn new(
+            farm_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            fleet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            queue_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                farm_id: farm_id.into(),
+                fleet_id: fleet_id.into(),
+                queue_id: queue_id.into(),
+            }
+        }
+    }
 }
 
 pub use queue_fleet_association::CfnQueueFleetAssociation;
@@ -823,6 +1035,21 @@ pub mod queue_limit_association {
         /// Pattern: `^queue-[0-9a-f]{32}$`.
         #[resource(replace)]
         pub queue_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnQueueLimitAssociation {
+        /// With the required `FarmId`, `LimitId`, `QueueId`; everything else unset.
+        pub fn new(
+            farm_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            limit_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            queue_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                farm_id: farm_id.into(),
+                limit_id: limit_id.into(),
+                queue_id: queue_id.into(),
+            }
+        }
     }
 }
 
@@ -859,6 +1086,24 @@ pub mod storage_profile {
         pub os_family: ::stratus_model::Val<StorageProfileOperatingSystemFamily>,
     }
 
+    impl CfnStorageProfile {
+        /// With the required `DisplayName`, `FarmId`, `OsFamily`; everything else unset.
+        pub fn new(
+            display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            farm_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            os_family: impl ::std::convert::Into<
+                ::stratus_model::Val<StorageProfileOperatingSystemFamily>,
+            >,
+        ) -> Self {
+            Self {
+                display_name: display_name.into(),
+                farm_id: farm_id.into(),
+                file_system_locations: ::std::option::Option::None,
+                os_family: os_family.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnStorageProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStorageProfileAttributes {
         /// `StorageProfileId`: string.
@@ -887,6 +1132,21 @@ pub mod storage_profile {
         /// `Type`: [`FileSystemLocationType`].
         /// Required.
         pub r#type: ::stratus_model::Val<FileSystemLocationType>,
+    }
+
+    impl FileSystemLocation {
+        /// With the required `Name`, `Path`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<FileSystemLocationType>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                path: path.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FileSystemLocation> for ::stratus_model::Val<FileSystemLocation> {

@@ -70,6 +70,23 @@ pub mod member_invitation {
         /// Length: `1..=1000`.
         pub message: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    impl CfnMemberInvitation {
+        /// With the required `GraphArn`, `MemberEmailAddress`, `MemberId`; everything else unset.
+        pub fn new(
+            graph_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            member_email_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            member_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                disable_email_notification: ::std::option::Option::None,
+                graph_arn: graph_arn.into(),
+                member_email_address: member_email_address.into(),
+                member_id: member_id.into(),
+                message: ::std::option::Option::None,
+            }
+        }
+    }
 }
 
 pub use member_invitation::CfnMemberInvitation;
@@ -92,6 +109,17 @@ pub mod organization_admin {
         /// Pattern: `[0-9]{12}`.
         #[resource(replace)]
         pub account_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnOrganizationAdmin {
+        /// With the required `AccountId`; everything else unset.
+        pub fn new(
+            account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_id: account_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnOrganizationAdmin`], known once it is deployed (`Fn::GetAtt`).

@@ -40,6 +40,21 @@ pub mod agent_space {
         pub operator_app: ::std::option::Option<::stratus_model::Val<OperatorApp>>,
     }
 
+    impl CfnAgentSpace {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                kms_key_arn: ::std::option::Option::None,
+                locale: ::std::option::Option::None,
+                name: name.into(),
+                operator_app: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAgentSpace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAgentSpaceAttributes {
         /// `AgentSpaceId`: string.
@@ -125,6 +140,21 @@ pub mod agent_space {
         pub updated_at: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl IamAuthConfiguration {
+        /// With the required `OperatorAppRoleArn`; everything else unset.
+        pub fn new(
+            operator_app_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                created_at: ::std::option::Option::None,
+                operator_app_role_arn: operator_app_role_arn.into(),
+                updated_at: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IamAuthConfiguration> for ::stratus_model::Val<IamAuthConfiguration> {
         fn from(value: IamAuthConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -147,6 +177,24 @@ pub mod agent_space {
         pub operator_app_role_arn: ::stratus_model::Val<::std::string::String>,
         /// `UpdatedAt`: string.
         pub updated_at: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl IdcAuthConfiguration {
+        /// With the required `IdcInstanceArn`, `OperatorAppRoleArn`; everything else unset.
+        pub fn new(
+            idc_instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            operator_app_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                created_at: ::std::option::Option::None,
+                idc_application_arn: ::std::option::Option::None,
+                idc_instance_arn: idc_instance_arn.into(),
+                operator_app_role_arn: operator_app_role_arn.into(),
+                updated_at: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<IdcAuthConfiguration> for ::stratus_model::Val<IdcAuthConfiguration> {
@@ -184,6 +232,22 @@ pub mod association {
         /// `ServiceId`: string.
         /// Required.
         pub service_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnAssociation {
+        /// With the required `AgentSpaceId`, `Configuration`, `ServiceId`; everything else unset.
+        pub fn new(
+            agent_space_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            service_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                agent_space_id: agent_space_id.into(),
+                configuration: configuration.into(),
+                linked_association_ids: ::std::option::Option::None,
+                service_id: service_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnAssociation`], known once it is deployed (`Fn::GetAtt`).
@@ -243,6 +307,22 @@ pub mod private_connection {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnPrivateConnection {
+        /// With the required `ConnectionConfiguration`, `Name`; everything else unset.
+        pub fn new(
+            connection_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<::stratus_model::Json>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate: ::std::option::Option::None,
+                connection_configuration: connection_configuration.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPrivateConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPrivateConnectionAttributes {
         /// `Status`: string.
@@ -298,6 +378,19 @@ pub mod service {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub service_type: ::stratus_model::Val<ServiceType>,
+    }
+
+    impl CfnService {
+        /// With the required `ServiceType`; everything else unset.
+        pub fn new(
+            service_type: impl ::std::convert::Into<::stratus_model::Val<ServiceType>>,
+        ) -> Self {
+            Self {
+                kms_key_arn: ::std::option::Option::None,
+                service_details: ::std::option::Option::None,
+                service_type: service_type.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnService`], known once it is deployed (`Fn::GetAtt`).

@@ -53,6 +53,17 @@ pub mod notification_channel {
         pub config: ::stratus_model::Val<NotificationChannelConfig>,
     }
 
+    impl CfnNotificationChannel {
+        /// With the required `Config`; everything else unset.
+        pub fn new(
+            config: impl ::std::convert::Into<::stratus_model::Val<NotificationChannelConfig>>,
+        ) -> Self {
+            Self {
+                config: config.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnNotificationChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNotificationChannelAttributes {
         /// `Id`: string.
@@ -237,6 +248,19 @@ pub mod resource_collection {
         /// `ResourceCollectionFilter`: [`ResourceCollectionFilter`].
         /// Required.
         pub resource_collection_filter: ::stratus_model::Val<ResourceCollectionFilter>,
+    }
+
+    impl CfnResourceCollection {
+        /// With the required `ResourceCollectionFilter`; everything else unset.
+        pub fn new(
+            resource_collection_filter: impl ::std::convert::Into<
+                ::stratus_model::Val<ResourceCollectionFilter>,
+            >,
+        ) -> Self {
+            Self {
+                resource_collection_filter: resource_collection_filter.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnResourceCollection`], known once it is deployed (`Fn::GetAtt`).

@@ -46,6 +46,24 @@ pub mod connection {
         pub request_mac_sec: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl CfnConnection {
+        /// With the required `Bandwidth`, `ConnectionName`, `Location`; everything else unset.
+        pub fn new(
+            bandwidth: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            connection_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bandwidth: bandwidth.into(),
+                connection_name: connection_name.into(),
+                lag_id: ::std::option::Option::None,
+                location: location.into(),
+                provider_name: ::std::option::Option::None,
+                request_mac_sec: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectionAttributes {
         /// `ConnectionArn`: string.
@@ -95,6 +113,20 @@ pub mod direct_connect_gateway {
         /// Required.
         /// Pattern: `^[\w \-_,\/]{1,100}$`.
         pub direct_connect_gateway_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnDirectConnectGateway {
+        /// With the required `DirectConnectGatewayName`; everything else unset.
+        pub fn new(
+            direct_connect_gateway_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                amazon_side_asn: ::std::option::Option::None,
+                direct_connect_gateway_name: direct_connect_gateway_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnDirectConnectGateway`], known once it is deployed (`Fn::GetAtt`).
@@ -151,6 +183,26 @@ pub mod direct_connect_gateway_association {
         /// Pattern: `^(arn:aws[a-z-]*:directconnect::[0-9]{12}:dx-gateway/)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
         #[resource(replace)]
         pub direct_connect_gateway_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnDirectConnectGatewayAssociation {
+        /// With the required `AssociatedGatewayId`, `DirectConnectGatewayId`; everything else unset.
+        pub fn new(
+            associated_gateway_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            direct_connect_gateway_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                accept_direct_connect_gateway_association_proposal_role_arn:
+                    ::std::option::Option::None,
+                allowed_prefixes_to_direct_connect_gateway: ::std::option::Option::None,
+                associated_gateway_id: associated_gateway_id.into(),
+                direct_connect_gateway_id: direct_connect_gateway_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnDirectConnectGatewayAssociation`], known once it is deployed (`Fn::GetAtt`).
@@ -213,6 +265,26 @@ pub mod lag {
         /// Changing it replaces the resource.
         #[resource(replace, rename = "RequestMACSec")]
         pub request_mac_sec: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl CfnLag {
+        /// With the required `ConnectionsBandwidth`, `LagName`, `Location`; everything else unset.
+        pub fn new(
+            connections_bandwidth: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            lag_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connections_bandwidth: connections_bandwidth.into(),
+                lag_name: lag_name.into(),
+                location: location.into(),
+                minimum_links: ::std::option::Option::None,
+                provider_name: ::std::option::Option::None,
+                request_mac_sec: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnLag`], known once it is deployed (`Fn::GetAtt`).
@@ -296,6 +368,30 @@ pub mod private_virtual_interface {
         pub vlan: ::stratus_model::Val<i64>,
     }
 
+    impl CfnPrivateVirtualInterface {
+        /// With the required `BgpPeers`, `ConnectionId`, `VirtualInterfaceName`, `Vlan`; everything else unset.
+        pub fn new(
+            bgp_peers: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<BgpPeer>>>,
+            connection_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            virtual_interface_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            vlan: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                allocate_private_virtual_interface_role_arn: ::std::option::Option::None,
+                bgp_peers: bgp_peers.into(),
+                connection_id: connection_id.into(),
+                direct_connect_gateway_id: ::std::option::Option::None,
+                enable_site_link: ::std::option::Option::None,
+                mtu: ::std::option::Option::None,
+                virtual_gateway_id: ::std::option::Option::None,
+                virtual_interface_name: virtual_interface_name.into(),
+                vlan: vlan.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPrivateVirtualInterface`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPrivateVirtualInterfaceAttributes {
         /// `BgpPeers.*.BgpPeerId`: JSON.
@@ -342,6 +438,23 @@ pub mod private_virtual_interface {
         /// `CustomerAddress`: string.
         /// Pattern: `^[0-9a-fA-F:.]+/[0-9]+$`.
         pub customer_address: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl BgpPeer {
+        /// With the required `AddressFamily`, `Asn`; everything else unset.
+        pub fn new(
+            address_family: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            asn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                address_family: address_family.into(),
+                amazon_address: ::std::option::Option::None,
+                asn: asn.into(),
+                auth_key: ::std::option::Option::None,
+                bgp_peer_id: ::std::option::Option::None,
+                customer_address: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<BgpPeer> for ::stratus_model::Val<BgpPeer> {
@@ -402,6 +515,27 @@ pub mod public_virtual_interface {
         pub vlan: ::stratus_model::Val<i64>,
     }
 
+    impl CfnPublicVirtualInterface {
+        /// With the required `BgpPeers`, `ConnectionId`, `VirtualInterfaceName`, `Vlan`; everything else unset.
+        pub fn new(
+            bgp_peers: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<BgpPeer>>>,
+            connection_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            virtual_interface_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            vlan: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                allocate_public_virtual_interface_role_arn: ::std::option::Option::None,
+                bgp_peers: bgp_peers.into(),
+                connection_id: connection_id.into(),
+                route_filter_prefixes: ::std::option::Option::None,
+                virtual_interface_name: virtual_interface_name.into(),
+                vlan: vlan.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPublicVirtualInterface`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPublicVirtualInterfaceAttributes {
         /// `BgpPeers.*.BgpPeerId`: JSON.
@@ -448,6 +582,23 @@ pub mod public_virtual_interface {
         /// `CustomerAddress`: string.
         /// Pattern: `^[0-9a-fA-F:.]+/[0-9]+$`.
         pub customer_address: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl BgpPeer {
+        /// With the required `AddressFamily`, `Asn`; everything else unset.
+        pub fn new(
+            address_family: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            asn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                address_family: address_family.into(),
+                amazon_address: ::std::option::Option::None,
+                asn: asn.into(),
+                auth_key: ::std::option::Option::None,
+                bgp_peer_id: ::std::option::Option::None,
+                customer_address: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<BgpPeer> for ::stratus_model::Val<BgpPeer> {
@@ -512,6 +663,32 @@ pub mod transit_virtual_interface {
         pub vlan: ::stratus_model::Val<i64>,
     }
 
+    impl CfnTransitVirtualInterface {
+        /// With the required `BgpPeers`, `ConnectionId`, `DirectConnectGatewayId`, `VirtualInterfaceName`, `Vlan`; everything else unset.
+        pub fn new(
+            bgp_peers: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<BgpPeer>>>,
+            connection_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            direct_connect_gateway_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            virtual_interface_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            vlan: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                allocate_transit_virtual_interface_role_arn: ::std::option::Option::None,
+                bgp_peers: bgp_peers.into(),
+                connection_id: connection_id.into(),
+                direct_connect_gateway_id: direct_connect_gateway_id.into(),
+                enable_site_link: ::std::option::Option::None,
+                mtu: ::std::option::Option::None,
+                virtual_interface_name: virtual_interface_name.into(),
+                vlan: vlan.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTransitVirtualInterface`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitVirtualInterfaceAttributes {
         /// `BgpPeers.*.BgpPeerId`: JSON.
@@ -558,6 +735,23 @@ pub mod transit_virtual_interface {
         /// `CustomerAddress`: string.
         /// Pattern: `^[0-9a-fA-F:.]+/[0-9]+$`.
         pub customer_address: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl BgpPeer {
+        /// With the required `AddressFamily`, `Asn`; everything else unset.
+        pub fn new(
+            address_family: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            asn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                address_family: address_family.into(),
+                amazon_address: ::std::option::Option::None,
+                asn: asn.into(),
+                auth_key: ::std::option::Option::None,
+                bgp_peer_id: ::std::option::Option::None,
+                customer_address: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<BgpPeer> for ::stratus_model::Val<BgpPeer> {

@@ -45,6 +45,25 @@ pub mod microsoft_ad {
         pub vpc_settings: ::stratus_model::Val<VpcSettings>,
     }
 
+    impl CfnMicrosoftAd {
+        /// With the required `Name`, `Password`, `VpcSettings`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            password: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc_settings: impl ::std::convert::Into<::stratus_model::Val<VpcSettings>>,
+        ) -> Self {
+            Self {
+                create_alias: ::std::option::Option::None,
+                edition: ::std::option::Option::None,
+                enable_sso: ::std::option::Option::None,
+                name: name.into(),
+                password: password.into(),
+                short_name: ::std::option::Option::None,
+                vpc_settings: vpc_settings.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMicrosoftAd`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMicrosoftAdAttributes {
         /// `Alias`: string.
@@ -77,6 +96,21 @@ pub mod microsoft_ad {
         /// `VpcId`: string.
         /// Required.
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl VpcSettings {
+        /// With the required `SubnetIds`, `VpcId`; everything else unset.
+        pub fn new(
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                subnet_ids: subnet_ids.into(),
+                vpc_id: vpc_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VpcSettings> for ::stratus_model::Val<VpcSettings> {
@@ -144,6 +178,26 @@ pub mod simple_ad {
         pub vpc_settings: ::stratus_model::Val<VpcSettings>,
     }
 
+    impl CfnSimpleAd {
+        /// With the required `Name`, `Size`, `VpcSettings`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            size: impl ::std::convert::Into<::stratus_model::Val<Size>>,
+            vpc_settings: impl ::std::convert::Into<::stratus_model::Val<VpcSettings>>,
+        ) -> Self {
+            Self {
+                create_alias: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                enable_sso: ::std::option::Option::None,
+                name: name.into(),
+                password: ::std::option::Option::None,
+                short_name: ::std::option::Option::None,
+                size: size.into(),
+                vpc_settings: vpc_settings.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSimpleAd`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSimpleAdAttributes {
         /// `Alias`: string.
@@ -177,6 +231,21 @@ pub mod simple_ad {
         /// Required.
         /// Pattern: `^(vpc-[0-9a-f]{8}|vpc-[0-9a-f]{17})$`.
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl VpcSettings {
+        /// With the required `SubnetIds`, `VpcId`; everything else unset.
+        pub fn new(
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                subnet_ids: subnet_ids.into(),
+                vpc_id: vpc_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VpcSettings> for ::stratus_model::Val<VpcSettings> {

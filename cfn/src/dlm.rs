@@ -150,6 +150,19 @@ pub mod lifecycle_policy {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -168,6 +181,21 @@ pub mod lifecycle_policy {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Action {
+        /// With the required `CrossRegionCopy`, `Name`; everything else unset.
+        pub fn new(
+            cross_region_copy: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<CrossRegionCopyAction>>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cross_region_copy: cross_region_copy.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
         fn from(value: Action) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -183,6 +211,18 @@ pub mod lifecycle_policy {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EventSource {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                parameters: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EventSource> for ::stratus_model::Val<EventSource> {
@@ -259,6 +299,22 @@ pub mod lifecycle_policy {
         pub target: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CrossRegionCopyAction {
+        /// With the required `EncryptionConfiguration`, `Target`; everything else unset.
+        pub fn new(
+            encryption_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<EncryptionConfiguration>,
+            >,
+            target: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                encryption_configuration: encryption_configuration.into(),
+                retain_rule: ::std::option::Option::None,
+                target: target.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CrossRegionCopyAction> for ::stratus_model::Val<CrossRegionCopyAction> {
         fn from(value: CrossRegionCopyAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -279,6 +335,22 @@ pub mod lifecycle_policy {
         pub snapshot_owner: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl EventParameters {
+        /// With the required `EventType`, `SnapshotOwner`; everything else unset.
+        pub fn new(
+            event_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            snapshot_owner: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                description_regex: ::std::option::Option::None,
+                event_type: event_type.into(),
+                snapshot_owner: snapshot_owner.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EventParameters> for ::stratus_model::Val<EventParameters> {
         fn from(value: EventParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -292,6 +364,17 @@ pub mod lifecycle_policy {
         /// `RetainRule`: [`ArchiveRetainRule`].
         /// Required.
         pub retain_rule: ::stratus_model::Val<ArchiveRetainRule>,
+    }
+
+    impl ArchiveRule {
+        /// With the required `RetainRule`; everything else unset.
+        pub fn new(
+            retain_rule: impl ::std::convert::Into<::stratus_model::Val<ArchiveRetainRule>>,
+        ) -> Self {
+            Self {
+                retain_rule: retain_rule.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ArchiveRule> for ::stratus_model::Val<ArchiveRule> {
@@ -345,6 +428,21 @@ pub mod lifecycle_policy {
         pub target: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TargetRegion`: string.
         pub target_region: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CrossRegionCopyRule {
+        /// With the required `Encrypted`; everything else unset.
+        pub fn new(encrypted: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                cmk_arn: ::std::option::Option::None,
+                copy_tags: ::std::option::Option::None,
+                deprecate_rule: ::std::option::Option::None,
+                encrypted: encrypted.into(),
+                retain_rule: ::std::option::Option::None,
+                target: ::std::option::Option::None,
+                target_region: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CrossRegionCopyRule> for ::stratus_model::Val<CrossRegionCopyRule> {
@@ -444,6 +542,16 @@ pub mod lifecycle_policy {
         pub encrypted: ::stratus_model::Val<bool>,
     }
 
+    impl EncryptionConfiguration {
+        /// With the required `Encrypted`; everything else unset.
+        pub fn new(encrypted: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                cmk_arn: ::std::option::Option::None,
+                encrypted: encrypted.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
     {
@@ -464,6 +572,19 @@ pub mod lifecycle_policy {
         pub interval_unit: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CrossRegionCopyRetainRule {
+        /// With the required `Interval`, `IntervalUnit`; everything else unset.
+        pub fn new(
+            interval: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            interval_unit: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                interval: interval.into(),
+                interval_unit: interval_unit.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CrossRegionCopyRetainRule>
         for ::stratus_model::Val<CrossRegionCopyRetainRule>
     {
@@ -479,6 +600,19 @@ pub mod lifecycle_policy {
         /// `RetentionArchiveTier`: [`RetentionArchiveTier`].
         /// Required.
         pub retention_archive_tier: ::stratus_model::Val<RetentionArchiveTier>,
+    }
+
+    impl ArchiveRetainRule {
+        /// With the required `RetentionArchiveTier`; everything else unset.
+        pub fn new(
+            retention_archive_tier: impl ::std::convert::Into<
+                ::stratus_model::Val<RetentionArchiveTier>,
+            >,
+        ) -> Self {
+            Self {
+                retention_archive_tier: retention_archive_tier.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ArchiveRetainRule> for ::stratus_model::Val<ArchiveRetainRule> {
@@ -523,6 +657,19 @@ pub mod lifecycle_policy {
         /// `IntervalUnit`: string.
         /// Required.
         pub interval_unit: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CrossRegionCopyDeprecateRule {
+        /// With the required `Interval`, `IntervalUnit`; everything else unset.
+        pub fn new(
+            interval: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            interval_unit: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                interval: interval.into(),
+                interval_unit: interval_unit.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CrossRegionCopyDeprecateRule>

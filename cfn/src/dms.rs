@@ -86,6 +86,29 @@ pub mod data_migration {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SourceDataSettings>>>,
     }
 
+    impl CfnDataMigration {
+        /// With the required `DataMigrationType`, `MigrationProjectIdentifier`, `ServiceAccessRoleArn`; everything else unset.
+        pub fn new(
+            data_migration_type: impl ::std::convert::Into<::stratus_model::Val<DataMigrationType>>,
+            migration_project_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            service_access_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                data_migration_identifier: ::std::option::Option::None,
+                data_migration_name: ::std::option::Option::None,
+                data_migration_settings: ::std::option::Option::None,
+                data_migration_type: data_migration_type.into(),
+                migration_project_identifier: migration_project_identifier.into(),
+                service_access_role_arn: service_access_role_arn.into(),
+                source_data_settings: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDataMigration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataMigrationAttributes {
         /// `DataMigrationArn`: string.
@@ -230,6 +253,20 @@ pub mod data_provider {
         pub settings: ::std::option::Option<::stratus_model::Val<Settings>>,
     }
 
+    impl CfnDataProvider {
+        /// With the required `Engine`; everything else unset.
+        pub fn new(engine: impl ::std::convert::Into<::stratus_model::Val<Engine>>) -> Self {
+            Self {
+                data_provider_identifier: ::std::option::Option::None,
+                data_provider_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                engine: engine.into(),
+                exact_settings: ::std::option::Option::None,
+                settings: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDataProvider`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataProviderAttributes {
         /// `DataProviderArn`: string.
@@ -301,6 +338,23 @@ pub mod data_provider {
         pub ssl_mode: ::std::option::Option<::stratus_model::Val<MongoDbSslModeValue>>,
     }
 
+    impl DocDbSettings {
+        /// With the required `DatabaseName`, `Port`, `ServerName`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            server_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_arn: ::std::option::Option::None,
+                database_name: database_name.into(),
+                port: port.into(),
+                server_name: server_name.into(),
+                ssl_mode: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DocDbSettings> for ::stratus_model::Val<DocDbSettings> {
         fn from(value: DocDbSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -325,6 +379,24 @@ pub mod data_provider {
         /// `SslMode`: [`Db2SslModeValue`].
         /// Required.
         pub ssl_mode: ::stratus_model::Val<Db2SslModeValue>,
+    }
+
+    impl IbmDb2LuwSettings {
+        /// With the required `DatabaseName`, `Port`, `ServerName`, `SslMode`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            server_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            ssl_mode: impl ::std::convert::Into<::stratus_model::Val<Db2SslModeValue>>,
+        ) -> Self {
+            Self {
+                certificate_arn: ::std::option::Option::None,
+                database_name: database_name.into(),
+                port: port.into(),
+                server_name: server_name.into(),
+                ssl_mode: ssl_mode.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IbmDb2LuwSettings> for ::stratus_model::Val<IbmDb2LuwSettings> {
@@ -353,6 +425,24 @@ pub mod data_provider {
         pub ssl_mode: ::stratus_model::Val<Db2SslModeValue>,
     }
 
+    impl IbmDb2zOsSettings {
+        /// With the required `DatabaseName`, `Port`, `ServerName`, `SslMode`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            server_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            ssl_mode: impl ::std::convert::Into<::stratus_model::Val<Db2SslModeValue>>,
+        ) -> Self {
+            Self {
+                certificate_arn: ::std::option::Option::None,
+                database_name: database_name.into(),
+                port: port.into(),
+                server_name: server_name.into(),
+                ssl_mode: ssl_mode.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IbmDb2zOsSettings> for ::stratus_model::Val<IbmDb2zOsSettings> {
         fn from(value: IbmDb2zOsSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -374,6 +464,22 @@ pub mod data_provider {
         /// `SslMode`: [`DmsSslModeValue`].
         /// Required.
         pub ssl_mode: ::stratus_model::Val<DmsSslModeValue>,
+    }
+
+    impl MariaDbSettings {
+        /// With the required `Port`, `ServerName`, `SslMode`; everything else unset.
+        pub fn new(
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            server_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            ssl_mode: impl ::std::convert::Into<::stratus_model::Val<DmsSslModeValue>>,
+        ) -> Self {
+            Self {
+                certificate_arn: ::std::option::Option::None,
+                port: port.into(),
+                server_name: server_name.into(),
+                ssl_mode: ssl_mode.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MariaDbSettings> for ::stratus_model::Val<MariaDbSettings> {
@@ -400,6 +506,24 @@ pub mod data_provider {
         /// `SslMode`: [`DmsSslModeValue`].
         /// Required.
         pub ssl_mode: ::stratus_model::Val<DmsSslModeValue>,
+    }
+
+    impl MicrosoftSqlServerSettings {
+        /// With the required `DatabaseName`, `Port`, `ServerName`, `SslMode`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            server_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            ssl_mode: impl ::std::convert::Into<::stratus_model::Val<DmsSslModeValue>>,
+        ) -> Self {
+            Self {
+                certificate_arn: ::std::option::Option::None,
+                database_name: database_name.into(),
+                port: port.into(),
+                server_name: server_name.into(),
+                ssl_mode: ssl_mode.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MicrosoftSqlServerSettings>
@@ -434,6 +558,25 @@ pub mod data_provider {
         pub ssl_mode: ::std::option::Option<::stratus_model::Val<MongoDbSslModeValue>>,
     }
 
+    impl MongoDbSettings {
+        /// With the required `Port`, `ServerName`; everything else unset.
+        pub fn new(
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            server_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auth_mechanism: ::std::option::Option::None,
+                auth_source: ::std::option::Option::None,
+                auth_type: ::std::option::Option::None,
+                certificate_arn: ::std::option::Option::None,
+                database_name: ::std::option::Option::None,
+                port: port.into(),
+                server_name: server_name.into(),
+                ssl_mode: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MongoDbSettings> for ::stratus_model::Val<MongoDbSettings> {
         fn from(value: MongoDbSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -455,6 +598,22 @@ pub mod data_provider {
         /// `SslMode`: [`DmsSslModeValue`].
         /// Required.
         pub ssl_mode: ::stratus_model::Val<DmsSslModeValue>,
+    }
+
+    impl MySqlSettings {
+        /// With the required `Port`, `ServerName`, `SslMode`; everything else unset.
+        pub fn new(
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            server_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            ssl_mode: impl ::std::convert::Into<::stratus_model::Val<DmsSslModeValue>>,
+        ) -> Self {
+            Self {
+                certificate_arn: ::std::option::Option::None,
+                port: port.into(),
+                server_name: server_name.into(),
+                ssl_mode: ssl_mode.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MySqlSettings> for ::stratus_model::Val<MySqlSettings> {
@@ -497,6 +656,29 @@ pub mod data_provider {
         pub ssl_mode: ::stratus_model::Val<DmsSslModeValue>,
     }
 
+    impl OracleSettings {
+        /// With the required `DatabaseName`, `Port`, `ServerName`, `SslMode`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            server_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            ssl_mode: impl ::std::convert::Into<::stratus_model::Val<DmsSslModeValue>>,
+        ) -> Self {
+            Self {
+                asm_server: ::std::option::Option::None,
+                certificate_arn: ::std::option::Option::None,
+                database_name: database_name.into(),
+                port: port.into(),
+                secrets_manager_oracle_asm_access_role_arn: ::std::option::Option::None,
+                secrets_manager_oracle_asm_secret_id: ::std::option::Option::None,
+                secrets_manager_security_db_encryption_access_role_arn: ::std::option::Option::None,
+                secrets_manager_security_db_encryption_secret_id: ::std::option::Option::None,
+                server_name: server_name.into(),
+                ssl_mode: ssl_mode.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OracleSettings> for ::stratus_model::Val<OracleSettings> {
         fn from(value: OracleSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -523,6 +705,24 @@ pub mod data_provider {
         pub ssl_mode: ::stratus_model::Val<DmsSslModeValue>,
     }
 
+    impl PostgreSqlSettings {
+        /// With the required `DatabaseName`, `Port`, `ServerName`, `SslMode`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            server_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            ssl_mode: impl ::std::convert::Into<::stratus_model::Val<DmsSslModeValue>>,
+        ) -> Self {
+            Self {
+                certificate_arn: ::std::option::Option::None,
+                database_name: database_name.into(),
+                port: port.into(),
+                server_name: server_name.into(),
+                ssl_mode: ssl_mode.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PostgreSqlSettings> for ::stratus_model::Val<PostgreSqlSettings> {
         fn from(value: PostgreSqlSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -542,6 +742,21 @@ pub mod data_provider {
         /// `ServerName`: string.
         /// Required.
         pub server_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RedshiftSettings {
+        /// With the required `DatabaseName`, `Port`, `ServerName`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            server_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                database_name: database_name.into(),
+                port: port.into(),
+                server_name: server_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RedshiftSettings> for ::stratus_model::Val<RedshiftSettings> {
@@ -569,6 +784,24 @@ pub mod data_provider {
         /// `SslMode`: [`SybaseSslModeValue`].
         /// Required.
         pub ssl_mode: ::stratus_model::Val<SybaseSslModeValue>,
+    }
+
+    impl SybaseAseSettings {
+        /// With the required `Port`, `ServerName`, `SslMode`; everything else unset.
+        pub fn new(
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            server_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            ssl_mode: impl ::std::convert::Into<::stratus_model::Val<SybaseSslModeValue>>,
+        ) -> Self {
+            Self {
+                certificate_arn: ::std::option::Option::None,
+                database_name: ::std::option::Option::None,
+                encrypt_password: ::std::option::Option::None,
+                port: port.into(),
+                server_name: server_name.into(),
+                ssl_mode: ssl_mode.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SybaseAseSettings> for ::stratus_model::Val<SybaseAseSettings> {
@@ -1003,6 +1236,48 @@ pub mod endpoint {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `Username`: string.
         pub username: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnEndpoint {
+        /// With the required `EndpointType`, `EngineName`; everything else unset.
+        pub fn new(
+            endpoint_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            engine_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_arn: ::std::option::Option::None,
+                database_name: ::std::option::Option::None,
+                doc_db_settings: ::std::option::Option::None,
+                dynamo_db_settings: ::std::option::Option::None,
+                elasticsearch_settings: ::std::option::Option::None,
+                endpoint_identifier: ::std::option::Option::None,
+                endpoint_type: endpoint_type.into(),
+                engine_name: engine_name.into(),
+                extra_connection_attributes: ::std::option::Option::None,
+                gcp_my_sql_settings: ::std::option::Option::None,
+                ibm_db2_settings: ::std::option::Option::None,
+                kafka_settings: ::std::option::Option::None,
+                kinesis_settings: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                microsoft_sql_server_settings: ::std::option::Option::None,
+                mongo_db_settings: ::std::option::Option::None,
+                my_sql_settings: ::std::option::Option::None,
+                neptune_settings: ::std::option::Option::None,
+                oracle_settings: ::std::option::Option::None,
+                password: ::std::option::Option::None,
+                port: ::std::option::Option::None,
+                postgre_sql_settings: ::std::option::Option::None,
+                redis_settings: ::std::option::Option::None,
+                redshift_settings: ::std::option::Option::None,
+                resource_identifier: ::std::option::Option::None,
+                s3_settings: ::std::option::Option::None,
+                server_name: ::std::option::Option::None,
+                ssl_mode: ::std::option::Option::None,
+                sybase_settings: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                username: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnEndpoint`], known once it is deployed (`Fn::GetAtt`).
@@ -1762,6 +2037,19 @@ pub mod endpoint {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1806,6 +2094,23 @@ pub mod event_subscription {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnEventSubscription {
+        /// With the required `SnsTopicArn`; everything else unset.
+        pub fn new(
+            sns_topic_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                enabled: ::std::option::Option::None,
+                event_categories: ::std::option::Option::None,
+                sns_topic_arn: sns_topic_arn.into(),
+                source_ids: ::std::option::Option::None,
+                source_type: ::std::option::Option::None,
+                subscription_name: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEventSubscription`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventSubscriptionAttributes {
         /// `Id`: string.
@@ -1828,6 +2133,19 @@ pub mod event_subscription {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -2105,6 +2423,32 @@ pub mod replication_config {
         pub target_endpoint_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnReplicationConfig {
+        /// With the required `ComputeConfig`, `ReplicationConfigIdentifier`, `ReplicationType`, `SourceEndpointArn`, `TableMappings`, `TargetEndpointArn`; everything else unset.
+        pub fn new(
+            compute_config: impl ::std::convert::Into<::stratus_model::Val<ComputeConfig>>,
+            replication_config_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            replication_type: impl ::std::convert::Into<::stratus_model::Val<ReplicationType>>,
+            source_endpoint_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_mappings: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            target_endpoint_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                compute_config: compute_config.into(),
+                replication_config_identifier: replication_config_identifier.into(),
+                replication_settings: ::std::option::Option::None,
+                replication_type: replication_type.into(),
+                resource_identifier: ::std::option::Option::None,
+                source_endpoint_arn: source_endpoint_arn.into(),
+                supplemental_settings: ::std::option::Option::None,
+                table_mappings: table_mappings.into(),
+                target_endpoint_arn: target_endpoint_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnReplicationConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReplicationConfigAttributes {
         /// `ReplicationConfigArn`: string.
@@ -2144,6 +2488,25 @@ pub mod replication_config {
         /// `VpcSecurityGroupIds`: list of string.
         pub vpc_security_group_ids:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl ComputeConfig {
+        /// With the required `MaxCapacityUnits`; everything else unset.
+        pub fn new(
+            max_capacity_units: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                availability_zone: ::std::option::Option::None,
+                dns_name_servers: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                max_capacity_units: max_capacity_units.into(),
+                min_capacity_units: ::std::option::Option::None,
+                multi_az: ::std::option::Option::None,
+                preferred_maintenance_window: ::std::option::Option::None,
+                replication_subnet_group_id: ::std::option::Option::None,
+                vpc_security_group_ids: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ComputeConfig> for ::stratus_model::Val<ComputeConfig> {
@@ -2262,6 +2625,35 @@ pub mod replication_instance {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnReplicationInstance {
+        /// With the required `ReplicationInstanceClass`; everything else unset.
+        pub fn new(
+            replication_instance_class: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                allocated_storage: ::std::option::Option::None,
+                allow_major_version_upgrade: ::std::option::Option::None,
+                auto_minor_version_upgrade: ::std::option::Option::None,
+                availability_zone: ::std::option::Option::None,
+                dns_name_servers: ::std::option::Option::None,
+                engine_version: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                multi_az: ::std::option::Option::None,
+                network_type: ::std::option::Option::None,
+                preferred_maintenance_window: ::std::option::Option::None,
+                publicly_accessible: ::std::option::Option::None,
+                replication_instance_class: replication_instance_class.into(),
+                replication_instance_identifier: ::std::option::Option::None,
+                replication_subnet_group_identifier: ::std::option::Option::None,
+                resource_identifier: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                vpc_security_group_ids: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnReplicationInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReplicationInstanceAttributes {
         /// `ReplicationInstancePublicIpAddresses`: string.
@@ -2304,6 +2696,19 @@ pub mod replication_instance {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2340,6 +2745,25 @@ pub mod replication_subnet_group {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnReplicationSubnetGroup {
+        /// With the required `ReplicationSubnetGroupDescription`, `SubnetIds`; everything else unset.
+        pub fn new(
+            replication_subnet_group_description: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                replication_subnet_group_description: replication_subnet_group_description.into(),
+                replication_subnet_group_identifier: ::std::option::Option::None,
+                subnet_ids: subnet_ids.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnReplicationSubnetGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReplicationSubnetGroupAttributes {
         /// `Id`: string.
@@ -2362,6 +2786,19 @@ pub mod replication_subnet_group {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -2430,6 +2867,35 @@ pub mod replication_task {
         pub task_data: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnReplicationTask {
+        /// With the required `MigrationType`, `ReplicationInstanceArn`, `SourceEndpointArn`, `TableMappings`, `TargetEndpointArn`; everything else unset.
+        pub fn new(
+            migration_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            replication_instance_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            source_endpoint_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_mappings: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_endpoint_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cdc_start_position: ::std::option::Option::None,
+                cdc_start_time: ::std::option::Option::None,
+                cdc_stop_position: ::std::option::Option::None,
+                migration_type: migration_type.into(),
+                replication_instance_arn: replication_instance_arn.into(),
+                replication_task_identifier: ::std::option::Option::None,
+                replication_task_settings: ::std::option::Option::None,
+                resource_identifier: ::std::option::Option::None,
+                source_endpoint_arn: source_endpoint_arn.into(),
+                table_mappings: table_mappings.into(),
+                tags: ::std::option::Option::None,
+                target_endpoint_arn: target_endpoint_arn.into(),
+                task_data: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnReplicationTask`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReplicationTaskAttributes {
         /// `Id`: string.
@@ -2452,6 +2918,19 @@ pub mod replication_task {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {

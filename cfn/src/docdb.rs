@@ -147,6 +147,19 @@ pub mod db_cluster {
         pub min_capacity: ::stratus_model::Val<f64>,
     }
 
+    impl ServerlessV2ScalingConfiguration {
+        /// With the required `MaxCapacity`, `MinCapacity`; everything else unset.
+        pub fn new(
+            max_capacity: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            min_capacity: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                max_capacity: max_capacity.into(),
+                min_capacity: min_capacity.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ServerlessV2ScalingConfiguration>
         for ::stratus_model::Val<ServerlessV2ScalingConfiguration>
     {
@@ -165,6 +178,19 @@ pub mod db_cluster {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -255,6 +281,23 @@ pub mod db_cluster_parameter_group {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnDbClusterParameterGroup {
+        /// With the required `Description`, `Family`, `Parameters`; everything else unset.
+        pub fn new(
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            family: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameters: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                description: description.into(),
+                family: family.into(),
+                name: ::std::option::Option::None,
+                parameters: parameters.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDbClusterParameterGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbClusterParameterGroupAttributes {
         /// `Id`: string.
@@ -277,6 +320,19 @@ pub mod db_cluster_parameter_group {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -337,6 +393,29 @@ pub mod db_instance {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnDbInstance {
+        /// With the required `DBClusterIdentifier`, `DBInstanceClass`; everything else unset.
+        pub fn new(
+            db_cluster_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            db_instance_class: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auto_minor_version_upgrade: ::std::option::Option::None,
+                availability_zone: ::std::option::Option::None,
+                ca_certificate_identifier: ::std::option::Option::None,
+                certificate_rotation_restart: ::std::option::Option::None,
+                db_cluster_identifier: db_cluster_identifier.into(),
+                db_instance_class: db_instance_class.into(),
+                db_instance_identifier: ::std::option::Option::None,
+                enable_performance_insights: ::std::option::Option::None,
+                preferred_maintenance_window: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDbInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbInstanceAttributes {
         /// `Port`: string.
@@ -369,6 +448,19 @@ pub mod db_instance {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -408,6 +500,25 @@ pub mod db_subnet_group {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnDbSubnetGroup {
+        /// With the required `DBSubnetGroupDescription`, `SubnetIds`; everything else unset.
+        pub fn new(
+            db_subnet_group_description: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                db_subnet_group_description: db_subnet_group_description.into(),
+                db_subnet_group_name: ::std::option::Option::None,
+                subnet_ids: subnet_ids.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDbSubnetGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbSubnetGroupAttributes {
         /// `Id`: string.
@@ -430,6 +541,19 @@ pub mod db_subnet_group {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -472,6 +596,22 @@ pub mod event_subscription {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub subscription_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnEventSubscription {
+        /// With the required `SnsTopicArn`; everything else unset.
+        pub fn new(
+            sns_topic_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                enabled: ::std::option::Option::None,
+                event_categories: ::std::option::Option::None,
+                sns_topic_arn: sns_topic_arn.into(),
+                source_ids: ::std::option::Option::None,
+                source_type: ::std::option::Option::None,
+                subscription_name: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnEventSubscription`], known once it is deployed (`Fn::GetAtt`).
@@ -531,6 +671,24 @@ pub mod global_cluster {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub storage_encrypted: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl CfnGlobalCluster {
+        /// With the required `GlobalClusterIdentifier`; everything else unset.
+        pub fn new(
+            global_cluster_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                deletion_protection: ::std::option::Option::None,
+                engine: ::std::option::Option::None,
+                engine_version: ::std::option::Option::None,
+                global_cluster_identifier: global_cluster_identifier.into(),
+                source_db_cluster_identifier: ::std::option::Option::None,
+                storage_encrypted: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnGlobalCluster`], known once it is deployed (`Fn::GetAtt`).

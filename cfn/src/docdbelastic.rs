@@ -64,6 +64,33 @@ pub mod cluster {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnCluster {
+        /// With the required `AdminUserName`, `AuthType`, `ClusterName`, `ShardCapacity`, `ShardCount`; everything else unset.
+        pub fn new(
+            admin_user_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            auth_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            cluster_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            shard_capacity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            shard_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                admin_user_name: admin_user_name.into(),
+                admin_user_password: ::std::option::Option::None,
+                auth_type: auth_type.into(),
+                backup_retention_period: ::std::option::Option::None,
+                cluster_name: cluster_name.into(),
+                kms_key_id: ::std::option::Option::None,
+                preferred_backup_window: ::std::option::Option::None,
+                preferred_maintenance_window: ::std::option::Option::None,
+                shard_capacity: shard_capacity.into(),
+                shard_count: shard_count.into(),
+                shard_instance_count: ::std::option::Option::None,
+                subnet_ids: ::std::option::Option::None,
+                vpc_security_group_ids: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
         /// `ClusterArn`: string.

@@ -73,6 +73,36 @@ pub mod global_table {
             ::std::option::Option<::stratus_model::Val<WriteProvisionedThroughputSettings>>,
     }
 
+    impl CfnGlobalTable {
+        /// With the required `Replicas`; everything else unset.
+        pub fn new(
+            replicas: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ReplicaSpecification>>,
+            >,
+        ) -> Self {
+            Self {
+                attribute_definitions: ::std::option::Option::None,
+                billing_mode: ::std::option::Option::None,
+                global_secondary_indexes: ::std::option::Option::None,
+                global_table_source_arn: ::std::option::Option::None,
+                global_table_witnesses: ::std::option::Option::None,
+                key_schema: ::std::option::Option::None,
+                local_secondary_indexes: ::std::option::Option::None,
+                multi_region_consistency: ::std::option::Option::None,
+                read_on_demand_throughput_settings: ::std::option::Option::None,
+                read_provisioned_throughput_settings: ::std::option::Option::None,
+                replicas: replicas.into(),
+                sse_specification: ::std::option::Option::None,
+                stream_specification: ::std::option::Option::None,
+                table_name: ::std::option::Option::None,
+                time_to_live_specification: ::std::option::Option::None,
+                warm_throughput: ::std::option::Option::None,
+                write_on_demand_throughput_settings: ::std::option::Option::None,
+                write_provisioned_throughput_settings: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGlobalTable`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGlobalTableAttributes {
         /// `Arn`: string.
@@ -107,6 +137,19 @@ pub mod global_table {
         /// Required.
         /// Allowed values: `B`, `N`, `S`.
         pub attribute_type: ::stratus_model::Val<AttributeType>,
+    }
+
+    impl AttributeDefinition {
+        /// With the required `AttributeName`, `AttributeType`; everything else unset.
+        pub fn new(
+            attribute_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            attribute_type: impl ::std::convert::Into<::stratus_model::Val<AttributeType>>,
+        ) -> Self {
+            Self {
+                attribute_name: attribute_name.into(),
+                attribute_type: attribute_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AttributeDefinition> for ::stratus_model::Val<AttributeDefinition> {
@@ -146,6 +189,26 @@ pub mod global_table {
             ::std::option::Option<::stratus_model::Val<WriteProvisionedThroughputSettings>>,
     }
 
+    impl GlobalSecondaryIndex {
+        /// With the required `IndexName`, `KeySchema`, `Projection`; everything else unset.
+        pub fn new(
+            index_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key_schema: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<KeySchemaItem2>>>,
+            projection: impl ::std::convert::Into<::stratus_model::Val<Projection>>,
+        ) -> Self {
+            Self {
+                index_name: index_name.into(),
+                key_schema: key_schema.into(),
+                projection: projection.into(),
+                read_on_demand_throughput_settings: ::std::option::Option::None,
+                read_provisioned_throughput_settings: ::std::option::Option::None,
+                warm_throughput: ::std::option::Option::None,
+                write_on_demand_throughput_settings: ::std::option::Option::None,
+                write_provisioned_throughput_settings: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<GlobalSecondaryIndex> for ::stratus_model::Val<GlobalSecondaryIndex> {
         fn from(value: GlobalSecondaryIndex) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -180,6 +243,19 @@ pub mod global_table {
         pub key_type: ::stratus_model::Val<KeyType>,
     }
 
+    impl KeySchemaItem {
+        /// With the required `AttributeName`, `KeyType`; everything else unset.
+        pub fn new(
+            attribute_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key_type: impl ::std::convert::Into<::stratus_model::Val<KeyType>>,
+        ) -> Self {
+            Self {
+                attribute_name: attribute_name.into(),
+                key_type: key_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KeySchemaItem> for ::stratus_model::Val<KeySchemaItem> {
         fn from(value: KeySchemaItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -201,6 +277,21 @@ pub mod global_table {
         /// `Projection`: [`Projection`].
         /// Required.
         pub projection: ::stratus_model::Val<Projection>,
+    }
+
+    impl LocalSecondaryIndex {
+        /// With the required `IndexName`, `KeySchema`, `Projection`; everything else unset.
+        pub fn new(
+            index_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key_schema: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<KeySchemaItem>>>,
+            projection: impl ::std::convert::Into<::stratus_model::Val<Projection>>,
+        ) -> Self {
+            Self {
+                index_name: index_name.into(),
+                key_schema: key_schema.into(),
+                projection: projection.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LocalSecondaryIndex> for ::stratus_model::Val<LocalSecondaryIndex> {
@@ -289,6 +380,30 @@ pub mod global_table {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl ReplicaSpecification {
+        /// With the required `Region`; everything else unset.
+        pub fn new(
+            region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                contributor_insights_specification: ::std::option::Option::None,
+                deletion_protection_enabled: ::std::option::Option::None,
+                global_secondary_indexes: ::std::option::Option::None,
+                global_table_settings_replication_mode: ::std::option::Option::None,
+                kinesis_stream_specification: ::std::option::Option::None,
+                point_in_time_recovery_specification: ::std::option::Option::None,
+                read_on_demand_throughput_settings: ::std::option::Option::None,
+                read_provisioned_throughput_settings: ::std::option::Option::None,
+                region: region.into(),
+                replica_stream_specification: ::std::option::Option::None,
+                resource_policy: ::std::option::Option::None,
+                sse_specification: ::std::option::Option::None,
+                table_class: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ReplicaSpecification> for ::stratus_model::Val<ReplicaSpecification> {
         fn from(value: ReplicaSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -309,6 +424,16 @@ pub mod global_table {
         pub sse_type: ::std::option::Option<::stratus_model::Val<SseType>>,
     }
 
+    impl SseSpecification {
+        /// With the required `SSEEnabled`; everything else unset.
+        pub fn new(sse_enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                sse_enabled: sse_enabled.into(),
+                sse_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SseSpecification> for ::stratus_model::Val<SseSpecification> {
         fn from(value: SseSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -322,6 +447,17 @@ pub mod global_table {
         /// `StreamViewType`: string.
         /// Required.
         pub stream_view_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl StreamSpecification {
+        /// With the required `StreamViewType`; everything else unset.
+        pub fn new(
+            stream_view_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                stream_view_type: stream_view_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StreamSpecification> for ::stratus_model::Val<StreamSpecification> {
@@ -339,6 +475,16 @@ pub mod global_table {
         /// `Enabled`: boolean.
         /// Required.
         pub enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl TimeToLiveSpecification {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                attribute_name: ::std::option::Option::None,
+                enabled: enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TimeToLiveSpecification>
@@ -415,6 +561,19 @@ pub mod global_table {
         pub key_type: ::stratus_model::Val<KeyType2>,
     }
 
+    impl KeySchemaItem2 {
+        /// With the required `AttributeName`, `KeyType`; everything else unset.
+        pub fn new(
+            attribute_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key_type: impl ::std::convert::Into<::stratus_model::Val<KeyType2>>,
+        ) -> Self {
+            Self {
+                attribute_name: attribute_name.into(),
+                key_type: key_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KeySchemaItem2> for ::stratus_model::Val<KeySchemaItem2> {
         fn from(value: KeySchemaItem2) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -451,6 +610,16 @@ pub mod global_table {
         pub mode: ::std::option::Option<::stratus_model::Val<Mode>>,
     }
 
+    impl ContributorInsightsSpecification {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+                mode: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ContributorInsightsSpecification>
         for ::stratus_model::Val<ContributorInsightsSpecification>
     {
@@ -478,6 +647,20 @@ pub mod global_table {
             ::std::option::Option<::stratus_model::Val<ReadProvisionedThroughputSettings>>,
     }
 
+    impl ReplicaGlobalSecondaryIndexSpecification {
+        /// With the required `IndexName`; everything else unset.
+        pub fn new(
+            index_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                contributor_insights_specification: ::std::option::Option::None,
+                index_name: index_name.into(),
+                read_on_demand_throughput_settings: ::std::option::Option::None,
+                read_provisioned_throughput_settings: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ReplicaGlobalSecondaryIndexSpecification>
         for ::stratus_model::Val<ReplicaGlobalSecondaryIndexSpecification>
     {
@@ -497,6 +680,18 @@ pub mod global_table {
         /// `StreamArn`: string.
         /// Required.
         pub stream_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KinesisStreamSpecification {
+        /// With the required `StreamArn`; everything else unset.
+        pub fn new(
+            stream_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                approximate_creation_date_time_precision: ::std::option::Option::None,
+                stream_arn: stream_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KinesisStreamSpecification>
@@ -555,6 +750,17 @@ pub mod global_table {
         pub resource_policy: ::stratus_model::Val<ResourcePolicy>,
     }
 
+    impl ReplicaStreamSpecification {
+        /// With the required `ResourcePolicy`; everything else unset.
+        pub fn new(
+            resource_policy: impl ::std::convert::Into<::stratus_model::Val<ResourcePolicy>>,
+        ) -> Self {
+            Self {
+                resource_policy: resource_policy.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ReplicaStreamSpecification>
         for ::stratus_model::Val<ReplicaStreamSpecification>
     {
@@ -572,6 +778,17 @@ pub mod global_table {
         pub policy_document: ::stratus_model::Val<::stratus_model::Json>,
     }
 
+    impl ResourcePolicy {
+        /// With the required `PolicyDocument`; everything else unset.
+        pub fn new(
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                policy_document: policy_document.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ResourcePolicy> for ::stratus_model::Val<ResourcePolicy> {
         fn from(value: ResourcePolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -586,6 +803,17 @@ pub mod global_table {
         /// Required.
         #[resource(rename = "KMSMasterKeyId")]
         pub kms_master_key_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ReplicaSseSpecification {
+        /// With the required `KMSMasterKeyId`; everything else unset.
+        pub fn new(
+            kms_master_key_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kms_master_key_id: kms_master_key_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ReplicaSseSpecification>
@@ -606,6 +834,19 @@ pub mod global_table {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -635,6 +876,25 @@ pub mod global_table {
             ::stratus_model::Val<TargetTrackingScalingPolicyConfiguration>,
     }
 
+    impl CapacityAutoScalingSettings {
+        /// With the required `MaxCapacity`, `MinCapacity`, `TargetTrackingScalingPolicyConfiguration`; everything else unset.
+        pub fn new(
+            max_capacity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            min_capacity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            target_tracking_scaling_policy_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<TargetTrackingScalingPolicyConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                max_capacity: max_capacity.into(),
+                min_capacity: min_capacity.into(),
+                seed_capacity: ::std::option::Option::None,
+                target_tracking_scaling_policy_configuration:
+                    target_tracking_scaling_policy_configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CapacityAutoScalingSettings>
         for ::stratus_model::Val<CapacityAutoScalingSettings>
     {
@@ -658,6 +918,18 @@ pub mod global_table {
         /// `TargetValue`: number.
         /// Required.
         pub target_value: ::stratus_model::Val<f64>,
+    }
+
+    impl TargetTrackingScalingPolicyConfiguration {
+        /// With the required `TargetValue`; everything else unset.
+        pub fn new(target_value: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                disable_scale_in: ::std::option::Option::None,
+                scale_in_cooldown: ::std::option::Option::None,
+                scale_out_cooldown: ::std::option::Option::None,
+                target_value: target_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TargetTrackingScalingPolicyConfiguration>
@@ -1070,6 +1342,35 @@ pub mod table {
         pub warm_throughput: ::std::option::Option<::stratus_model::Val<WarmThroughput>>,
     }
 
+    impl CfnTable {
+        /// With the required `KeySchema`; everything else unset.
+        pub fn new(
+            key_schema: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                attribute_definitions: ::std::option::Option::None,
+                billing_mode: ::std::option::Option::None,
+                contributor_insights_specification: ::std::option::Option::None,
+                deletion_protection_enabled: ::std::option::Option::None,
+                global_secondary_indexes: ::std::option::Option::None,
+                import_source_specification: ::std::option::Option::None,
+                key_schema: key_schema.into(),
+                kinesis_stream_specification: ::std::option::Option::None,
+                local_secondary_indexes: ::std::option::Option::None,
+                on_demand_throughput: ::std::option::Option::None,
+                point_in_time_recovery_specification: ::std::option::Option::None,
+                provisioned_throughput: ::std::option::Option::None,
+                resource_policy: ::std::option::Option::None,
+                sse_specification: ::std::option::Option::None,
+                stream_specification: ::std::option::Option::None,
+                table_class: ::std::option::Option::None,
+                table_name: ::std::option::Option::None,
+                time_to_live_specification: ::std::option::Option::None,
+                warm_throughput: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTable`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTableAttributes {
         /// `Arn`: string.
@@ -1101,6 +1402,19 @@ pub mod table {
         pub attribute_type: ::stratus_model::Val<AttributeType>,
     }
 
+    impl AttributeDefinition {
+        /// With the required `AttributeName`, `AttributeType`; everything else unset.
+        pub fn new(
+            attribute_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            attribute_type: impl ::std::convert::Into<::stratus_model::Val<AttributeType>>,
+        ) -> Self {
+            Self {
+                attribute_name: attribute_name.into(),
+                attribute_type: attribute_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AttributeDefinition> for ::stratus_model::Val<AttributeDefinition> {
         fn from(value: AttributeDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1117,6 +1431,16 @@ pub mod table {
         /// `Mode`: [`Mode`].
         /// Allowed values: `ACCESSED_AND_THROTTLED_KEYS`, `THROTTLED_KEYS`.
         pub mode: ::std::option::Option<::stratus_model::Val<Mode>>,
+    }
+
+    impl ContributorInsightsSpecification {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+                mode: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ContributorInsightsSpecification>
@@ -1153,6 +1477,25 @@ pub mod table {
         pub warm_throughput: ::std::option::Option<::stratus_model::Val<WarmThroughput>>,
     }
 
+    impl GlobalSecondaryIndex {
+        /// With the required `IndexName`, `KeySchema`, `Projection`; everything else unset.
+        pub fn new(
+            index_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key_schema: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<KeySchemaItem>>>,
+            projection: impl ::std::convert::Into<::stratus_model::Val<Projection>>,
+        ) -> Self {
+            Self {
+                contributor_insights_specification: ::std::option::Option::None,
+                index_name: index_name.into(),
+                key_schema: key_schema.into(),
+                on_demand_throughput: ::std::option::Option::None,
+                projection: projection.into(),
+                provisioned_throughput: ::std::option::Option::None,
+                warm_throughput: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<GlobalSecondaryIndex> for ::stratus_model::Val<GlobalSecondaryIndex> {
         fn from(value: GlobalSecondaryIndex) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1176,6 +1519,21 @@ pub mod table {
         pub s3_bucket_source: ::stratus_model::Val<S3BucketSource>,
     }
 
+    impl ImportSourceSpecification {
+        /// With the required `InputFormat`, `S3BucketSource`; everything else unset.
+        pub fn new(
+            input_format: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_bucket_source: impl ::std::convert::Into<::stratus_model::Val<S3BucketSource>>,
+        ) -> Self {
+            Self {
+                input_compression_type: ::std::option::Option::None,
+                input_format: input_format.into(),
+                input_format_options: ::std::option::Option::None,
+                s3_bucket_source: s3_bucket_source.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ImportSourceSpecification>
         for ::stratus_model::Val<ImportSourceSpecification>
     {
@@ -1195,6 +1553,18 @@ pub mod table {
         /// `StreamArn`: string.
         /// Required.
         pub stream_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KinesisStreamSpecification {
+        /// With the required `StreamArn`; everything else unset.
+        pub fn new(
+            stream_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                approximate_creation_date_time_precision: ::std::option::Option::None,
+                stream_arn: stream_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KinesisStreamSpecification>
@@ -1221,6 +1591,21 @@ pub mod table {
         /// `Projection`: [`Projection`].
         /// Required.
         pub projection: ::stratus_model::Val<Projection>,
+    }
+
+    impl LocalSecondaryIndex {
+        /// With the required `IndexName`, `KeySchema`, `Projection`; everything else unset.
+        pub fn new(
+            index_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key_schema: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<KeySchemaItem2>>>,
+            projection: impl ::std::convert::Into<::stratus_model::Val<Projection>>,
+        ) -> Self {
+            Self {
+                index_name: index_name.into(),
+                key_schema: key_schema.into(),
+                projection: projection.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LocalSecondaryIndex> for ::stratus_model::Val<LocalSecondaryIndex> {
@@ -1278,6 +1663,19 @@ pub mod table {
         pub write_capacity_units: ::stratus_model::Val<i64>,
     }
 
+    impl ProvisionedThroughput {
+        /// With the required `ReadCapacityUnits`, `WriteCapacityUnits`; everything else unset.
+        pub fn new(
+            read_capacity_units: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            write_capacity_units: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                read_capacity_units: read_capacity_units.into(),
+                write_capacity_units: write_capacity_units.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ProvisionedThroughput> for ::stratus_model::Val<ProvisionedThroughput> {
         fn from(value: ProvisionedThroughput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1291,6 +1689,17 @@ pub mod table {
         /// `PolicyDocument`: JSON.
         /// Required.
         pub policy_document: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl ResourcePolicy {
+        /// With the required `PolicyDocument`; everything else unset.
+        pub fn new(
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                policy_document: policy_document.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResourcePolicy> for ::stratus_model::Val<ResourcePolicy> {
@@ -1316,6 +1725,17 @@ pub mod table {
         pub sse_type: ::std::option::Option<::stratus_model::Val<SseType>>,
     }
 
+    impl SseSpecification {
+        /// With the required `SSEEnabled`; everything else unset.
+        pub fn new(sse_enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                kms_master_key_id: ::std::option::Option::None,
+                sse_enabled: sse_enabled.into(),
+                sse_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SseSpecification> for ::stratus_model::Val<SseSpecification> {
         fn from(value: SseSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1333,6 +1753,18 @@ pub mod table {
         pub stream_view_type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl StreamSpecification {
+        /// With the required `StreamViewType`; everything else unset.
+        pub fn new(
+            stream_view_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_policy: ::std::option::Option::None,
+                stream_view_type: stream_view_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StreamSpecification> for ::stratus_model::Val<StreamSpecification> {
         fn from(value: StreamSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1348,6 +1780,16 @@ pub mod table {
         /// `Enabled`: boolean.
         /// Required.
         pub enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl TimeToLiveSpecification {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                attribute_name: ::std::option::Option::None,
+                enabled: enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TimeToLiveSpecification>
@@ -1386,6 +1828,19 @@ pub mod table {
         /// `KeyType`: string.
         /// Required.
         pub key_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KeySchemaItem {
+        /// With the required `AttributeName`, `KeyType`; everything else unset.
+        pub fn new(
+            attribute_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attribute_name: attribute_name.into(),
+                key_type: key_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KeySchemaItem> for ::stratus_model::Val<KeySchemaItem> {
@@ -1438,6 +1893,19 @@ pub mod table {
         pub s3_key_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl S3BucketSource {
+        /// With the required `S3Bucket`; everything else unset.
+        pub fn new(
+            s3_bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                s3_bucket: s3_bucket.into(),
+                s3_bucket_owner: ::std::option::Option::None,
+                s3_key_prefix: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<S3BucketSource> for ::stratus_model::Val<S3BucketSource> {
         fn from(value: S3BucketSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1454,6 +1922,19 @@ pub mod table {
         /// `KeyType`: string.
         /// Required.
         pub key_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KeySchemaItem2 {
+        /// With the required `AttributeName`, `KeyType`; everything else unset.
+        pub fn new(
+            attribute_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attribute_name: attribute_name.into(),
+                key_type: key_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KeySchemaItem2> for ::stratus_model::Val<KeySchemaItem2> {

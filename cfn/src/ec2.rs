@@ -40,6 +40,22 @@ pub mod capacity_manager_data_export {
         pub schedule: ::stratus_model::Val<Schedule>,
     }
 
+    impl CfnCapacityManagerDataExport {
+        /// With the required `OutputFormat`, `S3BucketName`, `Schedule`; everything else unset.
+        pub fn new(
+            output_format: impl ::std::convert::Into<::stratus_model::Val<OutputFormat>>,
+            s3_bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            schedule: impl ::std::convert::Into<::stratus_model::Val<Schedule>>,
+        ) -> Self {
+            Self {
+                output_format: output_format.into(),
+                s3_bucket_name: s3_bucket_name.into(),
+                s3_bucket_prefix: ::std::option::Option::None,
+                schedule: schedule.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCapacityManagerDataExport`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCapacityManagerDataExportAttributes {
         /// `CapacityManagerDataExportId`: string.
@@ -211,6 +227,33 @@ pub mod capacity_reservation {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnCapacityReservation {
+        /// With the required `InstanceCount`, `InstancePlatform`, `InstanceType`; everything else unset.
+        pub fn new(
+            instance_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            instance_platform: impl ::std::convert::Into<::stratus_model::Val<InstancePlatform>>,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                availability_zone: ::std::option::Option::None,
+                availability_zone_id: ::std::option::Option::None,
+                ebs_optimized: ::std::option::Option::None,
+                end_date: ::std::option::Option::None,
+                end_date_type: ::std::option::Option::None,
+                ephemeral_storage: ::std::option::Option::None,
+                instance_count: instance_count.into(),
+                instance_match_criteria: ::std::option::Option::None,
+                instance_platform: instance_platform.into(),
+                instance_type: instance_type.into(),
+                out_post_arn: ::std::option::Option::None,
+                placement_group_arn: ::std::option::Option::None,
+                tag_specifications: ::std::option::Option::None,
+                tenancy: ::std::option::Option::None,
+                unused_reservation_billing_owner_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCapacityReservation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCapacityReservationAttributes {
         /// `Id`: string.
@@ -314,6 +357,19 @@ pub mod capacity_reservation {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -1148,6 +1204,19 @@ pub mod capacity_reservation_fleet {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -6720,6 +6789,17 @@ pub mod carrier_gateway {
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnCarrierGateway {
+        /// With the required `VpcId`; everything else unset.
+        pub fn new(
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                vpc_id: vpc_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCarrierGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCarrierGatewayAttributes {
         /// `CarrierGatewayId`: string.
@@ -6779,6 +6859,24 @@ pub mod client_vpn_authorization_rule {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub target_network_cidr: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnClientVpnAuthorizationRule {
+        /// With the required `ClientVpnEndpointId`, `TargetNetworkCidr`; everything else unset.
+        pub fn new(
+            client_vpn_endpoint_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            target_network_cidr: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_group_id: ::std::option::Option::None,
+                authorize_all_groups: ::std::option::Option::None,
+                client_vpn_endpoint_id: client_vpn_endpoint_id.into(),
+                description: ::std::option::Option::None,
+                target_network_cidr: target_network_cidr.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnClientVpnAuthorizationRule`], known once it is deployed (`Fn::GetAtt`).
@@ -6883,6 +6981,45 @@ pub mod client_vpn_endpoint {
         pub vpn_port: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CfnClientVpnEndpoint {
+        /// With the required `AuthenticationOptions`, `ConnectionLogOptions`, `ServerCertificateArn`; everything else unset.
+        pub fn new(
+            authentication_options: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ClientAuthenticationRequest>>,
+            >,
+            connection_log_options: impl ::std::convert::Into<
+                ::stratus_model::Val<ConnectionLogOptions>,
+            >,
+            server_certificate_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                authentication_options: authentication_options.into(),
+                client_cidr_block: ::std::option::Option::None,
+                client_connect_options: ::std::option::Option::None,
+                client_login_banner_options: ::std::option::Option::None,
+                client_route_enforcement_options: ::std::option::Option::None,
+                connection_log_options: connection_log_options.into(),
+                description: ::std::option::Option::None,
+                disconnect_on_session_timeout: ::std::option::Option::None,
+                dns_servers: ::std::option::Option::None,
+                endpoint_ip_address_type: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                self_service_portal: ::std::option::Option::None,
+                server_certificate_arn: server_certificate_arn.into(),
+                session_timeout_hours: ::std::option::Option::None,
+                split_tunnel: ::std::option::Option::None,
+                tag_specifications: ::std::option::Option::None,
+                traffic_ip_address_type: ::std::option::Option::None,
+                transit_gateway_configuration: ::std::option::Option::None,
+                transport_protocol: ::std::option::Option::None,
+                vpc_id: ::std::option::Option::None,
+                vpn_port: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnClientVpnEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClientVpnEndpointAttributes {
         /// `Id`: string.
@@ -6913,6 +7050,20 @@ pub mod client_vpn_endpoint {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ClientAuthenticationRequest {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                active_directory: ::std::option::Option::None,
+                federated_authentication: ::std::option::Option::None,
+                mutual_authentication: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ClientAuthenticationRequest>
         for ::stratus_model::Val<ClientAuthenticationRequest>
     {
@@ -6932,6 +7083,16 @@ pub mod client_vpn_endpoint {
         pub lambda_function_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ClientConnectOptions {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+                lambda_function_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ClientConnectOptions> for ::stratus_model::Val<ClientConnectOptions> {
         fn from(value: ClientConnectOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6947,6 +7108,16 @@ pub mod client_vpn_endpoint {
         /// `Enabled`: boolean.
         /// Required.
         pub enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl ClientLoginBannerOptions {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                banner_text: ::std::option::Option::None,
+                enabled: enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ClientLoginBannerOptions>
@@ -6988,6 +7159,17 @@ pub mod client_vpn_endpoint {
         pub enabled: ::stratus_model::Val<bool>,
     }
 
+    impl ConnectionLogOptions {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                cloudwatch_log_group: ::std::option::Option::None,
+                cloudwatch_log_stream: ::std::option::Option::None,
+                enabled: enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConnectionLogOptions> for ::stratus_model::Val<ConnectionLogOptions> {
         fn from(value: ConnectionLogOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7004,6 +7186,19 @@ pub mod client_vpn_endpoint {
         /// `Tags`: list of [`Tag`].
         /// Required.
         pub tags: ::stratus_model::Val<::std::vec::Vec<Tag>>,
+    }
+
+    impl TagSpecification {
+        /// With the required `ResourceType`, `Tags`; everything else unset.
+        pub fn new(
+            resource_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tags: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Tag>>>,
+        ) -> Self {
+            Self {
+                resource_type: resource_type.into(),
+                tags: tags.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TagSpecification> for ::stratus_model::Val<TagSpecification> {
@@ -7027,6 +7222,19 @@ pub mod client_vpn_endpoint {
         pub transit_gateway_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl TransitGatewayConfiguration {
+        /// With the required `TransitGatewayId`; everything else unset.
+        pub fn new(
+            transit_gateway_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                availability_zone_ids: ::std::option::Option::None,
+                availability_zones: ::std::option::Option::None,
+                transit_gateway_id: transit_gateway_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TransitGatewayConfiguration>
         for ::stratus_model::Val<TransitGatewayConfiguration>
     {
@@ -7042,6 +7250,17 @@ pub mod client_vpn_endpoint {
         /// `DirectoryId`: string.
         /// Required.
         pub directory_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DirectoryServiceAuthenticationRequest {
+        /// With the required `DirectoryId`; everything else unset.
+        pub fn new(
+            directory_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                directory_id: directory_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DirectoryServiceAuthenticationRequest>
@@ -7066,6 +7285,18 @@ pub mod client_vpn_endpoint {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl FederatedAuthenticationRequest {
+        /// With the required `SAMLProviderArn`; everything else unset.
+        pub fn new(
+            saml_provider_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                saml_provider_arn: saml_provider_arn.into(),
+                self_service_saml_provider_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<FederatedAuthenticationRequest>
         for ::stratus_model::Val<FederatedAuthenticationRequest>
     {
@@ -7081,6 +7312,19 @@ pub mod client_vpn_endpoint {
         /// `ClientRootCertificateChainArn`: string.
         /// Required.
         pub client_root_certificate_chain_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CertificateAuthenticationRequest {
+        /// With the required `ClientRootCertificateChainArn`; everything else unset.
+        pub fn new(
+            client_root_certificate_chain_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                client_root_certificate_chain_arn: client_root_certificate_chain_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CertificateAuthenticationRequest>
@@ -7101,6 +7345,19 @@ pub mod client_vpn_endpoint {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -7143,6 +7400,25 @@ pub mod client_vpn_route {
         #[resource(replace)]
         pub target_vpc_subnet_id:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnClientVpnRoute {
+        /// With the required `ClientVpnEndpointId`, `DestinationCidrBlock`; everything else unset.
+        pub fn new(
+            client_vpn_endpoint_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            destination_cidr_block: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                client_vpn_endpoint_id: client_vpn_endpoint_id.into(),
+                description: ::std::option::Option::None,
+                destination_cidr_block: destination_cidr_block.into(),
+                target_vpc_subnet_id: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnClientVpnRoute`], known once it is deployed (`Fn::GetAtt`).
@@ -7190,6 +7466,22 @@ pub mod client_vpn_target_network_association {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub subnet_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnClientVpnTargetNetworkAssociation {
+        /// With the required `ClientVpnEndpointId`; everything else unset.
+        pub fn new(
+            client_vpn_endpoint_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                availability_zone: ::std::option::Option::None,
+                availability_zone_id: ::std::option::Option::None,
+                client_vpn_endpoint_id: client_vpn_endpoint_id.into(),
+                subnet_id: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnClientVpnTargetNetworkAssociation`], known once it is deployed (`Fn::GetAtt`).
@@ -7254,6 +7546,23 @@ pub mod customer_gateway {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnCustomerGateway {
+        /// With the required `IpAddress`, `Type`; everything else unset.
+        pub fn new(
+            ip_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bgp_asn: ::std::option::Option::None,
+                bgp_asn_extended: ::std::option::Option::None,
+                certificate_arn: ::std::option::Option::None,
+                device_name: ::std::option::Option::None,
+                ip_address: ip_address.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnCustomerGateway`], known once it is deployed (`Fn::GetAtt`).
@@ -7394,6 +7703,34 @@ pub mod ec2_fleet {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub valid_until: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnEc2Fleet {
+        /// With the required `LaunchTemplateConfigs`, `TargetCapacitySpecification`; everything else unset.
+        pub fn new(
+            launch_template_configs: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<FleetLaunchTemplateConfigRequest>>,
+            >,
+            target_capacity_specification: impl ::std::convert::Into<
+                ::stratus_model::Val<TargetCapacitySpecificationRequest>,
+            >,
+        ) -> Self {
+            Self {
+                context: ::std::option::Option::None,
+                excess_capacity_termination_policy: ::std::option::Option::None,
+                launch_template_configs: launch_template_configs.into(),
+                on_demand_options: ::std::option::Option::None,
+                replace_unhealthy_instances: ::std::option::Option::None,
+                reserved_capacity_options: ::std::option::Option::None,
+                spot_options: ::std::option::Option::None,
+                tag_specifications: ::std::option::Option::None,
+                target_capacity_specification: target_capacity_specification.into(),
+                terminate_instances_with_expiration: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+                valid_from: ::std::option::Option::None,
+                valid_until: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnEc2Fleet`], known once it is deployed (`Fn::GetAtt`).
@@ -7542,6 +7879,21 @@ pub mod ec2_fleet {
         pub total_target_capacity: ::stratus_model::Val<i64>,
     }
 
+    impl TargetCapacitySpecificationRequest {
+        /// With the required `TotalTargetCapacity`; everything else unset.
+        pub fn new(
+            total_target_capacity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                default_target_capacity_type: ::std::option::Option::None,
+                on_demand_target_capacity: ::std::option::Option::None,
+                spot_target_capacity: ::std::option::Option::None,
+                target_capacity_unit_type: ::std::option::Option::None,
+                total_target_capacity: total_target_capacity.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TargetCapacitySpecificationRequest>
         for ::stratus_model::Val<TargetCapacitySpecificationRequest>
     {
@@ -7567,6 +7919,20 @@ pub mod ec2_fleet {
         /// `Version`: string.
         /// Required.
         pub version: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FleetLaunchTemplateSpecificationRequest {
+        /// With the required `Version`; everything else unset.
+        pub fn new(
+            version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                launch_template_id: ::std::option::Option::None,
+                launch_template_name: ::std::option::Option::None,
+                launch_template_specification_user_data: ::std::option::Option::None,
+                version: version.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FleetLaunchTemplateSpecificationRequest>
@@ -7668,6 +8034,19 @@ pub mod ec2_fleet {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -14538,6 +14917,17 @@ pub mod egress_only_internet_gateway {
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnEgressOnlyInternetGateway {
+        /// With the required `VpcId`; everything else unset.
+        pub fn new(
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                vpc_id: vpc_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEgressOnlyInternetGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEgressOnlyInternetGatewayAttributes {
         /// `Id`: string.
@@ -14581,6 +14971,19 @@ pub mod enclave_certificate_iam_role_association {
         /// Length: `1..=1283`.
         #[resource(replace)]
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnEnclaveCertificateIamRoleAssociation {
+        /// With the required `CertificateArn`, `RoleArn`; everything else unset.
+        pub fn new(
+            certificate_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_arn: certificate_arn.into(),
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnEnclaveCertificateIamRoleAssociation`], known once it is deployed (`Fn::GetAtt`).
@@ -14680,6 +15083,28 @@ pub mod flow_log {
         pub traffic_type: ::std::option::Option<::stratus_model::Val<TrafficType>>,
     }
 
+    impl CfnFlowLog {
+        /// With the required `ResourceId`, `ResourceType`; everything else unset.
+        pub fn new(
+            resource_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_type: impl ::std::convert::Into<::stratus_model::Val<ResourceType>>,
+        ) -> Self {
+            Self {
+                deliver_cross_account_role: ::std::option::Option::None,
+                deliver_logs_permission_arn: ::std::option::Option::None,
+                destination_options: ::std::option::Option::None,
+                log_destination: ::std::option::Option::None,
+                log_destination_type: ::std::option::Option::None,
+                log_format: ::std::option::Option::None,
+                log_group_name: ::std::option::Option::None,
+                max_aggregation_interval: ::std::option::Option::None,
+                resource_id: resource_id.into(),
+                resource_type: resource_type.into(),
+                traffic_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFlowLog`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowLogAttributes {
         /// `Id`: string.
@@ -14706,6 +15131,21 @@ pub mod flow_log {
         /// `PerHourPartition`: boolean.
         /// Required.
         pub per_hour_partition: ::stratus_model::Val<bool>,
+    }
+
+    impl DestinationOptions {
+        /// With the required `FileFormat`, `HiveCompatiblePartitions`, `PerHourPartition`; everything else unset.
+        pub fn new(
+            file_format: impl ::std::convert::Into<::stratus_model::Val<FileFormat>>,
+            hive_compatible_partitions: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            per_hour_partition: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                file_format: file_format.into(),
+                hive_compatible_partitions: hive_compatible_partitions.into(),
+                per_hour_partition: per_hour_partition.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DestinationOptions> for ::stratus_model::Val<DestinationOptions> {
@@ -14925,6 +15365,19 @@ pub mod gateway_route_table_association {
         pub route_table_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnGatewayRouteTableAssociation {
+        /// With the required `GatewayId`, `RouteTableId`; everything else unset.
+        pub fn new(
+            gateway_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            route_table_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                gateway_id: gateway_id.into(),
+                route_table_id: route_table_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGatewayRouteTableAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGatewayRouteTableAssociationAttributes {
         /// `AssociationId`: string.
@@ -14989,6 +15442,24 @@ pub mod host {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub outpost_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnHost {
+        /// With the required `AvailabilityZone`; everything else unset.
+        pub fn new(
+            availability_zone: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                asset_id: ::std::option::Option::None,
+                auto_placement: ::std::option::Option::None,
+                availability_zone: availability_zone.into(),
+                host_maintenance: ::std::option::Option::None,
+                host_recovery: ::std::option::Option::None,
+                instance_family: ::std::option::Option::None,
+                instance_type: ::std::option::Option::None,
+                outpost_arn: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnHost`], known once it is deployed (`Fn::GetAtt`).
@@ -15222,6 +15693,19 @@ pub mod ipam {
         pub organizations_entity_path: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl IpamOrganizationalUnitExclusion {
+        /// With the required `OrganizationsEntityPath`; everything else unset.
+        pub fn new(
+            organizations_entity_path: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                organizations_entity_path: organizations_entity_path.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IpamOrganizationalUnitExclusion>
         for ::stratus_model::Val<IpamOrganizationalUnitExclusion>
     {
@@ -15237,6 +15721,17 @@ pub mod ipam {
         /// `RegionName`: string.
         /// Required.
         pub region_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IpamOperatingRegion {
+        /// With the required `RegionName`; everything else unset.
+        pub fn new(
+            region_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                region_name: region_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IpamOperatingRegion> for ::stratus_model::Val<IpamOperatingRegion> {
@@ -15359,6 +15854,20 @@ pub mod ipam_allocation {
         pub netmask_length: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CfnIpamAllocation {
+        /// With the required `IpamPoolId`; everything else unset.
+        pub fn new(
+            ipam_pool_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cidr: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                ipam_pool_id: ipam_pool_id.into(),
+                netmask_length: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIpamAllocation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpamAllocationAttributes {
         /// `IpamPoolAllocationId`: string.
@@ -15444,6 +15953,32 @@ pub mod ipam_pool {
         pub source_resource: ::std::option::Option<::stratus_model::Val<SourceResource>>,
     }
 
+    impl CfnIpamPool {
+        /// With the required `AddressFamily`, `IpamScopeId`; everything else unset.
+        pub fn new(
+            address_family: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            ipam_scope_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                address_family: address_family.into(),
+                allocation_default_netmask_length: ::std::option::Option::None,
+                allocation_max_netmask_length: ::std::option::Option::None,
+                allocation_min_netmask_length: ::std::option::Option::None,
+                allocation_resource_tags: ::std::option::Option::None,
+                auto_import: ::std::option::Option::None,
+                aws_service: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                ipam_scope_id: ipam_scope_id.into(),
+                locale: ::std::option::Option::None,
+                provisioned_cidrs: ::std::option::Option::None,
+                public_ip_source: ::std::option::Option::None,
+                publicly_advertisable: ::std::option::Option::None,
+                source_ipam_pool_id: ::std::option::Option::None,
+                source_resource: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIpamPool`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpamPoolAttributes {
         /// `IpamPoolId`: string.
@@ -15505,6 +16040,19 @@ pub mod ipam_pool {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -15518,6 +16066,15 @@ pub mod ipam_pool {
         /// `Cidr`: string.
         /// Required.
         pub cidr: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ProvisionedCidr {
+        /// With the required `Cidr`; everything else unset.
+        pub fn new(
+            cidr: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { cidr: cidr.into() }
+        }
     }
 
     impl ::std::convert::From<ProvisionedCidr> for ::stratus_model::Val<ProvisionedCidr> {
@@ -15542,6 +16099,23 @@ pub mod ipam_pool {
         /// `ResourceType`: string.
         /// Required.
         pub resource_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SourceResource {
+        /// With the required `ResourceId`, `ResourceOwner`, `ResourceRegion`, `ResourceType`; everything else unset.
+        pub fn new(
+            resource_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_owner: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_id: resource_id.into(),
+                resource_owner: resource_owner.into(),
+                resource_region: resource_region.into(),
+                resource_type: resource_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SourceResource> for ::stratus_model::Val<SourceResource> {
@@ -15578,6 +16152,19 @@ pub mod ipam_pool_cidr {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub netmask_length: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl CfnIpamPoolCidr {
+        /// With the required `IpamPoolId`; everything else unset.
+        pub fn new(
+            ipam_pool_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cidr: ::std::option::Option::None,
+                ipam_pool_id: ipam_pool_id.into(),
+                netmask_length: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnIpamPoolCidr`], known once it is deployed (`Fn::GetAtt`).
@@ -15633,6 +16220,20 @@ pub mod ipam_prefix_list_resolver {
         >,
     }
 
+    impl CfnIpamPrefixListResolver {
+        /// With the required `AddressFamily`; everything else unset.
+        pub fn new(
+            address_family: impl ::std::convert::Into<::stratus_model::Val<AddressFamily>>,
+        ) -> Self {
+            Self {
+                address_family: address_family.into(),
+                description: ::std::option::Option::None,
+                ipam_id: ::std::option::Option::None,
+                rules: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIpamPrefixListResolver`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpamPrefixListResolverAttributes {
         /// `IpamArn`: string.
@@ -15674,6 +16275,19 @@ pub mod ipam_prefix_list_resolver {
         pub rule_type: ::stratus_model::Val<RuleType>,
         /// `StaticCidr`: string.
         pub static_cidr: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl IpamPrefixListResolverRule {
+        /// With the required `RuleType`; everything else unset.
+        pub fn new(rule_type: impl ::std::convert::Into<::stratus_model::Val<RuleType>>) -> Self {
+            Self {
+                conditions: ::std::option::Option::None,
+                ipam_scope_id: ::std::option::Option::None,
+                resource_type: ::std::option::Option::None,
+                rule_type: rule_type.into(),
+                static_cidr: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<IpamPrefixListResolverRule>
@@ -15725,6 +16339,19 @@ pub mod ipam_prefix_list_resolver {
         /// Required.
         /// Length: `0..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -15949,6 +16576,26 @@ pub mod ipam_prefix_list_resolver_target {
         pub track_latest_version: ::stratus_model::Val<bool>,
     }
 
+    impl CfnIpamPrefixListResolverTarget {
+        /// With the required `IpamPrefixListResolverId`, `PrefixListId`, `PrefixListRegion`, `TrackLatestVersion`; everything else unset.
+        pub fn new(
+            ipam_prefix_list_resolver_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            prefix_list_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            prefix_list_region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            track_latest_version: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                desired_version: ::std::option::Option::None,
+                ipam_prefix_list_resolver_id: ipam_prefix_list_resolver_id.into(),
+                prefix_list_id: prefix_list_id.into(),
+                prefix_list_region: prefix_list_region.into(),
+                track_latest_version: track_latest_version.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIpamPrefixListResolverTarget`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpamPrefixListResolverTargetAttributes {
         /// `IpamPrefixListResolverTargetId`: string.
@@ -16054,6 +16701,17 @@ pub mod ipam_resource_discovery {
         pub region_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl IpamOperatingRegion {
+        /// With the required `RegionName`; everything else unset.
+        pub fn new(
+            region_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                region_name: region_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IpamOperatingRegion> for ::stratus_model::Val<IpamOperatingRegion> {
         fn from(value: IpamOperatingRegion) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -16068,6 +16726,19 @@ pub mod ipam_resource_discovery {
         /// Required.
         /// Length: `1..=`.
         pub organizations_entity_path: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IpamResourceDiscoveryOrganizationalUnitExclusion {
+        /// With the required `OrganizationsEntityPath`; everything else unset.
+        pub fn new(
+            organizations_entity_path: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                organizations_entity_path: organizations_entity_path.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IpamResourceDiscoveryOrganizationalUnitExclusion>
@@ -16106,6 +16777,21 @@ pub mod ipam_resource_discovery_association {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub ipam_resource_discovery_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnIpamResourceDiscoveryAssociation {
+        /// With the required `IpamId`, `IpamResourceDiscoveryId`; everything else unset.
+        pub fn new(
+            ipam_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            ipam_resource_discovery_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                ipam_id: ipam_id.into(),
+                ipam_resource_discovery_id: ipam_resource_discovery_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnIpamResourceDiscoveryAssociation`], known once it is deployed (`Fn::GetAtt`).
@@ -16197,6 +16883,19 @@ pub mod ipam_scope {
         pub ipam_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnIpamScope {
+        /// With the required `IpamId`; everything else unset.
+        pub fn new(
+            ipam_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                external_authority_configuration: ::std::option::Option::None,
+                ipam_id: ipam_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIpamScope`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpamScopeAttributes {
         /// `IpamScopeId`: string.
@@ -16246,6 +16945,23 @@ pub mod ipam_scope {
         /// Allowed values: `infoblox`.
         pub ipam_scope_external_authority_type:
             ::stratus_model::Val<IpamScopeExternalAuthorityType>,
+    }
+
+    impl IpamScopeExternalAuthorityConfiguration {
+        /// With the required `ExternalResourceIdentifier`, `IpamScopeExternalAuthorityType`; everything else unset.
+        pub fn new(
+            external_resource_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            ipam_scope_external_authority_type: impl ::std::convert::Into<
+                ::stratus_model::Val<IpamScopeExternalAuthorityType>,
+            >,
+        ) -> Self {
+            Self {
+                external_resource_identifier: external_resource_identifier.into(),
+                ipam_scope_external_authority_type: ipam_scope_external_authority_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IpamScopeExternalAuthorityConfiguration>
@@ -16507,6 +17223,20 @@ pub mod instance {
         pub virtual_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl BlockDeviceMapping {
+        /// With the required `DeviceName`; everything else unset.
+        pub fn new(
+            device_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                device_name: device_name.into(),
+                ebs: ::std::option::Option::None,
+                no_device: ::std::option::Option::None,
+                virtual_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BlockDeviceMapping> for ::stratus_model::Val<BlockDeviceMapping> {
         fn from(value: BlockDeviceMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -16553,6 +17283,17 @@ pub mod instance {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ElasticGpuSpecification {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ElasticGpuSpecification>
         for ::stratus_model::Val<ElasticGpuSpecification>
     {
@@ -16571,6 +17312,18 @@ pub mod instance {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ElasticInferenceAccelerator {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                count: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ElasticInferenceAccelerator>
@@ -16618,6 +17371,17 @@ pub mod instance {
         pub ipv6_address: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl InstanceIpv6Address {
+        /// With the required `Ipv6Address`; everything else unset.
+        pub fn new(
+            ipv6_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ipv6_address: ipv6_address.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InstanceIpv6Address> for ::stratus_model::Val<InstanceIpv6Address> {
         fn from(value: InstanceIpv6Address) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -16652,6 +17416,19 @@ pub mod instance {
         /// `LicenseConfigurationArn`: string.
         /// Required.
         pub license_configuration_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LicenseSpecification {
+        /// With the required `LicenseConfigurationArn`; everything else unset.
+        pub fn new(
+            license_configuration_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                license_configuration_arn: license_configuration_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LicenseSpecification> for ::stratus_model::Val<LicenseSpecification> {
@@ -16728,6 +17505,30 @@ pub mod instance {
         pub subnet_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl NetworkInterface {
+        /// With the required `DeviceIndex`; everything else unset.
+        pub fn new(
+            device_index: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                associate_carrier_ip_address: ::std::option::Option::None,
+                associate_public_ip_address: ::std::option::Option::None,
+                delete_on_termination: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                device_index: device_index.into(),
+                ena_srd_specification: ::std::option::Option::None,
+                group_set: ::std::option::Option::None,
+                ipv6_address_count: ::std::option::Option::None,
+                ipv6_addresses: ::std::option::Option::None,
+                network_interface_id: ::std::option::Option::None,
+                private_ip_address: ::std::option::Option::None,
+                private_ip_addresses: ::std::option::Option::None,
+                secondary_private_ip_address_count: ::std::option::Option::None,
+                subnet_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<NetworkInterface> for ::stratus_model::Val<NetworkInterface> {
         fn from(value: NetworkInterface) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -16766,6 +17567,18 @@ pub mod instance {
         pub document_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SsmAssociation {
+        /// With the required `DocumentName`; everything else unset.
+        pub fn new(
+            document_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                association_parameters: ::std::option::Option::None,
+                document_name: document_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SsmAssociation> for ::stratus_model::Val<SsmAssociation> {
         fn from(value: SsmAssociation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -16782,6 +17595,19 @@ pub mod instance {
         /// `VolumeId`: string.
         /// Required.
         pub volume_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Volume {
+        /// With the required `Device`, `VolumeId`; everything else unset.
+        pub fn new(
+            device: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            volume_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                device: device.into(),
+                volume_id: volume_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Volume> for ::stratus_model::Val<Volume> {
@@ -16846,6 +17672,19 @@ pub mod instance {
         pub private_ip_address: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PrivateIpAddressSpecification {
+        /// With the required `Primary`, `PrivateIpAddress`; everything else unset.
+        pub fn new(
+            primary: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            private_ip_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                primary: primary.into(),
+                private_ip_address: private_ip_address.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PrivateIpAddressSpecification>
         for ::stratus_model::Val<PrivateIpAddressSpecification>
     {
@@ -16864,6 +17703,21 @@ pub mod instance {
         /// `Value`: list of string.
         /// Required.
         pub value: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl AssociationParameter {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AssociationParameter> for ::stratus_model::Val<AssociationParameter> {
@@ -22153,6 +23007,20 @@ pub mod instance_connect_endpoint {
         pub subnet_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnInstanceConnectEndpoint {
+        /// With the required `SubnetId`; everything else unset.
+        pub fn new(
+            subnet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_token: ::std::option::Option::None,
+                preserve_client_ip: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                subnet_id: subnet_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnInstanceConnectEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceConnectEndpointAttributes {
         /// `Id`: string.
@@ -22279,6 +23147,19 @@ pub mod ip_pool_route_table_association {
         pub route_table_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnIpPoolRouteTableAssociation {
+        /// With the required `PublicIpv4Pool`, `RouteTableId`; everything else unset.
+        pub fn new(
+            public_ipv4_pool: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            route_table_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                public_ipv4_pool: public_ipv4_pool.into(),
+                route_table_id: route_table_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIpPoolRouteTableAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpPoolRouteTableAssociationAttributes {
         /// `AssociationId`: string.
@@ -22332,6 +23213,20 @@ pub mod key_pair {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub public_key_material: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnKeyPair {
+        /// With the required `KeyName`; everything else unset.
+        pub fn new(
+            key_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key_format: ::std::option::Option::None,
+                key_name: key_name.into(),
+                key_type: ::std::option::Option::None,
+                public_key_material: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnKeyPair`], known once it is deployed (`Fn::GetAtt`).
@@ -22463,6 +23358,20 @@ pub mod launch_template {
         /// `VersionDescription`: string.
         /// Length: `0..=255`.
         pub version_description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnLaunchTemplate {
+        /// With the required `LaunchTemplateData`; everything else unset.
+        pub fn new(
+            launch_template_data: impl ::std::convert::Into<::stratus_model::Val<LaunchTemplateData>>,
+        ) -> Self {
+            Self {
+                launch_template_data: launch_template_data.into(),
+                launch_template_name: ::std::option::Option::None,
+                tag_specifications: ::std::option::Option::None,
+                version_description: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnLaunchTemplate`], known once it is deployed (`Fn::GetAtt`).
@@ -23024,6 +23933,19 @@ pub mod launch_template {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -30399,6 +31321,18 @@ pub mod local_gateway_route_table {
         pub mode: ::std::option::Option<::stratus_model::Val<Mode>>,
     }
 
+    impl CfnLocalGatewayRouteTable {
+        /// With the required `LocalGatewayId`; everything else unset.
+        pub fn new(
+            local_gateway_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                local_gateway_id: local_gateway_id.into(),
+                mode: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLocalGatewayRouteTable`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocalGatewayRouteTableAttributes {
         /// `LocalGatewayRouteTableId`: string.
@@ -30503,6 +31437,21 @@ pub mod local_gateway_route_table_vpc_association {
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnLocalGatewayRouteTableVpcAssociation {
+        /// With the required `LocalGatewayRouteTableId`, `VpcId`; everything else unset.
+        pub fn new(
+            local_gateway_route_table_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                local_gateway_route_table_id: local_gateway_route_table_id.into(),
+                vpc_id: vpc_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLocalGatewayRouteTableVpcAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocalGatewayRouteTableVpcAssociationAttributes {
         /// `LocalGatewayId`: string.
@@ -30561,6 +31510,24 @@ pub mod local_gateway_route_table_virtual_interface_group_association {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub local_gateway_virtual_interface_group_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+        /// With the required `LocalGatewayRouteTableId`, `LocalGatewayVirtualInterfaceGroupId`; everything else unset.
+        pub fn new(
+            local_gateway_route_table_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            local_gateway_virtual_interface_group_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                local_gateway_route_table_id: local_gateway_route_table_id.into(),
+                local_gateway_virtual_interface_group_id: local_gateway_virtual_interface_group_id
+                    .into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation`], known once it is deployed (`Fn::GetAtt`).
@@ -30660,6 +31627,30 @@ pub mod local_gateway_virtual_interface {
         pub vlan: ::stratus_model::Val<i64>,
     }
 
+    impl CfnLocalGatewayVirtualInterface {
+        /// With the required `LocalAddress`, `LocalGatewayVirtualInterfaceGroupId`, `OutpostLagId`, `PeerAddress`, `Vlan`; everything else unset.
+        pub fn new(
+            local_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            local_gateway_virtual_interface_group_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            outpost_lag_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            peer_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vlan: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                local_address: local_address.into(),
+                local_gateway_virtual_interface_group_id: local_gateway_virtual_interface_group_id
+                    .into(),
+                outpost_lag_id: outpost_lag_id.into(),
+                peer_address: peer_address.into(),
+                peer_bgp_asn: ::std::option::Option::None,
+                peer_bgp_asn_extended: ::std::option::Option::None,
+                vlan: vlan.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLocalGatewayVirtualInterface`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocalGatewayVirtualInterfaceAttributes {
         /// `LocalGatewayVirtualInterfaceId`: string.
@@ -30730,6 +31721,19 @@ pub mod local_gateway_virtual_interface_group {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub local_gateway_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnLocalGatewayVirtualInterfaceGroup {
+        /// With the required `LocalGatewayId`; everything else unset.
+        pub fn new(
+            local_gateway_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                local_bgp_asn: ::std::option::Option::None,
+                local_bgp_asn_extended: ::std::option::Option::None,
+                local_gateway_id: local_gateway_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnLocalGatewayVirtualInterfaceGroup`], known once it is deployed (`Fn::GetAtt`).
@@ -30886,6 +31890,21 @@ pub mod nat_gateway {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl AvailabilityZoneAddress {
+        /// With the required `AllocationIds`; everything else unset.
+        pub fn new(
+            allocation_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                allocation_ids: allocation_ids.into(),
+                availability_zone: ::std::option::Option::None,
+                availability_zone_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AvailabilityZoneAddress>
         for ::stratus_model::Val<AvailabilityZoneAddress>
     {
@@ -30999,6 +32018,17 @@ pub mod network_acl {
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnNetworkAcl {
+        /// With the required `VpcId`; everything else unset.
+        pub fn new(
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                vpc_id: vpc_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnNetworkAcl`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNetworkAclAttributes {
         /// `Id`: string.
@@ -31054,6 +32084,28 @@ pub mod network_acl_entry {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub rule_number: ::stratus_model::Val<i64>,
+    }
+
+    impl CfnNetworkAclEntry {
+        /// With the required `NetworkAclId`, `Protocol`, `RuleAction`, `RuleNumber`; everything else unset.
+        pub fn new(
+            network_acl_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            rule_action: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rule_number: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                cidr_block: ::std::option::Option::None,
+                egress: ::std::option::Option::None,
+                icmp: ::std::option::Option::None,
+                ipv6_cidr_block: ::std::option::Option::None,
+                network_acl_id: network_acl_id.into(),
+                port_range: ::std::option::Option::None,
+                protocol: protocol.into(),
+                rule_action: rule_action.into(),
+                rule_number: rule_number.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnNetworkAclEntry`], known once it is deployed (`Fn::GetAtt`).
@@ -31335,6 +32387,19 @@ pub mod network_insights_access_scope_analysis {
         pub network_insights_access_scope_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnNetworkInsightsAccessScopeAnalysis {
+        /// With the required `NetworkInsightsAccessScopeId`; everything else unset.
+        pub fn new(
+            network_insights_access_scope_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                network_insights_access_scope_id: network_insights_access_scope_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnNetworkInsightsAccessScopeAnalysis`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNetworkInsightsAccessScopeAnalysisAttributes {
         /// `NetworkInsightsAccessScopeAnalysisId`: string.
@@ -31430,6 +32495,22 @@ pub mod network_insights_analysis {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub network_insights_path_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnNetworkInsightsAnalysis {
+        /// With the required `NetworkInsightsPathId`; everything else unset.
+        pub fn new(
+            network_insights_path_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                additional_accounts: ::std::option::Option::None,
+                filter_in_arns: ::std::option::Option::None,
+                filter_out_arns: ::std::option::Option::None,
+                network_insights_path_id: network_insights_path_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnNetworkInsightsAnalysis`], known once it is deployed (`Fn::GetAtt`).
@@ -31564,6 +32645,25 @@ pub mod network_insights_path {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub source_ip: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnNetworkInsightsPath {
+        /// With the required `Protocol`, `Source`; everything else unset.
+        pub fn new(
+            protocol: impl ::std::convert::Into<::stratus_model::Val<Protocol>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                destination: ::std::option::Option::None,
+                destination_ip: ::std::option::Option::None,
+                destination_port: ::std::option::Option::None,
+                filter_at_destination: ::std::option::Option::None,
+                filter_at_source: ::std::option::Option::None,
+                protocol: protocol.into(),
+                source: source.into(),
+                source_ip: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnNetworkInsightsPath`], known once it is deployed (`Fn::GetAtt`).
@@ -31746,6 +32846,33 @@ pub mod network_interface {
         pub subnet_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnNetworkInterface {
+        /// With the required `SubnetId`; everything else unset.
+        pub fn new(
+            subnet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connection_tracking_specification: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                enable_primary_ipv6: ::std::option::Option::None,
+                group_set: ::std::option::Option::None,
+                interface_type: ::std::option::Option::None,
+                ipv4_prefix_count: ::std::option::Option::None,
+                ipv4_prefixes: ::std::option::Option::None,
+                ipv6_address_count: ::std::option::Option::None,
+                ipv6_addresses: ::std::option::Option::None,
+                ipv6_prefix_count: ::std::option::Option::None,
+                ipv6_prefixes: ::std::option::Option::None,
+                private_ip_address: ::std::option::Option::None,
+                private_ip_addresses: ::std::option::Option::None,
+                public_ip_dns_hostname_type_specification: ::std::option::Option::None,
+                secondary_private_ip_address_count: ::std::option::Option::None,
+                source_dest_check: ::std::option::Option::None,
+                subnet_id: subnet_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnNetworkInterface`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNetworkInterfaceAttributes {
         /// `Id`: string.
@@ -31816,6 +32943,17 @@ pub mod network_interface {
         pub ipv4_prefix: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Ipv4PrefixSpecification {
+        /// With the required `Ipv4Prefix`; everything else unset.
+        pub fn new(
+            ipv4_prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ipv4_prefix: ipv4_prefix.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Ipv4PrefixSpecification>
         for ::stratus_model::Val<Ipv4PrefixSpecification>
     {
@@ -31833,6 +32971,17 @@ pub mod network_interface {
         pub ipv6_address: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl InstanceIpv6Address {
+        /// With the required `Ipv6Address`; everything else unset.
+        pub fn new(
+            ipv6_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ipv6_address: ipv6_address.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InstanceIpv6Address> for ::stratus_model::Val<InstanceIpv6Address> {
         fn from(value: InstanceIpv6Address) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -31846,6 +32995,17 @@ pub mod network_interface {
         /// `Ipv6Prefix`: string.
         /// Required.
         pub ipv6_prefix: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Ipv6PrefixSpecification {
+        /// With the required `Ipv6Prefix`; everything else unset.
+        pub fn new(
+            ipv6_prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ipv6_prefix: ipv6_prefix.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Ipv6PrefixSpecification>
@@ -31866,6 +33026,19 @@ pub mod network_interface {
         /// `PrivateIpAddress`: string.
         /// Required.
         pub private_ip_address: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PrivateIpAddressSpecification {
+        /// With the required `Primary`, `PrivateIpAddress`; everything else unset.
+        pub fn new(
+            primary: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            private_ip_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                primary: primary.into(),
+                private_ip_address: private_ip_address.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PrivateIpAddressSpecification>
@@ -31963,6 +33136,24 @@ pub mod network_interface_attachment {
         pub network_interface_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnNetworkInterfaceAttachment {
+        /// With the required `DeviceIndex`, `InstanceId`, `NetworkInterfaceId`; everything else unset.
+        pub fn new(
+            device_index: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            network_interface_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delete_on_termination: ::std::option::Option::None,
+                device_index: device_index.into(),
+                ena_queue_count: ::std::option::Option::None,
+                ena_srd_specification: ::std::option::Option::None,
+                instance_id: instance_id.into(),
+                network_interface_id: network_interface_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnNetworkInterfaceAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNetworkInterfaceAttachmentAttributes {
         /// `AttachmentId`: string.
@@ -32042,6 +33233,21 @@ pub mod network_interface_permission {
         pub permission: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnNetworkInterfacePermission {
+        /// With the required `AwsAccountId`, `NetworkInterfaceId`, `Permission`; everything else unset.
+        pub fn new(
+            aws_account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            network_interface_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            permission: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aws_account_id: aws_account_id.into(),
+                network_interface_id: network_interface_id.into(),
+                permission: permission.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnNetworkInterfacePermission`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNetworkInterfacePermissionAttributes {
         /// `Id`: string.
@@ -32093,6 +33299,23 @@ pub mod network_performance_metric_subscription {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub statistic: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnNetworkPerformanceMetricSubscription {
+        /// With the required `Destination`, `Metric`, `Source`, `Statistic`; everything else unset.
+        pub fn new(
+            destination: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            metric: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            statistic: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                destination: destination.into(),
+                metric: metric.into(),
+                source: source.into(),
+                statistic: statistic.into(),
+            }
+        }
     }
 }
 
@@ -32258,6 +33481,21 @@ pub mod prefix_list {
         pub prefix_list_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnPrefixList {
+        /// With the required `AddressFamily`, `PrefixListName`; everything else unset.
+        pub fn new(
+            address_family: impl ::std::convert::Into<::stratus_model::Val<AddressFamily>>,
+            prefix_list_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                address_family: address_family.into(),
+                entries: ::std::option::Option::None,
+                max_entries: ::std::option::Option::None,
+                prefix_list_name: prefix_list_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPrefixList`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPrefixListAttributes {
         /// `PrefixListId`: string.
@@ -32296,6 +33534,18 @@ pub mod prefix_list {
         /// `Description`: string.
         /// Length: `0..=255`.
         pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Entry {
+        /// With the required `Cidr`; everything else unset.
+        pub fn new(
+            cidr: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cidr: cidr.into(),
+                description: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Entry> for ::stratus_model::Val<Entry> {
@@ -32402,6 +33652,31 @@ pub mod route {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnRoute {
+        /// With the required `RouteTableId`; everything else unset.
+        pub fn new(
+            route_table_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                carrier_gateway_id: ::std::option::Option::None,
+                core_network_arn: ::std::option::Option::None,
+                destination_cidr_block: ::std::option::Option::None,
+                destination_ipv6_cidr_block: ::std::option::Option::None,
+                destination_prefix_list_id: ::std::option::Option::None,
+                egress_only_internet_gateway_id: ::std::option::Option::None,
+                gateway_id: ::std::option::Option::None,
+                instance_id: ::std::option::Option::None,
+                local_gateway_id: ::std::option::Option::None,
+                nat_gateway_id: ::std::option::Option::None,
+                network_interface_id: ::std::option::Option::None,
+                route_table_id: route_table_id.into(),
+                transit_gateway_id: ::std::option::Option::None,
+                vpc_endpoint_id: ::std::option::Option::None,
+                vpc_peering_connection_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRoute`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRouteAttributes {
         /// `CidrBlock`: string.
@@ -32446,6 +33721,18 @@ pub mod route_server {
         pub persist_routes_duration: ::std::option::Option<::stratus_model::Val<i64>>,
         /// `SnsNotificationsEnabled`: boolean.
         pub sns_notifications_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl CfnRouteServer {
+        /// With the required `AmazonSideAsn`; everything else unset.
+        pub fn new(amazon_side_asn: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                amazon_side_asn: amazon_side_asn.into(),
+                persist_routes: ::std::option::Option::None,
+                persist_routes_duration: ::std::option::Option::None,
+                sns_notifications_enabled: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnRouteServer`], known once it is deployed (`Fn::GetAtt`).
@@ -32531,6 +33818,19 @@ pub mod route_server_association {
         #[resource(replace)]
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnRouteServerAssociation {
+        /// With the required `RouteServerId`, `VpcId`; everything else unset.
+        pub fn new(
+            route_server_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                route_server_id: route_server_id.into(),
+                vpc_id: vpc_id.into(),
+            }
+        }
+    }
 }
 
 pub use route_server_association::CfnRouteServerAssociation;
@@ -32560,6 +33860,19 @@ pub mod route_server_endpoint {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub subnet_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnRouteServerEndpoint {
+        /// With the required `RouteServerId`, `SubnetId`; everything else unset.
+        pub fn new(
+            route_server_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subnet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                route_server_id: route_server_id.into(),
+                subnet_id: subnet_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnRouteServerEndpoint`], known once it is deployed (`Fn::GetAtt`).
@@ -32627,6 +33940,23 @@ pub mod route_server_peer {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub route_server_endpoint_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnRouteServerPeer {
+        /// With the required `BgpOptions`, `PeerAddress`, `RouteServerEndpointId`; everything else unset.
+        pub fn new(
+            bgp_options: impl ::std::convert::Into<::stratus_model::Val<BgpOptions>>,
+            peer_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            route_server_endpoint_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                bgp_options: bgp_options.into(),
+                peer_address: peer_address.into(),
+                route_server_endpoint_id: route_server_endpoint_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnRouteServerPeer`], known once it is deployed (`Fn::GetAtt`).
@@ -32756,6 +34086,19 @@ pub mod route_server_propagation {
         #[resource(replace)]
         pub route_table_id: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnRouteServerPropagation {
+        /// With the required `RouteServerId`, `RouteTableId`; everything else unset.
+        pub fn new(
+            route_server_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            route_table_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                route_server_id: route_server_id.into(),
+                route_table_id: route_table_id.into(),
+            }
+        }
+    }
 }
 
 pub use route_server_propagation::CfnRouteServerPropagation;
@@ -32780,6 +34123,17 @@ pub mod route_table {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnRouteTable {
+        /// With the required `VpcId`; everything else unset.
+        pub fn new(
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                vpc_id: vpc_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnRouteTable`], known once it is deployed (`Fn::GetAtt`).
@@ -32835,6 +34189,21 @@ pub mod security_group {
         pub vpc_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnSecurityGroup {
+        /// With the required `GroupDescription`; everything else unset.
+        pub fn new(
+            group_description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                group_description: group_description.into(),
+                group_name: ::std::option::Option::None,
+                security_group_egress: ::std::option::Option::None,
+                security_group_ingress: ::std::option::Option::None,
+                vpc_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSecurityGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecurityGroupAttributes {
         /// `Id`: string.
@@ -32879,6 +34248,24 @@ pub mod security_group {
         pub to_port: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl Egress {
+        /// With the required `IpProtocol`; everything else unset.
+        pub fn new(
+            ip_protocol: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cidr_ip: ::std::option::Option::None,
+                cidr_ipv6: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                destination_prefix_list_id: ::std::option::Option::None,
+                destination_security_group_id: ::std::option::Option::None,
+                from_port: ::std::option::Option::None,
+                ip_protocol: ip_protocol.into(),
+                to_port: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Egress> for ::stratus_model::Val<Egress> {
         fn from(value: Egress) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -32916,6 +34303,26 @@ pub mod security_group {
         /// `ToPort`: integer.
         /// Range: `-1..=`.
         pub to_port: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl Ingress {
+        /// With the required `IpProtocol`; everything else unset.
+        pub fn new(
+            ip_protocol: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cidr_ip: ::std::option::Option::None,
+                cidr_ipv6: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                from_port: ::std::option::Option::None,
+                ip_protocol: ip_protocol.into(),
+                source_prefix_list_id: ::std::option::Option::None,
+                source_security_group_id: ::std::option::Option::None,
+                source_security_group_name: ::std::option::Option::None,
+                source_security_group_owner_id: ::std::option::Option::None,
+                to_port: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Ingress> for ::stratus_model::Val<Ingress> {
@@ -32979,6 +34386,26 @@ pub mod security_group_egress {
         /// Range: `-1..=`.
         #[resource(replace)]
         pub to_port: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl CfnSecurityGroupEgress {
+        /// With the required `GroupId`, `IpProtocol`; everything else unset.
+        pub fn new(
+            group_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            ip_protocol: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cidr_ip: ::std::option::Option::None,
+                cidr_ipv6: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                destination_prefix_list_id: ::std::option::Option::None,
+                destination_security_group_id: ::std::option::Option::None,
+                from_port: ::std::option::Option::None,
+                group_id: group_id.into(),
+                ip_protocol: ip_protocol.into(),
+                to_port: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnSecurityGroupEgress`], known once it is deployed (`Fn::GetAtt`).
@@ -33063,6 +34490,28 @@ pub mod security_group_ingress {
         pub to_port: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CfnSecurityGroupIngress {
+        /// With the required `IpProtocol`; everything else unset.
+        pub fn new(
+            ip_protocol: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cidr_ip: ::std::option::Option::None,
+                cidr_ipv6: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                from_port: ::std::option::Option::None,
+                group_id: ::std::option::Option::None,
+                group_name: ::std::option::Option::None,
+                ip_protocol: ip_protocol.into(),
+                source_prefix_list_id: ::std::option::Option::None,
+                source_security_group_id: ::std::option::Option::None,
+                source_security_group_name: ::std::option::Option::None,
+                source_security_group_owner_id: ::std::option::Option::None,
+                to_port: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSecurityGroupIngress`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecurityGroupIngressAttributes {
         /// `Id`: string.
@@ -33100,6 +34549,19 @@ pub mod security_group_vpc_association {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnSecurityGroupVpcAssociation {
+        /// With the required `GroupId`, `VpcId`; everything else unset.
+        pub fn new(
+            group_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                group_id: group_id.into(),
+                vpc_id: vpc_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnSecurityGroupVpcAssociation`], known once it is deployed (`Fn::GetAtt`).
@@ -33147,6 +34609,15 @@ pub mod snapshot_block_public_access {
         /// Required.
         /// Allowed values: `block-all-sharing`, `block-new-sharing`.
         pub state: ::stratus_model::Val<State>,
+    }
+
+    impl CfnSnapshotBlockPublicAccess {
+        /// With the required `State`; everything else unset.
+        pub fn new(state: impl ::std::convert::Into<::stratus_model::Val<State>>) -> Self {
+            Self {
+                state: state.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnSnapshotBlockPublicAccess`], known once it is deployed (`Fn::GetAtt`).
@@ -33219,6 +34690,20 @@ pub mod spot_fleet {
         pub spot_fleet_request_config_data: ::stratus_model::Val<SpotFleetRequestConfigData>,
         /// `Tags`: list of [`Tag`].
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
+    }
+
+    impl CfnSpotFleet {
+        /// With the required `SpotFleetRequestConfigData`; everything else unset.
+        pub fn new(
+            spot_fleet_request_config_data: impl ::std::convert::Into<
+                ::stratus_model::Val<SpotFleetRequestConfigData>,
+            >,
+        ) -> Self {
+            Self {
+                spot_fleet_request_config_data: spot_fleet_request_config_data.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnSpotFleet`], known once it is deployed (`Fn::GetAtt`).
@@ -33303,6 +34788,40 @@ pub mod spot_fleet {
         pub valid_until: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl SpotFleetRequestConfigData {
+        /// With the required `IamFleetRole`, `TargetCapacity`; everything else unset.
+        pub fn new(
+            iam_fleet_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_capacity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                allocation_strategy: ::std::option::Option::None,
+                context: ::std::option::Option::None,
+                excess_capacity_termination_policy: ::std::option::Option::None,
+                iam_fleet_role: iam_fleet_role.into(),
+                instance_interruption_behavior: ::std::option::Option::None,
+                instance_pools_to_use_count: ::std::option::Option::None,
+                launch_specifications: ::std::option::Option::None,
+                launch_template_configs: ::std::option::Option::None,
+                load_balancers_config: ::std::option::Option::None,
+                on_demand_allocation_strategy: ::std::option::Option::None,
+                on_demand_max_total_price: ::std::option::Option::None,
+                on_demand_target_capacity: ::std::option::Option::None,
+                replace_unhealthy_instances: ::std::option::Option::None,
+                spot_maintenance_strategies: ::std::option::Option::None,
+                spot_max_total_price: ::std::option::Option::None,
+                spot_price: ::std::option::Option::None,
+                tag_specifications: ::std::option::Option::None,
+                target_capacity: target_capacity.into(),
+                target_capacity_unit_type: ::std::option::Option::None,
+                terminate_instances_with_expiration: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+                valid_from: ::std::option::Option::None,
+                valid_until: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SpotFleetRequestConfigData>
         for ::stratus_model::Val<SpotFleetRequestConfigData>
     {
@@ -33321,6 +34840,19 @@ pub mod spot_fleet {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -33377,6 +34909,34 @@ pub mod spot_fleet {
         pub user_data: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `WeightedCapacity`: number.
         pub weighted_capacity: ::std::option::Option<::stratus_model::Val<f64>>,
+    }
+
+    impl SpotFleetLaunchSpecification {
+        /// With the required `ImageId`; everything else unset.
+        pub fn new(
+            image_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                block_device_mappings: ::std::option::Option::None,
+                ebs_optimized: ::std::option::Option::None,
+                iam_instance_profile: ::std::option::Option::None,
+                image_id: image_id.into(),
+                instance_requirements: ::std::option::Option::None,
+                instance_type: ::std::option::Option::None,
+                kernel_id: ::std::option::Option::None,
+                key_name: ::std::option::Option::None,
+                monitoring: ::std::option::Option::None,
+                network_interfaces: ::std::option::Option::None,
+                placement: ::std::option::Option::None,
+                ramdisk_id: ::std::option::Option::None,
+                security_groups: ::std::option::Option::None,
+                spot_price: ::std::option::Option::None,
+                subnet_id: ::std::option::Option::None,
+                tag_specifications: ::std::option::Option::None,
+                user_data: ::std::option::Option::None,
+                weighted_capacity: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<SpotFleetLaunchSpecification>
@@ -33470,6 +35030,20 @@ pub mod spot_fleet {
         pub no_device: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `VirtualName`: string.
         pub virtual_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl BlockDeviceMapping {
+        /// With the required `DeviceName`; everything else unset.
+        pub fn new(
+            device_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                device_name: device_name.into(),
+                ebs: ::std::option::Option::None,
+                no_device: ::std::option::Option::None,
+                virtual_name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<BlockDeviceMapping> for ::stratus_model::Val<BlockDeviceMapping> {
@@ -33669,6 +35243,17 @@ pub mod spot_fleet {
         pub group_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl GroupIdentifier {
+        /// With the required `GroupId`; everything else unset.
+        pub fn new(
+            group_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                group_id: group_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GroupIdentifier> for ::stratus_model::Val<GroupIdentifier> {
         fn from(value: GroupIdentifier) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -33689,6 +35274,19 @@ pub mod spot_fleet {
         /// `Version`: string.
         /// Required.
         pub version: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FleetLaunchTemplateSpecification {
+        /// With the required `Version`; everything else unset.
+        pub fn new(
+            version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                launch_template_id: ::std::option::Option::None,
+                launch_template_name: ::std::option::Option::None,
+                version: version.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FleetLaunchTemplateSpecification>
@@ -33740,6 +35338,19 @@ pub mod spot_fleet {
         pub classic_load_balancers: ::stratus_model::Val<::std::vec::Vec<ClassicLoadBalancer>>,
     }
 
+    impl ClassicLoadBalancersConfig {
+        /// With the required `ClassicLoadBalancers`; everything else unset.
+        pub fn new(
+            classic_load_balancers: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ClassicLoadBalancer>>,
+            >,
+        ) -> Self {
+            Self {
+                classic_load_balancers: classic_load_balancers.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ClassicLoadBalancersConfig>
         for ::stratus_model::Val<ClassicLoadBalancersConfig>
     {
@@ -33755,6 +35366,17 @@ pub mod spot_fleet {
         /// `TargetGroups`: list of [`TargetGroup`].
         /// Required.
         pub target_groups: ::stratus_model::Val<::std::vec::Vec<TargetGroup>>,
+    }
+
+    impl TargetGroupsConfig {
+        /// With the required `TargetGroups`; everything else unset.
+        pub fn new(
+            target_groups: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<TargetGroup>>>,
+        ) -> Self {
+            Self {
+                target_groups: target_groups.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TargetGroupsConfig> for ::stratus_model::Val<TargetGroupsConfig> {
@@ -33988,6 +35610,17 @@ pub mod spot_fleet {
         pub ipv6_address: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl InstanceIpv6Address {
+        /// With the required `Ipv6Address`; everything else unset.
+        pub fn new(
+            ipv6_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ipv6_address: ipv6_address.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InstanceIpv6Address> for ::stratus_model::Val<InstanceIpv6Address> {
         fn from(value: InstanceIpv6Address) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -34003,6 +35636,18 @@ pub mod spot_fleet {
         /// `PrivateIpAddress`: string.
         /// Required.
         pub private_ip_address: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PrivateIpAddressSpecification {
+        /// With the required `PrivateIpAddress`; everything else unset.
+        pub fn new(
+            private_ip_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                primary: ::std::option::Option::None,
+                private_ip_address: private_ip_address.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PrivateIpAddressSpecification>
@@ -34022,6 +35667,15 @@ pub mod spot_fleet {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ClassicLoadBalancer {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
+    }
+
     impl ::std::convert::From<ClassicLoadBalancer> for ::stratus_model::Val<ClassicLoadBalancer> {
         fn from(value: ClassicLoadBalancer) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -34035,6 +35689,15 @@ pub mod spot_fleet {
         /// `Arn`: string.
         /// Required.
         pub arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TargetGroup {
+        /// With the required `Arn`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { arn: arn.into() }
+        }
     }
 
     impl ::std::convert::From<TargetGroup> for ::stratus_model::Val<TargetGroup> {
@@ -35179,6 +36842,18 @@ pub mod sql_ha_standby_detected_instance {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnSqlHaStandbyDetectedInstance {
+        /// With the required `InstanceId`; everything else unset.
+        pub fn new(
+            instance_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                instance_id: instance_id.into(),
+                sql_server_credentials: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSqlHaStandbyDetectedInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSqlHaStandbyDetectedInstanceAttributes {
         /// `HaStatus`: string.
@@ -35280,6 +36955,32 @@ pub mod subnet {
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnSubnet {
+        /// With the required `VpcId`; everything else unset.
+        pub fn new(
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                assign_ipv6_address_on_creation: ::std::option::Option::None,
+                availability_zone: ::std::option::Option::None,
+                availability_zone_id: ::std::option::Option::None,
+                cidr_block: ::std::option::Option::None,
+                enable_dns64: ::std::option::Option::None,
+                enable_lni_at_device_index: ::std::option::Option::None,
+                ipv4_ipam_pool_id: ::std::option::Option::None,
+                ipv4_netmask_length: ::std::option::Option::None,
+                ipv6_cidr_block: ::std::option::Option::None,
+                ipv6_ipam_pool_id: ::std::option::Option::None,
+                ipv6_native: ::std::option::Option::None,
+                ipv6_netmask_length: ::std::option::Option::None,
+                map_public_ip_on_launch: ::std::option::Option::None,
+                outpost_arn: ::std::option::Option::None,
+                private_dns_name_options_on_launch: ::std::option::Option::None,
+                vpc_id: vpc_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSubnet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubnetAttributes {
         /// `NetworkAclAssociationId`: string.
@@ -35364,6 +37065,20 @@ pub mod subnet_cidr_block {
         pub subnet_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnSubnetCidrBlock {
+        /// With the required `SubnetId`; everything else unset.
+        pub fn new(
+            subnet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ipv6_cidr_block: ::std::option::Option::None,
+                ipv6_ipam_pool_id: ::std::option::Option::None,
+                ipv6_netmask_length: ::std::option::Option::None,
+                subnet_id: subnet_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSubnetCidrBlock`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubnetCidrBlockAttributes {
         /// `Id`: string.
@@ -35413,6 +37128,19 @@ pub mod subnet_network_acl_association {
         pub subnet_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnSubnetNetworkAclAssociation {
+        /// With the required `NetworkAclId`, `SubnetId`; everything else unset.
+        pub fn new(
+            network_acl_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subnet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                network_acl_id: network_acl_id.into(),
+                subnet_id: subnet_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSubnetNetworkAclAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubnetNetworkAclAssociationAttributes {
         /// `AssociationId`: string.
@@ -35454,6 +37182,19 @@ pub mod subnet_route_table_association {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub subnet_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnSubnetRouteTableAssociation {
+        /// With the required `RouteTableId`, `SubnetId`; everything else unset.
+        pub fn new(
+            route_table_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subnet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                route_table_id: route_table_id.into(),
+                subnet_id: subnet_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnSubnetRouteTableAssociation`], known once it is deployed (`Fn::GetAtt`).
@@ -35600,6 +37341,35 @@ pub mod traffic_mirror_filter_rule {
         pub traffic_mirror_filter_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnTrafficMirrorFilterRule {
+        /// With the required `DestinationCidrBlock`, `RuleAction`, `RuleNumber`, `SourceCidrBlock`, `TrafficDirection`, `TrafficMirrorFilterId`; everything else unset.
+        pub fn new(
+            destination_cidr_block: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            rule_action: impl ::std::convert::Into<::stratus_model::Val<TrafficMirrorRuleAction>>,
+            rule_number: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            source_cidr_block: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            traffic_direction: impl ::std::convert::Into<::stratus_model::Val<TrafficDirection>>,
+            traffic_mirror_filter_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                destination_cidr_block: destination_cidr_block.into(),
+                destination_port_range: ::std::option::Option::None,
+                protocol: ::std::option::Option::None,
+                rule_action: rule_action.into(),
+                rule_number: rule_number.into(),
+                source_cidr_block: source_cidr_block.into(),
+                source_port_range: ::std::option::Option::None,
+                traffic_direction: traffic_direction.into(),
+                traffic_mirror_filter_id: traffic_mirror_filter_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTrafficMirrorFilterRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrafficMirrorFilterRuleAttributes {
         /// `TrafficMirrorFilterRuleId`: string.
@@ -35622,6 +37392,19 @@ pub mod traffic_mirror_filter_rule {
         /// `ToPort`: integer.
         /// Required.
         pub to_port: ::stratus_model::Val<i64>,
+    }
+
+    impl TrafficMirrorPortRange {
+        /// With the required `FromPort`, `ToPort`; everything else unset.
+        pub fn new(
+            from_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            to_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                from_port: from_port.into(),
+                to_port: to_port.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TrafficMirrorPortRange> for ::stratus_model::Val<TrafficMirrorPortRange> {
@@ -35752,6 +37535,31 @@ pub mod traffic_mirror_session {
         pub traffic_mirror_target_id: ::stratus_model::Val<::std::string::String>,
         /// `VirtualNetworkId`: integer.
         pub virtual_network_id: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl CfnTrafficMirrorSession {
+        /// With the required `NetworkInterfaceId`, `SessionNumber`, `TrafficMirrorFilterId`, `TrafficMirrorTargetId`; everything else unset.
+        pub fn new(
+            network_interface_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            session_number: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            traffic_mirror_filter_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            traffic_mirror_target_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                network_interface_id: network_interface_id.into(),
+                owner_id: ::std::option::Option::None,
+                packet_length: ::std::option::Option::None,
+                session_number: session_number.into(),
+                traffic_mirror_filter_id: traffic_mirror_filter_id.into(),
+                traffic_mirror_target_id: traffic_mirror_target_id.into(),
+                virtual_network_id: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnTrafficMirrorSession`], known once it is deployed (`Fn::GetAtt`).
@@ -35970,6 +37778,24 @@ pub mod transit_gateway_attachment {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTransitGatewayAttachment {
+        /// With the required `SubnetIds`, `TransitGatewayId`, `VpcId`; everything else unset.
+        pub fn new(
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            transit_gateway_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                options: ::std::option::Option::None,
+                subnet_ids: subnet_ids.into(),
+                transit_gateway_id: transit_gateway_id.into(),
+                vpc_id: vpc_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTransitGatewayAttachment`], known once it is deployed (`Fn::GetAtt`).
@@ -36204,6 +38030,22 @@ pub mod transit_gateway_connect {
         pub transport_transit_gateway_attachment_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnTransitGatewayConnect {
+        /// With the required `Options`, `TransportTransitGatewayAttachmentId`; everything else unset.
+        pub fn new(
+            options: impl ::std::convert::Into<::stratus_model::Val<TransitGatewayConnectOptions>>,
+            transport_transit_gateway_attachment_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                options: options.into(),
+                transport_transit_gateway_attachment_id: transport_transit_gateway_attachment_id
+                    .into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTransitGatewayConnect`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitGatewayConnectAttributes {
         /// `TransitGatewayAttachmentId`: string.
@@ -36316,6 +38158,23 @@ pub mod transit_gateway_connect_peer {
         pub transit_gateway_attachment_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnTransitGatewayConnectPeer {
+        /// With the required `ConnectPeerConfiguration`, `TransitGatewayAttachmentId`; everything else unset.
+        pub fn new(
+            connect_peer_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<TransitGatewayConnectPeerConfiguration>,
+            >,
+            transit_gateway_attachment_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                connect_peer_configuration: connect_peer_configuration.into(),
+                transit_gateway_attachment_id: transit_gateway_attachment_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTransitGatewayConnectPeer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitGatewayConnectPeerAttributes {
         /// `TransitGatewayConnectPeerId`: string.
@@ -36425,6 +38284,24 @@ pub mod transit_gateway_connect_peer {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl TransitGatewayConnectPeerConfiguration {
+        /// With the required `InsideCidrBlocks`, `PeerAddress`; everything else unset.
+        pub fn new(
+            inside_cidr_blocks: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            peer_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bgp_configurations: ::std::option::Option::None,
+                inside_cidr_blocks: inside_cidr_blocks.into(),
+                peer_address: peer_address.into(),
+                protocol: ::std::option::Option::None,
+                transit_gateway_address: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TransitGatewayConnectPeerConfiguration>
         for ::stratus_model::Val<TransitGatewayConnectPeerConfiguration>
     {
@@ -36486,6 +38363,18 @@ pub mod transit_gateway_metering_policy {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub transit_gateway_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTransitGatewayMeteringPolicy {
+        /// With the required `TransitGatewayId`; everything else unset.
+        pub fn new(
+            transit_gateway_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                middlebox_attachment_ids: ::std::option::Option::None,
+                transit_gateway_id: transit_gateway_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTransitGatewayMeteringPolicy`], known once it is deployed (`Fn::GetAtt`).
@@ -36589,6 +38478,34 @@ pub mod transit_gateway_metering_policy_entry {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub transit_gateway_metering_policy_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTransitGatewayMeteringPolicyEntry {
+        /// With the required `MeteredAccount`, `PolicyRuleNumber`, `TransitGatewayMeteringPolicyId`; everything else unset.
+        pub fn new(
+            metered_account: impl ::std::convert::Into<
+                ::stratus_model::Val<TransitGatewayMeteringPayerType>,
+            >,
+            policy_rule_number: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            transit_gateway_metering_policy_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                destination_cidr_block: ::std::option::Option::None,
+                destination_port_range: ::std::option::Option::None,
+                destination_transit_gateway_attachment_id: ::std::option::Option::None,
+                destination_transit_gateway_attachment_type: ::std::option::Option::None,
+                metered_account: metered_account.into(),
+                policy_rule_number: policy_rule_number.into(),
+                protocol: ::std::option::Option::None,
+                source_cidr_block: ::std::option::Option::None,
+                source_port_range: ::std::option::Option::None,
+                source_transit_gateway_attachment_id: ::std::option::Option::None,
+                source_transit_gateway_attachment_type: ::std::option::Option::None,
+                transit_gateway_metering_policy_id: transit_gateway_metering_policy_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTransitGatewayMeteringPolicyEntry`], known once it is deployed (`Fn::GetAtt`).
@@ -36751,6 +38668,18 @@ pub mod transit_gateway_multicast_domain {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub transit_gateway_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTransitGatewayMulticastDomain {
+        /// With the required `TransitGatewayId`; everything else unset.
+        pub fn new(
+            transit_gateway_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                options: ::std::option::Option::None,
+                transit_gateway_id: transit_gateway_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTransitGatewayMulticastDomain`], known once it is deployed (`Fn::GetAtt`).
@@ -36969,6 +38898,25 @@ pub mod transit_gateway_multicast_domain_association {
         pub transit_gateway_multicast_domain_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnTransitGatewayMulticastDomainAssociation {
+        /// With the required `SubnetId`, `TransitGatewayAttachmentId`, `TransitGatewayMulticastDomainId`; everything else unset.
+        pub fn new(
+            subnet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            transit_gateway_attachment_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            transit_gateway_multicast_domain_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                subnet_id: subnet_id.into(),
+                transit_gateway_attachment_id: transit_gateway_attachment_id.into(),
+                transit_gateway_multicast_domain_id: transit_gateway_multicast_domain_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTransitGatewayMulticastDomainAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitGatewayMulticastDomainAssociationAttributes {
         /// `ResourceId`: string.
@@ -37026,6 +38974,23 @@ pub mod transit_gateway_multicast_group_member {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub transit_gateway_multicast_domain_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTransitGatewayMulticastGroupMember {
+        /// With the required `GroupIpAddress`, `NetworkInterfaceId`, `TransitGatewayMulticastDomainId`; everything else unset.
+        pub fn new(
+            group_ip_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            network_interface_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            transit_gateway_multicast_domain_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                group_ip_address: group_ip_address.into(),
+                network_interface_id: network_interface_id.into(),
+                transit_gateway_multicast_domain_id: transit_gateway_multicast_domain_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTransitGatewayMulticastGroupMember`], known once it is deployed (`Fn::GetAtt`).
@@ -37104,6 +39069,23 @@ pub mod transit_gateway_multicast_group_source {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub transit_gateway_multicast_domain_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTransitGatewayMulticastGroupSource {
+        /// With the required `GroupIpAddress`, `NetworkInterfaceId`, `TransitGatewayMulticastDomainId`; everything else unset.
+        pub fn new(
+            group_ip_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            network_interface_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            transit_gateway_multicast_domain_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                group_ip_address: group_ip_address.into(),
+                network_interface_id: network_interface_id.into(),
+                transit_gateway_multicast_domain_id: transit_gateway_multicast_domain_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTransitGatewayMulticastGroupSource`], known once it is deployed (`Fn::GetAtt`).
@@ -37192,6 +39174,25 @@ pub mod transit_gateway_peering_attachment {
         pub transit_gateway_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnTransitGatewayPeeringAttachment {
+        /// With the required `PeerAccountId`, `PeerRegion`, `PeerTransitGatewayId`, `TransitGatewayId`; everything else unset.
+        pub fn new(
+            peer_account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            peer_region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            peer_transit_gateway_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            transit_gateway_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                peer_account_id: peer_account_id.into(),
+                peer_region: peer_region.into(),
+                peer_transit_gateway_id: peer_transit_gateway_id.into(),
+                transit_gateway_id: transit_gateway_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTransitGatewayPeeringAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitGatewayPeeringAttachmentAttributes {
         /// `TransitGatewayAttachmentId`: string.
@@ -37258,6 +39259,25 @@ pub mod transit_gateway_route {
         #[resource(replace)]
         pub transit_gateway_route_table_id: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnTransitGatewayRoute {
+        /// With the required `DestinationCidrBlock`, `TransitGatewayRouteTableId`; everything else unset.
+        pub fn new(
+            destination_cidr_block: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            transit_gateway_route_table_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                blackhole: ::std::option::Option::None,
+                destination_cidr_block: destination_cidr_block.into(),
+                transit_gateway_attachment_id: ::std::option::Option::None,
+                transit_gateway_route_table_id: transit_gateway_route_table_id.into(),
+            }
+        }
+    }
 }
 
 pub use transit_gateway_route::CfnTransitGatewayRoute;
@@ -37282,6 +39302,17 @@ pub mod transit_gateway_route_table {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub transit_gateway_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTransitGatewayRouteTable {
+        /// With the required `TransitGatewayId`; everything else unset.
+        pub fn new(
+            transit_gateway_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                transit_gateway_id: transit_gateway_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTransitGatewayRouteTable`], known once it is deployed (`Fn::GetAtt`).
@@ -37324,6 +39355,23 @@ pub mod transit_gateway_route_table_association {
         #[resource(replace)]
         pub transit_gateway_route_table_id: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnTransitGatewayRouteTableAssociation {
+        /// With the required `TransitGatewayAttachmentId`, `TransitGatewayRouteTableId`; everything else unset.
+        pub fn new(
+            transit_gateway_attachment_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            transit_gateway_route_table_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                transit_gateway_attachment_id: transit_gateway_attachment_id.into(),
+                transit_gateway_route_table_id: transit_gateway_route_table_id.into(),
+            }
+        }
+    }
 }
 
 pub use transit_gateway_route_table_association::CfnTransitGatewayRouteTableAssociation;
@@ -37350,6 +39398,23 @@ pub mod transit_gateway_route_table_propagation {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub transit_gateway_route_table_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTransitGatewayRouteTablePropagation {
+        /// With the required `TransitGatewayAttachmentId`, `TransitGatewayRouteTableId`; everything else unset.
+        pub fn new(
+            transit_gateway_attachment_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            transit_gateway_route_table_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                transit_gateway_attachment_id: transit_gateway_attachment_id.into(),
+                transit_gateway_route_table_id: transit_gateway_route_table_id.into(),
+            }
+        }
     }
 }
 
@@ -37393,6 +39458,26 @@ pub mod transit_gateway_vpc_attachment {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTransitGatewayVpcAttachment {
+        /// With the required `SubnetIds`, `TransitGatewayId`, `VpcId`; everything else unset.
+        pub fn new(
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            transit_gateway_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                add_subnet_ids: ::std::option::Option::None,
+                options: ::std::option::Option::None,
+                remove_subnet_ids: ::std::option::Option::None,
+                subnet_ids: subnet_ids.into(),
+                transit_gateway_id: transit_gateway_id.into(),
+                vpc_id: vpc_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTransitGatewayVpcAttachment`], known once it is deployed (`Fn::GetAtt`).
@@ -37749,6 +39834,21 @@ pub mod vpc_block_public_access_exclusion {
         pub vpc_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnVpcBlockPublicAccessExclusion {
+        /// With the required `InternetGatewayExclusionMode`; everything else unset.
+        pub fn new(
+            internet_gateway_exclusion_mode: impl ::std::convert::Into<
+                ::stratus_model::Val<InternetGatewayExclusionMode>,
+            >,
+        ) -> Self {
+            Self {
+                internet_gateway_exclusion_mode: internet_gateway_exclusion_mode.into(),
+                subnet_id: ::std::option::Option::None,
+                vpc_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnVpcBlockPublicAccessExclusion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcBlockPublicAccessExclusionAttributes {
         /// `ExclusionId`: string.
@@ -37826,6 +39926,19 @@ pub mod vpc_block_public_access_options {
         /// Required.
         /// Allowed values: `block-bidirectional`, `block-ingress`.
         pub internet_gateway_block_mode: ::stratus_model::Val<InternetGatewayBlockMode>,
+    }
+
+    impl CfnVpcBlockPublicAccessOptions {
+        /// With the required `InternetGatewayBlockMode`; everything else unset.
+        pub fn new(
+            internet_gateway_block_mode: impl ::std::convert::Into<
+                ::stratus_model::Val<InternetGatewayBlockMode>,
+            >,
+        ) -> Self {
+            Self {
+                internet_gateway_block_mode: internet_gateway_block_mode.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnVpcBlockPublicAccessOptions`], known once it is deployed (`Fn::GetAtt`).
@@ -37950,6 +40063,26 @@ pub mod vpc_cidr_block {
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnVpcCidrBlock {
+        /// With the required `VpcId`; everything else unset.
+        pub fn new(
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                amazon_provided_ipv6_cidr_block: ::std::option::Option::None,
+                cidr_block: ::std::option::Option::None,
+                ipv4_ipam_pool_id: ::std::option::Option::None,
+                ipv4_netmask_length: ::std::option::Option::None,
+                ipv6_cidr_block: ::std::option::Option::None,
+                ipv6_cidr_block_network_border_group: ::std::option::Option::None,
+                ipv6_ipam_pool_id: ::std::option::Option::None,
+                ipv6_netmask_length: ::std::option::Option::None,
+                ipv6_pool: ::std::option::Option::None,
+                vpc_id: vpc_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnVpcCidrBlock`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcCidrBlockAttributes {
         /// `Id`: string.
@@ -37997,6 +40130,19 @@ pub mod vpcdhcp_options_association {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnVpcdhcpOptionsAssociation {
+        /// With the required `DhcpOptionsId`, `VpcId`; everything else unset.
+        pub fn new(
+            dhcp_options_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dhcp_options_id: dhcp_options_id.into(),
+                vpc_id: vpc_id.into(),
+            }
+        }
     }
 }
 
@@ -38732,6 +40878,29 @@ pub mod vpc_endpoint {
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnVpcEndpoint {
+        /// With the required `VpcId`; everything else unset.
+        pub fn new(
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dns_options: ::std::option::Option::None,
+                ip_address_type: ::std::option::Option::None,
+                policy_document: ::std::option::Option::None,
+                private_dns_enabled: ::std::option::Option::None,
+                resource_configuration_arn: ::std::option::Option::None,
+                route_table_ids: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                service_name: ::std::option::Option::None,
+                service_network_arn: ::std::option::Option::None,
+                service_region: ::std::option::Option::None,
+                subnet_ids: ::std::option::Option::None,
+                vpc_endpoint_type: ::std::option::Option::None,
+                vpc_id: vpc_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnVpcEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcEndpointAttributes {
         /// `NetworkInterfaceIds`: list of string.
@@ -39082,6 +41251,25 @@ pub mod vpc_endpoint_connection_notification {
         pub vpc_endpoint_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnVpcEndpointConnectionNotification {
+        /// With the required `ConnectionEvents`, `ConnectionNotificationArn`; everything else unset.
+        pub fn new(
+            connection_events: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            connection_notification_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                connection_events: connection_events.into(),
+                connection_notification_arn: connection_notification_arn.into(),
+                service_id: ::std::option::Option::None,
+                vpc_endpoint_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnVpcEndpointConnectionNotification`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcEndpointConnectionNotificationAttributes {
         /// `VPCEndpointConnectionNotificationId`: string.
@@ -39217,6 +41405,18 @@ pub mod vpc_endpoint_service_permissions {
         #[resource(replace)]
         pub service_id: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnVpcEndpointServicePermissions {
+        /// With the required `ServiceId`; everything else unset.
+        pub fn new(
+            service_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allowed_principals: ::std::option::Option::None,
+                service_id: service_id.into(),
+            }
+        }
+    }
 }
 
 pub use vpc_endpoint_service_permissions::CfnVpcEndpointServicePermissions;
@@ -39242,6 +41442,19 @@ pub mod vpc_gateway_attachment {
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
         /// `VpnGatewayId`: string.
         pub vpn_gateway_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnVpcGatewayAttachment {
+        /// With the required `VpcId`; everything else unset.
+        pub fn new(
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                internet_gateway_id: ::std::option::Option::None,
+                vpc_id: vpc_id.into(),
+                vpn_gateway_id: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnVpcGatewayAttachment`], known once it is deployed (`Fn::GetAtt`).
@@ -39302,6 +41515,23 @@ pub mod vpc_peering_connection {
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnVpcPeeringConnection {
+        /// With the required `PeerVpcId`, `VpcId`; everything else unset.
+        pub fn new(
+            peer_vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                assume_role_region: ::std::option::Option::None,
+                peer_owner_id: ::std::option::Option::None,
+                peer_region: ::std::option::Option::None,
+                peer_role_arn: ::std::option::Option::None,
+                peer_vpc_id: peer_vpc_id.into(),
+                vpc_id: vpc_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnVpcPeeringConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcPeeringConnectionAttributes {
         /// `Id`: string.
@@ -39342,6 +41572,19 @@ pub mod vpn_concentrator {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnVpnConcentrator {
+        /// With the required `TransitGatewayId`, `Type`; everything else unset.
+        pub fn new(
+            transit_gateway_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                transit_gateway_id: transit_gateway_id.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnVpnConcentrator`], known once it is deployed (`Fn::GetAtt`).
@@ -39451,6 +41694,34 @@ pub mod vpn_connection {
         pub vpn_tunnel_options_specifications: ::std::option::Option<
             ::stratus_model::Val<::std::vec::Vec<VpnTunnelOptionsSpecification>>,
         >,
+    }
+
+    impl CfnVpnConnection {
+        /// With the required `CustomerGatewayId`, `Type`; everything else unset.
+        pub fn new(
+            customer_gateway_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                customer_gateway_id: customer_gateway_id.into(),
+                enable_acceleration: ::std::option::Option::None,
+                local_ipv4_network_cidr: ::std::option::Option::None,
+                local_ipv6_network_cidr: ::std::option::Option::None,
+                outside_ip_address_type: ::std::option::Option::None,
+                pre_shared_key_storage: ::std::option::Option::None,
+                remote_ipv4_network_cidr: ::std::option::Option::None,
+                remote_ipv6_network_cidr: ::std::option::Option::None,
+                static_routes_only: ::std::option::Option::None,
+                transit_gateway_id: ::std::option::Option::None,
+                transport_transit_gateway_attachment_id: ::std::option::Option::None,
+                tunnel_bandwidth: ::std::option::Option::None,
+                tunnel_inside_ip_version: ::std::option::Option::None,
+                r#type: r#type.into(),
+                vpn_concentrator_id: ::std::option::Option::None,
+                vpn_gateway_id: ::std::option::Option::None,
+                vpn_tunnel_options_specifications: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnVpnConnection`], known once it is deployed (`Fn::GetAtt`).
@@ -40215,6 +42486,21 @@ pub mod vpn_connection_route {
         #[resource(replace)]
         pub vpn_connection_id: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnVpnConnectionRoute {
+        /// With the required `DestinationCidrBlock`, `VpnConnectionId`; everything else unset.
+        pub fn new(
+            destination_cidr_block: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            vpn_connection_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                destination_cidr_block: destination_cidr_block.into(),
+                vpn_connection_id: vpn_connection_id.into(),
+            }
+        }
+    }
 }
 
 pub use vpn_connection_route::CfnVpnConnectionRoute;
@@ -40243,6 +42529,18 @@ pub mod vpn_gateway {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnVpnGateway {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                amazon_side_asn: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnVpnGateway`], known once it is deployed (`Fn::GetAtt`).
@@ -40278,6 +42576,21 @@ pub mod vpn_gateway_route_propagation {
         /// `VpnGatewayId`: string.
         /// Required.
         pub vpn_gateway_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnVpnGatewayRoutePropagation {
+        /// With the required `RouteTableIds`, `VpnGatewayId`; everything else unset.
+        pub fn new(
+            route_table_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            vpn_gateway_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                route_table_ids: route_table_ids.into(),
+                vpn_gateway_id: vpn_gateway_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnVpnGatewayRoutePropagation`], known once it is deployed (`Fn::GetAtt`).
@@ -40365,6 +42678,35 @@ pub mod verified_access_endpoint {
         /// `VerifiedAccessGroupId`: string.
         /// Required.
         pub verified_access_group_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnVerifiedAccessEndpoint {
+        /// With the required `AttachmentType`, `EndpointType`, `VerifiedAccessGroupId`; everything else unset.
+        pub fn new(
+            attachment_type: impl ::std::convert::Into<::stratus_model::Val<AttachmentType>>,
+            endpoint_type: impl ::std::convert::Into<::stratus_model::Val<EndpointType>>,
+            verified_access_group_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                application_domain: ::std::option::Option::None,
+                attachment_type: attachment_type.into(),
+                cidr_options: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                domain_certificate_arn: ::std::option::Option::None,
+                endpoint_domain_prefix: ::std::option::Option::None,
+                endpoint_type: endpoint_type.into(),
+                load_balancer_options: ::std::option::Option::None,
+                network_interface_options: ::std::option::Option::None,
+                policy_document: ::std::option::Option::None,
+                policy_enabled: ::std::option::Option::None,
+                rds_options: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                sse_specification: ::std::option::Option::None,
+                verified_access_group_id: verified_access_group_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnVerifiedAccessEndpoint`], known once it is deployed (`Fn::GetAtt`).
@@ -40837,6 +43179,23 @@ pub mod verified_access_group {
         pub verified_access_instance_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnVerifiedAccessGroup {
+        /// With the required `VerifiedAccessInstanceId`; everything else unset.
+        pub fn new(
+            verified_access_instance_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                policy_document: ::std::option::Option::None,
+                policy_enabled: ::std::option::Option::None,
+                sse_specification: ::std::option::Option::None,
+                verified_access_instance_id: verified_access_instance_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnVerifiedAccessGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVerifiedAccessGroupAttributes {
         /// `VerifiedAccessGroupId`: string.
@@ -41109,6 +43468,28 @@ pub mod verified_access_trust_provider {
         #[resource(replace)]
         pub user_trust_provider_type:
             ::std::option::Option<::stratus_model::Val<UserTrustProviderType>>,
+    }
+
+    impl CfnVerifiedAccessTrustProvider {
+        /// With the required `PolicyReferenceName`, `TrustProviderType`; everything else unset.
+        pub fn new(
+            policy_reference_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            trust_provider_type: impl ::std::convert::Into<::stratus_model::Val<TrustProviderType>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                device_options: ::std::option::Option::None,
+                device_trust_provider_type: ::std::option::Option::None,
+                native_application_oidc_options: ::std::option::Option::None,
+                oidc_options: ::std::option::Option::None,
+                policy_reference_name: policy_reference_name.into(),
+                sse_specification: ::std::option::Option::None,
+                trust_provider_type: trust_provider_type.into(),
+                user_trust_provider_type: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnVerifiedAccessTrustProvider`], known once it is deployed (`Fn::GetAtt`).
@@ -41449,6 +43830,21 @@ pub mod volume_attachment {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub volume_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnVolumeAttachment {
+        /// With the required `InstanceId`, `VolumeId`; everything else unset.
+        pub fn new(
+            instance_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            volume_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                device: ::std::option::Option::None,
+                ebs_card_index: ::std::option::Option::None,
+                instance_id: instance_id.into(),
+                volume_id: volume_id.into(),
+            }
+        }
     }
 }
 

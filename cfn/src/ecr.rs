@@ -204,6 +204,17 @@ pub mod pull_time_update_exclusion {
         #[resource(replace)]
         pub principal_arn: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnPullTimeUpdateExclusion {
+        /// With the required `PrincipalArn`; everything else unset.
+        pub fn new(
+            principal_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                principal_arn: principal_arn.into(),
+            }
+        }
+    }
 }
 
 pub use pull_time_update_exclusion::CfnPullTimeUpdateExclusion;
@@ -224,6 +235,17 @@ pub mod registry_policy {
         /// Required.
         /// Length: `0..=10240`.
         pub policy_text: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl CfnRegistryPolicy {
+        /// With the required `PolicyText`; everything else unset.
+        pub fn new(
+            policy_text: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                policy_text: policy_text.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnRegistryPolicy`], known once it is deployed (`Fn::GetAtt`).
@@ -261,6 +283,19 @@ pub mod registry_scanning_configuration {
         pub scan_type: ::stratus_model::Val<ScanType>,
     }
 
+    impl CfnRegistryScanningConfiguration {
+        /// With the required `Rules`, `ScanType`; everything else unset.
+        pub fn new(
+            rules: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ScanningRule>>>,
+            scan_type: impl ::std::convert::Into<::stratus_model::Val<ScanType>>,
+        ) -> Self {
+            Self {
+                rules: rules.into(),
+                scan_type: scan_type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRegistryScanningConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRegistryScanningConfigurationAttributes {
         /// `RegistryId`: string.
@@ -288,6 +323,21 @@ pub mod registry_scanning_configuration {
         pub scan_frequency: ::stratus_model::Val<ScanFrequency>,
     }
 
+    impl ScanningRule {
+        /// With the required `RepositoryFilters`, `ScanFrequency`; everything else unset.
+        pub fn new(
+            repository_filters: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<RepositoryFilter>>,
+            >,
+            scan_frequency: impl ::std::convert::Into<::stratus_model::Val<ScanFrequency>>,
+        ) -> Self {
+            Self {
+                repository_filters: repository_filters.into(),
+                scan_frequency: scan_frequency.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ScanningRule> for ::stratus_model::Val<ScanningRule> {
         fn from(value: ScanningRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -304,6 +354,19 @@ pub mod registry_scanning_configuration {
         /// `FilterType`: [`FilterType`].
         /// Required.
         pub filter_type: ::stratus_model::Val<FilterType>,
+    }
+
+    impl RepositoryFilter {
+        /// With the required `Filter`, `FilterType`; everything else unset.
+        pub fn new(
+            filter: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            filter_type: impl ::std::convert::Into<::stratus_model::Val<FilterType>>,
+        ) -> Self {
+            Self {
+                filter: filter.into(),
+                filter_type: filter_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RepositoryFilter> for ::stratus_model::Val<RepositoryFilter> {
@@ -451,6 +514,19 @@ pub mod replication_configuration {
         pub replication_configuration: ::stratus_model::Val<ReplicationConfiguration>,
     }
 
+    impl CfnReplicationConfiguration {
+        /// With the required `ReplicationConfiguration`; everything else unset.
+        pub fn new(
+            replication_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<ReplicationConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                replication_configuration: replication_configuration.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnReplicationConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReplicationConfigurationAttributes {
         /// `RegistryId`: string.
@@ -471,6 +547,17 @@ pub mod replication_configuration {
         /// Required.
         /// Items: `0..=10`.
         pub rules: ::stratus_model::Val<::std::vec::Vec<ReplicationRule>>,
+    }
+
+    impl ReplicationConfiguration {
+        /// With the required `Rules`; everything else unset.
+        pub fn new(
+            rules: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ReplicationRule>>>,
+        ) -> Self {
+            Self {
+                rules: rules.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ReplicationConfiguration>
@@ -495,6 +582,20 @@ pub mod replication_configuration {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RepositoryFilter>>>,
     }
 
+    impl ReplicationRule {
+        /// With the required `Destinations`; everything else unset.
+        pub fn new(
+            destinations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ReplicationDestination>>,
+            >,
+        ) -> Self {
+            Self {
+                destinations: destinations.into(),
+                repository_filters: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ReplicationRule> for ::stratus_model::Val<ReplicationRule> {
         fn from(value: ReplicationRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -513,6 +614,19 @@ pub mod replication_configuration {
         pub registry_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ReplicationDestination {
+        /// With the required `Region`, `RegistryId`; everything else unset.
+        pub fn new(
+            region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            registry_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                region: region.into(),
+                registry_id: registry_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ReplicationDestination> for ::stratus_model::Val<ReplicationDestination> {
         fn from(value: ReplicationDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -529,6 +643,19 @@ pub mod replication_configuration {
         /// `FilterType`: [`FilterType`].
         /// Required.
         pub filter_type: ::stratus_model::Val<FilterType>,
+    }
+
+    impl RepositoryFilter {
+        /// With the required `Filter`, `FilterType`; everything else unset.
+        pub fn new(
+            filter: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            filter_type: impl ::std::convert::Into<::stratus_model::Val<FilterType>>,
+        ) -> Self {
+            Self {
+                filter: filter.into(),
+                filter_type: filter_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RepositoryFilter> for ::stratus_model::Val<RepositoryFilter> {
@@ -653,6 +780,18 @@ pub mod repository {
         pub kms_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl EncryptionConfiguration {
+        /// With the required `EncryptionType`; everything else unset.
+        pub fn new(
+            encryption_type: impl ::std::convert::Into<::stratus_model::Val<EncryptionType>>,
+        ) -> Self {
+            Self {
+                encryption_type: encryption_type.into(),
+                kms_key: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
     {
@@ -689,6 +828,25 @@ pub mod repository {
         /// Required.
         pub image_tag_mutability_exclusion_filter_value:
             ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ImageTagMutabilityExclusionFilter {
+        /// With the required `ImageTagMutabilityExclusionFilterType`, `ImageTagMutabilityExclusionFilterValue`; everything else unset.
+        pub fn new(
+            image_tag_mutability_exclusion_filter_type: impl ::std::convert::Into<
+                ::stratus_model::Val<ImageTagMutabilityExclusionFilterType>,
+            >,
+            image_tag_mutability_exclusion_filter_value: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                image_tag_mutability_exclusion_filter_type:
+                    image_tag_mutability_exclusion_filter_type.into(),
+                image_tag_mutability_exclusion_filter_value:
+                    image_tag_mutability_exclusion_filter_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ImageTagMutabilityExclusionFilter>
@@ -903,6 +1061,29 @@ pub mod repository_creation_template {
         pub resource_tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnRepositoryCreationTemplate {
+        /// With the required `AppliedFor`, `Prefix`; everything else unset.
+        pub fn new(
+            applied_for: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AppliedForItem>>,
+            >,
+            prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                applied_for: applied_for.into(),
+                custom_role_arn: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                encryption_configuration: ::std::option::Option::None,
+                image_tag_mutability: ::std::option::Option::None,
+                image_tag_mutability_exclusion_filters: ::std::option::Option::None,
+                lifecycle_policy: ::std::option::Option::None,
+                prefix: prefix.into(),
+                repository_policy: ::std::option::Option::None,
+                resource_tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRepositoryCreationTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRepositoryCreationTemplateAttributes {
         /// `CreatedAt`: string.
@@ -933,6 +1114,18 @@ pub mod repository_creation_template {
         pub kms_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl EncryptionConfiguration {
+        /// With the required `EncryptionType`; everything else unset.
+        pub fn new(
+            encryption_type: impl ::std::convert::Into<::stratus_model::Val<EncryptionType>>,
+        ) -> Self {
+            Self {
+                encryption_type: encryption_type.into(),
+                kms_key: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
     {
@@ -958,6 +1151,25 @@ pub mod repository_creation_template {
             ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ImageTagMutabilityExclusionFilter {
+        /// With the required `ImageTagMutabilityExclusionFilterType`, `ImageTagMutabilityExclusionFilterValue`; everything else unset.
+        pub fn new(
+            image_tag_mutability_exclusion_filter_type: impl ::std::convert::Into<
+                ::stratus_model::Val<ImageTagMutabilityExclusionFilterType>,
+            >,
+            image_tag_mutability_exclusion_filter_value: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                image_tag_mutability_exclusion_filter_type:
+                    image_tag_mutability_exclusion_filter_type.into(),
+                image_tag_mutability_exclusion_filter_value:
+                    image_tag_mutability_exclusion_filter_value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ImageTagMutabilityExclusionFilter>
         for ::stratus_model::Val<ImageTagMutabilityExclusionFilter>
     {
@@ -978,6 +1190,19 @@ pub mod repository_creation_template {
         /// Required.
         /// Length: `0..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -1189,6 +1414,17 @@ pub mod signing_configuration {
         pub rules: ::stratus_model::Val<::std::vec::Vec<Rule>>,
     }
 
+    impl CfnSigningConfiguration {
+        /// With the required `Rules`; everything else unset.
+        pub fn new(
+            rules: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Rule>>>,
+        ) -> Self {
+            Self {
+                rules: rules.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSigningConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSigningConfigurationAttributes {
         /// `RegistryId`: string.
@@ -1216,6 +1452,18 @@ pub mod signing_configuration {
         pub signing_profile_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Rule {
+        /// With the required `SigningProfileArn`; everything else unset.
+        pub fn new(
+            signing_profile_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                repository_filters: ::std::option::Option::None,
+                signing_profile_arn: signing_profile_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1232,6 +1480,19 @@ pub mod signing_configuration {
         /// `FilterType`: [`FilterType`].
         /// Required.
         pub filter_type: ::stratus_model::Val<FilterType>,
+    }
+
+    impl RepositoryFilter {
+        /// With the required `Filter`, `FilterType`; everything else unset.
+        pub fn new(
+            filter: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            filter_type: impl ::std::convert::Into<::stratus_model::Val<FilterType>>,
+        ) -> Self {
+            Self {
+                filter: filter.into(),
+                filter_type: filter_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RepositoryFilter> for ::stratus_model::Val<RepositoryFilter> {

@@ -51,6 +51,22 @@ pub mod capacity_provider {
             ::std::option::Option<::stratus_model::Val<ManagedTerminationProtection>>,
     }
 
+    impl AutoScalingGroupProvider {
+        /// With the required `AutoScalingGroupArn`; everything else unset.
+        pub fn new(
+            auto_scaling_group_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                auto_scaling_group_arn: auto_scaling_group_arn.into(),
+                managed_draining: ::std::option::Option::None,
+                managed_scaling: ::std::option::Option::None,
+                managed_termination_protection: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AutoScalingGroupProvider>
         for ::stratus_model::Val<AutoScalingGroupProvider>
     {
@@ -78,6 +94,26 @@ pub mod capacity_provider {
         /// `PropagateTags`: [`PropagateTags`].
         /// Allowed values: `CAPACITY_PROVIDER`, `NONE`.
         pub propagate_tags: ::std::option::Option<::stratus_model::Val<PropagateTags>>,
+    }
+
+    impl ManagedInstancesProvider {
+        /// With the required `InfrastructureRoleArn`, `InstanceLaunchTemplate`; everything else unset.
+        pub fn new(
+            infrastructure_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            instance_launch_template: impl ::std::convert::Into<
+                ::stratus_model::Val<InstanceLaunchTemplate>,
+            >,
+        ) -> Self {
+            Self {
+                auto_repair_configuration: ::std::option::Option::None,
+                infrastructure_optimization: ::std::option::Option::None,
+                infrastructure_role_arn: infrastructure_role_arn.into(),
+                instance_launch_template: instance_launch_template.into(),
+                propagate_tags: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ManagedInstancesProvider>
@@ -181,6 +217,31 @@ pub mod capacity_provider {
         /// `StorageConfiguration`: [`ManagedInstancesStorageConfiguration`].
         pub storage_configuration:
             ::std::option::Option<::stratus_model::Val<ManagedInstancesStorageConfiguration>>,
+    }
+
+    impl InstanceLaunchTemplate {
+        /// With the required `Ec2InstanceProfileArn`, `NetworkConfiguration`; everything else unset.
+        pub fn new(
+            ec2_instance_profile_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            network_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<ManagedInstancesNetworkConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                capacity_option_type: ::std::option::Option::None,
+                capacity_reservations: ::std::option::Option::None,
+                ec2_instance_profile_arn: ec2_instance_profile_arn.into(),
+                fips_enabled: ::std::option::Option::None,
+                instance_metadata_tags_propagation: ::std::option::Option::None,
+                instance_requirements: ::std::option::Option::None,
+                local_storage_configuration: ::std::option::Option::None,
+                monitoring: ::std::option::Option::None,
+                network_configuration: network_configuration.into(),
+                storage_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<InstanceLaunchTemplate> for ::stratus_model::Val<InstanceLaunchTemplate> {
@@ -290,6 +351,42 @@ pub mod capacity_provider {
         pub v_cpu_count: ::stratus_model::Val<VCpuCountRangeRequest>,
     }
 
+    impl InstanceRequirementsRequest {
+        /// With the required `MemoryMiB`, `VCpuCount`; everything else unset.
+        pub fn new(
+            memory_mi_b: impl ::std::convert::Into<::stratus_model::Val<MemoryMiBRequest>>,
+            v_cpu_count: impl ::std::convert::Into<::stratus_model::Val<VCpuCountRangeRequest>>,
+        ) -> Self {
+            Self {
+                accelerator_count: ::std::option::Option::None,
+                accelerator_manufacturers: ::std::option::Option::None,
+                accelerator_names: ::std::option::Option::None,
+                accelerator_total_memory_mi_b: ::std::option::Option::None,
+                accelerator_types: ::std::option::Option::None,
+                allowed_instance_types: ::std::option::Option::None,
+                bare_metal: ::std::option::Option::None,
+                baseline_ebs_bandwidth_mbps: ::std::option::Option::None,
+                burstable_performance: ::std::option::Option::None,
+                cpu_manufacturers: ::std::option::Option::None,
+                excluded_instance_types: ::std::option::Option::None,
+                instance_generations: ::std::option::Option::None,
+                local_storage: ::std::option::Option::None,
+                local_storage_types: ::std::option::Option::None,
+                max_spot_price_as_percentage_of_optimal_on_demand_price:
+                    ::std::option::Option::None,
+                memory_gi_b_per_v_cpu: ::std::option::Option::None,
+                memory_mi_b: memory_mi_b.into(),
+                network_bandwidth_gbps: ::std::option::Option::None,
+                network_interface_count: ::std::option::Option::None,
+                on_demand_max_price_percentage_over_lowest_price: ::std::option::Option::None,
+                require_hibernate_support: ::std::option::Option::None,
+                spot_max_price_percentage_over_lowest_price: ::std::option::Option::None,
+                total_local_storage_gb: ::std::option::Option::None,
+                v_cpu_count: v_cpu_count.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InstanceRequirementsRequest>
         for ::stratus_model::Val<InstanceRequirementsRequest>
     {
@@ -326,6 +423,23 @@ pub mod capacity_provider {
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl ManagedInstancesNetworkConfiguration {
+        /// With the required `SecurityGroups`, `Subnets`; everything else unset.
+        pub fn new(
+            security_groups: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_groups: security_groups.into(),
+                subnets: subnets.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ManagedInstancesNetworkConfiguration>
         for ::stratus_model::Val<ManagedInstancesNetworkConfiguration>
     {
@@ -342,6 +456,17 @@ pub mod capacity_provider {
         /// Required.
         /// Range: `1..=`.
         pub storage_size_gi_b: ::stratus_model::Val<i64>,
+    }
+
+    impl ManagedInstancesStorageConfiguration {
+        /// With the required `StorageSizeGiB`; everything else unset.
+        pub fn new(
+            storage_size_gi_b: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                storage_size_gi_b: storage_size_gi_b.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ManagedInstancesStorageConfiguration>
@@ -435,6 +560,16 @@ pub mod capacity_provider {
         pub min: ::stratus_model::Val<i64>,
     }
 
+    impl MemoryMiBRequest {
+        /// With the required `Min`; everything else unset.
+        pub fn new(min: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                max: ::std::option::Option::None,
+                min: min.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MemoryMiBRequest> for ::stratus_model::Val<MemoryMiBRequest> {
         fn from(value: MemoryMiBRequest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -504,6 +639,16 @@ pub mod capacity_provider {
         /// `Min`: integer.
         /// Required.
         pub min: ::stratus_model::Val<i64>,
+    }
+
+    impl VCpuCountRangeRequest {
+        /// With the required `Min`; everything else unset.
+        pub fn new(min: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                max: ::std::option::Option::None,
+                min: min.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VCpuCountRangeRequest> for ::stratus_model::Val<VCpuCountRangeRequest> {
@@ -1544,6 +1689,22 @@ pub mod cluster_capacity_provider_associations {
             ::stratus_model::Val<::std::vec::Vec<CapacityProviderStrategy>>,
     }
 
+    impl CfnClusterCapacityProviderAssociations {
+        /// With the required `Cluster`, `DefaultCapacityProviderStrategy`; everything else unset.
+        pub fn new(
+            cluster: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            default_capacity_provider_strategy: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<CapacityProviderStrategy>>,
+            >,
+        ) -> Self {
+            Self {
+                capacity_providers: ::std::option::Option::None,
+                cluster: cluster.into(),
+                default_capacity_provider_strategy: default_capacity_provider_strategy.into(),
+            }
+        }
+    }
+
     /// `CapacityProviderStrategy`, a property type of `AWS::ECS::ClusterCapacityProviderAssociations`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1557,6 +1718,19 @@ pub mod cluster_capacity_provider_associations {
         /// `Weight`: integer.
         /// Range: `0..=1000`.
         pub weight: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl CapacityProviderStrategy {
+        /// With the required `CapacityProvider`; everything else unset.
+        pub fn new(
+            capacity_provider: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                base: ::std::option::Option::None,
+                capacity_provider: capacity_provider.into(),
+                weight: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CapacityProviderStrategy>
@@ -1860,6 +2034,46 @@ pub mod daemon_task_definition {
         pub working_directory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl DaemonContainerDefinition {
+        /// With the required `Image`, `Name`; everything else unset.
+        pub fn new(
+            image: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                command: ::std::option::Option::None,
+                cpu: ::std::option::Option::None,
+                depends_on: ::std::option::Option::None,
+                entry_point: ::std::option::Option::None,
+                environment: ::std::option::Option::None,
+                environment_files: ::std::option::Option::None,
+                essential: ::std::option::Option::None,
+                firelens_configuration: ::std::option::Option::None,
+                health_check: ::std::option::Option::None,
+                image: image.into(),
+                interactive: ::std::option::Option::None,
+                linux_parameters: ::std::option::Option::None,
+                log_configuration: ::std::option::Option::None,
+                memory: ::std::option::Option::None,
+                memory_reservation: ::std::option::Option::None,
+                mount_points: ::std::option::Option::None,
+                name: name.into(),
+                privileged: ::std::option::Option::None,
+                pseudo_terminal: ::std::option::Option::None,
+                readonly_root_filesystem: ::std::option::Option::None,
+                repository_credentials: ::std::option::Option::None,
+                restart_policy: ::std::option::Option::None,
+                secrets: ::std::option::Option::None,
+                start_timeout: ::std::option::Option::None,
+                stop_timeout: ::std::option::Option::None,
+                system_controls: ::std::option::Option::None,
+                ulimits: ::std::option::Option::None,
+                user: ::std::option::Option::None,
+                working_directory: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DaemonContainerDefinition>
         for ::stratus_model::Val<DaemonContainerDefinition>
     {
@@ -2015,6 +2229,19 @@ pub mod daemon_task_definition {
         pub secret_options: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Secret>>>,
     }
 
+    impl LogConfiguration {
+        /// With the required `LogDriver`; everything else unset.
+        pub fn new(
+            log_driver: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_driver: log_driver.into(),
+                options: ::std::option::Option::None,
+                secret_options: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<LogConfiguration> for ::stratus_model::Val<LogConfiguration> {
         fn from(value: LogConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2084,6 +2311,19 @@ pub mod daemon_task_definition {
         pub value_from: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Secret {
+        /// With the required `Name`, `ValueFrom`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value_from: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value_from: value_from.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Secret> for ::stratus_model::Val<Secret> {
         fn from(value: Secret) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2120,6 +2360,21 @@ pub mod daemon_task_definition {
         /// `SoftLimit`: integer.
         /// Required.
         pub soft_limit: ::stratus_model::Val<i64>,
+    }
+
+    impl Ulimit {
+        /// With the required `HardLimit`, `Name`, `SoftLimit`; everything else unset.
+        pub fn new(
+            hard_limit: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<Name>>,
+            soft_limit: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                hard_limit: hard_limit.into(),
+                name: name.into(),
+                soft_limit: soft_limit.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Ulimit> for ::stratus_model::Val<Ulimit> {
@@ -2190,6 +2445,17 @@ pub mod daemon_task_definition {
         /// `Size`: integer.
         /// Required.
         pub size: ::stratus_model::Val<i64>,
+    }
+
+    impl Tmpfs {
+        /// With the required `Size`; everything else unset.
+        pub fn new(size: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                container_path: ::std::option::Option::None,
+                mount_options: ::std::option::Option::None,
+                size: size.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tmpfs> for ::stratus_model::Val<Tmpfs> {
@@ -2513,6 +2779,31 @@ pub mod express_gateway_service {
         pub task_role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnExpressGatewayService {
+        /// With the required `ExecutionRoleArn`, `InfrastructureRoleArn`, `PrimaryContainer`; everything else unset.
+        pub fn new(
+            execution_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            infrastructure_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            primary_container: impl ::std::convert::Into<::stratus_model::Val<ExpressGatewayContainer>>,
+        ) -> Self {
+            Self {
+                cluster: ::std::option::Option::None,
+                cpu: ::std::option::Option::None,
+                execution_role_arn: execution_role_arn.into(),
+                health_check_path: ::std::option::Option::None,
+                infrastructure_role_arn: infrastructure_role_arn.into(),
+                memory: ::std::option::Option::None,
+                network_configuration: ::std::option::Option::None,
+                primary_container: primary_container.into(),
+                scaling_target: ::std::option::Option::None,
+                service_name: ::std::option::Option::None,
+                task_role_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnExpressGatewayService`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnExpressGatewayServiceAttributes {
         /// `ServiceArn`: string.
@@ -2741,6 +3032,23 @@ pub mod express_gateway_service {
         pub secrets: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Secret>>>,
     }
 
+    impl ExpressGatewayContainer {
+        /// With the required `Image`; everything else unset.
+        pub fn new(
+            image: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aws_logs_configuration: ::std::option::Option::None,
+                command: ::std::option::Option::None,
+                container_port: ::std::option::Option::None,
+                environment: ::std::option::Option::None,
+                image: image.into(),
+                repository_credentials: ::std::option::Option::None,
+                secrets: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ExpressGatewayContainer>
         for ::stratus_model::Val<ExpressGatewayContainer>
     {
@@ -2784,6 +3092,19 @@ pub mod express_gateway_service {
         pub log_stream_prefix: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ExpressGatewayServiceAwsLogsConfiguration {
+        /// With the required `LogGroup`, `LogStreamPrefix`; everything else unset.
+        pub fn new(
+            log_group: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            log_stream_prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_group: log_group.into(),
+                log_stream_prefix: log_stream_prefix.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ExpressGatewayServiceAwsLogsConfiguration>
         for ::stratus_model::Val<ExpressGatewayServiceAwsLogsConfiguration>
     {
@@ -2804,6 +3125,19 @@ pub mod express_gateway_service {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KeyValuePair {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KeyValuePair> for ::stratus_model::Val<KeyValuePair> {
         fn from(value: KeyValuePair) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2817,6 +3151,19 @@ pub mod express_gateway_service {
         /// `CredentialsParameter`: string.
         /// Required.
         pub credentials_parameter: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ExpressGatewayRepositoryCredentials {
+        /// With the required `CredentialsParameter`; everything else unset.
+        pub fn new(
+            credentials_parameter: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                credentials_parameter: credentials_parameter.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ExpressGatewayRepositoryCredentials>
@@ -2837,6 +3184,19 @@ pub mod express_gateway_service {
         /// `ValueFrom`: string.
         /// Required.
         pub value_from: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Secret {
+        /// With the required `Name`, `ValueFrom`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value_from: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value_from: value_from.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Secret> for ::stratus_model::Val<Secret> {
@@ -2922,6 +3282,21 @@ pub mod primary_task_set {
         /// `TaskSetId`: string.
         /// Required.
         pub task_set_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnPrimaryTaskSet {
+        /// With the required `Cluster`, `Service`, `TaskSetId`; everything else unset.
+        pub fn new(
+            cluster: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            service: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            task_set_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cluster: cluster.into(),
+                service: service.into(),
+                task_set_id: task_set_id.into(),
+            }
+        }
     }
 }
 
@@ -3124,6 +3499,18 @@ pub mod service {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ForceNewDeployment {
+        /// With the required `EnableForceNewDeployment`; everything else unset.
+        pub fn new(
+            enable_force_new_deployment: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                enable_force_new_deployment: enable_force_new_deployment.into(),
+                force_new_deployment_nonce: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ForceNewDeployment> for ::stratus_model::Val<ForceNewDeployment> {
         fn from(value: ForceNewDeployment) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3179,6 +3566,16 @@ pub mod service {
         pub r#type: ::stratus_model::Val<Type2>,
     }
 
+    impl PlacementConstraint {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type2>>) -> Self {
+            Self {
+                expression: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PlacementConstraint> for ::stratus_model::Val<PlacementConstraint> {
         fn from(value: PlacementConstraint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3195,6 +3592,16 @@ pub mod service {
         /// Required.
         /// Allowed values: `binpack`, `random`, `spread`.
         pub r#type: ::stratus_model::Val<Type3>,
+    }
+
+    impl PlacementStrategy {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type3>>) -> Self {
+            Self {
+                field: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PlacementStrategy> for ::stratus_model::Val<PlacementStrategy> {
@@ -3220,6 +3627,19 @@ pub mod service {
         /// `Services`: list of [`ServiceConnectService`].
         pub services:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ServiceConnectService>>>,
+    }
+
+    impl ServiceConnectConfiguration {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                access_log_configuration: ::std::option::Option::None,
+                enabled: enabled.into(),
+                log_configuration: ::std::option::Option::None,
+                namespace: ::std::option::Option::None,
+                services: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ServiceConnectConfiguration>
@@ -3263,6 +3683,18 @@ pub mod service {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ServiceVolumeConfiguration {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                managed_ebs_volume: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ServiceVolumeConfiguration>
         for ::stratus_model::Val<ServiceVolumeConfiguration>
     {
@@ -3286,6 +3718,21 @@ pub mod service {
         pub target_group_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl VpcLatticeConfiguration {
+        /// With the required `PortName`, `RoleArn`, `TargetGroupArn`; everything else unset.
+        pub fn new(
+            port_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_group_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                port_name: port_name.into(),
+                role_arn: role_arn.into(),
+                target_group_arn: target_group_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VpcLatticeConfiguration>
         for ::stratus_model::Val<VpcLatticeConfiguration>
     {
@@ -3307,6 +3754,23 @@ pub mod service {
         /// `Rollback`: boolean.
         /// Required.
         pub rollback: ::stratus_model::Val<bool>,
+    }
+
+    impl DeploymentAlarms {
+        /// With the required `AlarmNames`, `Enable`, `Rollback`; everything else unset.
+        pub fn new(
+            alarm_names: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            enable: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            rollback: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                alarm_names: alarm_names.into(),
+                enable: enable.into(),
+                rollback: rollback.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DeploymentAlarms> for ::stratus_model::Val<DeploymentAlarms> {
@@ -3345,6 +3809,19 @@ pub mod service {
         pub rollback: ::stratus_model::Val<bool>,
     }
 
+    impl DeploymentCircuitBreaker {
+        /// With the required `Enable`, `Rollback`; everything else unset.
+        pub fn new(
+            enable: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            rollback: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                enable: enable.into(),
+                rollback: rollback.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DeploymentCircuitBreaker>
         for ::stratus_model::Val<DeploymentCircuitBreaker>
     {
@@ -3369,6 +3846,24 @@ pub mod service {
         /// `RoleArn`: string.
         /// Required.
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DeploymentLifecycleHook {
+        /// With the required `HookTargetArn`, `LifecycleStages`, `RoleArn`; everything else unset.
+        pub fn new(
+            hook_target_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            lifecycle_stages: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<LifecycleStage>>,
+            >,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                hook_details: ::std::option::Option::None,
+                hook_target_arn: hook_target_arn.into(),
+                lifecycle_stages: lifecycle_stages.into(),
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DeploymentLifecycleHook>
@@ -3413,6 +3908,22 @@ pub mod service {
         pub test_listener_rule: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl AdvancedConfiguration {
+        /// With the required `AlternateTargetGroupArn`; everything else unset.
+        pub fn new(
+            alternate_target_group_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                alternate_target_group_arn: alternate_target_group_arn.into(),
+                production_listener_rule: ::std::option::Option::None,
+                role_arn: ::std::option::Option::None,
+                test_listener_rule: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AdvancedConfiguration> for ::stratus_model::Val<AdvancedConfiguration> {
         fn from(value: AdvancedConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3452,6 +3963,16 @@ pub mod service {
         /// Allowed values: `DISABLED`, `ENABLED`.
         pub include_query_parameters:
             ::std::option::Option<::stratus_model::Val<IncludeQueryParameters>>,
+    }
+
+    impl ServiceConnectAccessLogConfiguration {
+        /// With the required `Format`; everything else unset.
+        pub fn new(format: impl ::std::convert::Into<::stratus_model::Val<Format>>) -> Self {
+            Self {
+                format: format.into(),
+                include_query_parameters: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ServiceConnectAccessLogConfiguration>
@@ -3505,6 +4026,22 @@ pub mod service {
         pub tls: ::std::option::Option<::stratus_model::Val<ServiceConnectTlsConfiguration>>,
     }
 
+    impl ServiceConnectService {
+        /// With the required `PortName`; everything else unset.
+        pub fn new(
+            port_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_aliases: ::std::option::Option::None,
+                discovery_name: ::std::option::Option::None,
+                ingress_port_override: ::std::option::Option::None,
+                port_name: port_name.into(),
+                timeout: ::std::option::Option::None,
+                tls: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ServiceConnectService> for ::stratus_model::Val<ServiceConnectService> {
         fn from(value: ServiceConnectService) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3542,6 +4079,27 @@ pub mod service {
         pub volume_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ServiceManagedEbsVolumeConfiguration {
+        /// With the required `RoleArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                encrypted: ::std::option::Option::None,
+                filesystem_type: ::std::option::Option::None,
+                iops: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                size_in_gi_b: ::std::option::Option::None,
+                snapshot_id: ::std::option::Option::None,
+                tag_specifications: ::std::option::Option::None,
+                throughput: ::std::option::Option::None,
+                volume_initialization_rate: ::std::option::Option::None,
+                volume_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ServiceManagedEbsVolumeConfiguration>
         for ::stratus_model::Val<ServiceManagedEbsVolumeConfiguration>
     {
@@ -3560,6 +4118,19 @@ pub mod service {
         /// `ValueFrom`: string.
         /// Required.
         pub value_from: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Secret {
+        /// With the required `Name`, `ValueFrom`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value_from: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value_from: value_from.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Secret> for ::stratus_model::Val<Secret> {
@@ -3581,6 +4152,17 @@ pub mod service {
         /// `TestTrafficRules`: [`ServiceConnectTestTrafficRules`].
         pub test_traffic_rules:
             ::std::option::Option<::stratus_model::Val<ServiceConnectTestTrafficRules>>,
+    }
+
+    impl ServiceConnectClientAlias {
+        /// With the required `Port`; everything else unset.
+        pub fn new(port: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                dns_name: ::std::option::Option::None,
+                port: port.into(),
+                test_traffic_rules: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ServiceConnectClientAlias>
@@ -3623,6 +4205,21 @@ pub mod service {
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ServiceConnectTlsConfiguration {
+        /// With the required `IssuerCertificateAuthority`; everything else unset.
+        pub fn new(
+            issuer_certificate_authority: impl ::std::convert::Into<
+                ::stratus_model::Val<ServiceConnectTlsCertificateAuthority>,
+            >,
+        ) -> Self {
+            Self {
+                issuer_certificate_authority: issuer_certificate_authority.into(),
+                kms_key: ::std::option::Option::None,
+                role_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ServiceConnectTlsConfiguration>
         for ::stratus_model::Val<ServiceConnectTlsConfiguration>
     {
@@ -3647,6 +4244,19 @@ pub mod service {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl EbsTagSpecification {
+        /// With the required `ResourceType`; everything else unset.
+        pub fn new(
+            resource_type: impl ::std::convert::Into<::stratus_model::Val<ResourceType>>,
+        ) -> Self {
+            Self {
+                propagate_tags: ::std::option::Option::None,
+                resource_type: resource_type.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EbsTagSpecification> for ::stratus_model::Val<EbsTagSpecification> {
         fn from(value: EbsTagSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3660,6 +4270,19 @@ pub mod service {
         /// `Header`: [`ServiceConnectTestTrafficRulesHeader`].
         /// Required.
         pub header: ::stratus_model::Val<ServiceConnectTestTrafficRulesHeader>,
+    }
+
+    impl ServiceConnectTestTrafficRules {
+        /// With the required `Header`; everything else unset.
+        pub fn new(
+            header: impl ::std::convert::Into<
+                ::stratus_model::Val<ServiceConnectTestTrafficRulesHeader>,
+            >,
+        ) -> Self {
+            Self {
+                header: header.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ServiceConnectTestTrafficRules>
@@ -3719,6 +4342,18 @@ pub mod service {
             ::std::option::Option<::stratus_model::Val<ServiceConnectTestTrafficRulesHeaderValue>>,
     }
 
+    impl ServiceConnectTestTrafficRulesHeader {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ServiceConnectTestTrafficRulesHeader>
         for ::stratus_model::Val<ServiceConnectTestTrafficRulesHeader>
     {
@@ -3734,6 +4369,17 @@ pub mod service {
         /// `Exact`: string.
         /// Required.
         pub exact: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ServiceConnectTestTrafficRulesHeaderValue {
+        /// With the required `Exact`; everything else unset.
+        pub fn new(
+            exact: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                exact: exact.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ServiceConnectTestTrafficRulesHeaderValue>
@@ -4607,6 +5253,59 @@ pub mod task_definition {
         pub working_directory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ContainerDefinition {
+        /// With the required `Image`, `Name`; everything else unset.
+        pub fn new(
+            image: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                command: ::std::option::Option::None,
+                cpu: ::std::option::Option::None,
+                credential_specs: ::std::option::Option::None,
+                depends_on: ::std::option::Option::None,
+                disable_networking: ::std::option::Option::None,
+                dns_search_domains: ::std::option::Option::None,
+                dns_servers: ::std::option::Option::None,
+                docker_labels: ::std::option::Option::None,
+                docker_security_options: ::std::option::Option::None,
+                entry_point: ::std::option::Option::None,
+                environment: ::std::option::Option::None,
+                environment_files: ::std::option::Option::None,
+                essential: ::std::option::Option::None,
+                extra_hosts: ::std::option::Option::None,
+                firelens_configuration: ::std::option::Option::None,
+                health_check: ::std::option::Option::None,
+                hostname: ::std::option::Option::None,
+                image: image.into(),
+                interactive: ::std::option::Option::None,
+                links: ::std::option::Option::None,
+                linux_parameters: ::std::option::Option::None,
+                log_configuration: ::std::option::Option::None,
+                memory: ::std::option::Option::None,
+                memory_reservation: ::std::option::Option::None,
+                mount_points: ::std::option::Option::None,
+                name: name.into(),
+                port_mappings: ::std::option::Option::None,
+                privileged: ::std::option::Option::None,
+                pseudo_terminal: ::std::option::Option::None,
+                readonly_root_filesystem: ::std::option::Option::None,
+                repository_credentials: ::std::option::Option::None,
+                resource_requirements: ::std::option::Option::None,
+                restart_policy: ::std::option::Option::None,
+                secrets: ::std::option::Option::None,
+                start_timeout: ::std::option::Option::None,
+                stop_timeout: ::std::option::Option::None,
+                system_controls: ::std::option::Option::None,
+                ulimits: ::std::option::Option::None,
+                user: ::std::option::Option::None,
+                version_consistency: ::std::option::Option::None,
+                volumes_from: ::std::option::Option::None,
+                working_directory: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ContainerDefinition> for ::stratus_model::Val<ContainerDefinition> {
         fn from(value: ContainerDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4655,6 +5354,16 @@ pub mod task_definition {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl TaskDefinitionPlacementConstraint {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                expression: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TaskDefinitionPlacementConstraint>
         for ::stratus_model::Val<TaskDefinitionPlacementConstraint>
     {
@@ -4676,6 +5385,19 @@ pub mod task_definition {
         /// `Type`: [`Type2`].
         /// Allowed values: `APPMESH`.
         pub r#type: ::std::option::Option<::stratus_model::Val<Type2>>,
+    }
+
+    impl ProxyConfiguration {
+        /// With the required `ContainerName`; everything else unset.
+        pub fn new(
+            container_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                container_name: container_name.into(),
+                proxy_configuration_properties: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ProxyConfiguration> for ::stratus_model::Val<ProxyConfiguration> {
@@ -4887,6 +5609,19 @@ pub mod task_definition {
         pub secret_options: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Secret>>>,
     }
 
+    impl LogConfiguration {
+        /// With the required `LogDriver`; everything else unset.
+        pub fn new(
+            log_driver: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_driver: log_driver.into(),
+                options: ::std::option::Option::None,
+                secret_options: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<LogConfiguration> for ::stratus_model::Val<LogConfiguration> {
         fn from(value: LogConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4966,6 +5701,19 @@ pub mod task_definition {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ResourceRequirement {
+        /// With the required `Type`, `Value`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type5>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ResourceRequirement> for ::stratus_model::Val<ResourceRequirement> {
         fn from(value: ResourceRequirement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5000,6 +5748,19 @@ pub mod task_definition {
         /// `ValueFrom`: string.
         /// Required.
         pub value_from: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Secret {
+        /// With the required `Name`, `ValueFrom`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value_from: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value_from: value_from.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Secret> for ::stratus_model::Val<Secret> {
@@ -5038,6 +5799,21 @@ pub mod task_definition {
         /// `SoftLimit`: integer.
         /// Required.
         pub soft_limit: ::stratus_model::Val<i64>,
+    }
+
+    impl Ulimit {
+        /// With the required `HardLimit`, `Name`, `SoftLimit`; everything else unset.
+        pub fn new(
+            hard_limit: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<Name>>,
+            soft_limit: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                hard_limit: hard_limit.into(),
+                name: name.into(),
+                soft_limit: soft_limit.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Ulimit> for ::stratus_model::Val<Ulimit> {
@@ -5113,6 +5889,21 @@ pub mod task_definition {
         pub transit_encryption_port: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl EfsVolumeConfiguration {
+        /// With the required `FilesystemId`; everything else unset.
+        pub fn new(
+            filesystem_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authorization_config: ::std::option::Option::None,
+                filesystem_id: filesystem_id.into(),
+                root_directory: ::std::option::Option::None,
+                transit_encryption: ::std::option::Option::None,
+                transit_encryption_port: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EfsVolumeConfiguration> for ::stratus_model::Val<EfsVolumeConfiguration> {
         fn from(value: EfsVolumeConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5132,6 +5923,20 @@ pub mod task_definition {
         /// `RootDirectory`: string.
         /// Required.
         pub root_directory: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FSxWindowsFileServerVolumeConfiguration {
+        /// With the required `FileSystemId`, `RootDirectory`; everything else unset.
+        pub fn new(
+            file_system_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            root_directory: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authorization_config: ::std::option::Option::None,
+                file_system_id: file_system_id.into(),
+                root_directory: root_directory.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FSxWindowsFileServerVolumeConfiguration>
@@ -5169,6 +5974,20 @@ pub mod task_definition {
         pub root_directory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TransitEncryptionPort`: integer.
         pub transit_encryption_port: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl S3FilesVolumeConfiguration {
+        /// With the required `FileSystemArn`; everything else unset.
+        pub fn new(
+            file_system_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_point_arn: ::std::option::Option::None,
+                file_system_arn: file_system_arn.into(),
+                root_directory: ::std::option::Option::None,
+                transit_encryption_port: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3FilesVolumeConfiguration>
@@ -5229,6 +6048,17 @@ pub mod task_definition {
         pub size: ::stratus_model::Val<i64>,
     }
 
+    impl Tmpfs {
+        /// With the required `Size`; everything else unset.
+        pub fn new(size: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                container_path: ::std::option::Option::None,
+                mount_options: ::std::option::Option::None,
+                size: size.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tmpfs> for ::stratus_model::Val<Tmpfs> {
         fn from(value: Tmpfs) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5263,6 +6093,21 @@ pub mod task_definition {
         /// `Domain`: string.
         /// Required.
         pub domain: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FSxAuthorizationConfig {
+        /// With the required `CredentialsParameter`, `Domain`; everything else unset.
+        pub fn new(
+            credentials_parameter: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            domain: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                credentials_parameter: credentials_parameter.into(),
+                domain: domain.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FSxAuthorizationConfig> for ::stratus_model::Val<FSxAuthorizationConfig> {
@@ -6256,6 +7101,29 @@ pub mod task_set {
         pub task_definition: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnTaskSet {
+        /// With the required `Cluster`, `Service`, `TaskDefinition`; everything else unset.
+        pub fn new(
+            cluster: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            service: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            task_definition: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                capacity_provider_strategy: ::std::option::Option::None,
+                cluster: cluster.into(),
+                external_id: ::std::option::Option::None,
+                launch_type: ::std::option::Option::None,
+                load_balancers: ::std::option::Option::None,
+                network_configuration: ::std::option::Option::None,
+                platform_version: ::std::option::Option::None,
+                scale: ::std::option::Option::None,
+                service: service.into(),
+                service_registries: ::std::option::Option::None,
+                task_definition: task_definition.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTaskSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTaskSetAttributes {
         /// `Id`: string.
@@ -6375,6 +7243,21 @@ pub mod task_set {
         /// Required.
         /// Items: `..=16`.
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl AwsVpcConfiguration {
+        /// With the required `Subnets`; everything else unset.
+        pub fn new(
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                assign_public_ip: ::std::option::Option::None,
+                security_groups: ::std::option::Option::None,
+                subnets: subnets.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AwsVpcConfiguration> for ::stratus_model::Val<AwsVpcConfiguration> {

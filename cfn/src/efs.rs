@@ -40,6 +40,20 @@ pub mod access_point {
         pub root_directory: ::std::option::Option<::stratus_model::Val<RootDirectory>>,
     }
 
+    impl CfnAccessPoint {
+        /// With the required `FileSystemId`; everything else unset.
+        pub fn new(
+            file_system_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_token: ::std::option::Option::None,
+                file_system_id: file_system_id.into(),
+                posix_user: ::std::option::Option::None,
+                root_directory: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAccessPoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessPointAttributes {
         /// `AccessPointId`: string.
@@ -73,6 +87,20 @@ pub mod access_point {
         /// Required.
         /// Range: `0..=4294967295`.
         pub uid: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PosixUser {
+        /// With the required `Gid`, `Uid`; everything else unset.
+        pub fn new(
+            gid: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            uid: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                gid: gid.into(),
+                secondary_gids: ::std::option::Option::None,
+                uid: uid.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PosixUser> for ::stratus_model::Val<PosixUser> {
@@ -115,6 +143,21 @@ pub mod access_point {
         /// Required.
         /// Pattern: `^[0-7]{3,4}$`.
         pub permissions: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CreationInfo {
+        /// With the required `OwnerGid`, `OwnerUid`, `Permissions`; everything else unset.
+        pub fn new(
+            owner_gid: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            owner_uid: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            permissions: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                owner_gid: owner_gid.into(),
+                owner_uid: owner_uid.into(),
+                permissions: permissions.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CreationInfo> for ::stratus_model::Val<CreationInfo> {
@@ -233,6 +276,15 @@ pub mod file_system {
         /// Required.
         /// Allowed values: `DISABLED`, `ENABLED`.
         pub status: ::stratus_model::Val<Status>,
+    }
+
+    impl BackupPolicy {
+        /// With the required `Status`; everything else unset.
+        pub fn new(status: impl ::std::convert::Into<::stratus_model::Val<Status>>) -> Self {
+            Self {
+                status: status.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BackupPolicy> for ::stratus_model::Val<BackupPolicy> {
@@ -721,6 +773,26 @@ pub mod mount_target {
         /// Length: `15..=47`.
         #[resource(replace)]
         pub subnet_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnMountTarget {
+        /// With the required `FileSystemId`, `SecurityGroups`, `SubnetId`; everything else unset.
+        pub fn new(
+            file_system_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            security_groups: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                file_system_id: file_system_id.into(),
+                ip_address: ::std::option::Option::None,
+                ip_address_type: ::std::option::Option::None,
+                ipv6_address: ::std::option::Option::None,
+                security_groups: security_groups.into(),
+                subnet_id: subnet_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnMountTarget`], known once it is deployed (`Fn::GetAtt`).

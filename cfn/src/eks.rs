@@ -44,6 +44,23 @@ pub mod access_entry {
         pub username: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnAccessEntry {
+        /// With the required `ClusterName`, `PrincipalArn`; everything else unset.
+        pub fn new(
+            cluster_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            principal_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_policies: ::std::option::Option::None,
+                cluster_name: cluster_name.into(),
+                kubernetes_groups: ::std::option::Option::None,
+                principal_arn: principal_arn.into(),
+                r#type: ::std::option::Option::None,
+                username: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAccessEntry`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessEntryAttributes {
         /// `AccessEntryArn`: string.
@@ -68,6 +85,19 @@ pub mod access_entry {
         pub policy_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AccessPolicy {
+        /// With the required `AccessScope`, `PolicyArn`; everything else unset.
+        pub fn new(
+            access_scope: impl ::std::convert::Into<::stratus_model::Val<AccessScope>>,
+            policy_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_scope: access_scope.into(),
+                policy_arn: policy_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AccessPolicy> for ::stratus_model::Val<AccessPolicy> {
         fn from(value: AccessPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -85,6 +115,16 @@ pub mod access_entry {
         /// Required.
         /// Allowed values: `namespace`, `cluster`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl AccessScope {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                namespaces: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AccessScope> for ::stratus_model::Val<AccessScope> {
@@ -189,6 +229,26 @@ pub mod addon {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnAddon {
+        /// With the required `AddonName`, `ClusterName`; everything else unset.
+        pub fn new(
+            addon_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            cluster_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                addon_name: addon_name.into(),
+                addon_version: ::std::option::Option::None,
+                cluster_name: cluster_name.into(),
+                configuration_values: ::std::option::Option::None,
+                namespace_config: ::std::option::Option::None,
+                pod_identity_associations: ::std::option::Option::None,
+                preserve_on_delete: ::std::option::Option::None,
+                resolve_conflicts: ::std::option::Option::None,
+                service_account_role_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAddon`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAddonAttributes {
         /// `Arn`: string.
@@ -211,6 +271,17 @@ pub mod addon {
         pub namespace: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl NamespaceConfig {
+        /// With the required `Namespace`; everything else unset.
+        pub fn new(
+            namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                namespace: namespace.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<NamespaceConfig> for ::stratus_model::Val<NamespaceConfig> {
         fn from(value: NamespaceConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -228,6 +299,19 @@ pub mod addon {
         /// `ServiceAccount`: string.
         /// Required.
         pub service_account: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PodIdentityAssociation {
+        /// With the required `RoleArn`, `ServiceAccount`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            service_account: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                role_arn: role_arn.into(),
+                service_account: service_account.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PodIdentityAssociation> for ::stratus_model::Val<PodIdentityAssociation> {
@@ -327,6 +411,28 @@ pub mod capability {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl CfnCapability {
+        /// With the required `CapabilityName`, `ClusterName`, `DeletePropagationPolicy`, `RoleArn`, `Type`; everything else unset.
+        pub fn new(
+            capability_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            cluster_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            delete_propagation_policy: impl ::std::convert::Into<
+                ::stratus_model::Val<DeletePropagationPolicy>,
+            >,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                capability_name: capability_name.into(),
+                cluster_name: cluster_name.into(),
+                configuration: ::std::option::Option::None,
+                delete_propagation_policy: delete_propagation_policy.into(),
+                role_arn: role_arn.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCapability`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCapabilityAttributes {
         /// `Arn`: string.
@@ -410,6 +516,19 @@ pub mod capability {
         pub server_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ArgoCd {
+        /// With the required `AwsIdc`; everything else unset.
+        pub fn new(aws_idc: impl ::std::convert::Into<::stratus_model::Val<AwsIdc>>) -> Self {
+            Self {
+                aws_idc: aws_idc.into(),
+                namespace: ::std::option::Option::None,
+                network_access: ::std::option::Option::None,
+                rbac_role_mappings: ::std::option::Option::None,
+                server_url: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ArgoCd> for ::stratus_model::Val<ArgoCd> {
         fn from(value: ArgoCd) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -428,6 +547,19 @@ pub mod capability {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `IdcRegion`: string.
         pub idc_region: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl AwsIdc {
+        /// With the required `IdcInstanceArn`; everything else unset.
+        pub fn new(
+            idc_instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                idc_instance_arn: idc_instance_arn.into(),
+                idc_managed_application_arn: ::std::option::Option::None,
+                idc_region: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AwsIdc> for ::stratus_model::Val<AwsIdc> {
@@ -464,6 +596,19 @@ pub mod capability {
         pub role: ::stratus_model::Val<Role>,
     }
 
+    impl ArgoCdRoleMapping {
+        /// With the required `Identities`, `Role`; everything else unset.
+        pub fn new(
+            identities: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<SsoIdentity>>>,
+            role: impl ::std::convert::Into<::stratus_model::Val<Role>>,
+        ) -> Self {
+            Self {
+                identities: identities.into(),
+                role: role.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ArgoCdRoleMapping> for ::stratus_model::Val<ArgoCdRoleMapping> {
         fn from(value: ArgoCdRoleMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -481,6 +626,19 @@ pub mod capability {
         /// Required.
         /// Allowed values: `SSO_USER`, `SSO_GROUP`.
         pub r#type: ::stratus_model::Val<Type2>,
+    }
+
+    impl SsoIdentity {
+        /// With the required `Id`, `Type`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type2>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SsoIdentity> for ::stratus_model::Val<SsoIdentity> {
@@ -729,6 +887,35 @@ pub mod cluster {
         pub zonal_shift_config: ::std::option::Option<::stratus_model::Val<ZonalShiftConfig>>,
     }
 
+    impl CfnCluster {
+        /// With the required `ResourcesVpcConfig`, `RoleArn`; everything else unset.
+        pub fn new(
+            resources_vpc_config: impl ::std::convert::Into<::stratus_model::Val<ResourcesVpcConfig>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_config: ::std::option::Option::None,
+                bootstrap_self_managed_addons: ::std::option::Option::None,
+                compute_config: ::std::option::Option::None,
+                control_plane_scaling_config: ::std::option::Option::None,
+                deletion_protection: ::std::option::Option::None,
+                encryption_config: ::std::option::Option::None,
+                force: ::std::option::Option::None,
+                kubernetes_network_config: ::std::option::Option::None,
+                logging: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                outpost_config: ::std::option::Option::None,
+                remote_network_config: ::std::option::Option::None,
+                resources_vpc_config: resources_vpc_config.into(),
+                role_arn: role_arn.into(),
+                storage_config: ::std::option::Option::None,
+                upgrade_policy: ::std::option::Option::None,
+                version: ::std::option::Option::None,
+                zonal_shift_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
         /// `Id`: string.
@@ -904,6 +1091,24 @@ pub mod cluster {
         pub outpost_arns: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl OutpostConfig {
+        /// With the required `ControlPlaneInstanceType`, `OutpostArns`; everything else unset.
+        pub fn new(
+            control_plane_instance_type: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            outpost_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                control_plane_instance_type: control_plane_instance_type.into(),
+                control_plane_placement: ::std::option::Option::None,
+                outpost_arns: outpost_arns.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OutpostConfig> for ::stratus_model::Val<OutpostConfig> {
         fn from(value: OutpostConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -945,6 +1150,23 @@ pub mod cluster {
         /// `SubnetIds`: list of string.
         /// Required.
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl ResourcesVpcConfig {
+        /// With the required `SubnetIds`; everything else unset.
+        pub fn new(
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                endpoint_private_access: ::std::option::Option::None,
+                endpoint_public_access: ::std::option::Option::None,
+                public_access_cidrs: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                subnet_ids: subnet_ids.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResourcesVpcConfig> for ::stratus_model::Val<ResourcesVpcConfig> {
@@ -1062,6 +1284,19 @@ pub mod cluster {
         pub cidrs: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl RemoteNodeNetwork {
+        /// With the required `Cidrs`; everything else unset.
+        pub fn new(
+            cidrs: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                cidrs: cidrs.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RemoteNodeNetwork> for ::stratus_model::Val<RemoteNodeNetwork> {
         fn from(value: RemoteNodeNetwork) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1075,6 +1310,19 @@ pub mod cluster {
         /// `Cidrs`: list of string.
         /// Required.
         pub cidrs: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl RemotePodNetwork {
+        /// With the required `Cidrs`; everything else unset.
+        pub fn new(
+            cidrs: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                cidrs: cidrs.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RemotePodNetwork> for ::stratus_model::Val<RemotePodNetwork> {
@@ -1398,6 +1646,25 @@ pub mod fargate_profile {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnFargateProfile {
+        /// With the required `ClusterName`, `PodExecutionRoleArn`, `Selectors`; everything else unset.
+        pub fn new(
+            cluster_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            pod_execution_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            selectors: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Selector>>>,
+        ) -> Self {
+            Self {
+                cluster_name: cluster_name.into(),
+                fargate_profile_name: ::std::option::Option::None,
+                pod_execution_role_arn: pod_execution_role_arn.into(),
+                selectors: selectors.into(),
+                subnets: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFargateProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFargateProfileAttributes {
         /// `Arn`: string.
@@ -1422,6 +1689,18 @@ pub mod fargate_profile {
         pub namespace: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Selector {
+        /// With the required `Namespace`; everything else unset.
+        pub fn new(
+            namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                labels: ::std::option::Option::None,
+                namespace: namespace.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Selector> for ::stratus_model::Val<Selector> {
         fn from(value: Selector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1440,6 +1719,19 @@ pub mod fargate_profile {
         /// Required.
         /// Length: `1..=255`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Label {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Label> for ::stratus_model::Val<Label> {
@@ -1488,6 +1780,21 @@ pub mod identity_provider_config {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl CfnIdentityProviderConfig {
+        /// With the required `ClusterName`, `Type`; everything else unset.
+        pub fn new(
+            cluster_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                cluster_name: cluster_name.into(),
+                identity_provider_config_name: ::std::option::Option::None,
+                oidc: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIdentityProviderConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIdentityProviderConfigAttributes {
         /// `IdentityProviderConfigArn`: string.
@@ -1523,6 +1830,24 @@ pub mod identity_provider_config {
         pub username_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl OidcIdentityProviderConfig {
+        /// With the required `ClientId`, `IssuerUrl`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            issuer_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_id: client_id.into(),
+                groups_claim: ::std::option::Option::None,
+                groups_prefix: ::std::option::Option::None,
+                issuer_url: issuer_url.into(),
+                required_claims: ::std::option::Option::None,
+                username_claim: ::std::option::Option::None,
+                username_prefix: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<OidcIdentityProviderConfig>
         for ::stratus_model::Val<OidcIdentityProviderConfig>
     {
@@ -1543,6 +1868,19 @@ pub mod identity_provider_config {
         /// Required.
         /// Length: `1..=253`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RequiredClaim {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RequiredClaim> for ::stratus_model::Val<RequiredClaim> {
@@ -1679,6 +2017,39 @@ pub mod nodegroup {
         pub warm_pool_config: ::std::option::Option<::stratus_model::Val<WarmPoolConfig>>,
     }
 
+    impl CfnNodegroup {
+        /// With the required `ClusterName`, `NodeRole`, `Subnets`; everything else unset.
+        pub fn new(
+            cluster_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            node_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                ami_type: ::std::option::Option::None,
+                capacity_type: ::std::option::Option::None,
+                cluster_name: cluster_name.into(),
+                disk_size: ::std::option::Option::None,
+                force_update_enabled: ::std::option::Option::None,
+                instance_types: ::std::option::Option::None,
+                labels: ::std::option::Option::None,
+                launch_template: ::std::option::Option::None,
+                node_repair_config: ::std::option::Option::None,
+                node_role: node_role.into(),
+                nodegroup_name: ::std::option::Option::None,
+                release_version: ::std::option::Option::None,
+                remote_access: ::std::option::Option::None,
+                scaling_config: ::std::option::Option::None,
+                subnets: subnets.into(),
+                taints: ::std::option::Option::None,
+                update_config: ::std::option::Option::None,
+                version: ::std::option::Option::None,
+                warm_pool_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnNodegroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNodegroupAttributes {
         /// `Id`: string.
@@ -1760,6 +2131,18 @@ pub mod nodegroup {
         /// `SourceSecurityGroups`: list of string.
         pub source_security_groups:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl RemoteAccess {
+        /// With the required `Ec2SshKey`; everything else unset.
+        pub fn new(
+            ec2_ssh_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ec2_ssh_key: ec2_ssh_key.into(),
+                source_security_groups: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<RemoteAccess> for ::stratus_model::Val<RemoteAccess> {
@@ -2269,6 +2652,26 @@ pub mod pod_identity_association {
         /// `TargetRoleArn`: string.
         /// Length: `1..=`.
         pub target_role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnPodIdentityAssociation {
+        /// With the required `ClusterName`, `Namespace`, `RoleArn`, `ServiceAccount`; everything else unset.
+        pub fn new(
+            cluster_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            service_account: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cluster_name: cluster_name.into(),
+                disable_session_tags: ::std::option::Option::None,
+                namespace: namespace.into(),
+                policy: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                service_account: service_account.into(),
+                target_role_arn: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnPodIdentityAssociation`], known once it is deployed (`Fn::GetAtt`).

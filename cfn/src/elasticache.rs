@@ -99,6 +99,42 @@ pub mod cache_cluster {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnCacheCluster {
+        /// With the required `CacheNodeType`, `Engine`, `NumCacheNodes`; everything else unset.
+        pub fn new(
+            cache_node_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            engine: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            num_cache_nodes: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                az_mode: ::std::option::Option::None,
+                auto_minor_version_upgrade: ::std::option::Option::None,
+                cache_node_type: cache_node_type.into(),
+                cache_parameter_group_name: ::std::option::Option::None,
+                cache_security_group_names: ::std::option::Option::None,
+                cache_subnet_group_name: ::std::option::Option::None,
+                cluster_name: ::std::option::Option::None,
+                engine: engine.into(),
+                engine_version: ::std::option::Option::None,
+                ip_discovery: ::std::option::Option::None,
+                log_delivery_configurations: ::std::option::Option::None,
+                network_type: ::std::option::Option::None,
+                notification_topic_arn: ::std::option::Option::None,
+                num_cache_nodes: num_cache_nodes.into(),
+                port: ::std::option::Option::None,
+                preferred_availability_zone: ::std::option::Option::None,
+                preferred_availability_zones: ::std::option::Option::None,
+                preferred_maintenance_window: ::std::option::Option::None,
+                snapshot_arns: ::std::option::Option::None,
+                snapshot_name: ::std::option::Option::None,
+                snapshot_retention_limit: ::std::option::Option::None,
+                snapshot_window: ::std::option::Option::None,
+                transit_encryption_enabled: ::std::option::Option::None,
+                vpc_security_group_ids: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCacheCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCacheClusterAttributes {
         /// `ConfigurationEndpoint`: JSON.
@@ -157,6 +193,23 @@ pub mod cache_cluster {
         pub log_type: ::stratus_model::Val<LogType>,
     }
 
+    impl LogDeliveryConfigurationRequest {
+        /// With the required `DestinationDetails`, `DestinationType`, `LogFormat`, `LogType`; everything else unset.
+        pub fn new(
+            destination_details: impl ::std::convert::Into<::stratus_model::Val<DestinationDetails>>,
+            destination_type: impl ::std::convert::Into<::stratus_model::Val<DestinationType>>,
+            log_format: impl ::std::convert::Into<::stratus_model::Val<LogFormat>>,
+            log_type: impl ::std::convert::Into<::stratus_model::Val<LogType>>,
+        ) -> Self {
+            Self {
+                destination_details: destination_details.into(),
+                destination_type: destination_type.into(),
+                log_format: log_format.into(),
+                log_type: log_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LogDeliveryConfigurationRequest>
         for ::stratus_model::Val<LogDeliveryConfigurationRequest>
     {
@@ -192,6 +245,17 @@ pub mod cache_cluster {
         pub log_group: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CloudWatchLogsDestinationDetails {
+        /// With the required `LogGroup`; everything else unset.
+        pub fn new(
+            log_group: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_group: log_group.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CloudWatchLogsDestinationDetails>
         for ::stratus_model::Val<CloudWatchLogsDestinationDetails>
     {
@@ -207,6 +271,17 @@ pub mod cache_cluster {
         /// `DeliveryStream`: string.
         /// Required.
         pub delivery_stream: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KinesisFirehoseDestinationDetails {
+        /// With the required `DeliveryStream`; everything else unset.
+        pub fn new(
+            delivery_stream: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delivery_stream: delivery_stream.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KinesisFirehoseDestinationDetails>
@@ -503,6 +578,28 @@ pub mod global_replication_group {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RegionalConfiguration>>>,
     }
 
+    impl CfnGlobalReplicationGroup {
+        /// With the required `Members`; everything else unset.
+        pub fn new(
+            members: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<GlobalReplicationGroupMember>>,
+            >,
+        ) -> Self {
+            Self {
+                automatic_failover_enabled: ::std::option::Option::None,
+                cache_node_type: ::std::option::Option::None,
+                cache_parameter_group_name: ::std::option::Option::None,
+                engine: ::std::option::Option::None,
+                engine_version: ::std::option::Option::None,
+                global_node_group_count: ::std::option::Option::None,
+                global_replication_group_description: ::std::option::Option::None,
+                global_replication_group_id_suffix: ::std::option::Option::None,
+                members: members.into(),
+                regional_configurations: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGlobalReplicationGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGlobalReplicationGroupAttributes {
         /// `GlobalReplicationGroupId`: string.
@@ -657,6 +754,22 @@ pub mod parameter_group {
                 ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
             >,
         >,
+    }
+
+    impl CfnParameterGroup {
+        /// With the required `CacheParameterGroupFamily`, `Description`; everything else unset.
+        pub fn new(
+            cache_parameter_group_family: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cache_parameter_group_family: cache_parameter_group_family.into(),
+                description: description.into(),
+                properties: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnParameterGroup`], known once it is deployed (`Fn::GetAtt`).
@@ -816,6 +929,56 @@ pub mod replication_group {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnReplicationGroup {
+        /// With the required `ReplicationGroupDescription`; everything else unset.
+        pub fn new(
+            replication_group_description: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                at_rest_encryption_enabled: ::std::option::Option::None,
+                auth_token: ::std::option::Option::None,
+                auto_minor_version_upgrade: ::std::option::Option::None,
+                automatic_failover_enabled: ::std::option::Option::None,
+                cache_node_type: ::std::option::Option::None,
+                cache_parameter_group_name: ::std::option::Option::None,
+                cache_security_group_names: ::std::option::Option::None,
+                cache_subnet_group_name: ::std::option::Option::None,
+                cluster_mode: ::std::option::Option::None,
+                data_tiering_enabled: ::std::option::Option::None,
+                engine: ::std::option::Option::None,
+                engine_version: ::std::option::Option::None,
+                global_replication_group_id: ::std::option::Option::None,
+                ip_discovery: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                log_delivery_configurations: ::std::option::Option::None,
+                multi_az_enabled: ::std::option::Option::None,
+                network_type: ::std::option::Option::None,
+                node_group_configuration: ::std::option::Option::None,
+                notification_topic_arn: ::std::option::Option::None,
+                num_cache_clusters: ::std::option::Option::None,
+                num_node_groups: ::std::option::Option::None,
+                port: ::std::option::Option::None,
+                preferred_cache_cluster_a_zs: ::std::option::Option::None,
+                preferred_maintenance_window: ::std::option::Option::None,
+                primary_cluster_id: ::std::option::Option::None,
+                replicas_per_node_group: ::std::option::Option::None,
+                replication_group_description: replication_group_description.into(),
+                replication_group_id: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                snapshot_arns: ::std::option::Option::None,
+                snapshot_name: ::std::option::Option::None,
+                snapshot_retention_limit: ::std::option::Option::None,
+                snapshot_window: ::std::option::Option::None,
+                snapshotting_cluster_id: ::std::option::Option::None,
+                transit_encryption_enabled: ::std::option::Option::None,
+                transit_encryption_mode: ::std::option::Option::None,
+                user_group_ids: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnReplicationGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReplicationGroupAttributes {
         /// `ConfigurationEndPoint`: JSON.
@@ -922,6 +1085,23 @@ pub mod replication_group {
         pub log_type: ::stratus_model::Val<LogType>,
     }
 
+    impl LogDeliveryConfigurationRequest {
+        /// With the required `DestinationDetails`, `DestinationType`, `LogFormat`, `LogType`; everything else unset.
+        pub fn new(
+            destination_details: impl ::std::convert::Into<::stratus_model::Val<DestinationDetails>>,
+            destination_type: impl ::std::convert::Into<::stratus_model::Val<DestinationType>>,
+            log_format: impl ::std::convert::Into<::stratus_model::Val<LogFormat>>,
+            log_type: impl ::std::convert::Into<::stratus_model::Val<LogType>>,
+        ) -> Self {
+            Self {
+                destination_details: destination_details.into(),
+                destination_type: destination_type.into(),
+                log_format: log_format.into(),
+                log_type: log_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LogDeliveryConfigurationRequest>
         for ::stratus_model::Val<LogDeliveryConfigurationRequest>
     {
@@ -983,6 +1163,17 @@ pub mod replication_group {
         pub log_group: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CloudWatchLogsDestinationDetails {
+        /// With the required `LogGroup`; everything else unset.
+        pub fn new(
+            log_group: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_group: log_group.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CloudWatchLogsDestinationDetails>
         for ::stratus_model::Val<CloudWatchLogsDestinationDetails>
     {
@@ -998,6 +1189,17 @@ pub mod replication_group {
         /// `DeliveryStream`: string.
         /// Required.
         pub delivery_stream: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KinesisFirehoseDestinationDetails {
+        /// With the required `DeliveryStream`; everything else unset.
+        pub fn new(
+            delivery_stream: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delivery_stream: delivery_stream.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KinesisFirehoseDestinationDetails>
@@ -1316,6 +1518,18 @@ pub mod security_group {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnSecurityGroup {
+        /// With the required `Description`; everything else unset.
+        pub fn new(
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: description.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSecurityGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecurityGroupAttributes {
         /// `Id`: string.
@@ -1338,6 +1552,19 @@ pub mod security_group {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -1372,6 +1599,24 @@ pub mod security_group_ingress {
         #[resource(rename = "EC2SecurityGroupOwnerId")]
         pub ec2_security_group_owner_id:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnSecurityGroupIngress {
+        /// With the required `CacheSecurityGroupName`, `EC2SecurityGroupName`; everything else unset.
+        pub fn new(
+            cache_security_group_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            ec2_security_group_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                cache_security_group_name: cache_security_group_name.into(),
+                ec2_security_group_name: ec2_security_group_name.into(),
+                ec2_security_group_owner_id: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnSecurityGroupIngress`], known once it is deployed (`Fn::GetAtt`).
@@ -1448,6 +1693,34 @@ pub mod serverless_cache {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
         /// `UserGroupId`: string.
         pub user_group_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnServerlessCache {
+        /// With the required `Engine`, `ServerlessCacheName`; everything else unset.
+        pub fn new(
+            engine: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            serverless_cache_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                cache_usage_limits: ::std::option::Option::None,
+                daily_snapshot_time: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                endpoint: ::std::option::Option::None,
+                engine: engine.into(),
+                final_snapshot_name: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                major_engine_version: ::std::option::Option::None,
+                reader_endpoint: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                serverless_cache_name: serverless_cache_name.into(),
+                snapshot_arns_to_restore: ::std::option::Option::None,
+                snapshot_retention_limit: ::std::option::Option::None,
+                subnet_ids: ::std::option::Option::None,
+                user_group_id: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnServerlessCache`], known once it is deployed (`Fn::GetAtt`).
@@ -1544,6 +1817,17 @@ pub mod serverless_cache {
         pub unit: ::stratus_model::Val<Unit>,
     }
 
+    impl DataStorage {
+        /// With the required `Unit`; everything else unset.
+        pub fn new(unit: impl ::std::convert::Into<::stratus_model::Val<Unit>>) -> Self {
+            Self {
+                maximum: ::std::option::Option::None,
+                minimum: ::std::option::Option::None,
+                unit: unit.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DataStorage> for ::stratus_model::Val<DataStorage> {
         fn from(value: DataStorage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1633,6 +1917,22 @@ pub mod subnet_group {
         /// Required.
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
+
+    impl CfnSubnetGroup {
+        /// With the required `Description`, `SubnetIds`; everything else unset.
+        pub fn new(
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                cache_subnet_group_name: ::std::option::Option::None,
+                description: description.into(),
+                subnet_ids: subnet_ids.into(),
+            }
+        }
+    }
 }
 
 pub use subnet_group::CfnSubnetGroup;
@@ -1682,6 +1982,25 @@ pub mod user {
         pub user_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnUser {
+        /// With the required `Engine`, `UserId`, `UserName`; everything else unset.
+        pub fn new(
+            engine: impl ::std::convert::Into<::stratus_model::Val<Engine>>,
+            user_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_string: ::std::option::Option::None,
+                authentication_mode: ::std::option::Option::None,
+                engine: engine.into(),
+                no_password_required: ::std::option::Option::None,
+                passwords: ::std::option::Option::None,
+                user_id: user_id.into(),
+                user_name: user_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnUser`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserAttributes {
         /// `Status`: string.
@@ -1711,6 +2030,16 @@ pub mod user {
         /// Required.
         /// Allowed values: `password`, `no-password-required`, `iam`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl AuthenticationMode {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                passwords: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AuthenticationMode> for ::stratus_model::Val<AuthenticationMode> {
@@ -1834,6 +2163,23 @@ pub mod user_group {
         /// Required.
         /// Items: `1..=`.
         pub user_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl CfnUserGroup {
+        /// With the required `Engine`, `UserGroupId`, `UserIds`; everything else unset.
+        pub fn new(
+            engine: impl ::std::convert::Into<::stratus_model::Val<Engine>>,
+            user_group_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                engine: engine.into(),
+                user_group_id: user_group_id.into(),
+                user_ids: user_ids.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnUserGroup`], known once it is deployed (`Fn::GetAtt`).

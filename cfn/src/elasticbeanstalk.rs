@@ -131,6 +131,20 @@ pub mod application_version {
         pub source_bundle: ::stratus_model::Val<SourceBundle>,
     }
 
+    impl CfnApplicationVersion {
+        /// With the required `ApplicationName`, `SourceBundle`; everything else unset.
+        pub fn new(
+            application_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_bundle: impl ::std::convert::Into<::stratus_model::Val<SourceBundle>>,
+        ) -> Self {
+            Self {
+                application_name: application_name.into(),
+                description: ::std::option::Option::None,
+                source_bundle: source_bundle.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplicationVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationVersionAttributes {
         /// `Id`: string.
@@ -155,6 +169,19 @@ pub mod application_version {
         /// Required.
         /// Length: `0..=1024`.
         pub s3_key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SourceBundle {
+        /// With the required `S3Bucket`, `S3Key`; everything else unset.
+        pub fn new(
+            s3_bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                s3_bucket: s3_bucket.into(),
+                s3_key: s3_key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SourceBundle> for ::stratus_model::Val<SourceBundle> {
@@ -209,6 +236,23 @@ pub mod configuration_template {
         pub source_configuration: ::std::option::Option<::stratus_model::Val<SourceConfiguration>>,
     }
 
+    impl CfnConfigurationTemplate {
+        /// With the required `ApplicationName`; everything else unset.
+        pub fn new(
+            application_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_name: application_name.into(),
+                description: ::std::option::Option::None,
+                environment_id: ::std::option::Option::None,
+                option_settings: ::std::option::Option::None,
+                platform_arn: ::std::option::Option::None,
+                solution_stack_name: ::std::option::Option::None,
+                source_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConfigurationTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationTemplateAttributes {
         /// `TemplateName`: string.
@@ -238,6 +282,21 @@ pub mod configuration_template {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ConfigurationOptionSetting {
+        /// With the required `Namespace`, `OptionName`; everything else unset.
+        pub fn new(
+            namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            option_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                namespace: namespace.into(),
+                option_name: option_name.into(),
+                resource_name: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ConfigurationOptionSetting>
         for ::stratus_model::Val<ConfigurationOptionSetting>
     {
@@ -258,6 +317,19 @@ pub mod configuration_template {
         /// Required.
         /// Length: `1..=100`.
         pub template_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SourceConfiguration {
+        /// With the required `ApplicationName`, `TemplateName`; everything else unset.
+        pub fn new(
+            application_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            template_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_name: application_name.into(),
+                template_name: template_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SourceConfiguration> for ::stratus_model::Val<SourceConfiguration> {
@@ -325,6 +397,27 @@ pub mod environment {
         pub version_label: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnEnvironment {
+        /// With the required `ApplicationName`; everything else unset.
+        pub fn new(
+            application_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_name: application_name.into(),
+                cname_prefix: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                environment_name: ::std::option::Option::None,
+                operations_role: ::std::option::Option::None,
+                option_settings: ::std::option::Option::None,
+                platform_arn: ::std::option::Option::None,
+                solution_stack_name: ::std::option::Option::None,
+                template_name: ::std::option::Option::None,
+                tier: ::std::option::Option::None,
+                version_label: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentAttributes {
         /// `EndpointURL`: string.
@@ -352,6 +445,21 @@ pub mod environment {
         pub resource_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl OptionSetting {
+        /// With the required `Namespace`, `OptionName`; everything else unset.
+        pub fn new(
+            namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            option_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                namespace: namespace.into(),
+                option_name: option_name.into(),
+                resource_name: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<OptionSetting> for ::stratus_model::Val<OptionSetting> {

@@ -63,6 +63,33 @@ pub mod load_balancer {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnLoadBalancer {
+        /// With the required `Listeners`; everything else unset.
+        pub fn new(
+            listeners: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Listeners>>>,
+        ) -> Self {
+            Self {
+                access_logging_policy: ::std::option::Option::None,
+                app_cookie_stickiness_policy: ::std::option::Option::None,
+                availability_zones: ::std::option::Option::None,
+                connection_draining_policy: ::std::option::Option::None,
+                connection_settings: ::std::option::Option::None,
+                cross_zone: ::std::option::Option::None,
+                health_check: ::std::option::Option::None,
+                instances: ::std::option::Option::None,
+                lb_cookie_stickiness_policy: ::std::option::Option::None,
+                listeners: listeners.into(),
+                load_balancer_name: ::std::option::Option::None,
+                policies: ::std::option::Option::None,
+                scheme: ::std::option::Option::None,
+                security_groups: ::std::option::Option::None,
+                source_security_group: ::std::option::Option::None,
+                subnets: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLoadBalancer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLoadBalancerAttributes {
         /// `Id`: string.
@@ -116,6 +143,21 @@ pub mod load_balancer {
         pub s3_bucket_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl AccessLoggingPolicy {
+        /// With the required `Enabled`, `S3BucketName`; everything else unset.
+        pub fn new(
+            enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            s3_bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                emit_interval: ::std::option::Option::None,
+                enabled: enabled.into(),
+                s3_bucket_name: s3_bucket_name.into(),
+                s3_bucket_prefix: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AccessLoggingPolicy> for ::stratus_model::Val<AccessLoggingPolicy> {
         fn from(value: AccessLoggingPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -132,6 +174,19 @@ pub mod load_balancer {
         /// `PolicyName`: string.
         /// Required.
         pub policy_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AppCookieStickinessPolicy {
+        /// With the required `CookieName`, `PolicyName`; everything else unset.
+        pub fn new(
+            cookie_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cookie_name: cookie_name.into(),
+                policy_name: policy_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AppCookieStickinessPolicy>
@@ -153,6 +208,16 @@ pub mod load_balancer {
         pub timeout: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl ConnectionDrainingPolicy {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+                timeout: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ConnectionDrainingPolicy>
         for ::stratus_model::Val<ConnectionDrainingPolicy>
     {
@@ -168,6 +233,15 @@ pub mod load_balancer {
         /// `IdleTimeout`: integer.
         /// Required.
         pub idle_timeout: ::stratus_model::Val<i64>,
+    }
+
+    impl ConnectionSettings {
+        /// With the required `IdleTimeout`; everything else unset.
+        pub fn new(idle_timeout: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                idle_timeout: idle_timeout.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ConnectionSettings> for ::stratus_model::Val<ConnectionSettings> {
@@ -195,6 +269,25 @@ pub mod load_balancer {
         /// `UnhealthyThreshold`: string.
         /// Required.
         pub unhealthy_threshold: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl HealthCheck {
+        /// With the required `HealthyThreshold`, `Interval`, `Target`, `Timeout`, `UnhealthyThreshold`; everything else unset.
+        pub fn new(
+            healthy_threshold: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            interval: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            timeout: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            unhealthy_threshold: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                healthy_threshold: healthy_threshold.into(),
+                interval: interval.into(),
+                target: target.into(),
+                timeout: timeout.into(),
+                unhealthy_threshold: unhealthy_threshold.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HealthCheck> for ::stratus_model::Val<HealthCheck> {
@@ -246,6 +339,24 @@ pub mod load_balancer {
         pub ssl_certificate_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Listeners {
+        /// With the required `InstancePort`, `LoadBalancerPort`, `Protocol`; everything else unset.
+        pub fn new(
+            instance_port: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            load_balancer_port: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<Protocol>>,
+        ) -> Self {
+            Self {
+                instance_port: instance_port.into(),
+                instance_protocol: ::std::option::Option::None,
+                load_balancer_port: load_balancer_port.into(),
+                policy_names: ::std::option::Option::None,
+                protocol: protocol.into(),
+                ssl_certificate_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Listeners> for ::stratus_model::Val<Listeners> {
         fn from(value: Listeners) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -271,6 +382,25 @@ pub mod load_balancer {
         /// `PolicyType`: string.
         /// Required.
         pub policy_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Policies {
+        /// With the required `Attributes`, `PolicyName`, `PolicyType`; everything else unset.
+        pub fn new(
+            attributes: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>,
+            >,
+            policy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attributes: attributes.into(),
+                instance_ports: ::std::option::Option::None,
+                load_balancer_ports: ::std::option::Option::None,
+                policy_name: policy_name.into(),
+                policy_type: policy_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Policies> for ::stratus_model::Val<Policies> {
@@ -305,6 +435,19 @@ pub mod load_balancer {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {

@@ -43,6 +43,26 @@ pub mod listener {
         pub ssl_policy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnListener {
+        /// With the required `DefaultActions`, `LoadBalancerArn`; everything else unset.
+        pub fn new(
+            default_actions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Action>>>,
+            load_balancer_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alpn_policy: ::std::option::Option::None,
+                certificates: ::std::option::Option::None,
+                default_actions: default_actions.into(),
+                listener_attributes: ::std::option::Option::None,
+                load_balancer_arn: load_balancer_arn.into(),
+                mutual_authentication: ::std::option::Option::None,
+                port: ::std::option::Option::None,
+                protocol: ::std::option::Option::None,
+                ssl_policy: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnListener`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnListenerAttributes {
         /// `ListenerArn`: string.
@@ -96,6 +116,23 @@ pub mod listener {
         /// Required.
         /// Allowed values: `authenticate-cognito`, `authenticate-oidc`, `fixed-response`, `forward`, `jwt-validation`, `redirect`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl Action {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                authenticate_cognito_config: ::std::option::Option::None,
+                authenticate_oidc_config: ::std::option::Option::None,
+                fixed_response_config: ::std::option::Option::None,
+                forward_config: ::std::option::Option::None,
+                jwt_validation_config: ::std::option::Option::None,
+                order: ::std::option::Option::None,
+                redirect_config: ::std::option::Option::None,
+                target_group_arn: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
@@ -173,6 +210,26 @@ pub mod listener {
         pub user_pool_domain: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AuthenticateCognitoConfig {
+        /// With the required `UserPoolArn`, `UserPoolClientId`, `UserPoolDomain`; everything else unset.
+        pub fn new(
+            user_pool_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_pool_client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_pool_domain: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authentication_request_extra_params: ::std::option::Option::None,
+                on_unauthenticated_request: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                session_cookie_name: ::std::option::Option::None,
+                session_timeout: ::std::option::Option::None,
+                user_pool_arn: user_pool_arn.into(),
+                user_pool_client_id: user_pool_client_id.into(),
+                user_pool_domain: user_pool_domain.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AuthenticateCognitoConfig>
         for ::stratus_model::Val<AuthenticateCognitoConfig>
     {
@@ -222,6 +279,34 @@ pub mod listener {
         pub user_info_endpoint: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AuthenticateOidcConfig {
+        /// With the required `AuthorizationEndpoint`, `ClientId`, `Issuer`, `TokenEndpoint`, `UserInfoEndpoint`; everything else unset.
+        pub fn new(
+            authorization_endpoint: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            issuer: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            token_endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_info_endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authentication_request_extra_params: ::std::option::Option::None,
+                authorization_endpoint: authorization_endpoint.into(),
+                client_id: client_id.into(),
+                client_secret: ::std::option::Option::None,
+                issuer: issuer.into(),
+                on_unauthenticated_request: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                session_cookie_name: ::std::option::Option::None,
+                session_timeout: ::std::option::Option::None,
+                token_endpoint: token_endpoint.into(),
+                use_existing_client_secret: ::std::option::Option::None,
+                user_info_endpoint: user_info_endpoint.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AuthenticateOidcConfig> for ::stratus_model::Val<AuthenticateOidcConfig> {
         fn from(value: AuthenticateOidcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -242,6 +327,19 @@ pub mod listener {
         /// Required.
         /// Pattern: `^(2|4|5)\d\d$`.
         pub status_code: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FixedResponseConfig {
+        /// With the required `StatusCode`; everything else unset.
+        pub fn new(
+            status_code: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content_type: ::std::option::Option::None,
+                message_body: ::std::option::Option::None,
+                status_code: status_code.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FixedResponseConfig> for ::stratus_model::Val<FixedResponseConfig> {
@@ -284,6 +382,20 @@ pub mod listener {
         pub jwks_endpoint: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl JwtValidationConfig {
+        /// With the required `Issuer`, `JwksEndpoint`; everything else unset.
+        pub fn new(
+            issuer: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            jwks_endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                additional_claims: ::std::option::Option::None,
+                issuer: issuer.into(),
+                jwks_endpoint: jwks_endpoint.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<JwtValidationConfig> for ::stratus_model::Val<JwtValidationConfig> {
         fn from(value: JwtValidationConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -312,6 +424,22 @@ pub mod listener {
         /// Required.
         /// Allowed values: `HTTP_301`, `HTTP_302`.
         pub status_code: ::stratus_model::Val<StatusCode>,
+    }
+
+    impl RedirectConfig {
+        /// With the required `StatusCode`; everything else unset.
+        pub fn new(
+            status_code: impl ::std::convert::Into<::stratus_model::Val<StatusCode>>,
+        ) -> Self {
+            Self {
+                host: ::std::option::Option::None,
+                path: ::std::option::Option::None,
+                port: ::std::option::Option::None,
+                protocol: ::std::option::Option::None,
+                query: ::std::option::Option::None,
+                status_code: status_code.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RedirectConfig> for ::stratus_model::Val<RedirectConfig> {
@@ -368,6 +496,23 @@ pub mod listener {
         /// `Values`: list of string.
         /// Required.
         pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl JwtValidationActionAdditionalClaim {
+        /// With the required `Format`, `Name`, `Values`; everything else unset.
+        pub fn new(
+            format: impl ::std::convert::Into<::stratus_model::Val<Format>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                format: format.into(),
+                name: name.into(),
+                values: values.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<JwtValidationActionAdditionalClaim>
@@ -752,6 +897,19 @@ pub mod listener_certificate {
         pub listener_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnListenerCertificate {
+        /// With the required `Certificates`, `ListenerArn`; everything else unset.
+        pub fn new(
+            certificates: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Certificate>>>,
+            listener_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificates: certificates.into(),
+                listener_arn: listener_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnListenerCertificate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnListenerCertificateAttributes {
         /// `Id`: string.
@@ -811,6 +969,23 @@ pub mod listener_rule {
         pub transforms: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Transform>>>,
     }
 
+    impl CfnListenerRule {
+        /// With the required `Actions`, `Conditions`, `Priority`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Action>>>,
+            conditions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<RuleCondition>>>,
+            priority: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                conditions: conditions.into(),
+                listener_arn: ::std::option::Option::None,
+                priority: priority.into(),
+                transforms: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnListenerRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnListenerRuleAttributes {
         /// `RuleArn`: string.
@@ -855,6 +1030,23 @@ pub mod listener_rule {
         /// Required.
         /// Allowed values: `authenticate-cognito`, `authenticate-oidc`, `fixed-response`, `forward`, `jwt-validation`, `redirect`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl Action {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                authenticate_cognito_config: ::std::option::Option::None,
+                authenticate_oidc_config: ::std::option::Option::None,
+                fixed_response_config: ::std::option::Option::None,
+                forward_config: ::std::option::Option::None,
+                jwt_validation_config: ::std::option::Option::None,
+                order: ::std::option::Option::None,
+                redirect_config: ::std::option::Option::None,
+                target_group_arn: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
@@ -912,6 +1104,17 @@ pub mod listener_rule {
         pub url_rewrite_config: ::std::option::Option<::stratus_model::Val<RewriteConfigObject>>,
     }
 
+    impl Transform {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type2>>) -> Self {
+            Self {
+                host_header_rewrite_config: ::std::option::Option::None,
+                r#type: r#type.into(),
+                url_rewrite_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Transform> for ::stratus_model::Val<Transform> {
         fn from(value: Transform) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -947,6 +1150,26 @@ pub mod listener_rule {
         /// `UserPoolDomain`: string.
         /// Required.
         pub user_pool_domain: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AuthenticateCognitoConfig {
+        /// With the required `UserPoolArn`, `UserPoolClientId`, `UserPoolDomain`; everything else unset.
+        pub fn new(
+            user_pool_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_pool_client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_pool_domain: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authentication_request_extra_params: ::std::option::Option::None,
+                on_unauthenticated_request: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                session_cookie_name: ::std::option::Option::None,
+                session_timeout: ::std::option::Option::None,
+                user_pool_arn: user_pool_arn.into(),
+                user_pool_client_id: user_pool_client_id.into(),
+                user_pool_domain: user_pool_domain.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AuthenticateCognitoConfig>
@@ -998,6 +1221,34 @@ pub mod listener_rule {
         pub user_info_endpoint: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AuthenticateOidcConfig {
+        /// With the required `AuthorizationEndpoint`, `ClientId`, `Issuer`, `TokenEndpoint`, `UserInfoEndpoint`; everything else unset.
+        pub fn new(
+            authorization_endpoint: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            issuer: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            token_endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_info_endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authentication_request_extra_params: ::std::option::Option::None,
+                authorization_endpoint: authorization_endpoint.into(),
+                client_id: client_id.into(),
+                client_secret: ::std::option::Option::None,
+                issuer: issuer.into(),
+                on_unauthenticated_request: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                session_cookie_name: ::std::option::Option::None,
+                session_timeout: ::std::option::Option::None,
+                token_endpoint: token_endpoint.into(),
+                use_existing_client_secret: ::std::option::Option::None,
+                user_info_endpoint: user_info_endpoint.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AuthenticateOidcConfig> for ::stratus_model::Val<AuthenticateOidcConfig> {
         fn from(value: AuthenticateOidcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1018,6 +1269,19 @@ pub mod listener_rule {
         /// Required.
         /// Pattern: `^(2|4|5)\d\d$`.
         pub status_code: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FixedResponseConfig {
+        /// With the required `StatusCode`; everything else unset.
+        pub fn new(
+            status_code: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content_type: ::std::option::Option::None,
+                message_body: ::std::option::Option::None,
+                status_code: status_code.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FixedResponseConfig> for ::stratus_model::Val<FixedResponseConfig> {
@@ -1060,6 +1324,20 @@ pub mod listener_rule {
         pub jwks_endpoint: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl JwtValidationConfig {
+        /// With the required `Issuer`, `JwksEndpoint`; everything else unset.
+        pub fn new(
+            issuer: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            jwks_endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                additional_claims: ::std::option::Option::None,
+                issuer: issuer.into(),
+                jwks_endpoint: jwks_endpoint.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<JwtValidationConfig> for ::stratus_model::Val<JwtValidationConfig> {
         fn from(value: JwtValidationConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1088,6 +1366,22 @@ pub mod listener_rule {
         /// Required.
         /// Allowed values: `HTTP_301`, `HTTP_302`.
         pub status_code: ::stratus_model::Val<StatusCode>,
+    }
+
+    impl RedirectConfig {
+        /// With the required `StatusCode`; everything else unset.
+        pub fn new(
+            status_code: impl ::std::convert::Into<::stratus_model::Val<StatusCode>>,
+        ) -> Self {
+            Self {
+                host: ::std::option::Option::None,
+                path: ::std::option::Option::None,
+                port: ::std::option::Option::None,
+                protocol: ::std::option::Option::None,
+                query: ::std::option::Option::None,
+                status_code: status_code.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RedirectConfig> for ::stratus_model::Val<RedirectConfig> {
@@ -1209,6 +1503,17 @@ pub mod listener_rule {
         pub rewrites: ::stratus_model::Val<::std::vec::Vec<RewriteConfig>>,
     }
 
+    impl RewriteConfigObject {
+        /// With the required `Rewrites`; everything else unset.
+        pub fn new(
+            rewrites: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<RewriteConfig>>>,
+        ) -> Self {
+            Self {
+                rewrites: rewrites.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RewriteConfigObject> for ::stratus_model::Val<RewriteConfigObject> {
         fn from(value: RewriteConfigObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1265,6 +1570,23 @@ pub mod listener_rule {
         pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl JwtValidationActionAdditionalClaim {
+        /// With the required `Format`, `Name`, `Values`; everything else unset.
+        pub fn new(
+            format: impl ::std::convert::Into<::stratus_model::Val<Format>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                format: format.into(),
+                name: name.into(),
+                values: values.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<JwtValidationActionAdditionalClaim>
         for ::stratus_model::Val<JwtValidationActionAdditionalClaim>
     {
@@ -1299,6 +1621,19 @@ pub mod listener_rule {
         /// `Replace`: string.
         /// Required.
         pub replace: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RewriteConfig {
+        /// With the required `Regex`, `Replace`; everything else unset.
+        pub fn new(
+            regex: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            replace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                regex: regex.into(),
+                replace: replace.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RewriteConfig> for ::stratus_model::Val<RewriteConfig> {
@@ -1704,6 +2039,15 @@ pub mod load_balancer {
         pub capacity_units: ::stratus_model::Val<i64>,
     }
 
+    impl MinimumLoadBalancerCapacity {
+        /// With the required `CapacityUnits`; everything else unset.
+        pub fn new(capacity_units: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                capacity_units: capacity_units.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MinimumLoadBalancerCapacity>
         for ::stratus_model::Val<MinimumLoadBalancerCapacity>
     {
@@ -1729,6 +2073,21 @@ pub mod load_balancer {
         /// `SubnetId`: string.
         /// Required.
         pub subnet_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SubnetMapping {
+        /// With the required `SubnetId`; everything else unset.
+        pub fn new(
+            subnet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allocation_id: ::std::option::Option::None,
+                i_pv6_address: ::std::option::Option::None,
+                private_i_pv4_address: ::std::option::Option::None,
+                source_nat_ipv6_prefix: ::std::option::Option::None,
+                subnet_id: subnet_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SubnetMapping> for ::stratus_model::Val<SubnetMapping> {
@@ -2072,6 +2431,20 @@ pub mod target_group {
         /// `QuicServerId`: string.
         /// Length: `1..=256`.
         pub quic_server_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl TargetDescription {
+        /// With the required `Id`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                availability_zone: ::std::option::Option::None,
+                id: id.into(),
+                port: ::std::option::Option::None,
+                quic_server_id: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TargetDescription> for ::stratus_model::Val<TargetDescription> {

@@ -26,6 +26,19 @@ pub mod feed {
         pub outputs: ::stratus_model::Val<::std::vec::Vec<GetOutput>>,
     }
 
+    impl CfnFeed {
+        /// With the required `Name`, `Outputs`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            outputs: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<GetOutput>>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                outputs: outputs.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFeed`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFeedAttributes {
         /// `Arn`: string.
@@ -66,6 +79,22 @@ pub mod feed {
         /// `Status`: [`OutputStatus`].
         /// Required.
         pub status: ::stratus_model::Val<OutputStatus>,
+    }
+
+    impl GetOutput {
+        /// With the required `Name`, `OutputConfig`, `Status`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            output_config: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            status: impl ::std::convert::Into<::stratus_model::Val<OutputStatus>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                output_config: output_config.into(),
+                status: status.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GetOutput> for ::stratus_model::Val<GetOutput> {

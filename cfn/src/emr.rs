@@ -119,6 +119,46 @@ pub mod cluster {
         pub visible_to_all_users: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl CfnCluster {
+        /// With the required `Instances`, `JobFlowRole`, `Name`, `ServiceRole`; everything else unset.
+        pub fn new(
+            instances: impl ::std::convert::Into<::stratus_model::Val<JobFlowInstancesConfig>>,
+            job_flow_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            service_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                additional_info: ::std::option::Option::None,
+                applications: ::std::option::Option::None,
+                auto_scaling_role: ::std::option::Option::None,
+                auto_termination_policy: ::std::option::Option::None,
+                bootstrap_actions: ::std::option::Option::None,
+                configurations: ::std::option::Option::None,
+                custom_ami_id: ::std::option::Option::None,
+                ebs_root_volume_iops: ::std::option::Option::None,
+                ebs_root_volume_size: ::std::option::Option::None,
+                ebs_root_volume_throughput: ::std::option::Option::None,
+                instances: instances.into(),
+                job_flow_role: job_flow_role.into(),
+                kerberos_attributes: ::std::option::Option::None,
+                log_encryption_kms_key_id: ::std::option::Option::None,
+                log_uri: ::std::option::Option::None,
+                managed_scaling_policy: ::std::option::Option::None,
+                name: name.into(),
+                os_release_label: ::std::option::Option::None,
+                placement_group_configs: ::std::option::Option::None,
+                release_label: ::std::option::Option::None,
+                scale_down_behavior: ::std::option::Option::None,
+                security_configuration: ::std::option::Option::None,
+                service_role: service_role.into(),
+                step_concurrency_level: ::std::option::Option::None,
+                steps: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                visible_to_all_users: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
         /// `Id`: string.
@@ -185,6 +225,21 @@ pub mod cluster {
         /// `ScriptBootstrapAction`: [`ScriptBootstrapActionConfig`].
         /// Required.
         pub script_bootstrap_action: ::stratus_model::Val<ScriptBootstrapActionConfig>,
+    }
+
+    impl BootstrapActionConfig {
+        /// With the required `Name`, `ScriptBootstrapAction`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            script_bootstrap_action: impl ::std::convert::Into<
+                ::stratus_model::Val<ScriptBootstrapActionConfig>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                script_bootstrap_action: script_bootstrap_action.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BootstrapActionConfig> for ::stratus_model::Val<BootstrapActionConfig> {
@@ -296,6 +351,22 @@ pub mod cluster {
         pub realm: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KerberosAttributes {
+        /// With the required `KdcAdminPassword`, `Realm`; everything else unset.
+        pub fn new(
+            kdc_admin_password: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            realm: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ad_domain_join_password: ::std::option::Option::None,
+                ad_domain_join_user: ::std::option::Option::None,
+                cross_realm_trust_principal_password: ::std::option::Option::None,
+                kdc_admin_password: kdc_admin_password.into(),
+                realm: realm.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KerberosAttributes> for ::stratus_model::Val<KerberosAttributes> {
         fn from(value: KerberosAttributes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -331,6 +402,18 @@ pub mod cluster {
         pub placement_strategy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl PlacementGroupConfig {
+        /// With the required `InstanceRole`; everything else unset.
+        pub fn new(
+            instance_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                instance_role: instance_role.into(),
+                placement_strategy: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<PlacementGroupConfig> for ::stratus_model::Val<PlacementGroupConfig> {
         fn from(value: PlacementGroupConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -351,6 +434,20 @@ pub mod cluster {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl StepConfig {
+        /// With the required `HadoopJarStep`, `Name`; everything else unset.
+        pub fn new(
+            hadoop_jar_step: impl ::std::convert::Into<::stratus_model::Val<HadoopJarStepConfig>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_on_failure: ::std::option::Option::None,
+                hadoop_jar_step: hadoop_jar_step.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StepConfig> for ::stratus_model::Val<StepConfig> {
         fn from(value: StepConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -369,6 +466,19 @@ pub mod cluster {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -385,6 +495,18 @@ pub mod cluster {
         /// `Path`: string.
         /// Required.
         pub path: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ScriptBootstrapActionConfig {
+        /// With the required `Path`; everything else unset.
+        pub fn new(
+            path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                args: ::std::option::Option::None,
+                path: path.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ScriptBootstrapActionConfig>
@@ -449,6 +571,26 @@ pub mod cluster {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl InstanceGroupConfig {
+        /// With the required `InstanceCount`, `InstanceType`; everything else unset.
+        pub fn new(
+            instance_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auto_scaling_policy: ::std::option::Option::None,
+                bid_price: ::std::option::Option::None,
+                configurations: ::std::option::Option::None,
+                custom_ami_id: ::std::option::Option::None,
+                ebs_configuration: ::std::option::Option::None,
+                instance_count: instance_count.into(),
+                instance_type: instance_type.into(),
+                market: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<InstanceGroupConfig> for ::stratus_model::Val<InstanceGroupConfig> {
         fn from(value: InstanceGroupConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -462,6 +604,17 @@ pub mod cluster {
         /// `AvailabilityZone`: string.
         /// Required.
         pub availability_zone: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PlacementType {
+        /// With the required `AvailabilityZone`; everything else unset.
+        pub fn new(
+            availability_zone: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                availability_zone: availability_zone.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PlacementType> for ::stratus_model::Val<PlacementType> {
@@ -489,6 +642,23 @@ pub mod cluster {
         pub unit_type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ComputeLimits {
+        /// With the required `MaximumCapacityUnits`, `MinimumCapacityUnits`, `UnitType`; everything else unset.
+        pub fn new(
+            maximum_capacity_units: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            minimum_capacity_units: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            unit_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                maximum_capacity_units: maximum_capacity_units.into(),
+                maximum_core_capacity_units: ::std::option::Option::None,
+                maximum_on_demand_capacity_units: ::std::option::Option::None,
+                minimum_capacity_units: minimum_capacity_units.into(),
+                unit_type: unit_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ComputeLimits> for ::stratus_model::Val<ComputeLimits> {
         fn from(value: ComputeLimits) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -509,6 +679,20 @@ pub mod cluster {
         pub main_class: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `StepProperties`: list of [`KeyValue`].
         pub step_properties: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<KeyValue>>>,
+    }
+
+    impl HadoopJarStepConfig {
+        /// With the required `Jar`; everything else unset.
+        pub fn new(
+            jar: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                args: ::std::option::Option::None,
+                jar: jar.into(),
+                main_class: ::std::option::Option::None,
+                step_properties: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<HadoopJarStepConfig> for ::stratus_model::Val<HadoopJarStepConfig> {
@@ -540,6 +724,24 @@ pub mod cluster {
         pub priority: ::std::option::Option<::stratus_model::Val<f64>>,
         /// `WeightedCapacity`: integer.
         pub weighted_capacity: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl InstanceTypeConfig {
+        /// With the required `InstanceType`; everything else unset.
+        pub fn new(
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bid_price: ::std::option::Option::None,
+                bid_price_as_percentage_of_on_demand_price: ::std::option::Option::None,
+                configurations: ::std::option::Option::None,
+                custom_ami_id: ::std::option::Option::None,
+                ebs_configuration: ::std::option::Option::None,
+                instance_type: instance_type.into(),
+                priority: ::std::option::Option::None,
+                weighted_capacity: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<InstanceTypeConfig> for ::stratus_model::Val<InstanceTypeConfig> {
@@ -600,6 +802,19 @@ pub mod cluster {
         pub rules: ::stratus_model::Val<::std::vec::Vec<ScalingRule>>,
     }
 
+    impl AutoScalingPolicy {
+        /// With the required `Constraints`, `Rules`; everything else unset.
+        pub fn new(
+            constraints: impl ::std::convert::Into<::stratus_model::Val<ScalingConstraints>>,
+            rules: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ScalingRule>>>,
+        ) -> Self {
+            Self {
+                constraints: constraints.into(),
+                rules: rules.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AutoScalingPolicy> for ::stratus_model::Val<AutoScalingPolicy> {
         fn from(value: AutoScalingPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -651,6 +866,18 @@ pub mod cluster {
             ::std::option::Option<::stratus_model::Val<OnDemandCapacityReservationOptions>>,
     }
 
+    impl OnDemandProvisioningSpecification {
+        /// With the required `AllocationStrategy`; everything else unset.
+        pub fn new(
+            allocation_strategy: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allocation_strategy: allocation_strategy.into(),
+                capacity_reservation_options: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<OnDemandProvisioningSpecification>
         for ::stratus_model::Val<OnDemandProvisioningSpecification>
     {
@@ -673,6 +900,21 @@ pub mod cluster {
         /// `TimeoutDurationMinutes`: integer.
         /// Required.
         pub timeout_duration_minutes: ::stratus_model::Val<i64>,
+    }
+
+    impl SpotProvisioningSpecification {
+        /// With the required `TimeoutAction`, `TimeoutDurationMinutes`; everything else unset.
+        pub fn new(
+            timeout_action: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            timeout_duration_minutes: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                allocation_strategy: ::std::option::Option::None,
+                block_duration_minutes: ::std::option::Option::None,
+                timeout_action: timeout_action.into(),
+                timeout_duration_minutes: timeout_duration_minutes.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SpotProvisioningSpecification>
@@ -734,6 +976,19 @@ pub mod cluster {
         pub min_capacity: ::stratus_model::Val<i64>,
     }
 
+    impl ScalingConstraints {
+        /// With the required `MaxCapacity`, `MinCapacity`; everything else unset.
+        pub fn new(
+            max_capacity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            min_capacity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                max_capacity: max_capacity.into(),
+                min_capacity: min_capacity.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ScalingConstraints> for ::stratus_model::Val<ScalingConstraints> {
         fn from(value: ScalingConstraints) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -757,6 +1012,22 @@ pub mod cluster {
         pub trigger: ::stratus_model::Val<ScalingTrigger>,
     }
 
+    impl ScalingRule {
+        /// With the required `Action`, `Name`, `Trigger`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<ScalingAction>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            trigger: impl ::std::convert::Into<::stratus_model::Val<ScalingTrigger>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                description: ::std::option::Option::None,
+                name: name.into(),
+                trigger: trigger.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ScalingRule> for ::stratus_model::Val<ScalingRule> {
         fn from(value: ScalingRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -772,6 +1043,18 @@ pub mod cluster {
         pub volume_specification: ::stratus_model::Val<VolumeSpecification>,
         /// `VolumesPerInstance`: integer.
         pub volumes_per_instance: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl EbsBlockDeviceConfig {
+        /// With the required `VolumeSpecification`; everything else unset.
+        pub fn new(
+            volume_specification: impl ::std::convert::Into<::stratus_model::Val<VolumeSpecification>>,
+        ) -> Self {
+            Self {
+                volume_specification: volume_specification.into(),
+                volumes_per_instance: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<EbsBlockDeviceConfig> for ::stratus_model::Val<EbsBlockDeviceConfig> {
@@ -814,6 +1097,20 @@ pub mod cluster {
             ::stratus_model::Val<SimpleScalingPolicyConfiguration>,
     }
 
+    impl ScalingAction {
+        /// With the required `SimpleScalingPolicyConfiguration`; everything else unset.
+        pub fn new(
+            simple_scaling_policy_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<SimpleScalingPolicyConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                market: ::std::option::Option::None,
+                simple_scaling_policy_configuration: simple_scaling_policy_configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ScalingAction> for ::stratus_model::Val<ScalingAction> {
         fn from(value: ScalingAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -827,6 +1124,19 @@ pub mod cluster {
         /// `CloudWatchAlarmDefinition`: [`CloudWatchAlarmDefinition`].
         /// Required.
         pub cloud_watch_alarm_definition: ::stratus_model::Val<CloudWatchAlarmDefinition>,
+    }
+
+    impl ScalingTrigger {
+        /// With the required `CloudWatchAlarmDefinition`; everything else unset.
+        pub fn new(
+            cloud_watch_alarm_definition: impl ::std::convert::Into<
+                ::stratus_model::Val<CloudWatchAlarmDefinition>,
+            >,
+        ) -> Self {
+            Self {
+                cloud_watch_alarm_definition: cloud_watch_alarm_definition.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ScalingTrigger> for ::stratus_model::Val<ScalingTrigger> {
@@ -852,6 +1162,21 @@ pub mod cluster {
         pub volume_type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl VolumeSpecification {
+        /// With the required `SizeInGB`, `VolumeType`; everything else unset.
+        pub fn new(
+            size_in_gb: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            volume_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                iops: ::std::option::Option::None,
+                size_in_gb: size_in_gb.into(),
+                throughput: ::std::option::Option::None,
+                volume_type: volume_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VolumeSpecification> for ::stratus_model::Val<VolumeSpecification> {
         fn from(value: VolumeSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -869,6 +1194,19 @@ pub mod cluster {
         /// `ScalingAdjustment`: integer.
         /// Required.
         pub scaling_adjustment: ::stratus_model::Val<i64>,
+    }
+
+    impl SimpleScalingPolicyConfiguration {
+        /// With the required `ScalingAdjustment`; everything else unset.
+        pub fn new(
+            scaling_adjustment: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                adjustment_type: ::std::option::Option::None,
+                cool_down: ::std::option::Option::None,
+                scaling_adjustment: scaling_adjustment.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SimpleScalingPolicyConfiguration>
@@ -908,6 +1246,28 @@ pub mod cluster {
         pub unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CloudWatchAlarmDefinition {
+        /// With the required `ComparisonOperator`, `MetricName`, `Period`, `Threshold`; everything else unset.
+        pub fn new(
+            comparison_operator: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            period: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            threshold: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                comparison_operator: comparison_operator.into(),
+                dimensions: ::std::option::Option::None,
+                evaluation_periods: ::std::option::Option::None,
+                metric_name: metric_name.into(),
+                namespace: ::std::option::Option::None,
+                period: period.into(),
+                statistic: ::std::option::Option::None,
+                threshold: threshold.into(),
+                unit: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CloudWatchAlarmDefinition>
         for ::stratus_model::Val<CloudWatchAlarmDefinition>
     {
@@ -926,6 +1286,19 @@ pub mod cluster {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MetricDimension {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MetricDimension> for ::stratus_model::Val<MetricDimension> {
@@ -980,6 +1353,25 @@ pub mod instance_fleet_config {
         pub target_spot_capacity: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CfnInstanceFleetConfig {
+        /// With the required `ClusterId`, `InstanceFleetType`; everything else unset.
+        pub fn new(
+            cluster_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_fleet_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cluster_id: cluster_id.into(),
+                instance_fleet_type: instance_fleet_type.into(),
+                instance_type_configs: ::std::option::Option::None,
+                launch_specifications: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                resize_specifications: ::std::option::Option::None,
+                target_on_demand_capacity: ::std::option::Option::None,
+                target_spot_capacity: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnInstanceFleetConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceFleetConfigAttributes {
         /// `Id`: string.
@@ -1015,6 +1407,24 @@ pub mod instance_fleet_config {
         pub priority: ::std::option::Option<::stratus_model::Val<f64>>,
         /// `WeightedCapacity`: integer.
         pub weighted_capacity: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl InstanceTypeConfig {
+        /// With the required `InstanceType`; everything else unset.
+        pub fn new(
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bid_price: ::std::option::Option::None,
+                bid_price_as_percentage_of_on_demand_price: ::std::option::Option::None,
+                configurations: ::std::option::Option::None,
+                custom_ami_id: ::std::option::Option::None,
+                ebs_configuration: ::std::option::Option::None,
+                instance_type: instance_type.into(),
+                priority: ::std::option::Option::None,
+                weighted_capacity: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<InstanceTypeConfig> for ::stratus_model::Val<InstanceTypeConfig> {
@@ -1115,6 +1525,18 @@ pub mod instance_fleet_config {
             ::std::option::Option<::stratus_model::Val<OnDemandCapacityReservationOptions>>,
     }
 
+    impl OnDemandProvisioningSpecification {
+        /// With the required `AllocationStrategy`; everything else unset.
+        pub fn new(
+            allocation_strategy: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allocation_strategy: allocation_strategy.into(),
+                capacity_reservation_options: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<OnDemandProvisioningSpecification>
         for ::stratus_model::Val<OnDemandProvisioningSpecification>
     {
@@ -1137,6 +1559,21 @@ pub mod instance_fleet_config {
         /// `TimeoutDurationMinutes`: integer.
         /// Required.
         pub timeout_duration_minutes: ::stratus_model::Val<i64>,
+    }
+
+    impl SpotProvisioningSpecification {
+        /// With the required `TimeoutAction`, `TimeoutDurationMinutes`; everything else unset.
+        pub fn new(
+            timeout_action: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            timeout_duration_minutes: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                allocation_strategy: ::std::option::Option::None,
+                block_duration_minutes: ::std::option::Option::None,
+                timeout_action: timeout_action.into(),
+                timeout_duration_minutes: timeout_duration_minutes.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SpotProvisioningSpecification>
@@ -1197,6 +1634,18 @@ pub mod instance_fleet_config {
         pub volumes_per_instance: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl EbsBlockDeviceConfig {
+        /// With the required `VolumeSpecification`; everything else unset.
+        pub fn new(
+            volume_specification: impl ::std::convert::Into<::stratus_model::Val<VolumeSpecification>>,
+        ) -> Self {
+            Self {
+                volume_specification: volume_specification.into(),
+                volumes_per_instance: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EbsBlockDeviceConfig> for ::stratus_model::Val<EbsBlockDeviceConfig> {
         fn from(value: EbsBlockDeviceConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1240,6 +1689,21 @@ pub mod instance_fleet_config {
         /// `VolumeType`: string.
         /// Required.
         pub volume_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl VolumeSpecification {
+        /// With the required `SizeInGB`, `VolumeType`; everything else unset.
+        pub fn new(
+            size_in_gb: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            volume_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                iops: ::std::option::Option::None,
+                size_in_gb: size_in_gb.into(),
+                throughput: ::std::option::Option::None,
+                volume_type: volume_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VolumeSpecification> for ::stratus_model::Val<VolumeSpecification> {
@@ -1310,6 +1774,30 @@ pub mod instance_group_config {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnInstanceGroupConfig {
+        /// With the required `InstanceCount`, `InstanceRole`, `InstanceType`, `JobFlowId`; everything else unset.
+        pub fn new(
+            instance_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            instance_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            job_flow_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auto_scaling_policy: ::std::option::Option::None,
+                bid_price: ::std::option::Option::None,
+                configurations: ::std::option::Option::None,
+                custom_ami_id: ::std::option::Option::None,
+                ebs_configuration: ::std::option::Option::None,
+                instance_count: instance_count.into(),
+                instance_role: instance_role.into(),
+                instance_type: instance_type.into(),
+                job_flow_id: job_flow_id.into(),
+                market: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnInstanceGroupConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceGroupConfigAttributes {
         /// `Id`: string.
@@ -1332,6 +1820,19 @@ pub mod instance_group_config {
         /// `Rules`: list of [`ScalingRule`].
         /// Required.
         pub rules: ::stratus_model::Val<::std::vec::Vec<ScalingRule>>,
+    }
+
+    impl AutoScalingPolicy {
+        /// With the required `Constraints`, `Rules`; everything else unset.
+        pub fn new(
+            constraints: impl ::std::convert::Into<::stratus_model::Val<ScalingConstraints>>,
+            rules: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ScalingRule>>>,
+        ) -> Self {
+            Self {
+                constraints: constraints.into(),
+                rules: rules.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AutoScalingPolicy> for ::stratus_model::Val<AutoScalingPolicy> {
@@ -1392,6 +1893,19 @@ pub mod instance_group_config {
         pub min_capacity: ::stratus_model::Val<i64>,
     }
 
+    impl ScalingConstraints {
+        /// With the required `MaxCapacity`, `MinCapacity`; everything else unset.
+        pub fn new(
+            max_capacity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            min_capacity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                max_capacity: max_capacity.into(),
+                min_capacity: min_capacity.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ScalingConstraints> for ::stratus_model::Val<ScalingConstraints> {
         fn from(value: ScalingConstraints) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1415,6 +1929,22 @@ pub mod instance_group_config {
         pub trigger: ::stratus_model::Val<ScalingTrigger>,
     }
 
+    impl ScalingRule {
+        /// With the required `Action`, `Name`, `Trigger`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<ScalingAction>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            trigger: impl ::std::convert::Into<::stratus_model::Val<ScalingTrigger>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                description: ::std::option::Option::None,
+                name: name.into(),
+                trigger: trigger.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ScalingRule> for ::stratus_model::Val<ScalingRule> {
         fn from(value: ScalingRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1430,6 +1960,18 @@ pub mod instance_group_config {
         pub volume_specification: ::stratus_model::Val<VolumeSpecification>,
         /// `VolumesPerInstance`: integer.
         pub volumes_per_instance: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl EbsBlockDeviceConfig {
+        /// With the required `VolumeSpecification`; everything else unset.
+        pub fn new(
+            volume_specification: impl ::std::convert::Into<::stratus_model::Val<VolumeSpecification>>,
+        ) -> Self {
+            Self {
+                volume_specification: volume_specification.into(),
+                volumes_per_instance: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<EbsBlockDeviceConfig> for ::stratus_model::Val<EbsBlockDeviceConfig> {
@@ -1450,6 +1992,20 @@ pub mod instance_group_config {
             ::stratus_model::Val<SimpleScalingPolicyConfiguration>,
     }
 
+    impl ScalingAction {
+        /// With the required `SimpleScalingPolicyConfiguration`; everything else unset.
+        pub fn new(
+            simple_scaling_policy_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<SimpleScalingPolicyConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                market: ::std::option::Option::None,
+                simple_scaling_policy_configuration: simple_scaling_policy_configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ScalingAction> for ::stratus_model::Val<ScalingAction> {
         fn from(value: ScalingAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1463,6 +2019,19 @@ pub mod instance_group_config {
         /// `CloudWatchAlarmDefinition`: [`CloudWatchAlarmDefinition`].
         /// Required.
         pub cloud_watch_alarm_definition: ::stratus_model::Val<CloudWatchAlarmDefinition>,
+    }
+
+    impl ScalingTrigger {
+        /// With the required `CloudWatchAlarmDefinition`; everything else unset.
+        pub fn new(
+            cloud_watch_alarm_definition: impl ::std::convert::Into<
+                ::stratus_model::Val<CloudWatchAlarmDefinition>,
+            >,
+        ) -> Self {
+            Self {
+                cloud_watch_alarm_definition: cloud_watch_alarm_definition.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ScalingTrigger> for ::stratus_model::Val<ScalingTrigger> {
@@ -1488,6 +2057,21 @@ pub mod instance_group_config {
         pub volume_type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl VolumeSpecification {
+        /// With the required `SizeInGB`, `VolumeType`; everything else unset.
+        pub fn new(
+            size_in_gb: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            volume_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                iops: ::std::option::Option::None,
+                size_in_gb: size_in_gb.into(),
+                throughput: ::std::option::Option::None,
+                volume_type: volume_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VolumeSpecification> for ::stratus_model::Val<VolumeSpecification> {
         fn from(value: VolumeSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1505,6 +2089,19 @@ pub mod instance_group_config {
         /// `ScalingAdjustment`: integer.
         /// Required.
         pub scaling_adjustment: ::stratus_model::Val<i64>,
+    }
+
+    impl SimpleScalingPolicyConfiguration {
+        /// With the required `ScalingAdjustment`; everything else unset.
+        pub fn new(
+            scaling_adjustment: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                adjustment_type: ::std::option::Option::None,
+                cool_down: ::std::option::Option::None,
+                scaling_adjustment: scaling_adjustment.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SimpleScalingPolicyConfiguration>
@@ -1544,6 +2141,28 @@ pub mod instance_group_config {
         pub unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CloudWatchAlarmDefinition {
+        /// With the required `ComparisonOperator`, `MetricName`, `Period`, `Threshold`; everything else unset.
+        pub fn new(
+            comparison_operator: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            period: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            threshold: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                comparison_operator: comparison_operator.into(),
+                dimensions: ::std::option::Option::None,
+                evaluation_periods: ::std::option::Option::None,
+                metric_name: metric_name.into(),
+                namespace: ::std::option::Option::None,
+                period: period.into(),
+                statistic: ::std::option::Option::None,
+                threshold: threshold.into(),
+                unit: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CloudWatchAlarmDefinition>
         for ::stratus_model::Val<CloudWatchAlarmDefinition>
     {
@@ -1562,6 +2181,19 @@ pub mod instance_group_config {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MetricDimension {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MetricDimension> for ::stratus_model::Val<MetricDimension> {
@@ -1595,6 +2227,20 @@ pub mod security_configuration {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub security_configuration: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl CfnSecurityConfiguration {
+        /// With the required `SecurityConfiguration`; everything else unset.
+        pub fn new(
+            security_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<::stratus_model::Json>,
+            >,
+        ) -> Self {
+            Self {
+                name: ::std::option::Option::None,
+                security_configuration: security_configuration.into(),
+            }
+        }
     }
 }
 
@@ -1639,6 +2285,25 @@ pub mod step {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnStep {
+        /// With the required `ActionOnFailure`, `HadoopJarStep`, `JobFlowId`, `Name`; everything else unset.
+        pub fn new(
+            action_on_failure: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            hadoop_jar_step: impl ::std::convert::Into<::stratus_model::Val<HadoopJarStepConfig>>,
+            job_flow_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_on_failure: action_on_failure.into(),
+                encryption_key_arn: ::std::option::Option::None,
+                hadoop_jar_step: hadoop_jar_step.into(),
+                job_flow_id: job_flow_id.into(),
+                log_uri: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnStep`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStepAttributes {
         /// `Id`: string.
@@ -1665,6 +2330,20 @@ pub mod step {
         pub main_class: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `StepProperties`: list of [`KeyValue`].
         pub step_properties: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<KeyValue>>>,
+    }
+
+    impl HadoopJarStepConfig {
+        /// With the required `Jar`; everything else unset.
+        pub fn new(
+            jar: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                args: ::std::option::Option::None,
+                jar: jar.into(),
+                main_class: ::std::option::Option::None,
+                step_properties: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<HadoopJarStepConfig> for ::stratus_model::Val<HadoopJarStepConfig> {
@@ -1786,6 +2465,45 @@ pub mod studio {
         /// Length: `0..=256`.
         #[resource(replace)]
         pub workspace_security_group_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnStudio {
+        /// With the required `AuthMode`, `DefaultS3Location`, `EngineSecurityGroupId`, `Name`, `ServiceRole`, `SubnetIds`, `VpcId`, `WorkspaceSecurityGroupId`; everything else unset.
+        pub fn new(
+            auth_mode: impl ::std::convert::Into<::stratus_model::Val<AuthMode>>,
+            default_s3_location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            engine_security_group_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            service_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            workspace_security_group_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                auth_mode: auth_mode.into(),
+                default_s3_location: default_s3_location.into(),
+                description: ::std::option::Option::None,
+                encryption_key_arn: ::std::option::Option::None,
+                engine_security_group_id: engine_security_group_id.into(),
+                idc_instance_arn: ::std::option::Option::None,
+                idc_user_assignment: ::std::option::Option::None,
+                idp_auth_url: ::std::option::Option::None,
+                idp_relay_state_parameter_name: ::std::option::Option::None,
+                name: name.into(),
+                service_role: service_role.into(),
+                subnet_ids: subnet_ids.into(),
+                trusted_identity_propagation_enabled: ::std::option::Option::None,
+                user_role: ::std::option::Option::None,
+                vpc_id: vpc_id.into(),
+                workspace_security_group_id: workspace_security_group_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnStudio`], known once it is deployed (`Fn::GetAtt`).
@@ -1927,6 +2645,23 @@ pub mod studio_session_mapping {
         /// Length: `4..=256`.
         #[resource(replace)]
         pub studio_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnStudioSessionMapping {
+        /// With the required `IdentityName`, `IdentityType`, `SessionPolicyArn`, `StudioId`; everything else unset.
+        pub fn new(
+            identity_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            identity_type: impl ::std::convert::Into<::stratus_model::Val<IdentityType>>,
+            session_policy_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            studio_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                identity_name: identity_name.into(),
+                identity_type: identity_type.into(),
+                session_policy_arn: session_policy_arn.into(),
+                studio_id: studio_id.into(),
+            }
+        }
     }
 
     /// The values `IdentityType` allows.

@@ -58,6 +58,25 @@ pub mod endpoint {
         pub virtual_cluster_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnEndpoint {
+        /// With the required `ExecutionRoleArn`, `ReleaseLabel`, `Type`, `VirtualClusterId`; everything else unset.
+        pub fn new(
+            execution_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            release_label: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            virtual_cluster_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                configuration_overrides: ::std::option::Option::None,
+                execution_role_arn: execution_role_arn.into(),
+                name: ::std::option::Option::None,
+                release_label: release_label.into(),
+                r#type: r#type.into(),
+                virtual_cluster_id: virtual_cluster_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEndpointAttributes {
         /// `Arn`: string.
@@ -150,6 +169,19 @@ pub mod endpoint {
         >,
     }
 
+    impl EmreksConfiguration {
+        /// With the required `Classification`; everything else unset.
+        pub fn new(
+            classification: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                classification: classification.into(),
+                configurations: ::std::option::Option::None,
+                properties: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EmreksConfiguration> for ::stratus_model::Val<EmreksConfiguration> {
         fn from(value: EmreksConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -199,6 +231,18 @@ pub mod endpoint {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CloudWatchMonitoringConfiguration {
+        /// With the required `LogGroupName`; everything else unset.
+        pub fn new(
+            log_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_group_name: log_group_name.into(),
+                log_stream_name_prefix: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CloudWatchMonitoringConfiguration>
         for ::stratus_model::Val<CloudWatchMonitoringConfiguration>
     {
@@ -222,6 +266,19 @@ pub mod endpoint {
         pub rotation_size: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ContainerLogRotationConfiguration {
+        /// With the required `MaxFilesToKeep`, `RotationSize`; everything else unset.
+        pub fn new(
+            max_files_to_keep: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            rotation_size: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                max_files_to_keep: max_files_to_keep.into(),
+                rotation_size: rotation_size.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ContainerLogRotationConfiguration>
         for ::stratus_model::Val<ContainerLogRotationConfiguration>
     {
@@ -239,6 +296,17 @@ pub mod endpoint {
         /// Pattern: `^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDBFF-\uDC00\uDFFF\r\n\t]*$`.
         /// Length: `1..=10280`.
         pub log_uri: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3MonitoringConfiguration {
+        /// With the required `LogUri`; everything else unset.
+        pub fn new(
+            log_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_uri: log_uri.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3MonitoringConfiguration>
@@ -324,6 +392,21 @@ pub mod security_configuration {
         pub security_configuration_data: ::stratus_model::Val<SecurityConfigurationData>,
     }
 
+    impl CfnSecurityConfiguration {
+        /// With the required `SecurityConfigurationData`; everything else unset.
+        pub fn new(
+            security_configuration_data: impl ::std::convert::Into<
+                ::stratus_model::Val<SecurityConfigurationData>,
+            >,
+        ) -> Self {
+            Self {
+                container_provider: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                security_configuration_data: security_configuration_data.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSecurityConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecurityConfigurationAttributes {
         /// `Arn`: string.
@@ -356,6 +439,20 @@ pub mod security_configuration {
         /// Required.
         /// Allowed values: `EKS`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl ContainerProvider {
+        /// With the required `Id`, `Type`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                info: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ContainerProvider> for ::stratus_model::Val<ContainerProvider> {
@@ -856,6 +953,20 @@ pub mod virtual_cluster {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnVirtualCluster {
+        /// With the required `ContainerProvider`, `Name`; everything else unset.
+        pub fn new(
+            container_provider: impl ::std::convert::Into<::stratus_model::Val<ContainerProvider>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                container_provider: container_provider.into(),
+                name: name.into(),
+                security_configuration_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnVirtualCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVirtualClusterAttributes {
         /// `Arn`: string.
@@ -891,6 +1002,21 @@ pub mod virtual_cluster {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl ContainerProvider {
+        /// With the required `Id`, `Info`, `Type`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            info: impl ::std::convert::Into<::stratus_model::Val<ContainerInfo>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                info: info.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ContainerProvider> for ::stratus_model::Val<ContainerProvider> {
         fn from(value: ContainerProvider) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -904,6 +1030,15 @@ pub mod virtual_cluster {
         /// `EksInfo`: [`EksInfo`].
         /// Required.
         pub eks_info: ::stratus_model::Val<EksInfo>,
+    }
+
+    impl ContainerInfo {
+        /// With the required `EksInfo`; everything else unset.
+        pub fn new(eks_info: impl ::std::convert::Into<::stratus_model::Val<EksInfo>>) -> Self {
+            Self {
+                eks_info: eks_info.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ContainerInfo> for ::stratus_model::Val<ContainerInfo> {
@@ -921,6 +1056,17 @@ pub mod virtual_cluster {
         /// Pattern: `[a-z0-9]([-a-z0-9]*[a-z0-9])?`.
         /// Length: `1..=63`.
         pub namespace: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EksInfo {
+        /// With the required `Namespace`; everything else unset.
+        pub fn new(
+            namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                namespace: namespace.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EksInfo> for ::stratus_model::Val<EksInfo> {

@@ -77,6 +77,33 @@ pub mod application {
         >,
     }
 
+    impl CfnApplication {
+        /// With the required `ReleaseLabel`, `Type`; everything else unset.
+        pub fn new(
+            release_label: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                architecture: ::std::option::Option::None,
+                auto_start_configuration: ::std::option::Option::None,
+                auto_stop_configuration: ::std::option::Option::None,
+                identity_center_configuration: ::std::option::Option::None,
+                image_configuration: ::std::option::Option::None,
+                initial_capacity: ::std::option::Option::None,
+                interactive_configuration: ::std::option::Option::None,
+                maximum_capacity: ::std::option::Option::None,
+                monitoring_configuration: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                network_configuration: ::std::option::Option::None,
+                release_label: release_label.into(),
+                runtime_configuration: ::std::option::Option::None,
+                scheduler_configuration: ::std::option::Option::None,
+                r#type: r#type.into(),
+                worker_type_specifications: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `Arn`: string.
@@ -175,6 +202,19 @@ pub mod application {
         pub value: ::stratus_model::Val<InitialCapacityConfig>,
     }
 
+    impl InitialCapacityConfigKeyValuePair {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<InitialCapacityConfig>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InitialCapacityConfigKeyValuePair>
         for ::stratus_model::Val<InitialCapacityConfigKeyValuePair>
     {
@@ -215,6 +255,20 @@ pub mod application {
         /// `Memory`: string.
         /// Required.
         pub memory: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MaximumAllowedResources {
+        /// With the required `Cpu`, `Memory`; everything else unset.
+        pub fn new(
+            cpu: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            memory: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cpu: cpu.into(),
+                disk: ::std::option::Option::None,
+                memory: memory.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MaximumAllowedResources>
@@ -290,6 +344,19 @@ pub mod application {
         >,
     }
 
+    impl ConfigurationObject {
+        /// With the required `Classification`; everything else unset.
+        pub fn new(
+            classification: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                classification: classification.into(),
+                configurations: ::std::option::Option::None,
+                properties: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ConfigurationObject> for ::stratus_model::Val<ConfigurationObject> {
         fn from(value: ConfigurationObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -340,6 +407,19 @@ pub mod application {
         /// Required.
         /// Range: `1..=1000000`.
         pub worker_count: ::stratus_model::Val<i64>,
+    }
+
+    impl InitialCapacityConfig {
+        /// With the required `WorkerConfiguration`, `WorkerCount`; everything else unset.
+        pub fn new(
+            worker_configuration: impl ::std::convert::Into<::stratus_model::Val<WorkerConfiguration>>,
+            worker_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                worker_configuration: worker_configuration.into(),
+                worker_count: worker_count.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<InitialCapacityConfig> for ::stratus_model::Val<InitialCapacityConfig> {
@@ -442,6 +522,21 @@ pub mod application {
         pub memory: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl WorkerConfiguration {
+        /// With the required `Cpu`, `Memory`; everything else unset.
+        pub fn new(
+            cpu: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            memory: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cpu: cpu.into(),
+                disk: ::std::option::Option::None,
+                disk_type: ::std::option::Option::None,
+                memory: memory.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<WorkerConfiguration> for ::stratus_model::Val<WorkerConfiguration> {
         fn from(value: WorkerConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -458,6 +553,21 @@ pub mod application {
         /// `Value`: list of string.
         /// Required.
         pub value: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl LogTypeMapKeyValuePair {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LogTypeMapKeyValuePair> for ::stratus_model::Val<LogTypeMapKeyValuePair> {

@@ -47,6 +47,28 @@ pub mod id_mapping_workflow {
         pub workflow_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnIdMappingWorkflow {
+        /// With the required `IdMappingTechniques`, `InputSourceConfig`, `RoleArn`, `WorkflowName`; everything else unset.
+        pub fn new(
+            id_mapping_techniques: impl ::std::convert::Into<::stratus_model::Val<IdMappingTechniques>>,
+            input_source_config: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<IdMappingWorkflowInputSource>>,
+            >,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            workflow_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                id_mapping_incremental_run_config: ::std::option::Option::None,
+                id_mapping_techniques: id_mapping_techniques.into(),
+                input_source_config: input_source_config.into(),
+                output_source_config: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                workflow_name: workflow_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIdMappingWorkflow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIdMappingWorkflowAttributes {
         /// `WorkflowArn`: string.
@@ -77,6 +99,17 @@ pub mod id_mapping_workflow {
         /// Required.
         /// Allowed values: `ON_DEMAND`.
         pub incremental_run_type: ::stratus_model::Val<IncrementalRunType>,
+    }
+
+    impl IdMappingIncrementalRunConfig {
+        /// With the required `IncrementalRunType`; everything else unset.
+        pub fn new(
+            incremental_run_type: impl ::std::convert::Into<::stratus_model::Val<IncrementalRunType>>,
+        ) -> Self {
+            Self {
+                incremental_run_type: incremental_run_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IdMappingIncrementalRunConfig>
@@ -126,6 +159,19 @@ pub mod id_mapping_workflow {
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
 
+    impl IdMappingWorkflowInputSource {
+        /// With the required `InputSourceARN`; everything else unset.
+        pub fn new(
+            input_source_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                input_source_arn: input_source_arn.into(),
+                schema_arn: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IdMappingWorkflowInputSource>
         for ::stratus_model::Val<IdMappingWorkflowInputSource>
     {
@@ -146,6 +192,18 @@ pub mod id_mapping_workflow {
         /// Pattern: `^s3://([^/]+)/?(.*?([^/]+)/?)$`.
         /// Length: `1..=1024`.
         pub output_s3_path: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IdMappingWorkflowOutputSource {
+        /// With the required `OutputS3Path`; everything else unset.
+        pub fn new(
+            output_s3_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kms_arn: ::std::option::Option::None,
+                output_s3_path: output_s3_path.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IdMappingWorkflowOutputSource>
@@ -176,6 +234,19 @@ pub mod id_mapping_workflow {
         pub provider_service_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ProviderProperties {
+        /// With the required `ProviderServiceArn`; everything else unset.
+        pub fn new(
+            provider_service_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                intermediate_source_configuration: ::std::option::Option::None,
+                provider_configuration: ::std::option::Option::None,
+                provider_service_arn: provider_service_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ProviderProperties> for ::stratus_model::Val<ProviderProperties> {
         fn from(value: ProviderProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -202,6 +273,23 @@ pub mod id_mapping_workflow {
         pub rules: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Rule>>>,
     }
 
+    impl IdMappingRuleBasedProperties {
+        /// With the required `AttributeMatchingModel`, `RecordMatchingModel`; everything else unset.
+        pub fn new(
+            attribute_matching_model: impl ::std::convert::Into<
+                ::stratus_model::Val<AttributeMatchingModel>,
+            >,
+            record_matching_model: impl ::std::convert::Into<::stratus_model::Val<RecordMatchingModel>>,
+        ) -> Self {
+            Self {
+                attribute_matching_model: attribute_matching_model.into(),
+                record_matching_model: record_matching_model.into(),
+                rule_definition_type: ::std::option::Option::None,
+                rules: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IdMappingRuleBasedProperties>
         for ::stratus_model::Val<IdMappingRuleBasedProperties>
     {
@@ -219,6 +307,17 @@ pub mod id_mapping_workflow {
         /// Pattern: `^s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?$`.
         /// Length: `1..=1024`.
         pub intermediate_s3_path: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IntermediateSourceConfiguration {
+        /// With the required `IntermediateS3Path`; everything else unset.
+        pub fn new(
+            intermediate_s3_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                intermediate_s3_path: intermediate_s3_path.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IntermediateSourceConfiguration>
@@ -242,6 +341,21 @@ pub mod id_mapping_workflow {
         /// Pattern: `^[a-zA-Z_0-9- \t]*$`.
         /// Length: `0..=255`.
         pub rule_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Rule {
+        /// With the required `MatchingKeys`, `RuleName`; everything else unset.
+        pub fn new(
+            matching_keys: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            rule_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                matching_keys: matching_keys.into(),
+                rule_name: rule_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
@@ -532,6 +646,23 @@ pub mod id_namespace {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl CfnIdNamespace {
+        /// With the required `IdNamespaceName`, `Type`; everything else unset.
+        pub fn new(
+            id_namespace_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                id_mapping_workflow_properties: ::std::option::Option::None,
+                id_namespace_name: id_namespace_name.into(),
+                input_source_config: ::std::option::Option::None,
+                role_arn: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIdNamespace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIdNamespaceAttributes {
         /// `IdNamespaceArn`: string.
@@ -570,6 +701,19 @@ pub mod id_namespace {
             ::std::option::Option<::stratus_model::Val<NamespaceRuleBasedProperties>>,
     }
 
+    impl IdNamespaceIdMappingWorkflowProperties {
+        /// With the required `IdMappingType`; everything else unset.
+        pub fn new(
+            id_mapping_type: impl ::std::convert::Into<::stratus_model::Val<IdMappingType>>,
+        ) -> Self {
+            Self {
+                id_mapping_type: id_mapping_type.into(),
+                provider_properties: ::std::option::Option::None,
+                rule_based_properties: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IdNamespaceIdMappingWorkflowProperties>
         for ::stratus_model::Val<IdNamespaceIdMappingWorkflowProperties>
     {
@@ -591,6 +735,18 @@ pub mod id_namespace {
         pub schema_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl IdNamespaceInputSource {
+        /// With the required `InputSourceARN`; everything else unset.
+        pub fn new(
+            input_source_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                input_source_arn: input_source_arn.into(),
+                schema_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IdNamespaceInputSource> for ::stratus_model::Val<IdNamespaceInputSource> {
         fn from(value: IdNamespaceInputSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -610,6 +766,18 @@ pub mod id_namespace {
         /// `ProviderServiceArn`: string.
         /// Required.
         pub provider_service_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl NamespaceProviderProperties {
+        /// With the required `ProviderServiceArn`; everything else unset.
+        pub fn new(
+            provider_service_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                provider_configuration: ::std::option::Option::None,
+                provider_service_arn: provider_service_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NamespaceProviderProperties>
@@ -660,6 +828,21 @@ pub mod id_namespace {
         /// Pattern: `^[a-zA-Z_0-9- \t]*$`.
         /// Length: `0..=255`.
         pub rule_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Rule {
+        /// With the required `MatchingKeys`, `RuleName`; everything else unset.
+        pub fn new(
+            matching_keys: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            rule_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                matching_keys: matching_keys.into(),
+                rule_name: rule_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
@@ -913,6 +1096,31 @@ pub mod matching_workflow {
         pub workflow_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnMatchingWorkflow {
+        /// With the required `InputSourceConfig`, `OutputSourceConfig`, `ResolutionTechniques`, `RoleArn`, `WorkflowName`; everything else unset.
+        pub fn new(
+            input_source_config: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<InputSource>>,
+            >,
+            output_source_config: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<OutputSource>>,
+            >,
+            resolution_techniques: impl ::std::convert::Into<::stratus_model::Val<ResolutionTechniques>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            workflow_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                incremental_run_config: ::std::option::Option::None,
+                input_source_config: input_source_config.into(),
+                output_source_config: output_source_config.into(),
+                resolution_techniques: resolution_techniques.into(),
+                role_arn: role_arn.into(),
+                workflow_name: workflow_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMatchingWorkflow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMatchingWorkflowAttributes {
         /// `WorkflowArn`: string.
@@ -945,6 +1153,17 @@ pub mod matching_workflow {
         pub incremental_run_type: ::stratus_model::Val<IncrementalRunType>,
     }
 
+    impl IncrementalRunConfig {
+        /// With the required `IncrementalRunType`; everything else unset.
+        pub fn new(
+            incremental_run_type: impl ::std::convert::Into<::stratus_model::Val<IncrementalRunType>>,
+        ) -> Self {
+            Self {
+                incremental_run_type: incremental_run_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IncrementalRunConfig> for ::stratus_model::Val<IncrementalRunConfig> {
         fn from(value: IncrementalRunConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -965,6 +1184,20 @@ pub mod matching_workflow {
         /// `SchemaArn`: string.
         /// Required.
         pub schema_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl InputSource {
+        /// With the required `InputSourceARN`, `SchemaArn`; everything else unset.
+        pub fn new(
+            input_source_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            schema_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                apply_normalization: ::std::option::Option::None,
+                input_source_arn: input_source_arn.into(),
+                schema_arn: schema_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<InputSource> for ::stratus_model::Val<InputSource> {
@@ -993,6 +1226,21 @@ pub mod matching_workflow {
         /// Pattern: `^s3://([^/]+)/?(.*?([^/]+)/?)$`.
         /// Length: `0..=1024`.
         pub output_s3_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl OutputSource {
+        /// With the required `Output`; everything else unset.
+        pub fn new(
+            output: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<OutputAttribute>>>,
+        ) -> Self {
+            Self {
+                apply_normalization: ::std::option::Option::None,
+                customer_profiles_integration_config: ::std::option::Option::None,
+                kms_arn: ::std::option::Option::None,
+                output: output.into(),
+                output_s3_path: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<OutputSource> for ::stratus_model::Val<OutputSource> {
@@ -1034,6 +1282,19 @@ pub mod matching_workflow {
         pub object_type_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomerProfilesIntegrationConfig {
+        /// With the required `DomainArn`, `ObjectTypeArn`; everything else unset.
+        pub fn new(
+            domain_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            object_type_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain_arn: domain_arn.into(),
+                object_type_arn: object_type_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomerProfilesIntegrationConfig>
         for ::stratus_model::Val<CustomerProfilesIntegrationConfig>
     {
@@ -1051,6 +1312,18 @@ pub mod matching_workflow {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OutputAttribute {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                hashed: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OutputAttribute> for ::stratus_model::Val<OutputAttribute> {
@@ -1079,6 +1352,19 @@ pub mod matching_workflow {
         pub provider_service_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ProviderProperties {
+        /// With the required `ProviderServiceArn`; everything else unset.
+        pub fn new(
+            provider_service_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                intermediate_source_configuration: ::std::option::Option::None,
+                provider_configuration: ::std::option::Option::None,
+                provider_service_arn: provider_service_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ProviderProperties> for ::stratus_model::Val<ProviderProperties> {
         fn from(value: ProviderProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1102,6 +1388,22 @@ pub mod matching_workflow {
         pub rules: ::stratus_model::Val<::std::vec::Vec<Rule>>,
     }
 
+    impl RuleBasedProperties {
+        /// With the required `AttributeMatchingModel`, `Rules`; everything else unset.
+        pub fn new(
+            attribute_matching_model: impl ::std::convert::Into<
+                ::stratus_model::Val<AttributeMatchingModel>,
+            >,
+            rules: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Rule>>>,
+        ) -> Self {
+            Self {
+                attribute_matching_model: attribute_matching_model.into(),
+                match_purpose: ::std::option::Option::None,
+                rules: rules.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RuleBasedProperties> for ::stratus_model::Val<RuleBasedProperties> {
         fn from(value: RuleBasedProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1116,6 +1418,17 @@ pub mod matching_workflow {
         /// Required.
         /// Items: `1..=25`.
         pub rules: ::stratus_model::Val<::std::vec::Vec<RuleCondition>>,
+    }
+
+    impl RuleConditionProperties {
+        /// With the required `Rules`; everything else unset.
+        pub fn new(
+            rules: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<RuleCondition>>>,
+        ) -> Self {
+            Self {
+                rules: rules.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RuleConditionProperties>
@@ -1135,6 +1448,17 @@ pub mod matching_workflow {
         /// Pattern: `^s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?$`.
         /// Length: `1..=1024`.
         pub intermediate_s3_path: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IntermediateSourceConfiguration {
+        /// With the required `IntermediateS3Path`; everything else unset.
+        pub fn new(
+            intermediate_s3_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                intermediate_s3_path: intermediate_s3_path.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IntermediateSourceConfiguration>
@@ -1158,6 +1482,21 @@ pub mod matching_workflow {
         /// Pattern: `^[a-zA-Z_0-9- \t]*$`.
         /// Length: `0..=255`.
         pub rule_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Rule {
+        /// With the required `MatchingKeys`, `RuleName`; everything else unset.
+        pub fn new(
+            matching_keys: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            rule_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                matching_keys: matching_keys.into(),
+                rule_name: rule_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
@@ -1379,6 +1718,23 @@ pub mod policy_statement {
         pub statement_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnPolicyStatement {
+        /// With the required `Arn`, `StatementId`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            statement_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: ::std::option::Option::None,
+                arn: arn.into(),
+                condition: ::std::option::Option::None,
+                effect: ::std::option::Option::None,
+                principal: ::std::option::Option::None,
+                statement_id: statement_id.into(),
+            }
+        }
+    }
+
     /// The values `StatementEffect` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum StatementEffect {
@@ -1449,6 +1805,22 @@ pub mod schema_mapping {
         pub schema_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnSchemaMapping {
+        /// With the required `MappedInputFields`, `SchemaName`; everything else unset.
+        pub fn new(
+            mapped_input_fields: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<SchemaInputAttribute>>,
+            >,
+            schema_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                mapped_input_fields: mapped_input_fields.into(),
+                schema_name: schema_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSchemaMapping`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSchemaMappingAttributes {
         /// `SchemaArn`: string.
@@ -1496,6 +1868,23 @@ pub mod schema_mapping {
         /// `Type`: [`SchemaAttributeType`].
         /// Required.
         pub r#type: ::stratus_model::Val<SchemaAttributeType>,
+    }
+
+    impl SchemaInputAttribute {
+        /// With the required `FieldName`, `Type`; everything else unset.
+        pub fn new(
+            field_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<SchemaAttributeType>>,
+        ) -> Self {
+            Self {
+                field_name: field_name.into(),
+                group_name: ::std::option::Option::None,
+                hashed: ::std::option::Option::None,
+                match_key: ::std::option::Option::None,
+                sub_type: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SchemaInputAttribute> for ::stratus_model::Val<SchemaInputAttribute> {

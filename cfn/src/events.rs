@@ -42,6 +42,24 @@ pub mod api_destination {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnApiDestination {
+        /// With the required `ConnectionArn`, `HttpMethod`, `InvocationEndpoint`; everything else unset.
+        pub fn new(
+            connection_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            http_method: impl ::std::convert::Into<::stratus_model::Val<HttpMethod>>,
+            invocation_endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connection_arn: connection_arn.into(),
+                description: ::std::option::Option::None,
+                http_method: http_method.into(),
+                invocation_endpoint: invocation_endpoint.into(),
+                invocation_rate_limit_per_second: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApiDestination`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApiDestinationAttributes {
         /// `Arn`: string.
@@ -159,6 +177,22 @@ pub mod archive {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub source_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnArchive {
+        /// With the required `SourceArn`; everything else unset.
+        pub fn new(
+            source_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                archive_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                event_pattern: ::std::option::Option::None,
+                kms_key_identifier: ::std::option::Option::None,
+                retention_days: ::std::option::Option::None,
+                source_arn: source_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnArchive`], known once it is deployed (`Fn::GetAtt`).
@@ -291,6 +325,17 @@ pub mod connection {
         pub resource_parameters: ::stratus_model::Val<ResourceParameters>,
     }
 
+    impl InvocationConnectivityParameters {
+        /// With the required `ResourceParameters`; everything else unset.
+        pub fn new(
+            resource_parameters: impl ::std::convert::Into<::stratus_model::Val<ResourceParameters>>,
+        ) -> Self {
+            Self {
+                resource_parameters: resource_parameters.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InvocationConnectivityParameters>
         for ::stratus_model::Val<InvocationConnectivityParameters>
     {
@@ -315,6 +360,19 @@ pub mod connection {
         pub api_key_value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ApiKeyAuthParameters {
+        /// With the required `ApiKeyName`, `ApiKeyValue`; everything else unset.
+        pub fn new(
+            api_key_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            api_key_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_key_name: api_key_name.into(),
+                api_key_value: api_key_value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ApiKeyAuthParameters> for ::stratus_model::Val<ApiKeyAuthParameters> {
         fn from(value: ApiKeyAuthParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -337,6 +395,19 @@ pub mod connection {
         pub username: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl BasicAuthParameters {
+        /// With the required `Password`, `Username`; everything else unset.
+        pub fn new(
+            password: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            username: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                password: password.into(),
+                username: username.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<BasicAuthParameters> for ::stratus_model::Val<BasicAuthParameters> {
         fn from(value: BasicAuthParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -350,6 +421,17 @@ pub mod connection {
         /// `ResourceParameters`: [`ResourceParameters`].
         /// Required.
         pub resource_parameters: ::stratus_model::Val<ResourceParameters>,
+    }
+
+    impl ConnectivityParameters {
+        /// With the required `ResourceParameters`; everything else unset.
+        pub fn new(
+            resource_parameters: impl ::std::convert::Into<::stratus_model::Val<ResourceParameters>>,
+        ) -> Self {
+            Self {
+                resource_parameters: resource_parameters.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ConnectivityParameters> for ::stratus_model::Val<ConnectivityParameters> {
@@ -405,6 +487,24 @@ pub mod connection {
             ::std::option::Option<::stratus_model::Val<ConnectionHttpParameters>>,
     }
 
+    impl OAuthParameters {
+        /// With the required `AuthorizationEndpoint`, `ClientParameters`, `HttpMethod`; everything else unset.
+        pub fn new(
+            authorization_endpoint: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            client_parameters: impl ::std::convert::Into<::stratus_model::Val<ClientParameters>>,
+            http_method: impl ::std::convert::Into<::stratus_model::Val<HttpMethod>>,
+        ) -> Self {
+            Self {
+                authorization_endpoint: authorization_endpoint.into(),
+                client_parameters: client_parameters.into(),
+                http_method: http_method.into(),
+                o_auth_http_parameters: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<OAuthParameters> for ::stratus_model::Val<OAuthParameters> {
         fn from(value: OAuthParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -425,6 +525,20 @@ pub mod connection {
         /// Pattern: `^arn:[a-z0-9f\-]+:vpc-lattice:[a-zA-Z0-9\-]+:\d{12}:resourceconfiguration/rcfg-[0-9a-z]{17}$`.
         /// Length: `..=2048`.
         pub resource_configuration_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ResourceParameters {
+        /// With the required `ResourceConfigurationArn`; everything else unset.
+        pub fn new(
+            resource_configuration_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                resource_association_arn: ::std::option::Option::None,
+                resource_configuration_arn: resource_configuration_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResourceParameters> for ::stratus_model::Val<ResourceParameters> {
@@ -451,6 +565,20 @@ pub mod connection {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Parameter {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                is_value_secret: ::std::option::Option::None,
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Parameter> for ::stratus_model::Val<Parameter> {
         fn from(value: Parameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -472,6 +600,19 @@ pub mod connection {
         /// Pattern: `^[ \t]*[^\x00-\x1F\x7F]+([ \t]+[^\x00-\x1F\x7F]+)*[ \t]*$`.
         /// Length: `1..=512`.
         pub client_secret: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ClientParameters {
+        /// With the required `ClientID`, `ClientSecret`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            client_secret: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ClientParameters> for ::stratus_model::Val<ClientParameters> {
@@ -605,6 +746,25 @@ pub mod endpoint {
         pub routing_config: ::stratus_model::Val<RoutingConfig>,
     }
 
+    impl CfnEndpoint {
+        /// With the required `EventBuses`, `RoutingConfig`; everything else unset.
+        pub fn new(
+            event_buses: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<EndpointEventBus>>,
+            >,
+            routing_config: impl ::std::convert::Into<::stratus_model::Val<RoutingConfig>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                event_buses: event_buses.into(),
+                name: ::std::option::Option::None,
+                replication_config: ::std::option::Option::None,
+                role_arn: ::std::option::Option::None,
+                routing_config: routing_config.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEndpointAttributes {
         /// `Arn`: string.
@@ -646,6 +806,17 @@ pub mod endpoint {
         pub event_bus_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EndpointEventBus {
+        /// With the required `EventBusArn`; everything else unset.
+        pub fn new(
+            event_bus_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                event_bus_arn: event_bus_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EndpointEventBus> for ::stratus_model::Val<EndpointEventBus> {
         fn from(value: EndpointEventBus) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -661,6 +832,17 @@ pub mod endpoint {
         pub state: ::stratus_model::Val<ReplicationState>,
     }
 
+    impl ReplicationConfig {
+        /// With the required `State`; everything else unset.
+        pub fn new(
+            state: impl ::std::convert::Into<::stratus_model::Val<ReplicationState>>,
+        ) -> Self {
+            Self {
+                state: state.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ReplicationConfig> for ::stratus_model::Val<ReplicationConfig> {
         fn from(value: ReplicationConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -674,6 +856,17 @@ pub mod endpoint {
         /// `FailoverConfig`: [`FailoverConfig`].
         /// Required.
         pub failover_config: ::stratus_model::Val<FailoverConfig>,
+    }
+
+    impl RoutingConfig {
+        /// With the required `FailoverConfig`; everything else unset.
+        pub fn new(
+            failover_config: impl ::std::convert::Into<::stratus_model::Val<FailoverConfig>>,
+        ) -> Self {
+            Self {
+                failover_config: failover_config.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RoutingConfig> for ::stratus_model::Val<RoutingConfig> {
@@ -694,6 +887,19 @@ pub mod endpoint {
         pub secondary: ::stratus_model::Val<Secondary>,
     }
 
+    impl FailoverConfig {
+        /// With the required `Primary`, `Secondary`; everything else unset.
+        pub fn new(
+            primary: impl ::std::convert::Into<::stratus_model::Val<Primary>>,
+            secondary: impl ::std::convert::Into<::stratus_model::Val<Secondary>>,
+        ) -> Self {
+            Self {
+                primary: primary.into(),
+                secondary: secondary.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FailoverConfig> for ::stratus_model::Val<FailoverConfig> {
         fn from(value: FailoverConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -709,6 +915,17 @@ pub mod endpoint {
         pub health_check: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Primary {
+        /// With the required `HealthCheck`; everything else unset.
+        pub fn new(
+            health_check: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                health_check: health_check.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Primary> for ::stratus_model::Val<Primary> {
         fn from(value: Primary) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -722,6 +939,17 @@ pub mod endpoint {
         /// `Route`: string.
         /// Required.
         pub route: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Secondary {
+        /// With the required `Route`; everything else unset.
+        pub fn new(
+            route: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                route: route.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Secondary> for ::stratus_model::Val<Secondary> {
@@ -809,6 +1037,23 @@ pub mod event_bus {
         pub name: ::stratus_model::Val<::std::string::String>,
         /// `Policy`: JSON.
         pub policy: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    impl CfnEventBus {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dead_letter_config: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                event_source_name: ::std::option::Option::None,
+                kms_key_identifier: ::std::option::Option::None,
+                log_config: ::std::option::Option::None,
+                name: name.into(),
+                policy: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnEventBus`], known once it is deployed (`Fn::GetAtt`).
@@ -982,6 +1227,22 @@ pub mod event_bus_policy {
         /// Length: `1..=64`.
         #[resource(replace)]
         pub statement_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnEventBusPolicy {
+        /// With the required `StatementId`; everything else unset.
+        pub fn new(
+            statement_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: ::std::option::Option::None,
+                condition: ::std::option::Option::None,
+                event_bus_name: ::std::option::Option::None,
+                principal: ::std::option::Option::None,
+                statement: ::std::option::Option::None,
+                statement_id: statement_id.into(),
+            }
+        }
     }
 
     /// `Condition`, a property type of `AWS::Events::EventBusPolicy`.
@@ -1187,6 +1448,34 @@ pub mod rule {
         pub sqs_parameters: ::std::option::Option<::stratus_model::Val<SqsParameters>>,
     }
 
+    impl Target {
+        /// With the required `Arn`, `Id`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_sync_parameters: ::std::option::Option::None,
+                arn: arn.into(),
+                batch_parameters: ::std::option::Option::None,
+                dead_letter_config: ::std::option::Option::None,
+                ecs_parameters: ::std::option::Option::None,
+                http_parameters: ::std::option::Option::None,
+                id: id.into(),
+                input: ::std::option::Option::None,
+                input_path: ::std::option::Option::None,
+                input_transformer: ::std::option::Option::None,
+                kinesis_parameters: ::std::option::Option::None,
+                redshift_data_parameters: ::std::option::Option::None,
+                retry_policy: ::std::option::Option::None,
+                role_arn: ::std::option::Option::None,
+                run_command_parameters: ::std::option::Option::None,
+                sage_maker_pipeline_parameters: ::std::option::Option::None,
+                sqs_parameters: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Target> for ::stratus_model::Val<Target> {
         fn from(value: Target) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1201,6 +1490,17 @@ pub mod rule {
         /// Required.
         #[resource(rename = "GraphQLOperation")]
         pub graph_ql_operation: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AppSyncParameters {
+        /// With the required `GraphQLOperation`; everything else unset.
+        pub fn new(
+            graph_ql_operation: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                graph_ql_operation: graph_ql_operation.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AppSyncParameters> for ::stratus_model::Val<AppSyncParameters> {
@@ -1223,6 +1523,21 @@ pub mod rule {
         pub job_name: ::stratus_model::Val<::std::string::String>,
         /// `RetryStrategy`: [`BatchRetryStrategy`].
         pub retry_strategy: ::std::option::Option<::stratus_model::Val<BatchRetryStrategy>>,
+    }
+
+    impl BatchParameters {
+        /// With the required `JobDefinition`, `JobName`; everything else unset.
+        pub fn new(
+            job_definition: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            job_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                array_properties: ::std::option::Option::None,
+                job_definition: job_definition.into(),
+                job_name: job_name.into(),
+                retry_strategy: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<BatchParameters> for ::stratus_model::Val<BatchParameters> {
@@ -1294,6 +1609,30 @@ pub mod rule {
         pub task_definition_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EcsParameters {
+        /// With the required `TaskDefinitionArn`; everything else unset.
+        pub fn new(
+            task_definition_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                capacity_provider_strategy: ::std::option::Option::None,
+                enable_ecs_managed_tags: ::std::option::Option::None,
+                enable_execute_command: ::std::option::Option::None,
+                group: ::std::option::Option::None,
+                launch_type: ::std::option::Option::None,
+                network_configuration: ::std::option::Option::None,
+                placement_constraints: ::std::option::Option::None,
+                placement_strategies: ::std::option::Option::None,
+                platform_version: ::std::option::Option::None,
+                propagate_tags: ::std::option::Option::None,
+                reference_id: ::std::option::Option::None,
+                tag_list: ::std::option::Option::None,
+                task_count: ::std::option::Option::None,
+                task_definition_arn: task_definition_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EcsParameters> for ::stratus_model::Val<EcsParameters> {
         fn from(value: EcsParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1343,6 +1682,18 @@ pub mod rule {
         pub input_template: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl InputTransformer {
+        /// With the required `InputTemplate`; everything else unset.
+        pub fn new(
+            input_template: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                input_paths_map: ::std::option::Option::None,
+                input_template: input_template.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InputTransformer> for ::stratus_model::Val<InputTransformer> {
         fn from(value: InputTransformer) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1357,6 +1708,17 @@ pub mod rule {
         /// Required.
         /// Length: `0..=256`.
         pub partition_key_path: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KinesisParameters {
+        /// With the required `PartitionKeyPath`; everything else unset.
+        pub fn new(
+            partition_key_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                partition_key_path: partition_key_path.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KinesisParameters> for ::stratus_model::Val<KinesisParameters> {
@@ -1393,6 +1755,23 @@ pub mod rule {
         pub with_event: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl RedshiftDataParameters {
+        /// With the required `Database`; everything else unset.
+        pub fn new(
+            database: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                database: database.into(),
+                db_user: ::std::option::Option::None,
+                secret_manager_arn: ::std::option::Option::None,
+                sql: ::std::option::Option::None,
+                sqls: ::std::option::Option::None,
+                statement_name: ::std::option::Option::None,
+                with_event: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RedshiftDataParameters> for ::stratus_model::Val<RedshiftDataParameters> {
         fn from(value: RedshiftDataParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1427,6 +1806,19 @@ pub mod rule {
         pub run_command_targets: ::stratus_model::Val<::std::vec::Vec<RunCommandTarget>>,
     }
 
+    impl RunCommandParameters {
+        /// With the required `RunCommandTargets`; everything else unset.
+        pub fn new(
+            run_command_targets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<RunCommandTarget>>,
+            >,
+        ) -> Self {
+            Self {
+                run_command_targets: run_command_targets.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RunCommandParameters> for ::stratus_model::Val<RunCommandParameters> {
         fn from(value: RunCommandParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1459,6 +1851,17 @@ pub mod rule {
         /// `MessageGroupId`: string.
         /// Required.
         pub message_group_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SqsParameters {
+        /// With the required `MessageGroupId`; everything else unset.
+        pub fn new(
+            message_group_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                message_group_id: message_group_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SqsParameters> for ::stratus_model::Val<SqsParameters> {
@@ -1509,6 +1912,19 @@ pub mod rule {
         /// `Weight`: integer.
         /// Range: `0..=1000`.
         pub weight: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl CapacityProviderStrategyItem {
+        /// With the required `CapacityProvider`; everything else unset.
+        pub fn new(
+            capacity_provider: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                base: ::std::option::Option::None,
+                capacity_provider: capacity_provider.into(),
+                weight: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CapacityProviderStrategyItem>
@@ -1600,6 +2016,21 @@ pub mod rule {
         pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl RunCommandTarget {
+        /// With the required `Key`, `Values`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                values: values.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RunCommandTarget> for ::stratus_model::Val<RunCommandTarget> {
         fn from(value: RunCommandTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1619,6 +2050,19 @@ pub mod rule {
         /// Required.
         /// Length: `0..=1024`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SageMakerPipelineParameter {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SageMakerPipelineParameter>
@@ -1642,6 +2086,21 @@ pub mod rule {
         /// `Subnets`: list of string.
         /// Required.
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl AwsVpcConfiguration {
+        /// With the required `Subnets`; everything else unset.
+        pub fn new(
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                assign_public_ip: ::std::option::Option::None,
+                security_groups: ::std::option::Option::None,
+                subnets: subnets.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AwsVpcConfiguration> for ::stratus_model::Val<AwsVpcConfiguration> {

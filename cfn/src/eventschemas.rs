@@ -28,6 +28,19 @@ pub mod discoverer {
         pub source_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnDiscoverer {
+        /// With the required `SourceArn`; everything else unset.
+        pub fn new(
+            source_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cross_account: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                source_arn: source_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDiscoverer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDiscovererAttributes {
         /// `DiscovererArn`: string.
@@ -113,6 +126,20 @@ pub mod registry_policy {
         pub revision_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnRegistryPolicy {
+        /// With the required `Policy`, `RegistryName`; everything else unset.
+        pub fn new(
+            policy: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            registry_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy: policy.into(),
+                registry_name: registry_name.into(),
+                revision_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRegistryPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRegistryPolicyAttributes {
         /// `Id`: string.
@@ -160,6 +187,23 @@ pub mod schema {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnSchema {
+        /// With the required `Content`, `RegistryName`, `Type`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            registry_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                description: ::std::option::Option::None,
+                registry_name: registry_name.into(),
+                schema_name: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnSchema`], known once it is deployed (`Fn::GetAtt`).

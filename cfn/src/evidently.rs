@@ -61,6 +61,36 @@ pub mod experiment {
         pub treatments: ::stratus_model::Val<::std::vec::Vec<TreatmentObject>>,
     }
 
+    impl CfnExperiment {
+        /// With the required `MetricGoals`, `Name`, `OnlineAbConfig`, `Project`, `Treatments`; everything else unset.
+        pub fn new(
+            metric_goals: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MetricGoalObject>>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            online_ab_config: impl ::std::convert::Into<::stratus_model::Val<OnlineAbConfigObject>>,
+            project: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            treatments: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TreatmentObject>>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                metric_goals: metric_goals.into(),
+                name: name.into(),
+                online_ab_config: online_ab_config.into(),
+                project: project.into(),
+                randomization_salt: ::std::option::Option::None,
+                remove_segment: ::std::option::Option::None,
+                running_status: ::std::option::Option::None,
+                sampling_rate: ::std::option::Option::None,
+                segment: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                treatments: treatments.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnExperiment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnExperimentAttributes {
         /// `Arn`: string.
@@ -98,6 +128,25 @@ pub mod experiment {
         /// `ValueKey`: string.
         /// Required.
         pub value_key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MetricGoalObject {
+        /// With the required `DesiredChange`, `EntityIdKey`, `MetricName`, `ValueKey`; everything else unset.
+        pub fn new(
+            desired_change: impl ::std::convert::Into<::stratus_model::Val<DesiredChange>>,
+            entity_id_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                desired_change: desired_change.into(),
+                entity_id_key: entity_id_key.into(),
+                event_pattern: ::std::option::Option::None,
+                metric_name: metric_name.into(),
+                unit_label: ::std::option::Option::None,
+                value_key: value_key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MetricGoalObject> for ::stratus_model::Val<MetricGoalObject> {
@@ -163,6 +212,19 @@ pub mod experiment {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -193,6 +255,22 @@ pub mod experiment {
         pub variation: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl TreatmentObject {
+        /// With the required `Feature`, `TreatmentName`, `Variation`; everything else unset.
+        pub fn new(
+            feature: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            treatment_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            variation: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                feature: feature.into(),
+                treatment_name: treatment_name.into(),
+                variation: variation.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TreatmentObject> for ::stratus_model::Val<TreatmentObject> {
         fn from(value: TreatmentObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -212,6 +290,19 @@ pub mod experiment {
         /// Pattern: `[-a-zA-Z0-9._]*`.
         /// Length: `1..=127`.
         pub treatment: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TreatmentToWeight {
+        /// With the required `SplitWeight`, `Treatment`; everything else unset.
+        pub fn new(
+            split_weight: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            treatment: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                split_weight: split_weight.into(),
+                treatment: treatment.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TreatmentToWeight> for ::stratus_model::Val<TreatmentToWeight> {
@@ -311,6 +402,28 @@ pub mod feature {
         pub variations: ::stratus_model::Val<::std::vec::Vec<VariationObject>>,
     }
 
+    impl CfnFeature {
+        /// With the required `Name`, `Project`, `Variations`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            project: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            variations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<VariationObject>>,
+            >,
+        ) -> Self {
+            Self {
+                default_variation: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                entity_overrides: ::std::option::Option::None,
+                evaluation_strategy: ::std::option::Option::None,
+                name: name.into(),
+                project: project.into(),
+                tags: ::std::option::Option::None,
+                variations: variations.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFeature`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFeatureAttributes {
         /// `Arn`: string.
@@ -354,6 +467,19 @@ pub mod feature {
         /// Required.
         /// Length: `0..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -481,6 +607,30 @@ pub mod launch {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnLaunch {
+        /// With the required `Groups`, `Name`, `Project`, `ScheduledSplitsConfig`; everything else unset.
+        pub fn new(
+            groups: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<LaunchGroupObject>>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            project: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            scheduled_splits_config: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<StepConfig>>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                execution_status: ::std::option::Option::None,
+                groups: groups.into(),
+                metric_monitors: ::std::option::Option::None,
+                name: name.into(),
+                project: project.into(),
+                randomization_salt: ::std::option::Option::None,
+                scheduled_splits_config: scheduled_splits_config.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLaunch`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLaunchAttributes {
         /// `Arn`: string.
@@ -504,6 +654,19 @@ pub mod launch {
         /// `Status`: string.
         /// Required.
         pub status: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ExecutionStatusObject {
+        /// With the required `Status`; everything else unset.
+        pub fn new(
+            status: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                desired_state: ::std::option::Option::None,
+                reason: ::std::option::Option::None,
+                status: status.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ExecutionStatusObject> for ::stratus_model::Val<ExecutionStatusObject> {
@@ -536,6 +699,22 @@ pub mod launch {
         pub variation: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl LaunchGroupObject {
+        /// With the required `Feature`, `GroupName`, `Variation`; everything else unset.
+        pub fn new(
+            feature: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            variation: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                feature: feature.into(),
+                group_name: group_name.into(),
+                variation: variation.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LaunchGroupObject> for ::stratus_model::Val<LaunchGroupObject> {
         fn from(value: LaunchGroupObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -565,6 +744,23 @@ pub mod launch {
         pub value_key: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MetricDefinitionObject {
+        /// With the required `EntityIdKey`, `MetricName`, `ValueKey`; everything else unset.
+        pub fn new(
+            entity_id_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                entity_id_key: entity_id_key.into(),
+                event_pattern: ::std::option::Option::None,
+                metric_name: metric_name.into(),
+                unit_label: ::std::option::Option::None,
+                value_key: value_key.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MetricDefinitionObject> for ::stratus_model::Val<MetricDefinitionObject> {
         fn from(value: MetricDefinitionObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -584,6 +780,22 @@ pub mod launch {
         /// `StartTime`: string.
         /// Required.
         pub start_time: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl StepConfig {
+        /// With the required `GroupWeights`, `StartTime`; everything else unset.
+        pub fn new(
+            group_weights: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<GroupToWeight>>,
+            >,
+            start_time: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                group_weights: group_weights.into(),
+                segment_overrides: ::std::option::Option::None,
+                start_time: start_time.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StepConfig> for ::stratus_model::Val<StepConfig> {
@@ -607,6 +819,19 @@ pub mod launch {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -625,6 +850,19 @@ pub mod launch {
         /// `SplitWeight`: integer.
         /// Required.
         pub split_weight: ::stratus_model::Val<i64>,
+    }
+
+    impl GroupToWeight {
+        /// With the required `GroupName`, `SplitWeight`; everything else unset.
+        pub fn new(
+            group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            split_weight: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                group_name: group_name.into(),
+                split_weight: split_weight.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GroupToWeight> for ::stratus_model::Val<GroupToWeight> {
@@ -648,6 +886,21 @@ pub mod launch {
         /// `Weights`: list of [`GroupToWeight`].
         /// Required.
         pub weights: ::stratus_model::Val<::std::vec::Vec<GroupToWeight>>,
+    }
+
+    impl SegmentOverride {
+        /// With the required `EvaluationOrder`, `Segment`, `Weights`; everything else unset.
+        pub fn new(
+            evaluation_order: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            segment: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            weights: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<GroupToWeight>>>,
+        ) -> Self {
+            Self {
+                evaluation_order: evaluation_order.into(),
+                segment: segment.into(),
+                weights: weights.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SegmentOverride> for ::stratus_model::Val<SegmentOverride> {
@@ -690,6 +943,21 @@ pub mod project {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnProject {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_config_resource: ::std::option::Option::None,
+                data_delivery: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: name.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnProject`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProjectAttributes {
         /// `Arn`: string.
@@ -714,6 +982,19 @@ pub mod project {
         /// Required.
         /// Pattern: `[a-z0-9]{4,7}`.
         pub environment_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AppConfigResourceObject {
+        /// With the required `ApplicationId`, `EnvironmentId`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            environment_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                environment_id: environment_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AppConfigResourceObject>
@@ -757,6 +1038,19 @@ pub mod project {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -776,6 +1070,18 @@ pub mod project {
         /// Pattern: `^[-a-zA-Z0-9!_.*'()/]*$`.
         /// Length: `1..=1024`.
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl S3Destination {
+        /// With the required `BucketName`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                prefix: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3Destination> for ::stratus_model::Val<S3Destination> {
@@ -813,6 +1119,19 @@ pub mod segment {
         /// `Pattern`: string.
         /// Length: `1..=1024`.
         pub pattern: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnSegment {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                pattern: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnSegment`], known once it is deployed (`Fn::GetAtt`).

@@ -84,6 +84,38 @@ pub mod environment {
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnEnvironment {
+        /// With the required `ConnectivityInfo`, `LicenseInfo`, `ServiceAccessSubnetId`, `SiteId`, `TermsAccepted`, `VcfHostnames`, `VcfVersion`, `VpcId`; everything else unset.
+        pub fn new(
+            connectivity_info: impl ::std::convert::Into<::stratus_model::Val<ConnectivityInfo>>,
+            license_info: impl ::std::convert::Into<::stratus_model::Val<LicenseInfo>>,
+            service_access_subnet_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            site_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            terms_accepted: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            vcf_hostnames: impl ::std::convert::Into<::stratus_model::Val<VcfHostnames>>,
+            vcf_version: impl ::std::convert::Into<::stratus_model::Val<VcfVersion>>,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connectivity_info: connectivity_info.into(),
+                environment_name: ::std::option::Option::None,
+                hosts: ::std::option::Option::None,
+                initial_vlans: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                license_info: license_info.into(),
+                service_access_security_groups: ::std::option::Option::None,
+                service_access_subnet_id: service_access_subnet_id.into(),
+                site_id: site_id.into(),
+                terms_accepted: terms_accepted.into(),
+                vcf_hostnames: vcf_hostnames.into(),
+                vcf_version: vcf_version.into(),
+                vpc_id: vpc_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentAttributes {
         /// `EnvironmentId`: string.
@@ -142,6 +174,19 @@ pub mod environment {
             ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl ConnectivityInfo {
+        /// With the required `PrivateRouteServerPeerings`; everything else unset.
+        pub fn new(
+            private_route_server_peerings: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                private_route_server_peerings: private_route_server_peerings.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConnectivityInfo> for ::stratus_model::Val<ConnectivityInfo> {
         fn from(value: ConnectivityInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -172,6 +217,23 @@ pub mod environment {
         /// Pattern: `^pg-[a-f0-9]{8}([a-f0-9]{9})?$`.
         /// Length: `1..=25`.
         pub placement_group_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl HostInfoForCreate {
+        /// With the required `HostName`, `InstanceType`, `KeyName`; everything else unset.
+        pub fn new(
+            host_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<InstanceType>>,
+            key_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dedicated_host_id: ::std::option::Option::None,
+                host_name: host_name.into(),
+                instance_type: instance_type.into(),
+                key_name: key_name.into(),
+                placement_group_id: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<HostInfoForCreate> for ::stratus_model::Val<HostInfoForCreate> {
@@ -220,6 +282,37 @@ pub mod environment {
         pub vmk_management: ::stratus_model::Val<InitialVlanInfo>,
     }
 
+    impl InitialVlans {
+        /// With the required `EdgeVTep`, `ExpansionVlan1`, `ExpansionVlan2`, `Hcx`, `NsxUpLink`, `VMotion`, `VSan`, `VTep`, `VmManagement`, `VmkManagement`; everything else unset.
+        pub fn new(
+            edge_v_tep: impl ::std::convert::Into<::stratus_model::Val<InitialVlanInfo>>,
+            expansion_vlan1: impl ::std::convert::Into<::stratus_model::Val<InitialVlanInfo>>,
+            expansion_vlan2: impl ::std::convert::Into<::stratus_model::Val<InitialVlanInfo>>,
+            hcx: impl ::std::convert::Into<::stratus_model::Val<InitialVlanInfo>>,
+            nsx_up_link: impl ::std::convert::Into<::stratus_model::Val<InitialVlanInfo>>,
+            v_motion: impl ::std::convert::Into<::stratus_model::Val<InitialVlanInfo>>,
+            v_san: impl ::std::convert::Into<::stratus_model::Val<InitialVlanInfo>>,
+            v_tep: impl ::std::convert::Into<::stratus_model::Val<InitialVlanInfo>>,
+            vm_management: impl ::std::convert::Into<::stratus_model::Val<InitialVlanInfo>>,
+            vmk_management: impl ::std::convert::Into<::stratus_model::Val<InitialVlanInfo>>,
+        ) -> Self {
+            Self {
+                edge_v_tep: edge_v_tep.into(),
+                expansion_vlan1: expansion_vlan1.into(),
+                expansion_vlan2: expansion_vlan2.into(),
+                hcx: hcx.into(),
+                hcx_network_acl_id: ::std::option::Option::None,
+                is_hcx_public: ::std::option::Option::None,
+                nsx_up_link: nsx_up_link.into(),
+                v_motion: v_motion.into(),
+                v_san: v_san.into(),
+                v_tep: v_tep.into(),
+                vm_management: vm_management.into(),
+                vmk_management: vmk_management.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InitialVlans> for ::stratus_model::Val<InitialVlans> {
         fn from(value: InitialVlans) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -238,6 +331,19 @@ pub mod environment {
         /// Required.
         /// Pattern: `^[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}$`.
         pub vsan_key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LicenseInfo {
+        /// With the required `SolutionKey`, `VsanKey`; everything else unset.
+        pub fn new(
+            solution_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vsan_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                solution_key: solution_key.into(),
+                vsan_key: vsan_key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LicenseInfo> for ::stratus_model::Val<LicenseInfo> {
@@ -297,6 +403,33 @@ pub mod environment {
         pub v_center: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl VcfHostnames {
+        /// With the required `CloudBuilder`, `Nsx`, `NsxEdge1`, `NsxEdge2`, `NsxManager1`, `NsxManager2`, `NsxManager3`, `SddcManager`, `VCenter`; everything else unset.
+        pub fn new(
+            cloud_builder: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            nsx: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            nsx_edge1: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            nsx_edge2: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            nsx_manager1: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            nsx_manager2: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            nsx_manager3: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sddc_manager: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            v_center: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cloud_builder: cloud_builder.into(),
+                nsx: nsx.into(),
+                nsx_edge1: nsx_edge1.into(),
+                nsx_edge2: nsx_edge2.into(),
+                nsx_manager1: nsx_manager1.into(),
+                nsx_manager2: nsx_manager2.into(),
+                nsx_manager3: nsx_manager3.into(),
+                sddc_manager: sddc_manager.into(),
+                v_center: v_center.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VcfHostnames> for ::stratus_model::Val<VcfHostnames> {
         fn from(value: VcfHostnames) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -311,6 +444,15 @@ pub mod environment {
         /// Required.
         /// Pattern: `^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)/(3[0-2]|[1-2][0-9]|[0-9])$`.
         pub cidr: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl InitialVlanInfo {
+        /// With the required `Cidr`; everything else unset.
+        pub fn new(
+            cidr: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { cidr: cidr.into() }
+        }
     }
 
     impl ::std::convert::From<InitialVlanInfo> for ::stratus_model::Val<InitialVlanInfo> {

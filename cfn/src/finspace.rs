@@ -48,6 +48,23 @@ pub mod environment {
         pub superuser_parameters: ::std::option::Option<::stratus_model::Val<SuperuserParameters>>,
     }
 
+    impl CfnEnvironment {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_bundles: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                federation_mode: ::std::option::Option::None,
+                federation_parameters: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                name: name.into(),
+                superuser_parameters: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentAttributes {
         /// `EnvironmentId`: string.

@@ -49,6 +49,33 @@ pub mod experiment_template {
         >,
     }
 
+    impl CfnExperimentTemplate {
+        /// With the required `Description`, `RoleArn`, `StopConditions`, `Targets`; everything else unset.
+        pub fn new(
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            stop_conditions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ExperimentTemplateStopCondition>>,
+            >,
+            targets: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<::std::string::String, ExperimentTemplateTarget>,
+                >,
+            >,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                description: description.into(),
+                experiment_options: ::std::option::Option::None,
+                experiment_report_configuration: ::std::option::Option::None,
+                log_configuration: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                stop_conditions: stop_conditions.into(),
+                targets: targets.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnExperimentTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnExperimentTemplateAttributes {
         /// `Id`: string.
@@ -85,6 +112,21 @@ pub mod experiment_template {
                 ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
             >,
         >,
+    }
+
+    impl ExperimentTemplateAction {
+        /// With the required `ActionId`; everything else unset.
+        pub fn new(
+            action_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_id: action_id.into(),
+                description: ::std::option::Option::None,
+                parameters: ::std::option::Option::None,
+                start_after: ::std::option::Option::None,
+                targets: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ExperimentTemplateAction>
@@ -137,6 +179,18 @@ pub mod experiment_template {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ExperimentTemplateExperimentReportConfiguration {
+        /// With the required `Outputs`; everything else unset.
+        pub fn new(outputs: impl ::std::convert::Into<::stratus_model::Val<Outputs>>) -> Self {
+            Self {
+                data_sources: ::std::option::Option::None,
+                outputs: outputs.into(),
+                post_experiment_duration: ::std::option::Option::None,
+                pre_experiment_duration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ExperimentTemplateExperimentReportConfiguration>
         for ::stratus_model::Val<ExperimentTemplateExperimentReportConfiguration>
     {
@@ -160,6 +214,19 @@ pub mod experiment_template {
         pub s3_configuration: ::std::option::Option<::stratus_model::Val<S3Configuration>>,
     }
 
+    impl ExperimentTemplateLogConfiguration {
+        /// With the required `LogSchemaVersion`; everything else unset.
+        pub fn new(
+            log_schema_version: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                cloud_watch_logs_configuration: ::std::option::Option::None,
+                log_schema_version: log_schema_version.into(),
+                s3_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ExperimentTemplateLogConfiguration>
         for ::stratus_model::Val<ExperimentTemplateLogConfiguration>
     {
@@ -177,6 +244,18 @@ pub mod experiment_template {
         pub source: ::stratus_model::Val<::std::string::String>,
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl ExperimentTemplateStopCondition {
+        /// With the required `Source`; everything else unset.
+        pub fn new(
+            source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                source: source.into(),
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ExperimentTemplateStopCondition>
@@ -218,6 +297,23 @@ pub mod experiment_template {
         pub selection_mode: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ExperimentTemplateTarget {
+        /// With the required `ResourceType`, `SelectionMode`; everything else unset.
+        pub fn new(
+            resource_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            selection_mode: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                filters: ::std::option::Option::None,
+                parameters: ::std::option::Option::None,
+                resource_arns: ::std::option::Option::None,
+                resource_tags: ::std::option::Option::None,
+                resource_type: resource_type.into(),
+                selection_mode: selection_mode.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ExperimentTemplateTarget>
         for ::stratus_model::Val<ExperimentTemplateTarget>
     {
@@ -251,6 +347,19 @@ pub mod experiment_template {
             ::stratus_model::Val<ExperimentReportS3Configuration>,
     }
 
+    impl Outputs {
+        /// With the required `ExperimentReportS3Configuration`; everything else unset.
+        pub fn new(
+            experiment_report_s3_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<ExperimentReportS3Configuration>,
+            >,
+        ) -> Self {
+            Self {
+                experiment_report_s3_configuration: experiment_report_s3_configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Outputs> for ::stratus_model::Val<Outputs> {
         fn from(value: Outputs) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -266,6 +375,17 @@ pub mod experiment_template {
         /// Pattern: `^[\S]+$`.
         /// Length: `20..=2048`.
         pub log_group_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CloudWatchLogsConfiguration {
+        /// With the required `LogGroupArn`; everything else unset.
+        pub fn new(
+            log_group_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_group_arn: log_group_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CloudWatchLogsConfiguration>
@@ -291,6 +411,18 @@ pub mod experiment_template {
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl S3Configuration {
+        /// With the required `BucketName`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                prefix: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<S3Configuration> for ::stratus_model::Val<S3Configuration> {
         fn from(value: S3Configuration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -307,6 +439,21 @@ pub mod experiment_template {
         /// `Values`: list of string.
         /// Required.
         pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl ExperimentTemplateTargetFilter {
+        /// With the required `Path`, `Values`; everything else unset.
+        pub fn new(
+            path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                path: path.into(),
+                values: values.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ExperimentTemplateTargetFilter>
@@ -328,6 +475,17 @@ pub mod experiment_template {
         pub dashboard_identifier: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CloudWatchDashboard {
+        /// With the required `DashboardIdentifier`; everything else unset.
+        pub fn new(
+            dashboard_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dashboard_identifier: dashboard_identifier.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CloudWatchDashboard> for ::stratus_model::Val<CloudWatchDashboard> {
         fn from(value: CloudWatchDashboard) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -345,6 +503,18 @@ pub mod experiment_template {
         /// `Prefix`: string.
         /// Length: `1..=256`.
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl ExperimentReportS3Configuration {
+        /// With the required `BucketName`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                prefix: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ExperimentReportS3Configuration>
@@ -467,6 +637,24 @@ pub mod target_account_configuration {
         /// `RoleArn`: string.
         /// Required.
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTargetAccountConfiguration {
+        /// With the required `AccountId`, `ExperimentTemplateId`, `RoleArn`; everything else unset.
+        pub fn new(
+            account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            experiment_template_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_id: account_id.into(),
+                description: ::std::option::Option::None,
+                experiment_template_id: experiment_template_id.into(),
+                role_arn: role_arn.into(),
+            }
+        }
     }
 }
 

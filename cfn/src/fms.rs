@@ -23,6 +23,19 @@ pub mod notification_channel {
         #[resource(replace)]
         pub sns_topic_arn: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnNotificationChannel {
+        /// With the required `SnsRoleName`, `SnsTopicArn`; everything else unset.
+        pub fn new(
+            sns_role_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sns_topic_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                sns_role_name: sns_role_name.into(),
+                sns_topic_arn: sns_topic_arn.into(),
+            }
+        }
+    }
 }
 
 pub use notification_channel::CfnNotificationChannel;
@@ -86,6 +99,35 @@ pub mod policy {
         pub security_service_policy_data: ::stratus_model::Val<SecurityServicePolicyData>,
     }
 
+    impl CfnPolicy {
+        /// With the required `ExcludeResourceTags`, `PolicyName`, `RemediationEnabled`, `SecurityServicePolicyData`; everything else unset.
+        pub fn new(
+            exclude_resource_tags: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            policy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            remediation_enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            security_service_policy_data: impl ::std::convert::Into<
+                ::stratus_model::Val<SecurityServicePolicyData>,
+            >,
+        ) -> Self {
+            Self {
+                delete_all_policy_resources: ::std::option::Option::None,
+                exclude_map: ::std::option::Option::None,
+                exclude_resource_tags: exclude_resource_tags.into(),
+                include_map: ::std::option::Option::None,
+                policy_description: ::std::option::Option::None,
+                policy_name: policy_name.into(),
+                remediation_enabled: remediation_enabled.into(),
+                resource_set_ids: ::std::option::Option::None,
+                resource_tag_logical_operator: ::std::option::Option::None,
+                resource_tags: ::std::option::Option::None,
+                resource_type: ::std::option::Option::None,
+                resource_type_list: ::std::option::Option::None,
+                resources_clean_up: ::std::option::Option::None,
+                security_service_policy_data: security_service_policy_data.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPolicyAttributes {
         /// `Arn`: string.
@@ -136,6 +178,18 @@ pub mod policy {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ResourceTag {
+        /// With the required `Key`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ResourceTag> for ::stratus_model::Val<ResourceTag> {
         fn from(value: ResourceTag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -154,6 +208,17 @@ pub mod policy {
         /// `Type`: [`PolicyType`].
         /// Required.
         pub r#type: ::stratus_model::Val<PolicyType>,
+    }
+
+    impl SecurityServicePolicyData {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<PolicyType>>) -> Self {
+            Self {
+                managed_service_data: ::std::option::Option::None,
+                policy_option: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SecurityServicePolicyData>
@@ -194,6 +259,17 @@ pub mod policy {
         pub network_acl_entry_set: ::stratus_model::Val<NetworkAclEntrySet>,
     }
 
+    impl NetworkAclCommonPolicy {
+        /// With the required `NetworkAclEntrySet`; everything else unset.
+        pub fn new(
+            network_acl_entry_set: impl ::std::convert::Into<::stratus_model::Val<NetworkAclEntrySet>>,
+        ) -> Self {
+            Self {
+                network_acl_entry_set: network_acl_entry_set.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<NetworkAclCommonPolicy> for ::stratus_model::Val<NetworkAclCommonPolicy> {
         fn from(value: NetworkAclCommonPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -209,6 +285,19 @@ pub mod policy {
         pub firewall_deployment_model: ::stratus_model::Val<FirewallDeploymentModel>,
     }
 
+    impl NetworkFirewallPolicy {
+        /// With the required `FirewallDeploymentModel`; everything else unset.
+        pub fn new(
+            firewall_deployment_model: impl ::std::convert::Into<
+                ::stratus_model::Val<FirewallDeploymentModel>,
+            >,
+        ) -> Self {
+            Self {
+                firewall_deployment_model: firewall_deployment_model.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<NetworkFirewallPolicy> for ::stratus_model::Val<NetworkFirewallPolicy> {
         fn from(value: NetworkFirewallPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -222,6 +311,19 @@ pub mod policy {
         /// `FirewallDeploymentModel`: [`FirewallDeploymentModel`].
         /// Required.
         pub firewall_deployment_model: ::stratus_model::Val<FirewallDeploymentModel>,
+    }
+
+    impl ThirdPartyFirewallPolicy {
+        /// With the required `FirewallDeploymentModel`; everything else unset.
+        pub fn new(
+            firewall_deployment_model: impl ::std::convert::Into<
+                ::stratus_model::Val<FirewallDeploymentModel>,
+            >,
+        ) -> Self {
+            Self {
+                firewall_deployment_model: firewall_deployment_model.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ThirdPartyFirewallPolicy>
@@ -248,6 +350,21 @@ pub mod policy {
         /// `LastEntries`: list of [`NetworkAclEntry`].
         pub last_entries:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<NetworkAclEntry>>>,
+    }
+
+    impl NetworkAclEntrySet {
+        /// With the required `ForceRemediateForFirstEntries`, `ForceRemediateForLastEntries`; everything else unset.
+        pub fn new(
+            force_remediate_for_first_entries: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            force_remediate_for_last_entries: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                first_entries: ::std::option::Option::None,
+                force_remediate_for_first_entries: force_remediate_for_first_entries.into(),
+                force_remediate_for_last_entries: force_remediate_for_last_entries.into(),
+                last_entries: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<NetworkAclEntrySet> for ::stratus_model::Val<NetworkAclEntrySet> {
@@ -283,6 +400,25 @@ pub mod policy {
         pub rule_action: ::stratus_model::Val<RuleAction>,
     }
 
+    impl NetworkAclEntry {
+        /// With the required `Egress`, `Protocol`, `RuleAction`; everything else unset.
+        pub fn new(
+            egress: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rule_action: impl ::std::convert::Into<::stratus_model::Val<RuleAction>>,
+        ) -> Self {
+            Self {
+                cidr_block: ::std::option::Option::None,
+                egress: egress.into(),
+                icmp_type_code: ::std::option::Option::None,
+                ipv6_cidr_block: ::std::option::Option::None,
+                port_range: ::std::option::Option::None,
+                protocol: protocol.into(),
+                rule_action: rule_action.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<NetworkAclEntry> for ::stratus_model::Val<NetworkAclEntry> {
         fn from(value: NetworkAclEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -303,6 +439,19 @@ pub mod policy {
         pub r#type: ::stratus_model::Val<i64>,
     }
 
+    impl IcmpTypeCode {
+        /// With the required `Code`, `Type`; everything else unset.
+        pub fn new(
+            code: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                code: code.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IcmpTypeCode> for ::stratus_model::Val<IcmpTypeCode> {
         fn from(value: IcmpTypeCode) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -321,6 +470,19 @@ pub mod policy {
         /// Required.
         /// Range: `0..=65535`.
         pub to: ::stratus_model::Val<i64>,
+    }
+
+    impl PortRange {
+        /// With the required `From`, `To`; everything else unset.
+        pub fn new(
+            from: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            to: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                from: from.into(),
+                to: to.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PortRange> for ::stratus_model::Val<PortRange> {
@@ -565,6 +727,23 @@ pub mod resource_set {
         /// `Resources`: list of string.
         pub resources:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl CfnResourceSet {
+        /// With the required `Name`, `ResourceTypeList`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_type_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                resource_type_list: resource_type_list.into(),
+                resources: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnResourceSet`], known once it is deployed (`Fn::GetAtt`).

@@ -43,6 +43,26 @@ pub mod dataset {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnDataset {
+        /// With the required `DatasetName`, `DatasetType`, `Domain`, `Schema`; everything else unset.
+        pub fn new(
+            dataset_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            dataset_type: impl ::std::convert::Into<::stratus_model::Val<DatasetType>>,
+            domain: impl ::std::convert::Into<::stratus_model::Val<Domain>>,
+            schema: impl ::std::convert::Into<::stratus_model::Val<Schema>>,
+        ) -> Self {
+            Self {
+                data_frequency: ::std::option::Option::None,
+                dataset_name: dataset_name.into(),
+                dataset_type: dataset_type.into(),
+                domain: domain.into(),
+                encryption_config: ::std::option::Option::None,
+                schema: schema.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDataset`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDatasetAttributes {
         /// `Arn`: string.
@@ -95,6 +115,19 @@ pub mod dataset {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -321,6 +354,21 @@ pub mod dataset_group {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnDatasetGroup {
+        /// With the required `DatasetGroupName`, `Domain`; everything else unset.
+        pub fn new(
+            dataset_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            domain: impl ::std::convert::Into<::stratus_model::Val<Domain>>,
+        ) -> Self {
+            Self {
+                dataset_arns: ::std::option::Option::None,
+                dataset_group_name: dataset_group_name.into(),
+                domain: domain.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDatasetGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDatasetGroupAttributes {
         /// `DatasetGroupArn`: string.
@@ -347,6 +395,19 @@ pub mod dataset_group {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         /// Length: `0..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {

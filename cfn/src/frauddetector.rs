@@ -46,6 +46,26 @@ pub mod detector {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnDetector {
+        /// With the required `DetectorId`, `EventType`, `Rules`; everything else unset.
+        pub fn new(
+            detector_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            event_type: impl ::std::convert::Into<::stratus_model::Val<EventType>>,
+            rules: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Rule>>>,
+        ) -> Self {
+            Self {
+                associated_models: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                detector_id: detector_id.into(),
+                detector_version_status: ::std::option::Option::None,
+                event_type: event_type.into(),
+                rule_execution_mode: ::std::option::Option::None,
+                rules: rules.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDetector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDetectorAttributes {
         /// `Arn`: string.
@@ -304,6 +324,19 @@ pub mod detector {
         /// Required.
         /// Length: `0..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -832,6 +865,18 @@ pub mod entity_type {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnEntityType {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEntityType`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEntityTypeAttributes {
         /// `Arn`: string.
@@ -894,6 +939,27 @@ pub mod event_type {
         /// `Tags`: list of [`Tag`].
         /// Items: `0..=200`.
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
+    }
+
+    impl CfnEventType {
+        /// With the required `EntityTypes`, `EventVariables`, `Labels`, `Name`; everything else unset.
+        pub fn new(
+            entity_types: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<EntityType>>>,
+            event_variables: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<EventVariable>>,
+            >,
+            labels: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Label>>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                entity_types: entity_types.into(),
+                event_variables: event_variables.into(),
+                labels: labels.into(),
+                name: name.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnEventType`], known once it is deployed (`Fn::GetAtt`).
@@ -1071,6 +1137,19 @@ pub mod event_type {
         /// Required.
         /// Length: `0..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -1359,6 +1438,18 @@ pub mod label {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnLabel {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLabel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLabelAttributes {
         /// `Arn`: string.
@@ -1419,6 +1510,20 @@ pub mod list {
         pub variable_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnList {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                elements: ::std::option::Option::None,
+                name: name.into(),
+                variable_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnList`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnListAttributes {
         /// `Arn`: string.
@@ -1469,6 +1574,18 @@ pub mod outcome {
         /// Length: `1..=64`.
         #[resource(replace)]
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnOutcome {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnOutcome`], known once it is deployed (`Fn::GetAtt`).
@@ -1534,6 +1651,25 @@ pub mod variable {
         /// `VariableType`: [`VariableType`].
         /// Allowed values: `AUTH_CODE`, `AVS`, `BILLING_ADDRESS_L1`, `BILLING_ADDRESS_L2`, `BILLING_CITY`, `BILLING_COUNTRY`, `BILLING_NAME`, `BILLING_PHONE`, `BILLING_STATE`, `BILLING_ZIP`, `CARD_BIN`, `CATEGORICAL` and 21 more.
         pub variable_type: ::std::option::Option<::stratus_model::Val<VariableType>>,
+    }
+
+    impl CfnVariable {
+        /// With the required `DataSource`, `DataType`, `DefaultValue`, `Name`; everything else unset.
+        pub fn new(
+            data_source: impl ::std::convert::Into<::stratus_model::Val<DataSource>>,
+            data_type: impl ::std::convert::Into<::stratus_model::Val<DataType>>,
+            default_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_source: data_source.into(),
+                data_type: data_type.into(),
+                default_value: default_value.into(),
+                description: ::std::option::Option::None,
+                name: name.into(),
+                variable_type: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnVariable`], known once it is deployed (`Fn::GetAtt`).

@@ -49,6 +49,24 @@ pub mod data_repository_association {
         pub s3: ::std::option::Option<::stratus_model::Val<S3>>,
     }
 
+    impl CfnDataRepositoryAssociation {
+        /// With the required `DataRepositoryPath`, `FileSystemId`, `FileSystemPath`; everything else unset.
+        pub fn new(
+            data_repository_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            file_system_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            file_system_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                batch_import_meta_data_on_create: ::std::option::Option::None,
+                data_repository_path: data_repository_path.into(),
+                file_system_id: file_system_id.into(),
+                file_system_path: file_system_path.into(),
+                imported_file_chunk_size: ::std::option::Option::None,
+                s3: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDataRepositoryAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataRepositoryAssociationAttributes {
         /// `AssociationId`: string.
@@ -91,6 +109,17 @@ pub mod data_repository_association {
         pub events: ::stratus_model::Val<::std::vec::Vec<EventType>>,
     }
 
+    impl AutoExportPolicy {
+        /// With the required `Events`; everything else unset.
+        pub fn new(
+            events: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<EventType>>>,
+        ) -> Self {
+            Self {
+                events: events.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AutoExportPolicy> for ::stratus_model::Val<AutoExportPolicy> {
         fn from(value: AutoExportPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -104,6 +133,17 @@ pub mod data_repository_association {
         /// `Events`: list of [`EventType`].
         /// Required.
         pub events: ::stratus_model::Val<::std::vec::Vec<EventType>>,
+    }
+
+    impl AutoImportPolicy {
+        /// With the required `Events`; everything else unset.
+        pub fn new(
+            events: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<EventType>>>,
+        ) -> Self {
+            Self {
+                events: events.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AutoImportPolicy> for ::stratus_model::Val<AutoImportPolicy> {
@@ -218,6 +258,33 @@ pub mod file_system {
         /// `WindowsConfiguration`: [`WindowsConfiguration`].
         pub windows_configuration:
             ::std::option::Option<::stratus_model::Val<WindowsConfiguration>>,
+    }
+
+    impl CfnFileSystem {
+        /// With the required `FileSystemType`, `SubnetIds`; everything else unset.
+        pub fn new(
+            file_system_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                backup_id: ::std::option::Option::None,
+                file_system_type: file_system_type.into(),
+                file_system_type_version: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                lustre_configuration: ::std::option::Option::None,
+                network_type: ::std::option::Option::None,
+                ontap_configuration: ::std::option::Option::None,
+                open_zfs_configuration: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                storage_capacity: ::std::option::Option::None,
+                storage_type: ::std::option::Option::None,
+                subnet_ids: subnet_ids.into(),
+                tags: ::std::option::Option::None,
+                windows_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnFileSystem`], known once it is deployed (`Fn::GetAtt`).
@@ -342,6 +409,29 @@ pub mod file_system {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl OntapConfiguration {
+        /// With the required `DeploymentType`; everything else unset.
+        pub fn new(
+            deployment_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                automatic_backup_retention_days: ::std::option::Option::None,
+                daily_automatic_backup_start_time: ::std::option::Option::None,
+                deployment_type: deployment_type.into(),
+                disk_iops_configuration: ::std::option::Option::None,
+                endpoint_ip_address_range: ::std::option::Option::None,
+                endpoint_ipv6_address_range: ::std::option::Option::None,
+                fsx_admin_password: ::std::option::Option::None,
+                ha_pairs: ::std::option::Option::None,
+                preferred_subnet_id: ::std::option::Option::None,
+                route_table_ids: ::std::option::Option::None,
+                throughput_capacity: ::std::option::Option::None,
+                throughput_capacity_per_ha_pair: ::std::option::Option::None,
+                weekly_maintenance_start_time: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<OntapConfiguration> for ::stratus_model::Val<OntapConfiguration> {
         fn from(value: OntapConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -394,6 +484,31 @@ pub mod file_system {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl OpenZfsConfiguration {
+        /// With the required `DeploymentType`; everything else unset.
+        pub fn new(
+            deployment_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                automatic_backup_retention_days: ::std::option::Option::None,
+                copy_tags_to_backups: ::std::option::Option::None,
+                copy_tags_to_volumes: ::std::option::Option::None,
+                daily_automatic_backup_start_time: ::std::option::Option::None,
+                deployment_type: deployment_type.into(),
+                disk_iops_configuration: ::std::option::Option::None,
+                endpoint_ip_address_range: ::std::option::Option::None,
+                endpoint_ipv6_address_range: ::std::option::Option::None,
+                options: ::std::option::Option::None,
+                preferred_subnet_id: ::std::option::Option::None,
+                read_cache_configuration: ::std::option::Option::None,
+                root_volume_configuration: ::std::option::Option::None,
+                route_table_ids: ::std::option::Option::None,
+                throughput_capacity: ::std::option::Option::None,
+                weekly_maintenance_start_time: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<OpenZfsConfiguration> for ::stratus_model::Val<OpenZfsConfiguration> {
         fn from(value: OpenZfsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -410,6 +525,19 @@ pub mod file_system {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -455,6 +583,29 @@ pub mod file_system {
         /// `WeeklyMaintenanceStartTime`: string.
         pub weekly_maintenance_start_time:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl WindowsConfiguration {
+        /// With the required `ThroughputCapacity`; everything else unset.
+        pub fn new(
+            throughput_capacity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                active_directory_id: ::std::option::Option::None,
+                aliases: ::std::option::Option::None,
+                audit_log_configuration: ::std::option::Option::None,
+                automatic_backup_retention_days: ::std::option::Option::None,
+                copy_tags_to_backups: ::std::option::Option::None,
+                daily_automatic_backup_start_time: ::std::option::Option::None,
+                deployment_type: ::std::option::Option::None,
+                disk_iops_configuration: ::std::option::Option::None,
+                fsrm_configuration: ::std::option::Option::None,
+                preferred_subnet_id: ::std::option::Option::None,
+                self_managed_active_directory_configuration: ::std::option::Option::None,
+                throughput_capacity: throughput_capacity.into(),
+                weekly_maintenance_start_time: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<WindowsConfiguration> for ::stratus_model::Val<WindowsConfiguration> {
@@ -572,6 +723,24 @@ pub mod file_system {
         pub file_share_access_audit_log_level: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AuditLogConfiguration {
+        /// With the required `FileAccessAuditLogLevel`, `FileShareAccessAuditLogLevel`; everything else unset.
+        pub fn new(
+            file_access_audit_log_level: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            file_share_access_audit_log_level: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                audit_log_destination: ::std::option::Option::None,
+                file_access_audit_log_level: file_access_audit_log_level.into(),
+                file_share_access_audit_log_level: file_share_access_audit_log_level.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AuditLogConfiguration> for ::stratus_model::Val<AuditLogConfiguration> {
         fn from(value: AuditLogConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -588,6 +757,18 @@ pub mod file_system {
         /// `FsrmServiceEnabled`: boolean.
         /// Required.
         pub fsrm_service_enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl FsrmConfiguration {
+        /// With the required `FsrmServiceEnabled`; everything else unset.
+        pub fn new(
+            fsrm_service_enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                event_log_destination: ::std::option::Option::None,
+                fsrm_service_enabled: fsrm_service_enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FsrmConfiguration> for ::stratus_model::Val<FsrmConfiguration> {
@@ -722,6 +903,22 @@ pub mod s3_access_point_attachment {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl CfnS3AccessPointAttachment {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                ontap_configuration: ::std::option::Option::None,
+                open_zfs_configuration: ::std::option::Option::None,
+                s3_access_point: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnS3AccessPointAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnS3AccessPointAttachmentAttributes {
         /// `S3AccessPoint.ResourceARN`: string.
@@ -758,6 +955,21 @@ pub mod s3_access_point_attachment {
         pub volume_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl S3AccessPointOntapConfiguration {
+        /// With the required `FileSystemIdentity`, `VolumeId`; everything else unset.
+        pub fn new(
+            file_system_identity: impl ::std::convert::Into<
+                ::stratus_model::Val<OntapFileSystemIdentity>,
+            >,
+            volume_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                file_system_identity: file_system_identity.into(),
+                volume_id: volume_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3AccessPointOntapConfiguration>
         for ::stratus_model::Val<S3AccessPointOntapConfiguration>
     {
@@ -778,6 +990,21 @@ pub mod s3_access_point_attachment {
         /// Pattern: `^(fsvol-[0-9a-f]{17,})$`.
         /// Length: `23..=23`.
         pub volume_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3AccessPointOpenZfsConfiguration {
+        /// With the required `FileSystemIdentity`, `VolumeId`; everything else unset.
+        pub fn new(
+            file_system_identity: impl ::std::convert::Into<
+                ::stratus_model::Val<OpenZfsFileSystemIdentity>,
+            >,
+            volume_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                file_system_identity: file_system_identity.into(),
+                volume_id: volume_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3AccessPointOpenZfsConfiguration>
@@ -829,6 +1056,17 @@ pub mod s3_access_point_attachment {
         pub windows_user: ::std::option::Option<::stratus_model::Val<OntapWindowsFileSystemUser>>,
     }
 
+    impl OntapFileSystemIdentity {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type2>>) -> Self {
+            Self {
+                r#type: r#type.into(),
+                unix_user: ::std::option::Option::None,
+                windows_user: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<OntapFileSystemIdentity>
         for ::stratus_model::Val<OntapFileSystemIdentity>
     {
@@ -850,6 +1088,19 @@ pub mod s3_access_point_attachment {
         pub r#type: ::stratus_model::Val<Type3>,
     }
 
+    impl OpenZfsFileSystemIdentity {
+        /// With the required `PosixUser`, `Type`; everything else unset.
+        pub fn new(
+            posix_user: impl ::std::convert::Into<::stratus_model::Val<OpenZfsPosixFileSystemUser>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type3>>,
+        ) -> Self {
+            Self {
+                posix_user: posix_user.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OpenZfsFileSystemIdentity>
         for ::stratus_model::Val<OpenZfsFileSystemIdentity>
     {
@@ -867,6 +1118,17 @@ pub mod s3_access_point_attachment {
         /// Pattern: `^(vpc-[0-9a-f]{8,})$`.
         /// Length: `12..=21`.
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3AccessPointVpcConfiguration {
+        /// With the required `VpcId`; everything else unset.
+        pub fn new(
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                vpc_id: vpc_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3AccessPointVpcConfiguration>
@@ -888,6 +1150,15 @@ pub mod s3_access_point_attachment {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl OntapUnixFileSystemUser {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
+    }
+
     impl ::std::convert::From<OntapUnixFileSystemUser>
         for ::stratus_model::Val<OntapUnixFileSystemUser>
     {
@@ -905,6 +1176,15 @@ pub mod s3_access_point_attachment {
         /// Pattern: `^[^\u0000\u0085\u2028\u2029\r\n]{1,256}$`.
         /// Length: `1..=256`.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OntapWindowsFileSystemUser {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
     }
 
     impl ::std::convert::From<OntapWindowsFileSystemUser>
@@ -933,6 +1213,20 @@ pub mod s3_access_point_attachment {
         pub uid: ::stratus_model::Val<f64>,
     }
 
+    impl OpenZfsPosixFileSystemUser {
+        /// With the required `Gid`, `Uid`; everything else unset.
+        pub fn new(
+            gid: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            uid: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                gid: gid.into(),
+                secondary_gids: ::std::option::Option::None,
+                uid: uid.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OpenZfsPosixFileSystemUser>
         for ::stratus_model::Val<OpenZfsPosixFileSystemUser>
     {
@@ -949,6 +1243,13 @@ pub mod s3_access_point_attachment {
         /// Required.
         /// Range: `0..=4294967295`.
         pub gid: ::stratus_model::Val<f64>,
+    }
+
+    impl FileSystemGid {
+        /// With the required `Gid`; everything else unset.
+        pub fn new(gid: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self { gid: gid.into() }
+        }
     }
 
     impl ::std::convert::From<FileSystemGid> for ::stratus_model::Val<FileSystemGid> {
@@ -1099,6 +1400,20 @@ pub mod snapshot {
         pub volume_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnSnapshot {
+        /// With the required `Name`, `VolumeId`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            volume_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                tags: ::std::option::Option::None,
+                volume_id: volume_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSnapshot`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSnapshotAttributes {
         /// `ResourceARN`: string.
@@ -1126,6 +1441,19 @@ pub mod snapshot {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -1171,6 +1499,23 @@ pub mod storage_virtual_machine {
         pub svm_admin_password: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `Tags`: list of [`Tag`].
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
+    }
+
+    impl CfnStorageVirtualMachine {
+        /// With the required `FileSystemId`, `Name`; everything else unset.
+        pub fn new(
+            file_system_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                active_directory_configuration: ::std::option::Option::None,
+                file_system_id: file_system_id.into(),
+                name: name.into(),
+                root_volume_security_style: ::std::option::Option::None,
+                svm_admin_password: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnStorageVirtualMachine`], known once it is deployed (`Fn::GetAtt`).
@@ -1224,6 +1569,19 @@ pub mod storage_virtual_machine {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -1296,6 +1654,22 @@ pub mod volume {
         pub volume_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnVolume {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                backup_id: ::std::option::Option::None,
+                name: name.into(),
+                ontap_configuration: ::std::option::Option::None,
+                open_zfs_configuration: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                volume_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnVolume`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVolumeAttributes {
         /// `ResourceARN`: string.
@@ -1355,6 +1729,31 @@ pub mod volume {
         pub volume_style: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl OntapConfiguration {
+        /// With the required `StorageVirtualMachineId`; everything else unset.
+        pub fn new(
+            storage_virtual_machine_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                aggregate_configuration: ::std::option::Option::None,
+                copy_tags_to_backups: ::std::option::Option::None,
+                junction_path: ::std::option::Option::None,
+                ontap_volume_type: ::std::option::Option::None,
+                security_style: ::std::option::Option::None,
+                size_in_bytes: ::std::option::Option::None,
+                size_in_megabytes: ::std::option::Option::None,
+                snaplock_configuration: ::std::option::Option::None,
+                snapshot_policy: ::std::option::Option::None,
+                storage_efficiency_enabled: ::std::option::Option::None,
+                storage_virtual_machine_id: storage_virtual_machine_id.into(),
+                tiering_policy: ::std::option::Option::None,
+                volume_style: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<OntapConfiguration> for ::stratus_model::Val<OntapConfiguration> {
         fn from(value: OntapConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1393,6 +1792,27 @@ pub mod volume {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<UserAndGroupQuotas>>>,
     }
 
+    impl OpenZfsConfiguration {
+        /// With the required `ParentVolumeId`; everything else unset.
+        pub fn new(
+            parent_volume_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                copy_tags_to_snapshots: ::std::option::Option::None,
+                data_compression_type: ::std::option::Option::None,
+                nfs_exports: ::std::option::Option::None,
+                options: ::std::option::Option::None,
+                origin_snapshot: ::std::option::Option::None,
+                parent_volume_id: parent_volume_id.into(),
+                read_only: ::std::option::Option::None,
+                record_size_ki_b: ::std::option::Option::None,
+                storage_capacity_quota_gi_b: ::std::option::Option::None,
+                storage_capacity_reservation_gi_b: ::std::option::Option::None,
+                user_and_group_quotas: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<OpenZfsConfiguration> for ::stratus_model::Val<OpenZfsConfiguration> {
         fn from(value: OpenZfsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1409,6 +1829,19 @@ pub mod volume {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -1454,6 +1887,22 @@ pub mod volume {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl SnaplockConfiguration {
+        /// With the required `SnaplockType`; everything else unset.
+        pub fn new(
+            snaplock_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                audit_log_volume: ::std::option::Option::None,
+                autocommit_period: ::std::option::Option::None,
+                privileged_delete: ::std::option::Option::None,
+                retention_period: ::std::option::Option::None,
+                snaplock_type: snaplock_type.into(),
+                volume_append_mode_enabled: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SnaplockConfiguration> for ::stratus_model::Val<SnaplockConfiguration> {
         fn from(value: SnaplockConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1485,6 +1934,19 @@ pub mod volume {
         pub client_configurations: ::stratus_model::Val<::std::vec::Vec<ClientConfigurations>>,
     }
 
+    impl NfsExports {
+        /// With the required `ClientConfigurations`; everything else unset.
+        pub fn new(
+            client_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ClientConfigurations>>,
+            >,
+        ) -> Self {
+            Self {
+                client_configurations: client_configurations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<NfsExports> for ::stratus_model::Val<NfsExports> {
         fn from(value: NfsExports) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1502,6 +1964,19 @@ pub mod volume {
         /// Required.
         #[resource(rename = "SnapshotARN")]
         pub snapshot_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OriginSnapshot {
+        /// With the required `CopyStrategy`, `SnapshotARN`; everything else unset.
+        pub fn new(
+            copy_strategy: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            snapshot_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                copy_strategy: copy_strategy.into(),
+                snapshot_arn: snapshot_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OriginSnapshot> for ::stratus_model::Val<OriginSnapshot> {
@@ -1525,6 +2000,21 @@ pub mod volume {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl UserAndGroupQuotas {
+        /// With the required `Id`, `StorageCapacityQuotaGiB`, `Type`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            storage_capacity_quota_gi_b: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                storage_capacity_quota_gi_b: storage_capacity_quota_gi_b.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<UserAndGroupQuotas> for ::stratus_model::Val<UserAndGroupQuotas> {
         fn from(value: UserAndGroupQuotas) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1540,6 +2030,18 @@ pub mod volume {
         pub r#type: ::stratus_model::Val<::std::string::String>,
         /// `Value`: integer.
         pub value: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl AutocommitPeriod {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AutocommitPeriod> for ::stratus_model::Val<AutocommitPeriod> {
@@ -1563,6 +2065,21 @@ pub mod volume {
         pub minimum_retention: ::stratus_model::Val<RetentionPeriod>,
     }
 
+    impl SnaplockRetentionPeriod {
+        /// With the required `DefaultRetention`, `MaximumRetention`, `MinimumRetention`; everything else unset.
+        pub fn new(
+            default_retention: impl ::std::convert::Into<::stratus_model::Val<RetentionPeriod>>,
+            maximum_retention: impl ::std::convert::Into<::stratus_model::Val<RetentionPeriod>>,
+            minimum_retention: impl ::std::convert::Into<::stratus_model::Val<RetentionPeriod>>,
+        ) -> Self {
+            Self {
+                default_retention: default_retention.into(),
+                maximum_retention: maximum_retention.into(),
+                minimum_retention: minimum_retention.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SnaplockRetentionPeriod>
         for ::stratus_model::Val<SnaplockRetentionPeriod>
     {
@@ -1583,6 +2100,21 @@ pub mod volume {
         pub options: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl ClientConfigurations {
+        /// With the required `Clients`, `Options`; everything else unset.
+        pub fn new(
+            clients: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            options: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                clients: clients.into(),
+                options: options.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ClientConfigurations> for ::stratus_model::Val<ClientConfigurations> {
         fn from(value: ClientConfigurations) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1598,6 +2130,18 @@ pub mod volume {
         pub r#type: ::stratus_model::Val<::std::string::String>,
         /// `Value`: integer.
         pub value: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl RetentionPeriod {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<RetentionPeriod> for ::stratus_model::Val<RetentionPeriod> {

@@ -30,6 +30,20 @@ pub mod alias {
         pub routing_strategy: ::stratus_model::Val<RoutingStrategy>,
     }
 
+    impl CfnAlias {
+        /// With the required `Name`, `RoutingStrategy`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            routing_strategy: impl ::std::convert::Into<::stratus_model::Val<RoutingStrategy>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                routing_strategy: routing_strategy.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAlias`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAliasAttributes {
         /// `AliasId`: string.
@@ -61,6 +75,17 @@ pub mod alias {
         /// Required.
         /// Allowed values: `SIMPLE`, `TERMINAL`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl RoutingStrategy {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                fleet_id: ::std::option::Option::None,
+                message: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RoutingStrategy> for ::stratus_model::Val<RoutingStrategy> {
@@ -186,6 +211,22 @@ pub mod build {
         /// Required.
         /// Length: `1..=`.
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl StorageLocation {
+        /// With the required `Bucket`, `Key`, `RoleArn`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key: key.into(),
+                object_version: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StorageLocation> for ::stratus_model::Val<StorageLocation> {
@@ -341,6 +382,33 @@ pub mod container_fleet {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ScalingPolicy>>>,
     }
 
+    impl CfnContainerFleet {
+        /// With the required `FleetRoleArn`; everything else unset.
+        pub fn new(
+            fleet_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                billing_type: ::std::option::Option::None,
+                deployment_configuration: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                fleet_role_arn: fleet_role_arn.into(),
+                game_server_container_group_definition_name: ::std::option::Option::None,
+                game_server_container_groups_per_instance: ::std::option::Option::None,
+                game_session_creation_limit_policy: ::std::option::Option::None,
+                instance_connection_port_range: ::std::option::Option::None,
+                instance_inbound_permissions: ::std::option::Option::None,
+                instance_type: ::std::option::Option::None,
+                locations: ::std::option::Option::None,
+                log_configuration: ::std::option::Option::None,
+                metric_groups: ::std::option::Option::None,
+                new_game_session_protection_policy: ::std::option::Option::None,
+                per_instance_container_group_definition_name: ::std::option::Option::None,
+                player_gateway_mode: ::std::option::Option::None,
+                scaling_policies: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnContainerFleet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnContainerFleetAttributes {
         /// `CreationTime`: string.
@@ -458,6 +526,19 @@ pub mod container_fleet {
         pub to_port: ::stratus_model::Val<i64>,
     }
 
+    impl ConnectionPortRange {
+        /// With the required `FromPort`, `ToPort`; everything else unset.
+        pub fn new(
+            from_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            to_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                from_port: from_port.into(),
+                to_port: to_port.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConnectionPortRange> for ::stratus_model::Val<ConnectionPortRange> {
         fn from(value: ConnectionPortRange) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -486,6 +567,23 @@ pub mod container_fleet {
         pub to_port: ::stratus_model::Val<i64>,
     }
 
+    impl IpPermission {
+        /// With the required `FromPort`, `IpRange`, `Protocol`, `ToPort`; everything else unset.
+        pub fn new(
+            from_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            ip_range: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<Protocol>>,
+            to_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                from_port: from_port.into(),
+                ip_range: ip_range.into(),
+                protocol: protocol.into(),
+                to_port: to_port.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IpPermission> for ::stratus_model::Val<IpPermission> {
         fn from(value: IpPermission) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -507,6 +605,20 @@ pub mod container_fleet {
         /// `StoppedActions`: list of [`StoppedAction`].
         pub stopped_actions:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<StoppedAction>>>,
+    }
+
+    impl LocationConfiguration {
+        /// With the required `Location`; everything else unset.
+        pub fn new(
+            location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                location: location.into(),
+                location_capacity: ::std::option::Option::None,
+                player_gateway_status: ::std::option::Option::None,
+                stopped_actions: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<LocationConfiguration> for ::stratus_model::Val<LocationConfiguration> {
@@ -569,6 +681,26 @@ pub mod container_fleet {
         pub threshold: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl ScalingPolicy {
+        /// With the required `MetricName`, `Name`; everything else unset.
+        pub fn new(
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<MetricName>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                comparison_operator: ::std::option::Option::None,
+                evaluation_periods: ::std::option::Option::None,
+                metric_name: metric_name.into(),
+                name: name.into(),
+                policy_type: ::std::option::Option::None,
+                scaling_adjustment: ::std::option::Option::None,
+                scaling_adjustment_type: ::std::option::Option::None,
+                target_configuration: ::std::option::Option::None,
+                threshold: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ScalingPolicy> for ::stratus_model::Val<ScalingPolicy> {
         fn from(value: ScalingPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -595,6 +727,18 @@ pub mod container_fleet {
         pub min_size: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl LocationCapacity {
+        /// With the required `MaxSize`; everything else unset.
+        pub fn new(max_size: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                desired_ec2_instances: ::std::option::Option::None,
+                managed_capacity_configuration: ::std::option::Option::None,
+                max_size: max_size.into(),
+                min_size: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<LocationCapacity> for ::stratus_model::Val<LocationCapacity> {
         fn from(value: LocationCapacity) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -608,6 +752,15 @@ pub mod container_fleet {
         /// `TargetValue`: number.
         /// Required.
         pub target_value: ::stratus_model::Val<f64>,
+    }
+
+    impl TargetConfiguration {
+        /// With the required `TargetValue`; everything else unset.
+        pub fn new(target_value: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                target_value: target_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TargetConfiguration> for ::stratus_model::Val<TargetConfiguration> {
@@ -627,6 +780,20 @@ pub mod container_fleet {
         /// Required.
         /// Allowed values: `SCALE_TO_AND_FROM_ZERO`, `MANUAL`.
         pub zero_capacity_strategy: ::stratus_model::Val<ZeroCapacityStrategy>,
+    }
+
+    impl ManagedCapacityConfiguration {
+        /// With the required `ZeroCapacityStrategy`; everything else unset.
+        pub fn new(
+            zero_capacity_strategy: impl ::std::convert::Into<
+                ::stratus_model::Val<ZeroCapacityStrategy>,
+            >,
+        ) -> Self {
+            Self {
+                scale_in_after_inactivity_minutes: ::std::option::Option::None,
+                zero_capacity_strategy: zero_capacity_strategy.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ManagedCapacityConfiguration>
@@ -1321,6 +1488,28 @@ pub mod container_group_definition {
         pub version_description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnContainerGroupDefinition {
+        /// With the required `Name`, `OperatingSystem`, `TotalMemoryLimitMebibytes`, `TotalVcpuLimit`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            operating_system: impl ::std::convert::Into<::stratus_model::Val<OperatingSystem>>,
+            total_memory_limit_mebibytes: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            total_vcpu_limit: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                container_group_type: ::std::option::Option::None,
+                game_server_container_definition: ::std::option::Option::None,
+                name: name.into(),
+                operating_system: operating_system.into(),
+                source_version_number: ::std::option::Option::None,
+                support_container_definitions: ::std::option::Option::None,
+                total_memory_limit_mebibytes: total_memory_limit_mebibytes.into(),
+                total_vcpu_limit: total_vcpu_limit.into(),
+                version_description: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnContainerGroupDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnContainerGroupDefinitionAttributes {
         /// `ContainerGroupDefinitionArn`: string.
@@ -1392,6 +1581,26 @@ pub mod container_group_definition {
         pub server_sdk_version: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl GameServerContainerDefinition {
+        /// With the required `ContainerName`, `ImageUri`, `ServerSdkVersion`; everything else unset.
+        pub fn new(
+            container_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            image_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            server_sdk_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                container_name: container_name.into(),
+                depends_on: ::std::option::Option::None,
+                environment_override: ::std::option::Option::None,
+                image_uri: image_uri.into(),
+                mount_points: ::std::option::Option::None,
+                port_configuration: ::std::option::Option::None,
+                resolved_image_digest: ::std::option::Option::None,
+                server_sdk_version: server_sdk_version.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GameServerContainerDefinition>
         for ::stratus_model::Val<GameServerContainerDefinition>
     {
@@ -1444,6 +1653,28 @@ pub mod container_group_definition {
         pub vcpu: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl SupportContainerDefinition {
+        /// With the required `ContainerName`, `ImageUri`; everything else unset.
+        pub fn new(
+            container_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            image_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                container_name: container_name.into(),
+                depends_on: ::std::option::Option::None,
+                environment_override: ::std::option::Option::None,
+                essential: ::std::option::Option::None,
+                health_check: ::std::option::Option::None,
+                image_uri: image_uri.into(),
+                memory_hard_limit_mebibytes: ::std::option::Option::None,
+                mount_points: ::std::option::Option::None,
+                port_configuration: ::std::option::Option::None,
+                resolved_image_digest: ::std::option::Option::None,
+                vcpu: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SupportContainerDefinition>
         for ::stratus_model::Val<SupportContainerDefinition>
     {
@@ -1467,6 +1698,19 @@ pub mod container_group_definition {
         pub container_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ContainerDependency {
+        /// With the required `Condition`, `ContainerName`; everything else unset.
+        pub fn new(
+            condition: impl ::std::convert::Into<::stratus_model::Val<Condition>>,
+            container_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                condition: condition.into(),
+                container_name: container_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ContainerDependency> for ::stratus_model::Val<ContainerDependency> {
         fn from(value: ContainerDependency) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1487,6 +1731,19 @@ pub mod container_group_definition {
         /// Pattern: `^.*$`.
         /// Length: `1..=255`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ContainerEnvironment {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ContainerEnvironment> for ::stratus_model::Val<ContainerEnvironment> {
@@ -1513,6 +1770,19 @@ pub mod container_group_definition {
         pub instance_path: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ContainerMountPoint {
+        /// With the required `InstancePath`; everything else unset.
+        pub fn new(
+            instance_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_level: ::std::option::Option::None,
+                container_path: ::std::option::Option::None,
+                instance_path: instance_path.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ContainerMountPoint> for ::stratus_model::Val<ContainerMountPoint> {
         fn from(value: ContainerMountPoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1527,6 +1797,19 @@ pub mod container_group_definition {
         /// Required.
         /// Items: `1..=100`.
         pub container_port_ranges: ::stratus_model::Val<::std::vec::Vec<ContainerPortRange>>,
+    }
+
+    impl PortConfiguration {
+        /// With the required `ContainerPortRanges`; everything else unset.
+        pub fn new(
+            container_port_ranges: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ContainerPortRange>>,
+            >,
+        ) -> Self {
+            Self {
+                container_port_ranges: container_port_ranges.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PortConfiguration> for ::stratus_model::Val<PortConfiguration> {
@@ -1557,6 +1840,23 @@ pub mod container_group_definition {
         pub timeout: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl ContainerHealthCheck {
+        /// With the required `Command`; everything else unset.
+        pub fn new(
+            command: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                command: command.into(),
+                interval: ::std::option::Option::None,
+                retries: ::std::option::Option::None,
+                start_period: ::std::option::Option::None,
+                timeout: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ContainerHealthCheck> for ::stratus_model::Val<ContainerHealthCheck> {
         fn from(value: ContainerHealthCheck) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1579,6 +1879,21 @@ pub mod container_group_definition {
         /// Required.
         /// Range: `1..=60000`.
         pub to_port: ::stratus_model::Val<i64>,
+    }
+
+    impl ContainerPortRange {
+        /// With the required `FromPort`, `Protocol`, `ToPort`; everything else unset.
+        pub fn new(
+            from_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<Protocol>>,
+            to_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                from_port: from_port.into(),
+                protocol: protocol.into(),
+                to_port: to_port.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ContainerPortRange> for ::stratus_model::Val<ContainerPortRange> {
@@ -1946,6 +2261,45 @@ pub mod fleet {
         pub server_launch_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnFleet {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                anywhere_configuration: ::std::option::Option::None,
+                apply_capacity: ::std::option::Option::None,
+                build_id: ::std::option::Option::None,
+                certificate_configuration: ::std::option::Option::None,
+                compute_type: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                desired_ec2_instances: ::std::option::Option::None,
+                ec2_inbound_permissions: ::std::option::Option::None,
+                ec2_instance_type: ::std::option::Option::None,
+                fleet_type: ::std::option::Option::None,
+                instance_role_arn: ::std::option::Option::None,
+                instance_role_credentials_provider: ::std::option::Option::None,
+                locations: ::std::option::Option::None,
+                log_paths: ::std::option::Option::None,
+                max_size: ::std::option::Option::None,
+                metric_groups: ::std::option::Option::None,
+                min_size: ::std::option::Option::None,
+                name: name.into(),
+                new_game_session_protection_policy: ::std::option::Option::None,
+                peer_vpc_aws_account_id: ::std::option::Option::None,
+                peer_vpc_id: ::std::option::Option::None,
+                player_gateway_configuration: ::std::option::Option::None,
+                player_gateway_mode: ::std::option::Option::None,
+                resource_creation_limit_policy: ::std::option::Option::None,
+                runtime_configuration: ::std::option::Option::None,
+                scaling_policies: ::std::option::Option::None,
+                script_id: ::std::option::Option::None,
+                server_launch_parameters: ::std::option::Option::None,
+                server_launch_path: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFleet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFleetAttributes {
         /// `FleetId`: string.
@@ -1979,6 +2333,15 @@ pub mod fleet {
         pub cost: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AnywhereConfiguration {
+        /// With the required `Cost`; everything else unset.
+        pub fn new(
+            cost: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { cost: cost.into() }
+        }
+    }
+
     impl ::std::convert::From<AnywhereConfiguration> for ::stratus_model::Val<AnywhereConfiguration> {
         fn from(value: AnywhereConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1993,6 +2356,17 @@ pub mod fleet {
         /// Required.
         /// Allowed values: `DISABLED`, `GENERATED`.
         pub certificate_type: ::stratus_model::Val<CertificateType>,
+    }
+
+    impl CertificateConfiguration {
+        /// With the required `CertificateType`; everything else unset.
+        pub fn new(
+            certificate_type: impl ::std::convert::Into<::stratus_model::Val<CertificateType>>,
+        ) -> Self {
+            Self {
+                certificate_type: certificate_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CertificateConfiguration>
@@ -2025,6 +2399,23 @@ pub mod fleet {
         pub to_port: ::stratus_model::Val<i64>,
     }
 
+    impl IpPermission {
+        /// With the required `FromPort`, `IpRange`, `Protocol`, `ToPort`; everything else unset.
+        pub fn new(
+            from_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            ip_range: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<Protocol>>,
+            to_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                from_port: from_port.into(),
+                ip_range: ip_range.into(),
+                protocol: protocol.into(),
+                to_port: to_port.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IpPermission> for ::stratus_model::Val<IpPermission> {
         fn from(value: IpPermission) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2043,6 +2434,19 @@ pub mod fleet {
         /// `PlayerGatewayStatus`: [`PlayerGatewayStatus`].
         /// Allowed values: `DISABLED`, `ENABLED`.
         pub player_gateway_status: ::std::option::Option<::stratus_model::Val<PlayerGatewayStatus>>,
+    }
+
+    impl LocationConfiguration {
+        /// With the required `Location`; everything else unset.
+        pub fn new(
+            location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                location: location.into(),
+                location_capacity: ::std::option::Option::None,
+                player_gateway_status: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<LocationConfiguration> for ::stratus_model::Val<LocationConfiguration> {
@@ -2154,6 +2558,29 @@ pub mod fleet {
         pub update_status: ::std::option::Option<::stratus_model::Val<UpdateStatus>>,
     }
 
+    impl ScalingPolicy {
+        /// With the required `MetricName`, `Name`; everything else unset.
+        pub fn new(
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<MetricName>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                comparison_operator: ::std::option::Option::None,
+                evaluation_periods: ::std::option::Option::None,
+                location: ::std::option::Option::None,
+                metric_name: metric_name.into(),
+                name: name.into(),
+                policy_type: ::std::option::Option::None,
+                scaling_adjustment: ::std::option::Option::None,
+                scaling_adjustment_type: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                target_configuration: ::std::option::Option::None,
+                threshold: ::std::option::Option::None,
+                update_status: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ScalingPolicy> for ::stratus_model::Val<ScalingPolicy> {
         fn from(value: ScalingPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2178,6 +2605,18 @@ pub mod fleet {
         /// `MinSize`: integer.
         /// Range: `0..=`.
         pub min_size: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl LocationCapacity {
+        /// With the required `MaxSize`; everything else unset.
+        pub fn new(max_size: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                desired_ec2_instances: ::std::option::Option::None,
+                managed_capacity_configuration: ::std::option::Option::None,
+                max_size: max_size.into(),
+                min_size: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<LocationCapacity> for ::stratus_model::Val<LocationCapacity> {
@@ -2205,6 +2644,20 @@ pub mod fleet {
         pub parameters: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ServerProcess {
+        /// With the required `ConcurrentExecutions`, `LaunchPath`; everything else unset.
+        pub fn new(
+            concurrent_executions: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            launch_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                concurrent_executions: concurrent_executions.into(),
+                launch_path: launch_path.into(),
+                parameters: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ServerProcess> for ::stratus_model::Val<ServerProcess> {
         fn from(value: ServerProcess) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2218,6 +2671,15 @@ pub mod fleet {
         /// `TargetValue`: number.
         /// Required.
         pub target_value: ::stratus_model::Val<f64>,
+    }
+
+    impl TargetConfiguration {
+        /// With the required `TargetValue`; everything else unset.
+        pub fn new(target_value: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                target_value: target_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TargetConfiguration> for ::stratus_model::Val<TargetConfiguration> {
@@ -2237,6 +2699,20 @@ pub mod fleet {
         /// Required.
         /// Allowed values: `SCALE_TO_AND_FROM_ZERO`, `MANUAL`.
         pub zero_capacity_strategy: ::stratus_model::Val<ZeroCapacityStrategy>,
+    }
+
+    impl ManagedCapacityConfiguration {
+        /// With the required `ZeroCapacityStrategy`; everything else unset.
+        pub fn new(
+            zero_capacity_strategy: impl ::std::convert::Into<
+                ::stratus_model::Val<ZeroCapacityStrategy>,
+            >,
+        ) -> Self {
+            Self {
+                scale_in_after_inactivity_minutes: ::std::option::Option::None,
+                zero_capacity_strategy: zero_capacity_strategy.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ManagedCapacityConfiguration>
@@ -3068,6 +3544,33 @@ pub mod game_server_group {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnGameServerGroup {
+        /// With the required `GameServerGroupName`, `InstanceDefinitions`, `RoleArn`; everything else unset.
+        pub fn new(
+            game_server_group_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            instance_definitions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<InstanceDefinition>>,
+            >,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auto_scaling_policy: ::std::option::Option::None,
+                balancing_strategy: ::std::option::Option::None,
+                delete_option: ::std::option::Option::None,
+                game_server_group_name: game_server_group_name.into(),
+                game_server_protection_policy: ::std::option::Option::None,
+                instance_definitions: instance_definitions.into(),
+                launch_template: ::std::option::Option::None,
+                max_size: ::std::option::Option::None,
+                min_size: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                vpc_subnets: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGameServerGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGameServerGroupAttributes {
         /// `GameServerGroupArn`: string.
@@ -3096,6 +3599,20 @@ pub mod game_server_group {
         pub target_tracking_configuration: ::stratus_model::Val<TargetTrackingConfiguration>,
     }
 
+    impl AutoScalingPolicy {
+        /// With the required `TargetTrackingConfiguration`; everything else unset.
+        pub fn new(
+            target_tracking_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<TargetTrackingConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                estimated_instance_warmup: ::std::option::Option::None,
+                target_tracking_configuration: target_tracking_configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AutoScalingPolicy> for ::stratus_model::Val<AutoScalingPolicy> {
         fn from(value: AutoScalingPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3111,6 +3628,18 @@ pub mod game_server_group {
         pub instance_type: ::stratus_model::Val<InstanceType>,
         /// `WeightedCapacity`: string.
         pub weighted_capacity: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl InstanceDefinition {
+        /// With the required `InstanceType`; everything else unset.
+        pub fn new(
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<InstanceType>>,
+        ) -> Self {
+            Self {
+                instance_type: instance_type.into(),
+                weighted_capacity: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<InstanceDefinition> for ::stratus_model::Val<InstanceDefinition> {
@@ -3145,6 +3674,15 @@ pub mod game_server_group {
         /// `TargetValue`: number.
         /// Required.
         pub target_value: ::stratus_model::Val<f64>,
+    }
+
+    impl TargetTrackingConfiguration {
+        /// With the required `TargetValue`; everything else unset.
+        pub fn new(target_value: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                target_value: target_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TargetTrackingConfiguration>
@@ -3720,6 +4258,24 @@ pub mod game_session_queue {
         pub timeout_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CfnGameSessionQueue {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                custom_event_data: ::std::option::Option::None,
+                destinations: ::std::option::Option::None,
+                filter_configuration: ::std::option::Option::None,
+                name: name.into(),
+                notification_target: ::std::option::Option::None,
+                player_latency_policies: ::std::option::Option::None,
+                priority_configuration: ::std::option::Option::None,
+                timeout_in_seconds: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGameSessionQueue`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGameSessionQueueAttributes {
         /// `Arn`: string.
@@ -3876,6 +4432,17 @@ pub mod location {
         pub location_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnLocation {
+        /// With the required `LocationName`; everything else unset.
+        pub fn new(
+            location_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                location_name: location_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLocation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationAttributes {
         /// `LocationArn`: string.
@@ -3964,6 +4531,35 @@ pub mod matchmaking_configuration {
         pub rule_set_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnMatchmakingConfiguration {
+        /// With the required `AcceptanceRequired`, `Name`, `RequestTimeoutSeconds`, `RuleSetName`; everything else unset.
+        pub fn new(
+            acceptance_required: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            request_timeout_seconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            rule_set_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                acceptance_required: acceptance_required.into(),
+                acceptance_timeout_seconds: ::std::option::Option::None,
+                additional_player_count: ::std::option::Option::None,
+                backfill_mode: ::std::option::Option::None,
+                creation_time: ::std::option::Option::None,
+                custom_event_data: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                flex_match_mode: ::std::option::Option::None,
+                game_properties: ::std::option::Option::None,
+                game_session_data: ::std::option::Option::None,
+                game_session_queue_arns: ::std::option::Option::None,
+                name: name.into(),
+                notification_target: ::std::option::Option::None,
+                request_timeout_seconds: request_timeout_seconds.into(),
+                rule_set_arn: ::std::option::Option::None,
+                rule_set_name: rule_set_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMatchmakingConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMatchmakingConfigurationAttributes {
         /// `Arn`: string.
@@ -3988,6 +4584,19 @@ pub mod matchmaking_configuration {
         /// Required.
         /// Length: `0..=96`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GameProperty {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GameProperty> for ::stratus_model::Val<GameProperty> {
@@ -4111,6 +4720,19 @@ pub mod matchmaking_rule_set {
         pub rule_set_body: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnMatchmakingRuleSet {
+        /// With the required `Name`, `RuleSetBody`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rule_set_body: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                rule_set_body: rule_set_body.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMatchmakingRuleSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMatchmakingRuleSetAttributes {
         /// `Arn`: string.
@@ -4163,6 +4785,20 @@ pub mod script {
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnScript {
+        /// With the required `StorageLocation`; everything else unset.
+        pub fn new(
+            storage_location: impl ::std::convert::Into<::stratus_model::Val<S3Location>>,
+        ) -> Self {
+            Self {
+                name: ::std::option::Option::None,
+                node_js_version: ::std::option::Option::None,
+                storage_location: storage_location.into(),
+                version: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnScript`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScriptAttributes {
         /// `Id`: string.
@@ -4209,6 +4845,22 @@ pub mod script {
         /// Required.
         /// Length: `1..=`.
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3Location {
+        /// With the required `Bucket`, `Key`, `RoleArn`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key: key.into(),
+                object_version: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {

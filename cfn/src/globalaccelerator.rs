@@ -33,6 +33,20 @@ pub mod accelerator {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnAccelerator {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                enabled: ::std::option::Option::None,
+                ip_address_type: ::std::option::Option::None,
+                ip_addresses: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAccelerator`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAcceleratorAttributes {
         /// `AcceleratorArn`: string.
@@ -135,6 +149,19 @@ pub mod cross_account_attachment {
         pub resources: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Resource>>>,
     }
 
+    impl CfnCrossAccountAttachment {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                principals: ::std::option::Option::None,
+                resources: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCrossAccountAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCrossAccountAttachmentAttributes {
         /// `AttachmentArn`: string.
@@ -226,6 +253,29 @@ pub mod endpoint_group {
         pub traffic_dial_percentage: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl CfnEndpointGroup {
+        /// With the required `EndpointGroupRegion`, `ListenerArn`; everything else unset.
+        pub fn new(
+            endpoint_group_region: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            listener_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                endpoint_configurations: ::std::option::Option::None,
+                endpoint_group_region: endpoint_group_region.into(),
+                health_check_interval_seconds: ::std::option::Option::None,
+                health_check_path: ::std::option::Option::None,
+                health_check_port: ::std::option::Option::None,
+                health_check_protocol: ::std::option::Option::None,
+                listener_arn: listener_arn.into(),
+                port_overrides: ::std::option::Option::None,
+                threshold_count: ::std::option::Option::None,
+                traffic_dial_percentage: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEndpointGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEndpointGroupAttributes {
         /// `EndpointGroupArn`: string.
@@ -257,6 +307,20 @@ pub mod endpoint_group {
         pub weight: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl EndpointConfiguration {
+        /// With the required `EndpointId`; everything else unset.
+        pub fn new(
+            endpoint_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attachment_arn: ::std::option::Option::None,
+                client_ip_preservation_enabled: ::std::option::Option::None,
+                endpoint_id: endpoint_id.into(),
+                weight: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EndpointConfiguration> for ::stratus_model::Val<EndpointConfiguration> {
         fn from(value: EndpointConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -273,6 +337,19 @@ pub mod endpoint_group {
         /// `ListenerPort`: integer.
         /// Required.
         pub listener_port: ::stratus_model::Val<i64>,
+    }
+
+    impl PortOverride {
+        /// With the required `EndpointPort`, `ListenerPort`; everything else unset.
+        pub fn new(
+            endpoint_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            listener_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                endpoint_port: endpoint_port.into(),
+                listener_port: listener_port.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PortOverride> for ::stratus_model::Val<PortOverride> {
@@ -358,6 +435,22 @@ pub mod listener {
         pub protocol: ::stratus_model::Val<Protocol>,
     }
 
+    impl CfnListener {
+        /// With the required `AcceleratorArn`, `PortRanges`, `Protocol`; everything else unset.
+        pub fn new(
+            accelerator_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port_ranges: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<PortRange>>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<Protocol>>,
+        ) -> Self {
+            Self {
+                accelerator_arn: accelerator_arn.into(),
+                client_affinity: ::std::option::Option::None,
+                port_ranges: port_ranges.into(),
+                protocol: protocol.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnListener`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnListenerAttributes {
         /// `ListenerArn`: string.
@@ -380,6 +473,19 @@ pub mod listener {
         /// `ToPort`: integer.
         /// Required.
         pub to_port: ::stratus_model::Val<i64>,
+    }
+
+    impl PortRange {
+        /// With the required `FromPort`, `ToPort`; everything else unset.
+        pub fn new(
+            from_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            to_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                from_port: from_port.into(),
+                to_port: to_port.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PortRange> for ::stratus_model::Val<PortRange> {

@@ -57,6 +57,26 @@ pub mod catalog {
             ::std::option::Option<::stratus_model::Val<TargetRedshiftCatalog>>,
     }
 
+    impl CfnCatalog {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allow_full_table_external_data_access: ::std::option::Option::None,
+                catalog_properties: ::std::option::Option::None,
+                create_database_default_permissions: ::std::option::Option::None,
+                create_table_default_permissions: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                federated_catalog: ::std::option::Option::None,
+                name: name.into(),
+                overwrite_child_resource_permissions_with_default: ::std::option::Option::None,
+                parameters: ::std::option::Option::None,
+                target_redshift_catalog: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCatalog`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCatalogAttributes {
         /// `CatalogId`: string.
@@ -249,6 +269,17 @@ pub mod catalog {
         /// `CatalogArn`: string.
         /// Required.
         pub catalog_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TargetRedshiftCatalog {
+        /// With the required `CatalogArn`; everything else unset.
+        pub fn new(
+            catalog_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                catalog_arn: catalog_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TargetRedshiftCatalog> for ::stratus_model::Val<TargetRedshiftCatalog> {
@@ -591,6 +622,21 @@ pub mod classifier {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl GrokClassifier {
+        /// With the required `Classification`, `GrokPattern`; everything else unset.
+        pub fn new(
+            classification: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            grok_pattern: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                classification: classification.into(),
+                custom_patterns: ::std::option::Option::None,
+                grok_pattern: grok_pattern.into(),
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<GrokClassifier> for ::stratus_model::Val<GrokClassifier> {
         fn from(value: GrokClassifier) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -606,6 +652,18 @@ pub mod classifier {
         pub json_path: ::stratus_model::Val<::std::string::String>,
         /// `Name`: string.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl JsonClassifier {
+        /// With the required `JsonPath`; everything else unset.
+        pub fn new(
+            json_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                json_path: json_path.into(),
+                name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<JsonClassifier> for ::stratus_model::Val<JsonClassifier> {
@@ -626,6 +684,20 @@ pub mod classifier {
         /// `RowTag`: string.
         /// Required.
         pub row_tag: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl XmlClassifier {
+        /// With the required `Classification`, `RowTag`; everything else unset.
+        pub fn new(
+            classification: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            row_tag: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                classification: classification.into(),
+                name: ::std::option::Option::None,
+                row_tag: row_tag.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<XmlClassifier> for ::stratus_model::Val<XmlClassifier> {
@@ -657,6 +729,19 @@ pub mod connection {
         /// `ConnectionInput`: [`ConnectionInput`].
         /// Required.
         pub connection_input: ::stratus_model::Val<ConnectionInput>,
+    }
+
+    impl CfnConnection {
+        /// With the required `CatalogId`, `ConnectionInput`; everything else unset.
+        pub fn new(
+            catalog_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            connection_input: impl ::std::convert::Into<::stratus_model::Val<ConnectionInput>>,
+        ) -> Self {
+            Self {
+                catalog_id: catalog_id.into(),
+                connection_input: connection_input.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnConnection`], known once it is deployed (`Fn::GetAtt`).
@@ -707,6 +792,28 @@ pub mod connection {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl ConnectionInput {
+        /// With the required `ConnectionType`; everything else unset.
+        pub fn new(
+            connection_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                athena_properties: ::std::option::Option::None,
+                authentication_configuration: ::std::option::Option::None,
+                connection_properties: ::std::option::Option::None,
+                connection_type: connection_type.into(),
+                description: ::std::option::Option::None,
+                match_criteria: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                physical_connection_requirements: ::std::option::Option::None,
+                python_properties: ::std::option::Option::None,
+                spark_properties: ::std::option::Option::None,
+                validate_credentials: ::std::option::Option::None,
+                validate_for_compute_environments: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ConnectionInput> for ::stratus_model::Val<ConnectionInput> {
         fn from(value: ConnectionInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -732,6 +839,22 @@ pub mod connection {
         pub o_auth2_properties: ::std::option::Option<::stratus_model::Val<OAuth2PropertiesInput>>,
         /// `SecretArn`: string.
         pub secret_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl AuthenticationConfigurationInput {
+        /// With the required `AuthenticationType`; everything else unset.
+        pub fn new(
+            authentication_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authentication_type: authentication_type.into(),
+                basic_authentication_credentials: ::std::option::Option::None,
+                custom_authentication_credentials: ::std::option::Option::None,
+                kms_key_arn: ::std::option::Option::None,
+                o_auth2_properties: ::std::option::Option::None,
+                secret_arn: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AuthenticationConfigurationInput>
@@ -918,6 +1041,31 @@ pub mod crawler {
         /// `Targets`: [`Targets`].
         /// Required.
         pub targets: ::stratus_model::Val<Targets>,
+    }
+
+    impl CfnCrawler {
+        /// With the required `Role`, `Targets`; everything else unset.
+        pub fn new(
+            role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            targets: impl ::std::convert::Into<::stratus_model::Val<Targets>>,
+        ) -> Self {
+            Self {
+                classifiers: ::std::option::Option::None,
+                configuration: ::std::option::Option::None,
+                crawler_security_configuration: ::std::option::Option::None,
+                database_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                lake_formation_configuration: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                recrawl_policy: ::std::option::Option::None,
+                role: role.into(),
+                schedule: ::std::option::Option::None,
+                schema_change_policy: ::std::option::Option::None,
+                table_prefix: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                targets: targets.into(),
+            }
+        }
     }
 
     /// `LakeFormationConfiguration`, a property type of `AWS::Glue::Crawler`.
@@ -1432,6 +1580,21 @@ pub mod data_catalog_encryption_settings {
         pub data_catalog_encryption_settings: ::stratus_model::Val<DataCatalogEncryptionSettings>,
     }
 
+    impl CfnDataCatalogEncryptionSettings {
+        /// With the required `CatalogId`, `DataCatalogEncryptionSettings`; everything else unset.
+        pub fn new(
+            catalog_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_catalog_encryption_settings: impl ::std::convert::Into<
+                ::stratus_model::Val<DataCatalogEncryptionSettings>,
+            >,
+        ) -> Self {
+            Self {
+                catalog_id: catalog_id.into(),
+                data_catalog_encryption_settings: data_catalog_encryption_settings.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDataCatalogEncryptionSettings`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataCatalogEncryptionSettingsAttributes {
         /// `Id`: string.
@@ -1584,6 +1747,20 @@ pub mod database {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub database_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnDatabase {
+        /// With the required `CatalogId`, `DatabaseInput`; everything else unset.
+        pub fn new(
+            catalog_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            database_input: impl ::std::convert::Into<::stratus_model::Val<DatabaseInput>>,
+        ) -> Self {
+            Self {
+                catalog_id: catalog_id.into(),
+                database_input: database_input.into(),
+                database_name: ::std::option::Option::None,
+            }
+        }
     }
 
     /// `DatabaseInput`, a property type of `AWS::Glue::Database`.
@@ -1812,6 +1989,31 @@ pub mod dev_endpoint {
         pub worker_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnDevEndpoint {
+        /// With the required `RoleArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                arguments: ::std::option::Option::None,
+                endpoint_name: ::std::option::Option::None,
+                extra_jars_s3_path: ::std::option::Option::None,
+                extra_python_libs_s3_path: ::std::option::Option::None,
+                glue_version: ::std::option::Option::None,
+                number_of_nodes: ::std::option::Option::None,
+                number_of_workers: ::std::option::Option::None,
+                public_key: ::std::option::Option::None,
+                public_keys: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                security_configuration: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                subnet_id: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                worker_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDevEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDevEndpointAttributes {
         /// `Id`: string.
@@ -1852,6 +2054,19 @@ pub mod identity_center_configuration {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
         /// `UserBackgroundSessionsEnabled`: boolean.
         pub user_background_sessions_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl CfnIdentityCenterConfiguration {
+        /// With the required `InstanceArn`; everything else unset.
+        pub fn new(
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                instance_arn: instance_arn.into(),
+                scopes: ::std::option::Option::None,
+                user_background_sessions_enabled: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnIdentityCenterConfiguration`], known once it is deployed (`Fn::GetAtt`).
@@ -1939,6 +2154,26 @@ pub mod integration {
         pub target_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnIntegration {
+        /// With the required `IntegrationName`, `SourceArn`, `TargetArn`; everything else unset.
+        pub fn new(
+            integration_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                additional_encryption_context: ::std::option::Option::None,
+                data_filter: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                integration_config: ::std::option::Option::None,
+                integration_name: integration_name.into(),
+                kms_key_id: ::std::option::Option::None,
+                source_arn: source_arn.into(),
+                target_arn: target_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIntegration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIntegrationAttributes {
         /// `IntegrationArn`: string.
@@ -2017,6 +2252,19 @@ pub mod integration_resource_property {
             ::std::option::Option<::stratus_model::Val<TargetProcessingProperties>>,
     }
 
+    impl CfnIntegrationResourceProperty {
+        /// With the required `ResourceArn`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_arn: resource_arn.into(),
+                source_processing_properties: ::std::option::Option::None,
+                target_processing_properties: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIntegrationResourceProperty`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIntegrationResourcePropertyAttributes {
         /// `ResourcePropertyArn`: string.
@@ -2039,6 +2287,17 @@ pub mod integration_resource_property {
         /// Required.
         /// Length: `1..=128`.
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SourceProcessingProperties {
+        /// With the required `RoleArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SourceProcessingProperties>
@@ -2068,6 +2327,20 @@ pub mod integration_resource_property {
         /// Pattern: `arn:aws:iam:.*:[0-9]+:.*`.
         /// Length: `1..=128`.
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TargetProcessingProperties {
+        /// With the required `RoleArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connection_name: ::std::option::Option::None,
+                event_bus_arn: ::std::option::Option::None,
+                kms_arn: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TargetProcessingProperties>
@@ -2155,6 +2428,40 @@ pub mod job {
         /// `WorkerType`: [`WorkerType`].
         /// Allowed values: `Standard`, `G.1X`, `G.2X`, `G.025X`, `G.4X`, `G.8X`, `Z.2X`, `G.12X`, `G.16X`, `R.1X`, `R.2X`, `R.4X` and 1 more.
         pub worker_type: ::std::option::Option<::stratus_model::Val<WorkerType>>,
+    }
+
+    impl CfnJob {
+        /// With the required `Command`, `Role`; everything else unset.
+        pub fn new(
+            command: impl ::std::convert::Into<::stratus_model::Val<JobCommand>>,
+            role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allocated_capacity: ::std::option::Option::None,
+                command: command.into(),
+                connections: ::std::option::Option::None,
+                default_arguments: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                execution_class: ::std::option::Option::None,
+                execution_property: ::std::option::Option::None,
+                glue_version: ::std::option::Option::None,
+                job_mode: ::std::option::Option::None,
+                job_run_queuing_enabled: ::std::option::Option::None,
+                log_uri: ::std::option::Option::None,
+                maintenance_window: ::std::option::Option::None,
+                max_capacity: ::std::option::Option::None,
+                max_retries: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                non_overridable_arguments: ::std::option::Option::None,
+                notification_property: ::std::option::Option::None,
+                number_of_workers: ::std::option::Option::None,
+                role: role.into(),
+                security_configuration: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                timeout: ::std::option::Option::None,
+                worker_type: ::std::option::Option::None,
+            }
+        }
     }
 
     /// `JobCommand`, a property type of `AWS::Glue::Job`.
@@ -2444,6 +2751,31 @@ pub mod ml_transform {
         pub worker_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnMlTransform {
+        /// With the required `InputRecordTables`, `Role`, `TransformParameters`; everything else unset.
+        pub fn new(
+            input_record_tables: impl ::std::convert::Into<::stratus_model::Val<InputRecordTables>>,
+            role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            transform_parameters: impl ::std::convert::Into<::stratus_model::Val<TransformParameters>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                glue_version: ::std::option::Option::None,
+                input_record_tables: input_record_tables.into(),
+                max_capacity: ::std::option::Option::None,
+                max_retries: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                number_of_workers: ::std::option::Option::None,
+                role: role.into(),
+                tags: ::std::option::Option::None,
+                timeout: ::std::option::Option::None,
+                transform_encryption: ::std::option::Option::None,
+                transform_parameters: transform_parameters.into(),
+                worker_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMlTransform`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMlTransformAttributes {
         /// `Id`: string.
@@ -2501,6 +2833,18 @@ pub mod ml_transform {
         pub transform_type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl TransformParameters {
+        /// With the required `TransformType`; everything else unset.
+        pub fn new(
+            transform_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                find_matches_parameters: ::std::option::Option::None,
+                transform_type: transform_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TransformParameters> for ::stratus_model::Val<TransformParameters> {
         fn from(value: TransformParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2523,6 +2867,21 @@ pub mod ml_transform {
         pub table_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl GlueTables {
+        /// With the required `DatabaseName`, `TableName`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                catalog_id: ::std::option::Option::None,
+                connection_name: ::std::option::Option::None,
+                database_name: database_name.into(),
+                table_name: table_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GlueTables> for ::stratus_model::Val<GlueTables> {
         fn from(value: GlueTables) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2539,6 +2898,20 @@ pub mod ml_transform {
         /// Required.
         #[resource(rename = "MLUserDataEncryptionMode")]
         pub ml_user_data_encryption_mode: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MlUserDataEncryption {
+        /// With the required `MLUserDataEncryptionMode`; everything else unset.
+        pub fn new(
+            ml_user_data_encryption_mode: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                kms_key_id: ::std::option::Option::None,
+                ml_user_data_encryption_mode: ml_user_data_encryption_mode.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MlUserDataEncryption> for ::stratus_model::Val<MlUserDataEncryption> {
@@ -2560,6 +2933,22 @@ pub mod ml_transform {
         /// `PrimaryKeyColumnName`: string.
         /// Required.
         pub primary_key_column_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FindMatchesParameters {
+        /// With the required `PrimaryKeyColumnName`; everything else unset.
+        pub fn new(
+            primary_key_column_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                accuracy_cost_tradeoff: ::std::option::Option::None,
+                enforce_provided_labels: ::std::option::Option::None,
+                precision_recall_tradeoff: ::std::option::Option::None,
+                primary_key_column_name: primary_key_column_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FindMatchesParameters> for ::stratus_model::Val<FindMatchesParameters> {
@@ -2603,6 +2992,23 @@ pub mod partition {
         pub table_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnPartition {
+        /// With the required `CatalogId`, `DatabaseName`, `PartitionInput`, `TableName`; everything else unset.
+        pub fn new(
+            catalog_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            partition_input: impl ::std::convert::Into<::stratus_model::Val<PartitionInput>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                catalog_id: catalog_id.into(),
+                database_name: database_name.into(),
+                partition_input: partition_input.into(),
+                table_name: table_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPartition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPartitionAttributes {
         /// `Id`: string.
@@ -2626,6 +3032,21 @@ pub mod partition {
         /// `Values`: list of string.
         /// Required.
         pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl PartitionInput {
+        /// With the required `Values`; everything else unset.
+        pub fn new(
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                parameters: ::std::option::Option::None,
+                storage_descriptor: ::std::option::Option::None,
+                values: values.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PartitionInput> for ::stratus_model::Val<PartitionInput> {
@@ -2684,6 +3105,19 @@ pub mod partition {
         pub name: ::stratus_model::Val<::std::string::String>,
         /// `Type`: string.
         pub r#type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Column {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                comment: ::std::option::Option::None,
+                name: name.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Column> for ::stratus_model::Val<Column> {
@@ -2761,6 +3195,18 @@ pub mod partition {
         pub sort_order: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl Order {
+        /// With the required `Column`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                sort_order: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Order> for ::stratus_model::Val<Order> {
         fn from(value: Order) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2812,6 +3258,18 @@ pub mod registry {
         /// Length: `1..=255`.
         #[resource(replace)]
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnRegistry {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnRegistry`], known once it is deployed (`Fn::GetAtt`).
@@ -2875,6 +3333,25 @@ pub mod schema {
         /// Length: `1..=170000`.
         #[resource(replace)]
         pub schema_definition: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnSchema {
+        /// With the required `Compatibility`, `DataFormat`, `Name`; everything else unset.
+        pub fn new(
+            compatibility: impl ::std::convert::Into<::stratus_model::Val<Compatibility>>,
+            data_format: impl ::std::convert::Into<::stratus_model::Val<DataFormat>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                checkpoint_version: ::std::option::Option::None,
+                compatibility: compatibility.into(),
+                data_format: data_format.into(),
+                description: ::std::option::Option::None,
+                name: name.into(),
+                registry: ::std::option::Option::None,
+                schema_definition: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnSchema`], known once it is deployed (`Fn::GetAtt`).
@@ -3068,6 +3545,19 @@ pub mod schema_version {
         pub schema_definition: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnSchemaVersion {
+        /// With the required `Schema`, `SchemaDefinition`; everything else unset.
+        pub fn new(
+            schema: impl ::std::convert::Into<::stratus_model::Val<Schema>>,
+            schema_definition: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                schema: schema.into(),
+                schema_definition: schema_definition.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSchemaVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSchemaVersionAttributes {
         /// `VersionId`: string.
@@ -3135,6 +3625,21 @@ pub mod schema_version_metadata {
         #[resource(replace)]
         pub value: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnSchemaVersionMetadata {
+        /// With the required `Key`, `SchemaVersionId`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            schema_version_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                schema_version_id: schema_version_id.into(),
+                value: value.into(),
+            }
+        }
+    }
 }
 
 pub use schema_version_metadata::CfnSchemaVersionMetadata;
@@ -3159,6 +3664,21 @@ pub mod security_configuration {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnSecurityConfiguration {
+        /// With the required `EncryptionConfiguration`, `Name`; everything else unset.
+        pub fn new(
+            encryption_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<EncryptionConfiguration>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                encryption_configuration: encryption_configuration.into(),
+                name: name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnSecurityConfiguration`], known once it is deployed (`Fn::GetAtt`).
@@ -3278,6 +3798,22 @@ pub mod table {
         pub table_input: ::std::option::Option<::stratus_model::Val<TableInput>>,
     }
 
+    impl CfnTable {
+        /// With the required `CatalogId`, `DatabaseName`; everything else unset.
+        pub fn new(
+            catalog_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                catalog_id: catalog_id.into(),
+                database_name: database_name.into(),
+                name: ::std::option::Option::None,
+                open_table_format_input: ::std::option::Option::None,
+                table_input: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTable`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTableAttributes {
         /// `Id`: string.
@@ -3370,6 +3906,19 @@ pub mod table {
         pub name: ::stratus_model::Val<::std::string::String>,
         /// `Type`: string.
         pub r#type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Column {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                comment: ::std::option::Option::None,
+                name: name.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Column> for ::stratus_model::Val<Column> {
@@ -3477,6 +4026,22 @@ pub mod table {
         pub write_order: ::std::option::Option<::stratus_model::Val<IcebergSortOrder>>,
     }
 
+    impl IcebergTableInput {
+        /// With the required `Location`, `Schema`; everything else unset.
+        pub fn new(
+            location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            schema: impl ::std::convert::Into<::stratus_model::Val<IcebergSchema>>,
+        ) -> Self {
+            Self {
+                location: location.into(),
+                partition_spec: ::std::option::Option::None,
+                properties: ::std::option::Option::None,
+                schema: schema.into(),
+                write_order: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IcebergTableInput> for ::stratus_model::Val<IcebergTableInput> {
         fn from(value: IcebergTableInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3553,6 +4118,19 @@ pub mod table {
         pub sort_order: ::stratus_model::Val<i64>,
     }
 
+    impl Order {
+        /// With the required `Column`, `SortOrder`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sort_order: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                sort_order: sort_order.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Order> for ::stratus_model::Val<Order> {
         fn from(value: Order) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3593,6 +4171,20 @@ pub mod table {
         pub spec_id: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl IcebergPartitionSpec {
+        /// With the required `Fields`; everything else unset.
+        pub fn new(
+            fields: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<IcebergPartitionField>>,
+            >,
+        ) -> Self {
+            Self {
+                fields: fields.into(),
+                spec_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IcebergPartitionSpec> for ::stratus_model::Val<IcebergPartitionSpec> {
         fn from(value: IcebergPartitionSpec) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3614,6 +4206,20 @@ pub mod table {
         pub r#type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl IcebergSchema {
+        /// With the required `Fields`; everything else unset.
+        pub fn new(
+            fields: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<IcebergStructField>>>,
+        ) -> Self {
+            Self {
+                fields: fields.into(),
+                identifier_field_ids: ::std::option::Option::None,
+                schema_id: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IcebergSchema> for ::stratus_model::Val<IcebergSchema> {
         fn from(value: IcebergSchema) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3630,6 +4236,19 @@ pub mod table {
         /// `OrderId`: integer.
         /// Required.
         pub order_id: ::stratus_model::Val<i64>,
+    }
+
+    impl IcebergSortOrder {
+        /// With the required `Fields`, `OrderId`; everything else unset.
+        pub fn new(
+            fields: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<IcebergSortField>>>,
+            order_id: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                fields: fields.into(),
+                order_id: order_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IcebergSortOrder> for ::stratus_model::Val<IcebergSortOrder> {
@@ -3673,6 +4292,22 @@ pub mod table {
         pub transform: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl IcebergPartitionField {
+        /// With the required `Name`, `SourceId`, `Transform`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_id: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            transform: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_id: ::std::option::Option::None,
+                name: name.into(),
+                source_id: source_id.into(),
+                transform: transform.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IcebergPartitionField> for ::stratus_model::Val<IcebergPartitionField> {
         fn from(value: IcebergPartitionField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3699,6 +4334,24 @@ pub mod table {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl IcebergStructField {
+        /// With the required `Id`, `Name`, `Required`, `Type`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            required: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                doc: ::std::option::Option::None,
+                id: id.into(),
+                name: name.into(),
+                required: required.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IcebergStructField> for ::stratus_model::Val<IcebergStructField> {
         fn from(value: IcebergStructField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3721,6 +4374,23 @@ pub mod table {
         /// `Transform`: string.
         /// Required.
         pub transform: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IcebergSortField {
+        /// With the required `Direction`, `NullOrder`, `SourceId`, `Transform`; everything else unset.
+        pub fn new(
+            direction: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            null_order: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_id: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            transform: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                direction: direction.into(),
+                null_order: null_order.into(),
+                source_id: source_id.into(),
+                transform: transform.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IcebergSortField> for ::stratus_model::Val<IcebergSortField> {
@@ -3809,6 +4479,27 @@ pub mod table_optimizer {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnTableOptimizer {
+        /// With the required `CatalogId`, `DatabaseName`, `TableName`, `TableOptimizerConfiguration`, `Type`; everything else unset.
+        pub fn new(
+            catalog_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_optimizer_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<TableOptimizerConfiguration>,
+            >,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                catalog_id: catalog_id.into(),
+                database_name: database_name.into(),
+                table_name: table_name.into(),
+                table_optimizer_configuration: table_optimizer_configuration.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTableOptimizer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTableOptimizerAttributes {
         /// `Id`: string.
@@ -3839,6 +4530,22 @@ pub mod table_optimizer {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
         /// `VpcConfiguration`: [`VpcConfiguration`].
         pub vpc_configuration: ::std::option::Option<::stratus_model::Val<VpcConfiguration>>,
+    }
+
+    impl TableOptimizerConfiguration {
+        /// With the required `Enabled`, `RoleArn`; everything else unset.
+        pub fn new(
+            enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                enabled: enabled.into(),
+                orphan_file_deletion_configuration: ::std::option::Option::None,
+                retention_configuration: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                vpc_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TableOptimizerConfiguration>
@@ -3978,6 +4685,27 @@ pub mod trigger {
         pub workflow_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnTrigger {
+        /// With the required `Actions`, `Type`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Action>>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                description: ::std::option::Option::None,
+                event_batching_condition: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                predicate: ::std::option::Option::None,
+                schedule: ::std::option::Option::None,
+                start_on_creation: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                r#type: r#type.into(),
+                workflow_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `Action`, a property type of `AWS::Glue::Trigger`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -4019,6 +4747,16 @@ pub mod trigger {
         /// `BatchWindow`: integer.
         /// Range: `1..=900`.
         pub batch_window: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl EventBatchingCondition {
+        /// With the required `BatchSize`; everything else unset.
+        pub fn new(batch_size: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                batch_size: batch_size.into(),
+                batch_window: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<EventBatchingCondition> for ::stratus_model::Val<EventBatchingCondition> {
@@ -4352,6 +5090,19 @@ pub mod usage_profile {
         /// Length: `5..=128`.
         #[resource(replace)]
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnUsageProfile {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                configuration: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnUsageProfile`], known once it is deployed (`Fn::GetAtt`).

@@ -69,6 +69,37 @@ pub mod workspace {
         pub vpc_configuration: ::std::option::Option<::stratus_model::Val<VpcConfiguration>>,
     }
 
+    impl CfnWorkspace {
+        /// With the required `AccountAccessType`, `AuthenticationProviders`, `PermissionType`; everything else unset.
+        pub fn new(
+            account_access_type: impl ::std::convert::Into<::stratus_model::Val<AccountAccessType>>,
+            authentication_providers: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AuthenticationProviderTypes>>,
+            >,
+            permission_type: impl ::std::convert::Into<::stratus_model::Val<PermissionType>>,
+        ) -> Self {
+            Self {
+                account_access_type: account_access_type.into(),
+                authentication_providers: authentication_providers.into(),
+                client_token: ::std::option::Option::None,
+                data_sources: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                grafana_version: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                network_access_control: ::std::option::Option::None,
+                notification_destinations: ::std::option::Option::None,
+                organization_role_name: ::std::option::Option::None,
+                organizational_units: ::std::option::Option::None,
+                permission_type: permission_type.into(),
+                plugin_admin_enabled: ::std::option::Option::None,
+                role_arn: ::std::option::Option::None,
+                saml_configuration: ::std::option::Option::None,
+                stack_set_name: ::std::option::Option::None,
+                vpc_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnWorkspace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkspaceAttributes {
         /// `Id`: string.
@@ -149,6 +180,21 @@ pub mod workspace {
         pub role_values: ::std::option::Option<::stratus_model::Val<RoleValues>>,
     }
 
+    impl SamlConfiguration {
+        /// With the required `IdpMetadata`; everything else unset.
+        pub fn new(
+            idp_metadata: impl ::std::convert::Into<::stratus_model::Val<IdpMetadata>>,
+        ) -> Self {
+            Self {
+                allowed_organizations: ::std::option::Option::None,
+                assertion_attributes: ::std::option::Option::None,
+                idp_metadata: idp_metadata.into(),
+                login_validity_duration: ::std::option::Option::None,
+                role_values: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SamlConfiguration> for ::stratus_model::Val<SamlConfiguration> {
         fn from(value: SamlConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -167,6 +213,23 @@ pub mod workspace {
         /// Required.
         /// Items: `2..=6`.
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl VpcConfiguration {
+        /// With the required `SecurityGroupIds`, `SubnetIds`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnet_ids: subnet_ids.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VpcConfiguration> for ::stratus_model::Val<VpcConfiguration> {

@@ -26,6 +26,19 @@ pub mod connector_definition {
         pub tags: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl CfnConnectorDefinition {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                initial_version: ::std::option::Option::None,
+                name: name.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConnectorDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectorDefinitionAttributes {
         /// `LatestVersionArn`: string.
@@ -57,6 +70,17 @@ pub mod connector_definition {
         pub connectors: ::stratus_model::Val<::std::vec::Vec<Connector>>,
     }
 
+    impl ConnectorDefinitionVersion {
+        /// With the required `Connectors`; everything else unset.
+        pub fn new(
+            connectors: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Connector>>>,
+        ) -> Self {
+            Self {
+                connectors: connectors.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConnectorDefinitionVersion>
         for ::stratus_model::Val<ConnectorDefinitionVersion>
     {
@@ -77,6 +101,20 @@ pub mod connector_definition {
         pub id: ::stratus_model::Val<::std::string::String>,
         /// `Parameters`: JSON.
         pub parameters: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    impl Connector {
+        /// With the required `ConnectorArn`, `Id`; everything else unset.
+        pub fn new(
+            connector_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connector_arn: connector_arn.into(),
+                id: id.into(),
+                parameters: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Connector> for ::stratus_model::Val<Connector> {
@@ -112,6 +150,21 @@ pub mod connector_definition_version {
         pub connectors: ::stratus_model::Val<::std::vec::Vec<Connector>>,
     }
 
+    impl CfnConnectorDefinitionVersion {
+        /// With the required `ConnectorDefinitionId`, `Connectors`; everything else unset.
+        pub fn new(
+            connector_definition_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            connectors: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Connector>>>,
+        ) -> Self {
+            Self {
+                connector_definition_id: connector_definition_id.into(),
+                connectors: connectors.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConnectorDefinitionVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectorDefinitionVersionAttributes {
         /// `Id`: string.
@@ -138,6 +191,20 @@ pub mod connector_definition_version {
         pub id: ::stratus_model::Val<::std::string::String>,
         /// `Parameters`: JSON.
         pub parameters: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    impl Connector {
+        /// With the required `ConnectorArn`, `Id`; everything else unset.
+        pub fn new(
+            connector_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connector_arn: connector_arn.into(),
+                id: id.into(),
+                parameters: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Connector> for ::stratus_model::Val<Connector> {
@@ -174,6 +241,19 @@ pub mod core_definition {
         pub tags: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl CfnCoreDefinition {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                initial_version: ::std::option::Option::None,
+                name: name.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCoreDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCoreDefinitionAttributes {
         /// `LatestVersionArn`: string.
@@ -205,6 +285,17 @@ pub mod core_definition {
         pub cores: ::stratus_model::Val<::std::vec::Vec<Core>>,
     }
 
+    impl CoreDefinitionVersion {
+        /// With the required `Cores`; everything else unset.
+        pub fn new(
+            cores: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Core>>>,
+        ) -> Self {
+            Self {
+                cores: cores.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CoreDefinitionVersion> for ::stratus_model::Val<CoreDefinitionVersion> {
         fn from(value: CoreDefinitionVersion) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -226,6 +317,22 @@ pub mod core_definition {
         /// `ThingArn`: string.
         /// Required.
         pub thing_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Core {
+        /// With the required `CertificateArn`, `Id`, `ThingArn`; everything else unset.
+        pub fn new(
+            certificate_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            thing_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_arn: certificate_arn.into(),
+                id: id.into(),
+                sync_shadow: ::std::option::Option::None,
+                thing_arn: thing_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Core> for ::stratus_model::Val<Core> {
@@ -261,6 +368,19 @@ pub mod core_definition_version {
         pub cores: ::stratus_model::Val<::std::vec::Vec<Core>>,
     }
 
+    impl CfnCoreDefinitionVersion {
+        /// With the required `CoreDefinitionId`, `Cores`; everything else unset.
+        pub fn new(
+            core_definition_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            cores: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Core>>>,
+        ) -> Self {
+            Self {
+                core_definition_id: core_definition_id.into(),
+                cores: cores.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCoreDefinitionVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCoreDefinitionVersionAttributes {
         /// `Id`: string.
@@ -288,6 +408,22 @@ pub mod core_definition_version {
         /// `ThingArn`: string.
         /// Required.
         pub thing_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Core {
+        /// With the required `CertificateArn`, `Id`, `ThingArn`; everything else unset.
+        pub fn new(
+            certificate_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            thing_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_arn: certificate_arn.into(),
+                id: id.into(),
+                sync_shadow: ::std::option::Option::None,
+                thing_arn: thing_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Core> for ::stratus_model::Val<Core> {
@@ -322,6 +458,19 @@ pub mod device_definition {
         pub tags: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl CfnDeviceDefinition {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                initial_version: ::std::option::Option::None,
+                name: name.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDeviceDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeviceDefinitionAttributes {
         /// `LatestVersionArn`: string.
@@ -353,6 +502,17 @@ pub mod device_definition {
         pub devices: ::stratus_model::Val<::std::vec::Vec<Device>>,
     }
 
+    impl DeviceDefinitionVersion {
+        /// With the required `Devices`; everything else unset.
+        pub fn new(
+            devices: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Device>>>,
+        ) -> Self {
+            Self {
+                devices: devices.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DeviceDefinitionVersion>
         for ::stratus_model::Val<DeviceDefinitionVersion>
     {
@@ -376,6 +536,22 @@ pub mod device_definition {
         /// `ThingArn`: string.
         /// Required.
         pub thing_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Device {
+        /// With the required `CertificateArn`, `Id`, `ThingArn`; everything else unset.
+        pub fn new(
+            certificate_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            thing_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_arn: certificate_arn.into(),
+                id: id.into(),
+                sync_shadow: ::std::option::Option::None,
+                thing_arn: thing_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Device> for ::stratus_model::Val<Device> {
@@ -411,6 +587,19 @@ pub mod device_definition_version {
         pub devices: ::stratus_model::Val<::std::vec::Vec<Device>>,
     }
 
+    impl CfnDeviceDefinitionVersion {
+        /// With the required `DeviceDefinitionId`, `Devices`; everything else unset.
+        pub fn new(
+            device_definition_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            devices: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Device>>>,
+        ) -> Self {
+            Self {
+                device_definition_id: device_definition_id.into(),
+                devices: devices.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDeviceDefinitionVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeviceDefinitionVersionAttributes {
         /// `Id`: string.
@@ -438,6 +627,22 @@ pub mod device_definition_version {
         /// `ThingArn`: string.
         /// Required.
         pub thing_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Device {
+        /// With the required `CertificateArn`, `Id`, `ThingArn`; everything else unset.
+        pub fn new(
+            certificate_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            thing_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_arn: certificate_arn.into(),
+                id: id.into(),
+                sync_shadow: ::std::option::Option::None,
+                thing_arn: thing_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Device> for ::stratus_model::Val<Device> {
@@ -474,6 +679,19 @@ pub mod function_definition {
         pub tags: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl CfnFunctionDefinition {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                initial_version: ::std::option::Option::None,
+                name: name.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFunctionDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFunctionDefinitionAttributes {
         /// `LatestVersionArn`: string.
@@ -507,6 +725,18 @@ pub mod function_definition {
         pub functions: ::stratus_model::Val<::std::vec::Vec<Function>>,
     }
 
+    impl FunctionDefinitionVersion {
+        /// With the required `Functions`; everything else unset.
+        pub fn new(
+            functions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Function>>>,
+        ) -> Self {
+            Self {
+                default_config: ::std::option::Option::None,
+                functions: functions.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FunctionDefinitionVersion>
         for ::stratus_model::Val<FunctionDefinitionVersion>
     {
@@ -522,6 +752,15 @@ pub mod function_definition {
         /// `Execution`: [`Execution`].
         /// Required.
         pub execution: ::stratus_model::Val<Execution>,
+    }
+
+    impl DefaultConfig {
+        /// With the required `Execution`; everything else unset.
+        pub fn new(execution: impl ::std::convert::Into<::stratus_model::Val<Execution>>) -> Self {
+            Self {
+                execution: execution.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DefaultConfig> for ::stratus_model::Val<DefaultConfig> {
@@ -543,6 +782,23 @@ pub mod function_definition {
         /// `Id`: string.
         /// Required.
         pub id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Function {
+        /// With the required `FunctionArn`, `FunctionConfiguration`, `Id`; everything else unset.
+        pub fn new(
+            function_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            function_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<FunctionConfiguration>,
+            >,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                function_arn: function_arn.into(),
+                function_configuration: function_configuration.into(),
+                id: id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Function> for ::stratus_model::Val<Function> {
@@ -641,6 +897,18 @@ pub mod function_definition {
         pub resource_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ResourceAccessPolicy {
+        /// With the required `ResourceId`; everything else unset.
+        pub fn new(
+            resource_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                permission: ::std::option::Option::None,
+                resource_id: resource_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ResourceAccessPolicy> for ::stratus_model::Val<ResourceAccessPolicy> {
         fn from(value: ResourceAccessPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -678,6 +946,22 @@ pub mod function_definition_version {
         pub functions: ::stratus_model::Val<::std::vec::Vec<Function>>,
     }
 
+    impl CfnFunctionDefinitionVersion {
+        /// With the required `FunctionDefinitionId`, `Functions`; everything else unset.
+        pub fn new(
+            function_definition_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            functions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Function>>>,
+        ) -> Self {
+            Self {
+                default_config: ::std::option::Option::None,
+                function_definition_id: function_definition_id.into(),
+                functions: functions.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFunctionDefinitionVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFunctionDefinitionVersionAttributes {
         /// `Id`: string.
@@ -699,6 +983,15 @@ pub mod function_definition_version {
         pub execution: ::stratus_model::Val<Execution>,
     }
 
+    impl DefaultConfig {
+        /// With the required `Execution`; everything else unset.
+        pub fn new(execution: impl ::std::convert::Into<::stratus_model::Val<Execution>>) -> Self {
+            Self {
+                execution: execution.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DefaultConfig> for ::stratus_model::Val<DefaultConfig> {
         fn from(value: DefaultConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -718,6 +1011,23 @@ pub mod function_definition_version {
         /// `Id`: string.
         /// Required.
         pub id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Function {
+        /// With the required `FunctionArn`, `FunctionConfiguration`, `Id`; everything else unset.
+        pub fn new(
+            function_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            function_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<FunctionConfiguration>,
+            >,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                function_arn: function_arn.into(),
+                function_configuration: function_configuration.into(),
+                id: id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Function> for ::stratus_model::Val<Function> {
@@ -816,6 +1126,18 @@ pub mod function_definition_version {
         pub resource_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ResourceAccessPolicy {
+        /// With the required `ResourceId`; everything else unset.
+        pub fn new(
+            resource_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                permission: ::std::option::Option::None,
+                resource_id: resource_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ResourceAccessPolicy> for ::stratus_model::Val<ResourceAccessPolicy> {
         fn from(value: ResourceAccessPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -850,6 +1172,20 @@ pub mod group {
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `Tags`: JSON.
         pub tags: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    impl CfnGroup {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                initial_version: ::std::option::Option::None,
+                name: name.into(),
+                role_arn: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnGroup`], known once it is deployed (`Fn::GetAtt`).
@@ -969,6 +1305,24 @@ pub mod group_version {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnGroupVersion {
+        /// With the required `GroupId`; everything else unset.
+        pub fn new(
+            group_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connector_definition_version_arn: ::std::option::Option::None,
+                core_definition_version_arn: ::std::option::Option::None,
+                device_definition_version_arn: ::std::option::Option::None,
+                function_definition_version_arn: ::std::option::Option::None,
+                group_id: group_id.into(),
+                logger_definition_version_arn: ::std::option::Option::None,
+                resource_definition_version_arn: ::std::option::Option::None,
+                subscription_definition_version_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGroupVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGroupVersionAttributes {
         /// `Id`: string.
@@ -1007,6 +1361,19 @@ pub mod logger_definition {
         pub tags: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl CfnLoggerDefinition {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                initial_version: ::std::option::Option::None,
+                name: name.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLoggerDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLoggerDefinitionAttributes {
         /// `LatestVersionArn`: string.
@@ -1038,6 +1405,17 @@ pub mod logger_definition {
         pub loggers: ::stratus_model::Val<::std::vec::Vec<Logger>>,
     }
 
+    impl LoggerDefinitionVersion {
+        /// With the required `Loggers`; everything else unset.
+        pub fn new(
+            loggers: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Logger>>>,
+        ) -> Self {
+            Self {
+                loggers: loggers.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LoggerDefinitionVersion>
         for ::stratus_model::Val<LoggerDefinitionVersion>
     {
@@ -1064,6 +1442,24 @@ pub mod logger_definition {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Logger {
+        /// With the required `Component`, `Id`, `Level`, `Type`; everything else unset.
+        pub fn new(
+            component: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            level: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                component: component.into(),
+                id: id.into(),
+                level: level.into(),
+                space: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Logger> for ::stratus_model::Val<Logger> {
@@ -1099,6 +1495,19 @@ pub mod logger_definition_version {
         pub loggers: ::stratus_model::Val<::std::vec::Vec<Logger>>,
     }
 
+    impl CfnLoggerDefinitionVersion {
+        /// With the required `LoggerDefinitionId`, `Loggers`; everything else unset.
+        pub fn new(
+            logger_definition_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            loggers: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Logger>>>,
+        ) -> Self {
+            Self {
+                logger_definition_id: logger_definition_id.into(),
+                loggers: loggers.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLoggerDefinitionVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLoggerDefinitionVersionAttributes {
         /// `Id`: string.
@@ -1129,6 +1538,24 @@ pub mod logger_definition_version {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Logger {
+        /// With the required `Component`, `Id`, `Level`, `Type`; everything else unset.
+        pub fn new(
+            component: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            level: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                component: component.into(),
+                id: id.into(),
+                level: level.into(),
+                space: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Logger> for ::stratus_model::Val<Logger> {
@@ -1165,6 +1592,19 @@ pub mod resource_definition {
         pub tags: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl CfnResourceDefinition {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                initial_version: ::std::option::Option::None,
+                name: name.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnResourceDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceDefinitionAttributes {
         /// `LatestVersionArn`: string.
@@ -1196,6 +1636,19 @@ pub mod resource_definition {
         pub resources: ::stratus_model::Val<::std::vec::Vec<ResourceInstance>>,
     }
 
+    impl ResourceDefinitionVersion {
+        /// With the required `Resources`; everything else unset.
+        pub fn new(
+            resources: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ResourceInstance>>,
+            >,
+        ) -> Self {
+            Self {
+                resources: resources.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ResourceDefinitionVersion>
         for ::stratus_model::Val<ResourceDefinitionVersion>
     {
@@ -1217,6 +1670,23 @@ pub mod resource_definition {
         /// `ResourceDataContainer`: [`ResourceDataContainer`].
         /// Required.
         pub resource_data_container: ::stratus_model::Val<ResourceDataContainer>,
+    }
+
+    impl ResourceInstance {
+        /// With the required `Id`, `Name`, `ResourceDataContainer`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_data_container: impl ::std::convert::Into<
+                ::stratus_model::Val<ResourceDataContainer>,
+            >,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                name: name.into(),
+                resource_data_container: resource_data_container.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResourceInstance> for ::stratus_model::Val<ResourceInstance> {
@@ -1263,6 +1733,18 @@ pub mod resource_definition {
         pub source_path: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl LocalDeviceResourceData {
+        /// With the required `SourcePath`; everything else unset.
+        pub fn new(
+            source_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                group_owner_setting: ::std::option::Option::None,
+                source_path: source_path.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LocalDeviceResourceData>
         for ::stratus_model::Val<LocalDeviceResourceData>
     {
@@ -1283,6 +1765,20 @@ pub mod resource_definition {
         /// `SourcePath`: string.
         /// Required.
         pub source_path: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LocalVolumeResourceData {
+        /// With the required `DestinationPath`, `SourcePath`; everything else unset.
+        pub fn new(
+            destination_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                destination_path: destination_path.into(),
+                group_owner_setting: ::std::option::Option::None,
+                source_path: source_path.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LocalVolumeResourceData>
@@ -1308,6 +1804,20 @@ pub mod resource_definition {
         pub s3_uri: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl S3MachineLearningModelResourceData {
+        /// With the required `DestinationPath`, `S3Uri`; everything else unset.
+        pub fn new(
+            destination_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                destination_path: destination_path.into(),
+                owner_setting: ::std::option::Option::None,
+                s3_uri: s3_uri.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3MachineLearningModelResourceData>
         for ::stratus_model::Val<S3MachineLearningModelResourceData>
     {
@@ -1331,6 +1841,20 @@ pub mod resource_definition {
         pub sage_maker_job_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SageMakerMachineLearningModelResourceData {
+        /// With the required `DestinationPath`, `SageMakerJobArn`; everything else unset.
+        pub fn new(
+            destination_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sage_maker_job_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                destination_path: destination_path.into(),
+                owner_setting: ::std::option::Option::None,
+                sage_maker_job_arn: sage_maker_job_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SageMakerMachineLearningModelResourceData>
         for ::stratus_model::Val<SageMakerMachineLearningModelResourceData>
     {
@@ -1352,6 +1876,18 @@ pub mod resource_definition {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl SecretsManagerSecretResourceData {
+        /// With the required `ARN`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                arn: arn.into(),
+                additional_staging_labels_to_download: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SecretsManagerSecretResourceData>
         for ::stratus_model::Val<SecretsManagerSecretResourceData>
     {
@@ -1371,6 +1907,18 @@ pub mod resource_definition {
         pub group_owner: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl GroupOwnerSetting {
+        /// With the required `AutoAddGroupOwner`; everything else unset.
+        pub fn new(
+            auto_add_group_owner: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                auto_add_group_owner: auto_add_group_owner.into(),
+                group_owner: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<GroupOwnerSetting> for ::stratus_model::Val<GroupOwnerSetting> {
         fn from(value: GroupOwnerSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1387,6 +1935,19 @@ pub mod resource_definition {
         /// `GroupPermission`: string.
         /// Required.
         pub group_permission: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ResourceDownloadOwnerSetting {
+        /// With the required `GroupOwner`, `GroupPermission`; everything else unset.
+        pub fn new(
+            group_owner: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            group_permission: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                group_owner: group_owner.into(),
+                group_permission: group_permission.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResourceDownloadOwnerSetting>
@@ -1424,6 +1985,23 @@ pub mod resource_definition_version {
         pub resources: ::stratus_model::Val<::std::vec::Vec<ResourceInstance>>,
     }
 
+    impl CfnResourceDefinitionVersion {
+        /// With the required `ResourceDefinitionId`, `Resources`; everything else unset.
+        pub fn new(
+            resource_definition_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            resources: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ResourceInstance>>,
+            >,
+        ) -> Self {
+            Self {
+                resource_definition_id: resource_definition_id.into(),
+                resources: resources.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnResourceDefinitionVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceDefinitionVersionAttributes {
         /// `Id`: string.
@@ -1449,6 +2027,23 @@ pub mod resource_definition_version {
         /// `ResourceDataContainer`: [`ResourceDataContainer`].
         /// Required.
         pub resource_data_container: ::stratus_model::Val<ResourceDataContainer>,
+    }
+
+    impl ResourceInstance {
+        /// With the required `Id`, `Name`, `ResourceDataContainer`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_data_container: impl ::std::convert::Into<
+                ::stratus_model::Val<ResourceDataContainer>,
+            >,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                name: name.into(),
+                resource_data_container: resource_data_container.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResourceInstance> for ::stratus_model::Val<ResourceInstance> {
@@ -1495,6 +2090,18 @@ pub mod resource_definition_version {
         pub source_path: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl LocalDeviceResourceData {
+        /// With the required `SourcePath`; everything else unset.
+        pub fn new(
+            source_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                group_owner_setting: ::std::option::Option::None,
+                source_path: source_path.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LocalDeviceResourceData>
         for ::stratus_model::Val<LocalDeviceResourceData>
     {
@@ -1515,6 +2122,20 @@ pub mod resource_definition_version {
         /// `SourcePath`: string.
         /// Required.
         pub source_path: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LocalVolumeResourceData {
+        /// With the required `DestinationPath`, `SourcePath`; everything else unset.
+        pub fn new(
+            destination_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                destination_path: destination_path.into(),
+                group_owner_setting: ::std::option::Option::None,
+                source_path: source_path.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LocalVolumeResourceData>
@@ -1540,6 +2161,20 @@ pub mod resource_definition_version {
         pub s3_uri: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl S3MachineLearningModelResourceData {
+        /// With the required `DestinationPath`, `S3Uri`; everything else unset.
+        pub fn new(
+            destination_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                destination_path: destination_path.into(),
+                owner_setting: ::std::option::Option::None,
+                s3_uri: s3_uri.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3MachineLearningModelResourceData>
         for ::stratus_model::Val<S3MachineLearningModelResourceData>
     {
@@ -1563,6 +2198,20 @@ pub mod resource_definition_version {
         pub sage_maker_job_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SageMakerMachineLearningModelResourceData {
+        /// With the required `DestinationPath`, `SageMakerJobArn`; everything else unset.
+        pub fn new(
+            destination_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sage_maker_job_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                destination_path: destination_path.into(),
+                owner_setting: ::std::option::Option::None,
+                sage_maker_job_arn: sage_maker_job_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SageMakerMachineLearningModelResourceData>
         for ::stratus_model::Val<SageMakerMachineLearningModelResourceData>
     {
@@ -1584,6 +2233,18 @@ pub mod resource_definition_version {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl SecretsManagerSecretResourceData {
+        /// With the required `ARN`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                arn: arn.into(),
+                additional_staging_labels_to_download: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SecretsManagerSecretResourceData>
         for ::stratus_model::Val<SecretsManagerSecretResourceData>
     {
@@ -1603,6 +2264,18 @@ pub mod resource_definition_version {
         pub group_owner: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl GroupOwnerSetting {
+        /// With the required `AutoAddGroupOwner`; everything else unset.
+        pub fn new(
+            auto_add_group_owner: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                auto_add_group_owner: auto_add_group_owner.into(),
+                group_owner: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<GroupOwnerSetting> for ::stratus_model::Val<GroupOwnerSetting> {
         fn from(value: GroupOwnerSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1619,6 +2292,19 @@ pub mod resource_definition_version {
         /// `GroupPermission`: string.
         /// Required.
         pub group_permission: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ResourceDownloadOwnerSetting {
+        /// With the required `GroupOwner`, `GroupPermission`; everything else unset.
+        pub fn new(
+            group_owner: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            group_permission: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                group_owner: group_owner.into(),
+                group_permission: group_permission.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResourceDownloadOwnerSetting>
@@ -1658,6 +2344,19 @@ pub mod subscription_definition {
         pub tags: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl CfnSubscriptionDefinition {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                initial_version: ::std::option::Option::None,
+                name: name.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSubscriptionDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubscriptionDefinitionAttributes {
         /// `LatestVersionArn`: string.
@@ -1689,6 +2388,19 @@ pub mod subscription_definition {
         pub subscriptions: ::stratus_model::Val<::std::vec::Vec<Subscription>>,
     }
 
+    impl SubscriptionDefinitionVersion {
+        /// With the required `Subscriptions`; everything else unset.
+        pub fn new(
+            subscriptions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<Subscription>>,
+            >,
+        ) -> Self {
+            Self {
+                subscriptions: subscriptions.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SubscriptionDefinitionVersion>
         for ::stratus_model::Val<SubscriptionDefinitionVersion>
     {
@@ -1713,6 +2425,23 @@ pub mod subscription_definition {
         /// `Target`: string.
         /// Required.
         pub target: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Subscription {
+        /// With the required `Id`, `Source`, `Subject`, `Target`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subject: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                source: source.into(),
+                subject: subject.into(),
+                target: target.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Subscription> for ::stratus_model::Val<Subscription> {
@@ -1748,6 +2477,23 @@ pub mod subscription_definition_version {
         pub subscriptions: ::stratus_model::Val<::std::vec::Vec<Subscription>>,
     }
 
+    impl CfnSubscriptionDefinitionVersion {
+        /// With the required `SubscriptionDefinitionId`, `Subscriptions`; everything else unset.
+        pub fn new(
+            subscription_definition_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            subscriptions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<Subscription>>,
+            >,
+        ) -> Self {
+            Self {
+                subscription_definition_id: subscription_definition_id.into(),
+                subscriptions: subscriptions.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSubscriptionDefinitionVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubscriptionDefinitionVersionAttributes {
         /// `Id`: string.
@@ -1778,6 +2524,23 @@ pub mod subscription_definition_version {
         /// `Target`: string.
         /// Required.
         pub target: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Subscription {
+        /// With the required `Id`, `Source`, `Subject`, `Target`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subject: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                source: source.into(),
+                subject: subject.into(),
+                target: target.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Subscription> for ::stratus_model::Val<Subscription> {

@@ -529,6 +529,22 @@ pub mod deployment {
         pub target_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnDeployment {
+        /// With the required `TargetArn`; everything else unset.
+        pub fn new(
+            target_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                components: ::std::option::Option::None,
+                deployment_name: ::std::option::Option::None,
+                deployment_policies: ::std::option::Option::None,
+                iot_job_configuration: ::std::option::Option::None,
+                parent_target_arn: ::std::option::Option::None,
+                target_arn: target_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDeployment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeploymentAttributes {
         /// `DeploymentId`: string.
@@ -694,6 +710,19 @@ pub mod deployment {
         pub criteria_list: ::stratus_model::Val<::std::vec::Vec<IoTJobAbortCriteria>>,
     }
 
+    impl IoTJobAbortConfig {
+        /// With the required `CriteriaList`; everything else unset.
+        pub fn new(
+            criteria_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<IoTJobAbortCriteria>>,
+            >,
+        ) -> Self {
+            Self {
+                criteria_list: criteria_list.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IoTJobAbortConfig> for ::stratus_model::Val<IoTJobAbortConfig> {
         fn from(value: IoTJobAbortConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -775,6 +804,23 @@ pub mod deployment {
         pub threshold_percentage: ::stratus_model::Val<f64>,
     }
 
+    impl IoTJobAbortCriteria {
+        /// With the required `Action`, `FailureType`, `MinNumberOfExecutedThings`, `ThresholdPercentage`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<Action2>>,
+            failure_type: impl ::std::convert::Into<::stratus_model::Val<FailureType>>,
+            min_number_of_executed_things: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            threshold_percentage: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                failure_type: failure_type.into(),
+                min_number_of_executed_things: min_number_of_executed_things.into(),
+                threshold_percentage: threshold_percentage.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IoTJobAbortCriteria> for ::stratus_model::Val<IoTJobAbortCriteria> {
         fn from(value: IoTJobAbortCriteria) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -796,6 +842,23 @@ pub mod deployment {
         /// `RateIncreaseCriteria`: JSON.
         /// Required.
         pub rate_increase_criteria: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl IoTJobExponentialRolloutRate {
+        /// With the required `BaseRatePerMinute`, `IncrementFactor`, `RateIncreaseCriteria`; everything else unset.
+        pub fn new(
+            base_rate_per_minute: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            increment_factor: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            rate_increase_criteria: impl ::std::convert::Into<
+                ::stratus_model::Val<::stratus_model::Json>,
+            >,
+        ) -> Self {
+            Self {
+                base_rate_per_minute: base_rate_per_minute.into(),
+                increment_factor: increment_factor.into(),
+                rate_increase_criteria: rate_increase_criteria.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IoTJobExponentialRolloutRate>

@@ -26,6 +26,19 @@ pub mod config {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnConfig {
+        /// With the required `ConfigData`, `Name`; everything else unset.
+        pub fn new(
+            config_data: impl ::std::convert::Into<::stratus_model::Val<ConfigData>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                config_data: config_data.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigAttributes {
         /// `Arn`: string.
@@ -177,6 +190,19 @@ pub mod config {
         /// `TelemetrySinkType`: [`TelemetrySinkType`].
         /// Required.
         pub telemetry_sink_type: ::stratus_model::Val<TelemetrySinkType>,
+    }
+
+    impl TelemetrySinkConfig {
+        /// With the required `TelemetrySinkData`, `TelemetrySinkType`; everything else unset.
+        pub fn new(
+            telemetry_sink_data: impl ::std::convert::Into<::stratus_model::Val<TelemetrySinkData>>,
+            telemetry_sink_type: impl ::std::convert::Into<::stratus_model::Val<TelemetrySinkType>>,
+        ) -> Self {
+            Self {
+                telemetry_sink_data: telemetry_sink_data.into(),
+                telemetry_sink_type: telemetry_sink_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TelemetrySinkConfig> for ::stratus_model::Val<TelemetrySinkConfig> {
@@ -355,6 +381,21 @@ pub mod config {
         /// `KinesisRoleArn`: string.
         /// Required.
         pub kinesis_role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KinesisDataStreamData {
+        /// With the required `KinesisDataStreamArn`, `KinesisRoleArn`; everything else unset.
+        pub fn new(
+            kinesis_data_stream_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            kinesis_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kinesis_data_stream_arn: kinesis_data_stream_arn.into(),
+                kinesis_role_arn: kinesis_role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KinesisDataStreamData> for ::stratus_model::Val<KinesisDataStreamData> {
@@ -643,6 +684,21 @@ pub mod dataflow_endpoint_group {
         /// Items: `1..=500`.
         #[resource(replace)]
         pub endpoint_details: ::stratus_model::Val<::std::vec::Vec<EndpointDetails>>,
+    }
+
+    impl CfnDataflowEndpointGroup {
+        /// With the required `EndpointDetails`; everything else unset.
+        pub fn new(
+            endpoint_details: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<EndpointDetails>>,
+            >,
+        ) -> Self {
+            Self {
+                contact_post_pass_duration_seconds: ::std::option::Option::None,
+                contact_pre_pass_duration_seconds: ::std::option::Option::None,
+                endpoint_details: endpoint_details.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnDataflowEndpointGroup`], known once it is deployed (`Fn::GetAtt`).
@@ -1007,6 +1063,19 @@ pub mod dataflow_endpoint_group_v2 {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DownlinkAwsGroundStationAgentEndpoint {
+        /// With the required `DataflowDetails`, `Name`; everything else unset.
+        pub fn new(
+            dataflow_details: impl ::std::convert::Into<::stratus_model::Val<DownlinkDataflowDetails>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dataflow_details: dataflow_details.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DownlinkAwsGroundStationAgentEndpoint>
         for ::stratus_model::Val<DownlinkAwsGroundStationAgentEndpoint>
     {
@@ -1026,6 +1095,19 @@ pub mod dataflow_endpoint_group_v2 {
         /// Required.
         /// Pattern: `^[ a-zA-Z0-9_:-]{1,256}$`.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl UplinkAwsGroundStationAgentEndpoint {
+        /// With the required `DataflowDetails`, `Name`; everything else unset.
+        pub fn new(
+            dataflow_details: impl ::std::convert::Into<::stratus_model::Val<UplinkDataflowDetails>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dataflow_details: dataflow_details.into(),
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<UplinkAwsGroundStationAgentEndpoint>
@@ -1080,6 +1162,21 @@ pub mod dataflow_endpoint_group_v2 {
         pub egress_address_and_port: ::stratus_model::Val<ConnectionDetails>,
     }
 
+    impl DownlinkConnectionDetails {
+        /// With the required `AgentIpAndPortAddress`, `EgressAddressAndPort`; everything else unset.
+        pub fn new(
+            agent_ip_and_port_address: impl ::std::convert::Into<
+                ::stratus_model::Val<RangedConnectionDetails>,
+            >,
+            egress_address_and_port: impl ::std::convert::Into<::stratus_model::Val<ConnectionDetails>>,
+        ) -> Self {
+            Self {
+                agent_ip_and_port_address: agent_ip_and_port_address.into(),
+                egress_address_and_port: egress_address_and_port.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DownlinkConnectionDetails>
         for ::stratus_model::Val<DownlinkConnectionDetails>
     {
@@ -1098,6 +1195,21 @@ pub mod dataflow_endpoint_group_v2 {
         /// `IngressAddressAndPort`: [`ConnectionDetails`].
         /// Required.
         pub ingress_address_and_port: ::stratus_model::Val<ConnectionDetails>,
+    }
+
+    impl UplinkConnectionDetails {
+        /// With the required `AgentIpAndPortAddress`, `IngressAddressAndPort`; everything else unset.
+        pub fn new(
+            agent_ip_and_port_address: impl ::std::convert::Into<
+                ::stratus_model::Val<RangedConnectionDetails>,
+            >,
+            ingress_address_and_port: impl ::std::convert::Into<::stratus_model::Val<ConnectionDetails>>,
+        ) -> Self {
+            Self {
+                agent_ip_and_port_address: agent_ip_and_port_address.into(),
+                ingress_address_and_port: ingress_address_and_port.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<UplinkConnectionDetails>
@@ -1120,6 +1232,18 @@ pub mod dataflow_endpoint_group_v2 {
         pub socket_address: ::stratus_model::Val<RangedSocketAddress>,
     }
 
+    impl RangedConnectionDetails {
+        /// With the required `SocketAddress`; everything else unset.
+        pub fn new(
+            socket_address: impl ::std::convert::Into<::stratus_model::Val<RangedSocketAddress>>,
+        ) -> Self {
+            Self {
+                mtu: ::std::option::Option::None,
+                socket_address: socket_address.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RangedConnectionDetails>
         for ::stratus_model::Val<RangedConnectionDetails>
     {
@@ -1138,6 +1262,18 @@ pub mod dataflow_endpoint_group_v2 {
         /// `SocketAddress`: [`SocketAddress`].
         /// Required.
         pub socket_address: ::stratus_model::Val<SocketAddress>,
+    }
+
+    impl ConnectionDetails {
+        /// With the required `SocketAddress`; everything else unset.
+        pub fn new(
+            socket_address: impl ::std::convert::Into<::stratus_model::Val<SocketAddress>>,
+        ) -> Self {
+            Self {
+                mtu: ::std::option::Option::None,
+                socket_address: socket_address.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ConnectionDetails> for ::stratus_model::Val<ConnectionDetails> {
@@ -1159,6 +1295,19 @@ pub mod dataflow_endpoint_group_v2 {
         pub port_range: ::stratus_model::Val<IntegerRange>,
     }
 
+    impl RangedSocketAddress {
+        /// With the required `Name`, `PortRange`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port_range: impl ::std::convert::Into<::stratus_model::Val<IntegerRange>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                port_range: port_range.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RangedSocketAddress> for ::stratus_model::Val<RangedSocketAddress> {
         fn from(value: RangedSocketAddress) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1177,6 +1326,19 @@ pub mod dataflow_endpoint_group_v2 {
         pub port: ::stratus_model::Val<i64>,
     }
 
+    impl SocketAddress {
+        /// With the required `Name`, `Port`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                port: port.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SocketAddress> for ::stratus_model::Val<SocketAddress> {
         fn from(value: SocketAddress) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1193,6 +1355,19 @@ pub mod dataflow_endpoint_group_v2 {
         /// `Minimum`: integer.
         /// Required.
         pub minimum: ::stratus_model::Val<i64>,
+    }
+
+    impl IntegerRange {
+        /// With the required `Maximum`, `Minimum`; everything else unset.
+        pub fn new(
+            maximum: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            minimum: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                maximum: maximum.into(),
+                minimum: minimum.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IntegerRange> for ::stratus_model::Val<IntegerRange> {
@@ -1255,6 +1430,33 @@ pub mod mission_profile {
         /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
         /// Length: `82..=424`.
         pub tracking_config_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnMissionProfile {
+        /// With the required `DataflowEdges`, `MinimumViableContactDurationSeconds`, `Name`, `TrackingConfigArn`; everything else unset.
+        pub fn new(
+            dataflow_edges: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<DataflowEdge>>,
+            >,
+            minimum_viable_contact_duration_seconds: impl ::std::convert::Into<
+                ::stratus_model::Val<i64>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tracking_config_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                contact_post_pass_duration_seconds: ::std::option::Option::None,
+                contact_pre_pass_duration_seconds: ::std::option::Option::None,
+                dataflow_edges: dataflow_edges.into(),
+                minimum_viable_contact_duration_seconds: minimum_viable_contact_duration_seconds
+                    .into(),
+                name: name.into(),
+                streams_kms_key: ::std::option::Option::None,
+                streams_kms_role: ::std::option::Option::None,
+                telemetry_sink_config_arn: ::std::option::Option::None,
+                tracking_config_arn: tracking_config_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnMissionProfile`], known once it is deployed (`Fn::GetAtt`).

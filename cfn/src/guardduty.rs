@@ -31,6 +31,18 @@ pub mod detector {
             ::std::option::Option<::stratus_model::Val<FindingPublishingFrequency>>,
     }
 
+    impl CfnDetector {
+        /// With the required `Enable`; everything else unset.
+        pub fn new(enable: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                data_sources: ::std::option::Option::None,
+                enable: enable.into(),
+                features: ::std::option::Option::None,
+                finding_publishing_frequency: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDetector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDetectorAttributes {
         /// `Id`: string.
@@ -83,6 +95,20 @@ pub mod detector {
         pub status: ::stratus_model::Val<Status>,
     }
 
+    impl CfnFeatureConfiguration {
+        /// With the required `Name`, `Status`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<Name>>,
+            status: impl ::std::convert::Into<::stratus_model::Val<Status>>,
+        ) -> Self {
+            Self {
+                additional_configuration: ::std::option::Option::None,
+                name: name.into(),
+                status: status.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CfnFeatureConfiguration>
         for ::stratus_model::Val<CfnFeatureConfiguration>
     {
@@ -98,6 +124,19 @@ pub mod detector {
         /// `AuditLogs`: [`CfnKubernetesAuditLogsConfiguration`].
         /// Required.
         pub audit_logs: ::stratus_model::Val<CfnKubernetesAuditLogsConfiguration>,
+    }
+
+    impl CfnKubernetesConfiguration {
+        /// With the required `AuditLogs`; everything else unset.
+        pub fn new(
+            audit_logs: impl ::std::convert::Into<
+                ::stratus_model::Val<CfnKubernetesAuditLogsConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                audit_logs: audit_logs.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CfnKubernetesConfiguration>
@@ -135,6 +174,15 @@ pub mod detector {
         pub enable: ::stratus_model::Val<bool>,
     }
 
+    impl Cfns3LogsConfiguration {
+        /// With the required `Enable`; everything else unset.
+        pub fn new(enable: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enable: enable.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Cfns3LogsConfiguration> for ::stratus_model::Val<Cfns3LogsConfiguration> {
         fn from(value: Cfns3LogsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -170,6 +218,15 @@ pub mod detector {
         /// `Enable`: boolean.
         /// Required.
         pub enable: ::stratus_model::Val<bool>,
+    }
+
+    impl CfnKubernetesAuditLogsConfiguration {
+        /// With the required `Enable`; everything else unset.
+        pub fn new(enable: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enable: enable.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CfnKubernetesAuditLogsConfiguration>
@@ -475,6 +532,24 @@ pub mod filter {
         pub rank: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CfnFilter {
+        /// With the required `DetectorId`, `FindingCriteria`, `Name`; everything else unset.
+        pub fn new(
+            detector_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            finding_criteria: impl ::std::convert::Into<::stratus_model::Val<FindingCriteria>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                detector_id: detector_id.into(),
+                finding_criteria: finding_criteria.into(),
+                name: name.into(),
+                rank: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `FindingCriteria`, a property type of `AWS::GuardDuty::Filter`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -614,6 +689,23 @@ pub mod ip_set {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnIpSet {
+        /// With the required `Format`, `Location`; everything else unset.
+        pub fn new(
+            format: impl ::std::convert::Into<::stratus_model::Val<Format>>,
+            location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                activate: ::std::option::Option::None,
+                detector_id: ::std::option::Option::None,
+                expected_bucket_owner: ::std::option::Option::None,
+                format: format.into(),
+                location: location.into(),
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIpSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpSetAttributes {
         /// `Id`: string.
@@ -713,6 +805,20 @@ pub mod malware_protection_plan {
         pub role: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnMalwareProtectionPlan {
+        /// With the required `ProtectedResource`, `Role`; everything else unset.
+        pub fn new(
+            protected_resource: impl ::std::convert::Into<::stratus_model::Val<CfnProtectedResource>>,
+            role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                protected_resource: protected_resource.into(),
+                role: role.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMalwareProtectionPlan`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMalwareProtectionPlanAttributes {
         /// `MalwareProtectionPlanId`: string.
@@ -766,6 +872,15 @@ pub mod malware_protection_plan {
         /// `S3Bucket`: [`S3Bucket`].
         /// Required.
         pub s3_bucket: ::stratus_model::Val<S3Bucket>,
+    }
+
+    impl CfnProtectedResource {
+        /// With the required `S3Bucket`; everything else unset.
+        pub fn new(s3_bucket: impl ::std::convert::Into<::stratus_model::Val<S3Bucket>>) -> Self {
+            Self {
+                s3_bucket: s3_bucket.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CfnProtectedResource> for ::stratus_model::Val<CfnProtectedResource> {
@@ -877,6 +992,20 @@ pub mod master {
         #[resource(replace)]
         pub master_id: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnMaster {
+        /// With the required `DetectorId`, `MasterId`; everything else unset.
+        pub fn new(
+            detector_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            master_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                detector_id: detector_id.into(),
+                invitation_id: ::std::option::Option::None,
+                master_id: master_id.into(),
+            }
+        }
+    }
 }
 
 pub use master::CfnMaster;
@@ -912,6 +1041,22 @@ pub mod member {
         /// `Status`: [`Status`].
         /// Allowed values: `Created`, `Disabled`, `Enabled`, `Invited`, `Removed`, `Resigned`.
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
+    }
+
+    impl CfnMember {
+        /// With the required `Email`; everything else unset.
+        pub fn new(
+            email: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                detector_id: ::std::option::Option::None,
+                disable_email_notification: ::std::option::Option::None,
+                email: email.into(),
+                member_id: ::std::option::Option::None,
+                message: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The values `Status` allows.
@@ -1004,6 +1149,23 @@ pub mod publishing_destination {
         /// Length: `1..=300`.
         #[resource(replace)]
         pub detector_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnPublishingDestination {
+        /// With the required `DestinationProperties`, `DestinationType`, `DetectorId`; everything else unset.
+        pub fn new(
+            destination_properties: impl ::std::convert::Into<
+                ::stratus_model::Val<CfnDestinationProperties>,
+            >,
+            destination_type: impl ::std::convert::Into<::stratus_model::Val<DestinationType>>,
+            detector_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                destination_properties: destination_properties.into(),
+                destination_type: destination_type.into(),
+                detector_id: detector_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnPublishingDestination`], known once it is deployed (`Fn::GetAtt`).
@@ -1130,6 +1292,23 @@ pub mod threat_entity_set {
         /// `Name`: string.
         /// Length: `1..=300`.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnThreatEntitySet {
+        /// With the required `Format`, `Location`; everything else unset.
+        pub fn new(
+            format: impl ::std::convert::Into<::stratus_model::Val<Format>>,
+            location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                activate: ::std::option::Option::None,
+                detector_id: ::std::option::Option::None,
+                expected_bucket_owner: ::std::option::Option::None,
+                format: format.into(),
+                location: location.into(),
+                name: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnThreatEntitySet`], known once it is deployed (`Fn::GetAtt`).
@@ -1268,6 +1447,23 @@ pub mod threat_intel_set {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnThreatIntelSet {
+        /// With the required `Format`, `Location`; everything else unset.
+        pub fn new(
+            format: impl ::std::convert::Into<::stratus_model::Val<Format>>,
+            location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                activate: ::std::option::Option::None,
+                detector_id: ::std::option::Option::None,
+                expected_bucket_owner: ::std::option::Option::None,
+                format: format.into(),
+                location: location.into(),
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnThreatIntelSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnThreatIntelSetAttributes {
         /// `Id`: string.
@@ -1383,6 +1579,23 @@ pub mod trusted_entity_set {
         /// `Name`: string.
         /// Length: `1..=300`.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnTrustedEntitySet {
+        /// With the required `Format`, `Location`; everything else unset.
+        pub fn new(
+            format: impl ::std::convert::Into<::stratus_model::Val<Format>>,
+            location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                activate: ::std::option::Option::None,
+                detector_id: ::std::option::Option::None,
+                expected_bucket_owner: ::std::option::Option::None,
+                format: format.into(),
+                location: location.into(),
+                name: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnTrustedEntitySet`], known once it is deployed (`Fn::GetAtt`).

@@ -41,6 +41,23 @@ pub mod fhir_datastore {
         pub sse_configuration: ::std::option::Option<::stratus_model::Val<SseConfiguration>>,
     }
 
+    impl CfnFhirDatastore {
+        /// With the required `DatastoreTypeVersion`; everything else unset.
+        pub fn new(
+            datastore_type_version: impl ::std::convert::Into<
+                ::stratus_model::Val<DatastoreTypeVersion>,
+            >,
+        ) -> Self {
+            Self {
+                datastore_name: ::std::option::Option::None,
+                datastore_type_version: datastore_type_version.into(),
+                identity_provider_configuration: ::std::option::Option::None,
+                preload_data_config: ::std::option::Option::None,
+                sse_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFhirDatastore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFhirDatastoreAttributes {
         /// `CreatedAt`: JSON.
@@ -91,6 +108,22 @@ pub mod fhir_datastore {
         pub metadata: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl IdentityProviderConfiguration {
+        /// With the required `AuthorizationStrategy`; everything else unset.
+        pub fn new(
+            authorization_strategy: impl ::std::convert::Into<
+                ::stratus_model::Val<AuthorizationStrategy>,
+            >,
+        ) -> Self {
+            Self {
+                authorization_strategy: authorization_strategy.into(),
+                fine_grained_authorization_enabled: ::std::option::Option::None,
+                idp_lambda_arn: ::std::option::Option::None,
+                metadata: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IdentityProviderConfiguration>
         for ::stratus_model::Val<IdentityProviderConfiguration>
     {
@@ -109,6 +142,17 @@ pub mod fhir_datastore {
         pub preload_data_type: ::stratus_model::Val<PreloadDataType>,
     }
 
+    impl PreloadDataConfig {
+        /// With the required `PreloadDataType`; everything else unset.
+        pub fn new(
+            preload_data_type: impl ::std::convert::Into<::stratus_model::Val<PreloadDataType>>,
+        ) -> Self {
+            Self {
+                preload_data_type: preload_data_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PreloadDataConfig> for ::stratus_model::Val<PreloadDataConfig> {
         fn from(value: PreloadDataConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -122,6 +166,17 @@ pub mod fhir_datastore {
         /// `KmsEncryptionConfig`: [`KmsEncryptionConfig`].
         /// Required.
         pub kms_encryption_config: ::stratus_model::Val<KmsEncryptionConfig>,
+    }
+
+    impl SseConfiguration {
+        /// With the required `KmsEncryptionConfig`; everything else unset.
+        pub fn new(
+            kms_encryption_config: impl ::std::convert::Into<::stratus_model::Val<KmsEncryptionConfig>>,
+        ) -> Self {
+            Self {
+                kms_encryption_config: kms_encryption_config.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SseConfiguration> for ::stratus_model::Val<SseConfiguration> {
@@ -142,6 +197,16 @@ pub mod fhir_datastore {
         /// Pattern: `(arn:aws((-us-gov)|(-iso)|(-iso-b)|(-cn))?:kms:)?([a-z]{2}-[a-z]+(-[a-z]+)?-\d:)?(\d{12}:)?(((key/)?[a-zA-Z0-9-_]+)|(alias/[a-zA-Z0-9:/_-]+))`.
         /// Length: `1..=400`.
         pub kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl KmsEncryptionConfig {
+        /// With the required `CmkType`; everything else unset.
+        pub fn new(cmk_type: impl ::std::convert::Into<::stratus_model::Val<CmkType>>) -> Self {
+            Self {
+                cmk_type: cmk_type.into(),
+                kms_key_id: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<KmsEncryptionConfig> for ::stratus_model::Val<KmsEncryptionConfig> {

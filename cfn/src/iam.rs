@@ -23,6 +23,19 @@ pub mod access_key {
         pub user_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnAccessKey {
+        /// With the required `UserName`; everything else unset.
+        pub fn new(
+            user_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                serial: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                user_name: user_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAccessKey`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessKeyAttributes {
         /// `SecretAccessKey`: string.
@@ -93,6 +106,19 @@ pub mod group {
         pub policy_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Policy {
+        /// With the required `PolicyDocument`, `PolicyName`; everything else unset.
+        pub fn new(
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            policy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy_document: policy_document.into(),
+                policy_name: policy_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Policy> for ::stratus_model::Val<Policy> {
         fn from(value: Policy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -133,6 +159,20 @@ pub mod group_policy {
         #[resource(replace)]
         pub policy_name: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnGroupPolicy {
+        /// With the required `GroupName`, `PolicyName`; everything else unset.
+        pub fn new(
+            group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                group_name: group_name.into(),
+                policy_document: ::std::option::Option::None,
+                policy_name: policy_name.into(),
+            }
+        }
+    }
 }
 
 pub use group_policy::CfnGroupPolicy;
@@ -166,6 +206,21 @@ pub mod instance_profile {
         /// Required.
         /// Items: `1..=1`.
         pub roles: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl CfnInstanceProfile {
+        /// With the required `Roles`; everything else unset.
+        pub fn new(
+            roles: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                instance_profile_name: ::std::option::Option::None,
+                path: ::std::option::Option::None,
+                roles: roles.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnInstanceProfile`], known once it is deployed (`Fn::GetAtt`).
@@ -224,6 +279,23 @@ pub mod managed_policy {
         /// `Users`: list of string.
         pub users:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl CfnManagedPolicy {
+        /// With the required `PolicyDocument`; everything else unset.
+        pub fn new(
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                groups: ::std::option::Option::None,
+                managed_policy_name: ::std::option::Option::None,
+                path: ::std::option::Option::None,
+                policy_document: policy_document.into(),
+                roles: ::std::option::Option::None,
+                users: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnManagedPolicy`], known once it is deployed (`Fn::GetAtt`).
@@ -349,6 +421,22 @@ pub mod policy {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnPolicy {
+        /// With the required `PolicyDocument`, `PolicyName`; everything else unset.
+        pub fn new(
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            policy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                groups: ::std::option::Option::None,
+                policy_document: policy_document.into(),
+                policy_name: policy_name.into(),
+                roles: ::std::option::Option::None,
+                users: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPolicyAttributes {
         /// `Id`: string.
@@ -415,6 +503,26 @@ pub mod role {
         pub role_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnRole {
+        /// With the required `AssumeRolePolicyDocument`; everything else unset.
+        pub fn new(
+            assume_role_policy_document: impl ::std::convert::Into<
+                ::stratus_model::Val<::stratus_model::Json>,
+            >,
+        ) -> Self {
+            Self {
+                assume_role_policy_document: assume_role_policy_document.into(),
+                description: ::std::option::Option::None,
+                managed_policy_arns: ::std::option::Option::None,
+                max_session_duration: ::std::option::Option::None,
+                path: ::std::option::Option::None,
+                permissions_boundary: ::std::option::Option::None,
+                policies: ::std::option::Option::None,
+                role_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRole`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRoleAttributes {
         /// `Arn`: string.
@@ -442,6 +550,19 @@ pub mod role {
         /// `PolicyName`: string.
         /// Required.
         pub policy_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Policy {
+        /// With the required `PolicyDocument`, `PolicyName`; everything else unset.
+        pub fn new(
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            policy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy_document: policy_document.into(),
+                policy_name: policy_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Policy> for ::stratus_model::Val<Policy> {
@@ -483,6 +604,20 @@ pub mod role_policy {
         /// Length: `1..=64`.
         #[resource(replace)]
         pub role_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnRolePolicy {
+        /// With the required `PolicyName`, `RoleName`; everything else unset.
+        pub fn new(
+            policy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy_document: ::std::option::Option::None,
+                policy_name: policy_name.into(),
+                role_name: role_name.into(),
+            }
+        }
     }
 }
 
@@ -564,6 +699,19 @@ pub mod saml_provider {
         /// `Timestamp`: string.
         /// Required.
         pub timestamp: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SamlPrivateKey {
+        /// With the required `KeyId`, `Timestamp`; everything else unset.
+        pub fn new(
+            key_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            timestamp: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key_id: key_id.into(),
+                timestamp: timestamp.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SamlPrivateKey> for ::stratus_model::Val<SamlPrivateKey> {
@@ -789,6 +937,18 @@ pub mod user {
         pub password_reset_required: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl LoginProfile {
+        /// With the required `Password`; everything else unset.
+        pub fn new(
+            password: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                password: password.into(),
+                password_reset_required: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<LoginProfile> for ::stratus_model::Val<LoginProfile> {
         fn from(value: LoginProfile) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -805,6 +965,19 @@ pub mod user {
         /// `PolicyName`: string.
         /// Required.
         pub policy_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Policy {
+        /// With the required `PolicyDocument`, `PolicyName`; everything else unset.
+        pub fn new(
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            policy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy_document: policy_document.into(),
+                policy_name: policy_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Policy> for ::stratus_model::Val<Policy> {
@@ -847,6 +1020,20 @@ pub mod user_policy {
         #[resource(replace)]
         pub user_name: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnUserPolicy {
+        /// With the required `PolicyName`, `UserName`; everything else unset.
+        pub fn new(
+            policy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy_document: ::std::option::Option::None,
+                policy_name: policy_name.into(),
+                user_name: user_name.into(),
+            }
+        }
+    }
 }
 
 pub use user_policy::CfnUserPolicy;
@@ -869,6 +1056,21 @@ pub mod user_to_group_addition {
         /// `Users`: list of string.
         /// Required.
         pub users: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl CfnUserToGroupAddition {
+        /// With the required `GroupName`, `Users`; everything else unset.
+        pub fn new(
+            group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            users: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                group_name: group_name.into(),
+                users: users.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnUserToGroupAddition`], known once it is deployed (`Fn::GetAtt`).
@@ -919,6 +1121,22 @@ pub mod virtual_mfa_device {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnVirtualMfaDevice {
+        /// With the required `Users`; everything else unset.
+        pub fn new(
+            users: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                path: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                users: users.into(),
+                virtual_mfa_device_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnVirtualMfaDevice`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVirtualMfaDeviceAttributes {
         /// `SerialNumber`: string.
@@ -945,6 +1163,19 @@ pub mod virtual_mfa_device {
         /// Pattern: `^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`.
         /// Length: `1..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {

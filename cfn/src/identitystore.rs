@@ -32,6 +32,20 @@ pub mod group {
         pub identity_store_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnGroup {
+        /// With the required `DisplayName`, `IdentityStoreId`; everything else unset.
+        pub fn new(
+            display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            identity_store_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                display_name: display_name.into(),
+                identity_store_id: identity_store_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGroupAttributes {
         /// `GroupId`: string.
@@ -80,6 +94,21 @@ pub mod group_membership {
         pub member_id: ::stratus_model::Val<MemberId>,
     }
 
+    impl CfnGroupMembership {
+        /// With the required `GroupId`, `IdentityStoreId`, `MemberId`; everything else unset.
+        pub fn new(
+            group_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            identity_store_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            member_id: impl ::std::convert::Into<::stratus_model::Val<MemberId>>,
+        ) -> Self {
+            Self {
+                group_id: group_id.into(),
+                identity_store_id: identity_store_id.into(),
+                member_id: member_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGroupMembership`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGroupMembershipAttributes {
         /// `MembershipId`: string.
@@ -101,6 +130,17 @@ pub mod group_membership {
         /// Pattern: `^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$`.
         /// Length: `1..=47`.
         pub user_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MemberId {
+        /// With the required `UserId`; everything else unset.
+        pub fn new(
+            user_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                user_id: user_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MemberId> for ::stratus_model::Val<MemberId> {

@@ -67,6 +67,27 @@ pub mod component {
         pub version: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnComponent {
+        /// With the required `Name`, `Platform`, `Version`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            platform: impl ::std::convert::Into<::stratus_model::Val<Platform>>,
+            version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                change_description: ::std::option::Option::None,
+                data: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                name: name.into(),
+                platform: platform.into(),
+                supported_os_versions: ::std::option::Option::None,
+                uri: ::std::option::Option::None,
+                version: version.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnComponent`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnComponentAttributes {
         /// `Arn`: string.
@@ -359,6 +380,21 @@ pub mod container_recipe {
         pub value: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl ComponentParameter {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ComponentParameter> for ::stratus_model::Val<ComponentParameter> {
         fn from(value: ComponentParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -635,6 +671,22 @@ pub mod distribution_configuration {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnDistributionConfiguration {
+        /// With the required `Distributions`, `Name`; everything else unset.
+        pub fn new(
+            distributions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<Distribution>>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                distributions: distributions.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDistributionConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDistributionConfigurationAttributes {
         /// `Arn`: string.
@@ -677,6 +729,23 @@ pub mod distribution_configuration {
         /// `SsmParameterConfigurations`: list of [`SsmParameterConfiguration`].
         pub ssm_parameter_configurations:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SsmParameterConfiguration>>>,
+    }
+
+    impl Distribution {
+        /// With the required `Region`; everything else unset.
+        pub fn new(
+            region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ami_distribution_configuration: ::std::option::Option::None,
+                container_distribution_configuration: ::std::option::Option::None,
+                fast_launch_configurations: ::std::option::Option::None,
+                launch_template_configurations: ::std::option::Option::None,
+                license_configuration_arns: ::std::option::Option::None,
+                region: region.into(),
+                ssm_parameter_configurations: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Distribution> for ::stratus_model::Val<Distribution> {
@@ -810,6 +879,19 @@ pub mod distribution_configuration {
         /// Pattern: `^[a-zA-Z0-9_.\-\/]+$`.
         /// Length: `1..=1011`.
         pub parameter_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SsmParameterConfiguration {
+        /// With the required `ParameterName`; everything else unset.
+        pub fn new(
+            parameter_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ami_account_id: ::std::option::Option::None,
+                data_type: ::std::option::Option::None,
+                parameter_name: parameter_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SsmParameterConfiguration>
@@ -1120,6 +1202,17 @@ pub mod image {
         /// `ExecutionRole`: string.
         /// Required.
         pub execution_role: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DeletionSettings {
+        /// With the required `ExecutionRole`; everything else unset.
+        pub fn new(
+            execution_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                execution_role: execution_role.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DeletionSettings> for ::stratus_model::Val<DeletionSettings> {
@@ -1523,6 +1616,15 @@ pub mod image_pipeline {
         pub failure_count: ::stratus_model::Val<i64>,
     }
 
+    impl AutoDisablePolicy {
+        /// With the required `FailureCount`; everything else unset.
+        pub fn new(failure_count: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                failure_count: failure_count.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AutoDisablePolicy> for ::stratus_model::Val<AutoDisablePolicy> {
         fn from(value: AutoDisablePolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1743,6 +1845,27 @@ pub mod image_recipe {
         pub working_directory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnImageRecipe {
+        /// With the required `Name`, `ParentImage`, `Version`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parent_image: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                additional_instance_configuration: ::std::option::Option::None,
+                ami_tags: ::std::option::Option::None,
+                block_device_mappings: ::std::option::Option::None,
+                components: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: name.into(),
+                parent_image: parent_image.into(),
+                version: version.into(),
+                working_directory: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnImageRecipe`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnImageRecipeAttributes {
         /// `Arn`: string.
@@ -1908,6 +2031,21 @@ pub mod image_recipe {
         pub value: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl ComponentParameter {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ComponentParameter> for ::stratus_model::Val<ComponentParameter> {
         fn from(value: ComponentParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2039,6 +2177,32 @@ pub mod infrastructure_configuration {
         pub subnet_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TerminateInstanceOnFailure`: boolean.
         pub terminate_instance_on_failure: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl CfnInfrastructureConfiguration {
+        /// With the required `InstanceProfileName`, `Name`; everything else unset.
+        pub fn new(
+            instance_profile_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                instance_metadata_options: ::std::option::Option::None,
+                instance_profile_name: instance_profile_name.into(),
+                instance_types: ::std::option::Option::None,
+                key_pair: ::std::option::Option::None,
+                logging: ::std::option::Option::None,
+                name: name.into(),
+                placement: ::std::option::Option::None,
+                resource_tags: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                sns_topic_arn: ::std::option::Option::None,
+                subnet_id: ::std::option::Option::None,
+                terminate_instance_on_failure: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnInfrastructureConfiguration`], known once it is deployed (`Fn::GetAtt`).
@@ -2265,6 +2429,29 @@ pub mod lifecycle_policy {
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
     }
 
+    impl CfnLifecyclePolicy {
+        /// With the required `ExecutionRole`, `Name`, `PolicyDetails`, `ResourceSelection`, `ResourceType`; everything else unset.
+        pub fn new(
+            execution_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy_details: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<PolicyDetail>>,
+            >,
+            resource_selection: impl ::std::convert::Into<::stratus_model::Val<ResourceSelection>>,
+            resource_type: impl ::std::convert::Into<::stratus_model::Val<ResourceType>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                execution_role: execution_role.into(),
+                name: name.into(),
+                policy_details: policy_details.into(),
+                resource_selection: resource_selection.into(),
+                resource_type: resource_type.into(),
+                status: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLifecyclePolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLifecyclePolicyAttributes {
         /// `Arn`: string.
@@ -2289,6 +2476,20 @@ pub mod lifecycle_policy {
         /// `Filter`: [`Filter`].
         /// Required.
         pub filter: ::stratus_model::Val<Filter>,
+    }
+
+    impl PolicyDetail {
+        /// With the required `Action`, `Filter`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<Action>>,
+            filter: impl ::std::convert::Into<::stratus_model::Val<Filter>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                exclusion_rules: ::std::option::Option::None,
+                filter: filter.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PolicyDetail> for ::stratus_model::Val<PolicyDetail> {
@@ -2328,6 +2529,16 @@ pub mod lifecycle_policy {
         /// Required.
         /// Allowed values: `DELETE`, `DEPRECATE`, `DISABLE`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl Action {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                include_resources: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
@@ -2375,6 +2586,21 @@ pub mod lifecycle_policy {
         pub value: ::stratus_model::Val<i64>,
     }
 
+    impl Filter {
+        /// With the required `Type`, `Value`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type2>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                retain_at_least: ::std::option::Option::None,
+                r#type: r#type.into(),
+                unit: ::std::option::Option::None,
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
         fn from(value: Filter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2393,6 +2619,19 @@ pub mod lifecycle_policy {
         /// Required.
         /// Pattern: `^(?:[0-9]+|x)\.(?:[0-9]+|x)\.(?:[0-9]+|x)$`.
         pub semantic_version: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RecipeSelection {
+        /// With the required `Name`, `SemanticVersion`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            semantic_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                semantic_version: semantic_version.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RecipeSelection> for ::stratus_model::Val<RecipeSelection> {
@@ -2459,6 +2698,19 @@ pub mod lifecycle_policy {
         /// Required.
         /// Range: `1..=365`.
         pub value: ::stratus_model::Val<i64>,
+    }
+
+    impl LastLaunched {
+        /// With the required `Unit`, `Value`; everything else unset.
+        pub fn new(
+            unit: impl ::std::convert::Into<::stratus_model::Val<TimeUnit>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                unit: unit.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LastLaunched> for ::stratus_model::Val<LastLaunched> {
@@ -2736,6 +2988,26 @@ pub mod workflow {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub version: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnWorkflow {
+        /// With the required `Name`, `Type`, `Version`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+            version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                change_description: ::std::option::Option::None,
+                data: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                name: name.into(),
+                r#type: r#type.into(),
+                uri: ::std::option::Option::None,
+                version: version.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnWorkflow`], known once it is deployed (`Fn::GetAtt`).

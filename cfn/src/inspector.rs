@@ -84,6 +84,27 @@ pub mod assessment_template {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnAssessmentTemplate {
+        /// With the required `AssessmentTargetArn`, `DurationInSeconds`, `RulesPackageArns`; everything else unset.
+        pub fn new(
+            assessment_target_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            duration_in_seconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            rules_package_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                assessment_target_arn: assessment_target_arn.into(),
+                assessment_template_name: ::std::option::Option::None,
+                duration_in_seconds: duration_in_seconds.into(),
+                rules_package_arns: rules_package_arns.into(),
+                user_attributes_for_findings: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAssessmentTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAssessmentTemplateAttributes {
         /// `Arn`: string.
@@ -108,6 +129,19 @@ pub mod assessment_template {
         /// Required.
         /// Length: `1..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -139,6 +173,17 @@ pub mod resource_group {
         pub resource_group_tags: ::stratus_model::Val<::std::vec::Vec<Tag>>,
     }
 
+    impl CfnResourceGroup {
+        /// With the required `ResourceGroupTags`; everything else unset.
+        pub fn new(
+            resource_group_tags: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Tag>>>,
+        ) -> Self {
+            Self {
+                resource_group_tags: resource_group_tags.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnResourceGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceGroupAttributes {
         /// `Arn`: string.
@@ -163,6 +208,19 @@ pub mod resource_group {
         /// Required.
         /// Length: `1..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {

@@ -32,6 +32,23 @@ pub mod cis_scan_configuration {
         pub targets: ::stratus_model::Val<CisTargets>,
     }
 
+    impl CfnCisScanConfiguration {
+        /// With the required `ScanName`, `Schedule`, `SecurityLevel`, `Targets`; everything else unset.
+        pub fn new(
+            scan_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            schedule: impl ::std::convert::Into<::stratus_model::Val<Schedule>>,
+            security_level: impl ::std::convert::Into<::stratus_model::Val<CisSecurityLevel>>,
+            targets: impl ::std::convert::Into<::stratus_model::Val<CisTargets>>,
+        ) -> Self {
+            Self {
+                scan_name: scan_name.into(),
+                schedule: schedule.into(),
+                security_level: security_level.into(),
+                targets: targets.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCisScanConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCisScanConfigurationAttributes {
         /// `Arn`: string.
@@ -77,6 +94,21 @@ pub mod cis_scan_configuration {
         pub target_resource_tags: ::stratus_model::Val<::stratus_model::Json>,
     }
 
+    impl CisTargets {
+        /// With the required `AccountIds`, `TargetResourceTags`; everything else unset.
+        pub fn new(
+            account_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            target_resource_tags: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                account_ids: account_ids.into(),
+                target_resource_tags: target_resource_tags.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CisTargets> for ::stratus_model::Val<CisTargets> {
         fn from(value: CisTargets) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -90,6 +122,15 @@ pub mod cis_scan_configuration {
         /// `StartTime`: [`Time`].
         /// Required.
         pub start_time: ::stratus_model::Val<Time>,
+    }
+
+    impl DailySchedule {
+        /// With the required `StartTime`; everything else unset.
+        pub fn new(start_time: impl ::std::convert::Into<::stratus_model::Val<Time>>) -> Self {
+            Self {
+                start_time: start_time.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DailySchedule> for ::stratus_model::Val<DailySchedule> {
@@ -110,6 +151,19 @@ pub mod cis_scan_configuration {
         pub start_time: ::stratus_model::Val<Time>,
     }
 
+    impl MonthlySchedule {
+        /// With the required `Day`, `StartTime`; everything else unset.
+        pub fn new(
+            day: impl ::std::convert::Into<::stratus_model::Val<Day>>,
+            start_time: impl ::std::convert::Into<::stratus_model::Val<Time>>,
+        ) -> Self {
+            Self {
+                day: day.into(),
+                start_time: start_time.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MonthlySchedule> for ::stratus_model::Val<MonthlySchedule> {
         fn from(value: MonthlySchedule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -126,6 +180,19 @@ pub mod cis_scan_configuration {
         /// `StartTime`: [`Time`].
         /// Required.
         pub start_time: ::stratus_model::Val<Time>,
+    }
+
+    impl WeeklySchedule {
+        /// With the required `Days`, `StartTime`; everything else unset.
+        pub fn new(
+            days: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Day>>>,
+            start_time: impl ::std::convert::Into<::stratus_model::Val<Time>>,
+        ) -> Self {
+            Self {
+                days: days.into(),
+                start_time: start_time.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<WeeklySchedule> for ::stratus_model::Val<WeeklySchedule> {
@@ -145,6 +212,19 @@ pub mod cis_scan_configuration {
         /// `TimeZone`: string.
         /// Required.
         pub time_zone: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Time {
+        /// With the required `TimeOfDay`, `TimeZone`; everything else unset.
+        pub fn new(
+            time_of_day: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            time_zone: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                time_of_day: time_of_day.into(),
+                time_zone: time_zone.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Time> for ::stratus_model::Val<Time> {
@@ -335,6 +415,19 @@ pub mod code_security_integration {
         pub gitlab_self_managed: ::stratus_model::Val<CreateGitLabSelfManagedIntegrationDetail>,
     }
 
+    impl CreateDetails {
+        /// With the required `gitlabSelfManaged`; everything else unset.
+        pub fn new(
+            gitlab_self_managed: impl ::std::convert::Into<
+                ::stratus_model::Val<CreateGitLabSelfManagedIntegrationDetail>,
+            >,
+        ) -> Self {
+            Self {
+                gitlab_self_managed: gitlab_self_managed.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CreateDetails> for ::stratus_model::Val<CreateDetails> {
         fn from(value: CreateDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -375,6 +468,19 @@ pub mod code_security_integration {
         pub instance_url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CreateGitLabSelfManagedIntegrationDetail {
+        /// With the required `accessToken`, `instanceUrl`; everything else unset.
+        pub fn new(
+            access_token: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_token: access_token.into(),
+                instance_url: instance_url.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CreateGitLabSelfManagedIntegrationDetail>
         for ::stratus_model::Val<CreateGitLabSelfManagedIntegrationDetail>
     {
@@ -399,6 +505,19 @@ pub mod code_security_integration {
         pub installation_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl UpdateGitHubIntegrationDetail {
+        /// With the required `code`, `installationId`; everything else unset.
+        pub fn new(
+            code: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            installation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                code: code.into(),
+                installation_id: installation_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<UpdateGitHubIntegrationDetail>
         for ::stratus_model::Val<UpdateGitHubIntegrationDetail>
     {
@@ -416,6 +535,17 @@ pub mod code_security_integration {
         /// Length: `1..=1024`.
         #[resource(rename = "authCode")]
         pub auth_code: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl UpdateGitLabSelfManagedIntegrationDetail {
+        /// With the required `authCode`; everything else unset.
+        pub fn new(
+            auth_code: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auth_code: auth_code.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<UpdateGitLabSelfManagedIntegrationDetail>
@@ -538,6 +668,21 @@ pub mod code_security_scan_configuration {
         pub rule_set_categories: ::stratus_model::Val<::std::vec::Vec<RuleSetCategory>>,
     }
 
+    impl CodeSecurityScanConfiguration {
+        /// With the required `ruleSetCategories`; everything else unset.
+        pub fn new(
+            rule_set_categories: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<RuleSetCategory>>,
+            >,
+        ) -> Self {
+            Self {
+                continuous_integration_scan_configuration: ::std::option::Option::None,
+                periodic_scan_configuration: ::std::option::Option::None,
+                rule_set_categories: rule_set_categories.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CodeSecurityScanConfiguration>
         for ::stratus_model::Val<CodeSecurityScanConfiguration>
     {
@@ -571,6 +716,19 @@ pub mod code_security_scan_configuration {
         /// Items: `1..=2`.
         #[resource(rename = "supportedEvents")]
         pub supported_events: ::stratus_model::Val<::std::vec::Vec<ContinuousIntegrationScanEvent>>,
+    }
+
+    impl ContinuousIntegrationScanConfiguration {
+        /// With the required `supportedEvents`; everything else unset.
+        pub fn new(
+            supported_events: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ContinuousIntegrationScanEvent>>,
+            >,
+        ) -> Self {
+            Self {
+                supported_events: supported_events.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ContinuousIntegrationScanConfiguration>
@@ -843,6 +1001,22 @@ pub mod filter {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnFilter {
+        /// With the required `FilterAction`, `FilterCriteria`, `Name`; everything else unset.
+        pub fn new(
+            filter_action: impl ::std::convert::Into<::stratus_model::Val<FilterAction>>,
+            filter_criteria: impl ::std::convert::Into<::stratus_model::Val<FilterCriteria>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                filter_action: filter_action.into(),
+                filter_criteria: filter_criteria.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFilter`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFilterAttributes {
         /// `Arn`: string.
@@ -998,6 +1172,19 @@ pub mod filter {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl StringFilter {
+        /// With the required `Comparison`, `Value`; everything else unset.
+        pub fn new(
+            comparison: impl ::std::convert::Into<::stratus_model::Val<StringComparison>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                comparison: comparison.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StringFilter> for ::stratus_model::Val<StringFilter> {
         fn from(value: StringFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1063,6 +1250,19 @@ pub mod filter {
         pub key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl MapFilter {
+        /// With the required `Comparison`; everything else unset.
+        pub fn new(
+            comparison: impl ::std::convert::Into<::stratus_model::Val<MapComparison>>,
+        ) -> Self {
+            Self {
+                comparison: comparison.into(),
+                key: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<MapFilter> for ::stratus_model::Val<MapFilter> {

@@ -50,6 +50,23 @@ pub mod connection {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnConnection {
+        /// With the required `AttachPoint`; everything else unset.
+        pub fn new(
+            attach_point: impl ::std::convert::Into<::stratus_model::Val<AttachPoint>>,
+        ) -> Self {
+            Self {
+                activation_key: ::std::option::Option::None,
+                attach_point: attach_point.into(),
+                bandwidth: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                environment_id: ::std::option::Option::None,
+                remote_account: ::std::option::Option::None,
+                remote_owner_account: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectionAttributes {
         /// `ConnectionId`: string.
@@ -124,6 +141,17 @@ pub mod connection {
         /// Pattern: `^[-a-zA-Z0-9_@\.]+$`.
         /// Length: `..=255`.
         pub identifier: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RemoteAccount {
+        /// With the required `Identifier`; everything else unset.
+        pub fn new(
+            identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                identifier: identifier.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RemoteAccount> for ::stratus_model::Val<RemoteAccount> {

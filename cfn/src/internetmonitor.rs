@@ -54,6 +54,27 @@ pub mod monitor {
         pub traffic_percentage_to_monitor: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CfnMonitor {
+        /// With the required `MonitorName`; everything else unset.
+        pub fn new(
+            monitor_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                health_events_config: ::std::option::Option::None,
+                include_linked_accounts: ::std::option::Option::None,
+                internet_measurements_log_delivery: ::std::option::Option::None,
+                linked_account_id: ::std::option::Option::None,
+                max_city_networks_to_monitor: ::std::option::Option::None,
+                monitor_name: monitor_name.into(),
+                resources: ::std::option::Option::None,
+                resources_to_add: ::std::option::Option::None,
+                resources_to_remove: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                traffic_percentage_to_monitor: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMonitor`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMonitorAttributes {
         /// `CreatedAt`: string.

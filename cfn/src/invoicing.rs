@@ -36,6 +36,23 @@ pub mod invoice_unit {
         pub tax_inheritance_disabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl CfnInvoiceUnit {
+        /// With the required `InvoiceReceiver`, `Name`, `Rule`; everything else unset.
+        pub fn new(
+            invoice_receiver: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rule: impl ::std::convert::Into<::stratus_model::Val<Rule>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                invoice_receiver: invoice_receiver.into(),
+                name: name.into(),
+                rule: rule.into(),
+                tax_inheritance_disabled: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnInvoiceUnit`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInvoiceUnitAttributes {
         /// `InvoiceUnitArn`: string.
@@ -61,6 +78,19 @@ pub mod invoice_unit {
         /// Required.
         /// Items: `0..=1000`.
         pub linked_accounts: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl Rule {
+        /// With the required `LinkedAccounts`; everything else unset.
+        pub fn new(
+            linked_accounts: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                linked_accounts: linked_accounts.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {

@@ -32,6 +32,24 @@ pub mod account_audit_configuration {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnAccountAuditConfiguration {
+        /// With the required `AccountId`, `AuditCheckConfigurations`, `RoleArn`; everything else unset.
+        pub fn new(
+            account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            audit_check_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<AuditCheckConfigurations>,
+            >,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_id: account_id.into(),
+                audit_check_configurations: audit_check_configurations.into(),
+                audit_notification_target_configurations: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     /// `AuditCheckConfigurations`, a property type of `AWS::IoT::AccountAuditConfiguration`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -274,6 +292,25 @@ pub mod authorizer {
         >,
     }
 
+    impl CfnAuthorizer {
+        /// With the required `AuthorizerFunctionArn`; everything else unset.
+        pub fn new(
+            authorizer_function_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                authorizer_function_arn: authorizer_function_arn.into(),
+                authorizer_name: ::std::option::Option::None,
+                enable_caching_for_http: ::std::option::Option::None,
+                signing_disabled: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                token_key_name: ::std::option::Option::None,
+                token_signing_public_keys: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAuthorizer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAuthorizerAttributes {
         /// `Arn`: string.
@@ -438,6 +475,24 @@ pub mod ca_certificate {
         #[resource(replace)]
         pub verification_certificate_pem:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnCaCertificate {
+        /// With the required `CACertificatePem`, `Status`; everything else unset.
+        pub fn new(
+            ca_certificate_pem: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            status: impl ::std::convert::Into<::stratus_model::Val<Status>>,
+        ) -> Self {
+            Self {
+                auto_registration_status: ::std::option::Option::None,
+                ca_certificate_pem: ca_certificate_pem.into(),
+                certificate_mode: ::std::option::Option::None,
+                registration_config: ::std::option::Option::None,
+                remove_auto_registration: ::std::option::Option::None,
+                status: status.into(),
+                verification_certificate_pem: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnCaCertificate`], known once it is deployed (`Fn::GetAtt`).
@@ -646,6 +701,19 @@ pub mod certificate {
         pub status: ::stratus_model::Val<Status>,
     }
 
+    impl CfnCertificate {
+        /// With the required `Status`; everything else unset.
+        pub fn new(status: impl ::std::convert::Into<::stratus_model::Val<Status>>) -> Self {
+            Self {
+                ca_certificate_pem: ::std::option::Option::None,
+                certificate_mode: ::std::option::Option::None,
+                certificate_pem: ::std::option::Option::None,
+                certificate_signing_request: ::std::option::Option::None,
+                status: status.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCertificate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCertificateAttributes {
         /// `Arn`: string.
@@ -795,6 +863,22 @@ pub mod certificate_provider {
         pub lambda_function_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnCertificateProvider {
+        /// With the required `AccountDefaultForOperations`, `LambdaFunctionArn`; everything else unset.
+        pub fn new(
+            account_default_for_operations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<CertificateProviderOperation>>,
+            >,
+            lambda_function_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_default_for_operations: account_default_for_operations.into(),
+                certificate_provider_name: ::std::option::Option::None,
+                lambda_function_arn: lambda_function_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCertificateProvider`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCertificateProviderAttributes {
         /// `Arn`: string.
@@ -909,6 +993,29 @@ pub mod command {
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnCommand {
+        /// With the required `CommandId`; everything else unset.
+        pub fn new(
+            command_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                command_id: command_id.into(),
+                created_at: ::std::option::Option::None,
+                deprecated: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                display_name: ::std::option::Option::None,
+                last_updated_at: ::std::option::Option::None,
+                mandatory_parameters: ::std::option::Option::None,
+                namespace: ::std::option::Option::None,
+                payload: ::std::option::Option::None,
+                payload_template: ::std::option::Option::None,
+                pending_deletion: ::std::option::Option::None,
+                preprocessor: ::std::option::Option::None,
+                role_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCommand`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCommandAttributes {
         /// `CommandArn`: string.
@@ -940,6 +1047,22 @@ pub mod command {
         pub value_conditions: ::std::option::Option<
             ::stratus_model::Val<::std::vec::Vec<CommandParameterValueCondition>>,
         >,
+    }
+
+    impl CommandParameter {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                default_value: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: name.into(),
+                r#type: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+                value_conditions: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CommandParameter> for ::stratus_model::Val<CommandParameter> {
@@ -1026,6 +1149,23 @@ pub mod command {
         pub operand: ::stratus_model::Val<CommandParameterValueComparisonOperand>,
     }
 
+    impl CommandParameterValueCondition {
+        /// With the required `ComparisonOperator`, `Operand`; everything else unset.
+        pub fn new(
+            comparison_operator: impl ::std::convert::Into<
+                ::stratus_model::Val<CommandParameterValueComparisonOperator>,
+            >,
+            operand: impl ::std::convert::Into<
+                ::stratus_model::Val<CommandParameterValueComparisonOperand>,
+            >,
+        ) -> Self {
+            Self {
+                comparison_operator: comparison_operator.into(),
+                operand: operand.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CommandParameterValueCondition>
         for ::stratus_model::Val<CommandParameterValueCondition>
     {
@@ -1041,6 +1181,17 @@ pub mod command {
         /// `OutputFormat`: [`OutputFormat`].
         /// Required.
         pub output_format: ::stratus_model::Val<OutputFormat>,
+    }
+
+    impl AwsJsonSubstitutionCommandPreprocessorConfig {
+        /// With the required `OutputFormat`; everything else unset.
+        pub fn new(
+            output_format: impl ::std::convert::Into<::stratus_model::Val<OutputFormat>>,
+        ) -> Self {
+            Self {
+                output_format: output_format.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AwsJsonSubstitutionCommandPreprocessorConfig>
@@ -1092,6 +1243,19 @@ pub mod command {
         /// Required.
         /// Length: `1..=`.
         pub min: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CommandParameterValueNumberRange {
+        /// With the required `Max`, `Min`; everything else unset.
+        pub fn new(
+            max: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            min: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                max: max.into(),
+                min: min.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CommandParameterValueNumberRange>
@@ -1358,6 +1522,19 @@ pub mod custom_metric {
         pub metric_type: ::stratus_model::Val<MetricType>,
     }
 
+    impl CfnCustomMetric {
+        /// With the required `MetricType`; everything else unset.
+        pub fn new(
+            metric_type: impl ::std::convert::Into<::stratus_model::Val<MetricType>>,
+        ) -> Self {
+            Self {
+                display_name: ::std::option::Option::None,
+                metric_name: ::std::option::Option::None,
+                metric_type: metric_type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCustomMetric`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCustomMetricAttributes {
         /// `MetricArn`: string.
@@ -1455,6 +1632,22 @@ pub mod dimension {
         /// Allowed values: `TOPIC_FILTER`.
         #[resource(replace)]
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl CfnDimension {
+        /// With the required `StringValues`, `Type`; everything else unset.
+        pub fn new(
+            string_values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                name: ::std::option::Option::None,
+                string_values: string_values.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnDimension`], known once it is deployed (`Fn::GetAtt`).
@@ -1896,6 +2089,19 @@ pub mod encryption_configuration {
         pub kms_key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnEncryptionConfiguration {
+        /// With the required `EncryptionType`; everything else unset.
+        pub fn new(
+            encryption_type: impl ::std::convert::Into<::stratus_model::Val<EncryptionType>>,
+        ) -> Self {
+            Self {
+                encryption_type: encryption_type.into(),
+                kms_access_role_arn: ::std::option::Option::None,
+                kms_key_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEncryptionConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEncryptionConfigurationAttributes {
         /// `AccountId`: string.
@@ -2011,6 +2217,25 @@ pub mod fleet_metric {
         pub unit: ::std::option::Option<::stratus_model::Val<Unit>>,
     }
 
+    impl CfnFleetMetric {
+        /// With the required `MetricName`; everything else unset.
+        pub fn new(
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aggregation_field: ::std::option::Option::None,
+                aggregation_type: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                index_name: ::std::option::Option::None,
+                metric_name: metric_name.into(),
+                period: ::std::option::Option::None,
+                query_string: ::std::option::Option::None,
+                query_version: ::std::option::Option::None,
+                unit: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFleetMetric`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFleetMetricAttributes {
         /// `MetricArn`: string.
@@ -2049,6 +2274,21 @@ pub mod fleet_metric {
         /// `Values`: list of string.
         /// Required.
         pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl AggregationType {
+        /// With the required `Name`, `Values`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<Name>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                values: values.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AggregationType> for ::stratus_model::Val<AggregationType> {
@@ -2323,6 +2563,29 @@ pub mod job_template {
         pub timeout_config: ::std::option::Option<::stratus_model::Val<TimeoutConfig>>,
     }
 
+    impl CfnJobTemplate {
+        /// With the required `Description`, `JobTemplateId`; everything else unset.
+        pub fn new(
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            job_template_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                abort_config: ::std::option::Option::None,
+                description: description.into(),
+                destination_package_versions: ::std::option::Option::None,
+                document: ::std::option::Option::None,
+                document_source: ::std::option::Option::None,
+                job_arn: ::std::option::Option::None,
+                job_executions_retry_config: ::std::option::Option::None,
+                job_executions_rollout_config: ::std::option::Option::None,
+                job_template_id: job_template_id.into(),
+                maintenance_windows: ::std::option::Option::None,
+                presigned_url_config: ::std::option::Option::None,
+                timeout_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnJobTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnJobTemplateAttributes {
         /// `Arn`: string.
@@ -2343,6 +2606,19 @@ pub mod job_template {
         /// Required.
         /// Items: `1..=`.
         pub criteria_list: ::stratus_model::Val<::std::vec::Vec<AbortCriteria>>,
+    }
+
+    impl AbortConfig {
+        /// With the required `CriteriaList`; everything else unset.
+        pub fn new(
+            criteria_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AbortCriteria>>,
+            >,
+        ) -> Self {
+            Self {
+                criteria_list: criteria_list.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AbortConfig> for ::stratus_model::Val<AbortConfig> {
@@ -2417,6 +2693,18 @@ pub mod job_template {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PresignedUrlConfig {
+        /// With the required `RoleArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                expires_in_sec: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PresignedUrlConfig> for ::stratus_model::Val<PresignedUrlConfig> {
         fn from(value: PresignedUrlConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2430,6 +2718,17 @@ pub mod job_template {
         /// `InProgressTimeoutInMinutes`: integer.
         /// Required.
         pub in_progress_timeout_in_minutes: ::stratus_model::Val<i64>,
+    }
+
+    impl TimeoutConfig {
+        /// With the required `InProgressTimeoutInMinutes`; everything else unset.
+        pub fn new(
+            in_progress_timeout_in_minutes: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                in_progress_timeout_in_minutes: in_progress_timeout_in_minutes.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TimeoutConfig> for ::stratus_model::Val<TimeoutConfig> {
@@ -2454,6 +2753,23 @@ pub mod job_template {
         /// `ThresholdPercentage`: number.
         /// Required.
         pub threshold_percentage: ::stratus_model::Val<f64>,
+    }
+
+    impl AbortCriteria {
+        /// With the required `Action`, `FailureType`, `MinNumberOfExecutedThings`, `ThresholdPercentage`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<Action>>,
+            failure_type: impl ::std::convert::Into<::stratus_model::Val<FailureType>>,
+            min_number_of_executed_things: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            threshold_percentage: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                failure_type: failure_type.into(),
+                min_number_of_executed_things: min_number_of_executed_things.into(),
+                threshold_percentage: threshold_percentage.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AbortCriteria> for ::stratus_model::Val<AbortCriteria> {
@@ -2492,6 +2808,23 @@ pub mod job_template {
         /// `RateIncreaseCriteria`: [`RateIncreaseCriteria`].
         /// Required.
         pub rate_increase_criteria: ::stratus_model::Val<RateIncreaseCriteria>,
+    }
+
+    impl ExponentialRolloutRate {
+        /// With the required `BaseRatePerMinute`, `IncrementFactor`, `RateIncreaseCriteria`; everything else unset.
+        pub fn new(
+            base_rate_per_minute: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            increment_factor: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            rate_increase_criteria: impl ::std::convert::Into<
+                ::stratus_model::Val<RateIncreaseCriteria>,
+            >,
+        ) -> Self {
+            Self {
+                base_rate_per_minute: base_rate_per_minute.into(),
+                increment_factor: increment_factor.into(),
+                rate_increase_criteria: rate_increase_criteria.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ExponentialRolloutRate> for ::stratus_model::Val<ExponentialRolloutRate> {
@@ -2673,6 +3006,22 @@ pub mod logging {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnLogging {
+        /// With the required `AccountId`, `DefaultLogLevel`, `RoleArn`; everything else unset.
+        pub fn new(
+            account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            default_log_level: impl ::std::convert::Into<::stratus_model::Val<DefaultLogLevel>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_id: account_id.into(),
+                default_log_level: default_log_level.into(),
+                event_configurations: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     /// `EventConfiguration`, a property type of `AWS::IoT::Logging`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -2688,6 +3037,19 @@ pub mod logging {
         /// `LogLevel`: [`LogLevel`].
         /// Allowed values: `ERROR`, `WARN`, `INFO`, `DEBUG`, `DISABLED`.
         pub log_level: ::std::option::Option<::stratus_model::Val<LogLevel>>,
+    }
+
+    impl EventConfiguration {
+        /// With the required `EventType`; everything else unset.
+        pub fn new(
+            event_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                event_type: event_type.into(),
+                log_destination: ::std::option::Option::None,
+                log_level: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<EventConfiguration> for ::stratus_model::Val<EventConfiguration> {
@@ -2839,6 +3201,20 @@ pub mod mitigation_action {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnMitigationAction {
+        /// With the required `ActionParams`, `RoleArn`; everything else unset.
+        pub fn new(
+            action_params: impl ::std::convert::Into<::stratus_model::Val<ActionParams>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_name: ::std::option::Option::None,
+                action_params: action_params.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMitigationAction`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMitigationActionAttributes {
         /// `MitigationActionArn`: string.
@@ -2899,6 +3275,20 @@ pub mod mitigation_action {
         pub thing_group_names: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl AddThingsToThingGroupParams {
+        /// With the required `ThingGroupNames`; everything else unset.
+        pub fn new(
+            thing_group_names: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                override_dynamic_groups: ::std::option::Option::None,
+                thing_group_names: thing_group_names.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AddThingsToThingGroupParams>
         for ::stratus_model::Val<AddThingsToThingGroupParams>
     {
@@ -2921,6 +3311,19 @@ pub mod mitigation_action {
         pub role_arn_for_logging: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EnableIoTLoggingParams {
+        /// With the required `LogLevel`, `RoleArnForLogging`; everything else unset.
+        pub fn new(
+            log_level: impl ::std::convert::Into<::stratus_model::Val<LogLevel>>,
+            role_arn_for_logging: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_level: log_level.into(),
+                role_arn_for_logging: role_arn_for_logging.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EnableIoTLoggingParams> for ::stratus_model::Val<EnableIoTLoggingParams> {
         fn from(value: EnableIoTLoggingParams) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2935,6 +3338,17 @@ pub mod mitigation_action {
         /// Required.
         /// Length: `11..=2048`.
         pub topic_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PublishFindingToSnsParams {
+        /// With the required `TopicArn`; everything else unset.
+        pub fn new(
+            topic_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                topic_arn: topic_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PublishFindingToSnsParams>
@@ -2955,6 +3369,17 @@ pub mod mitigation_action {
         pub template_name: ::stratus_model::Val<TemplateName>,
     }
 
+    impl ReplaceDefaultPolicyVersionParams {
+        /// With the required `TemplateName`; everything else unset.
+        pub fn new(
+            template_name: impl ::std::convert::Into<::stratus_model::Val<TemplateName>>,
+        ) -> Self {
+            Self {
+                template_name: template_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ReplaceDefaultPolicyVersionParams>
         for ::stratus_model::Val<ReplaceDefaultPolicyVersionParams>
     {
@@ -2973,6 +3398,15 @@ pub mod mitigation_action {
         pub action: ::stratus_model::Val<Action>,
     }
 
+    impl UpdateCaCertificateParams {
+        /// With the required `Action`; everything else unset.
+        pub fn new(action: impl ::std::convert::Into<::stratus_model::Val<Action>>) -> Self {
+            Self {
+                action: action.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<UpdateCaCertificateParams>
         for ::stratus_model::Val<UpdateCaCertificateParams>
     {
@@ -2989,6 +3423,15 @@ pub mod mitigation_action {
         /// Required.
         /// Allowed values: `DEACTIVATE`, `UNSET_VALUE`.
         pub action: ::stratus_model::Val<Action2>,
+    }
+
+    impl UpdateDeviceCertificateParams {
+        /// With the required `Action`; everything else unset.
+        pub fn new(action: impl ::std::convert::Into<::stratus_model::Val<Action2>>) -> Self {
+            Self {
+                action: action.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<UpdateDeviceCertificateParams>
@@ -3205,6 +3648,18 @@ pub mod policy {
         pub policy_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnPolicy {
+        /// With the required `PolicyDocument`; everything else unset.
+        pub fn new(
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                policy_document: policy_document.into(),
+                policy_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPolicyAttributes {
         /// `Arn`: string.
@@ -3247,6 +3702,19 @@ pub mod policy_principal_attachment {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub principal: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnPolicyPrincipalAttachment {
+        /// With the required `PolicyName`, `Principal`; everything else unset.
+        pub fn new(
+            policy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            principal: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy_name: policy_name.into(),
+                principal: principal.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnPolicyPrincipalAttachment`], known once it is deployed (`Fn::GetAtt`).
@@ -3309,6 +3777,26 @@ pub mod provisioning_template {
         /// Allowed values: `FLEET_PROVISIONING`, `JITP`.
         #[resource(replace)]
         pub template_type: ::std::option::Option<::stratus_model::Val<TemplateType>>,
+    }
+
+    impl CfnProvisioningTemplate {
+        /// With the required `ProvisioningRoleArn`, `TemplateBody`; everything else unset.
+        pub fn new(
+            provisioning_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            template_body: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                enabled: ::std::option::Option::None,
+                pre_provisioning_hook: ::std::option::Option::None,
+                provisioning_role_arn: provisioning_role_arn.into(),
+                template_body: template_body.into(),
+                template_name: ::std::option::Option::None,
+                template_type: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnProvisioningTemplate`], known once it is deployed (`Fn::GetAtt`).
@@ -3414,6 +3902,21 @@ pub mod resource_specific_logging {
         /// Allowed values: `THING_GROUP`, `CLIENT_ID`, `SOURCE_IP`, `PRINCIPAL_ID`, `EVENT_TYPE`.
         #[resource(replace)]
         pub target_type: ::stratus_model::Val<TargetType>,
+    }
+
+    impl CfnResourceSpecificLogging {
+        /// With the required `LogLevel`, `TargetName`, `TargetType`; everything else unset.
+        pub fn new(
+            log_level: impl ::std::convert::Into<::stratus_model::Val<LogLevel>>,
+            target_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_type: impl ::std::convert::Into<::stratus_model::Val<TargetType>>,
+        ) -> Self {
+            Self {
+                log_level: log_level.into(),
+                target_name: target_name.into(),
+                target_type: target_type.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnResourceSpecificLogging`], known once it is deployed (`Fn::GetAtt`).
@@ -3574,6 +4077,19 @@ pub mod role_alias {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnRoleAlias {
+        /// With the required `RoleArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                credential_duration_seconds: ::std::option::Option::None,
+                role_alias: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRoleAlias`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRoleAliasAttributes {
         /// `RoleAliasArn`: string.
@@ -3624,6 +4140,24 @@ pub mod scheduled_audit {
         /// `TargetCheckNames`: list of string.
         /// Required.
         pub target_check_names: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl CfnScheduledAudit {
+        /// With the required `Frequency`, `TargetCheckNames`; everything else unset.
+        pub fn new(
+            frequency: impl ::std::convert::Into<::stratus_model::Val<Frequency>>,
+            target_check_names: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                day_of_month: ::std::option::Option::None,
+                day_of_week: ::std::option::Option::None,
+                frequency: frequency.into(),
+                scheduled_audit_name: ::std::option::Option::None,
+                target_check_names: target_check_names.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnScheduledAudit`], known once it is deployed (`Fn::GetAtt`).
@@ -3827,6 +4361,19 @@ pub mod security_profile {
         pub metric_dimension: ::std::option::Option<::stratus_model::Val<MetricDimension>>,
     }
 
+    impl MetricToRetain {
+        /// With the required `Metric`; everything else unset.
+        pub fn new(
+            metric: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                export_metric: ::std::option::Option::None,
+                metric: metric.into(),
+                metric_dimension: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MetricToRetain> for ::stratus_model::Val<MetricToRetain> {
         fn from(value: MetricToRetain) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3845,6 +4392,19 @@ pub mod security_profile {
         /// Required.
         /// Length: `20..=2048`.
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AlertTarget {
+        /// With the required `AlertTargetArn`, `RoleArn`; everything else unset.
+        pub fn new(
+            alert_target_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alert_target_arn: alert_target_arn.into(),
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AlertTarget> for ::stratus_model::Val<AlertTarget> {
@@ -3876,6 +4436,22 @@ pub mod security_profile {
         pub suppress_alerts: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl Behavior {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                criteria: ::std::option::Option::None,
+                export_metric: ::std::option::Option::None,
+                metric: ::std::option::Option::None,
+                metric_dimension: ::std::option::Option::None,
+                name: name.into(),
+                suppress_alerts: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Behavior> for ::stratus_model::Val<Behavior> {
         fn from(value: Behavior) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3896,6 +4472,19 @@ pub mod security_profile {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MetricsExportConfig {
+        /// With the required `MqttTopic`, `RoleArn`; everything else unset.
+        pub fn new(
+            mqtt_topic: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                mqtt_topic: mqtt_topic.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MetricsExportConfig> for ::stratus_model::Val<MetricsExportConfig> {
         fn from(value: MetricsExportConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3914,6 +4503,18 @@ pub mod security_profile {
         /// `Operator`: [`Operator`].
         /// Allowed values: `IN`, `NOT_IN`.
         pub operator: ::std::option::Option<::stratus_model::Val<Operator>>,
+    }
+
+    impl MetricDimension {
+        /// With the required `DimensionName`; everything else unset.
+        pub fn new(
+            dimension_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dimension_name: dimension_name.into(),
+                operator: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<MetricDimension> for ::stratus_model::Val<MetricDimension> {
@@ -4345,6 +4946,23 @@ pub mod software_package_version {
         pub version_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnSoftwarePackageVersion {
+        /// With the required `PackageName`; everything else unset.
+        pub fn new(
+            package_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                artifact: ::std::option::Option::None,
+                attributes: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                package_name: package_name.into(),
+                recipe: ::std::option::Option::None,
+                sbom: ::std::option::Option::None,
+                version_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSoftwarePackageVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSoftwarePackageVersionAttributes {
         /// `ErrorReason`: string.
@@ -4381,6 +4999,17 @@ pub mod software_package_version {
         pub s3_location: ::stratus_model::Val<S3Location>,
     }
 
+    impl PackageVersionArtifact {
+        /// With the required `S3Location`; everything else unset.
+        pub fn new(
+            s3_location: impl ::std::convert::Into<::stratus_model::Val<S3Location>>,
+        ) -> Self {
+            Self {
+                s3_location: s3_location.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PackageVersionArtifact> for ::stratus_model::Val<PackageVersionArtifact> {
         fn from(value: PackageVersionArtifact) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4394,6 +5023,17 @@ pub mod software_package_version {
         /// `S3Location`: [`S3Location`].
         /// Required.
         pub s3_location: ::stratus_model::Val<S3Location>,
+    }
+
+    impl Sbom {
+        /// With the required `S3Location`; everything else unset.
+        pub fn new(
+            s3_location: impl ::std::convert::Into<::stratus_model::Val<S3Location>>,
+        ) -> Self {
+            Self {
+                s3_location: s3_location.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Sbom> for ::stratus_model::Val<Sbom> {
@@ -4417,6 +5057,21 @@ pub mod software_package_version {
         /// `Version`: string.
         /// Required.
         pub version: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3Location {
+        /// With the required `Bucket`, `Key`, `Version`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key: key.into(),
+                version: version.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
@@ -4605,6 +5260,20 @@ pub mod thing_principal_attachment {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnThingPrincipalAttachment {
+        /// With the required `Principal`, `ThingName`; everything else unset.
+        pub fn new(
+            principal: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            thing_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                principal: principal.into(),
+                thing_name: thing_name.into(),
+                thing_principal_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnThingPrincipalAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnThingPrincipalAttachmentAttributes {
         /// `Id`: string.
@@ -4723,6 +5392,19 @@ pub mod thing_type {
         pub user_property_key: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PropagatingAttribute {
+        /// With the required `UserPropertyKey`; everything else unset.
+        pub fn new(
+            user_property_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connection_attribute: ::std::option::Option::None,
+                thing_attribute: ::std::option::Option::None,
+                user_property_key: user_property_key.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PropagatingAttribute> for ::stratus_model::Val<PropagatingAttribute> {
         fn from(value: PropagatingAttribute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4798,6 +5480,18 @@ pub mod topic_rule {
         pub topic_rule_payload: ::stratus_model::Val<TopicRulePayload>,
     }
 
+    impl CfnTopicRule {
+        /// With the required `TopicRulePayload`; everything else unset.
+        pub fn new(
+            topic_rule_payload: impl ::std::convert::Into<::stratus_model::Val<TopicRulePayload>>,
+        ) -> Self {
+            Self {
+                rule_name: ::std::option::Option::None,
+                topic_rule_payload: topic_rule_payload.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTopicRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTopicRuleAttributes {
         /// `Arn`: string.
@@ -4829,6 +5523,23 @@ pub mod topic_rule {
         /// `Sql`: string.
         /// Required.
         pub sql: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TopicRulePayload {
+        /// With the required `Actions`, `Sql`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Action>>>,
+            sql: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                aws_iot_sql_version: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                error_action: ::std::option::Option::None,
+                rule_disabled: ::std::option::Option::None,
+                sql: sql.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TopicRulePayload> for ::stratus_model::Val<TopicRulePayload> {
@@ -4912,6 +5623,23 @@ pub mod topic_rule {
         pub state_value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CloudwatchAlarmAction {
+        /// With the required `AlarmName`, `RoleArn`, `StateReason`, `StateValue`; everything else unset.
+        pub fn new(
+            alarm_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            state_reason: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            state_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alarm_name: alarm_name.into(),
+                role_arn: role_arn.into(),
+                state_reason: state_reason.into(),
+                state_value: state_value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CloudwatchAlarmAction> for ::stratus_model::Val<CloudwatchAlarmAction> {
         fn from(value: CloudwatchAlarmAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4930,6 +5658,20 @@ pub mod topic_rule {
         /// `RoleArn`: string.
         /// Required.
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CloudwatchLogsAction {
+        /// With the required `LogGroupName`, `RoleArn`; everything else unset.
+        pub fn new(
+            log_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                batch_mode: ::std::option::Option::None,
+                log_group_name: log_group_name.into(),
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CloudwatchLogsAction> for ::stratus_model::Val<CloudwatchLogsAction> {
@@ -4959,6 +5701,26 @@ pub mod topic_rule {
         /// `RoleArn`: string.
         /// Required.
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CloudwatchMetricAction {
+        /// With the required `MetricName`, `MetricNamespace`, `MetricUnit`, `MetricValue`, `RoleArn`; everything else unset.
+        pub fn new(
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            metric_namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            metric_unit: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            metric_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                metric_name: metric_name.into(),
+                metric_namespace: metric_namespace.into(),
+                metric_timestamp: ::std::option::Option::None,
+                metric_unit: metric_unit.into(),
+                metric_value: metric_value.into(),
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CloudwatchMetricAction> for ::stratus_model::Val<CloudwatchMetricAction> {
@@ -4995,6 +5757,28 @@ pub mod topic_rule {
         /// `TableName`: string.
         /// Required.
         pub table_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DynamoDbAction {
+        /// With the required `HashKeyField`, `HashKeyValue`, `RoleArn`, `TableName`; everything else unset.
+        pub fn new(
+            hash_key_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            hash_key_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                hash_key_field: hash_key_field.into(),
+                hash_key_type: ::std::option::Option::None,
+                hash_key_value: hash_key_value.into(),
+                payload_field: ::std::option::Option::None,
+                range_key_field: ::std::option::Option::None,
+                range_key_type: ::std::option::Option::None,
+                range_key_value: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                table_name: table_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DynamoDbAction> for ::stratus_model::Val<DynamoDbAction> {
@@ -5041,6 +5825,25 @@ pub mod topic_rule {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ElasticsearchAction {
+        /// With the required `Endpoint`, `Id`, `Index`, `RoleArn`, `Type`; everything else unset.
+        pub fn new(
+            endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            index: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                endpoint: endpoint.into(),
+                id: id.into(),
+                index: index.into(),
+                role_arn: role_arn.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ElasticsearchAction> for ::stratus_model::Val<ElasticsearchAction> {
         fn from(value: ElasticsearchAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5062,6 +5865,21 @@ pub mod topic_rule {
         /// `Separator`: string.
         /// Pattern: `^([\n\t])|(\r\n)|(,)$`.
         pub separator: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl FirehoseAction {
+        /// With the required `DeliveryStreamName`, `RoleArn`; everything else unset.
+        pub fn new(
+            delivery_stream_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                batch_mode: ::std::option::Option::None,
+                delivery_stream_name: delivery_stream_name.into(),
+                role_arn: role_arn.into(),
+                separator: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FirehoseAction> for ::stratus_model::Val<FirehoseAction> {
@@ -5092,6 +5910,22 @@ pub mod topic_rule {
         pub url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl HttpAction {
+        /// With the required `Url`; everything else unset.
+        pub fn new(
+            url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auth: ::std::option::Option::None,
+                batch_config: ::std::option::Option::None,
+                confirmation_url: ::std::option::Option::None,
+                enable_batching: ::std::option::Option::None,
+                headers: ::std::option::Option::None,
+                url: url.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<HttpAction> for ::stratus_model::Val<HttpAction> {
         fn from(value: HttpAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5110,6 +5944,20 @@ pub mod topic_rule {
         /// `RoleArn`: string.
         /// Required.
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IotAnalyticsAction {
+        /// With the required `ChannelName`, `RoleArn`; everything else unset.
+        pub fn new(
+            channel_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                batch_mode: ::std::option::Option::None,
+                channel_name: channel_name.into(),
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IotAnalyticsAction> for ::stratus_model::Val<IotAnalyticsAction> {
@@ -5136,6 +5984,21 @@ pub mod topic_rule {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl IotEventsAction {
+        /// With the required `InputName`, `RoleArn`; everything else unset.
+        pub fn new(
+            input_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                batch_mode: ::std::option::Option::None,
+                input_name: input_name.into(),
+                message_id: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IotEventsAction> for ::stratus_model::Val<IotEventsAction> {
         fn from(value: IotEventsAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5154,6 +6017,21 @@ pub mod topic_rule {
         /// `RoleArn`: string.
         /// Required.
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IotSiteWiseAction {
+        /// With the required `PutAssetPropertyValueEntries`, `RoleArn`; everything else unset.
+        pub fn new(
+            put_asset_property_value_entries: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<PutAssetPropertyValueEntry>>,
+            >,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                put_asset_property_value_entries: put_asset_property_value_entries.into(),
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IotSiteWiseAction> for ::stratus_model::Val<IotSiteWiseAction> {
@@ -5187,6 +6065,28 @@ pub mod topic_rule {
         pub topic: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KafkaAction {
+        /// With the required `ClientProperties`, `DestinationArn`, `Topic`; everything else unset.
+        pub fn new(
+            client_properties: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+                >,
+            >,
+            destination_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            topic: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_properties: client_properties.into(),
+                destination_arn: destination_arn.into(),
+                headers: ::std::option::Option::None,
+                key: ::std::option::Option::None,
+                partition: ::std::option::Option::None,
+                topic: topic.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KafkaAction> for ::stratus_model::Val<KafkaAction> {
         fn from(value: KafkaAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5205,6 +6105,20 @@ pub mod topic_rule {
         /// `StreamName`: string.
         /// Required.
         pub stream_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KinesisAction {
+        /// With the required `RoleArn`, `StreamName`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            stream_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                partition_key: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                stream_name: stream_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KinesisAction> for ::stratus_model::Val<KinesisAction> {
@@ -5250,6 +6164,26 @@ pub mod topic_rule {
         pub tracker_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl LocationAction {
+        /// With the required `DeviceId`, `Latitude`, `Longitude`, `RoleArn`, `TrackerName`; everything else unset.
+        pub fn new(
+            device_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            latitude: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            longitude: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tracker_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                device_id: device_id.into(),
+                latitude: latitude.into(),
+                longitude: longitude.into(),
+                role_arn: role_arn.into(),
+                timestamp: ::std::option::Option::None,
+                tracker_name: tracker_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LocationAction> for ::stratus_model::Val<LocationAction> {
         fn from(value: LocationAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5278,6 +6212,25 @@ pub mod topic_rule {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl OpenSearchAction {
+        /// With the required `Endpoint`, `Id`, `Index`, `RoleArn`, `Type`; everything else unset.
+        pub fn new(
+            endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            index: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                endpoint: endpoint.into(),
+                id: id.into(),
+                index: index.into(),
+                role_arn: role_arn.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OpenSearchAction> for ::stratus_model::Val<OpenSearchAction> {
         fn from(value: OpenSearchAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5299,6 +6252,21 @@ pub mod topic_rule {
         /// `Topic`: string.
         /// Required.
         pub topic: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RepublishAction {
+        /// With the required `RoleArn`, `Topic`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            topic: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                headers: ::std::option::Option::None,
+                qos: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                topic: topic.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RepublishAction> for ::stratus_model::Val<RepublishAction> {
@@ -5324,6 +6292,22 @@ pub mod topic_rule {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl S3Action {
+        /// With the required `BucketName`, `Key`, `RoleArn`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                canned_acl: ::std::option::Option::None,
+                key: key.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3Action> for ::stratus_model::Val<S3Action> {
         fn from(value: S3Action) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5343,6 +6327,20 @@ pub mod topic_rule {
         /// `TargetArn`: string.
         /// Required.
         pub target_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SnsAction {
+        /// With the required `RoleArn`, `TargetArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                message_format: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                target_arn: target_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SnsAction> for ::stratus_model::Val<SnsAction> {
@@ -5365,6 +6363,20 @@ pub mod topic_rule {
         pub use_base64: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl SqsAction {
+        /// With the required `QueueUrl`, `RoleArn`; everything else unset.
+        pub fn new(
+            queue_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                queue_url: queue_url.into(),
+                role_arn: role_arn.into(),
+                use_base64: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SqsAction> for ::stratus_model::Val<SqsAction> {
         fn from(value: SqsAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5384,6 +6396,20 @@ pub mod topic_rule {
         /// `StateMachineName`: string.
         /// Required.
         pub state_machine_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl StepFunctionsAction {
+        /// With the required `RoleArn`, `StateMachineName`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            state_machine_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                execution_name_prefix: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                state_machine_name: state_machine_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StepFunctionsAction> for ::stratus_model::Val<StepFunctionsAction> {
@@ -5412,6 +6438,26 @@ pub mod topic_rule {
         pub timestamp: ::std::option::Option<::stratus_model::Val<TimestreamTimestamp>>,
     }
 
+    impl TimestreamAction {
+        /// With the required `DatabaseName`, `Dimensions`, `RoleArn`, `TableName`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            dimensions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TimestreamDimension>>,
+            >,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                database_name: database_name.into(),
+                dimensions: dimensions.into(),
+                role_arn: role_arn.into(),
+                table_name: table_name.into(),
+                timestamp: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TimestreamAction> for ::stratus_model::Val<TimestreamAction> {
         fn from(value: TimestreamAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5425,6 +6471,17 @@ pub mod topic_rule {
         /// `TableName`: string.
         /// Required.
         pub table_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PutItemInput {
+        /// With the required `TableName`; everything else unset.
+        pub fn new(
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                table_name: table_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PutItemInput> for ::stratus_model::Val<PutItemInput> {
@@ -5483,6 +6540,19 @@ pub mod topic_rule {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl HttpActionHeader {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<HttpActionHeader> for ::stratus_model::Val<HttpActionHeader> {
         fn from(value: HttpActionHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5508,6 +6578,23 @@ pub mod topic_rule {
         pub property_values: ::stratus_model::Val<::std::vec::Vec<AssetPropertyValue>>,
     }
 
+    impl PutAssetPropertyValueEntry {
+        /// With the required `PropertyValues`; everything else unset.
+        pub fn new(
+            property_values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AssetPropertyValue>>,
+            >,
+        ) -> Self {
+            Self {
+                asset_id: ::std::option::Option::None,
+                entry_id: ::std::option::Option::None,
+                property_alias: ::std::option::Option::None,
+                property_id: ::std::option::Option::None,
+                property_values: property_values.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PutAssetPropertyValueEntry>
         for ::stratus_model::Val<PutAssetPropertyValueEntry>
     {
@@ -5530,6 +6617,19 @@ pub mod topic_rule {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KafkaActionHeader {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KafkaActionHeader> for ::stratus_model::Val<KafkaActionHeader> {
         fn from(value: KafkaActionHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5545,6 +6645,18 @@ pub mod topic_rule {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Timestamp {
+        /// With the required `Value`; everything else unset.
+        pub fn new(
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                unit: ::std::option::Option::None,
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Timestamp> for ::stratus_model::Val<Timestamp> {
@@ -5596,6 +6708,19 @@ pub mod topic_rule {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl TimestreamDimension {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TimestreamDimension> for ::stratus_model::Val<TimestreamDimension> {
         fn from(value: TimestreamDimension) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5612,6 +6737,19 @@ pub mod topic_rule {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TimestreamTimestamp {
+        /// With the required `Unit`, `Value`; everything else unset.
+        pub fn new(
+            unit: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                unit: unit.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TimestreamTimestamp> for ::stratus_model::Val<TimestreamTimestamp> {
@@ -5635,6 +6773,21 @@ pub mod topic_rule {
         pub signing_region: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SigV4Authorization {
+        /// With the required `RoleArn`, `ServiceName`, `SigningRegion`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            service_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            signing_region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                role_arn: role_arn.into(),
+                service_name: service_name.into(),
+                signing_region: signing_region.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SigV4Authorization> for ::stratus_model::Val<SigV4Authorization> {
         fn from(value: SigV4Authorization) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5653,6 +6806,20 @@ pub mod topic_rule {
         /// `Value`: [`AssetPropertyVariant`].
         /// Required.
         pub value: ::stratus_model::Val<AssetPropertyVariant>,
+    }
+
+    impl AssetPropertyValue {
+        /// With the required `Timestamp`, `Value`; everything else unset.
+        pub fn new(
+            timestamp: impl ::std::convert::Into<::stratus_model::Val<AssetPropertyTimestamp>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<AssetPropertyVariant>>,
+        ) -> Self {
+            Self {
+                quality: ::std::option::Option::None,
+                timestamp: timestamp.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AssetPropertyValue> for ::stratus_model::Val<AssetPropertyValue> {
@@ -5675,6 +6842,19 @@ pub mod topic_rule {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl UserProperty {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<UserProperty> for ::stratus_model::Val<UserProperty> {
         fn from(value: UserProperty) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5690,6 +6870,18 @@ pub mod topic_rule {
         /// `TimeInSeconds`: string.
         /// Required.
         pub time_in_seconds: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AssetPropertyTimestamp {
+        /// With the required `TimeInSeconds`; everything else unset.
+        pub fn new(
+            time_in_seconds: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                offset_in_nanos: ::std::option::Option::None,
+                time_in_seconds: time_in_seconds.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AssetPropertyTimestamp> for ::stratus_model::Val<AssetPropertyTimestamp> {

@@ -88,6 +88,19 @@ pub mod channel {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -111,6 +124,20 @@ pub mod channel {
         /// Required.
         /// Length: `20..=2048`.
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomerManagedS3 {
+        /// With the required `Bucket`, `RoleArn`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key_prefix: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomerManagedS3> for ::stratus_model::Val<CustomerManagedS3> {
@@ -166,6 +193,24 @@ pub mod dataset {
             ::std::option::Option<::stratus_model::Val<VersioningConfiguration>>,
     }
 
+    impl CfnDataset {
+        /// With the required `Actions`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Action>>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                content_delivery_rules: ::std::option::Option::None,
+                dataset_name: ::std::option::Option::None,
+                late_data_rules: ::std::option::Option::None,
+                retention_period: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                triggers: ::std::option::Option::None,
+                versioning_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDataset`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDatasetAttributes {
         /// `Id`: string.
@@ -193,6 +238,19 @@ pub mod dataset {
         pub query_action: ::std::option::Option<::stratus_model::Val<QueryAction>>,
     }
 
+    impl Action {
+        /// With the required `ActionName`; everything else unset.
+        pub fn new(
+            action_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_name: action_name.into(),
+                container_action: ::std::option::Option::None,
+                query_action: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
         fn from(value: Action) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -208,6 +266,20 @@ pub mod dataset {
         pub destination: ::stratus_model::Val<DatasetContentDeliveryRuleDestination>,
         /// `EntryName`: string.
         pub entry_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl DatasetContentDeliveryRule {
+        /// With the required `Destination`; everything else unset.
+        pub fn new(
+            destination: impl ::std::convert::Into<
+                ::stratus_model::Val<DatasetContentDeliveryRuleDestination>,
+            >,
+        ) -> Self {
+            Self {
+                destination: destination.into(),
+                entry_name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DatasetContentDeliveryRule>
@@ -229,6 +301,20 @@ pub mod dataset {
         /// Pattern: `^[a-zA-Z0-9_]+$`.
         /// Length: `1..=128`.
         pub rule_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl LateDataRule {
+        /// With the required `RuleConfiguration`; everything else unset.
+        pub fn new(
+            rule_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<LateDataRuleConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                rule_configuration: rule_configuration.into(),
+                rule_name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<LateDataRule> for ::stratus_model::Val<LateDataRule> {
@@ -266,6 +352,19 @@ pub mod dataset {
         /// Required.
         /// Length: `1..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -329,6 +428,24 @@ pub mod dataset {
         pub variables: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Variable>>>,
     }
 
+    impl ContainerAction {
+        /// With the required `ExecutionRoleArn`, `Image`, `ResourceConfiguration`; everything else unset.
+        pub fn new(
+            execution_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            image: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<ResourceConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                execution_role_arn: execution_role_arn.into(),
+                image: image.into(),
+                resource_configuration: resource_configuration.into(),
+                variables: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ContainerAction> for ::stratus_model::Val<ContainerAction> {
         fn from(value: ContainerAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -345,6 +462,18 @@ pub mod dataset {
         /// `SqlQuery`: string.
         /// Required.
         pub sql_query: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl QueryAction {
+        /// With the required `SqlQuery`; everything else unset.
+        pub fn new(
+            sql_query: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                filters: ::std::option::Option::None,
+                sql_query: sql_query.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<QueryAction> for ::stratus_model::Val<QueryAction> {
@@ -399,6 +528,17 @@ pub mod dataset {
         pub schedule_expression: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Schedule {
+        /// With the required `ScheduleExpression`; everything else unset.
+        pub fn new(
+            schedule_expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                schedule_expression: schedule_expression.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Schedule> for ::stratus_model::Val<Schedule> {
         fn from(value: Schedule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -414,6 +554,17 @@ pub mod dataset {
         /// Pattern: `(^(?!_{2}))(^[a-zA-Z0-9_]+$)`.
         /// Length: `1..=128`.
         pub dataset_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TriggeringDataset {
+        /// With the required `DatasetName`; everything else unset.
+        pub fn new(
+            dataset_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dataset_name: dataset_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TriggeringDataset> for ::stratus_model::Val<TriggeringDataset> {
@@ -435,6 +586,19 @@ pub mod dataset {
         /// Range: `1..=50`.
         #[resource(rename = "VolumeSizeInGB")]
         pub volume_size_in_gb: ::stratus_model::Val<i64>,
+    }
+
+    impl ResourceConfiguration {
+        /// With the required `ComputeType`, `VolumeSizeInGB`; everything else unset.
+        pub fn new(
+            compute_type: impl ::std::convert::Into<::stratus_model::Val<ComputeType>>,
+            volume_size_in_gb: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                compute_type: compute_type.into(),
+                volume_size_in_gb: volume_size_in_gb.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResourceConfiguration> for ::stratus_model::Val<ResourceConfiguration> {
@@ -461,6 +625,21 @@ pub mod dataset {
         /// Required.
         /// Length: `1..=256`.
         pub variable_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Variable {
+        /// With the required `VariableName`; everything else unset.
+        pub fn new(
+            variable_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dataset_content_version_value: ::std::option::Option::None,
+                double_value: ::std::option::Option::None,
+                output_file_uri_value: ::std::option::Option::None,
+                string_value: ::std::option::Option::None,
+                variable_name: variable_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Variable> for ::stratus_model::Val<Variable> {
@@ -498,6 +677,19 @@ pub mod dataset {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl IotEventsDestinationConfiguration {
+        /// With the required `InputName`, `RoleArn`; everything else unset.
+        pub fn new(
+            input_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                input_name: input_name.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IotEventsDestinationConfiguration>
         for ::stratus_model::Val<IotEventsDestinationConfiguration>
     {
@@ -528,6 +720,22 @@ pub mod dataset {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl S3DestinationConfiguration {
+        /// With the required `Bucket`, `Key`, `RoleArn`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                glue_configuration: ::std::option::Option::None,
+                key: key.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3DestinationConfiguration>
         for ::stratus_model::Val<S3DestinationConfiguration>
     {
@@ -544,6 +752,17 @@ pub mod dataset {
         /// Required.
         /// Range: `1..=60`.
         pub timeout_in_minutes: ::stratus_model::Val<i64>,
+    }
+
+    impl DeltaTimeSessionWindowConfiguration {
+        /// With the required `TimeoutInMinutes`; everything else unset.
+        pub fn new(
+            timeout_in_minutes: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                timeout_in_minutes: timeout_in_minutes.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DeltaTimeSessionWindowConfiguration>
@@ -565,6 +784,17 @@ pub mod dataset {
         pub dataset_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DatasetContentVersionValue {
+        /// With the required `DatasetName`; everything else unset.
+        pub fn new(
+            dataset_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dataset_name: dataset_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DatasetContentVersionValue>
         for ::stratus_model::Val<DatasetContentVersionValue>
     {
@@ -581,6 +811,17 @@ pub mod dataset {
         /// Required.
         /// Pattern: `^[\w\.-]{1,255}$`.
         pub file_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OutputFileUriValue {
+        /// With the required `FileName`; everything else unset.
+        pub fn new(
+            file_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                file_name: file_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OutputFileUriValue> for ::stratus_model::Val<OutputFileUriValue> {
@@ -601,6 +842,19 @@ pub mod dataset {
         pub time_expression: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DeltaTime {
+        /// With the required `OffsetSeconds`, `TimeExpression`; everything else unset.
+        pub fn new(
+            offset_seconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            time_expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                offset_seconds: offset_seconds.into(),
+                time_expression: time_expression.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DeltaTime> for ::stratus_model::Val<DeltaTime> {
         fn from(value: DeltaTime) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -619,6 +873,19 @@ pub mod dataset {
         /// Required.
         /// Length: `1..=150`.
         pub table_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GlueConfiguration {
+        /// With the required `DatabaseName`, `TableName`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                database_name: database_name.into(),
+                table_name: table_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GlueConfiguration> for ::stratus_model::Val<GlueConfiguration> {
@@ -799,6 +1066,19 @@ pub mod datastore {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -838,6 +1118,20 @@ pub mod datastore {
         /// Required.
         /// Length: `20..=2048`.
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomerManagedS3 {
+        /// With the required `Bucket`, `RoleArn`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key_prefix: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomerManagedS3> for ::stratus_model::Val<CustomerManagedS3> {
@@ -887,6 +1181,17 @@ pub mod datastore {
         pub attribute_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Partition {
+        /// With the required `AttributeName`; everything else unset.
+        pub fn new(
+            attribute_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attribute_name: attribute_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Partition> for ::stratus_model::Val<Partition> {
         fn from(value: Partition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -908,6 +1213,18 @@ pub mod datastore {
         pub timestamp_format: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl TimestampPartition {
+        /// With the required `AttributeName`; everything else unset.
+        pub fn new(
+            attribute_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attribute_name: attribute_name.into(),
+                timestamp_format: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TimestampPartition> for ::stratus_model::Val<TimestampPartition> {
         fn from(value: TimestampPartition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -927,6 +1244,18 @@ pub mod datastore {
         /// Pattern: `[a-zA-Z0-9!_.*'()/{}:-]*/`.
         /// Length: `1..=255`.
         pub key_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CustomerManagedS3Storage {
+        /// With the required `Bucket`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key_prefix: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CustomerManagedS3Storage>
@@ -967,6 +1296,19 @@ pub mod datastore {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Column {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Column> for ::stratus_model::Val<Column> {
         fn from(value: Column) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1001,6 +1343,21 @@ pub mod pipeline {
         /// `Tags`: list of [`Tag`].
         /// Items: `1..=50`.
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
+    }
+
+    impl CfnPipeline {
+        /// With the required `PipelineActivities`; everything else unset.
+        pub fn new(
+            pipeline_activities: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<Activity>>,
+            >,
+        ) -> Self {
+            Self {
+                pipeline_activities: pipeline_activities.into(),
+                pipeline_name: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnPipeline`], known once it is deployed (`Fn::GetAtt`).
@@ -1062,6 +1419,19 @@ pub mod pipeline {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1084,6 +1454,24 @@ pub mod pipeline {
         /// `Next`: string.
         /// Length: `1..=128`.
         pub next: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl AddAttributes {
+        /// With the required `Attributes`, `Name`; everything else unset.
+        pub fn new(
+            attributes: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+                >,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attributes: attributes.into(),
+                name: name.into(),
+                next: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AddAttributes> for ::stratus_model::Val<AddAttributes> {
@@ -1110,6 +1498,20 @@ pub mod pipeline {
         pub next: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Channel {
+        /// With the required `ChannelName`, `Name`; everything else unset.
+        pub fn new(
+            channel_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                channel_name: channel_name.into(),
+                name: name.into(),
+                next: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Channel> for ::stratus_model::Val<Channel> {
         fn from(value: Channel) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1129,6 +1531,19 @@ pub mod pipeline {
         /// Required.
         /// Length: `1..=128`.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Datastore {
+        /// With the required `DatastoreName`, `Name`; everything else unset.
+        pub fn new(
+            datastore_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                datastore_name: datastore_name.into(),
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Datastore> for ::stratus_model::Val<Datastore> {
@@ -1162,6 +1577,24 @@ pub mod pipeline {
         pub thing_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DeviceRegistryEnrich {
+        /// With the required `Attribute`, `Name`, `RoleArn`, `ThingName`; everything else unset.
+        pub fn new(
+            attribute: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            thing_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attribute: attribute.into(),
+                name: name.into(),
+                next: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                thing_name: thing_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DeviceRegistryEnrich> for ::stratus_model::Val<DeviceRegistryEnrich> {
         fn from(value: DeviceRegistryEnrich) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1193,6 +1626,24 @@ pub mod pipeline {
         pub thing_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DeviceShadowEnrich {
+        /// With the required `Attribute`, `Name`, `RoleArn`, `ThingName`; everything else unset.
+        pub fn new(
+            attribute: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            thing_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attribute: attribute.into(),
+                name: name.into(),
+                next: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                thing_name: thing_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DeviceShadowEnrich> for ::stratus_model::Val<DeviceShadowEnrich> {
         fn from(value: DeviceShadowEnrich) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1214,6 +1665,20 @@ pub mod pipeline {
         /// `Next`: string.
         /// Length: `1..=128`.
         pub next: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Filter {
+        /// With the required `Filter`, `Name`; everything else unset.
+        pub fn new(
+            filter: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                filter: filter.into(),
+                name: name.into(),
+                next: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
@@ -1244,6 +1709,22 @@ pub mod pipeline {
         pub next: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Lambda {
+        /// With the required `BatchSize`, `LambdaName`, `Name`; everything else unset.
+        pub fn new(
+            batch_size: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            lambda_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                batch_size: batch_size.into(),
+                lambda_name: lambda_name.into(),
+                name: name.into(),
+                next: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Lambda> for ::stratus_model::Val<Lambda> {
         fn from(value: Lambda) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1271,6 +1752,22 @@ pub mod pipeline {
         pub next: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Math {
+        /// With the required `Attribute`, `Math`, `Name`; everything else unset.
+        pub fn new(
+            attribute: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            math: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attribute: attribute.into(),
+                math: math.into(),
+                name: name.into(),
+                next: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Math> for ::stratus_model::Val<Math> {
         fn from(value: Math) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1294,6 +1791,22 @@ pub mod pipeline {
         pub next: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl RemoveAttributes {
+        /// With the required `Attributes`, `Name`; everything else unset.
+        pub fn new(
+            attributes: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attributes: attributes.into(),
+                name: name.into(),
+                next: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RemoveAttributes> for ::stratus_model::Val<RemoveAttributes> {
         fn from(value: RemoveAttributes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1315,6 +1828,22 @@ pub mod pipeline {
         /// `Next`: string.
         /// Length: `1..=128`.
         pub next: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl SelectAttributes {
+        /// With the required `Attributes`, `Name`; everything else unset.
+        pub fn new(
+            attributes: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attributes: attributes.into(),
+                name: name.into(),
+                next: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<SelectAttributes> for ::stratus_model::Val<SelectAttributes> {

@@ -22,6 +22,19 @@ pub mod suite_definition {
         pub suite_definition_configuration: ::stratus_model::Val<SuiteDefinitionConfiguration>,
     }
 
+    impl CfnSuiteDefinition {
+        /// With the required `SuiteDefinitionConfiguration`; everything else unset.
+        pub fn new(
+            suite_definition_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<SuiteDefinitionConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                suite_definition_configuration: suite_definition_configuration.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSuiteDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSuiteDefinitionAttributes {
         /// `SuiteDefinitionId`: string.
@@ -61,6 +74,24 @@ pub mod suite_definition {
         /// `SuiteDefinitionName`: string.
         pub suite_definition_name:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl SuiteDefinitionConfiguration {
+        /// With the required `DevicePermissionRoleArn`, `RootGroup`; everything else unset.
+        pub fn new(
+            device_permission_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            root_group: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                device_permission_role_arn: device_permission_role_arn.into(),
+                devices: ::std::option::Option::None,
+                intended_for_qualification: ::std::option::Option::None,
+                root_group: root_group.into(),
+                suite_definition_name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<SuiteDefinitionConfiguration>

@@ -49,6 +49,25 @@ pub mod alarm_model {
         pub severity: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CfnAlarmModel {
+        /// With the required `AlarmRule`, `RoleArn`; everything else unset.
+        pub fn new(
+            alarm_rule: impl ::std::convert::Into<::stratus_model::Val<AlarmRule>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alarm_capabilities: ::std::option::Option::None,
+                alarm_event_actions: ::std::option::Option::None,
+                alarm_model_description: ::std::option::Option::None,
+                alarm_model_name: ::std::option::Option::None,
+                alarm_rule: alarm_rule.into(),
+                key: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                severity: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `AlarmCapabilities`, a property type of `AWS::IoTEvents::AlarmModel`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -118,6 +137,17 @@ pub mod alarm_model {
         pub disabled_on_initialization: ::stratus_model::Val<bool>,
     }
 
+    impl InitializationConfiguration {
+        /// With the required `DisabledOnInitialization`; everything else unset.
+        pub fn new(
+            disabled_on_initialization: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                disabled_on_initialization: disabled_on_initialization.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InitializationConfiguration>
         for ::stratus_model::Val<InitializationConfiguration>
     {
@@ -175,6 +205,21 @@ pub mod alarm_model {
         pub threshold: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SimpleRule {
+        /// With the required `ComparisonOperator`, `InputProperty`, `Threshold`; everything else unset.
+        pub fn new(
+            comparison_operator: impl ::std::convert::Into<::stratus_model::Val<ComparisonOperator>>,
+            input_property: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            threshold: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                comparison_operator: comparison_operator.into(),
+                input_property: input_property.into(),
+                threshold: threshold.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SimpleRule> for ::stratus_model::Val<SimpleRule> {
         fn from(value: SimpleRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -210,6 +255,28 @@ pub mod alarm_model {
         pub table_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DynamoDb {
+        /// With the required `HashKeyField`, `HashKeyValue`, `TableName`; everything else unset.
+        pub fn new(
+            hash_key_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            hash_key_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                hash_key_field: hash_key_field.into(),
+                hash_key_type: ::std::option::Option::None,
+                hash_key_value: hash_key_value.into(),
+                operation: ::std::option::Option::None,
+                payload: ::std::option::Option::None,
+                payload_field: ::std::option::Option::None,
+                range_key_field: ::std::option::Option::None,
+                range_key_type: ::std::option::Option::None,
+                range_key_value: ::std::option::Option::None,
+                table_name: table_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DynamoDb> for ::stratus_model::Val<DynamoDb> {
         fn from(value: DynamoDb) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -225,6 +292,18 @@ pub mod alarm_model {
         /// `TableName`: string.
         /// Required.
         pub table_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DynamoDBv2 {
+        /// With the required `TableName`; everything else unset.
+        pub fn new(
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                payload: ::std::option::Option::None,
+                table_name: table_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DynamoDBv2> for ::stratus_model::Val<DynamoDBv2> {
@@ -247,6 +326,19 @@ pub mod alarm_model {
         pub separator: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Firehose {
+        /// With the required `DeliveryStreamName`; everything else unset.
+        pub fn new(
+            delivery_stream_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delivery_stream_name: delivery_stream_name.into(),
+                payload: ::std::option::Option::None,
+                separator: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Firehose> for ::stratus_model::Val<Firehose> {
         fn from(value: Firehose) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -264,6 +356,18 @@ pub mod alarm_model {
         pub input_name: ::stratus_model::Val<::std::string::String>,
         /// `Payload`: [`Payload`].
         pub payload: ::std::option::Option<::stratus_model::Val<Payload>>,
+    }
+
+    impl IotEvents {
+        /// With the required `InputName`; everything else unset.
+        pub fn new(
+            input_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                input_name: input_name.into(),
+                payload: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<IotEvents> for ::stratus_model::Val<IotEvents> {
@@ -306,6 +410,18 @@ pub mod alarm_model {
         pub payload: ::std::option::Option<::stratus_model::Val<Payload>>,
     }
 
+    impl IotTopicPublish {
+        /// With the required `MqttTopic`; everything else unset.
+        pub fn new(
+            mqtt_topic: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                mqtt_topic: mqtt_topic.into(),
+                payload: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IotTopicPublish> for ::stratus_model::Val<IotTopicPublish> {
         fn from(value: IotTopicPublish) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -322,6 +438,18 @@ pub mod alarm_model {
         pub function_arn: ::stratus_model::Val<::std::string::String>,
         /// `Payload`: [`Payload`].
         pub payload: ::std::option::Option<::stratus_model::Val<Payload>>,
+    }
+
+    impl Lambda {
+        /// With the required `FunctionArn`; everything else unset.
+        pub fn new(
+            function_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                function_arn: function_arn.into(),
+                payload: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Lambda> for ::stratus_model::Val<Lambda> {
@@ -342,6 +470,18 @@ pub mod alarm_model {
         pub target_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Sns {
+        /// With the required `TargetArn`; everything else unset.
+        pub fn new(
+            target_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                payload: ::std::option::Option::None,
+                target_arn: target_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Sns> for ::stratus_model::Val<Sns> {
         fn from(value: Sns) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -359,6 +499,19 @@ pub mod alarm_model {
         pub queue_url: ::stratus_model::Val<::std::string::String>,
         /// `UseBase64`: boolean.
         pub use_base64: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl Sqs {
+        /// With the required `QueueUrl`; everything else unset.
+        pub fn new(
+            queue_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                payload: ::std::option::Option::None,
+                queue_url: queue_url.into(),
+                use_base64: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Sqs> for ::stratus_model::Val<Sqs> {
@@ -381,6 +534,19 @@ pub mod alarm_model {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl Payload {
+        /// With the required `ContentExpression`, `Type`; everything else unset.
+        pub fn new(
+            content_expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                content_expression: content_expression.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Payload> for ::stratus_model::Val<Payload> {
         fn from(value: Payload) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -400,6 +566,19 @@ pub mod alarm_model {
         pub value: ::stratus_model::Val<AssetPropertyVariant>,
     }
 
+    impl AssetPropertyValue {
+        /// With the required `Value`; everything else unset.
+        pub fn new(
+            value: impl ::std::convert::Into<::stratus_model::Val<AssetPropertyVariant>>,
+        ) -> Self {
+            Self {
+                quality: ::std::option::Option::None,
+                timestamp: ::std::option::Option::None,
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AssetPropertyValue> for ::stratus_model::Val<AssetPropertyValue> {
         fn from(value: AssetPropertyValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -415,6 +594,18 @@ pub mod alarm_model {
         /// `TimeInSeconds`: string.
         /// Required.
         pub time_in_seconds: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AssetPropertyTimestamp {
+        /// With the required `TimeInSeconds`; everything else unset.
+        pub fn new(
+            time_in_seconds: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                offset_in_nanos: ::std::option::Option::None,
+                time_in_seconds: time_in_seconds.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AssetPropertyTimestamp> for ::stratus_model::Val<AssetPropertyTimestamp> {
@@ -588,6 +779,25 @@ pub mod detector_model {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnDetectorModel {
+        /// With the required `DetectorModelDefinition`, `RoleArn`; everything else unset.
+        pub fn new(
+            detector_model_definition: impl ::std::convert::Into<
+                ::stratus_model::Val<DetectorModelDefinition>,
+            >,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                detector_model_definition: detector_model_definition.into(),
+                detector_model_description: ::std::option::Option::None,
+                detector_model_name: ::std::option::Option::None,
+                evaluation_method: ::std::option::Option::None,
+                key: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     /// `DetectorModelDefinition`, a property type of `AWS::IoTEvents::DetectorModel`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -600,6 +810,19 @@ pub mod detector_model {
         /// Required.
         /// Items: `1..=`.
         pub states: ::stratus_model::Val<::std::vec::Vec<State>>,
+    }
+
+    impl DetectorModelDefinition {
+        /// With the required `InitialStateName`, `States`; everything else unset.
+        pub fn new(
+            initial_state_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            states: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<State>>>,
+        ) -> Self {
+            Self {
+                initial_state_name: initial_state_name.into(),
+                states: states.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DetectorModelDefinition>
@@ -624,6 +847,20 @@ pub mod detector_model {
         /// Required.
         /// Length: `1..=128`.
         pub state_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl State {
+        /// With the required `StateName`; everything else unset.
+        pub fn new(
+            state_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                on_enter: ::std::option::Option::None,
+                on_exit: ::std::option::Option::None,
+                on_input: ::std::option::Option::None,
+                state_name: state_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<State> for ::stratus_model::Val<State> {
@@ -692,6 +929,19 @@ pub mod detector_model {
         pub event_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Event {
+        /// With the required `EventName`; everything else unset.
+        pub fn new(
+            event_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                condition: ::std::option::Option::None,
+                event_name: event_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Event> for ::stratus_model::Val<Event> {
         fn from(value: Event) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -716,6 +966,22 @@ pub mod detector_model {
         /// Required.
         /// Length: `1..=128`.
         pub next_state: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TransitionEvent {
+        /// With the required `Condition`, `EventName`, `NextState`; everything else unset.
+        pub fn new(
+            condition: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            event_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            next_state: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                condition: condition.into(),
+                event_name: event_name.into(),
+                next_state: next_state.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TransitionEvent> for ::stratus_model::Val<TransitionEvent> {
@@ -773,6 +1039,17 @@ pub mod detector_model {
         pub timer_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ClearTimer {
+        /// With the required `TimerName`; everything else unset.
+        pub fn new(
+            timer_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                timer_name: timer_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ClearTimer> for ::stratus_model::Val<ClearTimer> {
         fn from(value: ClearTimer) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -808,6 +1085,28 @@ pub mod detector_model {
         pub table_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DynamoDb {
+        /// With the required `HashKeyField`, `HashKeyValue`, `TableName`; everything else unset.
+        pub fn new(
+            hash_key_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            hash_key_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                hash_key_field: hash_key_field.into(),
+                hash_key_type: ::std::option::Option::None,
+                hash_key_value: hash_key_value.into(),
+                operation: ::std::option::Option::None,
+                payload: ::std::option::Option::None,
+                payload_field: ::std::option::Option::None,
+                range_key_field: ::std::option::Option::None,
+                range_key_type: ::std::option::Option::None,
+                range_key_value: ::std::option::Option::None,
+                table_name: table_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DynamoDb> for ::stratus_model::Val<DynamoDb> {
         fn from(value: DynamoDb) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -823,6 +1122,18 @@ pub mod detector_model {
         /// `TableName`: string.
         /// Required.
         pub table_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DynamoDBv2 {
+        /// With the required `TableName`; everything else unset.
+        pub fn new(
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                payload: ::std::option::Option::None,
+                table_name: table_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DynamoDBv2> for ::stratus_model::Val<DynamoDBv2> {
@@ -845,6 +1156,19 @@ pub mod detector_model {
         pub separator: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Firehose {
+        /// With the required `DeliveryStreamName`; everything else unset.
+        pub fn new(
+            delivery_stream_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delivery_stream_name: delivery_stream_name.into(),
+                payload: ::std::option::Option::None,
+                separator: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Firehose> for ::stratus_model::Val<Firehose> {
         fn from(value: Firehose) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -862,6 +1186,18 @@ pub mod detector_model {
         pub input_name: ::stratus_model::Val<::std::string::String>,
         /// `Payload`: [`Payload`].
         pub payload: ::std::option::Option<::stratus_model::Val<Payload>>,
+    }
+
+    impl IotEvents {
+        /// With the required `InputName`; everything else unset.
+        pub fn new(
+            input_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                input_name: input_name.into(),
+                payload: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<IotEvents> for ::stratus_model::Val<IotEvents> {
@@ -887,6 +1223,21 @@ pub mod detector_model {
         pub property_value: ::stratus_model::Val<AssetPropertyValue>,
     }
 
+    impl IotSiteWise {
+        /// With the required `PropertyValue`; everything else unset.
+        pub fn new(
+            property_value: impl ::std::convert::Into<::stratus_model::Val<AssetPropertyValue>>,
+        ) -> Self {
+            Self {
+                asset_id: ::std::option::Option::None,
+                entry_id: ::std::option::Option::None,
+                property_alias: ::std::option::Option::None,
+                property_id: ::std::option::Option::None,
+                property_value: property_value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IotSiteWise> for ::stratus_model::Val<IotSiteWise> {
         fn from(value: IotSiteWise) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -903,6 +1254,18 @@ pub mod detector_model {
         pub mqtt_topic: ::stratus_model::Val<::std::string::String>,
         /// `Payload`: [`Payload`].
         pub payload: ::std::option::Option<::stratus_model::Val<Payload>>,
+    }
+
+    impl IotTopicPublish {
+        /// With the required `MqttTopic`; everything else unset.
+        pub fn new(
+            mqtt_topic: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                mqtt_topic: mqtt_topic.into(),
+                payload: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<IotTopicPublish> for ::stratus_model::Val<IotTopicPublish> {
@@ -923,6 +1286,18 @@ pub mod detector_model {
         pub payload: ::std::option::Option<::stratus_model::Val<Payload>>,
     }
 
+    impl Lambda {
+        /// With the required `FunctionArn`; everything else unset.
+        pub fn new(
+            function_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                function_arn: function_arn.into(),
+                payload: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Lambda> for ::stratus_model::Val<Lambda> {
         fn from(value: Lambda) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -937,6 +1312,17 @@ pub mod detector_model {
         /// Required.
         /// Length: `1..=128`.
         pub timer_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ResetTimer {
+        /// With the required `TimerName`; everything else unset.
+        pub fn new(
+            timer_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                timer_name: timer_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResetTimer> for ::stratus_model::Val<ResetTimer> {
@@ -961,6 +1347,19 @@ pub mod detector_model {
         pub timer_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SetTimer {
+        /// With the required `TimerName`; everything else unset.
+        pub fn new(
+            timer_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                duration_expression: ::std::option::Option::None,
+                seconds: ::std::option::Option::None,
+                timer_name: timer_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SetTimer> for ::stratus_model::Val<SetTimer> {
         fn from(value: SetTimer) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -982,6 +1381,19 @@ pub mod detector_model {
         pub variable_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SetVariable {
+        /// With the required `Value`, `VariableName`; everything else unset.
+        pub fn new(
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            variable_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                value: value.into(),
+                variable_name: variable_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SetVariable> for ::stratus_model::Val<SetVariable> {
         fn from(value: SetVariable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -998,6 +1410,18 @@ pub mod detector_model {
         /// Required.
         /// Length: `1..=2048`.
         pub target_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Sns {
+        /// With the required `TargetArn`; everything else unset.
+        pub fn new(
+            target_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                payload: ::std::option::Option::None,
+                target_arn: target_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Sns> for ::stratus_model::Val<Sns> {
@@ -1017,6 +1441,19 @@ pub mod detector_model {
         pub queue_url: ::stratus_model::Val<::std::string::String>,
         /// `UseBase64`: boolean.
         pub use_base64: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl Sqs {
+        /// With the required `QueueUrl`; everything else unset.
+        pub fn new(
+            queue_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                payload: ::std::option::Option::None,
+                queue_url: queue_url.into(),
+                use_base64: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Sqs> for ::stratus_model::Val<Sqs> {
@@ -1039,6 +1476,19 @@ pub mod detector_model {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl Payload {
+        /// With the required `ContentExpression`, `Type`; everything else unset.
+        pub fn new(
+            content_expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                content_expression: content_expression.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Payload> for ::stratus_model::Val<Payload> {
         fn from(value: Payload) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1058,6 +1508,19 @@ pub mod detector_model {
         pub value: ::stratus_model::Val<AssetPropertyVariant>,
     }
 
+    impl AssetPropertyValue {
+        /// With the required `Value`; everything else unset.
+        pub fn new(
+            value: impl ::std::convert::Into<::stratus_model::Val<AssetPropertyVariant>>,
+        ) -> Self {
+            Self {
+                quality: ::std::option::Option::None,
+                timestamp: ::std::option::Option::None,
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AssetPropertyValue> for ::stratus_model::Val<AssetPropertyValue> {
         fn from(value: AssetPropertyValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1073,6 +1536,18 @@ pub mod detector_model {
         /// `TimeInSeconds`: string.
         /// Required.
         pub time_in_seconds: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AssetPropertyTimestamp {
+        /// With the required `TimeInSeconds`; everything else unset.
+        pub fn new(
+            time_in_seconds: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                offset_in_nanos: ::std::option::Option::None,
+                time_in_seconds: time_in_seconds.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AssetPropertyTimestamp> for ::stratus_model::Val<AssetPropertyTimestamp> {
@@ -1213,6 +1688,19 @@ pub mod input {
         pub input_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnInput {
+        /// With the required `InputDefinition`; everything else unset.
+        pub fn new(
+            input_definition: impl ::std::convert::Into<::stratus_model::Val<InputDefinition>>,
+        ) -> Self {
+            Self {
+                input_definition: input_definition.into(),
+                input_description: ::std::option::Option::None,
+                input_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `InputDefinition`, a property type of `AWS::IoTEvents::Input`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1221,6 +1709,17 @@ pub mod input {
         /// Required.
         /// Items: `1..=200`.
         pub attributes: ::stratus_model::Val<::std::vec::Vec<Attribute>>,
+    }
+
+    impl InputDefinition {
+        /// With the required `Attributes`; everything else unset.
+        pub fn new(
+            attributes: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Attribute>>>,
+        ) -> Self {
+            Self {
+                attributes: attributes.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<InputDefinition> for ::stratus_model::Val<InputDefinition> {
@@ -1238,6 +1737,17 @@ pub mod input {
         /// Pattern: `` ^((`[a-zA-Z0-9_\- ]+`)|([a-zA-Z0-9_\-]+))(\.((`[a-zA-Z0-9_\- ]+`)|([a-zA-Z0-9_\-]+)))*$ ``.
         /// Length: `1..=128`.
         pub json_path: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Attribute {
+        /// With the required `JsonPath`; everything else unset.
+        pub fn new(
+            json_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                json_path: json_path.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Attribute> for ::stratus_model::Val<Attribute> {

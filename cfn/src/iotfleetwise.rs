@@ -105,6 +105,37 @@ pub mod campaign {
         pub target_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnCampaign {
+        /// With the required `CollectionScheme`, `Name`, `SignalCatalogArn`, `TargetArn`; everything else unset.
+        pub fn new(
+            collection_scheme: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            signal_catalog_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: ::std::option::Option::None,
+                collection_scheme: collection_scheme.into(),
+                compression: ::std::option::Option::None,
+                data_destination_configs: ::std::option::Option::None,
+                data_extra_dimensions: ::std::option::Option::None,
+                data_partitions: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                diagnostics_mode: ::std::option::Option::None,
+                expiry_time: ::std::option::Option::None,
+                name: name.into(),
+                post_trigger_collection_duration: ::std::option::Option::None,
+                priority: ::std::option::Option::None,
+                signal_catalog_arn: signal_catalog_arn.into(),
+                signals_to_collect: ::std::option::Option::None,
+                signals_to_fetch: ::std::option::Option::None,
+                spooling_mode: ::std::option::Option::None,
+                start_time: ::std::option::Option::None,
+                target_arn: target_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCampaign`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCampaignAttributes {
         /// `Arn`: string.
@@ -146,6 +177,22 @@ pub mod campaign {
         pub upload_options: ::std::option::Option<::stratus_model::Val<DataPartitionUploadOptions>>,
     }
 
+    impl DataPartition {
+        /// With the required `Id`, `StorageOptions`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            storage_options: impl ::std::convert::Into<
+                ::stratus_model::Val<DataPartitionStorageOptions>,
+            >,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                storage_options: storage_options.into(),
+                upload_options: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DataPartition> for ::stratus_model::Val<DataPartition> {
         fn from(value: DataPartition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -169,6 +216,20 @@ pub mod campaign {
         /// Pattern: `^[\w|*|-]+(\.[\w|*|-]+)*$`.
         /// Length: `1..=150`.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SignalInformation {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_partition_id: ::std::option::Option::None,
+                max_sample_count: ::std::option::Option::None,
+                minimum_sampling_interval_ms: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SignalInformation> for ::stratus_model::Val<SignalInformation> {
@@ -198,6 +259,24 @@ pub mod campaign {
         pub signal_fetch_config: ::stratus_model::Val<::stratus_model::Json>,
     }
 
+    impl SignalFetchInformation {
+        /// With the required `Actions`, `FullyQualifiedName`, `SignalFetchConfig`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            fully_qualified_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            signal_fetch_config: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                condition_language_version: ::std::option::Option::None,
+                fully_qualified_name: fully_qualified_name.into(),
+                signal_fetch_config: signal_fetch_config.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SignalFetchInformation> for ::stratus_model::Val<SignalFetchInformation> {
         fn from(value: SignalFetchInformation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -219,6 +298,23 @@ pub mod campaign {
         pub storage_location: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DataPartitionStorageOptions {
+        /// With the required `MaximumSize`, `MinimumTimeToLive`, `StorageLocation`; everything else unset.
+        pub fn new(
+            maximum_size: impl ::std::convert::Into<::stratus_model::Val<StorageMaximumSize>>,
+            minimum_time_to_live: impl ::std::convert::Into<
+                ::stratus_model::Val<StorageMinimumTimeToLive>,
+            >,
+            storage_location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                maximum_size: maximum_size.into(),
+                minimum_time_to_live: minimum_time_to_live.into(),
+                storage_location: storage_location.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DataPartitionStorageOptions>
         for ::stratus_model::Val<DataPartitionStorageOptions>
     {
@@ -236,6 +332,18 @@ pub mod campaign {
         /// `Expression`: string.
         /// Required.
         pub expression: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DataPartitionUploadOptions {
+        /// With the required `Expression`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                condition_language_version: ::std::option::Option::None,
+                expression: expression.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DataPartitionUploadOptions>
@@ -258,6 +366,19 @@ pub mod campaign {
         pub value: ::stratus_model::Val<i64>,
     }
 
+    impl StorageMaximumSize {
+        /// With the required `Unit`, `Value`; everything else unset.
+        pub fn new(
+            unit: impl ::std::convert::Into<::stratus_model::Val<StorageMaximumSizeUnit>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                unit: unit.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StorageMaximumSize> for ::stratus_model::Val<StorageMaximumSize> {
         fn from(value: StorageMaximumSize) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -274,6 +395,19 @@ pub mod campaign {
         /// `Value`: integer.
         /// Required.
         pub value: ::stratus_model::Val<i64>,
+    }
+
+    impl StorageMinimumTimeToLive {
+        /// With the required `Unit`, `Value`; everything else unset.
+        pub fn new(
+            unit: impl ::std::convert::Into<::stratus_model::Val<StorageMinimumTimeToLiveUnit>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                unit: unit.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StorageMinimumTimeToLive>
@@ -588,6 +722,24 @@ pub mod decoder_manifest {
         pub status: ::std::option::Option<::stratus_model::Val<ManifestStatus>>,
     }
 
+    impl CfnDecoderManifest {
+        /// With the required `ModelManifestArn`, `Name`; everything else unset.
+        pub fn new(
+            model_manifest_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                default_for_unmapped_signals: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                model_manifest_arn: model_manifest_arn.into(),
+                name: name.into(),
+                network_interfaces: ::std::option::Option::None,
+                signal_decoders: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDecoderManifest`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDecoderManifestAttributes {
         /// `Arn`: string.
@@ -725,6 +877,20 @@ pub mod fleet {
         pub signal_catalog_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnFleet {
+        /// With the required `Id`, `SignalCatalogArn`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            signal_catalog_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                id: id.into(),
+                signal_catalog_arn: signal_catalog_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFleet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFleetAttributes {
         /// `Arn`: string.
@@ -785,6 +951,22 @@ pub mod model_manifest {
         pub signal_catalog_arn: ::stratus_model::Val<::std::string::String>,
         /// `Status`: [`ManifestStatus`].
         pub status: ::std::option::Option<::stratus_model::Val<ManifestStatus>>,
+    }
+
+    impl CfnModelManifest {
+        /// With the required `Name`, `SignalCatalogArn`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            signal_catalog_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                nodes: ::std::option::Option::None,
+                signal_catalog_arn: signal_catalog_arn.into(),
+                status: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnModelManifest`], known once it is deployed (`Fn::GetAtt`).
@@ -1002,6 +1184,26 @@ pub mod state_template {
         pub state_template_properties: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl CfnStateTemplate {
+        /// With the required `Name`, `SignalCatalogArn`, `StateTemplateProperties`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            signal_catalog_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            state_template_properties: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                data_extra_dimensions: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                metadata_extra_dimensions: ::std::option::Option::None,
+                name: name.into(),
+                signal_catalog_arn: signal_catalog_arn.into(),
+                state_template_properties: state_template_properties.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnStateTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStateTemplateAttributes {
         /// `Arn`: string.
@@ -1075,6 +1277,24 @@ pub mod vehicle {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<StateTemplateAssociation>>>,
     }
 
+    impl CfnVehicle {
+        /// With the required `DecoderManifestArn`, `ModelManifestArn`, `Name`; everything else unset.
+        pub fn new(
+            decoder_manifest_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            model_manifest_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                association_behavior: ::std::option::Option::None,
+                attributes: ::std::option::Option::None,
+                decoder_manifest_arn: decoder_manifest_arn.into(),
+                model_manifest_arn: model_manifest_arn.into(),
+                name: name.into(),
+                state_templates: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnVehicle`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVehicleAttributes {
         /// `Arn`: string.
@@ -1109,6 +1329,21 @@ pub mod vehicle {
         /// `StateTemplateUpdateStrategy`: JSON.
         /// Required.
         pub state_template_update_strategy: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl StateTemplateAssociation {
+        /// With the required `Identifier`, `StateTemplateUpdateStrategy`; everything else unset.
+        pub fn new(
+            identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            state_template_update_strategy: impl ::std::convert::Into<
+                ::stratus_model::Val<::stratus_model::Json>,
+            >,
+        ) -> Self {
+            Self {
+                identifier: identifier.into(),
+                state_template_update_strategy: state_template_update_strategy.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StateTemplateAssociation>

@@ -26,6 +26,27 @@ pub mod access_policy {
         pub access_policy_resource: ::stratus_model::Val<AccessPolicyResource>,
     }
 
+    impl CfnAccessPolicy {
+        /// With the required `AccessPolicyIdentity`, `AccessPolicyPermission`, `AccessPolicyResource`; everything else unset.
+        pub fn new(
+            access_policy_identity: impl ::std::convert::Into<
+                ::stratus_model::Val<AccessPolicyIdentity>,
+            >,
+            access_policy_permission: impl ::std::convert::Into<
+                ::stratus_model::Val<AccessPolicyPermission>,
+            >,
+            access_policy_resource: impl ::std::convert::Into<
+                ::stratus_model::Val<AccessPolicyResource>,
+            >,
+        ) -> Self {
+            Self {
+                access_policy_identity: access_policy_identity.into(),
+                access_policy_permission: access_policy_permission.into(),
+                access_policy_resource: access_policy_resource.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAccessPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessPolicyAttributes {
         /// `AccessPolicyArn`: string.
@@ -246,6 +267,23 @@ pub mod asset {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<AssetProperty>>>,
     }
 
+    impl CfnAsset {
+        /// With the required `AssetModelId`, `AssetName`; everything else unset.
+        pub fn new(
+            asset_model_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            asset_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                asset_description: ::std::option::Option::None,
+                asset_external_id: ::std::option::Option::None,
+                asset_hierarchies: ::std::option::Option::None,
+                asset_model_id: asset_model_id.into(),
+                asset_name: asset_name.into(),
+                asset_properties: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAsset`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAssetAttributes {
         /// `AssetArn`: string.
@@ -292,6 +330,20 @@ pub mod asset {
         /// Pattern: `[^\u0000-\u001F\u007F]+`.
         /// Length: `1..=256`.
         pub logical_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl AssetHierarchy {
+        /// With the required `ChildAssetId`; everything else unset.
+        pub fn new(
+            child_asset_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                child_asset_id: child_asset_id.into(),
+                external_id: ::std::option::Option::None,
+                id: ::std::option::Option::None,
+                logical_id: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AssetHierarchy> for ::stratus_model::Val<AssetHierarchy> {
@@ -422,6 +474,24 @@ pub mod asset_model {
         pub enforced_asset_model_interface_relationships: ::std::option::Option<
             ::stratus_model::Val<::std::vec::Vec<EnforcedAssetModelInterfaceRelationship>>,
         >,
+    }
+
+    impl CfnAssetModel {
+        /// With the required `AssetModelName`; everything else unset.
+        pub fn new(
+            asset_model_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                asset_model_composite_models: ::std::option::Option::None,
+                asset_model_description: ::std::option::Option::None,
+                asset_model_external_id: ::std::option::Option::None,
+                asset_model_hierarchies: ::std::option::Option::None,
+                asset_model_name: asset_model_name.into(),
+                asset_model_properties: ::std::option::Option::None,
+                asset_model_type: ::std::option::Option::None,
+                enforced_asset_model_interface_relationships: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnAssetModel`], known once it is deployed (`Fn::GetAtt`).
@@ -558,6 +628,26 @@ pub mod asset_model {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AssetModelCompositeModel {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                composed_asset_model_id: ::std::option::Option::None,
+                composite_model_properties: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                id: ::std::option::Option::None,
+                name: name.into(),
+                parent_asset_model_composite_model_external_id: ::std::option::Option::None,
+                path: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AssetModelCompositeModel>
         for ::stratus_model::Val<AssetModelCompositeModel>
     {
@@ -592,6 +682,22 @@ pub mod asset_model {
         /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
         /// Length: `1..=256`.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AssetModelHierarchy {
+        /// With the required `ChildAssetModelId`, `Name`; everything else unset.
+        pub fn new(
+            child_asset_model_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                child_asset_model_id: child_asset_model_id.into(),
+                external_id: ::std::option::Option::None,
+                id: ::std::option::Option::None,
+                logical_id: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AssetModelHierarchy> for ::stratus_model::Val<AssetModelHierarchy> {
@@ -633,6 +739,26 @@ pub mod asset_model {
         /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
         /// Length: `1..=256`.
         pub unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl AssetModelProperty {
+        /// With the required `DataType`, `Name`, `Type`; everything else unset.
+        pub fn new(
+            data_type: impl ::std::convert::Into<::stratus_model::Val<DataType>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<PropertyType>>,
+        ) -> Self {
+            Self {
+                data_type: data_type.into(),
+                data_type_spec: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                id: ::std::option::Option::None,
+                logical_id: ::std::option::Option::None,
+                name: name.into(),
+                r#type: r#type.into(),
+                unit: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AssetModelProperty> for ::stratus_model::Val<AssetModelProperty> {
@@ -677,6 +803,18 @@ pub mod asset_model {
         pub type_name: ::stratus_model::Val<TypeName>,
     }
 
+    impl PropertyType {
+        /// With the required `TypeName`; everything else unset.
+        pub fn new(type_name: impl ::std::convert::Into<::stratus_model::Val<TypeName>>) -> Self {
+            Self {
+                attribute: ::std::option::Option::None,
+                metric: ::std::option::Option::None,
+                transform: ::std::option::Option::None,
+                type_name: type_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PropertyType> for ::stratus_model::Val<PropertyType> {
         fn from(value: PropertyType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -696,6 +834,22 @@ pub mod asset_model {
         /// `InterfaceAssetModelPropertyExternalId`: string.
         /// Required.
         pub interface_asset_model_property_external_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EnforcedAssetModelInterfacePropertyMapping {
+        /// With the required `InterfaceAssetModelPropertyExternalId`; everything else unset.
+        pub fn new(
+            interface_asset_model_property_external_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                asset_model_property_external_id: ::std::option::Option::None,
+                asset_model_property_logical_id: ::std::option::Option::None,
+                interface_asset_model_property_external_id:
+                    interface_asset_model_property_external_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EnforcedAssetModelInterfacePropertyMapping>
@@ -737,6 +891,23 @@ pub mod asset_model {
         pub window: ::stratus_model::Val<MetricWindow>,
     }
 
+    impl Metric {
+        /// With the required `Expression`, `Variables`, `Window`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            variables: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ExpressionVariable>>,
+            >,
+            window: impl ::std::convert::Into<::stratus_model::Val<MetricWindow>>,
+        ) -> Self {
+            Self {
+                expression: expression.into(),
+                variables: variables.into(),
+                window: window.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Metric> for ::stratus_model::Val<Metric> {
         fn from(value: Metric) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -754,6 +925,21 @@ pub mod asset_model {
         /// `Variables`: list of [`ExpressionVariable`].
         /// Required.
         pub variables: ::stratus_model::Val<::std::vec::Vec<ExpressionVariable>>,
+    }
+
+    impl Transform {
+        /// With the required `Expression`, `Variables`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            variables: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ExpressionVariable>>,
+            >,
+        ) -> Self {
+            Self {
+                expression: expression.into(),
+                variables: variables.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Transform> for ::stratus_model::Val<Transform> {
@@ -774,6 +960,19 @@ pub mod asset_model {
         /// `Value`: [`VariableValue`].
         /// Required.
         pub value: ::stratus_model::Val<VariableValue>,
+    }
+
+    impl ExpressionVariable {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<VariableValue>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ExpressionVariable> for ::stratus_model::Val<ExpressionVariable> {
@@ -849,6 +1048,18 @@ pub mod asset_model {
         pub offset: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl TumblingWindow {
+        /// With the required `Interval`; everything else unset.
+        pub fn new(
+            interval: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                interval: interval.into(),
+                offset: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TumblingWindow> for ::stratus_model::Val<TumblingWindow> {
         fn from(value: TumblingWindow) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -864,6 +1075,15 @@ pub mod asset_model {
         /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
         /// Length: `1..=256`.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PropertyPathDefinition {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
     }
 
     impl ::std::convert::From<PropertyPathDefinition> for ::stratus_model::Val<PropertyPathDefinition> {
@@ -1096,6 +1316,33 @@ pub mod computation_model {
         pub computation_model_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnComputationModel {
+        /// With the required `ComputationModelConfiguration`, `ComputationModelDataBinding`, `ComputationModelName`; everything else unset.
+        pub fn new(
+            computation_model_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<ComputationModelConfiguration>,
+            >,
+            computation_model_data_binding: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ComputationModelDataBindingValue,
+                    >,
+                >,
+            >,
+            computation_model_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                computation_model_configuration: computation_model_configuration.into(),
+                computation_model_data_binding: computation_model_data_binding.into(),
+                computation_model_description: ::std::option::Option::None,
+                computation_model_name: computation_model_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnComputationModel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnComputationModelAttributes {
         /// `ComputationModelArn`: string.
@@ -1170,6 +1417,19 @@ pub mod computation_model {
         pub result_property: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AnomalyDetectionComputationModelConfiguration {
+        /// With the required `InputProperties`, `ResultProperty`; everything else unset.
+        pub fn new(
+            input_properties: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            result_property: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                input_properties: input_properties.into(),
+                result_property: result_property.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AnomalyDetectionComputationModelConfiguration>
         for ::stratus_model::Val<AnomalyDetectionComputationModelConfiguration>
     {
@@ -1194,6 +1454,19 @@ pub mod computation_model {
         pub property_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AssetModelPropertyBindingValue {
+        /// With the required `AssetModelId`, `PropertyId`; everything else unset.
+        pub fn new(
+            asset_model_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            property_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                asset_model_id: asset_model_id.into(),
+                property_id: property_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AssetModelPropertyBindingValue>
         for ::stratus_model::Val<AssetModelPropertyBindingValue>
     {
@@ -1216,6 +1489,19 @@ pub mod computation_model {
         /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
         /// Length: `36..=36`.
         pub property_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AssetPropertyBindingValue {
+        /// With the required `AssetId`, `PropertyId`; everything else unset.
+        pub fn new(
+            asset_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            property_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                asset_id: asset_id.into(),
+                property_id: property_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AssetPropertyBindingValue>
@@ -1267,6 +1553,24 @@ pub mod dashboard {
         pub project_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnDashboard {
+        /// With the required `DashboardDefinition`, `DashboardDescription`, `DashboardName`; everything else unset.
+        pub fn new(
+            dashboard_definition: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            dashboard_description: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            dashboard_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dashboard_definition: dashboard_definition.into(),
+                dashboard_description: dashboard_description.into(),
+                dashboard_name: dashboard_name.into(),
+                project_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDashboard`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDashboardAttributes {
         /// `DashboardArn`: string.
@@ -1316,6 +1620,20 @@ pub mod dataset {
         pub dataset_source: ::stratus_model::Val<DatasetSource>,
     }
 
+    impl CfnDataset {
+        /// With the required `DatasetName`, `DatasetSource`; everything else unset.
+        pub fn new(
+            dataset_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            dataset_source: impl ::std::convert::Into<::stratus_model::Val<DatasetSource>>,
+        ) -> Self {
+            Self {
+                dataset_description: ::std::option::Option::None,
+                dataset_name: dataset_name.into(),
+                dataset_source: dataset_source.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDataset`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDatasetAttributes {
         /// `DatasetArn`: string.
@@ -1347,6 +1665,20 @@ pub mod dataset {
         /// Required.
         /// Allowed values: `KENDRA`.
         pub source_type: ::stratus_model::Val<SourceType>,
+    }
+
+    impl DatasetSource {
+        /// With the required `SourceFormat`, `SourceType`; everything else unset.
+        pub fn new(
+            source_format: impl ::std::convert::Into<::stratus_model::Val<SourceFormat>>,
+            source_type: impl ::std::convert::Into<::stratus_model::Val<SourceType>>,
+        ) -> Self {
+            Self {
+                source_detail: ::std::option::Option::None,
+                source_format: source_format.into(),
+                source_type: source_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DatasetSource> for ::stratus_model::Val<DatasetSource> {
@@ -1383,6 +1715,19 @@ pub mod dataset {
         /// Pattern: `^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\/_\.]+$`.
         /// Length: `1..=1600`.
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KendraSourceDetail {
+        /// With the required `KnowledgeBaseArn`, `RoleArn`; everything else unset.
+        pub fn new(
+            knowledge_base_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                knowledge_base_arn: knowledge_base_arn.into(),
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KendraSourceDetail> for ::stratus_model::Val<KendraSourceDetail> {
@@ -1504,6 +1849,21 @@ pub mod gateway {
         pub gateway_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnGateway {
+        /// With the required `GatewayName`, `GatewayPlatform`; everything else unset.
+        pub fn new(
+            gateway_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            gateway_platform: impl ::std::convert::Into<::stratus_model::Val<GatewayPlatform>>,
+        ) -> Self {
+            Self {
+                gateway_capability_summaries: ::std::option::Option::None,
+                gateway_name: gateway_name.into(),
+                gateway_platform: gateway_platform.into(),
+                gateway_version: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGatewayAttributes {
         /// `GatewayId`: string.
@@ -1526,6 +1886,18 @@ pub mod gateway {
         /// `CapabilityNamespace`: string.
         /// Required.
         pub capability_namespace: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GatewayCapabilitySummary {
+        /// With the required `CapabilityNamespace`; everything else unset.
+        pub fn new(
+            capability_namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                capability_configuration: ::std::option::Option::None,
+                capability_namespace: capability_namespace.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GatewayCapabilitySummary>
@@ -1568,6 +1940,20 @@ pub mod gateway {
         pub core_device_thing_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl GreengrassV2 {
+        /// With the required `CoreDeviceThingName`; everything else unset.
+        pub fn new(
+            core_device_thing_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                core_device_operating_system: ::std::option::Option::None,
+                core_device_thing_name: core_device_thing_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GreengrassV2> for ::stratus_model::Val<GreengrassV2> {
         fn from(value: GreengrassV2) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1583,6 +1969,17 @@ pub mod gateway {
         /// Pattern: `^[a-zA-Z0-9:_-]+$`.
         /// Length: `1..=128`.
         pub iot_core_thing_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SiemensIe {
+        /// With the required `IotCoreThingName`; everything else unset.
+        pub fn new(
+            iot_core_thing_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                iot_core_thing_name: iot_core_thing_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SiemensIe> for ::stratus_model::Val<SiemensIe> {
@@ -1699,6 +2096,27 @@ pub mod portal {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnPortal {
+        /// With the required `PortalContactEmail`, `PortalName`, `RoleArn`; everything else unset.
+        pub fn new(
+            portal_contact_email: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            portal_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alarms: ::std::option::Option::None,
+                notification_sender_email: ::std::option::Option::None,
+                portal_auth_mode: ::std::option::Option::None,
+                portal_contact_email: portal_contact_email.into(),
+                portal_description: ::std::option::Option::None,
+                portal_name: portal_name.into(),
+                portal_type: ::std::option::Option::None,
+                portal_type_configuration: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPortal`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPortalAttributes {
         /// `PortalArn`: string.
@@ -1754,6 +2172,19 @@ pub mod portal {
         /// `PortalTools`: list of string.
         /// Required.
         pub portal_tools: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl PortalTypeEntry {
+        /// With the required `PortalTools`; everything else unset.
+        pub fn new(
+            portal_tools: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                portal_tools: portal_tools.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PortalTypeEntry> for ::stratus_model::Val<PortalTypeEntry> {
@@ -1879,6 +2310,21 @@ pub mod project {
         /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
         /// Length: `1..=256`.
         pub project_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnProject {
+        /// With the required `PortalId`, `ProjectName`; everything else unset.
+        pub fn new(
+            portal_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            project_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                asset_ids: ::std::option::Option::None,
+                portal_id: portal_id.into(),
+                project_description: ::std::option::Option::None,
+                project_name: project_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnProject`], known once it is deployed (`Fn::GetAtt`).

@@ -21,6 +21,18 @@ pub mod flow_template {
         pub definition: ::stratus_model::Val<DefinitionDocument>,
     }
 
+    impl CfnFlowTemplate {
+        /// With the required `Definition`; everything else unset.
+        pub fn new(
+            definition: impl ::std::convert::Into<::stratus_model::Val<DefinitionDocument>>,
+        ) -> Self {
+            Self {
+                compatible_namespace_version: ::std::option::Option::None,
+                definition: definition.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFlowTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowTemplateAttributes {
         /// `Id`: string.
@@ -43,6 +55,19 @@ pub mod flow_template {
         /// `Text`: string.
         /// Required.
         pub text: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DefinitionDocument {
+        /// With the required `Language`, `Text`; everything else unset.
+        pub fn new(
+            language: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            text: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                language: language.into(),
+                text: text.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DefinitionDocument> for ::stratus_model::Val<DefinitionDocument> {

@@ -64,6 +64,26 @@ pub mod component_type {
         pub workspace_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnComponentType {
+        /// With the required `ComponentTypeId`, `WorkspaceId`; everything else unset.
+        pub fn new(
+            component_type_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            workspace_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                component_type_id: component_type_id.into(),
+                composite_component_types: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                extends_from: ::std::option::Option::None,
+                functions: ::std::option::Option::None,
+                is_singleton: ::std::option::Option::None,
+                property_definitions: ::std::option::Option::None,
+                property_groups: ::std::option::Option::None,
+                workspace_id: workspace_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnComponentType`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnComponentTypeAttributes {
         /// `Arn`: string.
@@ -224,6 +244,19 @@ pub mod component_type {
         pub unit_of_measure: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl DataType {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                allowed_values: ::std::option::Option::None,
+                nested_type: ::std::option::Option::None,
+                relationship: ::std::option::Option::None,
+                r#type: r#type.into(),
+                unit_of_measure: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DataType> for ::stratus_model::Val<DataType> {
         fn from(value: DataType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -276,6 +309,15 @@ pub mod component_type {
         /// Pattern: `arn:((aws)|(aws-cn)|(aws-us-gov)):lambda:[a-z0-9-]+:[0-9]{12}:function:[\/a-zA-Z0-9_-]+`.
         /// Length: `1..=128`.
         pub arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LambdaFunction {
+        /// With the required `Arn`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { arn: arn.into() }
+        }
     }
 
     impl ::std::convert::From<LambdaFunction> for ::stratus_model::Val<LambdaFunction> {
@@ -523,6 +565,24 @@ pub mod entity {
         /// Length: `1..=128`.
         #[resource(replace)]
         pub workspace_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnEntity {
+        /// With the required `EntityName`, `WorkspaceId`; everything else unset.
+        pub fn new(
+            entity_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            workspace_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                components: ::std::option::Option::None,
+                composite_components: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                entity_id: ::std::option::Option::None,
+                entity_name: entity_name.into(),
+                parent_entity_id: ::std::option::Option::None,
+                workspace_id: workspace_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnEntity`], known once it is deployed (`Fn::GetAtt`).
@@ -1039,6 +1099,24 @@ pub mod scene {
         pub workspace_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnScene {
+        /// With the required `ContentLocation`, `SceneId`, `WorkspaceId`; everything else unset.
+        pub fn new(
+            content_location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            scene_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            workspace_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                capabilities: ::std::option::Option::None,
+                content_location: content_location.into(),
+                description: ::std::option::Option::None,
+                scene_id: scene_id.into(),
+                scene_metadata: ::std::option::Option::None,
+                workspace_id: workspace_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnScene`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSceneAttributes {
         /// `Arn`: string.
@@ -1107,6 +1185,21 @@ pub mod sync_job {
         pub workspace_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnSyncJob {
+        /// With the required `SyncRole`, `SyncSource`, `WorkspaceId`; everything else unset.
+        pub fn new(
+            sync_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sync_source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            workspace_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                sync_role: sync_role.into(),
+                sync_source: sync_source.into(),
+                workspace_id: workspace_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSyncJob`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSyncJobAttributes {
         /// `Arn`: string.
@@ -1172,6 +1265,22 @@ pub mod workspace {
         /// Length: `1..=128`.
         #[resource(replace)]
         pub workspace_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnWorkspace {
+        /// With the required `Role`, `S3Location`, `WorkspaceId`; everything else unset.
+        pub fn new(
+            role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            workspace_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                role: role.into(),
+                s3_location: s3_location.into(),
+                workspace_id: workspace_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnWorkspace`], known once it is deployed (`Fn::GetAtt`).

@@ -40,6 +40,23 @@ pub mod destination {
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnDestination {
+        /// With the required `Expression`, `ExpressionType`, `Name`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            expression_type: impl ::std::convert::Into<::stratus_model::Val<ExpressionType>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                expression: expression.into(),
+                expression_type: expression_type.into(),
+                name: name.into(),
+                role_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDestination`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDestinationAttributes {
         /// `Arn`: string.
@@ -261,6 +278,29 @@ pub mod fuota_task {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnFuotaTask {
+        /// With the required `FirmwareUpdateImage`, `FirmwareUpdateRole`, `LoRaWAN`; everything else unset.
+        pub fn new(
+            firmware_update_image: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            firmware_update_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            lo_ra_wan: impl ::std::convert::Into<::stratus_model::Val<LoRaWan>>,
+        ) -> Self {
+            Self {
+                associate_multicast_group: ::std::option::Option::None,
+                associate_wireless_device: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                disassociate_multicast_group: ::std::option::Option::None,
+                disassociate_wireless_device: ::std::option::Option::None,
+                firmware_update_image: firmware_update_image.into(),
+                firmware_update_role: firmware_update_role.into(),
+                lo_ra_wan: lo_ra_wan.into(),
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFuotaTask`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFuotaTaskAttributes {
         /// `Arn`: string.
@@ -300,6 +340,16 @@ pub mod fuota_task {
         /// `StartTime`: string.
         /// Length: `..=64`.
         pub start_time: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl LoRaWan {
+        /// With the required `RfRegion`; everything else unset.
+        pub fn new(rf_region: impl ::std::convert::Into<::stratus_model::Val<RfRegion>>) -> Self {
+            Self {
+                rf_region: rf_region.into(),
+                start_time: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<LoRaWan> for ::stratus_model::Val<LoRaWan> {
@@ -433,6 +483,19 @@ pub mod multicast_group {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnMulticastGroup {
+        /// With the required `LoRaWAN`; everything else unset.
+        pub fn new(lo_ra_wan: impl ::std::convert::Into<::stratus_model::Val<LoRaWan>>) -> Self {
+            Self {
+                associate_wireless_device: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                disassociate_wireless_device: ::std::option::Option::None,
+                lo_ra_wan: lo_ra_wan.into(),
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMulticastGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMulticastGroupAttributes {
         /// `Arn`: string.
@@ -483,6 +546,21 @@ pub mod multicast_group {
         /// Allowed values: `AS923-1`, `AS923-2`, `AS923-3`, `AS923-4`, `AU915`, `CN470`, `CN779`, `EU433`, `EU868`, `IN865`, `KR920`, `RU864` and 1 more.
         /// Length: `1..=64`.
         pub rf_region: ::stratus_model::Val<RfRegion>,
+    }
+
+    impl LoRaWan {
+        /// With the required `DlClass`, `RfRegion`; everything else unset.
+        pub fn new(
+            dl_class: impl ::std::convert::Into<::stratus_model::Val<DlClass>>,
+            rf_region: impl ::std::convert::Into<::stratus_model::Val<RfRegion>>,
+        ) -> Self {
+            Self {
+                dl_class: dl_class.into(),
+                number_of_devices_in_group: ::std::option::Option::None,
+                number_of_devices_requested: ::std::option::Option::None,
+                rf_region: rf_region.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LoRaWan> for ::stratus_model::Val<LoRaWan> {
@@ -656,6 +734,21 @@ pub mod network_analyzer_configuration {
         /// Items: `..=250`.
         pub wireless_gateways:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl CfnNetworkAnalyzerConfiguration {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                trace_content: ::std::option::Option::None,
+                wireless_devices: ::std::option::Option::None,
+                wireless_gateways: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnNetworkAnalyzerConfiguration`], known once it is deployed (`Fn::GetAtt`).
@@ -839,6 +932,19 @@ pub mod partner_account {
         /// Pattern: `[a-fA-F0-9]{64}`.
         /// Length: `1..=4096`.
         pub app_server_private_key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SidewalkAccountInfo {
+        /// With the required `AppServerPrivateKey`; everything else unset.
+        pub fn new(
+            app_server_private_key: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                app_server_private_key: app_server_private_key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SidewalkAccountInfo> for ::stratus_model::Val<SidewalkAccountInfo> {
@@ -1137,6 +1243,21 @@ pub mod task_definition {
         pub update: ::std::option::Option<::stratus_model::Val<UpdateWirelessGatewayTaskCreate>>,
     }
 
+    impl CfnTaskDefinition {
+        /// With the required `AutoCreateTasks`; everything else unset.
+        pub fn new(
+            auto_create_tasks: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                auto_create_tasks: auto_create_tasks.into(),
+                lo_ra_wan_update_gateway_task_entry: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                task_definition_type: ::std::option::Option::None,
+                update: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTaskDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTaskDefinitionAttributes {
         /// `Id`: string.
@@ -1323,6 +1444,25 @@ pub mod wireless_device {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl CfnWirelessDevice {
+        /// With the required `DestinationName`, `Type`; everything else unset.
+        pub fn new(
+            destination_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                destination_name: destination_name.into(),
+                last_uplink_received_at: ::std::option::Option::None,
+                lo_ra_wan: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                positioning: ::std::option::Option::None,
+                thing_arn: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnWirelessDevice`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWirelessDeviceAttributes {
         /// `ThingName`: string.
@@ -1389,6 +1529,19 @@ pub mod wireless_device {
         pub session_keys: ::stratus_model::Val<SessionKeysAbpV10x>,
     }
 
+    impl AbpV10x {
+        /// With the required `DevAddr`, `SessionKeys`; everything else unset.
+        pub fn new(
+            dev_addr: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            session_keys: impl ::std::convert::Into<::stratus_model::Val<SessionKeysAbpV10x>>,
+        ) -> Self {
+            Self {
+                dev_addr: dev_addr.into(),
+                session_keys: session_keys.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AbpV10x> for ::stratus_model::Val<AbpV10x> {
         fn from(value: AbpV10x) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1406,6 +1559,19 @@ pub mod wireless_device {
         /// `SessionKeys`: [`SessionKeysAbpV11`].
         /// Required.
         pub session_keys: ::stratus_model::Val<SessionKeysAbpV11>,
+    }
+
+    impl AbpV11 {
+        /// With the required `DevAddr`, `SessionKeys`; everything else unset.
+        pub fn new(
+            dev_addr: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            session_keys: impl ::std::convert::Into<::stratus_model::Val<SessionKeysAbpV11>>,
+        ) -> Self {
+            Self {
+                dev_addr: dev_addr.into(),
+                session_keys: session_keys.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AbpV11> for ::stratus_model::Val<AbpV11> {
@@ -1442,6 +1608,19 @@ pub mod wireless_device {
         pub app_key: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl OtaaV10x {
+        /// With the required `AppEui`, `AppKey`; everything else unset.
+        pub fn new(
+            app_eui: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            app_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_eui: app_eui.into(),
+                app_key: app_key.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OtaaV10x> for ::stratus_model::Val<OtaaV10x> {
         fn from(value: OtaaV10x) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1466,6 +1645,21 @@ pub mod wireless_device {
         pub nwk_key: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl OtaaV11 {
+        /// With the required `AppKey`, `JoinEui`, `NwkKey`; everything else unset.
+        pub fn new(
+            app_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            join_eui: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            nwk_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_key: app_key.into(),
+                join_eui: join_eui.into(),
+                nwk_key: nwk_key.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OtaaV11> for ::stratus_model::Val<OtaaV11> {
         fn from(value: OtaaV11) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1484,6 +1678,19 @@ pub mod wireless_device {
         /// Required.
         /// Pattern: `[a-fA-F0-9]{32}`.
         pub nwk_s_key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SessionKeysAbpV10x {
+        /// With the required `AppSKey`, `NwkSKey`; everything else unset.
+        pub fn new(
+            app_s_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            nwk_s_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_s_key: app_s_key.into(),
+                nwk_s_key: nwk_s_key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SessionKeysAbpV10x> for ::stratus_model::Val<SessionKeysAbpV10x> {
@@ -1512,6 +1719,23 @@ pub mod wireless_device {
         /// Required.
         /// Pattern: `[a-fA-F0-9]{32}`.
         pub s_nwk_s_int_key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SessionKeysAbpV11 {
+        /// With the required `AppSKey`, `FNwkSIntKey`, `NwkSEncKey`, `SNwkSIntKey`; everything else unset.
+        pub fn new(
+            app_s_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            f_nwk_s_int_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            nwk_s_enc_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s_nwk_s_int_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_s_key: app_s_key.into(),
+                f_nwk_s_int_key: f_nwk_s_int_key.into(),
+                nwk_s_enc_key: nwk_s_enc_key.into(),
+                s_nwk_s_int_key: s_nwk_s_int_key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SessionKeysAbpV11> for ::stratus_model::Val<SessionKeysAbpV11> {
@@ -1701,6 +1925,19 @@ pub mod wireless_device_import_task {
         pub sidewalk: ::stratus_model::Val<Sidewalk>,
     }
 
+    impl CfnWirelessDeviceImportTask {
+        /// With the required `DestinationName`, `Sidewalk`; everything else unset.
+        pub fn new(
+            destination_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sidewalk: impl ::std::convert::Into<::stratus_model::Val<Sidewalk>>,
+        ) -> Self {
+            Self {
+                destination_name: destination_name.into(),
+                sidewalk: sidewalk.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnWirelessDeviceImportTask`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWirelessDeviceImportTaskAttributes {
         /// `Id`: string.
@@ -1826,6 +2063,22 @@ pub mod wireless_gateway {
         pub thing_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnWirelessGateway {
+        /// With the required `LoRaWAN`; everything else unset.
+        pub fn new(
+            lo_ra_wan: impl ::std::convert::Into<::stratus_model::Val<LoRaWanGateway>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                last_uplink_received_at: ::std::option::Option::None,
+                lo_ra_wan: lo_ra_wan.into(),
+                name: ::std::option::Option::None,
+                thing_arn: ::std::option::Option::None,
+                thing_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnWirelessGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWirelessGatewayAttributes {
         /// `Id`: string.
@@ -1855,6 +2108,19 @@ pub mod wireless_gateway {
         /// Required.
         /// Length: `0..=64`.
         pub rf_region: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LoRaWanGateway {
+        /// With the required `GatewayEui`, `RfRegion`; everything else unset.
+        pub fn new(
+            gateway_eui: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rf_region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                gateway_eui: gateway_eui.into(),
+                rf_region: rf_region.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LoRaWanGateway> for ::stratus_model::Val<LoRaWanGateway> {

@@ -715,6 +715,23 @@ pub mod recording_configuration {
             ::std::option::Option<::stratus_model::Val<ThumbnailConfiguration>>,
     }
 
+    impl CfnRecordingConfiguration {
+        /// With the required `DestinationConfiguration`; everything else unset.
+        pub fn new(
+            destination_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<DestinationConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                destination_configuration: destination_configuration.into(),
+                name: ::std::option::Option::None,
+                recording_reconnect_window_seconds: ::std::option::Option::None,
+                rendition_configuration: ::std::option::Option::None,
+                thumbnail_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRecordingConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRecordingConfigurationAttributes {
         /// `Arn`: string.
@@ -799,6 +816,17 @@ pub mod recording_configuration {
         /// Pattern: `^[a-z0-9-.]+$`.
         /// Length: `3..=63`.
         pub bucket_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3DestinationConfiguration {
+        /// With the required `BucketName`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3DestinationConfiguration>
@@ -1092,6 +1120,23 @@ pub mod stage {
             ::std::option::Option<::stratus_model::Val<ThumbnailConfiguration>>,
     }
 
+    impl AutoParticipantRecordingConfiguration {
+        /// With the required `StorageConfigurationArn`; everything else unset.
+        pub fn new(
+            storage_configuration_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                hls_configuration: ::std::option::Option::None,
+                media_types: ::std::option::Option::None,
+                recording_reconnect_window_seconds: ::std::option::Option::None,
+                storage_configuration_arn: storage_configuration_arn.into(),
+                thumbnail_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AutoParticipantRecordingConfiguration>
         for ::stratus_model::Val<AutoParticipantRecordingConfiguration>
     {
@@ -1321,6 +1366,18 @@ pub mod storage_configuration {
         pub s3: ::stratus_model::Val<S3StorageConfiguration>,
     }
 
+    impl CfnStorageConfiguration {
+        /// With the required `S3`; everything else unset.
+        pub fn new(
+            s3: impl ::std::convert::Into<::stratus_model::Val<S3StorageConfiguration>>,
+        ) -> Self {
+            Self {
+                name: ::std::option::Option::None,
+                s3: s3.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnStorageConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStorageConfigurationAttributes {
         /// `Arn`: string.
@@ -1342,6 +1399,17 @@ pub mod storage_configuration {
         /// Pattern: `^[a-z0-9-.]+$`.
         /// Length: `3..=63`.
         pub bucket_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3StorageConfiguration {
+        /// With the required `BucketName`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3StorageConfiguration> for ::stratus_model::Val<S3StorageConfiguration> {
@@ -1375,6 +1443,17 @@ pub mod stream_key {
         /// Length: `1..=128`.
         #[resource(replace)]
         pub channel_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnStreamKey {
+        /// With the required `ChannelArn`; everything else unset.
+        pub fn new(
+            channel_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                channel_arn: channel_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnStreamKey`], known once it is deployed (`Fn::GetAtt`).

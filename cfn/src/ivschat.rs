@@ -26,6 +26,20 @@ pub mod logging_configuration {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnLoggingConfiguration {
+        /// With the required `DestinationConfiguration`; everything else unset.
+        pub fn new(
+            destination_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<DestinationConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                destination_configuration: destination_configuration.into(),
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLoggingConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLoggingConfigurationAttributes {
         /// `Arn`: string.
@@ -80,6 +94,17 @@ pub mod logging_configuration {
         pub log_group_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CloudWatchLogsDestinationConfiguration {
+        /// With the required `LogGroupName`; everything else unset.
+        pub fn new(
+            log_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_group_name: log_group_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CloudWatchLogsDestinationConfiguration>
         for ::stratus_model::Val<CloudWatchLogsDestinationConfiguration>
     {
@@ -99,6 +124,17 @@ pub mod logging_configuration {
         pub delivery_stream_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FirehoseDestinationConfiguration {
+        /// With the required `DeliveryStreamName`; everything else unset.
+        pub fn new(
+            delivery_stream_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delivery_stream_name: delivery_stream_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FirehoseDestinationConfiguration>
         for ::stratus_model::Val<FirehoseDestinationConfiguration>
     {
@@ -116,6 +152,17 @@ pub mod logging_configuration {
         /// Pattern: `^[a-z0-9-.]+$`.
         /// Length: `3..=63`.
         pub bucket_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3DestinationConfiguration {
+        /// With the required `BucketName`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3DestinationConfiguration>

@@ -86,6 +86,49 @@ pub mod connector {
         pub worker_configuration: ::std::option::Option<::stratus_model::Val<WorkerConfiguration>>,
     }
 
+    impl CfnConnector {
+        /// With the required `Capacity`, `ConnectorConfiguration`, `ConnectorName`, `KafkaCluster`, `KafkaClusterClientAuthentication`, `KafkaClusterEncryptionInTransit`, `KafkaConnectVersion`, `Plugins`, `ServiceExecutionRoleArn`; everything else unset.
+        pub fn new(
+            capacity: impl ::std::convert::Into<::stratus_model::Val<Capacity>>,
+            connector_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+                >,
+            >,
+            connector_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            kafka_cluster: impl ::std::convert::Into<::stratus_model::Val<KafkaCluster>>,
+            kafka_cluster_client_authentication: impl ::std::convert::Into<
+                ::stratus_model::Val<KafkaClusterClientAuthentication>,
+            >,
+            kafka_cluster_encryption_in_transit: impl ::std::convert::Into<
+                ::stratus_model::Val<KafkaClusterEncryptionInTransit>,
+            >,
+            kafka_connect_version: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            plugins: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Plugin>>>,
+            service_execution_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                capacity: capacity.into(),
+                connector_configuration: connector_configuration.into(),
+                connector_description: ::std::option::Option::None,
+                connector_name: connector_name.into(),
+                kafka_cluster: kafka_cluster.into(),
+                kafka_cluster_client_authentication: kafka_cluster_client_authentication.into(),
+                kafka_cluster_encryption_in_transit: kafka_cluster_encryption_in_transit.into(),
+                kafka_connect_version: kafka_connect_version.into(),
+                log_delivery: ::std::option::Option::None,
+                network_type: ::std::option::Option::None,
+                plugins: plugins.into(),
+                service_execution_role_arn: service_execution_role_arn.into(),
+                worker_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConnector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectorAttributes {
         /// `ConnectorArn`: string.
@@ -123,6 +166,17 @@ pub mod connector {
         pub apache_kafka_cluster: ::stratus_model::Val<ApacheKafkaCluster>,
     }
 
+    impl KafkaCluster {
+        /// With the required `ApacheKafkaCluster`; everything else unset.
+        pub fn new(
+            apache_kafka_cluster: impl ::std::convert::Into<::stratus_model::Val<ApacheKafkaCluster>>,
+        ) -> Self {
+            Self {
+                apache_kafka_cluster: apache_kafka_cluster.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KafkaCluster> for ::stratus_model::Val<KafkaCluster> {
         fn from(value: KafkaCluster) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -136,6 +190,19 @@ pub mod connector {
         /// `AuthenticationType`: [`KafkaClusterClientAuthenticationType`].
         /// Required.
         pub authentication_type: ::stratus_model::Val<KafkaClusterClientAuthenticationType>,
+    }
+
+    impl KafkaClusterClientAuthentication {
+        /// With the required `AuthenticationType`; everything else unset.
+        pub fn new(
+            authentication_type: impl ::std::convert::Into<
+                ::stratus_model::Val<KafkaClusterClientAuthenticationType>,
+            >,
+        ) -> Self {
+            Self {
+                authentication_type: authentication_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KafkaClusterClientAuthentication>
@@ -155,6 +222,19 @@ pub mod connector {
         pub encryption_type: ::stratus_model::Val<KafkaClusterEncryptionInTransitType>,
     }
 
+    impl KafkaClusterEncryptionInTransit {
+        /// With the required `EncryptionType`; everything else unset.
+        pub fn new(
+            encryption_type: impl ::std::convert::Into<
+                ::stratus_model::Val<KafkaClusterEncryptionInTransitType>,
+            >,
+        ) -> Self {
+            Self {
+                encryption_type: encryption_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KafkaClusterEncryptionInTransit>
         for ::stratus_model::Val<KafkaClusterEncryptionInTransit>
     {
@@ -172,6 +252,17 @@ pub mod connector {
         pub worker_log_delivery: ::stratus_model::Val<WorkerLogDelivery>,
     }
 
+    impl LogDelivery {
+        /// With the required `WorkerLogDelivery`; everything else unset.
+        pub fn new(
+            worker_log_delivery: impl ::std::convert::Into<::stratus_model::Val<WorkerLogDelivery>>,
+        ) -> Self {
+            Self {
+                worker_log_delivery: worker_log_delivery.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LogDelivery> for ::stratus_model::Val<LogDelivery> {
         fn from(value: LogDelivery) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -185,6 +276,17 @@ pub mod connector {
         /// `CustomPlugin`: [`CustomPlugin`].
         /// Required.
         pub custom_plugin: ::stratus_model::Val<CustomPlugin>,
+    }
+
+    impl Plugin {
+        /// With the required `CustomPlugin`; everything else unset.
+        pub fn new(
+            custom_plugin: impl ::std::convert::Into<::stratus_model::Val<CustomPlugin>>,
+        ) -> Self {
+            Self {
+                custom_plugin: custom_plugin.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Plugin> for ::stratus_model::Val<Plugin> {
@@ -205,6 +307,21 @@ pub mod connector {
         /// Required.
         /// Pattern: `arn:(aws|aws-us-gov|aws-cn):kafkaconnect:.*`.
         pub worker_configuration_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl WorkerConfiguration {
+        /// With the required `Revision`, `WorkerConfigurationArn`; everything else unset.
+        pub fn new(
+            revision: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            worker_configuration_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                revision: revision.into(),
+                worker_configuration_arn: worker_configuration_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<WorkerConfiguration> for ::stratus_model::Val<WorkerConfiguration> {
@@ -238,6 +355,26 @@ pub mod connector {
         pub scale_out_policy: ::stratus_model::Val<ScaleOutPolicy>,
     }
 
+    impl AutoScaling {
+        /// With the required `MaxWorkerCount`, `McuCount`, `MinWorkerCount`, `ScaleInPolicy`, `ScaleOutPolicy`; everything else unset.
+        pub fn new(
+            max_worker_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            mcu_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            min_worker_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            scale_in_policy: impl ::std::convert::Into<::stratus_model::Val<ScaleInPolicy>>,
+            scale_out_policy: impl ::std::convert::Into<::stratus_model::Val<ScaleOutPolicy>>,
+        ) -> Self {
+            Self {
+                max_autoscaling_task_count: ::std::option::Option::None,
+                max_worker_count: max_worker_count.into(),
+                mcu_count: mcu_count.into(),
+                min_worker_count: min_worker_count.into(),
+                scale_in_policy: scale_in_policy.into(),
+                scale_out_policy: scale_out_policy.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AutoScaling> for ::stratus_model::Val<AutoScaling> {
         fn from(value: AutoScaling) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -258,6 +395,19 @@ pub mod connector {
         pub worker_count: ::stratus_model::Val<i64>,
     }
 
+    impl ProvisionedCapacity {
+        /// With the required `McuCount`, `WorkerCount`; everything else unset.
+        pub fn new(
+            mcu_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            worker_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                mcu_count: mcu_count.into(),
+                worker_count: worker_count.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ProvisionedCapacity> for ::stratus_model::Val<ProvisionedCapacity> {
         fn from(value: ProvisionedCapacity) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -274,6 +424,19 @@ pub mod connector {
         /// `Vpc`: [`Vpc`].
         /// Required.
         pub vpc: ::stratus_model::Val<Vpc>,
+    }
+
+    impl ApacheKafkaCluster {
+        /// With the required `BootstrapServers`, `Vpc`; everything else unset.
+        pub fn new(
+            bootstrap_servers: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc: impl ::std::convert::Into<::stratus_model::Val<Vpc>>,
+        ) -> Self {
+            Self {
+                bootstrap_servers: bootstrap_servers.into(),
+                vpc: vpc.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ApacheKafkaCluster> for ::stratus_model::Val<ApacheKafkaCluster> {
@@ -315,6 +478,19 @@ pub mod connector {
         pub revision: ::stratus_model::Val<i64>,
     }
 
+    impl CustomPlugin {
+        /// With the required `CustomPluginArn`, `Revision`; everything else unset.
+        pub fn new(
+            custom_plugin_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            revision: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                custom_plugin_arn: custom_plugin_arn.into(),
+                revision: revision.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomPlugin> for ::stratus_model::Val<CustomPlugin> {
         fn from(value: CustomPlugin) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -331,6 +507,17 @@ pub mod connector {
         pub cpu_utilization_percentage: ::stratus_model::Val<i64>,
     }
 
+    impl ScaleInPolicy {
+        /// With the required `CpuUtilizationPercentage`; everything else unset.
+        pub fn new(
+            cpu_utilization_percentage: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                cpu_utilization_percentage: cpu_utilization_percentage.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ScaleInPolicy> for ::stratus_model::Val<ScaleInPolicy> {
         fn from(value: ScaleInPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -345,6 +532,17 @@ pub mod connector {
         /// Required.
         /// Range: `1..=100`.
         pub cpu_utilization_percentage: ::stratus_model::Val<i64>,
+    }
+
+    impl ScaleOutPolicy {
+        /// With the required `CpuUtilizationPercentage`; everything else unset.
+        pub fn new(
+            cpu_utilization_percentage: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                cpu_utilization_percentage: cpu_utilization_percentage.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ScaleOutPolicy> for ::stratus_model::Val<ScaleOutPolicy> {
@@ -366,6 +564,23 @@ pub mod connector {
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl Vpc {
+        /// With the required `SecurityGroups`, `Subnets`; everything else unset.
+        pub fn new(
+            security_groups: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_groups: security_groups.into(),
+                subnets: subnets.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Vpc> for ::stratus_model::Val<Vpc> {
         fn from(value: Vpc) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -381,6 +596,16 @@ pub mod connector {
         pub enabled: ::stratus_model::Val<bool>,
         /// `LogGroup`: string.
         pub log_group: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CloudWatchLogsLogDelivery {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+                log_group: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CloudWatchLogsLogDelivery>
@@ -402,6 +627,16 @@ pub mod connector {
         pub enabled: ::stratus_model::Val<bool>,
     }
 
+    impl FirehoseLogDelivery {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                delivery_stream: ::std::option::Option::None,
+                enabled: enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FirehoseLogDelivery> for ::stratus_model::Val<FirehoseLogDelivery> {
         fn from(value: FirehoseLogDelivery) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -419,6 +654,17 @@ pub mod connector {
         pub enabled: ::stratus_model::Val<bool>,
         /// `Prefix`: string.
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl S3LogDelivery {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                bucket: ::std::option::Option::None,
+                enabled: enabled.into(),
+                prefix: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3LogDelivery> for ::stratus_model::Val<S3LogDelivery> {
@@ -593,6 +839,22 @@ pub mod custom_plugin {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnCustomPlugin {
+        /// With the required `ContentType`, `Location`, `Name`; everything else unset.
+        pub fn new(
+            content_type: impl ::std::convert::Into<::stratus_model::Val<ContentType>>,
+            location: impl ::std::convert::Into<::stratus_model::Val<CustomPluginLocation>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content_type: content_type.into(),
+                description: ::std::option::Option::None,
+                location: location.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCustomPlugin`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCustomPluginAttributes {
         /// `CustomPluginArn`: string.
@@ -624,6 +886,17 @@ pub mod custom_plugin {
         pub s3_location: ::stratus_model::Val<S3Location>,
     }
 
+    impl CustomPluginLocation {
+        /// With the required `S3Location`; everything else unset.
+        pub fn new(
+            s3_location: impl ::std::convert::Into<::stratus_model::Val<S3Location>>,
+        ) -> Self {
+            Self {
+                s3_location: s3_location.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomPluginLocation> for ::stratus_model::Val<CustomPluginLocation> {
         fn from(value: CustomPluginLocation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -642,6 +915,20 @@ pub mod custom_plugin {
         pub file_key: ::stratus_model::Val<::std::string::String>,
         /// `ObjectVersion`: string.
         pub object_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl S3Location {
+        /// With the required `BucketArn`, `FileKey`; everything else unset.
+        pub fn new(
+            bucket_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            file_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_arn: bucket_arn.into(),
+                file_key: file_key.into(),
+                object_version: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
@@ -724,6 +1011,22 @@ pub mod worker_configuration {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub properties_file_content: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnWorkerConfiguration {
+        /// With the required `Name`, `PropertiesFileContent`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            properties_file_content: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                properties_file_content: properties_file_content.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnWorkerConfiguration`], known once it is deployed (`Fn::GetAtt`).

@@ -46,6 +46,27 @@ pub mod data_source {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl CfnDataSource {
+        /// With the required `IndexId`, `Name`, `Type`; everything else unset.
+        pub fn new(
+            index_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                custom_document_enrichment_configuration: ::std::option::Option::None,
+                data_source_configuration: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                index_id: index_id.into(),
+                language_code: ::std::option::Option::None,
+                name: name.into(),
+                role_arn: ::std::option::Option::None,
+                schedule: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDataSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataSourceAttributes {
         /// `Id`: string.
@@ -171,6 +192,20 @@ pub mod data_source {
         pub s3_bucket: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl HookConfiguration {
+        /// With the required `LambdaArn`, `S3Bucket`; everything else unset.
+        pub fn new(
+            lambda_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                invocation_condition: ::std::option::Option::None,
+                lambda_arn: lambda_arn.into(),
+                s3_bucket: s3_bucket.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<HookConfiguration> for ::stratus_model::Val<HookConfiguration> {
         fn from(value: HookConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -213,6 +248,28 @@ pub mod data_source {
             ::std::option::Option<::stratus_model::Val<DataSourceVpcConfiguration>>,
     }
 
+    impl ConfluenceConfiguration {
+        /// With the required `SecretArn`, `ServerUrl`, `Version`; everything else unset.
+        pub fn new(
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            server_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            version: impl ::std::convert::Into<::stratus_model::Val<ConfluenceVersion>>,
+        ) -> Self {
+            Self {
+                attachment_configuration: ::std::option::Option::None,
+                blog_configuration: ::std::option::Option::None,
+                exclusion_patterns: ::std::option::Option::None,
+                inclusion_patterns: ::std::option::Option::None,
+                page_configuration: ::std::option::Option::None,
+                secret_arn: secret_arn.into(),
+                server_url: server_url.into(),
+                space_configuration: ::std::option::Option::None,
+                version: version.into(),
+                vpc_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ConfluenceConfiguration>
         for ::stratus_model::Val<ConfluenceConfiguration>
     {
@@ -241,6 +298,26 @@ pub mod data_source {
         /// `VpcConfiguration`: [`DataSourceVpcConfiguration`].
         pub vpc_configuration:
             ::std::option::Option<::stratus_model::Val<DataSourceVpcConfiguration>>,
+    }
+
+    impl DatabaseConfiguration {
+        /// With the required `ColumnConfiguration`, `ConnectionConfiguration`, `DatabaseEngineType`; everything else unset.
+        pub fn new(
+            column_configuration: impl ::std::convert::Into<::stratus_model::Val<ColumnConfiguration>>,
+            connection_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<ConnectionConfiguration>,
+            >,
+            database_engine_type: impl ::std::convert::Into<::stratus_model::Val<DatabaseEngineType>>,
+        ) -> Self {
+            Self {
+                acl_configuration: ::std::option::Option::None,
+                column_configuration: column_configuration.into(),
+                connection_configuration: connection_configuration.into(),
+                database_engine_type: database_engine_type.into(),
+                sql_configuration: ::std::option::Option::None,
+                vpc_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DatabaseConfiguration> for ::stratus_model::Val<DatabaseConfiguration> {
@@ -275,6 +352,23 @@ pub mod data_source {
         /// `SecretArn`: string.
         /// Required.
         pub secret_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GoogleDriveConfiguration {
+        /// With the required `SecretArn`; everything else unset.
+        pub fn new(
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                exclude_mime_types: ::std::option::Option::None,
+                exclude_shared_drives: ::std::option::Option::None,
+                exclude_user_accounts: ::std::option::Option::None,
+                exclusion_patterns: ::std::option::Option::None,
+                field_mappings: ::std::option::Option::None,
+                inclusion_patterns: ::std::option::Option::None,
+                secret_arn: secret_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GoogleDriveConfiguration>
@@ -312,6 +406,25 @@ pub mod data_source {
         pub tenant_domain: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl OneDriveConfiguration {
+        /// With the required `OneDriveUsers`, `SecretArn`, `TenantDomain`; everything else unset.
+        pub fn new(
+            one_drive_users: impl ::std::convert::Into<::stratus_model::Val<OneDriveUsers>>,
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tenant_domain: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                disable_local_groups: ::std::option::Option::None,
+                exclusion_patterns: ::std::option::Option::None,
+                field_mappings: ::std::option::Option::None,
+                inclusion_patterns: ::std::option::Option::None,
+                one_drive_users: one_drive_users.into(),
+                secret_arn: secret_arn.into(),
+                tenant_domain: tenant_domain.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OneDriveConfiguration> for ::stratus_model::Val<OneDriveConfiguration> {
         fn from(value: OneDriveConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -340,6 +453,22 @@ pub mod data_source {
         /// `InclusionPrefixes`: list of string.
         pub inclusion_prefixes:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl S3DataSourceConfiguration {
+        /// With the required `BucketName`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_control_list_configuration: ::std::option::Option::None,
+                bucket_name: bucket_name.into(),
+                documents_metadata_configuration: ::std::option::Option::None,
+                exclusion_patterns: ::std::option::Option::None,
+                inclusion_patterns: ::std::option::Option::None,
+                inclusion_prefixes: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3DataSourceConfiguration>
@@ -384,6 +513,26 @@ pub mod data_source {
         >,
     }
 
+    impl SalesforceConfiguration {
+        /// With the required `SecretArn`, `ServerUrl`; everything else unset.
+        pub fn new(
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            server_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                chatter_feed_configuration: ::std::option::Option::None,
+                crawl_attachments: ::std::option::Option::None,
+                exclude_attachment_file_patterns: ::std::option::Option::None,
+                include_attachment_file_patterns: ::std::option::Option::None,
+                knowledge_article_configuration: ::std::option::Option::None,
+                secret_arn: secret_arn.into(),
+                server_url: server_url.into(),
+                standard_object_attachment_configuration: ::std::option::Option::None,
+                standard_object_configurations: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SalesforceConfiguration>
         for ::stratus_model::Val<SalesforceConfiguration>
     {
@@ -414,6 +563,26 @@ pub mod data_source {
         /// `ServiceNowBuildVersion`: [`ServiceNowBuildVersionType`].
         /// Required.
         pub service_now_build_version: ::stratus_model::Val<ServiceNowBuildVersionType>,
+    }
+
+    impl ServiceNowConfiguration {
+        /// With the required `HostUrl`, `SecretArn`, `ServiceNowBuildVersion`; everything else unset.
+        pub fn new(
+            host_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            service_now_build_version: impl ::std::convert::Into<
+                ::stratus_model::Val<ServiceNowBuildVersionType>,
+            >,
+        ) -> Self {
+            Self {
+                authentication_type: ::std::option::Option::None,
+                host_url: host_url.into(),
+                knowledge_article_configuration: ::std::option::Option::None,
+                secret_arn: secret_arn.into(),
+                service_catalog_configuration: ::std::option::Option::None,
+                service_now_build_version: service_now_build_version.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ServiceNowConfiguration>
@@ -465,6 +634,32 @@ pub mod data_source {
             ::std::option::Option<::stratus_model::Val<DataSourceVpcConfiguration>>,
     }
 
+    impl SharePointConfiguration {
+        /// With the required `SecretArn`, `SharePointVersion`, `Urls`; everything else unset.
+        pub fn new(
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            share_point_version: impl ::std::convert::Into<::stratus_model::Val<SharePointVersion>>,
+            urls: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                crawl_attachments: ::std::option::Option::None,
+                disable_local_groups: ::std::option::Option::None,
+                document_title_field_name: ::std::option::Option::None,
+                exclusion_patterns: ::std::option::Option::None,
+                field_mappings: ::std::option::Option::None,
+                inclusion_patterns: ::std::option::Option::None,
+                secret_arn: secret_arn.into(),
+                share_point_version: share_point_version.into(),
+                ssl_certificate_s3_path: ::std::option::Option::None,
+                urls: urls.into(),
+                use_change_log: ::std::option::Option::None,
+                vpc_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SharePointConfiguration>
         for ::stratus_model::Val<SharePointConfiguration>
     {
@@ -480,6 +675,17 @@ pub mod data_source {
         /// `Template`: JSON.
         /// Required.
         pub template: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl TemplateConfiguration {
+        /// With the required `Template`; everything else unset.
+        pub fn new(
+            template: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                template: template.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TemplateConfiguration> for ::stratus_model::Val<TemplateConfiguration> {
@@ -521,6 +727,23 @@ pub mod data_source {
         pub urls: ::stratus_model::Val<WebCrawlerUrls>,
     }
 
+    impl WebCrawlerConfiguration {
+        /// With the required `Urls`; everything else unset.
+        pub fn new(urls: impl ::std::convert::Into<::stratus_model::Val<WebCrawlerUrls>>) -> Self {
+            Self {
+                authentication_configuration: ::std::option::Option::None,
+                crawl_depth: ::std::option::Option::None,
+                max_content_size_per_page_in_mega_bytes: ::std::option::Option::None,
+                max_links_per_page: ::std::option::Option::None,
+                max_urls_per_minute_crawl_rate: ::std::option::Option::None,
+                proxy_configuration: ::std::option::Option::None,
+                url_exclusion_patterns: ::std::option::Option::None,
+                url_inclusion_patterns: ::std::option::Option::None,
+                urls: urls.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<WebCrawlerConfiguration>
         for ::stratus_model::Val<WebCrawlerConfiguration>
     {
@@ -554,6 +777,22 @@ pub mod data_source {
         pub use_change_log: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl WorkDocsConfiguration {
+        /// With the required `OrganizationId`; everything else unset.
+        pub fn new(
+            organization_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                crawl_comments: ::std::option::Option::None,
+                exclusion_patterns: ::std::option::Option::None,
+                field_mappings: ::std::option::Option::None,
+                inclusion_patterns: ::std::option::Option::None,
+                organization_id: organization_id.into(),
+                use_change_log: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<WorkDocsConfiguration> for ::stratus_model::Val<WorkDocsConfiguration> {
         fn from(value: WorkDocsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -572,6 +811,22 @@ pub mod data_source {
         /// `Operator`: [`ConditionOperator`].
         /// Required.
         pub operator: ::stratus_model::Val<ConditionOperator>,
+    }
+
+    impl DocumentAttributeCondition {
+        /// With the required `ConditionDocumentAttributeKey`, `Operator`; everything else unset.
+        pub fn new(
+            condition_document_attribute_key: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            operator: impl ::std::convert::Into<::stratus_model::Val<ConditionOperator>>,
+        ) -> Self {
+            Self {
+                condition_document_attribute_key: condition_document_attribute_key.into(),
+                condition_on_value: ::std::option::Option::None,
+                operator: operator.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DocumentAttributeCondition>
@@ -595,6 +850,21 @@ pub mod data_source {
         /// `TargetDocumentAttributeValueDeletion`: boolean.
         pub target_document_attribute_value_deletion:
             ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl DocumentAttributeTarget {
+        /// With the required `TargetDocumentAttributeKey`; everything else unset.
+        pub fn new(
+            target_document_attribute_key: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                target_document_attribute_key: target_document_attribute_key.into(),
+                target_document_attribute_value: ::std::option::Option::None,
+                target_document_attribute_value_deletion: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DocumentAttributeTarget>
@@ -703,6 +973,23 @@ pub mod data_source {
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl DataSourceVpcConfiguration {
+        /// With the required `SecurityGroupIds`, `SubnetIds`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnet_ids: subnet_ids.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DataSourceVpcConfiguration>
         for ::stratus_model::Val<DataSourceVpcConfiguration>
     {
@@ -718,6 +1005,19 @@ pub mod data_source {
         /// `AllowedGroupsColumnName`: string.
         /// Required.
         pub allowed_groups_column_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AclConfiguration {
+        /// With the required `AllowedGroupsColumnName`; everything else unset.
+        pub fn new(
+            allowed_groups_column_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                allowed_groups_column_name: allowed_groups_column_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AclConfiguration> for ::stratus_model::Val<AclConfiguration> {
@@ -748,6 +1048,29 @@ pub mod data_source {
         >,
     }
 
+    impl ColumnConfiguration {
+        /// With the required `ChangeDetectingColumns`, `DocumentDataColumnName`, `DocumentIdColumnName`; everything else unset.
+        pub fn new(
+            change_detecting_columns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            document_data_column_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            document_id_column_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                change_detecting_columns: change_detecting_columns.into(),
+                document_data_column_name: document_data_column_name.into(),
+                document_id_column_name: document_id_column_name.into(),
+                document_title_column_name: ::std::option::Option::None,
+                field_mappings: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ColumnConfiguration> for ::stratus_model::Val<ColumnConfiguration> {
         fn from(value: ColumnConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -773,6 +1096,25 @@ pub mod data_source {
         /// `TableName`: string.
         /// Required.
         pub table_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ConnectionConfiguration {
+        /// With the required `DatabaseHost`, `DatabaseName`, `DatabasePort`, `SecretArn`, `TableName`; everything else unset.
+        pub fn new(
+            database_host: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            database_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                database_host: database_host.into(),
+                database_name: database_name.into(),
+                database_port: database_port.into(),
+                secret_arn: secret_arn.into(),
+                table_name: table_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ConnectionConfiguration>
@@ -810,6 +1152,22 @@ pub mod data_source {
         /// `IndexFieldName`: string.
         /// Required.
         pub index_field_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DataSourceToIndexFieldMapping {
+        /// With the required `DataSourceFieldName`, `IndexFieldName`; everything else unset.
+        pub fn new(
+            data_source_field_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            index_field_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_source_field_name: data_source_field_name.into(),
+                date_field_format: ::std::option::Option::None,
+                index_field_name: index_field_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DataSourceToIndexFieldMapping>
@@ -889,6 +1247,22 @@ pub mod data_source {
         >,
     }
 
+    impl SalesforceChatterFeedConfiguration {
+        /// With the required `DocumentDataFieldName`; everything else unset.
+        pub fn new(
+            document_data_field_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                document_data_field_name: document_data_field_name.into(),
+                document_title_field_name: ::std::option::Option::None,
+                field_mappings: ::std::option::Option::None,
+                include_filter_types: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SalesforceChatterFeedConfiguration>
         for ::stratus_model::Val<SalesforceChatterFeedConfiguration>
     {
@@ -914,6 +1288,21 @@ pub mod data_source {
         pub standard_knowledge_article_type_configuration: ::std::option::Option<
             ::stratus_model::Val<SalesforceStandardKnowledgeArticleTypeConfiguration>,
         >,
+    }
+
+    impl SalesforceKnowledgeArticleConfiguration {
+        /// With the required `IncludedStates`; everything else unset.
+        pub fn new(
+            included_states: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<SalesforceKnowledgeArticleState>>,
+            >,
+        ) -> Self {
+            Self {
+                custom_knowledge_article_type_configurations: ::std::option::Option::None,
+                included_states: included_states.into(),
+                standard_knowledge_article_type_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<SalesforceKnowledgeArticleConfiguration>
@@ -964,6 +1353,23 @@ pub mod data_source {
         pub name: ::stratus_model::Val<SalesforceStandardObjectName>,
     }
 
+    impl SalesforceStandardObjectConfiguration {
+        /// With the required `DocumentDataFieldName`, `Name`; everything else unset.
+        pub fn new(
+            document_data_field_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<SalesforceStandardObjectName>>,
+        ) -> Self {
+            Self {
+                document_data_field_name: document_data_field_name.into(),
+                document_title_field_name: ::std::option::Option::None,
+                field_mappings: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SalesforceStandardObjectConfiguration>
         for ::stratus_model::Val<SalesforceStandardObjectConfiguration>
     {
@@ -998,6 +1404,25 @@ pub mod data_source {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl ServiceNowKnowledgeArticleConfiguration {
+        /// With the required `DocumentDataFieldName`; everything else unset.
+        pub fn new(
+            document_data_field_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                crawl_attachments: ::std::option::Option::None,
+                document_data_field_name: document_data_field_name.into(),
+                document_title_field_name: ::std::option::Option::None,
+                exclude_attachment_file_patterns: ::std::option::Option::None,
+                field_mappings: ::std::option::Option::None,
+                filter_query: ::std::option::Option::None,
+                include_attachment_file_patterns: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ServiceNowKnowledgeArticleConfiguration>
         for ::stratus_model::Val<ServiceNowKnowledgeArticleConfiguration>
     {
@@ -1030,6 +1455,24 @@ pub mod data_source {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl ServiceNowServiceCatalogConfiguration {
+        /// With the required `DocumentDataFieldName`; everything else unset.
+        pub fn new(
+            document_data_field_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                crawl_attachments: ::std::option::Option::None,
+                document_data_field_name: document_data_field_name.into(),
+                document_title_field_name: ::std::option::Option::None,
+                exclude_attachment_file_patterns: ::std::option::Option::None,
+                field_mappings: ::std::option::Option::None,
+                include_attachment_file_patterns: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ServiceNowServiceCatalogConfiguration>
         for ::stratus_model::Val<ServiceNowServiceCatalogConfiguration>
     {
@@ -1048,6 +1491,19 @@ pub mod data_source {
         /// `Key`: string.
         /// Required.
         pub key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3Path {
+        /// With the required `Bucket`, `Key`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key: key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3Path> for ::stratus_model::Val<S3Path> {
@@ -1089,6 +1545,20 @@ pub mod data_source {
         /// Required.
         /// Range: `1..=65535`.
         pub port: ::stratus_model::Val<i64>,
+    }
+
+    impl ProxyConfiguration {
+        /// With the required `Host`, `Port`; everything else unset.
+        pub fn new(
+            host: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                credentials: ::std::option::Option::None,
+                host: host.into(),
+                port: port.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ProxyConfiguration> for ::stratus_model::Val<ProxyConfiguration> {
@@ -1151,6 +1621,22 @@ pub mod data_source {
         pub index_field_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ConfluenceAttachmentToIndexFieldMapping {
+        /// With the required `DataSourceFieldName`, `IndexFieldName`; everything else unset.
+        pub fn new(
+            data_source_field_name: impl ::std::convert::Into<
+                ::stratus_model::Val<ConfluenceAttachmentFieldName>,
+            >,
+            index_field_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_source_field_name: data_source_field_name.into(),
+                date_field_format: ::std::option::Option::None,
+                index_field_name: index_field_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConfluenceAttachmentToIndexFieldMapping>
         for ::stratus_model::Val<ConfluenceAttachmentToIndexFieldMapping>
     {
@@ -1171,6 +1657,22 @@ pub mod data_source {
         /// `IndexFieldName`: string.
         /// Required.
         pub index_field_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ConfluenceBlogToIndexFieldMapping {
+        /// With the required `DataSourceFieldName`, `IndexFieldName`; everything else unset.
+        pub fn new(
+            data_source_field_name: impl ::std::convert::Into<
+                ::stratus_model::Val<ConfluenceBlogFieldName>,
+            >,
+            index_field_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_source_field_name: data_source_field_name.into(),
+                date_field_format: ::std::option::Option::None,
+                index_field_name: index_field_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ConfluenceBlogToIndexFieldMapping>
@@ -1195,6 +1697,22 @@ pub mod data_source {
         pub index_field_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ConfluencePageToIndexFieldMapping {
+        /// With the required `DataSourceFieldName`, `IndexFieldName`; everything else unset.
+        pub fn new(
+            data_source_field_name: impl ::std::convert::Into<
+                ::stratus_model::Val<ConfluencePageFieldName>,
+            >,
+            index_field_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_source_field_name: data_source_field_name.into(),
+                date_field_format: ::std::option::Option::None,
+                index_field_name: index_field_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConfluencePageToIndexFieldMapping>
         for ::stratus_model::Val<ConfluencePageToIndexFieldMapping>
     {
@@ -1215,6 +1733,22 @@ pub mod data_source {
         /// `IndexFieldName`: string.
         /// Required.
         pub index_field_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ConfluenceSpaceToIndexFieldMapping {
+        /// With the required `DataSourceFieldName`, `IndexFieldName`; everything else unset.
+        pub fn new(
+            data_source_field_name: impl ::std::convert::Into<
+                ::stratus_model::Val<ConfluenceSpaceFieldName>,
+            >,
+            index_field_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_source_field_name: data_source_field_name.into(),
+                date_field_format: ::std::option::Option::None,
+                index_field_name: index_field_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ConfluenceSpaceToIndexFieldMapping>
@@ -1244,6 +1778,23 @@ pub mod data_source {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SalesforceCustomKnowledgeArticleTypeConfiguration {
+        /// With the required `DocumentDataFieldName`, `Name`; everything else unset.
+        pub fn new(
+            document_data_field_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                document_data_field_name: document_data_field_name.into(),
+                document_title_field_name: ::std::option::Option::None,
+                field_mappings: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SalesforceCustomKnowledgeArticleTypeConfiguration>
         for ::stratus_model::Val<SalesforceCustomKnowledgeArticleTypeConfiguration>
     {
@@ -1266,6 +1817,21 @@ pub mod data_source {
         pub field_mappings: ::std::option::Option<
             ::stratus_model::Val<::std::vec::Vec<DataSourceToIndexFieldMapping>>,
         >,
+    }
+
+    impl SalesforceStandardKnowledgeArticleTypeConfiguration {
+        /// With the required `DocumentDataFieldName`; everything else unset.
+        pub fn new(
+            document_data_field_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                document_data_field_name: document_data_field_name.into(),
+                document_title_field_name: ::std::option::Option::None,
+                field_mappings: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<SalesforceStandardKnowledgeArticleTypeConfiguration>
@@ -1294,6 +1860,21 @@ pub mod data_source {
         pub port: ::stratus_model::Val<i64>,
     }
 
+    impl WebCrawlerBasicAuthentication {
+        /// With the required `Credentials`, `Host`, `Port`; everything else unset.
+        pub fn new(
+            credentials: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            host: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                credentials: credentials.into(),
+                host: host.into(),
+                port: port.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<WebCrawlerBasicAuthentication>
         for ::stratus_model::Val<WebCrawlerBasicAuthentication>
     {
@@ -1314,6 +1895,20 @@ pub mod data_source {
         pub web_crawler_mode: ::std::option::Option<::stratus_model::Val<WebCrawlerMode>>,
     }
 
+    impl WebCrawlerSeedUrlConfiguration {
+        /// With the required `SeedUrls`; everything else unset.
+        pub fn new(
+            seed_urls: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                seed_urls: seed_urls.into(),
+                web_crawler_mode: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<WebCrawlerSeedUrlConfiguration>
         for ::stratus_model::Val<WebCrawlerSeedUrlConfiguration>
     {
@@ -1329,6 +1924,19 @@ pub mod data_source {
         /// `SiteMaps`: list of string.
         /// Required.
         pub site_maps: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl WebCrawlerSiteMapsConfiguration {
+        /// With the required `SiteMaps`; everything else unset.
+        pub fn new(
+            site_maps: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                site_maps: site_maps.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<WebCrawlerSiteMapsConfiguration>
@@ -2338,6 +2946,26 @@ pub mod faq {
         pub s3_path: ::stratus_model::Val<S3Path>,
     }
 
+    impl CfnFaq {
+        /// With the required `IndexId`, `Name`, `RoleArn`, `S3Path`; everything else unset.
+        pub fn new(
+            index_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_path: impl ::std::convert::Into<::stratus_model::Val<S3Path>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                file_format: ::std::option::Option::None,
+                index_id: index_id.into(),
+                language_code: ::std::option::Option::None,
+                name: name.into(),
+                role_arn: role_arn.into(),
+                s3_path: s3_path.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFaq`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFaqAttributes {
         /// `Id`: string.
@@ -2365,6 +2993,19 @@ pub mod faq {
         /// `Key`: string.
         /// Required.
         pub key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3Path {
+        /// With the required `Bucket`, `Key`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key: key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3Path> for ::stratus_model::Val<S3Path> {
@@ -2465,6 +3106,27 @@ pub mod index {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<UserTokenConfiguration>>>,
     }
 
+    impl CfnIndex {
+        /// With the required `Edition`, `Name`, `RoleArn`; everything else unset.
+        pub fn new(
+            edition: impl ::std::convert::Into<::stratus_model::Val<Edition>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                capacity_units: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                document_metadata_configurations: ::std::option::Option::None,
+                edition: edition.into(),
+                name: name.into(),
+                role_arn: role_arn.into(),
+                server_side_encryption_configuration: ::std::option::Option::None,
+                user_context_policy: ::std::option::Option::None,
+                user_token_configurations: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIndex`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIndexAttributes {
         /// `Id`: string.
@@ -2494,6 +3156,19 @@ pub mod index {
         pub storage_capacity_units: ::stratus_model::Val<i64>,
     }
 
+    impl CapacityUnitsConfiguration {
+        /// With the required `QueryCapacityUnits`, `StorageCapacityUnits`; everything else unset.
+        pub fn new(
+            query_capacity_units: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            storage_capacity_units: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                query_capacity_units: query_capacity_units.into(),
+                storage_capacity_units: storage_capacity_units.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CapacityUnitsConfiguration>
         for ::stratus_model::Val<CapacityUnitsConfiguration>
     {
@@ -2516,6 +3191,21 @@ pub mod index {
         /// `Type`: [`DocumentAttributeValueType`].
         /// Required.
         pub r#type: ::stratus_model::Val<DocumentAttributeValueType>,
+    }
+
+    impl DocumentMetadataConfiguration {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<DocumentAttributeValueType>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                relevance: ::std::option::Option::None,
+                search: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DocumentMetadataConfiguration>
@@ -2615,6 +3305,23 @@ pub mod index {
         pub user_name_attribute_field: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl JsonTokenTypeConfiguration {
+        /// With the required `GroupAttributeField`, `UserNameAttributeField`; everything else unset.
+        pub fn new(
+            group_attribute_field: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            user_name_attribute_field: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                group_attribute_field: group_attribute_field.into(),
+                user_name_attribute_field: user_name_attribute_field.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<JsonTokenTypeConfiguration>
         for ::stratus_model::Val<JsonTokenTypeConfiguration>
     {
@@ -2645,6 +3352,23 @@ pub mod index {
         /// `UserNameAttributeField`: string.
         pub user_name_attribute_field:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl JwtTokenTypeConfiguration {
+        /// With the required `KeyLocation`; everything else unset.
+        pub fn new(
+            key_location: impl ::std::convert::Into<::stratus_model::Val<KeyLocation>>,
+        ) -> Self {
+            Self {
+                claim_regex: ::std::option::Option::None,
+                group_attribute_field: ::std::option::Option::None,
+                issuer: ::std::option::Option::None,
+                key_location: key_location.into(),
+                secret_manager_arn: ::std::option::Option::None,
+                url: ::std::option::Option::None,
+                user_name_attribute_field: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<JwtTokenTypeConfiguration>

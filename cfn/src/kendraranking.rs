@@ -26,6 +26,19 @@ pub mod execution_plan {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnExecutionPlan {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                capacity_units: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnExecutionPlan`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnExecutionPlanAttributes {
         /// `Id`: string.
@@ -50,6 +63,17 @@ pub mod execution_plan {
         /// `RescoreCapacityUnits`: integer.
         /// Required.
         pub rescore_capacity_units: ::stratus_model::Val<i64>,
+    }
+
+    impl CapacityUnitsConfiguration {
+        /// With the required `RescoreCapacityUnits`; everything else unset.
+        pub fn new(
+            rescore_capacity_units: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                rescore_capacity_units: rescore_capacity_units.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CapacityUnitsConfiguration>

@@ -25,6 +25,19 @@ pub mod resource_policy {
         /// Required.
         pub resource_policy: ::stratus_model::Val<::stratus_model::Json>,
     }
+
+    impl CfnResourcePolicy {
+        /// With the required `ResourceArn`, `ResourcePolicy`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_policy: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                resource_arn: resource_arn.into(),
+                resource_policy: resource_policy.into(),
+            }
+        }
+    }
 }
 
 pub use resource_policy::CfnResourcePolicy;
@@ -103,6 +116,19 @@ pub mod stream {
         pub key_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl StreamEncryption {
+        /// With the required `EncryptionType`, `KeyId`; everything else unset.
+        pub fn new(
+            encryption_type: impl ::std::convert::Into<::stratus_model::Val<EncryptionType>>,
+            key_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                encryption_type: encryption_type.into(),
+                key_id: key_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StreamEncryption> for ::stratus_model::Val<StreamEncryption> {
         fn from(value: StreamEncryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -117,6 +143,17 @@ pub mod stream {
         /// Required.
         /// Allowed values: `ON_DEMAND`, `PROVISIONED`.
         pub stream_mode: ::stratus_model::Val<StreamMode>,
+    }
+
+    impl StreamModeDetails {
+        /// With the required `StreamMode`; everything else unset.
+        pub fn new(
+            stream_mode: impl ::std::convert::Into<::stratus_model::Val<StreamMode>>,
+        ) -> Self {
+            Self {
+                stream_mode: stream_mode.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StreamModeDetails> for ::stratus_model::Val<StreamModeDetails> {
@@ -301,6 +338,19 @@ pub mod stream_consumer {
         /// Length: `1..=2048`.
         #[resource(replace, rename = "StreamARN")]
         pub stream_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnStreamConsumer {
+        /// With the required `ConsumerName`, `StreamARN`; everything else unset.
+        pub fn new(
+            consumer_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            stream_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                consumer_name: consumer_name.into(),
+                stream_arn: stream_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnStreamConsumer`], known once it is deployed (`Fn::GetAtt`).

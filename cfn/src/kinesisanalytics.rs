@@ -28,6 +28,20 @@ pub mod application {
         pub inputs: ::stratus_model::Val<::std::vec::Vec<Input>>,
     }
 
+    impl CfnApplication {
+        /// With the required `Inputs`; everything else unset.
+        pub fn new(
+            inputs: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Input>>>,
+        ) -> Self {
+            Self {
+                application_code: ::std::option::Option::None,
+                application_description: ::std::option::Option::None,
+                application_name: ::std::option::Option::None,
+                inputs: inputs.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `Id`: string.
@@ -60,6 +74,23 @@ pub mod application {
         /// `NamePrefix`: string.
         /// Required.
         pub name_prefix: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Input {
+        /// With the required `InputSchema`, `NamePrefix`; everything else unset.
+        pub fn new(
+            input_schema: impl ::std::convert::Into<::stratus_model::Val<InputSchema>>,
+            name_prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                input_parallelism: ::std::option::Option::None,
+                input_processing_configuration: ::std::option::Option::None,
+                input_schema: input_schema.into(),
+                kinesis_firehose_input: ::std::option::Option::None,
+                kinesis_streams_input: ::std::option::Option::None,
+                name_prefix: name_prefix.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Input> for ::stratus_model::Val<Input> {
@@ -113,6 +144,22 @@ pub mod application {
         pub record_format: ::stratus_model::Val<RecordFormat>,
     }
 
+    impl InputSchema {
+        /// With the required `RecordColumns`, `RecordFormat`; everything else unset.
+        pub fn new(
+            record_columns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<RecordColumn>>,
+            >,
+            record_format: impl ::std::convert::Into<::stratus_model::Val<RecordFormat>>,
+        ) -> Self {
+            Self {
+                record_columns: record_columns.into(),
+                record_encoding: ::std::option::Option::None,
+                record_format: record_format.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InputSchema> for ::stratus_model::Val<InputSchema> {
         fn from(value: InputSchema) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -131,6 +178,19 @@ pub mod application {
         /// Required.
         #[resource(rename = "RoleARN")]
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KinesisFirehoseInput {
+        /// With the required `ResourceARN`, `RoleARN`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_arn: resource_arn.into(),
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KinesisFirehoseInput> for ::stratus_model::Val<KinesisFirehoseInput> {
@@ -153,6 +213,19 @@ pub mod application {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KinesisStreamsInput {
+        /// With the required `ResourceARN`, `RoleARN`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_arn: resource_arn.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KinesisStreamsInput> for ::stratus_model::Val<KinesisStreamsInput> {
         fn from(value: KinesisStreamsInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -171,6 +244,19 @@ pub mod application {
         /// Required.
         #[resource(rename = "RoleARN")]
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl InputLambdaProcessor {
+        /// With the required `ResourceARN`, `RoleARN`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_arn: resource_arn.into(),
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<InputLambdaProcessor> for ::stratus_model::Val<InputLambdaProcessor> {
@@ -193,6 +279,20 @@ pub mod application {
         pub sql_type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RecordColumn {
+        /// With the required `Name`, `SqlType`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sql_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                mapping: ::std::option::Option::None,
+                name: name.into(),
+                sql_type: sql_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RecordColumn> for ::stratus_model::Val<RecordColumn> {
         fn from(value: RecordColumn) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -208,6 +308,18 @@ pub mod application {
         /// `RecordFormatType`: string.
         /// Required.
         pub record_format_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RecordFormat {
+        /// With the required `RecordFormatType`; everything else unset.
+        pub fn new(
+            record_format_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                mapping_parameters: ::std::option::Option::None,
+                record_format_type: record_format_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RecordFormat> for ::stratus_model::Val<RecordFormat> {
@@ -248,6 +360,21 @@ pub mod application {
         pub record_row_delimiter: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CsvMappingParameters {
+        /// With the required `RecordColumnDelimiter`, `RecordRowDelimiter`; everything else unset.
+        pub fn new(
+            record_column_delimiter: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            record_row_delimiter: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                record_column_delimiter: record_column_delimiter.into(),
+                record_row_delimiter: record_row_delimiter.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CsvMappingParameters> for ::stratus_model::Val<CsvMappingParameters> {
         fn from(value: CsvMappingParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -261,6 +388,17 @@ pub mod application {
         /// `RecordRowPath`: string.
         /// Required.
         pub record_row_path: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl JsonMappingParameters {
+        /// With the required `RecordRowPath`; everything else unset.
+        pub fn new(
+            record_row_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                record_row_path: record_row_path.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<JsonMappingParameters> for ::stratus_model::Val<JsonMappingParameters> {
@@ -294,6 +432,19 @@ pub mod application_output {
         pub output: ::stratus_model::Val<Output>,
     }
 
+    impl CfnApplicationOutput {
+        /// With the required `ApplicationName`, `Output`; everything else unset.
+        pub fn new(
+            application_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            output: impl ::std::convert::Into<::stratus_model::Val<Output>>,
+        ) -> Self {
+            Self {
+                application_name: application_name.into(),
+                output: output.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplicationOutput`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationOutputAttributes {
         /// `Id`: string.
@@ -323,6 +474,21 @@ pub mod application_output {
         pub lambda_output: ::std::option::Option<::stratus_model::Val<LambdaOutput>>,
         /// `Name`: string.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Output {
+        /// With the required `DestinationSchema`; everything else unset.
+        pub fn new(
+            destination_schema: impl ::std::convert::Into<::stratus_model::Val<DestinationSchema>>,
+        ) -> Self {
+            Self {
+                destination_schema: destination_schema.into(),
+                kinesis_firehose_output: ::std::option::Option::None,
+                kinesis_streams_output: ::std::option::Option::None,
+                lambda_output: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Output> for ::stratus_model::Val<Output> {
@@ -359,6 +525,19 @@ pub mod application_output {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KinesisFirehoseOutput {
+        /// With the required `ResourceARN`, `RoleARN`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_arn: resource_arn.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KinesisFirehoseOutput> for ::stratus_model::Val<KinesisFirehoseOutput> {
         fn from(value: KinesisFirehoseOutput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -379,6 +558,19 @@ pub mod application_output {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KinesisStreamsOutput {
+        /// With the required `ResourceARN`, `RoleARN`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_arn: resource_arn.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KinesisStreamsOutput> for ::stratus_model::Val<KinesisStreamsOutput> {
         fn from(value: KinesisStreamsOutput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -397,6 +589,19 @@ pub mod application_output {
         /// Required.
         #[resource(rename = "RoleARN")]
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LambdaOutput {
+        /// With the required `ResourceARN`, `RoleARN`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_arn: resource_arn.into(),
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LambdaOutput> for ::stratus_model::Val<LambdaOutput> {
@@ -430,6 +635,19 @@ pub mod application_reference_data_source {
         pub reference_data_source: ::stratus_model::Val<ReferenceDataSource>,
     }
 
+    impl CfnApplicationReferenceDataSource {
+        /// With the required `ApplicationName`, `ReferenceDataSource`; everything else unset.
+        pub fn new(
+            application_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            reference_data_source: impl ::std::convert::Into<::stratus_model::Val<ReferenceDataSource>>,
+        ) -> Self {
+            Self {
+                application_name: application_name.into(),
+                reference_data_source: reference_data_source.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplicationReferenceDataSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationReferenceDataSourceAttributes {
         /// `Id`: string.
@@ -458,6 +676,19 @@ pub mod application_reference_data_source {
         pub table_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ReferenceDataSource {
+        /// With the required `ReferenceSchema`; everything else unset.
+        pub fn new(
+            reference_schema: impl ::std::convert::Into<::stratus_model::Val<ReferenceSchema>>,
+        ) -> Self {
+            Self {
+                reference_schema: reference_schema.into(),
+                s3_reference_data_source: ::std::option::Option::None,
+                table_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ReferenceDataSource> for ::stratus_model::Val<ReferenceDataSource> {
         fn from(value: ReferenceDataSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -476,6 +707,22 @@ pub mod application_reference_data_source {
         /// `RecordFormat`: [`RecordFormat`].
         /// Required.
         pub record_format: ::stratus_model::Val<RecordFormat>,
+    }
+
+    impl ReferenceSchema {
+        /// With the required `RecordColumns`, `RecordFormat`; everything else unset.
+        pub fn new(
+            record_columns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<RecordColumn>>,
+            >,
+            record_format: impl ::std::convert::Into<::stratus_model::Val<RecordFormat>>,
+        ) -> Self {
+            Self {
+                record_columns: record_columns.into(),
+                record_encoding: ::std::option::Option::None,
+                record_format: record_format.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ReferenceSchema> for ::stratus_model::Val<ReferenceSchema> {
@@ -501,6 +748,21 @@ pub mod application_reference_data_source {
         pub reference_role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl S3ReferenceDataSource {
+        /// With the required `BucketARN`, `FileKey`, `ReferenceRoleARN`; everything else unset.
+        pub fn new(
+            bucket_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            file_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            reference_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_arn: bucket_arn.into(),
+                file_key: file_key.into(),
+                reference_role_arn: reference_role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3ReferenceDataSource> for ::stratus_model::Val<S3ReferenceDataSource> {
         fn from(value: S3ReferenceDataSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -521,6 +783,20 @@ pub mod application_reference_data_source {
         pub sql_type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RecordColumn {
+        /// With the required `Name`, `SqlType`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sql_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                mapping: ::std::option::Option::None,
+                name: name.into(),
+                sql_type: sql_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RecordColumn> for ::stratus_model::Val<RecordColumn> {
         fn from(value: RecordColumn) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -536,6 +812,18 @@ pub mod application_reference_data_source {
         /// `RecordFormatType`: string.
         /// Required.
         pub record_format_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RecordFormat {
+        /// With the required `RecordFormatType`; everything else unset.
+        pub fn new(
+            record_format_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                mapping_parameters: ::std::option::Option::None,
+                record_format_type: record_format_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RecordFormat> for ::stratus_model::Val<RecordFormat> {
@@ -576,6 +864,21 @@ pub mod application_reference_data_source {
         pub record_row_delimiter: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CsvMappingParameters {
+        /// With the required `RecordColumnDelimiter`, `RecordRowDelimiter`; everything else unset.
+        pub fn new(
+            record_column_delimiter: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            record_row_delimiter: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                record_column_delimiter: record_column_delimiter.into(),
+                record_row_delimiter: record_row_delimiter.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CsvMappingParameters> for ::stratus_model::Val<CsvMappingParameters> {
         fn from(value: CsvMappingParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -589,6 +892,17 @@ pub mod application_reference_data_source {
         /// `RecordRowPath`: string.
         /// Required.
         pub record_row_path: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl JsonMappingParameters {
+        /// With the required `RecordRowPath`; everything else unset.
+        pub fn new(
+            record_row_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                record_row_path: record_row_path.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<JsonMappingParameters> for ::stratus_model::Val<JsonMappingParameters> {

@@ -49,6 +49,27 @@ pub mod application {
         pub service_execution_role: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnApplication {
+        /// With the required `RuntimeEnvironment`, `ServiceExecutionRole`; everything else unset.
+        pub fn new(
+            runtime_environment: impl ::std::convert::Into<::stratus_model::Val<RuntimeEnvironment>>,
+            service_execution_role: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                application_configuration: ::std::option::Option::None,
+                application_description: ::std::option::Option::None,
+                application_maintenance_configuration: ::std::option::Option::None,
+                application_mode: ::std::option::Option::None,
+                application_name: ::std::option::Option::None,
+                run_configuration: ::std::option::Option::None,
+                runtime_environment: runtime_environment.into(),
+                service_execution_role: service_execution_role.into(),
+            }
+        }
+    }
+
     /// `ApplicationConfiguration`, a property type of `AWS::KinesisAnalyticsV2::Application`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -100,6 +121,20 @@ pub mod application {
         pub application_maintenance_window_start_time: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ApplicationMaintenanceConfiguration {
+        /// With the required `ApplicationMaintenanceWindowStartTime`; everything else unset.
+        pub fn new(
+            application_maintenance_window_start_time: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                application_maintenance_window_start_time:
+                    application_maintenance_window_start_time.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ApplicationMaintenanceConfiguration>
         for ::stratus_model::Val<ApplicationMaintenanceConfiguration>
     {
@@ -139,6 +174,19 @@ pub mod application {
         pub code_content_type: ::stratus_model::Val<CodeContentType>,
     }
 
+    impl ApplicationCodeConfiguration {
+        /// With the required `CodeContent`, `CodeContentType`; everything else unset.
+        pub fn new(
+            code_content: impl ::std::convert::Into<::stratus_model::Val<CodeContent>>,
+            code_content_type: impl ::std::convert::Into<::stratus_model::Val<CodeContentType>>,
+        ) -> Self {
+            Self {
+                code_content: code_content.into(),
+                code_content_type: code_content_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ApplicationCodeConfiguration>
         for ::stratus_model::Val<ApplicationCodeConfiguration>
     {
@@ -161,6 +209,16 @@ pub mod application {
         pub key_type: ::stratus_model::Val<KeyType>,
     }
 
+    impl ApplicationEncryptionConfiguration {
+        /// With the required `KeyType`; everything else unset.
+        pub fn new(key_type: impl ::std::convert::Into<::stratus_model::Val<KeyType>>) -> Self {
+            Self {
+                key_id: ::std::option::Option::None,
+                key_type: key_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ApplicationEncryptionConfiguration>
         for ::stratus_model::Val<ApplicationEncryptionConfiguration>
     {
@@ -178,6 +236,17 @@ pub mod application {
         pub snapshots_enabled: ::stratus_model::Val<bool>,
     }
 
+    impl ApplicationSnapshotConfiguration {
+        /// With the required `SnapshotsEnabled`; everything else unset.
+        pub fn new(
+            snapshots_enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                snapshots_enabled: snapshots_enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ApplicationSnapshotConfiguration>
         for ::stratus_model::Val<ApplicationSnapshotConfiguration>
     {
@@ -193,6 +262,17 @@ pub mod application {
         /// `RollbackEnabled`: boolean.
         /// Required.
         pub rollback_enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl ApplicationSystemRollbackConfiguration {
+        /// With the required `RollbackEnabled`; everything else unset.
+        pub fn new(
+            rollback_enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                rollback_enabled: rollback_enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ApplicationSystemRollbackConfiguration>
@@ -273,6 +353,23 @@ pub mod application {
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl VpcConfiguration {
+        /// With the required `SecurityGroupIds`, `SubnetIds`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnet_ids: subnet_ids.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VpcConfiguration> for ::stratus_model::Val<VpcConfiguration> {
         fn from(value: VpcConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -318,6 +415,20 @@ pub mod application {
         /// Pattern: `^[a-zA-Z0-9_.-]+$`.
         /// Length: `1..=256`.
         pub snapshot_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl ApplicationRestoreConfiguration {
+        /// With the required `ApplicationRestoreType`; everything else unset.
+        pub fn new(
+            application_restore_type: impl ::std::convert::Into<
+                ::stratus_model::Val<ApplicationRestoreType>,
+            >,
+        ) -> Self {
+            Self {
+                application_restore_type: application_restore_type.into(),
+                snapshot_name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ApplicationRestoreConfiguration>
@@ -401,6 +512,20 @@ pub mod application {
         pub min_pause_between_checkpoints: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CheckpointConfiguration {
+        /// With the required `ConfigurationType`; everything else unset.
+        pub fn new(
+            configuration_type: impl ::std::convert::Into<::stratus_model::Val<ConfigurationType>>,
+        ) -> Self {
+            Self {
+                checkpoint_interval: ::std::option::Option::None,
+                checkpointing_enabled: ::std::option::Option::None,
+                configuration_type: configuration_type.into(),
+                min_pause_between_checkpoints: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CheckpointConfiguration>
         for ::stratus_model::Val<CheckpointConfiguration>
     {
@@ -423,6 +548,19 @@ pub mod application {
         /// `MetricsLevel`: [`MetricsLevel`].
         /// Allowed values: `APPLICATION`, `OPERATOR`, `PARALLELISM`, `TASK`.
         pub metrics_level: ::std::option::Option<::stratus_model::Val<MetricsLevel>>,
+    }
+
+    impl MonitoringConfiguration {
+        /// With the required `ConfigurationType`; everything else unset.
+        pub fn new(
+            configuration_type: impl ::std::convert::Into<::stratus_model::Val<ConfigurationType2>>,
+        ) -> Self {
+            Self {
+                configuration_type: configuration_type.into(),
+                log_level: ::std::option::Option::None,
+                metrics_level: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<MonitoringConfiguration>
@@ -450,6 +588,20 @@ pub mod application {
         /// Range: `1..=`.
         #[resource(rename = "ParallelismPerKPU")]
         pub parallelism_per_kpu: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl ParallelismConfiguration {
+        /// With the required `ConfigurationType`; everything else unset.
+        pub fn new(
+            configuration_type: impl ::std::convert::Into<::stratus_model::Val<ConfigurationType3>>,
+        ) -> Self {
+            Self {
+                auto_scaling_enabled: ::std::option::Option::None,
+                configuration_type: configuration_type.into(),
+                parallelism: ::std::option::Option::None,
+                parallelism_per_kpu: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ParallelismConfiguration>
@@ -482,6 +634,23 @@ pub mod application {
         /// Pattern: `^[^-\s<>&]*$`.
         /// Length: `1..=32`.
         pub name_prefix: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Input {
+        /// With the required `InputSchema`, `NamePrefix`; everything else unset.
+        pub fn new(
+            input_schema: impl ::std::convert::Into<::stratus_model::Val<InputSchema>>,
+            name_prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                input_parallelism: ::std::option::Option::None,
+                input_processing_configuration: ::std::option::Option::None,
+                input_schema: input_schema.into(),
+                kinesis_firehose_input: ::std::option::Option::None,
+                kinesis_streams_input: ::std::option::Option::None,
+                name_prefix: name_prefix.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Input> for ::stratus_model::Val<Input> {
@@ -519,6 +688,19 @@ pub mod application {
         pub s3_content_location: ::std::option::Option<::stratus_model::Val<S3ContentLocation>>,
     }
 
+    impl CustomArtifactConfiguration {
+        /// With the required `ArtifactType`; everything else unset.
+        pub fn new(
+            artifact_type: impl ::std::convert::Into<::stratus_model::Val<ArtifactType>>,
+        ) -> Self {
+            Self {
+                artifact_type: artifact_type.into(),
+                maven_reference: ::std::option::Option::None,
+                s3_content_location: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomArtifactConfiguration>
         for ::stratus_model::Val<CustomArtifactConfiguration>
     {
@@ -534,6 +716,17 @@ pub mod application {
         /// `S3ContentLocation`: [`S3ContentBaseLocation`].
         /// Required.
         pub s3_content_location: ::stratus_model::Val<S3ContentBaseLocation>,
+    }
+
+    impl DeployAsApplicationConfiguration {
+        /// With the required `S3ContentLocation`; everything else unset.
+        pub fn new(
+            s3_content_location: impl ::std::convert::Into<::stratus_model::Val<S3ContentBaseLocation>>,
+        ) -> Self {
+            Self {
+                s3_content_location: s3_content_location.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DeployAsApplicationConfiguration>
@@ -576,6 +769,20 @@ pub mod application {
         /// `ObjectVersion`: string.
         /// Length: `1..=1024`.
         pub object_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl S3ContentLocation {
+        /// With the required `BucketARN`, `FileKey`; everything else unset.
+        pub fn new(
+            bucket_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            file_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_arn: bucket_arn.into(),
+                file_key: file_key.into(),
+                object_version: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3ContentLocation> for ::stratus_model::Val<S3ContentLocation> {
@@ -633,6 +840,22 @@ pub mod application {
         pub record_format: ::stratus_model::Val<RecordFormat>,
     }
 
+    impl InputSchema {
+        /// With the required `RecordColumns`, `RecordFormat`; everything else unset.
+        pub fn new(
+            record_columns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<RecordColumn>>,
+            >,
+            record_format: impl ::std::convert::Into<::stratus_model::Val<RecordFormat>>,
+        ) -> Self {
+            Self {
+                record_columns: record_columns.into(),
+                record_encoding: ::std::option::Option::None,
+                record_format: record_format.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InputSchema> for ::stratus_model::Val<InputSchema> {
         fn from(value: InputSchema) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -649,6 +872,17 @@ pub mod application {
         pub resource_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KinesisFirehoseInput {
+        /// With the required `ResourceARN`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_arn: resource_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KinesisFirehoseInput> for ::stratus_model::Val<KinesisFirehoseInput> {
         fn from(value: KinesisFirehoseInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -663,6 +897,17 @@ pub mod application {
         /// Required.
         #[resource(rename = "ResourceARN")]
         pub resource_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KinesisStreamsInput {
+        /// With the required `ResourceARN`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_arn: resource_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KinesisStreamsInput> for ::stratus_model::Val<KinesisStreamsInput> {
@@ -709,6 +954,21 @@ pub mod application {
         pub version: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MavenReference {
+        /// With the required `ArtifactId`, `GroupId`, `Version`; everything else unset.
+        pub fn new(
+            artifact_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            group_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                artifact_id: artifact_id.into(),
+                group_id: group_id.into(),
+                version: version.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MavenReference> for ::stratus_model::Val<MavenReference> {
         fn from(value: MavenReference) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -729,6 +989,18 @@ pub mod application {
         pub bucket_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl S3ContentBaseLocation {
+        /// With the required `BucketARN`; everything else unset.
+        pub fn new(
+            bucket_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                base_path: ::std::option::Option::None,
+                bucket_arn: bucket_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3ContentBaseLocation> for ::stratus_model::Val<S3ContentBaseLocation> {
         fn from(value: S3ContentBaseLocation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -743,6 +1015,17 @@ pub mod application {
         /// Required.
         #[resource(rename = "ResourceARN")]
         pub resource_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl InputLambdaProcessor {
+        /// With the required `ResourceARN`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_arn: resource_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<InputLambdaProcessor> for ::stratus_model::Val<InputLambdaProcessor> {
@@ -769,6 +1052,20 @@ pub mod application {
         pub sql_type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RecordColumn {
+        /// With the required `Name`, `SqlType`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sql_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                mapping: ::std::option::Option::None,
+                name: name.into(),
+                sql_type: sql_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RecordColumn> for ::stratus_model::Val<RecordColumn> {
         fn from(value: RecordColumn) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -785,6 +1082,18 @@ pub mod application {
         /// Required.
         /// Allowed values: `CSV`, `JSON`.
         pub record_format_type: ::stratus_model::Val<RecordFormatType>,
+    }
+
+    impl RecordFormat {
+        /// With the required `RecordFormatType`; everything else unset.
+        pub fn new(
+            record_format_type: impl ::std::convert::Into<::stratus_model::Val<RecordFormatType>>,
+        ) -> Self {
+            Self {
+                mapping_parameters: ::std::option::Option::None,
+                record_format_type: record_format_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RecordFormat> for ::stratus_model::Val<RecordFormat> {
@@ -827,6 +1136,21 @@ pub mod application {
         pub record_row_delimiter: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CsvMappingParameters {
+        /// With the required `RecordColumnDelimiter`, `RecordRowDelimiter`; everything else unset.
+        pub fn new(
+            record_column_delimiter: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            record_row_delimiter: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                record_column_delimiter: record_column_delimiter.into(),
+                record_row_delimiter: record_row_delimiter.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CsvMappingParameters> for ::stratus_model::Val<CsvMappingParameters> {
         fn from(value: CsvMappingParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -842,6 +1166,17 @@ pub mod application {
         /// Pattern: `^(?=^\$)(?=^\S+$).*$`.
         /// Length: `1..=65535`.
         pub record_row_path: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl JsonMappingParameters {
+        /// With the required `RecordRowPath`; everything else unset.
+        pub fn new(
+            record_row_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                record_row_path: record_row_path.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<JsonMappingParameters> for ::stratus_model::Val<JsonMappingParameters> {
@@ -1509,6 +1844,21 @@ pub mod application_cloud_watch_logging_option {
         pub cloud_watch_logging_option: ::stratus_model::Val<CloudWatchLoggingOption>,
     }
 
+    impl CfnApplicationCloudWatchLoggingOption {
+        /// With the required `ApplicationName`, `CloudWatchLoggingOption`; everything else unset.
+        pub fn new(
+            application_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            cloud_watch_logging_option: impl ::std::convert::Into<
+                ::stratus_model::Val<CloudWatchLoggingOption>,
+            >,
+        ) -> Self {
+            Self {
+                application_name: application_name.into(),
+                cloud_watch_logging_option: cloud_watch_logging_option.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplicationCloudWatchLoggingOption`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationCloudWatchLoggingOptionAttributes {
         /// `Id`: string.
@@ -1531,6 +1881,17 @@ pub mod application_cloud_watch_logging_option {
         /// Required.
         #[resource(rename = "LogStreamARN")]
         pub log_stream_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CloudWatchLoggingOption {
+        /// With the required `LogStreamARN`; everything else unset.
+        pub fn new(
+            log_stream_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_stream_arn: log_stream_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CloudWatchLoggingOption>
@@ -1568,6 +1929,19 @@ pub mod application_output {
         pub output: ::stratus_model::Val<Output>,
     }
 
+    impl CfnApplicationOutput {
+        /// With the required `ApplicationName`, `Output`; everything else unset.
+        pub fn new(
+            application_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            output: impl ::std::convert::Into<::stratus_model::Val<Output>>,
+        ) -> Self {
+            Self {
+                application_name: application_name.into(),
+                output: output.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplicationOutput`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationOutputAttributes {
         /// `Id`: string.
@@ -1597,6 +1971,21 @@ pub mod application_output {
         pub lambda_output: ::std::option::Option<::stratus_model::Val<LambdaOutput>>,
         /// `Name`: string.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Output {
+        /// With the required `DestinationSchema`; everything else unset.
+        pub fn new(
+            destination_schema: impl ::std::convert::Into<::stratus_model::Val<DestinationSchema>>,
+        ) -> Self {
+            Self {
+                destination_schema: destination_schema.into(),
+                kinesis_firehose_output: ::std::option::Option::None,
+                kinesis_streams_output: ::std::option::Option::None,
+                lambda_output: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Output> for ::stratus_model::Val<Output> {
@@ -1629,6 +2018,17 @@ pub mod application_output {
         pub resource_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KinesisFirehoseOutput {
+        /// With the required `ResourceARN`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_arn: resource_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KinesisFirehoseOutput> for ::stratus_model::Val<KinesisFirehoseOutput> {
         fn from(value: KinesisFirehoseOutput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1645,6 +2045,17 @@ pub mod application_output {
         pub resource_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KinesisStreamsOutput {
+        /// With the required `ResourceARN`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_arn: resource_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KinesisStreamsOutput> for ::stratus_model::Val<KinesisStreamsOutput> {
         fn from(value: KinesisStreamsOutput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1659,6 +2070,17 @@ pub mod application_output {
         /// Required.
         #[resource(rename = "ResourceARN")]
         pub resource_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LambdaOutput {
+        /// With the required `ResourceARN`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_arn: resource_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LambdaOutput> for ::stratus_model::Val<LambdaOutput> {
@@ -1692,6 +2114,19 @@ pub mod application_reference_data_source {
         pub reference_data_source: ::stratus_model::Val<ReferenceDataSource>,
     }
 
+    impl CfnApplicationReferenceDataSource {
+        /// With the required `ApplicationName`, `ReferenceDataSource`; everything else unset.
+        pub fn new(
+            application_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            reference_data_source: impl ::std::convert::Into<::stratus_model::Val<ReferenceDataSource>>,
+        ) -> Self {
+            Self {
+                application_name: application_name.into(),
+                reference_data_source: reference_data_source.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplicationReferenceDataSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationReferenceDataSourceAttributes {
         /// `Id`: string.
@@ -1720,6 +2155,19 @@ pub mod application_reference_data_source {
         pub table_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ReferenceDataSource {
+        /// With the required `ReferenceSchema`; everything else unset.
+        pub fn new(
+            reference_schema: impl ::std::convert::Into<::stratus_model::Val<ReferenceSchema>>,
+        ) -> Self {
+            Self {
+                reference_schema: reference_schema.into(),
+                s3_reference_data_source: ::std::option::Option::None,
+                table_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ReferenceDataSource> for ::stratus_model::Val<ReferenceDataSource> {
         fn from(value: ReferenceDataSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1740,6 +2188,22 @@ pub mod application_reference_data_source {
         pub record_format: ::stratus_model::Val<RecordFormat>,
     }
 
+    impl ReferenceSchema {
+        /// With the required `RecordColumns`, `RecordFormat`; everything else unset.
+        pub fn new(
+            record_columns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<RecordColumn>>,
+            >,
+            record_format: impl ::std::convert::Into<::stratus_model::Val<RecordFormat>>,
+        ) -> Self {
+            Self {
+                record_columns: record_columns.into(),
+                record_encoding: ::std::option::Option::None,
+                record_format: record_format.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ReferenceSchema> for ::stratus_model::Val<ReferenceSchema> {
         fn from(value: ReferenceSchema) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1757,6 +2221,19 @@ pub mod application_reference_data_source {
         /// `FileKey`: string.
         /// Required.
         pub file_key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3ReferenceDataSource {
+        /// With the required `BucketARN`, `FileKey`; everything else unset.
+        pub fn new(
+            bucket_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            file_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_arn: bucket_arn.into(),
+                file_key: file_key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3ReferenceDataSource> for ::stratus_model::Val<S3ReferenceDataSource> {
@@ -1779,6 +2256,20 @@ pub mod application_reference_data_source {
         pub sql_type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RecordColumn {
+        /// With the required `Name`, `SqlType`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sql_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                mapping: ::std::option::Option::None,
+                name: name.into(),
+                sql_type: sql_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RecordColumn> for ::stratus_model::Val<RecordColumn> {
         fn from(value: RecordColumn) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1794,6 +2285,18 @@ pub mod application_reference_data_source {
         /// `RecordFormatType`: string.
         /// Required.
         pub record_format_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RecordFormat {
+        /// With the required `RecordFormatType`; everything else unset.
+        pub fn new(
+            record_format_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                mapping_parameters: ::std::option::Option::None,
+                record_format_type: record_format_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RecordFormat> for ::stratus_model::Val<RecordFormat> {
@@ -1834,6 +2337,21 @@ pub mod application_reference_data_source {
         pub record_row_delimiter: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CsvMappingParameters {
+        /// With the required `RecordColumnDelimiter`, `RecordRowDelimiter`; everything else unset.
+        pub fn new(
+            record_column_delimiter: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            record_row_delimiter: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                record_column_delimiter: record_column_delimiter.into(),
+                record_row_delimiter: record_row_delimiter.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CsvMappingParameters> for ::stratus_model::Val<CsvMappingParameters> {
         fn from(value: CsvMappingParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1847,6 +2365,17 @@ pub mod application_reference_data_source {
         /// `RecordRowPath`: string.
         /// Required.
         pub record_row_path: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl JsonMappingParameters {
+        /// With the required `RecordRowPath`; everything else unset.
+        pub fn new(
+            record_row_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                record_row_path: record_row_path.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<JsonMappingParameters> for ::stratus_model::Val<JsonMappingParameters> {

@@ -138,6 +138,30 @@ pub mod delivery_stream {
         pub vpc_configuration: ::std::option::Option<::stratus_model::Val<VpcConfiguration>>,
     }
 
+    impl AmazonOpenSearchServerlessDestinationConfiguration {
+        /// With the required `IndexName`, `RoleARN`, `S3Configuration`; everything else unset.
+        pub fn new(
+            index_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<S3DestinationConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                buffering_hints: ::std::option::Option::None,
+                cloud_watch_logging_options: ::std::option::Option::None,
+                collection_endpoint: ::std::option::Option::None,
+                index_name: index_name.into(),
+                processing_configuration: ::std::option::Option::None,
+                retry_options: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                s3_backup_mode: ::std::option::Option::None,
+                s3_configuration: s3_configuration.into(),
+                vpc_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AmazonOpenSearchServerlessDestinationConfiguration>
         for ::stratus_model::Val<AmazonOpenSearchServerlessDestinationConfiguration>
     {
@@ -197,6 +221,34 @@ pub mod delivery_stream {
         pub type_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `VpcConfiguration`: [`VpcConfiguration`].
         pub vpc_configuration: ::std::option::Option<::stratus_model::Val<VpcConfiguration>>,
+    }
+
+    impl AmazonopensearchserviceDestinationConfiguration {
+        /// With the required `IndexName`, `RoleARN`, `S3Configuration`; everything else unset.
+        pub fn new(
+            index_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<S3DestinationConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                buffering_hints: ::std::option::Option::None,
+                cloud_watch_logging_options: ::std::option::Option::None,
+                cluster_endpoint: ::std::option::Option::None,
+                document_id_options: ::std::option::Option::None,
+                domain_arn: ::std::option::Option::None,
+                index_name: index_name.into(),
+                index_rotation_period: ::std::option::Option::None,
+                processing_configuration: ::std::option::Option::None,
+                retry_options: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                s3_backup_mode: ::std::option::Option::None,
+                s3_configuration: s3_configuration.into(),
+                type_name: ::std::option::Option::None,
+                vpc_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AmazonopensearchserviceDestinationConfiguration>
@@ -260,6 +312,43 @@ pub mod delivery_stream {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl DatabaseSourceConfiguration {
+        /// With the required `DatabaseSourceAuthenticationConfiguration`, `DatabaseSourceVPCConfiguration`, `Databases`, `Endpoint`, `Port`, `SnapshotWatermarkTable`, `Tables`, `Type`; everything else unset.
+        pub fn new(
+            database_source_authentication_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<DatabaseSourceAuthenticationConfiguration>,
+            >,
+            database_source_vpc_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<DatabaseSourceVpcConfiguration>,
+            >,
+            databases: impl ::std::convert::Into<::stratus_model::Val<Databases>>,
+            endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            snapshot_watermark_table: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            tables: impl ::std::convert::Into<::stratus_model::Val<DatabaseTables>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                columns: ::std::option::Option::None,
+                database_source_authentication_configuration:
+                    database_source_authentication_configuration.into(),
+                database_source_vpc_configuration: database_source_vpc_configuration.into(),
+                databases: databases.into(),
+                digest: ::std::option::Option::None,
+                endpoint: endpoint.into(),
+                port: port.into(),
+                public_certificate: ::std::option::Option::None,
+                ssl_mode: ::std::option::Option::None,
+                snapshot_watermark_table: snapshot_watermark_table.into(),
+                surrogate_keys: ::std::option::Option::None,
+                tables: tables.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DatabaseSourceConfiguration>
         for ::stratus_model::Val<DatabaseSourceConfiguration>
     {
@@ -281,6 +370,16 @@ pub mod delivery_stream {
         /// Required.
         /// Allowed values: `AWS_OWNED_CMK`, `CUSTOMER_MANAGED_CMK`.
         pub key_type: ::stratus_model::Val<KeyType>,
+    }
+
+    impl DeliveryStreamEncryptionConfigurationInput {
+        /// With the required `KeyType`; everything else unset.
+        pub fn new(key_type: impl ::std::convert::Into<::stratus_model::Val<KeyType>>) -> Self {
+            Self {
+                key_arn: ::std::option::Option::None,
+                key_type: key_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DeliveryStreamEncryptionConfigurationInput>
@@ -361,6 +460,34 @@ pub mod delivery_stream {
         pub vpc_configuration: ::std::option::Option<::stratus_model::Val<VpcConfiguration>>,
     }
 
+    impl ElasticsearchDestinationConfiguration {
+        /// With the required `IndexName`, `RoleARN`, `S3Configuration`; everything else unset.
+        pub fn new(
+            index_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<S3DestinationConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                buffering_hints: ::std::option::Option::None,
+                cloud_watch_logging_options: ::std::option::Option::None,
+                cluster_endpoint: ::std::option::Option::None,
+                document_id_options: ::std::option::Option::None,
+                domain_arn: ::std::option::Option::None,
+                index_name: index_name.into(),
+                index_rotation_period: ::std::option::Option::None,
+                processing_configuration: ::std::option::Option::None,
+                retry_options: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                s3_backup_mode: ::std::option::Option::None,
+                s3_configuration: s3_configuration.into(),
+                type_name: ::std::option::Option::None,
+                vpc_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ElasticsearchDestinationConfiguration>
         for ::stratus_model::Val<ElasticsearchDestinationConfiguration>
     {
@@ -427,6 +554,32 @@ pub mod delivery_stream {
         pub s3_backup_mode: ::std::option::Option<::stratus_model::Val<S3BackupMode4>>,
     }
 
+    impl ExtendedS3DestinationConfiguration {
+        /// With the required `BucketARN`, `RoleARN`; everything else unset.
+        pub fn new(
+            bucket_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_arn: bucket_arn.into(),
+                buffering_hints: ::std::option::Option::None,
+                cloud_watch_logging_options: ::std::option::Option::None,
+                compression_format: ::std::option::Option::None,
+                custom_time_zone: ::std::option::Option::None,
+                data_format_conversion_configuration: ::std::option::Option::None,
+                dynamic_partitioning_configuration: ::std::option::Option::None,
+                encryption_configuration: ::std::option::Option::None,
+                error_output_prefix: ::std::option::Option::None,
+                file_extension: ::std::option::Option::None,
+                prefix: ::std::option::Option::None,
+                processing_configuration: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                s3_backup_configuration: ::std::option::Option::None,
+                s3_backup_mode: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ExtendedS3DestinationConfiguration>
         for ::stratus_model::Val<ExtendedS3DestinationConfiguration>
     {
@@ -469,6 +622,31 @@ pub mod delivery_stream {
         /// `SecretsManagerConfiguration`: [`SecretsManagerConfiguration`].
         pub secrets_manager_configuration:
             ::std::option::Option<::stratus_model::Val<SecretsManagerConfiguration>>,
+    }
+
+    impl HttpEndpointDestinationConfiguration {
+        /// With the required `EndpointConfiguration`, `S3Configuration`; everything else unset.
+        pub fn new(
+            endpoint_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<HttpEndpointConfiguration>,
+            >,
+            s3_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<S3DestinationConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                buffering_hints: ::std::option::Option::None,
+                cloud_watch_logging_options: ::std::option::Option::None,
+                endpoint_configuration: endpoint_configuration.into(),
+                processing_configuration: ::std::option::Option::None,
+                request_configuration: ::std::option::Option::None,
+                retry_options: ::std::option::Option::None,
+                role_arn: ::std::option::Option::None,
+                s3_backup_mode: ::std::option::Option::None,
+                s3_configuration: s3_configuration.into(),
+                secrets_manager_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<HttpEndpointDestinationConfiguration>
@@ -523,6 +701,32 @@ pub mod delivery_stream {
         pub s3_backup_mode: ::std::option::Option<::stratus_model::Val<S3BackupMode6>>,
     }
 
+    impl IcebergDestinationConfiguration {
+        /// With the required `CatalogConfiguration`, `RoleARN`, `S3Configuration`; everything else unset.
+        pub fn new(
+            catalog_configuration: impl ::std::convert::Into<::stratus_model::Val<CatalogConfiguration>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<S3DestinationConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                append_only: ::std::option::Option::None,
+                buffering_hints: ::std::option::Option::None,
+                catalog_configuration: catalog_configuration.into(),
+                cloud_watch_logging_options: ::std::option::Option::None,
+                destination_table_configuration_list: ::std::option::Option::None,
+                processing_configuration: ::std::option::Option::None,
+                retry_options: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                s3_configuration: s3_configuration.into(),
+                schema_evolution_configuration: ::std::option::Option::None,
+                table_creation_configuration: ::std::option::Option::None,
+                s3_backup_mode: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IcebergDestinationConfiguration>
         for ::stratus_model::Val<IcebergDestinationConfiguration>
     {
@@ -547,6 +751,19 @@ pub mod delivery_stream {
         /// Length: `1..=512`.
         #[resource(rename = "RoleARN")]
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KinesisStreamSourceConfiguration {
+        /// With the required `KinesisStreamARN`, `RoleARN`; everything else unset.
+        pub fn new(
+            kinesis_stream_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kinesis_stream_arn: kinesis_stream_arn.into(),
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KinesisStreamSourceConfiguration>
@@ -577,6 +794,24 @@ pub mod delivery_stream {
         /// Pattern: `[a-zA-Z0-9\._\-]+`.
         /// Length: `1..=255`.
         pub topic_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MskSourceConfiguration {
+        /// With the required `AuthenticationConfiguration`, `MSKClusterARN`, `TopicName`; everything else unset.
+        pub fn new(
+            authentication_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<AuthenticationConfiguration>,
+            >,
+            msk_cluster_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            topic_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authentication_configuration: authentication_configuration.into(),
+                msk_cluster_arn: msk_cluster_arn.into(),
+                read_from_timestamp: ::std::option::Option::None,
+                topic_name: topic_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MskSourceConfiguration> for ::stratus_model::Val<MskSourceConfiguration> {
@@ -632,6 +867,33 @@ pub mod delivery_stream {
         pub username: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl RedshiftDestinationConfiguration {
+        /// With the required `ClusterJDBCURL`, `CopyCommand`, `RoleARN`, `S3Configuration`; everything else unset.
+        pub fn new(
+            cluster_jdbcurl: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            copy_command: impl ::std::convert::Into<::stratus_model::Val<CopyCommand>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<S3DestinationConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                cloud_watch_logging_options: ::std::option::Option::None,
+                cluster_jdbcurl: cluster_jdbcurl.into(),
+                copy_command: copy_command.into(),
+                password: ::std::option::Option::None,
+                processing_configuration: ::std::option::Option::None,
+                retry_options: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                s3_backup_configuration: ::std::option::Option::None,
+                s3_backup_mode: ::std::option::Option::None,
+                s3_configuration: s3_configuration.into(),
+                secrets_manager_configuration: ::std::option::Option::None,
+                username: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RedshiftDestinationConfiguration>
         for ::stratus_model::Val<RedshiftDestinationConfiguration>
     {
@@ -673,6 +935,25 @@ pub mod delivery_stream {
         /// Length: `1..=512`.
         #[resource(rename = "RoleARN")]
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3DestinationConfiguration {
+        /// With the required `BucketARN`, `RoleARN`; everything else unset.
+        pub fn new(
+            bucket_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_arn: bucket_arn.into(),
+                buffering_hints: ::std::option::Option::None,
+                cloud_watch_logging_options: ::std::option::Option::None,
+                compression_format: ::std::option::Option::None,
+                encryption_configuration: ::std::option::Option::None,
+                error_output_prefix: ::std::option::Option::None,
+                prefix: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3DestinationConfiguration>
@@ -757,6 +1038,43 @@ pub mod delivery_stream {
         pub user: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl SnowflakeDestinationConfiguration {
+        /// With the required `AccountUrl`, `Database`, `RoleARN`, `S3Configuration`, `Schema`, `Table`; everything else unset.
+        pub fn new(
+            account_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            database: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<S3DestinationConfiguration>,
+            >,
+            schema: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_url: account_url.into(),
+                buffering_hints: ::std::option::Option::None,
+                cloud_watch_logging_options: ::std::option::Option::None,
+                content_column_name: ::std::option::Option::None,
+                data_loading_option: ::std::option::Option::None,
+                database: database.into(),
+                key_passphrase: ::std::option::Option::None,
+                meta_data_column_name: ::std::option::Option::None,
+                private_key: ::std::option::Option::None,
+                processing_configuration: ::std::option::Option::None,
+                retry_options: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                s3_backup_mode: ::std::option::Option::None,
+                s3_configuration: s3_configuration.into(),
+                schema: schema.into(),
+                secrets_manager_configuration: ::std::option::Option::None,
+                snowflake_role_configuration: ::std::option::Option::None,
+                snowflake_vpc_configuration: ::std::option::Option::None,
+                table: table.into(),
+                user: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SnowflakeDestinationConfiguration>
         for ::stratus_model::Val<SnowflakeDestinationConfiguration>
     {
@@ -806,6 +1124,31 @@ pub mod delivery_stream {
         /// `SecretsManagerConfiguration`: [`SecretsManagerConfiguration`].
         pub secrets_manager_configuration:
             ::std::option::Option<::stratus_model::Val<SecretsManagerConfiguration>>,
+    }
+
+    impl SplunkDestinationConfiguration {
+        /// With the required `HECEndpoint`, `HECEndpointType`, `S3Configuration`; everything else unset.
+        pub fn new(
+            hec_endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            hec_endpoint_type: impl ::std::convert::Into<::stratus_model::Val<HecEndpointType>>,
+            s3_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<S3DestinationConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                buffering_hints: ::std::option::Option::None,
+                cloud_watch_logging_options: ::std::option::Option::None,
+                hec_acknowledgment_timeout_in_seconds: ::std::option::Option::None,
+                hec_endpoint: hec_endpoint.into(),
+                hec_endpoint_type: hec_endpoint_type.into(),
+                hec_token: ::std::option::Option::None,
+                processing_configuration: ::std::option::Option::None,
+                retry_options: ::std::option::Option::None,
+                s3_backup_mode: ::std::option::Option::None,
+                s3_configuration: s3_configuration.into(),
+                secrets_manager_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<SplunkDestinationConfiguration>
@@ -915,6 +1258,25 @@ pub mod delivery_stream {
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl VpcConfiguration {
+        /// With the required `RoleARN`, `SecurityGroupIds`, `SubnetIds`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                role_arn: role_arn.into(),
+                security_group_ids: security_group_ids.into(),
+                subnet_ids: subnet_ids.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VpcConfiguration> for ::stratus_model::Val<VpcConfiguration> {
         fn from(value: VpcConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -949,6 +1311,19 @@ pub mod delivery_stream {
         /// Required.
         /// Allowed values: `FIREHOSE_DEFAULT`, `NO_DOCUMENT_ID`.
         pub default_document_id_format: ::stratus_model::Val<DefaultDocumentIdFormat>,
+    }
+
+    impl DocumentIdOptions {
+        /// With the required `DefaultDocumentIdFormat`; everything else unset.
+        pub fn new(
+            default_document_id_format: impl ::std::convert::Into<
+                ::stratus_model::Val<DefaultDocumentIdFormat>,
+            >,
+        ) -> Self {
+            Self {
+                default_document_id_format: default_document_id_format.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DocumentIdOptions> for ::stratus_model::Val<DocumentIdOptions> {
@@ -1001,6 +1376,19 @@ pub mod delivery_stream {
         pub secrets_manager_configuration: ::stratus_model::Val<SecretsManagerConfiguration>,
     }
 
+    impl DatabaseSourceAuthenticationConfiguration {
+        /// With the required `SecretsManagerConfiguration`; everything else unset.
+        pub fn new(
+            secrets_manager_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<SecretsManagerConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                secrets_manager_configuration: secrets_manager_configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DatabaseSourceAuthenticationConfiguration>
         for ::stratus_model::Val<DatabaseSourceAuthenticationConfiguration>
     {
@@ -1016,6 +1404,19 @@ pub mod delivery_stream {
         /// `VpcEndpointServiceName`: string.
         /// Required.
         pub vpc_endpoint_service_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DatabaseSourceVpcConfiguration {
+        /// With the required `VpcEndpointServiceName`; everything else unset.
+        pub fn new(
+            vpc_endpoint_service_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                vpc_endpoint_service_name: vpc_endpoint_service_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DatabaseSourceVpcConfiguration>
@@ -1197,6 +1598,19 @@ pub mod delivery_stream {
         pub url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl HttpEndpointConfiguration {
+        /// With the required `Url`; everything else unset.
+        pub fn new(
+            url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_key: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                url: url.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<HttpEndpointConfiguration>
         for ::stratus_model::Val<HttpEndpointConfiguration>
     {
@@ -1261,6 +1675,17 @@ pub mod delivery_stream {
         pub secret_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl SecretsManagerConfiguration {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+                role_arn: ::std::option::Option::None,
+                secret_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SecretsManagerConfiguration>
         for ::stratus_model::Val<SecretsManagerConfiguration>
     {
@@ -1312,6 +1737,26 @@ pub mod delivery_stream {
         /// `UniqueKeys`: list of string.
         pub unique_keys:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl DestinationTableConfiguration {
+        /// With the required `DestinationDatabaseName`, `DestinationTableName`; everything else unset.
+        pub fn new(
+            destination_database_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            destination_table_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                destination_database_name: destination_database_name.into(),
+                destination_table_name: destination_table_name.into(),
+                partition_spec: ::std::option::Option::None,
+                s3_error_output_prefix: ::std::option::Option::None,
+                unique_keys: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DestinationTableConfiguration>
@@ -1370,6 +1815,19 @@ pub mod delivery_stream {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AuthenticationConfiguration {
+        /// With the required `Connectivity`, `RoleARN`; everything else unset.
+        pub fn new(
+            connectivity: impl ::std::convert::Into<::stratus_model::Val<Connectivity>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connectivity: connectivity.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AuthenticationConfiguration>
         for ::stratus_model::Val<AuthenticationConfiguration>
     {
@@ -1392,6 +1850,19 @@ pub mod delivery_stream {
         /// Required.
         /// Length: `1..=512`.
         pub data_table_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CopyCommand {
+        /// With the required `DataTableName`; everything else unset.
+        pub fn new(
+            data_table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                copy_options: ::std::option::Option::None,
+                data_table_columns: ::std::option::Option::None,
+                data_table_name: data_table_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CopyCommand> for ::stratus_model::Val<CopyCommand> {
@@ -1480,6 +1951,17 @@ pub mod delivery_stream {
         pub private_link_vpce_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SnowflakeVpcConfiguration {
+        /// With the required `PrivateLinkVpceId`; everything else unset.
+        pub fn new(
+            private_link_vpce_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                private_link_vpce_id: private_link_vpce_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SnowflakeVpcConfiguration>
         for ::stratus_model::Val<SnowflakeVpcConfiguration>
     {
@@ -1532,6 +2014,16 @@ pub mod delivery_stream {
         /// Required.
         /// Allowed values: `RecordDeAggregation`, `Decompression`, `CloudWatchLogProcessing`, `Lambda`, `MetadataExtraction`, `AppendDelimiterToRecord`.
         pub r#type: ::stratus_model::Val<Type2>,
+    }
+
+    impl Processor {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type2>>) -> Self {
+            Self {
+                parameters: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Processor> for ::stratus_model::Val<Processor> {
@@ -1621,6 +2113,17 @@ pub mod delivery_stream {
         pub awskms_key_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KmsEncryptionConfig {
+        /// With the required `AWSKMSKeyARN`; everything else unset.
+        pub fn new(
+            awskms_key_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                awskms_key_arn: awskms_key_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KmsEncryptionConfig> for ::stratus_model::Val<KmsEncryptionConfig> {
         fn from(value: KmsEncryptionConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1640,6 +2143,19 @@ pub mod delivery_stream {
         /// Required.
         /// Length: `0..=1024`.
         pub attribute_value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl HttpEndpointCommonAttribute {
+        /// With the required `AttributeName`, `AttributeValue`; everything else unset.
+        pub fn new(
+            attribute_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            attribute_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attribute_name: attribute_name.into(),
+                attribute_value: attribute_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HttpEndpointCommonAttribute>
@@ -1677,6 +2193,19 @@ pub mod delivery_stream {
         /// Pattern: `^(?!\s*$).+$`.
         /// Length: `1..=5120`.
         pub parameter_value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ProcessorParameter {
+        /// With the required `ParameterName`, `ParameterValue`; everything else unset.
+        pub fn new(
+            parameter_name: impl ::std::convert::Into<::stratus_model::Val<ParameterName>>,
+            parameter_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                parameter_name: parameter_name.into(),
+                parameter_value: parameter_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ProcessorParameter> for ::stratus_model::Val<ProcessorParameter> {
@@ -1726,6 +2255,17 @@ pub mod delivery_stream {
         /// Pattern: `^\S+$`.
         /// Length: `1..=255`.
         pub source_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PartitionField {
+        /// With the required `SourceName`; everything else unset.
+        pub fn new(
+            source_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                source_name: source_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PartitionField> for ::stratus_model::Val<PartitionField> {

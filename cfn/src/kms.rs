@@ -22,6 +22,19 @@ pub mod alias {
         /// Length: `1..=256`.
         pub target_key_id: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnAlias {
+        /// With the required `AliasName`, `TargetKeyId`; everything else unset.
+        pub fn new(
+            alias_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_key_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alias_name: alias_name.into(),
+                target_key_id: target_key_id.into(),
+            }
+        }
+    }
 }
 
 pub use alias::CfnAlias;
@@ -317,6 +330,22 @@ pub mod replica_key {
         /// Length: `1..=256`.
         #[resource(replace)]
         pub primary_key_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnReplicaKey {
+        /// With the required `KeyPolicy`, `PrimaryKeyArn`; everything else unset.
+        pub fn new(
+            key_policy: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            primary_key_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                enabled: ::std::option::Option::None,
+                key_policy: key_policy.into(),
+                pending_window_in_days: ::std::option::Option::None,
+                primary_key_arn: primary_key_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnReplicaKey`], known once it is deployed (`Fn::GetAtt`).

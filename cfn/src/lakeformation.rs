@@ -49,6 +49,26 @@ pub mod data_cells_filter {
         pub table_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnDataCellsFilter {
+        /// With the required `DatabaseName`, `Name`, `TableCatalogId`, `TableName`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_catalog_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column_names: ::std::option::Option::None,
+                column_wildcard: ::std::option::Option::None,
+                database_name: database_name.into(),
+                name: name.into(),
+                row_filter: ::std::option::Option::None,
+                table_catalog_id: table_catalog_id.into(),
+                table_name: table_name.into(),
+            }
+        }
+    }
+
     /// `ColumnWildcard`, a property type of `AWS::LakeFormation::DataCellsFilter`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -147,6 +167,19 @@ pub mod data_lake_settings {
         pub data_lake_principal_identifier: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DataLakePrincipal {
+        /// With the required `DataLakePrincipalIdentifier`; everything else unset.
+        pub fn new(
+            data_lake_principal_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                data_lake_principal_identifier: data_lake_principal_identifier.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DataLakePrincipal> for ::stratus_model::Val<DataLakePrincipal> {
         fn from(value: DataLakePrincipal) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -163,6 +196,21 @@ pub mod data_lake_settings {
         /// `Principal`: [`DataLakePrincipal`].
         /// Required.
         pub principal: ::stratus_model::Val<DataLakePrincipal>,
+    }
+
+    impl PrincipalPermissions {
+        /// With the required `Permissions`, `Principal`; everything else unset.
+        pub fn new(
+            permissions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            principal: impl ::std::convert::Into<::stratus_model::Val<DataLakePrincipal>>,
+        ) -> Self {
+            Self {
+                permissions: permissions.into(),
+                principal: principal.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PrincipalPermissions> for ::stratus_model::Val<PrincipalPermissions> {
@@ -202,6 +250,21 @@ pub mod permissions {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub resource: ::stratus_model::Val<Resource>,
+    }
+
+    impl CfnPermissions {
+        /// With the required `DataLakePrincipal`, `Resource`; everything else unset.
+        pub fn new(
+            data_lake_principal: impl ::std::convert::Into<::stratus_model::Val<DataLakePrincipal>>,
+            resource: impl ::std::convert::Into<::stratus_model::Val<Resource>>,
+        ) -> Self {
+            Self {
+                data_lake_principal: data_lake_principal.into(),
+                permissions: ::std::option::Option::None,
+                permissions_with_grant_option: ::std::option::Option::None,
+                resource: resource.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnPermissions`], known once it is deployed (`Fn::GetAtt`).
@@ -386,6 +449,26 @@ pub mod principal_permissions {
         pub resource: ::stratus_model::Val<Resource>,
     }
 
+    impl CfnPrincipalPermissions {
+        /// With the required `Permissions`, `PermissionsWithGrantOption`, `Principal`, `Resource`; everything else unset.
+        pub fn new(
+            permissions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Permission>>>,
+            permissions_with_grant_option: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<Permission>>,
+            >,
+            principal: impl ::std::convert::Into<::stratus_model::Val<DataLakePrincipal>>,
+            resource: impl ::std::convert::Into<::stratus_model::Val<Resource>>,
+        ) -> Self {
+            Self {
+                catalog: ::std::option::Option::None,
+                permissions: permissions.into(),
+                permissions_with_grant_option: permissions_with_grant_option.into(),
+                principal: principal.into(),
+                resource: resource.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPrincipalPermissions`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPrincipalPermissionsAttributes {
         /// `PrincipalIdentifier`: string.
@@ -467,6 +550,23 @@ pub mod principal_permissions {
         pub table_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DataCellsFilterResource {
+        /// With the required `DatabaseName`, `Name`, `TableCatalogId`, `TableName`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_catalog_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                database_name: database_name.into(),
+                name: name.into(),
+                table_catalog_id: table_catalog_id.into(),
+                table_name: table_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DataCellsFilterResource>
         for ::stratus_model::Val<DataCellsFilterResource>
     {
@@ -487,6 +587,19 @@ pub mod principal_permissions {
         pub resource_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DataLocationResource {
+        /// With the required `CatalogId`, `ResourceArn`; everything else unset.
+        pub fn new(
+            catalog_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                catalog_id: catalog_id.into(),
+                resource_arn: resource_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DataLocationResource> for ::stratus_model::Val<DataLocationResource> {
         fn from(value: DataLocationResource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -503,6 +616,19 @@ pub mod principal_permissions {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DatabaseResource {
+        /// With the required `CatalogId`, `Name`; everything else unset.
+        pub fn new(
+            catalog_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                catalog_id: catalog_id.into(),
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DatabaseResource> for ::stratus_model::Val<DatabaseResource> {
@@ -526,6 +652,23 @@ pub mod principal_permissions {
         pub tag_values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl LfTagKeyResource {
+        /// With the required `CatalogId`, `TagKey`, `TagValues`; everything else unset.
+        pub fn new(
+            catalog_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tag_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tag_values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                catalog_id: catalog_id.into(),
+                tag_key: tag_key.into(),
+                tag_values: tag_values.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LfTagKeyResource> for ::stratus_model::Val<LfTagKeyResource> {
         fn from(value: LfTagKeyResource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -545,6 +688,21 @@ pub mod principal_permissions {
         /// `ResourceType`: [`ResourceType`].
         /// Required.
         pub resource_type: ::stratus_model::Val<ResourceType>,
+    }
+
+    impl LfTagPolicyResource {
+        /// With the required `CatalogId`, `Expression`, `ResourceType`; everything else unset.
+        pub fn new(
+            catalog_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<LfTag>>>,
+            resource_type: impl ::std::convert::Into<::stratus_model::Val<ResourceType>>,
+        ) -> Self {
+            Self {
+                catalog_id: catalog_id.into(),
+                expression: expression.into(),
+                resource_type: resource_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LfTagPolicyResource> for ::stratus_model::Val<LfTagPolicyResource> {
@@ -567,6 +725,21 @@ pub mod principal_permissions {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TableWildcard`: JSON.
         pub table_wildcard: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    impl TableResource {
+        /// With the required `CatalogId`, `DatabaseName`; everything else unset.
+        pub fn new(
+            catalog_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                catalog_id: catalog_id.into(),
+                database_name: database_name.into(),
+                name: ::std::option::Option::None,
+                table_wildcard: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TableResource> for ::stratus_model::Val<TableResource> {
@@ -593,6 +766,23 @@ pub mod principal_permissions {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TableWithColumnsResource {
+        /// With the required `CatalogId`, `DatabaseName`, `Name`; everything else unset.
+        pub fn new(
+            catalog_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                catalog_id: catalog_id.into(),
+                column_names: ::std::option::Option::None,
+                column_wildcard: ::std::option::Option::None,
+                database_name: database_name.into(),
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TableWithColumnsResource>
@@ -793,6 +983,22 @@ pub mod resource {
         pub with_federation: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl CfnResource {
+        /// With the required `ResourceArn`, `UseServiceLinkedRole`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            use_service_linked_role: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                hybrid_access_enabled: ::std::option::Option::None,
+                resource_arn: resource_arn.into(),
+                role_arn: ::std::option::Option::None,
+                use_service_linked_role: use_service_linked_role.into(),
+                with_federation: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnResource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceAttributes {
         /// `Id`: string.
@@ -833,6 +1039,22 @@ pub mod tag {
         /// Required.
         pub tag_values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
+
+    impl CfnTag {
+        /// With the required `TagKey`, `TagValues`; everything else unset.
+        pub fn new(
+            tag_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tag_values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                catalog_id: ::std::option::Option::None,
+                tag_key: tag_key.into(),
+                tag_values: tag_values.into(),
+            }
+        }
+    }
 }
 
 pub use tag::CfnTag;
@@ -859,6 +1081,19 @@ pub mod tag_association {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub resource: ::stratus_model::Val<Resource>,
+    }
+
+    impl CfnTagAssociation {
+        /// With the required `LFTags`, `Resource`; everything else unset.
+        pub fn new(
+            lf_tags: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<LfTagPair>>>,
+            resource: impl ::std::convert::Into<::stratus_model::Val<Resource>>,
+        ) -> Self {
+            Self {
+                lf_tags: lf_tags.into(),
+                resource: resource.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTagAssociation`], known once it is deployed (`Fn::GetAtt`).
@@ -891,6 +1126,23 @@ pub mod tag_association {
         /// `TagValues`: list of string.
         /// Required.
         pub tag_values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl LfTagPair {
+        /// With the required `CatalogId`, `TagKey`, `TagValues`; everything else unset.
+        pub fn new(
+            catalog_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tag_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tag_values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                catalog_id: catalog_id.into(),
+                tag_key: tag_key.into(),
+                tag_values: tag_values.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LfTagPair> for ::stratus_model::Val<LfTagPair> {
@@ -932,6 +1184,19 @@ pub mod tag_association {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DatabaseResource {
+        /// With the required `CatalogId`, `Name`; everything else unset.
+        pub fn new(
+            catalog_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                catalog_id: catalog_id.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DatabaseResource> for ::stratus_model::Val<DatabaseResource> {
         fn from(value: DatabaseResource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -952,6 +1217,21 @@ pub mod tag_association {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TableWildcard`: JSON.
         pub table_wildcard: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    impl TableResource {
+        /// With the required `CatalogId`, `DatabaseName`; everything else unset.
+        pub fn new(
+            catalog_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                catalog_id: catalog_id.into(),
+                database_name: database_name.into(),
+                name: ::std::option::Option::None,
+                table_wildcard: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TableResource> for ::stratus_model::Val<TableResource> {
@@ -976,6 +1256,25 @@ pub mod tag_association {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TableWithColumnsResource {
+        /// With the required `CatalogId`, `ColumnNames`, `DatabaseName`, `Name`; everything else unset.
+        pub fn new(
+            catalog_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            column_names: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                catalog_id: catalog_id.into(),
+                column_names: column_names.into(),
+                database_name: database_name.into(),
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TableWithColumnsResource>

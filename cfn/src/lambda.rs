@@ -37,6 +37,24 @@ pub mod alias {
         pub routing_config: ::std::option::Option<::stratus_model::Val<AliasRoutingConfiguration>>,
     }
 
+    impl CfnAlias {
+        /// With the required `FunctionName`, `FunctionVersion`, `Name`; everything else unset.
+        pub fn new(
+            function_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            function_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                function_name: function_name.into(),
+                function_version: function_version.into(),
+                name: name.into(),
+                provisioned_concurrency_config: ::std::option::Option::None,
+                routing_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAlias`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAliasAttributes {
         /// `AliasArn`: string.
@@ -56,6 +74,17 @@ pub mod alias {
         /// `ProvisionedConcurrentExecutions`: integer.
         /// Required.
         pub provisioned_concurrent_executions: ::stratus_model::Val<i64>,
+    }
+
+    impl ProvisionedConcurrencyConfiguration {
+        /// With the required `ProvisionedConcurrentExecutions`; everything else unset.
+        pub fn new(
+            provisioned_concurrent_executions: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                provisioned_concurrent_executions: provisioned_concurrent_executions.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ProvisionedConcurrencyConfiguration>
@@ -93,6 +122,19 @@ pub mod alias {
         /// `FunctionWeight`: number.
         /// Required.
         pub function_weight: ::stratus_model::Val<f64>,
+    }
+
+    impl VersionWeight {
+        /// With the required `FunctionVersion`, `FunctionWeight`; everything else unset.
+        pub fn new(
+            function_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            function_weight: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                function_version: function_version.into(),
+                function_weight: function_weight.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VersionWeight> for ::stratus_model::Val<VersionWeight> {
@@ -150,6 +192,25 @@ pub mod capacity_provider {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub vpc_config: ::stratus_model::Val<CapacityProviderVpcConfig>,
+    }
+
+    impl CfnCapacityProvider {
+        /// With the required `PermissionsConfig`, `VpcConfig`; everything else unset.
+        pub fn new(
+            permissions_config: impl ::std::convert::Into<
+                ::stratus_model::Val<CapacityProviderPermissionsConfig>,
+            >,
+            vpc_config: impl ::std::convert::Into<::stratus_model::Val<CapacityProviderVpcConfig>>,
+        ) -> Self {
+            Self {
+                capacity_provider_name: ::std::option::Option::None,
+                capacity_provider_scaling_config: ::std::option::Option::None,
+                instance_requirements: ::std::option::Option::None,
+                kms_key_arn: ::std::option::Option::None,
+                permissions_config: permissions_config.into(),
+                vpc_config: vpc_config.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnCapacityProvider`], known once it is deployed (`Fn::GetAtt`).
@@ -228,6 +289,19 @@ pub mod capacity_provider {
         pub capacity_provider_operator_role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CapacityProviderPermissionsConfig {
+        /// With the required `CapacityProviderOperatorRoleArn`; everything else unset.
+        pub fn new(
+            capacity_provider_operator_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                capacity_provider_operator_role_arn: capacity_provider_operator_role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CapacityProviderPermissionsConfig>
         for ::stratus_model::Val<CapacityProviderPermissionsConfig>
     {
@@ -250,6 +324,23 @@ pub mod capacity_provider {
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl CapacityProviderVpcConfig {
+        /// With the required `SecurityGroupIds`, `SubnetIds`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnet_ids: subnet_ids.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CapacityProviderVpcConfig>
         for ::stratus_model::Val<CapacityProviderVpcConfig>
     {
@@ -269,6 +360,21 @@ pub mod capacity_provider {
         /// Required.
         /// Range: `0..=100.0`.
         pub target_value: ::stratus_model::Val<f64>,
+    }
+
+    impl TargetTrackingScalingPolicy {
+        /// With the required `PredefinedMetricType`, `TargetValue`; everything else unset.
+        pub fn new(
+            predefined_metric_type: impl ::std::convert::Into<
+                ::stratus_model::Val<CapacityProviderPredefinedMetricType>,
+            >,
+            target_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                predefined_metric_type: predefined_metric_type.into(),
+                target_value: target_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TargetTrackingScalingPolicy>
@@ -430,6 +536,19 @@ pub mod code_signing_config {
         pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnCodeSigningConfig {
+        /// With the required `AllowedPublishers`; everything else unset.
+        pub fn new(
+            allowed_publishers: impl ::std::convert::Into<::stratus_model::Val<AllowedPublishers>>,
+        ) -> Self {
+            Self {
+                allowed_publishers: allowed_publishers.into(),
+                code_signing_policies: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCodeSigningConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCodeSigningConfigAttributes {
         /// `CodeSigningConfigId`: string.
@@ -458,6 +577,19 @@ pub mod code_signing_config {
             ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl AllowedPublishers {
+        /// With the required `SigningProfileVersionArns`; everything else unset.
+        pub fn new(
+            signing_profile_version_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                signing_profile_version_arns: signing_profile_version_arns.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AllowedPublishers> for ::stratus_model::Val<AllowedPublishers> {
         fn from(value: AllowedPublishers) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -472,6 +604,19 @@ pub mod code_signing_config {
         /// Required.
         /// Allowed values: `Warn`, `Enforce`.
         pub untrusted_artifact_on_deployment: ::stratus_model::Val<UntrustedArtifactOnDeployment>,
+    }
+
+    impl CodeSigningPolicies {
+        /// With the required `UntrustedArtifactOnDeployment`; everything else unset.
+        pub fn new(
+            untrusted_artifact_on_deployment: impl ::std::convert::Into<
+                ::stratus_model::Val<UntrustedArtifactOnDeployment>,
+            >,
+        ) -> Self {
+            Self {
+                untrusted_artifact_on_deployment: untrusted_artifact_on_deployment.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CodeSigningPolicies> for ::stratus_model::Val<CodeSigningPolicies> {
@@ -559,6 +704,22 @@ pub mod event_invoke_config {
         pub qualifier: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnEventInvokeConfig {
+        /// With the required `FunctionName`, `Qualifier`; everything else unset.
+        pub fn new(
+            function_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            qualifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                destination_config: ::std::option::Option::None,
+                function_name: function_name.into(),
+                maximum_event_age_in_seconds: ::std::option::Option::None,
+                maximum_retry_attempts: ::std::option::Option::None,
+                qualifier: qualifier.into(),
+            }
+        }
+    }
+
     /// `DestinationConfig`, a property type of `AWS::Lambda::EventInvokeConfig`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -586,6 +747,17 @@ pub mod event_invoke_config {
         pub destination: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl OnFailure {
+        /// With the required `Destination`; everything else unset.
+        pub fn new(
+            destination: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                destination: destination.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OnFailure> for ::stratus_model::Val<OnFailure> {
         fn from(value: OnFailure) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -601,6 +773,17 @@ pub mod event_invoke_config {
         /// Pattern: `^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]+(-[a-z]+)+-\d{1})?:(\d{12})?:(.*)`.
         /// Length: `0..=350`.
         pub destination: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OnSuccess {
+        /// With the required `Destination`; everything else unset.
+        pub fn new(
+            destination: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                destination: destination.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OnSuccess> for ::stratus_model::Val<OnSuccess> {
@@ -719,6 +902,43 @@ pub mod event_source_mapping {
         /// `TumblingWindowInSeconds`: integer.
         /// Range: `0..=900`.
         pub tumbling_window_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl CfnEventSourceMapping {
+        /// With the required `FunctionName`; everything else unset.
+        pub fn new(
+            function_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                amazon_managed_kafka_event_source_config: ::std::option::Option::None,
+                batch_size: ::std::option::Option::None,
+                bisect_batch_on_function_error: ::std::option::Option::None,
+                destination_config: ::std::option::Option::None,
+                document_db_event_source_config: ::std::option::Option::None,
+                enabled: ::std::option::Option::None,
+                event_source_arn: ::std::option::Option::None,
+                filter_criteria: ::std::option::Option::None,
+                function_name: function_name.into(),
+                function_response_types: ::std::option::Option::None,
+                kms_key_arn: ::std::option::Option::None,
+                logging_config: ::std::option::Option::None,
+                maximum_batching_window_in_seconds: ::std::option::Option::None,
+                maximum_record_age_in_seconds: ::std::option::Option::None,
+                maximum_retry_attempts: ::std::option::Option::None,
+                metrics_config: ::std::option::Option::None,
+                parallelization_factor: ::std::option::Option::None,
+                provisioned_poller_config: ::std::option::Option::None,
+                queues: ::std::option::Option::None,
+                scaling_config: ::std::option::Option::None,
+                self_managed_event_source: ::std::option::Option::None,
+                self_managed_kafka_event_source_config: ::std::option::Option::None,
+                source_access_configurations: ::std::option::Option::None,
+                starting_position: ::std::option::Option::None,
+                starting_position_timestamp: ::std::option::Option::None,
+                topics: ::std::option::Option::None,
+                tumbling_window_in_seconds: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnEventSourceMapping`], known once it is deployed (`Fn::GetAtt`).
@@ -1516,6 +1736,47 @@ pub mod function {
         pub vpc_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
     }
 
+    impl CfnFunction {
+        /// With the required `Code`, `Role`; everything else unset.
+        pub fn new(
+            code: impl ::std::convert::Into<::stratus_model::Val<Code>>,
+            role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                architectures: ::std::option::Option::None,
+                capacity_provider_config: ::std::option::Option::None,
+                code: code.into(),
+                code_signing_config_arn: ::std::option::Option::None,
+                dead_letter_config: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                durable_config: ::std::option::Option::None,
+                environment: ::std::option::Option::None,
+                ephemeral_storage: ::std::option::Option::None,
+                file_system_configs: ::std::option::Option::None,
+                function_name: ::std::option::Option::None,
+                function_scaling_config: ::std::option::Option::None,
+                handler: ::std::option::Option::None,
+                image_config: ::std::option::Option::None,
+                kms_key_arn: ::std::option::Option::None,
+                layers: ::std::option::Option::None,
+                logging_config: ::std::option::Option::None,
+                memory_size: ::std::option::Option::None,
+                package_type: ::std::option::Option::None,
+                publish_to_latest_published: ::std::option::Option::None,
+                recursive_loop: ::std::option::Option::None,
+                reserved_concurrent_executions: ::std::option::Option::None,
+                role: role.into(),
+                runtime: ::std::option::Option::None,
+                runtime_management_config: ::std::option::Option::None,
+                snap_start: ::std::option::Option::None,
+                tenancy_config: ::std::option::Option::None,
+                timeout: ::std::option::Option::None,
+                tracing_config: ::std::option::Option::None,
+                vpc_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFunction`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFunctionAttributes {
         /// `SnapStartResponse`: JSON.
@@ -1555,6 +1816,20 @@ pub mod function {
         /// Required.
         pub lambda_managed_instances_capacity_provider_config:
             ::stratus_model::Val<LambdaManagedInstancesCapacityProviderConfig>,
+    }
+
+    impl CapacityProviderConfig {
+        /// With the required `LambdaManagedInstancesCapacityProviderConfig`; everything else unset.
+        pub fn new(
+            lambda_managed_instances_capacity_provider_config: impl ::std::convert::Into<
+                ::stratus_model::Val<LambdaManagedInstancesCapacityProviderConfig>,
+            >,
+        ) -> Self {
+            Self {
+                lambda_managed_instances_capacity_provider_config:
+                    lambda_managed_instances_capacity_provider_config.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CapacityProviderConfig> for ::stratus_model::Val<CapacityProviderConfig> {
@@ -1625,6 +1900,18 @@ pub mod function {
         pub retention_period_in_days: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl DurableConfig {
+        /// With the required `ExecutionTimeout`; everything else unset.
+        pub fn new(
+            execution_timeout: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                execution_timeout: execution_timeout.into(),
+                retention_period_in_days: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DurableConfig> for ::stratus_model::Val<DurableConfig> {
         fn from(value: DurableConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1659,6 +1946,13 @@ pub mod function {
         pub size: ::stratus_model::Val<i64>,
     }
 
+    impl EphemeralStorage {
+        /// With the required `Size`; everything else unset.
+        pub fn new(size: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self { size: size.into() }
+        }
+    }
+
     impl ::std::convert::From<EphemeralStorage> for ::stratus_model::Val<EphemeralStorage> {
         fn from(value: EphemeralStorage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1679,6 +1973,19 @@ pub mod function {
         /// Pattern: `^/mnt/[a-zA-Z0-9-_.]+$`.
         /// Length: `0..=160`.
         pub local_mount_path: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FileSystemConfig {
+        /// With the required `Arn`, `LocalMountPath`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            local_mount_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                arn: arn.into(),
+                local_mount_path: local_mount_path.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FileSystemConfig> for ::stratus_model::Val<FileSystemConfig> {
@@ -1765,6 +2072,18 @@ pub mod function {
         pub update_runtime_on: ::stratus_model::Val<UpdateRuntimeOn>,
     }
 
+    impl RuntimeManagementConfig {
+        /// With the required `UpdateRuntimeOn`; everything else unset.
+        pub fn new(
+            update_runtime_on: impl ::std::convert::Into<::stratus_model::Val<UpdateRuntimeOn>>,
+        ) -> Self {
+            Self {
+                runtime_version_arn: ::std::option::Option::None,
+                update_runtime_on: update_runtime_on.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RuntimeManagementConfig>
         for ::stratus_model::Val<RuntimeManagementConfig>
     {
@@ -1783,6 +2102,15 @@ pub mod function {
         pub apply_on: ::stratus_model::Val<ApplyOn>,
     }
 
+    impl SnapStart {
+        /// With the required `ApplyOn`; everything else unset.
+        pub fn new(apply_on: impl ::std::convert::Into<::stratus_model::Val<ApplyOn>>) -> Self {
+            Self {
+                apply_on: apply_on.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SnapStart> for ::stratus_model::Val<SnapStart> {
         fn from(value: SnapStart) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1797,6 +2125,17 @@ pub mod function {
         /// Required.
         /// Allowed values: `PER_TENANT`.
         pub tenant_isolation_mode: ::stratus_model::Val<TenantIsolationMode>,
+    }
+
+    impl TenancyConfig {
+        /// With the required `TenantIsolationMode`; everything else unset.
+        pub fn new(
+            tenant_isolation_mode: impl ::std::convert::Into<::stratus_model::Val<TenantIsolationMode>>,
+        ) -> Self {
+            Self {
+                tenant_isolation_mode: tenant_isolation_mode.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TenancyConfig> for ::stratus_model::Val<TenancyConfig> {
@@ -1859,6 +2198,21 @@ pub mod function {
         /// Range: `1..=1600`.
         pub per_execution_environment_max_concurrency:
             ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl LambdaManagedInstancesCapacityProviderConfig {
+        /// With the required `CapacityProviderArn`; everything else unset.
+        pub fn new(
+            capacity_provider_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                capacity_provider_arn: capacity_provider_arn.into(),
+                execution_environment_memory_gi_b_per_v_cpu: ::std::option::Option::None,
+                per_execution_environment_max_concurrency: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<LambdaManagedInstancesCapacityProviderConfig>
@@ -2600,6 +2954,20 @@ pub mod layer_version {
         pub license_info: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnLayerVersion {
+        /// With the required `Content`; everything else unset.
+        pub fn new(content: impl ::std::convert::Into<::stratus_model::Val<Content>>) -> Self {
+            Self {
+                compatible_architectures: ::std::option::Option::None,
+                compatible_runtimes: ::std::option::Option::None,
+                content: content.into(),
+                description: ::std::option::Option::None,
+                layer_name: ::std::option::Option::None,
+                license_info: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLayerVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLayerVersionAttributes {
         /// `LayerVersionArn`: string.
@@ -2628,6 +2996,20 @@ pub mod layer_version {
         /// `S3ObjectVersion`: string.
         /// Length: `1..=1024`.
         pub s3_object_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Content {
+        /// With the required `S3Bucket`, `S3Key`; everything else unset.
+        pub fn new(
+            s3_bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                s3_bucket: s3_bucket.into(),
+                s3_key: s3_key.into(),
+                s3_object_version: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Content> for ::stratus_model::Val<Content> {
@@ -2936,6 +3318,22 @@ pub mod layer_version_permission {
         pub principal: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnLayerVersionPermission {
+        /// With the required `Action`, `LayerVersionArn`, `Principal`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            layer_version_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            principal: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                layer_version_arn: layer_version_arn.into(),
+                organization_id: ::std::option::Option::None,
+                principal: principal.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLayerVersionPermission`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLayerVersionPermissionAttributes {
         /// `Id`: string.
@@ -3022,6 +3420,27 @@ pub mod permission {
         pub source_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnPermission {
+        /// With the required `Action`, `FunctionName`, `Principal`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            function_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            principal: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                event_source_token: ::std::option::Option::None,
+                function_name: function_name.into(),
+                function_url_auth_type: ::std::option::Option::None,
+                invoked_via_function_url: ::std::option::Option::None,
+                principal: principal.into(),
+                principal_org_id: ::std::option::Option::None,
+                source_account: ::std::option::Option::None,
+                source_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPermission`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPermissionAttributes {
         /// `Id`: string.
@@ -3106,6 +3525,22 @@ pub mod url {
         /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:((?!\d+)[0-9a-zA-Z-_]+))?$`.
         #[resource(replace)]
         pub target_function_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnUrl {
+        /// With the required `AuthType`, `TargetFunctionArn`; everything else unset.
+        pub fn new(
+            auth_type: impl ::std::convert::Into<::stratus_model::Val<AuthType>>,
+            target_function_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auth_type: auth_type.into(),
+                cors: ::std::option::Option::None,
+                invoke_mode: ::std::option::Option::None,
+                qualifier: ::std::option::Option::None,
+                target_function_arn: target_function_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnUrl`], known once it is deployed (`Fn::GetAtt`).
@@ -3342,6 +3777,22 @@ pub mod version {
         pub runtime_policy: ::std::option::Option<::stratus_model::Val<RuntimePolicy>>,
     }
 
+    impl CfnVersion {
+        /// With the required `FunctionName`; everything else unset.
+        pub fn new(
+            function_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                code_sha256: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                function_name: function_name.into(),
+                function_scaling_config: ::std::option::Option::None,
+                provisioned_concurrency_config: ::std::option::Option::None,
+                runtime_policy: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVersionAttributes {
         /// `Version`: string.
@@ -3386,6 +3837,17 @@ pub mod version {
         pub provisioned_concurrent_executions: ::stratus_model::Val<i64>,
     }
 
+    impl ProvisionedConcurrencyConfiguration {
+        /// With the required `ProvisionedConcurrentExecutions`; everything else unset.
+        pub fn new(
+            provisioned_concurrent_executions: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                provisioned_concurrent_executions: provisioned_concurrent_executions.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ProvisionedConcurrencyConfiguration>
         for ::stratus_model::Val<ProvisionedConcurrencyConfiguration>
     {
@@ -3405,6 +3867,18 @@ pub mod version {
         /// `UpdateRuntimeOn`: string.
         /// Required.
         pub update_runtime_on: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RuntimePolicy {
+        /// With the required `UpdateRuntimeOn`; everything else unset.
+        pub fn new(
+            update_runtime_on: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                runtime_version_arn: ::std::option::Option::None,
+                update_runtime_on: update_runtime_on.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RuntimePolicy> for ::stratus_model::Val<RuntimePolicy> {

@@ -46,6 +46,24 @@ pub mod deployment {
         pub workload_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnDeployment {
+        /// With the required `DeploymentPatternName`, `Name`, `WorkloadName`; everything else unset.
+        pub fn new(
+            deployment_pattern_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            workload_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                deployment_pattern_name: deployment_pattern_name.into(),
+                name: name.into(),
+                specifications: ::std::option::Option::None,
+                workload_name: workload_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDeployment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeploymentAttributes {
         /// `Arn`: string.

@@ -51,6 +51,31 @@ pub mod bot {
         pub test_bot_alias_tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnBot {
+        /// With the required `DataPrivacy`, `IdleSessionTTLInSeconds`, `Name`, `RoleArn`; everything else unset.
+        pub fn new(
+            data_privacy: impl ::std::convert::Into<::stratus_model::Val<DataPrivacy>>,
+            idle_session_ttl_in_seconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auto_build_bot_locales: ::std::option::Option::None,
+                bot_file_s3_location: ::std::option::Option::None,
+                bot_locales: ::std::option::Option::None,
+                data_privacy: data_privacy.into(),
+                description: ::std::option::Option::None,
+                error_log_settings: ::std::option::Option::None,
+                idle_session_ttl_in_seconds: idle_session_ttl_in_seconds.into(),
+                name: name.into(),
+                replication: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                test_bot_alias_settings: ::std::option::Option::None,
+                test_bot_alias_tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnBot`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBotAttributes {
         /// `Id`: string.
@@ -81,6 +106,20 @@ pub mod bot {
         /// `S3ObjectVersion`: string.
         /// Length: `1..=1024`.
         pub s3_object_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl S3Location {
+        /// With the required `S3Bucket`, `S3ObjectKey`; everything else unset.
+        pub fn new(
+            s3_bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_object_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                s3_bucket: s3_bucket.into(),
+                s3_object_key: s3_object_key.into(),
+                s3_object_version: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
@@ -126,6 +165,28 @@ pub mod bot {
         pub voice_settings: ::std::option::Option<::stratus_model::Val<VoiceSettings>>,
     }
 
+    impl BotLocale {
+        /// With the required `LocaleId`, `NluConfidenceThreshold`; everything else unset.
+        pub fn new(
+            locale_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            nlu_confidence_threshold: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                custom_vocabulary: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                generative_ai_settings: ::std::option::Option::None,
+                intents: ::std::option::Option::None,
+                locale_id: locale_id.into(),
+                nlu_confidence_threshold: nlu_confidence_threshold.into(),
+                slot_types: ::std::option::Option::None,
+                speech_detection_sensitivity: ::std::option::Option::None,
+                speech_recognition_settings: ::std::option::Option::None,
+                unified_speech_settings: ::std::option::Option::None,
+                voice_settings: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BotLocale> for ::stratus_model::Val<BotLocale> {
         fn from(value: BotLocale) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -139,6 +200,15 @@ pub mod bot {
         /// `ChildDirected`: boolean.
         /// Required.
         pub child_directed: ::stratus_model::Val<bool>,
+    }
+
+    impl DataPrivacy {
+        /// With the required `ChildDirected`; everything else unset.
+        pub fn new(child_directed: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                child_directed: child_directed.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DataPrivacy> for ::stratus_model::Val<DataPrivacy> {
@@ -156,6 +226,15 @@ pub mod bot {
         pub enabled: ::stratus_model::Val<bool>,
     }
 
+    impl ErrorLogSettings {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ErrorLogSettings> for ::stratus_model::Val<ErrorLogSettings> {
         fn from(value: ErrorLogSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -170,6 +249,19 @@ pub mod bot {
         /// Required.
         /// Items: `1..=1`.
         pub replica_regions: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl Replication {
+        /// With the required `ReplicaRegions`; everything else unset.
+        pub fn new(
+            replica_regions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                replica_regions: replica_regions.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Replication> for ::stratus_model::Val<Replication> {
@@ -216,6 +308,19 @@ pub mod bot {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -229,6 +334,19 @@ pub mod bot {
         /// `CustomVocabularyItems`: list of [`CustomVocabularyItem`].
         /// Required.
         pub custom_vocabulary_items: ::stratus_model::Val<::std::vec::Vec<CustomVocabularyItem>>,
+    }
+
+    impl CustomVocabulary {
+        /// With the required `CustomVocabularyItems`; everything else unset.
+        pub fn new(
+            custom_vocabulary_items: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<CustomVocabularyItem>>,
+            >,
+        ) -> Self {
+            Self {
+                custom_vocabulary_items: custom_vocabulary_items.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomVocabulary> for ::stratus_model::Val<CustomVocabulary> {
@@ -309,6 +427,34 @@ pub mod bot {
         pub slots: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Slot>>>,
     }
 
+    impl Intent {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bedrock_agent_intent_configuration: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                dialog_code_hook: ::std::option::Option::None,
+                display_name: ::std::option::Option::None,
+                fulfillment_code_hook: ::std::option::Option::None,
+                initial_response_setting: ::std::option::Option::None,
+                input_contexts: ::std::option::Option::None,
+                intent_closing_setting: ::std::option::Option::None,
+                intent_confirmation_setting: ::std::option::Option::None,
+                kendra_configuration: ::std::option::Option::None,
+                name: name.into(),
+                output_contexts: ::std::option::Option::None,
+                parent_intent_signature: ::std::option::Option::None,
+                q_in_connect_intent_configuration: ::std::option::Option::None,
+                qn_a_intent_configuration: ::std::option::Option::None,
+                sample_utterances: ::std::option::Option::None,
+                slot_priorities: ::std::option::Option::None,
+                slots: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Intent> for ::stratus_model::Val<Intent> {
         fn from(value: Intent) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -339,6 +485,23 @@ pub mod bot {
         /// `ValueSelectionSetting`: [`SlotValueSelectionSetting`].
         pub value_selection_setting:
             ::std::option::Option<::stratus_model::Val<SlotValueSelectionSetting>>,
+    }
+
+    impl SlotType {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                composite_slot_type_setting: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                external_source_setting: ::std::option::Option::None,
+                name: name.into(),
+                parent_slot_type_signature: ::std::option::Option::None,
+                slot_type_values: ::std::option::Option::None,
+                value_selection_setting: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<SlotType> for ::stratus_model::Val<SlotType> {
@@ -375,6 +538,19 @@ pub mod bot {
         pub speech_foundation_model: ::stratus_model::Val<SpeechFoundationModel>,
     }
 
+    impl UnifiedSpeechSettings {
+        /// With the required `SpeechFoundationModel`; everything else unset.
+        pub fn new(
+            speech_foundation_model: impl ::std::convert::Into<
+                ::stratus_model::Val<SpeechFoundationModel>,
+            >,
+        ) -> Self {
+            Self {
+                speech_foundation_model: speech_foundation_model.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<UnifiedSpeechSettings> for ::stratus_model::Val<UnifiedSpeechSettings> {
         fn from(value: UnifiedSpeechSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -391,6 +567,18 @@ pub mod bot {
         /// `VoiceId`: string.
         /// Required.
         pub voice_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl VoiceSettings {
+        /// With the required `VoiceId`; everything else unset.
+        pub fn new(
+            voice_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                engine: ::std::option::Option::None,
+                voice_id: voice_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VoiceSettings> for ::stratus_model::Val<VoiceSettings> {
@@ -410,6 +598,21 @@ pub mod bot {
         /// Required.
         /// Length: `1..=128`.
         pub locale_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl BotAliasLocaleSettingsItem {
+        /// With the required `BotAliasLocaleSetting`, `LocaleId`; everything else unset.
+        pub fn new(
+            bot_alias_locale_setting: impl ::std::convert::Into<
+                ::stratus_model::Val<BotAliasLocaleSettings>,
+            >,
+            locale_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bot_alias_locale_setting: bot_alias_locale_setting.into(),
+                locale_id: locale_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BotAliasLocaleSettingsItem>
@@ -449,6 +652,17 @@ pub mod bot {
         pub detect_sentiment: ::stratus_model::Val<bool>,
     }
 
+    impl SentimentAnalysisSettings {
+        /// With the required `DetectSentiment`; everything else unset.
+        pub fn new(
+            detect_sentiment: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                detect_sentiment: detect_sentiment.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SentimentAnalysisSettings>
         for ::stratus_model::Val<SentimentAnalysisSettings>
     {
@@ -471,6 +685,19 @@ pub mod bot {
         /// `Weight`: integer.
         /// Range: `0..=3`.
         pub weight: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl CustomVocabularyItem {
+        /// With the required `Phrase`; everything else unset.
+        pub fn new(
+            phrase: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                display_as: ::std::option::Option::None,
+                phrase: phrase.into(),
+                weight: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CustomVocabularyItem> for ::stratus_model::Val<CustomVocabularyItem> {
@@ -545,6 +772,15 @@ pub mod bot {
         pub enabled: ::stratus_model::Val<bool>,
     }
 
+    impl DialogCodeHookSetting {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DialogCodeHookSetting> for ::stratus_model::Val<DialogCodeHookSetting> {
         fn from(value: DialogCodeHookSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -566,6 +802,18 @@ pub mod bot {
         /// `PostFulfillmentStatusSpecification`: [`PostFulfillmentStatusSpecification`].
         pub post_fulfillment_status_specification:
             ::std::option::Option<::stratus_model::Val<PostFulfillmentStatusSpecification>>,
+    }
+
+    impl FulfillmentCodeHookSetting {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+                fulfillment_updates_specification: ::std::option::Option::None,
+                is_active: ::std::option::Option::None,
+                post_fulfillment_status_specification: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FulfillmentCodeHookSetting>
@@ -603,6 +851,15 @@ pub mod bot {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl InputContext {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
     }
 
     impl ::std::convert::From<InputContext> for ::stratus_model::Val<InputContext> {
@@ -670,6 +927,29 @@ pub mod bot {
         pub prompt_specification: ::stratus_model::Val<PromptSpecification>,
     }
 
+    impl IntentConfirmationSetting {
+        /// With the required `PromptSpecification`; everything else unset.
+        pub fn new(
+            prompt_specification: impl ::std::convert::Into<::stratus_model::Val<PromptSpecification>>,
+        ) -> Self {
+            Self {
+                code_hook: ::std::option::Option::None,
+                confirmation_conditional: ::std::option::Option::None,
+                confirmation_next_step: ::std::option::Option::None,
+                confirmation_response: ::std::option::Option::None,
+                declination_conditional: ::std::option::Option::None,
+                declination_next_step: ::std::option::Option::None,
+                declination_response: ::std::option::Option::None,
+                elicitation_code_hook: ::std::option::Option::None,
+                failure_conditional: ::std::option::Option::None,
+                failure_next_step: ::std::option::Option::None,
+                failure_response: ::std::option::Option::None,
+                is_active: ::std::option::Option::None,
+                prompt_specification: prompt_specification.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IntentConfirmationSetting>
         for ::stratus_model::Val<IntentConfirmationSetting>
     {
@@ -691,6 +971,19 @@ pub mod bot {
         pub query_filter_string_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl KendraConfiguration {
+        /// With the required `KendraIndex`; everything else unset.
+        pub fn new(
+            kendra_index: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kendra_index: kendra_index.into(),
+                query_filter_string: ::std::option::Option::None,
+                query_filter_string_enabled: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<KendraConfiguration> for ::stratus_model::Val<KendraConfiguration> {
         fn from(value: KendraConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -710,6 +1003,21 @@ pub mod bot {
         /// `TurnsToLive`: integer.
         /// Required.
         pub turns_to_live: ::stratus_model::Val<i64>,
+    }
+
+    impl OutputContext {
+        /// With the required `Name`, `TimeToLiveInSeconds`, `TurnsToLive`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            time_to_live_in_seconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            turns_to_live: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                time_to_live_in_seconds: time_to_live_in_seconds.into(),
+                turns_to_live: turns_to_live.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OutputContext> for ::stratus_model::Val<OutputContext> {
@@ -747,6 +1055,23 @@ pub mod bot {
         pub data_source_configuration: ::stratus_model::Val<DataSourceConfiguration>,
     }
 
+    impl QnAIntentConfiguration {
+        /// With the required `BedrockModelConfiguration`, `DataSourceConfiguration`; everything else unset.
+        pub fn new(
+            bedrock_model_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<BedrockModelSpecification>,
+            >,
+            data_source_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<DataSourceConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                bedrock_model_configuration: bedrock_model_configuration.into(),
+                data_source_configuration: data_source_configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<QnAIntentConfiguration> for ::stratus_model::Val<QnAIntentConfiguration> {
         fn from(value: QnAIntentConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -760,6 +1085,17 @@ pub mod bot {
         /// `Utterance`: string.
         /// Required.
         pub utterance: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SampleUtterance {
+        /// With the required `Utterance`; everything else unset.
+        pub fn new(
+            utterance: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                utterance: utterance.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SampleUtterance> for ::stratus_model::Val<SampleUtterance> {
@@ -778,6 +1114,19 @@ pub mod bot {
         /// `SlotName`: string.
         /// Required.
         pub slot_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SlotPriority {
+        /// With the required `Priority`, `SlotName`; everything else unset.
+        pub fn new(
+            priority: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            slot_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                priority: priority.into(),
+                slot_name: slot_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SlotPriority> for ::stratus_model::Val<SlotPriority> {
@@ -808,6 +1157,27 @@ pub mod bot {
         /// `ValueElicitationSetting`: [`SlotValueElicitationSetting`].
         /// Required.
         pub value_elicitation_setting: ::stratus_model::Val<SlotValueElicitationSetting>,
+    }
+
+    impl Slot {
+        /// With the required `Name`, `SlotTypeName`, `ValueElicitationSetting`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            slot_type_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value_elicitation_setting: impl ::std::convert::Into<
+                ::stratus_model::Val<SlotValueElicitationSetting>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                multiple_values_setting: ::std::option::Option::None,
+                name: name.into(),
+                obfuscation_setting: ::std::option::Option::None,
+                slot_type_name: slot_type_name.into(),
+                sub_slot_setting: ::std::option::Option::None,
+                value_elicitation_setting: value_elicitation_setting.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Slot> for ::stratus_model::Val<Slot> {
@@ -860,6 +1230,18 @@ pub mod bot {
         pub synonyms: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SampleValue>>>,
     }
 
+    impl SlotTypeValue {
+        /// With the required `SampleValue`; everything else unset.
+        pub fn new(
+            sample_value: impl ::std::convert::Into<::stratus_model::Val<SampleValue>>,
+        ) -> Self {
+            Self {
+                sample_value: sample_value.into(),
+                synonyms: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SlotTypeValue> for ::stratus_model::Val<SlotTypeValue> {
         fn from(value: SlotTypeValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -878,6 +1260,21 @@ pub mod bot {
         /// `ResolutionStrategy`: [`SlotValueResolutionStrategy`].
         /// Required.
         pub resolution_strategy: ::stratus_model::Val<SlotValueResolutionStrategy>,
+    }
+
+    impl SlotValueSelectionSetting {
+        /// With the required `ResolutionStrategy`; everything else unset.
+        pub fn new(
+            resolution_strategy: impl ::std::convert::Into<
+                ::stratus_model::Val<SlotValueResolutionStrategy>,
+            >,
+        ) -> Self {
+            Self {
+                advanced_recognition_setting: ::std::option::Option::None,
+                regex_filter: ::std::option::Option::None,
+                resolution_strategy: resolution_strategy.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SlotValueSelectionSetting>
@@ -913,6 +1310,18 @@ pub mod bot {
         pub voice_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl SpeechFoundationModel {
+        /// With the required `ModelArn`; everything else unset.
+        pub fn new(
+            model_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                model_arn: model_arn.into(),
+                voice_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SpeechFoundationModel> for ::stratus_model::Val<SpeechFoundationModel> {
         fn from(value: SpeechFoundationModel) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -929,6 +1338,16 @@ pub mod bot {
         /// `Enabled`: boolean.
         /// Required.
         pub enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl BotAliasLocaleSettings {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                code_hook_specification: ::std::option::Option::None,
+                enabled: enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BotAliasLocaleSettings> for ::stratus_model::Val<BotAliasLocaleSettings> {
@@ -949,6 +1368,19 @@ pub mod bot {
         pub enabled: ::stratus_model::Val<bool>,
     }
 
+    impl AudioLogSetting {
+        /// With the required `Destination`, `Enabled`; everything else unset.
+        pub fn new(
+            destination: impl ::std::convert::Into<::stratus_model::Val<AudioLogDestination>>,
+            enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                destination: destination.into(),
+                enabled: enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AudioLogSetting> for ::stratus_model::Val<AudioLogSetting> {
         fn from(value: AudioLogSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -965,6 +1397,19 @@ pub mod bot {
         /// `Enabled`: boolean.
         /// Required.
         pub enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl TextLogSetting {
+        /// With the required `Destination`, `Enabled`; everything else unset.
+        pub fn new(
+            destination: impl ::std::convert::Into<::stratus_model::Val<TextLogDestination>>,
+            enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                destination: destination.into(),
+                enabled: enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TextLogSetting> for ::stratus_model::Val<TextLogSetting> {
@@ -985,6 +1430,16 @@ pub mod bot {
         pub enabled: ::stratus_model::Val<bool>,
     }
 
+    impl DescriptiveBotBuilderSpecification {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                bedrock_model_specification: ::std::option::Option::None,
+                enabled: enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DescriptiveBotBuilderSpecification>
         for ::stratus_model::Val<DescriptiveBotBuilderSpecification>
     {
@@ -1003,6 +1458,16 @@ pub mod bot {
         /// `Enabled`: boolean.
         /// Required.
         pub enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl SampleUtteranceGenerationSpecification {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                bedrock_model_specification: ::std::option::Option::None,
+                enabled: enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SampleUtteranceGenerationSpecification>
@@ -1028,6 +1493,17 @@ pub mod bot {
             ::std::option::Option<::stratus_model::Val<IntentDisambiguationSettings>>,
     }
 
+    impl NluImprovementSpecification {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                assisted_nlu_mode: ::std::option::Option::None,
+                enabled: enabled.into(),
+                intent_disambiguation_settings: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<NluImprovementSpecification>
         for ::stratus_model::Val<NluImprovementSpecification>
     {
@@ -1046,6 +1522,16 @@ pub mod bot {
         /// `Enabled`: boolean.
         /// Required.
         pub enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl SlotResolutionImprovementSpecification {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                bedrock_model_specification: ::std::option::Option::None,
+                enabled: enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SlotResolutionImprovementSpecification>
@@ -1090,6 +1576,23 @@ pub mod bot {
         pub bedrock_model_configuration: ::stratus_model::Val<BedrockModelSpecification>,
     }
 
+    impl BedrockAgentIntentKnowledgeBaseConfiguration {
+        /// With the required `BedrockKnowledgeBaseArn`, `BedrockModelConfiguration`; everything else unset.
+        pub fn new(
+            bedrock_knowledge_base_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            bedrock_model_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<BedrockModelSpecification>,
+            >,
+        ) -> Self {
+            Self {
+                bedrock_knowledge_base_arn: bedrock_knowledge_base_arn.into(),
+                bedrock_model_configuration: bedrock_model_configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<BedrockAgentIntentKnowledgeBaseConfiguration>
         for ::stratus_model::Val<BedrockAgentIntentKnowledgeBaseConfiguration>
     {
@@ -1114,6 +1617,18 @@ pub mod bot {
         /// `UpdateResponse`: [`FulfillmentUpdateResponseSpecification`].
         pub update_response:
             ::std::option::Option<::stratus_model::Val<FulfillmentUpdateResponseSpecification>>,
+    }
+
+    impl FulfillmentUpdatesSpecification {
+        /// With the required `Active`; everything else unset.
+        pub fn new(active: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                active: active.into(),
+                start_response: ::std::option::Option::None,
+                timeout_in_seconds: ::std::option::Option::None,
+                update_response: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FulfillmentUpdatesSpecification>
@@ -1177,6 +1692,24 @@ pub mod bot {
             ::stratus_model::Val<PostDialogCodeHookInvocationSpecification>,
     }
 
+    impl DialogCodeHookInvocationSetting {
+        /// With the required `EnableCodeHookInvocation`, `IsActive`, `PostCodeHookSpecification`; everything else unset.
+        pub fn new(
+            enable_code_hook_invocation: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            is_active: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            post_code_hook_specification: impl ::std::convert::Into<
+                ::stratus_model::Val<PostDialogCodeHookInvocationSpecification>,
+            >,
+        ) -> Self {
+            Self {
+                enable_code_hook_invocation: enable_code_hook_invocation.into(),
+                invocation_label: ::std::option::Option::None,
+                is_active: is_active.into(),
+                post_code_hook_specification: post_code_hook_specification.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DialogCodeHookInvocationSetting>
         for ::stratus_model::Val<DialogCodeHookInvocationSetting>
     {
@@ -1200,6 +1733,23 @@ pub mod bot {
         pub is_active: ::stratus_model::Val<bool>,
     }
 
+    impl ConditionalSpecification {
+        /// With the required `ConditionalBranches`, `DefaultBranch`, `IsActive`; everything else unset.
+        pub fn new(
+            conditional_branches: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ConditionalBranch>>,
+            >,
+            default_branch: impl ::std::convert::Into<::stratus_model::Val<DefaultConditionalBranch>>,
+            is_active: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                conditional_branches: conditional_branches.into(),
+                default_branch: default_branch.into(),
+                is_active: is_active.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConditionalSpecification>
         for ::stratus_model::Val<ConditionalSpecification>
     {
@@ -1217,6 +1767,20 @@ pub mod bot {
         /// `MessageGroupsList`: list of [`MessageGroup`].
         /// Required.
         pub message_groups_list: ::stratus_model::Val<::std::vec::Vec<MessageGroup>>,
+    }
+
+    impl ResponseSpecification {
+        /// With the required `MessageGroupsList`; everything else unset.
+        pub fn new(
+            message_groups_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MessageGroup>>,
+            >,
+        ) -> Self {
+            Self {
+                allow_interrupt: ::std::option::Option::None,
+                message_groups_list: message_groups_list.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResponseSpecification> for ::stratus_model::Val<ResponseSpecification> {
@@ -1255,6 +1819,18 @@ pub mod bot {
         pub invocation_label: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ElicitationCodeHookInvocationSetting {
+        /// With the required `EnableCodeHookInvocation`; everything else unset.
+        pub fn new(
+            enable_code_hook_invocation: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                enable_code_hook_invocation: enable_code_hook_invocation.into(),
+                invocation_label: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ElicitationCodeHookInvocationSetting>
         for ::stratus_model::Val<ElicitationCodeHookInvocationSetting>
     {
@@ -1286,6 +1862,24 @@ pub mod bot {
         >,
     }
 
+    impl PromptSpecification {
+        /// With the required `MaxRetries`, `MessageGroupsList`; everything else unset.
+        pub fn new(
+            max_retries: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            message_groups_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MessageGroup>>,
+            >,
+        ) -> Self {
+            Self {
+                allow_interrupt: ::std::option::Option::None,
+                max_retries: max_retries.into(),
+                message_groups_list: message_groups_list.into(),
+                message_selection_strategy: ::std::option::Option::None,
+                prompt_attempts_specification: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<PromptSpecification> for ::stratus_model::Val<PromptSpecification> {
         fn from(value: PromptSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1301,6 +1895,17 @@ pub mod bot {
         /// Pattern: `^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$`.
         /// Length: `1..=200`.
         pub assistant_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl QInConnectAssistantConfiguration {
+        /// With the required `AssistantArn`; everything else unset.
+        pub fn new(
+            assistant_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                assistant_arn: assistant_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<QInConnectAssistantConfiguration>
@@ -1329,6 +1934,20 @@ pub mod bot {
         /// Required.
         /// Length: `1..=5000`.
         pub model_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl BedrockModelSpecification {
+        /// With the required `ModelArn`; everything else unset.
+        pub fn new(
+            model_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bedrock_guardrail_configuration: ::std::option::Option::None,
+                bedrock_model_custom_prompt: ::std::option::Option::None,
+                bedrock_trace_status: ::std::option::Option::None,
+                model_arn: model_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BedrockModelSpecification>
@@ -1386,6 +2005,19 @@ pub mod bot {
         pub obfuscation_setting_type: ::stratus_model::Val<ObfuscationSettingType>,
     }
 
+    impl ObfuscationSetting {
+        /// With the required `ObfuscationSettingType`; everything else unset.
+        pub fn new(
+            obfuscation_setting_type: impl ::std::convert::Into<
+                ::stratus_model::Val<ObfuscationSettingType>,
+            >,
+        ) -> Self {
+            Self {
+                obfuscation_setting_type: obfuscation_setting_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ObfuscationSetting> for ::stratus_model::Val<ObfuscationSetting> {
         fn from(value: ObfuscationSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1436,6 +2068,22 @@ pub mod bot {
             ::std::option::Option<::stratus_model::Val<WaitAndContinueSpecification>>,
     }
 
+    impl SlotValueElicitationSetting {
+        /// With the required `SlotConstraint`; everything else unset.
+        pub fn new(
+            slot_constraint: impl ::std::convert::Into<::stratus_model::Val<SlotConstraint>>,
+        ) -> Self {
+            Self {
+                default_value_specification: ::std::option::Option::None,
+                prompt_specification: ::std::option::Option::None,
+                sample_utterances: ::std::option::Option::None,
+                slot_capture_setting: ::std::option::Option::None,
+                slot_constraint: slot_constraint.into(),
+                wait_and_continue_specification: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SlotValueElicitationSetting>
         for ::stratus_model::Val<SlotValueElicitationSetting>
     {
@@ -1457,6 +2105,19 @@ pub mod bot {
         pub slot_type_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `SlotTypeName`: string.
         pub slot_type_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl SubSlotTypeComposition {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                slot_type_id: ::std::option::Option::None,
+                slot_type_name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<SubSlotTypeComposition> for ::stratus_model::Val<SubSlotTypeComposition> {
@@ -1487,6 +2148,17 @@ pub mod bot {
         /// Required.
         /// Length: `1..=140`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SampleValue {
+        /// With the required `Value`; everything else unset.
+        pub fn new(
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SampleValue> for ::stratus_model::Val<SampleValue> {
@@ -1522,6 +2194,17 @@ pub mod bot {
         pub pattern: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SlotValueRegexFilter {
+        /// With the required `Pattern`; everything else unset.
+        pub fn new(
+            pattern: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                pattern: pattern.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SlotValueRegexFilter> for ::stratus_model::Val<SlotValueRegexFilter> {
         fn from(value: SlotValueRegexFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1537,6 +2220,18 @@ pub mod bot {
         pub api_token_secret_arn: ::stratus_model::Val<::std::string::String>,
         /// `ModelId`: string.
         pub model_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl DeepgramSpeechModelConfig {
+        /// With the required `ApiTokenSecretArn`; everything else unset.
+        pub fn new(
+            api_token_secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_token_secret_arn: api_token_secret_arn.into(),
+                model_id: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DeepgramSpeechModelConfig>
@@ -1556,6 +2251,17 @@ pub mod bot {
         pub lambda_code_hook: ::stratus_model::Val<LambdaCodeHook>,
     }
 
+    impl CodeHookSpecification {
+        /// With the required `LambdaCodeHook`; everything else unset.
+        pub fn new(
+            lambda_code_hook: impl ::std::convert::Into<::stratus_model::Val<LambdaCodeHook>>,
+        ) -> Self {
+            Self {
+                lambda_code_hook: lambda_code_hook.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CodeHookSpecification> for ::stratus_model::Val<CodeHookSpecification> {
         fn from(value: CodeHookSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1571,6 +2277,17 @@ pub mod bot {
         pub s3_bucket: ::stratus_model::Val<S3BucketLogDestination>,
     }
 
+    impl AudioLogDestination {
+        /// With the required `S3Bucket`; everything else unset.
+        pub fn new(
+            s3_bucket: impl ::std::convert::Into<::stratus_model::Val<S3BucketLogDestination>>,
+        ) -> Self {
+            Self {
+                s3_bucket: s3_bucket.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AudioLogDestination> for ::stratus_model::Val<AudioLogDestination> {
         fn from(value: AudioLogDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1584,6 +2301,19 @@ pub mod bot {
         /// `CloudWatch`: [`CloudWatchLogGroupLogDestination`].
         /// Required.
         pub cloud_watch: ::stratus_model::Val<CloudWatchLogGroupLogDestination>,
+    }
+
+    impl TextLogDestination {
+        /// With the required `CloudWatch`; everything else unset.
+        pub fn new(
+            cloud_watch: impl ::std::convert::Into<
+                ::stratus_model::Val<CloudWatchLogGroupLogDestination>,
+            >,
+        ) -> Self {
+            Self {
+                cloud_watch: cloud_watch.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TextLogDestination> for ::stratus_model::Val<TextLogDestination> {
@@ -1606,6 +2336,17 @@ pub mod bot {
         /// `MaxDisambiguationIntents`: integer.
         /// Range: `2..=5`.
         pub max_disambiguation_intents: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl IntentDisambiguationSettings {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                custom_disambiguation_message: ::std::option::Option::None,
+                enabled: enabled.into(),
+                max_disambiguation_intents: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<IntentDisambiguationSettings>
@@ -1631,6 +2372,22 @@ pub mod bot {
         pub message_groups: ::stratus_model::Val<::std::vec::Vec<MessageGroup>>,
     }
 
+    impl FulfillmentStartResponseSpecification {
+        /// With the required `DelayInSeconds`, `MessageGroups`; everything else unset.
+        pub fn new(
+            delay_in_seconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            message_groups: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MessageGroup>>,
+            >,
+        ) -> Self {
+            Self {
+                allow_interrupt: ::std::option::Option::None,
+                delay_in_seconds: delay_in_seconds.into(),
+                message_groups: message_groups.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FulfillmentStartResponseSpecification>
         for ::stratus_model::Val<FulfillmentStartResponseSpecification>
     {
@@ -1652,6 +2409,22 @@ pub mod bot {
         /// `MessageGroups`: list of [`MessageGroup`].
         /// Required.
         pub message_groups: ::stratus_model::Val<::std::vec::Vec<MessageGroup>>,
+    }
+
+    impl FulfillmentUpdateResponseSpecification {
+        /// With the required `FrequencyInSeconds`, `MessageGroups`; everything else unset.
+        pub fn new(
+            frequency_in_seconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            message_groups: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MessageGroup>>,
+            >,
+        ) -> Self {
+            Self {
+                allow_interrupt: ::std::option::Option::None,
+                frequency_in_seconds: frequency_in_seconds.into(),
+                message_groups: message_groups.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FulfillmentUpdateResponseSpecification>
@@ -1714,6 +2487,22 @@ pub mod bot {
         pub response: ::std::option::Option<::stratus_model::Val<ResponseSpecification>>,
     }
 
+    impl ConditionalBranch {
+        /// With the required `Condition`, `Name`, `NextStep`; everything else unset.
+        pub fn new(
+            condition: impl ::std::convert::Into<::stratus_model::Val<Condition>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            next_step: impl ::std::convert::Into<::stratus_model::Val<DialogState>>,
+        ) -> Self {
+            Self {
+                condition: condition.into(),
+                name: name.into(),
+                next_step: next_step.into(),
+                response: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ConditionalBranch> for ::stratus_model::Val<ConditionalBranch> {
         fn from(value: ConditionalBranch) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1750,6 +2539,16 @@ pub mod bot {
         pub variations: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Message>>>,
     }
 
+    impl MessageGroup {
+        /// With the required `Message`; everything else unset.
+        pub fn new(message: impl ::std::convert::Into<::stratus_model::Val<Message>>) -> Self {
+            Self {
+                message: message.into(),
+                variations: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MessageGroup> for ::stratus_model::Val<MessageGroup> {
         fn from(value: MessageGroup) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1767,6 +2566,19 @@ pub mod bot {
         /// `Type`: [`DialogActionType`].
         /// Required.
         pub r#type: ::stratus_model::Val<DialogActionType>,
+    }
+
+    impl DialogAction {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<DialogActionType>>,
+        ) -> Self {
+            Self {
+                slot_to_elicit: ::std::option::Option::None,
+                suppress_next_message: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DialogAction> for ::stratus_model::Val<DialogAction> {
@@ -1805,6 +2617,18 @@ pub mod bot {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl SessionAttribute {
+        /// With the required `Key`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SessionAttribute> for ::stratus_model::Val<SessionAttribute> {
         fn from(value: SessionAttribute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1827,6 +2651,20 @@ pub mod bot {
         /// `TextInputSpecification`: [`TextInputSpecification`].
         pub text_input_specification:
             ::std::option::Option<::stratus_model::Val<TextInputSpecification>>,
+    }
+
+    impl PromptAttemptSpecification {
+        /// With the required `AllowedInputTypes`; everything else unset.
+        pub fn new(
+            allowed_input_types: impl ::std::convert::Into<::stratus_model::Val<AllowedInputTypes>>,
+        ) -> Self {
+            Self {
+                allow_interrupt: ::std::option::Option::None,
+                allowed_input_types: allowed_input_types.into(),
+                audio_and_dtmf_input_specification: ::std::option::Option::None,
+                text_input_specification: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PromptAttemptSpecification>
@@ -1902,6 +2740,22 @@ pub mod bot {
         pub query_filter_string_enabled: ::stratus_model::Val<bool>,
     }
 
+    impl QnAKendraConfiguration {
+        /// With the required `ExactResponse`, `KendraIndex`, `QueryFilterStringEnabled`; everything else unset.
+        pub fn new(
+            exact_response: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            kendra_index: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            query_filter_string_enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                exact_response: exact_response.into(),
+                kendra_index: kendra_index.into(),
+                query_filter_string: ::std::option::Option::None,
+                query_filter_string_enabled: query_filter_string_enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<QnAKendraConfiguration> for ::stratus_model::Val<QnAKendraConfiguration> {
         fn from(value: QnAKendraConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1948,6 +2802,21 @@ pub mod bot {
         pub value_elicitation_setting: ::stratus_model::Val<SubSlotValueElicitationSetting>,
     }
 
+    impl Specifications {
+        /// With the required `ValueElicitationSetting`; everything else unset.
+        pub fn new(
+            value_elicitation_setting: impl ::std::convert::Into<
+                ::stratus_model::Val<SubSlotValueElicitationSetting>,
+            >,
+        ) -> Self {
+            Self {
+                slot_type_id: ::std::option::Option::None,
+                slot_type_name: ::std::option::Option::None,
+                value_elicitation_setting: value_elicitation_setting.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Specifications> for ::stratus_model::Val<Specifications> {
         fn from(value: Specifications) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1962,6 +2831,19 @@ pub mod bot {
         /// Required.
         /// Items: `..=10`.
         pub default_value_list: ::stratus_model::Val<::std::vec::Vec<SlotDefaultValue>>,
+    }
+
+    impl SlotDefaultValueSpecification {
+        /// With the required `DefaultValueList`; everything else unset.
+        pub fn new(
+            default_value_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<SlotDefaultValue>>,
+            >,
+        ) -> Self {
+            Self {
+                default_value_list: default_value_list.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SlotDefaultValueSpecification>
@@ -2020,6 +2902,21 @@ pub mod bot {
         pub waiting_response: ::stratus_model::Val<ResponseSpecification>,
     }
 
+    impl WaitAndContinueSpecification {
+        /// With the required `ContinueResponse`, `WaitingResponse`; everything else unset.
+        pub fn new(
+            continue_response: impl ::std::convert::Into<::stratus_model::Val<ResponseSpecification>>,
+            waiting_response: impl ::std::convert::Into<::stratus_model::Val<ResponseSpecification>>,
+        ) -> Self {
+            Self {
+                continue_response: continue_response.into(),
+                is_active: ::std::option::Option::None,
+                still_waiting_response: ::std::option::Option::None,
+                waiting_response: waiting_response.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<WaitAndContinueSpecification>
         for ::stratus_model::Val<WaitAndContinueSpecification>
     {
@@ -2044,6 +2941,20 @@ pub mod bot {
         pub s3_object_key: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl GrammarSlotTypeSource {
+        /// With the required `S3BucketName`, `S3ObjectKey`; everything else unset.
+        pub fn new(
+            s3_bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_object_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kms_key_arn: ::std::option::Option::None,
+                s3_bucket_name: s3_bucket_name.into(),
+                s3_object_key: s3_object_key.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GrammarSlotTypeSource> for ::stratus_model::Val<GrammarSlotTypeSource> {
         fn from(value: GrammarSlotTypeSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2062,6 +2973,21 @@ pub mod bot {
         /// Required.
         /// Length: `20..=2048`.
         pub lambda_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LambdaCodeHook {
+        /// With the required `CodeHookInterfaceVersion`, `LambdaArn`; everything else unset.
+        pub fn new(
+            code_hook_interface_version: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            lambda_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                code_hook_interface_version: code_hook_interface_version.into(),
+                lambda_arn: lambda_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LambdaCodeHook> for ::stratus_model::Val<LambdaCodeHook> {
@@ -2089,6 +3015,20 @@ pub mod bot {
         pub s3_bucket_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl S3BucketLogDestination {
+        /// With the required `LogPrefix`, `S3BucketArn`; everything else unset.
+        pub fn new(
+            log_prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_bucket_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kms_key_arn: ::std::option::Option::None,
+                log_prefix: log_prefix.into(),
+                s3_bucket_arn: s3_bucket_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3BucketLogDestination> for ::stratus_model::Val<S3BucketLogDestination> {
         fn from(value: S3BucketLogDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2109,6 +3049,21 @@ pub mod bot {
         pub log_prefix: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CloudWatchLogGroupLogDestination {
+        /// With the required `CloudWatchLogGroupArn`, `LogPrefix`; everything else unset.
+        pub fn new(
+            cloud_watch_log_group_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            log_prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cloud_watch_log_group_arn: cloud_watch_log_group_arn.into(),
+                log_prefix: log_prefix.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CloudWatchLogGroupLogDestination>
         for ::stratus_model::Val<CloudWatchLogGroupLogDestination>
     {
@@ -2124,6 +3079,17 @@ pub mod bot {
         /// `ExpressionString`: string.
         /// Required.
         pub expression_string: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Condition {
+        /// With the required `ExpressionString`; everything else unset.
+        pub fn new(
+            expression_string: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                expression_string: expression_string.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Condition> for ::stratus_model::Val<Condition> {
@@ -2182,6 +3148,19 @@ pub mod bot {
         pub allow_dtmf_input: ::stratus_model::Val<bool>,
     }
 
+    impl AllowedInputTypes {
+        /// With the required `AllowAudioInput`, `AllowDTMFInput`; everything else unset.
+        pub fn new(
+            allow_audio_input: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            allow_dtmf_input: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                allow_audio_input: allow_audio_input.into(),
+                allow_dtmf_input: allow_dtmf_input.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AllowedInputTypes> for ::stratus_model::Val<AllowedInputTypes> {
         fn from(value: AllowedInputTypes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2203,6 +3182,17 @@ pub mod bot {
         pub start_timeout_ms: ::stratus_model::Val<i64>,
     }
 
+    impl AudioAndDtmfInputSpecification {
+        /// With the required `StartTimeoutMs`; everything else unset.
+        pub fn new(start_timeout_ms: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                audio_specification: ::std::option::Option::None,
+                dtmf_specification: ::std::option::Option::None,
+                start_timeout_ms: start_timeout_ms.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AudioAndDtmfInputSpecification>
         for ::stratus_model::Val<AudioAndDtmfInputSpecification>
     {
@@ -2219,6 +3209,15 @@ pub mod bot {
         /// Required.
         /// Range: `1..=`.
         pub start_timeout_ms: ::stratus_model::Val<i64>,
+    }
+
+    impl TextInputSpecification {
+        /// With the required `StartTimeoutMs`; everything else unset.
+        pub fn new(start_timeout_ms: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                start_timeout_ms: start_timeout_ms.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TextInputSpecification> for ::stratus_model::Val<TextInputSpecification> {
@@ -2295,6 +3294,17 @@ pub mod bot {
         pub default_value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SlotDefaultValue {
+        /// With the required `DefaultValue`; everything else unset.
+        pub fn new(
+            default_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                default_value: default_value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SlotDefaultValue> for ::stratus_model::Val<SlotDefaultValue> {
         fn from(value: SlotDefaultValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2318,6 +3328,24 @@ pub mod bot {
         pub timeout_in_seconds: ::stratus_model::Val<i64>,
     }
 
+    impl StillWaitingResponseSpecification {
+        /// With the required `FrequencyInSeconds`, `MessageGroupsList`, `TimeoutInSeconds`; everything else unset.
+        pub fn new(
+            frequency_in_seconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            message_groups_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MessageGroup>>,
+            >,
+            timeout_in_seconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                allow_interrupt: ::std::option::Option::None,
+                frequency_in_seconds: frequency_in_seconds.into(),
+                message_groups_list: message_groups_list.into(),
+                timeout_in_seconds: timeout_in_seconds.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StillWaitingResponseSpecification>
         for ::stratus_model::Val<StillWaitingResponseSpecification>
     {
@@ -2334,6 +3362,17 @@ pub mod bot {
         /// Required.
         /// Length: `1..=1000`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomPayload {
+        /// With the required `Value`; everything else unset.
+        pub fn new(
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomPayload> for ::stratus_model::Val<CustomPayload> {
@@ -2358,6 +3397,20 @@ pub mod bot {
         pub title: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ImageResponseCard {
+        /// With the required `Title`; everything else unset.
+        pub fn new(
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                buttons: ::std::option::Option::None,
+                image_url: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: title.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ImageResponseCard> for ::stratus_model::Val<ImageResponseCard> {
         fn from(value: ImageResponseCard) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2374,6 +3427,17 @@ pub mod bot {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PlainTextMessage {
+        /// With the required `Value`; everything else unset.
+        pub fn new(
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PlainTextMessage> for ::stratus_model::Val<PlainTextMessage> {
         fn from(value: PlainTextMessage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2388,6 +3452,17 @@ pub mod bot {
         /// Required.
         /// Length: `1..=1000`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SsmlMessage {
+        /// With the required `Value`; everything else unset.
+        pub fn new(
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SsmlMessage> for ::stratus_model::Val<SsmlMessage> {
@@ -2428,6 +3503,19 @@ pub mod bot {
         pub max_length_ms: ::stratus_model::Val<i64>,
     }
 
+    impl AudioSpecification {
+        /// With the required `EndTimeoutMs`, `MaxLengthMs`; everything else unset.
+        pub fn new(
+            end_timeout_ms: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            max_length_ms: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                end_timeout_ms: end_timeout_ms.into(),
+                max_length_ms: max_length_ms.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AudioSpecification> for ::stratus_model::Val<AudioSpecification> {
         fn from(value: AudioSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2456,6 +3544,23 @@ pub mod bot {
         pub max_length: ::stratus_model::Val<i64>,
     }
 
+    impl DtmfSpecification {
+        /// With the required `DeletionCharacter`, `EndCharacter`, `EndTimeoutMs`, `MaxLength`; everything else unset.
+        pub fn new(
+            deletion_character: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            end_character: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            end_timeout_ms: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            max_length: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                deletion_character: deletion_character.into(),
+                end_character: end_character.into(),
+                end_timeout_ms: end_timeout_ms.into(),
+                max_length: max_length.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DtmfSpecification> for ::stratus_model::Val<DtmfSpecification> {
         fn from(value: DtmfSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2474,6 +3579,19 @@ pub mod bot {
         /// Required.
         /// Length: `1..=50`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Button {
+        /// With the required `Text`, `Value`; everything else unset.
+        pub fn new(
+            text: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                text: text.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Button> for ::stratus_model::Val<Button> {
@@ -3083,6 +4201,24 @@ pub mod bot_alias {
             ::std::option::Option<::stratus_model::Val<SentimentAnalysisSettings>>,
     }
 
+    impl CfnBotAlias {
+        /// With the required `BotAliasName`, `BotId`; everything else unset.
+        pub fn new(
+            bot_alias_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            bot_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bot_alias_locale_settings: ::std::option::Option::None,
+                bot_alias_name: bot_alias_name.into(),
+                bot_id: bot_id.into(),
+                bot_version: ::std::option::Option::None,
+                conversation_log_settings: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                sentiment_analysis_settings: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnBotAlias`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBotAliasAttributes {
         /// `BotAliasId`: string.
@@ -3116,6 +4252,21 @@ pub mod bot_alias {
         /// Required.
         /// Length: `1..=128`.
         pub locale_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl BotAliasLocaleSettingsItem {
+        /// With the required `BotAliasLocaleSetting`, `LocaleId`; everything else unset.
+        pub fn new(
+            bot_alias_locale_setting: impl ::std::convert::Into<
+                ::stratus_model::Val<BotAliasLocaleSettings>,
+            >,
+            locale_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bot_alias_locale_setting: bot_alias_locale_setting.into(),
+                locale_id: locale_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BotAliasLocaleSettingsItem>
@@ -3155,6 +4306,17 @@ pub mod bot_alias {
         pub detect_sentiment: ::stratus_model::Val<bool>,
     }
 
+    impl SentimentAnalysisSettings {
+        /// With the required `DetectSentiment`; everything else unset.
+        pub fn new(
+            detect_sentiment: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                detect_sentiment: detect_sentiment.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SentimentAnalysisSettings>
         for ::stratus_model::Val<SentimentAnalysisSettings>
     {
@@ -3175,6 +4337,16 @@ pub mod bot_alias {
         pub enabled: ::stratus_model::Val<bool>,
     }
 
+    impl BotAliasLocaleSettings {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                code_hook_specification: ::std::option::Option::None,
+                enabled: enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<BotAliasLocaleSettings> for ::stratus_model::Val<BotAliasLocaleSettings> {
         fn from(value: BotAliasLocaleSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3191,6 +4363,19 @@ pub mod bot_alias {
         /// `Enabled`: boolean.
         /// Required.
         pub enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl AudioLogSetting {
+        /// With the required `Destination`, `Enabled`; everything else unset.
+        pub fn new(
+            destination: impl ::std::convert::Into<::stratus_model::Val<AudioLogDestination>>,
+            enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                destination: destination.into(),
+                enabled: enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AudioLogSetting> for ::stratus_model::Val<AudioLogSetting> {
@@ -3211,6 +4396,19 @@ pub mod bot_alias {
         pub enabled: ::stratus_model::Val<bool>,
     }
 
+    impl TextLogSetting {
+        /// With the required `Destination`, `Enabled`; everything else unset.
+        pub fn new(
+            destination: impl ::std::convert::Into<::stratus_model::Val<TextLogDestination>>,
+            enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                destination: destination.into(),
+                enabled: enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TextLogSetting> for ::stratus_model::Val<TextLogSetting> {
         fn from(value: TextLogSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3224,6 +4422,17 @@ pub mod bot_alias {
         /// `LambdaCodeHook`: [`LambdaCodeHook`].
         /// Required.
         pub lambda_code_hook: ::stratus_model::Val<LambdaCodeHook>,
+    }
+
+    impl CodeHookSpecification {
+        /// With the required `LambdaCodeHook`; everything else unset.
+        pub fn new(
+            lambda_code_hook: impl ::std::convert::Into<::stratus_model::Val<LambdaCodeHook>>,
+        ) -> Self {
+            Self {
+                lambda_code_hook: lambda_code_hook.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CodeHookSpecification> for ::stratus_model::Val<CodeHookSpecification> {
@@ -3241,6 +4450,17 @@ pub mod bot_alias {
         pub s3_bucket: ::stratus_model::Val<S3BucketLogDestination>,
     }
 
+    impl AudioLogDestination {
+        /// With the required `S3Bucket`; everything else unset.
+        pub fn new(
+            s3_bucket: impl ::std::convert::Into<::stratus_model::Val<S3BucketLogDestination>>,
+        ) -> Self {
+            Self {
+                s3_bucket: s3_bucket.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AudioLogDestination> for ::stratus_model::Val<AudioLogDestination> {
         fn from(value: AudioLogDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3254,6 +4474,19 @@ pub mod bot_alias {
         /// `CloudWatch`: [`CloudWatchLogGroupLogDestination`].
         /// Required.
         pub cloud_watch: ::stratus_model::Val<CloudWatchLogGroupLogDestination>,
+    }
+
+    impl TextLogDestination {
+        /// With the required `CloudWatch`; everything else unset.
+        pub fn new(
+            cloud_watch: impl ::std::convert::Into<
+                ::stratus_model::Val<CloudWatchLogGroupLogDestination>,
+            >,
+        ) -> Self {
+            Self {
+                cloud_watch: cloud_watch.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TextLogDestination> for ::stratus_model::Val<TextLogDestination> {
@@ -3274,6 +4507,21 @@ pub mod bot_alias {
         /// Required.
         /// Length: `20..=2048`.
         pub lambda_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LambdaCodeHook {
+        /// With the required `CodeHookInterfaceVersion`, `LambdaArn`; everything else unset.
+        pub fn new(
+            code_hook_interface_version: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            lambda_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                code_hook_interface_version: code_hook_interface_version.into(),
+                lambda_arn: lambda_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LambdaCodeHook> for ::stratus_model::Val<LambdaCodeHook> {
@@ -3301,6 +4549,20 @@ pub mod bot_alias {
         pub s3_bucket_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl S3BucketLogDestination {
+        /// With the required `LogPrefix`, `S3BucketArn`; everything else unset.
+        pub fn new(
+            log_prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_bucket_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kms_key_arn: ::std::option::Option::None,
+                log_prefix: log_prefix.into(),
+                s3_bucket_arn: s3_bucket_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3BucketLogDestination> for ::stratus_model::Val<S3BucketLogDestination> {
         fn from(value: S3BucketLogDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3319,6 +4581,21 @@ pub mod bot_alias {
         /// Required.
         /// Length: `0..=1024`.
         pub log_prefix: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CloudWatchLogGroupLogDestination {
+        /// With the required `CloudWatchLogGroupArn`, `LogPrefix`; everything else unset.
+        pub fn new(
+            cloud_watch_log_group_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            log_prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cloud_watch_log_group_arn: cloud_watch_log_group_arn.into(),
+                log_prefix: log_prefix.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CloudWatchLogGroupLogDestination>
@@ -3357,6 +4634,22 @@ pub mod bot_version {
         pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnBotVersion {
+        /// With the required `BotId`, `BotVersionLocaleSpecification`; everything else unset.
+        pub fn new(
+            bot_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            bot_version_locale_specification: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<BotVersionLocaleSpecification>>,
+            >,
+        ) -> Self {
+            Self {
+                bot_id: bot_id.into(),
+                bot_version_locale_specification: bot_version_locale_specification.into(),
+                description: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnBotVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBotVersionAttributes {
         /// `BotVersion`: string.
@@ -3381,6 +4674,21 @@ pub mod bot_version {
         pub locale_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl BotVersionLocaleSpecification {
+        /// With the required `BotVersionLocaleDetails`, `LocaleId`; everything else unset.
+        pub fn new(
+            bot_version_locale_details: impl ::std::convert::Into<
+                ::stratus_model::Val<BotVersionLocaleDetails>,
+            >,
+            locale_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bot_version_locale_details: bot_version_locale_details.into(),
+                locale_id: locale_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<BotVersionLocaleSpecification>
         for ::stratus_model::Val<BotVersionLocaleSpecification>
     {
@@ -3396,6 +4704,17 @@ pub mod bot_version {
         /// `SourceBotVersion`: string.
         /// Required.
         pub source_bot_version: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl BotVersionLocaleDetails {
+        /// With the required `SourceBotVersion`; everything else unset.
+        pub fn new(
+            source_bot_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                source_bot_version: source_bot_version.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BotVersionLocaleDetails>
@@ -3429,6 +4748,19 @@ pub mod resource_policy {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub resource_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnResourcePolicy {
+        /// With the required `Policy`, `ResourceArn`; everything else unset.
+        pub fn new(
+            policy: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy: policy.into(),
+                resource_arn: resource_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnResourcePolicy`], known once it is deployed (`Fn::GetAtt`).

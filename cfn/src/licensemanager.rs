@@ -241,6 +241,37 @@ pub mod license {
         pub validity: ::stratus_model::Val<ValidityDateFormat>,
     }
 
+    impl CfnLicense {
+        /// With the required `Beneficiary`, `ConsumptionConfiguration`, `Entitlements`, `HomeRegion`, `Issuer`, `LicenseName`, `ProductName`, `ProductSKU`, `Validity`; everything else unset.
+        pub fn new(
+            beneficiary: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            consumption_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<ConsumptionConfiguration>,
+            >,
+            entitlements: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Entitlement>>>,
+            home_region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            issuer: impl ::std::convert::Into<::stratus_model::Val<IssuerData>>,
+            license_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            product_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            product_sku: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            validity: impl ::std::convert::Into<::stratus_model::Val<ValidityDateFormat>>,
+        ) -> Self {
+            Self {
+                beneficiary: beneficiary.into(),
+                consumption_configuration: consumption_configuration.into(),
+                entitlements: entitlements.into(),
+                home_region: home_region.into(),
+                issuer: issuer.into(),
+                license_metadata: ::std::option::Option::None,
+                license_name: license_name.into(),
+                product_name: product_name.into(),
+                product_sku: product_sku.into(),
+                status: ::std::option::Option::None,
+                validity: validity.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLicense`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLicenseAttributes {
         /// `LicenseArn`: string.
@@ -301,6 +332,23 @@ pub mod license {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Entitlement {
+        /// With the required `Name`, `Unit`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            unit: impl ::std::convert::Into<::stratus_model::Val<Unit>>,
+        ) -> Self {
+            Self {
+                allow_check_in: ::std::option::Option::None,
+                max_count: ::std::option::Option::None,
+                name: name.into(),
+                overage: ::std::option::Option::None,
+                unit: unit.into(),
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Entitlement> for ::stratus_model::Val<Entitlement> {
         fn from(value: Entitlement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -316,6 +364,18 @@ pub mod license {
         pub name: ::stratus_model::Val<::std::string::String>,
         /// `SignKey`: string.
         pub sign_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl IssuerData {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                sign_key: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<IssuerData> for ::stratus_model::Val<IssuerData> {
@@ -334,6 +394,19 @@ pub mod license {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Metadata {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Metadata> for ::stratus_model::Val<Metadata> {
@@ -358,6 +431,19 @@ pub mod license {
         pub end: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ValidityDateFormat {
+        /// With the required `Begin`, `End`; everything else unset.
+        pub fn new(
+            begin: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            end: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                begin: begin.into(),
+                end: end.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ValidityDateFormat> for ::stratus_model::Val<ValidityDateFormat> {
         fn from(value: ValidityDateFormat) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -376,6 +462,19 @@ pub mod license {
         pub max_time_to_live_in_minutes: ::stratus_model::Val<i64>,
     }
 
+    impl BorrowConfiguration {
+        /// With the required `AllowEarlyCheckIn`, `MaxTimeToLiveInMinutes`; everything else unset.
+        pub fn new(
+            allow_early_check_in: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            max_time_to_live_in_minutes: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                allow_early_check_in: allow_early_check_in.into(),
+                max_time_to_live_in_minutes: max_time_to_live_in_minutes.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<BorrowConfiguration> for ::stratus_model::Val<BorrowConfiguration> {
         fn from(value: BorrowConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -389,6 +488,17 @@ pub mod license {
         /// `MaxTimeToLiveInMinutes`: integer.
         /// Required.
         pub max_time_to_live_in_minutes: ::stratus_model::Val<i64>,
+    }
+
+    impl ProvisionalConfiguration {
+        /// With the required `MaxTimeToLiveInMinutes`; everything else unset.
+        pub fn new(
+            max_time_to_live_in_minutes: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                max_time_to_live_in_minutes: max_time_to_live_in_minutes.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ProvisionalConfiguration>

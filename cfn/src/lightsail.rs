@@ -57,6 +57,34 @@ pub mod alarm {
         pub treat_missing_data: ::std::option::Option<::stratus_model::Val<TreatMissingData>>,
     }
 
+    impl CfnAlarm {
+        /// With the required `AlarmName`, `ComparisonOperator`, `EvaluationPeriods`, `MetricName`, `MonitoredResourceName`, `Threshold`; everything else unset.
+        pub fn new(
+            alarm_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            comparison_operator: impl ::std::convert::Into<::stratus_model::Val<ComparisonOperator>>,
+            evaluation_periods: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<MetricName>>,
+            monitored_resource_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            threshold: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                alarm_name: alarm_name.into(),
+                comparison_operator: comparison_operator.into(),
+                contact_protocols: ::std::option::Option::None,
+                datapoints_to_alarm: ::std::option::Option::None,
+                evaluation_periods: evaluation_periods.into(),
+                metric_name: metric_name.into(),
+                monitored_resource_name: monitored_resource_name.into(),
+                notification_enabled: ::std::option::Option::None,
+                notification_triggers: ::std::option::Option::None,
+                threshold: threshold.into(),
+                treat_missing_data: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAlarm`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAlarmAttributes {
         /// `AlarmArn`: string.
@@ -435,6 +463,23 @@ pub mod bucket {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnBucket {
+        /// With the required `BucketName`, `BundleId`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            bundle_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_rules: ::std::option::Option::None,
+                bucket_name: bucket_name.into(),
+                bundle_id: bundle_id.into(),
+                object_versioning: ::std::option::Option::None,
+                read_only_access_accounts: ::std::option::Option::None,
+                resources_receiving_access: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnBucket`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBucketAttributes {
         /// `BucketArn`: string.
@@ -508,6 +553,20 @@ pub mod certificate {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnCertificate {
+        /// With the required `CertificateName`, `DomainName`; everything else unset.
+        pub fn new(
+            certificate_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_name: certificate_name.into(),
+                domain_name: domain_name.into(),
+                subject_alternative_names: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCertificate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCertificateAttributes {
         /// `CertificateArn`: string.
@@ -569,6 +628,25 @@ pub mod container {
         /// Length: `1..=63`.
         #[resource(replace)]
         pub service_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnContainer {
+        /// With the required `Power`, `Scale`, `ServiceName`; everything else unset.
+        pub fn new(
+            power: impl ::std::convert::Into<::stratus_model::Val<Power>>,
+            scale: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            service_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                container_service_deployment: ::std::option::Option::None,
+                is_disabled: ::std::option::Option::None,
+                power: power.into(),
+                private_registry_access: ::std::option::Option::None,
+                public_domain_names: ::std::option::Option::None,
+                scale: scale.into(),
+                service_name: service_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnContainer`], known once it is deployed (`Fn::GetAtt`).
@@ -906,6 +984,40 @@ pub mod database {
         pub rotate_master_user_password: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl CfnDatabase {
+        /// With the required `MasterDatabaseName`, `MasterUsername`, `RelationalDatabaseBlueprintId`, `RelationalDatabaseBundleId`, `RelationalDatabaseName`; everything else unset.
+        pub fn new(
+            master_database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            master_username: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            relational_database_blueprint_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            relational_database_bundle_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            relational_database_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                availability_zone: ::std::option::Option::None,
+                backup_retention: ::std::option::Option::None,
+                ca_certificate_identifier: ::std::option::Option::None,
+                master_database_name: master_database_name.into(),
+                master_user_password: ::std::option::Option::None,
+                master_username: master_username.into(),
+                preferred_backup_window: ::std::option::Option::None,
+                preferred_maintenance_window: ::std::option::Option::None,
+                publicly_accessible: ::std::option::Option::None,
+                relational_database_blueprint_id: relational_database_blueprint_id.into(),
+                relational_database_bundle_id: relational_database_bundle_id.into(),
+                relational_database_name: relational_database_name.into(),
+                relational_database_parameters: ::std::option::Option::None,
+                rotate_master_user_password: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDatabase`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDatabaseAttributes {
         /// `DatabaseArn`: string.
@@ -979,6 +1091,23 @@ pub mod database_snapshot {
         /// Length: `2..=255`.
         #[resource(replace)]
         pub relational_database_snapshot_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnDatabaseSnapshot {
+        /// With the required `RelationalDatabaseName`, `RelationalDatabaseSnapshotName`; everything else unset.
+        pub fn new(
+            relational_database_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            relational_database_snapshot_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                relational_database_name: relational_database_name.into(),
+                relational_database_snapshot_name: relational_database_snapshot_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnDatabaseSnapshot`], known once it is deployed (`Fn::GetAtt`).
@@ -1107,6 +1236,22 @@ pub mod disk {
         pub size_in_gb: ::stratus_model::Val<i64>,
     }
 
+    impl CfnDisk {
+        /// With the required `DiskName`, `SizeInGb`; everything else unset.
+        pub fn new(
+            disk_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            size_in_gb: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                add_ons: ::std::option::Option::None,
+                availability_zone: ::std::option::Option::None,
+                disk_name: disk_name.into(),
+                location: ::std::option::Option::None,
+                size_in_gb: size_in_gb.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDisk`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDiskAttributes {
         /// `AttachedTo`: string.
@@ -1184,6 +1329,19 @@ pub mod disk {
         /// `Status`: [`Status`].
         /// Allowed values: `Enabling`, `Disabling`, `Enabled`, `Terminating`, `Terminated`, `Disabled`, `Failed`.
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
+    }
+
+    impl AddOn {
+        /// With the required `AddOnType`; everything else unset.
+        pub fn new(
+            add_on_type: impl ::std::convert::Into<::stratus_model::Val<AddOnType>>,
+        ) -> Self {
+            Self {
+                add_on_type: add_on_type.into(),
+                auto_snapshot_add_on_request: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AddOn> for ::stratus_model::Val<AddOn> {
@@ -1361,6 +1519,19 @@ pub mod disk_snapshot {
         pub disk_snapshot_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnDiskSnapshot {
+        /// With the required `DiskName`, `DiskSnapshotName`; everything else unset.
+        pub fn new(
+            disk_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            disk_snapshot_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                disk_name: disk_name.into(),
+                disk_snapshot_name: disk_snapshot_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDiskSnapshot`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDiskSnapshotAttributes {
         /// `DiskSnapshotArn`: string.
@@ -1466,6 +1637,28 @@ pub mod distribution {
         /// `Origin`: [`InputOrigin`].
         /// Required.
         pub origin: ::stratus_model::Val<InputOrigin>,
+    }
+
+    impl CfnDistribution {
+        /// With the required `BundleId`, `DefaultCacheBehavior`, `DistributionName`, `Origin`; everything else unset.
+        pub fn new(
+            bundle_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            default_cache_behavior: impl ::std::convert::Into<::stratus_model::Val<CacheBehavior>>,
+            distribution_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            origin: impl ::std::convert::Into<::stratus_model::Val<InputOrigin>>,
+        ) -> Self {
+            Self {
+                bundle_id: bundle_id.into(),
+                cache_behavior_settings: ::std::option::Option::None,
+                cache_behaviors: ::std::option::Option::None,
+                certificate_name: ::std::option::Option::None,
+                default_cache_behavior: default_cache_behavior.into(),
+                distribution_name: distribution_name.into(),
+                ip_address_type: ::std::option::Option::None,
+                is_enabled: ::std::option::Option::None,
+                origin: origin.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnDistribution`], known once it is deployed (`Fn::GetAtt`).
@@ -2107,6 +2300,18 @@ pub mod domain {
         pub domain_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnDomain {
+        /// With the required `DomainName`; everything else unset.
+        pub fn new(
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain_entries: ::std::option::Option::None,
+                domain_name: domain_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainAttributes {
         /// `Arn`: string.
@@ -2162,6 +2367,23 @@ pub mod domain {
         /// Required.
         /// Allowed values: `A`, `AAAA`, `CNAME`, `MX`, `NS`, `SOA`, `SRV`, `TXT`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl DomainEntry {
+        /// With the required `Name`, `Target`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                id: ::std::option::Option::None,
+                is_alias: ::std::option::Option::None,
+                name: name.into(),
+                target: target.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DomainEntry> for ::stratus_model::Val<DomainEntry> {
@@ -2298,6 +2520,29 @@ pub mod instance {
         pub user_data: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnInstance {
+        /// With the required `BlueprintId`, `BundleId`, `InstanceName`; everything else unset.
+        pub fn new(
+            blueprint_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            bundle_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                add_ons: ::std::option::Option::None,
+                availability_zone: ::std::option::Option::None,
+                blueprint_id: blueprint_id.into(),
+                bundle_id: bundle_id.into(),
+                hardware: ::std::option::Option::None,
+                instance_name: instance_name.into(),
+                key_pair_name: ::std::option::Option::None,
+                location: ::std::option::Option::None,
+                networking: ::std::option::Option::None,
+                state: ::std::option::Option::None,
+                user_data: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceAttributes {
         /// `InstanceArn`: string.
@@ -2406,6 +2651,19 @@ pub mod instance {
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
     }
 
+    impl AddOn {
+        /// With the required `AddOnType`; everything else unset.
+        pub fn new(
+            add_on_type: impl ::std::convert::Into<::stratus_model::Val<AddOnType>>,
+        ) -> Self {
+            Self {
+                add_on_type: add_on_type.into(),
+                auto_snapshot_add_on_request: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AddOn> for ::stratus_model::Val<AddOn> {
         fn from(value: AddOn) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2455,6 +2713,18 @@ pub mod instance {
         /// `Ports`: list of [`Port`].
         /// Required.
         pub ports: ::stratus_model::Val<::std::vec::Vec<Port>>,
+    }
+
+    impl Networking {
+        /// With the required `Ports`; everything else unset.
+        pub fn new(
+            ports: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Port>>>,
+        ) -> Self {
+            Self {
+                monthly_transfer: ::std::option::Option::None,
+                ports: ports.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Networking> for ::stratus_model::Val<Networking> {
@@ -2518,6 +2788,24 @@ pub mod instance {
         pub path: ::stratus_model::Val<::std::string::String>,
         /// `SizeInGb`: string.
         pub size_in_gb: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Disk {
+        /// With the required `DiskName`, `Path`; everything else unset.
+        pub fn new(
+            disk_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attached_to: ::std::option::Option::None,
+                attachment_state: ::std::option::Option::None,
+                disk_name: disk_name.into(),
+                iops: ::std::option::Option::None,
+                is_system_disk: ::std::option::Option::None,
+                path: path.into(),
+                size_in_gb: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Disk> for ::stratus_model::Val<Disk> {
@@ -2711,6 +2999,21 @@ pub mod instance_snapshot {
         pub instance_snapshot_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnInstanceSnapshot {
+        /// With the required `InstanceName`, `InstanceSnapshotName`; everything else unset.
+        pub fn new(
+            instance_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_snapshot_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                instance_name: instance_name.into(),
+                instance_snapshot_name: instance_snapshot_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnInstanceSnapshot`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceSnapshotAttributes {
         /// `Arn`: string.
@@ -2813,6 +3116,25 @@ pub mod load_balancer {
         pub tls_policy_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnLoadBalancer {
+        /// With the required `InstancePort`, `LoadBalancerName`; everything else unset.
+        pub fn new(
+            instance_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            load_balancer_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attached_instances: ::std::option::Option::None,
+                health_check_path: ::std::option::Option::None,
+                instance_port: instance_port.into(),
+                ip_address_type: ::std::option::Option::None,
+                load_balancer_name: load_balancer_name.into(),
+                session_stickiness_enabled: ::std::option::Option::None,
+                session_stickiness_lb_cookie_duration_seconds: ::std::option::Option::None,
+                tls_policy_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLoadBalancer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLoadBalancerAttributes {
         /// `LoadBalancerArn`: string.
@@ -2911,6 +3233,26 @@ pub mod load_balancer_tls_certificate {
         pub load_balancer_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnLoadBalancerTlsCertificate {
+        /// With the required `CertificateDomainName`, `CertificateName`, `LoadBalancerName`; everything else unset.
+        pub fn new(
+            certificate_domain_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            certificate_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            load_balancer_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_alternative_names: ::std::option::Option::None,
+                certificate_domain_name: certificate_domain_name.into(),
+                certificate_name: certificate_name.into(),
+                https_redirection_enabled: ::std::option::Option::None,
+                is_attached: ::std::option::Option::None,
+                load_balancer_name: load_balancer_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLoadBalancerTlsCertificate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLoadBalancerTlsCertificateAttributes {
         /// `LoadBalancerTlsCertificateArn`: string.
@@ -2955,6 +3297,18 @@ pub mod static_ip {
         /// Pattern: `^\w[\w\-]*\w$`.
         #[resource(replace)]
         pub static_ip_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnStaticIp {
+        /// With the required `StaticIpName`; everything else unset.
+        pub fn new(
+            static_ip_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attached_to: ::std::option::Option::None,
+                static_ip_name: static_ip_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnStaticIp`], known once it is deployed (`Fn::GetAtt`).

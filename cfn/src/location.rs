@@ -40,6 +40,24 @@ pub mod api_key {
         pub restrictions: ::stratus_model::Val<ApiKeyRestrictions>,
     }
 
+    impl CfnApiKey {
+        /// With the required `KeyName`, `Restrictions`; everything else unset.
+        pub fn new(
+            key_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            restrictions: impl ::std::convert::Into<::stratus_model::Val<ApiKeyRestrictions>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                expire_time: ::std::option::Option::None,
+                force_delete: ::std::option::Option::None,
+                force_update: ::std::option::Option::None,
+                key_name: key_name.into(),
+                no_expiry: ::std::option::Option::None,
+                restrictions: restrictions.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApiKey`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApiKeyAttributes {
         /// `CreateTime`: string.
@@ -93,6 +111,26 @@ pub mod api_key {
         pub allow_resources: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl ApiKeyRestrictions {
+        /// With the required `AllowActions`, `AllowResources`; everything else unset.
+        pub fn new(
+            allow_actions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            allow_resources: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                allow_actions: allow_actions.into(),
+                allow_android_apps: ::std::option::Option::None,
+                allow_apple_apps: ::std::option::Option::None,
+                allow_referers: ::std::option::Option::None,
+                allow_resources: allow_resources.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ApiKeyRestrictions> for ::stratus_model::Val<ApiKeyRestrictions> {
         fn from(value: ApiKeyRestrictions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -115,6 +153,21 @@ pub mod api_key {
         pub package: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AndroidApp {
+        /// With the required `CertificateFingerprint`, `Package`; everything else unset.
+        pub fn new(
+            certificate_fingerprint: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            package: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_fingerprint: certificate_fingerprint.into(),
+                package: package.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AndroidApp> for ::stratus_model::Val<AndroidApp> {
         fn from(value: AndroidApp) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -130,6 +183,17 @@ pub mod api_key {
         /// Pattern: `^[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+$`.
         /// Length: `1..=155`.
         pub bundle_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AppleApp {
+        /// With the required `BundleId`; everything else unset.
+        pub fn new(
+            bundle_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bundle_id: bundle_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AppleApp> for ::stratus_model::Val<AppleApp> {
@@ -176,6 +240,21 @@ pub mod geofence_collection {
         /// `PricingPlanDataSource`: string.
         pub pricing_plan_data_source:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnGeofenceCollection {
+        /// With the required `CollectionName`; everything else unset.
+        pub fn new(
+            collection_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                collection_name: collection_name.into(),
+                description: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                pricing_plan: ::std::option::Option::None,
+                pricing_plan_data_source: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnGeofenceCollection`], known once it is deployed (`Fn::GetAtt`).
@@ -279,6 +358,21 @@ pub mod map {
         pub pricing_plan: ::std::option::Option<::stratus_model::Val<PricingPlan>>,
     }
 
+    impl CfnMap {
+        /// With the required `Configuration`, `MapName`; everything else unset.
+        pub fn new(
+            configuration: impl ::std::convert::Into<::stratus_model::Val<MapConfiguration>>,
+            map_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                configuration: configuration.into(),
+                description: ::std::option::Option::None,
+                map_name: map_name.into(),
+                pricing_plan: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMap`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMapAttributes {
         /// `CreateTime`: string.
@@ -323,6 +417,19 @@ pub mod map {
         /// Pattern: `^[-._\w]+$`.
         /// Length: `1..=100`.
         pub style: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MapConfiguration {
+        /// With the required `Style`; everything else unset.
+        pub fn new(
+            style: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                custom_layers: ::std::option::Option::None,
+                political_view: ::std::option::Option::None,
+                style: style.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MapConfiguration> for ::stratus_model::Val<MapConfiguration> {
@@ -406,6 +513,22 @@ pub mod place_index {
         pub index_name: ::stratus_model::Val<::std::string::String>,
         /// `PricingPlan`: [`PricingPlan`].
         pub pricing_plan: ::std::option::Option<::stratus_model::Val<PricingPlan>>,
+    }
+
+    impl CfnPlaceIndex {
+        /// With the required `DataSource`, `IndexName`; everything else unset.
+        pub fn new(
+            data_source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            index_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_source: data_source.into(),
+                data_source_configuration: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                index_name: index_name.into(),
+                pricing_plan: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnPlaceIndex`], known once it is deployed (`Fn::GetAtt`).
@@ -565,6 +688,21 @@ pub mod route_calculator {
         pub pricing_plan: ::std::option::Option<::stratus_model::Val<PricingPlan>>,
     }
 
+    impl CfnRouteCalculator {
+        /// With the required `CalculatorName`, `DataSource`; everything else unset.
+        pub fn new(
+            calculator_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                calculator_name: calculator_name.into(),
+                data_source: data_source.into(),
+                description: ::std::option::Option::None,
+                pricing_plan: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRouteCalculator`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRouteCalculatorAttributes {
         /// `CalculatorArn`: string.
@@ -673,6 +811,24 @@ pub mod tracker {
         /// Length: `1..=100`.
         #[resource(replace)]
         pub tracker_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTracker {
+        /// With the required `TrackerName`; everything else unset.
+        pub fn new(
+            tracker_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                event_bridge_enabled: ::std::option::Option::None,
+                kms_key_enable_geospatial_queries: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                position_filtering: ::std::option::Option::None,
+                pricing_plan: ::std::option::Option::None,
+                pricing_plan_data_source: ::std::option::Option::None,
+                tracker_name: tracker_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTracker`], known once it is deployed (`Fn::GetAtt`).
@@ -812,6 +968,19 @@ pub mod tracker_consumer {
         /// Length: `1..=100`.
         #[resource(replace)]
         pub tracker_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTrackerConsumer {
+        /// With the required `ConsumerArn`, `TrackerName`; everything else unset.
+        pub fn new(
+            consumer_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tracker_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                consumer_arn: consumer_arn.into(),
+                tracker_name: tracker_name.into(),
+            }
+        }
     }
 }
 

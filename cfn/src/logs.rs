@@ -38,6 +38,23 @@ pub mod account_policy {
         pub selection_criteria: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnAccountPolicy {
+        /// With the required `PolicyDocument`, `PolicyName`, `PolicyType`; everything else unset.
+        pub fn new(
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy_type: impl ::std::convert::Into<::stratus_model::Val<PolicyType>>,
+        ) -> Self {
+            Self {
+                policy_document: policy_document.into(),
+                policy_name: policy_name.into(),
+                policy_type: policy_type.into(),
+                scope: ::std::option::Option::None,
+                selection_criteria: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAccountPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccountPolicyAttributes {
         /// `AccountId`: string.
@@ -186,6 +203,25 @@ pub mod delivery {
         pub s3_suffix_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnDelivery {
+        /// With the required `DeliveryDestinationArn`, `DeliverySourceName`; everything else unset.
+        pub fn new(
+            delivery_destination_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            delivery_source_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delivery_destination_arn: delivery_destination_arn.into(),
+                delivery_source_name: delivery_source_name.into(),
+                field_delimiter: ::std::option::Option::None,
+                record_fields: ::std::option::Option::None,
+                s3_enable_hive_compatible_path: ::std::option::Option::None,
+                s3_suffix_path: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDelivery`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeliveryAttributes {
         /// `DeliveryId`: string.
@@ -256,6 +292,21 @@ pub mod delivery_destination {
         pub output_format: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnDeliveryDestination {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delivery_destination_policy: ::std::option::Option::None,
+                delivery_destination_type: ::std::option::Option::None,
+                destination_resource_arn: ::std::option::Option::None,
+                name: name.into(),
+                output_format: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDeliveryDestination`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeliveryDestinationAttributes {
         /// `Arn`: string.
@@ -320,6 +371,19 @@ pub mod delivery_source {
         pub resource_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnDeliverySource {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_type: ::std::option::Option::None,
+                name: name.into(),
+                resource_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDeliverySource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeliverySourceAttributes {
         /// `Service`: string.
@@ -380,6 +444,22 @@ pub mod destination {
         pub target_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnDestination {
+        /// With the required `DestinationName`, `RoleArn`, `TargetArn`; everything else unset.
+        pub fn new(
+            destination_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                destination_name: destination_name.into(),
+                destination_policy: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                target_arn: target_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDestination`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDestinationAttributes {
         /// `Arn`: string.
@@ -425,6 +505,21 @@ pub mod integration {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub resource_config: ::stratus_model::Val<ResourceConfig>,
+    }
+
+    impl CfnIntegration {
+        /// With the required `IntegrationName`, `IntegrationType`, `ResourceConfig`; everything else unset.
+        pub fn new(
+            integration_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            integration_type: impl ::std::convert::Into<::stratus_model::Val<IntegrationType>>,
+            resource_config: impl ::std::convert::Into<::stratus_model::Val<ResourceConfig>>,
+        ) -> Self {
+            Self {
+                integration_name: integration_name.into(),
+                integration_type: integration_type.into(),
+                resource_config: resource_config.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnIntegration`], known once it is deployed (`Fn::GetAtt`).
@@ -473,6 +568,24 @@ pub mod integration {
         /// `RetentionDays`: integer.
         /// Range: `1..=3650`.
         pub retention_days: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl OpenSearchResourceConfig {
+        /// With the required `DashboardViewerPrincipals`, `DataSourceRoleArn`; everything else unset.
+        pub fn new(
+            dashboard_viewer_principals: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            data_source_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_arn: ::std::option::Option::None,
+                dashboard_viewer_principals: dashboard_viewer_principals.into(),
+                data_source_role_arn: data_source_role_arn.into(),
+                kms_key_arn: ::std::option::Option::None,
+                retention_days: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<OpenSearchResourceConfig>
@@ -774,6 +887,18 @@ pub mod log_stream {
         #[resource(replace)]
         pub log_stream_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    impl CfnLogStream {
+        /// With the required `LogGroupName`; everything else unset.
+        pub fn new(
+            log_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_group_name: log_group_name.into(),
+                log_stream_name: ::std::option::Option::None,
+            }
+        }
+    }
 }
 
 pub use log_stream::CfnLogStream;
@@ -822,6 +947,27 @@ pub mod metric_filter {
         pub metric_transformations: ::stratus_model::Val<::std::vec::Vec<MetricTransformation>>,
     }
 
+    impl CfnMetricFilter {
+        /// With the required `FilterPattern`, `LogGroupName`, `MetricTransformations`; everything else unset.
+        pub fn new(
+            filter_pattern: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            log_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            metric_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MetricTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                apply_on_transformed_logs: ::std::option::Option::None,
+                emit_system_field_dimensions: ::std::option::Option::None,
+                field_selection_criteria: ::std::option::Option::None,
+                filter_name: ::std::option::Option::None,
+                filter_pattern: filter_pattern.into(),
+                log_group_name: log_group_name.into(),
+                metric_transformations: metric_transformations.into(),
+            }
+        }
+    }
+
     /// `MetricTransformation`, a property type of `AWS::Logs::MetricFilter`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -851,6 +997,24 @@ pub mod metric_filter {
         pub unit: ::std::option::Option<::stratus_model::Val<Unit>>,
     }
 
+    impl MetricTransformation {
+        /// With the required `MetricName`, `MetricNamespace`, `MetricValue`; everything else unset.
+        pub fn new(
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            metric_namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            metric_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                default_value: ::std::option::Option::None,
+                dimensions: ::std::option::Option::None,
+                metric_name: metric_name.into(),
+                metric_namespace: metric_namespace.into(),
+                metric_value: metric_value.into(),
+                unit: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MetricTransformation> for ::stratus_model::Val<MetricTransformation> {
         fn from(value: MetricTransformation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -869,6 +1033,19 @@ pub mod metric_filter {
         /// Required.
         /// Length: `1..=255`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Dimension {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Dimension> for ::stratus_model::Val<Dimension> {
@@ -1055,6 +1232,22 @@ pub mod query_definition {
         pub query_string: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnQueryDefinition {
+        /// With the required `Name`, `QueryString`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            query_string: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_group_names: ::std::option::Option::None,
+                name: name.into(),
+                parameters: ::std::option::Option::None,
+                query_language: ::std::option::Option::None,
+                query_string: query_string.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnQueryDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnQueryDefinitionAttributes {
         /// `QueryDefinitionId`: string.
@@ -1082,6 +1275,19 @@ pub mod query_definition {
         /// Pattern: `^[a-zA-Z_][a-zA-Z0-9_]*$`.
         /// Length: `1..=128`.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl QueryParameter {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                default_value: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<QueryParameter> for ::stratus_model::Val<QueryParameter> {
@@ -1161,6 +1367,19 @@ pub mod resource_policy {
         #[resource(replace)]
         pub policy_name: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnResourcePolicy {
+        /// With the required `PolicyDocument`, `PolicyName`; everything else unset.
+        pub fn new(
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            policy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy_document: policy_document.into(),
+                policy_name: policy_name.into(),
+            }
+        }
+    }
 }
 
 pub use resource_policy::CfnResourcePolicy;
@@ -1228,6 +1447,33 @@ pub mod scheduled_query {
         pub timezone: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnScheduledQuery {
+        /// With the required `ExecutionRoleArn`, `Name`, `QueryLanguage`, `QueryString`, `ScheduleExpression`; everything else unset.
+        pub fn new(
+            execution_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            query_language: impl ::std::convert::Into<::stratus_model::Val<QueryLanguage>>,
+            query_string: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            schedule_expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                destination_configuration: ::std::option::Option::None,
+                execution_role_arn: execution_role_arn.into(),
+                log_group_identifiers: ::std::option::Option::None,
+                name: name.into(),
+                query_language: query_language.into(),
+                query_string: query_string.into(),
+                schedule_end_time: ::std::option::Option::None,
+                schedule_expression: schedule_expression.into(),
+                schedule_start_time: ::std::option::Option::None,
+                start_time_offset: ::std::option::Option::None,
+                state: ::std::option::Option::None,
+                timezone: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnScheduledQuery`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScheduledQueryAttributes {
         /// `ScheduledQueryArn`: string.
@@ -1289,6 +1535,21 @@ pub mod scheduled_query {
         /// Required.
         /// Length: `1..=`.
         pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3Configuration {
+        /// With the required `DestinationIdentifier`, `RoleArn`; everything else unset.
+        pub fn new(
+            destination_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                destination_identifier: destination_identifier.into(),
+                role_arn: role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3Configuration> for ::stratus_model::Val<S3Configuration> {
@@ -1433,6 +1694,27 @@ pub mod subscription_filter {
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnSubscriptionFilter {
+        /// With the required `DestinationArn`, `FilterPattern`, `LogGroupName`; everything else unset.
+        pub fn new(
+            destination_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            filter_pattern: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            log_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                apply_on_transformed_logs: ::std::option::Option::None,
+                destination_arn: destination_arn.into(),
+                distribution: ::std::option::Option::None,
+                emit_system_fields: ::std::option::Option::None,
+                field_selection_criteria: ::std::option::Option::None,
+                filter_name: ::std::option::Option::None,
+                filter_pattern: filter_pattern.into(),
+                log_group_name: log_group_name.into(),
+                role_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The values `Distribution` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Distribution {
@@ -1499,6 +1781,21 @@ pub mod transformer {
         /// Required.
         /// Items: `1..=20`.
         pub transformer_config: ::stratus_model::Val<::std::vec::Vec<Processor>>,
+    }
+
+    impl CfnTransformer {
+        /// With the required `LogGroupIdentifier`, `TransformerConfig`; everything else unset.
+        pub fn new(
+            log_group_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            transformer_config: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<Processor>>,
+            >,
+        ) -> Self {
+            Self {
+                log_group_identifier: log_group_identifier.into(),
+                transformer_config: transformer_config.into(),
+            }
+        }
     }
 
     /// `Processor`, a property type of `AWS::Logs::Transformer`.
@@ -1573,6 +1870,17 @@ pub mod transformer {
         pub entries: ::stratus_model::Val<::std::vec::Vec<AddKeyEntry>>,
     }
 
+    impl AddKeys {
+        /// With the required `Entries`; everything else unset.
+        pub fn new(
+            entries: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<AddKeyEntry>>>,
+        ) -> Self {
+            Self {
+                entries: entries.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AddKeys> for ::stratus_model::Val<AddKeys> {
         fn from(value: AddKeys) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1587,6 +1895,17 @@ pub mod transformer {
         /// Required.
         /// Items: `1..=5`.
         pub entries: ::stratus_model::Val<::std::vec::Vec<CopyValueEntry>>,
+    }
+
+    impl CopyValue {
+        /// With the required `Entries`; everything else unset.
+        pub fn new(
+            entries: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<CopyValueEntry>>>,
+        ) -> Self {
+            Self {
+                entries: entries.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CopyValue> for ::stratus_model::Val<CopyValue> {
@@ -1648,6 +1967,27 @@ pub mod transformer {
         pub target_timezone: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl DateTimeConverter {
+        /// With the required `MatchPatterns`, `Source`, `Target`; everything else unset.
+        pub fn new(
+            match_patterns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                locale: ::std::option::Option::None,
+                match_patterns: match_patterns.into(),
+                source: source.into(),
+                source_timezone: ::std::option::Option::None,
+                target: target.into(),
+                target_format: ::std::option::Option::None,
+                target_timezone: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DateTimeConverter> for ::stratus_model::Val<DateTimeConverter> {
         fn from(value: DateTimeConverter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1662,6 +2002,19 @@ pub mod transformer {
         /// Required.
         /// Items: `1..=5`.
         pub with_keys: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl DeleteKeys {
+        /// With the required `WithKeys`; everything else unset.
+        pub fn new(
+            with_keys: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                with_keys: with_keys.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DeleteKeys> for ::stratus_model::Val<DeleteKeys> {
@@ -1680,6 +2033,18 @@ pub mod transformer {
         pub r#match: ::stratus_model::Val<::std::string::String>,
         /// `Source`: string.
         pub source: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Grok {
+        /// With the required `Match`; everything else unset.
+        pub fn new(
+            r#match: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#match: r#match.into(),
+                source: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Grok> for ::stratus_model::Val<Grok> {
@@ -1709,6 +2074,23 @@ pub mod transformer {
         pub value_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ListToMap {
+        /// With the required `Key`, `Source`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                flatten: ::std::option::Option::None,
+                flattened_element: ::std::option::Option::None,
+                key: key.into(),
+                source: source.into(),
+                target: ::std::option::Option::None,
+                value_key: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ListToMap> for ::stratus_model::Val<ListToMap> {
         fn from(value: ListToMap) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1725,6 +2107,19 @@ pub mod transformer {
         pub with_keys: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl LowerCaseString {
+        /// With the required `WithKeys`; everything else unset.
+        pub fn new(
+            with_keys: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                with_keys: with_keys.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LowerCaseString> for ::stratus_model::Val<LowerCaseString> {
         fn from(value: LowerCaseString) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1739,6 +2134,17 @@ pub mod transformer {
         /// Required.
         /// Items: `1..=5`.
         pub entries: ::stratus_model::Val<::std::vec::Vec<MoveKeyEntry>>,
+    }
+
+    impl MoveKeys {
+        /// With the required `Entries`; everything else unset.
+        pub fn new(
+            entries: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<MoveKeyEntry>>>,
+        ) -> Self {
+            Self {
+                entries: entries.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MoveKeys> for ::stratus_model::Val<MoveKeys> {
@@ -1850,6 +2256,21 @@ pub mod transformer {
         pub source: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ParseToOcsf {
+        /// With the required `EventSource`, `OcsfVersion`; everything else unset.
+        pub fn new(
+            event_source: impl ::std::convert::Into<::stratus_model::Val<EventSource>>,
+            ocsf_version: impl ::std::convert::Into<::stratus_model::Val<OcsfVersion>>,
+        ) -> Self {
+            Self {
+                event_source: event_source.into(),
+                mapping_version: ::std::option::Option::None,
+                ocsf_version: ocsf_version.into(),
+                source: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ParseToOcsf> for ::stratus_model::Val<ParseToOcsf> {
         fn from(value: ParseToOcsf) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1894,6 +2315,17 @@ pub mod transformer {
         pub entries: ::stratus_model::Val<::std::vec::Vec<RenameKeyEntry>>,
     }
 
+    impl RenameKeys {
+        /// With the required `Entries`; everything else unset.
+        pub fn new(
+            entries: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<RenameKeyEntry>>>,
+        ) -> Self {
+            Self {
+                entries: entries.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RenameKeys> for ::stratus_model::Val<RenameKeys> {
         fn from(value: RenameKeys) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1908,6 +2340,17 @@ pub mod transformer {
         /// Required.
         /// Items: `1..=10`.
         pub entries: ::stratus_model::Val<::std::vec::Vec<SplitStringEntry>>,
+    }
+
+    impl SplitString {
+        /// With the required `Entries`; everything else unset.
+        pub fn new(
+            entries: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<SplitStringEntry>>>,
+        ) -> Self {
+            Self {
+                entries: entries.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SplitString> for ::stratus_model::Val<SplitString> {
@@ -1926,6 +2369,19 @@ pub mod transformer {
         pub entries: ::stratus_model::Val<::std::vec::Vec<SubstituteStringEntry>>,
     }
 
+    impl SubstituteString {
+        /// With the required `Entries`; everything else unset.
+        pub fn new(
+            entries: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<SubstituteStringEntry>>,
+            >,
+        ) -> Self {
+            Self {
+                entries: entries.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SubstituteString> for ::stratus_model::Val<SubstituteString> {
         fn from(value: SubstituteString) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1940,6 +2396,19 @@ pub mod transformer {
         /// Required.
         /// Items: `1..=10`.
         pub with_keys: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl TrimString {
+        /// With the required `WithKeys`; everything else unset.
+        pub fn new(
+            with_keys: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                with_keys: with_keys.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TrimString> for ::stratus_model::Val<TrimString> {
@@ -1958,6 +2427,19 @@ pub mod transformer {
         pub entries: ::stratus_model::Val<::std::vec::Vec<TypeConverterEntry>>,
     }
 
+    impl TypeConverter {
+        /// With the required `Entries`; everything else unset.
+        pub fn new(
+            entries: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TypeConverterEntry>>,
+            >,
+        ) -> Self {
+            Self {
+                entries: entries.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TypeConverter> for ::stratus_model::Val<TypeConverter> {
         fn from(value: TypeConverter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1972,6 +2454,19 @@ pub mod transformer {
         /// Required.
         /// Items: `1..=10`.
         pub with_keys: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl UpperCaseString {
+        /// With the required `WithKeys`; everything else unset.
+        pub fn new(
+            with_keys: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                with_keys: with_keys.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<UpperCaseString> for ::stratus_model::Val<UpperCaseString> {
@@ -1995,6 +2490,20 @@ pub mod transformer {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AddKeyEntry {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                overwrite_if_exists: ::std::option::Option::None,
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AddKeyEntry> for ::stratus_model::Val<AddKeyEntry> {
         fn from(value: AddKeyEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2013,6 +2522,20 @@ pub mod transformer {
         /// `Target`: string.
         /// Required.
         pub target: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CopyValueEntry {
+        /// With the required `Source`, `Target`; everything else unset.
+        pub fn new(
+            source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                overwrite_if_exists: ::std::option::Option::None,
+                source: source.into(),
+                target: target.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CopyValueEntry> for ::stratus_model::Val<CopyValueEntry> {
@@ -2035,6 +2558,20 @@ pub mod transformer {
         pub target: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MoveKeyEntry {
+        /// With the required `Source`, `Target`; everything else unset.
+        pub fn new(
+            source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                overwrite_if_exists: ::std::option::Option::None,
+                source: source.into(),
+                target: target.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MoveKeyEntry> for ::stratus_model::Val<MoveKeyEntry> {
         fn from(value: MoveKeyEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2055,6 +2592,20 @@ pub mod transformer {
         pub rename_to: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RenameKeyEntry {
+        /// With the required `Key`, `RenameTo`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rename_to: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                overwrite_if_exists: ::std::option::Option::None,
+                rename_to: rename_to.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RenameKeyEntry> for ::stratus_model::Val<RenameKeyEntry> {
         fn from(value: RenameKeyEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2072,6 +2623,19 @@ pub mod transformer {
         /// `Source`: string.
         /// Required.
         pub source: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SplitStringEntry {
+        /// With the required `Delimiter`, `Source`; everything else unset.
+        pub fn new(
+            delimiter: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delimiter: delimiter.into(),
+                source: source.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SplitStringEntry> for ::stratus_model::Val<SplitStringEntry> {
@@ -2095,6 +2659,21 @@ pub mod transformer {
         pub to: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SubstituteStringEntry {
+        /// With the required `From`, `Source`, `To`; everything else unset.
+        pub fn new(
+            from: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            to: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                from: from.into(),
+                source: source.into(),
+                to: to.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SubstituteStringEntry> for ::stratus_model::Val<SubstituteStringEntry> {
         fn from(value: SubstituteStringEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2112,6 +2691,19 @@ pub mod transformer {
         /// Required.
         /// Allowed values: `boolean`, `integer`, `double`, `string`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl TypeConverterEntry {
+        /// With the required `Key`, `Type`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TypeConverterEntry> for ::stratus_model::Val<TypeConverterEntry> {

@@ -58,6 +58,33 @@ pub mod inference_scheduler {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnInferenceScheduler {
+        /// With the required `DataInputConfiguration`, `DataOutputConfiguration`, `DataUploadFrequency`, `ModelName`, `RoleArn`; everything else unset.
+        pub fn new(
+            data_input_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<DataInputConfiguration>,
+            >,
+            data_output_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<DataOutputConfiguration>,
+            >,
+            data_upload_frequency: impl ::std::convert::Into<::stratus_model::Val<DataUploadFrequency>>,
+            model_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_delay_offset_in_minutes: ::std::option::Option::None,
+                data_input_configuration: data_input_configuration.into(),
+                data_output_configuration: data_output_configuration.into(),
+                data_upload_frequency: data_upload_frequency.into(),
+                inference_scheduler_name: ::std::option::Option::None,
+                model_name: model_name.into(),
+                role_arn: role_arn.into(),
+                server_side_kms_key_id: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnInferenceScheduler`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInferenceSchedulerAttributes {
         /// `InferenceSchedulerArn`: string.
@@ -86,6 +113,21 @@ pub mod inference_scheduler {
         pub s3_input_configuration: ::stratus_model::Val<S3InputConfiguration>,
     }
 
+    impl DataInputConfiguration {
+        /// With the required `S3InputConfiguration`; everything else unset.
+        pub fn new(
+            s3_input_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<S3InputConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                inference_input_name_configuration: ::std::option::Option::None,
+                input_time_zone_offset: ::std::option::Option::None,
+                s3_input_configuration: s3_input_configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DataInputConfiguration> for ::stratus_model::Val<DataInputConfiguration> {
         fn from(value: DataInputConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -103,6 +145,20 @@ pub mod inference_scheduler {
         /// `S3OutputConfiguration`: [`S3OutputConfiguration`].
         /// Required.
         pub s3_output_configuration: ::stratus_model::Val<S3OutputConfiguration>,
+    }
+
+    impl DataOutputConfiguration {
+        /// With the required `S3OutputConfiguration`; everything else unset.
+        pub fn new(
+            s3_output_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<S3OutputConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                kms_key_id: ::std::option::Option::None,
+                s3_output_configuration: s3_output_configuration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DataOutputConfiguration>
@@ -127,6 +183,19 @@ pub mod inference_scheduler {
         /// Pattern: `[\s\w+-=\.:/@]*`.
         /// Length: `0..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -166,6 +235,18 @@ pub mod inference_scheduler {
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl S3InputConfiguration {
+        /// With the required `Bucket`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                prefix: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<S3InputConfiguration> for ::stratus_model::Val<S3InputConfiguration> {
         fn from(value: S3InputConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -181,6 +262,18 @@ pub mod inference_scheduler {
         pub bucket: ::stratus_model::Val<::std::string::String>,
         /// `Prefix`: string.
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl S3OutputConfiguration {
+        /// With the required `Bucket`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                prefix: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3OutputConfiguration> for ::stratus_model::Val<S3OutputConfiguration> {

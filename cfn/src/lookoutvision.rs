@@ -21,6 +21,17 @@ pub mod project {
         pub project_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnProject {
+        /// With the required `ProjectName`; everything else unset.
+        pub fn new(
+            project_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                project_name: project_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnProject`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProjectAttributes {
         /// `Arn`: string.

@@ -45,6 +45,23 @@ pub mod application {
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnApplication {
+        /// With the required `EngineType`, `Name`; everything else unset.
+        pub fn new(
+            engine_type: impl ::std::convert::Into<::stratus_model::Val<EngineType>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                definition: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                engine_type: engine_type.into(),
+                kms_key_id: ::std::option::Option::None,
+                name: name.into(),
+                role_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `ApplicationArn`: string.
@@ -129,6 +146,21 @@ pub mod deployment {
         /// Pattern: `^\S{1,80}$`.
         #[resource(replace)]
         pub environment_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnDeployment {
+        /// With the required `ApplicationId`, `ApplicationVersion`, `EnvironmentId`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            application_version: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            environment_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                application_version: application_version.into(),
+                environment_id: environment_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnDeployment`], known once it is deployed (`Fn::GetAtt`).
@@ -226,6 +258,31 @@ pub mod environment {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnEnvironment {
+        /// With the required `EngineType`, `InstanceType`, `Name`; everything else unset.
+        pub fn new(
+            engine_type: impl ::std::convert::Into<::stratus_model::Val<EngineType>>,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                engine_type: engine_type.into(),
+                engine_version: ::std::option::Option::None,
+                high_availability_config: ::std::option::Option::None,
+                instance_type: instance_type.into(),
+                kms_key_id: ::std::option::Option::None,
+                name: name.into(),
+                network_type: ::std::option::Option::None,
+                preferred_maintenance_window: ::std::option::Option::None,
+                publicly_accessible: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                storage_configurations: ::std::option::Option::None,
+                subnet_ids: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentAttributes {
         /// `EnvironmentArn`: string.
@@ -251,6 +308,15 @@ pub mod environment {
         /// Required.
         /// Range: `1..=100`.
         pub desired_capacity: ::stratus_model::Val<i64>,
+    }
+
+    impl HighAvailabilityConfig {
+        /// With the required `DesiredCapacity`; everything else unset.
+        pub fn new(desired_capacity: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                desired_capacity: desired_capacity.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HighAvailabilityConfig> for ::stratus_model::Val<HighAvailabilityConfig> {

@@ -27,6 +27,20 @@ pub mod allow_list {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnAllowList {
+        /// With the required `Criteria`, `Name`; everything else unset.
+        pub fn new(
+            criteria: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                criteria: criteria.into(),
+                description: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAllowList`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAllowListAttributes {
         /// `Id`: string.
@@ -97,6 +111,23 @@ pub mod custom_data_identifier {
         pub regex: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnCustomDataIdentifier {
+        /// With the required `Name`, `Regex`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            regex: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                ignore_words: ::std::option::Option::None,
+                keywords: ::std::option::Option::None,
+                maximum_match_distance: ::std::option::Option::None,
+                name: name.into(),
+                regex: regex.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCustomDataIdentifier`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCustomDataIdentifierAttributes {
         /// `Id`: string.
@@ -144,6 +175,22 @@ pub mod findings_filter {
         pub name: ::stratus_model::Val<::std::string::String>,
         /// `Position`: integer.
         pub position: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl CfnFindingsFilter {
+        /// With the required `FindingCriteria`, `Name`; everything else unset.
+        pub fn new(
+            finding_criteria: impl ::std::convert::Into<::stratus_model::Val<FindingCriteria>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                finding_criteria: finding_criteria.into(),
+                name: name.into(),
+                position: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnFindingsFilter`], known once it is deployed (`Fn::GetAtt`).

@@ -28,6 +28,19 @@ pub mod accessor {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnAccessor {
+        /// With the required `AccessorType`; everything else unset.
+        pub fn new(
+            accessor_type: impl ::std::convert::Into<::stratus_model::Val<AccessorType>>,
+        ) -> Self {
+            Self {
+                accessor_type: accessor_type.into(),
+                network_type: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAccessor`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessorAttributes {
         /// `Arn`: string.
@@ -72,6 +85,19 @@ pub mod accessor {
         /// Required.
         /// Length: `1..=255`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -199,6 +225,20 @@ pub mod member {
         pub network_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnMember {
+        /// With the required `MemberConfiguration`; everything else unset.
+        pub fn new(
+            member_configuration: impl ::std::convert::Into<::stratus_model::Val<MemberConfiguration>>,
+        ) -> Self {
+            Self {
+                invitation_id: ::std::option::Option::None,
+                member_configuration: member_configuration.into(),
+                network_configuration: ::std::option::Option::None,
+                network_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMember`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMemberAttributes {
         /// `MemberId`: string.
@@ -223,6 +263,19 @@ pub mod member {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MemberConfiguration {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                member_framework_configuration: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MemberConfiguration> for ::stratus_model::Val<MemberConfiguration> {
@@ -252,6 +305,25 @@ pub mod member {
         /// `VotingPolicy`: [`VotingPolicy`].
         /// Required.
         pub voting_policy: ::stratus_model::Val<VotingPolicy>,
+    }
+
+    impl NetworkConfiguration {
+        /// With the required `Framework`, `FrameworkVersion`, `Name`, `VotingPolicy`; everything else unset.
+        pub fn new(
+            framework: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            framework_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            voting_policy: impl ::std::convert::Into<::stratus_model::Val<VotingPolicy>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                framework: framework.into(),
+                framework_version: framework_version.into(),
+                name: name.into(),
+                network_framework_configuration: ::std::option::Option::None,
+                voting_policy: voting_policy.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NetworkConfiguration> for ::stratus_model::Val<NetworkConfiguration> {
@@ -321,6 +393,19 @@ pub mod member {
         pub admin_username: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MemberFabricConfiguration {
+        /// With the required `AdminPassword`, `AdminUsername`; everything else unset.
+        pub fn new(
+            admin_password: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            admin_username: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                admin_password: admin_password.into(),
+                admin_username: admin_username.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MemberFabricConfiguration>
         for ::stratus_model::Val<MemberFabricConfiguration>
     {
@@ -336,6 +421,17 @@ pub mod member {
         /// `Edition`: string.
         /// Required.
         pub edition: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl NetworkFabricConfiguration {
+        /// With the required `Edition`; everything else unset.
+        pub fn new(
+            edition: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                edition: edition.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NetworkFabricConfiguration>
@@ -392,6 +488,20 @@ pub mod node {
         pub node_configuration: ::stratus_model::Val<NodeConfiguration>,
     }
 
+    impl CfnNode {
+        /// With the required `NetworkId`, `NodeConfiguration`; everything else unset.
+        pub fn new(
+            network_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            node_configuration: impl ::std::convert::Into<::stratus_model::Val<NodeConfiguration>>,
+        ) -> Self {
+            Self {
+                member_id: ::std::option::Option::None,
+                network_id: network_id.into(),
+                node_configuration: node_configuration.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnNode`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNodeAttributes {
         /// `NodeId`: string.
@@ -419,6 +529,19 @@ pub mod node {
         /// `InstanceType`: string.
         /// Required.
         pub instance_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl NodeConfiguration {
+        /// With the required `AvailabilityZone`, `InstanceType`; everything else unset.
+        pub fn new(
+            availability_zone: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                availability_zone: availability_zone.into(),
+                instance_type: instance_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NodeConfiguration> for ::stratus_model::Val<NodeConfiguration> {

@@ -36,6 +36,25 @@ pub mod bridge {
         pub sources: ::stratus_model::Val<::std::vec::Vec<BridgeSource>>,
     }
 
+    impl CfnBridge {
+        /// With the required `Name`, `PlacementArn`, `Sources`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            placement_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sources: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<BridgeSource>>>,
+        ) -> Self {
+            Self {
+                egress_gateway_bridge: ::std::option::Option::None,
+                ingress_gateway_bridge: ::std::option::Option::None,
+                name: name.into(),
+                outputs: ::std::option::Option::None,
+                placement_arn: placement_arn.into(),
+                source_failover_config: ::std::option::Option::None,
+                sources: sources.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnBridge`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBridgeAttributes {
         /// `BridgeArn`: string.
@@ -62,6 +81,15 @@ pub mod bridge {
         pub max_bitrate: ::stratus_model::Val<i64>,
     }
 
+    impl EgressGatewayBridge {
+        /// With the required `MaxBitrate`; everything else unset.
+        pub fn new(max_bitrate: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                max_bitrate: max_bitrate.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EgressGatewayBridge> for ::stratus_model::Val<EgressGatewayBridge> {
         fn from(value: EgressGatewayBridge) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -78,6 +106,19 @@ pub mod bridge {
         /// `MaxOutputs`: integer.
         /// Required.
         pub max_outputs: ::stratus_model::Val<i64>,
+    }
+
+    impl IngressGatewayBridge {
+        /// With the required `MaxBitrate`, `MaxOutputs`; everything else unset.
+        pub fn new(
+            max_bitrate: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            max_outputs: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                max_bitrate: max_bitrate.into(),
+                max_outputs: max_outputs.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IngressGatewayBridge> for ::stratus_model::Val<IngressGatewayBridge> {
@@ -111,6 +152,19 @@ pub mod bridge {
         pub source_priority: ::std::option::Option<::stratus_model::Val<SourcePriority>>,
         /// `State`: [`FailoverConfigStateEnum`].
         pub state: ::std::option::Option<::stratus_model::Val<FailoverConfigStateEnum>>,
+    }
+
+    impl FailoverConfig {
+        /// With the required `FailoverMode`; everything else unset.
+        pub fn new(
+            failover_mode: impl ::std::convert::Into<::stratus_model::Val<FailoverModeEnum>>,
+        ) -> Self {
+            Self {
+                failover_mode: failover_mode.into(),
+                source_priority: ::std::option::Option::None,
+                state: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FailoverConfig> for ::stratus_model::Val<FailoverConfig> {
@@ -159,6 +213,27 @@ pub mod bridge {
         pub ttl: ::stratus_model::Val<i64>,
     }
 
+    impl BridgeNetworkOutput {
+        /// With the required `IpAddress`, `Name`, `NetworkName`, `Port`, `Protocol`, `Ttl`; everything else unset.
+        pub fn new(
+            ip_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            network_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<ProtocolEnum>>,
+            ttl: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                ip_address: ip_address.into(),
+                name: name.into(),
+                network_name: network_name.into(),
+                port: port.into(),
+                protocol: protocol.into(),
+                ttl: ttl.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<BridgeNetworkOutput> for ::stratus_model::Val<BridgeNetworkOutput> {
         fn from(value: BridgeNetworkOutput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -194,6 +269,20 @@ pub mod bridge {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl BridgeFlowSource {
+        /// With the required `FlowArn`, `Name`; everything else unset.
+        pub fn new(
+            flow_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                flow_arn: flow_arn.into(),
+                flow_vpc_interface_attachment: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<BridgeFlowSource> for ::stratus_model::Val<BridgeFlowSource> {
         fn from(value: BridgeFlowSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -222,6 +311,26 @@ pub mod bridge {
         /// `Protocol`: [`ProtocolEnum`].
         /// Required.
         pub protocol: ::stratus_model::Val<ProtocolEnum>,
+    }
+
+    impl BridgeNetworkSource {
+        /// With the required `MulticastIp`, `Name`, `NetworkName`, `Port`, `Protocol`; everything else unset.
+        pub fn new(
+            multicast_ip: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            network_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<ProtocolEnum>>,
+        ) -> Self {
+            Self {
+                multicast_ip: multicast_ip.into(),
+                multicast_source_settings: ::std::option::Option::None,
+                name: name.into(),
+                network_name: network_name.into(),
+                port: port.into(),
+                protocol: protocol.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BridgeNetworkSource> for ::stratus_model::Val<BridgeNetworkSource> {
@@ -412,6 +521,21 @@ pub mod bridge_output {
         pub network_output: ::stratus_model::Val<BridgeNetworkOutput>,
     }
 
+    impl CfnBridgeOutput {
+        /// With the required `BridgeArn`, `Name`, `NetworkOutput`; everything else unset.
+        pub fn new(
+            bridge_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            network_output: impl ::std::convert::Into<::stratus_model::Val<BridgeNetworkOutput>>,
+        ) -> Self {
+            Self {
+                bridge_arn: bridge_arn.into(),
+                name: name.into(),
+                network_output: network_output.into(),
+            }
+        }
+    }
+
     /// `BridgeNetworkOutput`, a property type of `AWS::MediaConnect::BridgeOutput`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -432,6 +556,25 @@ pub mod bridge_output {
         /// `Ttl`: integer.
         /// Required.
         pub ttl: ::stratus_model::Val<i64>,
+    }
+
+    impl BridgeNetworkOutput {
+        /// With the required `IpAddress`, `NetworkName`, `Port`, `Protocol`, `Ttl`; everything else unset.
+        pub fn new(
+            ip_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            network_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<Protocol>>,
+            ttl: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                ip_address: ip_address.into(),
+                network_name: network_name.into(),
+                port: port.into(),
+                protocol: protocol.into(),
+                ttl: ttl.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BridgeNetworkOutput> for ::stratus_model::Val<BridgeNetworkOutput> {
@@ -514,6 +657,21 @@ pub mod bridge_source {
         pub network_source: ::std::option::Option<::stratus_model::Val<BridgeNetworkSource>>,
     }
 
+    impl CfnBridgeSource {
+        /// With the required `BridgeArn`, `Name`; everything else unset.
+        pub fn new(
+            bridge_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bridge_arn: bridge_arn.into(),
+                flow_source: ::std::option::Option::None,
+                name: name.into(),
+                network_source: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `BridgeFlowSource`, a property type of `AWS::MediaConnect::BridgeSource`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -524,6 +682,18 @@ pub mod bridge_source {
         /// `FlowVpcInterfaceAttachment`: [`VpcInterfaceAttachment`].
         pub flow_vpc_interface_attachment:
             ::std::option::Option<::stratus_model::Val<VpcInterfaceAttachment>>,
+    }
+
+    impl BridgeFlowSource {
+        /// With the required `FlowArn`; everything else unset.
+        pub fn new(
+            flow_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                flow_arn: flow_arn.into(),
+                flow_vpc_interface_attachment: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<BridgeFlowSource> for ::stratus_model::Val<BridgeFlowSource> {
@@ -551,6 +721,24 @@ pub mod bridge_source {
         /// `Protocol`: [`ProtocolEnum`].
         /// Required.
         pub protocol: ::stratus_model::Val<ProtocolEnum>,
+    }
+
+    impl BridgeNetworkSource {
+        /// With the required `MulticastIp`, `NetworkName`, `Port`, `Protocol`; everything else unset.
+        pub fn new(
+            multicast_ip: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            network_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<ProtocolEnum>>,
+        ) -> Self {
+            Self {
+                multicast_ip: multicast_ip.into(),
+                multicast_source_settings: ::std::option::Option::None,
+                network_name: network_name.into(),
+                port: port.into(),
+                protocol: protocol.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BridgeNetworkSource> for ::stratus_model::Val<BridgeNetworkSource> {
@@ -684,6 +872,28 @@ pub mod flow {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<VpcInterface>>>,
     }
 
+    impl CfnFlow {
+        /// With the required `Name`, `Source`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<Source>>,
+        ) -> Self {
+            Self {
+                availability_zone: ::std::option::Option::None,
+                encoding_config: ::std::option::Option::None,
+                flow_size: ::std::option::Option::None,
+                maintenance: ::std::option::Option::None,
+                media_streams: ::std::option::Option::None,
+                name: name.into(),
+                ndi_config: ::std::option::Option::None,
+                source: source.into(),
+                source_failover_config: ::std::option::Option::None,
+                source_monitoring_config: ::std::option::Option::None,
+                vpc_interfaces: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFlow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowAttributes {
         /// `FlowArn`: string.
@@ -755,6 +965,21 @@ pub mod flow {
         pub maintenance_start_hour: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Maintenance {
+        /// With the required `MaintenanceDay`, `MaintenanceStartHour`; everything else unset.
+        pub fn new(
+            maintenance_day: impl ::std::convert::Into<::stratus_model::Val<MaintenanceDay>>,
+            maintenance_start_hour: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                maintenance_day: maintenance_day.into(),
+                maintenance_start_hour: maintenance_start_hour.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Maintenance> for ::stratus_model::Val<Maintenance> {
         fn from(value: Maintenance) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -788,6 +1013,27 @@ pub mod flow {
         /// `VideoFormat`: [`VideoFormat`].
         /// Allowed values: `2160p`, `1080p`, `1080i`, `720p`, `480p`.
         pub video_format: ::std::option::Option<::stratus_model::Val<VideoFormat>>,
+    }
+
+    impl MediaStream {
+        /// With the required `MediaStreamId`, `MediaStreamName`, `MediaStreamType`; everything else unset.
+        pub fn new(
+            media_stream_id: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            media_stream_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            media_stream_type: impl ::std::convert::Into<::stratus_model::Val<MediaStreamType>>,
+        ) -> Self {
+            Self {
+                attributes: ::std::option::Option::None,
+                clock_rate: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                fmt: ::std::option::Option::None,
+                media_stream_id: media_stream_id.into(),
+                media_stream_name: media_stream_name.into(),
+                media_stream_type: media_stream_type.into(),
+                tags: ::std::option::Option::None,
+                video_format: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<MediaStream> for ::stratus_model::Val<MediaStream> {
@@ -963,6 +1209,28 @@ pub mod flow {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl VpcInterface {
+        /// With the required `Name`, `RoleArn`, `SecurityGroupIds`, `SubnetId`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                network_interface_ids: ::std::option::Option::None,
+                network_interface_type: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                security_group_ids: security_group_ids.into(),
+                subnet_id: subnet_id.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<VpcInterface> for ::stratus_model::Val<VpcInterface> {
         fn from(value: VpcInterface) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -997,6 +1265,19 @@ pub mod flow {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1015,6 +1296,24 @@ pub mod flow {
         /// `VpcInterfaceAdapter`: string.
         /// Required.
         pub vpc_interface_adapter: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl NdiDiscoveryServerConfig {
+        /// With the required `DiscoveryServerAddress`, `VpcInterfaceAdapter`; everything else unset.
+        pub fn new(
+            discovery_server_address: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            vpc_interface_adapter: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                discovery_server_address: discovery_server_address.into(),
+                discovery_server_port: ::std::option::Option::None,
+                vpc_interface_adapter: vpc_interface_adapter.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NdiDiscoveryServerConfig>
@@ -1055,6 +1354,25 @@ pub mod flow {
         pub url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Encryption {
+        /// With the required `RoleArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                algorithm: ::std::option::Option::None,
+                constant_initialization_vector: ::std::option::Option::None,
+                device_id: ::std::option::Option::None,
+                key_type: ::std::option::Option::None,
+                region: ::std::option::Option::None,
+                resource_id: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                secret_arn: ::std::option::Option::None,
+                url: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Encryption> for ::stratus_model::Val<Encryption> {
         fn from(value: Encryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1072,6 +1390,18 @@ pub mod flow {
         /// `VpcInterfaceAttachment`: [`VpcInterfaceAttachment`].
         pub vpc_interface_attachment:
             ::std::option::Option<::stratus_model::Val<VpcInterfaceAttachment>>,
+    }
+
+    impl GatewayBridgeSource {
+        /// With the required `BridgeArn`; everything else unset.
+        pub fn new(
+            bridge_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bridge_arn: bridge_arn.into(),
+                vpc_interface_attachment: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<GatewayBridgeSource> for ::stratus_model::Val<GatewayBridgeSource> {
@@ -1094,6 +1424,20 @@ pub mod flow {
         /// `MediaStreamName`: string.
         /// Required.
         pub media_stream_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MediaStreamSourceConfiguration {
+        /// With the required `EncodingName`, `MediaStreamName`; everything else unset.
+        pub fn new(
+            encoding_name: impl ::std::convert::Into<::stratus_model::Val<EncodingName>>,
+            media_stream_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                encoding_name: encoding_name.into(),
+                input_configurations: ::std::option::Option::None,
+                media_stream_name: media_stream_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MediaStreamSourceConfiguration>
@@ -1130,6 +1474,20 @@ pub mod flow {
             ::std::option::Option<::stratus_model::Val<FlowTransitEncryptionKeyType>>,
     }
 
+    impl FlowTransitEncryption {
+        /// With the required `EncryptionKeyConfiguration`; everything else unset.
+        pub fn new(
+            encryption_key_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<::stratus_model::Json>,
+            >,
+        ) -> Self {
+            Self {
+                encryption_key_configuration: encryption_key_configuration.into(),
+                encryption_key_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<FlowTransitEncryption> for ::stratus_model::Val<FlowTransitEncryption> {
         fn from(value: FlowTransitEncryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1143,6 +1501,17 @@ pub mod flow {
         /// `PrimarySource`: string.
         /// Required.
         pub primary_source: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SourcePriority {
+        /// With the required `PrimarySource`; everything else unset.
+        pub fn new(
+            primary_source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                primary_source: primary_source.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SourcePriority> for ::stratus_model::Val<SourcePriority> {
@@ -1237,6 +1606,19 @@ pub mod flow {
         pub interface: ::stratus_model::Val<Interface>,
     }
 
+    impl InputConfiguration {
+        /// With the required `InputPort`, `Interface`; everything else unset.
+        pub fn new(
+            input_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            interface: impl ::std::convert::Into<::stratus_model::Val<Interface>>,
+        ) -> Self {
+            Self {
+                input_port: input_port.into(),
+                interface: interface.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InputConfiguration> for ::stratus_model::Val<InputConfiguration> {
         fn from(value: InputConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1301,6 +1683,15 @@ pub mod flow {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Interface {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
     }
 
     impl ::std::convert::From<Interface> for ::stratus_model::Val<Interface> {
@@ -2470,6 +2861,28 @@ pub mod flow_entitlement {
         pub subscribers: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl CfnFlowEntitlement {
+        /// With the required `Description`, `FlowArn`, `Name`, `Subscribers`; everything else unset.
+        pub fn new(
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            flow_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subscribers: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                data_transfer_subscriber_fee_percent: ::std::option::Option::None,
+                description: description.into(),
+                encryption: ::std::option::Option::None,
+                entitlement_status: ::std::option::Option::None,
+                flow_arn: flow_arn.into(),
+                name: name.into(),
+                subscribers: subscribers.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFlowEntitlement`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowEntitlementAttributes {
         /// `EntitlementArn`: string.
@@ -2511,6 +2924,26 @@ pub mod flow_entitlement {
         pub secret_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `Url`: string.
         pub url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Encryption {
+        /// With the required `Algorithm`, `RoleArn`; everything else unset.
+        pub fn new(
+            algorithm: impl ::std::convert::Into<::stratus_model::Val<Algorithm>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                algorithm: algorithm.into(),
+                constant_initialization_vector: ::std::option::Option::None,
+                device_id: ::std::option::Option::None,
+                key_type: ::std::option::Option::None,
+                region: ::std::option::Option::None,
+                resource_id: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                secret_arn: ::std::option::Option::None,
+                url: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Encryption> for ::stratus_model::Val<Encryption> {
@@ -2717,6 +3150,36 @@ pub mod flow_output {
             ::std::option::Option<::stratus_model::Val<VpcInterfaceAttachment>>,
     }
 
+    impl CfnFlowOutput {
+        /// With the required `FlowArn`; everything else unset.
+        pub fn new(
+            flow_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cidr_allow_list: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                destination: ::std::option::Option::None,
+                encryption: ::std::option::Option::None,
+                flow_arn: flow_arn.into(),
+                max_latency: ::std::option::Option::None,
+                media_stream_output_configurations: ::std::option::Option::None,
+                min_latency: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                ndi_program_name: ::std::option::Option::None,
+                ndi_speed_hq_quality: ::std::option::Option::None,
+                output_status: ::std::option::Option::None,
+                port: ::std::option::Option::None,
+                protocol: ::std::option::Option::None,
+                remote_id: ::std::option::Option::None,
+                router_integration_state: ::std::option::Option::None,
+                router_integration_transit_encryption: ::std::option::Option::None,
+                smoothing_latency: ::std::option::Option::None,
+                stream_id: ::std::option::Option::None,
+                vpc_interface_attachment: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFlowOutput`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowOutputAttributes {
         /// `OutputArn`: string.
@@ -2749,6 +3212,21 @@ pub mod flow_output {
         pub secret_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Encryption {
+        /// With the required `RoleArn`, `SecretArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                algorithm: ::std::option::Option::None,
+                key_type: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                secret_arn: secret_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Encryption> for ::stratus_model::Val<Encryption> {
         fn from(value: Encryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2773,6 +3251,21 @@ pub mod flow_output {
         pub media_stream_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MediaStreamOutputConfiguration {
+        /// With the required `EncodingName`, `MediaStreamName`; everything else unset.
+        pub fn new(
+            encoding_name: impl ::std::convert::Into<::stratus_model::Val<EncodingName>>,
+            media_stream_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                destination_configurations: ::std::option::Option::None,
+                encoding_name: encoding_name.into(),
+                encoding_parameters: ::std::option::Option::None,
+                media_stream_name: media_stream_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MediaStreamOutputConfiguration>
         for ::stratus_model::Val<MediaStreamOutputConfiguration>
     {
@@ -2791,6 +3284,20 @@ pub mod flow_output {
         /// `EncryptionKeyType`: [`FlowTransitEncryptionKeyType`].
         pub encryption_key_type:
             ::std::option::Option<::stratus_model::Val<FlowTransitEncryptionKeyType>>,
+    }
+
+    impl FlowTransitEncryption {
+        /// With the required `EncryptionKeyConfiguration`; everything else unset.
+        pub fn new(
+            encryption_key_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<::stratus_model::Json>,
+            >,
+        ) -> Self {
+            Self {
+                encryption_key_configuration: encryption_key_configuration.into(),
+                encryption_key_type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FlowTransitEncryption> for ::stratus_model::Val<FlowTransitEncryption> {
@@ -2828,6 +3335,21 @@ pub mod flow_output {
         pub interface: ::stratus_model::Val<Interface>,
     }
 
+    impl DestinationConfiguration {
+        /// With the required `DestinationIp`, `DestinationPort`, `Interface`; everything else unset.
+        pub fn new(
+            destination_ip: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            destination_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            interface: impl ::std::convert::Into<::stratus_model::Val<Interface>>,
+        ) -> Self {
+            Self {
+                destination_ip: destination_ip.into(),
+                destination_port: destination_port.into(),
+                interface: interface.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DestinationConfiguration>
         for ::stratus_model::Val<DestinationConfiguration>
     {
@@ -2848,6 +3370,18 @@ pub mod flow_output {
         pub encoder_profile: ::std::option::Option<::stratus_model::Val<EncoderProfile>>,
     }
 
+    impl EncodingParameters {
+        /// With the required `CompressionFactor`; everything else unset.
+        pub fn new(
+            compression_factor: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                compression_factor: compression_factor.into(),
+                encoder_profile: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EncodingParameters> for ::stratus_model::Val<EncodingParameters> {
         fn from(value: EncodingParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2861,6 +3395,15 @@ pub mod flow_output {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Interface {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
     }
 
     impl ::std::convert::From<Interface> for ::stratus_model::Val<Interface> {
@@ -3304,6 +3847,36 @@ pub mod flow_source {
         pub whitelist_cidr: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnFlowSource {
+        /// With the required `Description`, `FlowArn`, `Name`; everything else unset.
+        pub fn new(
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            flow_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                decryption: ::std::option::Option::None,
+                description: description.into(),
+                entitlement_arn: ::std::option::Option::None,
+                flow_arn: flow_arn.into(),
+                gateway_bridge_source: ::std::option::Option::None,
+                ingest_port: ::std::option::Option::None,
+                max_bitrate: ::std::option::Option::None,
+                max_latency: ::std::option::Option::None,
+                min_latency: ::std::option::Option::None,
+                name: name.into(),
+                protocol: ::std::option::Option::None,
+                sender_control_port: ::std::option::Option::None,
+                sender_ip_address: ::std::option::Option::None,
+                source_listener_address: ::std::option::Option::None,
+                source_listener_port: ::std::option::Option::None,
+                stream_id: ::std::option::Option::None,
+                vpc_interface_name: ::std::option::Option::None,
+                whitelist_cidr: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFlowSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowSourceAttributes {
         /// `IngestIp`: string.
@@ -3356,6 +3929,25 @@ pub mod flow_source {
         pub url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Encryption {
+        /// With the required `RoleArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                algorithm: ::std::option::Option::None,
+                constant_initialization_vector: ::std::option::Option::None,
+                device_id: ::std::option::Option::None,
+                key_type: ::std::option::Option::None,
+                region: ::std::option::Option::None,
+                resource_id: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                secret_arn: ::std::option::Option::None,
+                url: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Encryption> for ::stratus_model::Val<Encryption> {
         fn from(value: Encryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3373,6 +3965,18 @@ pub mod flow_source {
         /// `VpcInterfaceAttachment`: [`VpcInterfaceAttachment`].
         pub vpc_interface_attachment:
             ::std::option::Option<::stratus_model::Val<VpcInterfaceAttachment>>,
+    }
+
+    impl GatewayBridgeSource {
+        /// With the required `BridgeArn`; everything else unset.
+        pub fn new(
+            bridge_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bridge_arn: bridge_arn.into(),
+                vpc_interface_attachment: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<GatewayBridgeSource> for ::stratus_model::Val<GatewayBridgeSource> {
@@ -3581,6 +4185,27 @@ pub mod flow_vpc_interface {
         pub subnet_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnFlowVpcInterface {
+        /// With the required `FlowArn`, `Name`, `RoleArn`, `SecurityGroupIds`, `SubnetId`; everything else unset.
+        pub fn new(
+            flow_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                flow_arn: flow_arn.into(),
+                name: name.into(),
+                role_arn: role_arn.into(),
+                security_group_ids: security_group_ids.into(),
+                subnet_id: subnet_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFlowVpcInterface`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowVpcInterfaceAttributes {
         /// `NetworkInterfaceIds`: list of string.
@@ -3630,6 +4255,23 @@ pub mod gateway {
         pub networks: ::stratus_model::Val<::std::vec::Vec<GatewayNetwork>>,
     }
 
+    impl CfnGateway {
+        /// With the required `EgressCidrBlocks`, `Name`, `Networks`; everything else unset.
+        pub fn new(
+            egress_cidr_blocks: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            networks: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<GatewayNetwork>>>,
+        ) -> Self {
+            Self {
+                egress_cidr_blocks: egress_cidr_blocks.into(),
+                name: name.into(),
+                networks: networks.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGatewayAttributes {
         /// `GatewayArn`: string.
@@ -3657,6 +4299,19 @@ pub mod gateway {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GatewayNetwork {
+        /// With the required `CidrBlock`, `Name`; everything else unset.
+        pub fn new(
+            cidr_block: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cidr_block: cidr_block.into(),
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GatewayNetwork> for ::stratus_model::Val<GatewayNetwork> {
@@ -3713,6 +4368,29 @@ pub mod router_input {
         /// `TransitEncryption`: [`RouterInputTransitEncryption`].
         pub transit_encryption:
             ::std::option::Option<::stratus_model::Val<RouterInputTransitEncryption>>,
+    }
+
+    impl CfnRouterInput {
+        /// With the required `Configuration`, `MaximumBitrate`, `Name`, `RoutingScope`, `Tier`; everything else unset.
+        pub fn new(
+            configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            maximum_bitrate: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            routing_scope: impl ::std::convert::Into<::stratus_model::Val<RoutingScope>>,
+            tier: impl ::std::convert::Into<::stratus_model::Val<RouterInputTier>>,
+        ) -> Self {
+            Self {
+                availability_zone: ::std::option::Option::None,
+                configuration: configuration.into(),
+                maintenance_configuration: ::std::option::Option::None,
+                maximum_bitrate: maximum_bitrate.into(),
+                name: name.into(),
+                region_name: ::std::option::Option::None,
+                routing_scope: routing_scope.into(),
+                tier: tier.into(),
+                transit_encryption: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnRouterInput`], known once it is deployed (`Fn::GetAtt`).
@@ -3777,6 +4455,20 @@ pub mod router_input {
         /// `EncryptionKeyType`: [`RouterInputTransitEncryptionKeyType`].
         pub encryption_key_type:
             ::std::option::Option<::stratus_model::Val<RouterInputTransitEncryptionKeyType>>,
+    }
+
+    impl RouterInputTransitEncryption {
+        /// With the required `EncryptionKeyConfiguration`; everything else unset.
+        pub fn new(
+            encryption_key_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<::stratus_model::Json>,
+            >,
+        ) -> Self {
+            Self {
+                encryption_key_configuration: encryption_key_configuration.into(),
+                encryption_key_type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<RouterInputTransitEncryption>
@@ -3943,6 +4635,20 @@ pub mod router_network_interface {
         pub region_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnRouterNetworkInterface {
+        /// With the required `Configuration`, `Name`; everything else unset.
+        pub fn new(
+            configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                configuration: configuration.into(),
+                name: name.into(),
+                region_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRouterNetworkInterface`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRouterNetworkInterfaceAttributes {
         /// `Arn`: string.
@@ -4037,6 +4743,28 @@ pub mod router_output {
         /// `Tier`: [`RouterOutputTier`].
         /// Required.
         pub tier: ::stratus_model::Val<RouterOutputTier>,
+    }
+
+    impl CfnRouterOutput {
+        /// With the required `Configuration`, `MaximumBitrate`, `Name`, `RoutingScope`, `Tier`; everything else unset.
+        pub fn new(
+            configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            maximum_bitrate: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            routing_scope: impl ::std::convert::Into<::stratus_model::Val<RoutingScope>>,
+            tier: impl ::std::convert::Into<::stratus_model::Val<RouterOutputTier>>,
+        ) -> Self {
+            Self {
+                availability_zone: ::std::option::Option::None,
+                configuration: configuration.into(),
+                maintenance_configuration: ::std::option::Option::None,
+                maximum_bitrate: maximum_bitrate.into(),
+                name: name.into(),
+                region_name: ::std::option::Option::None,
+                routing_scope: routing_scope.into(),
+                tier: tier.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnRouterOutput`], known once it is deployed (`Fn::GetAtt`).

@@ -42,6 +42,26 @@ pub mod job_template {
         pub tags: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl CfnJobTemplate {
+        /// With the required `SettingsJson`; everything else unset.
+        pub fn new(
+            settings_json: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                acceleration_settings: ::std::option::Option::None,
+                category: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                hop_destinations: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                priority: ::std::option::Option::None,
+                queue: ::std::option::Option::None,
+                settings_json: settings_json.into(),
+                status_update_interval: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnJobTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnJobTemplateAttributes {
         /// `Id`: string.
@@ -66,6 +86,15 @@ pub mod job_template {
         /// `Mode`: string.
         /// Required.
         pub mode: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AccelerationSettings {
+        /// With the required `Mode`; everything else unset.
+        pub fn new(
+            mode: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { mode: mode.into() }
+        }
     }
 
     impl ::std::convert::From<AccelerationSettings> for ::stratus_model::Val<AccelerationSettings> {
@@ -120,6 +149,21 @@ pub mod preset {
         pub settings_json: ::stratus_model::Val<::stratus_model::Json>,
         /// `Tags`: JSON.
         pub tags: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    impl CfnPreset {
+        /// With the required `SettingsJson`; everything else unset.
+        pub fn new(
+            settings_json: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                category: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                settings_json: settings_json.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnPreset`], known once it is deployed (`Fn::GetAtt`).

@@ -4200,6 +4200,42 @@ pub mod cloud_watch_alarm_template {
         pub treat_missing_data: ::stratus_model::Val<CloudWatchAlarmTemplateTreatMissingData>,
     }
 
+    impl CfnCloudWatchAlarmTemplate {
+        /// With the required `ComparisonOperator`, `EvaluationPeriods`, `MetricName`, `Name`, `Period`, `Statistic`, `TargetResourceType`, `Threshold`, `TreatMissingData`; everything else unset.
+        pub fn new(
+            comparison_operator: impl ::std::convert::Into<
+                ::stratus_model::Val<CloudWatchAlarmTemplateComparisonOperator>,
+            >,
+            evaluation_periods: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            period: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            statistic: impl ::std::convert::Into<::stratus_model::Val<CloudWatchAlarmTemplateStatistic>>,
+            target_resource_type: impl ::std::convert::Into<
+                ::stratus_model::Val<CloudWatchAlarmTemplateTargetResourceType>,
+            >,
+            threshold: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            treat_missing_data: impl ::std::convert::Into<
+                ::stratus_model::Val<CloudWatchAlarmTemplateTreatMissingData>,
+            >,
+        ) -> Self {
+            Self {
+                comparison_operator: comparison_operator.into(),
+                datapoints_to_alarm: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                evaluation_periods: evaluation_periods.into(),
+                group_identifier: ::std::option::Option::None,
+                metric_name: metric_name.into(),
+                name: name.into(),
+                period: period.into(),
+                statistic: statistic.into(),
+                target_resource_type: target_resource_type.into(),
+                threshold: threshold.into(),
+                treat_missing_data: treat_missing_data.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCloudWatchAlarmTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCloudWatchAlarmTemplateAttributes {
         /// `Arn`: string.
@@ -4505,6 +4541,18 @@ pub mod cloud_watch_alarm_template_group {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnCloudWatchAlarmTemplateGroup {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCloudWatchAlarmTemplateGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCloudWatchAlarmTemplateGroupAttributes {
         /// `Arn`: string.
@@ -4724,6 +4772,24 @@ pub mod event_bridge_rule_template {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnEventBridgeRuleTemplate {
+        /// With the required `EventType`, `Name`; everything else unset.
+        pub fn new(
+            event_type: impl ::std::convert::Into<
+                ::stratus_model::Val<EventBridgeRuleTemplateEventType>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                event_targets: ::std::option::Option::None,
+                event_type: event_type.into(),
+                group_identifier: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEventBridgeRuleTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventBridgeRuleTemplateAttributes {
         /// `Arn`: string.
@@ -4770,6 +4836,15 @@ pub mod event_bridge_rule_template {
         /// Pattern: `^arn.+$`.
         /// Length: `1..=2048`.
         pub arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EventBridgeRuleTemplateTarget {
+        /// With the required `Arn`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { arn: arn.into() }
+        }
     }
 
     impl ::std::convert::From<EventBridgeRuleTemplateTarget>
@@ -4901,6 +4976,18 @@ pub mod event_bridge_rule_template_group {
         /// Length: `1..=255`.
         #[resource(replace)]
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnEventBridgeRuleTemplateGroup {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnEventBridgeRuleTemplateGroup`], known once it is deployed (`Fn::GetAtt`).
@@ -5461,6 +5548,24 @@ pub mod multiplex {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnMultiplex {
+        /// With the required `AvailabilityZones`, `MultiplexSettings`, `Name`; everything else unset.
+        pub fn new(
+            availability_zones: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            multiplex_settings: impl ::std::convert::Into<::stratus_model::Val<MultiplexSettings>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                availability_zones: availability_zones.into(),
+                destinations: ::std::option::Option::None,
+                multiplex_settings: multiplex_settings.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMultiplex`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMultiplexAttributes {
         /// `Arn`: string.
@@ -5530,6 +5635,21 @@ pub mod multiplex {
         /// `TransportStreamReservedBitrate`: integer.
         /// Range: `0..=100000000`.
         pub transport_stream_reserved_bitrate: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl MultiplexSettings {
+        /// With the required `TransportStreamBitrate`, `TransportStreamId`; everything else unset.
+        pub fn new(
+            transport_stream_bitrate: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            transport_stream_id: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                maximum_video_buffer_delay_milliseconds: ::std::option::Option::None,
+                transport_stream_bitrate: transport_stream_bitrate.into(),
+                transport_stream_id: transport_stream_id.into(),
+                transport_stream_reserved_bitrate: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<MultiplexSettings> for ::stratus_model::Val<MultiplexSettings> {
@@ -5623,6 +5743,18 @@ pub mod multiplexprogram {
         pub video_settings: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl MultiplexProgramSettings {
+        /// With the required `ProgramNumber`; everything else unset.
+        pub fn new(program_number: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                preferred_channel_pipeline: ::std::option::Option::None,
+                program_number: program_number.into(),
+                service_descriptor: ::std::option::Option::None,
+                video_settings: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MultiplexProgramSettings>
         for ::stratus_model::Val<MultiplexProgramSettings>
     {
@@ -5704,6 +5836,19 @@ pub mod multiplexprogram {
         pub service_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MultiplexProgramServiceDescriptor {
+        /// With the required `ProviderName`, `ServiceName`; everything else unset.
+        pub fn new(
+            provider_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            service_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                provider_name: provider_name.into(),
+                service_name: service_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MultiplexProgramServiceDescriptor>
         for ::stratus_model::Val<MultiplexProgramServiceDescriptor>
     {
@@ -5783,6 +5928,20 @@ pub mod network {
         pub name: ::stratus_model::Val<::std::string::String>,
         /// `Routes`: list of [`Route`].
         pub routes: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Route>>>,
+    }
+
+    impl CfnNetwork {
+        /// With the required `IpPools`, `Name`; everything else unset.
+        pub fn new(
+            ip_pools: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<IpPool>>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ip_pools: ip_pools.into(),
+                name: name.into(),
+                routes: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnNetwork`], known once it is deployed (`Fn::GetAtt`).
@@ -5872,6 +6031,20 @@ pub mod sdi_source {
         /// `Type`: [`SdiSourceType`].
         /// Required.
         pub r#type: ::stratus_model::Val<SdiSourceType>,
+    }
+
+    impl CfnSdiSource {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<SdiSourceType>>,
+        ) -> Self {
+            Self {
+                mode: ::std::option::Option::None,
+                name: name.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnSdiSource`], known once it is deployed (`Fn::GetAtt`).
@@ -6019,6 +6192,25 @@ pub mod signal_map {
         /// Pattern: `^[^\s]+$`.
         /// Length: `1..=255`.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnSignalMap {
+        /// With the required `DiscoveryEntryPointArn`, `Name`; everything else unset.
+        pub fn new(
+            discovery_entry_point_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cloud_watch_alarm_template_group_identifiers: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                discovery_entry_point_arn: discovery_entry_point_arn.into(),
+                event_bridge_rule_template_group_identifiers: ::std::option::Option::None,
+                force_rediscovery: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnSignalMap`], known once it is deployed (`Fn::GetAtt`).

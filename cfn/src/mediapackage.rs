@@ -38,6 +38,25 @@ pub mod asset {
         pub source_role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnAsset {
+        /// With the required `Id`, `PackagingGroupId`, `SourceArn`, `SourceRoleArn`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            packaging_group_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                egress_endpoints: ::std::option::Option::None,
+                id: id.into(),
+                packaging_group_id: packaging_group_id.into(),
+                resource_id: ::std::option::Option::None,
+                source_arn: source_arn.into(),
+                source_role_arn: source_role_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAsset`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAssetAttributes {
         /// `Arn`: string.
@@ -81,6 +100,21 @@ pub mod asset {
         pub url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EgressEndpoint {
+        /// With the required `PackagingConfigurationId`, `Url`; everything else unset.
+        pub fn new(
+            packaging_configuration_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                packaging_configuration_id: packaging_configuration_id.into(),
+                url: url.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EgressEndpoint> for ::stratus_model::Val<EgressEndpoint> {
         fn from(value: EgressEndpoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -120,6 +154,21 @@ pub mod channel {
         pub id: ::stratus_model::Val<::std::string::String>,
         /// `IngressAccessLogs`: [`LogConfiguration`].
         pub ingress_access_logs: ::std::option::Option<::stratus_model::Val<LogConfiguration>>,
+    }
+
+    impl CfnChannel {
+        /// With the required `Id`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                egress_access_logs: ::std::option::Option::None,
+                hls_ingest: ::std::option::Option::None,
+                id: id.into(),
+                ingress_access_logs: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnChannel`], known once it is deployed (`Fn::GetAtt`).
@@ -268,6 +317,30 @@ pub mod origin_endpoint {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnOriginEndpoint {
+        /// With the required `ChannelId`, `Id`; everything else unset.
+        pub fn new(
+            channel_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authorization: ::std::option::Option::None,
+                channel_id: channel_id.into(),
+                cmaf_package: ::std::option::Option::None,
+                dash_package: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                hls_package: ::std::option::Option::None,
+                id: id.into(),
+                manifest_name: ::std::option::Option::None,
+                mss_package: ::std::option::Option::None,
+                origination: ::std::option::Option::None,
+                startover_window_seconds: ::std::option::Option::None,
+                time_delay_seconds: ::std::option::Option::None,
+                whitelist: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnOriginEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOriginEndpointAttributes {
         /// `Arn`: string.
@@ -295,6 +368,21 @@ pub mod origin_endpoint {
         /// `SecretsRoleArn`: string.
         /// Required.
         pub secrets_role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Authorization {
+        /// With the required `CdnIdentifierSecret`, `SecretsRoleArn`; everything else unset.
+        pub fn new(
+            cdn_identifier_secret: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            secrets_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cdn_identifier_secret: cdn_identifier_secret.into(),
+                secrets_role_arn: secrets_role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Authorization> for ::stratus_model::Val<Authorization> {
@@ -455,6 +543,20 @@ pub mod origin_endpoint {
         pub speke_key_provider: ::stratus_model::Val<SpekeKeyProvider>,
     }
 
+    impl CmafEncryption {
+        /// With the required `SpekeKeyProvider`; everything else unset.
+        pub fn new(
+            speke_key_provider: impl ::std::convert::Into<::stratus_model::Val<SpekeKeyProvider>>,
+        ) -> Self {
+            Self {
+                constant_initialization_vector: ::std::option::Option::None,
+                encryption_method: ::std::option::Option::None,
+                key_rotation_interval_seconds: ::std::option::Option::None,
+                speke_key_provider: speke_key_provider.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CmafEncryption> for ::stratus_model::Val<CmafEncryption> {
         fn from(value: CmafEncryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -489,6 +591,26 @@ pub mod origin_endpoint {
         pub program_date_time_interval_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
         /// `Url`: string.
         pub url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl HlsManifest {
+        /// With the required `Id`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ad_markers: ::std::option::Option::None,
+                ad_triggers: ::std::option::Option::None,
+                ads_on_delivery_restrictions: ::std::option::Option::None,
+                id: id.into(),
+                include_iframe_only_stream: ::std::option::Option::None,
+                manifest_name: ::std::option::Option::None,
+                playlist_type: ::std::option::Option::None,
+                playlist_window_seconds: ::std::option::Option::None,
+                program_date_time_interval_seconds: ::std::option::Option::None,
+                url: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<HlsManifest> for ::stratus_model::Val<HlsManifest> {
@@ -527,6 +649,18 @@ pub mod origin_endpoint {
         pub speke_key_provider: ::stratus_model::Val<SpekeKeyProvider>,
     }
 
+    impl DashEncryption {
+        /// With the required `SpekeKeyProvider`; everything else unset.
+        pub fn new(
+            speke_key_provider: impl ::std::convert::Into<::stratus_model::Val<SpekeKeyProvider>>,
+        ) -> Self {
+            Self {
+                key_rotation_interval_seconds: ::std::option::Option::None,
+                speke_key_provider: speke_key_provider.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DashEncryption> for ::stratus_model::Val<DashEncryption> {
         fn from(value: DashEncryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -552,6 +686,21 @@ pub mod origin_endpoint {
         pub speke_key_provider: ::stratus_model::Val<SpekeKeyProvider>,
     }
 
+    impl HlsEncryption {
+        /// With the required `SpekeKeyProvider`; everything else unset.
+        pub fn new(
+            speke_key_provider: impl ::std::convert::Into<::stratus_model::Val<SpekeKeyProvider>>,
+        ) -> Self {
+            Self {
+                constant_initialization_vector: ::std::option::Option::None,
+                encryption_method: ::std::option::Option::None,
+                key_rotation_interval_seconds: ::std::option::Option::None,
+                repeat_ext_x_key: ::std::option::Option::None,
+                speke_key_provider: speke_key_provider.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<HlsEncryption> for ::stratus_model::Val<HlsEncryption> {
         fn from(value: HlsEncryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -565,6 +714,17 @@ pub mod origin_endpoint {
         /// `SpekeKeyProvider`: [`SpekeKeyProvider`].
         /// Required.
         pub speke_key_provider: ::stratus_model::Val<SpekeKeyProvider>,
+    }
+
+    impl MssEncryption {
+        /// With the required `SpekeKeyProvider`; everything else unset.
+        pub fn new(
+            speke_key_provider: impl ::std::convert::Into<::stratus_model::Val<SpekeKeyProvider>>,
+        ) -> Self {
+            Self {
+                speke_key_provider: speke_key_provider.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MssEncryption> for ::stratus_model::Val<MssEncryption> {
@@ -596,6 +756,27 @@ pub mod origin_endpoint {
         pub url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SpekeKeyProvider {
+        /// With the required `ResourceId`, `RoleArn`, `SystemIds`, `Url`; everything else unset.
+        pub fn new(
+            resource_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            system_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_arn: ::std::option::Option::None,
+                encryption_contract_configuration: ::std::option::Option::None,
+                resource_id: resource_id.into(),
+                role_arn: role_arn.into(),
+                system_ids: system_ids.into(),
+                url: url.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SpekeKeyProvider> for ::stratus_model::Val<SpekeKeyProvider> {
         fn from(value: SpekeKeyProvider) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -614,6 +795,19 @@ pub mod origin_endpoint {
         /// Required.
         /// Allowed values: `PRESET-VIDEO-1`, `PRESET-VIDEO-2`, `PRESET-VIDEO-3`, `PRESET-VIDEO-4`, `PRESET-VIDEO-5`, `PRESET-VIDEO-6`, `PRESET-VIDEO-7`, `PRESET-VIDEO-8`, `SHARED`, `UNENCRYPTED`.
         pub preset_speke20_video: ::stratus_model::Val<PresetSpeke20Video>,
+    }
+
+    impl EncryptionContractConfiguration {
+        /// With the required `PresetSpeke20Audio`, `PresetSpeke20Video`; everything else unset.
+        pub fn new(
+            preset_speke20_audio: impl ::std::convert::Into<::stratus_model::Val<PresetSpeke20Audio>>,
+            preset_speke20_video: impl ::std::convert::Into<::stratus_model::Val<PresetSpeke20Video>>,
+        ) -> Self {
+            Self {
+                preset_speke20_audio: preset_speke20_audio.into(),
+                preset_speke20_video: preset_speke20_video.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EncryptionContractConfiguration>
@@ -1632,6 +1826,23 @@ pub mod packaging_configuration {
         pub packaging_group_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnPackagingConfiguration {
+        /// With the required `Id`, `PackagingGroupId`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            packaging_group_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cmaf_package: ::std::option::Option::None,
+                dash_package: ::std::option::Option::None,
+                hls_package: ::std::option::Option::None,
+                id: id.into(),
+                mss_package: ::std::option::Option::None,
+                packaging_group_id: packaging_group_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPackagingConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPackagingConfigurationAttributes {
         /// `Arn`: string.
@@ -1658,6 +1869,20 @@ pub mod packaging_configuration {
             ::std::option::Option<::stratus_model::Val<bool>>,
         /// `SegmentDurationSeconds`: integer.
         pub segment_duration_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl CmafPackage {
+        /// With the required `HlsManifests`; everything else unset.
+        pub fn new(
+            hls_manifests: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<HlsManifest>>>,
+        ) -> Self {
+            Self {
+                encryption: ::std::option::Option::None,
+                hls_manifests: hls_manifests.into(),
+                include_encoder_configuration_in_segments: ::std::option::Option::None,
+                segment_duration_seconds: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CmafPackage> for ::stratus_model::Val<CmafPackage> {
@@ -1691,6 +1916,25 @@ pub mod packaging_configuration {
             ::std::option::Option<::stratus_model::Val<SegmentTemplateFormat>>,
     }
 
+    impl DashPackage {
+        /// With the required `DashManifests`; everything else unset.
+        pub fn new(
+            dash_manifests: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<DashManifest>>,
+            >,
+        ) -> Self {
+            Self {
+                dash_manifests: dash_manifests.into(),
+                encryption: ::std::option::Option::None,
+                include_encoder_configuration_in_segments: ::std::option::Option::None,
+                include_iframe_only_stream: ::std::option::Option::None,
+                period_triggers: ::std::option::Option::None,
+                segment_duration_seconds: ::std::option::Option::None,
+                segment_template_format: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DashPackage> for ::stratus_model::Val<DashPackage> {
         fn from(value: DashPackage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1714,6 +1958,21 @@ pub mod packaging_configuration {
         pub use_audio_rendition_group: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl HlsPackage {
+        /// With the required `HlsManifests`; everything else unset.
+        pub fn new(
+            hls_manifests: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<HlsManifest>>>,
+        ) -> Self {
+            Self {
+                encryption: ::std::option::Option::None,
+                hls_manifests: hls_manifests.into(),
+                include_dvb_subtitles: ::std::option::Option::None,
+                segment_duration_seconds: ::std::option::Option::None,
+                use_audio_rendition_group: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<HlsPackage> for ::stratus_model::Val<HlsPackage> {
         fn from(value: HlsPackage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1733,6 +1992,19 @@ pub mod packaging_configuration {
         pub segment_duration_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl MssPackage {
+        /// With the required `MssManifests`; everything else unset.
+        pub fn new(
+            mss_manifests: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<MssManifest>>>,
+        ) -> Self {
+            Self {
+                encryption: ::std::option::Option::None,
+                mss_manifests: mss_manifests.into(),
+                segment_duration_seconds: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MssPackage> for ::stratus_model::Val<MssPackage> {
         fn from(value: MssPackage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1746,6 +2018,17 @@ pub mod packaging_configuration {
         /// `SpekeKeyProvider`: [`SpekeKeyProvider`].
         /// Required.
         pub speke_key_provider: ::stratus_model::Val<SpekeKeyProvider>,
+    }
+
+    impl CmafEncryption {
+        /// With the required `SpekeKeyProvider`; everything else unset.
+        pub fn new(
+            speke_key_provider: impl ::std::convert::Into<::stratus_model::Val<SpekeKeyProvider>>,
+        ) -> Self {
+            Self {
+                speke_key_provider: speke_key_provider.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CmafEncryption> for ::stratus_model::Val<CmafEncryption> {
@@ -1815,6 +2098,17 @@ pub mod packaging_configuration {
         pub speke_key_provider: ::stratus_model::Val<SpekeKeyProvider>,
     }
 
+    impl DashEncryption {
+        /// With the required `SpekeKeyProvider`; everything else unset.
+        pub fn new(
+            speke_key_provider: impl ::std::convert::Into<::stratus_model::Val<SpekeKeyProvider>>,
+        ) -> Self {
+            Self {
+                speke_key_provider: speke_key_provider.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DashEncryption> for ::stratus_model::Val<DashEncryption> {
         fn from(value: DashEncryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1836,6 +2130,19 @@ pub mod packaging_configuration {
         pub speke_key_provider: ::stratus_model::Val<SpekeKeyProvider>,
     }
 
+    impl HlsEncryption {
+        /// With the required `SpekeKeyProvider`; everything else unset.
+        pub fn new(
+            speke_key_provider: impl ::std::convert::Into<::stratus_model::Val<SpekeKeyProvider>>,
+        ) -> Self {
+            Self {
+                constant_initialization_vector: ::std::option::Option::None,
+                encryption_method: ::std::option::Option::None,
+                speke_key_provider: speke_key_provider.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<HlsEncryption> for ::stratus_model::Val<HlsEncryption> {
         fn from(value: HlsEncryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1849,6 +2156,17 @@ pub mod packaging_configuration {
         /// `SpekeKeyProvider`: [`SpekeKeyProvider`].
         /// Required.
         pub speke_key_provider: ::stratus_model::Val<SpekeKeyProvider>,
+    }
+
+    impl MssEncryption {
+        /// With the required `SpekeKeyProvider`; everything else unset.
+        pub fn new(
+            speke_key_provider: impl ::std::convert::Into<::stratus_model::Val<SpekeKeyProvider>>,
+        ) -> Self {
+            Self {
+                speke_key_provider: speke_key_provider.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MssEncryption> for ::stratus_model::Val<MssEncryption> {
@@ -1891,6 +2209,24 @@ pub mod packaging_configuration {
         pub url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SpekeKeyProvider {
+        /// With the required `RoleArn`, `SystemIds`, `Url`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            system_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                encryption_contract_configuration: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                system_ids: system_ids.into(),
+                url: url.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SpekeKeyProvider> for ::stratus_model::Val<SpekeKeyProvider> {
         fn from(value: SpekeKeyProvider) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1928,6 +2264,19 @@ pub mod packaging_configuration {
         /// Required.
         /// Allowed values: `PRESET-VIDEO-1`, `PRESET-VIDEO-2`, `PRESET-VIDEO-3`, `PRESET-VIDEO-4`, `PRESET-VIDEO-5`, `PRESET-VIDEO-6`, `PRESET-VIDEO-7`, `PRESET-VIDEO-8`, `SHARED`, `UNENCRYPTED`.
         pub preset_speke20_video: ::stratus_model::Val<PresetSpeke20Video>,
+    }
+
+    impl EncryptionContractConfiguration {
+        /// With the required `PresetSpeke20Audio`, `PresetSpeke20Video`; everything else unset.
+        pub fn new(
+            preset_speke20_audio: impl ::std::convert::Into<::stratus_model::Val<PresetSpeke20Audio>>,
+            preset_speke20_video: impl ::std::convert::Into<::stratus_model::Val<PresetSpeke20Video>>,
+        ) -> Self {
+            Self {
+                preset_speke20_audio: preset_speke20_audio.into(),
+                preset_speke20_video: preset_speke20_video.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EncryptionContractConfiguration>
@@ -2433,6 +2782,19 @@ pub mod packaging_group {
         pub id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnPackagingGroup {
+        /// With the required `Id`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authorization: ::std::option::Option::None,
+                egress_access_logs: ::std::option::Option::None,
+                id: id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPackagingGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPackagingGroupAttributes {
         /// `Arn`: string.
@@ -2460,6 +2822,21 @@ pub mod packaging_group {
         /// `SecretsRoleArn`: string.
         /// Required.
         pub secrets_role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Authorization {
+        /// With the required `CdnIdentifierSecret`, `SecretsRoleArn`; everything else unset.
+        pub fn new(
+            cdn_identifier_secret: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            secrets_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cdn_identifier_secret: cdn_identifier_secret.into(),
+                secrets_role_arn: secrets_role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Authorization> for ::stratus_model::Val<Authorization> {

@@ -46,6 +46,23 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<OutputHeaderConfiguration>>,
     }
 
+    impl CfnChannel {
+        /// With the required `ChannelGroupName`, `ChannelName`; everything else unset.
+        pub fn new(
+            channel_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            channel_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                channel_group_name: channel_group_name.into(),
+                channel_name: channel_name.into(),
+                description: ::std::option::Option::None,
+                input_switch_configuration: ::std::option::Option::None,
+                input_type: ::std::option::Option::None,
+                output_header_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnChannelAttributes {
         /// `Arn`: string.
@@ -189,6 +206,18 @@ pub mod channel_group {
         pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnChannelGroup {
+        /// With the required `ChannelGroupName`; everything else unset.
+        pub fn new(
+            channel_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                channel_group_name: channel_group_name.into(),
+                description: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnChannelGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnChannelGroupAttributes {
         /// `Arn`: string.
@@ -249,6 +278,21 @@ pub mod channel_policy {
         /// Required.
         /// Length: `..=6144`.
         pub policy: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl CfnChannelPolicy {
+        /// With the required `ChannelGroupName`, `ChannelName`, `Policy`; everything else unset.
+        pub fn new(
+            channel_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            channel_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                channel_group_name: channel_group_name.into(),
+                channel_name: channel_name.into(),
+                policy: policy.into(),
+            }
+        }
     }
 }
 
@@ -317,6 +361,31 @@ pub mod origin_endpoint {
         /// `StartoverWindowSeconds`: integer.
         /// Range: `60..=1209600`.
         pub startover_window_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl CfnOriginEndpoint {
+        /// With the required `ChannelGroupName`, `ChannelName`, `ContainerType`, `OriginEndpointName`; everything else unset.
+        pub fn new(
+            channel_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            channel_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            container_type: impl ::std::convert::Into<::stratus_model::Val<ContainerType>>,
+            origin_endpoint_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                channel_group_name: channel_group_name.into(),
+                channel_name: channel_name.into(),
+                container_type: container_type.into(),
+                dash_manifests: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                force_endpoint_error_configuration: ::std::option::Option::None,
+                hls_manifests: ::std::option::Option::None,
+                low_latency_hls_manifests: ::std::option::Option::None,
+                mss_manifests: ::std::option::Option::None,
+                origin_endpoint_name: origin_endpoint_name.into(),
+                segment: ::std::option::Option::None,
+                startover_window_seconds: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnOriginEndpoint`], known once it is deployed (`Fn::GetAtt`).
@@ -435,6 +504,33 @@ pub mod origin_endpoint {
         pub utc_timing: ::std::option::Option<::stratus_model::Val<DashUtcTiming>>,
     }
 
+    impl DashManifestConfiguration {
+        /// With the required `ManifestName`; everything else unset.
+        pub fn new(
+            manifest_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                base_urls: ::std::option::Option::None,
+                compactness: ::std::option::Option::None,
+                drm_signaling: ::std::option::Option::None,
+                dvb_settings: ::std::option::Option::None,
+                filter_configuration: ::std::option::Option::None,
+                manifest_name: manifest_name.into(),
+                manifest_window_seconds: ::std::option::Option::None,
+                min_buffer_time_seconds: ::std::option::Option::None,
+                min_update_period_seconds: ::std::option::Option::None,
+                period_triggers: ::std::option::Option::None,
+                profiles: ::std::option::Option::None,
+                program_information: ::std::option::Option::None,
+                scte_dash: ::std::option::Option::None,
+                segment_template_format: ::std::option::Option::None,
+                subtitle_configuration: ::std::option::Option::None,
+                suggested_presentation_delay_seconds: ::std::option::Option::None,
+                utc_timing: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DashManifestConfiguration>
         for ::stratus_model::Val<DashManifestConfiguration>
     {
@@ -489,6 +585,25 @@ pub mod origin_endpoint {
         pub url_encode_child_manifest: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl HlsManifestConfiguration {
+        /// With the required `ManifestName`; everything else unset.
+        pub fn new(
+            manifest_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                child_manifest_name: ::std::option::Option::None,
+                filter_configuration: ::std::option::Option::None,
+                manifest_name: manifest_name.into(),
+                manifest_window_seconds: ::std::option::Option::None,
+                program_date_time_interval_seconds: ::std::option::Option::None,
+                scte_hls: ::std::option::Option::None,
+                start_tag: ::std::option::Option::None,
+                url: ::std::option::Option::None,
+                url_encode_child_manifest: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<HlsManifestConfiguration>
         for ::stratus_model::Val<HlsManifestConfiguration>
     {
@@ -526,6 +641,25 @@ pub mod origin_endpoint {
         pub url_encode_child_manifest: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl LowLatencyHlsManifestConfiguration {
+        /// With the required `ManifestName`; everything else unset.
+        pub fn new(
+            manifest_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                child_manifest_name: ::std::option::Option::None,
+                filter_configuration: ::std::option::Option::None,
+                manifest_name: manifest_name.into(),
+                manifest_window_seconds: ::std::option::Option::None,
+                program_date_time_interval_seconds: ::std::option::Option::None,
+                scte_hls: ::std::option::Option::None,
+                start_tag: ::std::option::Option::None,
+                url: ::std::option::Option::None,
+                url_encode_child_manifest: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<LowLatencyHlsManifestConfiguration>
         for ::stratus_model::Val<LowLatencyHlsManifestConfiguration>
     {
@@ -549,6 +683,20 @@ pub mod origin_endpoint {
         pub manifest_name: ::stratus_model::Val<::std::string::String>,
         /// `ManifestWindowSeconds`: integer.
         pub manifest_window_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl MssManifestConfiguration {
+        /// With the required `ManifestName`; everything else unset.
+        pub fn new(
+            manifest_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                filter_configuration: ::std::option::Option::None,
+                manifest_layout: ::std::option::Option::None,
+                manifest_name: manifest_name.into(),
+                manifest_window_seconds: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<MssManifestConfiguration>
@@ -605,6 +753,20 @@ pub mod origin_endpoint {
         /// Required.
         /// Length: `1..=2048`.
         pub url: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DashBaseUrl {
+        /// With the required `Url`; everything else unset.
+        pub fn new(
+            url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dvb_priority: ::std::option::Option::None,
+                dvb_weight: ::std::option::Option::None,
+                service_location: ::std::option::Option::None,
+                url: url.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DashBaseUrl> for ::stratus_model::Val<DashBaseUrl> {
@@ -759,6 +921,16 @@ pub mod origin_endpoint {
         pub time_offset: ::stratus_model::Val<f64>,
     }
 
+    impl StartTag {
+        /// With the required `TimeOffset`; everything else unset.
+        pub fn new(time_offset: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                precise: ::std::option::Option::None,
+                time_offset: time_offset.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StartTag> for ::stratus_model::Val<StartTag> {
         fn from(value: StartTag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -785,6 +957,22 @@ pub mod origin_endpoint {
         /// `SpekeKeyProvider`: [`SpekeKeyProvider`].
         /// Required.
         pub speke_key_provider: ::stratus_model::Val<SpekeKeyProvider>,
+    }
+
+    impl Encryption {
+        /// With the required `EncryptionMethod`, `SpekeKeyProvider`; everything else unset.
+        pub fn new(
+            encryption_method: impl ::std::convert::Into<::stratus_model::Val<EncryptionMethod>>,
+            speke_key_provider: impl ::std::convert::Into<::stratus_model::Val<SpekeKeyProvider>>,
+        ) -> Self {
+            Self {
+                cmaf_exclude_segment_drm_metadata: ::std::option::Option::None,
+                constant_initialization_vector: ::std::option::Option::None,
+                encryption_method: encryption_method.into(),
+                key_rotation_interval_seconds: ::std::option::Option::None,
+                speke_key_provider: speke_key_provider.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Encryption> for ::stratus_model::Val<Encryption> {
@@ -821,6 +1009,18 @@ pub mod origin_endpoint {
         /// Required.
         /// Length: `1..=2048`.
         pub reporting_url: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DashDvbMetricsReporting {
+        /// With the required `ReportingUrl`; everything else unset.
+        pub fn new(
+            reporting_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                probability: ::std::option::Option::None,
+                reporting_url: reporting_url.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DashDvbMetricsReporting>
@@ -860,6 +1060,17 @@ pub mod origin_endpoint {
         /// `TtmlProfile`: [`DashTtmlProfile`].
         /// Required.
         pub ttml_profile: ::stratus_model::Val<DashTtmlProfile>,
+    }
+
+    impl DashTtmlConfiguration {
+        /// With the required `TtmlProfile`; everything else unset.
+        pub fn new(
+            ttml_profile: impl ::std::convert::Into<::stratus_model::Val<DashTtmlProfile>>,
+        ) -> Self {
+            Self {
+                ttml_profile: ttml_profile.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DashTtmlConfiguration> for ::stratus_model::Val<DashTtmlConfiguration> {
@@ -918,6 +1129,28 @@ pub mod origin_endpoint {
         pub url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SpekeKeyProvider {
+        /// With the required `DrmSystems`, `EncryptionContractConfiguration`, `ResourceId`, `RoleArn`, `Url`; everything else unset.
+        pub fn new(
+            drm_systems: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<DrmSystem>>>,
+            encryption_contract_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<EncryptionContractConfiguration>,
+            >,
+            resource_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                certificate_arn: ::std::option::Option::None,
+                drm_systems: drm_systems.into(),
+                encryption_contract_configuration: encryption_contract_configuration.into(),
+                resource_id: resource_id.into(),
+                role_arn: role_arn.into(),
+                url: url.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SpekeKeyProvider> for ::stratus_model::Val<SpekeKeyProvider> {
         fn from(value: SpekeKeyProvider) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -934,6 +1167,19 @@ pub mod origin_endpoint {
         /// `PresetSpeke20Video`: [`PresetSpeke20Video`].
         /// Required.
         pub preset_speke20_video: ::stratus_model::Val<PresetSpeke20Video>,
+    }
+
+    impl EncryptionContractConfiguration {
+        /// With the required `PresetSpeke20Audio`, `PresetSpeke20Video`; everything else unset.
+        pub fn new(
+            preset_speke20_audio: impl ::std::convert::Into<::stratus_model::Val<PresetSpeke20Audio>>,
+            preset_speke20_video: impl ::std::convert::Into<::stratus_model::Val<PresetSpeke20Video>>,
+        ) -> Self {
+            Self {
+                preset_speke20_audio: preset_speke20_audio.into(),
+                preset_speke20_video: preset_speke20_video.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EncryptionContractConfiguration>
@@ -1922,6 +2168,24 @@ pub mod origin_endpoint_policy {
         pub policy: ::stratus_model::Val<::stratus_model::Json>,
     }
 
+    impl CfnOriginEndpointPolicy {
+        /// With the required `ChannelGroupName`, `ChannelName`, `OriginEndpointName`, `Policy`; everything else unset.
+        pub fn new(
+            channel_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            channel_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            origin_endpoint_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                cdn_auth_configuration: ::std::option::Option::None,
+                channel_group_name: channel_group_name.into(),
+                channel_name: channel_name.into(),
+                origin_endpoint_name: origin_endpoint_name.into(),
+                policy: policy.into(),
+            }
+        }
+    }
+
     /// `CdnAuthConfiguration`, a property type of `AWS::MediaPackageV2::OriginEndpointPolicy`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1935,6 +2199,21 @@ pub mod origin_endpoint_policy {
         /// Required.
         /// Length: `20..=2048`.
         pub secrets_role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CdnAuthConfiguration {
+        /// With the required `CdnIdentifierSecretArns`, `SecretsRoleArn`; everything else unset.
+        pub fn new(
+            cdn_identifier_secret_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            secrets_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cdn_identifier_secret_arns: cdn_identifier_secret_arns.into(),
+                secrets_role_arn: secrets_role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CdnAuthConfiguration> for ::stratus_model::Val<CdnAuthConfiguration> {

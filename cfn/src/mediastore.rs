@@ -33,6 +33,23 @@ pub mod container {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnContainer {
+        /// With the required `ContainerName`; everything else unset.
+        pub fn new(
+            container_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_logging_enabled: ::std::option::Option::None,
+                container_name: container_name.into(),
+                cors_policy: ::std::option::Option::None,
+                lifecycle_policy: ::std::option::Option::None,
+                metric_policy: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnContainer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnContainerAttributes {
         /// `Id`: string.
@@ -88,6 +105,20 @@ pub mod container {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<MetricPolicyRule>>>,
     }
 
+    impl MetricPolicy {
+        /// With the required `ContainerLevelMetrics`; everything else unset.
+        pub fn new(
+            container_level_metrics: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                container_level_metrics: container_level_metrics.into(),
+                metric_policy_rules: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MetricPolicy> for ::stratus_model::Val<MetricPolicy> {
         fn from(value: MetricPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -106,6 +137,19 @@ pub mod container {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -122,6 +166,19 @@ pub mod container {
         /// `ObjectGroupName`: string.
         /// Required.
         pub object_group_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MetricPolicyRule {
+        /// With the required `ObjectGroup`, `ObjectGroupName`; everything else unset.
+        pub fn new(
+            object_group: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            object_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                object_group: object_group.into(),
+                object_group_name: object_group_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MetricPolicyRule> for ::stratus_model::Val<MetricPolicyRule> {

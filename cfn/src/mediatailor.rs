@@ -45,6 +45,26 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<TimeShiftConfiguration>>,
     }
 
+    impl CfnChannel {
+        /// With the required `ChannelName`, `Outputs`, `PlaybackMode`; everything else unset.
+        pub fn new(
+            channel_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            outputs: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<RequestOutputItem>>>,
+            playback_mode: impl ::std::convert::Into<::stratus_model::Val<PlaybackMode>>,
+        ) -> Self {
+            Self {
+                audiences: ::std::option::Option::None,
+                channel_name: channel_name.into(),
+                filler_slate: ::std::option::Option::None,
+                log_configuration: ::std::option::Option::None,
+                outputs: outputs.into(),
+                playback_mode: playback_mode.into(),
+                tier: ::std::option::Option::None,
+                time_shift_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnChannelAttributes {
         /// `Arn`: string.
@@ -107,6 +127,21 @@ pub mod channel {
         pub source_group: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RequestOutputItem {
+        /// With the required `ManifestName`, `SourceGroup`; everything else unset.
+        pub fn new(
+            manifest_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_group: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dash_playlist_settings: ::std::option::Option::None,
+                hls_playlist_settings: ::std::option::Option::None,
+                manifest_name: manifest_name.into(),
+                source_group: source_group.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RequestOutputItem> for ::stratus_model::Val<RequestOutputItem> {
         fn from(value: RequestOutputItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -120,6 +155,17 @@ pub mod channel {
         /// `MaxTimeDelaySeconds`: number.
         /// Required.
         pub max_time_delay_seconds: ::stratus_model::Val<f64>,
+    }
+
+    impl TimeShiftConfiguration {
+        /// With the required `MaxTimeDelaySeconds`; everything else unset.
+        pub fn new(
+            max_time_delay_seconds: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                max_time_delay_seconds: max_time_delay_seconds.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TimeShiftConfiguration> for ::stratus_model::Val<TimeShiftConfiguration> {
@@ -346,6 +392,19 @@ pub mod channel_policy {
         /// Required.
         pub policy: ::stratus_model::Val<::stratus_model::Json>,
     }
+
+    impl CfnChannelPolicy {
+        /// With the required `ChannelName`, `Policy`; everything else unset.
+        pub fn new(
+            channel_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                channel_name: channel_name.into(),
+                policy: policy.into(),
+            }
+        }
+    }
 }
 
 pub use channel_policy::CfnChannelPolicy;
@@ -381,6 +440,23 @@ pub mod live_source {
         pub source_location_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnLiveSource {
+        /// With the required `HttpPackageConfigurations`, `LiveSourceName`, `SourceLocationName`; everything else unset.
+        pub fn new(
+            http_package_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<HttpPackageConfiguration>>,
+            >,
+            live_source_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_location_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                http_package_configurations: http_package_configurations.into(),
+                live_source_name: live_source_name.into(),
+                source_location_name: source_location_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLiveSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLiveSourceAttributes {
         /// `Arn`: string.
@@ -406,6 +482,21 @@ pub mod live_source {
         /// `Type`: [`Type`].
         /// Required.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl HttpPackageConfiguration {
+        /// With the required `Path`, `SourceGroup`, `Type`; everything else unset.
+        pub fn new(
+            path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_group: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                path: path.into(),
+                source_group: source_group.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HttpPackageConfiguration>
@@ -526,6 +617,40 @@ pub mod playback_configuration {
         pub video_content_source_url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnPlaybackConfiguration {
+        /// With the required `AdDecisionServerUrl`, `Name`, `VideoContentSourceUrl`; everything else unset.
+        pub fn new(
+            ad_decision_server_url: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            video_content_source_url: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                ad_conditioning_configuration: ::std::option::Option::None,
+                ad_decision_server_configuration: ::std::option::Option::None,
+                ad_decision_server_url: ad_decision_server_url.into(),
+                avail_suppression: ::std::option::Option::None,
+                bumper: ::std::option::Option::None,
+                cdn_configuration: ::std::option::Option::None,
+                configuration_aliases: ::std::option::Option::None,
+                dash_configuration: ::std::option::Option::None,
+                hls_configuration: ::std::option::Option::None,
+                insertion_mode: ::std::option::Option::None,
+                live_pre_roll_configuration: ::std::option::Option::None,
+                log_configuration: ::std::option::Option::None,
+                manifest_processing_rules: ::std::option::Option::None,
+                name: name.into(),
+                personalization_threshold_seconds: ::std::option::Option::None,
+                slate_ad_url: ::std::option::Option::None,
+                transcode_profile_name: ::std::option::Option::None,
+                video_content_source_url: video_content_source_url.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPlaybackConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPlaybackConfigurationAttributes {
         /// `SessionInitializationEndpointPrefix`: string.
@@ -579,6 +704,19 @@ pub mod playback_configuration {
         pub streaming_media_file_conditioning: ::stratus_model::Val<StreamingMediaFileConditioning>,
     }
 
+    impl AdConditioningConfiguration {
+        /// With the required `StreamingMediaFileConditioning`; everything else unset.
+        pub fn new(
+            streaming_media_file_conditioning: impl ::std::convert::Into<
+                ::stratus_model::Val<StreamingMediaFileConditioning>,
+            >,
+        ) -> Self {
+            Self {
+                streaming_media_file_conditioning: streaming_media_file_conditioning.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AdConditioningConfiguration>
         for ::stratus_model::Val<AdConditioningConfiguration>
     {
@@ -594,6 +732,17 @@ pub mod playback_configuration {
         /// `HttpRequest`: [`HttpRequest`].
         /// Required.
         pub http_request: ::stratus_model::Val<HttpRequest>,
+    }
+
+    impl AdDecisionServerConfiguration {
+        /// With the required `HttpRequest`; everything else unset.
+        pub fn new(
+            http_request: impl ::std::convert::Into<::stratus_model::Val<HttpRequest>>,
+        ) -> Self {
+            Self {
+                http_request: http_request.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AdDecisionServerConfiguration>
@@ -728,6 +877,18 @@ pub mod playback_configuration {
         /// Required.
         /// Range: `0..=100`.
         pub percent_enabled: ::stratus_model::Val<i64>,
+    }
+
+    impl LogConfiguration {
+        /// With the required `PercentEnabled`; everything else unset.
+        pub fn new(percent_enabled: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                ads_interaction_log: ::std::option::Option::None,
+                enabled_logging_strategies: ::std::option::Option::None,
+                manifest_service_interaction_log: ::std::option::Option::None,
+                percent_enabled: percent_enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LogConfiguration> for ::stratus_model::Val<LogConfiguration> {
@@ -1149,6 +1310,22 @@ pub mod source_location {
         pub source_location_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnSourceLocation {
+        /// With the required `HttpConfiguration`, `SourceLocationName`; everything else unset.
+        pub fn new(
+            http_configuration: impl ::std::convert::Into<::stratus_model::Val<HttpConfiguration>>,
+            source_location_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_configuration: ::std::option::Option::None,
+                default_segment_delivery_configuration: ::std::option::Option::None,
+                http_configuration: http_configuration.into(),
+                segment_delivery_configurations: ::std::option::Option::None,
+                source_location_name: source_location_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSourceLocation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSourceLocationAttributes {
         /// `Arn`: string.
@@ -1201,6 +1378,17 @@ pub mod source_location {
         /// `BaseUrl`: string.
         /// Required.
         pub base_url: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl HttpConfiguration {
+        /// With the required `BaseUrl`; everything else unset.
+        pub fn new(
+            base_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                base_url: base_url.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HttpConfiguration> for ::stratus_model::Val<HttpConfiguration> {
@@ -1328,6 +1516,23 @@ pub mod vod_source {
         pub vod_source_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnVodSource {
+        /// With the required `HttpPackageConfigurations`, `SourceLocationName`, `VodSourceName`; everything else unset.
+        pub fn new(
+            http_package_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<HttpPackageConfiguration>>,
+            >,
+            source_location_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vod_source_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                http_package_configurations: http_package_configurations.into(),
+                source_location_name: source_location_name.into(),
+                vod_source_name: vod_source_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnVodSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVodSourceAttributes {
         /// `Arn`: string.
@@ -1353,6 +1558,21 @@ pub mod vod_source {
         /// `Type`: [`Type`].
         /// Required.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl HttpPackageConfiguration {
+        /// With the required `Path`, `SourceGroup`, `Type`; everything else unset.
+        pub fn new(
+            path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_group: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                path: path.into(),
+                source_group: source_group.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HttpPackageConfiguration>

@@ -29,6 +29,18 @@ pub mod acl {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnAcl {
+        /// With the required `ACLName`; everything else unset.
+        pub fn new(
+            acl_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                acl_name: acl_name.into(),
+                user_names: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAcl`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAclAttributes {
         /// `Status`: string.
@@ -151,6 +163,46 @@ pub mod cluster {
         /// Changing it replaces the resource.
         #[resource(replace, rename = "TLSEnabled")]
         pub tls_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl CfnCluster {
+        /// With the required `ACLName`, `ClusterName`, `NodeType`; everything else unset.
+        pub fn new(
+            acl_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            cluster_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            node_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                acl_name: acl_name.into(),
+                auto_minor_version_upgrade: ::std::option::Option::None,
+                cluster_endpoint: ::std::option::Option::None,
+                cluster_name: cluster_name.into(),
+                data_tiering: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                engine: ::std::option::Option::None,
+                engine_version: ::std::option::Option::None,
+                final_snapshot_name: ::std::option::Option::None,
+                ip_discovery: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                maintenance_window: ::std::option::Option::None,
+                multi_region_cluster_name: ::std::option::Option::None,
+                network_type: ::std::option::Option::None,
+                node_type: node_type.into(),
+                num_replicas_per_shard: ::std::option::Option::None,
+                num_shards: ::std::option::Option::None,
+                parameter_group_name: ::std::option::Option::None,
+                port: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                snapshot_arns: ::std::option::Option::None,
+                snapshot_name: ::std::option::Option::None,
+                snapshot_retention_limit: ::std::option::Option::None,
+                snapshot_window: ::std::option::Option::None,
+                sns_topic_arn: ::std::option::Option::None,
+                sns_topic_status: ::std::option::Option::None,
+                subnet_group_name: ::std::option::Option::None,
+                tls_enabled: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
@@ -377,6 +429,25 @@ pub mod multi_region_cluster {
         pub update_strategy: ::std::option::Option<::stratus_model::Val<UpdateStrategy>>,
     }
 
+    impl CfnMultiRegionCluster {
+        /// With the required `NodeType`; everything else unset.
+        pub fn new(
+            node_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                engine: ::std::option::Option::None,
+                engine_version: ::std::option::Option::None,
+                multi_region_cluster_name_suffix: ::std::option::Option::None,
+                multi_region_parameter_group_name: ::std::option::Option::None,
+                node_type: node_type.into(),
+                num_shards: ::std::option::Option::None,
+                tls_enabled: ::std::option::Option::None,
+                update_strategy: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMultiRegionCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMultiRegionClusterAttributes {
         /// `MultiRegionClusterName`: string.
@@ -475,6 +546,21 @@ pub mod parameter_group {
         pub parameters: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl CfnParameterGroup {
+        /// With the required `Family`, `ParameterGroupName`; everything else unset.
+        pub fn new(
+            family: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                family: family.into(),
+                parameter_group_name: parameter_group_name.into(),
+                parameters: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnParameterGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnParameterGroupAttributes {
         /// `ARN`: string.
@@ -516,6 +602,22 @@ pub mod subnet_group {
         /// `SubnetIds`: list of string.
         /// Required.
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl CfnSubnetGroup {
+        /// With the required `SubnetGroupName`, `SubnetIds`; everything else unset.
+        pub fn new(
+            subnet_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                subnet_group_name: subnet_group_name.into(),
+                subnet_ids: subnet_ids.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnSubnetGroup`], known once it is deployed (`Fn::GetAtt`).
@@ -569,6 +671,19 @@ pub mod user {
         /// Length: `1..=`.
         #[resource(replace)]
         pub user_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnUser {
+        /// With the required `UserName`; everything else unset.
+        pub fn new(
+            user_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_string: ::std::option::Option::None,
+                authentication_mode: ::std::option::Option::None,
+                user_name: user_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnUser`], known once it is deployed (`Fn::GetAtt`).

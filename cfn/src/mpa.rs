@@ -43,6 +43,25 @@ pub mod approval_team {
         pub policies: ::stratus_model::Val<::std::vec::Vec<Policy>>,
     }
 
+    impl CfnApprovalTeam {
+        /// With the required `ApprovalStrategy`, `Approvers`, `Description`, `Name`, `Policies`; everything else unset.
+        pub fn new(
+            approval_strategy: impl ::std::convert::Into<::stratus_model::Val<ApprovalStrategy>>,
+            approvers: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Approver>>>,
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policies: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Policy>>>,
+        ) -> Self {
+            Self {
+                approval_strategy: approval_strategy.into(),
+                approvers: approvers.into(),
+                description: description.into(),
+                name: name.into(),
+                policies: policies.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApprovalTeam`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApprovalTeamAttributes {
         /// `Arn`: string.
@@ -119,6 +138,17 @@ pub mod approval_team {
         pub mof_n: ::stratus_model::Val<MofNApprovalStrategy>,
     }
 
+    impl ApprovalStrategy {
+        /// With the required `MofN`; everything else unset.
+        pub fn new(
+            mof_n: impl ::std::convert::Into<::stratus_model::Val<MofNApprovalStrategy>>,
+        ) -> Self {
+            Self {
+                mof_n: mof_n.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ApprovalStrategy> for ::stratus_model::Val<ApprovalStrategy> {
         fn from(value: ApprovalStrategy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -146,6 +176,24 @@ pub mod approval_team {
         pub response_time: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Approver {
+        /// With the required `PrimaryIdentityId`, `PrimaryIdentitySourceArn`; everything else unset.
+        pub fn new(
+            primary_identity_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            primary_identity_source_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                approver_id: ::std::option::Option::None,
+                primary_identity_id: primary_identity_id.into(),
+                primary_identity_source_arn: primary_identity_source_arn.into(),
+                primary_identity_status: ::std::option::Option::None,
+                response_time: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Approver> for ::stratus_model::Val<Approver> {
         fn from(value: Approver) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -163,6 +211,17 @@ pub mod approval_team {
         pub policy_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Policy {
+        /// With the required `PolicyArn`; everything else unset.
+        pub fn new(
+            policy_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy_arn: policy_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Policy> for ::stratus_model::Val<Policy> {
         fn from(value: Policy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -176,6 +235,17 @@ pub mod approval_team {
         /// `MinApprovalsRequired`: integer.
         /// Required.
         pub min_approvals_required: ::stratus_model::Val<i64>,
+    }
+
+    impl MofNApprovalStrategy {
+        /// With the required `MinApprovalsRequired`; everything else unset.
+        pub fn new(
+            min_approvals_required: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                min_approvals_required: min_approvals_required.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MofNApprovalStrategy> for ::stratus_model::Val<MofNApprovalStrategy> {
@@ -207,6 +277,19 @@ pub mod identity_source {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub identity_source_parameters: ::stratus_model::Val<IdentitySourceParameters>,
+    }
+
+    impl CfnIdentitySource {
+        /// With the required `IdentitySourceParameters`; everything else unset.
+        pub fn new(
+            identity_source_parameters: impl ::std::convert::Into<
+                ::stratus_model::Val<IdentitySourceParameters>,
+            >,
+        ) -> Self {
+            Self {
+                identity_source_parameters: identity_source_parameters.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnIdentitySource`], known once it is deployed (`Fn::GetAtt`).
@@ -267,6 +350,17 @@ pub mod identity_source {
         pub iam_identity_center: ::stratus_model::Val<IamIdentityCenter>,
     }
 
+    impl IdentitySourceParameters {
+        /// With the required `IamIdentityCenter`; everything else unset.
+        pub fn new(
+            iam_identity_center: impl ::std::convert::Into<::stratus_model::Val<IamIdentityCenter>>,
+        ) -> Self {
+            Self {
+                iam_identity_center: iam_identity_center.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IdentitySourceParameters>
         for ::stratus_model::Val<IdentitySourceParameters>
     {
@@ -290,6 +384,20 @@ pub mod identity_source {
         /// Required.
         /// Length: `..=1000`.
         pub region: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IamIdentityCenter {
+        /// With the required `InstanceArn`, `Region`; everything else unset.
+        pub fn new(
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                approval_portal_url: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+                region: region.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IamIdentityCenter> for ::stratus_model::Val<IamIdentityCenter> {

@@ -23,6 +23,18 @@ pub mod batch_scram_secret {
         pub secret_arn_list:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    impl CfnBatchScramSecret {
+        /// With the required `ClusterArn`; everything else unset.
+        pub fn new(
+            cluster_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cluster_arn: cluster_arn.into(),
+                secret_arn_list: ::std::option::Option::None,
+            }
+        }
+    }
 }
 
 pub use batch_scram_secret::CfnBatchScramSecret;
@@ -84,6 +96,32 @@ pub mod cluster {
         pub zookeeper_access: ::std::option::Option<::stratus_model::Val<ZookeeperAccess>>,
     }
 
+    impl CfnCluster {
+        /// With the required `BrokerNodeGroupInfo`, `ClusterName`, `KafkaVersion`, `NumberOfBrokerNodes`; everything else unset.
+        pub fn new(
+            broker_node_group_info: impl ::std::convert::Into<::stratus_model::Val<BrokerNodeGroupInfo>>,
+            cluster_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            kafka_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            number_of_broker_nodes: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                broker_node_group_info: broker_node_group_info.into(),
+                client_authentication: ::std::option::Option::None,
+                cluster_name: cluster_name.into(),
+                configuration_info: ::std::option::Option::None,
+                encryption_info: ::std::option::Option::None,
+                enhanced_monitoring: ::std::option::Option::None,
+                kafka_version: kafka_version.into(),
+                logging_info: ::std::option::Option::None,
+                number_of_broker_nodes: number_of_broker_nodes.into(),
+                open_monitoring: ::std::option::Option::None,
+                rebalancing: ::std::option::Option::None,
+                storage_mode: ::std::option::Option::None,
+                zookeeper_access: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
         /// `Arn`: string.
@@ -127,6 +165,25 @@ pub mod cluster {
         pub storage_info: ::std::option::Option<::stratus_model::Val<StorageInfo>>,
     }
 
+    impl BrokerNodeGroupInfo {
+        /// With the required `ClientSubnets`, `InstanceType`; everything else unset.
+        pub fn new(
+            client_subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                broker_az_distribution: ::std::option::Option::None,
+                client_subnets: client_subnets.into(),
+                connectivity_info: ::std::option::Option::None,
+                instance_type: instance_type.into(),
+                security_groups: ::std::option::Option::None,
+                storage_info: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BrokerNodeGroupInfo> for ::stratus_model::Val<BrokerNodeGroupInfo> {
         fn from(value: BrokerNodeGroupInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -163,6 +220,19 @@ pub mod cluster {
         pub revision: ::stratus_model::Val<i64>,
     }
 
+    impl ConfigurationInfo {
+        /// With the required `Arn`, `Revision`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            revision: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                arn: arn.into(),
+                revision: revision.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConfigurationInfo> for ::stratus_model::Val<ConfigurationInfo> {
         fn from(value: ConfigurationInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -194,6 +264,17 @@ pub mod cluster {
         pub broker_logs: ::stratus_model::Val<BrokerLogs>,
     }
 
+    impl LoggingInfo {
+        /// With the required `BrokerLogs`; everything else unset.
+        pub fn new(
+            broker_logs: impl ::std::convert::Into<::stratus_model::Val<BrokerLogs>>,
+        ) -> Self {
+            Self {
+                broker_logs: broker_logs.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LoggingInfo> for ::stratus_model::Val<LoggingInfo> {
         fn from(value: LoggingInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -207,6 +288,17 @@ pub mod cluster {
         /// `Prometheus`: [`Prometheus`].
         /// Required.
         pub prometheus: ::stratus_model::Val<Prometheus>,
+    }
+
+    impl OpenMonitoring {
+        /// With the required `Prometheus`; everything else unset.
+        pub fn new(
+            prometheus: impl ::std::convert::Into<::stratus_model::Val<Prometheus>>,
+        ) -> Self {
+            Self {
+                prometheus: prometheus.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OpenMonitoring> for ::stratus_model::Val<OpenMonitoring> {
@@ -223,6 +315,15 @@ pub mod cluster {
         /// Required.
         /// Allowed values: `PAUSED`, `ACTIVE`.
         pub status: ::stratus_model::Val<Status>,
+    }
+
+    impl Rebalancing {
+        /// With the required `Status`; everything else unset.
+        pub fn new(status: impl ::std::convert::Into<::stratus_model::Val<Status>>) -> Self {
+            Self {
+                status: status.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Rebalancing> for ::stratus_model::Val<Rebalancing> {
@@ -320,6 +421,15 @@ pub mod cluster {
         pub enabled: ::stratus_model::Val<bool>,
     }
 
+    impl Unauthenticated {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Unauthenticated> for ::stratus_model::Val<Unauthenticated> {
         fn from(value: Unauthenticated) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -334,6 +444,19 @@ pub mod cluster {
         /// Required.
         #[resource(rename = "DataVolumeKMSKeyId")]
         pub data_volume_kms_key_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EncryptionAtRest {
+        /// With the required `DataVolumeKMSKeyId`; everything else unset.
+        pub fn new(
+            data_volume_kms_key_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                data_volume_kms_key_id: data_volume_kms_key_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EncryptionAtRest> for ::stratus_model::Val<EncryptionAtRest> {
@@ -450,6 +573,15 @@ pub mod cluster {
         pub enabled: ::stratus_model::Val<bool>,
     }
 
+    impl Iam {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Iam> for ::stratus_model::Val<Iam> {
         fn from(value: Iam) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -463,6 +595,15 @@ pub mod cluster {
         /// `Enabled`: boolean.
         /// Required.
         pub enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl Scram {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Scram> for ::stratus_model::Val<Scram> {
@@ -482,6 +623,16 @@ pub mod cluster {
         pub log_group: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CloudWatchLogs {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+                log_group: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CloudWatchLogs> for ::stratus_model::Val<CloudWatchLogs> {
         fn from(value: CloudWatchLogs) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -497,6 +648,16 @@ pub mod cluster {
         /// `Enabled`: boolean.
         /// Required.
         pub enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl Firehose {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                delivery_stream: ::std::option::Option::None,
+                enabled: enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Firehose> for ::stratus_model::Val<Firehose> {
@@ -518,6 +679,17 @@ pub mod cluster {
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl S3 {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                bucket: ::std::option::Option::None,
+                enabled: enabled.into(),
+                prefix: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<S3> for ::stratus_model::Val<S3> {
         fn from(value: S3) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -533,6 +705,17 @@ pub mod cluster {
         pub enabled_in_broker: ::stratus_model::Val<bool>,
     }
 
+    impl JmxExporter {
+        /// With the required `EnabledInBroker`; everything else unset.
+        pub fn new(
+            enabled_in_broker: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                enabled_in_broker: enabled_in_broker.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<JmxExporter> for ::stratus_model::Val<JmxExporter> {
         fn from(value: JmxExporter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -546,6 +729,17 @@ pub mod cluster {
         /// `EnabledInBroker`: boolean.
         /// Required.
         pub enabled_in_broker: ::stratus_model::Val<bool>,
+    }
+
+    impl NodeExporter {
+        /// With the required `EnabledInBroker`; everything else unset.
+        pub fn new(
+            enabled_in_broker: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                enabled_in_broker: enabled_in_broker.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NodeExporter> for ::stratus_model::Val<NodeExporter> {
@@ -613,6 +807,15 @@ pub mod cluster {
         pub enabled: ::stratus_model::Val<bool>,
     }
 
+    impl VpcConnectivityTls {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VpcConnectivityTls> for ::stratus_model::Val<VpcConnectivityTls> {
         fn from(value: VpcConnectivityTls) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -628,6 +831,15 @@ pub mod cluster {
         pub enabled: ::stratus_model::Val<bool>,
     }
 
+    impl VpcConnectivityIam {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VpcConnectivityIam> for ::stratus_model::Val<VpcConnectivityIam> {
         fn from(value: VpcConnectivityIam) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -641,6 +853,15 @@ pub mod cluster {
         /// `Enabled`: boolean.
         /// Required.
         pub enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl VpcConnectivityScram {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VpcConnectivityScram> for ::stratus_model::Val<VpcConnectivityScram> {
@@ -926,6 +1147,19 @@ pub mod cluster_policy {
         pub policy: ::stratus_model::Val<::stratus_model::Json>,
     }
 
+    impl CfnClusterPolicy {
+        /// With the required `ClusterArn`, `Policy`; everything else unset.
+        pub fn new(
+            cluster_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                cluster_arn: cluster_arn.into(),
+                policy: policy.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnClusterPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterPolicyAttributes {
         /// `CurrentVersion`: string.
@@ -970,6 +1204,22 @@ pub mod configuration {
         /// `ServerProperties`: string.
         /// Required.
         pub server_properties: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnConfiguration {
+        /// With the required `Name`, `ServerProperties`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            server_properties: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                kafka_versions_list: ::std::option::Option::None,
+                latest_revision: ::std::option::Option::None,
+                name: name.into(),
+                server_properties: server_properties.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnConfiguration`], known once it is deployed (`Fn::GetAtt`).
@@ -1067,6 +1317,31 @@ pub mod replicator {
         pub service_execution_role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnReplicator {
+        /// With the required `KafkaClusters`, `ReplicationInfoList`, `ReplicatorName`, `ServiceExecutionRoleArn`; everything else unset.
+        pub fn new(
+            kafka_clusters: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<KafkaCluster>>,
+            >,
+            replication_info_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ReplicationInfo>>,
+            >,
+            replicator_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            service_execution_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                kafka_clusters: kafka_clusters.into(),
+                log_delivery: ::std::option::Option::None,
+                replication_info_list: replication_info_list.into(),
+                replicator_name: replicator_name.into(),
+                service_execution_role_arn: service_execution_role_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnReplicator`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReplicatorAttributes {
         /// `ReplicatorArn`: string.
@@ -1153,6 +1428,29 @@ pub mod replicator {
         pub topic_replication: ::stratus_model::Val<TopicReplication>,
     }
 
+    impl ReplicationInfo {
+        /// With the required `ConsumerGroupReplication`, `TargetCompressionType`, `TopicReplication`; everything else unset.
+        pub fn new(
+            consumer_group_replication: impl ::std::convert::Into<
+                ::stratus_model::Val<ConsumerGroupReplication>,
+            >,
+            target_compression_type: impl ::std::convert::Into<
+                ::stratus_model::Val<TargetCompressionType>,
+            >,
+            topic_replication: impl ::std::convert::Into<::stratus_model::Val<TopicReplication>>,
+        ) -> Self {
+            Self {
+                consumer_group_replication: consumer_group_replication.into(),
+                source_kafka_cluster_arn: ::std::option::Option::None,
+                source_kafka_cluster_id: ::std::option::Option::None,
+                target_compression_type: target_compression_type.into(),
+                target_kafka_cluster_arn: ::std::option::Option::None,
+                target_kafka_cluster_id: ::std::option::Option::None,
+                topic_replication: topic_replication.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ReplicationInfo> for ::stratus_model::Val<ReplicationInfo> {
         fn from(value: ReplicationInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1167,6 +1465,17 @@ pub mod replicator {
         /// Required.
         /// Pattern: `arn:(aws|aws-us-gov|aws-cn):kafka:.*`.
         pub msk_cluster_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AmazonMskCluster {
+        /// With the required `MskClusterArn`; everything else unset.
+        pub fn new(
+            msk_cluster_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                msk_cluster_arn: msk_cluster_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AmazonMskCluster> for ::stratus_model::Val<AmazonMskCluster> {
@@ -1187,6 +1496,23 @@ pub mod replicator {
         pub bootstrap_broker_string: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ApacheKafkaCluster {
+        /// With the required `ApacheKafkaClusterId`, `BootstrapBrokerString`; everything else unset.
+        pub fn new(
+            apache_kafka_cluster_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            bootstrap_broker_string: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                apache_kafka_cluster_id: apache_kafka_cluster_id.into(),
+                bootstrap_broker_string: bootstrap_broker_string.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ApacheKafkaCluster> for ::stratus_model::Val<ApacheKafkaCluster> {
         fn from(value: ApacheKafkaCluster) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1200,6 +1526,19 @@ pub mod replicator {
         /// `SaslScram`: [`KafkaClusterSaslScramAuthentication`].
         /// Required.
         pub sasl_scram: ::stratus_model::Val<KafkaClusterSaslScramAuthentication>,
+    }
+
+    impl KafkaClusterClientAuthentication {
+        /// With the required `SaslScram`; everything else unset.
+        pub fn new(
+            sasl_scram: impl ::std::convert::Into<
+                ::stratus_model::Val<KafkaClusterSaslScramAuthentication>,
+            >,
+        ) -> Self {
+            Self {
+                sasl_scram: sasl_scram.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KafkaClusterClientAuthentication>
@@ -1219,6 +1558,20 @@ pub mod replicator {
         pub encryption_type: ::stratus_model::Val<KafkaClusterEncryptionInTransitType>,
         /// `RootCaCertificate`: string.
         pub root_ca_certificate: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl KafkaClusterEncryptionInTransit {
+        /// With the required `EncryptionType`; everything else unset.
+        pub fn new(
+            encryption_type: impl ::std::convert::Into<
+                ::stratus_model::Val<KafkaClusterEncryptionInTransitType>,
+            >,
+        ) -> Self {
+            Self {
+                encryption_type: encryption_type.into(),
+                root_ca_certificate: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<KafkaClusterEncryptionInTransit>
@@ -1241,6 +1594,20 @@ pub mod replicator {
         /// Required.
         /// Items: `2..=3`.
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl KafkaClusterClientVpcConfig {
+        /// With the required `SubnetIds`; everything else unset.
+        pub fn new(
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_group_ids: ::std::option::Option::None,
+                subnet_ids: subnet_ids.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KafkaClusterClientVpcConfig>
@@ -1291,6 +1658,23 @@ pub mod replicator {
         pub synchronise_consumer_group_offsets: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl ConsumerGroupReplication {
+        /// With the required `ConsumerGroupsToReplicate`; everything else unset.
+        pub fn new(
+            consumer_groups_to_replicate: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                consumer_group_offset_sync_mode: ::std::option::Option::None,
+                consumer_groups_to_exclude: ::std::option::Option::None,
+                consumer_groups_to_replicate: consumer_groups_to_replicate.into(),
+                detect_and_copy_new_consumer_groups: ::std::option::Option::None,
+                synchronise_consumer_group_offsets: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ConsumerGroupReplication>
         for ::stratus_model::Val<ConsumerGroupReplication>
     {
@@ -1325,6 +1709,25 @@ pub mod replicator {
         pub topics_to_replicate: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl TopicReplication {
+        /// With the required `TopicsToReplicate`; everything else unset.
+        pub fn new(
+            topics_to_replicate: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                copy_access_control_lists_for_topics: ::std::option::Option::None,
+                copy_topic_configurations: ::std::option::Option::None,
+                detect_and_copy_new_topics: ::std::option::Option::None,
+                starting_position: ::std::option::Option::None,
+                topic_name_configuration: ::std::option::Option::None,
+                topics_to_exclude: ::std::option::Option::None,
+                topics_to_replicate: topics_to_replicate.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TopicReplication> for ::stratus_model::Val<TopicReplication> {
         fn from(value: TopicReplication) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1341,6 +1744,19 @@ pub mod replicator {
         /// `SecretArn`: string.
         /// Required.
         pub secret_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KafkaClusterSaslScramAuthentication {
+        /// With the required `Mechanism`, `SecretArn`; everything else unset.
+        pub fn new(
+            mechanism: impl ::std::convert::Into<::stratus_model::Val<KafkaClusterSaslScramMechanism>>,
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                mechanism: mechanism.into(),
+                secret_arn: secret_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KafkaClusterSaslScramAuthentication>
@@ -1362,6 +1778,16 @@ pub mod replicator {
         pub log_group: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CloudWatchLogs {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+                log_group: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CloudWatchLogs> for ::stratus_model::Val<CloudWatchLogs> {
         fn from(value: CloudWatchLogs) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1377,6 +1803,16 @@ pub mod replicator {
         /// `Enabled`: boolean.
         /// Required.
         pub enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl Firehose {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                delivery_stream: ::std::option::Option::None,
+                enabled: enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Firehose> for ::stratus_model::Val<Firehose> {
@@ -1396,6 +1832,17 @@ pub mod replicator {
         pub enabled: ::stratus_model::Val<bool>,
         /// `Prefix`: string.
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl S3 {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                bucket: ::std::option::Option::None,
+                enabled: enabled.into(),
+                prefix: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3> for ::stratus_model::Val<S3> {
@@ -1730,6 +2177,21 @@ pub mod serverless_cluster {
         pub vpc_configs: ::stratus_model::Val<::std::vec::Vec<VpcConfig>>,
     }
 
+    impl CfnServerlessCluster {
+        /// With the required `ClientAuthentication`, `ClusterName`, `VpcConfigs`; everything else unset.
+        pub fn new(
+            client_authentication: impl ::std::convert::Into<::stratus_model::Val<ClientAuthentication>>,
+            cluster_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc_configs: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<VpcConfig>>>,
+        ) -> Self {
+            Self {
+                client_authentication: client_authentication.into(),
+                cluster_name: cluster_name.into(),
+                vpc_configs: vpc_configs.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnServerlessCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServerlessClusterAttributes {
         /// `Arn`: string.
@@ -1751,6 +2213,13 @@ pub mod serverless_cluster {
         pub sasl: ::stratus_model::Val<Sasl>,
     }
 
+    impl ClientAuthentication {
+        /// With the required `Sasl`; everything else unset.
+        pub fn new(sasl: impl ::std::convert::Into<::stratus_model::Val<Sasl>>) -> Self {
+            Self { sasl: sasl.into() }
+        }
+    }
+
     impl ::std::convert::From<ClientAuthentication> for ::stratus_model::Val<ClientAuthentication> {
         fn from(value: ClientAuthentication) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1769,6 +2238,20 @@ pub mod serverless_cluster {
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl VpcConfig {
+        /// With the required `SubnetIds`; everything else unset.
+        pub fn new(
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_groups: ::std::option::Option::None,
+                subnet_ids: subnet_ids.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1784,6 +2267,13 @@ pub mod serverless_cluster {
         pub iam: ::stratus_model::Val<Iam>,
     }
 
+    impl Sasl {
+        /// With the required `Iam`; everything else unset.
+        pub fn new(iam: impl ::std::convert::Into<::stratus_model::Val<Iam>>) -> Self {
+            Self { iam: iam.into() }
+        }
+    }
+
     impl ::std::convert::From<Sasl> for ::stratus_model::Val<Sasl> {
         fn from(value: Sasl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1797,6 +2287,15 @@ pub mod serverless_cluster {
         /// `Enabled`: boolean.
         /// Required.
         pub enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl Iam {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Iam> for ::stratus_model::Val<Iam> {
@@ -1838,6 +2337,24 @@ pub mod topic {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub topic_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTopic {
+        /// With the required `ClusterArn`, `PartitionCount`, `ReplicationFactor`, `TopicName`; everything else unset.
+        pub fn new(
+            cluster_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            partition_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            replication_factor: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            topic_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cluster_arn: cluster_arn.into(),
+                configs: ::std::option::Option::None,
+                partition_count: partition_count.into(),
+                replication_factor: replication_factor.into(),
+                topic_name: topic_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTopic`], known once it is deployed (`Fn::GetAtt`).
@@ -1896,6 +2413,29 @@ pub mod vpc_connection {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnVpcConnection {
+        /// With the required `Authentication`, `ClientSubnets`, `SecurityGroups`, `TargetClusterArn`, `VpcId`; everything else unset.
+        pub fn new(
+            authentication: impl ::std::convert::Into<::stratus_model::Val<Authentication>>,
+            client_subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            security_groups: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            target_cluster_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authentication: authentication.into(),
+                client_subnets: client_subnets.into(),
+                security_groups: security_groups.into(),
+                target_cluster_arn: target_cluster_arn.into(),
+                vpc_id: vpc_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnVpcConnection`], known once it is deployed (`Fn::GetAtt`).

@@ -85,6 +85,42 @@ pub mod environment {
             ::std::option::Option<::stratus_model::Val<WorkerReplacementStrategy>>,
     }
 
+    impl CfnEnvironment {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                airflow_configuration_options: ::std::option::Option::None,
+                airflow_version: ::std::option::Option::None,
+                dag_s3_path: ::std::option::Option::None,
+                endpoint_management: ::std::option::Option::None,
+                environment_class: ::std::option::Option::None,
+                execution_role_arn: ::std::option::Option::None,
+                kms_key: ::std::option::Option::None,
+                logging_configuration: ::std::option::Option::None,
+                max_webservers: ::std::option::Option::None,
+                max_workers: ::std::option::Option::None,
+                min_webservers: ::std::option::Option::None,
+                min_workers: ::std::option::Option::None,
+                name: name.into(),
+                network_configuration: ::std::option::Option::None,
+                plugins_s3_object_version: ::std::option::Option::None,
+                plugins_s3_path: ::std::option::Option::None,
+                requirements_s3_object_version: ::std::option::Option::None,
+                requirements_s3_path: ::std::option::Option::None,
+                schedulers: ::std::option::Option::None,
+                source_bucket_arn: ::std::option::Option::None,
+                startup_script_s3_object_version: ::std::option::Option::None,
+                startup_script_s3_path: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                webserver_access_mode: ::std::option::Option::None,
+                weekly_maintenance_window_start: ::std::option::Option::None,
+                worker_replacement_strategy: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentAttributes {
         /// `Arn`: string.

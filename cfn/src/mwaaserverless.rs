@@ -44,6 +44,25 @@ pub mod workflow {
         pub trigger_mode: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnWorkflow {
+        /// With the required `DefinitionS3Location`, `RoleArn`; everything else unset.
+        pub fn new(
+            definition_s3_location: impl ::std::convert::Into<::stratus_model::Val<S3Location>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                definition_s3_location: definition_s3_location.into(),
+                description: ::std::option::Option::None,
+                encryption_configuration: ::std::option::Option::None,
+                logging_configuration: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                network_configuration: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                trigger_mode: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnWorkflow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkflowAttributes {
         /// `WorkflowArn`: string.
@@ -97,6 +116,20 @@ pub mod workflow {
         pub version_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl S3Location {
+        /// With the required `Bucket`, `ObjectKey`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            object_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                object_key: object_key.into(),
+                version_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -115,6 +148,16 @@ pub mod workflow {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl EncryptionConfiguration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                kms_key_id: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
     {
@@ -131,6 +174,17 @@ pub mod workflow {
         /// Required.
         /// Length: `1..=`.
         pub log_group_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LoggingConfiguration {
+        /// With the required `LogGroupName`; everything else unset.
+        pub fn new(
+            log_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_group_name: log_group_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LoggingConfiguration> for ::stratus_model::Val<LoggingConfiguration> {

@@ -143,6 +143,18 @@ pub mod db_cluster {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DbClusterRole {
+        /// With the required `RoleArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                feature_name: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DbClusterRole> for ::stratus_model::Val<DbClusterRole> {
         fn from(value: DbClusterRole) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -161,6 +173,19 @@ pub mod db_cluster {
         /// Required.
         /// Range: `1..=128`.
         pub min_capacity: ::stratus_model::Val<f64>,
+    }
+
+    impl ServerlessScalingConfiguration {
+        /// With the required `MaxCapacity`, `MinCapacity`; everything else unset.
+        pub fn new(
+            max_capacity: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            min_capacity: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                max_capacity: max_capacity.into(),
+                min_capacity: min_capacity.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ServerlessScalingConfiguration>
@@ -206,6 +231,22 @@ pub mod db_cluster_parameter_group {
         /// `Parameters`: JSON.
         /// Required.
         pub parameters: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl CfnDbClusterParameterGroup {
+        /// With the required `Description`, `Family`, `Parameters`; everything else unset.
+        pub fn new(
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            family: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameters: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                description: description.into(),
+                family: family.into(),
+                name: ::std::option::Option::None,
+                parameters: parameters.into(),
+            }
+        }
     }
 }
 
@@ -269,6 +310,27 @@ pub mod db_instance {
         pub publicly_accessible: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl CfnDbInstance {
+        /// With the required `DBInstanceClass`; everything else unset.
+        pub fn new(
+            db_instance_class: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allow_major_version_upgrade: ::std::option::Option::None,
+                auto_minor_version_upgrade: ::std::option::Option::None,
+                availability_zone: ::std::option::Option::None,
+                db_cluster_identifier: ::std::option::Option::None,
+                db_instance_class: db_instance_class.into(),
+                db_instance_identifier: ::std::option::Option::None,
+                db_parameter_group_name: ::std::option::Option::None,
+                db_snapshot_identifier: ::std::option::Option::None,
+                db_subnet_group_name: ::std::option::Option::None,
+                preferred_maintenance_window: ::std::option::Option::None,
+                publicly_accessible: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDbInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbInstanceAttributes {
         /// `Endpoint`: string.
@@ -322,6 +384,22 @@ pub mod db_parameter_group {
         /// Required.
         pub parameters: ::stratus_model::Val<::stratus_model::Json>,
     }
+
+    impl CfnDbParameterGroup {
+        /// With the required `Description`, `Family`, `Parameters`; everything else unset.
+        pub fn new(
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            family: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameters: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                description: description.into(),
+                family: family.into(),
+                name: ::std::option::Option::None,
+                parameters: parameters.into(),
+            }
+        }
+    }
 }
 
 pub use db_parameter_group::CfnDbParameterGroup;
@@ -353,6 +431,24 @@ pub mod db_subnet_group {
         /// `SubnetIds`: list of string.
         /// Required.
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl CfnDbSubnetGroup {
+        /// With the required `DBSubnetGroupDescription`, `SubnetIds`; everything else unset.
+        pub fn new(
+            db_subnet_group_description: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                db_subnet_group_description: db_subnet_group_description.into(),
+                db_subnet_group_name: ::std::option::Option::None,
+                subnet_ids: subnet_ids.into(),
+            }
+        }
     }
 }
 
@@ -393,6 +489,22 @@ pub mod event_subscription {
         /// Length: `..=255`.
         #[resource(replace)]
         pub subscription_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnEventSubscription {
+        /// With the required `SnsTopicArn`; everything else unset.
+        pub fn new(
+            sns_topic_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                enabled: ::std::option::Option::None,
+                event_categories: ::std::option::Option::None,
+                sns_topic_arn: sns_topic_arn.into(),
+                source_ids: ::std::option::Option::None,
+                source_type: ::std::option::Option::None,
+                subscription_name: ::std::option::Option::None,
+            }
+        }
     }
 }
 

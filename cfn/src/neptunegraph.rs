@@ -49,6 +49,23 @@ pub mod graph {
             ::std::option::Option<::stratus_model::Val<VectorSearchConfiguration>>,
     }
 
+    impl CfnGraph {
+        /// With the required `ProvisionedMemory`; everything else unset.
+        pub fn new(
+            provisioned_memory: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                deletion_protection: ::std::option::Option::None,
+                graph_name: ::std::option::Option::None,
+                kms_key_identifier: ::std::option::Option::None,
+                provisioned_memory: provisioned_memory.into(),
+                public_connectivity: ::std::option::Option::None,
+                replica_count: ::std::option::Option::None,
+                vector_search_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGraph`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGraphAttributes {
         /// `GraphArn`: string.
@@ -78,6 +95,17 @@ pub mod graph {
         /// `VectorSearchDimension`: integer.
         /// Required.
         pub vector_search_dimension: ::stratus_model::Val<i64>,
+    }
+
+    impl VectorSearchConfiguration {
+        /// With the required `VectorSearchDimension`; everything else unset.
+        pub fn new(
+            vector_search_dimension: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                vector_search_dimension: vector_search_dimension.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VectorSearchConfiguration>
@@ -118,6 +146,18 @@ pub mod graph_snapshot {
         /// Length: `1..=63`.
         #[resource(replace)]
         pub snapshot_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnGraphSnapshot {
+        /// With the required `SnapshotName`; everything else unset.
+        pub fn new(
+            snapshot_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                graph_identifier: ::std::option::Option::None,
+                snapshot_name: snapshot_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnGraphSnapshot`], known once it is deployed (`Fn::GetAtt`).
@@ -190,6 +230,21 @@ pub mod private_graph_endpoint {
         /// Pattern: `^vpc-[a-z0-9]+$`.
         #[resource(replace)]
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnPrivateGraphEndpoint {
+        /// With the required `GraphIdentifier`, `VpcId`; everything else unset.
+        pub fn new(
+            graph_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                graph_identifier: graph_identifier.into(),
+                security_group_ids: ::std::option::Option::None,
+                subnet_ids: ::std::option::Option::None,
+                vpc_id: vpc_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnPrivateGraphEndpoint`], known once it is deployed (`Fn::GetAtt`).

@@ -60,6 +60,29 @@ pub mod firewall {
         pub vpc_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnFirewall {
+        /// With the required `FirewallName`, `FirewallPolicyArn`; everything else unset.
+        pub fn new(
+            firewall_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            firewall_policy_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                availability_zone_change_protection: ::std::option::Option::None,
+                availability_zone_mappings: ::std::option::Option::None,
+                delete_protection: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                enabled_analysis_types: ::std::option::Option::None,
+                firewall_name: firewall_name.into(),
+                firewall_policy_arn: firewall_policy_arn.into(),
+                firewall_policy_change_protection: ::std::option::Option::None,
+                subnet_change_protection: ::std::option::Option::None,
+                subnet_mappings: ::std::option::Option::None,
+                transit_gateway_id: ::std::option::Option::None,
+                vpc_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFirewall`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFirewallAttributes {
         /// `FirewallArn`: string.
@@ -98,6 +121,17 @@ pub mod firewall {
         pub availability_zone: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AvailabilityZoneMapping {
+        /// With the required `AvailabilityZone`; everything else unset.
+        pub fn new(
+            availability_zone: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                availability_zone: availability_zone.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AvailabilityZoneMapping>
         for ::stratus_model::Val<AvailabilityZoneMapping>
     {
@@ -117,6 +151,18 @@ pub mod firewall {
         /// `SubnetId`: string.
         /// Required.
         pub subnet_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SubnetMapping {
+        /// With the required `SubnetId`; everything else unset.
+        pub fn new(
+            subnet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ip_address_type: ::std::option::Option::None,
+                subnet_id: subnet_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SubnetMapping> for ::stratus_model::Val<SubnetMapping> {
@@ -242,6 +288,20 @@ pub mod firewall_policy {
         pub firewall_policy_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnFirewallPolicy {
+        /// With the required `FirewallPolicy`, `FirewallPolicyName`; everything else unset.
+        pub fn new(
+            firewall_policy: impl ::std::convert::Into<::stratus_model::Val<FirewallPolicy>>,
+            firewall_policy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                firewall_policy: firewall_policy.into(),
+                firewall_policy_name: firewall_policy_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFirewallPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFirewallPolicyAttributes {
         /// `FirewallPolicyArn`: string.
@@ -296,6 +356,31 @@ pub mod firewall_policy {
         #[resource(rename = "TLSInspectionConfigurationArn")]
         pub tls_inspection_configuration_arn:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl FirewallPolicy {
+        /// With the required `StatelessDefaultActions`, `StatelessFragmentDefaultActions`; everything else unset.
+        pub fn new(
+            stateless_default_actions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            stateless_fragment_default_actions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                enable_tls_session_holding: ::std::option::Option::None,
+                policy_variables: ::std::option::Option::None,
+                stateful_default_actions: ::std::option::Option::None,
+                stateful_engine_options: ::std::option::Option::None,
+                stateful_rule_group_references: ::std::option::Option::None,
+                stateless_custom_actions: ::std::option::Option::None,
+                stateless_default_actions: stateless_default_actions.into(),
+                stateless_fragment_default_actions: stateless_fragment_default_actions.into(),
+                stateless_rule_group_references: ::std::option::Option::None,
+                tls_inspection_configuration_arn: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FirewallPolicy> for ::stratus_model::Val<FirewallPolicy> {
@@ -354,6 +439,20 @@ pub mod firewall_policy {
         pub resource_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl StatefulRuleGroupReference {
+        /// With the required `ResourceArn`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                deep_threat_inspection: ::std::option::Option::None,
+                r#override: ::std::option::Option::None,
+                priority: ::std::option::Option::None,
+                resource_arn: resource_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StatefulRuleGroupReference>
         for ::stratus_model::Val<StatefulRuleGroupReference>
     {
@@ -376,6 +475,19 @@ pub mod firewall_policy {
         pub action_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomAction {
+        /// With the required `ActionDefinition`, `ActionName`; everything else unset.
+        pub fn new(
+            action_definition: impl ::std::convert::Into<::stratus_model::Val<ActionDefinition>>,
+            action_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_definition: action_definition.into(),
+                action_name: action_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomAction> for ::stratus_model::Val<CustomAction> {
         fn from(value: CustomAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -392,6 +504,19 @@ pub mod firewall_policy {
         /// `ResourceArn`: string.
         /// Required.
         pub resource_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl StatelessRuleGroupReference {
+        /// With the required `Priority`, `ResourceArn`; everything else unset.
+        pub fn new(
+            priority: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                priority: priority.into(),
+                resource_arn: resource_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StatelessRuleGroupReference>
@@ -472,6 +597,17 @@ pub mod firewall_policy {
         pub dimensions: ::stratus_model::Val<::std::vec::Vec<Dimension>>,
     }
 
+    impl PublishMetricAction {
+        /// With the required `Dimensions`; everything else unset.
+        pub fn new(
+            dimensions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Dimension>>>,
+        ) -> Self {
+            Self {
+                dimensions: dimensions.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PublishMetricAction> for ::stratus_model::Val<PublishMetricAction> {
         fn from(value: PublishMetricAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -487,6 +623,17 @@ pub mod firewall_policy {
         /// Pattern: `^[a-zA-Z0-9-_ ]+$`.
         /// Length: `1..=128`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Dimension {
+        /// With the required `Value`; everything else unset.
+        pub fn new(
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Dimension> for ::stratus_model::Val<Dimension> {
@@ -648,6 +795,21 @@ pub mod logging_configuration {
         pub logging_configuration: ::stratus_model::Val<LoggingConfiguration>,
     }
 
+    impl CfnLoggingConfiguration {
+        /// With the required `FirewallArn`, `LoggingConfiguration`; everything else unset.
+        pub fn new(
+            firewall_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            logging_configuration: impl ::std::convert::Into<::stratus_model::Val<LoggingConfiguration>>,
+        ) -> Self {
+            Self {
+                enable_monitoring_dashboard: ::std::option::Option::None,
+                firewall_arn: firewall_arn.into(),
+                firewall_name: ::std::option::Option::None,
+                logging_configuration: logging_configuration.into(),
+            }
+        }
+    }
+
     /// `LoggingConfiguration`, a property type of `AWS::NetworkFirewall::LoggingConfiguration`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -656,6 +818,19 @@ pub mod logging_configuration {
         /// Required.
         /// Items: `1..=`.
         pub log_destination_configs: ::stratus_model::Val<::std::vec::Vec<LogDestinationConfig>>,
+    }
+
+    impl LoggingConfiguration {
+        /// With the required `LogDestinationConfigs`; everything else unset.
+        pub fn new(
+            log_destination_configs: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<LogDestinationConfig>>,
+            >,
+        ) -> Self {
+            Self {
+                log_destination_configs: log_destination_configs.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LoggingConfiguration> for ::stratus_model::Val<LoggingConfiguration> {
@@ -681,6 +856,25 @@ pub mod logging_configuration {
         /// Required.
         /// Allowed values: `ALERT`, `FLOW`, `TLS`.
         pub log_type: ::stratus_model::Val<LogType>,
+    }
+
+    impl LogDestinationConfig {
+        /// With the required `LogDestination`, `LogDestinationType`, `LogType`; everything else unset.
+        pub fn new(
+            log_destination: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+                >,
+            >,
+            log_destination_type: impl ::std::convert::Into<::stratus_model::Val<LogDestinationType>>,
+            log_type: impl ::std::convert::Into<::stratus_model::Val<LogType>>,
+        ) -> Self {
+            Self {
+                log_destination: log_destination.into(),
+                log_destination_type: log_destination_type.into(),
+                log_type: log_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LogDestinationConfig> for ::stratus_model::Val<LogDestinationConfig> {
@@ -823,6 +1017,24 @@ pub mod rule_group {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl CfnRuleGroup {
+        /// With the required `Capacity`, `RuleGroupName`, `Type`; everything else unset.
+        pub fn new(
+            capacity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            rule_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                capacity: capacity.into(),
+                description: ::std::option::Option::None,
+                rule_group: ::std::option::Option::None,
+                rule_group_name: rule_group_name.into(),
+                summary_configuration: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRuleGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRuleGroupAttributes {
         /// `RuleGroupArn`: string.
@@ -853,6 +1065,20 @@ pub mod rule_group {
         pub rules_source: ::stratus_model::Val<RulesSource>,
         /// `StatefulRuleOptions`: [`StatefulRuleOptions`].
         pub stateful_rule_options: ::std::option::Option<::stratus_model::Val<StatefulRuleOptions>>,
+    }
+
+    impl RuleGroup {
+        /// With the required `RulesSource`; everything else unset.
+        pub fn new(
+            rules_source: impl ::std::convert::Into<::stratus_model::Val<RulesSource>>,
+        ) -> Self {
+            Self {
+                reference_sets: ::std::option::Option::None,
+                rule_variables: ::std::option::Option::None,
+                rules_source: rules_source.into(),
+                stateful_rule_options: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<RuleGroup> for ::stratus_model::Val<RuleGroup> {
@@ -1011,6 +1237,23 @@ pub mod rule_group {
         pub targets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl RulesSourceList {
+        /// With the required `GeneratedRulesType`, `TargetTypes`, `Targets`; everything else unset.
+        pub fn new(
+            generated_rules_type: impl ::std::convert::Into<::stratus_model::Val<GeneratedRulesType>>,
+            target_types: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<TargetType>>>,
+            targets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                generated_rules_type: generated_rules_type.into(),
+                target_types: target_types.into(),
+                targets: targets.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RulesSourceList> for ::stratus_model::Val<RulesSourceList> {
         fn from(value: RulesSourceList) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1033,6 +1276,21 @@ pub mod rule_group {
         pub rule_options: ::stratus_model::Val<::std::vec::Vec<RuleOption>>,
     }
 
+    impl StatefulRule {
+        /// With the required `Action`, `Header`, `RuleOptions`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<Action>>,
+            header: impl ::std::convert::Into<::stratus_model::Val<Header>>,
+            rule_options: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<RuleOption>>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                header: header.into(),
+                rule_options: rule_options.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StatefulRule> for ::stratus_model::Val<StatefulRule> {
         fn from(value: StatefulRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1049,6 +1307,20 @@ pub mod rule_group {
         /// `StatelessRules`: list of [`StatelessRule`].
         /// Required.
         pub stateless_rules: ::stratus_model::Val<::std::vec::Vec<StatelessRule>>,
+    }
+
+    impl StatelessRulesAndCustomActions {
+        /// With the required `StatelessRules`; everything else unset.
+        pub fn new(
+            stateless_rules: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<StatelessRule>>,
+            >,
+        ) -> Self {
+            Self {
+                custom_actions: ::std::option::Option::None,
+                stateless_rules: stateless_rules.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StatelessRulesAndCustomActions>
@@ -1089,6 +1361,27 @@ pub mod rule_group {
         pub source_port: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Header {
+        /// With the required `Destination`, `DestinationPort`, `Direction`, `Protocol`, `Source`, `SourcePort`; everything else unset.
+        pub fn new(
+            destination: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            destination_port: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            direction: impl ::std::convert::Into<::stratus_model::Val<Direction>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<Protocol>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_port: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                destination: destination.into(),
+                destination_port: destination_port.into(),
+                direction: direction.into(),
+                protocol: protocol.into(),
+                source: source.into(),
+                source_port: source_port.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Header> for ::stratus_model::Val<Header> {
         fn from(value: Header) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1107,6 +1400,18 @@ pub mod rule_group {
         /// `Settings`: list of string.
         pub settings:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl RuleOption {
+        /// With the required `Keyword`; everything else unset.
+        pub fn new(
+            keyword: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                keyword: keyword.into(),
+                settings: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<RuleOption> for ::stratus_model::Val<RuleOption> {
@@ -1129,6 +1434,19 @@ pub mod rule_group {
         pub action_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomAction {
+        /// With the required `ActionDefinition`, `ActionName`; everything else unset.
+        pub fn new(
+            action_definition: impl ::std::convert::Into<::stratus_model::Val<ActionDefinition>>,
+            action_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_definition: action_definition.into(),
+                action_name: action_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomAction> for ::stratus_model::Val<CustomAction> {
         fn from(value: CustomAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1146,6 +1464,19 @@ pub mod rule_group {
         /// `RuleDefinition`: [`RuleDefinition`].
         /// Required.
         pub rule_definition: ::stratus_model::Val<RuleDefinition>,
+    }
+
+    impl StatelessRule {
+        /// With the required `Priority`, `RuleDefinition`; everything else unset.
+        pub fn new(
+            priority: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            rule_definition: impl ::std::convert::Into<::stratus_model::Val<RuleDefinition>>,
+        ) -> Self {
+            Self {
+                priority: priority.into(),
+                rule_definition: rule_definition.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StatelessRule> for ::stratus_model::Val<StatelessRule> {
@@ -1180,6 +1511,21 @@ pub mod rule_group {
         pub match_attributes: ::stratus_model::Val<MatchAttributes>,
     }
 
+    impl RuleDefinition {
+        /// With the required `Actions`, `MatchAttributes`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            match_attributes: impl ::std::convert::Into<::stratus_model::Val<MatchAttributes>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                match_attributes: match_attributes.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RuleDefinition> for ::stratus_model::Val<RuleDefinition> {
         fn from(value: RuleDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1194,6 +1540,17 @@ pub mod rule_group {
         /// Required.
         /// Items: `1..=1`.
         pub dimensions: ::stratus_model::Val<::std::vec::Vec<Dimension>>,
+    }
+
+    impl PublishMetricAction {
+        /// With the required `Dimensions`; everything else unset.
+        pub fn new(
+            dimensions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Dimension>>>,
+        ) -> Self {
+            Self {
+                dimensions: dimensions.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PublishMetricAction> for ::stratus_model::Val<PublishMetricAction> {
@@ -1239,6 +1596,17 @@ pub mod rule_group {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Dimension {
+        /// With the required `Value`; everything else unset.
+        pub fn new(
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Dimension> for ::stratus_model::Val<Dimension> {
         fn from(value: Dimension) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1255,6 +1623,19 @@ pub mod rule_group {
         /// `ToPort`: integer.
         /// Required.
         pub to_port: ::stratus_model::Val<i64>,
+    }
+
+    impl PortRange {
+        /// With the required `FromPort`, `ToPort`; everything else unset.
+        pub fn new(
+            from_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            to_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                from_port: from_port.into(),
+                to_port: to_port.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PortRange> for ::stratus_model::Val<PortRange> {
@@ -1274,6 +1655,17 @@ pub mod rule_group {
         pub address_definition: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Address {
+        /// With the required `AddressDefinition`; everything else unset.
+        pub fn new(
+            address_definition: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                address_definition: address_definition.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Address> for ::stratus_model::Val<Address> {
         fn from(value: Address) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1289,6 +1681,18 @@ pub mod rule_group {
         pub flags: ::stratus_model::Val<::std::vec::Vec<TcpFlag>>,
         /// `Masks`: list of [`TcpFlag`].
         pub masks: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TcpFlag>>>,
+    }
+
+    impl TcpFlagField {
+        /// With the required `Flags`; everything else unset.
+        pub fn new(
+            flags: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<TcpFlag>>>,
+        ) -> Self {
+            Self {
+                flags: flags.into(),
+                masks: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TcpFlagField> for ::stratus_model::Val<TcpFlagField> {
@@ -1810,6 +2214,24 @@ pub mod tls_inspection_configuration {
         pub tls_inspection_configuration_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnTlsInspectionConfiguration {
+        /// With the required `TLSInspectionConfiguration`, `TLSInspectionConfigurationName`; everything else unset.
+        pub fn new(
+            tls_inspection_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<TlsInspectionConfiguration>,
+            >,
+            tls_inspection_configuration_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                tls_inspection_configuration: tls_inspection_configuration.into(),
+                tls_inspection_configuration_name: tls_inspection_configuration_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTlsInspectionConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTlsInspectionConfigurationAttributes {
         /// `TLSInspectionConfigurationArn`: string.
@@ -1940,6 +2362,19 @@ pub mod tls_inspection_configuration {
         pub to_port: ::stratus_model::Val<i64>,
     }
 
+    impl PortRange {
+        /// With the required `FromPort`, `ToPort`; everything else unset.
+        pub fn new(
+            from_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            to_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                from_port: from_port.into(),
+                to_port: to_port.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PortRange> for ::stratus_model::Val<PortRange> {
         fn from(value: PortRange) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1955,6 +2390,17 @@ pub mod tls_inspection_configuration {
         /// Pattern: `^([a-fA-F\d:\.]+/\d{1,3})$`.
         /// Length: `1..=255`.
         pub address_definition: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Address {
+        /// With the required `AddressDefinition`; everything else unset.
+        pub fn new(
+            address_definition: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                address_definition: address_definition.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Address> for ::stratus_model::Val<Address> {
@@ -2090,6 +2536,22 @@ pub mod vpc_endpoint_association {
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnVpcEndpointAssociation {
+        /// With the required `FirewallArn`, `SubnetMapping`, `VpcId`; everything else unset.
+        pub fn new(
+            firewall_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subnet_mapping: impl ::std::convert::Into<::stratus_model::Val<SubnetMapping>>,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                firewall_arn: firewall_arn.into(),
+                subnet_mapping: subnet_mapping.into(),
+                vpc_id: vpc_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnVpcEndpointAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcEndpointAssociationAttributes {
         /// `VpcEndpointAssociationArn`: string.
@@ -2123,6 +2585,18 @@ pub mod vpc_endpoint_association {
         /// `SubnetId`: string.
         /// Required.
         pub subnet_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SubnetMapping {
+        /// With the required `SubnetId`; everything else unset.
+        pub fn new(
+            subnet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ip_address_type: ::std::option::Option::None,
+                subnet_id: subnet_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SubnetMapping> for ::stratus_model::Val<SubnetMapping> {

@@ -61,6 +61,29 @@ pub mod connect_attachment {
         pub transport_attachment_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnConnectAttachment {
+        /// With the required `CoreNetworkId`, `EdgeLocation`, `Options`, `TransportAttachmentId`; everything else unset.
+        pub fn new(
+            core_network_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            edge_location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            options: impl ::std::convert::Into<::stratus_model::Val<ConnectAttachmentOptions>>,
+            transport_attachment_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                core_network_id: core_network_id.into(),
+                edge_location: edge_location.into(),
+                network_function_group_name: ::std::option::Option::None,
+                options: options.into(),
+                proposed_network_function_group_change: ::std::option::Option::None,
+                proposed_segment_change: ::std::option::Option::None,
+                routing_policy_label: ::std::option::Option::None,
+                transport_attachment_id: transport_attachment_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConnectAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectAttachmentAttributes {
         /// `CoreNetworkArn`: string.
@@ -199,6 +222,19 @@ pub mod connect_attachment {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -301,6 +337,25 @@ pub mod connect_peer {
         pub subnet_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnConnectPeer {
+        /// With the required `ConnectAttachmentId`, `PeerAddress`; everything else unset.
+        pub fn new(
+            connect_attachment_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            peer_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bgp_options: ::std::option::Option::None,
+                connect_attachment_id: connect_attachment_id.into(),
+                core_network_address: ::std::option::Option::None,
+                inside_cidr_blocks: ::std::option::Option::None,
+                peer_address: peer_address.into(),
+                subnet_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConnectPeer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectPeerAttributes {
         /// `ConnectPeerId`: string.
@@ -396,6 +451,19 @@ pub mod core_network {
         pub policy_document: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl CfnCoreNetwork {
+        /// With the required `GlobalNetworkId`; everything else unset.
+        pub fn new(
+            global_network_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                global_network_id: global_network_id.into(),
+                policy_document: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCoreNetwork`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCoreNetworkAttributes {
         /// `OwnerAccount`: string.
@@ -484,6 +552,21 @@ pub mod core_network_prefix_list_association {
         #[resource(replace)]
         pub prefix_list_arn: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnCoreNetworkPrefixListAssociation {
+        /// With the required `CoreNetworkId`, `PrefixListAlias`, `PrefixListArn`; everything else unset.
+        pub fn new(
+            core_network_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            prefix_list_alias: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            prefix_list_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                core_network_id: core_network_id.into(),
+                prefix_list_alias: prefix_list_alias.into(),
+                prefix_list_arn: prefix_list_arn.into(),
+            }
+        }
+    }
 }
 
 pub use core_network_prefix_list_association::CfnCoreNetworkPrefixListAssociation;
@@ -519,6 +602,22 @@ pub mod customer_gateway_association {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub link_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnCustomerGatewayAssociation {
+        /// With the required `CustomerGatewayArn`, `DeviceId`, `GlobalNetworkId`; everything else unset.
+        pub fn new(
+            customer_gateway_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            device_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            global_network_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                customer_gateway_arn: customer_gateway_arn.into(),
+                device_id: device_id.into(),
+                global_network_id: global_network_id.into(),
+                link_id: ::std::option::Option::None,
+            }
+        }
     }
 }
 
@@ -575,6 +674,25 @@ pub mod device {
         /// Pattern: `^[\s\S]*$`.
         /// Length: `0..=256`.
         pub vendor: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnDevice {
+        /// With the required `GlobalNetworkId`; everything else unset.
+        pub fn new(
+            global_network_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aws_location: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                global_network_id: global_network_id.into(),
+                location: ::std::option::Option::None,
+                model: ::std::option::Option::None,
+                serial_number: ::std::option::Option::None,
+                site_id: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+                vendor: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnDevice`], known once it is deployed (`Fn::GetAtt`).
@@ -696,6 +814,28 @@ pub mod direct_connect_gateway_attachment {
         #[resource(replace)]
         pub routing_policy_label:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnDirectConnectGatewayAttachment {
+        /// With the required `CoreNetworkId`, `DirectConnectGatewayArn`, `EdgeLocations`; everything else unset.
+        pub fn new(
+            core_network_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            direct_connect_gateway_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            edge_locations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                core_network_id: core_network_id.into(),
+                direct_connect_gateway_arn: direct_connect_gateway_arn.into(),
+                edge_locations: edge_locations.into(),
+                proposed_network_function_group_change: ::std::option::Option::None,
+                proposed_segment_change: ::std::option::Option::None,
+                routing_policy_label: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnDirectConnectGatewayAttachment`], known once it is deployed (`Fn::GetAtt`).
@@ -826,6 +966,19 @@ pub mod direct_connect_gateway_attachment {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -928,6 +1081,24 @@ pub mod link {
         pub r#type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnLink {
+        /// With the required `Bandwidth`, `GlobalNetworkId`, `SiteId`; everything else unset.
+        pub fn new(
+            bandwidth: impl ::std::convert::Into<::stratus_model::Val<Bandwidth>>,
+            global_network_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            site_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bandwidth: bandwidth.into(),
+                description: ::std::option::Option::None,
+                global_network_id: global_network_id.into(),
+                provider: ::std::option::Option::None,
+                site_id: site_id.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLink`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLinkAttributes {
         /// `LinkId`: string.
@@ -1002,6 +1173,21 @@ pub mod link_association {
         #[resource(replace)]
         pub link_id: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnLinkAssociation {
+        /// With the required `DeviceId`, `GlobalNetworkId`, `LinkId`; everything else unset.
+        pub fn new(
+            device_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            global_network_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            link_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                device_id: device_id.into(),
+                global_network_id: global_network_id.into(),
+                link_id: link_id.into(),
+            }
+        }
+    }
 }
 
 pub use link_association::CfnLinkAssociation;
@@ -1034,6 +1220,19 @@ pub mod site {
         pub global_network_id: ::stratus_model::Val<::std::string::String>,
         /// `Location`: [`Location`].
         pub location: ::std::option::Option<::stratus_model::Val<Location>>,
+    }
+
+    impl CfnSite {
+        /// With the required `GlobalNetworkId`; everything else unset.
+        pub fn new(
+            global_network_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                global_network_id: global_network_id.into(),
+                location: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnSite`], known once it is deployed (`Fn::GetAtt`).
@@ -1135,6 +1334,23 @@ pub mod site_to_site_vpn_attachment {
         /// Length: `0..=500`.
         #[resource(replace)]
         pub vpn_connection_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnSiteToSiteVpnAttachment {
+        /// With the required `CoreNetworkId`, `VpnConnectionArn`; everything else unset.
+        pub fn new(
+            core_network_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpn_connection_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                core_network_id: core_network_id.into(),
+                network_function_group_name: ::std::option::Option::None,
+                proposed_network_function_group_change: ::std::option::Option::None,
+                proposed_segment_change: ::std::option::Option::None,
+                routing_policy_label: ::std::option::Option::None,
+                vpn_connection_arn: vpn_connection_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnSiteToSiteVpnAttachment`], known once it is deployed (`Fn::GetAtt`).
@@ -1263,6 +1479,19 @@ pub mod site_to_site_vpn_attachment {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1303,6 +1532,19 @@ pub mod transit_gateway_peering {
         /// Length: `0..=500`.
         #[resource(replace)]
         pub transit_gateway_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTransitGatewayPeering {
+        /// With the required `CoreNetworkId`, `TransitGatewayArn`; everything else unset.
+        pub fn new(
+            core_network_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            transit_gateway_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                core_network_id: core_network_id.into(),
+                transit_gateway_arn: transit_gateway_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTransitGatewayPeering`], known once it is deployed (`Fn::GetAtt`).
@@ -1400,6 +1642,19 @@ pub mod transit_gateway_registration {
         #[resource(replace)]
         pub transit_gateway_arn: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnTransitGatewayRegistration {
+        /// With the required `GlobalNetworkId`, `TransitGatewayArn`; everything else unset.
+        pub fn new(
+            global_network_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            transit_gateway_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                global_network_id: global_network_id.into(),
+                transit_gateway_arn: transit_gateway_arn.into(),
+            }
+        }
+    }
 }
 
 pub use transit_gateway_registration::CfnTransitGatewayRegistration;
@@ -1449,6 +1704,25 @@ pub mod transit_gateway_route_table_attachment {
         /// Length: `0..=500`.
         #[resource(replace)]
         pub transit_gateway_route_table_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTransitGatewayRouteTableAttachment {
+        /// With the required `PeeringId`, `TransitGatewayRouteTableArn`; everything else unset.
+        pub fn new(
+            peering_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            transit_gateway_route_table_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                network_function_group_name: ::std::option::Option::None,
+                peering_id: peering_id.into(),
+                proposed_network_function_group_change: ::std::option::Option::None,
+                proposed_segment_change: ::std::option::Option::None,
+                routing_policy_label: ::std::option::Option::None,
+                transit_gateway_route_table_arn: transit_gateway_route_table_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTransitGatewayRouteTableAttachment`], known once it is deployed (`Fn::GetAtt`).
@@ -1584,6 +1858,19 @@ pub mod transit_gateway_route_table_attachment {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1642,6 +1929,27 @@ pub mod vpc_attachment {
         /// Length: `0..=500`.
         #[resource(replace)]
         pub vpc_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnVpcAttachment {
+        /// With the required `CoreNetworkId`, `SubnetArns`, `VpcArn`; everything else unset.
+        pub fn new(
+            core_network_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subnet_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            vpc_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                core_network_id: core_network_id.into(),
+                options: ::std::option::Option::None,
+                proposed_network_function_group_change: ::std::option::Option::None,
+                proposed_segment_change: ::std::option::Option::None,
+                routing_policy_label: ::std::option::Option::None,
+                subnet_arns: subnet_arns.into(),
+                vpc_arn: vpc_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnVpcAttachment`], known once it is deployed (`Fn::GetAtt`).
@@ -1793,6 +2101,19 @@ pub mod vpc_attachment {
         /// Pattern: `^[\s\S]*$`.
         /// Length: `0..=10000000`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {

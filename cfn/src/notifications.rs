@@ -27,6 +27,21 @@ pub mod channel_association {
         #[resource(replace)]
         pub notification_configuration_arn: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnChannelAssociation {
+        /// With the required `Arn`, `NotificationConfigurationArn`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            notification_configuration_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                arn: arn.into(),
+                notification_configuration_arn: notification_configuration_arn.into(),
+            }
+        }
+    }
 }
 
 pub use channel_association::CfnChannelAssociation;
@@ -70,6 +85,28 @@ pub mod event_rule {
         /// Length: `1..=36`.
         #[resource(replace)]
         pub source: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnEventRule {
+        /// With the required `EventType`, `NotificationConfigurationArn`, `Regions`, `Source`; everything else unset.
+        pub fn new(
+            event_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            notification_configuration_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            regions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                event_pattern: ::std::option::Option::None,
+                event_type: event_type.into(),
+                notification_configuration_arn: notification_configuration_arn.into(),
+                regions: regions.into(),
+                source: source.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnEventRule`], known once it is deployed (`Fn::GetAtt`).
@@ -124,6 +161,22 @@ pub mod managed_notification_account_contact_association {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub managed_notification_configuration_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnManagedNotificationAccountContactAssociation {
+        /// With the required `ContactIdentifier`, `ManagedNotificationConfigurationArn`; everything else unset.
+        pub fn new(
+            contact_identifier: impl ::std::convert::Into<::stratus_model::Val<ContactIdentifier>>,
+            managed_notification_configuration_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                contact_identifier: contact_identifier.into(),
+                managed_notification_configuration_arn: managed_notification_configuration_arn
+                    .into(),
+            }
+        }
     }
 
     /// The values `ContactIdentifier` allows.
@@ -205,6 +258,22 @@ pub mod managed_notification_additional_channel_association {
         #[resource(replace)]
         pub managed_notification_configuration_arn: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnManagedNotificationAdditionalChannelAssociation {
+        /// With the required `ChannelArn`, `ManagedNotificationConfigurationArn`; everything else unset.
+        pub fn new(
+            channel_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            managed_notification_configuration_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                channel_arn: channel_arn.into(),
+                managed_notification_configuration_arn: managed_notification_configuration_arn
+                    .into(),
+            }
+        }
+    }
 }
 
 pub use managed_notification_additional_channel_association::CfnManagedNotificationAdditionalChannelAssociation;
@@ -236,6 +305,20 @@ pub mod notification_configuration {
         /// Pattern: `^[A-Za-z0-9_\-]+$`.
         /// Length: `1..=64`.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnNotificationConfiguration {
+        /// With the required `Description`, `Name`; everything else unset.
+        pub fn new(
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aggregation_duration: ::std::option::Option::None,
+                description: description.into(),
+                name: name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnNotificationConfiguration`], known once it is deployed (`Fn::GetAtt`).
@@ -327,6 +410,17 @@ pub mod notification_hub {
         pub region: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnNotificationHub {
+        /// With the required `Region`; everything else unset.
+        pub fn new(
+            region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                region: region.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnNotificationHub`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNotificationHubAttributes {
         /// `CreationTime`: string.
@@ -371,6 +465,23 @@ pub mod organizational_unit_association {
         /// Pattern: `^(r-[0-9a-z]{4,32})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$`.
         #[resource(replace)]
         pub organizational_unit_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnOrganizationalUnitAssociation {
+        /// With the required `NotificationConfigurationArn`, `OrganizationalUnitId`; everything else unset.
+        pub fn new(
+            notification_configuration_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            organizational_unit_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                notification_configuration_arn: notification_configuration_arn.into(),
+                organizational_unit_id: organizational_unit_id.into(),
+            }
+        }
     }
 }
 

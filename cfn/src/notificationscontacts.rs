@@ -33,6 +33,19 @@ pub mod email_contact {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnEmailContact {
+        /// With the required `EmailAddress`, `Name`; everything else unset.
+        pub fn new(
+            email_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                email_address: email_address.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEmailContact`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEmailContactAttributes {
         /// `Arn`: string.

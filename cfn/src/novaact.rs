@@ -32,6 +32,19 @@ pub mod workflow_definition {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnWorkflowDefinition {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                export_config: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnWorkflowDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkflowDefinitionAttributes {
         /// `Arn`: string.
@@ -67,6 +80,18 @@ pub mod workflow_definition {
         /// Pattern: `^[a-zA-Z0-9!\-_.*'()]+(?:/[a-zA-Z0-9!\-_.*'()]+)*$`.
         /// Length: `1..=100`.
         pub s3_key_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl WorkflowExportConfig {
+        /// With the required `S3BucketName`; everything else unset.
+        pub fn new(
+            s3_bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                s3_bucket_name: s3_bucket_name.into(),
+                s3_key_prefix: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<WorkflowExportConfig> for ::stratus_model::Val<WorkflowExportConfig> {

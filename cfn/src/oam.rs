@@ -37,6 +37,23 @@ pub mod link {
         pub sink_identifier: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnLink {
+        /// With the required `ResourceTypes`, `SinkIdentifier`; everything else unset.
+        pub fn new(
+            resource_types: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ResourceType>>,
+            >,
+            sink_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                label_template: ::std::option::Option::None,
+                link_configuration: ::std::option::Option::None,
+                resource_types: resource_types.into(),
+                sink_identifier: sink_identifier.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLink`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLinkAttributes {
         /// `Arn`: string.
@@ -78,6 +95,17 @@ pub mod link {
         /// Required.
         /// Length: `1..=2000`.
         pub filter: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LinkFilter {
+        /// With the required `Filter`; everything else unset.
+        pub fn new(
+            filter: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                filter: filter.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LinkFilter> for ::stratus_model::Val<LinkFilter> {
@@ -178,6 +206,18 @@ pub mod sink {
         pub name: ::stratus_model::Val<::std::string::String>,
         /// `Policy`: JSON.
         pub policy: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    impl CfnSink {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                policy: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnSink`], known once it is deployed (`Fn::GetAtt`).

@@ -29,6 +29,19 @@ pub mod organization_centralization_rule {
         pub rule_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnOrganizationCentralizationRule {
+        /// With the required `Rule`, `RuleName`; everything else unset.
+        pub fn new(
+            rule: impl ::std::convert::Into<::stratus_model::Val<CentralizationRule>>,
+            rule_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                rule: rule.into(),
+                rule_name: rule_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnOrganizationCentralizationRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOrganizationCentralizationRuleAttributes {
         /// `RuleArn`: string.
@@ -55,6 +68,19 @@ pub mod organization_centralization_rule {
         pub source: ::stratus_model::Val<CentralizationRuleSource>,
     }
 
+    impl CentralizationRule {
+        /// With the required `Destination`, `Source`; everything else unset.
+        pub fn new(
+            destination: impl ::std::convert::Into<::stratus_model::Val<CentralizationRuleDestination>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<CentralizationRuleSource>>,
+        ) -> Self {
+            Self {
+                destination: destination.into(),
+                source: source.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CentralizationRule> for ::stratus_model::Val<CentralizationRule> {
         fn from(value: CentralizationRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -73,6 +99,19 @@ pub mod organization_centralization_rule {
         /// `Region`: string.
         /// Required.
         pub region: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CentralizationRuleDestination {
+        /// With the required `Region`; everything else unset.
+        pub fn new(
+            region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account: ::std::option::Option::None,
+                destination_logs_configuration: ::std::option::Option::None,
+                region: region.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CentralizationRuleDestination>
@@ -96,6 +135,21 @@ pub mod organization_centralization_rule {
         /// `SourceLogsConfiguration`: [`SourceLogsConfiguration`].
         pub source_logs_configuration:
             ::std::option::Option<::stratus_model::Val<SourceLogsConfiguration>>,
+    }
+
+    impl CentralizationRuleSource {
+        /// With the required `Regions`; everything else unset.
+        pub fn new(
+            regions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                regions: regions.into(),
+                scope: ::std::option::Option::None,
+                source_logs_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CentralizationRuleSource>
@@ -147,6 +201,21 @@ pub mod organization_centralization_rule {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl SourceLogsConfiguration {
+        /// With the required `EncryptedLogGroupStrategy`; everything else unset.
+        pub fn new(
+            encrypted_log_group_strategy: impl ::std::convert::Into<
+                ::stratus_model::Val<EncryptedLogGroupStrategy>,
+            >,
+        ) -> Self {
+            Self {
+                data_source_selection_criteria: ::std::option::Option::None,
+                encrypted_log_group_strategy: encrypted_log_group_strategy.into(),
+                log_group_selection_criteria: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SourceLogsConfiguration>
         for ::stratus_model::Val<SourceLogsConfiguration>
     {
@@ -166,6 +235,18 @@ pub mod organization_centralization_rule {
         pub region: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl LogsBackupConfiguration {
+        /// With the required `Region`; everything else unset.
+        pub fn new(
+            region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kms_key_arn: ::std::option::Option::None,
+                region: region.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LogsBackupConfiguration>
         for ::stratus_model::Val<LogsBackupConfiguration>
     {
@@ -183,6 +264,19 @@ pub mod organization_centralization_rule {
         /// Pattern: `^(?:[\._\-/#A-Za-z0-9]+|\$\{[A-Za-z]+(?:\.[A-Za-z]+){1,2}\})+$`.
         /// Length: `1..=512`.
         pub log_group_name_pattern: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LogGroupNameConfiguration {
+        /// With the required `LogGroupNamePattern`; everything else unset.
+        pub fn new(
+            log_group_name_pattern: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                log_group_name_pattern: log_group_name_pattern.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LogGroupNameConfiguration>
@@ -207,6 +301,19 @@ pub mod organization_centralization_rule {
         pub encryption_strategy: ::stratus_model::Val<EncryptionStrategy>,
         /// `KmsKeyArn`: string.
         pub kms_key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl LogsEncryptionConfiguration {
+        /// With the required `EncryptionStrategy`; everything else unset.
+        pub fn new(
+            encryption_strategy: impl ::std::convert::Into<::stratus_model::Val<EncryptionStrategy>>,
+        ) -> Self {
+            Self {
+                encryption_conflict_resolution_strategy: ::std::option::Option::None,
+                encryption_strategy: encryption_strategy.into(),
+                kms_key_arn: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<LogsEncryptionConfiguration>
@@ -373,6 +480,19 @@ pub mod organization_telemetry_rule {
         pub rule_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnOrganizationTelemetryRule {
+        /// With the required `Rule`, `RuleName`; everything else unset.
+        pub fn new(
+            rule: impl ::std::convert::Into<::stratus_model::Val<TelemetryRule>>,
+            rule_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                rule: rule.into(),
+                rule_name: rule_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnOrganizationTelemetryRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOrganizationTelemetryRuleAttributes {
         /// `RuleArn`: string.
@@ -418,6 +538,26 @@ pub mod organization_telemetry_rule {
         /// `TelemetryType`: [`TelemetryType`].
         /// Required.
         pub telemetry_type: ::stratus_model::Val<TelemetryType>,
+    }
+
+    impl TelemetryRule {
+        /// With the required `ResourceType`, `TelemetryType`; everything else unset.
+        pub fn new(
+            resource_type: impl ::std::convert::Into<::stratus_model::Val<ResourceType>>,
+            telemetry_type: impl ::std::convert::Into<::stratus_model::Val<TelemetryType>>,
+        ) -> Self {
+            Self {
+                all_regions: ::std::option::Option::None,
+                allow_field_updates: ::std::option::Option::None,
+                destination_configuration: ::std::option::Option::None,
+                regions: ::std::option::Option::None,
+                resource_type: resource_type.into(),
+                scope: ::std::option::Option::None,
+                selection_criteria: ::std::option::Option::None,
+                telemetry_source_types: ::std::option::Option::None,
+                telemetry_type: telemetry_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TelemetryRule> for ::stratus_model::Val<TelemetryRule> {
@@ -468,6 +608,19 @@ pub mod organization_telemetry_rule {
         /// `AdvancedEventSelectors`: list of [`AdvancedEventSelector`].
         /// Required.
         pub advanced_event_selectors: ::stratus_model::Val<::std::vec::Vec<AdvancedEventSelector>>,
+    }
+
+    impl CloudtrailParameters {
+        /// With the required `AdvancedEventSelectors`; everything else unset.
+        pub fn new(
+            advanced_event_selectors: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AdvancedEventSelector>>,
+            >,
+        ) -> Self {
+            Self {
+                advanced_event_selectors: advanced_event_selectors.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CloudtrailParameters> for ::stratus_model::Val<CloudtrailParameters> {
@@ -541,6 +694,20 @@ pub mod organization_telemetry_rule {
         pub field_selectors: ::stratus_model::Val<::std::vec::Vec<AdvancedFieldSelector>>,
         /// `Name`: string.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl AdvancedEventSelector {
+        /// With the required `FieldSelectors`; everything else unset.
+        pub fn new(
+            field_selectors: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AdvancedFieldSelector>>,
+            >,
+        ) -> Self {
+            Self {
+                field_selectors: field_selectors.into(),
+                name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AdvancedEventSelector> for ::stratus_model::Val<AdvancedEventSelector> {
@@ -644,6 +811,15 @@ pub mod organization_telemetry_rule {
         /// Required.
         /// Length: `1..=64`.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SingleHeader {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
     }
 
     impl ::std::convert::From<SingleHeader> for ::stratus_model::Val<SingleHeader> {
@@ -1151,6 +1327,20 @@ pub mod s3_table_integration {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnS3TableIntegration {
+        /// With the required `Encryption`, `RoleArn`; everything else unset.
+        pub fn new(
+            encryption: impl ::std::convert::Into<::stratus_model::Val<EncryptionConfig>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                encryption: encryption.into(),
+                log_sources: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnS3TableIntegration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnS3TableIntegrationAttributes {
         /// `Arn`: string.
@@ -1182,6 +1372,18 @@ pub mod s3_table_integration {
         pub sse_algorithm: ::stratus_model::Val<SseAlgorithm>,
     }
 
+    impl EncryptionConfig {
+        /// With the required `SseAlgorithm`; everything else unset.
+        pub fn new(
+            sse_algorithm: impl ::std::convert::Into<::stratus_model::Val<SseAlgorithm>>,
+        ) -> Self {
+            Self {
+                kms_key_arn: ::std::option::Option::None,
+                sse_algorithm: sse_algorithm.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EncryptionConfig> for ::stratus_model::Val<EncryptionConfig> {
         fn from(value: EncryptionConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1203,6 +1405,20 @@ pub mod s3_table_integration {
         /// Required.
         /// Length: `1..=256`.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LogSource {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                identifier: ::std::option::Option::None,
+                name: name.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LogSource> for ::stratus_model::Val<LogSource> {
@@ -1350,6 +1566,20 @@ pub mod telemetry_pipelines {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnTelemetryPipelines {
+        /// With the required `Configuration`; everything else unset.
+        pub fn new(
+            configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<TelemetryPipelineConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                configuration: configuration.into(),
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTelemetryPipelines`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTelemetryPipelinesAttributes {
         /// `Arn`: string.
@@ -1392,6 +1622,15 @@ pub mod telemetry_pipelines {
         pub body: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl TelemetryPipelineConfiguration {
+        /// With the required `Body`; everything else unset.
+        pub fn new(
+            body: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { body: body.into() }
+        }
+    }
+
     impl ::std::convert::From<TelemetryPipelineConfiguration>
         for ::stratus_model::Val<TelemetryPipelineConfiguration>
     {
@@ -1428,6 +1667,19 @@ pub mod telemetry_rule {
         /// Length: `1..=100`.
         #[resource(replace)]
         pub rule_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTelemetryRule {
+        /// With the required `Rule`, `RuleName`; everything else unset.
+        pub fn new(
+            rule: impl ::std::convert::Into<::stratus_model::Val<TelemetryRule>>,
+            rule_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                rule: rule.into(),
+                rule_name: rule_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTelemetryRule`], known once it is deployed (`Fn::GetAtt`).
@@ -1473,6 +1725,25 @@ pub mod telemetry_rule {
         /// `TelemetryType`: [`TelemetryType`].
         /// Required.
         pub telemetry_type: ::stratus_model::Val<TelemetryType>,
+    }
+
+    impl TelemetryRule {
+        /// With the required `ResourceType`, `TelemetryType`; everything else unset.
+        pub fn new(
+            resource_type: impl ::std::convert::Into<::stratus_model::Val<ResourceType>>,
+            telemetry_type: impl ::std::convert::Into<::stratus_model::Val<TelemetryType>>,
+        ) -> Self {
+            Self {
+                all_regions: ::std::option::Option::None,
+                allow_field_updates: ::std::option::Option::None,
+                destination_configuration: ::std::option::Option::None,
+                regions: ::std::option::Option::None,
+                resource_type: resource_type.into(),
+                selection_criteria: ::std::option::Option::None,
+                telemetry_source_types: ::std::option::Option::None,
+                telemetry_type: telemetry_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TelemetryRule> for ::stratus_model::Val<TelemetryRule> {
@@ -1526,6 +1797,19 @@ pub mod telemetry_rule {
         /// `AdvancedEventSelectors`: list of [`AdvancedEventSelector`].
         /// Required.
         pub advanced_event_selectors: ::stratus_model::Val<::std::vec::Vec<AdvancedEventSelector>>,
+    }
+
+    impl CloudtrailParameters {
+        /// With the required `AdvancedEventSelectors`; everything else unset.
+        pub fn new(
+            advanced_event_selectors: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AdvancedEventSelector>>,
+            >,
+        ) -> Self {
+            Self {
+                advanced_event_selectors: advanced_event_selectors.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CloudtrailParameters> for ::stratus_model::Val<CloudtrailParameters> {
@@ -1614,6 +1898,20 @@ pub mod telemetry_rule {
         pub field_selectors: ::stratus_model::Val<::std::vec::Vec<AdvancedFieldSelector>>,
         /// `Name`: string.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl AdvancedEventSelector {
+        /// With the required `FieldSelectors`; everything else unset.
+        pub fn new(
+            field_selectors: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AdvancedFieldSelector>>,
+            >,
+        ) -> Self {
+            Self {
+                field_selectors: field_selectors.into(),
+                name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AdvancedEventSelector> for ::stratus_model::Val<AdvancedEventSelector> {
@@ -1717,6 +2015,15 @@ pub mod telemetry_rule {
         /// Required.
         /// Length: `1..=64`.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SingleHeader {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
     }
 
     impl ::std::convert::From<SingleHeader> for ::stratus_model::Val<SingleHeader> {

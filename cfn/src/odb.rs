@@ -1323,6 +1323,32 @@ pub mod cloud_vm_cluster {
         pub vnic_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl DbNode {
+        /// With the required `DbServerId`; everything else unset.
+        pub fn new(
+            db_server_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                backup_ip_id: ::std::option::Option::None,
+                backup_vnic2_id: ::std::option::Option::None,
+                cpu_core_count: ::std::option::Option::None,
+                db_node_arn: ::std::option::Option::None,
+                db_node_id: ::std::option::Option::None,
+                db_node_storage_size_in_g_bs: ::std::option::Option::None,
+                db_server_id: db_server_id.into(),
+                db_system_id: ::std::option::Option::None,
+                host_ip_id: ::std::option::Option::None,
+                hostname: ::std::option::Option::None,
+                memory_size_in_g_bs: ::std::option::Option::None,
+                ocid: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                vnic2_id: ::std::option::Option::None,
+                vnic_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DbNode> for ::stratus_model::Val<DbNode> {
         fn from(value: DbNode) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1358,6 +1384,18 @@ pub mod cloud_vm_cluster {
         /// `Value`: string.
         /// Length: `0..=256`.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Tag {
+        /// With the required `Key`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {

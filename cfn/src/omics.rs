@@ -45,6 +45,23 @@ pub mod annotation_store {
         pub store_options: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl CfnAnnotationStore {
+        /// With the required `Name`, `StoreFormat`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            store_format: impl ::std::convert::Into<::stratus_model::Val<StoreFormat>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                reference: ::std::option::Option::None,
+                sse_config: ::std::option::Option::None,
+                store_format: store_format.into(),
+                store_options: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAnnotationStore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAnnotationStoreAttributes {
         /// `CreationTime`: string.
@@ -98,6 +115,17 @@ pub mod annotation_store {
         pub reference_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ReferenceItem {
+        /// With the required `ReferenceArn`; everything else unset.
+        pub fn new(
+            reference_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                reference_arn: reference_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ReferenceItem> for ::stratus_model::Val<ReferenceItem> {
         fn from(value: ReferenceItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -115,6 +143,18 @@ pub mod annotation_store {
         /// `Type`: [`EncryptionType`].
         /// Required.
         pub r#type: ::stratus_model::Val<EncryptionType>,
+    }
+
+    impl SseConfig {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<EncryptionType>>,
+        ) -> Self {
+            Self {
+                key_arn: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SseConfig> for ::stratus_model::Val<SseConfig> {
@@ -239,6 +279,20 @@ pub mod configuration {
         pub run_configurations: ::stratus_model::Val<RunConfigurations>,
     }
 
+    impl CfnConfiguration {
+        /// With the required `Name`, `RunConfigurations`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            run_configurations: impl ::std::convert::Into<::stratus_model::Val<RunConfigurations>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                run_configurations: run_configurations.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationAttributes {
         /// `Arn`: string.
@@ -337,6 +391,19 @@ pub mod reference_store {
         pub sse_config: ::std::option::Option<::stratus_model::Val<SseConfig>>,
     }
 
+    impl CfnReferenceStore {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                sse_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnReferenceStore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReferenceStoreAttributes {
         /// `Arn`: string.
@@ -370,6 +437,18 @@ pub mod reference_store {
         /// `Type`: [`EncryptionType`].
         /// Required.
         pub r#type: ::stratus_model::Val<EncryptionType>,
+    }
+
+    impl SseConfig {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<EncryptionType>>,
+        ) -> Self {
+            Self {
+                key_arn: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SseConfig> for ::stratus_model::Val<SseConfig> {
@@ -525,6 +604,24 @@ pub mod sequence_store {
         pub sse_config: ::std::option::Option<::stratus_model::Val<SseConfig>>,
     }
 
+    impl CfnSequenceStore {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_log_location: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                e_tag_algorithm_family: ::std::option::Option::None,
+                fallback_location: ::std::option::Option::None,
+                name: name.into(),
+                propagated_set_level_tags: ::std::option::Option::None,
+                s3_access_policy: ::std::option::Option::None,
+                sse_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSequenceStore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSequenceStoreAttributes {
         /// `Arn`: string.
@@ -583,6 +680,18 @@ pub mod sequence_store {
         /// `Type`: [`EncryptionType`].
         /// Required.
         pub r#type: ::stratus_model::Val<EncryptionType>,
+    }
+
+    impl SseConfig {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<EncryptionType>>,
+        ) -> Self {
+            Self {
+                key_arn: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SseConfig> for ::stratus_model::Val<SseConfig> {
@@ -709,6 +818,21 @@ pub mod variant_store {
         pub sse_config: ::std::option::Option<::stratus_model::Val<SseConfig>>,
     }
 
+    impl CfnVariantStore {
+        /// With the required `Name`, `Reference`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            reference: impl ::std::convert::Into<::stratus_model::Val<ReferenceItem>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                reference: reference.into(),
+                sse_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnVariantStore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVariantStoreAttributes {
         /// `CreationTime`: string.
@@ -762,6 +886,17 @@ pub mod variant_store {
         pub reference_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ReferenceItem {
+        /// With the required `ReferenceArn`; everything else unset.
+        pub fn new(
+            reference_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                reference_arn: reference_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ReferenceItem> for ::stratus_model::Val<ReferenceItem> {
         fn from(value: ReferenceItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -779,6 +914,18 @@ pub mod variant_store {
         /// `Type`: [`EncryptionType`].
         /// Required.
         pub r#type: ::stratus_model::Val<EncryptionType>,
+    }
+
+    impl SseConfig {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<EncryptionType>>,
+        ) -> Self {
+            Self {
+                key_arn: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SseConfig> for ::stratus_model::Val<SseConfig> {
@@ -1380,6 +1527,35 @@ pub mod workflow_version {
         /// Pattern: `^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/((.{1,1024}))$`.
         #[resource(replace, rename = "readmeUri")]
         pub readme_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnWorkflowVersion {
+        /// With the required `VersionName`, `WorkflowId`; everything else unset.
+        pub fn new(
+            version_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            workflow_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                accelerators: ::std::option::Option::None,
+                container_registry_map: ::std::option::Option::None,
+                container_registry_map_uri: ::std::option::Option::None,
+                definition_repository: ::std::option::Option::None,
+                definition_uri: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                engine: ::std::option::Option::None,
+                main: ::std::option::Option::None,
+                parameter_template: ::std::option::Option::None,
+                parameter_template_path: ::std::option::Option::None,
+                storage_capacity: ::std::option::Option::None,
+                storage_type: ::std::option::Option::None,
+                version_name: version_name.into(),
+                workflow_bucket_owner_id: ::std::option::Option::None,
+                workflow_id: workflow_id.into(),
+                readme_markdown: ::std::option::Option::None,
+                readme_path: ::std::option::Option::None,
+                readme_uri: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnWorkflowVersion`], known once it is deployed (`Fn::GetAtt`).

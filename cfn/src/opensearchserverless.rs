@@ -36,6 +36,22 @@ pub mod access_policy {
         pub r#type: ::stratus_model::Val<AccessPolicyType>,
     }
 
+    impl CfnAccessPolicy {
+        /// With the required `Name`, `Policy`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<AccessPolicyType>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                policy: policy.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The values `AccessPolicyType` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum AccessPolicyType {
@@ -124,6 +140,23 @@ pub mod collection {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub vector_options: ::std::option::Option<::stratus_model::Val<VectorOptions>>,
+    }
+
+    impl CfnCollection {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                collection_group_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                encryption_config: ::std::option::Option::None,
+                name: name.into(),
+                standby_replicas: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+                vector_options: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnCollection`], known once it is deployed (`Fn::GetAtt`).
@@ -361,6 +394,21 @@ pub mod collection_group {
         pub standby_replicas: ::stratus_model::Val<StandbyReplicas>,
     }
 
+    impl CfnCollectionGroup {
+        /// With the required `Name`, `StandbyReplicas`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            standby_replicas: impl ::std::convert::Into<::stratus_model::Val<StandbyReplicas>>,
+        ) -> Self {
+            Self {
+                capacity_limits: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: name.into(),
+                standby_replicas: standby_replicas.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCollectionGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCollectionGroupAttributes {
         /// `Id`: string.
@@ -474,6 +522,21 @@ pub mod index {
         pub settings: ::std::option::Option<::stratus_model::Val<IndexSettings>>,
     }
 
+    impl CfnIndex {
+        /// With the required `CollectionEndpoint`, `IndexName`; everything else unset.
+        pub fn new(
+            collection_endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            index_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                collection_endpoint: collection_endpoint.into(),
+                index_name: index_name.into(),
+                mappings: ::std::option::Option::None,
+                settings: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIndex`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIndexAttributes {
         /// `Uuid`: string.
@@ -542,6 +605,20 @@ pub mod index {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl PropertyMapping {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                dimension: ::std::option::Option::None,
+                index: ::std::option::Option::None,
+                method: ::std::option::Option::None,
+                properties: ::std::option::Option::None,
+                r#type: r#type.into(),
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<PropertyMapping> for ::stratus_model::Val<PropertyMapping> {
         fn from(value: PropertyMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -582,6 +659,18 @@ pub mod index {
         /// `SpaceType`: [`SpaceType`].
         /// Allowed values: `l2`, `l1`, `linf`, `cosinesimil`, `innerproduct`, `hamming`.
         pub space_type: ::std::option::Option<::stratus_model::Val<SpaceType>>,
+    }
+
+    impl Method {
+        /// With the required `Name`; everything else unset.
+        pub fn new(name: impl ::std::convert::Into<::stratus_model::Val<Name>>) -> Self {
+            Self {
+                engine: ::std::option::Option::None,
+                name: name.into(),
+                parameters: ::std::option::Option::None,
+                space_type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Method> for ::stratus_model::Val<Method> {
@@ -827,6 +916,22 @@ pub mod lifecycle_policy {
         pub r#type: ::stratus_model::Val<LifecyclePolicyType>,
     }
 
+    impl CfnLifecyclePolicy {
+        /// With the required `Name`, `Policy`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<LifecyclePolicyType>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                policy: policy.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The values `LifecyclePolicyType` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum LifecyclePolicyType {
@@ -983,6 +1088,22 @@ pub mod security_config {
         pub user_attribute: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl IamIdentityCenterConfigOptions {
+        /// With the required `InstanceArn`; everything else unset.
+        pub fn new(
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_arn: ::std::option::Option::None,
+                application_description: ::std::option::Option::None,
+                application_name: ::std::option::Option::None,
+                group_attribute: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+                user_attribute: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IamIdentityCenterConfigOptions>
         for ::stratus_model::Val<IamIdentityCenterConfigOptions>
     {
@@ -1015,6 +1136,21 @@ pub mod security_config {
         /// Pattern: `[\w+=,.@-]+`.
         /// Length: `1..=2048`.
         pub user_attribute: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl SamlConfigOptions {
+        /// With the required `Metadata`; everything else unset.
+        pub fn new(
+            metadata: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                group_attribute: ::std::option::Option::None,
+                metadata: metadata.into(),
+                open_search_serverless_entity_id: ::std::option::Option::None,
+                session_timeout: ::std::option::Option::None,
+                user_attribute: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<SamlConfigOptions> for ::stratus_model::Val<SamlConfigOptions> {
@@ -1104,6 +1240,22 @@ pub mod security_policy {
         pub r#type: ::stratus_model::Val<SecurityPolicyType>,
     }
 
+    impl CfnSecurityPolicy {
+        /// With the required `Name`, `Policy`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<SecurityPolicyType>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                policy: policy.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The values `SecurityPolicyType` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum SecurityPolicyType {
@@ -1181,6 +1333,24 @@ pub mod vpc_endpoint {
         /// Length: `1..=255`.
         #[resource(replace)]
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnVpcEndpoint {
+        /// With the required `Name`, `SubnetIds`, `VpcId`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                security_group_ids: ::std::option::Option::None,
+                subnet_ids: subnet_ids.into(),
+                vpc_id: vpc_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnVpcEndpoint`], known once it is deployed (`Fn::GetAtt`).

@@ -41,6 +41,22 @@ pub mod application {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnApplication {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_configs: ::std::option::Option::None,
+                data_sources: ::std::option::Option::None,
+                endpoint: ::std::option::Option::None,
+                iam_identity_center_options: ::std::option::Option::None,
+                kms_key_arn: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `Id`: string.
@@ -71,6 +87,19 @@ pub mod application {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AppConfig {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<AppConfigType>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AppConfig> for ::stratus_model::Val<AppConfig> {
         fn from(value: AppConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -87,6 +116,18 @@ pub mod application {
         /// `DataSourceDescription`: string.
         pub data_source_description:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl DataSource {
+        /// With the required `DataSourceArn`; everything else unset.
+        pub fn new(
+            data_source_arn: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                data_source_arn: data_source_arn.into(),
+                data_source_description: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DataSource> for ::stratus_model::Val<DataSource> {
@@ -651,6 +692,15 @@ pub mod domain {
         pub enabled: ::stratus_model::Val<bool>,
     }
 
+    impl S3VectorsEngine {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3VectorsEngine> for ::stratus_model::Val<S3VectorsEngine> {
         fn from(value: S3VectorsEngine) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -829,6 +879,19 @@ pub mod domain {
         pub metadata_content: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Idp {
+        /// With the required `EntityId`, `MetadataContent`; everything else unset.
+        pub fn new(
+            entity_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            metadata_content: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                entity_id: entity_id.into(),
+                metadata_content: metadata_content.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Idp> for ::stratus_model::Val<Idp> {
         fn from(value: Idp) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -865,6 +928,19 @@ pub mod domain {
         /// Required.
         /// Range: `0..=59`.
         pub minutes: ::stratus_model::Val<i64>,
+    }
+
+    impl WindowStartTime {
+        /// With the required `Hours`, `Minutes`; everything else unset.
+        pub fn new(
+            hours: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            minutes: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                hours: hours.into(),
+                minutes: minutes.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<WindowStartTime> for ::stratus_model::Val<WindowStartTime> {

@@ -49,6 +49,30 @@ pub mod app {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnApp {
+        /// With the required `Name`, `StackId`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            stack_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_source: ::std::option::Option::None,
+                attributes: ::std::option::Option::None,
+                data_sources: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                domains: ::std::option::Option::None,
+                enable_ssl: ::std::option::Option::None,
+                environment: ::std::option::Option::None,
+                name: name.into(),
+                shortname: ::std::option::Option::None,
+                ssl_configuration: ::std::option::Option::None,
+                stack_id: stack_id.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApp`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppAttributes {
         /// `Id`: string.
@@ -117,6 +141,20 @@ pub mod app {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EnvironmentVariable {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                secure: ::std::option::Option::None,
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EnvironmentVariable> for ::stratus_model::Val<EnvironmentVariable> {
         fn from(value: EnvironmentVariable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -162,6 +200,21 @@ pub mod elastic_load_balancer_attachment {
         /// `LayerId`: string.
         /// Required.
         pub layer_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnElasticLoadBalancerAttachment {
+        /// With the required `ElasticLoadBalancerName`, `LayerId`; everything else unset.
+        pub fn new(
+            elastic_load_balancer_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            layer_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                elastic_load_balancer_name: elastic_load_balancer_name.into(),
+                layer_id: layer_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnElasticLoadBalancerAttachment`], known once it is deployed (`Fn::GetAtt`).
@@ -264,6 +317,41 @@ pub mod instance {
         /// `Volumes`: list of string.
         pub volumes:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl CfnInstance {
+        /// With the required `InstanceType`, `LayerIds`, `StackId`; everything else unset.
+        pub fn new(
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            layer_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            stack_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                agent_version: ::std::option::Option::None,
+                ami_id: ::std::option::Option::None,
+                architecture: ::std::option::Option::None,
+                auto_scaling_type: ::std::option::Option::None,
+                availability_zone: ::std::option::Option::None,
+                block_device_mappings: ::std::option::Option::None,
+                ebs_optimized: ::std::option::Option::None,
+                elastic_ips: ::std::option::Option::None,
+                hostname: ::std::option::Option::None,
+                install_updates_on_boot: ::std::option::Option::None,
+                instance_type: instance_type.into(),
+                layer_ids: layer_ids.into(),
+                os: ::std::option::Option::None,
+                root_device_type: ::std::option::Option::None,
+                ssh_key_name: ::std::option::Option::None,
+                stack_id: stack_id.into(),
+                subnet_id: ::std::option::Option::None,
+                tenancy: ::std::option::Option::None,
+                time_based_auto_scaling: ::std::option::Option::None,
+                virtualization_type: ::std::option::Option::None,
+                volumes: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnInstance`], known once it is deployed (`Fn::GetAtt`).
@@ -470,6 +558,41 @@ pub mod layer {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<VolumeConfiguration>>>,
     }
 
+    impl CfnLayer {
+        /// With the required `AutoAssignElasticIps`, `AutoAssignPublicIps`, `EnableAutoHealing`, `Name`, `Shortname`, `StackId`, `Type`; everything else unset.
+        pub fn new(
+            auto_assign_elastic_ips: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            auto_assign_public_ips: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            enable_auto_healing: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            shortname: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            stack_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attributes: ::std::option::Option::None,
+                auto_assign_elastic_ips: auto_assign_elastic_ips.into(),
+                auto_assign_public_ips: auto_assign_public_ips.into(),
+                custom_instance_profile_arn: ::std::option::Option::None,
+                custom_json: ::std::option::Option::None,
+                custom_recipes: ::std::option::Option::None,
+                custom_security_group_ids: ::std::option::Option::None,
+                enable_auto_healing: enable_auto_healing.into(),
+                install_updates_on_boot: ::std::option::Option::None,
+                lifecycle_event_configuration: ::std::option::Option::None,
+                load_based_auto_scaling: ::std::option::Option::None,
+                name: name.into(),
+                packages: ::std::option::Option::None,
+                shortname: shortname.into(),
+                stack_id: stack_id.into(),
+                tags: ::std::option::Option::None,
+                r#type: r#type.into(),
+                use_ebs_optimized_instances: ::std::option::Option::None,
+                volume_configurations: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLayer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLayerAttributes {
         /// `Id`: string.
@@ -554,6 +677,19 @@ pub mod layer {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -720,6 +856,45 @@ pub mod stack {
         pub vpc_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnStack {
+        /// With the required `DefaultInstanceProfileArn`, `Name`, `ServiceRoleArn`; everything else unset.
+        pub fn new(
+            default_instance_profile_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            service_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                agent_version: ::std::option::Option::None,
+                attributes: ::std::option::Option::None,
+                chef_configuration: ::std::option::Option::None,
+                clone_app_ids: ::std::option::Option::None,
+                clone_permissions: ::std::option::Option::None,
+                configuration_manager: ::std::option::Option::None,
+                custom_cookbooks_source: ::std::option::Option::None,
+                custom_json: ::std::option::Option::None,
+                default_availability_zone: ::std::option::Option::None,
+                default_instance_profile_arn: default_instance_profile_arn.into(),
+                default_os: ::std::option::Option::None,
+                default_root_device_type: ::std::option::Option::None,
+                default_ssh_key_name: ::std::option::Option::None,
+                default_subnet_id: ::std::option::Option::None,
+                ecs_cluster_arn: ::std::option::Option::None,
+                elastic_ips: ::std::option::Option::None,
+                hostname_theme: ::std::option::Option::None,
+                name: name.into(),
+                rds_db_instances: ::std::option::Option::None,
+                service_role_arn: service_role_arn.into(),
+                source_stack_id: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                use_custom_cookbooks: ::std::option::Option::None,
+                use_opsworks_security_groups: ::std::option::Option::None,
+                vpc_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnStack`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStackAttributes {
         /// `Id`: string.
@@ -801,6 +976,18 @@ pub mod stack {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ElasticIp {
+        /// With the required `Ip`; everything else unset.
+        pub fn new(
+            ip: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ip: ip.into(),
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ElasticIp> for ::stratus_model::Val<ElasticIp> {
         fn from(value: ElasticIp) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -822,6 +1009,21 @@ pub mod stack {
         pub rds_db_instance_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RdsDbInstance {
+        /// With the required `DbPassword`, `DbUser`, `RdsDbInstanceArn`; everything else unset.
+        pub fn new(
+            db_password: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            db_user: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rds_db_instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                db_password: db_password.into(),
+                db_user: db_user.into(),
+                rds_db_instance_arn: rds_db_instance_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RdsDbInstance> for ::stratus_model::Val<RdsDbInstance> {
         fn from(value: RdsDbInstance) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -838,6 +1040,19 @@ pub mod stack {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -872,6 +1087,20 @@ pub mod user_profile {
         pub ssh_public_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `SshUsername`: string.
         pub ssh_username: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnUserProfile {
+        /// With the required `IamUserArn`; everything else unset.
+        pub fn new(
+            iam_user_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allow_self_management: ::std::option::Option::None,
+                iam_user_arn: iam_user_arn.into(),
+                ssh_public_key: ::std::option::Option::None,
+                ssh_username: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnUserProfile`], known once it is deployed (`Fn::GetAtt`).
@@ -915,6 +1144,21 @@ pub mod volume {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub stack_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnVolume {
+        /// With the required `Ec2VolumeId`, `StackId`; everything else unset.
+        pub fn new(
+            ec2_volume_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            stack_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ec2_volume_id: ec2_volume_id.into(),
+                mount_point: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                stack_id: stack_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnVolume`], known once it is deployed (`Fn::GetAtt`).

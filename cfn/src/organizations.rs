@@ -36,6 +36,21 @@ pub mod account {
         pub role_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnAccount {
+        /// With the required `AccountName`, `Email`; everything else unset.
+        pub fn new(
+            account_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            email: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_name: account_name.into(),
+                email: email.into(),
+                parent_ids: ::std::option::Option::None,
+                role_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAccount`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccountAttributes {
         /// `AccountId`: string.
@@ -207,6 +222,19 @@ pub mod organizational_unit {
         pub parent_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnOrganizationalUnit {
+        /// With the required `Name`, `ParentId`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parent_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                parent_id: parent_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnOrganizationalUnit`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOrganizationalUnitAttributes {
         /// `Arn`: string.
@@ -270,6 +298,23 @@ pub mod policy {
         /// Allowed values: `AISERVICES_OPT_OUT_POLICY`, `BACKUP_POLICY`, `BEDROCK_POLICY`, `CHATBOT_POLICY`, `DECLARATIVE_POLICY_EC2`, `INSPECTOR_POLICY`, `NETWORK_SECURITY_DIRECTOR_POLICY`, `RESOURCE_CONTROL_POLICY`, `S3_POLICY`, `SECURITYHUB_POLICY`, `SERVICE_CONTROL_POLICY`, `TAG_POLICY` and 1 more.
         #[resource(replace)]
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl CfnPolicy {
+        /// With the required `Content`, `Name`, `Type`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                description: ::std::option::Option::None,
+                name: name.into(),
+                target_ids: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnPolicy`], known once it is deployed (`Fn::GetAtt`).
@@ -404,6 +449,17 @@ pub mod resource_policy {
         /// Pattern: `[\s\S]*`.
         /// Length: `1..=40000`.
         pub content: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl CfnResourcePolicy {
+        /// With the required `Content`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnResourcePolicy`], known once it is deployed (`Fn::GetAtt`).

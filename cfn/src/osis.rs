@@ -54,6 +54,31 @@ pub mod pipeline {
         pub vpc_options: ::std::option::Option<::stratus_model::Val<VpcOptions>>,
     }
 
+    impl CfnPipeline {
+        /// With the required `MaxUnits`, `MinUnits`, `PipelineConfigurationBody`, `PipelineName`; everything else unset.
+        pub fn new(
+            max_units: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            min_units: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            pipeline_configuration_body: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            pipeline_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                buffer_options: ::std::option::Option::None,
+                encryption_at_rest_options: ::std::option::Option::None,
+                log_publishing_options: ::std::option::Option::None,
+                max_units: max_units.into(),
+                min_units: min_units.into(),
+                pipeline_configuration_body: pipeline_configuration_body.into(),
+                pipeline_name: pipeline_name.into(),
+                pipeline_role_arn: ::std::option::Option::None,
+                resource_policy: ::std::option::Option::None,
+                vpc_options: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPipeline`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPipelineAttributes {
         /// `PipelineArn`: string.
@@ -94,6 +119,17 @@ pub mod pipeline {
         pub persistent_buffer_enabled: ::stratus_model::Val<bool>,
     }
 
+    impl BufferOptions {
+        /// With the required `PersistentBufferEnabled`; everything else unset.
+        pub fn new(
+            persistent_buffer_enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                persistent_buffer_enabled: persistent_buffer_enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<BufferOptions> for ::stratus_model::Val<BufferOptions> {
         fn from(value: BufferOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -108,6 +144,17 @@ pub mod pipeline {
         /// Required.
         /// Length: `7..=2048`.
         pub kms_key_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EncryptionAtRestOptions {
+        /// With the required `KmsKeyArn`; everything else unset.
+        pub fn new(
+            kms_key_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kms_key_arn: kms_key_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EncryptionAtRestOptions>
@@ -144,6 +191,17 @@ pub mod pipeline {
         pub policy: ::stratus_model::Val<::stratus_model::Json>,
     }
 
+    impl ResourcePolicy {
+        /// With the required `Policy`; everything else unset.
+        pub fn new(
+            policy: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                policy: policy.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ResourcePolicy> for ::stratus_model::Val<ResourcePolicy> {
         fn from(value: ResourcePolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -171,6 +229,22 @@ pub mod pipeline {
             ::std::option::Option<::stratus_model::Val<VpcEndpointManagement>>,
     }
 
+    impl VpcOptions {
+        /// With the required `SubnetIds`; everything else unset.
+        pub fn new(
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_group_ids: ::std::option::Option::None,
+                subnet_ids: subnet_ids.into(),
+                vpc_attachment_options: ::std::option::Option::None,
+                vpc_endpoint_management: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<VpcOptions> for ::stratus_model::Val<VpcOptions> {
         fn from(value: VpcOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -186,6 +260,17 @@ pub mod pipeline {
         /// Pattern: `\/aws\/vendedlogs\/[\.\-_/#A-Za-z0-9]+`.
         /// Length: `1..=512`.
         pub log_group: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CloudWatchLogDestination {
+        /// With the required `LogGroup`; everything else unset.
+        pub fn new(
+            log_group: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_group: log_group.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CloudWatchLogDestination>
@@ -207,6 +292,19 @@ pub mod pipeline {
         /// Required.
         /// Pattern: `^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)/(3[0-2]|[12]?[0-9])$`.
         pub cidr_block: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl VpcAttachmentOptions {
+        /// With the required `AttachToVpc`, `CidrBlock`; everything else unset.
+        pub fn new(
+            attach_to_vpc: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            cidr_block: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attach_to_vpc: attach_to_vpc.into(),
+                cidr_block: cidr_block.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VpcAttachmentOptions> for ::stratus_model::Val<VpcAttachmentOptions> {

@@ -51,6 +51,26 @@ pub mod application_instance {
         pub runtime_role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnApplicationInstance {
+        /// With the required `DefaultRuntimeContextDevice`, `ManifestPayload`; everything else unset.
+        pub fn new(
+            default_runtime_context_device: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            manifest_payload: impl ::std::convert::Into<::stratus_model::Val<ManifestPayload>>,
+        ) -> Self {
+            Self {
+                application_instance_id_to_replace: ::std::option::Option::None,
+                default_runtime_context_device: default_runtime_context_device.into(),
+                description: ::std::option::Option::None,
+                manifest_overrides_payload: ::std::option::Option::None,
+                manifest_payload: manifest_payload.into(),
+                name: ::std::option::Option::None,
+                runtime_role_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplicationInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationInstanceAttributes {
         /// `ApplicationInstanceId`: string.
@@ -157,6 +177,18 @@ pub mod package {
         pub package_name: ::stratus_model::Val<::std::string::String>,
         /// `StorageLocation`: [`StorageLocation`].
         pub storage_location: ::std::option::Option<::stratus_model::Val<StorageLocation>>,
+    }
+
+    impl CfnPackage {
+        /// With the required `PackageName`; everything else unset.
+        pub fn new(
+            package_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                package_name: package_name.into(),
+                storage_location: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnPackage`], known once it is deployed (`Fn::GetAtt`).
@@ -287,6 +319,24 @@ pub mod package_version {
         /// `UpdatedLatestPatchVersion`: string.
         pub updated_latest_patch_version:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnPackageVersion {
+        /// With the required `PackageId`, `PackageVersion`, `PatchVersion`; everything else unset.
+        pub fn new(
+            package_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            package_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            patch_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                mark_latest: ::std::option::Option::None,
+                owner_account: ::std::option::Option::None,
+                package_id: package_id.into(),
+                package_version: package_version.into(),
+                patch_version: patch_version.into(),
+                updated_latest_patch_version: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnPackageVersion`], known once it is deployed (`Fn::GetAtt`).

@@ -26,6 +26,18 @@ pub mod alias {
         /// Length: `70..=150`.
         pub key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    impl CfnAlias {
+        /// With the required `AliasName`; everything else unset.
+        pub fn new(
+            alias_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alias_name: alias_name.into(),
+                key_arn: ::std::option::Option::None,
+            }
+        }
+    }
 }
 
 pub use alias::CfnAlias;
@@ -61,6 +73,23 @@ pub mod key {
         /// `ReplicationRegions`: list of string.
         pub replication_regions:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl CfnKey {
+        /// With the required `Exportable`, `KeyAttributes`; everything else unset.
+        pub fn new(
+            exportable: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            key_attributes: impl ::std::convert::Into<::stratus_model::Val<KeyAttributes>>,
+        ) -> Self {
+            Self {
+                derive_key_usage: ::std::option::Option::None,
+                enabled: ::std::option::Option::None,
+                exportable: exportable.into(),
+                key_attributes: key_attributes.into(),
+                key_check_value_algorithm: ::std::option::Option::None,
+                replication_regions: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnKey`], known once it is deployed (`Fn::GetAtt`).
@@ -106,6 +135,23 @@ pub mod key {
         /// `KeyUsage`: [`KeyUsage`].
         /// Required.
         pub key_usage: ::stratus_model::Val<KeyUsage>,
+    }
+
+    impl KeyAttributes {
+        /// With the required `KeyAlgorithm`, `KeyClass`, `KeyModesOfUse`, `KeyUsage`; everything else unset.
+        pub fn new(
+            key_algorithm: impl ::std::convert::Into<::stratus_model::Val<KeyAlgorithm>>,
+            key_class: impl ::std::convert::Into<::stratus_model::Val<KeyClass>>,
+            key_modes_of_use: impl ::std::convert::Into<::stratus_model::Val<KeyModesOfUse>>,
+            key_usage: impl ::std::convert::Into<::stratus_model::Val<KeyUsage>>,
+        ) -> Self {
+            Self {
+                key_algorithm: key_algorithm.into(),
+                key_class: key_class.into(),
+                key_modes_of_use: key_modes_of_use.into(),
+                key_usage: key_usage.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KeyAttributes> for ::stratus_model::Val<KeyAttributes> {

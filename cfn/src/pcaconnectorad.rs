@@ -37,6 +37,23 @@ pub mod connector {
         pub vpc_information: ::stratus_model::Val<VpcInformation>,
     }
 
+    impl CfnConnector {
+        /// With the required `CertificateAuthorityArn`, `DirectoryId`, `VpcInformation`; everything else unset.
+        pub fn new(
+            certificate_authority_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            directory_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc_information: impl ::std::convert::Into<::stratus_model::Val<VpcInformation>>,
+        ) -> Self {
+            Self {
+                certificate_authority_arn: certificate_authority_arn.into(),
+                directory_id: directory_id.into(),
+                vpc_information: vpc_information.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConnector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectorAttributes {
         /// `ConnectorArn`: string.
@@ -60,6 +77,20 @@ pub mod connector {
         /// Required.
         /// Items: `1..=5`.
         pub security_group_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl VpcInformation {
+        /// With the required `SecurityGroupIds`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                ip_address_type: ::std::option::Option::None,
+                security_group_ids: security_group_ids.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VpcInformation> for ::stratus_model::Val<VpcInformation> {
@@ -132,6 +163,17 @@ pub mod directory_registration {
         /// Pattern: `^d-[0-9a-f]{10}$`.
         #[resource(replace)]
         pub directory_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnDirectoryRegistration {
+        /// With the required `DirectoryId`; everything else unset.
+        pub fn new(
+            directory_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                directory_id: directory_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnDirectoryRegistration`], known once it is deployed (`Fn::GetAtt`).
@@ -215,6 +257,22 @@ pub mod template {
         pub reenroll_all_certificate_holders: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl CfnTemplate {
+        /// With the required `ConnectorArn`, `Definition`, `Name`; everything else unset.
+        pub fn new(
+            connector_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            definition: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connector_arn: connector_arn.into(),
+                definition: definition.into(),
+                name: name.into(),
+                reenroll_all_certificate_holders: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTemplateAttributes {
         /// `TemplateArn`: string.
@@ -263,6 +321,21 @@ pub mod template_group_access_control_entry {
         /// Length: `5..=200`.
         #[resource(replace)]
         pub template_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnTemplateGroupAccessControlEntry {
+        /// With the required `AccessRights`, `GroupDisplayName`; everything else unset.
+        pub fn new(
+            access_rights: impl ::std::convert::Into<::stratus_model::Val<AccessRights>>,
+            group_display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_rights: access_rights.into(),
+                group_display_name: group_display_name.into(),
+                group_security_identifier: ::std::option::Option::None,
+                template_arn: ::std::option::Option::None,
+            }
+        }
     }
 
     /// `AccessRights`, a property type of `AWS::PCAConnectorAD::TemplateGroupAccessControlEntry`.

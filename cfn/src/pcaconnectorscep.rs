@@ -26,6 +26,17 @@ pub mod challenge {
         pub connector_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnChallenge {
+        /// With the required `ConnectorArn`; everything else unset.
+        pub fn new(
+            connector_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connector_arn: connector_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnChallenge`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnChallengeAttributes {
         /// `ChallengeArn`: string.
@@ -74,6 +85,21 @@ pub mod connector {
         /// Length: `5..=200`.
         #[resource(replace)]
         pub vpc_endpoint_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnConnector {
+        /// With the required `CertificateAuthorityArn`; everything else unset.
+        pub fn new(
+            certificate_authority_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                certificate_authority_arn: certificate_authority_arn.into(),
+                mobile_device_management: ::std::option::Option::None,
+                vpc_endpoint_id: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnConnector`], known once it is deployed (`Fn::GetAtt`).

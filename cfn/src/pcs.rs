@@ -36,6 +36,24 @@ pub mod cluster {
         pub tags: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl CfnCluster {
+        /// With the required `Networking`, `Scheduler`, `Size`; everything else unset.
+        pub fn new(
+            networking: impl ::std::convert::Into<::stratus_model::Val<Networking>>,
+            scheduler: impl ::std::convert::Into<::stratus_model::Val<Scheduler>>,
+            size: impl ::std::convert::Into<::stratus_model::Val<Size>>,
+        ) -> Self {
+            Self {
+                name: ::std::option::Option::None,
+                networking: networking.into(),
+                scheduler: scheduler.into(),
+                size: size.into(),
+                slurm_configuration: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
         /// `Arn`: string.
@@ -103,6 +121,19 @@ pub mod cluster {
         pub version: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Scheduler {
+        /// With the required `Type`, `Version`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+            version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                version: version.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Scheduler> for ::stratus_model::Val<Scheduler> {
         fn from(value: Scheduler) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -154,6 +185,16 @@ pub mod cluster {
         pub mode: ::stratus_model::Val<Mode>,
     }
 
+    impl Accounting {
+        /// With the required `Mode`; everything else unset.
+        pub fn new(mode: impl ::std::convert::Into<::stratus_model::Val<Mode>>) -> Self {
+            Self {
+                default_purge_time_in_days: ::std::option::Option::None,
+                mode: mode.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Accounting> for ::stratus_model::Val<Accounting> {
         fn from(value: Accounting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -172,6 +213,19 @@ pub mod cluster {
         pub secret_version: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AuthKey {
+        /// With the required `SecretArn`, `SecretVersion`; everything else unset.
+        pub fn new(
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            secret_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                secret_arn: secret_arn.into(),
+                secret_version: secret_version.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AuthKey> for ::stratus_model::Val<AuthKey> {
         fn from(value: AuthKey) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -188,6 +242,19 @@ pub mod cluster {
         /// `ParameterValue`: string.
         /// Required.
         pub parameter_value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CgroupCustomSetting {
+        /// With the required `ParameterName`, `ParameterValue`; everything else unset.
+        pub fn new(
+            parameter_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                parameter_name: parameter_name.into(),
+                parameter_value: parameter_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CgroupCustomSetting> for ::stratus_model::Val<CgroupCustomSetting> {
@@ -222,6 +289,19 @@ pub mod cluster {
         pub parameter_value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SlurmCustomSetting {
+        /// With the required `ParameterName`, `ParameterValue`; everything else unset.
+        pub fn new(
+            parameter_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                parameter_name: parameter_name.into(),
+                parameter_value: parameter_value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SlurmCustomSetting> for ::stratus_model::Val<SlurmCustomSetting> {
         fn from(value: SlurmCustomSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -236,6 +316,13 @@ pub mod cluster {
         /// Required.
         /// Allowed values: `STANDARD`, `NONE`.
         pub mode: ::stratus_model::Val<Mode2>,
+    }
+
+    impl SlurmRest {
+        /// With the required `Mode`; everything else unset.
+        pub fn new(mode: impl ::std::convert::Into<::stratus_model::Val<Mode2>>) -> Self {
+            Self { mode: mode.into() }
+        }
     }
 
     impl ::std::convert::From<SlurmRest> for ::stratus_model::Val<SlurmRest> {
@@ -256,6 +343,19 @@ pub mod cluster {
         pub parameter_value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SlurmdbdCustomSetting {
+        /// With the required `ParameterName`, `ParameterValue`; everything else unset.
+        pub fn new(
+            parameter_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                parameter_name: parameter_name.into(),
+                parameter_value: parameter_value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SlurmdbdCustomSetting> for ::stratus_model::Val<SlurmdbdCustomSetting> {
         fn from(value: SlurmdbdCustomSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -272,6 +372,19 @@ pub mod cluster {
         /// `SecretVersion`: string.
         /// Required.
         pub secret_version: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl JwtKey {
+        /// With the required `SecretArn`, `SecretVersion`; everything else unset.
+        pub fn new(
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            secret_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                secret_arn: secret_arn.into(),
+                secret_version: secret_version.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<JwtKey> for ::stratus_model::Val<JwtKey> {
@@ -536,6 +649,41 @@ pub mod compute_node_group {
         pub tags: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl CfnComputeNodeGroup {
+        /// With the required `ClusterId`, `CustomLaunchTemplate`, `IamInstanceProfileArn`, `InstanceConfigs`, `ScalingConfiguration`, `SubnetIds`; everything else unset.
+        pub fn new(
+            cluster_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            custom_launch_template: impl ::std::convert::Into<
+                ::stratus_model::Val<CustomLaunchTemplate>,
+            >,
+            iam_instance_profile_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            instance_configs: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<InstanceConfig>>,
+            >,
+            scaling_configuration: impl ::std::convert::Into<::stratus_model::Val<ScalingConfiguration>>,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                ami_id: ::std::option::Option::None,
+                cluster_id: cluster_id.into(),
+                custom_launch_template: custom_launch_template.into(),
+                iam_instance_profile_arn: iam_instance_profile_arn.into(),
+                instance_configs: instance_configs.into(),
+                name: ::std::option::Option::None,
+                purchase_option: ::std::option::Option::None,
+                scaling_configuration: scaling_configuration.into(),
+                slurm_configuration: ::std::option::Option::None,
+                spot_options: ::std::option::Option::None,
+                subnet_ids: subnet_ids.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnComputeNodeGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnComputeNodeGroupAttributes {
         /// `Arn`: string.
@@ -574,6 +722,18 @@ pub mod compute_node_group {
         pub version: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomLaunchTemplate {
+        /// With the required `Version`; everything else unset.
+        pub fn new(
+            version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                template_id: ::std::option::Option::None,
+                version: version.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomLaunchTemplate> for ::stratus_model::Val<CustomLaunchTemplate> {
         fn from(value: CustomLaunchTemplate) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -606,6 +766,19 @@ pub mod compute_node_group {
         /// Required.
         /// Range: `0..=`.
         pub min_instance_count: ::stratus_model::Val<i64>,
+    }
+
+    impl ScalingConfiguration {
+        /// With the required `MaxInstanceCount`, `MinInstanceCount`; everything else unset.
+        pub fn new(
+            max_instance_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            min_instance_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                max_instance_count: max_instance_count.into(),
+                min_instance_count: min_instance_count.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ScalingConfiguration> for ::stratus_model::Val<ScalingConfiguration> {
@@ -654,6 +827,19 @@ pub mod compute_node_group {
         /// `ParameterValue`: string.
         /// Required.
         pub parameter_value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SlurmCustomSetting {
+        /// With the required `ParameterName`, `ParameterValue`; everything else unset.
+        pub fn new(
+            parameter_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                parameter_name: parameter_name.into(),
+                parameter_value: parameter_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SlurmCustomSetting> for ::stratus_model::Val<SlurmCustomSetting> {
@@ -787,6 +973,20 @@ pub mod queue {
         pub slurm_configuration: ::std::option::Option<::stratus_model::Val<SlurmConfiguration>>,
     }
 
+    impl CfnQueue {
+        /// With the required `ClusterId`; everything else unset.
+        pub fn new(
+            cluster_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cluster_id: cluster_id.into(),
+                compute_node_group_configurations: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                slurm_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnQueue`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnQueueAttributes {
         /// `Arn`: string.
@@ -856,6 +1056,19 @@ pub mod queue {
         /// `ParameterValue`: string.
         /// Required.
         pub parameter_value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SlurmCustomSetting {
+        /// With the required `ParameterName`, `ParameterValue`; everything else unset.
+        pub fn new(
+            parameter_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                parameter_name: parameter_name.into(),
+                parameter_value: parameter_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SlurmCustomSetting> for ::stratus_model::Val<SlurmCustomSetting> {

@@ -46,6 +46,24 @@ pub mod dataset {
         pub schema_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnDataset {
+        /// With the required `DatasetGroupArn`, `DatasetType`, `Name`, `SchemaArn`; everything else unset.
+        pub fn new(
+            dataset_group_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            dataset_type: impl ::std::convert::Into<::stratus_model::Val<DatasetType>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            schema_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dataset_group_arn: dataset_group_arn.into(),
+                dataset_import_job: ::std::option::Option::None,
+                dataset_type: dataset_type.into(),
+                name: name.into(),
+                schema_arn: schema_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDataset`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDatasetAttributes {
         /// `DatasetArn`: string.
@@ -189,6 +207,20 @@ pub mod dataset_group {
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnDatasetGroup {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain: ::std::option::Option::None,
+                kms_key_arn: ::std::option::Option::None,
+                name: name.into(),
+                role_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDatasetGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDatasetGroupAttributes {
         /// `DatasetGroupArn`: string.
@@ -274,6 +306,20 @@ pub mod schema {
         /// Length: `0..=10000`.
         #[resource(replace)]
         pub schema: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnSchema {
+        /// With the required `Name`, `Schema`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            schema: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain: ::std::option::Option::None,
+                name: name.into(),
+                schema: schema.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnSchema`], known once it is deployed (`Fn::GetAtt`).
@@ -380,6 +426,24 @@ pub mod solution {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub solution_config: ::std::option::Option<::stratus_model::Val<SolutionConfig>>,
+    }
+
+    impl CfnSolution {
+        /// With the required `DatasetGroupArn`, `Name`; everything else unset.
+        pub fn new(
+            dataset_group_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dataset_group_arn: dataset_group_arn.into(),
+                event_type: ::std::option::Option::None,
+                name: name.into(),
+                perform_auto_ml: ::std::option::Option::None,
+                perform_hpo: ::std::option::Option::None,
+                recipe_arn: ::std::option::Option::None,
+                solution_config: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnSolution`], known once it is deployed (`Fn::GetAtt`).

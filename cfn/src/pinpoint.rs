@@ -29,6 +29,22 @@ pub mod adm_channel {
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl CfnAdmChannel {
+        /// With the required `ApplicationId`, `ClientId`, `ClientSecret`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            client_secret: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+                enabled: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAdmChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAdmChannelAttributes {
         /// `Id`: string.
@@ -78,6 +94,25 @@ pub mod apns_channel {
         pub token_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TokenKeyId`: string.
         pub token_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnApnsChannel {
+        /// With the required `ApplicationId`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                bundle_id: ::std::option::Option::None,
+                certificate: ::std::option::Option::None,
+                default_authentication_method: ::std::option::Option::None,
+                enabled: ::std::option::Option::None,
+                private_key: ::std::option::Option::None,
+                team_id: ::std::option::Option::None,
+                token_key: ::std::option::Option::None,
+                token_key_id: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnApnsChannel`], known once it is deployed (`Fn::GetAtt`).
@@ -131,6 +166,25 @@ pub mod apns_sandbox_channel {
         pub token_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnApnsSandboxChannel {
+        /// With the required `ApplicationId`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                bundle_id: ::std::option::Option::None,
+                certificate: ::std::option::Option::None,
+                default_authentication_method: ::std::option::Option::None,
+                enabled: ::std::option::Option::None,
+                private_key: ::std::option::Option::None,
+                team_id: ::std::option::Option::None,
+                token_key: ::std::option::Option::None,
+                token_key_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApnsSandboxChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApnsSandboxChannelAttributes {
         /// `Id`: string.
@@ -180,6 +234,25 @@ pub mod apns_voip_channel {
         pub token_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TokenKeyId`: string.
         pub token_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnApnsVoipChannel {
+        /// With the required `ApplicationId`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                bundle_id: ::std::option::Option::None,
+                certificate: ::std::option::Option::None,
+                default_authentication_method: ::std::option::Option::None,
+                enabled: ::std::option::Option::None,
+                private_key: ::std::option::Option::None,
+                team_id: ::std::option::Option::None,
+                token_key: ::std::option::Option::None,
+                token_key_id: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnApnsVoipChannel`], known once it is deployed (`Fn::GetAtt`).
@@ -233,6 +306,25 @@ pub mod apns_voip_sandbox_channel {
         pub token_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnApnsVoipSandboxChannel {
+        /// With the required `ApplicationId`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                bundle_id: ::std::option::Option::None,
+                certificate: ::std::option::Option::None,
+                default_authentication_method: ::std::option::Option::None,
+                enabled: ::std::option::Option::None,
+                private_key: ::std::option::Option::None,
+                team_id: ::std::option::Option::None,
+                token_key: ::std::option::Option::None,
+                token_key_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApnsVoipSandboxChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApnsVoipSandboxChannelAttributes {
         /// `Id`: string.
@@ -265,6 +357,18 @@ pub mod app {
         pub name: ::stratus_model::Val<::std::string::String>,
         /// `Tags`: JSON.
         pub tags: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    impl CfnApp {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnApp`], known once it is deployed (`Fn::GetAtt`).
@@ -312,6 +416,21 @@ pub mod application_settings {
         pub limits: ::std::option::Option<::stratus_model::Val<Limits>>,
         /// `QuietTime`: [`QuietTime`].
         pub quiet_time: ::std::option::Option<::stratus_model::Val<QuietTime>>,
+    }
+
+    impl CfnApplicationSettings {
+        /// With the required `ApplicationId`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                campaign_hook: ::std::option::Option::None,
+                cloud_watch_metrics_enabled: ::std::option::Option::None,
+                limits: ::std::option::Option::None,
+                quiet_time: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnApplicationSettings`], known once it is deployed (`Fn::GetAtt`).
@@ -377,6 +496,19 @@ pub mod application_settings {
         pub start: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl QuietTime {
+        /// With the required `End`, `Start`; everything else unset.
+        pub fn new(
+            end: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            start: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                end: end.into(),
+                start: start.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<QuietTime> for ::stratus_model::Val<QuietTime> {
         fn from(value: QuietTime) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -411,6 +543,22 @@ pub mod baidu_channel {
         /// `SecretKey`: string.
         /// Required.
         pub secret_key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnBaiduChannel {
+        /// With the required `ApiKey`, `ApplicationId`, `SecretKey`; everything else unset.
+        pub fn new(
+            api_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            secret_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_key: api_key.into(),
+                application_id: application_id.into(),
+                enabled: ::std::option::Option::None,
+                secret_key: secret_key.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnBaiduChannel`], known once it is deployed (`Fn::GetAtt`).
@@ -487,6 +635,37 @@ pub mod campaign {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TreatmentName`: string.
         pub treatment_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnCampaign {
+        /// With the required `ApplicationId`, `Name`, `Schedule`, `SegmentId`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            schedule: impl ::std::convert::Into<::stratus_model::Val<Schedule>>,
+            segment_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                additional_treatments: ::std::option::Option::None,
+                application_id: application_id.into(),
+                campaign_hook: ::std::option::Option::None,
+                custom_delivery_configuration: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                holdout_percent: ::std::option::Option::None,
+                is_paused: ::std::option::Option::None,
+                limits: ::std::option::Option::None,
+                message_configuration: ::std::option::Option::None,
+                name: name.into(),
+                priority: ::std::option::Option::None,
+                schedule: schedule.into(),
+                segment_id: segment_id.into(),
+                segment_version: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                template_configuration: ::std::option::Option::None,
+                treatment_description: ::std::option::Option::None,
+                treatment_name: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnCampaign`], known once it is deployed (`Fn::GetAtt`).
@@ -819,6 +998,19 @@ pub mod campaign {
         pub start: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl QuietTime {
+        /// With the required `End`, `Start`; everything else unset.
+        pub fn new(
+            end: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            start: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                end: end.into(),
+                start: start.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<QuietTime> for ::stratus_model::Val<QuietTime> {
         fn from(value: QuietTime) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1040,6 +1232,25 @@ pub mod email_channel {
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnEmailChannel {
+        /// With the required `ApplicationId`, `FromAddress`, `Identity`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            from_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            identity: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                configuration_set: ::std::option::Option::None,
+                enabled: ::std::option::Option::None,
+                from_address: from_address.into(),
+                identity: identity.into(),
+                orchestration_sending_role_arn: ::std::option::Option::None,
+                role_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEmailChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEmailChannelAttributes {
         /// `Id`: string.
@@ -1089,6 +1300,24 @@ pub mod email_template {
         pub text_part: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnEmailTemplate {
+        /// With the required `Subject`, `TemplateName`; everything else unset.
+        pub fn new(
+            subject: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            template_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                default_substitutions: ::std::option::Option::None,
+                html_part: ::std::option::Option::None,
+                subject: subject.into(),
+                tags: ::std::option::Option::None,
+                template_description: ::std::option::Option::None,
+                template_name: template_name.into(),
+                text_part: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEmailTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEmailTemplateAttributes {
         /// `Id`: string.
@@ -1134,6 +1363,23 @@ pub mod event_stream {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnEventStream {
+        /// With the required `ApplicationId`, `DestinationStreamArn`, `RoleArn`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            destination_stream_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                destination_stream_arn: destination_stream_arn.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEventStream`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventStreamAttributes {
         /// `Id`: string.
@@ -1175,6 +1421,21 @@ pub mod gcm_channel {
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
         /// `ServiceJson`: string.
         pub service_json: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnGcmChannel {
+        /// With the required `ApplicationId`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_key: ::std::option::Option::None,
+                application_id: application_id.into(),
+                default_authentication_method: ::std::option::Option::None,
+                enabled: ::std::option::Option::None,
+                service_json: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnGcmChannel`], known once it is deployed (`Fn::GetAtt`).
@@ -1222,6 +1483,22 @@ pub mod in_app_template {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub template_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnInAppTemplate {
+        /// With the required `TemplateName`; everything else unset.
+        pub fn new(
+            template_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content: ::std::option::Option::None,
+                custom_config: ::std::option::Option::None,
+                layout: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                template_description: ::std::option::Option::None,
+                template_name: template_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnInAppTemplate`], known once it is deployed (`Fn::GetAtt`).
@@ -1549,6 +1826,25 @@ pub mod push_template {
         pub template_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnPushTemplate {
+        /// With the required `TemplateName`; everything else unset.
+        pub fn new(
+            template_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                adm: ::std::option::Option::None,
+                apns: ::std::option::Option::None,
+                baidu: ::std::option::Option::None,
+                default: ::std::option::Option::None,
+                default_substitutions: ::std::option::Option::None,
+                gcm: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                template_description: ::std::option::Option::None,
+                template_name: template_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPushTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPushTemplateAttributes {
         /// `Id`: string.
@@ -1675,6 +1971,20 @@ pub mod sms_channel {
         pub short_code: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnSmsChannel {
+        /// With the required `ApplicationId`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                enabled: ::std::option::Option::None,
+                sender_id: ::std::option::Option::None,
+                short_code: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSmsChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSmsChannelAttributes {
         /// `Id`: string.
@@ -1716,6 +2026,22 @@ pub mod segment {
         pub segment_groups: ::std::option::Option<::stratus_model::Val<SegmentGroups>>,
         /// `Tags`: JSON.
         pub tags: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    impl CfnSegment {
+        /// With the required `ApplicationId`, `Name`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                dimensions: ::std::option::Option::None,
+                name: name.into(),
+                segment_groups: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnSegment`], known once it is deployed (`Fn::GetAtt`).
@@ -1864,6 +2190,19 @@ pub mod segment {
         pub recency_type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Recency {
+        /// With the required `Duration`, `RecencyType`; everything else unset.
+        pub fn new(
+            duration: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            recency_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                duration: duration.into(),
+                recency_type: recency_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Recency> for ::stratus_model::Val<Recency> {
         fn from(value: Recency) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1899,6 +2238,19 @@ pub mod segment {
         pub range_in_kilometers: ::stratus_model::Val<f64>,
     }
 
+    impl GpsPoint {
+        /// With the required `Coordinates`, `RangeInKilometers`; everything else unset.
+        pub fn new(
+            coordinates: impl ::std::convert::Into<::stratus_model::Val<Coordinates>>,
+            range_in_kilometers: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                coordinates: coordinates.into(),
+                range_in_kilometers: range_in_kilometers.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GpsPoint> for ::stratus_model::Val<GpsPoint> {
         fn from(value: GpsPoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1914,6 +2266,18 @@ pub mod segment {
         pub id: ::stratus_model::Val<::std::string::String>,
         /// `Version`: integer.
         pub version: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl SourceSegments {
+        /// With the required `Id`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                version: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<SourceSegments> for ::stratus_model::Val<SourceSegments> {
@@ -1932,6 +2296,19 @@ pub mod segment {
         /// `Longitude`: number.
         /// Required.
         pub longitude: ::stratus_model::Val<f64>,
+    }
+
+    impl Coordinates {
+        /// With the required `Latitude`, `Longitude`; everything else unset.
+        pub fn new(
+            latitude: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            longitude: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                latitude: latitude.into(),
+                longitude: longitude.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Coordinates> for ::stratus_model::Val<Coordinates> {
@@ -1973,6 +2350,22 @@ pub mod sms_template {
         pub template_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnSmsTemplate {
+        /// With the required `Body`, `TemplateName`; everything else unset.
+        pub fn new(
+            body: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            template_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                body: body.into(),
+                default_substitutions: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                template_description: ::std::option::Option::None,
+                template_name: template_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSmsTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSmsTemplateAttributes {
         /// `Id`: string.
@@ -2012,6 +2405,18 @@ pub mod voice_channel {
         pub application_id: ::stratus_model::Val<::std::string::String>,
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl CfnVoiceChannel {
+        /// With the required `ApplicationId`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                enabled: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnVoiceChannel`], known once it is deployed (`Fn::GetAtt`).

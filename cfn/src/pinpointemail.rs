@@ -31,6 +31,22 @@ pub mod configuration_set {
         pub tracking_options: ::std::option::Option<::stratus_model::Val<TrackingOptions>>,
     }
 
+    impl CfnConfigurationSet {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delivery_options: ::std::option::Option::None,
+                name: name.into(),
+                reputation_options: ::std::option::Option::None,
+                sending_options: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                tracking_options: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConfigurationSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationSetAttributes {
         /// `Id`: string.
@@ -145,6 +161,24 @@ pub mod configuration_set_event_destination {
         pub event_destination_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnConfigurationSetEventDestination {
+        /// With the required `ConfigurationSetName`, `EventDestinationName`; everything else unset.
+        pub fn new(
+            configuration_set_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            event_destination_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                configuration_set_name: configuration_set_name.into(),
+                event_destination: ::std::option::Option::None,
+                event_destination_name: event_destination_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConfigurationSetEventDestination`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationSetEventDestinationAttributes {
         /// `Id`: string.
@@ -180,6 +214,24 @@ pub mod configuration_set_event_destination {
         pub sns_destination: ::std::option::Option<::stratus_model::Val<SnsDestination>>,
     }
 
+    impl EventDestination {
+        /// With the required `MatchingEventTypes`; everything else unset.
+        pub fn new(
+            matching_event_types: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                cloud_watch_destination: ::std::option::Option::None,
+                enabled: ::std::option::Option::None,
+                kinesis_firehose_destination: ::std::option::Option::None,
+                matching_event_types: matching_event_types.into(),
+                pinpoint_destination: ::std::option::Option::None,
+                sns_destination: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EventDestination> for ::stratus_model::Val<EventDestination> {
         fn from(value: EventDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -213,6 +265,19 @@ pub mod configuration_set_event_destination {
         pub iam_role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KinesisFirehoseDestination {
+        /// With the required `DeliveryStreamArn`, `IamRoleArn`; everything else unset.
+        pub fn new(
+            delivery_stream_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            iam_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delivery_stream_arn: delivery_stream_arn.into(),
+                iam_role_arn: iam_role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KinesisFirehoseDestination>
         for ::stratus_model::Val<KinesisFirehoseDestination>
     {
@@ -244,6 +309,17 @@ pub mod configuration_set_event_destination {
         pub topic_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SnsDestination {
+        /// With the required `TopicArn`; everything else unset.
+        pub fn new(
+            topic_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                topic_arn: topic_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SnsDestination> for ::stratus_model::Val<SnsDestination> {
         fn from(value: SnsDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -263,6 +339,25 @@ pub mod configuration_set_event_destination {
         /// `DimensionValueSource`: string.
         /// Required.
         pub dimension_value_source: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DimensionConfiguration {
+        /// With the required `DefaultDimensionValue`, `DimensionName`, `DimensionValueSource`; everything else unset.
+        pub fn new(
+            default_dimension_value: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            dimension_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            dimension_value_source: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                default_dimension_value: default_dimension_value.into(),
+                dimension_name: dimension_name.into(),
+                dimension_value_source: dimension_value_source.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DimensionConfiguration> for ::stratus_model::Val<DimensionConfiguration> {
@@ -352,6 +447,21 @@ pub mod identity {
         pub name: ::stratus_model::Val<::std::string::String>,
         /// `Tags`: list of [`Tags`].
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tags>>>,
+    }
+
+    impl CfnIdentity {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dkim_signing_enabled: ::std::option::Option::None,
+                feedback_forwarding_enabled: ::std::option::Option::None,
+                mail_from_attributes: ::std::option::Option::None,
+                name: name.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnIdentity`], known once it is deployed (`Fn::GetAtt`).

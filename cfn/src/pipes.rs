@@ -65,6 +65,30 @@ pub mod pipe {
         pub target_parameters: ::std::option::Option<::stratus_model::Val<PipeTargetParameters>>,
     }
 
+    impl CfnPipe {
+        /// With the required `RoleArn`, `Source`, `Target`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                desired_state: ::std::option::Option::None,
+                enrichment: ::std::option::Option::None,
+                enrichment_parameters: ::std::option::Option::None,
+                kms_key_identifier: ::std::option::Option::None,
+                log_configuration: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                source: source.into(),
+                source_parameters: ::std::option::Option::None,
+                target: target.into(),
+                target_parameters: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPipe`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPipeAttributes {
         /// `Arn`: string.
@@ -334,6 +358,21 @@ pub mod pipe {
         pub queue_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PipeSourceActiveMqBrokerParameters {
+        /// With the required `Credentials`, `QueueName`; everything else unset.
+        pub fn new(
+            credentials: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            queue_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                batch_size: ::std::option::Option::None,
+                credentials: credentials.into(),
+                maximum_batching_window_in_seconds: ::std::option::Option::None,
+                queue_name: queue_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PipeSourceActiveMqBrokerParameters>
         for ::stratus_model::Val<PipeSourceActiveMqBrokerParameters>
     {
@@ -369,6 +408,26 @@ pub mod pipe {
         /// `StartingPosition`: [`DynamoDbStreamStartPosition`].
         /// Required.
         pub starting_position: ::stratus_model::Val<DynamoDbStreamStartPosition>,
+    }
+
+    impl PipeSourceDynamoDbStreamParameters {
+        /// With the required `StartingPosition`; everything else unset.
+        pub fn new(
+            starting_position: impl ::std::convert::Into<
+                ::stratus_model::Val<DynamoDbStreamStartPosition>,
+            >,
+        ) -> Self {
+            Self {
+                batch_size: ::std::option::Option::None,
+                dead_letter_config: ::std::option::Option::None,
+                maximum_batching_window_in_seconds: ::std::option::Option::None,
+                maximum_record_age_in_seconds: ::std::option::Option::None,
+                maximum_retry_attempts: ::std::option::Option::None,
+                on_partial_batch_item_failure: ::std::option::Option::None,
+                parallelization_factor: ::std::option::Option::None,
+                starting_position: starting_position.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PipeSourceDynamoDbStreamParameters>
@@ -426,6 +485,27 @@ pub mod pipe {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl PipeSourceKinesisStreamParameters {
+        /// With the required `StartingPosition`; everything else unset.
+        pub fn new(
+            starting_position: impl ::std::convert::Into<
+                ::stratus_model::Val<KinesisStreamStartPosition>,
+            >,
+        ) -> Self {
+            Self {
+                batch_size: ::std::option::Option::None,
+                dead_letter_config: ::std::option::Option::None,
+                maximum_batching_window_in_seconds: ::std::option::Option::None,
+                maximum_record_age_in_seconds: ::std::option::Option::None,
+                maximum_retry_attempts: ::std::option::Option::None,
+                on_partial_batch_item_failure: ::std::option::Option::None,
+                parallelization_factor: ::std::option::Option::None,
+                starting_position: starting_position.into(),
+                starting_position_timestamp: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<PipeSourceKinesisStreamParameters>
         for ::stratus_model::Val<PipeSourceKinesisStreamParameters>
     {
@@ -460,6 +540,22 @@ pub mod pipe {
         pub topic_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PipeSourceManagedStreamingKafkaParameters {
+        /// With the required `TopicName`; everything else unset.
+        pub fn new(
+            topic_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                batch_size: ::std::option::Option::None,
+                consumer_group_id: ::std::option::Option::None,
+                credentials: ::std::option::Option::None,
+                maximum_batching_window_in_seconds: ::std::option::Option::None,
+                starting_position: ::std::option::Option::None,
+                topic_name: topic_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PipeSourceManagedStreamingKafkaParameters>
         for ::stratus_model::Val<PipeSourceManagedStreamingKafkaParameters>
     {
@@ -490,6 +586,22 @@ pub mod pipe {
         /// Pattern: `^[a-zA-Z0-9-\/*:_+=.@-]*$`.
         /// Length: `1..=200`.
         pub virtual_host: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl PipeSourceRabbitMqBrokerParameters {
+        /// With the required `Credentials`, `QueueName`; everything else unset.
+        pub fn new(
+            credentials: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            queue_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                batch_size: ::std::option::Option::None,
+                credentials: credentials.into(),
+                maximum_batching_window_in_seconds: ::std::option::Option::None,
+                queue_name: queue_name.into(),
+                virtual_host: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PipeSourceRabbitMqBrokerParameters>
@@ -537,6 +649,25 @@ pub mod pipe {
         /// `Vpc`: [`SelfManagedKafkaAccessConfigurationVpc`].
         pub vpc:
             ::std::option::Option<::stratus_model::Val<SelfManagedKafkaAccessConfigurationVpc>>,
+    }
+
+    impl PipeSourceSelfManagedKafkaParameters {
+        /// With the required `TopicName`; everything else unset.
+        pub fn new(
+            topic_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                additional_bootstrap_servers: ::std::option::Option::None,
+                batch_size: ::std::option::Option::None,
+                consumer_group_id: ::std::option::Option::None,
+                credentials: ::std::option::Option::None,
+                maximum_batching_window_in_seconds: ::std::option::Option::None,
+                server_root_ca_certificate: ::std::option::Option::None,
+                starting_position: ::std::option::Option::None,
+                topic_name: topic_name.into(),
+                vpc: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PipeSourceSelfManagedKafkaParameters>
@@ -594,6 +725,24 @@ pub mod pipe {
         >,
         /// `RetryStrategy`: [`BatchRetryStrategy`].
         pub retry_strategy: ::std::option::Option<::stratus_model::Val<BatchRetryStrategy>>,
+    }
+
+    impl PipeTargetBatchJobParameters {
+        /// With the required `JobDefinition`, `JobName`; everything else unset.
+        pub fn new(
+            job_definition: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            job_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                array_properties: ::std::option::Option::None,
+                container_overrides: ::std::option::Option::None,
+                depends_on: ::std::option::Option::None,
+                job_definition: job_definition.into(),
+                job_name: job_name.into(),
+                parameters: ::std::option::Option::None,
+                retry_strategy: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PipeTargetBatchJobParameters>
@@ -673,6 +822,31 @@ pub mod pipe {
         /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.+)|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$`.
         /// Length: `1..=1600`.
         pub task_definition_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PipeTargetEcsTaskParameters {
+        /// With the required `TaskDefinitionArn`; everything else unset.
+        pub fn new(
+            task_definition_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                capacity_provider_strategy: ::std::option::Option::None,
+                enable_ecs_managed_tags: ::std::option::Option::None,
+                enable_execute_command: ::std::option::Option::None,
+                group: ::std::option::Option::None,
+                launch_type: ::std::option::Option::None,
+                network_configuration: ::std::option::Option::None,
+                overrides: ::std::option::Option::None,
+                placement_constraints: ::std::option::Option::None,
+                placement_strategy: ::std::option::Option::None,
+                platform_version: ::std::option::Option::None,
+                propagate_tags: ::std::option::Option::None,
+                reference_id: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                task_count: ::std::option::Option::None,
+                task_definition_arn: task_definition_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PipeTargetEcsTaskParameters>
@@ -755,6 +929,17 @@ pub mod pipe {
         pub partition_key: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PipeTargetKinesisStreamParameters {
+        /// With the required `PartitionKey`; everything else unset.
+        pub fn new(
+            partition_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                partition_key: partition_key.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PipeTargetKinesisStreamParameters>
         for ::stratus_model::Val<PipeTargetKinesisStreamParameters>
     {
@@ -803,6 +988,25 @@ pub mod pipe {
         pub statement_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `WithEvent`: boolean.
         pub with_event: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl PipeTargetRedshiftDataParameters {
+        /// With the required `Database`, `Sqls`; everything else unset.
+        pub fn new(
+            database: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sqls: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                database: database.into(),
+                db_user: ::std::option::Option::None,
+                secret_manager_arn: ::std::option::Option::None,
+                sqls: sqls.into(),
+                statement_name: ::std::option::Option::None,
+                with_event: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PipeTargetRedshiftDataParameters>
@@ -900,6 +1104,28 @@ pub mod pipe {
         /// Required.
         /// Length: `1..=256`.
         pub version_value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PipeTargetTimestreamParameters {
+        /// With the required `DimensionMappings`, `TimeValue`, `VersionValue`; everything else unset.
+        pub fn new(
+            dimension_mappings: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<DimensionMapping>>,
+            >,
+            time_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            version_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dimension_mappings: dimension_mappings.into(),
+                epoch_time_unit: ::std::option::Option::None,
+                multi_measure_mappings: ::std::option::Option::None,
+                single_measure_mappings: ::std::option::Option::None,
+                time_field_type: ::std::option::Option::None,
+                time_value: time_value.into(),
+                timestamp_format: ::std::option::Option::None,
+                version_value: version_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PipeTargetTimestreamParameters>
@@ -1050,6 +1276,19 @@ pub mod pipe {
         pub weight: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CapacityProviderStrategyItem {
+        /// With the required `CapacityProvider`; everything else unset.
+        pub fn new(
+            capacity_provider: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                base: ::std::option::Option::None,
+                capacity_provider: capacity_provider.into(),
+                weight: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CapacityProviderStrategyItem>
         for ::stratus_model::Val<CapacityProviderStrategyItem>
     {
@@ -1153,6 +1392,19 @@ pub mod pipe {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1172,6 +1424,19 @@ pub mod pipe {
         /// Required.
         /// Length: `0..=1024`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SageMakerPipelineParameter {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SageMakerPipelineParameter>
@@ -1199,6 +1464,21 @@ pub mod pipe {
         pub dimension_value_type: ::stratus_model::Val<DimensionValueType>,
     }
 
+    impl DimensionMapping {
+        /// With the required `DimensionName`, `DimensionValue`, `DimensionValueType`; everything else unset.
+        pub fn new(
+            dimension_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            dimension_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            dimension_value_type: impl ::std::convert::Into<::stratus_model::Val<DimensionValueType>>,
+        ) -> Self {
+            Self {
+                dimension_name: dimension_name.into(),
+                dimension_value: dimension_value.into(),
+                dimension_value_type: dimension_value_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DimensionMapping> for ::stratus_model::Val<DimensionMapping> {
         fn from(value: DimensionMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1218,6 +1498,21 @@ pub mod pipe {
         /// Required.
         /// Length: `1..=256`.
         pub multi_measure_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MultiMeasureMapping {
+        /// With the required `MultiMeasureAttributeMappings`, `MultiMeasureName`; everything else unset.
+        pub fn new(
+            multi_measure_attribute_mappings: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MultiMeasureAttributeMapping>>,
+            >,
+            multi_measure_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                multi_measure_attribute_mappings: multi_measure_attribute_mappings.into(),
+                multi_measure_name: multi_measure_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MultiMeasureMapping> for ::stratus_model::Val<MultiMeasureMapping> {
@@ -1241,6 +1536,21 @@ pub mod pipe {
         /// `MeasureValueType`: [`MeasureValueType`].
         /// Required.
         pub measure_value_type: ::stratus_model::Val<MeasureValueType>,
+    }
+
+    impl SingleMeasureMapping {
+        /// With the required `MeasureName`, `MeasureValue`, `MeasureValueType`; everything else unset.
+        pub fn new(
+            measure_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            measure_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            measure_value_type: impl ::std::convert::Into<::stratus_model::Val<MeasureValueType>>,
+        ) -> Self {
+            Self {
+                measure_name: measure_name.into(),
+                measure_value: measure_value.into(),
+                measure_value_type: measure_value_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SingleMeasureMapping> for ::stratus_model::Val<SingleMeasureMapping> {
@@ -1279,6 +1589,19 @@ pub mod pipe {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl BatchResourceRequirement {
+        /// With the required `Type`, `Value`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<BatchResourceRequirementType>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<BatchResourceRequirement>
         for ::stratus_model::Val<BatchResourceRequirement>
     {
@@ -1301,6 +1624,21 @@ pub mod pipe {
         /// Required.
         /// Items: `0..=16`.
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl AwsVpcConfiguration {
+        /// With the required `Subnets`; everything else unset.
+        pub fn new(
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                assign_public_ip: ::std::option::Option::None,
+                security_groups: ::std::option::Option::None,
+                subnets: subnets.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AwsVpcConfiguration> for ::stratus_model::Val<AwsVpcConfiguration> {
@@ -1351,6 +1689,15 @@ pub mod pipe {
         pub size_in_gi_b: ::stratus_model::Val<i64>,
     }
 
+    impl EcsEphemeralStorage {
+        /// With the required `SizeInGiB`; everything else unset.
+        pub fn new(size_in_gi_b: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                size_in_gi_b: size_in_gi_b.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EcsEphemeralStorage> for ::stratus_model::Val<EcsEphemeralStorage> {
         fn from(value: EcsEphemeralStorage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1392,6 +1739,23 @@ pub mod pipe {
         pub multi_measure_attribute_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MultiMeasureAttributeMapping {
+        /// With the required `MeasureValue`, `MeasureValueType`, `MultiMeasureAttributeName`; everything else unset.
+        pub fn new(
+            measure_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            measure_value_type: impl ::std::convert::Into<::stratus_model::Val<MeasureValueType>>,
+            multi_measure_attribute_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                measure_value: measure_value.into(),
+                measure_value_type: measure_value_type.into(),
+                multi_measure_attribute_name: multi_measure_attribute_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MultiMeasureAttributeMapping>
         for ::stratus_model::Val<MultiMeasureAttributeMapping>
     {
@@ -1428,6 +1792,19 @@ pub mod pipe {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EcsEnvironmentFile {
+        /// With the required `Type`, `Value`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<EcsEnvironmentFileType>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EcsEnvironmentFile> for ::stratus_model::Val<EcsEnvironmentFile> {
         fn from(value: EcsEnvironmentFile) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1444,6 +1821,19 @@ pub mod pipe {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EcsResourceRequirement {
+        /// With the required `Type`, `Value`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<EcsResourceRequirementType>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EcsResourceRequirement> for ::stratus_model::Val<EcsResourceRequirement> {

@@ -74,6 +74,29 @@ pub mod application {
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnApplication {
+        /// With the required `DisplayName`; everything else unset.
+        pub fn new(
+            display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attachments_configuration: ::std::option::Option::None,
+                auto_subscription_configuration: ::std::option::Option::None,
+                client_ids_for_oidc: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                display_name: display_name.into(),
+                encryption_configuration: ::std::option::Option::None,
+                iam_identity_provider_arn: ::std::option::Option::None,
+                identity_center_instance_arn: ::std::option::Option::None,
+                identity_type: ::std::option::Option::None,
+                personalization_configuration: ::std::option::Option::None,
+                q_apps_configuration: ::std::option::Option::None,
+                quick_sight_configuration: ::std::option::Option::None,
+                role_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `ApplicationArn`: string.
@@ -120,6 +143,19 @@ pub mod application {
         pub attachments_control_mode: ::stratus_model::Val<AttachmentsControlMode>,
     }
 
+    impl AttachmentsConfiguration {
+        /// With the required `AttachmentsControlMode`; everything else unset.
+        pub fn new(
+            attachments_control_mode: impl ::std::convert::Into<
+                ::stratus_model::Val<AttachmentsControlMode>,
+            >,
+        ) -> Self {
+            Self {
+                attachments_control_mode: attachments_control_mode.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AttachmentsConfiguration>
         for ::stratus_model::Val<AttachmentsConfiguration>
     {
@@ -138,6 +174,18 @@ pub mod application {
         /// `DefaultSubscriptionType`: [`SubscriptionType`].
         pub default_subscription_type:
             ::std::option::Option<::stratus_model::Val<SubscriptionType>>,
+    }
+
+    impl AutoSubscriptionConfiguration {
+        /// With the required `AutoSubscribe`; everything else unset.
+        pub fn new(
+            auto_subscribe: impl ::std::convert::Into<::stratus_model::Val<AutoSubscriptionStatus>>,
+        ) -> Self {
+            Self {
+                auto_subscribe: auto_subscribe.into(),
+                default_subscription_type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AutoSubscriptionConfiguration>
@@ -174,6 +222,19 @@ pub mod application {
         pub personalization_control_mode: ::stratus_model::Val<PersonalizationControlMode>,
     }
 
+    impl PersonalizationConfiguration {
+        /// With the required `PersonalizationControlMode`; everything else unset.
+        pub fn new(
+            personalization_control_mode: impl ::std::convert::Into<
+                ::stratus_model::Val<PersonalizationControlMode>,
+            >,
+        ) -> Self {
+            Self {
+                personalization_control_mode: personalization_control_mode.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PersonalizationConfiguration>
         for ::stratus_model::Val<PersonalizationConfiguration>
     {
@@ -191,6 +252,17 @@ pub mod application {
         pub q_apps_control_mode: ::stratus_model::Val<QAppsControlMode>,
     }
 
+    impl QAppsConfiguration {
+        /// With the required `QAppsControlMode`; everything else unset.
+        pub fn new(
+            q_apps_control_mode: impl ::std::convert::Into<::stratus_model::Val<QAppsControlMode>>,
+        ) -> Self {
+            Self {
+                q_apps_control_mode: q_apps_control_mode.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<QAppsConfiguration> for ::stratus_model::Val<QAppsConfiguration> {
         fn from(value: QAppsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -206,6 +278,17 @@ pub mod application {
         /// Pattern: `^[a-zA-Z0-9._-]*$`.
         /// Length: `1..=64`.
         pub client_namespace: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl QuickSightConfiguration {
+        /// With the required `ClientNamespace`; everything else unset.
+        pub fn new(
+            client_namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_namespace: client_namespace.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<QuickSightConfiguration>
@@ -519,6 +602,26 @@ pub mod data_accessor {
         pub principal: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnDataAccessor {
+        /// With the required `ActionConfigurations`, `ApplicationId`, `DisplayName`, `Principal`; everything else unset.
+        pub fn new(
+            action_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ActionConfiguration>>,
+            >,
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            principal: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_configurations: action_configurations.into(),
+                application_id: application_id.into(),
+                authentication_detail: ::std::option::Option::None,
+                display_name: display_name.into(),
+                principal: principal.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDataAccessor`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataAccessorAttributes {
         /// `CreatedAt`: string.
@@ -564,6 +667,18 @@ pub mod data_accessor {
             ::std::option::Option<::stratus_model::Val<ActionFilterConfiguration>>,
     }
 
+    impl ActionConfiguration {
+        /// With the required `Action`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                filter_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ActionConfiguration> for ::stratus_model::Val<ActionConfiguration> {
         fn from(value: ActionConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -586,6 +701,21 @@ pub mod data_accessor {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl DataAccessorAuthenticationDetail {
+        /// With the required `AuthenticationType`; everything else unset.
+        pub fn new(
+            authentication_type: impl ::std::convert::Into<
+                ::stratus_model::Val<DataAccessorAuthenticationType>,
+            >,
+        ) -> Self {
+            Self {
+                authentication_configuration: ::std::option::Option::None,
+                authentication_type: authentication_type.into(),
+                external_ids: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DataAccessorAuthenticationDetail>
         for ::stratus_model::Val<DataAccessorAuthenticationDetail>
     {
@@ -601,6 +731,17 @@ pub mod data_accessor {
         /// `DocumentAttributeFilter`: [`AttributeFilter`].
         /// Required.
         pub document_attribute_filter: ::stratus_model::Val<AttributeFilter>,
+    }
+
+    impl ActionFilterConfiguration {
+        /// With the required `DocumentAttributeFilter`; everything else unset.
+        pub fn new(
+            document_attribute_filter: impl ::std::convert::Into<::stratus_model::Val<AttributeFilter>>,
+        ) -> Self {
+            Self {
+                document_attribute_filter: document_attribute_filter.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ActionFilterConfiguration>
@@ -657,6 +798,19 @@ pub mod data_accessor {
         /// `Value`: JSON.
         /// Required.
         pub value: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl DocumentAttribute {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DocumentAttribute> for ::stratus_model::Val<DocumentAttribute> {
@@ -770,6 +924,29 @@ pub mod data_source {
             ::std::option::Option<::stratus_model::Val<DataSourceVpcConfiguration>>,
     }
 
+    impl CfnDataSource {
+        /// With the required `ApplicationId`, `Configuration`, `DisplayName`, `IndexId`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            index_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                configuration: configuration.into(),
+                description: ::std::option::Option::None,
+                display_name: display_name.into(),
+                document_enrichment_configuration: ::std::option::Option::None,
+                index_id: index_id.into(),
+                media_extraction_configuration: ::std::option::Option::None,
+                role_arn: ::std::option::Option::None,
+                sync_schedule: ::std::option::Option::None,
+                vpc_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDataSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataSourceAttributes {
         /// `CreatedAt`: string.
@@ -868,6 +1045,23 @@ pub mod data_source {
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl DataSourceVpcConfiguration {
+        /// With the required `SecurityGroupIds`, `SubnetIds`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnet_ids: subnet_ids.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DataSourceVpcConfiguration>
         for ::stratus_model::Val<DataSourceVpcConfiguration>
     {
@@ -933,6 +1127,19 @@ pub mod data_source {
         pub audio_extraction_status: ::stratus_model::Val<AudioExtractionStatus>,
     }
 
+    impl AudioExtractionConfiguration {
+        /// With the required `AudioExtractionStatus`; everything else unset.
+        pub fn new(
+            audio_extraction_status: impl ::std::convert::Into<
+                ::stratus_model::Val<AudioExtractionStatus>,
+            >,
+        ) -> Self {
+            Self {
+                audio_extraction_status: audio_extraction_status.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AudioExtractionConfiguration>
         for ::stratus_model::Val<AudioExtractionConfiguration>
     {
@@ -950,6 +1157,19 @@ pub mod data_source {
         pub image_extraction_status: ::stratus_model::Val<ImageExtractionStatus>,
     }
 
+    impl ImageExtractionConfiguration {
+        /// With the required `ImageExtractionStatus`; everything else unset.
+        pub fn new(
+            image_extraction_status: impl ::std::convert::Into<
+                ::stratus_model::Val<ImageExtractionStatus>,
+            >,
+        ) -> Self {
+            Self {
+                image_extraction_status: image_extraction_status.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ImageExtractionConfiguration>
         for ::stratus_model::Val<ImageExtractionConfiguration>
     {
@@ -965,6 +1185,19 @@ pub mod data_source {
         /// `VideoExtractionStatus`: [`VideoExtractionStatus`].
         /// Required.
         pub video_extraction_status: ::stratus_model::Val<VideoExtractionStatus>,
+    }
+
+    impl VideoExtractionConfiguration {
+        /// With the required `VideoExtractionStatus`; everything else unset.
+        pub fn new(
+            video_extraction_status: impl ::std::convert::Into<
+                ::stratus_model::Val<VideoExtractionStatus>,
+            >,
+        ) -> Self {
+            Self {
+                video_extraction_status: video_extraction_status.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VideoExtractionConfiguration>
@@ -991,6 +1224,22 @@ pub mod data_source {
         pub value: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl DocumentAttributeCondition {
+        /// With the required `Key`, `Operator`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            operator: impl ::std::convert::Into<
+                ::stratus_model::Val<DocumentEnrichmentConditionOperator>,
+            >,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                operator: operator.into(),
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DocumentAttributeCondition>
         for ::stratus_model::Val<DocumentAttributeCondition>
     {
@@ -1013,6 +1262,19 @@ pub mod data_source {
         pub key: ::stratus_model::Val<::std::string::String>,
         /// `Value`: JSON.
         pub value: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    impl DocumentAttributeTarget {
+        /// With the required `Key`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attribute_value_operator: ::std::option::Option::None,
+                key: key.into(),
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DocumentAttributeTarget>
@@ -1348,6 +1610,23 @@ pub mod index {
         pub r#type: ::std::option::Option<::stratus_model::Val<IndexType>>,
     }
 
+    impl CfnIndex {
+        /// With the required `ApplicationId`, `DisplayName`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                capacity_configuration: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                display_name: display_name.into(),
+                document_attribute_configurations: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIndex`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIndexAttributes {
         /// `CreatedAt`: string.
@@ -1600,6 +1879,26 @@ pub mod permission {
         pub statement_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnPermission {
+        /// With the required `Actions`, `ApplicationId`, `Principal`, `StatementId`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            principal: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            statement_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                application_id: application_id.into(),
+                conditions: ::std::option::Option::None,
+                principal: principal.into(),
+                statement_id: statement_id.into(),
+            }
+        }
+    }
+
     /// `Condition`, a property type of `AWS::QBusiness::Permission`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1617,6 +1916,23 @@ pub mod permission {
         /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]*$`.
         /// Items: `1..=1`.
         pub condition_values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl Condition {
+        /// With the required `ConditionKey`, `ConditionOperator`, `ConditionValues`; everything else unset.
+        pub fn new(
+            condition_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            condition_operator: impl ::std::convert::Into<::stratus_model::Val<ConditionOperator>>,
+            condition_values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                condition_key: condition_key.into(),
+                condition_operator: condition_operator.into(),
+                condition_values: condition_values.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Condition> for ::stratus_model::Val<Condition> {
@@ -1710,6 +2026,25 @@ pub mod plugin {
         pub r#type: ::stratus_model::Val<PluginType>,
     }
 
+    impl CfnPlugin {
+        /// With the required `AuthConfiguration`, `DisplayName`, `Type`; everything else unset.
+        pub fn new(
+            auth_configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<PluginType>>,
+        ) -> Self {
+            Self {
+                application_id: ::std::option::Option::None,
+                auth_configuration: auth_configuration.into(),
+                custom_plugin_configuration: ::std::option::Option::None,
+                display_name: display_name.into(),
+                server_url: ::std::option::Option::None,
+                state: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPlugin`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPluginAttributes {
         /// `BuildStatus`: string.
@@ -1756,6 +2091,21 @@ pub mod plugin {
         /// Required.
         /// Length: `1..=200`.
         pub description: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomPluginConfiguration {
+        /// With the required `ApiSchema`, `ApiSchemaType`, `Description`; everything else unset.
+        pub fn new(
+            api_schema: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            api_schema_type: impl ::std::convert::Into<::stratus_model::Val<ApiSchemaType>>,
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_schema: api_schema.into(),
+                api_schema_type: api_schema_type.into(),
+                description: description.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomPluginConfiguration>
@@ -1990,6 +2340,24 @@ pub mod retriever {
         pub r#type: ::stratus_model::Val<RetrieverType>,
     }
 
+    impl CfnRetriever {
+        /// With the required `ApplicationId`, `Configuration`, `DisplayName`, `Type`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<RetrieverType>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                configuration: configuration.into(),
+                display_name: display_name.into(),
+                role_arn: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRetriever`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRetrieverAttributes {
         /// `CreatedAt`: string.
@@ -2120,6 +2488,26 @@ pub mod web_experience {
         pub welcome_message: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnWebExperience {
+        /// With the required `ApplicationId`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                browser_extension_configuration: ::std::option::Option::None,
+                customization_configuration: ::std::option::Option::None,
+                identity_provider_configuration: ::std::option::Option::None,
+                origins: ::std::option::Option::None,
+                role_arn: ::std::option::Option::None,
+                sample_prompts_control_mode: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                welcome_message: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnWebExperience`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWebExperienceAttributes {
         /// `CreatedAt`: string.
@@ -2165,6 +2553,19 @@ pub mod web_experience {
         /// Required.
         /// Items: `0..=2`.
         pub enabled_browser_extensions: ::stratus_model::Val<::std::vec::Vec<BrowserExtension>>,
+    }
+
+    impl BrowserExtensionConfiguration {
+        /// With the required `EnabledBrowserExtensions`; everything else unset.
+        pub fn new(
+            enabled_browser_extensions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<BrowserExtension>>,
+            >,
+        ) -> Self {
+            Self {
+                enabled_browser_extensions: enabled_browser_extensions.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BrowserExtensionConfiguration>

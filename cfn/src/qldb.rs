@@ -25,6 +25,21 @@ pub mod ledger {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnLedger {
+        /// With the required `PermissionsMode`; everything else unset.
+        pub fn new(
+            permissions_mode: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                deletion_protection: ::std::option::Option::None,
+                kms_key: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                permissions_mode: permissions_mode.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLedger`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLedgerAttributes {
         /// `Id`: string.
@@ -47,6 +62,19 @@ pub mod ledger {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -102,6 +130,26 @@ pub mod stream {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub stream_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnStream {
+        /// With the required `InclusiveStartTime`, `KinesisConfiguration`, `LedgerName`, `RoleArn`, `StreamName`; everything else unset.
+        pub fn new(
+            inclusive_start_time: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            kinesis_configuration: impl ::std::convert::Into<::stratus_model::Val<KinesisConfiguration>>,
+            ledger_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            stream_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                exclusive_end_time: ::std::option::Option::None,
+                inclusive_start_time: inclusive_start_time.into(),
+                kinesis_configuration: kinesis_configuration.into(),
+                ledger_name: ledger_name.into(),
+                role_arn: role_arn.into(),
+                stream_name: stream_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnStream`], known once it is deployed (`Fn::GetAtt`).

@@ -55,6 +55,27 @@ pub mod action_connector {
         pub vpc_connection_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnActionConnector {
+        /// With the required `ActionConnectorId`, `AwsAccountId`, `Name`, `Type`; everything else unset.
+        pub fn new(
+            action_connector_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            aws_account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<ActionConnectorType>>,
+        ) -> Self {
+            Self {
+                action_connector_id: action_connector_id.into(),
+                authentication_config: ::std::option::Option::None,
+                aws_account_id: aws_account_id.into(),
+                description: ::std::option::Option::None,
+                name: name.into(),
+                permissions: ::std::option::Option::None,
+                r#type: r#type.into(),
+                vpc_connection_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnActionConnector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnActionConnectorAttributes {
         /// `Arn`: string.
@@ -99,6 +120,21 @@ pub mod action_connector {
         pub authentication_type: ::stratus_model::Val<ConnectionAuthType>,
     }
 
+    impl AuthConfig {
+        /// With the required `AuthenticationMetadata`, `AuthenticationType`; everything else unset.
+        pub fn new(
+            authentication_metadata: impl ::std::convert::Into<
+                ::stratus_model::Val<::stratus_model::Json>,
+            >,
+            authentication_type: impl ::std::convert::Into<::stratus_model::Val<ConnectionAuthType>>,
+        ) -> Self {
+            Self {
+                authentication_metadata: authentication_metadata.into(),
+                authentication_type: authentication_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AuthConfig> for ::stratus_model::Val<AuthConfig> {
         fn from(value: AuthConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -117,6 +153,21 @@ pub mod action_connector {
         /// Required.
         /// Length: `1..=256`.
         pub principal: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ResourcePermission {
+        /// With the required `Actions`, `Principal`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            principal: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                principal: principal.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResourcePermission> for ::stratus_model::Val<ResourcePermission> {
@@ -393,6 +444,31 @@ pub mod analysis {
         pub validation_strategy: ::std::option::Option<::stratus_model::Val<ValidationStrategy>>,
     }
 
+    impl CfnAnalysis {
+        /// With the required `AnalysisId`, `AwsAccountId`, `Name`; everything else unset.
+        pub fn new(
+            analysis_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            aws_account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                analysis_id: analysis_id.into(),
+                aws_account_id: aws_account_id.into(),
+                definition: ::std::option::Option::None,
+                errors: ::std::option::Option::None,
+                folder_arns: ::std::option::Option::None,
+                name: name.into(),
+                parameters: ::std::option::Option::None,
+                permissions: ::std::option::Option::None,
+                sheets: ::std::option::Option::None,
+                source_entity: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                theme_arn: ::std::option::Option::None,
+                validation_strategy: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAnalysis`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAnalysisAttributes {
         /// `Arn`: string.
@@ -458,6 +534,28 @@ pub mod analysis {
         /// `StaticFiles`: list of [`StaticFile`].
         /// Items: `0..=200`.
         pub static_files: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<StaticFile>>>,
+    }
+
+    impl AnalysisDefinition {
+        /// With the required `DataSetIdentifierDeclarations`; everything else unset.
+        pub fn new(
+            data_set_identifier_declarations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<DataSetIdentifierDeclaration>>,
+            >,
+        ) -> Self {
+            Self {
+                analysis_defaults: ::std::option::Option::None,
+                calculated_fields: ::std::option::Option::None,
+                column_configurations: ::std::option::Option::None,
+                data_set_identifier_declarations: data_set_identifier_declarations.into(),
+                filter_groups: ::std::option::Option::None,
+                options: ::std::option::Option::None,
+                parameter_declarations: ::std::option::Option::None,
+                query_execution_options: ::std::option::Option::None,
+                sheets: ::std::option::Option::None,
+                static_files: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AnalysisDefinition> for ::stratus_model::Val<AnalysisDefinition> {
@@ -528,6 +626,21 @@ pub mod analysis {
         pub principal: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ResourcePermission {
+        /// With the required `Actions`, `Principal`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            principal: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                principal: principal.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ResourcePermission> for ::stratus_model::Val<ResourcePermission> {
         fn from(value: ResourcePermission) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -576,6 +689,15 @@ pub mod analysis {
         pub mode: ::stratus_model::Val<ValidationStrategyMode>,
     }
 
+    impl ValidationStrategy {
+        /// With the required `Mode`; everything else unset.
+        pub fn new(
+            mode: impl ::std::convert::Into<::stratus_model::Val<ValidationStrategyMode>>,
+        ) -> Self {
+            Self { mode: mode.into() }
+        }
+    }
+
     impl ::std::convert::From<ValidationStrategy> for ::stratus_model::Val<ValidationStrategy> {
         fn from(value: ValidationStrategy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -589,6 +711,19 @@ pub mod analysis {
         /// `DefaultNewSheetConfiguration`: [`DefaultNewSheetConfiguration`].
         /// Required.
         pub default_new_sheet_configuration: ::stratus_model::Val<DefaultNewSheetConfiguration>,
+    }
+
+    impl AnalysisDefaults {
+        /// With the required `DefaultNewSheetConfiguration`; everything else unset.
+        pub fn new(
+            default_new_sheet_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<DefaultNewSheetConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                default_new_sheet_configuration: default_new_sheet_configuration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AnalysisDefaults> for ::stratus_model::Val<AnalysisDefaults> {
@@ -615,6 +750,21 @@ pub mod analysis {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CalculatedField {
+        /// With the required `DataSetIdentifier`, `Expression`, `Name`; everything else unset.
+        pub fn new(
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_set_identifier: data_set_identifier.into(),
+                expression: expression.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CalculatedField> for ::stratus_model::Val<CalculatedField> {
         fn from(value: CalculatedField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -636,6 +786,20 @@ pub mod analysis {
         pub role: ::std::option::Option<::stratus_model::Val<ColumnRole>>,
     }
 
+    impl ColumnConfiguration {
+        /// With the required `Column`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                colors_configuration: ::std::option::Option::None,
+                column: column.into(),
+                format_configuration: ::std::option::Option::None,
+                role: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ColumnConfiguration> for ::stratus_model::Val<ColumnConfiguration> {
         fn from(value: ColumnConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -653,6 +817,19 @@ pub mod analysis {
         /// Required.
         /// Length: `1..=2048`.
         pub identifier: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DataSetIdentifierDeclaration {
+        /// With the required `DataSetArn`, `Identifier`; everything else unset.
+        pub fn new(
+            data_set_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_set_arn: data_set_arn.into(),
+                identifier: identifier.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DataSetIdentifierDeclaration>
@@ -684,6 +861,26 @@ pub mod analysis {
         pub scope_configuration: ::stratus_model::Val<FilterScopeConfiguration>,
         /// `Status`: [`WidgetStatus`].
         pub status: ::std::option::Option<::stratus_model::Val<WidgetStatus>>,
+    }
+
+    impl FilterGroup {
+        /// With the required `CrossDataset`, `FilterGroupId`, `Filters`, `ScopeConfiguration`; everything else unset.
+        pub fn new(
+            cross_dataset: impl ::std::convert::Into<::stratus_model::Val<CrossDatasetTypes>>,
+            filter_group_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            filters: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Filter>>>,
+            scope_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<FilterScopeConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                cross_dataset: cross_dataset.into(),
+                filter_group_id: filter_group_id.into(),
+                filters: filters.into(),
+                scope_configuration: scope_configuration.into(),
+                status: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FilterGroup> for ::stratus_model::Val<FilterGroup> {
@@ -792,6 +989,28 @@ pub mod analysis {
         pub visuals: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Visual>>>,
     }
 
+    impl SheetDefinition {
+        /// With the required `SheetId`; everything else unset.
+        pub fn new(
+            sheet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content_type: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                filter_controls: ::std::option::Option::None,
+                images: ::std::option::Option::None,
+                layouts: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                parameter_controls: ::std::option::Option::None,
+                sheet_control_layouts: ::std::option::Option::None,
+                sheet_id: sheet_id.into(),
+                text_boxes: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visuals: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SheetDefinition> for ::stratus_model::Val<SheetDefinition> {
         fn from(value: SheetDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -842,6 +1061,21 @@ pub mod analysis {
         pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl DateTimeParameter {
+        /// With the required `Name`, `Values`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                values: values.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DateTimeParameter> for ::stratus_model::Val<DateTimeParameter> {
         fn from(value: DateTimeParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -859,6 +1093,19 @@ pub mod analysis {
         /// `Values`: list of number.
         /// Required.
         pub values: ::stratus_model::Val<::std::vec::Vec<f64>>,
+    }
+
+    impl DecimalParameter {
+        /// With the required `Name`, `Values`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<f64>>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                values: values.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DecimalParameter> for ::stratus_model::Val<DecimalParameter> {
@@ -880,6 +1127,19 @@ pub mod analysis {
         pub values: ::stratus_model::Val<::std::vec::Vec<f64>>,
     }
 
+    impl IntegerParameter {
+        /// With the required `Name`, `Values`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<f64>>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                values: values.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IntegerParameter> for ::stratus_model::Val<IntegerParameter> {
         fn from(value: IntegerParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -899,6 +1159,21 @@ pub mod analysis {
         pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl StringParameter {
+        /// With the required `Name`, `Values`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                values: values.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StringParameter> for ::stratus_model::Val<StringParameter> {
         fn from(value: StringParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -916,6 +1191,21 @@ pub mod analysis {
         /// Required.
         /// Items: `1..=`.
         pub data_set_references: ::stratus_model::Val<::std::vec::Vec<DataSetReference>>,
+    }
+
+    impl AnalysisSourceTemplate {
+        /// With the required `Arn`, `DataSetReferences`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_set_references: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<DataSetReference>>,
+            >,
+        ) -> Self {
+            Self {
+                arn: arn.into(),
+                data_set_references: data_set_references.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AnalysisSourceTemplate> for ::stratus_model::Val<AnalysisSourceTemplate> {
@@ -974,6 +1264,19 @@ pub mod analysis {
         /// Required.
         /// Length: `1..=2048`.
         pub data_set_identifier: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ColumnIdentifier {
+        /// With the required `ColumnName`, `DataSetIdentifier`; everything else unset.
+        pub fn new(
+            column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column_name: column_name.into(),
+                data_set_identifier: data_set_identifier.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ColumnIdentifier> for ::stratus_model::Val<ColumnIdentifier> {
@@ -1073,6 +1376,21 @@ pub mod analysis {
             ::std::option::Option<::stratus_model::Val<DateTimeValueWhenUnsetConfiguration>>,
     }
 
+    impl DateTimeParameterDeclaration {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                default_values: ::std::option::Option::None,
+                mapped_data_set_parameters: ::std::option::Option::None,
+                name: name.into(),
+                time_granularity: ::std::option::Option::None,
+                value_when_unset: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DateTimeParameterDeclaration>
         for ::stratus_model::Val<DateTimeParameterDeclaration>
     {
@@ -1102,6 +1420,22 @@ pub mod analysis {
         /// `ValueWhenUnset`: [`DecimalValueWhenUnsetConfiguration`].
         pub value_when_unset:
             ::std::option::Option<::stratus_model::Val<DecimalValueWhenUnsetConfiguration>>,
+    }
+
+    impl DecimalParameterDeclaration {
+        /// With the required `Name`, `ParameterValueType`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_value_type: impl ::std::convert::Into<::stratus_model::Val<ParameterValueType>>,
+        ) -> Self {
+            Self {
+                default_values: ::std::option::Option::None,
+                mapped_data_set_parameters: ::std::option::Option::None,
+                name: name.into(),
+                parameter_value_type: parameter_value_type.into(),
+                value_when_unset: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DecimalParameterDeclaration>
@@ -1135,6 +1469,22 @@ pub mod analysis {
             ::std::option::Option<::stratus_model::Val<IntegerValueWhenUnsetConfiguration>>,
     }
 
+    impl IntegerParameterDeclaration {
+        /// With the required `Name`, `ParameterValueType`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_value_type: impl ::std::convert::Into<::stratus_model::Val<ParameterValueType>>,
+        ) -> Self {
+            Self {
+                default_values: ::std::option::Option::None,
+                mapped_data_set_parameters: ::std::option::Option::None,
+                name: name.into(),
+                parameter_value_type: parameter_value_type.into(),
+                value_when_unset: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IntegerParameterDeclaration>
         for ::stratus_model::Val<IntegerParameterDeclaration>
     {
@@ -1164,6 +1514,22 @@ pub mod analysis {
         /// `ValueWhenUnset`: [`StringValueWhenUnsetConfiguration`].
         pub value_when_unset:
             ::std::option::Option<::stratus_model::Val<StringValueWhenUnsetConfiguration>>,
+    }
+
+    impl StringParameterDeclaration {
+        /// With the required `Name`, `ParameterValueType`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_value_type: impl ::std::convert::Into<::stratus_model::Val<ParameterValueType>>,
+        ) -> Self {
+            Self {
+                default_values: ::std::option::Option::None,
+                mapped_data_set_parameters: ::std::option::Option::None,
+                name: name.into(),
+                parameter_value_type: parameter_value_type.into(),
+                value_when_unset: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<StringParameterDeclaration>
@@ -1232,6 +1598,24 @@ pub mod analysis {
         pub tooltip: ::std::option::Option<::stratus_model::Val<SheetImageTooltipConfiguration>>,
     }
 
+    impl SheetImage {
+        /// With the required `SheetImageId`, `Source`; everything else unset.
+        pub fn new(
+            sheet_image_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<SheetImageSource>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                image_content_alt_text: ::std::option::Option::None,
+                interactions: ::std::option::Option::None,
+                scaling: ::std::option::Option::None,
+                sheet_image_id: sheet_image_id.into(),
+                source: source.into(),
+                tooltip: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SheetImage> for ::stratus_model::Val<SheetImage> {
         fn from(value: SheetImage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1245,6 +1629,17 @@ pub mod analysis {
         /// `Configuration`: [`LayoutConfiguration`].
         /// Required.
         pub configuration: ::stratus_model::Val<LayoutConfiguration>,
+    }
+
+    impl Layout {
+        /// With the required `Configuration`; everything else unset.
+        pub fn new(
+            configuration: impl ::std::convert::Into<::stratus_model::Val<LayoutConfiguration>>,
+        ) -> Self {
+            Self {
+                configuration: configuration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Layout> for ::stratus_model::Val<Layout> {
@@ -1287,6 +1682,19 @@ pub mod analysis {
         pub configuration: ::stratus_model::Val<SheetControlLayoutConfiguration>,
     }
 
+    impl SheetControlLayout {
+        /// With the required `Configuration`; everything else unset.
+        pub fn new(
+            configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<SheetControlLayoutConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                configuration: configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SheetControlLayout> for ::stratus_model::Val<SheetControlLayout> {
         fn from(value: SheetControlLayout) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1305,6 +1713,18 @@ pub mod analysis {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub sheet_text_box_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SheetTextBox {
+        /// With the required `SheetTextBoxId`; everything else unset.
+        pub fn new(
+            sheet_text_box_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content: ::std::option::Option::None,
+                sheet_text_box_id: sheet_text_box_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SheetTextBox> for ::stratus_model::Val<SheetTextBox> {
@@ -1389,6 +1809,18 @@ pub mod analysis {
         pub static_file_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ImageStaticFile {
+        /// With the required `StaticFileId`; everything else unset.
+        pub fn new(
+            static_file_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                source: ::std::option::Option::None,
+                static_file_id: static_file_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ImageStaticFile> for ::stratus_model::Val<ImageStaticFile> {
         fn from(value: ImageStaticFile) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1408,6 +1840,18 @@ pub mod analysis {
         pub static_file_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SpatialStaticFile {
+        /// With the required `StaticFileId`; everything else unset.
+        pub fn new(
+            static_file_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                source: ::std::option::Option::None,
+                static_file_id: static_file_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SpatialStaticFile> for ::stratus_model::Val<SpatialStaticFile> {
         fn from(value: SpatialStaticFile) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1425,6 +1869,19 @@ pub mod analysis {
         /// Required.
         /// Pattern: `\S`.
         pub data_set_placeholder: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DataSetReference {
+        /// With the required `DataSetArn`, `DataSetPlaceholder`; everything else unset.
+        pub fn new(
+            data_set_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_set_placeholder: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_set_arn: data_set_arn.into(),
+                data_set_placeholder: data_set_placeholder.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DataSetReference> for ::stratus_model::Val<DataSetReference> {
@@ -1482,6 +1939,19 @@ pub mod analysis {
         pub field_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `SpecialValue`: [`SpecialValue`].
         pub special_value: ::std::option::Option<::stratus_model::Val<SpecialValue>>,
+    }
+
+    impl CustomColor {
+        /// With the required `Color`; everything else unset.
+        pub fn new(
+            color: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                color: color.into(),
+                field_value: ::std::option::Option::None,
+                special_value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CustomColor> for ::stratus_model::Val<CustomColor> {
@@ -1570,6 +2040,22 @@ pub mod analysis {
         pub filter_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CategoryFilter {
+        /// With the required `Column`, `Configuration`, `FilterId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<CategoryFilterConfiguration>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                configuration: configuration.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CategoryFilter> for ::stratus_model::Val<CategoryFilter> {
         fn from(value: CategoryFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1594,6 +2080,23 @@ pub mod analysis {
         /// `InnerFilter`: [`InnerFilter`].
         /// Required.
         pub inner_filter: ::stratus_model::Val<InnerFilter>,
+    }
+
+    impl NestedFilter {
+        /// With the required `Column`, `FilterId`, `IncludeInnerSet`, `InnerFilter`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            include_inner_set: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            inner_filter: impl ::std::convert::Into<::stratus_model::Val<InnerFilter>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                filter_id: filter_id.into(),
+                include_inner_set: include_inner_set.into(),
+                inner_filter: inner_filter.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NestedFilter> for ::stratus_model::Val<NestedFilter> {
@@ -1636,6 +2139,30 @@ pub mod analysis {
         pub value: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl NumericEqualityFilter {
+        /// With the required `Column`, `FilterId`, `MatchOperator`, `NullOption`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            match_operator: impl ::std::convert::Into<
+                ::stratus_model::Val<NumericEqualityMatchOperator>,
+            >,
+            null_option: impl ::std::convert::Into<::stratus_model::Val<FilterNullOption>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                column: column.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+                match_operator: match_operator.into(),
+                null_option: null_option.into(),
+                parameter_name: ::std::option::Option::None,
+                select_all_options: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<NumericEqualityFilter> for ::stratus_model::Val<NumericEqualityFilter> {
         fn from(value: NumericEqualityFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1673,6 +2200,28 @@ pub mod analysis {
         /// `SelectAllOptions`: [`NumericFilterSelectAllOptions`].
         pub select_all_options:
             ::std::option::Option<::stratus_model::Val<NumericFilterSelectAllOptions>>,
+    }
+
+    impl NumericRangeFilter {
+        /// With the required `Column`, `FilterId`, `NullOption`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            null_option: impl ::std::convert::Into<::stratus_model::Val<FilterNullOption>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                column: column.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+                include_maximum: ::std::option::Option::None,
+                include_minimum: ::std::option::Option::None,
+                null_option: null_option.into(),
+                range_maximum: ::std::option::Option::None,
+                range_minimum: ::std::option::Option::None,
+                select_all_options: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<NumericRangeFilter> for ::stratus_model::Val<NumericRangeFilter> {
@@ -1721,6 +2270,34 @@ pub mod analysis {
         pub time_granularity: ::stratus_model::Val<TimeGranularity>,
     }
 
+    impl RelativeDatesFilter {
+        /// With the required `AnchorDateConfiguration`, `Column`, `FilterId`, `NullOption`, `RelativeDateType`, `TimeGranularity`; everything else unset.
+        pub fn new(
+            anchor_date_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<AnchorDateConfiguration>,
+            >,
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            null_option: impl ::std::convert::Into<::stratus_model::Val<FilterNullOption>>,
+            relative_date_type: impl ::std::convert::Into<::stratus_model::Val<RelativeDateType>>,
+            time_granularity: impl ::std::convert::Into<::stratus_model::Val<TimeGranularity>>,
+        ) -> Self {
+            Self {
+                anchor_date_configuration: anchor_date_configuration.into(),
+                column: column.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                exclude_period_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+                minimum_granularity: ::std::option::Option::None,
+                null_option: null_option.into(),
+                parameter_name: ::std::option::Option::None,
+                relative_date_type: relative_date_type.into(),
+                relative_date_value: ::std::option::Option::None,
+                time_granularity: time_granularity.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RelativeDatesFilter> for ::stratus_model::Val<RelativeDatesFilter> {
         fn from(value: RelativeDatesFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1752,6 +2329,24 @@ pub mod analysis {
         pub time_granularity: ::std::option::Option<::stratus_model::Val<TimeGranularity>>,
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl TimeEqualityFilter {
+        /// With the required `Column`, `FilterId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+                parameter_name: ::std::option::Option::None,
+                rolling_date: ::std::option::Option::None,
+                time_granularity: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TimeEqualityFilter> for ::stratus_model::Val<TimeEqualityFilter> {
@@ -1793,6 +2388,28 @@ pub mod analysis {
         pub time_granularity: ::std::option::Option<::stratus_model::Val<TimeGranularity>>,
     }
 
+    impl TimeRangeFilter {
+        /// With the required `Column`, `FilterId`, `NullOption`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            null_option: impl ::std::convert::Into<::stratus_model::Val<FilterNullOption>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                exclude_period_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+                include_maximum: ::std::option::Option::None,
+                include_minimum: ::std::option::Option::None,
+                null_option: null_option.into(),
+                range_maximum_value: ::std::option::Option::None,
+                range_minimum_value: ::std::option::Option::None,
+                time_granularity: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TimeRangeFilter> for ::stratus_model::Val<TimeRangeFilter> {
         fn from(value: TimeRangeFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1827,6 +2444,27 @@ pub mod analysis {
         pub parameter_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TimeGranularity`: [`TimeGranularity`].
         pub time_granularity: ::std::option::Option<::stratus_model::Val<TimeGranularity>>,
+    }
+
+    impl TopBottomFilter {
+        /// With the required `AggregationSortConfigurations`, `Column`, `FilterId`; everything else unset.
+        pub fn new(
+            aggregation_sort_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AggregationSortConfiguration>>,
+            >,
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aggregation_sort_configurations: aggregation_sort_configurations.into(),
+                column: column.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+                limit: ::std::option::Option::None,
+                parameter_name: ::std::option::Option::None,
+                time_granularity: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TopBottomFilter> for ::stratus_model::Val<TopBottomFilter> {
@@ -1887,6 +2525,21 @@ pub mod analysis {
         /// Pattern: `^[a-zA-Z0-9]+$`.
         /// Length: `1..=2048`.
         pub data_set_parameter_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MappedDataSetParameter {
+        /// With the required `DataSetIdentifier`, `DataSetParameterName`; everything else unset.
+        pub fn new(
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_set_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                data_set_identifier: data_set_identifier.into(),
+                data_set_parameter_name: data_set_parameter_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MappedDataSetParameter> for ::stratus_model::Val<MappedDataSetParameter> {
@@ -2042,6 +2695,20 @@ pub mod analysis {
         pub source_filter_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FilterCrossSheetControl {
+        /// With the required `FilterControlId`, `SourceFilterId`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cascading_control_configuration: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                source_filter_id: source_filter_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FilterCrossSheetControl>
         for ::stratus_model::Val<FilterCrossSheetControl>
     {
@@ -2075,6 +2742,24 @@ pub mod analysis {
         pub title: ::stratus_model::Val<::std::string::String>,
         /// `Type`: [`SheetControlDateTimePickerType`].
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlDateTimePickerType>>,
+    }
+
+    impl FilterDateTimePickerControl {
+        /// With the required `FilterControlId`, `SourceFilterId`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                commit_mode: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FilterDateTimePickerControl>
@@ -2117,6 +2802,26 @@ pub mod analysis {
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlListType>>,
     }
 
+    impl FilterDropDownControl {
+        /// With the required `FilterControlId`, `SourceFilterId`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cascading_control_configuration: ::std::option::Option::None,
+                commit_mode: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                selectable_values: ::std::option::Option::None,
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<FilterDropDownControl> for ::stratus_model::Val<FilterDropDownControl> {
         fn from(value: FilterDropDownControl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2152,6 +2857,25 @@ pub mod analysis {
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlListType>>,
     }
 
+    impl FilterListControl {
+        /// With the required `FilterControlId`, `SourceFilterId`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cascading_control_configuration: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                selectable_values: ::std::option::Option::None,
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<FilterListControl> for ::stratus_model::Val<FilterListControl> {
         fn from(value: FilterListControl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2181,6 +2905,23 @@ pub mod analysis {
         /// Required.
         /// Length: `1..=2048`.
         pub title: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FilterRelativeDateTimeControl {
+        /// With the required `FilterControlId`, `SourceFilterId`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                commit_mode: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FilterRelativeDateTimeControl>
@@ -2225,6 +2966,29 @@ pub mod analysis {
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlSliderType>>,
     }
 
+    impl FilterSliderControl {
+        /// With the required `FilterControlId`, `MaximumValue`, `MinimumValue`, `SourceFilterId`, `StepSize`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            maximum_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            minimum_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            step_size: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                maximum_value: maximum_value.into(),
+                minimum_value: minimum_value.into(),
+                source_filter_id: source_filter_id.into(),
+                step_size: step_size.into(),
+                title: title.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<FilterSliderControl> for ::stratus_model::Val<FilterSliderControl> {
         fn from(value: FilterSliderControl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2257,6 +3021,23 @@ pub mod analysis {
         pub title: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FilterTextAreaControl {
+        /// With the required `FilterControlId`, `SourceFilterId`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delimiter: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FilterTextAreaControl> for ::stratus_model::Val<FilterTextAreaControl> {
         fn from(value: FilterTextAreaControl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2284,6 +3065,22 @@ pub mod analysis {
         /// Required.
         /// Length: `1..=2048`.
         pub title: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FilterTextFieldControl {
+        /// With the required `FilterControlId`, `SourceFilterId`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FilterTextFieldControl> for ::stratus_model::Val<FilterTextFieldControl> {
@@ -2314,6 +3111,26 @@ pub mod analysis {
         /// `Trigger`: [`ImageCustomActionTrigger`].
         /// Required.
         pub trigger: ::stratus_model::Val<ImageCustomActionTrigger>,
+    }
+
+    impl ImageCustomAction {
+        /// With the required `ActionOperations`, `CustomActionId`, `Name`, `Trigger`; everything else unset.
+        pub fn new(
+            action_operations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ImageCustomActionOperation>>,
+            >,
+            custom_action_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            trigger: impl ::std::convert::Into<::stratus_model::Val<ImageCustomActionTrigger>>,
+        ) -> Self {
+            Self {
+                action_operations: action_operations.into(),
+                custom_action_id: custom_action_id.into(),
+                name: name.into(),
+                status: ::std::option::Option::None,
+                trigger: trigger.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ImageCustomAction> for ::stratus_model::Val<ImageCustomAction> {
@@ -2430,6 +3247,24 @@ pub mod analysis {
         pub title: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ParameterDateTimePickerControl {
+        /// With the required `ParameterControlId`, `SourceParameterName`, `Title`; everything else unset.
+        pub fn new(
+            parameter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                display_options: ::std::option::Option::None,
+                parameter_control_id: parameter_control_id.into(),
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ParameterDateTimePickerControl>
         for ::stratus_model::Val<ParameterDateTimePickerControl>
     {
@@ -2471,6 +3306,28 @@ pub mod analysis {
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlListType>>,
     }
 
+    impl ParameterDropDownControl {
+        /// With the required `ParameterControlId`, `SourceParameterName`, `Title`; everything else unset.
+        pub fn new(
+            parameter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cascading_control_configuration: ::std::option::Option::None,
+                commit_mode: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                parameter_control_id: parameter_control_id.into(),
+                selectable_values: ::std::option::Option::None,
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ParameterDropDownControl>
         for ::stratus_model::Val<ParameterDropDownControl>
     {
@@ -2507,6 +3364,27 @@ pub mod analysis {
         pub title: ::stratus_model::Val<::std::string::String>,
         /// `Type`: [`SheetControlListType`].
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlListType>>,
+    }
+
+    impl ParameterListControl {
+        /// With the required `ParameterControlId`, `SourceParameterName`, `Title`; everything else unset.
+        pub fn new(
+            parameter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cascading_control_configuration: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                parameter_control_id: parameter_control_id.into(),
+                selectable_values: ::std::option::Option::None,
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ParameterListControl> for ::stratus_model::Val<ParameterListControl> {
@@ -2547,6 +3425,30 @@ pub mod analysis {
         pub title: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ParameterSliderControl {
+        /// With the required `MaximumValue`, `MinimumValue`, `ParameterControlId`, `SourceParameterName`, `StepSize`, `Title`; everything else unset.
+        pub fn new(
+            maximum_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            minimum_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            parameter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            step_size: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                display_options: ::std::option::Option::None,
+                maximum_value: maximum_value.into(),
+                minimum_value: minimum_value.into(),
+                parameter_control_id: parameter_control_id.into(),
+                source_parameter_name: source_parameter_name.into(),
+                step_size: step_size.into(),
+                title: title.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ParameterSliderControl> for ::stratus_model::Val<ParameterSliderControl> {
         fn from(value: ParameterSliderControl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2579,6 +3481,25 @@ pub mod analysis {
         pub title: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ParameterTextAreaControl {
+        /// With the required `ParameterControlId`, `SourceParameterName`, `Title`; everything else unset.
+        pub fn new(
+            parameter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delimiter: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                parameter_control_id: parameter_control_id.into(),
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ParameterTextAreaControl>
         for ::stratus_model::Val<ParameterTextAreaControl>
     {
@@ -2608,6 +3529,24 @@ pub mod analysis {
         /// Required.
         /// Length: `1..=2048`.
         pub title: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ParameterTextFieldControl {
+        /// With the required `ParameterControlId`, `SourceParameterName`, `Title`; everything else unset.
+        pub fn new(
+            parameter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                display_options: ::std::option::Option::None,
+                parameter_control_id: parameter_control_id.into(),
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ParameterTextFieldControl>
@@ -2663,6 +3602,23 @@ pub mod analysis {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl BarChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<BarChartVisual> for ::stratus_model::Val<BarChartVisual> {
         fn from(value: BarChartVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2697,6 +3653,23 @@ pub mod analysis {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl BoxPlotVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BoxPlotVisual> for ::stratus_model::Val<BoxPlotVisual> {
@@ -2735,6 +3708,23 @@ pub mod analysis {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ComboChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ComboChartVisual> for ::stratus_model::Val<ComboChartVisual> {
         fn from(value: ComboChartVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2771,6 +3761,24 @@ pub mod analysis {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomContentVisual {
+        /// With the required `DataSetIdentifier`, `VisualId`; everything else unset.
+        pub fn new(
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                data_set_identifier: data_set_identifier.into(),
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomContentVisual> for ::stratus_model::Val<CustomContentVisual> {
         fn from(value: CustomContentVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2794,6 +3802,20 @@ pub mod analysis {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EmptyVisual {
+        /// With the required `DataSetIdentifier`, `VisualId`; everything else unset.
+        pub fn new(
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                data_set_identifier: data_set_identifier.into(),
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EmptyVisual> for ::stratus_model::Val<EmptyVisual> {
@@ -2835,6 +3857,24 @@ pub mod analysis {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FilledMapVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                conditional_formatting: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FilledMapVisual> for ::stratus_model::Val<FilledMapVisual> {
         fn from(value: FilledMapVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2871,6 +3911,23 @@ pub mod analysis {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FunnelChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FunnelChartVisual> for ::stratus_model::Val<FunnelChartVisual> {
         fn from(value: FunnelChartVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2904,6 +3961,23 @@ pub mod analysis {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GaugeChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                conditional_formatting: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GaugeChartVisual> for ::stratus_model::Val<GaugeChartVisual> {
@@ -2942,6 +4016,23 @@ pub mod analysis {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl GeospatialMapVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GeospatialMapVisual> for ::stratus_model::Val<GeospatialMapVisual> {
         fn from(value: GeospatialMapVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2977,6 +4068,23 @@ pub mod analysis {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl HeatMapVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<HeatMapVisual> for ::stratus_model::Val<HeatMapVisual> {
         fn from(value: HeatMapVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3007,6 +4115,22 @@ pub mod analysis {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl HistogramVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HistogramVisual> for ::stratus_model::Val<HistogramVisual> {
@@ -3043,6 +4167,24 @@ pub mod analysis {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl InsightVisual {
+        /// With the required `DataSetIdentifier`, `VisualId`; everything else unset.
+        pub fn new(
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                data_set_identifier: data_set_identifier.into(),
+                insight_configuration: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<InsightVisual> for ::stratus_model::Val<InsightVisual> {
@@ -3083,6 +4225,24 @@ pub mod analysis {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KpiVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                conditional_formatting: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KpiVisual> for ::stratus_model::Val<KpiVisual> {
         fn from(value: KpiVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3113,6 +4273,23 @@ pub mod analysis {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LayerMapVisual {
+        /// With the required `DataSetIdentifier`, `VisualId`; everything else unset.
+        pub fn new(
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                chart_configuration: ::std::option::Option::None,
+                data_set_identifier: data_set_identifier.into(),
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LayerMapVisual> for ::stratus_model::Val<LayerMapVisual> {
@@ -3151,6 +4328,23 @@ pub mod analysis {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl LineChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LineChartVisual> for ::stratus_model::Val<LineChartVisual> {
         fn from(value: LineChartVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3184,6 +4378,23 @@ pub mod analysis {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PieChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PieChartVisual> for ::stratus_model::Val<PieChartVisual> {
@@ -3221,6 +4432,23 @@ pub mod analysis {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PivotTableVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                conditional_formatting: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PivotTableVisual> for ::stratus_model::Val<PivotTableVisual> {
         fn from(value: PivotTableVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3250,6 +4478,23 @@ pub mod analysis {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PluginVisual {
+        /// With the required `PluginArn`, `VisualId`; everything else unset.
+        pub fn new(
+            plugin_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                chart_configuration: ::std::option::Option::None,
+                plugin_arn: plugin_arn.into(),
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PluginVisual> for ::stratus_model::Val<PluginVisual> {
@@ -3288,6 +4533,23 @@ pub mod analysis {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RadarChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RadarChartVisual> for ::stratus_model::Val<RadarChartVisual> {
         fn from(value: RadarChartVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3318,6 +4580,22 @@ pub mod analysis {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SankeyDiagramVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SankeyDiagramVisual> for ::stratus_model::Val<SankeyDiagramVisual> {
@@ -3356,6 +4634,23 @@ pub mod analysis {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ScatterPlotVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ScatterPlotVisual> for ::stratus_model::Val<ScatterPlotVisual> {
         fn from(value: ScatterPlotVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3388,6 +4683,23 @@ pub mod analysis {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TableVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                conditional_formatting: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TableVisual> for ::stratus_model::Val<TableVisual> {
@@ -3423,6 +4735,23 @@ pub mod analysis {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TreeMapVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TreeMapVisual> for ::stratus_model::Val<TreeMapVisual> {
@@ -3461,6 +4790,23 @@ pub mod analysis {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl WaterfallVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<WaterfallVisual> for ::stratus_model::Val<WaterfallVisual> {
         fn from(value: WaterfallVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3497,6 +4843,23 @@ pub mod analysis {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl WordCloudVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<WordCloudVisual> for ::stratus_model::Val<WordCloudVisual> {
         fn from(value: WordCloudVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3528,6 +4891,19 @@ pub mod analysis {
         pub canvas_size_options: ::stratus_model::Val<FreeFormLayoutCanvasSizeOptions>,
     }
 
+    impl DefaultFreeFormLayoutConfiguration {
+        /// With the required `CanvasSizeOptions`; everything else unset.
+        pub fn new(
+            canvas_size_options: impl ::std::convert::Into<
+                ::stratus_model::Val<FreeFormLayoutCanvasSizeOptions>,
+            >,
+        ) -> Self {
+            Self {
+                canvas_size_options: canvas_size_options.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DefaultFreeFormLayoutConfiguration>
         for ::stratus_model::Val<DefaultFreeFormLayoutConfiguration>
     {
@@ -3543,6 +4919,19 @@ pub mod analysis {
         /// `CanvasSizeOptions`: [`GridLayoutCanvasSizeOptions`].
         /// Required.
         pub canvas_size_options: ::stratus_model::Val<GridLayoutCanvasSizeOptions>,
+    }
+
+    impl DefaultGridLayoutConfiguration {
+        /// With the required `CanvasSizeOptions`; everything else unset.
+        pub fn new(
+            canvas_size_options: impl ::std::convert::Into<
+                ::stratus_model::Val<GridLayoutCanvasSizeOptions>,
+            >,
+        ) -> Self {
+            Self {
+                canvas_size_options: canvas_size_options.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DefaultGridLayoutConfiguration>
@@ -3562,6 +4951,19 @@ pub mod analysis {
         pub canvas_size_options: ::stratus_model::Val<SectionBasedLayoutCanvasSizeOptions>,
     }
 
+    impl DefaultSectionBasedLayoutConfiguration {
+        /// With the required `CanvasSizeOptions`; everything else unset.
+        pub fn new(
+            canvas_size_options: impl ::std::convert::Into<
+                ::stratus_model::Val<SectionBasedLayoutCanvasSizeOptions>,
+            >,
+        ) -> Self {
+            Self {
+                canvas_size_options: canvas_size_options.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DefaultSectionBasedLayoutConfiguration>
         for ::stratus_model::Val<DefaultSectionBasedLayoutConfiguration>
     {
@@ -3578,6 +4980,17 @@ pub mod analysis {
         /// Required.
         /// Length: `1..=128`.
         pub null_string: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl NullValueFormatConfiguration {
+        /// With the required `NullString`; everything else unset.
+        pub fn new(
+            null_string: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                null_string: null_string.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NullValueFormatConfiguration>
@@ -3645,6 +5058,21 @@ pub mod analysis {
         /// Required.
         /// Length: `1..=2048`.
         pub title: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DefaultFilterControlConfiguration {
+        /// With the required `ControlOptions`, `Title`; everything else unset.
+        pub fn new(
+            control_options: impl ::std::convert::Into<
+                ::stratus_model::Val<DefaultFilterControlOptions>,
+            >,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                control_options: control_options.into(),
+                title: title.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DefaultFilterControlConfiguration>
@@ -3747,6 +5175,20 @@ pub mod analysis {
         pub status: ::std::option::Option<::stratus_model::Val<WidgetStatus>>,
     }
 
+    impl ExcludePeriodConfiguration {
+        /// With the required `Amount`, `Granularity`; everything else unset.
+        pub fn new(
+            amount: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            granularity: impl ::std::convert::Into<::stratus_model::Val<TimeGranularity>>,
+        ) -> Self {
+            Self {
+                amount: amount.into(),
+                granularity: granularity.into(),
+                status: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ExcludePeriodConfiguration>
         for ::stratus_model::Val<ExcludePeriodConfiguration>
     {
@@ -3766,6 +5208,18 @@ pub mod analysis {
         /// Required.
         /// Length: `1..=4096`.
         pub expression: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RollingDateConfiguration {
+        /// With the required `Expression`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_set_identifier: ::std::option::Option::None,
+                expression: expression.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RollingDateConfiguration>
@@ -3810,6 +5264,20 @@ pub mod analysis {
         pub sort_direction: ::stratus_model::Val<SortDirection>,
     }
 
+    impl AggregationSortConfiguration {
+        /// With the required `Column`, `SortDirection`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            sort_direction: impl ::std::convert::Into<::stratus_model::Val<SortDirection>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                column: column.into(),
+                sort_direction: sort_direction.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AggregationSortConfiguration>
         for ::stratus_model::Val<AggregationSortConfiguration>
     {
@@ -3836,6 +5304,20 @@ pub mod analysis {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl SheetVisualScopingConfiguration {
+        /// With the required `Scope`, `SheetId`; everything else unset.
+        pub fn new(
+            scope: impl ::std::convert::Into<::stratus_model::Val<FilterVisualScope>>,
+            sheet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                scope: scope.into(),
+                sheet_id: sheet_id.into(),
+                visual_ids: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SheetVisualScopingConfiguration>
         for ::stratus_model::Val<SheetVisualScopingConfiguration>
     {
@@ -3855,6 +5337,19 @@ pub mod analysis {
         pub group_name_column: ::std::option::Option<::stratus_model::Val<ColumnIdentifier>>,
         /// `UserNameColumn`: [`ColumnIdentifier`].
         pub user_name_column: ::std::option::Option<::stratus_model::Val<ColumnIdentifier>>,
+    }
+
+    impl DynamicDefaultValue {
+        /// With the required `DefaultValueColumn`; everything else unset.
+        pub fn new(
+            default_value_column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                default_value_column: default_value_column.into(),
+                group_name_column: ::std::option::Option::None,
+                user_name_column: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DynamicDefaultValue> for ::stratus_model::Val<DynamicDefaultValue> {
@@ -4102,6 +5597,17 @@ pub mod analysis {
         pub static_file_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SheetImageStaticFileSource {
+        /// With the required `StaticFileId`; everything else unset.
+        pub fn new(
+            static_file_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                static_file_id: static_file_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SheetImageStaticFileSource>
         for ::stratus_model::Val<SheetImageStaticFileSource>
     {
@@ -4138,6 +5644,20 @@ pub mod analysis {
         pub elements: ::stratus_model::Val<::std::vec::Vec<FreeFormLayoutElement>>,
     }
 
+    impl FreeFormLayoutConfiguration {
+        /// With the required `Elements`; everything else unset.
+        pub fn new(
+            elements: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<FreeFormLayoutElement>>,
+            >,
+        ) -> Self {
+            Self {
+                canvas_size_options: ::std::option::Option::None,
+                elements: elements.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FreeFormLayoutConfiguration>
         for ::stratus_model::Val<FreeFormLayoutConfiguration>
     {
@@ -4157,6 +5677,20 @@ pub mod analysis {
         /// Required.
         /// Items: `0..=430`.
         pub elements: ::stratus_model::Val<::std::vec::Vec<GridLayoutElement>>,
+    }
+
+    impl GridLayoutConfiguration {
+        /// With the required `Elements`; everything else unset.
+        pub fn new(
+            elements: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<GridLayoutElement>>,
+            >,
+        ) -> Self {
+            Self {
+                canvas_size_options: ::std::option::Option::None,
+                elements: elements.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GridLayoutConfiguration>
@@ -4188,6 +5722,31 @@ pub mod analysis {
         /// Items: `0..=1`.
         pub header_sections:
             ::stratus_model::Val<::std::vec::Vec<HeaderFooterSectionConfiguration>>,
+    }
+
+    impl SectionBasedLayoutConfiguration {
+        /// With the required `BodySections`, `CanvasSizeOptions`, `FooterSections`, `HeaderSections`; everything else unset.
+        pub fn new(
+            body_sections: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<BodySectionConfiguration>>,
+            >,
+            canvas_size_options: impl ::std::convert::Into<
+                ::stratus_model::Val<SectionBasedLayoutCanvasSizeOptions>,
+            >,
+            footer_sections: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<HeaderFooterSectionConfiguration>>,
+            >,
+            header_sections: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<HeaderFooterSectionConfiguration>>,
+            >,
+        ) -> Self {
+            Self {
+                body_sections: body_sections.into(),
+                canvas_size_options: canvas_size_options.into(),
+                footer_sections: footer_sections.into(),
+                header_sections: header_sections.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SectionBasedLayoutConfiguration>
@@ -4240,6 +5799,26 @@ pub mod analysis {
         /// `Trigger`: [`VisualCustomActionTrigger`].
         /// Required.
         pub trigger: ::stratus_model::Val<VisualCustomActionTrigger>,
+    }
+
+    impl VisualCustomAction {
+        /// With the required `ActionOperations`, `CustomActionId`, `Name`, `Trigger`; everything else unset.
+        pub fn new(
+            action_operations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<VisualCustomActionOperation>>,
+            >,
+            custom_action_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            trigger: impl ::std::convert::Into<::stratus_model::Val<VisualCustomActionTrigger>>,
+        ) -> Self {
+            Self {
+                action_operations: action_operations.into(),
+                custom_action_id: custom_action_id.into(),
+                name: name.into(),
+                status: ::std::option::Option::None,
+                trigger: trigger.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VisualCustomAction> for ::stratus_model::Val<VisualCustomAction> {
@@ -4519,6 +6098,19 @@ pub mod analysis {
         /// Items: `0..=200`.
         pub conditional_formatting_options:
             ::stratus_model::Val<::std::vec::Vec<FilledMapConditionalFormattingOption>>,
+    }
+
+    impl FilledMapConditionalFormatting {
+        /// With the required `ConditionalFormattingOptions`; everything else unset.
+        pub fn new(
+            conditional_formatting_options: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<FilledMapConditionalFormattingOption>>,
+            >,
+        ) -> Self {
+            Self {
+                conditional_formatting_options: conditional_formatting_options.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FilledMapConditionalFormatting>
@@ -5259,6 +6851,21 @@ pub mod analysis {
         pub region: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl StaticFileS3SourceOptions {
+        /// With the required `BucketName`, `ObjectKey`, `Region`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            object_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                object_key: object_key.into(),
+                region: region.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StaticFileS3SourceOptions>
         for ::stratus_model::Val<StaticFileS3SourceOptions>
     {
@@ -5274,6 +6881,15 @@ pub mod analysis {
         /// `Url`: string.
         /// Required.
         pub url: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl StaticFileUrlSourceOptions {
+        /// With the required `Url`; everything else unset.
+        pub fn new(
+            url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { url: url.into() }
+        }
     }
 
     impl ::std::convert::From<StaticFileUrlSourceOptions>
@@ -5460,6 +7076,22 @@ pub mod analysis {
             ::std::option::Option<::stratus_model::Val<CategoryFilterSelectAllOptions>>,
     }
 
+    impl CustomFilterConfiguration {
+        /// With the required `MatchOperator`, `NullOption`; everything else unset.
+        pub fn new(
+            match_operator: impl ::std::convert::Into<::stratus_model::Val<CategoryFilterMatchOperator>>,
+            null_option: impl ::std::convert::Into<::stratus_model::Val<FilterNullOption>>,
+        ) -> Self {
+            Self {
+                category_value: ::std::option::Option::None,
+                match_operator: match_operator.into(),
+                null_option: null_option.into(),
+                parameter_name: ::std::option::Option::None,
+                select_all_options: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomFilterConfiguration>
         for ::stratus_model::Val<CustomFilterConfiguration>
     {
@@ -5487,6 +7119,21 @@ pub mod analysis {
             ::std::option::Option<::stratus_model::Val<CategoryFilterSelectAllOptions>>,
     }
 
+    impl CustomFilterListConfiguration {
+        /// With the required `MatchOperator`, `NullOption`; everything else unset.
+        pub fn new(
+            match_operator: impl ::std::convert::Into<::stratus_model::Val<CategoryFilterMatchOperator>>,
+            null_option: impl ::std::convert::Into<::stratus_model::Val<FilterNullOption>>,
+        ) -> Self {
+            Self {
+                category_values: ::std::option::Option::None,
+                match_operator: match_operator.into(),
+                null_option: null_option.into(),
+                select_all_options: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomFilterListConfiguration>
         for ::stratus_model::Val<CustomFilterListConfiguration>
     {
@@ -5511,6 +7158,20 @@ pub mod analysis {
         /// `SelectAllOptions`: [`CategoryFilterSelectAllOptions`].
         pub select_all_options:
             ::std::option::Option<::stratus_model::Val<CategoryFilterSelectAllOptions>>,
+    }
+
+    impl FilterListConfiguration {
+        /// With the required `MatchOperator`; everything else unset.
+        pub fn new(
+            match_operator: impl ::std::convert::Into<::stratus_model::Val<CategoryFilterMatchOperator>>,
+        ) -> Self {
+            Self {
+                category_values: ::std::option::Option::None,
+                match_operator: match_operator.into(),
+                null_option: ::std::option::Option::None,
+                select_all_options: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FilterListConfiguration>
@@ -5569,6 +7230,20 @@ pub mod analysis {
         /// `DefaultFilterControlConfiguration`: [`DefaultFilterControlConfiguration`].
         pub default_filter_control_configuration:
             ::std::option::Option<::stratus_model::Val<DefaultFilterControlConfiguration>>,
+    }
+
+    impl CategoryInnerFilter {
+        /// With the required `Column`, `Configuration`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<CategoryFilterConfiguration>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                configuration: configuration.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CategoryInnerFilter> for ::stratus_model::Val<CategoryInnerFilter> {
@@ -5747,6 +7422,19 @@ pub mod analysis {
             ::stratus_model::Val<::std::vec::Vec<SetParameterValueConfiguration>>,
     }
 
+    impl CustomActionSetParametersOperation {
+        /// With the required `ParameterValueConfigurations`; everything else unset.
+        pub fn new(
+            parameter_value_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<SetParameterValueConfiguration>>,
+            >,
+        ) -> Self {
+            Self {
+                parameter_value_configurations: parameter_value_configurations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomActionSetParametersOperation>
         for ::stratus_model::Val<CustomActionSetParametersOperation>
     {
@@ -5768,6 +7456,19 @@ pub mod analysis {
         /// Length: `1..=2048`.
         #[resource(rename = "URLTemplate")]
         pub url_template: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomActionUrlOperation {
+        /// With the required `URLTarget`, `URLTemplate`; everything else unset.
+        pub fn new(
+            url_target: impl ::std::convert::Into<::stratus_model::Val<UrlTargetConfiguration>>,
+            url_template: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                url_target: url_target.into(),
+                url_template: url_template.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomActionUrlOperation>
@@ -5821,6 +7522,33 @@ pub mod analysis {
         pub y_axis_location: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FreeFormLayoutElement {
+        /// With the required `ElementId`, `ElementType`, `Height`, `Width`, `XAxisLocation`, `YAxisLocation`; everything else unset.
+        pub fn new(
+            element_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            element_type: impl ::std::convert::Into<::stratus_model::Val<LayoutElementType>>,
+            height: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            width: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            x_axis_location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            y_axis_location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                background_style: ::std::option::Option::None,
+                border_style: ::std::option::Option::None,
+                element_id: element_id.into(),
+                element_type: element_type.into(),
+                height: height.into(),
+                loading_animation: ::std::option::Option::None,
+                rendering_rules: ::std::option::Option::None,
+                selected_border_style: ::std::option::Option::None,
+                visibility: ::std::option::Option::None,
+                width: width.into(),
+                x_axis_location: x_axis_location.into(),
+                y_axis_location: y_axis_location.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FreeFormLayoutElement> for ::stratus_model::Val<FreeFormLayoutElement> {
         fn from(value: FreeFormLayoutElement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5855,6 +7583,25 @@ pub mod analysis {
         pub row_span: ::stratus_model::Val<f64>,
     }
 
+    impl GridLayoutElement {
+        /// With the required `ColumnSpan`, `ElementId`, `ElementType`, `RowSpan`; everything else unset.
+        pub fn new(
+            column_span: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            element_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            element_type: impl ::std::convert::Into<::stratus_model::Val<LayoutElementType>>,
+            row_span: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                column_index: ::std::option::Option::None,
+                column_span: column_span.into(),
+                element_id: element_id.into(),
+                element_type: element_type.into(),
+                row_index: ::std::option::Option::None,
+                row_span: row_span.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GridLayoutElement> for ::stratus_model::Val<GridLayoutElement> {
         fn from(value: GridLayoutElement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5883,6 +7630,22 @@ pub mod analysis {
         pub style: ::std::option::Option<::stratus_model::Val<SectionStyle>>,
     }
 
+    impl BodySectionConfiguration {
+        /// With the required `Content`, `SectionId`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<BodySectionContent>>,
+            section_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                page_break_configuration: ::std::option::Option::None,
+                repeat_configuration: ::std::option::Option::None,
+                section_id: section_id.into(),
+                style: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BodySectionConfiguration>
         for ::stratus_model::Val<BodySectionConfiguration>
     {
@@ -5905,6 +7668,20 @@ pub mod analysis {
         pub section_id: ::stratus_model::Val<::std::string::String>,
         /// `Style`: [`SectionStyle`].
         pub style: ::std::option::Option<::stratus_model::Val<SectionStyle>>,
+    }
+
+    impl HeaderFooterSectionConfiguration {
+        /// With the required `Layout`, `SectionId`; everything else unset.
+        pub fn new(
+            layout: impl ::std::convert::Into<::stratus_model::Val<SectionLayoutConfiguration>>,
+            section_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                layout: layout.into(),
+                section_id: section_id.into(),
+                style: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<HeaderFooterSectionConfiguration>
@@ -5997,6 +7774,21 @@ pub mod analysis {
         /// Required.
         /// Length: `1..=512`.
         pub measure_field_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ContributionAnalysisDefault {
+        /// With the required `ContributorDimensions`, `MeasureFieldId`; everything else unset.
+        pub fn new(
+            contributor_dimensions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ColumnIdentifier>>,
+            >,
+            measure_field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                contributor_dimensions: contributor_dimensions.into(),
+                measure_field_id: measure_field_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ContributionAnalysisDefault>
@@ -6118,6 +7910,22 @@ pub mod analysis {
             ::std::option::Option<::stratus_model::Val<ReferenceLineStyleConfiguration>>,
     }
 
+    impl ReferenceLine {
+        /// With the required `DataConfiguration`; everything else unset.
+        pub fn new(
+            data_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<ReferenceLineDataConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                data_configuration: data_configuration.into(),
+                label_configuration: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                style_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ReferenceLine> for ::stratus_model::Val<ReferenceLine> {
         fn from(value: ReferenceLine) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6232,6 +8040,18 @@ pub mod analysis {
         pub hierarchy_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DateTimeHierarchy {
+        /// With the required `HierarchyId`; everything else unset.
+        pub fn new(
+            hierarchy_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                drill_down_filters: ::std::option::Option::None,
+                hierarchy_id: hierarchy_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DateTimeHierarchy> for ::stratus_model::Val<DateTimeHierarchy> {
         fn from(value: DateTimeHierarchy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6256,6 +8076,20 @@ pub mod analysis {
         pub hierarchy_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ExplicitHierarchy {
+        /// With the required `Columns`, `HierarchyId`; everything else unset.
+        pub fn new(
+            columns: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ColumnIdentifier>>>,
+            hierarchy_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                columns: columns.into(),
+                drill_down_filters: ::std::option::Option::None,
+                hierarchy_id: hierarchy_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ExplicitHierarchy> for ::stratus_model::Val<ExplicitHierarchy> {
         fn from(value: ExplicitHierarchy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6278,6 +8112,20 @@ pub mod analysis {
         /// Required.
         /// Length: `1..=512`.
         pub hierarchy_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PredefinedHierarchy {
+        /// With the required `Columns`, `HierarchyId`; everything else unset.
+        pub fn new(
+            columns: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ColumnIdentifier>>>,
+            hierarchy_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                columns: columns.into(),
+                drill_down_filters: ::std::option::Option::None,
+                hierarchy_id: hierarchy_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PredefinedHierarchy> for ::stratus_model::Val<PredefinedHierarchy> {
@@ -6508,6 +8356,17 @@ pub mod analysis {
         pub shape: ::stratus_model::Val<FilledMapShapeConditionalFormatting>,
     }
 
+    impl FilledMapConditionalFormattingOption {
+        /// With the required `Shape`; everything else unset.
+        pub fn new(
+            shape: impl ::std::convert::Into<::stratus_model::Val<FilledMapShapeConditionalFormatting>>,
+        ) -> Self {
+            Self {
+                shape: shape.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FilledMapConditionalFormattingOption>
         for ::stratus_model::Val<FilledMapConditionalFormattingOption>
     {
@@ -6721,6 +8580,20 @@ pub mod analysis {
         pub null_value_color: ::std::option::Option<::stratus_model::Val<DataColor>>,
     }
 
+    impl ColorScale {
+        /// With the required `ColorFillType`, `Colors`; everything else unset.
+        pub fn new(
+            color_fill_type: impl ::std::convert::Into<::stratus_model::Val<ColorFillType>>,
+            colors: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<DataColor>>>,
+        ) -> Self {
+            Self {
+                color_fill_type: color_fill_type.into(),
+                colors: colors.into(),
+                null_value_color: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ColorScale> for ::stratus_model::Val<ColorScale> {
         fn from(value: ColorScale) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6850,6 +8723,17 @@ pub mod analysis {
         /// Required.
         /// Length: `0..=150000`.
         pub narrative: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomNarrativeOptions {
+        /// With the required `Narrative`; everything else unset.
+        pub fn new(
+            narrative: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                narrative: narrative.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomNarrativeOptions> for ::stratus_model::Val<CustomNarrativeOptions> {
@@ -6984,6 +8868,25 @@ pub mod analysis {
         pub tooltip: ::std::option::Option<::stratus_model::Val<TooltipOptions>>,
         /// `Visibility`: [`Visibility`].
         pub visibility: ::std::option::Option<::stratus_model::Val<Visibility>>,
+    }
+
+    impl GeospatialLayerItem {
+        /// With the required `LayerId`; everything else unset.
+        pub fn new(
+            layer_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                data_source: ::std::option::Option::None,
+                join_definition: ::std::option::Option::None,
+                label: ::std::option::Option::None,
+                layer_definition: ::std::option::Option::None,
+                layer_id: layer_id.into(),
+                layer_type: ::std::option::Option::None,
+                tooltip: ::std::option::Option::None,
+                visibility: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<GeospatialLayerItem> for ::stratus_model::Val<GeospatialLayerItem> {
@@ -7894,6 +9797,19 @@ pub mod analysis {
         pub optimized_view_port_width: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FreeFormLayoutScreenCanvasSizeOptions {
+        /// With the required `OptimizedViewPortWidth`; everything else unset.
+        pub fn new(
+            optimized_view_port_width: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                optimized_view_port_width: optimized_view_port_width.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FreeFormLayoutScreenCanvasSizeOptions>
         for ::stratus_model::Val<FreeFormLayoutScreenCanvasSizeOptions>
     {
@@ -7912,6 +9828,18 @@ pub mod analysis {
         /// `ResizeOption`: [`ResizeOption`].
         /// Required.
         pub resize_option: ::stratus_model::Val<ResizeOption>,
+    }
+
+    impl GridLayoutScreenCanvasSizeOptions {
+        /// With the required `ResizeOption`; everything else unset.
+        pub fn new(
+            resize_option: impl ::std::convert::Into<::stratus_model::Val<ResizeOption>>,
+        ) -> Self {
+            Self {
+                optimized_view_port_width: ::std::option::Option::None,
+                resize_option: resize_option.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GridLayoutScreenCanvasSizeOptions>
@@ -7952,6 +9880,15 @@ pub mod analysis {
         pub decimal_places: ::stratus_model::Val<f64>,
     }
 
+    impl DecimalPlacesConfiguration {
+        /// With the required `DecimalPlaces`; everything else unset.
+        pub fn new(decimal_places: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                decimal_places: decimal_places.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DecimalPlacesConfiguration>
         for ::stratus_model::Val<DecimalPlacesConfiguration>
     {
@@ -7967,6 +9904,17 @@ pub mod analysis {
         /// `DisplayMode`: [`NegativeValueDisplayMode`].
         /// Required.
         pub display_mode: ::stratus_model::Val<NegativeValueDisplayMode>,
+    }
+
+    impl NegativeValueConfiguration {
+        /// With the required `DisplayMode`; everything else unset.
+        pub fn new(
+            display_mode: impl ::std::convert::Into<::stratus_model::Val<NegativeValueDisplayMode>>,
+        ) -> Self {
+            Self {
+                display_mode: display_mode.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NegativeValueConfiguration>
@@ -8099,6 +10047,23 @@ pub mod analysis {
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlSliderType>>,
     }
 
+    impl DefaultSliderControlOptions {
+        /// With the required `MaximumValue`, `MinimumValue`, `StepSize`; everything else unset.
+        pub fn new(
+            maximum_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            minimum_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            step_size: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                display_options: ::std::option::Option::None,
+                maximum_value: maximum_value.into(),
+                minimum_value: minimum_value.into(),
+                step_size: step_size.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DefaultSliderControlOptions>
         for ::stratus_model::Val<DefaultSliderControlOptions>
     {
@@ -8196,6 +10161,17 @@ pub mod analysis {
         pub target_sheet_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl LocalNavigationConfiguration {
+        /// With the required `TargetSheetId`; everything else unset.
+        pub fn new(
+            target_sheet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                target_sheet_id: target_sheet_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LocalNavigationConfiguration>
         for ::stratus_model::Val<LocalNavigationConfiguration>
     {
@@ -8216,6 +10192,23 @@ pub mod analysis {
         /// `Value`: [`DestinationParameterValueConfiguration`].
         /// Required.
         pub value: ::stratus_model::Val<DestinationParameterValueConfiguration>,
+    }
+
+    impl SetParameterValueConfiguration {
+        /// With the required `DestinationParameterName`, `Value`; everything else unset.
+        pub fn new(
+            destination_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            value: impl ::std::convert::Into<
+                ::stratus_model::Val<DestinationParameterValueConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                destination_parameter_name: destination_parameter_name.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SetParameterValueConfiguration>
@@ -8289,6 +10282,21 @@ pub mod analysis {
         /// Required.
         /// Length: `1..=4096`.
         pub expression: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SheetElementRenderingRule {
+        /// With the required `ConfigurationOverrides`, `Expression`; everything else unset.
+        pub fn new(
+            configuration_overrides: impl ::std::convert::Into<
+                ::stratus_model::Val<SheetElementConfigurationOverrides>,
+            >,
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                configuration_overrides: configuration_overrides.into(),
+                expression: expression.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SheetElementRenderingRule>
@@ -8380,6 +10388,19 @@ pub mod analysis {
         pub free_form_layout: ::stratus_model::Val<FreeFormSectionLayoutConfiguration>,
     }
 
+    impl SectionLayoutConfiguration {
+        /// With the required `FreeFormLayout`; everything else unset.
+        pub fn new(
+            free_form_layout: impl ::std::convert::Into<
+                ::stratus_model::Val<FreeFormSectionLayoutConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                free_form_layout: free_form_layout.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SectionLayoutConfiguration>
         for ::stratus_model::Val<SectionLayoutConfiguration>
     {
@@ -8400,6 +10421,23 @@ pub mod analysis {
         /// Required.
         pub target_visuals_configuration:
             ::stratus_model::Val<FilterOperationTargetVisualsConfiguration>,
+    }
+
+    impl CustomActionFilterOperation {
+        /// With the required `SelectedFieldsConfiguration`, `TargetVisualsConfiguration`; everything else unset.
+        pub fn new(
+            selected_fields_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<FilterOperationSelectedFieldsConfiguration>,
+            >,
+            target_visuals_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<FilterOperationTargetVisualsConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                selected_fields_configuration: selected_fields_configuration.into(),
+                target_visuals_configuration: target_visuals_configuration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomActionFilterOperation>
@@ -8746,6 +10784,20 @@ pub mod analysis {
         pub time_granularity: ::std::option::Option<::stratus_model::Val<TimeGranularity>>,
     }
 
+    impl DataPathColor {
+        /// With the required `Color`, `Element`; everything else unset.
+        pub fn new(
+            color: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            element: impl ::std::convert::Into<::stratus_model::Val<DataPathValue>>,
+        ) -> Self {
+            Self {
+                color: color.into(),
+                element: element.into(),
+                time_granularity: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DataPathColor> for ::stratus_model::Val<DataPathColor> {
         fn from(value: DataPathColor) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8817,6 +10869,19 @@ pub mod analysis {
         /// `PageSize`: number.
         /// Required.
         pub page_size: ::stratus_model::Val<f64>,
+    }
+
+    impl PaginationConfiguration {
+        /// With the required `PageNumber`, `PageSize`; everything else unset.
+        pub fn new(
+            page_number: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            page_size: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                page_number: page_number.into(),
+                page_size: page_size.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PaginationConfiguration>
@@ -8910,6 +10975,23 @@ pub mod analysis {
         pub west: ::stratus_model::Val<f64>,
     }
 
+    impl GeospatialCoordinateBounds {
+        /// With the required `East`, `North`, `South`, `West`; everything else unset.
+        pub fn new(
+            east: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            north: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            south: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            west: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                east: east.into(),
+                north: north.into(),
+                south: south.into(),
+                west: west.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GeospatialCoordinateBounds>
         for ::stratus_model::Val<GeospatialCoordinateBounds>
     {
@@ -8928,6 +11010,18 @@ pub mod analysis {
         pub field_id: ::stratus_model::Val<::std::string::String>,
         /// `Format`: [`ShapeConditionalFormat`].
         pub format: ::std::option::Option<::stratus_model::Val<ShapeConditionalFormat>>,
+    }
+
+    impl FilledMapShapeConditionalFormatting {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                format: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FilledMapShapeConditionalFormatting>
@@ -9249,6 +11343,27 @@ pub mod analysis {
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
     }
 
+    impl ForecastComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                custom_seasonality_value: ::std::option::Option::None,
+                lower_boundary: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                periods_backward: ::std::option::Option::None,
+                periods_forward: ::std::option::Option::None,
+                prediction_interval: ::std::option::Option::None,
+                seasonality: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+                upper_boundary: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ForecastComputation> for ::stratus_model::Val<ForecastComputation> {
         fn from(value: ForecastComputation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -9275,6 +11390,21 @@ pub mod analysis {
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
     }
 
+    impl GrowthRateComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+                period_size: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<GrowthRateComputation> for ::stratus_model::Val<GrowthRateComputation> {
         fn from(value: GrowthRateComputation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -9299,6 +11429,22 @@ pub mod analysis {
         pub r#type: ::stratus_model::Val<MaximumMinimumComputationType>,
         /// `Value`: [`MeasureField`].
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
+    }
+
+    impl MaximumMinimumComputation {
+        /// With the required `ComputationId`, `Type`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<MaximumMinimumComputationType>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+                r#type: r#type.into(),
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<MaximumMinimumComputation>
@@ -9328,6 +11474,21 @@ pub mod analysis {
         pub time: ::std::option::Option<::stratus_model::Val<DimensionField>>,
     }
 
+    impl MetricComparisonComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                from_value: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                target_value: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MetricComparisonComputation>
         for ::stratus_model::Val<MetricComparisonComputation>
     {
@@ -9351,6 +11512,20 @@ pub mod analysis {
         pub time: ::std::option::Option<::stratus_model::Val<DimensionField>>,
         /// `Value`: [`MeasureField`].
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
+    }
+
+    impl PeriodOverPeriodComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PeriodOverPeriodComputation>
@@ -9378,6 +11553,21 @@ pub mod analysis {
         pub time: ::std::option::Option<::stratus_model::Val<DimensionField>>,
         /// `Value`: [`MeasureField`].
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
+    }
+
+    impl PeriodToDateComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+                period_time_granularity: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PeriodToDateComputation>
@@ -9415,6 +11605,25 @@ pub mod analysis {
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
     }
 
+    impl TopBottomMoversComputation {
+        /// With the required `ComputationId`, `Type`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<TopBottomComputationType>>,
+        ) -> Self {
+            Self {
+                category: ::std::option::Option::None,
+                computation_id: computation_id.into(),
+                mover_size: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                sort_order: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+                r#type: r#type.into(),
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TopBottomMoversComputation>
         for ::stratus_model::Val<TopBottomMoversComputation>
     {
@@ -9446,6 +11655,23 @@ pub mod analysis {
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
     }
 
+    impl TopBottomRankedComputation {
+        /// With the required `ComputationId`, `Type`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<TopBottomComputationType>>,
+        ) -> Self {
+            Self {
+                category: ::std::option::Option::None,
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+                result_size: ::std::option::Option::None,
+                r#type: r#type.into(),
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TopBottomRankedComputation>
         for ::stratus_model::Val<TopBottomRankedComputation>
     {
@@ -9469,6 +11695,19 @@ pub mod analysis {
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
     }
 
+    impl TotalAggregationComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TotalAggregationComputation>
         for ::stratus_model::Val<TotalAggregationComputation>
     {
@@ -9490,6 +11729,19 @@ pub mod analysis {
         pub computation_id: ::stratus_model::Val<::std::string::String>,
         /// `Name`: string.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl UniqueValuesComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                category: ::std::option::Option::None,
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<UniqueValuesComputation>
@@ -9562,6 +11814,20 @@ pub mod analysis {
         pub r#type: ::stratus_model::Val<KpiSparklineType>,
         /// `Visibility`: [`Visibility`].
         pub visibility: ::std::option::Option<::stratus_model::Val<Visibility>>,
+    }
+
+    impl KpiSparklineOptions {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<KpiSparklineType>>,
+        ) -> Self {
+            Self {
+                color: ::std::option::Option::None,
+                tooltip_visibility: ::std::option::Option::None,
+                r#type: r#type.into(),
+                visibility: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<KpiSparklineOptions> for ::stratus_model::Val<KpiSparklineOptions> {
@@ -9691,6 +11957,26 @@ pub mod analysis {
         /// `Trigger`: [`LayerCustomActionTrigger`].
         /// Required.
         pub trigger: ::stratus_model::Val<LayerCustomActionTrigger>,
+    }
+
+    impl LayerCustomAction {
+        /// With the required `ActionOperations`, `CustomActionId`, `Name`, `Trigger`; everything else unset.
+        pub fn new(
+            action_operations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<LayerCustomActionOperation>>,
+            >,
+            custom_action_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            trigger: impl ::std::convert::Into<::stratus_model::Val<LayerCustomActionTrigger>>,
+        ) -> Self {
+            Self {
+                action_operations: action_operations.into(),
+                custom_action_id: custom_action_id.into(),
+                name: name.into(),
+                status: ::std::option::Option::None,
+                trigger: trigger.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LayerCustomAction> for ::stratus_model::Val<LayerCustomAction> {
@@ -9910,6 +12196,21 @@ pub mod analysis {
         pub settings: ::std::option::Option<::stratus_model::Val<LineChartSeriesSettings>>,
     }
 
+    impl DataFieldSeriesItem {
+        /// With the required `AxisBinding`, `FieldId`; everything else unset.
+        pub fn new(
+            axis_binding: impl ::std::convert::Into<::stratus_model::Val<AxisBinding>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                axis_binding: axis_binding.into(),
+                field_id: field_id.into(),
+                field_value: ::std::option::Option::None,
+                settings: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DataFieldSeriesItem> for ::stratus_model::Val<DataFieldSeriesItem> {
         fn from(value: DataFieldSeriesItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -9929,6 +12230,20 @@ pub mod analysis {
         pub field_id: ::stratus_model::Val<::std::string::String>,
         /// `Settings`: [`LineChartSeriesSettings`].
         pub settings: ::std::option::Option<::stratus_model::Val<LineChartSeriesSettings>>,
+    }
+
+    impl FieldSeriesItem {
+        /// With the required `AxisBinding`, `FieldId`; everything else unset.
+        pub fn new(
+            axis_binding: impl ::std::convert::Into<::stratus_model::Val<AxisBinding>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                axis_binding: axis_binding.into(),
+                field_id: field_id.into(),
+                settings: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FieldSeriesItem> for ::stratus_model::Val<FieldSeriesItem> {
@@ -10000,6 +12315,18 @@ pub mod analysis {
         pub target: ::stratus_model::Val<PivotTableFieldCollapseStateTarget>,
     }
 
+    impl PivotTableFieldCollapseStateOption {
+        /// With the required `Target`; everything else unset.
+        pub fn new(
+            target: impl ::std::convert::Into<::stratus_model::Val<PivotTableFieldCollapseStateTarget>>,
+        ) -> Self {
+            Self {
+                state: ::std::option::Option::None,
+                target: target.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PivotTableFieldCollapseStateOption>
         for ::stratus_model::Val<PivotTableFieldCollapseStateOption>
     {
@@ -10018,6 +12345,20 @@ pub mod analysis {
         pub data_path_list: ::stratus_model::Val<::std::vec::Vec<DataPathValue>>,
         /// `Width`: string.
         pub width: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl PivotTableDataPathOption {
+        /// With the required `DataPathList`; everything else unset.
+        pub fn new(
+            data_path_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<DataPathValue>>,
+            >,
+        ) -> Self {
+            Self {
+                data_path_list: data_path_list.into(),
+                width: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PivotTableDataPathOption>
@@ -10041,6 +12382,19 @@ pub mod analysis {
         pub field_id: ::stratus_model::Val<::std::string::String>,
         /// `Visibility`: [`Visibility`].
         pub visibility: ::std::option::Option<::stratus_model::Val<Visibility>>,
+    }
+
+    impl PivotTableFieldOption {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                custom_label: ::std::option::Option::None,
+                field_id: field_id.into(),
+                visibility: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PivotTableFieldOption> for ::stratus_model::Val<PivotTableFieldOption> {
@@ -10083,6 +12437,19 @@ pub mod analysis {
         /// `SortBy`: [`PivotTableSortBy`].
         /// Required.
         pub sort_by: ::stratus_model::Val<PivotTableSortBy>,
+    }
+
+    impl PivotFieldSortOptions {
+        /// With the required `FieldId`, `SortBy`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sort_by: impl ::std::convert::Into<::stratus_model::Val<PivotTableSortBy>>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                sort_by: sort_by.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PivotFieldSortOptions> for ::stratus_model::Val<PivotFieldSortOptions> {
@@ -10247,6 +12614,20 @@ pub mod analysis {
         pub text_format: ::std::option::Option<::stratus_model::Val<TextConditionalFormat>>,
     }
 
+    impl PivotTableCellConditionalFormatting {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                scope: ::std::option::Option::None,
+                scopes: ::std::option::Option::None,
+                text_format: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<PivotTableCellConditionalFormatting>
         for ::stratus_model::Val<PivotTableCellConditionalFormatting>
     {
@@ -10268,6 +12649,20 @@ pub mod analysis {
         pub field_id: ::stratus_model::Val<::std::string::String>,
         /// `FormatConfiguration`: [`FormatConfiguration`].
         pub format_configuration: ::std::option::Option<::stratus_model::Val<FormatConfiguration>>,
+    }
+
+    impl UnaggregatedField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<UnaggregatedField> for ::stratus_model::Val<UnaggregatedField> {
@@ -10472,6 +12867,21 @@ pub mod analysis {
         pub width: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl TableFieldOption {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                custom_label: ::std::option::Option::None,
+                field_id: field_id.into(),
+                url_styling: ::std::option::Option::None,
+                visibility: ::std::option::Option::None,
+                width: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TableFieldOption> for ::stratus_model::Val<TableFieldOption> {
         fn from(value: TableFieldOption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -10490,6 +12900,19 @@ pub mod analysis {
         pub column_type: ::stratus_model::Val<TransposedColumnType>,
         /// `ColumnWidth`: string.
         pub column_width: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl TransposedTableOption {
+        /// With the required `ColumnType`; everything else unset.
+        pub fn new(
+            column_type: impl ::std::convert::Into<::stratus_model::Val<TransposedColumnType>>,
+        ) -> Self {
+            Self {
+                column_index: ::std::option::Option::None,
+                column_type: column_type.into(),
+                column_width: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TransposedTableOption> for ::stratus_model::Val<TransposedTableOption> {
@@ -10551,6 +12974,19 @@ pub mod analysis {
         pub positive_color: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl DataBarsOptions {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                negative_color: ::std::option::Option::None,
+                positive_color: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DataBarsOptions> for ::stratus_model::Val<DataBarsOptions> {
         fn from(value: DataBarsOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -10570,6 +13006,21 @@ pub mod analysis {
         pub total_aggregation_function: ::stratus_model::Val<TotalAggregationFunction>,
     }
 
+    impl TotalAggregationOption {
+        /// With the required `FieldId`, `TotalAggregationFunction`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            total_aggregation_function: impl ::std::convert::Into<
+                ::stratus_model::Val<TotalAggregationFunction>,
+            >,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                total_aggregation_function: total_aggregation_function.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TotalAggregationOption> for ::stratus_model::Val<TotalAggregationOption> {
         fn from(value: TotalAggregationOption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -10586,6 +13037,18 @@ pub mod analysis {
         pub field_id: ::stratus_model::Val<::std::string::String>,
         /// `TextFormat`: [`TextConditionalFormat`].
         pub text_format: ::std::option::Option<::stratus_model::Val<TextConditionalFormat>>,
+    }
+
+    impl TableCellConditionalFormatting {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                text_format: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TableCellConditionalFormatting>
@@ -10882,6 +13345,19 @@ pub mod analysis {
         pub elements: ::stratus_model::Val<::std::vec::Vec<FreeFormLayoutElement>>,
     }
 
+    impl FreeFormSectionLayoutConfiguration {
+        /// With the required `Elements`; everything else unset.
+        pub fn new(
+            elements: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<FreeFormLayoutElement>>,
+            >,
+        ) -> Self {
+            Self {
+                elements: elements.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FreeFormSectionLayoutConfiguration>
         for ::stratus_model::Val<FreeFormSectionLayoutConfiguration>
     {
@@ -10989,6 +13465,19 @@ pub mod analysis {
         pub field_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AxisLabelReferenceOptions {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                field_id: field_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AxisLabelReferenceOptions>
         for ::stratus_model::Val<AxisLabelReferenceOptions>
     {
@@ -11091,6 +13580,20 @@ pub mod analysis {
             ::std::option::Option<::stratus_model::Val<AggregationFunction>>,
     }
 
+    impl ReferenceLineDynamicDataConfiguration {
+        /// With the required `Calculation`, `Column`; everything else unset.
+        pub fn new(
+            calculation: impl ::std::convert::Into<::stratus_model::Val<NumericalAggregationFunction>>,
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                calculation: calculation.into(),
+                column: column.into(),
+                measure_aggregation_function: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ReferenceLineDynamicDataConfiguration>
         for ::stratus_model::Val<ReferenceLineDynamicDataConfiguration>
     {
@@ -11106,6 +13609,15 @@ pub mod analysis {
         /// `Value`: number.
         /// Required.
         pub value: ::stratus_model::Val<f64>,
+    }
+
+    impl ReferenceLineStaticDataConfiguration {
+        /// With the required `Value`; everything else unset.
+        pub fn new(value: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ReferenceLineStaticDataConfiguration>
@@ -11124,6 +13636,17 @@ pub mod analysis {
         /// Required.
         /// Pattern: `\S`.
         pub custom_label: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ReferenceLineCustomLabelConfiguration {
+        /// With the required `CustomLabel`; everything else unset.
+        pub fn new(
+            custom_label: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                custom_label: custom_label.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ReferenceLineCustomLabelConfiguration>
@@ -11187,6 +13710,20 @@ pub mod analysis {
         pub sort_by: ::stratus_model::Val<ColumnIdentifier>,
     }
 
+    impl ColumnSort {
+        /// With the required `Direction`, `SortBy`; everything else unset.
+        pub fn new(
+            direction: impl ::std::convert::Into<::stratus_model::Val<SortDirection>>,
+            sort_by: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                direction: direction.into(),
+                sort_by: sort_by.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ColumnSort> for ::stratus_model::Val<ColumnSort> {
         fn from(value: ColumnSort) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11204,6 +13741,19 @@ pub mod analysis {
         /// Required.
         /// Length: `1..=512`.
         pub field_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FieldSort {
+        /// With the required `Direction`, `FieldId`; everything else unset.
+        pub fn new(
+            direction: impl ::std::convert::Into<::stratus_model::Val<SortDirection>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                direction: direction.into(),
+                field_id: field_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FieldSort> for ::stratus_model::Val<FieldSort> {
@@ -11261,6 +13811,21 @@ pub mod analysis {
         pub column: ::stratus_model::Val<ColumnIdentifier>,
     }
 
+    impl CategoryDrillDownFilter {
+        /// With the required `CategoryValues`, `Column`; everything else unset.
+        pub fn new(
+            category_values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                category_values: category_values.into(),
+                column: column.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CategoryDrillDownFilter>
         for ::stratus_model::Val<CategoryDrillDownFilter>
     {
@@ -11279,6 +13844,19 @@ pub mod analysis {
         /// `Value`: number.
         /// Required.
         pub value: ::stratus_model::Val<f64>,
+    }
+
+    impl NumericEqualityDrillDownFilter {
+        /// With the required `Column`, `Value`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NumericEqualityDrillDownFilter>
@@ -11307,6 +13885,23 @@ pub mod analysis {
         pub time_granularity: ::stratus_model::Val<TimeGranularity>,
     }
 
+    impl TimeRangeDrillDownFilter {
+        /// With the required `Column`, `RangeMaximum`, `RangeMinimum`, `TimeGranularity`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            range_maximum: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            range_minimum: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            time_granularity: impl ::std::convert::Into<::stratus_model::Val<TimeGranularity>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                range_maximum: range_maximum.into(),
+                range_minimum: range_minimum.into(),
+                time_granularity: time_granularity.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TimeRangeDrillDownFilter>
         for ::stratus_model::Val<TimeRangeDrillDownFilter>
     {
@@ -11322,6 +13917,19 @@ pub mod analysis {
         /// `BackgroundColor`: [`ConditionalFormattingColor`].
         /// Required.
         pub background_color: ::stratus_model::Val<ConditionalFormattingColor>,
+    }
+
+    impl ShapeConditionalFormat {
+        /// With the required `BackgroundColor`; everything else unset.
+        pub fn new(
+            background_color: impl ::std::convert::Into<
+                ::stratus_model::Val<ConditionalFormattingColor>,
+            >,
+        ) -> Self {
+            Self {
+                background_color: background_color.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ShapeConditionalFormat> for ::stratus_model::Val<ShapeConditionalFormat> {
@@ -11342,6 +13950,19 @@ pub mod analysis {
         /// Required.
         /// Length: `1..=512`.
         pub field_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CalculatedMeasureField {
+        /// With the required `Expression`, `FieldId`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                expression: expression.into(),
+                field_id: field_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CalculatedMeasureField> for ::stratus_model::Val<CalculatedMeasureField> {
@@ -11367,6 +13988,21 @@ pub mod analysis {
         /// `FormatConfiguration`: [`StringFormatConfiguration`].
         pub format_configuration:
             ::std::option::Option<::stratus_model::Val<StringFormatConfiguration>>,
+    }
+
+    impl CategoricalMeasureField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                column: column.into(),
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CategoricalMeasureField>
@@ -11396,6 +14032,21 @@ pub mod analysis {
             ::std::option::Option<::stratus_model::Val<DateTimeFormatConfiguration>>,
     }
 
+    impl DateMeasureField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                column: column.into(),
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DateMeasureField> for ::stratus_model::Val<DateMeasureField> {
         fn from(value: DateMeasureField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11419,6 +14070,21 @@ pub mod analysis {
         /// `FormatConfiguration`: [`NumberFormatConfiguration`].
         pub format_configuration:
             ::std::option::Option<::stratus_model::Val<NumberFormatConfiguration>>,
+    }
+
+    impl NumericalMeasureField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                column: column.into(),
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<NumericalMeasureField> for ::stratus_model::Val<NumericalMeasureField> {
@@ -11553,6 +14219,21 @@ pub mod analysis {
         pub hierarchy_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CategoricalDimensionField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+                hierarchy_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CategoricalDimensionField>
         for ::stratus_model::Val<CategoricalDimensionField>
     {
@@ -11582,6 +14263,22 @@ pub mod analysis {
         pub hierarchy_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl DateDimensionField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                date_granularity: ::std::option::Option::None,
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+                hierarchy_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DateDimensionField> for ::stratus_model::Val<DateDimensionField> {
         fn from(value: DateDimensionField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11607,6 +14304,21 @@ pub mod analysis {
         pub hierarchy_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl NumericalDimensionField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+                hierarchy_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<NumericalDimensionField>
         for ::stratus_model::Val<NumericalDimensionField>
     {
@@ -11622,6 +14334,17 @@ pub mod analysis {
         /// `Type`: [`KpiVisualStandardLayoutType`].
         /// Required.
         pub r#type: ::stratus_model::Val<KpiVisualStandardLayoutType>,
+    }
+
+    impl KpiVisualStandardLayout {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<KpiVisualStandardLayoutType>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KpiVisualStandardLayout>
@@ -11669,6 +14392,17 @@ pub mod analysis {
         pub static_file_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl GeospatialStaticFileSource {
+        /// With the required `StaticFileId`; everything else unset.
+        pub fn new(
+            static_file_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                static_file_id: static_file_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GeospatialStaticFileSource>
         for ::stratus_model::Val<GeospatialStaticFileSource>
     {
@@ -11708,6 +14442,17 @@ pub mod analysis {
         pub style: ::stratus_model::Val<GeospatialLineStyle>,
     }
 
+    impl GeospatialLineLayer {
+        /// With the required `Style`; everything else unset.
+        pub fn new(
+            style: impl ::std::convert::Into<::stratus_model::Val<GeospatialLineStyle>>,
+        ) -> Self {
+            Self {
+                style: style.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GeospatialLineLayer> for ::stratus_model::Val<GeospatialLineLayer> {
         fn from(value: GeospatialLineLayer) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11723,6 +14468,17 @@ pub mod analysis {
         pub style: ::stratus_model::Val<GeospatialPointStyle>,
     }
 
+    impl GeospatialPointLayer {
+        /// With the required `Style`; everything else unset.
+        pub fn new(
+            style: impl ::std::convert::Into<::stratus_model::Val<GeospatialPointStyle>>,
+        ) -> Self {
+            Self {
+                style: style.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GeospatialPointLayer> for ::stratus_model::Val<GeospatialPointLayer> {
         fn from(value: GeospatialPointLayer) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11736,6 +14492,17 @@ pub mod analysis {
         /// `Style`: [`GeospatialPolygonStyle`].
         /// Required.
         pub style: ::stratus_model::Val<GeospatialPolygonStyle>,
+    }
+
+    impl GeospatialPolygonLayer {
+        /// With the required `Style`; everything else unset.
+        pub fn new(
+            style: impl ::std::convert::Into<::stratus_model::Val<GeospatialPolygonStyle>>,
+        ) -> Self {
+            Self {
+                style: style.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GeospatialPolygonLayer> for ::stratus_model::Val<GeospatialPolygonLayer> {
@@ -11754,6 +14521,19 @@ pub mod analysis {
         /// `Value`: number.
         /// Required.
         pub value: ::stratus_model::Val<f64>,
+    }
+
+    impl WhatIfPointScenario {
+        /// With the required `Date`, `Value`; everything else unset.
+        pub fn new(
+            date: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                date: date.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<WhatIfPointScenario> for ::stratus_model::Val<WhatIfPointScenario> {
@@ -11775,6 +14555,21 @@ pub mod analysis {
         /// `Value`: number.
         /// Required.
         pub value: ::stratus_model::Val<f64>,
+    }
+
+    impl WhatIfRangeScenario {
+        /// With the required `EndDate`, `StartDate`, `Value`; everything else unset.
+        pub fn new(
+            end_date: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            start_date: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                end_date: end_date.into(),
+                start_date: start_date.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<WhatIfRangeScenario> for ::stratus_model::Val<WhatIfRangeScenario> {
@@ -11886,6 +14681,17 @@ pub mod analysis {
         pub cell_type: ::stratus_model::Val<StyledCellType>,
     }
 
+    impl TableStyleTarget {
+        /// With the required `CellType`; everything else unset.
+        pub fn new(
+            cell_type: impl ::std::convert::Into<::stratus_model::Val<StyledCellType>>,
+        ) -> Self {
+            Self {
+                cell_type: cell_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TableStyleTarget> for ::stratus_model::Val<TableStyleTarget> {
         fn from(value: TableStyleTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11992,6 +14798,18 @@ pub mod analysis {
         pub include_null_value: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl CustomValuesConfiguration {
+        /// With the required `CustomValues`; everything else unset.
+        pub fn new(
+            custom_values: impl ::std::convert::Into<::stratus_model::Val<CustomParameterValues>>,
+        ) -> Self {
+            Self {
+                custom_values: custom_values.into(),
+                include_null_value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomValuesConfiguration>
         for ::stratus_model::Val<CustomValuesConfiguration>
     {
@@ -12016,6 +14834,19 @@ pub mod analysis {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ColumnSort>>>,
     }
 
+    impl BodySectionDynamicCategoryDimensionConfiguration {
+        /// With the required `Column`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                limit: ::std::option::Option::None,
+                sort_by_metrics: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BodySectionDynamicCategoryDimensionConfiguration>
         for ::stratus_model::Val<BodySectionDynamicCategoryDimensionConfiguration>
     {
@@ -12038,6 +14869,19 @@ pub mod analysis {
         /// Items: `0..=100`.
         pub sort_by_metrics:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ColumnSort>>>,
+    }
+
+    impl BodySectionDynamicNumericDimensionConfiguration {
+        /// With the required `Column`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                limit: ::std::option::Option::None,
+                sort_by_metrics: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<BodySectionDynamicNumericDimensionConfiguration>
@@ -12135,6 +14979,21 @@ pub mod analysis {
         pub visibility: ::std::option::Option<::stratus_model::Val<Visibility>>,
     }
 
+    impl ColumnTooltipItem {
+        /// With the required `Column`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                aggregation: ::std::option::Option::None,
+                column: column.into(),
+                label: ::std::option::Option::None,
+                tooltip_target: ::std::option::Option::None,
+                visibility: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ColumnTooltipItem> for ::stratus_model::Val<ColumnTooltipItem> {
         fn from(value: ColumnTooltipItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -12155,6 +15014,20 @@ pub mod analysis {
         pub tooltip_target: ::std::option::Option<::stratus_model::Val<TooltipTarget>>,
         /// `Visibility`: [`Visibility`].
         pub visibility: ::std::option::Option<::stratus_model::Val<Visibility>>,
+    }
+
+    impl FieldTooltipItem {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                label: ::std::option::Option::None,
+                tooltip_target: ::std::option::Option::None,
+                visibility: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FieldTooltipItem> for ::stratus_model::Val<FieldTooltipItem> {
@@ -12191,6 +15064,19 @@ pub mod analysis {
         pub expression: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ConditionalFormattingGradientColor {
+        /// With the required `Color`, `Expression`; everything else unset.
+        pub fn new(
+            color: impl ::std::convert::Into<::stratus_model::Val<GradientColor>>,
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                color: color.into(),
+                expression: expression.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConditionalFormattingGradientColor>
         for ::stratus_model::Val<ConditionalFormattingGradientColor>
     {
@@ -12210,6 +15096,18 @@ pub mod analysis {
         /// Required.
         /// Length: `1..=4096`.
         pub expression: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ConditionalFormattingSolidColor {
+        /// With the required `Expression`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                color: ::std::option::Option::None,
+                expression: expression.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ConditionalFormattingSolidColor>
@@ -12240,6 +15138,23 @@ pub mod analysis {
         pub icon_options: ::stratus_model::Val<ConditionalFormattingCustomIconOptions>,
     }
 
+    impl ConditionalFormattingCustomIconCondition {
+        /// With the required `Expression`, `IconOptions`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            icon_options: impl ::std::convert::Into<
+                ::stratus_model::Val<ConditionalFormattingCustomIconOptions>,
+            >,
+        ) -> Self {
+            Self {
+                color: ::std::option::Option::None,
+                display_configuration: ::std::option::Option::None,
+                expression: expression.into(),
+                icon_options: icon_options.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConditionalFormattingCustomIconCondition>
         for ::stratus_model::Val<ConditionalFormattingCustomIconCondition>
     {
@@ -12259,6 +15174,18 @@ pub mod analysis {
         /// `IconSetType`: [`ConditionalFormattingIconSetType`].
         pub icon_set_type:
             ::std::option::Option<::stratus_model::Val<ConditionalFormattingIconSetType>>,
+    }
+
+    impl ConditionalFormattingIconSet {
+        /// With the required `Expression`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                expression: expression.into(),
+                icon_set_type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ConditionalFormattingIconSet>
@@ -12292,6 +15219,17 @@ pub mod analysis {
         /// Required.
         /// Pattern: `^#[A-F0-9]{6}$`.
         pub color: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GeospatialHeatmapDataColor {
+        /// With the required `Color`; everything else unset.
+        pub fn new(
+            color: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                color: color.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GeospatialHeatmapDataColor>
@@ -12358,6 +15296,19 @@ pub mod analysis {
         /// Required.
         /// Items: `0..=20`.
         pub sort_paths: ::stratus_model::Val<::std::vec::Vec<DataPathValue>>,
+    }
+
+    impl DataPathSort {
+        /// With the required `Direction`, `SortPaths`; everything else unset.
+        pub fn new(
+            direction: impl ::std::convert::Into<::stratus_model::Val<SortDirection>>,
+            sort_paths: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<DataPathValue>>>,
+        ) -> Self {
+            Self {
+                direction: direction.into(),
+                sort_paths: sort_paths.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DataPathSort> for ::stratus_model::Val<DataPathSort> {
@@ -12437,6 +15388,19 @@ pub mod analysis {
         /// `Target`: [`UrlTargetConfiguration`].
         /// Required.
         pub target: ::stratus_model::Val<UrlTargetConfiguration>,
+    }
+
+    impl TableFieldLinkConfiguration {
+        /// With the required `Content`, `Target`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<TableFieldLinkContentConfiguration>>,
+            target: impl ::std::convert::Into<::stratus_model::Val<UrlTargetConfiguration>>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                target: target.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TableFieldLinkConfiguration>
@@ -12681,6 +15645,17 @@ pub mod analysis {
         pub gradient_offset: ::stratus_model::Val<f64>,
     }
 
+    impl GradientStop {
+        /// With the required `GradientOffset`; everything else unset.
+        pub fn new(gradient_offset: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                color: ::std::option::Option::None,
+                data_value: ::std::option::Option::None,
+                gradient_offset: gradient_offset.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GradientStop> for ::stratus_model::Val<GradientStop> {
         fn from(value: GradientStop) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -12762,6 +15737,18 @@ pub mod analysis {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl TableFieldCustomTextContent {
+        /// With the required `FontConfiguration`; everything else unset.
+        pub fn new(
+            font_configuration: impl ::std::convert::Into<::stratus_model::Val<FontConfiguration>>,
+        ) -> Self {
+            Self {
+                font_configuration: font_configuration.into(),
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TableFieldCustomTextContent>
         for ::stratus_model::Val<TableFieldCustomTextContent>
     {
@@ -12786,6 +15773,22 @@ pub mod analysis {
             ::std::option::Option<::stratus_model::Val<GeospatialNullDataSettings>>,
         /// `NullDataVisibility`: [`Visibility`].
         pub null_data_visibility: ::std::option::Option<::stratus_model::Val<Visibility>>,
+    }
+
+    impl GeospatialCategoricalColor {
+        /// With the required `CategoryDataColors`; everything else unset.
+        pub fn new(
+            category_data_colors: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<GeospatialCategoricalDataColor>>,
+            >,
+        ) -> Self {
+            Self {
+                category_data_colors: category_data_colors.into(),
+                default_opacity: ::std::option::Option::None,
+                null_data_settings: ::std::option::Option::None,
+                null_data_visibility: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<GeospatialCategoricalColor>
@@ -12814,6 +15817,22 @@ pub mod analysis {
         pub step_colors: ::stratus_model::Val<::std::vec::Vec<GeospatialGradientStepColor>>,
     }
 
+    impl GeospatialGradientColor {
+        /// With the required `StepColors`; everything else unset.
+        pub fn new(
+            step_colors: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<GeospatialGradientStepColor>>,
+            >,
+        ) -> Self {
+            Self {
+                default_opacity: ::std::option::Option::None,
+                null_data_settings: ::std::option::Option::None,
+                null_data_visibility: ::std::option::Option::None,
+                step_colors: step_colors.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GeospatialGradientColor>
         for ::stratus_model::Val<GeospatialGradientColor>
     {
@@ -12832,6 +15851,18 @@ pub mod analysis {
         pub color: ::stratus_model::Val<::std::string::String>,
         /// `State`: [`GeospatialColorState`].
         pub state: ::std::option::Option<::stratus_model::Val<GeospatialColorState>>,
+    }
+
+    impl GeospatialSolidColor {
+        /// With the required `Color`; everything else unset.
+        pub fn new(
+            color: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                color: color.into(),
+                state: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<GeospatialSolidColor> for ::stratus_model::Val<GeospatialSolidColor> {
@@ -12853,6 +15884,19 @@ pub mod analysis {
         pub data_value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl GeospatialCategoricalDataColor {
+        /// With the required `Color`, `DataValue`; everything else unset.
+        pub fn new(
+            color: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                color: color.into(),
+                data_value: data_value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GeospatialCategoricalDataColor>
         for ::stratus_model::Val<GeospatialCategoricalDataColor>
     {
@@ -12868,6 +15912,17 @@ pub mod analysis {
         /// `SymbolStyle`: [`GeospatialNullSymbolStyle`].
         /// Required.
         pub symbol_style: ::stratus_model::Val<GeospatialNullSymbolStyle>,
+    }
+
+    impl GeospatialNullDataSettings {
+        /// With the required `SymbolStyle`; everything else unset.
+        pub fn new(
+            symbol_style: impl ::std::convert::Into<::stratus_model::Val<GeospatialNullSymbolStyle>>,
+        ) -> Self {
+            Self {
+                symbol_style: symbol_style.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GeospatialNullDataSettings>
@@ -12889,6 +15944,19 @@ pub mod analysis {
         /// `DataValue`: number.
         /// Required.
         pub data_value: ::stratus_model::Val<f64>,
+    }
+
+    impl GeospatialGradientStepColor {
+        /// With the required `Color`, `DataValue`; everything else unset.
+        pub fn new(
+            color: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                color: color.into(),
+                data_value: data_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GeospatialGradientStepColor>
@@ -18819,6 +21887,22 @@ pub mod custom_permissions {
         pub custom_permissions_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnCustomPermissions {
+        /// With the required `AwsAccountId`, `CustomPermissionsName`; everything else unset.
+        pub fn new(
+            aws_account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            custom_permissions_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                aws_account_id: aws_account_id.into(),
+                capabilities: ::std::option::Option::None,
+                custom_permissions_name: custom_permissions_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCustomPermissions`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCustomPermissionsAttributes {
         /// `Arn`: string.
@@ -19533,6 +22617,32 @@ pub mod dashboard {
         pub version_description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnDashboard {
+        /// With the required `AwsAccountId`, `DashboardId`, `Name`; everything else unset.
+        pub fn new(
+            aws_account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            dashboard_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aws_account_id: aws_account_id.into(),
+                dashboard_id: dashboard_id.into(),
+                dashboard_publish_options: ::std::option::Option::None,
+                definition: ::std::option::Option::None,
+                folder_arns: ::std::option::Option::None,
+                link_entities: ::std::option::Option::None,
+                link_sharing_configuration: ::std::option::Option::None,
+                name: name.into(),
+                parameters: ::std::option::Option::None,
+                permissions: ::std::option::Option::None,
+                source_entity: ::std::option::Option::None,
+                theme_arn: ::std::option::Option::None,
+                validation_strategy: ::std::option::Option::None,
+                version_description: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDashboard`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDashboardAttributes {
         /// `Arn`: string.
@@ -19660,6 +22770,27 @@ pub mod dashboard {
         pub static_files: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<StaticFile>>>,
     }
 
+    impl DashboardVersionDefinition {
+        /// With the required `DataSetIdentifierDeclarations`; everything else unset.
+        pub fn new(
+            data_set_identifier_declarations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<DataSetIdentifierDeclaration>>,
+            >,
+        ) -> Self {
+            Self {
+                analysis_defaults: ::std::option::Option::None,
+                calculated_fields: ::std::option::Option::None,
+                column_configurations: ::std::option::Option::None,
+                data_set_identifier_declarations: data_set_identifier_declarations.into(),
+                filter_groups: ::std::option::Option::None,
+                options: ::std::option::Option::None,
+                parameter_declarations: ::std::option::Option::None,
+                sheets: ::std::option::Option::None,
+                static_files: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DashboardVersionDefinition>
         for ::stratus_model::Val<DashboardVersionDefinition>
     {
@@ -19728,6 +22859,21 @@ pub mod dashboard {
         pub principal: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ResourcePermission {
+        /// With the required `Actions`, `Principal`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            principal: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                principal: principal.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ResourcePermission> for ::stratus_model::Val<ResourcePermission> {
         fn from(value: ResourcePermission) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -19755,6 +22901,15 @@ pub mod dashboard {
         /// `Mode`: [`ValidationStrategyMode`].
         /// Required.
         pub mode: ::stratus_model::Val<ValidationStrategyMode>,
+    }
+
+    impl ValidationStrategy {
+        /// With the required `Mode`; everything else unset.
+        pub fn new(
+            mode: impl ::std::convert::Into<::stratus_model::Val<ValidationStrategyMode>>,
+        ) -> Self {
+            Self { mode: mode.into() }
+        }
     }
 
     impl ::std::convert::From<ValidationStrategy> for ::stratus_model::Val<ValidationStrategy> {
@@ -19997,6 +23152,19 @@ pub mod dashboard {
         pub default_new_sheet_configuration: ::stratus_model::Val<DefaultNewSheetConfiguration>,
     }
 
+    impl AnalysisDefaults {
+        /// With the required `DefaultNewSheetConfiguration`; everything else unset.
+        pub fn new(
+            default_new_sheet_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<DefaultNewSheetConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                default_new_sheet_configuration: default_new_sheet_configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AnalysisDefaults> for ::stratus_model::Val<AnalysisDefaults> {
         fn from(value: AnalysisDefaults) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20021,6 +23189,21 @@ pub mod dashboard {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CalculatedField {
+        /// With the required `DataSetIdentifier`, `Expression`, `Name`; everything else unset.
+        pub fn new(
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_set_identifier: data_set_identifier.into(),
+                expression: expression.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CalculatedField> for ::stratus_model::Val<CalculatedField> {
         fn from(value: CalculatedField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20042,6 +23225,20 @@ pub mod dashboard {
         pub role: ::std::option::Option<::stratus_model::Val<ColumnRole>>,
     }
 
+    impl ColumnConfiguration {
+        /// With the required `Column`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                colors_configuration: ::std::option::Option::None,
+                column: column.into(),
+                format_configuration: ::std::option::Option::None,
+                role: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ColumnConfiguration> for ::stratus_model::Val<ColumnConfiguration> {
         fn from(value: ColumnConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20059,6 +23256,19 @@ pub mod dashboard {
         /// Required.
         /// Length: `1..=2048`.
         pub identifier: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DataSetIdentifierDeclaration {
+        /// With the required `DataSetArn`, `Identifier`; everything else unset.
+        pub fn new(
+            data_set_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_set_arn: data_set_arn.into(),
+                identifier: identifier.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DataSetIdentifierDeclaration>
@@ -20090,6 +23300,26 @@ pub mod dashboard {
         pub scope_configuration: ::stratus_model::Val<FilterScopeConfiguration>,
         /// `Status`: [`WidgetStatus`].
         pub status: ::std::option::Option<::stratus_model::Val<WidgetStatus>>,
+    }
+
+    impl FilterGroup {
+        /// With the required `CrossDataset`, `FilterGroupId`, `Filters`, `ScopeConfiguration`; everything else unset.
+        pub fn new(
+            cross_dataset: impl ::std::convert::Into<::stratus_model::Val<CrossDatasetTypes>>,
+            filter_group_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            filters: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Filter>>>,
+            scope_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<FilterScopeConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                cross_dataset: cross_dataset.into(),
+                filter_group_id: filter_group_id.into(),
+                filters: filters.into(),
+                scope_configuration: scope_configuration.into(),
+                status: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FilterGroup> for ::stratus_model::Val<FilterGroup> {
@@ -20191,6 +23421,28 @@ pub mod dashboard {
         pub visuals: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Visual>>>,
     }
 
+    impl SheetDefinition {
+        /// With the required `SheetId`; everything else unset.
+        pub fn new(
+            sheet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content_type: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                filter_controls: ::std::option::Option::None,
+                images: ::std::option::Option::None,
+                layouts: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                parameter_controls: ::std::option::Option::None,
+                sheet_control_layouts: ::std::option::Option::None,
+                sheet_id: sheet_id.into(),
+                text_boxes: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visuals: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SheetDefinition> for ::stratus_model::Val<SheetDefinition> {
         fn from(value: SheetDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20226,6 +23478,21 @@ pub mod dashboard {
         pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl DateTimeParameter {
+        /// With the required `Name`, `Values`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                values: values.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DateTimeParameter> for ::stratus_model::Val<DateTimeParameter> {
         fn from(value: DateTimeParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20243,6 +23510,19 @@ pub mod dashboard {
         /// `Values`: list of number.
         /// Required.
         pub values: ::stratus_model::Val<::std::vec::Vec<f64>>,
+    }
+
+    impl DecimalParameter {
+        /// With the required `Name`, `Values`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<f64>>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                values: values.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DecimalParameter> for ::stratus_model::Val<DecimalParameter> {
@@ -20264,6 +23544,19 @@ pub mod dashboard {
         pub values: ::stratus_model::Val<::std::vec::Vec<f64>>,
     }
 
+    impl IntegerParameter {
+        /// With the required `Name`, `Values`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<f64>>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                values: values.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IntegerParameter> for ::stratus_model::Val<IntegerParameter> {
         fn from(value: IntegerParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20283,6 +23576,21 @@ pub mod dashboard {
         pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl StringParameter {
+        /// With the required `Name`, `Values`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                values: values.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StringParameter> for ::stratus_model::Val<StringParameter> {
         fn from(value: StringParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20300,6 +23608,21 @@ pub mod dashboard {
         /// Required.
         /// Items: `1..=`.
         pub data_set_references: ::stratus_model::Val<::std::vec::Vec<DataSetReference>>,
+    }
+
+    impl DashboardSourceTemplate {
+        /// With the required `Arn`, `DataSetReferences`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_set_references: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<DataSetReference>>,
+            >,
+        ) -> Self {
+            Self {
+                arn: arn.into(),
+                data_set_references: data_set_references.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DashboardSourceTemplate>
@@ -20376,6 +23699,19 @@ pub mod dashboard {
         /// Required.
         /// Length: `1..=2048`.
         pub data_set_identifier: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ColumnIdentifier {
+        /// With the required `ColumnName`, `DataSetIdentifier`; everything else unset.
+        pub fn new(
+            column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column_name: column_name.into(),
+                data_set_identifier: data_set_identifier.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ColumnIdentifier> for ::stratus_model::Val<ColumnIdentifier> {
@@ -20475,6 +23811,21 @@ pub mod dashboard {
             ::std::option::Option<::stratus_model::Val<DateTimeValueWhenUnsetConfiguration>>,
     }
 
+    impl DateTimeParameterDeclaration {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                default_values: ::std::option::Option::None,
+                mapped_data_set_parameters: ::std::option::Option::None,
+                name: name.into(),
+                time_granularity: ::std::option::Option::None,
+                value_when_unset: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DateTimeParameterDeclaration>
         for ::stratus_model::Val<DateTimeParameterDeclaration>
     {
@@ -20504,6 +23855,22 @@ pub mod dashboard {
         /// `ValueWhenUnset`: [`DecimalValueWhenUnsetConfiguration`].
         pub value_when_unset:
             ::std::option::Option<::stratus_model::Val<DecimalValueWhenUnsetConfiguration>>,
+    }
+
+    impl DecimalParameterDeclaration {
+        /// With the required `Name`, `ParameterValueType`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_value_type: impl ::std::convert::Into<::stratus_model::Val<ParameterValueType>>,
+        ) -> Self {
+            Self {
+                default_values: ::std::option::Option::None,
+                mapped_data_set_parameters: ::std::option::Option::None,
+                name: name.into(),
+                parameter_value_type: parameter_value_type.into(),
+                value_when_unset: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DecimalParameterDeclaration>
@@ -20537,6 +23904,22 @@ pub mod dashboard {
             ::std::option::Option<::stratus_model::Val<IntegerValueWhenUnsetConfiguration>>,
     }
 
+    impl IntegerParameterDeclaration {
+        /// With the required `Name`, `ParameterValueType`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_value_type: impl ::std::convert::Into<::stratus_model::Val<ParameterValueType>>,
+        ) -> Self {
+            Self {
+                default_values: ::std::option::Option::None,
+                mapped_data_set_parameters: ::std::option::Option::None,
+                name: name.into(),
+                parameter_value_type: parameter_value_type.into(),
+                value_when_unset: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IntegerParameterDeclaration>
         for ::stratus_model::Val<IntegerParameterDeclaration>
     {
@@ -20566,6 +23949,22 @@ pub mod dashboard {
         /// `ValueWhenUnset`: [`StringValueWhenUnsetConfiguration`].
         pub value_when_unset:
             ::std::option::Option<::stratus_model::Val<StringValueWhenUnsetConfiguration>>,
+    }
+
+    impl StringParameterDeclaration {
+        /// With the required `Name`, `ParameterValueType`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_value_type: impl ::std::convert::Into<::stratus_model::Val<ParameterValueType>>,
+        ) -> Self {
+            Self {
+                default_values: ::std::option::Option::None,
+                mapped_data_set_parameters: ::std::option::Option::None,
+                name: name.into(),
+                parameter_value_type: parameter_value_type.into(),
+                value_when_unset: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<StringParameterDeclaration>
@@ -20634,6 +24033,24 @@ pub mod dashboard {
         pub tooltip: ::std::option::Option<::stratus_model::Val<SheetImageTooltipConfiguration>>,
     }
 
+    impl SheetImage {
+        /// With the required `SheetImageId`, `Source`; everything else unset.
+        pub fn new(
+            sheet_image_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<SheetImageSource>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                image_content_alt_text: ::std::option::Option::None,
+                interactions: ::std::option::Option::None,
+                scaling: ::std::option::Option::None,
+                sheet_image_id: sheet_image_id.into(),
+                source: source.into(),
+                tooltip: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SheetImage> for ::stratus_model::Val<SheetImage> {
         fn from(value: SheetImage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20647,6 +24064,17 @@ pub mod dashboard {
         /// `Configuration`: [`LayoutConfiguration`].
         /// Required.
         pub configuration: ::stratus_model::Val<LayoutConfiguration>,
+    }
+
+    impl Layout {
+        /// With the required `Configuration`; everything else unset.
+        pub fn new(
+            configuration: impl ::std::convert::Into<::stratus_model::Val<LayoutConfiguration>>,
+        ) -> Self {
+            Self {
+                configuration: configuration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Layout> for ::stratus_model::Val<Layout> {
@@ -20689,6 +24117,19 @@ pub mod dashboard {
         pub configuration: ::stratus_model::Val<SheetControlLayoutConfiguration>,
     }
 
+    impl SheetControlLayout {
+        /// With the required `Configuration`; everything else unset.
+        pub fn new(
+            configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<SheetControlLayoutConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                configuration: configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SheetControlLayout> for ::stratus_model::Val<SheetControlLayout> {
         fn from(value: SheetControlLayout) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20707,6 +24148,18 @@ pub mod dashboard {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub sheet_text_box_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SheetTextBox {
+        /// With the required `SheetTextBoxId`; everything else unset.
+        pub fn new(
+            sheet_text_box_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content: ::std::option::Option::None,
+                sheet_text_box_id: sheet_text_box_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SheetTextBox> for ::stratus_model::Val<SheetTextBox> {
@@ -20791,6 +24244,18 @@ pub mod dashboard {
         pub static_file_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ImageStaticFile {
+        /// With the required `StaticFileId`; everything else unset.
+        pub fn new(
+            static_file_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                source: ::std::option::Option::None,
+                static_file_id: static_file_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ImageStaticFile> for ::stratus_model::Val<ImageStaticFile> {
         fn from(value: ImageStaticFile) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20810,6 +24275,18 @@ pub mod dashboard {
         pub static_file_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SpatialStaticFile {
+        /// With the required `StaticFileId`; everything else unset.
+        pub fn new(
+            static_file_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                source: ::std::option::Option::None,
+                static_file_id: static_file_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SpatialStaticFile> for ::stratus_model::Val<SpatialStaticFile> {
         fn from(value: SpatialStaticFile) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20827,6 +24304,19 @@ pub mod dashboard {
         /// Required.
         /// Pattern: `\S`.
         pub data_set_placeholder: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DataSetReference {
+        /// With the required `DataSetArn`, `DataSetPlaceholder`; everything else unset.
+        pub fn new(
+            data_set_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_set_placeholder: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_set_arn: data_set_arn.into(),
+                data_set_placeholder: data_set_placeholder.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DataSetReference> for ::stratus_model::Val<DataSetReference> {
@@ -20884,6 +24374,19 @@ pub mod dashboard {
         pub field_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `SpecialValue`: [`SpecialValue`].
         pub special_value: ::std::option::Option<::stratus_model::Val<SpecialValue>>,
+    }
+
+    impl CustomColor {
+        /// With the required `Color`; everything else unset.
+        pub fn new(
+            color: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                color: color.into(),
+                field_value: ::std::option::Option::None,
+                special_value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CustomColor> for ::stratus_model::Val<CustomColor> {
@@ -20972,6 +24475,22 @@ pub mod dashboard {
         pub filter_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CategoryFilter {
+        /// With the required `Column`, `Configuration`, `FilterId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<CategoryFilterConfiguration>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                configuration: configuration.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CategoryFilter> for ::stratus_model::Val<CategoryFilter> {
         fn from(value: CategoryFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20996,6 +24515,23 @@ pub mod dashboard {
         /// `InnerFilter`: [`InnerFilter`].
         /// Required.
         pub inner_filter: ::stratus_model::Val<InnerFilter>,
+    }
+
+    impl NestedFilter {
+        /// With the required `Column`, `FilterId`, `IncludeInnerSet`, `InnerFilter`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            include_inner_set: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            inner_filter: impl ::std::convert::Into<::stratus_model::Val<InnerFilter>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                filter_id: filter_id.into(),
+                include_inner_set: include_inner_set.into(),
+                inner_filter: inner_filter.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NestedFilter> for ::stratus_model::Val<NestedFilter> {
@@ -21038,6 +24574,30 @@ pub mod dashboard {
         pub value: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl NumericEqualityFilter {
+        /// With the required `Column`, `FilterId`, `MatchOperator`, `NullOption`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            match_operator: impl ::std::convert::Into<
+                ::stratus_model::Val<NumericEqualityMatchOperator>,
+            >,
+            null_option: impl ::std::convert::Into<::stratus_model::Val<FilterNullOption>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                column: column.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+                match_operator: match_operator.into(),
+                null_option: null_option.into(),
+                parameter_name: ::std::option::Option::None,
+                select_all_options: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<NumericEqualityFilter> for ::stratus_model::Val<NumericEqualityFilter> {
         fn from(value: NumericEqualityFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -21075,6 +24635,28 @@ pub mod dashboard {
         /// `SelectAllOptions`: [`NumericFilterSelectAllOptions`].
         pub select_all_options:
             ::std::option::Option<::stratus_model::Val<NumericFilterSelectAllOptions>>,
+    }
+
+    impl NumericRangeFilter {
+        /// With the required `Column`, `FilterId`, `NullOption`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            null_option: impl ::std::convert::Into<::stratus_model::Val<FilterNullOption>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                column: column.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+                include_maximum: ::std::option::Option::None,
+                include_minimum: ::std::option::Option::None,
+                null_option: null_option.into(),
+                range_maximum: ::std::option::Option::None,
+                range_minimum: ::std::option::Option::None,
+                select_all_options: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<NumericRangeFilter> for ::stratus_model::Val<NumericRangeFilter> {
@@ -21123,6 +24705,34 @@ pub mod dashboard {
         pub time_granularity: ::stratus_model::Val<TimeGranularity>,
     }
 
+    impl RelativeDatesFilter {
+        /// With the required `AnchorDateConfiguration`, `Column`, `FilterId`, `NullOption`, `RelativeDateType`, `TimeGranularity`; everything else unset.
+        pub fn new(
+            anchor_date_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<AnchorDateConfiguration>,
+            >,
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            null_option: impl ::std::convert::Into<::stratus_model::Val<FilterNullOption>>,
+            relative_date_type: impl ::std::convert::Into<::stratus_model::Val<RelativeDateType>>,
+            time_granularity: impl ::std::convert::Into<::stratus_model::Val<TimeGranularity>>,
+        ) -> Self {
+            Self {
+                anchor_date_configuration: anchor_date_configuration.into(),
+                column: column.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                exclude_period_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+                minimum_granularity: ::std::option::Option::None,
+                null_option: null_option.into(),
+                parameter_name: ::std::option::Option::None,
+                relative_date_type: relative_date_type.into(),
+                relative_date_value: ::std::option::Option::None,
+                time_granularity: time_granularity.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RelativeDatesFilter> for ::stratus_model::Val<RelativeDatesFilter> {
         fn from(value: RelativeDatesFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -21154,6 +24764,24 @@ pub mod dashboard {
         pub time_granularity: ::std::option::Option<::stratus_model::Val<TimeGranularity>>,
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl TimeEqualityFilter {
+        /// With the required `Column`, `FilterId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+                parameter_name: ::std::option::Option::None,
+                rolling_date: ::std::option::Option::None,
+                time_granularity: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TimeEqualityFilter> for ::stratus_model::Val<TimeEqualityFilter> {
@@ -21195,6 +24823,28 @@ pub mod dashboard {
         pub time_granularity: ::std::option::Option<::stratus_model::Val<TimeGranularity>>,
     }
 
+    impl TimeRangeFilter {
+        /// With the required `Column`, `FilterId`, `NullOption`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            null_option: impl ::std::convert::Into<::stratus_model::Val<FilterNullOption>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                exclude_period_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+                include_maximum: ::std::option::Option::None,
+                include_minimum: ::std::option::Option::None,
+                null_option: null_option.into(),
+                range_maximum_value: ::std::option::Option::None,
+                range_minimum_value: ::std::option::Option::None,
+                time_granularity: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TimeRangeFilter> for ::stratus_model::Val<TimeRangeFilter> {
         fn from(value: TimeRangeFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -21229,6 +24879,27 @@ pub mod dashboard {
         pub parameter_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TimeGranularity`: [`TimeGranularity`].
         pub time_granularity: ::std::option::Option<::stratus_model::Val<TimeGranularity>>,
+    }
+
+    impl TopBottomFilter {
+        /// With the required `AggregationSortConfigurations`, `Column`, `FilterId`; everything else unset.
+        pub fn new(
+            aggregation_sort_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AggregationSortConfiguration>>,
+            >,
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aggregation_sort_configurations: aggregation_sort_configurations.into(),
+                column: column.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+                limit: ::std::option::Option::None,
+                parameter_name: ::std::option::Option::None,
+                time_granularity: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TopBottomFilter> for ::stratus_model::Val<TopBottomFilter> {
@@ -21289,6 +24960,21 @@ pub mod dashboard {
         /// Pattern: `^[a-zA-Z0-9]+$`.
         /// Length: `1..=2048`.
         pub data_set_parameter_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MappedDataSetParameter {
+        /// With the required `DataSetIdentifier`, `DataSetParameterName`; everything else unset.
+        pub fn new(
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_set_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                data_set_identifier: data_set_identifier.into(),
+                data_set_parameter_name: data_set_parameter_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MappedDataSetParameter> for ::stratus_model::Val<MappedDataSetParameter> {
@@ -21444,6 +25130,20 @@ pub mod dashboard {
         pub source_filter_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FilterCrossSheetControl {
+        /// With the required `FilterControlId`, `SourceFilterId`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cascading_control_configuration: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                source_filter_id: source_filter_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FilterCrossSheetControl>
         for ::stratus_model::Val<FilterCrossSheetControl>
     {
@@ -21477,6 +25177,24 @@ pub mod dashboard {
         pub title: ::stratus_model::Val<::std::string::String>,
         /// `Type`: [`SheetControlDateTimePickerType`].
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlDateTimePickerType>>,
+    }
+
+    impl FilterDateTimePickerControl {
+        /// With the required `FilterControlId`, `SourceFilterId`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                commit_mode: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FilterDateTimePickerControl>
@@ -21519,6 +25237,26 @@ pub mod dashboard {
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlListType>>,
     }
 
+    impl FilterDropDownControl {
+        /// With the required `FilterControlId`, `SourceFilterId`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cascading_control_configuration: ::std::option::Option::None,
+                commit_mode: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                selectable_values: ::std::option::Option::None,
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<FilterDropDownControl> for ::stratus_model::Val<FilterDropDownControl> {
         fn from(value: FilterDropDownControl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -21554,6 +25292,25 @@ pub mod dashboard {
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlListType>>,
     }
 
+    impl FilterListControl {
+        /// With the required `FilterControlId`, `SourceFilterId`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cascading_control_configuration: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                selectable_values: ::std::option::Option::None,
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<FilterListControl> for ::stratus_model::Val<FilterListControl> {
         fn from(value: FilterListControl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -21583,6 +25340,23 @@ pub mod dashboard {
         /// Required.
         /// Length: `1..=2048`.
         pub title: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FilterRelativeDateTimeControl {
+        /// With the required `FilterControlId`, `SourceFilterId`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                commit_mode: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FilterRelativeDateTimeControl>
@@ -21627,6 +25401,29 @@ pub mod dashboard {
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlSliderType>>,
     }
 
+    impl FilterSliderControl {
+        /// With the required `FilterControlId`, `MaximumValue`, `MinimumValue`, `SourceFilterId`, `StepSize`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            maximum_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            minimum_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            step_size: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                maximum_value: maximum_value.into(),
+                minimum_value: minimum_value.into(),
+                source_filter_id: source_filter_id.into(),
+                step_size: step_size.into(),
+                title: title.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<FilterSliderControl> for ::stratus_model::Val<FilterSliderControl> {
         fn from(value: FilterSliderControl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -21659,6 +25456,23 @@ pub mod dashboard {
         pub title: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FilterTextAreaControl {
+        /// With the required `FilterControlId`, `SourceFilterId`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delimiter: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FilterTextAreaControl> for ::stratus_model::Val<FilterTextAreaControl> {
         fn from(value: FilterTextAreaControl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -21686,6 +25500,22 @@ pub mod dashboard {
         /// Required.
         /// Length: `1..=2048`.
         pub title: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FilterTextFieldControl {
+        /// With the required `FilterControlId`, `SourceFilterId`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FilterTextFieldControl> for ::stratus_model::Val<FilterTextFieldControl> {
@@ -21716,6 +25546,26 @@ pub mod dashboard {
         /// `Trigger`: [`ImageCustomActionTrigger`].
         /// Required.
         pub trigger: ::stratus_model::Val<ImageCustomActionTrigger>,
+    }
+
+    impl ImageCustomAction {
+        /// With the required `ActionOperations`, `CustomActionId`, `Name`, `Trigger`; everything else unset.
+        pub fn new(
+            action_operations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ImageCustomActionOperation>>,
+            >,
+            custom_action_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            trigger: impl ::std::convert::Into<::stratus_model::Val<ImageCustomActionTrigger>>,
+        ) -> Self {
+            Self {
+                action_operations: action_operations.into(),
+                custom_action_id: custom_action_id.into(),
+                name: name.into(),
+                status: ::std::option::Option::None,
+                trigger: trigger.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ImageCustomAction> for ::stratus_model::Val<ImageCustomAction> {
@@ -21832,6 +25682,24 @@ pub mod dashboard {
         pub title: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ParameterDateTimePickerControl {
+        /// With the required `ParameterControlId`, `SourceParameterName`, `Title`; everything else unset.
+        pub fn new(
+            parameter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                display_options: ::std::option::Option::None,
+                parameter_control_id: parameter_control_id.into(),
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ParameterDateTimePickerControl>
         for ::stratus_model::Val<ParameterDateTimePickerControl>
     {
@@ -21873,6 +25741,28 @@ pub mod dashboard {
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlListType>>,
     }
 
+    impl ParameterDropDownControl {
+        /// With the required `ParameterControlId`, `SourceParameterName`, `Title`; everything else unset.
+        pub fn new(
+            parameter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cascading_control_configuration: ::std::option::Option::None,
+                commit_mode: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                parameter_control_id: parameter_control_id.into(),
+                selectable_values: ::std::option::Option::None,
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ParameterDropDownControl>
         for ::stratus_model::Val<ParameterDropDownControl>
     {
@@ -21909,6 +25799,27 @@ pub mod dashboard {
         pub title: ::stratus_model::Val<::std::string::String>,
         /// `Type`: [`SheetControlListType`].
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlListType>>,
+    }
+
+    impl ParameterListControl {
+        /// With the required `ParameterControlId`, `SourceParameterName`, `Title`; everything else unset.
+        pub fn new(
+            parameter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cascading_control_configuration: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                parameter_control_id: parameter_control_id.into(),
+                selectable_values: ::std::option::Option::None,
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ParameterListControl> for ::stratus_model::Val<ParameterListControl> {
@@ -21949,6 +25860,30 @@ pub mod dashboard {
         pub title: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ParameterSliderControl {
+        /// With the required `MaximumValue`, `MinimumValue`, `ParameterControlId`, `SourceParameterName`, `StepSize`, `Title`; everything else unset.
+        pub fn new(
+            maximum_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            minimum_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            parameter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            step_size: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                display_options: ::std::option::Option::None,
+                maximum_value: maximum_value.into(),
+                minimum_value: minimum_value.into(),
+                parameter_control_id: parameter_control_id.into(),
+                source_parameter_name: source_parameter_name.into(),
+                step_size: step_size.into(),
+                title: title.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ParameterSliderControl> for ::stratus_model::Val<ParameterSliderControl> {
         fn from(value: ParameterSliderControl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -21981,6 +25916,25 @@ pub mod dashboard {
         pub title: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ParameterTextAreaControl {
+        /// With the required `ParameterControlId`, `SourceParameterName`, `Title`; everything else unset.
+        pub fn new(
+            parameter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delimiter: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                parameter_control_id: parameter_control_id.into(),
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ParameterTextAreaControl>
         for ::stratus_model::Val<ParameterTextAreaControl>
     {
@@ -22010,6 +25964,24 @@ pub mod dashboard {
         /// Required.
         /// Length: `1..=2048`.
         pub title: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ParameterTextFieldControl {
+        /// With the required `ParameterControlId`, `SourceParameterName`, `Title`; everything else unset.
+        pub fn new(
+            parameter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                display_options: ::std::option::Option::None,
+                parameter_control_id: parameter_control_id.into(),
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ParameterTextFieldControl>
@@ -22065,6 +26037,23 @@ pub mod dashboard {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl BarChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<BarChartVisual> for ::stratus_model::Val<BarChartVisual> {
         fn from(value: BarChartVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22099,6 +26088,23 @@ pub mod dashboard {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl BoxPlotVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BoxPlotVisual> for ::stratus_model::Val<BoxPlotVisual> {
@@ -22137,6 +26143,23 @@ pub mod dashboard {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ComboChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ComboChartVisual> for ::stratus_model::Val<ComboChartVisual> {
         fn from(value: ComboChartVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22173,6 +26196,24 @@ pub mod dashboard {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomContentVisual {
+        /// With the required `DataSetIdentifier`, `VisualId`; everything else unset.
+        pub fn new(
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                data_set_identifier: data_set_identifier.into(),
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomContentVisual> for ::stratus_model::Val<CustomContentVisual> {
         fn from(value: CustomContentVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22196,6 +26237,20 @@ pub mod dashboard {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EmptyVisual {
+        /// With the required `DataSetIdentifier`, `VisualId`; everything else unset.
+        pub fn new(
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                data_set_identifier: data_set_identifier.into(),
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EmptyVisual> for ::stratus_model::Val<EmptyVisual> {
@@ -22237,6 +26292,24 @@ pub mod dashboard {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FilledMapVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                conditional_formatting: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FilledMapVisual> for ::stratus_model::Val<FilledMapVisual> {
         fn from(value: FilledMapVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22273,6 +26346,23 @@ pub mod dashboard {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FunnelChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FunnelChartVisual> for ::stratus_model::Val<FunnelChartVisual> {
         fn from(value: FunnelChartVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22306,6 +26396,23 @@ pub mod dashboard {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GaugeChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                conditional_formatting: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GaugeChartVisual> for ::stratus_model::Val<GaugeChartVisual> {
@@ -22344,6 +26451,23 @@ pub mod dashboard {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl GeospatialMapVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GeospatialMapVisual> for ::stratus_model::Val<GeospatialMapVisual> {
         fn from(value: GeospatialMapVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22379,6 +26503,23 @@ pub mod dashboard {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl HeatMapVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<HeatMapVisual> for ::stratus_model::Val<HeatMapVisual> {
         fn from(value: HeatMapVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22409,6 +26550,22 @@ pub mod dashboard {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl HistogramVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HistogramVisual> for ::stratus_model::Val<HistogramVisual> {
@@ -22445,6 +26602,24 @@ pub mod dashboard {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl InsightVisual {
+        /// With the required `DataSetIdentifier`, `VisualId`; everything else unset.
+        pub fn new(
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                data_set_identifier: data_set_identifier.into(),
+                insight_configuration: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<InsightVisual> for ::stratus_model::Val<InsightVisual> {
@@ -22485,6 +26660,24 @@ pub mod dashboard {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KpiVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                conditional_formatting: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KpiVisual> for ::stratus_model::Val<KpiVisual> {
         fn from(value: KpiVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22515,6 +26708,23 @@ pub mod dashboard {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LayerMapVisual {
+        /// With the required `DataSetIdentifier`, `VisualId`; everything else unset.
+        pub fn new(
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                chart_configuration: ::std::option::Option::None,
+                data_set_identifier: data_set_identifier.into(),
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LayerMapVisual> for ::stratus_model::Val<LayerMapVisual> {
@@ -22553,6 +26763,23 @@ pub mod dashboard {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl LineChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LineChartVisual> for ::stratus_model::Val<LineChartVisual> {
         fn from(value: LineChartVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22586,6 +26813,23 @@ pub mod dashboard {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PieChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PieChartVisual> for ::stratus_model::Val<PieChartVisual> {
@@ -22623,6 +26867,23 @@ pub mod dashboard {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PivotTableVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                conditional_formatting: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PivotTableVisual> for ::stratus_model::Val<PivotTableVisual> {
         fn from(value: PivotTableVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22652,6 +26913,23 @@ pub mod dashboard {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PluginVisual {
+        /// With the required `PluginArn`, `VisualId`; everything else unset.
+        pub fn new(
+            plugin_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                chart_configuration: ::std::option::Option::None,
+                plugin_arn: plugin_arn.into(),
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PluginVisual> for ::stratus_model::Val<PluginVisual> {
@@ -22690,6 +26968,23 @@ pub mod dashboard {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RadarChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RadarChartVisual> for ::stratus_model::Val<RadarChartVisual> {
         fn from(value: RadarChartVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22720,6 +27015,22 @@ pub mod dashboard {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SankeyDiagramVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SankeyDiagramVisual> for ::stratus_model::Val<SankeyDiagramVisual> {
@@ -22758,6 +27069,23 @@ pub mod dashboard {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ScatterPlotVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ScatterPlotVisual> for ::stratus_model::Val<ScatterPlotVisual> {
         fn from(value: ScatterPlotVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22790,6 +27118,23 @@ pub mod dashboard {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TableVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                conditional_formatting: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TableVisual> for ::stratus_model::Val<TableVisual> {
@@ -22825,6 +27170,23 @@ pub mod dashboard {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TreeMapVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TreeMapVisual> for ::stratus_model::Val<TreeMapVisual> {
@@ -22863,6 +27225,23 @@ pub mod dashboard {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl WaterfallVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<WaterfallVisual> for ::stratus_model::Val<WaterfallVisual> {
         fn from(value: WaterfallVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22899,6 +27278,23 @@ pub mod dashboard {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl WordCloudVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<WordCloudVisual> for ::stratus_model::Val<WordCloudVisual> {
         fn from(value: WordCloudVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22930,6 +27326,19 @@ pub mod dashboard {
         pub canvas_size_options: ::stratus_model::Val<FreeFormLayoutCanvasSizeOptions>,
     }
 
+    impl DefaultFreeFormLayoutConfiguration {
+        /// With the required `CanvasSizeOptions`; everything else unset.
+        pub fn new(
+            canvas_size_options: impl ::std::convert::Into<
+                ::stratus_model::Val<FreeFormLayoutCanvasSizeOptions>,
+            >,
+        ) -> Self {
+            Self {
+                canvas_size_options: canvas_size_options.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DefaultFreeFormLayoutConfiguration>
         for ::stratus_model::Val<DefaultFreeFormLayoutConfiguration>
     {
@@ -22945,6 +27354,19 @@ pub mod dashboard {
         /// `CanvasSizeOptions`: [`GridLayoutCanvasSizeOptions`].
         /// Required.
         pub canvas_size_options: ::stratus_model::Val<GridLayoutCanvasSizeOptions>,
+    }
+
+    impl DefaultGridLayoutConfiguration {
+        /// With the required `CanvasSizeOptions`; everything else unset.
+        pub fn new(
+            canvas_size_options: impl ::std::convert::Into<
+                ::stratus_model::Val<GridLayoutCanvasSizeOptions>,
+            >,
+        ) -> Self {
+            Self {
+                canvas_size_options: canvas_size_options.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DefaultGridLayoutConfiguration>
@@ -22964,6 +27386,19 @@ pub mod dashboard {
         pub canvas_size_options: ::stratus_model::Val<SectionBasedLayoutCanvasSizeOptions>,
     }
 
+    impl DefaultSectionBasedLayoutConfiguration {
+        /// With the required `CanvasSizeOptions`; everything else unset.
+        pub fn new(
+            canvas_size_options: impl ::std::convert::Into<
+                ::stratus_model::Val<SectionBasedLayoutCanvasSizeOptions>,
+            >,
+        ) -> Self {
+            Self {
+                canvas_size_options: canvas_size_options.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DefaultSectionBasedLayoutConfiguration>
         for ::stratus_model::Val<DefaultSectionBasedLayoutConfiguration>
     {
@@ -22980,6 +27415,17 @@ pub mod dashboard {
         /// Required.
         /// Length: `1..=128`.
         pub null_string: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl NullValueFormatConfiguration {
+        /// With the required `NullString`; everything else unset.
+        pub fn new(
+            null_string: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                null_string: null_string.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NullValueFormatConfiguration>
@@ -23047,6 +27493,21 @@ pub mod dashboard {
         /// Required.
         /// Length: `1..=2048`.
         pub title: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DefaultFilterControlConfiguration {
+        /// With the required `ControlOptions`, `Title`; everything else unset.
+        pub fn new(
+            control_options: impl ::std::convert::Into<
+                ::stratus_model::Val<DefaultFilterControlOptions>,
+            >,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                control_options: control_options.into(),
+                title: title.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DefaultFilterControlConfiguration>
@@ -23149,6 +27610,20 @@ pub mod dashboard {
         pub status: ::std::option::Option<::stratus_model::Val<WidgetStatus>>,
     }
 
+    impl ExcludePeriodConfiguration {
+        /// With the required `Amount`, `Granularity`; everything else unset.
+        pub fn new(
+            amount: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            granularity: impl ::std::convert::Into<::stratus_model::Val<TimeGranularity>>,
+        ) -> Self {
+            Self {
+                amount: amount.into(),
+                granularity: granularity.into(),
+                status: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ExcludePeriodConfiguration>
         for ::stratus_model::Val<ExcludePeriodConfiguration>
     {
@@ -23168,6 +27643,18 @@ pub mod dashboard {
         /// Required.
         /// Length: `1..=4096`.
         pub expression: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RollingDateConfiguration {
+        /// With the required `Expression`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_set_identifier: ::std::option::Option::None,
+                expression: expression.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RollingDateConfiguration>
@@ -23212,6 +27699,20 @@ pub mod dashboard {
         pub sort_direction: ::stratus_model::Val<SortDirection>,
     }
 
+    impl AggregationSortConfiguration {
+        /// With the required `Column`, `SortDirection`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            sort_direction: impl ::std::convert::Into<::stratus_model::Val<SortDirection>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                column: column.into(),
+                sort_direction: sort_direction.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AggregationSortConfiguration>
         for ::stratus_model::Val<AggregationSortConfiguration>
     {
@@ -23238,6 +27739,20 @@ pub mod dashboard {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl SheetVisualScopingConfiguration {
+        /// With the required `Scope`, `SheetId`; everything else unset.
+        pub fn new(
+            scope: impl ::std::convert::Into<::stratus_model::Val<FilterVisualScope>>,
+            sheet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                scope: scope.into(),
+                sheet_id: sheet_id.into(),
+                visual_ids: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SheetVisualScopingConfiguration>
         for ::stratus_model::Val<SheetVisualScopingConfiguration>
     {
@@ -23257,6 +27772,19 @@ pub mod dashboard {
         pub group_name_column: ::std::option::Option<::stratus_model::Val<ColumnIdentifier>>,
         /// `UserNameColumn`: [`ColumnIdentifier`].
         pub user_name_column: ::std::option::Option<::stratus_model::Val<ColumnIdentifier>>,
+    }
+
+    impl DynamicDefaultValue {
+        /// With the required `DefaultValueColumn`; everything else unset.
+        pub fn new(
+            default_value_column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                default_value_column: default_value_column.into(),
+                group_name_column: ::std::option::Option::None,
+                user_name_column: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DynamicDefaultValue> for ::stratus_model::Val<DynamicDefaultValue> {
@@ -23504,6 +28032,17 @@ pub mod dashboard {
         pub static_file_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SheetImageStaticFileSource {
+        /// With the required `StaticFileId`; everything else unset.
+        pub fn new(
+            static_file_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                static_file_id: static_file_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SheetImageStaticFileSource>
         for ::stratus_model::Val<SheetImageStaticFileSource>
     {
@@ -23540,6 +28079,20 @@ pub mod dashboard {
         pub elements: ::stratus_model::Val<::std::vec::Vec<FreeFormLayoutElement>>,
     }
 
+    impl FreeFormLayoutConfiguration {
+        /// With the required `Elements`; everything else unset.
+        pub fn new(
+            elements: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<FreeFormLayoutElement>>,
+            >,
+        ) -> Self {
+            Self {
+                canvas_size_options: ::std::option::Option::None,
+                elements: elements.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FreeFormLayoutConfiguration>
         for ::stratus_model::Val<FreeFormLayoutConfiguration>
     {
@@ -23559,6 +28112,20 @@ pub mod dashboard {
         /// Required.
         /// Items: `0..=430`.
         pub elements: ::stratus_model::Val<::std::vec::Vec<GridLayoutElement>>,
+    }
+
+    impl GridLayoutConfiguration {
+        /// With the required `Elements`; everything else unset.
+        pub fn new(
+            elements: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<GridLayoutElement>>,
+            >,
+        ) -> Self {
+            Self {
+                canvas_size_options: ::std::option::Option::None,
+                elements: elements.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GridLayoutConfiguration>
@@ -23590,6 +28157,31 @@ pub mod dashboard {
         /// Items: `0..=1`.
         pub header_sections:
             ::stratus_model::Val<::std::vec::Vec<HeaderFooterSectionConfiguration>>,
+    }
+
+    impl SectionBasedLayoutConfiguration {
+        /// With the required `BodySections`, `CanvasSizeOptions`, `FooterSections`, `HeaderSections`; everything else unset.
+        pub fn new(
+            body_sections: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<BodySectionConfiguration>>,
+            >,
+            canvas_size_options: impl ::std::convert::Into<
+                ::stratus_model::Val<SectionBasedLayoutCanvasSizeOptions>,
+            >,
+            footer_sections: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<HeaderFooterSectionConfiguration>>,
+            >,
+            header_sections: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<HeaderFooterSectionConfiguration>>,
+            >,
+        ) -> Self {
+            Self {
+                body_sections: body_sections.into(),
+                canvas_size_options: canvas_size_options.into(),
+                footer_sections: footer_sections.into(),
+                header_sections: header_sections.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SectionBasedLayoutConfiguration>
@@ -23642,6 +28234,26 @@ pub mod dashboard {
         /// `Trigger`: [`VisualCustomActionTrigger`].
         /// Required.
         pub trigger: ::stratus_model::Val<VisualCustomActionTrigger>,
+    }
+
+    impl VisualCustomAction {
+        /// With the required `ActionOperations`, `CustomActionId`, `Name`, `Trigger`; everything else unset.
+        pub fn new(
+            action_operations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<VisualCustomActionOperation>>,
+            >,
+            custom_action_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            trigger: impl ::std::convert::Into<::stratus_model::Val<VisualCustomActionTrigger>>,
+        ) -> Self {
+            Self {
+                action_operations: action_operations.into(),
+                custom_action_id: custom_action_id.into(),
+                name: name.into(),
+                status: ::std::option::Option::None,
+                trigger: trigger.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VisualCustomAction> for ::stratus_model::Val<VisualCustomAction> {
@@ -23921,6 +28533,19 @@ pub mod dashboard {
         /// Items: `0..=200`.
         pub conditional_formatting_options:
             ::stratus_model::Val<::std::vec::Vec<FilledMapConditionalFormattingOption>>,
+    }
+
+    impl FilledMapConditionalFormatting {
+        /// With the required `ConditionalFormattingOptions`; everything else unset.
+        pub fn new(
+            conditional_formatting_options: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<FilledMapConditionalFormattingOption>>,
+            >,
+        ) -> Self {
+            Self {
+                conditional_formatting_options: conditional_formatting_options.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FilledMapConditionalFormatting>
@@ -24661,6 +29286,21 @@ pub mod dashboard {
         pub region: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl StaticFileS3SourceOptions {
+        /// With the required `BucketName`, `ObjectKey`, `Region`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            object_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                object_key: object_key.into(),
+                region: region.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StaticFileS3SourceOptions>
         for ::stratus_model::Val<StaticFileS3SourceOptions>
     {
@@ -24676,6 +29316,15 @@ pub mod dashboard {
         /// `Url`: string.
         /// Required.
         pub url: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl StaticFileUrlSourceOptions {
+        /// With the required `Url`; everything else unset.
+        pub fn new(
+            url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { url: url.into() }
+        }
     }
 
     impl ::std::convert::From<StaticFileUrlSourceOptions>
@@ -24862,6 +29511,22 @@ pub mod dashboard {
             ::std::option::Option<::stratus_model::Val<CategoryFilterSelectAllOptions>>,
     }
 
+    impl CustomFilterConfiguration {
+        /// With the required `MatchOperator`, `NullOption`; everything else unset.
+        pub fn new(
+            match_operator: impl ::std::convert::Into<::stratus_model::Val<CategoryFilterMatchOperator>>,
+            null_option: impl ::std::convert::Into<::stratus_model::Val<FilterNullOption>>,
+        ) -> Self {
+            Self {
+                category_value: ::std::option::Option::None,
+                match_operator: match_operator.into(),
+                null_option: null_option.into(),
+                parameter_name: ::std::option::Option::None,
+                select_all_options: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomFilterConfiguration>
         for ::stratus_model::Val<CustomFilterConfiguration>
     {
@@ -24889,6 +29554,21 @@ pub mod dashboard {
             ::std::option::Option<::stratus_model::Val<CategoryFilterSelectAllOptions>>,
     }
 
+    impl CustomFilterListConfiguration {
+        /// With the required `MatchOperator`, `NullOption`; everything else unset.
+        pub fn new(
+            match_operator: impl ::std::convert::Into<::stratus_model::Val<CategoryFilterMatchOperator>>,
+            null_option: impl ::std::convert::Into<::stratus_model::Val<FilterNullOption>>,
+        ) -> Self {
+            Self {
+                category_values: ::std::option::Option::None,
+                match_operator: match_operator.into(),
+                null_option: null_option.into(),
+                select_all_options: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomFilterListConfiguration>
         for ::stratus_model::Val<CustomFilterListConfiguration>
     {
@@ -24913,6 +29593,20 @@ pub mod dashboard {
         /// `SelectAllOptions`: [`CategoryFilterSelectAllOptions`].
         pub select_all_options:
             ::std::option::Option<::stratus_model::Val<CategoryFilterSelectAllOptions>>,
+    }
+
+    impl FilterListConfiguration {
+        /// With the required `MatchOperator`; everything else unset.
+        pub fn new(
+            match_operator: impl ::std::convert::Into<::stratus_model::Val<CategoryFilterMatchOperator>>,
+        ) -> Self {
+            Self {
+                category_values: ::std::option::Option::None,
+                match_operator: match_operator.into(),
+                null_option: ::std::option::Option::None,
+                select_all_options: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FilterListConfiguration>
@@ -24971,6 +29665,20 @@ pub mod dashboard {
         /// `DefaultFilterControlConfiguration`: [`DefaultFilterControlConfiguration`].
         pub default_filter_control_configuration:
             ::std::option::Option<::stratus_model::Val<DefaultFilterControlConfiguration>>,
+    }
+
+    impl CategoryInnerFilter {
+        /// With the required `Column`, `Configuration`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<CategoryFilterConfiguration>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                configuration: configuration.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CategoryInnerFilter> for ::stratus_model::Val<CategoryInnerFilter> {
@@ -25149,6 +29857,19 @@ pub mod dashboard {
             ::stratus_model::Val<::std::vec::Vec<SetParameterValueConfiguration>>,
     }
 
+    impl CustomActionSetParametersOperation {
+        /// With the required `ParameterValueConfigurations`; everything else unset.
+        pub fn new(
+            parameter_value_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<SetParameterValueConfiguration>>,
+            >,
+        ) -> Self {
+            Self {
+                parameter_value_configurations: parameter_value_configurations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomActionSetParametersOperation>
         for ::stratus_model::Val<CustomActionSetParametersOperation>
     {
@@ -25170,6 +29891,19 @@ pub mod dashboard {
         /// Length: `1..=2048`.
         #[resource(rename = "URLTemplate")]
         pub url_template: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomActionUrlOperation {
+        /// With the required `URLTarget`, `URLTemplate`; everything else unset.
+        pub fn new(
+            url_target: impl ::std::convert::Into<::stratus_model::Val<UrlTargetConfiguration>>,
+            url_template: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                url_target: url_target.into(),
+                url_template: url_template.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomActionUrlOperation>
@@ -25229,6 +29963,35 @@ pub mod dashboard {
         pub y_axis_location: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FreeFormLayoutElement {
+        /// With the required `ElementId`, `ElementType`, `Height`, `Width`, `XAxisLocation`, `YAxisLocation`; everything else unset.
+        pub fn new(
+            element_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            element_type: impl ::std::convert::Into<::stratus_model::Val<LayoutElementType>>,
+            height: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            width: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            x_axis_location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            y_axis_location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                background_style: ::std::option::Option::None,
+                border_radius: ::std::option::Option::None,
+                border_style: ::std::option::Option::None,
+                element_id: element_id.into(),
+                element_type: element_type.into(),
+                height: height.into(),
+                loading_animation: ::std::option::Option::None,
+                padding: ::std::option::Option::None,
+                rendering_rules: ::std::option::Option::None,
+                selected_border_style: ::std::option::Option::None,
+                visibility: ::std::option::Option::None,
+                width: width.into(),
+                x_axis_location: x_axis_location.into(),
+                y_axis_location: y_axis_location.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FreeFormLayoutElement> for ::stratus_model::Val<FreeFormLayoutElement> {
         fn from(value: FreeFormLayoutElement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -25279,6 +30042,31 @@ pub mod dashboard {
             ::std::option::Option<::stratus_model::Val<GridLayoutElementBorderStyle>>,
     }
 
+    impl GridLayoutElement {
+        /// With the required `ColumnSpan`, `ElementId`, `ElementType`, `RowSpan`; everything else unset.
+        pub fn new(
+            column_span: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            element_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            element_type: impl ::std::convert::Into<::stratus_model::Val<LayoutElementType>>,
+            row_span: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                background_style: ::std::option::Option::None,
+                border_radius: ::std::option::Option::None,
+                border_style: ::std::option::Option::None,
+                column_index: ::std::option::Option::None,
+                column_span: column_span.into(),
+                element_id: element_id.into(),
+                element_type: element_type.into(),
+                loading_animation: ::std::option::Option::None,
+                padding: ::std::option::Option::None,
+                row_index: ::std::option::Option::None,
+                row_span: row_span.into(),
+                selected_border_style: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<GridLayoutElement> for ::stratus_model::Val<GridLayoutElement> {
         fn from(value: GridLayoutElement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -25307,6 +30095,22 @@ pub mod dashboard {
         pub style: ::std::option::Option<::stratus_model::Val<SectionStyle>>,
     }
 
+    impl BodySectionConfiguration {
+        /// With the required `Content`, `SectionId`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<BodySectionContent>>,
+            section_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                page_break_configuration: ::std::option::Option::None,
+                repeat_configuration: ::std::option::Option::None,
+                section_id: section_id.into(),
+                style: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BodySectionConfiguration>
         for ::stratus_model::Val<BodySectionConfiguration>
     {
@@ -25329,6 +30133,20 @@ pub mod dashboard {
         pub section_id: ::stratus_model::Val<::std::string::String>,
         /// `Style`: [`SectionStyle`].
         pub style: ::std::option::Option<::stratus_model::Val<SectionStyle>>,
+    }
+
+    impl HeaderFooterSectionConfiguration {
+        /// With the required `Layout`, `SectionId`; everything else unset.
+        pub fn new(
+            layout: impl ::std::convert::Into<::stratus_model::Val<SectionLayoutConfiguration>>,
+            section_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                layout: layout.into(),
+                section_id: section_id.into(),
+                style: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<HeaderFooterSectionConfiguration>
@@ -25421,6 +30239,21 @@ pub mod dashboard {
         /// Required.
         /// Length: `1..=512`.
         pub measure_field_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ContributionAnalysisDefault {
+        /// With the required `ContributorDimensions`, `MeasureFieldId`; everything else unset.
+        pub fn new(
+            contributor_dimensions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ColumnIdentifier>>,
+            >,
+            measure_field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                contributor_dimensions: contributor_dimensions.into(),
+                measure_field_id: measure_field_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ContributionAnalysisDefault>
@@ -25542,6 +30375,22 @@ pub mod dashboard {
             ::std::option::Option<::stratus_model::Val<ReferenceLineStyleConfiguration>>,
     }
 
+    impl ReferenceLine {
+        /// With the required `DataConfiguration`; everything else unset.
+        pub fn new(
+            data_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<ReferenceLineDataConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                data_configuration: data_configuration.into(),
+                label_configuration: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                style_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ReferenceLine> for ::stratus_model::Val<ReferenceLine> {
         fn from(value: ReferenceLine) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -25656,6 +30505,18 @@ pub mod dashboard {
         pub hierarchy_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DateTimeHierarchy {
+        /// With the required `HierarchyId`; everything else unset.
+        pub fn new(
+            hierarchy_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                drill_down_filters: ::std::option::Option::None,
+                hierarchy_id: hierarchy_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DateTimeHierarchy> for ::stratus_model::Val<DateTimeHierarchy> {
         fn from(value: DateTimeHierarchy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -25680,6 +30541,20 @@ pub mod dashboard {
         pub hierarchy_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ExplicitHierarchy {
+        /// With the required `Columns`, `HierarchyId`; everything else unset.
+        pub fn new(
+            columns: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ColumnIdentifier>>>,
+            hierarchy_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                columns: columns.into(),
+                drill_down_filters: ::std::option::Option::None,
+                hierarchy_id: hierarchy_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ExplicitHierarchy> for ::stratus_model::Val<ExplicitHierarchy> {
         fn from(value: ExplicitHierarchy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -25702,6 +30577,20 @@ pub mod dashboard {
         /// Required.
         /// Length: `1..=512`.
         pub hierarchy_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PredefinedHierarchy {
+        /// With the required `Columns`, `HierarchyId`; everything else unset.
+        pub fn new(
+            columns: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ColumnIdentifier>>>,
+            hierarchy_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                columns: columns.into(),
+                drill_down_filters: ::std::option::Option::None,
+                hierarchy_id: hierarchy_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PredefinedHierarchy> for ::stratus_model::Val<PredefinedHierarchy> {
@@ -25932,6 +30821,17 @@ pub mod dashboard {
         pub shape: ::stratus_model::Val<FilledMapShapeConditionalFormatting>,
     }
 
+    impl FilledMapConditionalFormattingOption {
+        /// With the required `Shape`; everything else unset.
+        pub fn new(
+            shape: impl ::std::convert::Into<::stratus_model::Val<FilledMapShapeConditionalFormatting>>,
+        ) -> Self {
+            Self {
+                shape: shape.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FilledMapConditionalFormattingOption>
         for ::stratus_model::Val<FilledMapConditionalFormattingOption>
     {
@@ -26145,6 +31045,20 @@ pub mod dashboard {
         pub null_value_color: ::std::option::Option<::stratus_model::Val<DataColor>>,
     }
 
+    impl ColorScale {
+        /// With the required `ColorFillType`, `Colors`; everything else unset.
+        pub fn new(
+            color_fill_type: impl ::std::convert::Into<::stratus_model::Val<ColorFillType>>,
+            colors: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<DataColor>>>,
+        ) -> Self {
+            Self {
+                color_fill_type: color_fill_type.into(),
+                colors: colors.into(),
+                null_value_color: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ColorScale> for ::stratus_model::Val<ColorScale> {
         fn from(value: ColorScale) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -26274,6 +31188,17 @@ pub mod dashboard {
         /// Required.
         /// Length: `0..=150000`.
         pub narrative: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomNarrativeOptions {
+        /// With the required `Narrative`; everything else unset.
+        pub fn new(
+            narrative: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                narrative: narrative.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomNarrativeOptions> for ::stratus_model::Val<CustomNarrativeOptions> {
@@ -26408,6 +31333,25 @@ pub mod dashboard {
         pub tooltip: ::std::option::Option<::stratus_model::Val<TooltipOptions>>,
         /// `Visibility`: [`Visibility`].
         pub visibility: ::std::option::Option<::stratus_model::Val<Visibility>>,
+    }
+
+    impl GeospatialLayerItem {
+        /// With the required `LayerId`; everything else unset.
+        pub fn new(
+            layer_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                data_source: ::std::option::Option::None,
+                join_definition: ::std::option::Option::None,
+                label: ::std::option::Option::None,
+                layer_definition: ::std::option::Option::None,
+                layer_id: layer_id.into(),
+                layer_type: ::std::option::Option::None,
+                tooltip: ::std::option::Option::None,
+                visibility: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<GeospatialLayerItem> for ::stratus_model::Val<GeospatialLayerItem> {
@@ -27318,6 +32262,19 @@ pub mod dashboard {
         pub optimized_view_port_width: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FreeFormLayoutScreenCanvasSizeOptions {
+        /// With the required `OptimizedViewPortWidth`; everything else unset.
+        pub fn new(
+            optimized_view_port_width: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                optimized_view_port_width: optimized_view_port_width.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FreeFormLayoutScreenCanvasSizeOptions>
         for ::stratus_model::Val<FreeFormLayoutScreenCanvasSizeOptions>
     {
@@ -27336,6 +32293,18 @@ pub mod dashboard {
         /// `ResizeOption`: [`ResizeOption`].
         /// Required.
         pub resize_option: ::stratus_model::Val<ResizeOption>,
+    }
+
+    impl GridLayoutScreenCanvasSizeOptions {
+        /// With the required `ResizeOption`; everything else unset.
+        pub fn new(
+            resize_option: impl ::std::convert::Into<::stratus_model::Val<ResizeOption>>,
+        ) -> Self {
+            Self {
+                optimized_view_port_width: ::std::option::Option::None,
+                resize_option: resize_option.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GridLayoutScreenCanvasSizeOptions>
@@ -27376,6 +32345,15 @@ pub mod dashboard {
         pub decimal_places: ::stratus_model::Val<f64>,
     }
 
+    impl DecimalPlacesConfiguration {
+        /// With the required `DecimalPlaces`; everything else unset.
+        pub fn new(decimal_places: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                decimal_places: decimal_places.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DecimalPlacesConfiguration>
         for ::stratus_model::Val<DecimalPlacesConfiguration>
     {
@@ -27391,6 +32369,17 @@ pub mod dashboard {
         /// `DisplayMode`: [`NegativeValueDisplayMode`].
         /// Required.
         pub display_mode: ::stratus_model::Val<NegativeValueDisplayMode>,
+    }
+
+    impl NegativeValueConfiguration {
+        /// With the required `DisplayMode`; everything else unset.
+        pub fn new(
+            display_mode: impl ::std::convert::Into<::stratus_model::Val<NegativeValueDisplayMode>>,
+        ) -> Self {
+            Self {
+                display_mode: display_mode.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NegativeValueConfiguration>
@@ -27523,6 +32512,23 @@ pub mod dashboard {
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlSliderType>>,
     }
 
+    impl DefaultSliderControlOptions {
+        /// With the required `MaximumValue`, `MinimumValue`, `StepSize`; everything else unset.
+        pub fn new(
+            maximum_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            minimum_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            step_size: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                display_options: ::std::option::Option::None,
+                maximum_value: maximum_value.into(),
+                minimum_value: minimum_value.into(),
+                step_size: step_size.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DefaultSliderControlOptions>
         for ::stratus_model::Val<DefaultSliderControlOptions>
     {
@@ -27620,6 +32626,17 @@ pub mod dashboard {
         pub target_sheet_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl LocalNavigationConfiguration {
+        /// With the required `TargetSheetId`; everything else unset.
+        pub fn new(
+            target_sheet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                target_sheet_id: target_sheet_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LocalNavigationConfiguration>
         for ::stratus_model::Val<LocalNavigationConfiguration>
     {
@@ -27640,6 +32657,23 @@ pub mod dashboard {
         /// `Value`: [`DestinationParameterValueConfiguration`].
         /// Required.
         pub value: ::stratus_model::Val<DestinationParameterValueConfiguration>,
+    }
+
+    impl SetParameterValueConfiguration {
+        /// With the required `DestinationParameterName`, `Value`; everything else unset.
+        pub fn new(
+            destination_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            value: impl ::std::convert::Into<
+                ::stratus_model::Val<DestinationParameterValueConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                destination_parameter_name: destination_parameter_name.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SetParameterValueConfiguration>
@@ -27716,6 +32750,21 @@ pub mod dashboard {
         /// Required.
         /// Length: `1..=4096`.
         pub expression: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SheetElementRenderingRule {
+        /// With the required `ConfigurationOverrides`, `Expression`; everything else unset.
+        pub fn new(
+            configuration_overrides: impl ::std::convert::Into<
+                ::stratus_model::Val<SheetElementConfigurationOverrides>,
+            >,
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                configuration_overrides: configuration_overrides.into(),
+                expression: expression.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SheetElementRenderingRule>
@@ -27848,6 +32897,19 @@ pub mod dashboard {
         pub free_form_layout: ::stratus_model::Val<FreeFormSectionLayoutConfiguration>,
     }
 
+    impl SectionLayoutConfiguration {
+        /// With the required `FreeFormLayout`; everything else unset.
+        pub fn new(
+            free_form_layout: impl ::std::convert::Into<
+                ::stratus_model::Val<FreeFormSectionLayoutConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                free_form_layout: free_form_layout.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SectionLayoutConfiguration>
         for ::stratus_model::Val<SectionLayoutConfiguration>
     {
@@ -27868,6 +32930,23 @@ pub mod dashboard {
         /// Required.
         pub target_visuals_configuration:
             ::stratus_model::Val<FilterOperationTargetVisualsConfiguration>,
+    }
+
+    impl CustomActionFilterOperation {
+        /// With the required `SelectedFieldsConfiguration`, `TargetVisualsConfiguration`; everything else unset.
+        pub fn new(
+            selected_fields_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<FilterOperationSelectedFieldsConfiguration>,
+            >,
+            target_visuals_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<FilterOperationTargetVisualsConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                selected_fields_configuration: selected_fields_configuration.into(),
+                target_visuals_configuration: target_visuals_configuration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomActionFilterOperation>
@@ -28214,6 +33293,20 @@ pub mod dashboard {
         pub time_granularity: ::std::option::Option<::stratus_model::Val<TimeGranularity>>,
     }
 
+    impl DataPathColor {
+        /// With the required `Color`, `Element`; everything else unset.
+        pub fn new(
+            color: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            element: impl ::std::convert::Into<::stratus_model::Val<DataPathValue>>,
+        ) -> Self {
+            Self {
+                color: color.into(),
+                element: element.into(),
+                time_granularity: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DataPathColor> for ::stratus_model::Val<DataPathColor> {
         fn from(value: DataPathColor) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -28285,6 +33378,19 @@ pub mod dashboard {
         /// `PageSize`: number.
         /// Required.
         pub page_size: ::stratus_model::Val<f64>,
+    }
+
+    impl PaginationConfiguration {
+        /// With the required `PageNumber`, `PageSize`; everything else unset.
+        pub fn new(
+            page_number: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            page_size: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                page_number: page_number.into(),
+                page_size: page_size.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PaginationConfiguration>
@@ -28378,6 +33484,23 @@ pub mod dashboard {
         pub west: ::stratus_model::Val<f64>,
     }
 
+    impl GeospatialCoordinateBounds {
+        /// With the required `East`, `North`, `South`, `West`; everything else unset.
+        pub fn new(
+            east: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            north: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            south: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            west: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                east: east.into(),
+                north: north.into(),
+                south: south.into(),
+                west: west.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GeospatialCoordinateBounds>
         for ::stratus_model::Val<GeospatialCoordinateBounds>
     {
@@ -28396,6 +33519,18 @@ pub mod dashboard {
         pub field_id: ::stratus_model::Val<::std::string::String>,
         /// `Format`: [`ShapeConditionalFormat`].
         pub format: ::std::option::Option<::stratus_model::Val<ShapeConditionalFormat>>,
+    }
+
+    impl FilledMapShapeConditionalFormatting {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                format: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FilledMapShapeConditionalFormatting>
@@ -28717,6 +33852,27 @@ pub mod dashboard {
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
     }
 
+    impl ForecastComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                custom_seasonality_value: ::std::option::Option::None,
+                lower_boundary: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                periods_backward: ::std::option::Option::None,
+                periods_forward: ::std::option::Option::None,
+                prediction_interval: ::std::option::Option::None,
+                seasonality: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+                upper_boundary: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ForecastComputation> for ::stratus_model::Val<ForecastComputation> {
         fn from(value: ForecastComputation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -28743,6 +33899,21 @@ pub mod dashboard {
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
     }
 
+    impl GrowthRateComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+                period_size: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<GrowthRateComputation> for ::stratus_model::Val<GrowthRateComputation> {
         fn from(value: GrowthRateComputation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -28767,6 +33938,22 @@ pub mod dashboard {
         pub r#type: ::stratus_model::Val<MaximumMinimumComputationType>,
         /// `Value`: [`MeasureField`].
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
+    }
+
+    impl MaximumMinimumComputation {
+        /// With the required `ComputationId`, `Type`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<MaximumMinimumComputationType>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+                r#type: r#type.into(),
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<MaximumMinimumComputation>
@@ -28796,6 +33983,21 @@ pub mod dashboard {
         pub time: ::std::option::Option<::stratus_model::Val<DimensionField>>,
     }
 
+    impl MetricComparisonComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                from_value: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                target_value: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MetricComparisonComputation>
         for ::stratus_model::Val<MetricComparisonComputation>
     {
@@ -28819,6 +34021,20 @@ pub mod dashboard {
         pub time: ::std::option::Option<::stratus_model::Val<DimensionField>>,
         /// `Value`: [`MeasureField`].
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
+    }
+
+    impl PeriodOverPeriodComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PeriodOverPeriodComputation>
@@ -28846,6 +34062,21 @@ pub mod dashboard {
         pub time: ::std::option::Option<::stratus_model::Val<DimensionField>>,
         /// `Value`: [`MeasureField`].
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
+    }
+
+    impl PeriodToDateComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+                period_time_granularity: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PeriodToDateComputation>
@@ -28883,6 +34114,25 @@ pub mod dashboard {
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
     }
 
+    impl TopBottomMoversComputation {
+        /// With the required `ComputationId`, `Type`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<TopBottomComputationType>>,
+        ) -> Self {
+            Self {
+                category: ::std::option::Option::None,
+                computation_id: computation_id.into(),
+                mover_size: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                sort_order: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+                r#type: r#type.into(),
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TopBottomMoversComputation>
         for ::stratus_model::Val<TopBottomMoversComputation>
     {
@@ -28914,6 +34164,23 @@ pub mod dashboard {
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
     }
 
+    impl TopBottomRankedComputation {
+        /// With the required `ComputationId`, `Type`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<TopBottomComputationType>>,
+        ) -> Self {
+            Self {
+                category: ::std::option::Option::None,
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+                result_size: ::std::option::Option::None,
+                r#type: r#type.into(),
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TopBottomRankedComputation>
         for ::stratus_model::Val<TopBottomRankedComputation>
     {
@@ -28937,6 +34204,19 @@ pub mod dashboard {
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
     }
 
+    impl TotalAggregationComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TotalAggregationComputation>
         for ::stratus_model::Val<TotalAggregationComputation>
     {
@@ -28958,6 +34238,19 @@ pub mod dashboard {
         pub computation_id: ::stratus_model::Val<::std::string::String>,
         /// `Name`: string.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl UniqueValuesComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                category: ::std::option::Option::None,
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<UniqueValuesComputation>
@@ -29030,6 +34323,20 @@ pub mod dashboard {
         pub r#type: ::stratus_model::Val<KpiSparklineType>,
         /// `Visibility`: [`Visibility`].
         pub visibility: ::std::option::Option<::stratus_model::Val<Visibility>>,
+    }
+
+    impl KpiSparklineOptions {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<KpiSparklineType>>,
+        ) -> Self {
+            Self {
+                color: ::std::option::Option::None,
+                tooltip_visibility: ::std::option::Option::None,
+                r#type: r#type.into(),
+                visibility: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<KpiSparklineOptions> for ::stratus_model::Val<KpiSparklineOptions> {
@@ -29159,6 +34466,26 @@ pub mod dashboard {
         /// `Trigger`: [`LayerCustomActionTrigger`].
         /// Required.
         pub trigger: ::stratus_model::Val<LayerCustomActionTrigger>,
+    }
+
+    impl LayerCustomAction {
+        /// With the required `ActionOperations`, `CustomActionId`, `Name`, `Trigger`; everything else unset.
+        pub fn new(
+            action_operations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<LayerCustomActionOperation>>,
+            >,
+            custom_action_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            trigger: impl ::std::convert::Into<::stratus_model::Val<LayerCustomActionTrigger>>,
+        ) -> Self {
+            Self {
+                action_operations: action_operations.into(),
+                custom_action_id: custom_action_id.into(),
+                name: name.into(),
+                status: ::std::option::Option::None,
+                trigger: trigger.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LayerCustomAction> for ::stratus_model::Val<LayerCustomAction> {
@@ -29378,6 +34705,21 @@ pub mod dashboard {
         pub settings: ::std::option::Option<::stratus_model::Val<LineChartSeriesSettings>>,
     }
 
+    impl DataFieldSeriesItem {
+        /// With the required `AxisBinding`, `FieldId`; everything else unset.
+        pub fn new(
+            axis_binding: impl ::std::convert::Into<::stratus_model::Val<AxisBinding>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                axis_binding: axis_binding.into(),
+                field_id: field_id.into(),
+                field_value: ::std::option::Option::None,
+                settings: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DataFieldSeriesItem> for ::stratus_model::Val<DataFieldSeriesItem> {
         fn from(value: DataFieldSeriesItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -29397,6 +34739,20 @@ pub mod dashboard {
         pub field_id: ::stratus_model::Val<::std::string::String>,
         /// `Settings`: [`LineChartSeriesSettings`].
         pub settings: ::std::option::Option<::stratus_model::Val<LineChartSeriesSettings>>,
+    }
+
+    impl FieldSeriesItem {
+        /// With the required `AxisBinding`, `FieldId`; everything else unset.
+        pub fn new(
+            axis_binding: impl ::std::convert::Into<::stratus_model::Val<AxisBinding>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                axis_binding: axis_binding.into(),
+                field_id: field_id.into(),
+                settings: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FieldSeriesItem> for ::stratus_model::Val<FieldSeriesItem> {
@@ -29468,6 +34824,18 @@ pub mod dashboard {
         pub target: ::stratus_model::Val<PivotTableFieldCollapseStateTarget>,
     }
 
+    impl PivotTableFieldCollapseStateOption {
+        /// With the required `Target`; everything else unset.
+        pub fn new(
+            target: impl ::std::convert::Into<::stratus_model::Val<PivotTableFieldCollapseStateTarget>>,
+        ) -> Self {
+            Self {
+                state: ::std::option::Option::None,
+                target: target.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PivotTableFieldCollapseStateOption>
         for ::stratus_model::Val<PivotTableFieldCollapseStateOption>
     {
@@ -29486,6 +34854,20 @@ pub mod dashboard {
         pub data_path_list: ::stratus_model::Val<::std::vec::Vec<DataPathValue>>,
         /// `Width`: string.
         pub width: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl PivotTableDataPathOption {
+        /// With the required `DataPathList`; everything else unset.
+        pub fn new(
+            data_path_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<DataPathValue>>,
+            >,
+        ) -> Self {
+            Self {
+                data_path_list: data_path_list.into(),
+                width: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PivotTableDataPathOption>
@@ -29509,6 +34891,19 @@ pub mod dashboard {
         pub field_id: ::stratus_model::Val<::std::string::String>,
         /// `Visibility`: [`Visibility`].
         pub visibility: ::std::option::Option<::stratus_model::Val<Visibility>>,
+    }
+
+    impl PivotTableFieldOption {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                custom_label: ::std::option::Option::None,
+                field_id: field_id.into(),
+                visibility: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PivotTableFieldOption> for ::stratus_model::Val<PivotTableFieldOption> {
@@ -29551,6 +34946,19 @@ pub mod dashboard {
         /// `SortBy`: [`PivotTableSortBy`].
         /// Required.
         pub sort_by: ::stratus_model::Val<PivotTableSortBy>,
+    }
+
+    impl PivotFieldSortOptions {
+        /// With the required `FieldId`, `SortBy`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sort_by: impl ::std::convert::Into<::stratus_model::Val<PivotTableSortBy>>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                sort_by: sort_by.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PivotFieldSortOptions> for ::stratus_model::Val<PivotFieldSortOptions> {
@@ -29715,6 +35123,20 @@ pub mod dashboard {
         pub text_format: ::std::option::Option<::stratus_model::Val<TextConditionalFormat>>,
     }
 
+    impl PivotTableCellConditionalFormatting {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                scope: ::std::option::Option::None,
+                scopes: ::std::option::Option::None,
+                text_format: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<PivotTableCellConditionalFormatting>
         for ::stratus_model::Val<PivotTableCellConditionalFormatting>
     {
@@ -29736,6 +35158,20 @@ pub mod dashboard {
         pub field_id: ::stratus_model::Val<::std::string::String>,
         /// `FormatConfiguration`: [`FormatConfiguration`].
         pub format_configuration: ::std::option::Option<::stratus_model::Val<FormatConfiguration>>,
+    }
+
+    impl UnaggregatedField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<UnaggregatedField> for ::stratus_model::Val<UnaggregatedField> {
@@ -29940,6 +35376,21 @@ pub mod dashboard {
         pub width: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl TableFieldOption {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                custom_label: ::std::option::Option::None,
+                field_id: field_id.into(),
+                url_styling: ::std::option::Option::None,
+                visibility: ::std::option::Option::None,
+                width: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TableFieldOption> for ::stratus_model::Val<TableFieldOption> {
         fn from(value: TableFieldOption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -29958,6 +35409,19 @@ pub mod dashboard {
         pub column_type: ::stratus_model::Val<TransposedColumnType>,
         /// `ColumnWidth`: string.
         pub column_width: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl TransposedTableOption {
+        /// With the required `ColumnType`; everything else unset.
+        pub fn new(
+            column_type: impl ::std::convert::Into<::stratus_model::Val<TransposedColumnType>>,
+        ) -> Self {
+            Self {
+                column_index: ::std::option::Option::None,
+                column_type: column_type.into(),
+                column_width: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TransposedTableOption> for ::stratus_model::Val<TransposedTableOption> {
@@ -30019,6 +35483,19 @@ pub mod dashboard {
         pub positive_color: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl DataBarsOptions {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                negative_color: ::std::option::Option::None,
+                positive_color: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DataBarsOptions> for ::stratus_model::Val<DataBarsOptions> {
         fn from(value: DataBarsOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -30038,6 +35515,21 @@ pub mod dashboard {
         pub total_aggregation_function: ::stratus_model::Val<TotalAggregationFunction>,
     }
 
+    impl TotalAggregationOption {
+        /// With the required `FieldId`, `TotalAggregationFunction`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            total_aggregation_function: impl ::std::convert::Into<
+                ::stratus_model::Val<TotalAggregationFunction>,
+            >,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                total_aggregation_function: total_aggregation_function.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TotalAggregationOption> for ::stratus_model::Val<TotalAggregationOption> {
         fn from(value: TotalAggregationOption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -30054,6 +35546,18 @@ pub mod dashboard {
         pub field_id: ::stratus_model::Val<::std::string::String>,
         /// `TextFormat`: [`TextConditionalFormat`].
         pub text_format: ::std::option::Option<::stratus_model::Val<TextConditionalFormat>>,
+    }
+
+    impl TableCellConditionalFormatting {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                text_format: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TableCellConditionalFormatting>
@@ -30350,6 +35854,19 @@ pub mod dashboard {
         pub elements: ::stratus_model::Val<::std::vec::Vec<FreeFormLayoutElement>>,
     }
 
+    impl FreeFormSectionLayoutConfiguration {
+        /// With the required `Elements`; everything else unset.
+        pub fn new(
+            elements: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<FreeFormLayoutElement>>,
+            >,
+        ) -> Self {
+            Self {
+                elements: elements.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FreeFormSectionLayoutConfiguration>
         for ::stratus_model::Val<FreeFormSectionLayoutConfiguration>
     {
@@ -30457,6 +35974,19 @@ pub mod dashboard {
         pub field_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AxisLabelReferenceOptions {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                field_id: field_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AxisLabelReferenceOptions>
         for ::stratus_model::Val<AxisLabelReferenceOptions>
     {
@@ -30559,6 +36089,20 @@ pub mod dashboard {
             ::std::option::Option<::stratus_model::Val<AggregationFunction>>,
     }
 
+    impl ReferenceLineDynamicDataConfiguration {
+        /// With the required `Calculation`, `Column`; everything else unset.
+        pub fn new(
+            calculation: impl ::std::convert::Into<::stratus_model::Val<NumericalAggregationFunction>>,
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                calculation: calculation.into(),
+                column: column.into(),
+                measure_aggregation_function: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ReferenceLineDynamicDataConfiguration>
         for ::stratus_model::Val<ReferenceLineDynamicDataConfiguration>
     {
@@ -30574,6 +36118,15 @@ pub mod dashboard {
         /// `Value`: number.
         /// Required.
         pub value: ::stratus_model::Val<f64>,
+    }
+
+    impl ReferenceLineStaticDataConfiguration {
+        /// With the required `Value`; everything else unset.
+        pub fn new(value: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ReferenceLineStaticDataConfiguration>
@@ -30592,6 +36145,17 @@ pub mod dashboard {
         /// Required.
         /// Pattern: `\S`.
         pub custom_label: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ReferenceLineCustomLabelConfiguration {
+        /// With the required `CustomLabel`; everything else unset.
+        pub fn new(
+            custom_label: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                custom_label: custom_label.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ReferenceLineCustomLabelConfiguration>
@@ -30655,6 +36219,20 @@ pub mod dashboard {
         pub sort_by: ::stratus_model::Val<ColumnIdentifier>,
     }
 
+    impl ColumnSort {
+        /// With the required `Direction`, `SortBy`; everything else unset.
+        pub fn new(
+            direction: impl ::std::convert::Into<::stratus_model::Val<SortDirection>>,
+            sort_by: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                direction: direction.into(),
+                sort_by: sort_by.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ColumnSort> for ::stratus_model::Val<ColumnSort> {
         fn from(value: ColumnSort) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -30672,6 +36250,19 @@ pub mod dashboard {
         /// Required.
         /// Length: `1..=512`.
         pub field_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FieldSort {
+        /// With the required `Direction`, `FieldId`; everything else unset.
+        pub fn new(
+            direction: impl ::std::convert::Into<::stratus_model::Val<SortDirection>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                direction: direction.into(),
+                field_id: field_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FieldSort> for ::stratus_model::Val<FieldSort> {
@@ -30729,6 +36320,21 @@ pub mod dashboard {
         pub column: ::stratus_model::Val<ColumnIdentifier>,
     }
 
+    impl CategoryDrillDownFilter {
+        /// With the required `CategoryValues`, `Column`; everything else unset.
+        pub fn new(
+            category_values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                category_values: category_values.into(),
+                column: column.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CategoryDrillDownFilter>
         for ::stratus_model::Val<CategoryDrillDownFilter>
     {
@@ -30747,6 +36353,19 @@ pub mod dashboard {
         /// `Value`: number.
         /// Required.
         pub value: ::stratus_model::Val<f64>,
+    }
+
+    impl NumericEqualityDrillDownFilter {
+        /// With the required `Column`, `Value`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NumericEqualityDrillDownFilter>
@@ -30775,6 +36394,23 @@ pub mod dashboard {
         pub time_granularity: ::stratus_model::Val<TimeGranularity>,
     }
 
+    impl TimeRangeDrillDownFilter {
+        /// With the required `Column`, `RangeMaximum`, `RangeMinimum`, `TimeGranularity`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            range_maximum: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            range_minimum: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            time_granularity: impl ::std::convert::Into<::stratus_model::Val<TimeGranularity>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                range_maximum: range_maximum.into(),
+                range_minimum: range_minimum.into(),
+                time_granularity: time_granularity.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TimeRangeDrillDownFilter>
         for ::stratus_model::Val<TimeRangeDrillDownFilter>
     {
@@ -30790,6 +36426,19 @@ pub mod dashboard {
         /// `BackgroundColor`: [`ConditionalFormattingColor`].
         /// Required.
         pub background_color: ::stratus_model::Val<ConditionalFormattingColor>,
+    }
+
+    impl ShapeConditionalFormat {
+        /// With the required `BackgroundColor`; everything else unset.
+        pub fn new(
+            background_color: impl ::std::convert::Into<
+                ::stratus_model::Val<ConditionalFormattingColor>,
+            >,
+        ) -> Self {
+            Self {
+                background_color: background_color.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ShapeConditionalFormat> for ::stratus_model::Val<ShapeConditionalFormat> {
@@ -30810,6 +36459,19 @@ pub mod dashboard {
         /// Required.
         /// Length: `1..=512`.
         pub field_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CalculatedMeasureField {
+        /// With the required `Expression`, `FieldId`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                expression: expression.into(),
+                field_id: field_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CalculatedMeasureField> for ::stratus_model::Val<CalculatedMeasureField> {
@@ -30835,6 +36497,21 @@ pub mod dashboard {
         /// `FormatConfiguration`: [`StringFormatConfiguration`].
         pub format_configuration:
             ::std::option::Option<::stratus_model::Val<StringFormatConfiguration>>,
+    }
+
+    impl CategoricalMeasureField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                column: column.into(),
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CategoricalMeasureField>
@@ -30864,6 +36541,21 @@ pub mod dashboard {
             ::std::option::Option<::stratus_model::Val<DateTimeFormatConfiguration>>,
     }
 
+    impl DateMeasureField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                column: column.into(),
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DateMeasureField> for ::stratus_model::Val<DateMeasureField> {
         fn from(value: DateMeasureField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -30887,6 +36579,21 @@ pub mod dashboard {
         /// `FormatConfiguration`: [`NumberFormatConfiguration`].
         pub format_configuration:
             ::std::option::Option<::stratus_model::Val<NumberFormatConfiguration>>,
+    }
+
+    impl NumericalMeasureField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                column: column.into(),
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<NumericalMeasureField> for ::stratus_model::Val<NumericalMeasureField> {
@@ -31021,6 +36728,21 @@ pub mod dashboard {
         pub hierarchy_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CategoricalDimensionField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+                hierarchy_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CategoricalDimensionField>
         for ::stratus_model::Val<CategoricalDimensionField>
     {
@@ -31050,6 +36772,22 @@ pub mod dashboard {
         pub hierarchy_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl DateDimensionField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                date_granularity: ::std::option::Option::None,
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+                hierarchy_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DateDimensionField> for ::stratus_model::Val<DateDimensionField> {
         fn from(value: DateDimensionField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -31075,6 +36813,21 @@ pub mod dashboard {
         pub hierarchy_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl NumericalDimensionField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+                hierarchy_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<NumericalDimensionField>
         for ::stratus_model::Val<NumericalDimensionField>
     {
@@ -31090,6 +36843,17 @@ pub mod dashboard {
         /// `Type`: [`KpiVisualStandardLayoutType`].
         /// Required.
         pub r#type: ::stratus_model::Val<KpiVisualStandardLayoutType>,
+    }
+
+    impl KpiVisualStandardLayout {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<KpiVisualStandardLayoutType>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KpiVisualStandardLayout>
@@ -31137,6 +36901,17 @@ pub mod dashboard {
         pub static_file_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl GeospatialStaticFileSource {
+        /// With the required `StaticFileId`; everything else unset.
+        pub fn new(
+            static_file_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                static_file_id: static_file_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GeospatialStaticFileSource>
         for ::stratus_model::Val<GeospatialStaticFileSource>
     {
@@ -31176,6 +36951,17 @@ pub mod dashboard {
         pub style: ::stratus_model::Val<GeospatialLineStyle>,
     }
 
+    impl GeospatialLineLayer {
+        /// With the required `Style`; everything else unset.
+        pub fn new(
+            style: impl ::std::convert::Into<::stratus_model::Val<GeospatialLineStyle>>,
+        ) -> Self {
+            Self {
+                style: style.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GeospatialLineLayer> for ::stratus_model::Val<GeospatialLineLayer> {
         fn from(value: GeospatialLineLayer) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -31191,6 +36977,17 @@ pub mod dashboard {
         pub style: ::stratus_model::Val<GeospatialPointStyle>,
     }
 
+    impl GeospatialPointLayer {
+        /// With the required `Style`; everything else unset.
+        pub fn new(
+            style: impl ::std::convert::Into<::stratus_model::Val<GeospatialPointStyle>>,
+        ) -> Self {
+            Self {
+                style: style.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GeospatialPointLayer> for ::stratus_model::Val<GeospatialPointLayer> {
         fn from(value: GeospatialPointLayer) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -31204,6 +37001,17 @@ pub mod dashboard {
         /// `Style`: [`GeospatialPolygonStyle`].
         /// Required.
         pub style: ::stratus_model::Val<GeospatialPolygonStyle>,
+    }
+
+    impl GeospatialPolygonLayer {
+        /// With the required `Style`; everything else unset.
+        pub fn new(
+            style: impl ::std::convert::Into<::stratus_model::Val<GeospatialPolygonStyle>>,
+        ) -> Self {
+            Self {
+                style: style.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GeospatialPolygonLayer> for ::stratus_model::Val<GeospatialPolygonLayer> {
@@ -31222,6 +37030,19 @@ pub mod dashboard {
         /// `Value`: number.
         /// Required.
         pub value: ::stratus_model::Val<f64>,
+    }
+
+    impl WhatIfPointScenario {
+        /// With the required `Date`, `Value`; everything else unset.
+        pub fn new(
+            date: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                date: date.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<WhatIfPointScenario> for ::stratus_model::Val<WhatIfPointScenario> {
@@ -31243,6 +37064,21 @@ pub mod dashboard {
         /// `Value`: number.
         /// Required.
         pub value: ::stratus_model::Val<f64>,
+    }
+
+    impl WhatIfRangeScenario {
+        /// With the required `EndDate`, `StartDate`, `Value`; everything else unset.
+        pub fn new(
+            end_date: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            start_date: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                end_date: end_date.into(),
+                start_date: start_date.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<WhatIfRangeScenario> for ::stratus_model::Val<WhatIfRangeScenario> {
@@ -31354,6 +37190,17 @@ pub mod dashboard {
         pub cell_type: ::stratus_model::Val<StyledCellType>,
     }
 
+    impl TableStyleTarget {
+        /// With the required `CellType`; everything else unset.
+        pub fn new(
+            cell_type: impl ::std::convert::Into<::stratus_model::Val<StyledCellType>>,
+        ) -> Self {
+            Self {
+                cell_type: cell_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TableStyleTarget> for ::stratus_model::Val<TableStyleTarget> {
         fn from(value: TableStyleTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -31460,6 +37307,18 @@ pub mod dashboard {
         pub include_null_value: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl CustomValuesConfiguration {
+        /// With the required `CustomValues`; everything else unset.
+        pub fn new(
+            custom_values: impl ::std::convert::Into<::stratus_model::Val<CustomParameterValues>>,
+        ) -> Self {
+            Self {
+                custom_values: custom_values.into(),
+                include_null_value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomValuesConfiguration>
         for ::stratus_model::Val<CustomValuesConfiguration>
     {
@@ -31484,6 +37343,19 @@ pub mod dashboard {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ColumnSort>>>,
     }
 
+    impl BodySectionDynamicCategoryDimensionConfiguration {
+        /// With the required `Column`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                limit: ::std::option::Option::None,
+                sort_by_metrics: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BodySectionDynamicCategoryDimensionConfiguration>
         for ::stratus_model::Val<BodySectionDynamicCategoryDimensionConfiguration>
     {
@@ -31506,6 +37378,19 @@ pub mod dashboard {
         /// Items: `0..=100`.
         pub sort_by_metrics:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ColumnSort>>>,
+    }
+
+    impl BodySectionDynamicNumericDimensionConfiguration {
+        /// With the required `Column`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                limit: ::std::option::Option::None,
+                sort_by_metrics: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<BodySectionDynamicNumericDimensionConfiguration>
@@ -31603,6 +37488,21 @@ pub mod dashboard {
         pub visibility: ::std::option::Option<::stratus_model::Val<Visibility>>,
     }
 
+    impl ColumnTooltipItem {
+        /// With the required `Column`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                aggregation: ::std::option::Option::None,
+                column: column.into(),
+                label: ::std::option::Option::None,
+                tooltip_target: ::std::option::Option::None,
+                visibility: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ColumnTooltipItem> for ::stratus_model::Val<ColumnTooltipItem> {
         fn from(value: ColumnTooltipItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -31623,6 +37523,20 @@ pub mod dashboard {
         pub tooltip_target: ::std::option::Option<::stratus_model::Val<TooltipTarget>>,
         /// `Visibility`: [`Visibility`].
         pub visibility: ::std::option::Option<::stratus_model::Val<Visibility>>,
+    }
+
+    impl FieldTooltipItem {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                label: ::std::option::Option::None,
+                tooltip_target: ::std::option::Option::None,
+                visibility: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FieldTooltipItem> for ::stratus_model::Val<FieldTooltipItem> {
@@ -31659,6 +37573,19 @@ pub mod dashboard {
         pub expression: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ConditionalFormattingGradientColor {
+        /// With the required `Color`, `Expression`; everything else unset.
+        pub fn new(
+            color: impl ::std::convert::Into<::stratus_model::Val<GradientColor>>,
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                color: color.into(),
+                expression: expression.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConditionalFormattingGradientColor>
         for ::stratus_model::Val<ConditionalFormattingGradientColor>
     {
@@ -31678,6 +37605,18 @@ pub mod dashboard {
         /// Required.
         /// Length: `1..=4096`.
         pub expression: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ConditionalFormattingSolidColor {
+        /// With the required `Expression`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                color: ::std::option::Option::None,
+                expression: expression.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ConditionalFormattingSolidColor>
@@ -31708,6 +37647,23 @@ pub mod dashboard {
         pub icon_options: ::stratus_model::Val<ConditionalFormattingCustomIconOptions>,
     }
 
+    impl ConditionalFormattingCustomIconCondition {
+        /// With the required `Expression`, `IconOptions`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            icon_options: impl ::std::convert::Into<
+                ::stratus_model::Val<ConditionalFormattingCustomIconOptions>,
+            >,
+        ) -> Self {
+            Self {
+                color: ::std::option::Option::None,
+                display_configuration: ::std::option::Option::None,
+                expression: expression.into(),
+                icon_options: icon_options.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConditionalFormattingCustomIconCondition>
         for ::stratus_model::Val<ConditionalFormattingCustomIconCondition>
     {
@@ -31727,6 +37683,18 @@ pub mod dashboard {
         /// `IconSetType`: [`ConditionalFormattingIconSetType`].
         pub icon_set_type:
             ::std::option::Option<::stratus_model::Val<ConditionalFormattingIconSetType>>,
+    }
+
+    impl ConditionalFormattingIconSet {
+        /// With the required `Expression`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                expression: expression.into(),
+                icon_set_type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ConditionalFormattingIconSet>
@@ -31760,6 +37728,17 @@ pub mod dashboard {
         /// Required.
         /// Pattern: `^#[A-F0-9]{6}$`.
         pub color: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GeospatialHeatmapDataColor {
+        /// With the required `Color`; everything else unset.
+        pub fn new(
+            color: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                color: color.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GeospatialHeatmapDataColor>
@@ -31826,6 +37805,19 @@ pub mod dashboard {
         /// Required.
         /// Items: `0..=20`.
         pub sort_paths: ::stratus_model::Val<::std::vec::Vec<DataPathValue>>,
+    }
+
+    impl DataPathSort {
+        /// With the required `Direction`, `SortPaths`; everything else unset.
+        pub fn new(
+            direction: impl ::std::convert::Into<::stratus_model::Val<SortDirection>>,
+            sort_paths: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<DataPathValue>>>,
+        ) -> Self {
+            Self {
+                direction: direction.into(),
+                sort_paths: sort_paths.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DataPathSort> for ::stratus_model::Val<DataPathSort> {
@@ -31905,6 +37897,19 @@ pub mod dashboard {
         /// `Target`: [`UrlTargetConfiguration`].
         /// Required.
         pub target: ::stratus_model::Val<UrlTargetConfiguration>,
+    }
+
+    impl TableFieldLinkConfiguration {
+        /// With the required `Content`, `Target`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<TableFieldLinkContentConfiguration>>,
+            target: impl ::std::convert::Into<::stratus_model::Val<UrlTargetConfiguration>>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                target: target.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TableFieldLinkConfiguration>
@@ -32149,6 +38154,17 @@ pub mod dashboard {
         pub gradient_offset: ::stratus_model::Val<f64>,
     }
 
+    impl GradientStop {
+        /// With the required `GradientOffset`; everything else unset.
+        pub fn new(gradient_offset: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                color: ::std::option::Option::None,
+                data_value: ::std::option::Option::None,
+                gradient_offset: gradient_offset.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GradientStop> for ::stratus_model::Val<GradientStop> {
         fn from(value: GradientStop) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -32230,6 +38246,18 @@ pub mod dashboard {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl TableFieldCustomTextContent {
+        /// With the required `FontConfiguration`; everything else unset.
+        pub fn new(
+            font_configuration: impl ::std::convert::Into<::stratus_model::Val<FontConfiguration>>,
+        ) -> Self {
+            Self {
+                font_configuration: font_configuration.into(),
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TableFieldCustomTextContent>
         for ::stratus_model::Val<TableFieldCustomTextContent>
     {
@@ -32254,6 +38282,22 @@ pub mod dashboard {
             ::std::option::Option<::stratus_model::Val<GeospatialNullDataSettings>>,
         /// `NullDataVisibility`: [`Visibility`].
         pub null_data_visibility: ::std::option::Option<::stratus_model::Val<Visibility>>,
+    }
+
+    impl GeospatialCategoricalColor {
+        /// With the required `CategoryDataColors`; everything else unset.
+        pub fn new(
+            category_data_colors: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<GeospatialCategoricalDataColor>>,
+            >,
+        ) -> Self {
+            Self {
+                category_data_colors: category_data_colors.into(),
+                default_opacity: ::std::option::Option::None,
+                null_data_settings: ::std::option::Option::None,
+                null_data_visibility: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<GeospatialCategoricalColor>
@@ -32282,6 +38326,22 @@ pub mod dashboard {
         pub step_colors: ::stratus_model::Val<::std::vec::Vec<GeospatialGradientStepColor>>,
     }
 
+    impl GeospatialGradientColor {
+        /// With the required `StepColors`; everything else unset.
+        pub fn new(
+            step_colors: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<GeospatialGradientStepColor>>,
+            >,
+        ) -> Self {
+            Self {
+                default_opacity: ::std::option::Option::None,
+                null_data_settings: ::std::option::Option::None,
+                null_data_visibility: ::std::option::Option::None,
+                step_colors: step_colors.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GeospatialGradientColor>
         for ::stratus_model::Val<GeospatialGradientColor>
     {
@@ -32300,6 +38360,18 @@ pub mod dashboard {
         pub color: ::stratus_model::Val<::std::string::String>,
         /// `State`: [`GeospatialColorState`].
         pub state: ::std::option::Option<::stratus_model::Val<GeospatialColorState>>,
+    }
+
+    impl GeospatialSolidColor {
+        /// With the required `Color`; everything else unset.
+        pub fn new(
+            color: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                color: color.into(),
+                state: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<GeospatialSolidColor> for ::stratus_model::Val<GeospatialSolidColor> {
@@ -32321,6 +38393,19 @@ pub mod dashboard {
         pub data_value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl GeospatialCategoricalDataColor {
+        /// With the required `Color`, `DataValue`; everything else unset.
+        pub fn new(
+            color: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                color: color.into(),
+                data_value: data_value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GeospatialCategoricalDataColor>
         for ::stratus_model::Val<GeospatialCategoricalDataColor>
     {
@@ -32336,6 +38421,17 @@ pub mod dashboard {
         /// `SymbolStyle`: [`GeospatialNullSymbolStyle`].
         /// Required.
         pub symbol_style: ::stratus_model::Val<GeospatialNullSymbolStyle>,
+    }
+
+    impl GeospatialNullDataSettings {
+        /// With the required `SymbolStyle`; everything else unset.
+        pub fn new(
+            symbol_style: impl ::std::convert::Into<::stratus_model::Val<GeospatialNullSymbolStyle>>,
+        ) -> Self {
+            Self {
+                symbol_style: symbol_style.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GeospatialNullDataSettings>
@@ -32357,6 +38453,19 @@ pub mod dashboard {
         /// `DataValue`: number.
         /// Required.
         pub data_value: ::stratus_model::Val<f64>,
+    }
+
+    impl GeospatialGradientStepColor {
+        /// With the required `Color`, `DataValue`; everything else unset.
+        pub fn new(
+            color: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                color: color.into(),
+                data_value: data_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GeospatialGradientStepColor>
@@ -38334,6 +44443,33 @@ pub mod data_set {
         >,
     }
 
+    impl DataPrepConfiguration {
+        /// With the required `DestinationTableMap`, `SourceTableMap`, `TransformStepMap`; everything else unset.
+        pub fn new(
+            destination_table_map: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<::std::string::String, DestinationTable>,
+                >,
+            >,
+            source_table_map: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<::std::string::String, SourceTable>,
+                >,
+            >,
+            transform_step_map: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<::std::string::String, TransformStep>,
+                >,
+            >,
+        ) -> Self {
+            Self {
+                destination_table_map: destination_table_map.into(),
+                source_table_map: source_table_map.into(),
+                transform_step_map: transform_step_map.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DataPrepConfiguration> for ::stratus_model::Val<DataPrepConfiguration> {
         fn from(value: DataPrepConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -38455,6 +44591,20 @@ pub mod data_set {
         pub source: ::stratus_model::Val<LogicalTableSource>,
     }
 
+    impl LogicalTable {
+        /// With the required `Alias`, `Source`; everything else unset.
+        pub fn new(
+            alias: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<LogicalTableSource>>,
+        ) -> Self {
+            Self {
+                alias: alias.into(),
+                data_transforms: ::std::option::Option::None,
+                source: source.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LogicalTable> for ::stratus_model::Val<LogicalTable> {
         fn from(value: LogicalTable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -38490,6 +44640,21 @@ pub mod data_set {
         /// Required.
         /// Length: `1..=256`.
         pub principal: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ResourcePermission {
+        /// With the required `Actions`, `Principal`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            principal: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                principal: principal.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResourcePermission> for ::stratus_model::Val<ResourcePermission> {
@@ -38539,6 +44704,22 @@ pub mod data_set {
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
     }
 
+    impl RowLevelPermissionDataSet {
+        /// With the required `Arn`, `PermissionPolicy`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            permission_policy: impl ::std::convert::Into<::stratus_model::Val<RowLevelPermissionPolicy>>,
+        ) -> Self {
+            Self {
+                arn: arn.into(),
+                format_version: ::std::option::Option::None,
+                namespace: ::std::option::Option::None,
+                permission_policy: permission_policy.into(),
+                status: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RowLevelPermissionDataSet>
         for ::stratus_model::Val<RowLevelPermissionDataSet>
     {
@@ -38562,6 +44743,21 @@ pub mod data_set {
         /// Required.
         /// Items: `1..=50`.
         pub tag_rules: ::stratus_model::Val<::std::vec::Vec<RowLevelPermissionTagRule>>,
+    }
+
+    impl RowLevelPermissionTagConfiguration {
+        /// With the required `TagRules`; everything else unset.
+        pub fn new(
+            tag_rules: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<RowLevelPermissionTagRule>>,
+            >,
+        ) -> Self {
+            Self {
+                status: ::std::option::Option::None,
+                tag_rule_configurations: ::std::option::Option::None,
+                tag_rules: tag_rules.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RowLevelPermissionTagConfiguration>
@@ -38608,6 +44804,22 @@ pub mod data_set {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl GeoSpatialColumnGroup {
+        /// With the required `Columns`, `Name`; everything else unset.
+        pub fn new(
+            columns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                columns: columns.into(),
+                country_code: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GeoSpatialColumnGroup> for ::stratus_model::Val<GeoSpatialColumnGroup> {
         fn from(value: GeoSpatialColumnGroup) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -38625,6 +44837,19 @@ pub mod data_set {
         /// `Source`: [`DestinationTableSource`].
         /// Required.
         pub source: ::stratus_model::Val<DestinationTableSource>,
+    }
+
+    impl DestinationTable {
+        /// With the required `Alias`, `Source`; everything else unset.
+        pub fn new(
+            alias: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<DestinationTableSource>>,
+        ) -> Self {
+            Self {
+                alias: alias.into(),
+                source: source.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DestinationTable> for ::stratus_model::Val<DestinationTable> {
@@ -38713,6 +44938,17 @@ pub mod data_set {
         pub incremental_refresh: ::stratus_model::Val<IncrementalRefresh>,
     }
 
+    impl RefreshConfiguration {
+        /// With the required `IncrementalRefresh`; everything else unset.
+        pub fn new(
+            incremental_refresh: impl ::std::convert::Into<::stratus_model::Val<IncrementalRefresh>>,
+        ) -> Self {
+            Self {
+                incremental_refresh: incremental_refresh.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RefreshConfiguration> for ::stratus_model::Val<RefreshConfiguration> {
         fn from(value: RefreshConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -38741,6 +44977,23 @@ pub mod data_set {
         /// `ValueType`: [`DatasetParameterValueType`].
         /// Required.
         pub value_type: ::stratus_model::Val<DatasetParameterValueType>,
+    }
+
+    impl DateTimeDatasetParameter {
+        /// With the required `Id`, `Name`, `ValueType`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value_type: impl ::std::convert::Into<::stratus_model::Val<DatasetParameterValueType>>,
+        ) -> Self {
+            Self {
+                default_values: ::std::option::Option::None,
+                id: id.into(),
+                name: name.into(),
+                time_granularity: ::std::option::Option::None,
+                value_type: value_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DateTimeDatasetParameter>
@@ -38773,6 +45026,22 @@ pub mod data_set {
         pub value_type: ::stratus_model::Val<DatasetParameterValueType>,
     }
 
+    impl DecimalDatasetParameter {
+        /// With the required `Id`, `Name`, `ValueType`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value_type: impl ::std::convert::Into<::stratus_model::Val<DatasetParameterValueType>>,
+        ) -> Self {
+            Self {
+                default_values: ::std::option::Option::None,
+                id: id.into(),
+                name: name.into(),
+                value_type: value_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DecimalDatasetParameter>
         for ::stratus_model::Val<DecimalDatasetParameter>
     {
@@ -38803,6 +45072,22 @@ pub mod data_set {
         pub value_type: ::stratus_model::Val<DatasetParameterValueType>,
     }
 
+    impl IntegerDatasetParameter {
+        /// With the required `Id`, `Name`, `ValueType`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value_type: impl ::std::convert::Into<::stratus_model::Val<DatasetParameterValueType>>,
+        ) -> Self {
+            Self {
+                default_values: ::std::option::Option::None,
+                id: id.into(),
+                name: name.into(),
+                value_type: value_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IntegerDatasetParameter>
         for ::stratus_model::Val<IntegerDatasetParameter>
     {
@@ -38831,6 +45116,22 @@ pub mod data_set {
         /// `ValueType`: [`DatasetParameterValueType`].
         /// Required.
         pub value_type: ::stratus_model::Val<DatasetParameterValueType>,
+    }
+
+    impl StringDatasetParameter {
+        /// With the required `Id`, `Name`, `ValueType`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value_type: impl ::std::convert::Into<::stratus_model::Val<DatasetParameterValueType>>,
+        ) -> Self {
+            Self {
+                default_values: ::std::option::Option::None,
+                id: id.into(),
+                name: name.into(),
+                value_type: value_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StringDatasetParameter> for ::stratus_model::Val<StringDatasetParameter> {
@@ -38902,6 +45203,19 @@ pub mod data_set {
         pub column_names: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl UniqueKey {
+        /// With the required `ColumnNames`; everything else unset.
+        pub fn new(
+            column_names: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                column_names: column_names.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<UniqueKey> for ::stratus_model::Val<UniqueKey> {
         fn from(value: UniqueKey) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -38927,6 +45241,23 @@ pub mod data_set {
         /// Required.
         /// Length: `1..=168000`.
         pub sql_query: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomSql {
+        /// With the required `Columns`, `DataSourceArn`, `Name`, `SqlQuery`; everything else unset.
+        pub fn new(
+            columns: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<InputColumn>>>,
+            data_source_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sql_query: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                columns: columns.into(),
+                data_source_arn: data_source_arn.into(),
+                name: name.into(),
+                sql_query: sql_query.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomSql> for ::stratus_model::Val<CustomSql> {
@@ -38958,6 +45289,23 @@ pub mod data_set {
         pub schema: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl RelationalTable {
+        /// With the required `DataSourceArn`, `InputColumns`, `Name`; everything else unset.
+        pub fn new(
+            data_source_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            input_columns: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<InputColumn>>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                catalog: ::std::option::Option::None,
+                data_source_arn: data_source_arn.into(),
+                input_columns: input_columns.into(),
+                name: name.into(),
+                schema: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RelationalTable> for ::stratus_model::Val<RelationalTable> {
         fn from(value: RelationalTable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -38977,6 +45325,20 @@ pub mod data_set {
         pub input_columns: ::stratus_model::Val<::std::vec::Vec<InputColumn>>,
         /// `UploadSettings`: [`UploadSettings`].
         pub upload_settings: ::std::option::Option<::stratus_model::Val<UploadSettings>>,
+    }
+
+    impl S3Source {
+        /// With the required `DataSourceArn`, `InputColumns`; everything else unset.
+        pub fn new(
+            data_source_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            input_columns: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<InputColumn>>>,
+        ) -> Self {
+            Self {
+                data_source_arn: data_source_arn.into(),
+                input_columns: input_columns.into(),
+                upload_settings: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3Source> for ::stratus_model::Val<S3Source> {
@@ -39000,6 +45362,23 @@ pub mod data_set {
         /// Required.
         /// Items: `1..=32`.
         pub table_path: ::stratus_model::Val<::std::vec::Vec<TablePathElement>>,
+    }
+
+    impl SaaSTable {
+        /// With the required `DataSourceArn`, `InputColumns`, `TablePath`; everything else unset.
+        pub fn new(
+            data_source_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            input_columns: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<InputColumn>>>,
+            table_path: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TablePathElement>>,
+            >,
+        ) -> Self {
+            Self {
+                data_source_arn: data_source_arn.into(),
+                input_columns: input_columns.into(),
+                table_path: table_path.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SaaSTable> for ::stratus_model::Val<SaaSTable> {
@@ -39028,6 +45407,21 @@ pub mod data_set {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl RowLevelPermissionTagRule {
+        /// With the required `ColumnName`, `TagKey`; everything else unset.
+        pub fn new(
+            column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tag_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column_name: column_name.into(),
+                match_all_value: ::std::option::Option::None,
+                tag_key: tag_key.into(),
+                tag_multi_value_delimiter: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RowLevelPermissionTagRule>
         for ::stratus_model::Val<RowLevelPermissionTagRule>
     {
@@ -39054,6 +45448,20 @@ pub mod data_set {
             ::std::option::Option<::stratus_model::Val<RowLevelPermissionConfiguration>>,
     }
 
+    impl SemanticTable {
+        /// With the required `Alias`, `DestinationTableId`; everything else unset.
+        pub fn new(
+            alias: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            destination_table_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alias: alias.into(),
+                destination_table_id: destination_table_id.into(),
+                row_level_permission_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SemanticTable> for ::stratus_model::Val<SemanticTable> {
         fn from(value: SemanticTable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -39069,6 +45477,19 @@ pub mod data_set {
         /// Pattern: `^[0-9a-zA-Z-]*$`.
         /// Length: `1..=64`.
         pub transform_operation_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DestinationTableSource {
+        /// With the required `TransformOperationId`; everything else unset.
+        pub fn new(
+            transform_operation_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                transform_operation_id: transform_operation_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DestinationTableSource> for ::stratus_model::Val<DestinationTableSource> {
@@ -39088,6 +45509,19 @@ pub mod data_set {
         /// Required.
         /// Items: `0..=2048`.
         pub input_columns: ::stratus_model::Val<::std::vec::Vec<InputColumn>>,
+    }
+
+    impl ParentDataSet {
+        /// With the required `DataSetArn`, `InputColumns`; everything else unset.
+        pub fn new(
+            data_set_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            input_columns: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<InputColumn>>>,
+        ) -> Self {
+            Self {
+                data_set_arn: data_set_arn.into(),
+                input_columns: input_columns.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ParentDataSet> for ::stratus_model::Val<ParentDataSet> {
@@ -39117,6 +45551,22 @@ pub mod data_set {
         pub source: ::stratus_model::Val<TransformOperationSource>,
     }
 
+    impl AggregateOperation {
+        /// With the required `Aggregations`, `Alias`, `Source`; everything else unset.
+        pub fn new(
+            aggregations: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Aggregation>>>,
+            alias: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<TransformOperationSource>>,
+        ) -> Self {
+            Self {
+                aggregations: aggregations.into(),
+                alias: alias.into(),
+                group_by_column_names: ::std::option::Option::None,
+                source: source.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AggregateOperation> for ::stratus_model::Val<AggregateOperation> {
         fn from(value: AggregateOperation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -39139,6 +45589,23 @@ pub mod data_set {
         pub first_source: ::std::option::Option<::stratus_model::Val<TransformOperationSource>>,
         /// `SecondSource`: [`TransformOperationSource`].
         pub second_source: ::std::option::Option<::stratus_model::Val<TransformOperationSource>>,
+    }
+
+    impl AppendOperation {
+        /// With the required `Alias`, `AppendedColumns`; everything else unset.
+        pub fn new(
+            alias: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            appended_columns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AppendedColumn>>,
+            >,
+        ) -> Self {
+            Self {
+                alias: alias.into(),
+                appended_columns: appended_columns.into(),
+                first_source: ::std::option::Option::None,
+                second_source: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AppendOperation> for ::stratus_model::Val<AppendOperation> {
@@ -39165,6 +45632,23 @@ pub mod data_set {
         pub source: ::stratus_model::Val<TransformOperationSource>,
     }
 
+    impl CastColumnTypesOperation {
+        /// With the required `Alias`, `CastColumnTypeOperations`, `Source`; everything else unset.
+        pub fn new(
+            alias: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            cast_column_type_operations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<CastColumnTypeOperation>>,
+            >,
+            source: impl ::std::convert::Into<::stratus_model::Val<TransformOperationSource>>,
+        ) -> Self {
+            Self {
+                alias: alias.into(),
+                cast_column_type_operations: cast_column_type_operations.into(),
+                source: source.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CastColumnTypesOperation>
         for ::stratus_model::Val<CastColumnTypesOperation>
     {
@@ -39186,6 +45670,19 @@ pub mod data_set {
         pub columns: ::stratus_model::Val<::std::vec::Vec<CalculatedColumn>>,
         /// `Source`: [`TransformOperationSource`].
         pub source: ::std::option::Option<::stratus_model::Val<TransformOperationSource>>,
+    }
+
+    impl CreateColumnsOperation {
+        /// With the required `Columns`; everything else unset.
+        pub fn new(
+            columns: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<CalculatedColumn>>>,
+        ) -> Self {
+            Self {
+                alias: ::std::option::Option::None,
+                columns: columns.into(),
+                source: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CreateColumnsOperation> for ::stratus_model::Val<CreateColumnsOperation> {
@@ -39211,6 +45708,23 @@ pub mod data_set {
         pub source: ::stratus_model::Val<TransformOperationSource>,
     }
 
+    impl FiltersOperation {
+        /// With the required `Alias`, `FilterOperations`, `Source`; everything else unset.
+        pub fn new(
+            alias: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            filter_operations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<FilterOperation>>,
+            >,
+            source: impl ::std::convert::Into<::stratus_model::Val<TransformOperationSource>>,
+        ) -> Self {
+            Self {
+                alias: alias.into(),
+                filter_operations: filter_operations.into(),
+                source: source.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FiltersOperation> for ::stratus_model::Val<FiltersOperation> {
         fn from(value: FiltersOperation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -39228,6 +45742,19 @@ pub mod data_set {
         /// `Source`: [`ImportTableOperationSource`].
         /// Required.
         pub source: ::stratus_model::Val<ImportTableOperationSource>,
+    }
+
+    impl ImportTableOperation {
+        /// With the required `Alias`, `Source`; everything else unset.
+        pub fn new(
+            alias: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<ImportTableOperationSource>>,
+        ) -> Self {
+            Self {
+                alias: alias.into(),
+                source: source.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ImportTableOperation> for ::stratus_model::Val<ImportTableOperation> {
@@ -39265,6 +45792,27 @@ pub mod data_set {
         pub r#type: ::stratus_model::Val<JoinOperationType>,
     }
 
+    impl JoinOperation {
+        /// With the required `Alias`, `LeftOperand`, `OnClause`, `RightOperand`, `Type`; everything else unset.
+        pub fn new(
+            alias: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            left_operand: impl ::std::convert::Into<::stratus_model::Val<TransformOperationSource>>,
+            on_clause: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            right_operand: impl ::std::convert::Into<::stratus_model::Val<TransformOperationSource>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<JoinOperationType>>,
+        ) -> Self {
+            Self {
+                alias: alias.into(),
+                left_operand: left_operand.into(),
+                left_operand_properties: ::std::option::Option::None,
+                on_clause: on_clause.into(),
+                right_operand: right_operand.into(),
+                right_operand_properties: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<JoinOperation> for ::stratus_model::Val<JoinOperation> {
         fn from(value: JoinOperation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -39292,6 +45840,26 @@ pub mod data_set {
         /// `ValueColumnConfiguration`: [`ValueColumnConfiguration`].
         /// Required.
         pub value_column_configuration: ::stratus_model::Val<ValueColumnConfiguration>,
+    }
+
+    impl PivotOperation {
+        /// With the required `Alias`, `PivotConfiguration`, `Source`, `ValueColumnConfiguration`; everything else unset.
+        pub fn new(
+            alias: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            pivot_configuration: impl ::std::convert::Into<::stratus_model::Val<PivotConfiguration>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<TransformOperationSource>>,
+            value_column_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<ValueColumnConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                alias: alias.into(),
+                group_by_column_names: ::std::option::Option::None,
+                pivot_configuration: pivot_configuration.into(),
+                source: source.into(),
+                value_column_configuration: value_column_configuration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PivotOperation> for ::stratus_model::Val<PivotOperation> {
@@ -39338,6 +45906,23 @@ pub mod data_set {
         pub source: ::stratus_model::Val<TransformOperationSource>,
     }
 
+    impl RenameColumnsOperation {
+        /// With the required `Alias`, `RenameColumnOperations`, `Source`; everything else unset.
+        pub fn new(
+            alias: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rename_column_operations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<RenameColumnOperation>>,
+            >,
+            source: impl ::std::convert::Into<::stratus_model::Val<TransformOperationSource>>,
+        ) -> Self {
+            Self {
+                alias: alias.into(),
+                rename_column_operations: rename_column_operations.into(),
+                source: source.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RenameColumnsOperation> for ::stratus_model::Val<RenameColumnsOperation> {
         fn from(value: RenameColumnsOperation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -39377,6 +45962,39 @@ pub mod data_set {
         pub unpivoted_value_column_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl UnpivotOperation {
+        /// With the required `Alias`, `ColumnsToUnpivot`, `Source`, `UnpivotedLabelColumnId`, `UnpivotedLabelColumnName`, `UnpivotedValueColumnId`, `UnpivotedValueColumnName`; everything else unset.
+        pub fn new(
+            alias: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            columns_to_unpivot: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ColumnToUnpivot>>,
+            >,
+            source: impl ::std::convert::Into<::stratus_model::Val<TransformOperationSource>>,
+            unpivoted_label_column_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            unpivoted_label_column_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            unpivoted_value_column_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            unpivoted_value_column_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                alias: alias.into(),
+                columns_to_unpivot: columns_to_unpivot.into(),
+                source: source.into(),
+                unpivoted_label_column_id: unpivoted_label_column_id.into(),
+                unpivoted_label_column_name: unpivoted_label_column_name.into(),
+                unpivoted_value_column_id: unpivoted_value_column_id.into(),
+                unpivoted_value_column_name: unpivoted_value_column_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<UnpivotOperation> for ::stratus_model::Val<UnpivotOperation> {
         fn from(value: UnpivotOperation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -39406,6 +46024,17 @@ pub mod data_set {
         /// `LookbackWindow`: [`LookbackWindow`].
         /// Required.
         pub lookback_window: ::stratus_model::Val<LookbackWindow>,
+    }
+
+    impl IncrementalRefresh {
+        /// With the required `LookbackWindow`; everything else unset.
+        pub fn new(
+            lookback_window: impl ::std::convert::Into<::stratus_model::Val<LookbackWindow>>,
+        ) -> Self {
+            Self {
+                lookback_window: lookback_window.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IncrementalRefresh> for ::stratus_model::Val<IncrementalRefresh> {
@@ -39502,6 +46131,21 @@ pub mod data_set {
         pub sub_type: ::std::option::Option<::stratus_model::Val<ColumnDataSubType>>,
     }
 
+    impl CastColumnTypeOperation {
+        /// With the required `ColumnName`, `NewColumnType`; everything else unset.
+        pub fn new(
+            column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            new_column_type: impl ::std::convert::Into<::stratus_model::Val<ColumnDataType>>,
+        ) -> Self {
+            Self {
+                column_name: column_name.into(),
+                format: ::std::option::Option::None,
+                new_column_type: new_column_type.into(),
+                sub_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CastColumnTypeOperation>
         for ::stratus_model::Val<CastColumnTypeOperation>
     {
@@ -39552,6 +46196,19 @@ pub mod data_set {
         pub parameter_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl OverrideDatasetParameterOperation {
+        /// With the required `ParameterName`; everything else unset.
+        pub fn new(
+            parameter_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                new_default_values: ::std::option::Option::None,
+                new_parameter_name: ::std::option::Option::None,
+                parameter_name: parameter_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OverrideDatasetParameterOperation>
         for ::stratus_model::Val<OverrideDatasetParameterOperation>
     {
@@ -39574,6 +46231,19 @@ pub mod data_set {
         pub new_column_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RenameColumnOperation {
+        /// With the required `ColumnName`, `NewColumnName`; everything else unset.
+        pub fn new(
+            column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            new_column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column_name: column_name.into(),
+                new_column_name: new_column_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RenameColumnOperation> for ::stratus_model::Val<RenameColumnOperation> {
         fn from(value: RenameColumnOperation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -39594,6 +46264,19 @@ pub mod data_set {
         pub tags: ::stratus_model::Val<::std::vec::Vec<ColumnTag>>,
     }
 
+    impl TagColumnOperation {
+        /// With the required `ColumnName`, `Tags`; everything else unset.
+        pub fn new(
+            column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tags: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ColumnTag>>>,
+        ) -> Self {
+            Self {
+                column_name: column_name.into(),
+                tags: tags.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TagColumnOperation> for ::stratus_model::Val<TagColumnOperation> {
         fn from(value: TagColumnOperation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -39611,6 +46294,19 @@ pub mod data_set {
         /// `TagNames`: list of [`ColumnTagName`].
         /// Required.
         pub tag_names: ::stratus_model::Val<::std::vec::Vec<ColumnTagName>>,
+    }
+
+    impl UntagColumnOperation {
+        /// With the required `ColumnName`, `TagNames`; everything else unset.
+        pub fn new(
+            column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tag_names: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ColumnTagName>>>,
+        ) -> Self {
+            Self {
+                column_name: column_name.into(),
+                tag_names: tag_names.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<UntagColumnOperation> for ::stratus_model::Val<UntagColumnOperation> {
@@ -39648,6 +46344,25 @@ pub mod data_set {
         pub r#type: ::stratus_model::Val<JoinType>,
     }
 
+    impl JoinInstruction {
+        /// With the required `LeftOperand`, `OnClause`, `RightOperand`, `Type`; everything else unset.
+        pub fn new(
+            left_operand: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            on_clause: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            right_operand: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<JoinType>>,
+        ) -> Self {
+            Self {
+                left_join_key_properties: ::std::option::Option::None,
+                left_operand: left_operand.into(),
+                on_clause: on_clause.into(),
+                right_join_key_properties: ::std::option::Option::None,
+                right_operand: right_operand.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<JoinInstruction> for ::stratus_model::Val<JoinInstruction> {
         fn from(value: JoinInstruction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -39670,6 +46385,21 @@ pub mod data_set {
         /// `Type`: [`InputColumnDataType`].
         /// Required.
         pub r#type: ::stratus_model::Val<InputColumnDataType>,
+    }
+
+    impl InputColumn {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<InputColumnDataType>>,
+        ) -> Self {
+            Self {
+                id: ::std::option::Option::None,
+                name: name.into(),
+                sub_type: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<InputColumn> for ::stratus_model::Val<InputColumn> {
@@ -39757,6 +46487,23 @@ pub mod data_set {
         pub new_column_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Aggregation {
+        /// With the required `AggregationFunction`, `NewColumnId`, `NewColumnName`; everything else unset.
+        pub fn new(
+            aggregation_function: impl ::std::convert::Into<
+                ::stratus_model::Val<DataPrepAggregationFunction>,
+            >,
+            new_column_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            new_column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aggregation_function: aggregation_function.into(),
+                new_column_id: new_column_id.into(),
+                new_column_name: new_column_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Aggregation> for ::stratus_model::Val<Aggregation> {
         fn from(value: Aggregation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -39776,6 +46523,20 @@ pub mod data_set {
         /// Pattern: `^[0-9a-zA-Z-]*$`.
         /// Length: `1..=64`.
         pub transform_operation_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TransformOperationSource {
+        /// With the required `TransformOperationId`; everything else unset.
+        pub fn new(
+            transform_operation_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                column_id_mappings: ::std::option::Option::None,
+                transform_operation_id: transform_operation_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TransformOperationSource>
@@ -39798,6 +46559,19 @@ pub mod data_set {
         /// Required.
         /// Length: `1..=64`.
         pub new_column_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AppendedColumn {
+        /// With the required `ColumnName`, `NewColumnId`; everything else unset.
+        pub fn new(
+            column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            new_column_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column_name: column_name.into(),
+                new_column_id: new_column_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AppendedColumn> for ::stratus_model::Val<AppendedColumn> {
@@ -39824,6 +46598,21 @@ pub mod data_set {
         pub expression: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CalculatedColumn {
+        /// With the required `ColumnId`, `ColumnName`, `Expression`; everything else unset.
+        pub fn new(
+            column_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column_id: column_id.into(),
+                column_name: column_name.into(),
+                expression: expression.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CalculatedColumn> for ::stratus_model::Val<CalculatedColumn> {
         fn from(value: CalculatedColumn) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -39845,6 +46634,18 @@ pub mod data_set {
         pub source_table_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ImportTableOperationSource {
+        /// With the required `SourceTableId`; everything else unset.
+        pub fn new(
+            source_table_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column_id_mappings: ::std::option::Option::None,
+                source_table_id: source_table_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ImportTableOperationSource>
         for ::stratus_model::Val<ImportTableOperationSource>
     {
@@ -39864,6 +46665,19 @@ pub mod data_set {
             ::stratus_model::Val<::std::vec::Vec<OutputColumnNameOverride>>,
     }
 
+    impl JoinOperandProperties {
+        /// With the required `OutputColumnNameOverrides`; everything else unset.
+        pub fn new(
+            output_column_name_overrides: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<OutputColumnNameOverride>>,
+            >,
+        ) -> Self {
+            Self {
+                output_column_name_overrides: output_column_name_overrides.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<JoinOperandProperties> for ::stratus_model::Val<JoinOperandProperties> {
         fn from(value: JoinOperandProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -39881,6 +46695,20 @@ pub mod data_set {
         /// Required.
         /// Items: `0..=100`.
         pub pivoted_labels: ::stratus_model::Val<::std::vec::Vec<PivotedLabel>>,
+    }
+
+    impl PivotConfiguration {
+        /// With the required `PivotedLabels`; everything else unset.
+        pub fn new(
+            pivoted_labels: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<PivotedLabel>>,
+            >,
+        ) -> Self {
+            Self {
+                label_column_name: ::std::option::Option::None,
+                pivoted_labels: pivoted_labels.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PivotConfiguration> for ::stratus_model::Val<PivotConfiguration> {
@@ -39938,6 +46766,21 @@ pub mod data_set {
         /// `SizeUnit`: [`LookbackWindowSizeUnit`].
         /// Required.
         pub size_unit: ::stratus_model::Val<LookbackWindowSizeUnit>,
+    }
+
+    impl LookbackWindow {
+        /// With the required `ColumnName`, `Size`, `SizeUnit`; everything else unset.
+        pub fn new(
+            column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            size: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            size_unit: impl ::std::convert::Into<::stratus_model::Val<LookbackWindowSizeUnit>>,
+        ) -> Self {
+            Self {
+                column_name: column_name.into(),
+                size: size.into(),
+                size_unit: size_unit.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LookbackWindow> for ::stratus_model::Val<LookbackWindow> {
@@ -40110,6 +46953,19 @@ pub mod data_set {
         pub target_column_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DataSetColumnIdMapping {
+        /// With the required `SourceColumnId`, `TargetColumnId`; everything else unset.
+        pub fn new(
+            source_column_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_column_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                source_column_id: source_column_id.into(),
+                target_column_id: target_column_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DataSetColumnIdMapping> for ::stratus_model::Val<DataSetColumnIdMapping> {
         fn from(value: DataSetColumnIdMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -40127,6 +46983,18 @@ pub mod data_set {
         /// `SourceColumnName`: string.
         /// Length: `1..=127`.
         pub source_column_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl OutputColumnNameOverride {
+        /// With the required `OutputColumnName`; everything else unset.
+        pub fn new(
+            output_column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                output_column_name: output_column_name.into(),
+                source_column_name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<OutputColumnNameOverride>
@@ -40155,6 +47023,21 @@ pub mod data_set {
         pub new_column_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PivotedLabel {
+        /// With the required `LabelName`, `NewColumnId`, `NewColumnName`; everything else unset.
+        pub fn new(
+            label_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            new_column_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            new_column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                label_name: label_name.into(),
+                new_column_id: new_column_id.into(),
+                new_column_name: new_column_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PivotedLabel> for ::stratus_model::Val<PivotedLabel> {
         fn from(value: PivotedLabel) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -40170,6 +47053,20 @@ pub mod data_set {
         pub operator: ::stratus_model::Val<DataSetDateComparisonFilterOperator>,
         /// `Value`: [`DataSetDateFilterValue`].
         pub value: ::std::option::Option<::stratus_model::Val<DataSetDateFilterValue>>,
+    }
+
+    impl DataSetDateComparisonFilterCondition {
+        /// With the required `Operator`; everything else unset.
+        pub fn new(
+            operator: impl ::std::convert::Into<
+                ::stratus_model::Val<DataSetDateComparisonFilterOperator>,
+            >,
+        ) -> Self {
+            Self {
+                operator: operator.into(),
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DataSetDateComparisonFilterCondition>
@@ -40213,6 +47110,20 @@ pub mod data_set {
         pub value: ::std::option::Option<::stratus_model::Val<DataSetNumericFilterValue>>,
     }
 
+    impl DataSetNumericComparisonFilterCondition {
+        /// With the required `Operator`; everything else unset.
+        pub fn new(
+            operator: impl ::std::convert::Into<
+                ::stratus_model::Val<DataSetNumericComparisonFilterOperator>,
+            >,
+        ) -> Self {
+            Self {
+                operator: operator.into(),
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DataSetNumericComparisonFilterCondition>
         for ::stratus_model::Val<DataSetNumericComparisonFilterCondition>
     {
@@ -40254,6 +47165,20 @@ pub mod data_set {
         pub value: ::std::option::Option<::stratus_model::Val<DataSetStringFilterValue>>,
     }
 
+    impl DataSetStringComparisonFilterCondition {
+        /// With the required `Operator`; everything else unset.
+        pub fn new(
+            operator: impl ::std::convert::Into<
+                ::stratus_model::Val<DataSetStringComparisonFilterOperator>,
+            >,
+        ) -> Self {
+            Self {
+                operator: operator.into(),
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DataSetStringComparisonFilterCondition>
         for ::stratus_model::Val<DataSetStringComparisonFilterCondition>
     {
@@ -40271,6 +47196,18 @@ pub mod data_set {
         pub operator: ::stratus_model::Val<DataSetStringListFilterOperator>,
         /// `Values`: [`DataSetStringListFilterValue`].
         pub values: ::std::option::Option<::stratus_model::Val<DataSetStringListFilterValue>>,
+    }
+
+    impl DataSetStringListFilterCondition {
+        /// With the required `Operator`; everything else unset.
+        pub fn new(
+            operator: impl ::std::convert::Into<::stratus_model::Val<DataSetStringListFilterOperator>>,
+        ) -> Self {
+            Self {
+                operator: operator.into(),
+                values: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DataSetStringListFilterCondition>
@@ -40311,6 +47248,20 @@ pub mod data_set {
         pub separator: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DataPrepListAggregationFunction {
+        /// With the required `Distinct`, `Separator`; everything else unset.
+        pub fn new(
+            distinct: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            separator: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                distinct: distinct.into(),
+                input_column_name: ::std::option::Option::None,
+                separator: separator.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DataPrepListAggregationFunction>
         for ::stratus_model::Val<DataPrepListAggregationFunction>
     {
@@ -40332,6 +47283,16 @@ pub mod data_set {
         pub percentile_value: ::stratus_model::Val<f64>,
     }
 
+    impl DataPrepPercentileAggregationFunction {
+        /// With the required `PercentileValue`; everything else unset.
+        pub fn new(percentile_value: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                input_column_name: ::std::option::Option::None,
+                percentile_value: percentile_value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DataPrepPercentileAggregationFunction>
         for ::stratus_model::Val<DataPrepPercentileAggregationFunction>
     {
@@ -40350,6 +47311,20 @@ pub mod data_set {
         /// `InputColumnName`: string.
         /// Length: `1..=127`.
         pub input_column_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl DataPrepSimpleAggregationFunction {
+        /// With the required `FunctionType`; everything else unset.
+        pub fn new(
+            function_type: impl ::std::convert::Into<
+                ::stratus_model::Val<DataPrepSimpleAggregationFunctionType>,
+            >,
+        ) -> Self {
+            Self {
+                function_type: function_type.into(),
+                input_column_name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DataPrepSimpleAggregationFunction>
@@ -41678,6 +48653,29 @@ pub mod data_source {
             ::std::option::Option<::stratus_model::Val<VpcConnectionProperties>>,
     }
 
+    impl CfnDataSource {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<DataSourceType>>,
+        ) -> Self {
+            Self {
+                alternate_data_source_parameters: ::std::option::Option::None,
+                aws_account_id: ::std::option::Option::None,
+                credentials: ::std::option::Option::None,
+                data_source_id: ::std::option::Option::None,
+                data_source_parameters: ::std::option::Option::None,
+                error_info: ::std::option::Option::None,
+                folder_arns: ::std::option::Option::None,
+                name: name.into(),
+                permissions: ::std::option::Option::None,
+                ssl_properties: ::std::option::Option::None,
+                r#type: r#type.into(),
+                vpc_connection_properties: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDataSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataSourceAttributes {
         /// `Arn`: string.
@@ -41819,6 +48817,22 @@ pub mod data_source {
         pub resource: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ResourcePermission {
+        /// With the required `Actions`, `Principal`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            principal: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                principal: principal.into(),
+                resource: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ResourcePermission> for ::stratus_model::Val<ResourcePermission> {
         fn from(value: ResourcePermission) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -41848,6 +48862,17 @@ pub mod data_source {
         pub vpc_connection_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl VpcConnectionProperties {
+        /// With the required `VpcConnectionArn`; everything else unset.
+        pub fn new(
+            vpc_connection_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                vpc_connection_arn: vpc_connection_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VpcConnectionProperties>
         for ::stratus_model::Val<VpcConnectionProperties>
     {
@@ -41866,6 +48891,17 @@ pub mod data_source {
         pub domain: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AmazonElasticsearchParameters {
+        /// With the required `Domain`; everything else unset.
+        pub fn new(
+            domain: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain: domain.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AmazonElasticsearchParameters>
         for ::stratus_model::Val<AmazonElasticsearchParameters>
     {
@@ -41882,6 +48918,17 @@ pub mod data_source {
         /// Required.
         /// Length: `1..=64`.
         pub domain: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AmazonOpenSearchParameters {
+        /// With the required `Domain`; everything else unset.
+        pub fn new(
+            domain: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain: domain.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AmazonOpenSearchParameters>
@@ -41931,6 +48978,21 @@ pub mod data_source {
         pub port: ::stratus_model::Val<f64>,
     }
 
+    impl AuroraParameters {
+        /// With the required `Database`, `Host`, `Port`; everything else unset.
+        pub fn new(
+            database: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            host: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                database: database.into(),
+                host: host.into(),
+                port: port.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AuroraParameters> for ::stratus_model::Val<AuroraParameters> {
         fn from(value: AuroraParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -41953,6 +49015,21 @@ pub mod data_source {
         /// Required.
         /// Range: `1..=65535`.
         pub port: ::stratus_model::Val<f64>,
+    }
+
+    impl AuroraPostgreSqlParameters {
+        /// With the required `Database`, `Host`, `Port`; everything else unset.
+        pub fn new(
+            database: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            host: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                database: database.into(),
+                host: host.into(),
+                port: port.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AuroraPostgreSqlParameters>
@@ -41981,6 +49058,21 @@ pub mod data_source {
         pub sql_endpoint_path: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DatabricksParameters {
+        /// With the required `Host`, `Port`, `SqlEndpointPath`; everything else unset.
+        pub fn new(
+            host: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            sql_endpoint_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                host: host.into(),
+                port: port.into(),
+                sql_endpoint_path: sql_endpoint_path.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DatabricksParameters> for ::stratus_model::Val<DatabricksParameters> {
         fn from(value: DatabricksParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -42005,6 +49097,21 @@ pub mod data_source {
         pub port: ::stratus_model::Val<f64>,
     }
 
+    impl MariaDbParameters {
+        /// With the required `Database`, `Host`, `Port`; everything else unset.
+        pub fn new(
+            database: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            host: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                database: database.into(),
+                host: host.into(),
+                port: port.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MariaDbParameters> for ::stratus_model::Val<MariaDbParameters> {
         fn from(value: MariaDbParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -42027,6 +49134,21 @@ pub mod data_source {
         /// Required.
         /// Range: `1..=65535`.
         pub port: ::stratus_model::Val<f64>,
+    }
+
+    impl MySqlParameters {
+        /// With the required `Database`, `Host`, `Port`; everything else unset.
+        pub fn new(
+            database: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            host: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                database: database.into(),
+                host: host.into(),
+                port: port.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MySqlParameters> for ::stratus_model::Val<MySqlParameters> {
@@ -42055,6 +49177,22 @@ pub mod data_source {
         pub use_service_name: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl OracleParameters {
+        /// With the required `Database`, `Host`, `Port`; everything else unset.
+        pub fn new(
+            database: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            host: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                database: database.into(),
+                host: host.into(),
+                port: port.into(),
+                use_service_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<OracleParameters> for ::stratus_model::Val<OracleParameters> {
         fn from(value: OracleParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -42077,6 +49215,21 @@ pub mod data_source {
         /// Required.
         /// Range: `1..=65535`.
         pub port: ::stratus_model::Val<f64>,
+    }
+
+    impl PostgreSqlParameters {
+        /// With the required `Database`, `Host`, `Port`; everything else unset.
+        pub fn new(
+            database: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            host: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                database: database.into(),
+                host: host.into(),
+                port: port.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PostgreSqlParameters> for ::stratus_model::Val<PostgreSqlParameters> {
@@ -42103,6 +49256,21 @@ pub mod data_source {
         pub port: ::stratus_model::Val<f64>,
     }
 
+    impl PrestoParameters {
+        /// With the required `Catalog`, `Host`, `Port`; everything else unset.
+        pub fn new(
+            catalog: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            host: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                catalog: catalog.into(),
+                host: host.into(),
+                port: port.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PrestoParameters> for ::stratus_model::Val<PrestoParameters> {
         fn from(value: PrestoParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -42121,6 +49289,19 @@ pub mod data_source {
         /// Required.
         /// Length: `1..=64`.
         pub instance_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RdsParameters {
+        /// With the required `Database`, `InstanceId`; everything else unset.
+        pub fn new(
+            database: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                database: database.into(),
+                instance_id: instance_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RdsParameters> for ::stratus_model::Val<RdsParameters> {
@@ -42154,6 +49335,22 @@ pub mod data_source {
         pub port: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl RedshiftParameters {
+        /// With the required `Database`; everything else unset.
+        pub fn new(
+            database: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cluster_id: ::std::option::Option::None,
+                database: database.into(),
+                host: ::std::option::Option::None,
+                iam_parameters: ::std::option::Option::None,
+                identity_center_configuration: ::std::option::Option::None,
+                port: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RedshiftParameters> for ::stratus_model::Val<RedshiftParameters> {
         fn from(value: RedshiftParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -42170,6 +49367,20 @@ pub mod data_source {
         /// `RoleArn`: string.
         /// Length: `20..=2048`.
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl S3Parameters {
+        /// With the required `ManifestFileLocation`; everything else unset.
+        pub fn new(
+            manifest_file_location: impl ::std::convert::Into<
+                ::stratus_model::Val<ManifestFileLocation>,
+            >,
+        ) -> Self {
+            Self {
+                manifest_file_location: manifest_file_location.into(),
+                role_arn: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3Parameters> for ::stratus_model::Val<S3Parameters> {
@@ -42219,6 +49430,24 @@ pub mod data_source {
         pub warehouse: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SnowflakeParameters {
+        /// With the required `Database`, `Host`, `Warehouse`; everything else unset.
+        pub fn new(
+            database: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            host: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            warehouse: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authentication_type: ::std::option::Option::None,
+                database: database.into(),
+                database_access_control_role: ::std::option::Option::None,
+                host: host.into(),
+                o_auth_parameters: ::std::option::Option::None,
+                warehouse: warehouse.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SnowflakeParameters> for ::stratus_model::Val<SnowflakeParameters> {
         fn from(value: SnowflakeParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -42237,6 +49466,19 @@ pub mod data_source {
         /// Required.
         /// Range: `1..=65535`.
         pub port: ::stratus_model::Val<f64>,
+    }
+
+    impl SparkParameters {
+        /// With the required `Host`, `Port`; everything else unset.
+        pub fn new(
+            host: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                host: host.into(),
+                port: port.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SparkParameters> for ::stratus_model::Val<SparkParameters> {
@@ -42261,6 +49503,21 @@ pub mod data_source {
         /// Required.
         /// Range: `1..=65535`.
         pub port: ::stratus_model::Val<f64>,
+    }
+
+    impl SqlServerParameters {
+        /// With the required `Database`, `Host`, `Port`; everything else unset.
+        pub fn new(
+            database: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            host: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                database: database.into(),
+                host: host.into(),
+                port: port.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SqlServerParameters> for ::stratus_model::Val<SqlServerParameters> {
@@ -42297,6 +49554,25 @@ pub mod data_source {
         pub product_type: ::std::option::Option<::stratus_model::Val<StarburstProductType>>,
     }
 
+    impl StarburstParameters {
+        /// With the required `Catalog`, `Host`, `Port`; everything else unset.
+        pub fn new(
+            catalog: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            host: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                authentication_type: ::std::option::Option::None,
+                catalog: catalog.into(),
+                database_access_control_role: ::std::option::Option::None,
+                host: host.into(),
+                o_auth_parameters: ::std::option::Option::None,
+                port: port.into(),
+                product_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<StarburstParameters> for ::stratus_model::Val<StarburstParameters> {
         fn from(value: StarburstParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -42319,6 +49595,21 @@ pub mod data_source {
         /// Required.
         /// Range: `1..=65535`.
         pub port: ::stratus_model::Val<f64>,
+    }
+
+    impl TeradataParameters {
+        /// With the required `Database`, `Host`, `Port`; everything else unset.
+        pub fn new(
+            database: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            host: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                database: database.into(),
+                host: host.into(),
+                port: port.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TeradataParameters> for ::stratus_model::Val<TeradataParameters> {
@@ -42345,6 +49636,21 @@ pub mod data_source {
         pub port: ::stratus_model::Val<f64>,
     }
 
+    impl TrinoParameters {
+        /// With the required `Catalog`, `Host`, `Port`; everything else unset.
+        pub fn new(
+            catalog: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            host: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                catalog: catalog.into(),
+                host: host.into(),
+                port: port.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TrinoParameters> for ::stratus_model::Val<TrinoParameters> {
         fn from(value: TrinoParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -42367,6 +49673,20 @@ pub mod data_source {
         /// Required.
         /// Length: `1..=64`.
         pub username: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CredentialPair {
+        /// With the required `Password`, `Username`; everything else unset.
+        pub fn new(
+            password: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            username: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alternate_data_source_parameters: ::std::option::Option::None,
+                password: password.into(),
+                username: username.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CredentialPair> for ::stratus_model::Val<CredentialPair> {
@@ -42392,6 +49712,20 @@ pub mod data_source {
         /// Length: `0..=256`.
         pub private_key_passphrase:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl KeyPairCredentials {
+        /// With the required `KeyPairUsername`, `PrivateKey`; everything else unset.
+        pub fn new(
+            key_pair_username: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            private_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key_pair_username: key_pair_username.into(),
+                private_key: private_key.into(),
+                private_key_passphrase: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<KeyPairCredentials> for ::stratus_model::Val<KeyPairCredentials> {
@@ -42435,6 +49769,20 @@ pub mod data_source {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RedshiftIamParameters {
+        /// With the required `RoleArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auto_create_database_user: ::std::option::Option::None,
+                database_groups: ::std::option::Option::None,
+                database_user: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RedshiftIamParameters> for ::stratus_model::Val<RedshiftIamParameters> {
         fn from(value: RedshiftIamParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -42453,6 +49801,19 @@ pub mod data_source {
         /// Required.
         /// Length: `1..=1024`.
         pub key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ManifestFileLocation {
+        /// With the required `Bucket`, `Key`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key: key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ManifestFileLocation> for ::stratus_model::Val<ManifestFileLocation> {
@@ -42479,6 +49840,20 @@ pub mod data_source {
         /// Required.
         /// Length: `1..=2048`.
         pub token_provider_url: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OAuthParameters {
+        /// With the required `TokenProviderUrl`; everything else unset.
+        pub fn new(
+            token_provider_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                identity_provider_resource_uri: ::std::option::Option::None,
+                identity_provider_vpc_connection_properties: ::std::option::Option::None,
+                o_auth_scope: ::std::option::Option::None,
+                token_provider_url: token_provider_url.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OAuthParameters> for ::stratus_model::Val<OAuthParameters> {
@@ -42977,6 +50352,21 @@ pub mod folder {
         pub principal: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ResourcePermission {
+        /// With the required `Actions`, `Principal`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            principal: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                principal: principal.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ResourcePermission> for ::stratus_model::Val<ResourcePermission> {
         fn from(value: ResourcePermission) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -43382,6 +50772,25 @@ pub mod template {
         pub version_description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnTemplate {
+        /// With the required `AwsAccountId`, `TemplateId`; everything else unset.
+        pub fn new(
+            aws_account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            template_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aws_account_id: aws_account_id.into(),
+                definition: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                permissions: ::std::option::Option::None,
+                source_entity: ::std::option::Option::None,
+                template_id: template_id.into(),
+                validation_strategy: ::std::option::Option::None,
+                version_description: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTemplateAttributes {
         /// `Arn`: string.
@@ -43445,6 +50854,27 @@ pub mod template {
         pub sheets: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SheetDefinition>>>,
     }
 
+    impl TemplateVersionDefinition {
+        /// With the required `DataSetConfigurations`; everything else unset.
+        pub fn new(
+            data_set_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<DataSetConfiguration>>,
+            >,
+        ) -> Self {
+            Self {
+                analysis_defaults: ::std::option::Option::None,
+                calculated_fields: ::std::option::Option::None,
+                column_configurations: ::std::option::Option::None,
+                data_set_configurations: data_set_configurations.into(),
+                filter_groups: ::std::option::Option::None,
+                options: ::std::option::Option::None,
+                parameter_declarations: ::std::option::Option::None,
+                query_execution_options: ::std::option::Option::None,
+                sheets: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TemplateVersionDefinition>
         for ::stratus_model::Val<TemplateVersionDefinition>
     {
@@ -43465,6 +50895,21 @@ pub mod template {
         /// Required.
         /// Length: `1..=256`.
         pub principal: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ResourcePermission {
+        /// With the required `Actions`, `Principal`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            principal: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                principal: principal.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResourcePermission> for ::stratus_model::Val<ResourcePermission> {
@@ -43498,6 +50943,15 @@ pub mod template {
         pub mode: ::stratus_model::Val<ValidationStrategyMode>,
     }
 
+    impl ValidationStrategy {
+        /// With the required `Mode`; everything else unset.
+        pub fn new(
+            mode: impl ::std::convert::Into<::stratus_model::Val<ValidationStrategyMode>>,
+        ) -> Self {
+            Self { mode: mode.into() }
+        }
+    }
+
     impl ::std::convert::From<ValidationStrategy> for ::stratus_model::Val<ValidationStrategy> {
         fn from(value: ValidationStrategy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -43511,6 +50965,19 @@ pub mod template {
         /// `DefaultNewSheetConfiguration`: [`DefaultNewSheetConfiguration`].
         /// Required.
         pub default_new_sheet_configuration: ::stratus_model::Val<DefaultNewSheetConfiguration>,
+    }
+
+    impl AnalysisDefaults {
+        /// With the required `DefaultNewSheetConfiguration`; everything else unset.
+        pub fn new(
+            default_new_sheet_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<DefaultNewSheetConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                default_new_sheet_configuration: default_new_sheet_configuration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AnalysisDefaults> for ::stratus_model::Val<AnalysisDefaults> {
@@ -43537,6 +51004,21 @@ pub mod template {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CalculatedField {
+        /// With the required `DataSetIdentifier`, `Expression`, `Name`; everything else unset.
+        pub fn new(
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_set_identifier: data_set_identifier.into(),
+                expression: expression.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CalculatedField> for ::stratus_model::Val<CalculatedField> {
         fn from(value: CalculatedField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -43556,6 +51038,20 @@ pub mod template {
         pub format_configuration: ::std::option::Option<::stratus_model::Val<FormatConfiguration>>,
         /// `Role`: [`ColumnRole`].
         pub role: ::std::option::Option<::stratus_model::Val<ColumnRole>>,
+    }
+
+    impl ColumnConfiguration {
+        /// With the required `Column`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                colors_configuration: ::std::option::Option::None,
+                column: column.into(),
+                format_configuration: ::std::option::Option::None,
+                role: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ColumnConfiguration> for ::stratus_model::Val<ColumnConfiguration> {
@@ -43605,6 +51101,26 @@ pub mod template {
         pub scope_configuration: ::stratus_model::Val<FilterScopeConfiguration>,
         /// `Status`: [`WidgetStatus`].
         pub status: ::std::option::Option<::stratus_model::Val<WidgetStatus>>,
+    }
+
+    impl FilterGroup {
+        /// With the required `CrossDataset`, `FilterGroupId`, `Filters`, `ScopeConfiguration`; everything else unset.
+        pub fn new(
+            cross_dataset: impl ::std::convert::Into<::stratus_model::Val<CrossDatasetTypes>>,
+            filter_group_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            filters: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Filter>>>,
+            scope_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<FilterScopeConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                cross_dataset: cross_dataset.into(),
+                filter_group_id: filter_group_id.into(),
+                filters: filters.into(),
+                scope_configuration: scope_configuration.into(),
+                status: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FilterGroup> for ::stratus_model::Val<FilterGroup> {
@@ -43713,6 +51229,28 @@ pub mod template {
         pub visuals: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Visual>>>,
     }
 
+    impl SheetDefinition {
+        /// With the required `SheetId`; everything else unset.
+        pub fn new(
+            sheet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content_type: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                filter_controls: ::std::option::Option::None,
+                images: ::std::option::Option::None,
+                layouts: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                parameter_controls: ::std::option::Option::None,
+                sheet_control_layouts: ::std::option::Option::None,
+                sheet_id: sheet_id.into(),
+                text_boxes: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visuals: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SheetDefinition> for ::stratus_model::Val<SheetDefinition> {
         fn from(value: SheetDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -43732,6 +51270,21 @@ pub mod template {
         pub data_set_references: ::stratus_model::Val<::std::vec::Vec<DataSetReference>>,
     }
 
+    impl TemplateSourceAnalysis {
+        /// With the required `Arn`, `DataSetReferences`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_set_references: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<DataSetReference>>,
+            >,
+        ) -> Self {
+            Self {
+                arn: arn.into(),
+                data_set_references: data_set_references.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TemplateSourceAnalysis> for ::stratus_model::Val<TemplateSourceAnalysis> {
         fn from(value: TemplateSourceAnalysis) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -43745,6 +51298,15 @@ pub mod template {
         /// `Arn`: string.
         /// Required.
         pub arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TemplateSourceTemplate {
+        /// With the required `Arn`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { arn: arn.into() }
+        }
     }
 
     impl ::std::convert::From<TemplateSourceTemplate> for ::stratus_model::Val<TemplateSourceTemplate> {
@@ -43803,6 +51365,19 @@ pub mod template {
         /// Required.
         /// Length: `1..=2048`.
         pub data_set_identifier: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ColumnIdentifier {
+        /// With the required `ColumnName`, `DataSetIdentifier`; everything else unset.
+        pub fn new(
+            column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column_name: column_name.into(),
+                data_set_identifier: data_set_identifier.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ColumnIdentifier> for ::stratus_model::Val<ColumnIdentifier> {
@@ -43936,6 +51511,21 @@ pub mod template {
             ::std::option::Option<::stratus_model::Val<DateTimeValueWhenUnsetConfiguration>>,
     }
 
+    impl DateTimeParameterDeclaration {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                default_values: ::std::option::Option::None,
+                mapped_data_set_parameters: ::std::option::Option::None,
+                name: name.into(),
+                time_granularity: ::std::option::Option::None,
+                value_when_unset: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DateTimeParameterDeclaration>
         for ::stratus_model::Val<DateTimeParameterDeclaration>
     {
@@ -43965,6 +51555,22 @@ pub mod template {
         /// `ValueWhenUnset`: [`DecimalValueWhenUnsetConfiguration`].
         pub value_when_unset:
             ::std::option::Option<::stratus_model::Val<DecimalValueWhenUnsetConfiguration>>,
+    }
+
+    impl DecimalParameterDeclaration {
+        /// With the required `Name`, `ParameterValueType`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_value_type: impl ::std::convert::Into<::stratus_model::Val<ParameterValueType>>,
+        ) -> Self {
+            Self {
+                default_values: ::std::option::Option::None,
+                mapped_data_set_parameters: ::std::option::Option::None,
+                name: name.into(),
+                parameter_value_type: parameter_value_type.into(),
+                value_when_unset: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DecimalParameterDeclaration>
@@ -43998,6 +51604,22 @@ pub mod template {
             ::std::option::Option<::stratus_model::Val<IntegerValueWhenUnsetConfiguration>>,
     }
 
+    impl IntegerParameterDeclaration {
+        /// With the required `Name`, `ParameterValueType`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_value_type: impl ::std::convert::Into<::stratus_model::Val<ParameterValueType>>,
+        ) -> Self {
+            Self {
+                default_values: ::std::option::Option::None,
+                mapped_data_set_parameters: ::std::option::Option::None,
+                name: name.into(),
+                parameter_value_type: parameter_value_type.into(),
+                value_when_unset: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IntegerParameterDeclaration>
         for ::stratus_model::Val<IntegerParameterDeclaration>
     {
@@ -44027,6 +51649,22 @@ pub mod template {
         /// `ValueWhenUnset`: [`StringValueWhenUnsetConfiguration`].
         pub value_when_unset:
             ::std::option::Option<::stratus_model::Val<StringValueWhenUnsetConfiguration>>,
+    }
+
+    impl StringParameterDeclaration {
+        /// With the required `Name`, `ParameterValueType`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_value_type: impl ::std::convert::Into<::stratus_model::Val<ParameterValueType>>,
+        ) -> Self {
+            Self {
+                default_values: ::std::option::Option::None,
+                mapped_data_set_parameters: ::std::option::Option::None,
+                name: name.into(),
+                parameter_value_type: parameter_value_type.into(),
+                value_when_unset: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<StringParameterDeclaration>
@@ -44095,6 +51733,24 @@ pub mod template {
         pub tooltip: ::std::option::Option<::stratus_model::Val<SheetImageTooltipConfiguration>>,
     }
 
+    impl SheetImage {
+        /// With the required `SheetImageId`, `Source`; everything else unset.
+        pub fn new(
+            sheet_image_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<SheetImageSource>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                image_content_alt_text: ::std::option::Option::None,
+                interactions: ::std::option::Option::None,
+                scaling: ::std::option::Option::None,
+                sheet_image_id: sheet_image_id.into(),
+                source: source.into(),
+                tooltip: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SheetImage> for ::stratus_model::Val<SheetImage> {
         fn from(value: SheetImage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -44108,6 +51764,17 @@ pub mod template {
         /// `Configuration`: [`LayoutConfiguration`].
         /// Required.
         pub configuration: ::stratus_model::Val<LayoutConfiguration>,
+    }
+
+    impl Layout {
+        /// With the required `Configuration`; everything else unset.
+        pub fn new(
+            configuration: impl ::std::convert::Into<::stratus_model::Val<LayoutConfiguration>>,
+        ) -> Self {
+            Self {
+                configuration: configuration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Layout> for ::stratus_model::Val<Layout> {
@@ -44150,6 +51817,19 @@ pub mod template {
         pub configuration: ::stratus_model::Val<SheetControlLayoutConfiguration>,
     }
 
+    impl SheetControlLayout {
+        /// With the required `Configuration`; everything else unset.
+        pub fn new(
+            configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<SheetControlLayoutConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                configuration: configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SheetControlLayout> for ::stratus_model::Val<SheetControlLayout> {
         fn from(value: SheetControlLayout) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -44168,6 +51848,18 @@ pub mod template {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub sheet_text_box_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SheetTextBox {
+        /// With the required `SheetTextBoxId`; everything else unset.
+        pub fn new(
+            sheet_text_box_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content: ::std::option::Option::None,
+                sheet_text_box_id: sheet_text_box_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SheetTextBox> for ::stratus_model::Val<SheetTextBox> {
@@ -44250,6 +51942,19 @@ pub mod template {
         pub data_set_placeholder: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DataSetReference {
+        /// With the required `DataSetArn`, `DataSetPlaceholder`; everything else unset.
+        pub fn new(
+            data_set_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_set_placeholder: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_set_arn: data_set_arn.into(),
+                data_set_placeholder: data_set_placeholder.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DataSetReference> for ::stratus_model::Val<DataSetReference> {
         fn from(value: DataSetReference) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -44305,6 +52010,19 @@ pub mod template {
         pub field_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `SpecialValue`: [`SpecialValue`].
         pub special_value: ::std::option::Option<::stratus_model::Val<SpecialValue>>,
+    }
+
+    impl CustomColor {
+        /// With the required `Color`; everything else unset.
+        pub fn new(
+            color: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                color: color.into(),
+                field_value: ::std::option::Option::None,
+                special_value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CustomColor> for ::stratus_model::Val<CustomColor> {
@@ -44427,6 +52145,22 @@ pub mod template {
         pub filter_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CategoryFilter {
+        /// With the required `Column`, `Configuration`, `FilterId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<CategoryFilterConfiguration>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                configuration: configuration.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CategoryFilter> for ::stratus_model::Val<CategoryFilter> {
         fn from(value: CategoryFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -44451,6 +52185,23 @@ pub mod template {
         /// `InnerFilter`: [`InnerFilter`].
         /// Required.
         pub inner_filter: ::stratus_model::Val<InnerFilter>,
+    }
+
+    impl NestedFilter {
+        /// With the required `Column`, `FilterId`, `IncludeInnerSet`, `InnerFilter`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            include_inner_set: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            inner_filter: impl ::std::convert::Into<::stratus_model::Val<InnerFilter>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                filter_id: filter_id.into(),
+                include_inner_set: include_inner_set.into(),
+                inner_filter: inner_filter.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NestedFilter> for ::stratus_model::Val<NestedFilter> {
@@ -44493,6 +52244,30 @@ pub mod template {
         pub value: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl NumericEqualityFilter {
+        /// With the required `Column`, `FilterId`, `MatchOperator`, `NullOption`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            match_operator: impl ::std::convert::Into<
+                ::stratus_model::Val<NumericEqualityMatchOperator>,
+            >,
+            null_option: impl ::std::convert::Into<::stratus_model::Val<FilterNullOption>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                column: column.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+                match_operator: match_operator.into(),
+                null_option: null_option.into(),
+                parameter_name: ::std::option::Option::None,
+                select_all_options: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<NumericEqualityFilter> for ::stratus_model::Val<NumericEqualityFilter> {
         fn from(value: NumericEqualityFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -44530,6 +52305,28 @@ pub mod template {
         /// `SelectAllOptions`: [`NumericFilterSelectAllOptions`].
         pub select_all_options:
             ::std::option::Option<::stratus_model::Val<NumericFilterSelectAllOptions>>,
+    }
+
+    impl NumericRangeFilter {
+        /// With the required `Column`, `FilterId`, `NullOption`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            null_option: impl ::std::convert::Into<::stratus_model::Val<FilterNullOption>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                column: column.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+                include_maximum: ::std::option::Option::None,
+                include_minimum: ::std::option::Option::None,
+                null_option: null_option.into(),
+                range_maximum: ::std::option::Option::None,
+                range_minimum: ::std::option::Option::None,
+                select_all_options: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<NumericRangeFilter> for ::stratus_model::Val<NumericRangeFilter> {
@@ -44578,6 +52375,34 @@ pub mod template {
         pub time_granularity: ::stratus_model::Val<TimeGranularity>,
     }
 
+    impl RelativeDatesFilter {
+        /// With the required `AnchorDateConfiguration`, `Column`, `FilterId`, `NullOption`, `RelativeDateType`, `TimeGranularity`; everything else unset.
+        pub fn new(
+            anchor_date_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<AnchorDateConfiguration>,
+            >,
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            null_option: impl ::std::convert::Into<::stratus_model::Val<FilterNullOption>>,
+            relative_date_type: impl ::std::convert::Into<::stratus_model::Val<RelativeDateType>>,
+            time_granularity: impl ::std::convert::Into<::stratus_model::Val<TimeGranularity>>,
+        ) -> Self {
+            Self {
+                anchor_date_configuration: anchor_date_configuration.into(),
+                column: column.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                exclude_period_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+                minimum_granularity: ::std::option::Option::None,
+                null_option: null_option.into(),
+                parameter_name: ::std::option::Option::None,
+                relative_date_type: relative_date_type.into(),
+                relative_date_value: ::std::option::Option::None,
+                time_granularity: time_granularity.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RelativeDatesFilter> for ::stratus_model::Val<RelativeDatesFilter> {
         fn from(value: RelativeDatesFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -44609,6 +52434,24 @@ pub mod template {
         pub time_granularity: ::std::option::Option<::stratus_model::Val<TimeGranularity>>,
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl TimeEqualityFilter {
+        /// With the required `Column`, `FilterId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+                parameter_name: ::std::option::Option::None,
+                rolling_date: ::std::option::Option::None,
+                time_granularity: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TimeEqualityFilter> for ::stratus_model::Val<TimeEqualityFilter> {
@@ -44650,6 +52493,28 @@ pub mod template {
         pub time_granularity: ::std::option::Option<::stratus_model::Val<TimeGranularity>>,
     }
 
+    impl TimeRangeFilter {
+        /// With the required `Column`, `FilterId`, `NullOption`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            null_option: impl ::std::convert::Into<::stratus_model::Val<FilterNullOption>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                exclude_period_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+                include_maximum: ::std::option::Option::None,
+                include_minimum: ::std::option::Option::None,
+                null_option: null_option.into(),
+                range_maximum_value: ::std::option::Option::None,
+                range_minimum_value: ::std::option::Option::None,
+                time_granularity: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TimeRangeFilter> for ::stratus_model::Val<TimeRangeFilter> {
         fn from(value: TimeRangeFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -44684,6 +52549,27 @@ pub mod template {
         pub parameter_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TimeGranularity`: [`TimeGranularity`].
         pub time_granularity: ::std::option::Option<::stratus_model::Val<TimeGranularity>>,
+    }
+
+    impl TopBottomFilter {
+        /// With the required `AggregationSortConfigurations`, `Column`, `FilterId`; everything else unset.
+        pub fn new(
+            aggregation_sort_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AggregationSortConfiguration>>,
+            >,
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aggregation_sort_configurations: aggregation_sort_configurations.into(),
+                column: column.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+                filter_id: filter_id.into(),
+                limit: ::std::option::Option::None,
+                parameter_name: ::std::option::Option::None,
+                time_granularity: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TopBottomFilter> for ::stratus_model::Val<TopBottomFilter> {
@@ -44744,6 +52630,21 @@ pub mod template {
         /// Pattern: `^[a-zA-Z0-9]+$`.
         /// Length: `1..=2048`.
         pub data_set_parameter_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MappedDataSetParameter {
+        /// With the required `DataSetIdentifier`, `DataSetParameterName`; everything else unset.
+        pub fn new(
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            data_set_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                data_set_identifier: data_set_identifier.into(),
+                data_set_parameter_name: data_set_parameter_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MappedDataSetParameter> for ::stratus_model::Val<MappedDataSetParameter> {
@@ -44899,6 +52800,20 @@ pub mod template {
         pub source_filter_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FilterCrossSheetControl {
+        /// With the required `FilterControlId`, `SourceFilterId`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cascading_control_configuration: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                source_filter_id: source_filter_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FilterCrossSheetControl>
         for ::stratus_model::Val<FilterCrossSheetControl>
     {
@@ -44932,6 +52847,24 @@ pub mod template {
         pub title: ::stratus_model::Val<::std::string::String>,
         /// `Type`: [`SheetControlDateTimePickerType`].
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlDateTimePickerType>>,
+    }
+
+    impl FilterDateTimePickerControl {
+        /// With the required `FilterControlId`, `SourceFilterId`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                commit_mode: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FilterDateTimePickerControl>
@@ -44974,6 +52907,26 @@ pub mod template {
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlListType>>,
     }
 
+    impl FilterDropDownControl {
+        /// With the required `FilterControlId`, `SourceFilterId`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cascading_control_configuration: ::std::option::Option::None,
+                commit_mode: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                selectable_values: ::std::option::Option::None,
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<FilterDropDownControl> for ::stratus_model::Val<FilterDropDownControl> {
         fn from(value: FilterDropDownControl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -45009,6 +52962,25 @@ pub mod template {
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlListType>>,
     }
 
+    impl FilterListControl {
+        /// With the required `FilterControlId`, `SourceFilterId`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cascading_control_configuration: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                selectable_values: ::std::option::Option::None,
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<FilterListControl> for ::stratus_model::Val<FilterListControl> {
         fn from(value: FilterListControl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -45038,6 +53010,23 @@ pub mod template {
         /// Required.
         /// Length: `1..=2048`.
         pub title: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FilterRelativeDateTimeControl {
+        /// With the required `FilterControlId`, `SourceFilterId`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                commit_mode: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FilterRelativeDateTimeControl>
@@ -45082,6 +53071,29 @@ pub mod template {
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlSliderType>>,
     }
 
+    impl FilterSliderControl {
+        /// With the required `FilterControlId`, `MaximumValue`, `MinimumValue`, `SourceFilterId`, `StepSize`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            maximum_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            minimum_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            step_size: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                maximum_value: maximum_value.into(),
+                minimum_value: minimum_value.into(),
+                source_filter_id: source_filter_id.into(),
+                step_size: step_size.into(),
+                title: title.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<FilterSliderControl> for ::stratus_model::Val<FilterSliderControl> {
         fn from(value: FilterSliderControl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -45114,6 +53126,23 @@ pub mod template {
         pub title: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FilterTextAreaControl {
+        /// With the required `FilterControlId`, `SourceFilterId`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delimiter: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FilterTextAreaControl> for ::stratus_model::Val<FilterTextAreaControl> {
         fn from(value: FilterTextAreaControl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -45141,6 +53170,22 @@ pub mod template {
         /// Required.
         /// Length: `1..=2048`.
         pub title: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FilterTextFieldControl {
+        /// With the required `FilterControlId`, `SourceFilterId`, `Title`; everything else unset.
+        pub fn new(
+            filter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_filter_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                display_options: ::std::option::Option::None,
+                filter_control_id: filter_control_id.into(),
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FilterTextFieldControl> for ::stratus_model::Val<FilterTextFieldControl> {
@@ -45171,6 +53216,26 @@ pub mod template {
         /// `Trigger`: [`ImageCustomActionTrigger`].
         /// Required.
         pub trigger: ::stratus_model::Val<ImageCustomActionTrigger>,
+    }
+
+    impl ImageCustomAction {
+        /// With the required `ActionOperations`, `CustomActionId`, `Name`, `Trigger`; everything else unset.
+        pub fn new(
+            action_operations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ImageCustomActionOperation>>,
+            >,
+            custom_action_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            trigger: impl ::std::convert::Into<::stratus_model::Val<ImageCustomActionTrigger>>,
+        ) -> Self {
+            Self {
+                action_operations: action_operations.into(),
+                custom_action_id: custom_action_id.into(),
+                name: name.into(),
+                status: ::std::option::Option::None,
+                trigger: trigger.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ImageCustomAction> for ::stratus_model::Val<ImageCustomAction> {
@@ -45287,6 +53352,24 @@ pub mod template {
         pub title: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ParameterDateTimePickerControl {
+        /// With the required `ParameterControlId`, `SourceParameterName`, `Title`; everything else unset.
+        pub fn new(
+            parameter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                display_options: ::std::option::Option::None,
+                parameter_control_id: parameter_control_id.into(),
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ParameterDateTimePickerControl>
         for ::stratus_model::Val<ParameterDateTimePickerControl>
     {
@@ -45328,6 +53411,28 @@ pub mod template {
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlListType>>,
     }
 
+    impl ParameterDropDownControl {
+        /// With the required `ParameterControlId`, `SourceParameterName`, `Title`; everything else unset.
+        pub fn new(
+            parameter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cascading_control_configuration: ::std::option::Option::None,
+                commit_mode: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                parameter_control_id: parameter_control_id.into(),
+                selectable_values: ::std::option::Option::None,
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ParameterDropDownControl>
         for ::stratus_model::Val<ParameterDropDownControl>
     {
@@ -45364,6 +53469,27 @@ pub mod template {
         pub title: ::stratus_model::Val<::std::string::String>,
         /// `Type`: [`SheetControlListType`].
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlListType>>,
+    }
+
+    impl ParameterListControl {
+        /// With the required `ParameterControlId`, `SourceParameterName`, `Title`; everything else unset.
+        pub fn new(
+            parameter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cascading_control_configuration: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                parameter_control_id: parameter_control_id.into(),
+                selectable_values: ::std::option::Option::None,
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ParameterListControl> for ::stratus_model::Val<ParameterListControl> {
@@ -45404,6 +53530,30 @@ pub mod template {
         pub title: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ParameterSliderControl {
+        /// With the required `MaximumValue`, `MinimumValue`, `ParameterControlId`, `SourceParameterName`, `StepSize`, `Title`; everything else unset.
+        pub fn new(
+            maximum_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            minimum_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            parameter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            step_size: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                display_options: ::std::option::Option::None,
+                maximum_value: maximum_value.into(),
+                minimum_value: minimum_value.into(),
+                parameter_control_id: parameter_control_id.into(),
+                source_parameter_name: source_parameter_name.into(),
+                step_size: step_size.into(),
+                title: title.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ParameterSliderControl> for ::stratus_model::Val<ParameterSliderControl> {
         fn from(value: ParameterSliderControl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -45436,6 +53586,25 @@ pub mod template {
         pub title: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ParameterTextAreaControl {
+        /// With the required `ParameterControlId`, `SourceParameterName`, `Title`; everything else unset.
+        pub fn new(
+            parameter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delimiter: ::std::option::Option::None,
+                display_options: ::std::option::Option::None,
+                parameter_control_id: parameter_control_id.into(),
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ParameterTextAreaControl>
         for ::stratus_model::Val<ParameterTextAreaControl>
     {
@@ -45465,6 +53634,24 @@ pub mod template {
         /// Required.
         /// Length: `1..=2048`.
         pub title: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ParameterTextFieldControl {
+        /// With the required `ParameterControlId`, `SourceParameterName`, `Title`; everything else unset.
+        pub fn new(
+            parameter_control_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                display_options: ::std::option::Option::None,
+                parameter_control_id: parameter_control_id.into(),
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ParameterTextFieldControl>
@@ -45520,6 +53707,23 @@ pub mod template {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl BarChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<BarChartVisual> for ::stratus_model::Val<BarChartVisual> {
         fn from(value: BarChartVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -45554,6 +53758,23 @@ pub mod template {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl BoxPlotVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BoxPlotVisual> for ::stratus_model::Val<BoxPlotVisual> {
@@ -45592,6 +53813,23 @@ pub mod template {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ComboChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ComboChartVisual> for ::stratus_model::Val<ComboChartVisual> {
         fn from(value: ComboChartVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -45628,6 +53866,24 @@ pub mod template {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomContentVisual {
+        /// With the required `DataSetIdentifier`, `VisualId`; everything else unset.
+        pub fn new(
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                data_set_identifier: data_set_identifier.into(),
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomContentVisual> for ::stratus_model::Val<CustomContentVisual> {
         fn from(value: CustomContentVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -45651,6 +53907,20 @@ pub mod template {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EmptyVisual {
+        /// With the required `DataSetIdentifier`, `VisualId`; everything else unset.
+        pub fn new(
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                data_set_identifier: data_set_identifier.into(),
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EmptyVisual> for ::stratus_model::Val<EmptyVisual> {
@@ -45692,6 +53962,24 @@ pub mod template {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FilledMapVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                conditional_formatting: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FilledMapVisual> for ::stratus_model::Val<FilledMapVisual> {
         fn from(value: FilledMapVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -45728,6 +54016,23 @@ pub mod template {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FunnelChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FunnelChartVisual> for ::stratus_model::Val<FunnelChartVisual> {
         fn from(value: FunnelChartVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -45761,6 +54066,23 @@ pub mod template {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GaugeChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                conditional_formatting: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GaugeChartVisual> for ::stratus_model::Val<GaugeChartVisual> {
@@ -45799,6 +54121,23 @@ pub mod template {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl GeospatialMapVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GeospatialMapVisual> for ::stratus_model::Val<GeospatialMapVisual> {
         fn from(value: GeospatialMapVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -45834,6 +54173,23 @@ pub mod template {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl HeatMapVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<HeatMapVisual> for ::stratus_model::Val<HeatMapVisual> {
         fn from(value: HeatMapVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -45864,6 +54220,22 @@ pub mod template {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl HistogramVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HistogramVisual> for ::stratus_model::Val<HistogramVisual> {
@@ -45900,6 +54272,24 @@ pub mod template {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl InsightVisual {
+        /// With the required `DataSetIdentifier`, `VisualId`; everything else unset.
+        pub fn new(
+            data_set_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                data_set_identifier: data_set_identifier.into(),
+                insight_configuration: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<InsightVisual> for ::stratus_model::Val<InsightVisual> {
@@ -45940,6 +54330,24 @@ pub mod template {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KpiVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                conditional_formatting: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KpiVisual> for ::stratus_model::Val<KpiVisual> {
         fn from(value: KpiVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -45974,6 +54382,23 @@ pub mod template {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LineChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LineChartVisual> for ::stratus_model::Val<LineChartVisual> {
@@ -46011,6 +54436,23 @@ pub mod template {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PieChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PieChartVisual> for ::stratus_model::Val<PieChartVisual> {
         fn from(value: PieChartVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -46046,6 +54488,23 @@ pub mod template {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PivotTableVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                conditional_formatting: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PivotTableVisual> for ::stratus_model::Val<PivotTableVisual> {
         fn from(value: PivotTableVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -46075,6 +54534,23 @@ pub mod template {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PluginVisual {
+        /// With the required `PluginArn`, `VisualId`; everything else unset.
+        pub fn new(
+            plugin_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                chart_configuration: ::std::option::Option::None,
+                plugin_arn: plugin_arn.into(),
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PluginVisual> for ::stratus_model::Val<PluginVisual> {
@@ -46113,6 +54589,23 @@ pub mod template {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RadarChartVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RadarChartVisual> for ::stratus_model::Val<RadarChartVisual> {
         fn from(value: RadarChartVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -46143,6 +54636,22 @@ pub mod template {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SankeyDiagramVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SankeyDiagramVisual> for ::stratus_model::Val<SankeyDiagramVisual> {
@@ -46181,6 +54690,23 @@ pub mod template {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ScatterPlotVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ScatterPlotVisual> for ::stratus_model::Val<ScatterPlotVisual> {
         fn from(value: ScatterPlotVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -46213,6 +54739,23 @@ pub mod template {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TableVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                conditional_formatting: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TableVisual> for ::stratus_model::Val<TableVisual> {
@@ -46248,6 +54791,23 @@ pub mod template {
         /// Pattern: `^[\w\-]+$`.
         /// Length: `1..=512`.
         pub visual_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TreeMapVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TreeMapVisual> for ::stratus_model::Val<TreeMapVisual> {
@@ -46286,6 +54846,23 @@ pub mod template {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl WaterfallVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<WaterfallVisual> for ::stratus_model::Val<WaterfallVisual> {
         fn from(value: WaterfallVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -46322,6 +54899,23 @@ pub mod template {
         pub visual_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl WordCloudVisual {
+        /// With the required `VisualId`; everything else unset.
+        pub fn new(
+            visual_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chart_configuration: ::std::option::Option::None,
+                column_hierarchies: ::std::option::Option::None,
+                subtitle: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                visual_content_alt_text: ::std::option::Option::None,
+                visual_id: visual_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<WordCloudVisual> for ::stratus_model::Val<WordCloudVisual> {
         fn from(value: WordCloudVisual) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -46335,6 +54929,19 @@ pub mod template {
         /// `CanvasSizeOptions`: [`FreeFormLayoutCanvasSizeOptions`].
         /// Required.
         pub canvas_size_options: ::stratus_model::Val<FreeFormLayoutCanvasSizeOptions>,
+    }
+
+    impl DefaultFreeFormLayoutConfiguration {
+        /// With the required `CanvasSizeOptions`; everything else unset.
+        pub fn new(
+            canvas_size_options: impl ::std::convert::Into<
+                ::stratus_model::Val<FreeFormLayoutCanvasSizeOptions>,
+            >,
+        ) -> Self {
+            Self {
+                canvas_size_options: canvas_size_options.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DefaultFreeFormLayoutConfiguration>
@@ -46354,6 +54961,19 @@ pub mod template {
         pub canvas_size_options: ::stratus_model::Val<GridLayoutCanvasSizeOptions>,
     }
 
+    impl DefaultGridLayoutConfiguration {
+        /// With the required `CanvasSizeOptions`; everything else unset.
+        pub fn new(
+            canvas_size_options: impl ::std::convert::Into<
+                ::stratus_model::Val<GridLayoutCanvasSizeOptions>,
+            >,
+        ) -> Self {
+            Self {
+                canvas_size_options: canvas_size_options.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DefaultGridLayoutConfiguration>
         for ::stratus_model::Val<DefaultGridLayoutConfiguration>
     {
@@ -46369,6 +54989,19 @@ pub mod template {
         /// `CanvasSizeOptions`: [`SectionBasedLayoutCanvasSizeOptions`].
         /// Required.
         pub canvas_size_options: ::stratus_model::Val<SectionBasedLayoutCanvasSizeOptions>,
+    }
+
+    impl DefaultSectionBasedLayoutConfiguration {
+        /// With the required `CanvasSizeOptions`; everything else unset.
+        pub fn new(
+            canvas_size_options: impl ::std::convert::Into<
+                ::stratus_model::Val<SectionBasedLayoutCanvasSizeOptions>,
+            >,
+        ) -> Self {
+            Self {
+                canvas_size_options: canvas_size_options.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DefaultSectionBasedLayoutConfiguration>
@@ -46387,6 +55020,17 @@ pub mod template {
         /// Required.
         /// Length: `1..=128`.
         pub null_string: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl NullValueFormatConfiguration {
+        /// With the required `NullString`; everything else unset.
+        pub fn new(
+            null_string: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                null_string: null_string.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NullValueFormatConfiguration>
@@ -46454,6 +55098,21 @@ pub mod template {
         /// Required.
         /// Length: `1..=2048`.
         pub title: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DefaultFilterControlConfiguration {
+        /// With the required `ControlOptions`, `Title`; everything else unset.
+        pub fn new(
+            control_options: impl ::std::convert::Into<
+                ::stratus_model::Val<DefaultFilterControlOptions>,
+            >,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                control_options: control_options.into(),
+                title: title.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DefaultFilterControlConfiguration>
@@ -46556,6 +55215,20 @@ pub mod template {
         pub status: ::std::option::Option<::stratus_model::Val<WidgetStatus>>,
     }
 
+    impl ExcludePeriodConfiguration {
+        /// With the required `Amount`, `Granularity`; everything else unset.
+        pub fn new(
+            amount: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            granularity: impl ::std::convert::Into<::stratus_model::Val<TimeGranularity>>,
+        ) -> Self {
+            Self {
+                amount: amount.into(),
+                granularity: granularity.into(),
+                status: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ExcludePeriodConfiguration>
         for ::stratus_model::Val<ExcludePeriodConfiguration>
     {
@@ -46575,6 +55248,18 @@ pub mod template {
         /// Required.
         /// Length: `1..=4096`.
         pub expression: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RollingDateConfiguration {
+        /// With the required `Expression`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_set_identifier: ::std::option::Option::None,
+                expression: expression.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RollingDateConfiguration>
@@ -46619,6 +55304,20 @@ pub mod template {
         pub sort_direction: ::stratus_model::Val<SortDirection>,
     }
 
+    impl AggregationSortConfiguration {
+        /// With the required `Column`, `SortDirection`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            sort_direction: impl ::std::convert::Into<::stratus_model::Val<SortDirection>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                column: column.into(),
+                sort_direction: sort_direction.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AggregationSortConfiguration>
         for ::stratus_model::Val<AggregationSortConfiguration>
     {
@@ -46645,6 +55344,20 @@ pub mod template {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl SheetVisualScopingConfiguration {
+        /// With the required `Scope`, `SheetId`; everything else unset.
+        pub fn new(
+            scope: impl ::std::convert::Into<::stratus_model::Val<FilterVisualScope>>,
+            sheet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                scope: scope.into(),
+                sheet_id: sheet_id.into(),
+                visual_ids: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SheetVisualScopingConfiguration>
         for ::stratus_model::Val<SheetVisualScopingConfiguration>
     {
@@ -46664,6 +55377,19 @@ pub mod template {
         pub group_name_column: ::std::option::Option<::stratus_model::Val<ColumnIdentifier>>,
         /// `UserNameColumn`: [`ColumnIdentifier`].
         pub user_name_column: ::std::option::Option<::stratus_model::Val<ColumnIdentifier>>,
+    }
+
+    impl DynamicDefaultValue {
+        /// With the required `DefaultValueColumn`; everything else unset.
+        pub fn new(
+            default_value_column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                default_value_column: default_value_column.into(),
+                group_name_column: ::std::option::Option::None,
+                user_name_column: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DynamicDefaultValue> for ::stratus_model::Val<DynamicDefaultValue> {
@@ -46911,6 +55637,17 @@ pub mod template {
         pub static_file_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SheetImageStaticFileSource {
+        /// With the required `StaticFileId`; everything else unset.
+        pub fn new(
+            static_file_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                static_file_id: static_file_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SheetImageStaticFileSource>
         for ::stratus_model::Val<SheetImageStaticFileSource>
     {
@@ -46947,6 +55684,20 @@ pub mod template {
         pub elements: ::stratus_model::Val<::std::vec::Vec<FreeFormLayoutElement>>,
     }
 
+    impl FreeFormLayoutConfiguration {
+        /// With the required `Elements`; everything else unset.
+        pub fn new(
+            elements: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<FreeFormLayoutElement>>,
+            >,
+        ) -> Self {
+            Self {
+                canvas_size_options: ::std::option::Option::None,
+                elements: elements.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FreeFormLayoutConfiguration>
         for ::stratus_model::Val<FreeFormLayoutConfiguration>
     {
@@ -46966,6 +55717,20 @@ pub mod template {
         /// Required.
         /// Items: `0..=430`.
         pub elements: ::stratus_model::Val<::std::vec::Vec<GridLayoutElement>>,
+    }
+
+    impl GridLayoutConfiguration {
+        /// With the required `Elements`; everything else unset.
+        pub fn new(
+            elements: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<GridLayoutElement>>,
+            >,
+        ) -> Self {
+            Self {
+                canvas_size_options: ::std::option::Option::None,
+                elements: elements.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GridLayoutConfiguration>
@@ -46997,6 +55762,31 @@ pub mod template {
         /// Items: `0..=1`.
         pub header_sections:
             ::stratus_model::Val<::std::vec::Vec<HeaderFooterSectionConfiguration>>,
+    }
+
+    impl SectionBasedLayoutConfiguration {
+        /// With the required `BodySections`, `CanvasSizeOptions`, `FooterSections`, `HeaderSections`; everything else unset.
+        pub fn new(
+            body_sections: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<BodySectionConfiguration>>,
+            >,
+            canvas_size_options: impl ::std::convert::Into<
+                ::stratus_model::Val<SectionBasedLayoutCanvasSizeOptions>,
+            >,
+            footer_sections: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<HeaderFooterSectionConfiguration>>,
+            >,
+            header_sections: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<HeaderFooterSectionConfiguration>>,
+            >,
+        ) -> Self {
+            Self {
+                body_sections: body_sections.into(),
+                canvas_size_options: canvas_size_options.into(),
+                footer_sections: footer_sections.into(),
+                header_sections: header_sections.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SectionBasedLayoutConfiguration>
@@ -47049,6 +55839,26 @@ pub mod template {
         /// `Trigger`: [`VisualCustomActionTrigger`].
         /// Required.
         pub trigger: ::stratus_model::Val<VisualCustomActionTrigger>,
+    }
+
+    impl VisualCustomAction {
+        /// With the required `ActionOperations`, `CustomActionId`, `Name`, `Trigger`; everything else unset.
+        pub fn new(
+            action_operations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<VisualCustomActionOperation>>,
+            >,
+            custom_action_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            trigger: impl ::std::convert::Into<::stratus_model::Val<VisualCustomActionTrigger>>,
+        ) -> Self {
+            Self {
+                action_operations: action_operations.into(),
+                custom_action_id: custom_action_id.into(),
+                name: name.into(),
+                status: ::std::option::Option::None,
+                trigger: trigger.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VisualCustomAction> for ::stratus_model::Val<VisualCustomAction> {
@@ -47328,6 +56138,19 @@ pub mod template {
         /// Items: `0..=200`.
         pub conditional_formatting_options:
             ::stratus_model::Val<::std::vec::Vec<FilledMapConditionalFormattingOption>>,
+    }
+
+    impl FilledMapConditionalFormatting {
+        /// With the required `ConditionalFormattingOptions`; everything else unset.
+        pub fn new(
+            conditional_formatting_options: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<FilledMapConditionalFormattingOption>>,
+            >,
+        ) -> Self {
+            Self {
+                conditional_formatting_options: conditional_formatting_options.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FilledMapConditionalFormatting>
@@ -48202,6 +57025,22 @@ pub mod template {
             ::std::option::Option<::stratus_model::Val<CategoryFilterSelectAllOptions>>,
     }
 
+    impl CustomFilterConfiguration {
+        /// With the required `MatchOperator`, `NullOption`; everything else unset.
+        pub fn new(
+            match_operator: impl ::std::convert::Into<::stratus_model::Val<CategoryFilterMatchOperator>>,
+            null_option: impl ::std::convert::Into<::stratus_model::Val<FilterNullOption>>,
+        ) -> Self {
+            Self {
+                category_value: ::std::option::Option::None,
+                match_operator: match_operator.into(),
+                null_option: null_option.into(),
+                parameter_name: ::std::option::Option::None,
+                select_all_options: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomFilterConfiguration>
         for ::stratus_model::Val<CustomFilterConfiguration>
     {
@@ -48229,6 +57068,21 @@ pub mod template {
             ::std::option::Option<::stratus_model::Val<CategoryFilterSelectAllOptions>>,
     }
 
+    impl CustomFilterListConfiguration {
+        /// With the required `MatchOperator`, `NullOption`; everything else unset.
+        pub fn new(
+            match_operator: impl ::std::convert::Into<::stratus_model::Val<CategoryFilterMatchOperator>>,
+            null_option: impl ::std::convert::Into<::stratus_model::Val<FilterNullOption>>,
+        ) -> Self {
+            Self {
+                category_values: ::std::option::Option::None,
+                match_operator: match_operator.into(),
+                null_option: null_option.into(),
+                select_all_options: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomFilterListConfiguration>
         for ::stratus_model::Val<CustomFilterListConfiguration>
     {
@@ -48253,6 +57107,20 @@ pub mod template {
         /// `SelectAllOptions`: [`CategoryFilterSelectAllOptions`].
         pub select_all_options:
             ::std::option::Option<::stratus_model::Val<CategoryFilterSelectAllOptions>>,
+    }
+
+    impl FilterListConfiguration {
+        /// With the required `MatchOperator`; everything else unset.
+        pub fn new(
+            match_operator: impl ::std::convert::Into<::stratus_model::Val<CategoryFilterMatchOperator>>,
+        ) -> Self {
+            Self {
+                category_values: ::std::option::Option::None,
+                match_operator: match_operator.into(),
+                null_option: ::std::option::Option::None,
+                select_all_options: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FilterListConfiguration>
@@ -48311,6 +57179,20 @@ pub mod template {
         /// `DefaultFilterControlConfiguration`: [`DefaultFilterControlConfiguration`].
         pub default_filter_control_configuration:
             ::std::option::Option<::stratus_model::Val<DefaultFilterControlConfiguration>>,
+    }
+
+    impl CategoryInnerFilter {
+        /// With the required `Column`, `Configuration`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<CategoryFilterConfiguration>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                configuration: configuration.into(),
+                default_filter_control_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CategoryInnerFilter> for ::stratus_model::Val<CategoryInnerFilter> {
@@ -48489,6 +57371,19 @@ pub mod template {
             ::stratus_model::Val<::std::vec::Vec<SetParameterValueConfiguration>>,
     }
 
+    impl CustomActionSetParametersOperation {
+        /// With the required `ParameterValueConfigurations`; everything else unset.
+        pub fn new(
+            parameter_value_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<SetParameterValueConfiguration>>,
+            >,
+        ) -> Self {
+            Self {
+                parameter_value_configurations: parameter_value_configurations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomActionSetParametersOperation>
         for ::stratus_model::Val<CustomActionSetParametersOperation>
     {
@@ -48510,6 +57405,19 @@ pub mod template {
         /// Length: `1..=2048`.
         #[resource(rename = "URLTemplate")]
         pub url_template: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomActionUrlOperation {
+        /// With the required `URLTarget`, `URLTemplate`; everything else unset.
+        pub fn new(
+            url_target: impl ::std::convert::Into<::stratus_model::Val<UrlTargetConfiguration>>,
+            url_template: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                url_target: url_target.into(),
+                url_template: url_template.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomActionUrlOperation>
@@ -48563,6 +57471,33 @@ pub mod template {
         pub y_axis_location: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FreeFormLayoutElement {
+        /// With the required `ElementId`, `ElementType`, `Height`, `Width`, `XAxisLocation`, `YAxisLocation`; everything else unset.
+        pub fn new(
+            element_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            element_type: impl ::std::convert::Into<::stratus_model::Val<LayoutElementType>>,
+            height: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            width: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            x_axis_location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            y_axis_location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                background_style: ::std::option::Option::None,
+                border_style: ::std::option::Option::None,
+                element_id: element_id.into(),
+                element_type: element_type.into(),
+                height: height.into(),
+                loading_animation: ::std::option::Option::None,
+                rendering_rules: ::std::option::Option::None,
+                selected_border_style: ::std::option::Option::None,
+                visibility: ::std::option::Option::None,
+                width: width.into(),
+                x_axis_location: x_axis_location.into(),
+                y_axis_location: y_axis_location.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FreeFormLayoutElement> for ::stratus_model::Val<FreeFormLayoutElement> {
         fn from(value: FreeFormLayoutElement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -48597,6 +57532,25 @@ pub mod template {
         pub row_span: ::stratus_model::Val<f64>,
     }
 
+    impl GridLayoutElement {
+        /// With the required `ColumnSpan`, `ElementId`, `ElementType`, `RowSpan`; everything else unset.
+        pub fn new(
+            column_span: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            element_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            element_type: impl ::std::convert::Into<::stratus_model::Val<LayoutElementType>>,
+            row_span: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                column_index: ::std::option::Option::None,
+                column_span: column_span.into(),
+                element_id: element_id.into(),
+                element_type: element_type.into(),
+                row_index: ::std::option::Option::None,
+                row_span: row_span.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GridLayoutElement> for ::stratus_model::Val<GridLayoutElement> {
         fn from(value: GridLayoutElement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -48625,6 +57579,22 @@ pub mod template {
         pub style: ::std::option::Option<::stratus_model::Val<SectionStyle>>,
     }
 
+    impl BodySectionConfiguration {
+        /// With the required `Content`, `SectionId`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<BodySectionContent>>,
+            section_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                page_break_configuration: ::std::option::Option::None,
+                repeat_configuration: ::std::option::Option::None,
+                section_id: section_id.into(),
+                style: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BodySectionConfiguration>
         for ::stratus_model::Val<BodySectionConfiguration>
     {
@@ -48647,6 +57617,20 @@ pub mod template {
         pub section_id: ::stratus_model::Val<::std::string::String>,
         /// `Style`: [`SectionStyle`].
         pub style: ::std::option::Option<::stratus_model::Val<SectionStyle>>,
+    }
+
+    impl HeaderFooterSectionConfiguration {
+        /// With the required `Layout`, `SectionId`; everything else unset.
+        pub fn new(
+            layout: impl ::std::convert::Into<::stratus_model::Val<SectionLayoutConfiguration>>,
+            section_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                layout: layout.into(),
+                section_id: section_id.into(),
+                style: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<HeaderFooterSectionConfiguration>
@@ -48739,6 +57723,21 @@ pub mod template {
         /// Required.
         /// Length: `1..=512`.
         pub measure_field_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ContributionAnalysisDefault {
+        /// With the required `ContributorDimensions`, `MeasureFieldId`; everything else unset.
+        pub fn new(
+            contributor_dimensions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ColumnIdentifier>>,
+            >,
+            measure_field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                contributor_dimensions: contributor_dimensions.into(),
+                measure_field_id: measure_field_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ContributionAnalysisDefault>
@@ -48860,6 +57859,22 @@ pub mod template {
             ::std::option::Option<::stratus_model::Val<ReferenceLineStyleConfiguration>>,
     }
 
+    impl ReferenceLine {
+        /// With the required `DataConfiguration`; everything else unset.
+        pub fn new(
+            data_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<ReferenceLineDataConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                data_configuration: data_configuration.into(),
+                label_configuration: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                style_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ReferenceLine> for ::stratus_model::Val<ReferenceLine> {
         fn from(value: ReferenceLine) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -48974,6 +57989,18 @@ pub mod template {
         pub hierarchy_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DateTimeHierarchy {
+        /// With the required `HierarchyId`; everything else unset.
+        pub fn new(
+            hierarchy_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                drill_down_filters: ::std::option::Option::None,
+                hierarchy_id: hierarchy_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DateTimeHierarchy> for ::stratus_model::Val<DateTimeHierarchy> {
         fn from(value: DateTimeHierarchy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -48998,6 +58025,20 @@ pub mod template {
         pub hierarchy_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ExplicitHierarchy {
+        /// With the required `Columns`, `HierarchyId`; everything else unset.
+        pub fn new(
+            columns: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ColumnIdentifier>>>,
+            hierarchy_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                columns: columns.into(),
+                drill_down_filters: ::std::option::Option::None,
+                hierarchy_id: hierarchy_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ExplicitHierarchy> for ::stratus_model::Val<ExplicitHierarchy> {
         fn from(value: ExplicitHierarchy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -49020,6 +58061,20 @@ pub mod template {
         /// Required.
         /// Length: `1..=512`.
         pub hierarchy_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PredefinedHierarchy {
+        /// With the required `Columns`, `HierarchyId`; everything else unset.
+        pub fn new(
+            columns: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ColumnIdentifier>>>,
+            hierarchy_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                columns: columns.into(),
+                drill_down_filters: ::std::option::Option::None,
+                hierarchy_id: hierarchy_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PredefinedHierarchy> for ::stratus_model::Val<PredefinedHierarchy> {
@@ -49250,6 +58305,17 @@ pub mod template {
         pub shape: ::stratus_model::Val<FilledMapShapeConditionalFormatting>,
     }
 
+    impl FilledMapConditionalFormattingOption {
+        /// With the required `Shape`; everything else unset.
+        pub fn new(
+            shape: impl ::std::convert::Into<::stratus_model::Val<FilledMapShapeConditionalFormatting>>,
+        ) -> Self {
+            Self {
+                shape: shape.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FilledMapConditionalFormattingOption>
         for ::stratus_model::Val<FilledMapConditionalFormattingOption>
     {
@@ -49463,6 +58529,20 @@ pub mod template {
         pub null_value_color: ::std::option::Option<::stratus_model::Val<DataColor>>,
     }
 
+    impl ColorScale {
+        /// With the required `ColorFillType`, `Colors`; everything else unset.
+        pub fn new(
+            color_fill_type: impl ::std::convert::Into<::stratus_model::Val<ColorFillType>>,
+            colors: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<DataColor>>>,
+        ) -> Self {
+            Self {
+                color_fill_type: color_fill_type.into(),
+                colors: colors.into(),
+                null_value_color: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ColorScale> for ::stratus_model::Val<ColorScale> {
         fn from(value: ColorScale) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -49592,6 +58672,17 @@ pub mod template {
         /// Required.
         /// Length: `0..=150000`.
         pub narrative: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomNarrativeOptions {
+        /// With the required `Narrative`; everything else unset.
+        pub fn new(
+            narrative: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                narrative: narrative.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomNarrativeOptions> for ::stratus_model::Val<CustomNarrativeOptions> {
@@ -50566,6 +59657,19 @@ pub mod template {
         pub optimized_view_port_width: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FreeFormLayoutScreenCanvasSizeOptions {
+        /// With the required `OptimizedViewPortWidth`; everything else unset.
+        pub fn new(
+            optimized_view_port_width: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                optimized_view_port_width: optimized_view_port_width.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FreeFormLayoutScreenCanvasSizeOptions>
         for ::stratus_model::Val<FreeFormLayoutScreenCanvasSizeOptions>
     {
@@ -50584,6 +59688,18 @@ pub mod template {
         /// `ResizeOption`: [`ResizeOption`].
         /// Required.
         pub resize_option: ::stratus_model::Val<ResizeOption>,
+    }
+
+    impl GridLayoutScreenCanvasSizeOptions {
+        /// With the required `ResizeOption`; everything else unset.
+        pub fn new(
+            resize_option: impl ::std::convert::Into<::stratus_model::Val<ResizeOption>>,
+        ) -> Self {
+            Self {
+                optimized_view_port_width: ::std::option::Option::None,
+                resize_option: resize_option.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GridLayoutScreenCanvasSizeOptions>
@@ -50624,6 +59740,15 @@ pub mod template {
         pub decimal_places: ::stratus_model::Val<f64>,
     }
 
+    impl DecimalPlacesConfiguration {
+        /// With the required `DecimalPlaces`; everything else unset.
+        pub fn new(decimal_places: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                decimal_places: decimal_places.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DecimalPlacesConfiguration>
         for ::stratus_model::Val<DecimalPlacesConfiguration>
     {
@@ -50639,6 +59764,17 @@ pub mod template {
         /// `DisplayMode`: [`NegativeValueDisplayMode`].
         /// Required.
         pub display_mode: ::stratus_model::Val<NegativeValueDisplayMode>,
+    }
+
+    impl NegativeValueConfiguration {
+        /// With the required `DisplayMode`; everything else unset.
+        pub fn new(
+            display_mode: impl ::std::convert::Into<::stratus_model::Val<NegativeValueDisplayMode>>,
+        ) -> Self {
+            Self {
+                display_mode: display_mode.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NegativeValueConfiguration>
@@ -50771,6 +59907,23 @@ pub mod template {
         pub r#type: ::std::option::Option<::stratus_model::Val<SheetControlSliderType>>,
     }
 
+    impl DefaultSliderControlOptions {
+        /// With the required `MaximumValue`, `MinimumValue`, `StepSize`; everything else unset.
+        pub fn new(
+            maximum_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            minimum_value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            step_size: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                display_options: ::std::option::Option::None,
+                maximum_value: maximum_value.into(),
+                minimum_value: minimum_value.into(),
+                step_size: step_size.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DefaultSliderControlOptions>
         for ::stratus_model::Val<DefaultSliderControlOptions>
     {
@@ -50868,6 +60021,17 @@ pub mod template {
         pub target_sheet_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl LocalNavigationConfiguration {
+        /// With the required `TargetSheetId`; everything else unset.
+        pub fn new(
+            target_sheet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                target_sheet_id: target_sheet_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LocalNavigationConfiguration>
         for ::stratus_model::Val<LocalNavigationConfiguration>
     {
@@ -50888,6 +60052,23 @@ pub mod template {
         /// `Value`: [`DestinationParameterValueConfiguration`].
         /// Required.
         pub value: ::stratus_model::Val<DestinationParameterValueConfiguration>,
+    }
+
+    impl SetParameterValueConfiguration {
+        /// With the required `DestinationParameterName`, `Value`; everything else unset.
+        pub fn new(
+            destination_parameter_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            value: impl ::std::convert::Into<
+                ::stratus_model::Val<DestinationParameterValueConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                destination_parameter_name: destination_parameter_name.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SetParameterValueConfiguration>
@@ -50961,6 +60142,21 @@ pub mod template {
         /// Required.
         /// Length: `1..=4096`.
         pub expression: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SheetElementRenderingRule {
+        /// With the required `ConfigurationOverrides`, `Expression`; everything else unset.
+        pub fn new(
+            configuration_overrides: impl ::std::convert::Into<
+                ::stratus_model::Val<SheetElementConfigurationOverrides>,
+            >,
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                configuration_overrides: configuration_overrides.into(),
+                expression: expression.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SheetElementRenderingRule>
@@ -51052,6 +60248,19 @@ pub mod template {
         pub free_form_layout: ::stratus_model::Val<FreeFormSectionLayoutConfiguration>,
     }
 
+    impl SectionLayoutConfiguration {
+        /// With the required `FreeFormLayout`; everything else unset.
+        pub fn new(
+            free_form_layout: impl ::std::convert::Into<
+                ::stratus_model::Val<FreeFormSectionLayoutConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                free_form_layout: free_form_layout.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SectionLayoutConfiguration>
         for ::stratus_model::Val<SectionLayoutConfiguration>
     {
@@ -51072,6 +60281,23 @@ pub mod template {
         /// Required.
         pub target_visuals_configuration:
             ::stratus_model::Val<FilterOperationTargetVisualsConfiguration>,
+    }
+
+    impl CustomActionFilterOperation {
+        /// With the required `SelectedFieldsConfiguration`, `TargetVisualsConfiguration`; everything else unset.
+        pub fn new(
+            selected_fields_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<FilterOperationSelectedFieldsConfiguration>,
+            >,
+            target_visuals_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<FilterOperationTargetVisualsConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                selected_fields_configuration: selected_fields_configuration.into(),
+                target_visuals_configuration: target_visuals_configuration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomActionFilterOperation>
@@ -51418,6 +60644,20 @@ pub mod template {
         pub time_granularity: ::std::option::Option<::stratus_model::Val<TimeGranularity>>,
     }
 
+    impl DataPathColor {
+        /// With the required `Color`, `Element`; everything else unset.
+        pub fn new(
+            color: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            element: impl ::std::convert::Into<::stratus_model::Val<DataPathValue>>,
+        ) -> Self {
+            Self {
+                color: color.into(),
+                element: element.into(),
+                time_granularity: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DataPathColor> for ::stratus_model::Val<DataPathColor> {
         fn from(value: DataPathColor) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -51489,6 +60729,19 @@ pub mod template {
         /// `PageSize`: number.
         /// Required.
         pub page_size: ::stratus_model::Val<f64>,
+    }
+
+    impl PaginationConfiguration {
+        /// With the required `PageNumber`, `PageSize`; everything else unset.
+        pub fn new(
+            page_number: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            page_size: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                page_number: page_number.into(),
+                page_size: page_size.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PaginationConfiguration>
@@ -51582,6 +60835,23 @@ pub mod template {
         pub west: ::stratus_model::Val<f64>,
     }
 
+    impl GeospatialCoordinateBounds {
+        /// With the required `East`, `North`, `South`, `West`; everything else unset.
+        pub fn new(
+            east: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            north: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            south: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            west: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                east: east.into(),
+                north: north.into(),
+                south: south.into(),
+                west: west.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GeospatialCoordinateBounds>
         for ::stratus_model::Val<GeospatialCoordinateBounds>
     {
@@ -51600,6 +60870,18 @@ pub mod template {
         pub field_id: ::stratus_model::Val<::std::string::String>,
         /// `Format`: [`ShapeConditionalFormat`].
         pub format: ::std::option::Option<::stratus_model::Val<ShapeConditionalFormat>>,
+    }
+
+    impl FilledMapShapeConditionalFormatting {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                format: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FilledMapShapeConditionalFormatting>
@@ -51921,6 +61203,27 @@ pub mod template {
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
     }
 
+    impl ForecastComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                custom_seasonality_value: ::std::option::Option::None,
+                lower_boundary: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                periods_backward: ::std::option::Option::None,
+                periods_forward: ::std::option::Option::None,
+                prediction_interval: ::std::option::Option::None,
+                seasonality: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+                upper_boundary: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ForecastComputation> for ::stratus_model::Val<ForecastComputation> {
         fn from(value: ForecastComputation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -51947,6 +61250,21 @@ pub mod template {
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
     }
 
+    impl GrowthRateComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+                period_size: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<GrowthRateComputation> for ::stratus_model::Val<GrowthRateComputation> {
         fn from(value: GrowthRateComputation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -51971,6 +61289,22 @@ pub mod template {
         pub r#type: ::stratus_model::Val<MaximumMinimumComputationType>,
         /// `Value`: [`MeasureField`].
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
+    }
+
+    impl MaximumMinimumComputation {
+        /// With the required `ComputationId`, `Type`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<MaximumMinimumComputationType>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+                r#type: r#type.into(),
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<MaximumMinimumComputation>
@@ -52000,6 +61334,21 @@ pub mod template {
         pub time: ::std::option::Option<::stratus_model::Val<DimensionField>>,
     }
 
+    impl MetricComparisonComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                from_value: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                target_value: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MetricComparisonComputation>
         for ::stratus_model::Val<MetricComparisonComputation>
     {
@@ -52023,6 +61372,20 @@ pub mod template {
         pub time: ::std::option::Option<::stratus_model::Val<DimensionField>>,
         /// `Value`: [`MeasureField`].
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
+    }
+
+    impl PeriodOverPeriodComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PeriodOverPeriodComputation>
@@ -52050,6 +61413,21 @@ pub mod template {
         pub time: ::std::option::Option<::stratus_model::Val<DimensionField>>,
         /// `Value`: [`MeasureField`].
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
+    }
+
+    impl PeriodToDateComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+                period_time_granularity: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PeriodToDateComputation>
@@ -52087,6 +61465,25 @@ pub mod template {
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
     }
 
+    impl TopBottomMoversComputation {
+        /// With the required `ComputationId`, `Type`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<TopBottomComputationType>>,
+        ) -> Self {
+            Self {
+                category: ::std::option::Option::None,
+                computation_id: computation_id.into(),
+                mover_size: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                sort_order: ::std::option::Option::None,
+                time: ::std::option::Option::None,
+                r#type: r#type.into(),
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TopBottomMoversComputation>
         for ::stratus_model::Val<TopBottomMoversComputation>
     {
@@ -52118,6 +61515,23 @@ pub mod template {
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
     }
 
+    impl TopBottomRankedComputation {
+        /// With the required `ComputationId`, `Type`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<TopBottomComputationType>>,
+        ) -> Self {
+            Self {
+                category: ::std::option::Option::None,
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+                result_size: ::std::option::Option::None,
+                r#type: r#type.into(),
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TopBottomRankedComputation>
         for ::stratus_model::Val<TopBottomRankedComputation>
     {
@@ -52141,6 +61555,19 @@ pub mod template {
         pub value: ::std::option::Option<::stratus_model::Val<MeasureField>>,
     }
 
+    impl TotalAggregationComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TotalAggregationComputation>
         for ::stratus_model::Val<TotalAggregationComputation>
     {
@@ -52162,6 +61589,19 @@ pub mod template {
         pub computation_id: ::stratus_model::Val<::std::string::String>,
         /// `Name`: string.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl UniqueValuesComputation {
+        /// With the required `ComputationId`; everything else unset.
+        pub fn new(
+            computation_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                category: ::std::option::Option::None,
+                computation_id: computation_id.into(),
+                name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<UniqueValuesComputation>
@@ -52234,6 +61674,20 @@ pub mod template {
         pub r#type: ::stratus_model::Val<KpiSparklineType>,
         /// `Visibility`: [`Visibility`].
         pub visibility: ::std::option::Option<::stratus_model::Val<Visibility>>,
+    }
+
+    impl KpiSparklineOptions {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<KpiSparklineType>>,
+        ) -> Self {
+            Self {
+                color: ::std::option::Option::None,
+                tooltip_visibility: ::std::option::Option::None,
+                r#type: r#type.into(),
+                visibility: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<KpiSparklineOptions> for ::stratus_model::Val<KpiSparklineOptions> {
@@ -52495,6 +61949,21 @@ pub mod template {
         pub settings: ::std::option::Option<::stratus_model::Val<LineChartSeriesSettings>>,
     }
 
+    impl DataFieldSeriesItem {
+        /// With the required `AxisBinding`, `FieldId`; everything else unset.
+        pub fn new(
+            axis_binding: impl ::std::convert::Into<::stratus_model::Val<AxisBinding>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                axis_binding: axis_binding.into(),
+                field_id: field_id.into(),
+                field_value: ::std::option::Option::None,
+                settings: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DataFieldSeriesItem> for ::stratus_model::Val<DataFieldSeriesItem> {
         fn from(value: DataFieldSeriesItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -52514,6 +61983,20 @@ pub mod template {
         pub field_id: ::stratus_model::Val<::std::string::String>,
         /// `Settings`: [`LineChartSeriesSettings`].
         pub settings: ::std::option::Option<::stratus_model::Val<LineChartSeriesSettings>>,
+    }
+
+    impl FieldSeriesItem {
+        /// With the required `AxisBinding`, `FieldId`; everything else unset.
+        pub fn new(
+            axis_binding: impl ::std::convert::Into<::stratus_model::Val<AxisBinding>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                axis_binding: axis_binding.into(),
+                field_id: field_id.into(),
+                settings: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FieldSeriesItem> for ::stratus_model::Val<FieldSeriesItem> {
@@ -52585,6 +62068,18 @@ pub mod template {
         pub target: ::stratus_model::Val<PivotTableFieldCollapseStateTarget>,
     }
 
+    impl PivotTableFieldCollapseStateOption {
+        /// With the required `Target`; everything else unset.
+        pub fn new(
+            target: impl ::std::convert::Into<::stratus_model::Val<PivotTableFieldCollapseStateTarget>>,
+        ) -> Self {
+            Self {
+                state: ::std::option::Option::None,
+                target: target.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PivotTableFieldCollapseStateOption>
         for ::stratus_model::Val<PivotTableFieldCollapseStateOption>
     {
@@ -52603,6 +62098,20 @@ pub mod template {
         pub data_path_list: ::stratus_model::Val<::std::vec::Vec<DataPathValue>>,
         /// `Width`: string.
         pub width: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl PivotTableDataPathOption {
+        /// With the required `DataPathList`; everything else unset.
+        pub fn new(
+            data_path_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<DataPathValue>>,
+            >,
+        ) -> Self {
+            Self {
+                data_path_list: data_path_list.into(),
+                width: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PivotTableDataPathOption>
@@ -52626,6 +62135,19 @@ pub mod template {
         pub field_id: ::stratus_model::Val<::std::string::String>,
         /// `Visibility`: [`Visibility`].
         pub visibility: ::std::option::Option<::stratus_model::Val<Visibility>>,
+    }
+
+    impl PivotTableFieldOption {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                custom_label: ::std::option::Option::None,
+                field_id: field_id.into(),
+                visibility: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<PivotTableFieldOption> for ::stratus_model::Val<PivotTableFieldOption> {
@@ -52668,6 +62190,19 @@ pub mod template {
         /// `SortBy`: [`PivotTableSortBy`].
         /// Required.
         pub sort_by: ::stratus_model::Val<PivotTableSortBy>,
+    }
+
+    impl PivotFieldSortOptions {
+        /// With the required `FieldId`, `SortBy`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sort_by: impl ::std::convert::Into<::stratus_model::Val<PivotTableSortBy>>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                sort_by: sort_by.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PivotFieldSortOptions> for ::stratus_model::Val<PivotFieldSortOptions> {
@@ -52832,6 +62367,20 @@ pub mod template {
         pub text_format: ::std::option::Option<::stratus_model::Val<TextConditionalFormat>>,
     }
 
+    impl PivotTableCellConditionalFormatting {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                scope: ::std::option::Option::None,
+                scopes: ::std::option::Option::None,
+                text_format: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<PivotTableCellConditionalFormatting>
         for ::stratus_model::Val<PivotTableCellConditionalFormatting>
     {
@@ -52853,6 +62402,20 @@ pub mod template {
         pub field_id: ::stratus_model::Val<::std::string::String>,
         /// `FormatConfiguration`: [`FormatConfiguration`].
         pub format_configuration: ::std::option::Option<::stratus_model::Val<FormatConfiguration>>,
+    }
+
+    impl UnaggregatedField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<UnaggregatedField> for ::stratus_model::Val<UnaggregatedField> {
@@ -53057,6 +62620,21 @@ pub mod template {
         pub width: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl TableFieldOption {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                custom_label: ::std::option::Option::None,
+                field_id: field_id.into(),
+                url_styling: ::std::option::Option::None,
+                visibility: ::std::option::Option::None,
+                width: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TableFieldOption> for ::stratus_model::Val<TableFieldOption> {
         fn from(value: TableFieldOption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -53075,6 +62653,19 @@ pub mod template {
         pub column_type: ::stratus_model::Val<TransposedColumnType>,
         /// `ColumnWidth`: string.
         pub column_width: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl TransposedTableOption {
+        /// With the required `ColumnType`; everything else unset.
+        pub fn new(
+            column_type: impl ::std::convert::Into<::stratus_model::Val<TransposedColumnType>>,
+        ) -> Self {
+            Self {
+                column_index: ::std::option::Option::None,
+                column_type: column_type.into(),
+                column_width: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TransposedTableOption> for ::stratus_model::Val<TransposedTableOption> {
@@ -53136,6 +62727,19 @@ pub mod template {
         pub positive_color: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl DataBarsOptions {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                negative_color: ::std::option::Option::None,
+                positive_color: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DataBarsOptions> for ::stratus_model::Val<DataBarsOptions> {
         fn from(value: DataBarsOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -53155,6 +62759,21 @@ pub mod template {
         pub total_aggregation_function: ::stratus_model::Val<TotalAggregationFunction>,
     }
 
+    impl TotalAggregationOption {
+        /// With the required `FieldId`, `TotalAggregationFunction`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            total_aggregation_function: impl ::std::convert::Into<
+                ::stratus_model::Val<TotalAggregationFunction>,
+            >,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                total_aggregation_function: total_aggregation_function.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TotalAggregationOption> for ::stratus_model::Val<TotalAggregationOption> {
         fn from(value: TotalAggregationOption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -53171,6 +62790,18 @@ pub mod template {
         pub field_id: ::stratus_model::Val<::std::string::String>,
         /// `TextFormat`: [`TextConditionalFormat`].
         pub text_format: ::std::option::Option<::stratus_model::Val<TextConditionalFormat>>,
+    }
+
+    impl TableCellConditionalFormatting {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                text_format: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TableCellConditionalFormatting>
@@ -53467,6 +63098,19 @@ pub mod template {
         pub elements: ::stratus_model::Val<::std::vec::Vec<FreeFormLayoutElement>>,
     }
 
+    impl FreeFormSectionLayoutConfiguration {
+        /// With the required `Elements`; everything else unset.
+        pub fn new(
+            elements: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<FreeFormLayoutElement>>,
+            >,
+        ) -> Self {
+            Self {
+                elements: elements.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FreeFormSectionLayoutConfiguration>
         for ::stratus_model::Val<FreeFormSectionLayoutConfiguration>
     {
@@ -53574,6 +63218,19 @@ pub mod template {
         pub field_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AxisLabelReferenceOptions {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                field_id: field_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AxisLabelReferenceOptions>
         for ::stratus_model::Val<AxisLabelReferenceOptions>
     {
@@ -53676,6 +63333,20 @@ pub mod template {
             ::std::option::Option<::stratus_model::Val<AggregationFunction>>,
     }
 
+    impl ReferenceLineDynamicDataConfiguration {
+        /// With the required `Calculation`, `Column`; everything else unset.
+        pub fn new(
+            calculation: impl ::std::convert::Into<::stratus_model::Val<NumericalAggregationFunction>>,
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                calculation: calculation.into(),
+                column: column.into(),
+                measure_aggregation_function: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ReferenceLineDynamicDataConfiguration>
         for ::stratus_model::Val<ReferenceLineDynamicDataConfiguration>
     {
@@ -53691,6 +63362,15 @@ pub mod template {
         /// `Value`: number.
         /// Required.
         pub value: ::stratus_model::Val<f64>,
+    }
+
+    impl ReferenceLineStaticDataConfiguration {
+        /// With the required `Value`; everything else unset.
+        pub fn new(value: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ReferenceLineStaticDataConfiguration>
@@ -53709,6 +63389,17 @@ pub mod template {
         /// Required.
         /// Pattern: `\S`.
         pub custom_label: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ReferenceLineCustomLabelConfiguration {
+        /// With the required `CustomLabel`; everything else unset.
+        pub fn new(
+            custom_label: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                custom_label: custom_label.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ReferenceLineCustomLabelConfiguration>
@@ -53772,6 +63463,20 @@ pub mod template {
         pub sort_by: ::stratus_model::Val<ColumnIdentifier>,
     }
 
+    impl ColumnSort {
+        /// With the required `Direction`, `SortBy`; everything else unset.
+        pub fn new(
+            direction: impl ::std::convert::Into<::stratus_model::Val<SortDirection>>,
+            sort_by: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                direction: direction.into(),
+                sort_by: sort_by.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ColumnSort> for ::stratus_model::Val<ColumnSort> {
         fn from(value: ColumnSort) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -53789,6 +63494,19 @@ pub mod template {
         /// Required.
         /// Length: `1..=512`.
         pub field_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FieldSort {
+        /// With the required `Direction`, `FieldId`; everything else unset.
+        pub fn new(
+            direction: impl ::std::convert::Into<::stratus_model::Val<SortDirection>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                direction: direction.into(),
+                field_id: field_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FieldSort> for ::stratus_model::Val<FieldSort> {
@@ -53846,6 +63564,21 @@ pub mod template {
         pub column: ::stratus_model::Val<ColumnIdentifier>,
     }
 
+    impl CategoryDrillDownFilter {
+        /// With the required `CategoryValues`, `Column`; everything else unset.
+        pub fn new(
+            category_values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                category_values: category_values.into(),
+                column: column.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CategoryDrillDownFilter>
         for ::stratus_model::Val<CategoryDrillDownFilter>
     {
@@ -53864,6 +63597,19 @@ pub mod template {
         /// `Value`: number.
         /// Required.
         pub value: ::stratus_model::Val<f64>,
+    }
+
+    impl NumericEqualityDrillDownFilter {
+        /// With the required `Column`, `Value`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NumericEqualityDrillDownFilter>
@@ -53892,6 +63638,23 @@ pub mod template {
         pub time_granularity: ::stratus_model::Val<TimeGranularity>,
     }
 
+    impl TimeRangeDrillDownFilter {
+        /// With the required `Column`, `RangeMaximum`, `RangeMinimum`, `TimeGranularity`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            range_maximum: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            range_minimum: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            time_granularity: impl ::std::convert::Into<::stratus_model::Val<TimeGranularity>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                range_maximum: range_maximum.into(),
+                range_minimum: range_minimum.into(),
+                time_granularity: time_granularity.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TimeRangeDrillDownFilter>
         for ::stratus_model::Val<TimeRangeDrillDownFilter>
     {
@@ -53907,6 +63670,19 @@ pub mod template {
         /// `BackgroundColor`: [`ConditionalFormattingColor`].
         /// Required.
         pub background_color: ::stratus_model::Val<ConditionalFormattingColor>,
+    }
+
+    impl ShapeConditionalFormat {
+        /// With the required `BackgroundColor`; everything else unset.
+        pub fn new(
+            background_color: impl ::std::convert::Into<
+                ::stratus_model::Val<ConditionalFormattingColor>,
+            >,
+        ) -> Self {
+            Self {
+                background_color: background_color.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ShapeConditionalFormat> for ::stratus_model::Val<ShapeConditionalFormat> {
@@ -53927,6 +63703,19 @@ pub mod template {
         /// Required.
         /// Length: `1..=512`.
         pub field_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CalculatedMeasureField {
+        /// With the required `Expression`, `FieldId`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                expression: expression.into(),
+                field_id: field_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CalculatedMeasureField> for ::stratus_model::Val<CalculatedMeasureField> {
@@ -53952,6 +63741,21 @@ pub mod template {
         /// `FormatConfiguration`: [`StringFormatConfiguration`].
         pub format_configuration:
             ::std::option::Option<::stratus_model::Val<StringFormatConfiguration>>,
+    }
+
+    impl CategoricalMeasureField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                column: column.into(),
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CategoricalMeasureField>
@@ -53981,6 +63785,21 @@ pub mod template {
             ::std::option::Option<::stratus_model::Val<DateTimeFormatConfiguration>>,
     }
 
+    impl DateMeasureField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                column: column.into(),
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DateMeasureField> for ::stratus_model::Val<DateMeasureField> {
         fn from(value: DateMeasureField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -54004,6 +63823,21 @@ pub mod template {
         /// `FormatConfiguration`: [`NumberFormatConfiguration`].
         pub format_configuration:
             ::std::option::Option<::stratus_model::Val<NumberFormatConfiguration>>,
+    }
+
+    impl NumericalMeasureField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aggregation_function: ::std::option::Option::None,
+                column: column.into(),
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<NumericalMeasureField> for ::stratus_model::Val<NumericalMeasureField> {
@@ -54138,6 +63972,21 @@ pub mod template {
         pub hierarchy_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CategoricalDimensionField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+                hierarchy_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CategoricalDimensionField>
         for ::stratus_model::Val<CategoricalDimensionField>
     {
@@ -54167,6 +64016,22 @@ pub mod template {
         pub hierarchy_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl DateDimensionField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                date_granularity: ::std::option::Option::None,
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+                hierarchy_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DateDimensionField> for ::stratus_model::Val<DateDimensionField> {
         fn from(value: DateDimensionField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -54192,6 +64057,21 @@ pub mod template {
         pub hierarchy_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl NumericalDimensionField {
+        /// With the required `Column`, `FieldId`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                field_id: field_id.into(),
+                format_configuration: ::std::option::Option::None,
+                hierarchy_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<NumericalDimensionField>
         for ::stratus_model::Val<NumericalDimensionField>
     {
@@ -54207,6 +64087,17 @@ pub mod template {
         /// `Type`: [`KpiVisualStandardLayoutType`].
         /// Required.
         pub r#type: ::stratus_model::Val<KpiVisualStandardLayoutType>,
+    }
+
+    impl KpiVisualStandardLayout {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<KpiVisualStandardLayoutType>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KpiVisualStandardLayout>
@@ -54229,6 +64120,19 @@ pub mod template {
         pub value: ::stratus_model::Val<f64>,
     }
 
+    impl WhatIfPointScenario {
+        /// With the required `Date`, `Value`; everything else unset.
+        pub fn new(
+            date: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                date: date.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<WhatIfPointScenario> for ::stratus_model::Val<WhatIfPointScenario> {
         fn from(value: WhatIfPointScenario) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -54248,6 +64152,21 @@ pub mod template {
         /// `Value`: number.
         /// Required.
         pub value: ::stratus_model::Val<f64>,
+    }
+
+    impl WhatIfRangeScenario {
+        /// With the required `EndDate`, `StartDate`, `Value`; everything else unset.
+        pub fn new(
+            end_date: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            start_date: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                end_date: end_date.into(),
+                start_date: start_date.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<WhatIfRangeScenario> for ::stratus_model::Val<WhatIfRangeScenario> {
@@ -54359,6 +64278,17 @@ pub mod template {
         pub cell_type: ::stratus_model::Val<StyledCellType>,
     }
 
+    impl TableStyleTarget {
+        /// With the required `CellType`; everything else unset.
+        pub fn new(
+            cell_type: impl ::std::convert::Into<::stratus_model::Val<StyledCellType>>,
+        ) -> Self {
+            Self {
+                cell_type: cell_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TableStyleTarget> for ::stratus_model::Val<TableStyleTarget> {
         fn from(value: TableStyleTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -54465,6 +64395,18 @@ pub mod template {
         pub include_null_value: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl CustomValuesConfiguration {
+        /// With the required `CustomValues`; everything else unset.
+        pub fn new(
+            custom_values: impl ::std::convert::Into<::stratus_model::Val<CustomParameterValues>>,
+        ) -> Self {
+            Self {
+                custom_values: custom_values.into(),
+                include_null_value: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomValuesConfiguration>
         for ::stratus_model::Val<CustomValuesConfiguration>
     {
@@ -54489,6 +64431,19 @@ pub mod template {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ColumnSort>>>,
     }
 
+    impl BodySectionDynamicCategoryDimensionConfiguration {
+        /// With the required `Column`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                limit: ::std::option::Option::None,
+                sort_by_metrics: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BodySectionDynamicCategoryDimensionConfiguration>
         for ::stratus_model::Val<BodySectionDynamicCategoryDimensionConfiguration>
     {
@@ -54511,6 +64466,19 @@ pub mod template {
         /// Items: `0..=100`.
         pub sort_by_metrics:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ColumnSort>>>,
+    }
+
+    impl BodySectionDynamicNumericDimensionConfiguration {
+        /// With the required `Column`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                limit: ::std::option::Option::None,
+                sort_by_metrics: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<BodySectionDynamicNumericDimensionConfiguration>
@@ -54608,6 +64576,21 @@ pub mod template {
         pub visibility: ::std::option::Option<::stratus_model::Val<Visibility>>,
     }
 
+    impl ColumnTooltipItem {
+        /// With the required `Column`; everything else unset.
+        pub fn new(
+            column: impl ::std::convert::Into<::stratus_model::Val<ColumnIdentifier>>,
+        ) -> Self {
+            Self {
+                aggregation: ::std::option::Option::None,
+                column: column.into(),
+                label: ::std::option::Option::None,
+                tooltip_target: ::std::option::Option::None,
+                visibility: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ColumnTooltipItem> for ::stratus_model::Val<ColumnTooltipItem> {
         fn from(value: ColumnTooltipItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -54628,6 +64611,20 @@ pub mod template {
         pub tooltip_target: ::std::option::Option<::stratus_model::Val<TooltipTarget>>,
         /// `Visibility`: [`Visibility`].
         pub visibility: ::std::option::Option<::stratus_model::Val<Visibility>>,
+    }
+
+    impl FieldTooltipItem {
+        /// With the required `FieldId`; everything else unset.
+        pub fn new(
+            field_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                label: ::std::option::Option::None,
+                tooltip_target: ::std::option::Option::None,
+                visibility: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FieldTooltipItem> for ::stratus_model::Val<FieldTooltipItem> {
@@ -54664,6 +64661,19 @@ pub mod template {
         pub expression: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ConditionalFormattingGradientColor {
+        /// With the required `Color`, `Expression`; everything else unset.
+        pub fn new(
+            color: impl ::std::convert::Into<::stratus_model::Val<GradientColor>>,
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                color: color.into(),
+                expression: expression.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConditionalFormattingGradientColor>
         for ::stratus_model::Val<ConditionalFormattingGradientColor>
     {
@@ -54683,6 +64693,18 @@ pub mod template {
         /// Required.
         /// Length: `1..=4096`.
         pub expression: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ConditionalFormattingSolidColor {
+        /// With the required `Expression`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                color: ::std::option::Option::None,
+                expression: expression.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ConditionalFormattingSolidColor>
@@ -54713,6 +64735,23 @@ pub mod template {
         pub icon_options: ::stratus_model::Val<ConditionalFormattingCustomIconOptions>,
     }
 
+    impl ConditionalFormattingCustomIconCondition {
+        /// With the required `Expression`, `IconOptions`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            icon_options: impl ::std::convert::Into<
+                ::stratus_model::Val<ConditionalFormattingCustomIconOptions>,
+            >,
+        ) -> Self {
+            Self {
+                color: ::std::option::Option::None,
+                display_configuration: ::std::option::Option::None,
+                expression: expression.into(),
+                icon_options: icon_options.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConditionalFormattingCustomIconCondition>
         for ::stratus_model::Val<ConditionalFormattingCustomIconCondition>
     {
@@ -54732,6 +64771,18 @@ pub mod template {
         /// `IconSetType`: [`ConditionalFormattingIconSetType`].
         pub icon_set_type:
             ::std::option::Option<::stratus_model::Val<ConditionalFormattingIconSetType>>,
+    }
+
+    impl ConditionalFormattingIconSet {
+        /// With the required `Expression`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                expression: expression.into(),
+                icon_set_type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ConditionalFormattingIconSet>
@@ -54767,6 +64818,17 @@ pub mod template {
         pub color: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl GeospatialHeatmapDataColor {
+        /// With the required `Color`; everything else unset.
+        pub fn new(
+            color: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                color: color.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GeospatialHeatmapDataColor>
         for ::stratus_model::Val<GeospatialHeatmapDataColor>
     {
@@ -54786,6 +64848,19 @@ pub mod template {
         /// Required.
         /// Items: `0..=20`.
         pub sort_paths: ::stratus_model::Val<::std::vec::Vec<DataPathValue>>,
+    }
+
+    impl DataPathSort {
+        /// With the required `Direction`, `SortPaths`; everything else unset.
+        pub fn new(
+            direction: impl ::std::convert::Into<::stratus_model::Val<SortDirection>>,
+            sort_paths: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<DataPathValue>>>,
+        ) -> Self {
+            Self {
+                direction: direction.into(),
+                sort_paths: sort_paths.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DataPathSort> for ::stratus_model::Val<DataPathSort> {
@@ -54865,6 +64940,19 @@ pub mod template {
         /// `Target`: [`UrlTargetConfiguration`].
         /// Required.
         pub target: ::stratus_model::Val<UrlTargetConfiguration>,
+    }
+
+    impl TableFieldLinkConfiguration {
+        /// With the required `Content`, `Target`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<TableFieldLinkContentConfiguration>>,
+            target: impl ::std::convert::Into<::stratus_model::Val<UrlTargetConfiguration>>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                target: target.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TableFieldLinkConfiguration>
@@ -55049,6 +65137,17 @@ pub mod template {
         pub gradient_offset: ::stratus_model::Val<f64>,
     }
 
+    impl GradientStop {
+        /// With the required `GradientOffset`; everything else unset.
+        pub fn new(gradient_offset: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                color: ::std::option::Option::None,
+                data_value: ::std::option::Option::None,
+                gradient_offset: gradient_offset.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GradientStop> for ::stratus_model::Val<GradientStop> {
         fn from(value: GradientStop) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -55080,6 +65179,18 @@ pub mod template {
         pub font_configuration: ::stratus_model::Val<FontConfiguration>,
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl TableFieldCustomTextContent {
+        /// With the required `FontConfiguration`; everything else unset.
+        pub fn new(
+            font_configuration: impl ::std::convert::Into<::stratus_model::Val<FontConfiguration>>,
+        ) -> Self {
+            Self {
+                font_configuration: font_configuration.into(),
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TableFieldCustomTextContent>
@@ -60695,6 +70806,27 @@ pub mod theme {
         pub version_description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnTheme {
+        /// With the required `AwsAccountId`, `BaseThemeId`, `Configuration`, `Name`, `ThemeId`; everything else unset.
+        pub fn new(
+            aws_account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            base_theme_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<ThemeConfiguration>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            theme_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aws_account_id: aws_account_id.into(),
+                base_theme_id: base_theme_id.into(),
+                configuration: configuration.into(),
+                name: name.into(),
+                permissions: ::std::option::Option::None,
+                theme_id: theme_id.into(),
+                version_description: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTheme`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnThemeAttributes {
         /// `CreatedTime`: string.
@@ -60760,6 +70892,21 @@ pub mod theme {
         /// Required.
         /// Length: `1..=256`.
         pub principal: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ResourcePermission {
+        /// With the required `Actions`, `Principal`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            principal: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                principal: principal.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResourcePermission> for ::stratus_model::Val<ResourcePermission> {
@@ -61062,6 +71209,19 @@ pub mod topic {
         pub custom_instructions_string: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomInstructions {
+        /// With the required `CustomInstructionsString`; everything else unset.
+        pub fn new(
+            custom_instructions_string: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                custom_instructions_string: custom_instructions_string.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomInstructions> for ::stratus_model::Val<CustomInstructions> {
         fn from(value: CustomInstructions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -61093,6 +71253,24 @@ pub mod topic {
         /// `NamedEntities`: list of [`TopicNamedEntity`].
         pub named_entities:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TopicNamedEntity>>>,
+    }
+
+    impl DatasetMetadata {
+        /// With the required `DatasetArn`; everything else unset.
+        pub fn new(
+            dataset_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                calculated_fields: ::std::option::Option::None,
+                columns: ::std::option::Option::None,
+                data_aggregation: ::std::option::Option::None,
+                dataset_arn: dataset_arn.into(),
+                dataset_description: ::std::option::Option::None,
+                dataset_name: ::std::option::Option::None,
+                filters: ::std::option::Option::None,
+                named_entities: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DatasetMetadata> for ::stratus_model::Val<DatasetMetadata> {
@@ -61153,6 +71331,36 @@ pub mod topic {
         pub time_granularity: ::std::option::Option<::stratus_model::Val<TopicTimeGranularity>>,
     }
 
+    impl TopicCalculatedField {
+        /// With the required `CalculatedFieldName`, `Expression`; everything else unset.
+        pub fn new(
+            calculated_field_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aggregation: ::std::option::Option::None,
+                allowed_aggregations: ::std::option::Option::None,
+                calculated_field_description: ::std::option::Option::None,
+                calculated_field_name: calculated_field_name.into(),
+                calculated_field_synonyms: ::std::option::Option::None,
+                cell_value_synonyms: ::std::option::Option::None,
+                column_data_role: ::std::option::Option::None,
+                comparative_order: ::std::option::Option::None,
+                default_formatting: ::std::option::Option::None,
+                disable_indexing: ::std::option::Option::None,
+                expression: expression.into(),
+                is_included_in_topic: ::std::option::Option::None,
+                never_aggregate_in_filter: ::std::option::Option::None,
+                non_additive: ::std::option::Option::None,
+                not_allowed_aggregations: ::std::option::Option::None,
+                semantic_type: ::std::option::Option::None,
+                time_granularity: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TopicCalculatedField> for ::stratus_model::Val<TopicCalculatedField> {
         fn from(value: TopicCalculatedField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -61208,6 +71416,33 @@ pub mod topic {
         pub semantic_type: ::std::option::Option<::stratus_model::Val<SemanticType>>,
         /// `TimeGranularity`: [`TopicTimeGranularity`].
         pub time_granularity: ::std::option::Option<::stratus_model::Val<TopicTimeGranularity>>,
+    }
+
+    impl TopicColumn {
+        /// With the required `ColumnName`; everything else unset.
+        pub fn new(
+            column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aggregation: ::std::option::Option::None,
+                allowed_aggregations: ::std::option::Option::None,
+                cell_value_synonyms: ::std::option::Option::None,
+                column_data_role: ::std::option::Option::None,
+                column_description: ::std::option::Option::None,
+                column_friendly_name: ::std::option::Option::None,
+                column_name: column_name.into(),
+                column_synonyms: ::std::option::Option::None,
+                comparative_order: ::std::option::Option::None,
+                default_formatting: ::std::option::Option::None,
+                disable_indexing: ::std::option::Option::None,
+                is_included_in_topic: ::std::option::Option::None,
+                never_aggregate_in_filter: ::std::option::Option::None,
+                non_additive: ::std::option::Option::None,
+                not_allowed_aggregations: ::std::option::Option::None,
+                semantic_type: ::std::option::Option::None,
+                time_granularity: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TopicColumn> for ::stratus_model::Val<TopicColumn> {
@@ -61272,6 +71507,28 @@ pub mod topic {
             ::std::option::Option<::stratus_model::Val<TopicRelativeDateFilter>>,
     }
 
+    impl TopicFilter {
+        /// With the required `FilterName`, `OperandFieldName`; everything else unset.
+        pub fn new(
+            filter_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            operand_field_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                category_filter: ::std::option::Option::None,
+                date_range_filter: ::std::option::Option::None,
+                filter_class: ::std::option::Option::None,
+                filter_description: ::std::option::Option::None,
+                filter_name: filter_name.into(),
+                filter_synonyms: ::std::option::Option::None,
+                filter_type: ::std::option::Option::None,
+                numeric_equality_filter: ::std::option::Option::None,
+                numeric_range_filter: ::std::option::Option::None,
+                operand_field_name: operand_field_name.into(),
+                relative_date_filter: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TopicFilter> for ::stratus_model::Val<TopicFilter> {
         fn from(value: TopicFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -61297,6 +71554,21 @@ pub mod topic {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
         /// `SemanticEntityType`: [`SemanticEntityType`].
         pub semantic_entity_type: ::std::option::Option<::stratus_model::Val<SemanticEntityType>>,
+    }
+
+    impl TopicNamedEntity {
+        /// With the required `EntityName`; everything else unset.
+        pub fn new(
+            entity_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                definition: ::std::option::Option::None,
+                entity_description: ::std::option::Option::None,
+                entity_name: entity_name.into(),
+                entity_synonyms: ::std::option::Option::None,
+                semantic_entity_type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TopicNamedEntity> for ::stratus_model::Val<TopicNamedEntity> {

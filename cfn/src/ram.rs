@@ -36,6 +36,21 @@ pub mod permission {
         pub resource_type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnPermission {
+        /// With the required `Name`, `PolicyTemplate`, `ResourceType`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy_template: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            resource_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                policy_template: policy_template.into(),
+                resource_type: resource_type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPermission`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPermissionAttributes {
         /// `Arn`: string.
@@ -98,6 +113,22 @@ pub mod resource_share {
         /// `Sources`: list of string.
         pub sources:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl CfnResourceShare {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allow_external_principals: ::std::option::Option::None,
+                name: name.into(),
+                permission_arns: ::std::option::Option::None,
+                principals: ::std::option::Option::None,
+                resource_arns: ::std::option::Option::None,
+                sources: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnResourceShare`], known once it is deployed (`Fn::GetAtt`).

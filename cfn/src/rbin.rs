@@ -45,6 +45,24 @@ pub mod rule {
         pub status: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnRule {
+        /// With the required `ResourceType`, `RetentionPeriod`; everything else unset.
+        pub fn new(
+            resource_type: impl ::std::convert::Into<::stratus_model::Val<ResourceType>>,
+            retention_period: impl ::std::convert::Into<::stratus_model::Val<RetentionPeriod>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                exclude_resource_tags: ::std::option::Option::None,
+                lock_configuration: ::std::option::Option::None,
+                resource_tags: ::std::option::Option::None,
+                resource_type: resource_type.into(),
+                retention_period: retention_period.into(),
+                status: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRuleAttributes {
         /// `Arn`: string.
@@ -83,6 +101,19 @@ pub mod rule {
         pub resource_tag_value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ResourceTag {
+        /// With the required `ResourceTagKey`, `ResourceTagValue`; everything else unset.
+        pub fn new(
+            resource_tag_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_tag_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_tag_key: resource_tag_key.into(),
+                resource_tag_value: resource_tag_value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ResourceTag> for ::stratus_model::Val<ResourceTag> {
         fn from(value: ResourceTag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -119,6 +150,19 @@ pub mod rule {
         /// Required.
         /// Range: `1..=3650`.
         pub retention_period_value: ::stratus_model::Val<i64>,
+    }
+
+    impl RetentionPeriod {
+        /// With the required `RetentionPeriodUnit`, `RetentionPeriodValue`; everything else unset.
+        pub fn new(
+            retention_period_unit: impl ::std::convert::Into<::stratus_model::Val<RetentionPeriodUnit>>,
+            retention_period_value: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                retention_period_unit: retention_period_unit.into(),
+                retention_period_value: retention_period_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RetentionPeriod> for ::stratus_model::Val<RetentionPeriod> {

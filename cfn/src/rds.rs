@@ -83,6 +83,29 @@ pub mod custom_db_engine_version {
         pub use_aws_provided_latest_image: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl CfnCustomDbEngineVersion {
+        /// With the required `Engine`, `EngineVersion`; everything else unset.
+        pub fn new(
+            engine: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            engine_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                database_installation_files: ::std::option::Option::None,
+                database_installation_files_s3_bucket_name: ::std::option::Option::None,
+                database_installation_files_s3_prefix: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                engine: engine.into(),
+                engine_version: engine_version.into(),
+                image_id: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                manifest: ::std::option::Option::None,
+                source_custom_db_engine_version_identifier: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                use_aws_provided_latest_image: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCustomDbEngineVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCustomDbEngineVersionAttributes {
         /// `DBEngineVersionArn`: string.
@@ -421,6 +444,18 @@ pub mod db_cluster {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DbClusterRole {
+        /// With the required `RoleArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                feature_name: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DbClusterRole> for ::stratus_model::Val<DbClusterRole> {
         fn from(value: DbClusterRole) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -646,6 +681,22 @@ pub mod db_cluster_parameter_group {
         /// `Parameters`: JSON.
         /// Required.
         pub parameters: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl CfnDbClusterParameterGroup {
+        /// With the required `Description`, `Family`, `Parameters`; everything else unset.
+        pub fn new(
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            family: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameters: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                db_cluster_parameter_group_name: ::std::option::Option::None,
+                description: description.into(),
+                family: family.into(),
+                parameters: parameters.into(),
+            }
+        }
     }
 }
 
@@ -1098,6 +1149,19 @@ pub mod db_instance {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DbInstanceRole {
+        /// With the required `FeatureName`, `RoleArn`; everything else unset.
+        pub fn new(
+            feature_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                feature_name: feature_name.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DbInstanceRole> for ::stratus_model::Val<DbInstanceRole> {
         fn from(value: DbInstanceRole) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1296,6 +1360,21 @@ pub mod db_parameter_group {
         /// `Parameters`: JSON.
         pub parameters: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    impl CfnDbParameterGroup {
+        /// With the required `Description`, `Family`; everything else unset.
+        pub fn new(
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            family: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                db_parameter_group_name: ::std::option::Option::None,
+                description: description.into(),
+                family: family.into(),
+                parameters: ::std::option::Option::None,
+            }
+        }
+    }
 }
 
 pub use db_parameter_group::CfnDbParameterGroup;
@@ -1366,6 +1445,33 @@ pub mod db_proxy {
         /// Items: `2..=`.
         #[resource(replace)]
         pub vpc_subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl CfnDbProxy {
+        /// With the required `DBProxyName`, `EngineFamily`, `RoleArn`, `VpcSubnetIds`; everything else unset.
+        pub fn new(
+            db_proxy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            engine_family: impl ::std::convert::Into<::stratus_model::Val<EngineFamily>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc_subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                auth: ::std::option::Option::None,
+                db_proxy_name: db_proxy_name.into(),
+                debug_logging: ::std::option::Option::None,
+                default_auth_scheme: ::std::option::Option::None,
+                endpoint_network_type: ::std::option::Option::None,
+                engine_family: engine_family.into(),
+                idle_client_timeout: ::std::option::Option::None,
+                require_tls: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                target_connection_network_type: ::std::option::Option::None,
+                vpc_security_group_ids: ::std::option::Option::None,
+                vpc_subnet_ids: vpc_subnet_ids.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnDbProxy`], known once it is deployed (`Fn::GetAtt`).
@@ -1774,6 +1880,28 @@ pub mod db_proxy_endpoint {
         pub vpc_subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl CfnDbProxyEndpoint {
+        /// With the required `DBProxyEndpointName`, `DBProxyName`, `VpcSubnetIds`; everything else unset.
+        pub fn new(
+            db_proxy_endpoint_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            db_proxy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc_subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                db_proxy_endpoint_name: db_proxy_endpoint_name.into(),
+                db_proxy_name: db_proxy_name.into(),
+                endpoint_network_type: ::std::option::Option::None,
+                target_role: ::std::option::Option::None,
+                vpc_security_group_ids: ::std::option::Option::None,
+                vpc_subnet_ids: vpc_subnet_ids.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDbProxyEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbProxyEndpointAttributes {
         /// `DBProxyEndpointArn`: string.
@@ -1926,6 +2054,22 @@ pub mod db_proxy_target_group {
         pub target_group_name: ::stratus_model::Val<TargetGroupName>,
     }
 
+    impl CfnDbProxyTargetGroup {
+        /// With the required `DBProxyName`, `TargetGroupName`; everything else unset.
+        pub fn new(
+            db_proxy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_group_name: impl ::std::convert::Into<::stratus_model::Val<TargetGroupName>>,
+        ) -> Self {
+            Self {
+                connection_pool_configuration_info: ::std::option::Option::None,
+                db_cluster_identifiers: ::std::option::Option::None,
+                db_instance_identifiers: ::std::option::Option::None,
+                db_proxy_name: db_proxy_name.into(),
+                target_group_name: target_group_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDbProxyTargetGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbProxyTargetGroupAttributes {
         /// `TargetGroupArn`: string.
@@ -2034,6 +2178,23 @@ pub mod db_security_group {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnDbSecurityGroup {
+        /// With the required `DBSecurityGroupIngress`, `GroupDescription`; everything else unset.
+        pub fn new(
+            db_security_group_ingress: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<Ingress>>,
+            >,
+            group_description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                db_security_group_ingress: db_security_group_ingress.into(),
+                ec2_vpc_id: ::std::option::Option::None,
+                group_description: group_description.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDbSecurityGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbSecurityGroupAttributes {
         /// `Id`: string.
@@ -2085,6 +2246,19 @@ pub mod db_security_group {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2125,6 +2299,23 @@ pub mod db_security_group_ingress {
         #[resource(rename = "EC2SecurityGroupOwnerId")]
         pub ec2_security_group_owner_id:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnDbSecurityGroupIngress {
+        /// With the required `DBSecurityGroupName`; everything else unset.
+        pub fn new(
+            db_security_group_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                cidrip: ::std::option::Option::None,
+                db_security_group_name: db_security_group_name.into(),
+                ec2_security_group_id: ::std::option::Option::None,
+                ec2_security_group_name: ::std::option::Option::None,
+                ec2_security_group_owner_id: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnDbSecurityGroupIngress`], known once it is deployed (`Fn::GetAtt`).
@@ -2187,6 +2378,25 @@ pub mod db_shard_group {
         pub publicly_accessible: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl CfnDbShardGroup {
+        /// With the required `DBClusterIdentifier`, `MaxACU`; everything else unset.
+        pub fn new(
+            db_cluster_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            max_acu: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                compute_redundancy: ::std::option::Option::None,
+                db_cluster_identifier: db_cluster_identifier.into(),
+                db_shard_group_identifier: ::std::option::Option::None,
+                max_acu: max_acu.into(),
+                min_acu: ::std::option::Option::None,
+                publicly_accessible: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDbShardGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbShardGroupAttributes {
         /// `DBShardGroupResourceId`: string.
@@ -2235,6 +2445,24 @@ pub mod db_subnet_group {
         /// Required.
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
+
+    impl CfnDbSubnetGroup {
+        /// With the required `DBSubnetGroupDescription`, `SubnetIds`; everything else unset.
+        pub fn new(
+            db_subnet_group_description: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                db_subnet_group_description: db_subnet_group_description.into(),
+                db_subnet_group_name: ::std::option::Option::None,
+                subnet_ids: subnet_ids.into(),
+            }
+        }
+    }
 }
 
 pub use db_subnet_group::CfnDbSubnetGroup;
@@ -2274,6 +2502,22 @@ pub mod event_subscription {
         /// Length: `..=255`.
         #[resource(replace)]
         pub subscription_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnEventSubscription {
+        /// With the required `SnsTopicArn`; everything else unset.
+        pub fn new(
+            sns_topic_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                enabled: ::std::option::Option::None,
+                event_categories: ::std::option::Option::None,
+                sns_topic_arn: sns_topic_arn.into(),
+                source_ids: ::std::option::Option::None,
+                source_type: ::std::option::Option::None,
+                subscription_name: ::std::option::Option::None,
+            }
+        }
     }
 }
 
@@ -2435,6 +2679,24 @@ pub mod integration {
         pub target_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnIntegration {
+        /// With the required `SourceArn`, `TargetArn`; everything else unset.
+        pub fn new(
+            source_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                additional_encryption_context: ::std::option::Option::None,
+                data_filter: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                integration_name: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                source_arn: source_arn.into(),
+                target_arn: target_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIntegration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIntegrationAttributes {
         /// `IntegrationArn`: string.
@@ -2494,6 +2756,25 @@ pub mod option_group {
         pub option_group_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnOptionGroup {
+        /// With the required `EngineName`, `MajorEngineVersion`, `OptionGroupDescription`; everything else unset.
+        pub fn new(
+            engine_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            major_engine_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            option_group_description: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                engine_name: engine_name.into(),
+                major_engine_version: major_engine_version.into(),
+                option_configurations: ::std::option::Option::None,
+                option_group_description: option_group_description.into(),
+                option_group_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `OptionConfiguration`, a property type of `AWS::RDS::OptionGroup`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -2515,6 +2796,22 @@ pub mod option_group {
         /// `VpcSecurityGroupMemberships`: list of string.
         pub vpc_security_group_memberships:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl OptionConfiguration {
+        /// With the required `OptionName`; everything else unset.
+        pub fn new(
+            option_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                db_security_group_memberships: ::std::option::Option::None,
+                option_name: option_name.into(),
+                option_settings: ::std::option::Option::None,
+                option_version: ::std::option::Option::None,
+                port: ::std::option::Option::None,
+                vpc_security_group_memberships: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<OptionConfiguration> for ::stratus_model::Val<OptionConfiguration> {

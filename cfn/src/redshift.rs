@@ -178,6 +178,71 @@ pub mod cluster {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnCluster {
+        /// With the required `ClusterType`, `DBName`, `MasterUsername`, `NodeType`; everything else unset.
+        pub fn new(
+            cluster_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            db_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            master_username: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            node_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allow_version_upgrade: ::std::option::Option::None,
+                aqua_configuration_status: ::std::option::Option::None,
+                automated_snapshot_retention_period: ::std::option::Option::None,
+                availability_zone: ::std::option::Option::None,
+                availability_zone_relocation: ::std::option::Option::None,
+                availability_zone_relocation_status: ::std::option::Option::None,
+                classic: ::std::option::Option::None,
+                cluster_identifier: ::std::option::Option::None,
+                cluster_parameter_group_name: ::std::option::Option::None,
+                cluster_security_groups: ::std::option::Option::None,
+                cluster_subnet_group_name: ::std::option::Option::None,
+                cluster_type: cluster_type.into(),
+                cluster_version: ::std::option::Option::None,
+                db_name: db_name.into(),
+                defer_maintenance: ::std::option::Option::None,
+                defer_maintenance_duration: ::std::option::Option::None,
+                defer_maintenance_end_time: ::std::option::Option::None,
+                defer_maintenance_start_time: ::std::option::Option::None,
+                destination_region: ::std::option::Option::None,
+                elastic_ip: ::std::option::Option::None,
+                encrypted: ::std::option::Option::None,
+                endpoint: ::std::option::Option::None,
+                enhanced_vpc_routing: ::std::option::Option::None,
+                hsm_client_certificate_identifier: ::std::option::Option::None,
+                hsm_configuration_identifier: ::std::option::Option::None,
+                iam_roles: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                logging_properties: ::std::option::Option::None,
+                maintenance_track_name: ::std::option::Option::None,
+                manage_master_password: ::std::option::Option::None,
+                manual_snapshot_retention_period: ::std::option::Option::None,
+                master_password_secret_kms_key_id: ::std::option::Option::None,
+                master_user_password: ::std::option::Option::None,
+                master_username: master_username.into(),
+                multi_az: ::std::option::Option::None,
+                namespace_resource_policy: ::std::option::Option::None,
+                node_type: node_type.into(),
+                number_of_nodes: ::std::option::Option::None,
+                owner_account: ::std::option::Option::None,
+                port: ::std::option::Option::None,
+                preferred_maintenance_window: ::std::option::Option::None,
+                publicly_accessible: ::std::option::Option::None,
+                resource_action: ::std::option::Option::None,
+                revision_target: ::std::option::Option::None,
+                rotate_encryption_key: ::std::option::Option::None,
+                snapshot_cluster_identifier: ::std::option::Option::None,
+                snapshot_copy_grant_name: ::std::option::Option::None,
+                snapshot_copy_manual: ::std::option::Option::None,
+                snapshot_copy_retention_period: ::std::option::Option::None,
+                snapshot_identifier: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                vpc_security_group_ids: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
         /// `DeferMaintenanceIdentifier`: string.
@@ -261,6 +326,19 @@ pub mod cluster {
         /// Required.
         /// Length: `1..=255`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -354,6 +432,23 @@ pub mod cluster_parameter_group {
         pub parameters: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Parameter>>>,
     }
 
+    impl CfnClusterParameterGroup {
+        /// With the required `Description`, `ParameterGroupFamily`; everything else unset.
+        pub fn new(
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_group_family: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                description: description.into(),
+                parameter_group_family: parameter_group_family.into(),
+                parameter_group_name: ::std::option::Option::None,
+                parameters: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `Parameter`, a property type of `AWS::Redshift::ClusterParameterGroup`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -364,6 +459,19 @@ pub mod cluster_parameter_group {
         /// `ParameterValue`: string.
         /// Required.
         pub parameter_value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Parameter {
+        /// With the required `ParameterName`, `ParameterValue`; everything else unset.
+        pub fn new(
+            parameter_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            parameter_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                parameter_name: parameter_name.into(),
+                parameter_value: parameter_value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Parameter> for ::stratus_model::Val<Parameter> {
@@ -396,6 +504,18 @@ pub mod cluster_security_group {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnClusterSecurityGroup {
+        /// With the required `Description`; everything else unset.
+        pub fn new(
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: description.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnClusterSecurityGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterSecurityGroupAttributes {
         /// `Id`: string.
@@ -418,6 +538,19 @@ pub mod cluster_security_group {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -462,6 +595,22 @@ pub mod cluster_security_group_ingress {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnClusterSecurityGroupIngress {
+        /// With the required `ClusterSecurityGroupName`; everything else unset.
+        pub fn new(
+            cluster_security_group_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                cidrip: ::std::option::Option::None,
+                cluster_security_group_name: cluster_security_group_name.into(),
+                ec2_security_group_name: ::std::option::Option::None,
+                ec2_security_group_owner_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnClusterSecurityGroupIngress`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterSecurityGroupIngressAttributes {
         /// `Id`: string.
@@ -504,6 +653,21 @@ pub mod cluster_subnet_group {
         /// Required.
         /// Items: `..=20`.
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl CfnClusterSubnetGroup {
+        /// With the required `Description`, `SubnetIds`; everything else unset.
+        pub fn new(
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                description: description.into(),
+                subnet_ids: subnet_ids.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnClusterSubnetGroup`], known once it is deployed (`Fn::GetAtt`).
@@ -560,6 +724,26 @@ pub mod endpoint_access {
         /// `VpcSecurityGroupIds`: list of string.
         /// Required.
         pub vpc_security_group_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl CfnEndpointAccess {
+        /// With the required `ClusterIdentifier`, `EndpointName`, `SubnetGroupName`, `VpcSecurityGroupIds`; everything else unset.
+        pub fn new(
+            cluster_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            endpoint_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subnet_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc_security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                cluster_identifier: cluster_identifier.into(),
+                endpoint_name: endpoint_name.into(),
+                resource_owner: ::std::option::Option::None,
+                subnet_group_name: subnet_group_name.into(),
+                vpc_security_group_ids: vpc_security_group_ids.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnEndpointAccess`], known once it is deployed (`Fn::GetAtt`).
@@ -705,6 +889,21 @@ pub mod endpoint_authorization {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnEndpointAuthorization {
+        /// With the required `Account`, `ClusterIdentifier`; everything else unset.
+        pub fn new(
+            account: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            cluster_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account: account.into(),
+                cluster_identifier: cluster_identifier.into(),
+                force: ::std::option::Option::None,
+                vpc_ids: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEndpointAuthorization`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEndpointAuthorizationAttributes {
         /// `Grantor`: string.
@@ -795,6 +994,23 @@ pub mod event_subscription {
         /// Pattern: `^(?=^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$).{1,255}$`.
         #[resource(replace)]
         pub subscription_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnEventSubscription {
+        /// With the required `SubscriptionName`; everything else unset.
+        pub fn new(
+            subscription_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                enabled: ::std::option::Option::None,
+                event_categories: ::std::option::Option::None,
+                severity: ::std::option::Option::None,
+                sns_topic_arn: ::std::option::Option::None,
+                source_ids: ::std::option::Option::None,
+                source_type: ::std::option::Option::None,
+                subscription_name: subscription_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnEventSubscription`], known once it is deployed (`Fn::GetAtt`).
@@ -1039,6 +1255,22 @@ pub mod integration {
         pub target_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnIntegration {
+        /// With the required `SourceArn`, `TargetArn`; everything else unset.
+        pub fn new(
+            source_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                additional_encryption_context: ::std::option::Option::None,
+                integration_name: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                source_arn: source_arn.into(),
+                target_arn: target_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIntegration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIntegrationAttributes {
         /// `IntegrationArn`: string.
@@ -1095,6 +1327,26 @@ pub mod scheduled_action {
         pub start_time: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TargetAction`: JSON.
         pub target_action: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    impl CfnScheduledAction {
+        /// With the required `ScheduledActionName`; everything else unset.
+        pub fn new(
+            scheduled_action_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                enable: ::std::option::Option::None,
+                end_time: ::std::option::Option::None,
+                iam_role: ::std::option::Option::None,
+                schedule: ::std::option::Option::None,
+                scheduled_action_description: ::std::option::Option::None,
+                scheduled_action_name: scheduled_action_name.into(),
+                start_time: ::std::option::Option::None,
+                target_action: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnScheduledAction`], known once it is deployed (`Fn::GetAtt`).

@@ -70,6 +70,31 @@ pub mod namespace {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SnapshotCopyConfiguration>>>,
     }
 
+    impl CfnNamespace {
+        /// With the required `NamespaceName`; everything else unset.
+        pub fn new(
+            namespace_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                admin_password_secret_kms_key_id: ::std::option::Option::None,
+                admin_user_password: ::std::option::Option::None,
+                admin_username: ::std::option::Option::None,
+                db_name: ::std::option::Option::None,
+                default_iam_role_arn: ::std::option::Option::None,
+                final_snapshot_name: ::std::option::Option::None,
+                final_snapshot_retention_period: ::std::option::Option::None,
+                iam_roles: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                log_exports: ::std::option::Option::None,
+                manage_admin_password: ::std::option::Option::None,
+                namespace_name: namespace_name.into(),
+                namespace_resource_policy: ::std::option::Option::None,
+                redshift_idc_application_arn: ::std::option::Option::None,
+                snapshot_copy_configurations: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnNamespace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNamespaceAttributes {
         /// `Namespace`: JSON.
@@ -159,6 +184,19 @@ pub mod namespace {
         pub snapshot_retention_period: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl SnapshotCopyConfiguration {
+        /// With the required `DestinationRegion`; everything else unset.
+        pub fn new(
+            destination_region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                destination_kms_key_id: ::std::option::Option::None,
+                destination_region: destination_region.into(),
+                snapshot_retention_period: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SnapshotCopyConfiguration>
         for ::stratus_model::Val<SnapshotCopyConfiguration>
     {
@@ -244,6 +282,19 @@ pub mod snapshot {
         /// Length: `3..=64`.
         #[resource(replace)]
         pub snapshot_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnSnapshot {
+        /// With the required `SnapshotName`; everything else unset.
+        pub fn new(
+            snapshot_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                namespace_name: ::std::option::Option::None,
+                retention_period: ::std::option::Option::None,
+                snapshot_name: snapshot_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnSnapshot`], known once it is deployed (`Fn::GetAtt`).
@@ -384,6 +435,33 @@ pub mod workgroup {
         /// Length: `3..=64`.
         #[resource(replace)]
         pub workgroup_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnWorkgroup {
+        /// With the required `WorkgroupName`; everything else unset.
+        pub fn new(
+            workgroup_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                base_capacity: ::std::option::Option::None,
+                config_parameters: ::std::option::Option::None,
+                enhanced_vpc_routing: ::std::option::Option::None,
+                max_capacity: ::std::option::Option::None,
+                namespace_name: ::std::option::Option::None,
+                port: ::std::option::Option::None,
+                price_performance_target: ::std::option::Option::None,
+                publicly_accessible: ::std::option::Option::None,
+                recovery_point_id: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                snapshot_arn: ::std::option::Option::None,
+                snapshot_name: ::std::option::Option::None,
+                snapshot_owner_account: ::std::option::Option::None,
+                subnet_ids: ::std::option::Option::None,
+                track_name: ::std::option::Option::None,
+                workgroup: ::std::option::Option::None,
+                workgroup_name: workgroup_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnWorkgroup`], known once it is deployed (`Fn::GetAtt`).

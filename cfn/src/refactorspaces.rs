@@ -48,6 +48,27 @@ pub mod application {
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnApplication {
+        /// With the required `EnvironmentIdentifier`, `Name`, `ProxyType`, `VpcId`; everything else unset.
+        pub fn new(
+            environment_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            proxy_type: impl ::std::convert::Into<::stratus_model::Val<ProxyType>>,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_gateway_proxy: ::std::option::Option::None,
+                environment_identifier: environment_identifier.into(),
+                name: name.into(),
+                proxy_type: proxy_type.into(),
+                tags: ::std::option::Option::None,
+                vpc_id: vpc_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `ApplicationIdentifier`: string.
@@ -126,6 +147,19 @@ pub mod application {
         /// Required.
         /// Length: `0..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -358,6 +392,30 @@ pub mod route {
         pub uri_path_route: ::std::option::Option<::stratus_model::Val<UriPathRouteInput>>,
     }
 
+    impl CfnRoute {
+        /// With the required `ApplicationIdentifier`, `EnvironmentIdentifier`, `RouteType`, `ServiceIdentifier`; everything else unset.
+        pub fn new(
+            application_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            environment_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            route_type: impl ::std::convert::Into<::stratus_model::Val<RouteType>>,
+            service_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_identifier: application_identifier.into(),
+                default_route: ::std::option::Option::None,
+                environment_identifier: environment_identifier.into(),
+                route_type: route_type.into(),
+                service_identifier: service_identifier.into(),
+                tags: ::std::option::Option::None,
+                uri_path_route: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRoute`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRouteAttributes {
         /// `RouteIdentifier`: string.
@@ -389,6 +447,17 @@ pub mod route {
         pub activation_state: ::stratus_model::Val<RouteActivationState>,
     }
 
+    impl DefaultRouteInput {
+        /// With the required `ActivationState`; everything else unset.
+        pub fn new(
+            activation_state: impl ::std::convert::Into<::stratus_model::Val<RouteActivationState>>,
+        ) -> Self {
+            Self {
+                activation_state: activation_state.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DefaultRouteInput> for ::stratus_model::Val<DefaultRouteInput> {
         fn from(value: DefaultRouteInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -408,6 +477,19 @@ pub mod route {
         /// Required.
         /// Length: `0..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -433,6 +515,21 @@ pub mod route {
         /// Pattern: `^(/([a-zA-Z0-9._:-]+|\{[a-zA-Z0-9._:-]+\}))+$`.
         /// Length: `1..=2048`.
         pub source_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl UriPathRouteInput {
+        /// With the required `ActivationState`; everything else unset.
+        pub fn new(
+            activation_state: impl ::std::convert::Into<::stratus_model::Val<RouteActivationState>>,
+        ) -> Self {
+            Self {
+                activation_state: activation_state.into(),
+                append_source_path: ::std::option::Option::None,
+                include_child_paths: ::std::option::Option::None,
+                methods: ::std::option::Option::None,
+                source_path: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<UriPathRouteInput> for ::stratus_model::Val<UriPathRouteInput> {
@@ -649,6 +746,32 @@ pub mod service {
         pub vpc_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnService {
+        /// With the required `ApplicationIdentifier`, `EndpointType`, `EnvironmentIdentifier`, `Name`; everything else unset.
+        pub fn new(
+            application_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            endpoint_type: impl ::std::convert::Into<::stratus_model::Val<ServiceEndpointType>>,
+            environment_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_identifier: application_identifier.into(),
+                description: ::std::option::Option::None,
+                endpoint_type: endpoint_type.into(),
+                environment_identifier: environment_identifier.into(),
+                lambda_endpoint: ::std::option::Option::None,
+                name: name.into(),
+                tags: ::std::option::Option::None,
+                url_endpoint: ::std::option::Option::None,
+                vpc_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnService`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceAttributes {
         /// `ServiceIdentifier`: string.
@@ -677,6 +800,15 @@ pub mod service {
         pub arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl LambdaEndpointInput {
+        /// With the required `Arn`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { arn: arn.into() }
+        }
+    }
+
     impl ::std::convert::From<LambdaEndpointInput> for ::stratus_model::Val<LambdaEndpointInput> {
         fn from(value: LambdaEndpointInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -698,6 +830,19 @@ pub mod service {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -717,6 +862,18 @@ pub mod service {
         /// Pattern: `^https?://[-a-zA-Z0-9+\x38@#/%?=~_|!:,.;]*[-a-zA-Z0-9+\x38@#/%=~_|]$`.
         /// Length: `1..=2048`.
         pub url: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl UrlEndpointInput {
+        /// With the required `Url`; everything else unset.
+        pub fn new(
+            url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                health_url: ::std::option::Option::None,
+                url: url.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<UrlEndpointInput> for ::stratus_model::Val<UrlEndpointInput> {

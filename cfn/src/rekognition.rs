@@ -24,6 +24,17 @@ pub mod collection {
         pub collection_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnCollection {
+        /// With the required `CollectionId`; everything else unset.
+        pub fn new(
+            collection_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                collection_id: collection_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCollection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCollectionAttributes {
         /// `Arn`: string.
@@ -59,6 +70,17 @@ pub mod project {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub project_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnProject {
+        /// With the required `ProjectName`; everything else unset.
+        pub fn new(
+            project_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                project_name: project_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnProject`], known once it is deployed (`Fn::GetAtt`).
@@ -155,6 +177,29 @@ pub mod stream_processor {
         pub s3_destination: ::std::option::Option<::stratus_model::Val<S3Destination>>,
     }
 
+    impl CfnStreamProcessor {
+        /// With the required `KinesisVideoStream`, `RoleArn`; everything else unset.
+        pub fn new(
+            kinesis_video_stream: impl ::std::convert::Into<::stratus_model::Val<KinesisVideoStream>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bounding_box_regions_of_interest: ::std::option::Option::None,
+                connected_home_settings: ::std::option::Option::None,
+                data_sharing_preference: ::std::option::Option::None,
+                face_search_settings: ::std::option::Option::None,
+                kinesis_data_stream: ::std::option::Option::None,
+                kinesis_video_stream: kinesis_video_stream.into(),
+                kms_key_id: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                notification_channel: ::std::option::Option::None,
+                polygon_regions_of_interest: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                s3_destination: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnStreamProcessor`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStreamProcessorAttributes {
         /// `Arn`: string.
@@ -199,6 +244,23 @@ pub mod stream_processor {
         pub width: ::stratus_model::Val<f64>,
     }
 
+    impl BoundingBox {
+        /// With the required `Height`, `Left`, `Top`, `Width`; everything else unset.
+        pub fn new(
+            height: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            left: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            top: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            width: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                height: height.into(),
+                left: left.into(),
+                top: top.into(),
+                width: width.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<BoundingBox> for ::stratus_model::Val<BoundingBox> {
         fn from(value: BoundingBox) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -217,6 +279,20 @@ pub mod stream_processor {
         pub min_confidence: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl ConnectedHomeSettings {
+        /// With the required `Labels`; everything else unset.
+        pub fn new(
+            labels: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                labels: labels.into(),
+                min_confidence: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ConnectedHomeSettings> for ::stratus_model::Val<ConnectedHomeSettings> {
         fn from(value: ConnectedHomeSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -230,6 +306,15 @@ pub mod stream_processor {
         /// `OptIn`: boolean.
         /// Required.
         pub opt_in: ::stratus_model::Val<bool>,
+    }
+
+    impl DataSharingPreference {
+        /// With the required `OptIn`; everything else unset.
+        pub fn new(opt_in: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                opt_in: opt_in.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DataSharingPreference> for ::stratus_model::Val<DataSharingPreference> {
@@ -252,6 +337,18 @@ pub mod stream_processor {
         pub face_match_threshold: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl FaceSearchSettings {
+        /// With the required `CollectionId`; everything else unset.
+        pub fn new(
+            collection_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                collection_id: collection_id.into(),
+                face_match_threshold: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<FaceSearchSettings> for ::stratus_model::Val<FaceSearchSettings> {
         fn from(value: FaceSearchSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -267,6 +364,15 @@ pub mod stream_processor {
         /// Pattern: `(^arn:([a-z\d-]+):kinesis:([a-z\d-]+):\d{12}:.+$)`.
         /// Length: `..=2048`.
         pub arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KinesisDataStream {
+        /// With the required `Arn`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { arn: arn.into() }
+        }
     }
 
     impl ::std::convert::From<KinesisDataStream> for ::stratus_model::Val<KinesisDataStream> {
@@ -286,6 +392,15 @@ pub mod stream_processor {
         pub arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KinesisVideoStream {
+        /// With the required `Arn`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { arn: arn.into() }
+        }
+    }
+
     impl ::std::convert::From<KinesisVideoStream> for ::stratus_model::Val<KinesisVideoStream> {
         fn from(value: KinesisVideoStream) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -300,6 +415,15 @@ pub mod stream_processor {
         /// Required.
         /// Length: `..=2048`.
         pub arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl NotificationChannel {
+        /// With the required `Arn`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { arn: arn.into() }
+        }
     }
 
     impl ::std::convert::From<NotificationChannel> for ::stratus_model::Val<NotificationChannel> {
@@ -320,6 +444,19 @@ pub mod stream_processor {
         pub y: ::stratus_model::Val<f64>,
     }
 
+    impl Point {
+        /// With the required `X`, `Y`; everything else unset.
+        pub fn new(
+            x: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            y: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                x: x.into(),
+                y: y.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Point> for ::stratus_model::Val<Point> {
         fn from(value: Point) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -337,6 +474,18 @@ pub mod stream_processor {
         /// `ObjectKeyPrefix`: string.
         /// Length: `..=256`.
         pub object_key_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl S3Destination {
+        /// With the required `BucketName`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                object_key_prefix: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3Destination> for ::stratus_model::Val<S3Destination> {

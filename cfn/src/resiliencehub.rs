@@ -50,6 +50,28 @@ pub mod app {
         pub resource_mappings: ::stratus_model::Val<::std::vec::Vec<ResourceMapping>>,
     }
 
+    impl CfnApp {
+        /// With the required `AppTemplateBody`, `Name`, `ResourceMappings`; everything else unset.
+        pub fn new(
+            app_template_body: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_mappings: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ResourceMapping>>,
+            >,
+        ) -> Self {
+            Self {
+                app_assessment_schedule: ::std::option::Option::None,
+                app_template_body: app_template_body.into(),
+                description: ::std::option::Option::None,
+                event_subscriptions: ::std::option::Option::None,
+                name: name.into(),
+                permission_model: ::std::option::Option::None,
+                resiliency_policy_arn: ::std::option::Option::None,
+                resource_mappings: resource_mappings.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApp`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppAttributes {
         /// `AppArn`: string.
@@ -84,6 +106,20 @@ pub mod app {
         pub sns_topic_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl EventSubscription {
+        /// With the required `EventType`, `Name`; everything else unset.
+        pub fn new(
+            event_type: impl ::std::convert::Into<::stratus_model::Val<EventType>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                event_type: event_type.into(),
+                name: name.into(),
+                sns_topic_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EventSubscription> for ::stratus_model::Val<EventSubscription> {
         fn from(value: EventSubscription) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -105,6 +141,17 @@ pub mod app {
         /// Required.
         /// Allowed values: `LegacyIAMUser`, `RoleBased`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl PermissionModel {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                cross_account_role_arns: ::std::option::Option::None,
+                invoker_role_name: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PermissionModel> for ::stratus_model::Val<PermissionModel> {
@@ -139,6 +186,23 @@ pub mod app {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ResourceMapping {
+        /// With the required `MappingType`, `PhysicalResourceId`; everything else unset.
+        pub fn new(
+            mapping_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            physical_resource_id: impl ::std::convert::Into<::stratus_model::Val<PhysicalResourceId>>,
+        ) -> Self {
+            Self {
+                eks_source_name: ::std::option::Option::None,
+                logical_stack_name: ::std::option::Option::None,
+                mapping_type: mapping_type.into(),
+                physical_resource_id: physical_resource_id.into(),
+                resource_name: ::std::option::Option::None,
+                terraform_source_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ResourceMapping> for ::stratus_model::Val<ResourceMapping> {
         fn from(value: ResourceMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -163,6 +227,21 @@ pub mod app {
         /// Required.
         /// Pattern: `Arn|Native`.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PhysicalResourceId {
+        /// With the required `Identifier`, `Type`; everything else unset.
+        pub fn new(
+            identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aws_account_id: ::std::option::Option::None,
+                aws_region: ::std::option::Option::None,
+                identifier: identifier.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PhysicalResourceId> for ::stratus_model::Val<PhysicalResourceId> {
@@ -329,6 +408,23 @@ pub mod resiliency_policy {
         pub tier: ::stratus_model::Val<Tier>,
     }
 
+    impl CfnResiliencyPolicy {
+        /// With the required `Policy`, `PolicyName`, `Tier`; everything else unset.
+        pub fn new(
+            policy: impl ::std::convert::Into<::stratus_model::Val<PolicyMap>>,
+            policy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tier: impl ::std::convert::Into<::stratus_model::Val<Tier>>,
+        ) -> Self {
+            Self {
+                data_location_constraint: ::std::option::Option::None,
+                policy: policy.into(),
+                policy_description: ::std::option::Option::None,
+                policy_name: policy_name.into(),
+                tier: tier.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnResiliencyPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResiliencyPolicyAttributes {
         /// `PolicyArn`: string.
@@ -359,6 +455,22 @@ pub mod resiliency_policy {
         pub software: ::stratus_model::Val<FailurePolicy>,
     }
 
+    impl PolicyMap {
+        /// With the required `AZ`, `Hardware`, `Software`; everything else unset.
+        pub fn new(
+            az: impl ::std::convert::Into<::stratus_model::Val<FailurePolicy>>,
+            hardware: impl ::std::convert::Into<::stratus_model::Val<FailurePolicy>>,
+            software: impl ::std::convert::Into<::stratus_model::Val<FailurePolicy>>,
+        ) -> Self {
+            Self {
+                az: az.into(),
+                hardware: hardware.into(),
+                region: ::std::option::Option::None,
+                software: software.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PolicyMap> for ::stratus_model::Val<PolicyMap> {
         fn from(value: PolicyMap) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -375,6 +487,19 @@ pub mod resiliency_policy {
         /// `RtoInSecs`: integer.
         /// Required.
         pub rto_in_secs: ::stratus_model::Val<i64>,
+    }
+
+    impl FailurePolicy {
+        /// With the required `RpoInSecs`, `RtoInSecs`; everything else unset.
+        pub fn new(
+            rpo_in_secs: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            rto_in_secs: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                rpo_in_secs: rpo_in_secs.into(),
+                rto_in_secs: rto_in_secs.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FailurePolicy> for ::stratus_model::Val<FailurePolicy> {

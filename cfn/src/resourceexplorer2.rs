@@ -19,6 +19,17 @@ pub mod default_view_association {
         pub view_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnDefaultViewAssociation {
+        /// With the required `ViewArn`; everything else unset.
+        pub fn new(
+            view_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                view_arn: view_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDefaultViewAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDefaultViewAssociationAttributes {
         /// `AssociatedAwsPrincipal`: string.
@@ -54,6 +65,15 @@ pub mod index {
         /// `Type`: [`IndexType`].
         /// Required.
         pub r#type: ::stratus_model::Val<IndexType>,
+    }
+
+    impl CfnIndex {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<IndexType>>) -> Self {
+            Self {
+                r#type: r#type.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnIndex`], known once it is deployed (`Fn::GetAtt`).
@@ -148,6 +168,20 @@ pub mod view {
         pub view_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnView {
+        /// With the required `ViewName`; everything else unset.
+        pub fn new(
+            view_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                filters: ::std::option::Option::None,
+                included_properties: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                view_name: view_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnView`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnViewAttributes {
         /// `ViewArn`: string.
@@ -170,6 +204,17 @@ pub mod view {
         pub filter_string: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SearchFilter {
+        /// With the required `FilterString`; everything else unset.
+        pub fn new(
+            filter_string: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                filter_string: filter_string.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SearchFilter> for ::stratus_model::Val<SearchFilter> {
         fn from(value: SearchFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -184,6 +229,15 @@ pub mod view {
         /// Required.
         /// Length: `1..=1011`.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IncludedProperty {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
     }
 
     impl ::std::convert::From<IncludedProperty> for ::stratus_model::Val<IncludedProperty> {

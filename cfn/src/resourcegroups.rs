@@ -38,6 +38,21 @@ pub mod group {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnGroup {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                configuration: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: name.into(),
+                resource_query: ::std::option::Option::None,
+                resources: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGroupAttributes {
         /// `Arn`: string.
@@ -224,6 +239,23 @@ pub mod tag_sync_task {
         /// Length: `0..=256`.
         #[resource(replace)]
         pub tag_value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTagSyncTask {
+        /// With the required `Group`, `RoleArn`, `TagKey`, `TagValue`; everything else unset.
+        pub fn new(
+            group: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tag_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tag_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                group: group.into(),
+                role_arn: role_arn.into(),
+                tag_key: tag_key.into(),
+                tag_value: tag_value.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTagSyncTask`], known once it is deployed (`Fn::GetAtt`).

@@ -85,6 +85,22 @@ pub mod robot {
         >,
     }
 
+    impl CfnRobot {
+        /// With the required `Architecture`, `GreengrassGroupId`; everything else unset.
+        pub fn new(
+            architecture: impl ::std::convert::Into<::stratus_model::Val<Architecture>>,
+            greengrass_group_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                architecture: architecture.into(),
+                fleet: ::std::option::Option::None,
+                greengrass_group_id: greengrass_group_id.into(),
+                name: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRobot`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRobotAttributes {
         /// `Arn`: string.
@@ -178,6 +194,22 @@ pub mod robot_application {
         >,
     }
 
+    impl CfnRobotApplication {
+        /// With the required `RobotSoftwareSuite`; everything else unset.
+        pub fn new(
+            robot_software_suite: impl ::std::convert::Into<::stratus_model::Val<RobotSoftwareSuite>>,
+        ) -> Self {
+            Self {
+                current_revision_id: ::std::option::Option::None,
+                environment: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                robot_software_suite: robot_software_suite.into(),
+                sources: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRobotApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRobotApplicationAttributes {
         /// `Arn`: string.
@@ -203,6 +235,16 @@ pub mod robot_application {
         pub version: ::std::option::Option<::stratus_model::Val<Version>>,
     }
 
+    impl RobotSoftwareSuite {
+        /// With the required `Name`; everything else unset.
+        pub fn new(name: impl ::std::convert::Into<::stratus_model::Val<Name>>) -> Self {
+            Self {
+                name: name.into(),
+                version: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RobotSoftwareSuite> for ::stratus_model::Val<RobotSoftwareSuite> {
         fn from(value: RobotSoftwareSuite) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -224,6 +266,21 @@ pub mod robot_application {
         /// `S3Key`: string.
         /// Required.
         pub s3_key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SourceConfig {
+        /// With the required `Architecture`, `S3Bucket`, `S3Key`; everything else unset.
+        pub fn new(
+            architecture: impl ::std::convert::Into<::stratus_model::Val<Architecture>>,
+            s3_bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                architecture: architecture.into(),
+                s3_bucket: s3_bucket.into(),
+                s3_key: s3_key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SourceConfig> for ::stratus_model::Val<SourceConfig> {
@@ -389,6 +446,18 @@ pub mod robot_application_version {
         pub current_revision_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnRobotApplicationVersion {
+        /// With the required `Application`; everything else unset.
+        pub fn new(
+            application: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application: application.into(),
+                current_revision_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRobotApplicationVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRobotApplicationVersionAttributes {
         /// `ApplicationVersion`: string.
@@ -451,6 +520,27 @@ pub mod simulation_application {
         >,
     }
 
+    impl CfnSimulationApplication {
+        /// With the required `RobotSoftwareSuite`, `SimulationSoftwareSuite`; everything else unset.
+        pub fn new(
+            robot_software_suite: impl ::std::convert::Into<::stratus_model::Val<RobotSoftwareSuite>>,
+            simulation_software_suite: impl ::std::convert::Into<
+                ::stratus_model::Val<SimulationSoftwareSuite>,
+            >,
+        ) -> Self {
+            Self {
+                current_revision_id: ::std::option::Option::None,
+                environment: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                rendering_engine: ::std::option::Option::None,
+                robot_software_suite: robot_software_suite.into(),
+                simulation_software_suite: simulation_software_suite.into(),
+                sources: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSimulationApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSimulationApplicationAttributes {
         /// `Arn`: string.
@@ -477,6 +567,19 @@ pub mod simulation_application {
         pub version: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RenderingEngine {
+        /// With the required `Name`, `Version`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<Name>>,
+            version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                version: version.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RenderingEngine> for ::stratus_model::Val<RenderingEngine> {
         fn from(value: RenderingEngine) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -496,6 +599,16 @@ pub mod simulation_application {
         pub version: ::std::option::Option<::stratus_model::Val<Version>>,
     }
 
+    impl RobotSoftwareSuite {
+        /// With the required `Name`; everything else unset.
+        pub fn new(name: impl ::std::convert::Into<::stratus_model::Val<Name2>>) -> Self {
+            Self {
+                name: name.into(),
+                version: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RobotSoftwareSuite> for ::stratus_model::Val<RobotSoftwareSuite> {
         fn from(value: RobotSoftwareSuite) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -513,6 +626,16 @@ pub mod simulation_application {
         /// `Version`: [`Version2`].
         /// Allowed values: `7`, `9`, `11`, `Kinetic`, `Melodic`, `Dashing`, `Foxy`.
         pub version: ::std::option::Option<::stratus_model::Val<Version2>>,
+    }
+
+    impl SimulationSoftwareSuite {
+        /// With the required `Name`; everything else unset.
+        pub fn new(name: impl ::std::convert::Into<::stratus_model::Val<Name3>>) -> Self {
+            Self {
+                name: name.into(),
+                version: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<SimulationSoftwareSuite>
@@ -539,6 +662,21 @@ pub mod simulation_application {
         /// Required.
         /// Length: `1..=1024`.
         pub s3_key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SourceConfig {
+        /// With the required `Architecture`, `S3Bucket`, `S3Key`; everything else unset.
+        pub fn new(
+            architecture: impl ::std::convert::Into<::stratus_model::Val<Architecture>>,
+            s3_bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                architecture: architecture.into(),
+                s3_bucket: s3_bucket.into(),
+                s3_key: s3_key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SourceConfig> for ::stratus_model::Val<SourceConfig> {
@@ -848,6 +986,18 @@ pub mod simulation_application_version {
         /// Length: `1..=40`.
         #[resource(replace)]
         pub current_revision_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnSimulationApplicationVersion {
+        /// With the required `Application`; everything else unset.
+        pub fn new(
+            application: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application: application.into(),
+                current_revision_id: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnSimulationApplicationVersion`], known once it is deployed (`Fn::GetAtt`).

@@ -30,6 +30,21 @@ pub mod crl {
         pub trust_anchor_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnCrl {
+        /// With the required `CrlData`, `Name`; everything else unset.
+        pub fn new(
+            crl_data: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                crl_data: crl_data.into(),
+                enabled: ::std::option::Option::None,
+                name: name.into(),
+                trust_anchor_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCrl`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCrlAttributes {
         /// `CrlId`: string.
@@ -91,6 +106,28 @@ pub mod profile {
         pub session_policy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnProfile {
+        /// With the required `Name`, `RoleArns`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                accept_role_session_name: ::std::option::Option::None,
+                attribute_mappings: ::std::option::Option::None,
+                duration_seconds: ::std::option::Option::None,
+                enabled: ::std::option::Option::None,
+                managed_policy_arns: ::std::option::Option::None,
+                name: name.into(),
+                require_instance_properties: ::std::option::Option::None,
+                role_arns: role_arns.into(),
+                session_policy: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProfileAttributes {
         /// `ProfileId`: string.
@@ -120,6 +157,19 @@ pub mod profile {
         pub mapping_rules: ::stratus_model::Val<::std::vec::Vec<MappingRule>>,
     }
 
+    impl AttributeMapping {
+        /// With the required `CertificateField`, `MappingRules`; everything else unset.
+        pub fn new(
+            certificate_field: impl ::std::convert::Into<::stratus_model::Val<CertificateField>>,
+            mapping_rules: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<MappingRule>>>,
+        ) -> Self {
+            Self {
+                certificate_field: certificate_field.into(),
+                mapping_rules: mapping_rules.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AttributeMapping> for ::stratus_model::Val<AttributeMapping> {
         fn from(value: AttributeMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -133,6 +183,17 @@ pub mod profile {
         /// `Specifier`: string.
         /// Required.
         pub specifier: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MappingRule {
+        /// With the required `Specifier`; everything else unset.
+        pub fn new(
+            specifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                specifier: specifier.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MappingRule> for ::stratus_model::Val<MappingRule> {
@@ -218,6 +279,21 @@ pub mod trust_anchor {
         pub source: ::stratus_model::Val<Source>,
     }
 
+    impl CfnTrustAnchor {
+        /// With the required `Name`, `Source`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<Source>>,
+        ) -> Self {
+            Self {
+                enabled: ::std::option::Option::None,
+                name: name.into(),
+                notification_settings: ::std::option::Option::None,
+                source: source.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTrustAnchor`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrustAnchorAttributes {
         /// `TrustAnchorId`: string.
@@ -252,6 +328,21 @@ pub mod trust_anchor {
         pub threshold: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl NotificationSetting {
+        /// With the required `Enabled`, `Event`; everything else unset.
+        pub fn new(
+            enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            event: impl ::std::convert::Into<::stratus_model::Val<NotificationEvent>>,
+        ) -> Self {
+            Self {
+                channel: ::std::option::Option::None,
+                enabled: enabled.into(),
+                event: event.into(),
+                threshold: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<NotificationSetting> for ::stratus_model::Val<NotificationSetting> {
         fn from(value: NotificationSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -268,6 +359,19 @@ pub mod trust_anchor {
         /// `SourceType`: [`TrustAnchorType`].
         /// Required.
         pub source_type: ::stratus_model::Val<TrustAnchorType>,
+    }
+
+    impl Source {
+        /// With the required `SourceData`, `SourceType`; everything else unset.
+        pub fn new(
+            source_data: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            source_type: impl ::std::convert::Into<::stratus_model::Val<TrustAnchorType>>,
+        ) -> Self {
+            Self {
+                source_data: source_data.into(),
+                source_type: source_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Source> for ::stratus_model::Val<Source> {

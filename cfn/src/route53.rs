@@ -25,6 +25,18 @@ pub mod cidr_collection {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnCidrCollection {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                locations: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCidrCollection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCidrCollectionAttributes {
         /// `Id`: string.
@@ -55,6 +67,21 @@ pub mod cidr_collection {
         pub location_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Location {
+        /// With the required `CidrList`, `LocationName`; everything else unset.
+        pub fn new(
+            cidr_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            location_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cidr_list: cidr_list.into(),
+                location_name: location_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Location> for ::stratus_model::Val<Location> {
         fn from(value: Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -83,6 +110,17 @@ pub mod dnssec {
         #[resource(replace)]
         pub hosted_zone_id: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnDnssec {
+        /// With the required `HostedZoneId`; everything else unset.
+        pub fn new(
+            hosted_zone_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                hosted_zone_id: hosted_zone_id.into(),
+            }
+        }
+    }
 }
 
 pub use dnssec::CfnDnssec;
@@ -105,6 +143,17 @@ pub mod health_check {
         /// `HealthCheckConfig`: [`HealthCheckConfig`].
         /// Required.
         pub health_check_config: ::stratus_model::Val<HealthCheckConfig>,
+    }
+
+    impl CfnHealthCheck {
+        /// With the required `HealthCheckConfig`; everything else unset.
+        pub fn new(
+            health_check_config: impl ::std::convert::Into<::stratus_model::Val<HealthCheckConfig>>,
+        ) -> Self {
+            Self {
+                health_check_config: health_check_config.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnHealthCheck`], known once it is deployed (`Fn::GetAtt`).
@@ -179,6 +228,31 @@ pub mod health_check {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl HealthCheckConfig {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                alarm_identifier: ::std::option::Option::None,
+                child_health_checks: ::std::option::Option::None,
+                enable_sni: ::std::option::Option::None,
+                failure_threshold: ::std::option::Option::None,
+                fully_qualified_domain_name: ::std::option::Option::None,
+                health_threshold: ::std::option::Option::None,
+                ip_address: ::std::option::Option::None,
+                insufficient_data_health_status: ::std::option::Option::None,
+                inverted: ::std::option::Option::None,
+                measure_latency: ::std::option::Option::None,
+                port: ::std::option::Option::None,
+                regions: ::std::option::Option::None,
+                request_interval: ::std::option::Option::None,
+                resource_path: ::std::option::Option::None,
+                routing_control_arn: ::std::option::Option::None,
+                search_string: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<HealthCheckConfig> for ::stratus_model::Val<HealthCheckConfig> {
         fn from(value: HealthCheckConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -197,6 +271,19 @@ pub mod health_check {
         /// Required.
         /// Allowed values: `af-south-1`, `ap-east-1`, `ap-east-2`, `ap-northeast-1`, `ap-northeast-2`, `ap-northeast-3`, `ap-south-1`, `ap-south-2`, `ap-southeast-1`, `ap-southeast-2`, `ap-southeast-3`, `ap-southeast-4` and 34 more.
         pub region: ::stratus_model::Val<Region2>,
+    }
+
+    impl AlarmIdentifier {
+        /// With the required `Name`, `Region`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            region: impl ::std::convert::Into<::stratus_model::Val<Region2>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                region: region.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AlarmIdentifier> for ::stratus_model::Val<AlarmIdentifier> {
@@ -692,6 +779,19 @@ pub mod hosted_zone {
         pub cloud_watch_logs_log_group_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl QueryLoggingConfig {
+        /// With the required `CloudWatchLogsLogGroupArn`; everything else unset.
+        pub fn new(
+            cloud_watch_logs_log_group_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                cloud_watch_logs_log_group_arn: cloud_watch_logs_log_group_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<QueryLoggingConfig> for ::stratus_model::Val<QueryLoggingConfig> {
         fn from(value: QueryLoggingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -710,6 +810,19 @@ pub mod hosted_zone {
         /// Required.
         #[resource(rename = "VPCRegion")]
         pub vpc_region: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Vpc {
+        /// With the required `VPCId`, `VPCRegion`; everything else unset.
+        pub fn new(
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc_region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                vpc_id: vpc_id.into(),
+                vpc_region: vpc_region.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Vpc> for ::stratus_model::Val<Vpc> {
@@ -756,6 +869,25 @@ pub mod key_signing_key {
         /// Allowed values: `ACTIVE`, `INACTIVE`.
         /// Length: `5..=150`.
         pub status: ::stratus_model::Val<Status>,
+    }
+
+    impl CfnKeySigningKey {
+        /// With the required `HostedZoneId`, `KeyManagementServiceArn`, `Name`, `Status`; everything else unset.
+        pub fn new(
+            hosted_zone_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key_management_service_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            status: impl ::std::convert::Into<::stratus_model::Val<Status>>,
+        ) -> Self {
+            Self {
+                hosted_zone_id: hosted_zone_id.into(),
+                key_management_service_arn: key_management_service_arn.into(),
+                name: name.into(),
+                status: status.into(),
+            }
+        }
     }
 
     /// The values `Status` allows.
@@ -860,6 +992,34 @@ pub mod record_set {
         pub weight: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CfnRecordSet {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alias_target: ::std::option::Option::None,
+                cidr_routing_config: ::std::option::Option::None,
+                comment: ::std::option::Option::None,
+                failover: ::std::option::Option::None,
+                geo_location: ::std::option::Option::None,
+                geo_proximity_location: ::std::option::Option::None,
+                health_check_id: ::std::option::Option::None,
+                hosted_zone_id: ::std::option::Option::None,
+                hosted_zone_name: ::std::option::Option::None,
+                multi_value_answer: ::std::option::Option::None,
+                name: name.into(),
+                region: ::std::option::Option::None,
+                resource_records: ::std::option::Option::None,
+                set_identifier: ::std::option::Option::None,
+                ttl: ::std::option::Option::None,
+                r#type: r#type.into(),
+                weight: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRecordSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRecordSetAttributes {
         /// `Id`: string.
@@ -887,6 +1047,20 @@ pub mod record_set {
         pub hosted_zone_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AliasTarget {
+        /// With the required `DNSName`, `HostedZoneId`; everything else unset.
+        pub fn new(
+            dns_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            hosted_zone_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dns_name: dns_name.into(),
+                evaluate_target_health: ::std::option::Option::None,
+                hosted_zone_id: hosted_zone_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AliasTarget> for ::stratus_model::Val<AliasTarget> {
         fn from(value: AliasTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -903,6 +1077,19 @@ pub mod record_set {
         /// `LocationName`: string.
         /// Required.
         pub location_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CidrRoutingConfig {
+        /// With the required `CollectionId`, `LocationName`; everything else unset.
+        pub fn new(
+            collection_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            location_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                collection_id: collection_id.into(),
+                location_name: location_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CidrRoutingConfig> for ::stratus_model::Val<CidrRoutingConfig> {
@@ -960,6 +1147,19 @@ pub mod record_set {
         /// `Longitude`: string.
         /// Required.
         pub longitude: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Coordinates {
+        /// With the required `Latitude`, `Longitude`; everything else unset.
+        pub fn new(
+            latitude: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            longitude: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                latitude: latitude.into(),
+                longitude: longitude.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Coordinates> for ::stratus_model::Val<Coordinates> {
@@ -1052,6 +1252,33 @@ pub mod record_set_group {
         pub weight: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl RecordSet {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alias_target: ::std::option::Option::None,
+                cidr_routing_config: ::std::option::Option::None,
+                failover: ::std::option::Option::None,
+                geo_location: ::std::option::Option::None,
+                geo_proximity_location: ::std::option::Option::None,
+                health_check_id: ::std::option::Option::None,
+                hosted_zone_id: ::std::option::Option::None,
+                hosted_zone_name: ::std::option::Option::None,
+                multi_value_answer: ::std::option::Option::None,
+                name: name.into(),
+                region: ::std::option::Option::None,
+                resource_records: ::std::option::Option::None,
+                set_identifier: ::std::option::Option::None,
+                ttl: ::std::option::Option::None,
+                r#type: r#type.into(),
+                weight: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RecordSet> for ::stratus_model::Val<RecordSet> {
         fn from(value: RecordSet) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1073,6 +1300,20 @@ pub mod record_set_group {
         pub hosted_zone_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AliasTarget {
+        /// With the required `DNSName`, `HostedZoneId`; everything else unset.
+        pub fn new(
+            dns_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            hosted_zone_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dns_name: dns_name.into(),
+                evaluate_target_health: ::std::option::Option::None,
+                hosted_zone_id: hosted_zone_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AliasTarget> for ::stratus_model::Val<AliasTarget> {
         fn from(value: AliasTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1089,6 +1330,19 @@ pub mod record_set_group {
         /// `LocationName`: string.
         /// Required.
         pub location_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CidrRoutingConfig {
+        /// With the required `CollectionId`, `LocationName`; everything else unset.
+        pub fn new(
+            collection_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            location_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                collection_id: collection_id.into(),
+                location_name: location_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CidrRoutingConfig> for ::stratus_model::Val<CidrRoutingConfig> {
@@ -1146,6 +1400,19 @@ pub mod record_set_group {
         /// `Longitude`: string.
         /// Required.
         pub longitude: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Coordinates {
+        /// With the required `Latitude`, `Longitude`; everything else unset.
+        pub fn new(
+            latitude: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            longitude: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                latitude: latitude.into(),
+                longitude: longitude.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Coordinates> for ::stratus_model::Val<Coordinates> {

@@ -41,6 +41,24 @@ pub mod access_source {
         pub protocol: ::stratus_model::Val<DnsProtocol>,
     }
 
+    impl CfnAccessSource {
+        /// With the required `Cidr`, `DnsViewId`, `Protocol`; everything else unset.
+        pub fn new(
+            cidr: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            dns_view_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<DnsProtocol>>,
+        ) -> Self {
+            Self {
+                cidr: cidr.into(),
+                client_token: ::std::option::Option::None,
+                dns_view_id: dns_view_id.into(),
+                ip_address_type: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                protocol: protocol.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAccessSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessSourceAttributes {
         /// `Arn`: string.
@@ -194,6 +212,20 @@ pub mod access_token {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnAccessToken {
+        /// With the required `DnsViewId`; everything else unset.
+        pub fn new(
+            dns_view_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_token: ::std::option::Option::None,
+                dns_view_id: dns_view_id.into(),
+                expires_at: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAccessToken`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessTokenAttributes {
         /// `Arn`: string.
@@ -278,6 +310,24 @@ pub mod dns_view {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnDnsView {
+        /// With the required `GlobalResolverId`, `Name`; everything else unset.
+        pub fn new(
+            global_resolver_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_token: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                dnssec_validation: ::std::option::Option::None,
+                edns_client_subnet: ::std::option::Option::None,
+                firewall_rules_fail_open: ::std::option::Option::None,
+                global_resolver_id: global_resolver_id.into(),
+                name: name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnDnsView`], known once it is deployed (`Fn::GetAtt`).
@@ -481,6 +531,23 @@ pub mod firewall_domain_list {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnFirewallDomainList {
+        /// With the required `GlobalResolverId`, `Name`; everything else unset.
+        pub fn new(
+            global_resolver_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_token: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                domain_file_url: ::std::option::Option::None,
+                domains: ::std::option::Option::None,
+                global_resolver_id: global_resolver_id.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFirewallDomainList`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFirewallDomainListAttributes {
         /// `Arn`: string.
@@ -589,6 +656,32 @@ pub mod firewall_rule {
         /// Length: `0..=16`.
         #[resource(replace)]
         pub q_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnFirewallRule {
+        /// With the required `Action`, `DnsViewId`, `Name`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<FirewallRuleAction>>,
+            dns_view_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                block_override_dns_type: ::std::option::Option::None,
+                block_override_domain: ::std::option::Option::None,
+                block_override_ttl: ::std::option::Option::None,
+                block_response: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                confidence_threshold: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                dns_advanced_protection: ::std::option::Option::None,
+                dns_view_id: dns_view_id.into(),
+                firewall_domain_list_id: ::std::option::Option::None,
+                name: name.into(),
+                priority: ::std::option::Option::None,
+                q_type: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnFirewallRule`], known once it is deployed (`Fn::GetAtt`).
@@ -873,6 +966,25 @@ pub mod global_resolver {
         pub regions: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl CfnGlobalResolver {
+        /// With the required `Name`, `Regions`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            regions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                client_token: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                ip_address_type: ::std::option::Option::None,
+                name: name.into(),
+                observability_region: ::std::option::Option::None,
+                regions: regions.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGlobalResolver`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGlobalResolverAttributes {
         /// `Arn`: string.
@@ -990,6 +1102,21 @@ pub mod hosted_zone_association {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub resource_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnHostedZoneAssociation {
+        /// With the required `HostedZoneId`, `Name`, `ResourceArn`; everything else unset.
+        pub fn new(
+            hosted_zone_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                hosted_zone_id: hosted_zone_id.into(),
+                name: name.into(),
+                resource_arn: resource_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnHostedZoneAssociation`], known once it is deployed (`Fn::GetAtt`).

@@ -26,6 +26,15 @@ pub mod profile {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnProfile {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
+    }
+
     /// The attributes of a [`CfnProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProfileAttributes {
         /// `Arn`: string.
@@ -90,6 +99,22 @@ pub mod profile_association {
         pub resource_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnProfileAssociation {
+        /// With the required `Name`, `ProfileId`, `ResourceId`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            profile_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                arn: ::std::option::Option::None,
+                name: name.into(),
+                profile_id: profile_id.into(),
+                resource_id: resource_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnProfileAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProfileAssociationAttributes {
         /// `Id`: string.
@@ -134,6 +159,22 @@ pub mod profile_resource_association {
         pub resource_arn: ::stratus_model::Val<::std::string::String>,
         /// `ResourceProperties`: string.
         pub resource_properties: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnProfileResourceAssociation {
+        /// With the required `Name`, `ProfileId`, `ResourceArn`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            profile_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                profile_id: profile_id.into(),
+                resource_arn: resource_arn.into(),
+                resource_properties: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnProfileResourceAssociation`], known once it is deployed (`Fn::GetAtt`).

@@ -28,6 +28,18 @@ pub mod cluster {
         pub network_type: ::std::option::Option<::stratus_model::Val<NetworkType>>,
     }
 
+    impl CfnCluster {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                network_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
         /// `ClusterArn`: string.
@@ -122,6 +134,18 @@ pub mod control_panel {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnControlPanel {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cluster_arn: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnControlPanel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnControlPanelAttributes {
         /// `ControlPanelArn`: string.
@@ -178,6 +202,19 @@ pub mod routing_control {
         /// Required.
         /// Length: `1..=64`.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnRoutingControl {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cluster_arn: ::std::option::Option::None,
+                control_panel_arn: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnRoutingControl`], known once it is deployed (`Fn::GetAtt`).
@@ -256,6 +293,21 @@ pub mod safety_rule {
         pub wait_period_ms: ::stratus_model::Val<i64>,
     }
 
+    impl AssertionRule {
+        /// With the required `AssertedControls`, `WaitPeriodMs`; everything else unset.
+        pub fn new(
+            asserted_controls: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            wait_period_ms: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                asserted_controls: asserted_controls.into(),
+                wait_period_ms: wait_period_ms.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AssertionRule> for ::stratus_model::Val<AssertionRule> {
         fn from(value: AssertionRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -277,6 +329,25 @@ pub mod safety_rule {
         pub wait_period_ms: ::stratus_model::Val<i64>,
     }
 
+    impl GatingRule {
+        /// With the required `GatingControls`, `TargetControls`, `WaitPeriodMs`; everything else unset.
+        pub fn new(
+            gating_controls: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            target_controls: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            wait_period_ms: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                gating_controls: gating_controls.into(),
+                target_controls: target_controls.into(),
+                wait_period_ms: wait_period_ms.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GatingRule> for ::stratus_model::Val<GatingRule> {
         fn from(value: GatingRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -296,6 +367,21 @@ pub mod safety_rule {
         /// `Type`: [`RuleType`].
         /// Required.
         pub r#type: ::stratus_model::Val<RuleType>,
+    }
+
+    impl RuleConfig {
+        /// With the required `Inverted`, `Threshold`, `Type`; everything else unset.
+        pub fn new(
+            inverted: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            threshold: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<RuleType>>,
+        ) -> Self {
+            Self {
+                inverted: inverted.into(),
+                threshold: threshold.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RuleConfig> for ::stratus_model::Val<RuleConfig> {

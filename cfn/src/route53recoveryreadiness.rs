@@ -169,6 +169,20 @@ pub mod resource_set {
         pub resources: ::stratus_model::Val<::std::vec::Vec<Resource>>,
     }
 
+    impl CfnResourceSet {
+        /// With the required `ResourceSetType`, `Resources`; everything else unset.
+        pub fn new(
+            resource_set_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resources: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Resource>>>,
+        ) -> Self {
+            Self {
+                resource_set_name: ::std::option::Option::None,
+                resource_set_type: resource_set_type.into(),
+                resources: resources.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnResourceSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceSetAttributes {
         /// `ResourceSetArn`: string.

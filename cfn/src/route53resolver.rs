@@ -228,6 +228,30 @@ pub mod firewall_rule_group {
         pub qtype: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl FirewallRule {
+        /// With the required `Action`, `Priority`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<Action>>,
+            priority: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                block_override_dns_type: ::std::option::Option::None,
+                block_override_domain: ::std::option::Option::None,
+                block_override_ttl: ::std::option::Option::None,
+                block_response: ::std::option::Option::None,
+                confidence_threshold: ::std::option::Option::None,
+                dns_threat_protection: ::std::option::Option::None,
+                firewall_domain_list_id: ::std::option::Option::None,
+                firewall_domain_redirection_action: ::std::option::Option::None,
+                firewall_rule_type: ::std::option::Option::None,
+                firewall_threat_protection_id: ::std::option::Option::None,
+                priority: priority.into(),
+                qtype: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<FirewallRule> for ::stratus_model::Val<FirewallRule> {
         fn from(value: FirewallRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -262,6 +286,17 @@ pub mod firewall_rule_group {
         pub category: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FirewallAdvancedContentCategoryConfig {
+        /// With the required `Category`; everything else unset.
+        pub fn new(
+            category: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                category: category.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FirewallAdvancedContentCategoryConfig>
         for ::stratus_model::Val<FirewallAdvancedContentCategoryConfig>
     {
@@ -278,6 +313,17 @@ pub mod firewall_rule_group {
         /// Required.
         /// Length: `1..=128`.
         pub category: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FirewallAdvancedThreatCategoryConfig {
+        /// With the required `Category`; everything else unset.
+        pub fn new(
+            category: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                category: category.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FirewallAdvancedThreatCategoryConfig>
@@ -582,6 +628,25 @@ pub mod firewall_rule_group_association {
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnFirewallRuleGroupAssociation {
+        /// With the required `FirewallRuleGroupId`, `Priority`, `VpcId`; everything else unset.
+        pub fn new(
+            firewall_rule_group_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            priority: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                firewall_rule_group_id: firewall_rule_group_id.into(),
+                mutation_protection: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                priority: priority.into(),
+                vpc_id: vpc_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFirewallRuleGroupAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFirewallRuleGroupAssociationAttributes {
         /// `Id`: string.
@@ -711,6 +776,24 @@ pub mod outpost_resolver {
         pub preferred_instance_type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnOutpostResolver {
+        /// With the required `Name`, `OutpostArn`, `PreferredInstanceType`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            outpost_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            preferred_instance_type: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                instance_count: ::std::option::Option::None,
+                name: name.into(),
+                outpost_arn: outpost_arn.into(),
+                preferred_instance_type: preferred_instance_type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnOutpostResolver`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOutpostResolverAttributes {
         /// `Id`: string.
@@ -780,6 +863,21 @@ pub mod resolver_config {
         /// Length: `1..=64`.
         #[resource(replace)]
         pub resource_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnResolverConfig {
+        /// With the required `AutodefinedReverseFlag`, `ResourceId`; everything else unset.
+        pub fn new(
+            autodefined_reverse_flag: impl ::std::convert::Into<
+                ::stratus_model::Val<AutodefinedReverseFlag>,
+            >,
+            resource_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                autodefined_reverse_flag: autodefined_reverse_flag.into(),
+                resource_id: resource_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnResolverConfig`], known once it is deployed (`Fn::GetAtt`).
@@ -950,6 +1048,34 @@ pub mod resolver_endpoint {
         pub target_name_server_metrics_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl CfnResolverEndpoint {
+        /// With the required `Direction`, `IpAddresses`, `SecurityGroupIds`; everything else unset.
+        pub fn new(
+            direction: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            ip_addresses: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<IpAddressRequest>>,
+            >,
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                direction: direction.into(),
+                dns64_enabled: ::std::option::Option::None,
+                ip_addresses: ip_addresses.into(),
+                ipv6_internet_access_enabled: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                outpost_arn: ::std::option::Option::None,
+                preferred_instance_type: ::std::option::Option::None,
+                protocols: ::std::option::Option::None,
+                resolver_endpoint_type: ::std::option::Option::None,
+                rni_enhanced_metrics_enabled: ::std::option::Option::None,
+                security_group_ids: security_group_ids.into(),
+                target_name_server_metrics_enabled: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnResolverEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResolverEndpointAttributes {
         /// `Arn`: string.
@@ -991,6 +1117,19 @@ pub mod resolver_endpoint {
         /// Required.
         /// Length: `1..=32`.
         pub subnet_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IpAddressRequest {
+        /// With the required `SubnetId`; everything else unset.
+        pub fn new(
+            subnet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ip: ::std::option::Option::None,
+                ipv6: ::std::option::Option::None,
+                subnet_id: subnet_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IpAddressRequest> for ::stratus_model::Val<IpAddressRequest> {
@@ -1187,6 +1326,22 @@ pub mod resolver_rule {
         pub target_ips: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TargetAddress>>>,
     }
 
+    impl CfnResolverRule {
+        /// With the required `RuleType`; everything else unset.
+        pub fn new(
+            rule_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delegation_record: ::std::option::Option::None,
+                domain_name: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                resolver_endpoint_id: ::std::option::Option::None,
+                rule_type: rule_type.into(),
+                target_ips: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnResolverRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResolverRuleAttributes {
         /// `Arn`: string.
@@ -1261,6 +1416,20 @@ pub mod resolver_rule_association {
         /// Changing it replaces the resource.
         #[resource(replace, rename = "VPCId")]
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnResolverRuleAssociation {
+        /// With the required `ResolverRuleId`, `VPCId`; everything else unset.
+        pub fn new(
+            resolver_rule_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: ::std::option::Option::None,
+                resolver_rule_id: resolver_rule_id.into(),
+                vpc_id: vpc_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnResolverRuleAssociation`], known once it is deployed (`Fn::GetAtt`).

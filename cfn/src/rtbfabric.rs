@@ -27,6 +27,20 @@ pub mod inbound_external_link {
         pub link_log_settings: ::stratus_model::Val<LinkLogSettings>,
     }
 
+    impl CfnInboundExternalLink {
+        /// With the required `GatewayId`, `LinkLogSettings`; everything else unset.
+        pub fn new(
+            gateway_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            link_log_settings: impl ::std::convert::Into<::stratus_model::Val<LinkLogSettings>>,
+        ) -> Self {
+            Self {
+                gateway_id: gateway_id.into(),
+                link_attributes: ::std::option::Option::None,
+                link_log_settings: link_log_settings.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnInboundExternalLink`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInboundExternalLinkAttributes {
         /// `LinkId`: string.
@@ -93,6 +107,17 @@ pub mod inbound_external_link {
         pub application_logs: ::stratus_model::Val<ApplicationLogs>,
     }
 
+    impl LinkLogSettings {
+        /// With the required `ApplicationLogs`; everything else unset.
+        pub fn new(
+            application_logs: impl ::std::convert::Into<::stratus_model::Val<ApplicationLogs>>,
+        ) -> Self {
+            Self {
+                application_logs: application_logs.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LinkLogSettings> for ::stratus_model::Val<LinkLogSettings> {
         fn from(value: LinkLogSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -121,6 +146,24 @@ pub mod inbound_external_link {
         pub response_logging_percentage: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl ResponderErrorMaskingForHttpCode {
+        /// With the required `Action`, `HttpCode`, `LoggingTypes`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<Action>>,
+            http_code: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            logging_types: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ResponderErrorMaskingLoggingType>>,
+            >,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                http_code: http_code.into(),
+                logging_types: logging_types.into(),
+                response_logging_percentage: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ResponderErrorMaskingForHttpCode>
         for ::stratus_model::Val<ResponderErrorMaskingForHttpCode>
     {
@@ -136,6 +179,19 @@ pub mod inbound_external_link {
         /// `LinkApplicationLogSampling`: [`LinkApplicationLogSampling`].
         /// Required.
         pub link_application_log_sampling: ::stratus_model::Val<LinkApplicationLogSampling>,
+    }
+
+    impl ApplicationLogs {
+        /// With the required `LinkApplicationLogSampling`; everything else unset.
+        pub fn new(
+            link_application_log_sampling: impl ::std::convert::Into<
+                ::stratus_model::Val<LinkApplicationLogSampling>,
+            >,
+        ) -> Self {
+            Self {
+                link_application_log_sampling: link_application_log_sampling.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ApplicationLogs> for ::stratus_model::Val<ApplicationLogs> {
@@ -156,6 +212,19 @@ pub mod inbound_external_link {
         /// Required.
         /// Range: `0.0..=100.0`.
         pub filter_log: ::stratus_model::Val<f64>,
+    }
+
+    impl LinkApplicationLogSampling {
+        /// With the required `ErrorLog`, `FilterLog`; everything else unset.
+        pub fn new(
+            error_log: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            filter_log: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                error_log: error_log.into(),
+                filter_log: filter_log.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LinkApplicationLogSampling>
@@ -287,6 +356,24 @@ pub mod link {
         pub peer_gateway_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnLink {
+        /// With the required `GatewayId`, `LinkLogSettings`, `PeerGatewayId`; everything else unset.
+        pub fn new(
+            gateway_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            link_log_settings: impl ::std::convert::Into<::stratus_model::Val<LinkLogSettings>>,
+            peer_gateway_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                gateway_id: gateway_id.into(),
+                http_responder_allowed: ::std::option::Option::None,
+                link_attributes: ::std::option::Option::None,
+                link_log_settings: link_log_settings.into(),
+                module_configuration_list: ::std::option::Option::None,
+                peer_gateway_id: peer_gateway_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLink`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLinkAttributes {
         /// `LinkId`: string.
@@ -353,6 +440,17 @@ pub mod link {
         pub application_logs: ::stratus_model::Val<ApplicationLogs>,
     }
 
+    impl LinkLogSettings {
+        /// With the required `ApplicationLogs`; everything else unset.
+        pub fn new(
+            application_logs: impl ::std::convert::Into<::stratus_model::Val<ApplicationLogs>>,
+        ) -> Self {
+            Self {
+                application_logs: application_logs.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LinkLogSettings> for ::stratus_model::Val<LinkLogSettings> {
         fn from(value: LinkLogSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -375,6 +473,20 @@ pub mod link {
         /// `Version`: string.
         /// Pattern: `^[a-z0-9]{1,25}$`.
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl ModuleConfiguration {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                depends_on: ::std::option::Option::None,
+                module_parameters: ::std::option::Option::None,
+                name: name.into(),
+                version: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ModuleConfiguration> for ::stratus_model::Val<ModuleConfiguration> {
@@ -405,6 +517,24 @@ pub mod link {
         pub response_logging_percentage: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl ResponderErrorMaskingForHttpCode {
+        /// With the required `Action`, `HttpCode`, `LoggingTypes`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<Action>>,
+            http_code: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            logging_types: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ResponderErrorMaskingLoggingType>>,
+            >,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                http_code: http_code.into(),
+                logging_types: logging_types.into(),
+                response_logging_percentage: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ResponderErrorMaskingForHttpCode>
         for ::stratus_model::Val<ResponderErrorMaskingForHttpCode>
     {
@@ -420,6 +550,19 @@ pub mod link {
         /// `LinkApplicationLogSampling`: [`LinkApplicationLogSampling`].
         /// Required.
         pub link_application_log_sampling: ::stratus_model::Val<LinkApplicationLogSampling>,
+    }
+
+    impl ApplicationLogs {
+        /// With the required `LinkApplicationLogSampling`; everything else unset.
+        pub fn new(
+            link_application_log_sampling: impl ::std::convert::Into<
+                ::stratus_model::Val<LinkApplicationLogSampling>,
+            >,
+        ) -> Self {
+            Self {
+                link_application_log_sampling: link_application_log_sampling.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ApplicationLogs> for ::stratus_model::Val<ApplicationLogs> {
@@ -440,6 +583,19 @@ pub mod link {
         /// Required.
         /// Range: `0.0..=100.0`.
         pub filter_log: ::stratus_model::Val<f64>,
+    }
+
+    impl LinkApplicationLogSampling {
+        /// With the required `ErrorLog`, `FilterLog`; everything else unset.
+        pub fn new(
+            error_log: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            filter_log: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                error_log: error_log.into(),
+                filter_log: filter_log.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LinkApplicationLogSampling>
@@ -566,6 +722,22 @@ pub mod outbound_external_link {
         pub public_endpoint: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnOutboundExternalLink {
+        /// With the required `GatewayId`, `LinkLogSettings`, `PublicEndpoint`; everything else unset.
+        pub fn new(
+            gateway_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            link_log_settings: impl ::std::convert::Into<::stratus_model::Val<LinkLogSettings>>,
+            public_endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                gateway_id: gateway_id.into(),
+                link_attributes: ::std::option::Option::None,
+                link_log_settings: link_log_settings.into(),
+                public_endpoint: public_endpoint.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnOutboundExternalLink`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOutboundExternalLinkAttributes {
         /// `LinkId`: string.
@@ -627,6 +799,17 @@ pub mod outbound_external_link {
         pub application_logs: ::stratus_model::Val<ApplicationLogs>,
     }
 
+    impl LinkLogSettings {
+        /// With the required `ApplicationLogs`; everything else unset.
+        pub fn new(
+            application_logs: impl ::std::convert::Into<::stratus_model::Val<ApplicationLogs>>,
+        ) -> Self {
+            Self {
+                application_logs: application_logs.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LinkLogSettings> for ::stratus_model::Val<LinkLogSettings> {
         fn from(value: LinkLogSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -655,6 +838,24 @@ pub mod outbound_external_link {
         pub response_logging_percentage: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl ResponderErrorMaskingForHttpCode {
+        /// With the required `Action`, `HttpCode`, `LoggingTypes`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<Action>>,
+            http_code: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            logging_types: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ResponderErrorMaskingLoggingType>>,
+            >,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                http_code: http_code.into(),
+                logging_types: logging_types.into(),
+                response_logging_percentage: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ResponderErrorMaskingForHttpCode>
         for ::stratus_model::Val<ResponderErrorMaskingForHttpCode>
     {
@@ -670,6 +871,19 @@ pub mod outbound_external_link {
         /// `LinkApplicationLogSampling`: [`LinkApplicationLogSampling`].
         /// Required.
         pub link_application_log_sampling: ::stratus_model::Val<LinkApplicationLogSampling>,
+    }
+
+    impl ApplicationLogs {
+        /// With the required `LinkApplicationLogSampling`; everything else unset.
+        pub fn new(
+            link_application_log_sampling: impl ::std::convert::Into<
+                ::stratus_model::Val<LinkApplicationLogSampling>,
+            >,
+        ) -> Self {
+            Self {
+                link_application_log_sampling: link_application_log_sampling.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ApplicationLogs> for ::stratus_model::Val<ApplicationLogs> {
@@ -690,6 +904,19 @@ pub mod outbound_external_link {
         /// Required.
         /// Range: `0.0..=100.0`.
         pub filter_log: ::stratus_model::Val<f64>,
+    }
+
+    impl LinkApplicationLogSampling {
+        /// With the required `ErrorLog`, `FilterLog`; everything else unset.
+        pub fn new(
+            error_log: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            filter_log: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                error_log: error_log.into(),
+                filter_log: filter_log.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LinkApplicationLogSampling>
@@ -816,6 +1043,26 @@ pub mod requester_gateway {
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnRequesterGateway {
+        /// With the required `SecurityGroupIds`, `SubnetIds`, `VpcId`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                security_group_ids: security_group_ids.into(),
+                subnet_ids: subnet_ids.into(),
+                vpc_id: vpc_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRequesterGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRequesterGatewayAttributes {
         /// `GatewayId`: string.
@@ -908,6 +1155,33 @@ pub mod responder_gateway {
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnResponderGateway {
+        /// With the required `Port`, `Protocol`, `SecurityGroupIds`, `SubnetIds`, `VpcId`; everything else unset.
+        pub fn new(
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<Protocol>>,
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                domain_name: ::std::option::Option::None,
+                managed_endpoint_configuration: ::std::option::Option::None,
+                port: port.into(),
+                protocol: protocol.into(),
+                security_group_ids: security_group_ids.into(),
+                subnet_ids: subnet_ids.into(),
+                trust_store_configuration: ::std::option::Option::None,
+                vpc_id: vpc_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnResponderGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResponderGatewayAttributes {
         /// `GatewayId`: string.
@@ -948,6 +1222,19 @@ pub mod responder_gateway {
         /// Required.
         pub certificate_authority_certificates:
             ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl TrustStoreConfiguration {
+        /// With the required `CertificateAuthorityCertificates`; everything else unset.
+        pub fn new(
+            certificate_authority_certificates: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                certificate_authority_certificates: certificate_authority_certificates.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TrustStoreConfiguration>

@@ -51,6 +51,25 @@ pub mod app_monitor {
         pub resource_policy: ::std::option::Option<::stratus_model::Val<ResourcePolicy>>,
     }
 
+    impl CfnAppMonitor {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_monitor_configuration: ::std::option::Option::None,
+                custom_events: ::std::option::Option::None,
+                cw_log_enabled: ::std::option::Option::None,
+                deobfuscation_configuration: ::std::option::Option::None,
+                domain: ::std::option::Option::None,
+                domain_list: ::std::option::Option::None,
+                name: name.into(),
+                platform: ::std::option::Option::None,
+                resource_policy: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAppMonitor`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppMonitorAttributes {
         /// `Id`: string.
@@ -148,6 +167,18 @@ pub mod app_monitor {
         pub policy_revision_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ResourcePolicy {
+        /// With the required `PolicyDocument`; everything else unset.
+        pub fn new(
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy_document: policy_document.into(),
+                policy_revision_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ResourcePolicy> for ::stratus_model::Val<ResourcePolicy> {
         fn from(value: ResourcePolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -174,6 +205,20 @@ pub mod app_monitor {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<MetricDefinition>>>,
     }
 
+    impl MetricDestination {
+        /// With the required `Destination`; everything else unset.
+        pub fn new(
+            destination: impl ::std::convert::Into<::stratus_model::Val<Destination>>,
+        ) -> Self {
+            Self {
+                destination: destination.into(),
+                destination_arn: ::std::option::Option::None,
+                iam_role_arn: ::std::option::Option::None,
+                metric_definitions: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MetricDestination> for ::stratus_model::Val<MetricDestination> {
         fn from(value: MetricDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -192,6 +237,16 @@ pub mod app_monitor {
         /// Required.
         /// Allowed values: `ENABLED`, `DISABLED`.
         pub status: ::stratus_model::Val<Status>,
+    }
+
+    impl JavaScriptSourceMaps {
+        /// With the required `Status`; everything else unset.
+        pub fn new(status: impl ::std::convert::Into<::stratus_model::Val<Status>>) -> Self {
+            Self {
+                s3_uri: ::std::option::Option::None,
+                status: status.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<JavaScriptSourceMaps> for ::stratus_model::Val<JavaScriptSourceMaps> {
@@ -228,6 +283,22 @@ pub mod app_monitor {
         /// Pattern: `.*`.
         /// Length: `1..=256`.
         pub value_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl MetricDefinition {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dimension_keys: ::std::option::Option::None,
+                event_pattern: ::std::option::Option::None,
+                name: name.into(),
+                namespace: ::std::option::Option::None,
+                unit_label: ::std::option::Option::None,
+                value_key: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<MetricDefinition> for ::stratus_model::Val<MetricDefinition> {

@@ -39,6 +39,26 @@ pub mod access_grant {
         pub s3_prefix_type: ::std::option::Option<::stratus_model::Val<S3PrefixType>>,
     }
 
+    impl CfnAccessGrant {
+        /// With the required `AccessGrantsLocationId`, `Grantee`, `Permission`; everything else unset.
+        pub fn new(
+            access_grants_location_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            grantee: impl ::std::convert::Into<::stratus_model::Val<Grantee>>,
+            permission: impl ::std::convert::Into<::stratus_model::Val<Permission>>,
+        ) -> Self {
+            Self {
+                access_grants_location_configuration: ::std::option::Option::None,
+                access_grants_location_id: access_grants_location_id.into(),
+                application_arn: ::std::option::Option::None,
+                grantee: grantee.into(),
+                permission: permission.into(),
+                s3_prefix_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAccessGrant`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessGrantAttributes {
         /// `AccessGrantId`: string.
@@ -70,6 +90,17 @@ pub mod access_grant {
         pub s3_sub_prefix: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AccessGrantsLocationConfiguration {
+        /// With the required `S3SubPrefix`; everything else unset.
+        pub fn new(
+            s3_sub_prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                s3_sub_prefix: s3_sub_prefix.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AccessGrantsLocationConfiguration>
         for ::stratus_model::Val<AccessGrantsLocationConfiguration>
     {
@@ -89,6 +120,19 @@ pub mod access_grant {
         /// Required.
         /// Allowed values: `IAM`, `DIRECTORY_USER`, `DIRECTORY_GROUP`.
         pub grantee_type: ::stratus_model::Val<GranteeType>,
+    }
+
+    impl Grantee {
+        /// With the required `GranteeIdentifier`, `GranteeType`; everything else unset.
+        pub fn new(
+            grantee_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            grantee_type: impl ::std::convert::Into<::stratus_model::Val<GranteeType>>,
+        ) -> Self {
+            Self {
+                grantee_identifier: grantee_identifier.into(),
+                grantee_type: grantee_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Grantee> for ::stratus_model::Val<Grantee> {
@@ -285,6 +329,19 @@ pub mod access_grants_location {
         pub location_scope: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnAccessGrantsLocation {
+        /// With the required `IamRoleArn`, `LocationScope`; everything else unset.
+        pub fn new(
+            iam_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            location_scope: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                iam_role_arn: iam_role_arn.into(),
+                location_scope: location_scope.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAccessGrantsLocation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessGrantsLocationAttributes {
         /// `AccessGrantsLocationArn`: string.
@@ -347,6 +404,22 @@ pub mod access_point {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub vpc_configuration: ::std::option::Option<::stratus_model::Val<VpcConfiguration>>,
+    }
+
+    impl CfnAccessPoint {
+        /// With the required `Bucket`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                bucket_account_id: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                public_access_block_configuration: ::std::option::Option::None,
+                vpc_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnAccessPoint`], known once it is deployed (`Fn::GetAtt`).
@@ -625,6 +698,17 @@ pub mod bucket {
         pub acceleration_status: ::stratus_model::Val<AccelerationStatus>,
     }
 
+    impl AccelerateConfiguration {
+        /// With the required `AccelerationStatus`; everything else unset.
+        pub fn new(
+            acceleration_status: impl ::std::convert::Into<::stratus_model::Val<AccelerationStatus>>,
+        ) -> Self {
+            Self {
+                acceleration_status: acceleration_status.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AccelerateConfiguration>
         for ::stratus_model::Val<AccelerateConfiguration>
     {
@@ -649,6 +733,23 @@ pub mod bucket {
         pub tag_filters: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TagFilter>>>,
     }
 
+    impl AnalyticsConfiguration {
+        /// With the required `Id`, `StorageClassAnalysis`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            storage_class_analysis: impl ::std::convert::Into<
+                ::stratus_model::Val<StorageClassAnalysis>,
+            >,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                prefix: ::std::option::Option::None,
+                storage_class_analysis: storage_class_analysis.into(),
+                tag_filters: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AnalyticsConfiguration> for ::stratus_model::Val<AnalyticsConfiguration> {
         fn from(value: AnalyticsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -665,6 +766,19 @@ pub mod bucket {
             ::stratus_model::Val<::std::vec::Vec<ServerSideEncryptionRule>>,
     }
 
+    impl BucketEncryption {
+        /// With the required `ServerSideEncryptionConfiguration`; everything else unset.
+        pub fn new(
+            server_side_encryption_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ServerSideEncryptionRule>>,
+            >,
+        ) -> Self {
+            Self {
+                server_side_encryption_configuration: server_side_encryption_configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<BucketEncryption> for ::stratus_model::Val<BucketEncryption> {
         fn from(value: BucketEncryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -678,6 +792,17 @@ pub mod bucket {
         /// `CorsRules`: list of [`CorsRule`].
         /// Required.
         pub cors_rules: ::stratus_model::Val<::std::vec::Vec<CorsRule>>,
+    }
+
+    impl CorsConfiguration {
+        /// With the required `CorsRules`; everything else unset.
+        pub fn new(
+            cors_rules: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<CorsRule>>>,
+        ) -> Self {
+            Self {
+                cors_rules: cors_rules.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CorsConfiguration> for ::stratus_model::Val<CorsConfiguration> {
@@ -704,6 +829,23 @@ pub mod bucket {
         /// `Tierings`: list of [`Tiering`].
         /// Required.
         pub tierings: ::stratus_model::Val<::std::vec::Vec<Tiering>>,
+    }
+
+    impl IntelligentTieringConfiguration {
+        /// With the required `Id`, `Status`, `Tierings`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            status: impl ::std::convert::Into<::stratus_model::Val<Status>>,
+            tierings: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Tiering>>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                prefix: ::std::option::Option::None,
+                status: status.into(),
+                tag_filters: ::std::option::Option::None,
+                tierings: tierings.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IntelligentTieringConfiguration>
@@ -742,6 +884,29 @@ pub mod bucket {
         pub schedule_frequency: ::stratus_model::Val<ScheduleFrequency>,
     }
 
+    impl InventoryConfiguration {
+        /// With the required `Destination`, `Enabled`, `Id`, `IncludedObjectVersions`, `ScheduleFrequency`; everything else unset.
+        pub fn new(
+            destination: impl ::std::convert::Into<::stratus_model::Val<Destination>>,
+            enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            included_object_versions: impl ::std::convert::Into<
+                ::stratus_model::Val<IncludedObjectVersions>,
+            >,
+            schedule_frequency: impl ::std::convert::Into<::stratus_model::Val<ScheduleFrequency>>,
+        ) -> Self {
+            Self {
+                destination: destination.into(),
+                enabled: enabled.into(),
+                id: id.into(),
+                included_object_versions: included_object_versions.into(),
+                optional_fields: ::std::option::Option::None,
+                prefix: ::std::option::Option::None,
+                schedule_frequency: schedule_frequency.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InventoryConfiguration> for ::stratus_model::Val<InventoryConfiguration> {
         fn from(value: InventoryConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -759,6 +924,18 @@ pub mod bucket {
         /// Allowed values: `varies_by_storage_class`, `all_storage_classes_128K`.
         pub transition_default_minimum_object_size:
             ::std::option::Option<::stratus_model::Val<TransitionDefaultMinimumObjectSize>>,
+    }
+
+    impl LifecycleConfiguration {
+        /// With the required `Rules`; everything else unset.
+        pub fn new(
+            rules: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Rule>>>,
+        ) -> Self {
+            Self {
+                rules: rules.into(),
+                transition_default_minimum_object_size: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<LifecycleConfiguration> for ::stratus_model::Val<LifecycleConfiguration> {
@@ -801,6 +978,21 @@ pub mod bucket {
         pub journal_table_configuration: ::stratus_model::Val<JournalTableConfiguration>,
     }
 
+    impl MetadataConfiguration {
+        /// With the required `JournalTableConfiguration`; everything else unset.
+        pub fn new(
+            journal_table_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<JournalTableConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                destination: ::std::option::Option::None,
+                inventory_table_configuration: ::std::option::Option::None,
+                journal_table_configuration: journal_table_configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MetadataConfiguration> for ::stratus_model::Val<MetadataConfiguration> {
         fn from(value: MetadataConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -814,6 +1006,17 @@ pub mod bucket {
         /// `S3TablesDestination`: [`S3TablesDestination`].
         /// Required.
         pub s3_tables_destination: ::stratus_model::Val<S3TablesDestination>,
+    }
+
+    impl MetadataTableConfiguration {
+        /// With the required `S3TablesDestination`; everything else unset.
+        pub fn new(
+            s3_tables_destination: impl ::std::convert::Into<::stratus_model::Val<S3TablesDestination>>,
+        ) -> Self {
+            Self {
+                s3_tables_destination: s3_tables_destination.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MetadataTableConfiguration>
@@ -837,6 +1040,20 @@ pub mod bucket {
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TagFilters`: list of [`TagFilter`].
         pub tag_filters: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TagFilter>>>,
+    }
+
+    impl MetricsConfiguration {
+        /// With the required `Id`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_point_arn: ::std::option::Option::None,
+                id: id.into(),
+                prefix: ::std::option::Option::None,
+                tag_filters: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<MetricsConfiguration> for ::stratus_model::Val<MetricsConfiguration> {
@@ -899,6 +1116,19 @@ pub mod bucket {
         pub rules: ::stratus_model::Val<::std::vec::Vec<OwnershipControlsRule>>,
     }
 
+    impl OwnershipControls {
+        /// With the required `Rules`; everything else unset.
+        pub fn new(
+            rules: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<OwnershipControlsRule>>,
+            >,
+        ) -> Self {
+            Self {
+                rules: rules.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OwnershipControls> for ::stratus_model::Val<OwnershipControls> {
         fn from(value: OwnershipControls) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -939,6 +1169,19 @@ pub mod bucket {
         pub rules: ::stratus_model::Val<::std::vec::Vec<ReplicationRule>>,
     }
 
+    impl ReplicationConfiguration {
+        /// With the required `Role`, `Rules`; everything else unset.
+        pub fn new(
+            role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rules: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ReplicationRule>>>,
+        ) -> Self {
+            Self {
+                role: role.into(),
+                rules: rules.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ReplicationConfiguration>
         for ::stratus_model::Val<ReplicationConfiguration>
     {
@@ -955,6 +1198,15 @@ pub mod bucket {
         /// Required.
         /// Allowed values: `Enabled`, `Suspended`.
         pub status: ::stratus_model::Val<Status2>,
+    }
+
+    impl VersioningConfiguration {
+        /// With the required `Status`; everything else unset.
+        pub fn new(status: impl ::std::convert::Into<::stratus_model::Val<Status2>>) -> Self {
+            Self {
+                status: status.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VersioningConfiguration>
@@ -1013,6 +1265,19 @@ pub mod bucket {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl TagFilter {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TagFilter> for ::stratus_model::Val<TagFilter> {
         fn from(value: TagFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1065,6 +1330,27 @@ pub mod bucket {
         pub max_age: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CorsRule {
+        /// With the required `AllowedMethods`, `AllowedOrigins`; everything else unset.
+        pub fn new(
+            allowed_methods: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AllowedMethod>>,
+            >,
+            allowed_origins: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                allowed_headers: ::std::option::Option::None,
+                allowed_methods: allowed_methods.into(),
+                allowed_origins: allowed_origins.into(),
+                exposed_headers: ::std::option::Option::None,
+                id: ::std::option::Option::None,
+                max_age: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CorsRule> for ::stratus_model::Val<CorsRule> {
         fn from(value: CorsRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1082,6 +1368,19 @@ pub mod bucket {
         /// `Days`: integer.
         /// Required.
         pub days: ::stratus_model::Val<i64>,
+    }
+
+    impl Tiering {
+        /// With the required `AccessTier`, `Days`; everything else unset.
+        pub fn new(
+            access_tier: impl ::std::convert::Into<::stratus_model::Val<AccessTier>>,
+            days: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                access_tier: access_tier.into(),
+                days: days.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tiering> for ::stratus_model::Val<Tiering> {
@@ -1105,6 +1404,21 @@ pub mod bucket {
         pub format: ::stratus_model::Val<Format>,
         /// `Prefix`: string.
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Destination {
+        /// With the required `BucketArn`, `Format`; everything else unset.
+        pub fn new(
+            bucket_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            format: impl ::std::convert::Into<::stratus_model::Val<Format>>,
+        ) -> Self {
+            Self {
+                bucket_account_id: ::std::option::Option::None,
+                bucket_arn: bucket_arn.into(),
+                format: format.into(),
+                prefix: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Destination> for ::stratus_model::Val<Destination> {
@@ -1165,6 +1479,30 @@ pub mod bucket {
         pub transitions: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Transition>>>,
     }
 
+    impl Rule {
+        /// With the required `Status`; everything else unset.
+        pub fn new(status: impl ::std::convert::Into<::stratus_model::Val<Status3>>) -> Self {
+            Self {
+                abort_incomplete_multipart_upload: ::std::option::Option::None,
+                expiration_date: ::std::option::Option::None,
+                expiration_in_days: ::std::option::Option::None,
+                expired_object_delete_marker: ::std::option::Option::None,
+                id: ::std::option::Option::None,
+                noncurrent_version_expiration: ::std::option::Option::None,
+                noncurrent_version_expiration_in_days: ::std::option::Option::None,
+                noncurrent_version_transition: ::std::option::Option::None,
+                noncurrent_version_transitions: ::std::option::Option::None,
+                object_size_greater_than: ::std::option::Option::None,
+                object_size_less_than: ::std::option::Option::None,
+                prefix: ::std::option::Option::None,
+                status: status.into(),
+                tag_filters: ::std::option::Option::None,
+                transition: ::std::option::Option::None,
+                transitions: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1183,6 +1521,19 @@ pub mod bucket {
         pub table_bucket_type: ::stratus_model::Val<TableBucketType>,
         /// `TableNamespace`: string.
         pub table_namespace: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl MetadataDestination {
+        /// With the required `TableBucketType`; everything else unset.
+        pub fn new(
+            table_bucket_type: impl ::std::convert::Into<::stratus_model::Val<TableBucketType>>,
+        ) -> Self {
+            Self {
+                table_bucket_arn: ::std::option::Option::None,
+                table_bucket_type: table_bucket_type.into(),
+                table_namespace: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<MetadataDestination> for ::stratus_model::Val<MetadataDestination> {
@@ -1206,6 +1557,20 @@ pub mod bucket {
         pub table_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TableName`: string.
         pub table_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl InventoryTableConfiguration {
+        /// With the required `ConfigurationState`; everything else unset.
+        pub fn new(
+            configuration_state: impl ::std::convert::Into<::stratus_model::Val<ConfigurationState>>,
+        ) -> Self {
+            Self {
+                configuration_state: configuration_state.into(),
+                encryption_configuration: ::std::option::Option::None,
+                table_arn: ::std::option::Option::None,
+                table_name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<InventoryTableConfiguration>
@@ -1232,6 +1597,20 @@ pub mod bucket {
         pub table_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl JournalTableConfiguration {
+        /// With the required `RecordExpiration`; everything else unset.
+        pub fn new(
+            record_expiration: impl ::std::convert::Into<::stratus_model::Val<RecordExpiration>>,
+        ) -> Self {
+            Self {
+                encryption_configuration: ::std::option::Option::None,
+                record_expiration: record_expiration.into(),
+                table_arn: ::std::option::Option::None,
+                table_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<JournalTableConfiguration>
         for ::stratus_model::Val<JournalTableConfiguration>
     {
@@ -1256,6 +1635,21 @@ pub mod bucket {
         pub table_namespace: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl S3TablesDestination {
+        /// With the required `TableBucketArn`, `TableName`; everything else unset.
+        pub fn new(
+            table_bucket_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                table_arn: ::std::option::Option::None,
+                table_bucket_arn: table_bucket_arn.into(),
+                table_name: table_name.into(),
+                table_namespace: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<S3TablesDestination> for ::stratus_model::Val<S3TablesDestination> {
         fn from(value: S3TablesDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1269,6 +1663,17 @@ pub mod bucket {
         /// `EventBridgeEnabled`: boolean.
         /// Required.
         pub event_bridge_enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl EventBridgeConfiguration {
+        /// With the required `EventBridgeEnabled`; everything else unset.
+        pub fn new(
+            event_bridge_enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                event_bridge_enabled: event_bridge_enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EventBridgeConfiguration>
@@ -1293,6 +1698,20 @@ pub mod bucket {
         pub function: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl LambdaConfiguration {
+        /// With the required `Event`, `Function`; everything else unset.
+        pub fn new(
+            event: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            function: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                event: event.into(),
+                filter: ::std::option::Option::None,
+                function: function.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LambdaConfiguration> for ::stratus_model::Val<LambdaConfiguration> {
         fn from(value: LambdaConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1313,6 +1732,20 @@ pub mod bucket {
         pub queue: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl QueueConfiguration {
+        /// With the required `Event`, `Queue`; everything else unset.
+        pub fn new(
+            event: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            queue: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                event: event.into(),
+                filter: ::std::option::Option::None,
+                queue: queue.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<QueueConfiguration> for ::stratus_model::Val<QueueConfiguration> {
         fn from(value: QueueConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1331,6 +1764,20 @@ pub mod bucket {
         /// `Topic`: string.
         /// Required.
         pub topic: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TopicConfiguration {
+        /// With the required `Event`, `Topic`; everything else unset.
+        pub fn new(
+            event: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            topic: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                event: event.into(),
+                filter: ::std::option::Option::None,
+                topic: topic.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TopicConfiguration> for ::stratus_model::Val<TopicConfiguration> {
@@ -1397,6 +1844,25 @@ pub mod bucket {
         pub status: ::stratus_model::Val<Status4>,
     }
 
+    impl ReplicationRule {
+        /// With the required `Destination`, `Status`; everything else unset.
+        pub fn new(
+            destination: impl ::std::convert::Into<::stratus_model::Val<ReplicationDestination>>,
+            status: impl ::std::convert::Into<::stratus_model::Val<Status4>>,
+        ) -> Self {
+            Self {
+                delete_marker_replication: ::std::option::Option::None,
+                destination: destination.into(),
+                filter: ::std::option::Option::None,
+                id: ::std::option::Option::None,
+                prefix: ::std::option::Option::None,
+                priority: ::std::option::Option::None,
+                source_selection_criteria: ::std::option::Option::None,
+                status: status.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ReplicationRule> for ::stratus_model::Val<ReplicationRule> {
         fn from(value: ReplicationRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1413,6 +1879,18 @@ pub mod bucket {
         /// `Protocol`: [`Protocol`].
         /// Allowed values: `http`, `https`.
         pub protocol: ::std::option::Option<::stratus_model::Val<Protocol>>,
+    }
+
+    impl RedirectAllRequestsTo {
+        /// With the required `HostName`; everything else unset.
+        pub fn new(
+            host_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                host_name: host_name.into(),
+                protocol: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<RedirectAllRequestsTo> for ::stratus_model::Val<RedirectAllRequestsTo> {
@@ -1433,6 +1911,18 @@ pub mod bucket {
             ::std::option::Option<::stratus_model::Val<RoutingRuleCondition>>,
     }
 
+    impl RoutingRule {
+        /// With the required `RedirectRule`; everything else unset.
+        pub fn new(
+            redirect_rule: impl ::std::convert::Into<::stratus_model::Val<RedirectRule>>,
+        ) -> Self {
+            Self {
+                redirect_rule: redirect_rule.into(),
+                routing_rule_condition: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RoutingRule> for ::stratus_model::Val<RoutingRule> {
         fn from(value: RoutingRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1449,6 +1939,21 @@ pub mod bucket {
         /// `OutputSchemaVersion`: string.
         /// Required.
         pub output_schema_version: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DataExport {
+        /// With the required `Destination`, `OutputSchemaVersion`; everything else unset.
+        pub fn new(
+            destination: impl ::std::convert::Into<::stratus_model::Val<Destination>>,
+            output_schema_version: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                destination: destination.into(),
+                output_schema_version: output_schema_version.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DataExport> for ::stratus_model::Val<DataExport> {
@@ -1487,6 +1992,18 @@ pub mod bucket {
         pub sse_algorithm: ::stratus_model::Val<SseAlgorithm>,
     }
 
+    impl ServerSideEncryptionByDefault {
+        /// With the required `SSEAlgorithm`; everything else unset.
+        pub fn new(
+            sse_algorithm: impl ::std::convert::Into<::stratus_model::Val<SseAlgorithm>>,
+        ) -> Self {
+            Self {
+                kms_master_key_id: ::std::option::Option::None,
+                sse_algorithm: sse_algorithm.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ServerSideEncryptionByDefault>
         for ::stratus_model::Val<ServerSideEncryptionByDefault>
     {
@@ -1503,6 +2020,17 @@ pub mod bucket {
         /// Required.
         /// Range: `0..=`.
         pub days_after_initiation: ::stratus_model::Val<i64>,
+    }
+
+    impl AbortIncompleteMultipartUpload {
+        /// With the required `DaysAfterInitiation`; everything else unset.
+        pub fn new(
+            days_after_initiation: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                days_after_initiation: days_after_initiation.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AbortIncompleteMultipartUpload>
@@ -1522,6 +2050,16 @@ pub mod bucket {
         /// `NoncurrentDays`: integer.
         /// Required.
         pub noncurrent_days: ::stratus_model::Val<i64>,
+    }
+
+    impl NoncurrentVersionExpiration {
+        /// With the required `NoncurrentDays`; everything else unset.
+        pub fn new(noncurrent_days: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                newer_noncurrent_versions: ::std::option::Option::None,
+                noncurrent_days: noncurrent_days.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NoncurrentVersionExpiration>
@@ -1547,6 +2085,20 @@ pub mod bucket {
         pub transition_in_days: ::stratus_model::Val<i64>,
     }
 
+    impl NoncurrentVersionTransition {
+        /// With the required `StorageClass`, `TransitionInDays`; everything else unset.
+        pub fn new(
+            storage_class: impl ::std::convert::Into<::stratus_model::Val<StorageClass>>,
+            transition_in_days: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                newer_noncurrent_versions: ::std::option::Option::None,
+                storage_class: storage_class.into(),
+                transition_in_days: transition_in_days.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<NoncurrentVersionTransition>
         for ::stratus_model::Val<NoncurrentVersionTransition>
     {
@@ -1569,6 +2121,19 @@ pub mod bucket {
         pub transition_in_days: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl Transition {
+        /// With the required `StorageClass`; everything else unset.
+        pub fn new(
+            storage_class: impl ::std::convert::Into<::stratus_model::Val<StorageClass2>>,
+        ) -> Self {
+            Self {
+                storage_class: storage_class.into(),
+                transition_date: ::std::option::Option::None,
+                transition_in_days: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Transition> for ::stratus_model::Val<Transition> {
         fn from(value: Transition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1585,6 +2150,18 @@ pub mod bucket {
         /// Required.
         /// Allowed values: `aws:kms`, `AES256`.
         pub sse_algorithm: ::stratus_model::Val<SseAlgorithm2>,
+    }
+
+    impl MetadataTableEncryptionConfiguration {
+        /// With the required `SseAlgorithm`; everything else unset.
+        pub fn new(
+            sse_algorithm: impl ::std::convert::Into<::stratus_model::Val<SseAlgorithm2>>,
+        ) -> Self {
+            Self {
+                kms_key_arn: ::std::option::Option::None,
+                sse_algorithm: sse_algorithm.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MetadataTableEncryptionConfiguration>
@@ -1607,6 +2184,18 @@ pub mod bucket {
         pub expiration: ::stratus_model::Val<Expiration>,
     }
 
+    impl RecordExpiration {
+        /// With the required `Expiration`; everything else unset.
+        pub fn new(
+            expiration: impl ::std::convert::Into<::stratus_model::Val<Expiration>>,
+        ) -> Self {
+            Self {
+                days: ::std::option::Option::None,
+                expiration: expiration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RecordExpiration> for ::stratus_model::Val<RecordExpiration> {
         fn from(value: RecordExpiration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1620,6 +2209,15 @@ pub mod bucket {
         /// `S3Key`: [`S3KeyFilter`].
         /// Required.
         pub s3_key: ::stratus_model::Val<S3KeyFilter>,
+    }
+
+    impl NotificationFilter {
+        /// With the required `S3Key`; everything else unset.
+        pub fn new(s3_key: impl ::std::convert::Into<::stratus_model::Val<S3KeyFilter>>) -> Self {
+            Self {
+                s3_key: s3_key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NotificationFilter> for ::stratus_model::Val<NotificationFilter> {
@@ -1686,6 +2284,23 @@ pub mod bucket {
         /// `StorageClass`: [`StorageClass3`].
         /// Allowed values: `DEEP_ARCHIVE`, `GLACIER`, `GLACIER_IR`, `INTELLIGENT_TIERING`, `ONEZONE_IA`, `REDUCED_REDUNDANCY`, `STANDARD`, `STANDARD_IA`.
         pub storage_class: ::std::option::Option<::stratus_model::Val<StorageClass3>>,
+    }
+
+    impl ReplicationDestination {
+        /// With the required `Bucket`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_control_translation: ::std::option::Option::None,
+                account: ::std::option::Option::None,
+                bucket: bucket.into(),
+                encryption_configuration: ::std::option::Option::None,
+                metrics: ::std::option::Option::None,
+                replication_time: ::std::option::Option::None,
+                storage_class: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ReplicationDestination> for ::stratus_model::Val<ReplicationDestination> {
@@ -1782,6 +2397,17 @@ pub mod bucket {
         pub rules: ::stratus_model::Val<::std::vec::Vec<FilterRule>>,
     }
 
+    impl S3KeyFilter {
+        /// With the required `Rules`; everything else unset.
+        pub fn new(
+            rules: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<FilterRule>>>,
+        ) -> Self {
+            Self {
+                rules: rules.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3KeyFilter> for ::stratus_model::Val<S3KeyFilter> {
         fn from(value: S3KeyFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1796,6 +2422,15 @@ pub mod bucket {
         /// Required.
         /// Allowed values: `Destination`.
         pub owner: ::stratus_model::Val<Owner>,
+    }
+
+    impl AccessControlTranslation {
+        /// With the required `Owner`; everything else unset.
+        pub fn new(owner: impl ::std::convert::Into<::stratus_model::Val<Owner>>) -> Self {
+            Self {
+                owner: owner.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AccessControlTranslation>
@@ -1814,6 +2449,17 @@ pub mod bucket {
         /// Required.
         #[resource(rename = "ReplicaKmsKeyID")]
         pub replica_kms_key_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EncryptionConfiguration {
+        /// With the required `ReplicaKmsKeyID`; everything else unset.
+        pub fn new(
+            replica_kms_key_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                replica_kms_key_id: replica_kms_key_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EncryptionConfiguration>
@@ -1836,6 +2482,16 @@ pub mod bucket {
         pub status: ::stratus_model::Val<Status6>,
     }
 
+    impl Metrics {
+        /// With the required `Status`; everything else unset.
+        pub fn new(status: impl ::std::convert::Into<::stratus_model::Val<Status6>>) -> Self {
+            Self {
+                event_threshold: ::std::option::Option::None,
+                status: status.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Metrics> for ::stratus_model::Val<Metrics> {
         fn from(value: Metrics) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1853,6 +2509,19 @@ pub mod bucket {
         /// `Time`: [`ReplicationTimeValue`].
         /// Required.
         pub time: ::stratus_model::Val<ReplicationTimeValue>,
+    }
+
+    impl ReplicationTime {
+        /// With the required `Status`, `Time`; everything else unset.
+        pub fn new(
+            status: impl ::std::convert::Into<::stratus_model::Val<Status7>>,
+            time: impl ::std::convert::Into<::stratus_model::Val<ReplicationTimeValue>>,
+        ) -> Self {
+            Self {
+                status: status.into(),
+                time: time.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ReplicationTime> for ::stratus_model::Val<ReplicationTime> {
@@ -1889,6 +2558,15 @@ pub mod bucket {
         pub status: ::stratus_model::Val<Status8>,
     }
 
+    impl ReplicaModifications {
+        /// With the required `Status`; everything else unset.
+        pub fn new(status: impl ::std::convert::Into<::stratus_model::Val<Status8>>) -> Self {
+            Self {
+                status: status.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ReplicaModifications> for ::stratus_model::Val<ReplicaModifications> {
         fn from(value: ReplicaModifications) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1903,6 +2581,15 @@ pub mod bucket {
         /// Required.
         /// Allowed values: `Disabled`, `Enabled`.
         pub status: ::stratus_model::Val<Status9>,
+    }
+
+    impl SseKmsEncryptedObjects {
+        /// With the required `Status`; everything else unset.
+        pub fn new(status: impl ::std::convert::Into<::stratus_model::Val<Status9>>) -> Self {
+            Self {
+                status: status.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SseKmsEncryptedObjects> for ::stratus_model::Val<SseKmsEncryptedObjects> {
@@ -1924,6 +2611,19 @@ pub mod bucket {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl FilterRule {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FilterRule> for ::stratus_model::Val<FilterRule> {
         fn from(value: FilterRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1937,6 +2637,15 @@ pub mod bucket {
         /// `Minutes`: integer.
         /// Required.
         pub minutes: ::stratus_model::Val<i64>,
+    }
+
+    impl ReplicationTimeValue {
+        /// With the required `Minutes`; everything else unset.
+        pub fn new(minutes: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                minutes: minutes.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ReplicationTimeValue> for ::stratus_model::Val<ReplicationTimeValue> {
@@ -3549,6 +4258,19 @@ pub mod bucket_policy {
         /// Required.
         pub policy_document: ::stratus_model::Val<::stratus_model::Json>,
     }
+
+    impl CfnBucketPolicy {
+        /// With the required `Bucket`, `PolicyDocument`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                policy_document: policy_document.into(),
+            }
+        }
+    }
 }
 
 pub use bucket_policy::CfnBucketPolicy;
@@ -3582,6 +4304,19 @@ pub mod multi_region_access_point {
         /// Items: `1..=`.
         #[resource(replace)]
         pub regions: ::stratus_model::Val<::std::vec::Vec<Region>>,
+    }
+
+    impl CfnMultiRegionAccessPoint {
+        /// With the required `Regions`; everything else unset.
+        pub fn new(
+            regions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Region>>>,
+        ) -> Self {
+            Self {
+                name: ::std::option::Option::None,
+                public_access_block_configuration: ::std::option::Option::None,
+                regions: regions.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnMultiRegionAccessPoint`], known once it is deployed (`Fn::GetAtt`).
@@ -3638,6 +4373,18 @@ pub mod multi_region_access_point {
         pub bucket_account_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Region {
+        /// With the required `Bucket`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                bucket_account_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Region> for ::stratus_model::Val<Region> {
         fn from(value: Region) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3671,6 +4418,19 @@ pub mod multi_region_access_point_policy {
         /// `Policy`: JSON.
         /// Required.
         pub policy: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl CfnMultiRegionAccessPointPolicy {
+        /// With the required `MrapName`, `Policy`; everything else unset.
+        pub fn new(
+            mrap_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                mrap_name: mrap_name.into(),
+                policy: policy.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnMultiRegionAccessPointPolicy`], known once it is deployed (`Fn::GetAtt`).
@@ -3715,6 +4475,19 @@ pub mod storage_lens {
         /// `StorageLensConfiguration`: [`StorageLensConfiguration`].
         /// Required.
         pub storage_lens_configuration: ::stratus_model::Val<StorageLensConfiguration>,
+    }
+
+    impl CfnStorageLens {
+        /// With the required `StorageLensConfiguration`; everything else unset.
+        pub fn new(
+            storage_lens_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<StorageLensConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                storage_lens_configuration: storage_lens_configuration.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnStorageLens`], known once it is deployed (`Fn::GetAtt`).
@@ -3763,6 +4536,28 @@ pub mod storage_lens {
         pub storage_lens_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl StorageLensConfiguration {
+        /// With the required `AccountLevel`, `Id`, `IsEnabled`; everything else unset.
+        pub fn new(
+            account_level: impl ::std::convert::Into<::stratus_model::Val<AccountLevel>>,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            is_enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                account_level: account_level.into(),
+                aws_org: ::std::option::Option::None,
+                data_export: ::std::option::Option::None,
+                exclude: ::std::option::Option::None,
+                expanded_prefixes_data_export: ::std::option::Option::None,
+                id: id.into(),
+                include: ::std::option::Option::None,
+                is_enabled: is_enabled.into(),
+                prefix_delimiter: ::std::option::Option::None,
+                storage_lens_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<StorageLensConfiguration>
         for ::stratus_model::Val<StorageLensConfiguration>
     {
@@ -3797,6 +4592,23 @@ pub mod storage_lens {
             ::std::option::Option<::stratus_model::Val<StorageLensGroupLevel>>,
     }
 
+    impl AccountLevel {
+        /// With the required `BucketLevel`; everything else unset.
+        pub fn new(
+            bucket_level: impl ::std::convert::Into<::stratus_model::Val<BucketLevel>>,
+        ) -> Self {
+            Self {
+                activity_metrics: ::std::option::Option::None,
+                advanced_cost_optimization_metrics: ::std::option::Option::None,
+                advanced_data_protection_metrics: ::std::option::Option::None,
+                advanced_performance_metrics: ::std::option::Option::None,
+                bucket_level: bucket_level.into(),
+                detailed_status_codes_metrics: ::std::option::Option::None,
+                storage_lens_group_level: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AccountLevel> for ::stratus_model::Val<AccountLevel> {
         fn from(value: AccountLevel) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3810,6 +4622,15 @@ pub mod storage_lens {
         /// `Arn`: string.
         /// Required.
         pub arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AwsOrg {
+        /// With the required `Arn`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { arn: arn.into() }
+        }
     }
 
     impl ::std::convert::From<AwsOrg> for ::stratus_model::Val<AwsOrg> {
@@ -4004,6 +4825,15 @@ pub mod storage_lens {
         pub is_enabled: ::stratus_model::Val<bool>,
     }
 
+    impl CloudWatchMetrics {
+        /// With the required `IsEnabled`; everything else unset.
+        pub fn new(is_enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                is_enabled: is_enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CloudWatchMetrics> for ::stratus_model::Val<CloudWatchMetrics> {
         fn from(value: CloudWatchMetrics) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4034,6 +4864,25 @@ pub mod storage_lens {
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl S3BucketDestination {
+        /// With the required `AccountId`, `Arn`, `Format`, `OutputSchemaVersion`; everything else unset.
+        pub fn new(
+            account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            format: impl ::std::convert::Into<::stratus_model::Val<Format>>,
+            output_schema_version: impl ::std::convert::Into<::stratus_model::Val<OutputSchemaVersion>>,
+        ) -> Self {
+            Self {
+                account_id: account_id.into(),
+                arn: arn.into(),
+                encryption: ::std::option::Option::None,
+                format: format.into(),
+                output_schema_version: output_schema_version.into(),
+                prefix: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<S3BucketDestination> for ::stratus_model::Val<S3BucketDestination> {
         fn from(value: S3BucketDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4051,6 +4900,16 @@ pub mod storage_lens {
         pub is_enabled: ::stratus_model::Val<bool>,
     }
 
+    impl StorageLensTableDestination {
+        /// With the required `IsEnabled`; everything else unset.
+        pub fn new(is_enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                encryption: ::std::option::Option::None,
+                is_enabled: is_enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StorageLensTableDestination>
         for ::stratus_model::Val<StorageLensTableDestination>
     {
@@ -4066,6 +4925,17 @@ pub mod storage_lens {
         /// `StorageMetrics`: [`PrefixLevelStorageMetrics`].
         /// Required.
         pub storage_metrics: ::stratus_model::Val<PrefixLevelStorageMetrics>,
+    }
+
+    impl PrefixLevel {
+        /// With the required `StorageMetrics`; everything else unset.
+        pub fn new(
+            storage_metrics: impl ::std::convert::Into<::stratus_model::Val<PrefixLevelStorageMetrics>>,
+        ) -> Self {
+            Self {
+                storage_metrics: storage_metrics.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PrefixLevel> for ::stratus_model::Val<PrefixLevel> {
@@ -4235,6 +5105,19 @@ pub mod storage_lens_group {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnStorageLensGroup {
+        /// With the required `Filter`, `Name`; everything else unset.
+        pub fn new(
+            filter: impl ::std::convert::Into<::stratus_model::Val<Filter>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                filter: filter.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnStorageLensGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStorageLensGroupAttributes {
         /// `StorageLensGroupArn`: string.
@@ -4311,6 +5194,19 @@ pub mod storage_lens_group {
         /// Required.
         /// Length: `0..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {

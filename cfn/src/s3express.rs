@@ -48,6 +48,23 @@ pub mod access_point {
         pub vpc_configuration: ::std::option::Option<::stratus_model::Val<VpcConfiguration>>,
     }
 
+    impl CfnAccessPoint {
+        /// With the required `Bucket`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                bucket_account_id: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                public_access_block_configuration: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                vpc_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAccessPoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessPointAttributes {
         /// `NetworkOrigin`: string.
@@ -210,6 +227,19 @@ pub mod bucket_policy {
         /// Required.
         pub policy_document: ::stratus_model::Val<::stratus_model::Json>,
     }
+
+    impl CfnBucketPolicy {
+        /// With the required `Bucket`, `PolicyDocument`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                policy_document: policy_document.into(),
+            }
+        }
+    }
 }
 
 pub use bucket_policy::CfnBucketPolicy;
@@ -259,6 +289,24 @@ pub mod directory_bucket {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<MetricsConfiguration>>>,
     }
 
+    impl CfnDirectoryBucket {
+        /// With the required `DataRedundancy`, `LocationName`; everything else unset.
+        pub fn new(
+            data_redundancy: impl ::std::convert::Into<::stratus_model::Val<DataRedundancy>>,
+            location_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_encryption: ::std::option::Option::None,
+                bucket_name: ::std::option::Option::None,
+                data_redundancy: data_redundancy.into(),
+                inventory_configurations: ::std::option::Option::None,
+                lifecycle_configuration: ::std::option::Option::None,
+                location_name: location_name.into(),
+                metrics_configurations: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDirectoryBucket`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDirectoryBucketAttributes {
         /// `Arn`: string.
@@ -284,6 +332,19 @@ pub mod directory_bucket {
         /// Required.
         pub server_side_encryption_configuration:
             ::stratus_model::Val<::std::vec::Vec<ServerSideEncryptionRule>>,
+    }
+
+    impl BucketEncryption {
+        /// With the required `ServerSideEncryptionConfiguration`; everything else unset.
+        pub fn new(
+            server_side_encryption_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ServerSideEncryptionRule>>,
+            >,
+        ) -> Self {
+            Self {
+                server_side_encryption_configuration: server_side_encryption_configuration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BucketEncryption> for ::stratus_model::Val<BucketEncryption> {
@@ -320,6 +381,29 @@ pub mod directory_bucket {
         pub schedule_frequency: ::stratus_model::Val<ScheduleFrequency>,
     }
 
+    impl InventoryConfiguration {
+        /// With the required `Destination`, `Enabled`, `Id`, `IncludedObjectVersions`, `ScheduleFrequency`; everything else unset.
+        pub fn new(
+            destination: impl ::std::convert::Into<::stratus_model::Val<Destination>>,
+            enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            included_object_versions: impl ::std::convert::Into<
+                ::stratus_model::Val<IncludedObjectVersions>,
+            >,
+            schedule_frequency: impl ::std::convert::Into<::stratus_model::Val<ScheduleFrequency>>,
+        ) -> Self {
+            Self {
+                destination: destination.into(),
+                enabled: enabled.into(),
+                id: id.into(),
+                included_object_versions: included_object_versions.into(),
+                optional_fields: ::std::option::Option::None,
+                prefix: ::std::option::Option::None,
+                schedule_frequency: schedule_frequency.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InventoryConfiguration> for ::stratus_model::Val<InventoryConfiguration> {
         fn from(value: InventoryConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -333,6 +417,17 @@ pub mod directory_bucket {
         /// `Rules`: list of [`Rule`].
         /// Required.
         pub rules: ::stratus_model::Val<::std::vec::Vec<Rule>>,
+    }
+
+    impl LifecycleConfiguration {
+        /// With the required `Rules`; everything else unset.
+        pub fn new(
+            rules: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Rule>>>,
+        ) -> Self {
+            Self {
+                rules: rules.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LifecycleConfiguration> for ::stratus_model::Val<LifecycleConfiguration> {
@@ -395,6 +490,21 @@ pub mod directory_bucket {
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Destination {
+        /// With the required `BucketArn`, `Format`; everything else unset.
+        pub fn new(
+            bucket_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            format: impl ::std::convert::Into<::stratus_model::Val<Format>>,
+        ) -> Self {
+            Self {
+                bucket_account_id: ::std::option::Option::None,
+                bucket_arn: bucket_arn.into(),
+                format: format.into(),
+                prefix: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Destination> for ::stratus_model::Val<Destination> {
         fn from(value: Destination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -431,6 +541,21 @@ pub mod directory_bucket {
         pub status: ::stratus_model::Val<Status>,
     }
 
+    impl Rule {
+        /// With the required `Status`; everything else unset.
+        pub fn new(status: impl ::std::convert::Into<::stratus_model::Val<Status>>) -> Self {
+            Self {
+                abort_incomplete_multipart_upload: ::std::option::Option::None,
+                expiration_in_days: ::std::option::Option::None,
+                id: ::std::option::Option::None,
+                object_size_greater_than: ::std::option::Option::None,
+                object_size_less_than: ::std::option::Option::None,
+                prefix: ::std::option::Option::None,
+                status: status.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -451,6 +576,18 @@ pub mod directory_bucket {
         pub sse_algorithm: ::stratus_model::Val<SseAlgorithm>,
     }
 
+    impl ServerSideEncryptionByDefault {
+        /// With the required `SSEAlgorithm`; everything else unset.
+        pub fn new(
+            sse_algorithm: impl ::std::convert::Into<::stratus_model::Val<SseAlgorithm>>,
+        ) -> Self {
+            Self {
+                kms_master_key_id: ::std::option::Option::None,
+                sse_algorithm: sse_algorithm.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ServerSideEncryptionByDefault>
         for ::stratus_model::Val<ServerSideEncryptionByDefault>
     {
@@ -467,6 +604,17 @@ pub mod directory_bucket {
         /// Required.
         /// Range: `0..=`.
         pub days_after_initiation: ::stratus_model::Val<i64>,
+    }
+
+    impl AbortIncompleteMultipartUpload {
+        /// With the required `DaysAfterInitiation`; everything else unset.
+        pub fn new(
+            days_after_initiation: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                days_after_initiation: days_after_initiation.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AbortIncompleteMultipartUpload>

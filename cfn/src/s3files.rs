@@ -40,6 +40,20 @@ pub mod access_point {
         pub root_directory: ::std::option::Option<::stratus_model::Val<RootDirectory>>,
     }
 
+    impl CfnAccessPoint {
+        /// With the required `FileSystemId`; everything else unset.
+        pub fn new(
+            file_system_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_token: ::std::option::Option::None,
+                file_system_id: file_system_id.into(),
+                posix_user: ::std::option::Option::None,
+                root_directory: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAccessPoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessPointAttributes {
         /// `AccessPointId`: string.
@@ -86,6 +100,20 @@ pub mod access_point {
         pub uid: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PosixUser {
+        /// With the required `Gid`, `Uid`; everything else unset.
+        pub fn new(
+            gid: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            uid: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                gid: gid.into(),
+                secondary_gids: ::std::option::Option::None,
+                uid: uid.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PosixUser> for ::stratus_model::Val<PosixUser> {
         fn from(value: PosixUser) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -128,6 +156,21 @@ pub mod access_point {
         /// Required.
         /// Pattern: `^[0-7]{3,4}$`.
         pub permissions: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CreationPermissions {
+        /// With the required `OwnerGid`, `OwnerUid`, `Permissions`; everything else unset.
+        pub fn new(
+            owner_gid: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            owner_uid: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            permissions: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                owner_gid: owner_gid.into(),
+                owner_uid: owner_uid.into(),
+                permissions: permissions.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CreationPermissions> for ::stratus_model::Val<CreationPermissions> {
@@ -192,6 +235,24 @@ pub mod file_system {
         /// `SynchronizationConfiguration`: [`SynchronizationConfiguration`].
         pub synchronization_configuration:
             ::std::option::Option<::stratus_model::Val<SynchronizationConfiguration>>,
+    }
+
+    impl CfnFileSystem {
+        /// With the required `Bucket`, `RoleArn`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                accept_bucket_warning: ::std::option::Option::None,
+                bucket: bucket.into(),
+                client_token: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                prefix: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                synchronization_configuration: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnFileSystem`], known once it is deployed (`Fn::GetAtt`).
@@ -260,6 +321,24 @@ pub mod file_system {
         pub latest_version_number: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl SynchronizationConfiguration {
+        /// With the required `ExpirationDataRules`, `ImportDataRules`; everything else unset.
+        pub fn new(
+            expiration_data_rules: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ExpirationDataRule>>,
+            >,
+            import_data_rules: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ImportDataRule>>,
+            >,
+        ) -> Self {
+            Self {
+                expiration_data_rules: expiration_data_rules.into(),
+                import_data_rules: import_data_rules.into(),
+                latest_version_number: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SynchronizationConfiguration>
         for ::stratus_model::Val<SynchronizationConfiguration>
     {
@@ -276,6 +355,17 @@ pub mod file_system {
         /// Required.
         /// Range: `1..=365`.
         pub days_after_last_access: ::stratus_model::Val<i64>,
+    }
+
+    impl ExpirationDataRule {
+        /// With the required `DaysAfterLastAccess`; everything else unset.
+        pub fn new(
+            days_after_last_access: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                days_after_last_access: days_after_last_access.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ExpirationDataRule> for ::stratus_model::Val<ExpirationDataRule> {
@@ -301,6 +391,21 @@ pub mod file_system {
         /// Required.
         /// Allowed values: `ON_DIRECTORY_FIRST_ACCESS`, `ON_FILE_ACCESS`.
         pub trigger: ::stratus_model::Val<Trigger>,
+    }
+
+    impl ImportDataRule {
+        /// With the required `Prefix`, `SizeLessThan`, `Trigger`; everything else unset.
+        pub fn new(
+            prefix: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            size_less_than: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            trigger: impl ::std::convert::Into<::stratus_model::Val<Trigger>>,
+        ) -> Self {
+            Self {
+                prefix: prefix.into(),
+                size_less_than: size_less_than.into(),
+                trigger: trigger.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ImportDataRule> for ::stratus_model::Val<ImportDataRule> {
@@ -375,6 +480,19 @@ pub mod file_system_policy {
         /// Required.
         pub policy: ::stratus_model::Val<::stratus_model::Json>,
     }
+
+    impl CfnFileSystemPolicy {
+        /// With the required `FileSystemId`, `Policy`; everything else unset.
+        pub fn new(
+            file_system_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                file_system_id: file_system_id.into(),
+                policy: policy.into(),
+            }
+        }
+    }
 }
 
 pub use file_system_policy::CfnFileSystemPolicy;
@@ -425,6 +543,23 @@ pub mod mount_target {
         /// Length: `15..=47`.
         #[resource(replace)]
         pub subnet_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnMountTarget {
+        /// With the required `FileSystemId`, `SubnetId`; everything else unset.
+        pub fn new(
+            file_system_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subnet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                file_system_id: file_system_id.into(),
+                ip_address_type: ::std::option::Option::None,
+                ipv4_address: ::std::option::Option::None,
+                ipv6_address: ::std::option::Option::None,
+                security_groups: ::std::option::Option::None,
+                subnet_id: subnet_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnMountTarget`], known once it is deployed (`Fn::GetAtt`).

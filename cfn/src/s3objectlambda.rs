@@ -25,6 +25,20 @@ pub mod access_point {
         pub object_lambda_configuration: ::stratus_model::Val<ObjectLambdaConfiguration>,
     }
 
+    impl CfnAccessPoint {
+        /// With the required `ObjectLambdaConfiguration`; everything else unset.
+        pub fn new(
+            object_lambda_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<ObjectLambdaConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                name: ::std::option::Option::None,
+                object_lambda_configuration: object_lambda_configuration.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAccessPoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessPointAttributes {
         /// `Arn`: string.
@@ -91,6 +105,25 @@ pub mod access_point {
             ::stratus_model::Val<::std::vec::Vec<TransformationConfiguration>>,
     }
 
+    impl ObjectLambdaConfiguration {
+        /// With the required `SupportingAccessPoint`, `TransformationConfigurations`; everything else unset.
+        pub fn new(
+            supporting_access_point: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            transformation_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TransformationConfiguration>>,
+            >,
+        ) -> Self {
+            Self {
+                allowed_features: ::std::option::Option::None,
+                cloud_watch_metrics_enabled: ::std::option::Option::None,
+                supporting_access_point: supporting_access_point.into(),
+                transformation_configurations: transformation_configurations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ObjectLambdaConfiguration>
         for ::stratus_model::Val<ObjectLambdaConfiguration>
     {
@@ -109,6 +142,23 @@ pub mod access_point {
         /// `ContentTransformation`: JSON.
         /// Required.
         pub content_transformation: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl TransformationConfiguration {
+        /// With the required `Actions`, `ContentTransformation`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            content_transformation: impl ::std::convert::Into<
+                ::stratus_model::Val<::stratus_model::Json>,
+            >,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                content_transformation: content_transformation.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TransformationConfiguration>
@@ -144,6 +194,21 @@ pub mod access_point_policy {
         /// `PolicyDocument`: JSON.
         /// Required.
         pub policy_document: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl CfnAccessPointPolicy {
+        /// With the required `ObjectLambdaAccessPoint`, `PolicyDocument`; everything else unset.
+        pub fn new(
+            object_lambda_access_point: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                object_lambda_access_point: object_lambda_access_point.into(),
+                policy_document: policy_document.into(),
+            }
+        }
     }
 }
 

@@ -37,6 +37,22 @@ pub mod access_point {
         pub vpc_configuration: ::stratus_model::Val<VpcConfiguration>,
     }
 
+    impl CfnAccessPoint {
+        /// With the required `Bucket`, `Name`, `VpcConfiguration`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc_configuration: impl ::std::convert::Into<::stratus_model::Val<VpcConfiguration>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                name: name.into(),
+                policy: ::std::option::Option::None,
+                vpc_configuration: vpc_configuration.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAccessPoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessPointAttributes {
         /// `Arn`: string.
@@ -100,6 +116,20 @@ pub mod bucket {
         pub outpost_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnBucket {
+        /// With the required `BucketName`, `OutpostId`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            outpost_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                lifecycle_configuration: ::std::option::Option::None,
+                outpost_id: outpost_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnBucket`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBucketAttributes {
         /// `Arn`: string.
@@ -119,6 +149,17 @@ pub mod bucket {
         /// `Rules`: list of [`Rule`].
         /// Required.
         pub rules: ::stratus_model::Val<::std::vec::Vec<Rule>>,
+    }
+
+    impl LifecycleConfiguration {
+        /// With the required `Rules`; everything else unset.
+        pub fn new(
+            rules: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Rule>>>,
+        ) -> Self {
+            Self {
+                rules: rules.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LifecycleConfiguration> for ::stratus_model::Val<LifecycleConfiguration> {
@@ -165,6 +206,17 @@ pub mod bucket {
         pub days_after_initiation: ::stratus_model::Val<i64>,
     }
 
+    impl AbortIncompleteMultipartUpload {
+        /// With the required `DaysAfterInitiation`; everything else unset.
+        pub fn new(
+            days_after_initiation: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                days_after_initiation: days_after_initiation.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AbortIncompleteMultipartUpload>
         for ::stratus_model::Val<AbortIncompleteMultipartUpload>
     {
@@ -205,6 +257,19 @@ pub mod bucket {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:=+\/\-@%]*)$`.
         /// Length: `1..=1024`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FilterTag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FilterTag> for ::stratus_model::Val<FilterTag> {
@@ -279,6 +344,19 @@ pub mod bucket_policy {
         /// Required.
         pub policy_document: ::stratus_model::Val<::stratus_model::Json>,
     }
+
+    impl CfnBucketPolicy {
+        /// With the required `Bucket`, `PolicyDocument`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                policy_document: policy_document.into(),
+            }
+        }
+    }
 }
 
 pub use bucket_policy::CfnBucketPolicy;
@@ -328,6 +406,24 @@ pub mod endpoint {
         /// Length: `1..=100`.
         #[resource(replace)]
         pub subnet_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnEndpoint {
+        /// With the required `OutpostId`, `SecurityGroupId`, `SubnetId`; everything else unset.
+        pub fn new(
+            outpost_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            security_group_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subnet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_type: ::std::option::Option::None,
+                customer_owned_ipv4_pool: ::std::option::Option::None,
+                failed_reason: ::std::option::Option::None,
+                outpost_id: outpost_id.into(),
+                security_group_id: security_group_id.into(),
+                subnet_id: subnet_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnEndpoint`], known once it is deployed (`Fn::GetAtt`).

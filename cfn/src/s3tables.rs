@@ -25,6 +25,19 @@ pub mod namespace {
         #[resource(replace, rename = "TableBucketARN")]
         pub table_bucket_arn: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnNamespace {
+        /// With the required `Namespace`, `TableBucketARN`; everything else unset.
+        pub fn new(
+            namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_bucket_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                namespace: namespace.into(),
+                table_bucket_arn: table_bucket_arn.into(),
+            }
+        }
+    }
 }
 
 pub use namespace::CfnNamespace;
@@ -77,6 +90,28 @@ pub mod table {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub without_metadata: ::std::option::Option<::stratus_model::Val<WithoutMetadata>>,
+    }
+
+    impl CfnTable {
+        /// With the required `Namespace`, `OpenTableFormat`, `TableBucketARN`, `TableName`; everything else unset.
+        pub fn new(
+            namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            open_table_format: impl ::std::convert::Into<::stratus_model::Val<OpenTableFormat>>,
+            table_bucket_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                compaction: ::std::option::Option::None,
+                iceberg_metadata: ::std::option::Option::None,
+                namespace: namespace.into(),
+                open_table_format: open_table_format.into(),
+                snapshot_management: ::std::option::Option::None,
+                storage_class_configuration: ::std::option::Option::None,
+                table_bucket_arn: table_bucket_arn.into(),
+                table_name: table_name.into(),
+                without_metadata: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnTable`], known once it is deployed (`Fn::GetAtt`).
@@ -196,6 +231,20 @@ pub mod table {
         pub spec_id: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl IcebergPartitionSpec {
+        /// With the required `Fields`; everything else unset.
+        pub fn new(
+            fields: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<IcebergPartitionField>>,
+            >,
+        ) -> Self {
+            Self {
+                fields: fields.into(),
+                spec_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IcebergPartitionSpec> for ::stratus_model::Val<IcebergPartitionSpec> {
         fn from(value: IcebergPartitionSpec) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -209,6 +258,19 @@ pub mod table {
         /// `SchemaFieldList`: list of [`SchemaField`].
         /// Required.
         pub schema_field_list: ::stratus_model::Val<::std::vec::Vec<SchemaField>>,
+    }
+
+    impl IcebergSchema {
+        /// With the required `SchemaFieldList`; everything else unset.
+        pub fn new(
+            schema_field_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<SchemaField>>,
+            >,
+        ) -> Self {
+            Self {
+                schema_field_list: schema_field_list.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IcebergSchema> for ::stratus_model::Val<IcebergSchema> {
@@ -234,6 +296,23 @@ pub mod table {
         pub schema_v2_field_type: ::stratus_model::Val<SchemaV2FieldType>,
     }
 
+    impl IcebergSchemaV2 {
+        /// With the required `SchemaV2FieldList`, `SchemaV2FieldType`; everything else unset.
+        pub fn new(
+            schema_v2_field_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<SchemaV2Field>>,
+            >,
+            schema_v2_field_type: impl ::std::convert::Into<::stratus_model::Val<SchemaV2FieldType>>,
+        ) -> Self {
+            Self {
+                identifier_field_ids: ::std::option::Option::None,
+                schema_id: ::std::option::Option::None,
+                schema_v2_field_list: schema_v2_field_list.into(),
+                schema_v2_field_type: schema_v2_field_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IcebergSchemaV2> for ::stratus_model::Val<IcebergSchemaV2> {
         fn from(value: IcebergSchemaV2) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -249,6 +328,18 @@ pub mod table {
         pub fields: ::stratus_model::Val<::std::vec::Vec<IcebergSortField>>,
         /// `OrderId`: integer.
         pub order_id: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl IcebergSortOrder {
+        /// With the required `Fields`; everything else unset.
+        pub fn new(
+            fields: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<IcebergSortField>>>,
+        ) -> Self {
+            Self {
+                fields: fields.into(),
+                order_id: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<IcebergSortOrder> for ::stratus_model::Val<IcebergSortOrder> {
@@ -274,6 +365,22 @@ pub mod table {
         pub transform: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl IcebergPartitionField {
+        /// With the required `Name`, `SourceId`, `Transform`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_id: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            transform: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_id: ::std::option::Option::None,
+                name: name.into(),
+                source_id: source_id.into(),
+                transform: transform.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IcebergPartitionField> for ::stratus_model::Val<IcebergPartitionField> {
         fn from(value: IcebergPartitionField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -294,6 +401,21 @@ pub mod table {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SchemaField {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                id: ::std::option::Option::None,
+                name: name.into(),
+                required: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SchemaField> for ::stratus_model::Val<SchemaField> {
@@ -322,6 +444,24 @@ pub mod table {
         pub r#type: ::stratus_model::Val<::stratus_model::Json>,
     }
 
+    impl SchemaV2Field {
+        /// With the required `Id`, `Name`, `Required`, `Type`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            required: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                doc: ::std::option::Option::None,
+                id: id.into(),
+                name: name.into(),
+                required: required.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SchemaV2Field> for ::stratus_model::Val<SchemaV2Field> {
         fn from(value: SchemaV2Field) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -346,6 +486,23 @@ pub mod table {
         /// `Transform`: string.
         /// Required.
         pub transform: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IcebergSortField {
+        /// With the required `Direction`, `NullOrder`, `SourceId`, `Transform`; everything else unset.
+        pub fn new(
+            direction: impl ::std::convert::Into<::stratus_model::Val<Direction>>,
+            null_order: impl ::std::convert::Into<::stratus_model::Val<NullOrder>>,
+            source_id: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            transform: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                direction: direction.into(),
+                null_order: null_order.into(),
+                source_id: source_id.into(),
+                transform: transform.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IcebergSortField> for ::stratus_model::Val<IcebergSortField> {
@@ -705,6 +862,22 @@ pub mod table_bucket {
             ::std::option::Option<::stratus_model::Val<UnreferencedFileRemoval>>,
     }
 
+    impl CfnTableBucket {
+        /// With the required `TableBucketName`; everything else unset.
+        pub fn new(
+            table_bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                encryption_configuration: ::std::option::Option::None,
+                metrics_configuration: ::std::option::Option::None,
+                replication_configuration: ::std::option::Option::None,
+                storage_class_configuration: ::std::option::Option::None,
+                table_bucket_name: table_bucket_name.into(),
+                unreferenced_file_removal: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTableBucket`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTableBucketAttributes {
         /// `TableBucketARN`: string.
@@ -766,6 +939,19 @@ pub mod table_bucket {
         pub rules: ::stratus_model::Val<::std::vec::Vec<ReplicationRule>>,
     }
 
+    impl ReplicationConfiguration {
+        /// With the required `Role`, `Rules`; everything else unset.
+        pub fn new(
+            role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rules: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ReplicationRule>>>,
+        ) -> Self {
+            Self {
+                role: role.into(),
+                rules: rules.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ReplicationConfiguration>
         for ::stratus_model::Val<ReplicationConfiguration>
     {
@@ -824,6 +1010,19 @@ pub mod table_bucket {
         pub destinations: ::stratus_model::Val<::std::vec::Vec<ReplicationDestination>>,
     }
 
+    impl ReplicationRule {
+        /// With the required `Destinations`; everything else unset.
+        pub fn new(
+            destinations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ReplicationDestination>>,
+            >,
+        ) -> Self {
+            Self {
+                destinations: destinations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ReplicationRule> for ::stratus_model::Val<ReplicationRule> {
         fn from(value: ReplicationRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -838,6 +1037,19 @@ pub mod table_bucket {
         /// Required.
         #[resource(rename = "DestinationTableBucketARN")]
         pub destination_table_bucket_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ReplicationDestination {
+        /// With the required `DestinationTableBucketARN`; everything else unset.
+        pub fn new(
+            destination_table_bucket_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                destination_table_bucket_arn: destination_table_bucket_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ReplicationDestination> for ::stratus_model::Val<ReplicationDestination> {
@@ -1030,6 +1242,19 @@ pub mod table_bucket_policy {
         #[resource(replace, rename = "TableBucketARN")]
         pub table_bucket_arn: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnTableBucketPolicy {
+        /// With the required `ResourcePolicy`, `TableBucketARN`; everything else unset.
+        pub fn new(
+            resource_policy: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            table_bucket_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_policy: resource_policy.into(),
+                table_bucket_arn: table_bucket_arn.into(),
+            }
+        }
+    }
 }
 
 pub use table_bucket_policy::CfnTableBucketPolicy;
@@ -1054,6 +1279,19 @@ pub mod table_policy {
         /// Changing it replaces the resource.
         #[resource(replace, rename = "TableARN")]
         pub table_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTablePolicy {
+        /// With the required `ResourcePolicy`, `TableARN`; everything else unset.
+        pub fn new(
+            resource_policy: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            table_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_policy: resource_policy.into(),
+                table_arn: table_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTablePolicy`], known once it is deployed (`Fn::GetAtt`).

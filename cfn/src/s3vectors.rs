@@ -56,6 +56,26 @@ pub mod index {
         pub vector_bucket_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnIndex {
+        /// With the required `DataType`, `Dimension`, `DistanceMetric`; everything else unset.
+        pub fn new(
+            data_type: impl ::std::convert::Into<::stratus_model::Val<DataType>>,
+            dimension: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            distance_metric: impl ::std::convert::Into<::stratus_model::Val<DistanceMetric>>,
+        ) -> Self {
+            Self {
+                data_type: data_type.into(),
+                dimension: dimension.into(),
+                distance_metric: distance_metric.into(),
+                encryption_configuration: ::std::option::Option::None,
+                index_name: ::std::option::Option::None,
+                metadata_configuration: ::std::option::Option::None,
+                vector_bucket_arn: ::std::option::Option::None,
+                vector_bucket_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIndex`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIndexAttributes {
         /// `CreationTime`: string.
@@ -360,6 +380,19 @@ pub mod vector_bucket_policy {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub vector_bucket_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnVectorBucketPolicy {
+        /// With the required `Policy`; everything else unset.
+        pub fn new(
+            policy: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                policy: policy.into(),
+                vector_bucket_arn: ::std::option::Option::None,
+                vector_bucket_name: ::std::option::Option::None,
+            }
+        }
     }
 }
 

@@ -52,6 +52,25 @@ pub mod app {
         pub user_profile_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnApp {
+        /// With the required `AppName`, `AppType`, `DomainId`, `UserProfileName`; everything else unset.
+        pub fn new(
+            app_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            app_type: impl ::std::convert::Into<::stratus_model::Val<AppType>>,
+            domain_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_profile_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_name: app_name.into(),
+                app_type: app_type.into(),
+                domain_id: domain_id.into(),
+                recovery_mode: ::std::option::Option::None,
+                resource_spec: ::std::option::Option::None,
+                user_profile_name: user_profile_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApp`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppAttributes {
         /// `AppArn`: string.
@@ -877,6 +896,22 @@ pub mod app_image_config {
             ::std::option::Option<::stratus_model::Val<KernelGatewayImageConfig>>,
     }
 
+    impl CfnAppImageConfig {
+        /// With the required `AppImageConfigName`; everything else unset.
+        pub fn new(
+            app_image_config_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                app_image_config_name: app_image_config_name.into(),
+                code_editor_app_image_config: ::std::option::Option::None,
+                jupyter_lab_app_image_config: ::std::option::Option::None,
+                kernel_gateway_image_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAppImageConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppImageConfigAttributes {
         /// `AppImageConfigArn`: string.
@@ -931,6 +966,18 @@ pub mod app_image_config {
         /// Required.
         /// Items: `1..=1`.
         pub kernel_specs: ::stratus_model::Val<::std::vec::Vec<KernelSpec>>,
+    }
+
+    impl KernelGatewayImageConfig {
+        /// With the required `KernelSpecs`; everything else unset.
+        pub fn new(
+            kernel_specs: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<KernelSpec>>>,
+        ) -> Self {
+            Self {
+                file_system_config: ::std::option::Option::None,
+                kernel_specs: kernel_specs.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KernelGatewayImageConfig>
@@ -1001,6 +1048,18 @@ pub mod app_image_config {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KernelSpec {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                display_name: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KernelSpec> for ::stratus_model::Val<KernelSpec> {
         fn from(value: KernelSpec) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1021,6 +1080,19 @@ pub mod app_image_config {
         /// Pattern: `^(?!\s*$).+`.
         /// Length: `1..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomImageContainerEnvironmentVariable {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomImageContainerEnvironmentVariable>
@@ -1139,6 +1211,16 @@ pub mod cluster {
         pub mode: ::stratus_model::Val<Mode>,
     }
 
+    impl ClusterAutoScalingConfig {
+        /// With the required `Mode`; everything else unset.
+        pub fn new(mode: impl ::std::convert::Into<::stratus_model::Val<Mode>>) -> Self {
+            Self {
+                auto_scaler_type: ::std::option::Option::None,
+                mode: mode.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ClusterAutoScalingConfig>
         for ::stratus_model::Val<ClusterAutoScalingConfig>
     {
@@ -1201,6 +1283,36 @@ pub mod cluster {
         pub training_plan_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ClusterInstanceGroup {
+        /// With the required `ExecutionRole`, `InstanceCount`, `InstanceGroupName`, `InstanceType`; everything else unset.
+        pub fn new(
+            execution_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            instance_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<InstanceType>>,
+        ) -> Self {
+            Self {
+                capacity_requirements: ::std::option::Option::None,
+                current_count: ::std::option::Option::None,
+                execution_role: execution_role.into(),
+                image_id: ::std::option::Option::None,
+                instance_count: instance_count.into(),
+                instance_group_name: instance_group_name.into(),
+                instance_storage_configs: ::std::option::Option::None,
+                instance_type: instance_type.into(),
+                kubernetes_config: ::std::option::Option::None,
+                life_cycle_config: ::std::option::Option::None,
+                min_instance_count: ::std::option::Option::None,
+                on_start_deep_health_checks: ::std::option::Option::None,
+                override_vpc_config: ::std::option::Option::None,
+                scheduled_update_config: ::std::option::Option::None,
+                slurm_config: ::std::option::Option::None,
+                threads_per_core: ::std::option::Option::None,
+                training_plan_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ClusterInstanceGroup> for ::stratus_model::Val<ClusterInstanceGroup> {
         fn from(value: ClusterInstanceGroup) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1247,6 +1359,31 @@ pub mod cluster {
         pub training_plan_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ClusterRestrictedInstanceGroup {
+        /// With the required `EnvironmentConfig`, `ExecutionRole`, `InstanceCount`, `InstanceGroupName`, `InstanceType`; everything else unset.
+        pub fn new(
+            environment_config: impl ::std::convert::Into<::stratus_model::Val<EnvironmentConfig>>,
+            execution_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            instance_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<InstanceType>>,
+        ) -> Self {
+            Self {
+                current_count: ::std::option::Option::None,
+                environment_config: environment_config.into(),
+                execution_role: execution_role.into(),
+                instance_count: instance_count.into(),
+                instance_group_name: instance_group_name.into(),
+                instance_storage_configs: ::std::option::Option::None,
+                instance_type: instance_type.into(),
+                on_start_deep_health_checks: ::std::option::Option::None,
+                override_vpc_config: ::std::option::Option::None,
+                threads_per_core: ::std::option::Option::None,
+                training_plan_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ClusterRestrictedInstanceGroup>
         for ::stratus_model::Val<ClusterRestrictedInstanceGroup>
     {
@@ -1268,6 +1405,16 @@ pub mod cluster {
         pub mode: ::stratus_model::Val<Mode2>,
     }
 
+    impl TieredStorageConfig {
+        /// With the required `Mode`; everything else unset.
+        pub fn new(mode: impl ::std::convert::Into<::stratus_model::Val<Mode2>>) -> Self {
+            Self {
+                instance_memory_allocation_percentage: ::std::option::Option::None,
+                mode: mode.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TieredStorageConfig> for ::stratus_model::Val<TieredStorageConfig> {
         fn from(value: TieredStorageConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1286,6 +1433,23 @@ pub mod cluster {
         /// Required.
         /// Items: `1..=16`.
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl VpcConfig {
+        /// With the required `SecurityGroupIds`, `Subnets`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnets: subnets.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
@@ -1372,6 +1536,18 @@ pub mod cluster {
         pub schedule_expression: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ScheduledUpdateConfig {
+        /// With the required `ScheduleExpression`; everything else unset.
+        pub fn new(
+            schedule_expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                deployment_config: ::std::option::Option::None,
+                schedule_expression: schedule_expression.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ScheduledUpdateConfig> for ::stratus_model::Val<ScheduledUpdateConfig> {
         fn from(value: ScheduledUpdateConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1390,6 +1566,16 @@ pub mod cluster {
         /// Items: `0..=1`.
         pub partition_names:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl ClusterSlurmConfig {
+        /// With the required `NodeType`; everything else unset.
+        pub fn new(node_type: impl ::std::convert::Into<::stratus_model::Val<NodeType>>) -> Self {
+            Self {
+                node_type: node_type.into(),
+                partition_names: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ClusterSlurmConfig> for ::stratus_model::Val<ClusterSlurmConfig> {
@@ -1429,6 +1615,20 @@ pub mod cluster {
         /// Pattern: `^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$`.
         /// Length: `1..=63`.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl ClusterKubernetesTaint {
+        /// With the required `Effect`, `Key`; everything else unset.
+        pub fn new(
+            effect: impl ::std::convert::Into<::stratus_model::Val<Effect>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                effect: effect.into(),
+                key: key.into(),
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ClusterKubernetesTaint> for ::stratus_model::Val<ClusterKubernetesTaint> {
@@ -1471,6 +1671,19 @@ pub mod cluster {
         pub size_in_gi_b: ::stratus_model::Val<i64>,
     }
 
+    impl FSxLustreConfig {
+        /// With the required `PerUnitStorageThroughput`, `SizeInGiB`; everything else unset.
+        pub fn new(
+            per_unit_storage_throughput: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            size_in_gi_b: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                per_unit_storage_throughput: per_unit_storage_throughput.into(),
+                size_in_gi_b: size_in_gi_b.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FSxLustreConfig> for ::stratus_model::Val<FSxLustreConfig> {
         fn from(value: FSxLustreConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1486,6 +1699,17 @@ pub mod cluster {
         /// Pattern: `(?!\s*$).+`.
         /// Length: `1..=256`.
         pub alarm_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AlarmDetails {
+        /// With the required `AlarmName`; everything else unset.
+        pub fn new(
+            alarm_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alarm_name: alarm_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AlarmDetails> for ::stratus_model::Val<AlarmDetails> {
@@ -1506,6 +1730,18 @@ pub mod cluster {
             ::std::option::Option<::stratus_model::Val<CapacitySizeConfig>>,
     }
 
+    impl RollingUpdatePolicy {
+        /// With the required `MaximumBatchSize`; everything else unset.
+        pub fn new(
+            maximum_batch_size: impl ::std::convert::Into<::stratus_model::Val<CapacitySizeConfig>>,
+        ) -> Self {
+            Self {
+                maximum_batch_size: maximum_batch_size.into(),
+                rollback_maximum_batch_size: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RollingUpdatePolicy> for ::stratus_model::Val<RollingUpdatePolicy> {
         fn from(value: RollingUpdatePolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1524,6 +1760,19 @@ pub mod cluster {
         /// Required.
         /// Range: `1..=`.
         pub value: ::stratus_model::Val<i64>,
+    }
+
+    impl CapacitySizeConfig {
+        /// With the required `Type`, `Value`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CapacitySizeConfig> for ::stratus_model::Val<CapacitySizeConfig> {
@@ -2407,6 +2656,17 @@ pub mod code_repository {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnCodeRepository {
+        /// With the required `GitConfig`; everything else unset.
+        pub fn new(git_config: impl ::std::convert::Into<::stratus_model::Val<GitConfig>>) -> Self {
+            Self {
+                code_repository_name: ::std::option::Option::None,
+                git_config: git_config.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCodeRepository`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCodeRepositoryAttributes {
         /// `Id`: string.
@@ -2432,6 +2692,19 @@ pub mod code_repository {
         pub secret_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl GitConfig {
+        /// With the required `RepositoryUrl`; everything else unset.
+        pub fn new(
+            repository_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                branch: ::std::option::Option::None,
+                repository_url: repository_url.into(),
+                secret_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<GitConfig> for ::stratus_model::Val<GitConfig> {
         fn from(value: GitConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2448,6 +2721,19 @@ pub mod code_repository {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -2524,6 +2810,34 @@ pub mod data_quality_job_definition {
         pub stopping_condition: ::std::option::Option<::stratus_model::Val<StoppingCondition>>,
     }
 
+    impl CfnDataQualityJobDefinition {
+        /// With the required `DataQualityAppSpecification`, `DataQualityJobInput`, `DataQualityJobOutputConfig`, `JobResources`, `RoleArn`; everything else unset.
+        pub fn new(
+            data_quality_app_specification: impl ::std::convert::Into<
+                ::stratus_model::Val<DataQualityAppSpecification>,
+            >,
+            data_quality_job_input: impl ::std::convert::Into<::stratus_model::Val<DataQualityJobInput>>,
+            data_quality_job_output_config: impl ::std::convert::Into<
+                ::stratus_model::Val<MonitoringOutputConfig>,
+            >,
+            job_resources: impl ::std::convert::Into<::stratus_model::Val<MonitoringResources>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_quality_app_specification: data_quality_app_specification.into(),
+                data_quality_baseline_config: ::std::option::Option::None,
+                data_quality_job_input: data_quality_job_input.into(),
+                data_quality_job_output_config: data_quality_job_output_config.into(),
+                endpoint_name: ::std::option::Option::None,
+                job_definition_name: ::std::option::Option::None,
+                job_resources: job_resources.into(),
+                network_config: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                stopping_condition: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDataQualityJobDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataQualityJobDefinitionAttributes {
         /// `CreationTime`: string.
@@ -2566,6 +2880,22 @@ pub mod data_quality_job_definition {
         /// `RecordPreprocessorSourceUri`: string.
         pub record_preprocessor_source_uri:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl DataQualityAppSpecification {
+        /// With the required `ImageUri`; everything else unset.
+        pub fn new(
+            image_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                container_arguments: ::std::option::Option::None,
+                container_entrypoint: ::std::option::Option::None,
+                environment: ::std::option::Option::None,
+                image_uri: image_uri.into(),
+                post_analytics_processor_source_uri: ::std::option::Option::None,
+                record_preprocessor_source_uri: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DataQualityAppSpecification>
@@ -2627,6 +2957,20 @@ pub mod data_quality_job_definition {
         pub monitoring_outputs: ::stratus_model::Val<::std::vec::Vec<MonitoringOutput>>,
     }
 
+    impl MonitoringOutputConfig {
+        /// With the required `MonitoringOutputs`; everything else unset.
+        pub fn new(
+            monitoring_outputs: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MonitoringOutput>>,
+            >,
+        ) -> Self {
+            Self {
+                kms_key_id: ::std::option::Option::None,
+                monitoring_outputs: monitoring_outputs.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MonitoringOutputConfig> for ::stratus_model::Val<MonitoringOutputConfig> {
         fn from(value: MonitoringOutputConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2640,6 +2984,17 @@ pub mod data_quality_job_definition {
         /// `ClusterConfig`: [`ClusterConfig`].
         /// Required.
         pub cluster_config: ::stratus_model::Val<ClusterConfig>,
+    }
+
+    impl MonitoringResources {
+        /// With the required `ClusterConfig`; everything else unset.
+        pub fn new(
+            cluster_config: impl ::std::convert::Into<::stratus_model::Val<ClusterConfig>>,
+        ) -> Self {
+            Self {
+                cluster_config: cluster_config.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MonitoringResources> for ::stratus_model::Val<MonitoringResources> {
@@ -2675,6 +3030,17 @@ pub mod data_quality_job_definition {
         /// Required.
         /// Range: `1..=86400`.
         pub max_runtime_in_seconds: ::stratus_model::Val<i64>,
+    }
+
+    impl StoppingCondition {
+        /// With the required `MaxRuntimeInSeconds`; everything else unset.
+        pub fn new(
+            max_runtime_in_seconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                max_runtime_in_seconds: max_runtime_in_seconds.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StoppingCondition> for ::stratus_model::Val<StoppingCondition> {
@@ -2741,6 +3107,26 @@ pub mod data_quality_job_definition {
         pub s3_input_mode: ::std::option::Option<::stratus_model::Val<S3InputMode>>,
     }
 
+    impl BatchTransformInput {
+        /// With the required `DataCapturedDestinationS3Uri`, `DatasetFormat`, `LocalPath`; everything else unset.
+        pub fn new(
+            data_captured_destination_s3_uri: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            dataset_format: impl ::std::convert::Into<::stratus_model::Val<DatasetFormat>>,
+            local_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_captured_destination_s3_uri: data_captured_destination_s3_uri.into(),
+                dataset_format: dataset_format.into(),
+                exclude_features_attribute: ::std::option::Option::None,
+                local_path: local_path.into(),
+                s3_data_distribution_type: ::std::option::Option::None,
+                s3_input_mode: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BatchTransformInput> for ::stratus_model::Val<BatchTransformInput> {
         fn from(value: BatchTransformInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2772,6 +3158,22 @@ pub mod data_quality_job_definition {
         pub s3_input_mode: ::std::option::Option<::stratus_model::Val<S3InputMode2>>,
     }
 
+    impl EndpointInput {
+        /// With the required `EndpointName`, `LocalPath`; everything else unset.
+        pub fn new(
+            endpoint_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            local_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                endpoint_name: endpoint_name.into(),
+                exclude_features_attribute: ::std::option::Option::None,
+                local_path: local_path.into(),
+                s3_data_distribution_type: ::std::option::Option::None,
+                s3_input_mode: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EndpointInput> for ::stratus_model::Val<EndpointInput> {
         fn from(value: EndpointInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2785,6 +3187,15 @@ pub mod data_quality_job_definition {
         /// `S3Output`: [`S3Output`].
         /// Required.
         pub s3_output: ::stratus_model::Val<S3Output>,
+    }
+
+    impl MonitoringOutput {
+        /// With the required `S3Output`; everything else unset.
+        pub fn new(s3_output: impl ::std::convert::Into<::stratus_model::Val<S3Output>>) -> Self {
+            Self {
+                s3_output: s3_output.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MonitoringOutput> for ::stratus_model::Val<MonitoringOutput> {
@@ -2817,6 +3228,22 @@ pub mod data_quality_job_definition {
         pub volume_size_in_gb: ::stratus_model::Val<i64>,
     }
 
+    impl ClusterConfig {
+        /// With the required `InstanceCount`, `InstanceType`, `VolumeSizeInGB`; everything else unset.
+        pub fn new(
+            instance_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<InstanceType>>,
+            volume_size_in_gb: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                instance_count: instance_count.into(),
+                instance_type: instance_type.into(),
+                volume_kms_key_id: ::std::option::Option::None,
+                volume_size_in_gb: volume_size_in_gb.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ClusterConfig> for ::stratus_model::Val<ClusterConfig> {
         fn from(value: ClusterConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2835,6 +3262,23 @@ pub mod data_quality_job_definition {
         /// Required.
         /// Items: `1..=16`.
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl VpcConfig {
+        /// With the required `SecurityGroupIds`, `Subnets`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnets: subnets.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
@@ -2878,6 +3322,20 @@ pub mod data_quality_job_definition {
         /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
         /// Length: `0..=512`.
         pub s3_uri: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3Output {
+        /// With the required `LocalPath`, `S3Uri`; everything else unset.
+        pub fn new(
+            local_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                local_path: local_path.into(),
+                s3_upload_mode: ::std::option::Option::None,
+                s3_uri: s3_uri.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3Output> for ::stratus_model::Val<S3Output> {
@@ -3688,6 +4146,19 @@ pub mod device {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnDevice {
+        /// With the required `DeviceFleetName`; everything else unset.
+        pub fn new(
+            device_fleet_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                device: ::std::option::Option::None,
+                device_fleet_name: device_fleet_name.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `Device`, a property type of `AWS::SageMaker::Device`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -3705,6 +4176,19 @@ pub mod device {
         /// Pattern: `[a-zA-Z0-9:_-]+`.
         /// Length: `..=128`.
         pub iot_thing_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Device {
+        /// With the required `DeviceName`; everything else unset.
+        pub fn new(
+            device_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                device_name: device_name.into(),
+                iot_thing_name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Device> for ::stratus_model::Val<Device> {
@@ -3727,6 +4211,19 @@ pub mod device {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         /// Length: `0..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -3774,6 +4271,23 @@ pub mod device_fleet {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnDeviceFleet {
+        /// With the required `DeviceFleetName`, `OutputConfig`, `RoleArn`; everything else unset.
+        pub fn new(
+            device_fleet_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            output_config: impl ::std::convert::Into<::stratus_model::Val<EdgeOutputConfig>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                device_fleet_name: device_fleet_name.into(),
+                output_config: output_config.into(),
+                role_arn: role_arn.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `EdgeOutputConfig`, a property type of `AWS::SageMaker::DeviceFleet`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -3787,6 +4301,18 @@ pub mod device_fleet {
         /// Pattern: `^s3://([^/]+)/?(.*)$`.
         /// Length: `0..=1024`.
         pub s3_output_location: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EdgeOutputConfig {
+        /// With the required `S3OutputLocation`; everything else unset.
+        pub fn new(
+            s3_output_location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kms_key_id: ::std::option::Option::None,
+                s3_output_location: s3_output_location.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EdgeOutputConfig> for ::stratus_model::Val<EdgeOutputConfig> {
@@ -3809,6 +4335,19 @@ pub mod device_fleet {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         /// Length: `0..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -3881,6 +4420,29 @@ pub mod domain {
         /// Pattern: `[-0-9a-zA-Z]+`.
         /// Length: `0..=32`.
         pub vpc_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnDomain {
+        /// With the required `AuthMode`, `DefaultUserSettings`, `DomainName`; everything else unset.
+        pub fn new(
+            auth_mode: impl ::std::convert::Into<::stratus_model::Val<AuthMode>>,
+            default_user_settings: impl ::std::convert::Into<::stratus_model::Val<UserSettings>>,
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_network_access_type: ::std::option::Option::None,
+                app_security_group_management: ::std::option::Option::None,
+                auth_mode: auth_mode.into(),
+                default_space_settings: ::std::option::Option::None,
+                default_user_settings: default_user_settings.into(),
+                domain_name: domain_name.into(),
+                domain_settings: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                subnet_ids: ::std::option::Option::None,
+                tag_propagation: ::std::option::Option::None,
+                vpc_id: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnDomain`], known once it is deployed (`Fn::GetAtt`).
@@ -3967,6 +4529,24 @@ pub mod domain {
             ::std::option::Option<::stratus_model::Val<DefaultSpaceStorageSettings>>,
     }
 
+    impl DefaultSpaceSettings {
+        /// With the required `ExecutionRole`; everything else unset.
+        pub fn new(
+            execution_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                custom_file_system_configs: ::std::option::Option::None,
+                custom_posix_user_config: ::std::option::Option::None,
+                execution_role: execution_role.into(),
+                jupyter_lab_app_settings: ::std::option::Option::None,
+                jupyter_server_app_settings: ::std::option::Option::None,
+                kernel_gateway_app_settings: ::std::option::Option::None,
+                security_groups: ::std::option::Option::None,
+                space_storage_settings: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DefaultSpaceSettings> for ::stratus_model::Val<DefaultSpaceSettings> {
         fn from(value: DefaultSpaceSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4029,6 +4609,32 @@ pub mod domain {
         /// `StudioWebPortalSettings`: [`StudioWebPortalSettings`].
         pub studio_web_portal_settings:
             ::std::option::Option<::stratus_model::Val<StudioWebPortalSettings>>,
+    }
+
+    impl UserSettings {
+        /// With the required `ExecutionRole`; everything else unset.
+        pub fn new(
+            execution_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auto_mount_home_efs: ::std::option::Option::None,
+                code_editor_app_settings: ::std::option::Option::None,
+                custom_file_system_configs: ::std::option::Option::None,
+                custom_posix_user_config: ::std::option::Option::None,
+                default_landing_uri: ::std::option::Option::None,
+                execution_role: execution_role.into(),
+                jupyter_lab_app_settings: ::std::option::Option::None,
+                jupyter_server_app_settings: ::std::option::Option::None,
+                kernel_gateway_app_settings: ::std::option::Option::None,
+                r_session_app_settings: ::std::option::Option::None,
+                r_studio_server_pro_app_settings: ::std::option::Option::None,
+                security_groups: ::std::option::Option::None,
+                sharing_settings: ::std::option::Option::None,
+                space_storage_settings: ::std::option::Option::None,
+                studio_web_portal: ::std::option::Option::None,
+                studio_web_portal_settings: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<UserSettings> for ::stratus_model::Val<UserSettings> {
@@ -4100,6 +4706,19 @@ pub mod domain {
         /// Required.
         /// Range: `10000..=4000000`.
         pub uid: ::stratus_model::Val<i64>,
+    }
+
+    impl CustomPosixUserConfig {
+        /// With the required `Gid`, `Uid`; everything else unset.
+        pub fn new(
+            gid: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            uid: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                gid: gid.into(),
+                uid: uid.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomPosixUserConfig> for ::stratus_model::Val<CustomPosixUserConfig> {
@@ -4363,6 +4982,22 @@ pub mod domain {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl RStudioServerProDomainSettings {
+        /// With the required `DomainExecutionRoleArn`; everything else unset.
+        pub fn new(
+            domain_execution_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                default_resource_spec: ::std::option::Option::None,
+                domain_execution_role_arn: domain_execution_role_arn.into(),
+                r_studio_connect_url: ::std::option::Option::None,
+                r_studio_package_manager_url: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RStudioServerProDomainSettings>
         for ::stratus_model::Val<RStudioServerProDomainSettings>
     {
@@ -4425,6 +5060,18 @@ pub mod domain {
         pub file_system_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl EfsFileSystemConfig {
+        /// With the required `FileSystemId`; everything else unset.
+        pub fn new(
+            file_system_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                file_system_id: file_system_id.into(),
+                file_system_path: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EfsFileSystemConfig> for ::stratus_model::Val<EfsFileSystemConfig> {
         fn from(value: EfsFileSystemConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4444,6 +5091,18 @@ pub mod domain {
         /// Pattern: `^\/\S*$`.
         /// Length: `1..=256`.
         pub file_system_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl FSxLustreFileSystemConfig {
+        /// With the required `FileSystemId`; everything else unset.
+        pub fn new(
+            file_system_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                file_system_id: file_system_id.into(),
+                file_system_path: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FSxLustreFileSystemConfig>
@@ -4498,6 +5157,17 @@ pub mod domain {
         pub repository_url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CodeRepository {
+        /// With the required `RepositoryUrl`; everything else unset.
+        pub fn new(
+            repository_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                repository_url: repository_url.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CodeRepository> for ::stratus_model::Val<CodeRepository> {
         fn from(value: CodeRepository) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4521,6 +5191,22 @@ pub mod domain {
         /// `ImageVersionNumber`: integer.
         /// Range: `0..=`.
         pub image_version_number: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl CustomImage {
+        /// With the required `AppImageConfigName`, `ImageName`; everything else unset.
+        pub fn new(
+            app_image_config_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            image_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_image_config_name: app_image_config_name.into(),
+                image_name: image_name.into(),
+                image_version_number: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CustomImage> for ::stratus_model::Val<CustomImage> {
@@ -4568,6 +5254,19 @@ pub mod domain {
         /// `MaximumEbsVolumeSizeInGb`: integer.
         /// Required.
         pub maximum_ebs_volume_size_in_gb: ::stratus_model::Val<i64>,
+    }
+
+    impl DefaultEbsStorageSettings {
+        /// With the required `DefaultEbsVolumeSizeInGb`, `MaximumEbsVolumeSizeInGb`; everything else unset.
+        pub fn new(
+            default_ebs_volume_size_in_gb: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            maximum_ebs_volume_size_in_gb: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                default_ebs_volume_size_in_gb: default_ebs_volume_size_in_gb.into(),
+                maximum_ebs_volume_size_in_gb: maximum_ebs_volume_size_in_gb.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DefaultEbsStorageSettings>
@@ -6128,6 +6827,21 @@ pub mod endpoint {
         pub retain_deployment_config: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl CfnEndpoint {
+        /// With the required `EndpointConfigName`; everything else unset.
+        pub fn new(
+            endpoint_config_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                deployment_config: ::std::option::Option::None,
+                endpoint_config_name: endpoint_config_name.into(),
+                exclude_retained_variant_properties: ::std::option::Option::None,
+                retain_all_variant_properties: ::std::option::Option::None,
+                retain_deployment_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEndpointAttributes {
         /// `EndpointArn`: string.
@@ -6190,6 +6904,17 @@ pub mod endpoint {
         pub alarms: ::stratus_model::Val<::std::vec::Vec<Alarm>>,
     }
 
+    impl AutoRollbackConfig {
+        /// With the required `Alarms`; everything else unset.
+        pub fn new(
+            alarms: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Alarm>>>,
+        ) -> Self {
+            Self {
+                alarms: alarms.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AutoRollbackConfig> for ::stratus_model::Val<AutoRollbackConfig> {
         fn from(value: AutoRollbackConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6209,6 +6934,21 @@ pub mod endpoint {
         /// `TrafficRoutingConfiguration`: [`TrafficRoutingConfig`].
         /// Required.
         pub traffic_routing_configuration: ::stratus_model::Val<TrafficRoutingConfig>,
+    }
+
+    impl BlueGreenUpdatePolicy {
+        /// With the required `TrafficRoutingConfiguration`; everything else unset.
+        pub fn new(
+            traffic_routing_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<TrafficRoutingConfig>,
+            >,
+        ) -> Self {
+            Self {
+                maximum_execution_timeout_in_seconds: ::std::option::Option::None,
+                termination_wait_in_seconds: ::std::option::Option::None,
+                traffic_routing_configuration: traffic_routing_configuration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BlueGreenUpdatePolicy> for ::stratus_model::Val<BlueGreenUpdatePolicy> {
@@ -6235,6 +6975,21 @@ pub mod endpoint {
         pub wait_interval_in_seconds: ::stratus_model::Val<i64>,
     }
 
+    impl RollingUpdatePolicy {
+        /// With the required `MaximumBatchSize`, `WaitIntervalInSeconds`; everything else unset.
+        pub fn new(
+            maximum_batch_size: impl ::std::convert::Into<::stratus_model::Val<CapacitySize>>,
+            wait_interval_in_seconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                maximum_batch_size: maximum_batch_size.into(),
+                maximum_execution_timeout_in_seconds: ::std::option::Option::None,
+                rollback_maximum_batch_size: ::std::option::Option::None,
+                wait_interval_in_seconds: wait_interval_in_seconds.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RollingUpdatePolicy> for ::stratus_model::Val<RollingUpdatePolicy> {
         fn from(value: RollingUpdatePolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6250,6 +7005,17 @@ pub mod endpoint {
         /// Pattern: `^(?!\s*$).+$`.
         /// Length: `1..=255`.
         pub alarm_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Alarm {
+        /// With the required `AlarmName`; everything else unset.
+        pub fn new(
+            alarm_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alarm_name: alarm_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Alarm> for ::stratus_model::Val<Alarm> {
@@ -6275,6 +7041,18 @@ pub mod endpoint {
         pub wait_interval_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl TrafficRoutingConfig {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                canary_size: ::std::option::Option::None,
+                linear_step_size: ::std::option::Option::None,
+                r#type: r#type.into(),
+                wait_interval_in_seconds: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TrafficRoutingConfig> for ::stratus_model::Val<TrafficRoutingConfig> {
         fn from(value: TrafficRoutingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6293,6 +7071,19 @@ pub mod endpoint {
         /// Required.
         /// Range: `1..=`.
         pub value: ::stratus_model::Val<i64>,
+    }
+
+    impl CapacitySize {
+        /// With the required `Type`, `Value`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type2>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CapacitySize> for ::stratus_model::Val<CapacitySize> {
@@ -6447,6 +7238,29 @@ pub mod endpoint_config {
         pub vpc_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
     }
 
+    impl CfnEndpointConfig {
+        /// With the required `ProductionVariants`; everything else unset.
+        pub fn new(
+            production_variants: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ProductionVariant>>,
+            >,
+        ) -> Self {
+            Self {
+                async_inference_config: ::std::option::Option::None,
+                data_capture_config: ::std::option::Option::None,
+                enable_network_isolation: ::std::option::Option::None,
+                endpoint_config_name: ::std::option::Option::None,
+                execution_role_arn: ::std::option::Option::None,
+                explainer_config: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                production_variants: production_variants.into(),
+                shadow_production_variants: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                vpc_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEndpointConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEndpointConfigAttributes {
         /// `Id`: string.
@@ -6468,6 +7282,18 @@ pub mod endpoint_config {
         /// `OutputConfig`: [`AsyncInferenceOutputConfig`].
         /// Required.
         pub output_config: ::stratus_model::Val<AsyncInferenceOutputConfig>,
+    }
+
+    impl AsyncInferenceConfig {
+        /// With the required `OutputConfig`; everything else unset.
+        pub fn new(
+            output_config: impl ::std::convert::Into<::stratus_model::Val<AsyncInferenceOutputConfig>>,
+        ) -> Self {
+            Self {
+                client_config: ::std::option::Option::None,
+                output_config: output_config.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AsyncInferenceConfig> for ::stratus_model::Val<AsyncInferenceConfig> {
@@ -6496,6 +7322,26 @@ pub mod endpoint_config {
         pub initial_sampling_percentage: ::stratus_model::Val<i64>,
         /// `KmsKeyId`: string.
         pub kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl DataCaptureConfig {
+        /// With the required `CaptureOptions`, `DestinationS3Uri`, `InitialSamplingPercentage`; everything else unset.
+        pub fn new(
+            capture_options: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<CaptureOption>>,
+            >,
+            destination_s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            initial_sampling_percentage: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                capture_content_type_header: ::std::option::Option::None,
+                capture_options: capture_options.into(),
+                destination_s3_uri: destination_s3_uri.into(),
+                enable_capture: ::std::option::Option::None,
+                initial_sampling_percentage: initial_sampling_percentage.into(),
+                kms_key_id: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<DataCaptureConfig> for ::stratus_model::Val<DataCaptureConfig> {
@@ -6561,6 +7407,30 @@ pub mod endpoint_config {
         pub volume_size_in_gb: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl ProductionVariant {
+        /// With the required `VariantName`; everything else unset.
+        pub fn new(
+            variant_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                capacity_reservation_config: ::std::option::Option::None,
+                container_startup_health_check_timeout_in_seconds: ::std::option::Option::None,
+                enable_ssm_access: ::std::option::Option::None,
+                inference_ami_version: ::std::option::Option::None,
+                initial_instance_count: ::std::option::Option::None,
+                initial_variant_weight: ::std::option::Option::None,
+                instance_type: ::std::option::Option::None,
+                managed_instance_scaling: ::std::option::Option::None,
+                model_data_download_timeout_in_seconds: ::std::option::Option::None,
+                model_name: ::std::option::Option::None,
+                routing_config: ::std::option::Option::None,
+                serverless_config: ::std::option::Option::None,
+                variant_name: variant_name.into(),
+                volume_size_in_gb: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ProductionVariant> for ::stratus_model::Val<ProductionVariant> {
         fn from(value: ProductionVariant) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6579,6 +7449,19 @@ pub mod endpoint_config {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6595,6 +7478,23 @@ pub mod endpoint_config {
         /// `Subnets`: list of string.
         /// Required.
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl VpcConfig {
+        /// With the required `SecurityGroupIds`, `Subnets`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnets: subnets.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
@@ -6672,6 +7572,17 @@ pub mod endpoint_config {
         pub capture_mode: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CaptureOption {
+        /// With the required `CaptureMode`; everything else unset.
+        pub fn new(
+            capture_mode: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                capture_mode: capture_mode.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CaptureOption> for ::stratus_model::Val<CaptureOption> {
         fn from(value: CaptureOption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6689,6 +7600,19 @@ pub mod endpoint_config {
         /// `ShapConfig`: [`ClarifyShapConfig`].
         /// Required.
         pub shap_config: ::stratus_model::Val<ClarifyShapConfig>,
+    }
+
+    impl ClarifyExplainerConfig {
+        /// With the required `ShapConfig`; everything else unset.
+        pub fn new(
+            shap_config: impl ::std::convert::Into<::stratus_model::Val<ClarifyShapConfig>>,
+        ) -> Self {
+            Self {
+                enable_explanations: ::std::option::Option::None,
+                inference_config: ::std::option::Option::None,
+                shap_config: shap_config.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ClarifyExplainerConfig> for ::stratus_model::Val<ClarifyExplainerConfig> {
@@ -6761,6 +7685,20 @@ pub mod endpoint_config {
         pub memory_size_in_mb: ::stratus_model::Val<i64>,
         /// `ProvisionedConcurrency`: integer.
         pub provisioned_concurrency: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl ServerlessConfig {
+        /// With the required `MaxConcurrency`, `MemorySizeInMB`; everything else unset.
+        pub fn new(
+            max_concurrency: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            memory_size_in_mb: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                max_concurrency: max_concurrency.into(),
+                memory_size_in_mb: memory_size_in_mb.into(),
+                provisioned_concurrency: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ServerlessConfig> for ::stratus_model::Val<ServerlessConfig> {
@@ -6846,6 +7784,23 @@ pub mod endpoint_config {
         pub use_logit: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    impl ClarifyShapConfig {
+        /// With the required `ShapBaselineConfig`; everything else unset.
+        pub fn new(
+            shap_baseline_config: impl ::std::convert::Into<
+                ::stratus_model::Val<ClarifyShapBaselineConfig>,
+            >,
+        ) -> Self {
+            Self {
+                number_of_samples: ::std::option::Option::None,
+                seed: ::std::option::Option::None,
+                shap_baseline_config: shap_baseline_config.into(),
+                text_config: ::std::option::Option::None,
+                use_logit: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ClarifyShapConfig> for ::stratus_model::Val<ClarifyShapConfig> {
         fn from(value: ClarifyShapConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6882,6 +7837,19 @@ pub mod endpoint_config {
         /// `Language`: string.
         /// Required.
         pub language: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ClarifyTextConfig {
+        /// With the required `Granularity`, `Language`; everything else unset.
+        pub fn new(
+            granularity: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            language: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                granularity: granularity.into(),
+                language: language.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ClarifyTextConfig> for ::stratus_model::Val<ClarifyTextConfig> {
@@ -6954,6 +7922,34 @@ pub mod feature_group {
         pub throughput_config: ::std::option::Option<::stratus_model::Val<ThroughputConfig>>,
     }
 
+    impl CfnFeatureGroup {
+        /// With the required `EventTimeFeatureName`, `FeatureDefinitions`, `FeatureGroupName`, `RecordIdentifierFeatureName`; everything else unset.
+        pub fn new(
+            event_time_feature_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            feature_definitions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<FeatureDefinition>>,
+            >,
+            feature_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            record_identifier_feature_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                event_time_feature_name: event_time_feature_name.into(),
+                feature_definitions: feature_definitions.into(),
+                feature_group_name: feature_group_name.into(),
+                offline_store_config: ::std::option::Option::None,
+                online_store_config: ::std::option::Option::None,
+                record_identifier_feature_name: record_identifier_feature_name.into(),
+                role_arn: ::std::option::Option::None,
+                throughput_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnFeatureGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFeatureGroupAttributes {
         /// `CreationTime`: string.
@@ -6986,6 +7982,19 @@ pub mod feature_group {
         pub feature_type: ::stratus_model::Val<FeatureType>,
     }
 
+    impl FeatureDefinition {
+        /// With the required `FeatureName`, `FeatureType`; everything else unset.
+        pub fn new(
+            feature_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            feature_type: impl ::std::convert::Into<::stratus_model::Val<FeatureType>>,
+        ) -> Self {
+            Self {
+                feature_name: feature_name.into(),
+                feature_type: feature_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FeatureDefinition> for ::stratus_model::Val<FeatureDefinition> {
         fn from(value: FeatureDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7005,6 +8014,20 @@ pub mod feature_group {
         pub s3_storage_config: ::stratus_model::Val<S3StorageConfig>,
         /// `TableFormat`: [`TableFormat`].
         pub table_format: ::std::option::Option<::stratus_model::Val<TableFormat>>,
+    }
+
+    impl OfflineStoreConfig {
+        /// With the required `S3StorageConfig`; everything else unset.
+        pub fn new(
+            s3_storage_config: impl ::std::convert::Into<::stratus_model::Val<S3StorageConfig>>,
+        ) -> Self {
+            Self {
+                data_catalog_config: ::std::option::Option::None,
+                disable_glue_table_creation: ::std::option::Option::None,
+                s3_storage_config: s3_storage_config.into(),
+                table_format: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<OfflineStoreConfig> for ::stratus_model::Val<OfflineStoreConfig> {
@@ -7048,6 +8071,19 @@ pub mod feature_group {
         pub throughput_mode: ::stratus_model::Val<ThroughputMode>,
     }
 
+    impl ThroughputConfig {
+        /// With the required `ThroughputMode`; everything else unset.
+        pub fn new(
+            throughput_mode: impl ::std::convert::Into<::stratus_model::Val<ThroughputMode>>,
+        ) -> Self {
+            Self {
+                provisioned_read_capacity_units: ::std::option::Option::None,
+                provisioned_write_capacity_units: ::std::option::Option::None,
+                throughput_mode: throughput_mode.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ThroughputConfig> for ::stratus_model::Val<ThroughputConfig> {
         fn from(value: ThroughputConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7072,6 +8108,21 @@ pub mod feature_group {
         pub table_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DataCatalogConfig {
+        /// With the required `Catalog`, `Database`, `TableName`; everything else unset.
+        pub fn new(
+            catalog: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            database: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                catalog: catalog.into(),
+                database: database.into(),
+                table_name: table_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DataCatalogConfig> for ::stratus_model::Val<DataCatalogConfig> {
         fn from(value: DataCatalogConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7089,6 +8140,18 @@ pub mod feature_group {
         /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
         /// Length: `0..=1024`.
         pub s3_uri: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3StorageConfig {
+        /// With the required `S3Uri`; everything else unset.
+        pub fn new(
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kms_key_id: ::std::option::Option::None,
+                s3_uri: s3_uri.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3StorageConfig> for ::stratus_model::Val<S3StorageConfig> {
@@ -7379,6 +8442,21 @@ pub mod image {
         pub image_role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnImage {
+        /// With the required `ImageName`, `ImageRoleArn`; everything else unset.
+        pub fn new(
+            image_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            image_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                image_description: ::std::option::Option::None,
+                image_display_name: ::std::option::Option::None,
+                image_name: image_name.into(),
+                image_role_arn: image_role_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnImage`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnImageAttributes {
         /// `ImageArn`: string.
@@ -7436,6 +8514,28 @@ pub mod image_version {
         pub release_notes: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `VendorGuidance`: [`VendorGuidance`].
         pub vendor_guidance: ::std::option::Option<::stratus_model::Val<VendorGuidance>>,
+    }
+
+    impl CfnImageVersion {
+        /// With the required `BaseImage`, `ImageName`; everything else unset.
+        pub fn new(
+            base_image: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            image_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alias: ::std::option::Option::None,
+                aliases: ::std::option::Option::None,
+                base_image: base_image.into(),
+                horovod: ::std::option::Option::None,
+                image_name: image_name.into(),
+                job_type: ::std::option::Option::None,
+                ml_framework: ::std::option::Option::None,
+                processor: ::std::option::Option::None,
+                programming_lang: ::std::option::Option::None,
+                release_notes: ::std::option::Option::None,
+                vendor_guidance: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnImageVersion`], known once it is deployed (`Fn::GetAtt`).
@@ -7638,6 +8738,26 @@ pub mod inference_component {
         pub variant_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnInferenceComponent {
+        /// With the required `EndpointName`, `Specification`; everything else unset.
+        pub fn new(
+            endpoint_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            specification: impl ::std::convert::Into<
+                ::stratus_model::Val<InferenceComponentSpecification>,
+            >,
+        ) -> Self {
+            Self {
+                deployment_config: ::std::option::Option::None,
+                endpoint_arn: ::std::option::Option::None,
+                endpoint_name: endpoint_name.into(),
+                inference_component_name: ::std::option::Option::None,
+                runtime_config: ::std::option::Option::None,
+                specification: specification.into(),
+                variant_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnInferenceComponent`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInferenceComponentAttributes {
         /// `InferenceComponentArn`: string.
@@ -7768,6 +8888,17 @@ pub mod inference_component {
         pub alarms: ::stratus_model::Val<::std::vec::Vec<Alarm>>,
     }
 
+    impl AutoRollbackConfiguration {
+        /// With the required `Alarms`; everything else unset.
+        pub fn new(
+            alarms: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Alarm>>>,
+        ) -> Self {
+            Self {
+                alarms: alarms.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AutoRollbackConfiguration>
         for ::stratus_model::Val<AutoRollbackConfiguration>
     {
@@ -7880,6 +9011,17 @@ pub mod inference_component {
         pub alarm_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Alarm {
+        /// With the required `AlarmName`; everything else unset.
+        pub fn new(
+            alarm_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                alarm_name: alarm_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Alarm> for ::stratus_model::Val<Alarm> {
         fn from(value: Alarm) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7896,6 +9038,19 @@ pub mod inference_component {
         /// `Value`: integer.
         /// Required.
         pub value: ::stratus_model::Val<i64>,
+    }
+
+    impl InferenceComponentCapacitySize {
+        /// With the required `Type`, `Value`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<InferenceComponentCapacitySizeType>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<InferenceComponentCapacitySize>
@@ -8038,6 +9193,34 @@ pub mod inference_experiment {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl CfnInferenceExperiment {
+        /// With the required `EndpointName`, `ModelVariants`, `Name`, `RoleArn`, `Type`; everything else unset.
+        pub fn new(
+            endpoint_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            model_variants: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ModelVariantConfig>>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                data_storage_config: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                desired_state: ::std::option::Option::None,
+                endpoint_name: endpoint_name.into(),
+                kms_key: ::std::option::Option::None,
+                model_variants: model_variants.into(),
+                name: name.into(),
+                role_arn: role_arn.into(),
+                schedule: ::std::option::Option::None,
+                shadow_mode_config: ::std::option::Option::None,
+                status_reason: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnInferenceExperiment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInferenceExperimentAttributes {
         /// `Arn`: string.
@@ -8087,6 +9270,19 @@ pub mod inference_experiment {
         pub kms_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl DataStorageConfig {
+        /// With the required `Destination`; everything else unset.
+        pub fn new(
+            destination: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content_type: ::std::option::Option::None,
+                destination: destination.into(),
+                kms_key: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DataStorageConfig> for ::stratus_model::Val<DataStorageConfig> {
         fn from(value: DataStorageConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8110,6 +9306,23 @@ pub mod inference_experiment {
         /// Pattern: `^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?`.
         /// Length: `0..=63`.
         pub variant_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ModelVariantConfig {
+        /// With the required `InfrastructureConfig`, `ModelName`, `VariantName`; everything else unset.
+        pub fn new(
+            infrastructure_config: impl ::std::convert::Into<
+                ::stratus_model::Val<ModelInfrastructureConfig>,
+            >,
+            model_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            variant_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                infrastructure_config: infrastructure_config.into(),
+                model_name: model_name.into(),
+                variant_name: variant_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ModelVariantConfig> for ::stratus_model::Val<ModelVariantConfig> {
@@ -8149,6 +9362,23 @@ pub mod inference_experiment {
         /// Pattern: `^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?`.
         /// Length: `0..=63`.
         pub source_model_variant_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ShadowModeConfig {
+        /// With the required `ShadowModelVariants`, `SourceModelVariantName`; everything else unset.
+        pub fn new(
+            shadow_model_variants: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ShadowModelVariantConfig>>,
+            >,
+            source_model_variant_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                shadow_model_variants: shadow_model_variants.into(),
+                source_model_variant_name: source_model_variant_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ShadowModeConfig> for ::stratus_model::Val<ShadowModeConfig> {
@@ -8192,6 +9422,21 @@ pub mod inference_experiment {
         pub real_time_inference_config: ::stratus_model::Val<RealTimeInferenceConfig>,
     }
 
+    impl ModelInfrastructureConfig {
+        /// With the required `InfrastructureType`, `RealTimeInferenceConfig`; everything else unset.
+        pub fn new(
+            infrastructure_type: impl ::std::convert::Into<::stratus_model::Val<InfrastructureType>>,
+            real_time_inference_config: impl ::std::convert::Into<
+                ::stratus_model::Val<RealTimeInferenceConfig>,
+            >,
+        ) -> Self {
+            Self {
+                infrastructure_type: infrastructure_type.into(),
+                real_time_inference_config: real_time_inference_config.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ModelInfrastructureConfig>
         for ::stratus_model::Val<ModelInfrastructureConfig>
     {
@@ -8215,6 +9460,21 @@ pub mod inference_experiment {
         pub shadow_model_variant_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ShadowModelVariantConfig {
+        /// With the required `SamplingPercentage`, `ShadowModelVariantName`; everything else unset.
+        pub fn new(
+            sampling_percentage: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            shadow_model_variant_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                sampling_percentage: sampling_percentage.into(),
+                shadow_model_variant_name: shadow_model_variant_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ShadowModelVariantConfig>
         for ::stratus_model::Val<ShadowModelVariantConfig>
     {
@@ -8235,6 +9495,19 @@ pub mod inference_experiment {
         /// Required.
         /// Allowed values: `ml.c4.2xlarge`, `ml.c4.4xlarge`, `ml.c4.8xlarge`, `ml.c4.xlarge`, `ml.c5.18xlarge`, `ml.c5.2xlarge`, `ml.c5.4xlarge`, `ml.c5.9xlarge`, `ml.c5.xlarge`, `ml.c5d.18xlarge`, `ml.c5d.2xlarge`, `ml.c5d.4xlarge` and 161 more.
         pub instance_type: ::stratus_model::Val<InstanceType>,
+    }
+
+    impl RealTimeInferenceConfig {
+        /// With the required `InstanceCount`, `InstanceType`; everything else unset.
+        pub fn new(
+            instance_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<InstanceType>>,
+        ) -> Self {
+            Self {
+                instance_count: instance_count.into(),
+                instance_type: instance_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RealTimeInferenceConfig>
@@ -9140,6 +10413,25 @@ pub mod mlflow_tracking_server {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnMlflowTrackingServer {
+        /// With the required `ArtifactStoreUri`, `RoleArn`, `TrackingServerName`; everything else unset.
+        pub fn new(
+            artifact_store_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tracking_server_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                artifact_store_uri: artifact_store_uri.into(),
+                automatic_model_registration: ::std::option::Option::None,
+                mlflow_version: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                tracking_server_name: tracking_server_name.into(),
+                tracking_server_size: ::std::option::Option::None,
+                weekly_maintenance_window_start: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMlflowTrackingServer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMlflowTrackingServerAttributes {
         /// `TrackingServerArn`: string.
@@ -9316,6 +10608,13 @@ pub mod model {
         pub mode: ::stratus_model::Val<Mode2>,
     }
 
+    impl InferenceExecutionConfig {
+        /// With the required `Mode`; everything else unset.
+        pub fn new(mode: impl ::std::convert::Into<::stratus_model::Val<Mode2>>) -> Self {
+            Self { mode: mode.into() }
+        }
+    }
+
     impl ::std::convert::From<InferenceExecutionConfig>
         for ::stratus_model::Val<InferenceExecutionConfig>
     {
@@ -9338,6 +10637,23 @@ pub mod model {
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl VpcConfig {
+        /// With the required `SecurityGroupIds`, `Subnets`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnets: subnets.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -9357,6 +10673,20 @@ pub mod model {
             ::std::option::Option<::stratus_model::Val<RepositoryAuthConfig>>,
     }
 
+    impl ImageConfig {
+        /// With the required `RepositoryAccessMode`; everything else unset.
+        pub fn new(
+            repository_access_mode: impl ::std::convert::Into<
+                ::stratus_model::Val<RepositoryAccessMode>,
+            >,
+        ) -> Self {
+            Self {
+                repository_access_mode: repository_access_mode.into(),
+                repository_auth_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ImageConfig> for ::stratus_model::Val<ImageConfig> {
         fn from(value: ImageConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -9370,6 +10700,17 @@ pub mod model {
         /// `S3DataSource`: [`S3DataSource`].
         /// Required.
         pub s3_data_source: ::stratus_model::Val<S3DataSource>,
+    }
+
+    impl ModelDataSource {
+        /// With the required `S3DataSource`; everything else unset.
+        pub fn new(
+            s3_data_source: impl ::std::convert::Into<::stratus_model::Val<S3DataSource>>,
+        ) -> Self {
+            Self {
+                s3_data_source: s3_data_source.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ModelDataSource> for ::stratus_model::Val<ModelDataSource> {
@@ -9403,6 +10744,19 @@ pub mod model {
         pub repository_credentials_provider_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RepositoryAuthConfig {
+        /// With the required `RepositoryCredentialsProviderArn`; everything else unset.
+        pub fn new(
+            repository_credentials_provider_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                repository_credentials_provider_arn: repository_credentials_provider_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RepositoryAuthConfig> for ::stratus_model::Val<RepositoryAuthConfig> {
         fn from(value: RepositoryAuthConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -9432,6 +10786,23 @@ pub mod model {
         pub s3_uri: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl S3DataSource {
+        /// With the required `CompressionType`, `S3DataType`, `S3Uri`; everything else unset.
+        pub fn new(
+            compression_type: impl ::std::convert::Into<::stratus_model::Val<CompressionType>>,
+            s3_data_type: impl ::std::convert::Into<::stratus_model::Val<S3DataType>>,
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                compression_type: compression_type.into(),
+                hub_access_config: ::std::option::Option::None,
+                model_access_config: ::std::option::Option::None,
+                s3_data_type: s3_data_type.into(),
+                s3_uri: s3_uri.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3DataSource> for ::stratus_model::Val<S3DataSource> {
         fn from(value: S3DataSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -9448,6 +10819,17 @@ pub mod model {
         pub hub_content_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl HubAccessConfig {
+        /// With the required `HubContentArn`; everything else unset.
+        pub fn new(
+            hub_content_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                hub_content_arn: hub_content_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<HubAccessConfig> for ::stratus_model::Val<HubAccessConfig> {
         fn from(value: HubAccessConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -9461,6 +10843,15 @@ pub mod model {
         /// `AcceptEula`: boolean.
         /// Required.
         pub accept_eula: ::stratus_model::Val<bool>,
+    }
+
+    impl ModelAccessConfig {
+        /// With the required `AcceptEula`; everything else unset.
+        pub fn new(accept_eula: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                accept_eula: accept_eula.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ModelAccessConfig> for ::stratus_model::Val<ModelAccessConfig> {
@@ -9777,6 +11168,34 @@ pub mod model_bias_job_definition {
         pub stopping_condition: ::std::option::Option<::stratus_model::Val<StoppingCondition>>,
     }
 
+    impl CfnModelBiasJobDefinition {
+        /// With the required `JobResources`, `ModelBiasAppSpecification`, `ModelBiasJobInput`, `ModelBiasJobOutputConfig`, `RoleArn`; everything else unset.
+        pub fn new(
+            job_resources: impl ::std::convert::Into<::stratus_model::Val<MonitoringResources>>,
+            model_bias_app_specification: impl ::std::convert::Into<
+                ::stratus_model::Val<ModelBiasAppSpecification>,
+            >,
+            model_bias_job_input: impl ::std::convert::Into<::stratus_model::Val<ModelBiasJobInput>>,
+            model_bias_job_output_config: impl ::std::convert::Into<
+                ::stratus_model::Val<MonitoringOutputConfig>,
+            >,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                endpoint_name: ::std::option::Option::None,
+                job_definition_name: ::std::option::Option::None,
+                job_resources: job_resources.into(),
+                model_bias_app_specification: model_bias_app_specification.into(),
+                model_bias_baseline_config: ::std::option::Option::None,
+                model_bias_job_input: model_bias_job_input.into(),
+                model_bias_job_output_config: model_bias_job_output_config.into(),
+                network_config: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                stopping_condition: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnModelBiasJobDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnModelBiasJobDefinitionAttributes {
         /// `CreationTime`: string.
@@ -9803,6 +11222,17 @@ pub mod model_bias_job_definition {
         pub cluster_config: ::stratus_model::Val<ClusterConfig>,
     }
 
+    impl MonitoringResources {
+        /// With the required `ClusterConfig`; everything else unset.
+        pub fn new(
+            cluster_config: impl ::std::convert::Into<::stratus_model::Val<ClusterConfig>>,
+        ) -> Self {
+            Self {
+                cluster_config: cluster_config.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MonitoringResources> for ::stratus_model::Val<MonitoringResources> {
         fn from(value: MonitoringResources) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -9823,6 +11253,20 @@ pub mod model_bias_job_definition {
         /// Pattern: `.*`.
         /// Length: `0..=255`.
         pub image_uri: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ModelBiasAppSpecification {
+        /// With the required `ConfigUri`, `ImageUri`; everything else unset.
+        pub fn new(
+            config_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            image_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                config_uri: config_uri.into(),
+                environment: ::std::option::Option::None,
+                image_uri: image_uri.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ModelBiasAppSpecification>
@@ -9864,6 +11308,21 @@ pub mod model_bias_job_definition {
         pub ground_truth_s3_input: ::stratus_model::Val<MonitoringGroundTruthS3Input>,
     }
 
+    impl ModelBiasJobInput {
+        /// With the required `GroundTruthS3Input`; everything else unset.
+        pub fn new(
+            ground_truth_s3_input: impl ::std::convert::Into<
+                ::stratus_model::Val<MonitoringGroundTruthS3Input>,
+            >,
+        ) -> Self {
+            Self {
+                batch_transform_input: ::std::option::Option::None,
+                endpoint_input: ::std::option::Option::None,
+                ground_truth_s3_input: ground_truth_s3_input.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ModelBiasJobInput> for ::stratus_model::Val<ModelBiasJobInput> {
         fn from(value: ModelBiasJobInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -9883,6 +11342,20 @@ pub mod model_bias_job_definition {
         /// Length: `1..=1`.
         /// Items: `1..=1`.
         pub monitoring_outputs: ::stratus_model::Val<::std::vec::Vec<MonitoringOutput>>,
+    }
+
+    impl MonitoringOutputConfig {
+        /// With the required `MonitoringOutputs`; everything else unset.
+        pub fn new(
+            monitoring_outputs: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MonitoringOutput>>,
+            >,
+        ) -> Self {
+            Self {
+                kms_key_id: ::std::option::Option::None,
+                monitoring_outputs: monitoring_outputs.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MonitoringOutputConfig> for ::stratus_model::Val<MonitoringOutputConfig> {
@@ -9920,6 +11393,17 @@ pub mod model_bias_job_definition {
         pub max_runtime_in_seconds: ::stratus_model::Val<i64>,
     }
 
+    impl StoppingCondition {
+        /// With the required `MaxRuntimeInSeconds`; everything else unset.
+        pub fn new(
+            max_runtime_in_seconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                max_runtime_in_seconds: max_runtime_in_seconds.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StoppingCondition> for ::stratus_model::Val<StoppingCondition> {
         fn from(value: StoppingCondition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -9948,6 +11432,22 @@ pub mod model_bias_job_definition {
         /// Range: `1..=16384`.
         #[resource(rename = "VolumeSizeInGB")]
         pub volume_size_in_gb: ::stratus_model::Val<i64>,
+    }
+
+    impl ClusterConfig {
+        /// With the required `InstanceCount`, `InstanceType`, `VolumeSizeInGB`; everything else unset.
+        pub fn new(
+            instance_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<InstanceType>>,
+            volume_size_in_gb: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                instance_count: instance_count.into(),
+                instance_type: instance_type.into(),
+                volume_kms_key_id: ::std::option::Option::None,
+                volume_size_in_gb: volume_size_in_gb.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ClusterConfig> for ::stratus_model::Val<ClusterConfig> {
@@ -10012,6 +11512,31 @@ pub mod model_bias_job_definition {
         pub start_time_offset: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl BatchTransformInput {
+        /// With the required `DataCapturedDestinationS3Uri`, `DatasetFormat`, `LocalPath`; everything else unset.
+        pub fn new(
+            data_captured_destination_s3_uri: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            dataset_format: impl ::std::convert::Into<::stratus_model::Val<DatasetFormat>>,
+            local_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_captured_destination_s3_uri: data_captured_destination_s3_uri.into(),
+                dataset_format: dataset_format.into(),
+                end_time_offset: ::std::option::Option::None,
+                features_attribute: ::std::option::Option::None,
+                inference_attribute: ::std::option::Option::None,
+                local_path: local_path.into(),
+                probability_attribute: ::std::option::Option::None,
+                probability_threshold_attribute: ::std::option::Option::None,
+                s3_data_distribution_type: ::std::option::Option::None,
+                s3_input_mode: ::std::option::Option::None,
+                start_time_offset: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BatchTransformInput> for ::stratus_model::Val<BatchTransformInput> {
         fn from(value: BatchTransformInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -10055,6 +11580,27 @@ pub mod model_bias_job_definition {
         pub start_time_offset: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl EndpointInput {
+        /// With the required `EndpointName`, `LocalPath`; everything else unset.
+        pub fn new(
+            endpoint_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            local_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                end_time_offset: ::std::option::Option::None,
+                endpoint_name: endpoint_name.into(),
+                features_attribute: ::std::option::Option::None,
+                inference_attribute: ::std::option::Option::None,
+                local_path: local_path.into(),
+                probability_attribute: ::std::option::Option::None,
+                probability_threshold_attribute: ::std::option::Option::None,
+                s3_data_distribution_type: ::std::option::Option::None,
+                s3_input_mode: ::std::option::Option::None,
+                start_time_offset: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EndpointInput> for ::stratus_model::Val<EndpointInput> {
         fn from(value: EndpointInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -10072,6 +11618,17 @@ pub mod model_bias_job_definition {
         pub s3_uri: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MonitoringGroundTruthS3Input {
+        /// With the required `S3Uri`; everything else unset.
+        pub fn new(
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                s3_uri: s3_uri.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MonitoringGroundTruthS3Input>
         for ::stratus_model::Val<MonitoringGroundTruthS3Input>
     {
@@ -10087,6 +11644,15 @@ pub mod model_bias_job_definition {
         /// `S3Output`: [`S3Output`].
         /// Required.
         pub s3_output: ::stratus_model::Val<S3Output>,
+    }
+
+    impl MonitoringOutput {
+        /// With the required `S3Output`; everything else unset.
+        pub fn new(s3_output: impl ::std::convert::Into<::stratus_model::Val<S3Output>>) -> Self {
+            Self {
+                s3_output: s3_output.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MonitoringOutput> for ::stratus_model::Val<MonitoringOutput> {
@@ -10107,6 +11673,23 @@ pub mod model_bias_job_definition {
         /// Required.
         /// Items: `1..=16`.
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl VpcConfig {
+        /// With the required `SecurityGroupIds`, `Subnets`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnets: subnets.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
@@ -10150,6 +11733,20 @@ pub mod model_bias_job_definition {
         /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
         /// Length: `0..=512`.
         pub s3_uri: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3Output {
+        /// With the required `LocalPath`, `S3Uri`; everything else unset.
+        pub fn new(
+            local_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                local_path: local_path.into(),
+                s3_upload_mode: ::std::option::Option::None,
+                s3_uri: s3_uri.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3Output> for ::stratus_model::Val<S3Output> {
@@ -10975,6 +12572,24 @@ pub mod model_card {
         pub security_config: ::std::option::Option<::stratus_model::Val<SecurityConfig>>,
     }
 
+    impl CfnModelCard {
+        /// With the required `Content`, `ModelCardName`, `ModelCardStatus`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<Content>>,
+            model_card_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            model_card_status: impl ::std::convert::Into<::stratus_model::Val<ModelCardStatus>>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                created_by: ::std::option::Option::None,
+                last_modified_by: ::std::option::Option::None,
+                model_card_name: model_card_name.into(),
+                model_card_status: model_card_status.into(),
+                security_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnModelCard`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnModelCardAttributes {
         /// `ModelCardArn`: string.
@@ -11180,6 +12795,22 @@ pub mod model_card {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EvaluationDetail {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                datasets: ::std::option::Option::None,
+                evaluation_job_arn: ::std::option::Option::None,
+                evaluation_observation: ::std::option::Option::None,
+                metadata: ::std::option::Option::None,
+                metric_groups: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EvaluationDetail> for ::stratus_model::Val<EvaluationDetail> {
         fn from(value: EvaluationDetail) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11341,6 +12972,21 @@ pub mod model_card {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MetricGroup {
+        /// With the required `MetricData`, `Name`; everything else unset.
+        pub fn new(
+            metric_data: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                metric_data: metric_data.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MetricGroup> for ::stratus_model::Val<MetricGroup> {
         fn from(value: MetricGroup) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11388,6 +13034,17 @@ pub mod model_card {
         pub containers: ::stratus_model::Val<::std::vec::Vec<Container>>,
     }
 
+    impl InferenceSpecification {
+        /// With the required `Containers`; everything else unset.
+        pub fn new(
+            containers: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Container>>>,
+        ) -> Self {
+            Self {
+                containers: containers.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InferenceSpecification> for ::stratus_model::Val<InferenceSpecification> {
         fn from(value: InferenceSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11405,6 +13062,18 @@ pub mod model_card {
         /// `ModelDataUrl`: string.
         /// Length: `..=1024`.
         pub model_data_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl SourceAlgorithm {
+        /// With the required `AlgorithmName`; everything else unset.
+        pub fn new(
+            algorithm_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                algorithm_name: algorithm_name.into(),
+                model_data_url: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<SourceAlgorithm> for ::stratus_model::Val<SourceAlgorithm> {
@@ -11478,6 +13147,19 @@ pub mod model_card {
         pub nearest_model_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Container {
+        /// With the required `Image`; everything else unset.
+        pub fn new(
+            image: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                image: image.into(),
+                model_data_url: ::std::option::Option::None,
+                nearest_model_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Container> for ::stratus_model::Val<Container> {
         fn from(value: Container) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11519,6 +13201,19 @@ pub mod model_card {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl TrainingHyperParameter {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TrainingHyperParameter> for ::stratus_model::Val<TrainingHyperParameter> {
         fn from(value: TrainingHyperParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11555,6 +13250,20 @@ pub mod model_card {
         /// `Value`: number.
         /// Required.
         pub value: ::stratus_model::Val<f64>,
+    }
+
+    impl TrainingMetric {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                notes: ::std::option::Option::None,
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TrainingMetric> for ::stratus_model::Val<TrainingMetric> {
@@ -11868,6 +13577,38 @@ pub mod model_explainability_job_definition {
         pub stopping_condition: ::std::option::Option<::stratus_model::Val<StoppingCondition>>,
     }
 
+    impl CfnModelExplainabilityJobDefinition {
+        /// With the required `JobResources`, `ModelExplainabilityAppSpecification`, `ModelExplainabilityJobInput`, `ModelExplainabilityJobOutputConfig`, `RoleArn`; everything else unset.
+        pub fn new(
+            job_resources: impl ::std::convert::Into<::stratus_model::Val<MonitoringResources>>,
+            model_explainability_app_specification: impl ::std::convert::Into<
+                ::stratus_model::Val<ModelExplainabilityAppSpecification>,
+            >,
+            model_explainability_job_input: impl ::std::convert::Into<
+                ::stratus_model::Val<ModelExplainabilityJobInput>,
+            >,
+            model_explainability_job_output_config: impl ::std::convert::Into<
+                ::stratus_model::Val<MonitoringOutputConfig>,
+            >,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                endpoint_name: ::std::option::Option::None,
+                job_definition_name: ::std::option::Option::None,
+                job_resources: job_resources.into(),
+                model_explainability_app_specification: model_explainability_app_specification
+                    .into(),
+                model_explainability_baseline_config: ::std::option::Option::None,
+                model_explainability_job_input: model_explainability_job_input.into(),
+                model_explainability_job_output_config: model_explainability_job_output_config
+                    .into(),
+                network_config: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                stopping_condition: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnModelExplainabilityJobDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnModelExplainabilityJobDefinitionAttributes {
         /// `CreationTime`: string.
@@ -11896,6 +13637,17 @@ pub mod model_explainability_job_definition {
         pub cluster_config: ::stratus_model::Val<ClusterConfig>,
     }
 
+    impl MonitoringResources {
+        /// With the required `ClusterConfig`; everything else unset.
+        pub fn new(
+            cluster_config: impl ::std::convert::Into<::stratus_model::Val<ClusterConfig>>,
+        ) -> Self {
+            Self {
+                cluster_config: cluster_config.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MonitoringResources> for ::stratus_model::Val<MonitoringResources> {
         fn from(value: MonitoringResources) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11916,6 +13668,20 @@ pub mod model_explainability_job_definition {
         /// Pattern: `.*`.
         /// Length: `0..=255`.
         pub image_uri: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ModelExplainabilityAppSpecification {
+        /// With the required `ConfigUri`, `ImageUri`; everything else unset.
+        pub fn new(
+            config_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            image_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                config_uri: config_uri.into(),
+                environment: ::std::option::Option::None,
+                image_uri: image_uri.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ModelExplainabilityAppSpecification>
@@ -11977,6 +13743,20 @@ pub mod model_explainability_job_definition {
         pub monitoring_outputs: ::stratus_model::Val<::std::vec::Vec<MonitoringOutput>>,
     }
 
+    impl MonitoringOutputConfig {
+        /// With the required `MonitoringOutputs`; everything else unset.
+        pub fn new(
+            monitoring_outputs: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MonitoringOutput>>,
+            >,
+        ) -> Self {
+            Self {
+                kms_key_id: ::std::option::Option::None,
+                monitoring_outputs: monitoring_outputs.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MonitoringOutputConfig> for ::stratus_model::Val<MonitoringOutputConfig> {
         fn from(value: MonitoringOutputConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -12012,6 +13792,17 @@ pub mod model_explainability_job_definition {
         pub max_runtime_in_seconds: ::stratus_model::Val<i64>,
     }
 
+    impl StoppingCondition {
+        /// With the required `MaxRuntimeInSeconds`; everything else unset.
+        pub fn new(
+            max_runtime_in_seconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                max_runtime_in_seconds: max_runtime_in_seconds.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StoppingCondition> for ::stratus_model::Val<StoppingCondition> {
         fn from(value: StoppingCondition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -12040,6 +13831,22 @@ pub mod model_explainability_job_definition {
         /// Range: `1..=16384`.
         #[resource(rename = "VolumeSizeInGB")]
         pub volume_size_in_gb: ::stratus_model::Val<i64>,
+    }
+
+    impl ClusterConfig {
+        /// With the required `InstanceCount`, `InstanceType`, `VolumeSizeInGB`; everything else unset.
+        pub fn new(
+            instance_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<InstanceType>>,
+            volume_size_in_gb: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                instance_count: instance_count.into(),
+                instance_type: instance_type.into(),
+                volume_kms_key_id: ::std::option::Option::None,
+                volume_size_in_gb: volume_size_in_gb.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ClusterConfig> for ::stratus_model::Val<ClusterConfig> {
@@ -12098,6 +13905,28 @@ pub mod model_explainability_job_definition {
         pub s3_input_mode: ::std::option::Option<::stratus_model::Val<S3InputMode>>,
     }
 
+    impl BatchTransformInput {
+        /// With the required `DataCapturedDestinationS3Uri`, `DatasetFormat`, `LocalPath`; everything else unset.
+        pub fn new(
+            data_captured_destination_s3_uri: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            dataset_format: impl ::std::convert::Into<::stratus_model::Val<DatasetFormat>>,
+            local_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_captured_destination_s3_uri: data_captured_destination_s3_uri.into(),
+                dataset_format: dataset_format.into(),
+                features_attribute: ::std::option::Option::None,
+                inference_attribute: ::std::option::Option::None,
+                local_path: local_path.into(),
+                probability_attribute: ::std::option::Option::None,
+                s3_data_distribution_type: ::std::option::Option::None,
+                s3_input_mode: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BatchTransformInput> for ::stratus_model::Val<BatchTransformInput> {
         fn from(value: BatchTransformInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -12135,6 +13964,24 @@ pub mod model_explainability_job_definition {
         pub s3_input_mode: ::std::option::Option<::stratus_model::Val<S3InputMode2>>,
     }
 
+    impl EndpointInput {
+        /// With the required `EndpointName`, `LocalPath`; everything else unset.
+        pub fn new(
+            endpoint_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            local_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                endpoint_name: endpoint_name.into(),
+                features_attribute: ::std::option::Option::None,
+                inference_attribute: ::std::option::Option::None,
+                local_path: local_path.into(),
+                probability_attribute: ::std::option::Option::None,
+                s3_data_distribution_type: ::std::option::Option::None,
+                s3_input_mode: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EndpointInput> for ::stratus_model::Val<EndpointInput> {
         fn from(value: EndpointInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -12148,6 +13995,15 @@ pub mod model_explainability_job_definition {
         /// `S3Output`: [`S3Output`].
         /// Required.
         pub s3_output: ::stratus_model::Val<S3Output>,
+    }
+
+    impl MonitoringOutput {
+        /// With the required `S3Output`; everything else unset.
+        pub fn new(s3_output: impl ::std::convert::Into<::stratus_model::Val<S3Output>>) -> Self {
+            Self {
+                s3_output: s3_output.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MonitoringOutput> for ::stratus_model::Val<MonitoringOutput> {
@@ -12168,6 +14024,23 @@ pub mod model_explainability_job_definition {
         /// Required.
         /// Items: `1..=16`.
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl VpcConfig {
+        /// With the required `SecurityGroupIds`, `Subnets`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnets: subnets.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
@@ -12211,6 +14084,20 @@ pub mod model_explainability_job_definition {
         /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
         /// Length: `0..=512`.
         pub s3_uri: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3Output {
+        /// With the required `LocalPath`, `S3Uri`; everything else unset.
+        pub fn new(
+            local_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                local_path: local_path.into(),
+                s3_upload_mode: ::std::option::Option::None,
+                s3_uri: s3_uri.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3Output> for ::stratus_model::Val<S3Output> {
@@ -13162,6 +15049,26 @@ pub mod model_package {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TransformInstanceType>>>,
     }
 
+    impl AdditionalInferenceSpecificationDefinition {
+        /// With the required `Containers`, `Name`; everything else unset.
+        pub fn new(
+            containers: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ModelPackageContainerDefinition>>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                containers: containers.into(),
+                description: ::std::option::Option::None,
+                name: name.into(),
+                supported_content_types: ::std::option::Option::None,
+                supported_realtime_inference_instance_types: ::std::option::Option::None,
+                supported_response_mime_types: ::std::option::Option::None,
+                supported_transform_instance_types: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AdditionalInferenceSpecificationDefinition>
         for ::stratus_model::Val<AdditionalInferenceSpecificationDefinition>
     {
@@ -13216,6 +15123,29 @@ pub mod model_package {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TransformInstanceType>>>,
     }
 
+    impl InferenceSpecification {
+        /// With the required `Containers`, `SupportedContentTypes`, `SupportedResponseMIMETypes`; everything else unset.
+        pub fn new(
+            containers: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ModelPackageContainerDefinition>>,
+            >,
+            supported_content_types: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            supported_response_mime_types: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                containers: containers.into(),
+                supported_content_types: supported_content_types.into(),
+                supported_realtime_inference_instance_types: ::std::option::Option::None,
+                supported_response_mime_types: supported_response_mime_types.into(),
+                supported_transform_instance_types: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<InferenceSpecification> for ::stratus_model::Val<InferenceSpecification> {
         fn from(value: InferenceSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13263,6 +15193,19 @@ pub mod model_package {
         /// Required.
         /// Allowed values: `Draft`, `PendingReview`, `Approved`, `Archived`.
         pub model_card_status: ::stratus_model::Val<ModelCardStatus>,
+    }
+
+    impl ModelCard {
+        /// With the required `ModelCardContent`, `ModelCardStatus`; everything else unset.
+        pub fn new(
+            model_card_content: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            model_card_status: impl ::std::convert::Into<::stratus_model::Val<ModelCardStatus>>,
+        ) -> Self {
+            Self {
+                model_card_content: model_card_content.into(),
+                model_card_status: model_card_status.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ModelCard> for ::stratus_model::Val<ModelCard> {
@@ -13319,6 +15262,17 @@ pub mod model_package {
         pub kms_key_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SecurityConfig {
+        /// With the required `KmsKeyId`; everything else unset.
+        pub fn new(
+            kms_key_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kms_key_id: kms_key_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SecurityConfig> for ::stratus_model::Val<SecurityConfig> {
         fn from(value: SecurityConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13333,6 +15287,19 @@ pub mod model_package {
         /// Required.
         /// Items: `1..=1`.
         pub source_algorithms: ::stratus_model::Val<::std::vec::Vec<SourceAlgorithm>>,
+    }
+
+    impl SourceAlgorithmSpecification {
+        /// With the required `SourceAlgorithms`; everything else unset.
+        pub fn new(
+            source_algorithms: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<SourceAlgorithm>>,
+            >,
+        ) -> Self {
+            Self {
+                source_algorithms: source_algorithms.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SourceAlgorithmSpecification>
@@ -13356,6 +15323,21 @@ pub mod model_package {
         /// Pattern: `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
         /// Length: `20..=2048`.
         pub validation_role: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ValidationSpecification {
+        /// With the required `ValidationProfiles`, `ValidationRole`; everything else unset.
+        pub fn new(
+            validation_profiles: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ValidationProfile>>,
+            >,
+            validation_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                validation_profiles: validation_profiles.into(),
+                validation_role: validation_role.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ValidationSpecification>
@@ -13401,6 +15383,26 @@ pub mod model_package {
         pub model_input: ::std::option::Option<::stratus_model::Val<ModelInput>>,
         /// `NearestModelName`: string.
         pub nearest_model_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl ModelPackageContainerDefinition {
+        /// With the required `Image`; everything else unset.
+        pub fn new(
+            image: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                container_hostname: ::std::option::Option::None,
+                environment: ::std::option::Option::None,
+                framework: ::std::option::Option::None,
+                framework_version: ::std::option::Option::None,
+                image: image.into(),
+                image_digest: ::std::option::Option::None,
+                model_data_source: ::std::option::Option::None,
+                model_data_url: ::std::option::Option::None,
+                model_input: ::std::option::Option::None,
+                nearest_model_name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ModelPackageContainerDefinition>
@@ -13562,6 +15564,20 @@ pub mod model_package {
         pub status: ::stratus_model::Val<Status>,
     }
 
+    impl ModelPackageStatusItem {
+        /// With the required `Name`, `Status`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            status: impl ::std::convert::Into<::stratus_model::Val<Status>>,
+        ) -> Self {
+            Self {
+                failure_reason: ::std::option::Option::None,
+                name: name.into(),
+                status: status.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ModelPackageStatusItem> for ::stratus_model::Val<ModelPackageStatusItem> {
         fn from(value: ModelPackageStatusItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13583,6 +15599,18 @@ pub mod model_package {
         pub model_data_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl SourceAlgorithm {
+        /// With the required `AlgorithmName`; everything else unset.
+        pub fn new(
+            algorithm_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                algorithm_name: algorithm_name.into(),
+                model_data_url: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SourceAlgorithm> for ::stratus_model::Val<SourceAlgorithm> {
         fn from(value: SourceAlgorithm) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13601,6 +15629,21 @@ pub mod model_package {
         /// `TransformJobDefinition`: [`TransformJobDefinition`].
         /// Required.
         pub transform_job_definition: ::stratus_model::Val<TransformJobDefinition>,
+    }
+
+    impl ValidationProfile {
+        /// With the required `ProfileName`, `TransformJobDefinition`; everything else unset.
+        pub fn new(
+            profile_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            transform_job_definition: impl ::std::convert::Into<
+                ::stratus_model::Val<TransformJobDefinition>,
+            >,
+        ) -> Self {
+            Self {
+                profile_name: profile_name.into(),
+                transform_job_definition: transform_job_definition.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ValidationProfile> for ::stratus_model::Val<ValidationProfile> {
@@ -13634,6 +15677,17 @@ pub mod model_package {
         pub data_input_config: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ModelInput {
+        /// With the required `DataInputConfig`; everything else unset.
+        pub fn new(
+            data_input_config: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_input_config: data_input_config.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ModelInput> for ::stratus_model::Val<ModelInput> {
         fn from(value: ModelInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13657,6 +15711,19 @@ pub mod model_package {
         /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
         /// Length: `0..=1024`.
         pub s3_uri: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FileSource {
+        /// With the required `S3Uri`; everything else unset.
+        pub fn new(
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content_digest: ::std::option::Option::None,
+                content_type: ::std::option::Option::None,
+                s3_uri: s3_uri.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FileSource> for ::stratus_model::Val<FileSource> {
@@ -13683,6 +15750,20 @@ pub mod model_package {
         /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
         /// Length: `0..=1024`.
         pub s3_uri: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MetricsSource {
+        /// With the required `ContentType`, `S3Uri`; everything else unset.
+        pub fn new(
+            content_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                content_digest: ::std::option::Option::None,
+                content_type: content_type.into(),
+                s3_uri: s3_uri.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MetricsSource> for ::stratus_model::Val<MetricsSource> {
@@ -13718,6 +15799,25 @@ pub mod model_package {
         pub transform_resources: ::stratus_model::Val<TransformResources>,
     }
 
+    impl TransformJobDefinition {
+        /// With the required `TransformInput`, `TransformOutput`, `TransformResources`; everything else unset.
+        pub fn new(
+            transform_input: impl ::std::convert::Into<::stratus_model::Val<TransformInput>>,
+            transform_output: impl ::std::convert::Into<::stratus_model::Val<TransformOutput>>,
+            transform_resources: impl ::std::convert::Into<::stratus_model::Val<TransformResources>>,
+        ) -> Self {
+            Self {
+                batch_strategy: ::std::option::Option::None,
+                environment: ::std::option::Option::None,
+                max_concurrent_transforms: ::std::option::Option::None,
+                max_payload_in_mb: ::std::option::Option::None,
+                transform_input: transform_input.into(),
+                transform_output: transform_output.into(),
+                transform_resources: transform_resources.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TransformJobDefinition> for ::stratus_model::Val<TransformJobDefinition> {
         fn from(value: TransformJobDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13745,6 +15845,22 @@ pub mod model_package {
         pub s3_uri: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl S3ModelDataSource {
+        /// With the required `CompressionType`, `S3DataType`, `S3Uri`; everything else unset.
+        pub fn new(
+            compression_type: impl ::std::convert::Into<::stratus_model::Val<CompressionType>>,
+            s3_data_type: impl ::std::convert::Into<::stratus_model::Val<S3DataType>>,
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                compression_type: compression_type.into(),
+                model_access_config: ::std::option::Option::None,
+                s3_data_type: s3_data_type.into(),
+                s3_uri: s3_uri.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3ModelDataSource> for ::stratus_model::Val<S3ModelDataSource> {
         fn from(value: S3ModelDataSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13768,6 +15884,20 @@ pub mod model_package {
         /// `SplitType`: [`SplitType`].
         /// Allowed values: `None`, `TFRecord`, `Line`, `RecordIO`.
         pub split_type: ::std::option::Option<::stratus_model::Val<SplitType>>,
+    }
+
+    impl TransformInput {
+        /// With the required `DataSource`; everything else unset.
+        pub fn new(
+            data_source: impl ::std::convert::Into<::stratus_model::Val<DataSource>>,
+        ) -> Self {
+            Self {
+                compression_type: ::std::option::Option::None,
+                content_type: ::std::option::Option::None,
+                data_source: data_source.into(),
+                split_type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<TransformInput> for ::stratus_model::Val<TransformInput> {
@@ -13798,6 +15928,20 @@ pub mod model_package {
         pub s3_output_path: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl TransformOutput {
+        /// With the required `S3OutputPath`; everything else unset.
+        pub fn new(
+            s3_output_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                accept: ::std::option::Option::None,
+                assemble_with: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                s3_output_path: s3_output_path.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TransformOutput> for ::stratus_model::Val<TransformOutput> {
         fn from(value: TransformOutput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13822,6 +15966,20 @@ pub mod model_package {
         pub volume_kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl TransformResources {
+        /// With the required `InstanceCount`, `InstanceType`; everything else unset.
+        pub fn new(
+            instance_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<InstanceType>>,
+        ) -> Self {
+            Self {
+                instance_count: instance_count.into(),
+                instance_type: instance_type.into(),
+                volume_kms_key_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<TransformResources> for ::stratus_model::Val<TransformResources> {
         fn from(value: TransformResources) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13837,6 +15995,15 @@ pub mod model_package {
         pub accept_eula: ::stratus_model::Val<bool>,
     }
 
+    impl ModelAccessConfig {
+        /// With the required `AcceptEula`; everything else unset.
+        pub fn new(accept_eula: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                accept_eula: accept_eula.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ModelAccessConfig> for ::stratus_model::Val<ModelAccessConfig> {
         fn from(value: ModelAccessConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13850,6 +16017,17 @@ pub mod model_package {
         /// `S3DataSource`: [`S3DataSource`].
         /// Required.
         pub s3_data_source: ::stratus_model::Val<S3DataSource>,
+    }
+
+    impl DataSource {
+        /// With the required `S3DataSource`; everything else unset.
+        pub fn new(
+            s3_data_source: impl ::std::convert::Into<::stratus_model::Val<S3DataSource>>,
+        ) -> Self {
+            Self {
+                s3_data_source: s3_data_source.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DataSource> for ::stratus_model::Val<DataSource> {
@@ -13871,6 +16049,19 @@ pub mod model_package {
         /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
         /// Length: `0..=1024`.
         pub s3_uri: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3DataSource {
+        /// With the required `S3DataType`, `S3Uri`; everything else unset.
+        pub fn new(
+            s3_data_type: impl ::std::convert::Into<::stratus_model::Val<S3DataType2>>,
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                s3_data_type: s3_data_type.into(),
+                s3_uri: s3_uri.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3DataSource> for ::stratus_model::Val<S3DataSource> {
@@ -16444,6 +18635,21 @@ pub mod model_package_group {
             ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    impl CfnModelPackageGroup {
+        /// With the required `ModelPackageGroupName`; everything else unset.
+        pub fn new(
+            model_package_group_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                model_package_group_description: ::std::option::Option::None,
+                model_package_group_name: model_package_group_name.into(),
+                model_package_group_policy: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnModelPackageGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnModelPackageGroupAttributes {
         /// `ModelPackageGroupArn`: string.
@@ -16534,6 +18740,36 @@ pub mod model_quality_job_definition {
         pub stopping_condition: ::std::option::Option<::stratus_model::Val<StoppingCondition>>,
     }
 
+    impl CfnModelQualityJobDefinition {
+        /// With the required `JobResources`, `ModelQualityAppSpecification`, `ModelQualityJobInput`, `ModelQualityJobOutputConfig`, `RoleArn`; everything else unset.
+        pub fn new(
+            job_resources: impl ::std::convert::Into<::stratus_model::Val<MonitoringResources>>,
+            model_quality_app_specification: impl ::std::convert::Into<
+                ::stratus_model::Val<ModelQualityAppSpecification>,
+            >,
+            model_quality_job_input: impl ::std::convert::Into<
+                ::stratus_model::Val<ModelQualityJobInput>,
+            >,
+            model_quality_job_output_config: impl ::std::convert::Into<
+                ::stratus_model::Val<MonitoringOutputConfig>,
+            >,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                endpoint_name: ::std::option::Option::None,
+                job_definition_name: ::std::option::Option::None,
+                job_resources: job_resources.into(),
+                model_quality_app_specification: model_quality_app_specification.into(),
+                model_quality_baseline_config: ::std::option::Option::None,
+                model_quality_job_input: model_quality_job_input.into(),
+                model_quality_job_output_config: model_quality_job_output_config.into(),
+                network_config: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                stopping_condition: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnModelQualityJobDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnModelQualityJobDefinitionAttributes {
         /// `CreationTime`: string.
@@ -16558,6 +18794,17 @@ pub mod model_quality_job_definition {
         /// `ClusterConfig`: [`ClusterConfig`].
         /// Required.
         pub cluster_config: ::stratus_model::Val<ClusterConfig>,
+    }
+
+    impl MonitoringResources {
+        /// With the required `ClusterConfig`; everything else unset.
+        pub fn new(
+            cluster_config: impl ::std::convert::Into<::stratus_model::Val<ClusterConfig>>,
+        ) -> Self {
+            Self {
+                cluster_config: cluster_config.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MonitoringResources> for ::stratus_model::Val<MonitoringResources> {
@@ -16594,6 +18841,24 @@ pub mod model_quality_job_definition {
         /// `RecordPreprocessorSourceUri`: string.
         pub record_preprocessor_source_uri:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl ModelQualityAppSpecification {
+        /// With the required `ImageUri`, `ProblemType`; everything else unset.
+        pub fn new(
+            image_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            problem_type: impl ::std::convert::Into<::stratus_model::Val<ProblemType>>,
+        ) -> Self {
+            Self {
+                container_arguments: ::std::option::Option::None,
+                container_entrypoint: ::std::option::Option::None,
+                environment: ::std::option::Option::None,
+                image_uri: image_uri.into(),
+                post_analytics_processor_source_uri: ::std::option::Option::None,
+                problem_type: problem_type.into(),
+                record_preprocessor_source_uri: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ModelQualityAppSpecification>
@@ -16635,6 +18900,21 @@ pub mod model_quality_job_definition {
         pub ground_truth_s3_input: ::stratus_model::Val<MonitoringGroundTruthS3Input>,
     }
 
+    impl ModelQualityJobInput {
+        /// With the required `GroundTruthS3Input`; everything else unset.
+        pub fn new(
+            ground_truth_s3_input: impl ::std::convert::Into<
+                ::stratus_model::Val<MonitoringGroundTruthS3Input>,
+            >,
+        ) -> Self {
+            Self {
+                batch_transform_input: ::std::option::Option::None,
+                endpoint_input: ::std::option::Option::None,
+                ground_truth_s3_input: ground_truth_s3_input.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ModelQualityJobInput> for ::stratus_model::Val<ModelQualityJobInput> {
         fn from(value: ModelQualityJobInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -16654,6 +18934,20 @@ pub mod model_quality_job_definition {
         /// Length: `1..=1`.
         /// Items: `1..=1`.
         pub monitoring_outputs: ::stratus_model::Val<::std::vec::Vec<MonitoringOutput>>,
+    }
+
+    impl MonitoringOutputConfig {
+        /// With the required `MonitoringOutputs`; everything else unset.
+        pub fn new(
+            monitoring_outputs: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MonitoringOutput>>,
+            >,
+        ) -> Self {
+            Self {
+                kms_key_id: ::std::option::Option::None,
+                monitoring_outputs: monitoring_outputs.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MonitoringOutputConfig> for ::stratus_model::Val<MonitoringOutputConfig> {
@@ -16691,6 +18985,17 @@ pub mod model_quality_job_definition {
         pub max_runtime_in_seconds: ::stratus_model::Val<i64>,
     }
 
+    impl StoppingCondition {
+        /// With the required `MaxRuntimeInSeconds`; everything else unset.
+        pub fn new(
+            max_runtime_in_seconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                max_runtime_in_seconds: max_runtime_in_seconds.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<StoppingCondition> for ::stratus_model::Val<StoppingCondition> {
         fn from(value: StoppingCondition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -16719,6 +19024,22 @@ pub mod model_quality_job_definition {
         /// Range: `1..=16384`.
         #[resource(rename = "VolumeSizeInGB")]
         pub volume_size_in_gb: ::stratus_model::Val<i64>,
+    }
+
+    impl ClusterConfig {
+        /// With the required `InstanceCount`, `InstanceType`, `VolumeSizeInGB`; everything else unset.
+        pub fn new(
+            instance_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<InstanceType>>,
+            volume_size_in_gb: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                instance_count: instance_count.into(),
+                instance_type: instance_type.into(),
+                volume_kms_key_id: ::std::option::Option::None,
+                volume_size_in_gb: volume_size_in_gb.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ClusterConfig> for ::stratus_model::Val<ClusterConfig> {
@@ -16780,6 +19101,30 @@ pub mod model_quality_job_definition {
         pub start_time_offset: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl BatchTransformInput {
+        /// With the required `DataCapturedDestinationS3Uri`, `DatasetFormat`, `LocalPath`; everything else unset.
+        pub fn new(
+            data_captured_destination_s3_uri: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            dataset_format: impl ::std::convert::Into<::stratus_model::Val<DatasetFormat>>,
+            local_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_captured_destination_s3_uri: data_captured_destination_s3_uri.into(),
+                dataset_format: dataset_format.into(),
+                end_time_offset: ::std::option::Option::None,
+                inference_attribute: ::std::option::Option::None,
+                local_path: local_path.into(),
+                probability_attribute: ::std::option::Option::None,
+                probability_threshold_attribute: ::std::option::Option::None,
+                s3_data_distribution_type: ::std::option::Option::None,
+                s3_input_mode: ::std::option::Option::None,
+                start_time_offset: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BatchTransformInput> for ::stratus_model::Val<BatchTransformInput> {
         fn from(value: BatchTransformInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -16820,6 +19165,26 @@ pub mod model_quality_job_definition {
         pub start_time_offset: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl EndpointInput {
+        /// With the required `EndpointName`, `LocalPath`; everything else unset.
+        pub fn new(
+            endpoint_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            local_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                end_time_offset: ::std::option::Option::None,
+                endpoint_name: endpoint_name.into(),
+                inference_attribute: ::std::option::Option::None,
+                local_path: local_path.into(),
+                probability_attribute: ::std::option::Option::None,
+                probability_threshold_attribute: ::std::option::Option::None,
+                s3_data_distribution_type: ::std::option::Option::None,
+                s3_input_mode: ::std::option::Option::None,
+                start_time_offset: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EndpointInput> for ::stratus_model::Val<EndpointInput> {
         fn from(value: EndpointInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -16837,6 +19202,17 @@ pub mod model_quality_job_definition {
         pub s3_uri: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MonitoringGroundTruthS3Input {
+        /// With the required `S3Uri`; everything else unset.
+        pub fn new(
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                s3_uri: s3_uri.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MonitoringGroundTruthS3Input>
         for ::stratus_model::Val<MonitoringGroundTruthS3Input>
     {
@@ -16852,6 +19228,15 @@ pub mod model_quality_job_definition {
         /// `S3Output`: [`S3Output`].
         /// Required.
         pub s3_output: ::stratus_model::Val<S3Output>,
+    }
+
+    impl MonitoringOutput {
+        /// With the required `S3Output`; everything else unset.
+        pub fn new(s3_output: impl ::std::convert::Into<::stratus_model::Val<S3Output>>) -> Self {
+            Self {
+                s3_output: s3_output.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MonitoringOutput> for ::stratus_model::Val<MonitoringOutput> {
@@ -16872,6 +19257,23 @@ pub mod model_quality_job_definition {
         /// Required.
         /// Items: `1..=16`.
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl VpcConfig {
+        /// With the required `SecurityGroupIds`, `Subnets`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnets: subnets.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
@@ -16915,6 +19317,20 @@ pub mod model_quality_job_definition {
         /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
         /// Length: `0..=512`.
         pub s3_uri: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3Output {
+        /// With the required `LocalPath`, `S3Uri`; everything else unset.
+        pub fn new(
+            local_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                local_path: local_path.into(),
+                s3_upload_mode: ::std::option::Option::None,
+                s3_uri: s3_uri.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3Output> for ::stratus_model::Val<S3Output> {
@@ -17785,6 +20201,28 @@ pub mod monitoring_schedule {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnMonitoringSchedule {
+        /// With the required `MonitoringScheduleConfig`, `MonitoringScheduleName`; everything else unset.
+        pub fn new(
+            monitoring_schedule_config: impl ::std::convert::Into<
+                ::stratus_model::Val<MonitoringScheduleConfig>,
+            >,
+            monitoring_schedule_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                endpoint_name: ::std::option::Option::None,
+                failure_reason: ::std::option::Option::None,
+                last_monitoring_execution_summary: ::std::option::Option::None,
+                monitoring_schedule_config: monitoring_schedule_config.into(),
+                monitoring_schedule_name: monitoring_schedule_name.into(),
+                monitoring_schedule_status: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMonitoringSchedule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMonitoringScheduleAttributes {
         /// `MonitoringScheduleArn`: string.
@@ -17838,6 +20276,32 @@ pub mod monitoring_schedule {
         pub scheduled_time: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MonitoringExecutionSummary {
+        /// With the required `CreationTime`, `LastModifiedTime`, `MonitoringExecutionStatus`, `MonitoringScheduleName`, `ScheduledTime`; everything else unset.
+        pub fn new(
+            creation_time: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            last_modified_time: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            monitoring_execution_status: impl ::std::convert::Into<
+                ::stratus_model::Val<MonitoringExecutionStatus>,
+            >,
+            monitoring_schedule_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            scheduled_time: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                creation_time: creation_time.into(),
+                endpoint_name: ::std::option::Option::None,
+                failure_reason: ::std::option::Option::None,
+                last_modified_time: last_modified_time.into(),
+                monitoring_execution_status: monitoring_execution_status.into(),
+                monitoring_schedule_name: monitoring_schedule_name.into(),
+                processing_job_arn: ::std::option::Option::None,
+                scheduled_time: scheduled_time.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MonitoringExecutionSummary>
         for ::stratus_model::Val<MonitoringExecutionSummary>
     {
@@ -17888,6 +20352,19 @@ pub mod monitoring_schedule {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -17925,6 +20402,35 @@ pub mod monitoring_schedule {
         pub stopping_condition: ::std::option::Option<::stratus_model::Val<StoppingCondition>>,
     }
 
+    impl MonitoringJobDefinition {
+        /// With the required `MonitoringAppSpecification`, `MonitoringInputs`, `MonitoringOutputConfig`, `MonitoringResources`, `RoleArn`; everything else unset.
+        pub fn new(
+            monitoring_app_specification: impl ::std::convert::Into<
+                ::stratus_model::Val<MonitoringAppSpecification>,
+            >,
+            monitoring_inputs: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MonitoringInput>>,
+            >,
+            monitoring_output_config: impl ::std::convert::Into<
+                ::stratus_model::Val<MonitoringOutputConfig>,
+            >,
+            monitoring_resources: impl ::std::convert::Into<::stratus_model::Val<MonitoringResources>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                baseline_config: ::std::option::Option::None,
+                environment: ::std::option::Option::None,
+                monitoring_app_specification: monitoring_app_specification.into(),
+                monitoring_inputs: monitoring_inputs.into(),
+                monitoring_output_config: monitoring_output_config.into(),
+                monitoring_resources: monitoring_resources.into(),
+                network_config: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                stopping_condition: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MonitoringJobDefinition>
         for ::stratus_model::Val<MonitoringJobDefinition>
     {
@@ -17947,6 +20453,19 @@ pub mod monitoring_schedule {
         /// Required.
         /// Length: `1..=256`.
         pub schedule_expression: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ScheduleConfig {
+        /// With the required `ScheduleExpression`; everything else unset.
+        pub fn new(
+            schedule_expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_analysis_end_time: ::std::option::Option::None,
+                data_analysis_start_time: ::std::option::Option::None,
+                schedule_expression: schedule_expression.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ScheduleConfig> for ::stratus_model::Val<ScheduleConfig> {
@@ -17996,6 +20515,21 @@ pub mod monitoring_schedule {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl MonitoringAppSpecification {
+        /// With the required `ImageUri`; everything else unset.
+        pub fn new(
+            image_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                container_arguments: ::std::option::Option::None,
+                container_entrypoint: ::std::option::Option::None,
+                image_uri: image_uri.into(),
+                post_analytics_processor_source_uri: ::std::option::Option::None,
+                record_preprocessor_source_uri: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MonitoringAppSpecification>
         for ::stratus_model::Val<MonitoringAppSpecification>
     {
@@ -18035,6 +20569,20 @@ pub mod monitoring_schedule {
         pub monitoring_outputs: ::stratus_model::Val<::std::vec::Vec<MonitoringOutput>>,
     }
 
+    impl MonitoringOutputConfig {
+        /// With the required `MonitoringOutputs`; everything else unset.
+        pub fn new(
+            monitoring_outputs: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MonitoringOutput>>,
+            >,
+        ) -> Self {
+            Self {
+                kms_key_id: ::std::option::Option::None,
+                monitoring_outputs: monitoring_outputs.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MonitoringOutputConfig> for ::stratus_model::Val<MonitoringOutputConfig> {
         fn from(value: MonitoringOutputConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -18048,6 +20596,17 @@ pub mod monitoring_schedule {
         /// `ClusterConfig`: [`ClusterConfig`].
         /// Required.
         pub cluster_config: ::stratus_model::Val<ClusterConfig>,
+    }
+
+    impl MonitoringResources {
+        /// With the required `ClusterConfig`; everything else unset.
+        pub fn new(
+            cluster_config: impl ::std::convert::Into<::stratus_model::Val<ClusterConfig>>,
+        ) -> Self {
+            Self {
+                cluster_config: cluster_config.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MonitoringResources> for ::stratus_model::Val<MonitoringResources> {
@@ -18083,6 +20642,17 @@ pub mod monitoring_schedule {
         /// Required.
         /// Range: `1..=86400`.
         pub max_runtime_in_seconds: ::stratus_model::Val<i64>,
+    }
+
+    impl StoppingCondition {
+        /// With the required `MaxRuntimeInSeconds`; everything else unset.
+        pub fn new(
+            max_runtime_in_seconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                max_runtime_in_seconds: max_runtime_in_seconds.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StoppingCondition> for ::stratus_model::Val<StoppingCondition> {
@@ -18149,6 +20719,26 @@ pub mod monitoring_schedule {
         pub s3_input_mode: ::std::option::Option<::stratus_model::Val<S3InputMode>>,
     }
 
+    impl BatchTransformInput {
+        /// With the required `DataCapturedDestinationS3Uri`, `DatasetFormat`, `LocalPath`; everything else unset.
+        pub fn new(
+            data_captured_destination_s3_uri: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            dataset_format: impl ::std::convert::Into<::stratus_model::Val<DatasetFormat>>,
+            local_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_captured_destination_s3_uri: data_captured_destination_s3_uri.into(),
+                dataset_format: dataset_format.into(),
+                exclude_features_attribute: ::std::option::Option::None,
+                local_path: local_path.into(),
+                s3_data_distribution_type: ::std::option::Option::None,
+                s3_input_mode: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BatchTransformInput> for ::stratus_model::Val<BatchTransformInput> {
         fn from(value: BatchTransformInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -18180,6 +20770,22 @@ pub mod monitoring_schedule {
         pub s3_input_mode: ::std::option::Option<::stratus_model::Val<S3InputMode2>>,
     }
 
+    impl EndpointInput {
+        /// With the required `EndpointName`, `LocalPath`; everything else unset.
+        pub fn new(
+            endpoint_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            local_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                endpoint_name: endpoint_name.into(),
+                exclude_features_attribute: ::std::option::Option::None,
+                local_path: local_path.into(),
+                s3_data_distribution_type: ::std::option::Option::None,
+                s3_input_mode: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EndpointInput> for ::stratus_model::Val<EndpointInput> {
         fn from(value: EndpointInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -18193,6 +20799,15 @@ pub mod monitoring_schedule {
         /// `S3Output`: [`S3Output`].
         /// Required.
         pub s3_output: ::stratus_model::Val<S3Output>,
+    }
+
+    impl MonitoringOutput {
+        /// With the required `S3Output`; everything else unset.
+        pub fn new(s3_output: impl ::std::convert::Into<::stratus_model::Val<S3Output>>) -> Self {
+            Self {
+                s3_output: s3_output.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MonitoringOutput> for ::stratus_model::Val<MonitoringOutput> {
@@ -18225,6 +20840,22 @@ pub mod monitoring_schedule {
         pub volume_size_in_gb: ::stratus_model::Val<i64>,
     }
 
+    impl ClusterConfig {
+        /// With the required `InstanceCount`, `InstanceType`, `VolumeSizeInGB`; everything else unset.
+        pub fn new(
+            instance_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<InstanceType>>,
+            volume_size_in_gb: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                instance_count: instance_count.into(),
+                instance_type: instance_type.into(),
+                volume_kms_key_id: ::std::option::Option::None,
+                volume_size_in_gb: volume_size_in_gb.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ClusterConfig> for ::stratus_model::Val<ClusterConfig> {
         fn from(value: ClusterConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -18243,6 +20874,23 @@ pub mod monitoring_schedule {
         /// Required.
         /// Items: `1..=16`.
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl VpcConfig {
+        /// With the required `SecurityGroupIds`, `Subnets`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnets: subnets.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
@@ -18286,6 +20934,20 @@ pub mod monitoring_schedule {
         /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
         /// Length: `0..=512`.
         pub s3_uri: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3Output {
+        /// With the required `LocalPath`, `S3Uri`; everything else unset.
+        pub fn new(
+            local_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                local_path: local_path.into(),
+                s3_upload_mode: ::std::option::Option::None,
+                s3_uri: s3_uri.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3Output> for ::stratus_model::Val<S3Output> {
@@ -19305,6 +21967,33 @@ pub mod notebook_instance {
         pub volume_size_in_gb: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CfnNotebookInstance {
+        /// With the required `InstanceType`, `RoleArn`; everything else unset.
+        pub fn new(
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                accelerator_types: ::std::option::Option::None,
+                additional_code_repositories: ::std::option::Option::None,
+                default_code_repository: ::std::option::Option::None,
+                direct_internet_access: ::std::option::Option::None,
+                instance_metadata_service_configuration: ::std::option::Option::None,
+                instance_type: instance_type.into(),
+                kms_key_id: ::std::option::Option::None,
+                lifecycle_config_name: ::std::option::Option::None,
+                notebook_instance_name: ::std::option::Option::None,
+                platform_identifier: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                root_access: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                subnet_id: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                volume_size_in_gb: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnNotebookInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNotebookInstanceAttributes {
         /// `Id`: string.
@@ -19326,6 +22015,20 @@ pub mod notebook_instance {
         pub minimum_instance_metadata_service_version: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl InstanceMetadataServiceConfiguration {
+        /// With the required `MinimumInstanceMetadataServiceVersion`; everything else unset.
+        pub fn new(
+            minimum_instance_metadata_service_version: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                minimum_instance_metadata_service_version:
+                    minimum_instance_metadata_service_version.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InstanceMetadataServiceConfiguration>
         for ::stratus_model::Val<InstanceMetadataServiceConfiguration>
     {
@@ -19344,6 +22047,19 @@ pub mod notebook_instance {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -19487,6 +22203,32 @@ pub mod partner_app {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl CfnPartnerApp {
+        /// With the required `AuthType`, `ExecutionRoleArn`, `Name`, `Tier`, `Type`; everything else unset.
+        pub fn new(
+            auth_type: impl ::std::convert::Into<::stratus_model::Val<AuthType>>,
+            execution_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                app_version: ::std::option::Option::None,
+                application_config: ::std::option::Option::None,
+                auth_type: auth_type.into(),
+                client_token: ::std::option::Option::None,
+                enable_auto_minor_version_upgrade: ::std::option::Option::None,
+                enable_iam_session_based_identity: ::std::option::Option::None,
+                execution_role_arn: execution_role_arn.into(),
+                kms_key_id: ::std::option::Option::None,
+                maintenance_config: ::std::option::Option::None,
+                name: name.into(),
+                tier: tier.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPartnerApp`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPartnerAppAttributes {
         /// `Arn`: string.
@@ -19540,6 +22282,19 @@ pub mod partner_app {
         /// Pattern: `(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):([0-5]\d)`.
         /// Length: `0..=9`.
         pub maintenance_window_start: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PartnerAppMaintenanceConfig {
+        /// With the required `MaintenanceWindowStart`; everything else unset.
+        pub fn new(
+            maintenance_window_start: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                maintenance_window_start: maintenance_window_start.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PartnerAppMaintenanceConfig>
@@ -19687,6 +22442,24 @@ pub mod pipeline {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnPipeline {
+        /// With the required `PipelineDefinition`, `PipelineName`, `RoleArn`; everything else unset.
+        pub fn new(
+            pipeline_definition: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            pipeline_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                parallelism_configuration: ::std::option::Option::None,
+                pipeline_definition: pipeline_definition.into(),
+                pipeline_description: ::std::option::Option::None,
+                pipeline_display_name: ::std::option::Option::None,
+                pipeline_name: pipeline_name.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     /// `ParallelismConfiguration`, a property type of `AWS::SageMaker::Pipeline`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -19695,6 +22468,17 @@ pub mod pipeline {
         /// Required.
         /// Range: `1..=`.
         pub max_parallel_execution_steps: ::stratus_model::Val<i64>,
+    }
+
+    impl ParallelismConfiguration {
+        /// With the required `MaxParallelExecutionSteps`; everything else unset.
+        pub fn new(
+            max_parallel_execution_steps: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                max_parallel_execution_steps: max_parallel_execution_steps.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ParallelismConfiguration>
@@ -19779,6 +22563,28 @@ pub mod processing_job {
         pub stopping_condition: ::std::option::Option<::stratus_model::Val<StoppingCondition>>,
     }
 
+    impl CfnProcessingJob {
+        /// With the required `AppSpecification`, `ProcessingResources`, `RoleArn`; everything else unset.
+        pub fn new(
+            app_specification: impl ::std::convert::Into<::stratus_model::Val<AppSpecification>>,
+            processing_resources: impl ::std::convert::Into<::stratus_model::Val<ProcessingResources>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_specification: app_specification.into(),
+                environment: ::std::option::Option::None,
+                experiment_config: ::std::option::Option::None,
+                network_config: ::std::option::Option::None,
+                processing_inputs: ::std::option::Option::None,
+                processing_job_name: ::std::option::Option::None,
+                processing_output_config: ::std::option::Option::None,
+                processing_resources: processing_resources.into(),
+                role_arn: role_arn.into(),
+                stopping_condition: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnProcessingJob`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProcessingJobAttributes {
         /// `ProcessingJobArn`: string.
@@ -19860,6 +22666,19 @@ pub mod processing_job {
         pub image_uri: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AppSpecification {
+        /// With the required `ImageUri`; everything else unset.
+        pub fn new(
+            image_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                container_arguments: ::std::option::Option::None,
+                container_entrypoint: ::std::option::Option::None,
+                image_uri: image_uri.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AppSpecification> for ::stratus_model::Val<AppSpecification> {
         fn from(value: AppSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -19929,6 +22748,20 @@ pub mod processing_job {
         pub s3_input: ::std::option::Option<::stratus_model::Val<S3Input>>,
     }
 
+    impl ProcessingInputsObject {
+        /// With the required `InputName`; everything else unset.
+        pub fn new(
+            input_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_managed: ::std::option::Option::None,
+                dataset_definition: ::std::option::Option::None,
+                input_name: input_name.into(),
+                s3_input: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ProcessingInputsObject> for ::stratus_model::Val<ProcessingInputsObject> {
         fn from(value: ProcessingInputsObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -19949,6 +22782,20 @@ pub mod processing_job {
         pub outputs: ::stratus_model::Val<::std::vec::Vec<ProcessingOutputsObject>>,
     }
 
+    impl ProcessingOutputConfig {
+        /// With the required `Outputs`; everything else unset.
+        pub fn new(
+            outputs: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ProcessingOutputsObject>>,
+            >,
+        ) -> Self {
+            Self {
+                kms_key_id: ::std::option::Option::None,
+                outputs: outputs.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ProcessingOutputConfig> for ::stratus_model::Val<ProcessingOutputConfig> {
         fn from(value: ProcessingOutputConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -19962,6 +22809,17 @@ pub mod processing_job {
         /// `ClusterConfig`: [`ClusterConfig`].
         /// Required.
         pub cluster_config: ::stratus_model::Val<ClusterConfig>,
+    }
+
+    impl ProcessingResources {
+        /// With the required `ClusterConfig`; everything else unset.
+        pub fn new(
+            cluster_config: impl ::std::convert::Into<::stratus_model::Val<ClusterConfig>>,
+        ) -> Self {
+            Self {
+                cluster_config: cluster_config.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ProcessingResources> for ::stratus_model::Val<ProcessingResources> {
@@ -19978,6 +22836,17 @@ pub mod processing_job {
         /// Required.
         /// Range: `1..=777600`.
         pub max_runtime_in_seconds: ::stratus_model::Val<i64>,
+    }
+
+    impl StoppingCondition {
+        /// With the required `MaxRuntimeInSeconds`; everything else unset.
+        pub fn new(
+            max_runtime_in_seconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                max_runtime_in_seconds: max_runtime_in_seconds.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<StoppingCondition> for ::stratus_model::Val<StoppingCondition> {
@@ -19998,6 +22867,23 @@ pub mod processing_job {
         /// Required.
         /// Items: `0..=16`.
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl VpcConfig {
+        /// With the required `SecurityGroupIds`, `Subnets`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnets: subnets.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
@@ -20064,6 +22950,23 @@ pub mod processing_job {
         pub s3_uri: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl S3Input {
+        /// With the required `S3DataType`, `S3Uri`; everything else unset.
+        pub fn new(
+            s3_data_type: impl ::std::convert::Into<::stratus_model::Val<S3DataType>>,
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                local_path: ::std::option::Option::None,
+                s3_compression_type: ::std::option::Option::None,
+                s3_data_distribution_type: ::std::option::Option::None,
+                s3_data_type: s3_data_type.into(),
+                s3_input_mode: ::std::option::Option::None,
+                s3_uri: s3_uri.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3Input> for ::stratus_model::Val<S3Input> {
         fn from(value: S3Input) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20083,6 +22986,20 @@ pub mod processing_job {
         pub output_name: ::stratus_model::Val<::std::string::String>,
         /// `S3Output`: [`S3Output`].
         pub s3_output: ::std::option::Option<::stratus_model::Val<S3Output>>,
+    }
+
+    impl ProcessingOutputsObject {
+        /// With the required `OutputName`; everything else unset.
+        pub fn new(
+            output_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_managed: ::std::option::Option::None,
+                feature_store_output: ::std::option::Option::None,
+                output_name: output_name.into(),
+                s3_output: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ProcessingOutputsObject>
@@ -20114,6 +23031,22 @@ pub mod processing_job {
         /// Range: `1..=16384`.
         #[resource(rename = "VolumeSizeInGB")]
         pub volume_size_in_gb: ::stratus_model::Val<i64>,
+    }
+
+    impl ClusterConfig {
+        /// With the required `InstanceCount`, `InstanceType`, `VolumeSizeInGB`; everything else unset.
+        pub fn new(
+            instance_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<InstanceType>>,
+            volume_size_in_gb: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                instance_count: instance_count.into(),
+                instance_type: instance_type.into(),
+                volume_kms_key_id: ::std::option::Option::None,
+                volume_size_in_gb: volume_size_in_gb.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ClusterConfig> for ::stratus_model::Val<ClusterConfig> {
@@ -20160,6 +23093,28 @@ pub mod processing_job {
         /// Pattern: `[a-zA-Z0-9._-]+`.
         /// Length: `1..=128`.
         pub work_group: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl AthenaDatasetDefinition {
+        /// With the required `Catalog`, `Database`, `OutputFormat`, `OutputS3Uri`, `QueryString`; everything else unset.
+        pub fn new(
+            catalog: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            database: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            output_format: impl ::std::convert::Into<::stratus_model::Val<OutputFormat>>,
+            output_s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            query_string: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                catalog: catalog.into(),
+                database: database.into(),
+                kms_key_id: ::std::option::Option::None,
+                output_compression: ::std::option::Option::None,
+                output_format: output_format.into(),
+                output_s3_uri: output_s3_uri.into(),
+                query_string: query_string.into(),
+                work_group: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AthenaDatasetDefinition>
@@ -20217,6 +23172,31 @@ pub mod processing_job {
         pub query_string: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl RedshiftDatasetDefinition {
+        /// With the required `ClusterId`, `ClusterRoleArn`, `Database`, `DbUser`, `OutputFormat`, `OutputS3Uri`, `QueryString`; everything else unset.
+        pub fn new(
+            cluster_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            cluster_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            database: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            db_user: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            output_format: impl ::std::convert::Into<::stratus_model::Val<OutputFormat2>>,
+            output_s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            query_string: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cluster_id: cluster_id.into(),
+                cluster_role_arn: cluster_role_arn.into(),
+                database: database.into(),
+                db_user: db_user.into(),
+                kms_key_id: ::std::option::Option::None,
+                output_compression: ::std::option::Option::None,
+                output_format: output_format.into(),
+                output_s3_uri: output_s3_uri.into(),
+                query_string: query_string.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RedshiftDatasetDefinition>
         for ::stratus_model::Val<RedshiftDatasetDefinition>
     {
@@ -20234,6 +23214,17 @@ pub mod processing_job {
         /// Pattern: `[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}`.
         /// Length: `..=64`.
         pub feature_group_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FeatureStoreOutput {
+        /// With the required `FeatureGroupName`; everything else unset.
+        pub fn new(
+            feature_group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                feature_group_name: feature_group_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FeatureStoreOutput> for ::stratus_model::Val<FeatureStoreOutput> {
@@ -20259,6 +23250,20 @@ pub mod processing_job {
         /// Pattern: `(https|s3)://([^/]+)/?(.*)`.
         /// Length: `0..=1024`.
         pub s3_uri: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3Output {
+        /// With the required `S3UploadMode`, `S3Uri`; everything else unset.
+        pub fn new(
+            s3_upload_mode: impl ::std::convert::Into<::stratus_model::Val<S3UploadMode>>,
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                local_path: ::std::option::Option::None,
+                s3_upload_mode: s3_upload_mode.into(),
+                s3_uri: s3_uri.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3Output> for ::stratus_model::Val<S3Output> {
@@ -21274,6 +24279,21 @@ pub mod project {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TemplateProviderDetail>>>,
     }
 
+    impl CfnProject {
+        /// With the required `ProjectName`; everything else unset.
+        pub fn new(
+            project_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                project_description: ::std::option::Option::None,
+                project_name: project_name.into(),
+                service_catalog_provisioned_product_details: ::std::option::Option::None,
+                service_catalog_provisioning_details: ::std::option::Option::None,
+                template_provider_details: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnProject`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProjectAttributes {
         /// `ProjectArn`: string.
@@ -21338,6 +24358,20 @@ pub mod project {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ProvisioningParameter>>>,
     }
 
+    impl ServiceCatalogProvisioningDetails {
+        /// With the required `ProductId`; everything else unset.
+        pub fn new(
+            product_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                path_id: ::std::option::Option::None,
+                product_id: product_id.into(),
+                provisioning_artifact_id: ::std::option::Option::None,
+                provisioning_parameters: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ServiceCatalogProvisioningDetails>
         for ::stratus_model::Val<ServiceCatalogProvisioningDetails>
     {
@@ -21377,6 +24411,19 @@ pub mod project {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ProvisioningParameter {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ProvisioningParameter> for ::stratus_model::Val<ProvisioningParameter> {
         fn from(value: ProvisioningParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -21408,6 +24455,21 @@ pub mod project {
         pub template_url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnTemplateProviderDetail {
+        /// With the required `TemplateName`, `TemplateURL`; everything else unset.
+        pub fn new(
+            template_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            template_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                parameters: ::std::option::Option::None,
+                role_arn: ::std::option::Option::None,
+                template_name: template_name.into(),
+                template_url: template_url.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CfnTemplateProviderDetail>
         for ::stratus_model::Val<CfnTemplateProviderDetail>
     {
@@ -21428,6 +24490,19 @@ pub mod project {
         /// Required.
         /// Length: `..=4096`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnStackParameter {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CfnStackParameter> for ::stratus_model::Val<CfnStackParameter> {
@@ -21486,6 +24561,23 @@ pub mod space {
             ::std::option::Option<::stratus_model::Val<SpaceSharingSettings>>,
     }
 
+    impl CfnSpace {
+        /// With the required `DomainId`, `SpaceName`; everything else unset.
+        pub fn new(
+            domain_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            space_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain_id: domain_id.into(),
+                ownership_settings: ::std::option::Option::None,
+                space_display_name: ::std::option::Option::None,
+                space_name: space_name.into(),
+                space_settings: ::std::option::Option::None,
+                space_sharing_settings: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSpace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSpaceAttributes {
         /// `SpaceArn`: string.
@@ -21512,6 +24604,19 @@ pub mod space {
         /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`.
         /// Length: `..=63`.
         pub owner_user_profile_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OwnershipSettings {
+        /// With the required `OwnerUserProfileName`; everything else unset.
+        pub fn new(
+            owner_user_profile_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                owner_user_profile_name: owner_user_profile_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OwnershipSettings> for ::stratus_model::Val<OwnershipSettings> {
@@ -21565,6 +24670,17 @@ pub mod space {
         /// Required.
         /// Allowed values: `Private`, `Shared`.
         pub sharing_type: ::stratus_model::Val<SharingType>,
+    }
+
+    impl SpaceSharingSettings {
+        /// With the required `SharingType`; everything else unset.
+        pub fn new(
+            sharing_type: impl ::std::convert::Into<::stratus_model::Val<SharingType>>,
+        ) -> Self {
+            Self {
+                sharing_type: sharing_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SpaceSharingSettings> for ::stratus_model::Val<SpaceSharingSettings> {
@@ -21728,6 +24844,17 @@ pub mod space {
         pub file_system_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EfsFileSystem {
+        /// With the required `FileSystemId`; everything else unset.
+        pub fn new(
+            file_system_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                file_system_id: file_system_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EfsFileSystem> for ::stratus_model::Val<EfsFileSystem> {
         fn from(value: EfsFileSystem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -21743,6 +24870,17 @@ pub mod space {
         /// Pattern: `^(fs-[0-9a-f]{8,})$`.
         /// Length: `11..=21`.
         pub file_system_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FSxLustreFileSystem {
+        /// With the required `FileSystemId`; everything else unset.
+        pub fn new(
+            file_system_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                file_system_id: file_system_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FSxLustreFileSystem> for ::stratus_model::Val<FSxLustreFileSystem> {
@@ -21778,6 +24916,17 @@ pub mod space {
         pub repository_url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CodeRepository {
+        /// With the required `RepositoryUrl`; everything else unset.
+        pub fn new(
+            repository_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                repository_url: repository_url.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CodeRepository> for ::stratus_model::Val<CodeRepository> {
         fn from(value: CodeRepository) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -21803,6 +24952,22 @@ pub mod space {
         pub image_version_number: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CustomImage {
+        /// With the required `AppImageConfigName`, `ImageName`; everything else unset.
+        pub fn new(
+            app_image_config_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            image_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_image_config_name: app_image_config_name.into(),
+                image_name: image_name.into(),
+                image_version_number: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomImage> for ::stratus_model::Val<CustomImage> {
         fn from(value: CustomImage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -21816,6 +24981,17 @@ pub mod space {
         /// `EbsVolumeSizeInGb`: integer.
         /// Required.
         pub ebs_volume_size_in_gb: ::stratus_model::Val<i64>,
+    }
+
+    impl EbsStorageSettings {
+        /// With the required `EbsVolumeSizeInGb`; everything else unset.
+        pub fn new(
+            ebs_volume_size_in_gb: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                ebs_volume_size_in_gb: ebs_volume_size_in_gb.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EbsStorageSettings> for ::stratus_model::Val<EbsStorageSettings> {
@@ -22334,6 +25510,27 @@ pub mod studio_lifecycle_config {
         pub studio_lifecycle_config_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnStudioLifecycleConfig {
+        /// With the required `StudioLifecycleConfigAppType`, `StudioLifecycleConfigContent`, `StudioLifecycleConfigName`; everything else unset.
+        pub fn new(
+            studio_lifecycle_config_app_type: impl ::std::convert::Into<
+                ::stratus_model::Val<StudioLifecycleConfigAppType>,
+            >,
+            studio_lifecycle_config_content: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            studio_lifecycle_config_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                studio_lifecycle_config_app_type: studio_lifecycle_config_app_type.into(),
+                studio_lifecycle_config_content: studio_lifecycle_config_content.into(),
+                studio_lifecycle_config_name: studio_lifecycle_config_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnStudioLifecycleConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStudioLifecycleConfigAttributes {
         /// `StudioLifecycleConfigArn`: string.
@@ -22450,6 +25647,23 @@ pub mod user_profile {
         pub user_settings: ::std::option::Option<::stratus_model::Val<UserSettings>>,
     }
 
+    impl CfnUserProfile {
+        /// With the required `DomainId`, `UserProfileName`; everything else unset.
+        pub fn new(
+            domain_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_profile_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain_id: domain_id.into(),
+                single_sign_on_user_identifier: ::std::option::Option::None,
+                single_sign_on_user_value: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                user_profile_name: user_profile_name.into(),
+                user_settings: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnUserProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserProfileAttributes {
         /// `UserProfileArn`: string.
@@ -22476,6 +25690,19 @@ pub mod user_profile {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         /// Length: `1..=128`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -22604,6 +25831,19 @@ pub mod user_profile {
         /// Required.
         /// Range: `10000..=4000000`.
         pub uid: ::stratus_model::Val<i64>,
+    }
+
+    impl CustomPosixUserConfig {
+        /// With the required `Gid`, `Uid`; everything else unset.
+        pub fn new(
+            gid: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            uid: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                gid: gid.into(),
+                uid: uid.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomPosixUserConfig> for ::stratus_model::Val<CustomPosixUserConfig> {
@@ -22795,6 +26035,22 @@ pub mod user_profile {
         pub image_version_number: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CustomImage {
+        /// With the required `AppImageConfigName`, `ImageName`; everything else unset.
+        pub fn new(
+            app_image_config_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            image_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_image_config_name: app_image_config_name.into(),
+                image_name: image_name.into(),
+                image_version_number: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomImage> for ::stratus_model::Val<CustomImage> {
         fn from(value: CustomImage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22845,6 +26101,18 @@ pub mod user_profile {
         pub file_system_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl EfsFileSystemConfig {
+        /// With the required `FileSystemId`; everything else unset.
+        pub fn new(
+            file_system_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                file_system_id: file_system_id.into(),
+                file_system_path: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EfsFileSystemConfig> for ::stratus_model::Val<EfsFileSystemConfig> {
         fn from(value: EfsFileSystemConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22864,6 +26132,18 @@ pub mod user_profile {
         /// Pattern: `^\/\S*$`.
         /// Length: `1..=256`.
         pub file_system_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl FSxLustreFileSystemConfig {
+        /// With the required `FileSystemId`; everything else unset.
+        pub fn new(
+            file_system_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                file_system_id: file_system_id.into(),
+                file_system_path: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<FSxLustreFileSystemConfig>
@@ -22904,6 +26184,17 @@ pub mod user_profile {
         pub repository_url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CodeRepository {
+        /// With the required `RepositoryUrl`; everything else unset.
+        pub fn new(
+            repository_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                repository_url: repository_url.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CodeRepository> for ::stratus_model::Val<CodeRepository> {
         fn from(value: CodeRepository) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22920,6 +26211,19 @@ pub mod user_profile {
         /// `MaximumEbsVolumeSizeInGb`: integer.
         /// Required.
         pub maximum_ebs_volume_size_in_gb: ::stratus_model::Val<i64>,
+    }
+
+    impl DefaultEbsStorageSettings {
+        /// With the required `DefaultEbsVolumeSizeInGb`, `MaximumEbsVolumeSizeInGb`; everything else unset.
+        pub fn new(
+            default_ebs_volume_size_in_gb: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            maximum_ebs_volume_size_in_gb: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                default_ebs_volume_size_in_gb: default_ebs_volume_size_in_gb.into(),
+                maximum_ebs_volume_size_in_gb: maximum_ebs_volume_size_in_gb.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DefaultEbsStorageSettings>
@@ -24128,6 +27432,19 @@ pub mod workteam {
         pub notification_topic_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl NotificationConfiguration {
+        /// With the required `NotificationTopicArn`; everything else unset.
+        pub fn new(
+            notification_topic_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                notification_topic_arn: notification_topic_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<NotificationConfiguration>
         for ::stratus_model::Val<NotificationConfiguration>
     {
@@ -24146,6 +27463,19 @@ pub mod workteam {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -24169,6 +27499,21 @@ pub mod workteam {
         pub cognito_user_pool: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CognitoMemberDefinition {
+        /// With the required `CognitoClientId`, `CognitoUserGroup`, `CognitoUserPool`; everything else unset.
+        pub fn new(
+            cognito_client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            cognito_user_group: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            cognito_user_pool: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cognito_client_id: cognito_client_id.into(),
+                cognito_user_group: cognito_user_group.into(),
+                cognito_user_pool: cognito_user_pool.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CognitoMemberDefinition>
         for ::stratus_model::Val<CognitoMemberDefinition>
     {
@@ -24184,6 +27529,19 @@ pub mod workteam {
         /// `OidcGroups`: list of string.
         /// Required.
         pub oidc_groups: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl OidcMemberDefinition {
+        /// With the required `OidcGroups`; everything else unset.
+        pub fn new(
+            oidc_groups: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                oidc_groups: oidc_groups.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OidcMemberDefinition> for ::stratus_model::Val<OidcMemberDefinition> {

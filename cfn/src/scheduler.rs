@@ -53,6 +53,29 @@ pub mod schedule {
         pub target: ::stratus_model::Val<Target>,
     }
 
+    impl CfnSchedule {
+        /// With the required `FlexibleTimeWindow`, `ScheduleExpression`, `Target`; everything else unset.
+        pub fn new(
+            flexible_time_window: impl ::std::convert::Into<::stratus_model::Val<FlexibleTimeWindow>>,
+            schedule_expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target: impl ::std::convert::Into<::stratus_model::Val<Target>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                end_date: ::std::option::Option::None,
+                flexible_time_window: flexible_time_window.into(),
+                group_name: ::std::option::Option::None,
+                kms_key_arn: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                schedule_expression: schedule_expression.into(),
+                schedule_expression_timezone: ::std::option::Option::None,
+                start_date: ::std::option::Option::None,
+                state: ::std::option::Option::None,
+                target: target.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSchedule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScheduleAttributes {
         /// `Arn`: string.
@@ -75,6 +98,18 @@ pub mod schedule {
         /// `Mode`: [`FlexibleTimeWindowMode`].
         /// Required.
         pub mode: ::stratus_model::Val<FlexibleTimeWindowMode>,
+    }
+
+    impl FlexibleTimeWindow {
+        /// With the required `Mode`; everything else unset.
+        pub fn new(
+            mode: impl ::std::convert::Into<::stratus_model::Val<FlexibleTimeWindowMode>>,
+        ) -> Self {
+            Self {
+                maximum_window_in_minutes: ::std::option::Option::None,
+                mode: mode.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FlexibleTimeWindow> for ::stratus_model::Val<FlexibleTimeWindow> {
@@ -115,6 +150,27 @@ pub mod schedule {
             ::std::option::Option<::stratus_model::Val<SageMakerPipelineParameters>>,
         /// `SqsParameters`: [`SqsParameters`].
         pub sqs_parameters: ::std::option::Option<::stratus_model::Val<SqsParameters>>,
+    }
+
+    impl Target {
+        /// With the required `Arn`, `RoleArn`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                arn: arn.into(),
+                dead_letter_config: ::std::option::Option::None,
+                ecs_parameters: ::std::option::Option::None,
+                event_bridge_parameters: ::std::option::Option::None,
+                input: ::std::option::Option::None,
+                kinesis_parameters: ::std::option::Option::None,
+                retry_policy: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                sage_maker_pipeline_parameters: ::std::option::Option::None,
+                sqs_parameters: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Target> for ::stratus_model::Val<Target> {
@@ -195,6 +251,30 @@ pub mod schedule {
         pub task_definition_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EcsParameters {
+        /// With the required `TaskDefinitionArn`; everything else unset.
+        pub fn new(
+            task_definition_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                capacity_provider_strategy: ::std::option::Option::None,
+                enable_ecs_managed_tags: ::std::option::Option::None,
+                enable_execute_command: ::std::option::Option::None,
+                group: ::std::option::Option::None,
+                launch_type: ::std::option::Option::None,
+                network_configuration: ::std::option::Option::None,
+                placement_constraints: ::std::option::Option::None,
+                placement_strategy: ::std::option::Option::None,
+                platform_version: ::std::option::Option::None,
+                propagate_tags: ::std::option::Option::None,
+                reference_id: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                task_count: ::std::option::Option::None,
+                task_definition_arn: task_definition_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EcsParameters> for ::stratus_model::Val<EcsParameters> {
         fn from(value: EcsParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -216,6 +296,19 @@ pub mod schedule {
         pub source: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EventBridgeParameters {
+        /// With the required `DetailType`, `Source`; everything else unset.
+        pub fn new(
+            detail_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                detail_type: detail_type.into(),
+                source: source.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EventBridgeParameters> for ::stratus_model::Val<EventBridgeParameters> {
         fn from(value: EventBridgeParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -230,6 +323,17 @@ pub mod schedule {
         /// Required.
         /// Length: `1..=256`.
         pub partition_key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KinesisParameters {
+        /// With the required `PartitionKey`; everything else unset.
+        pub fn new(
+            partition_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                partition_key: partition_key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<KinesisParameters> for ::stratus_model::Val<KinesisParameters> {
@@ -306,6 +410,19 @@ pub mod schedule {
         pub weight: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl CapacityProviderStrategyItem {
+        /// With the required `CapacityProvider`; everything else unset.
+        pub fn new(
+            capacity_provider: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                base: ::std::option::Option::None,
+                capacity_provider: capacity_provider.into(),
+                weight: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CapacityProviderStrategyItem>
         for ::stratus_model::Val<CapacityProviderStrategyItem>
     {
@@ -377,6 +494,19 @@ pub mod schedule {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SageMakerPipelineParameter {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SageMakerPipelineParameter>
         for ::stratus_model::Val<SageMakerPipelineParameter>
     {
@@ -399,6 +529,21 @@ pub mod schedule {
         /// Required.
         /// Items: `1..=16`.
         pub subnets: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl AwsVpcConfiguration {
+        /// With the required `Subnets`; everything else unset.
+        pub fn new(
+            subnets: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                assign_public_ip: ::std::option::Option::None,
+                security_groups: ::std::option::Option::None,
+                subnets: subnets.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AwsVpcConfiguration> for ::stratus_model::Val<AwsVpcConfiguration> {

@@ -28,6 +28,20 @@ pub mod resource_policy {
         pub secret_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnResourcePolicy {
+        /// With the required `ResourcePolicy`, `SecretId`; everything else unset.
+        pub fn new(
+            resource_policy: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            secret_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                block_public_policy: ::std::option::Option::None,
+                resource_policy: resource_policy.into(),
+                secret_id: secret_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnResourcePolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourcePolicyAttributes {
         /// `Id`: string.
@@ -79,6 +93,23 @@ pub mod rotation_schedule {
         pub secret_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnRotationSchedule {
+        /// With the required `SecretId`; everything else unset.
+        pub fn new(
+            secret_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                external_secret_rotation_metadata: ::std::option::Option::None,
+                external_secret_rotation_role_arn: ::std::option::Option::None,
+                hosted_rotation_lambda: ::std::option::Option::None,
+                rotate_immediately_on_update: ::std::option::Option::None,
+                rotation_lambda_arn: ::std::option::Option::None,
+                rotation_rules: ::std::option::Option::None,
+                secret_id: secret_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRotationSchedule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRotationScheduleAttributes {
         /// `Id`: string.
@@ -101,6 +132,19 @@ pub mod rotation_schedule {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ExternalSecretRotationMetadataItem {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ExternalSecretRotationMetadataItem>
@@ -143,6 +187,27 @@ pub mod rotation_schedule {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `VpcSubnetIds`: string.
         pub vpc_subnet_ids: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl HostedRotationLambda {
+        /// With the required `RotationType`; everything else unset.
+        pub fn new(
+            rotation_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                exclude_characters: ::std::option::Option::None,
+                kms_key_arn: ::std::option::Option::None,
+                master_secret_arn: ::std::option::Option::None,
+                master_secret_kms_key_arn: ::std::option::Option::None,
+                rotation_lambda_name: ::std::option::Option::None,
+                rotation_type: rotation_type.into(),
+                runtime: ::std::option::Option::None,
+                superuser_secret_arn: ::std::option::Option::None,
+                superuser_secret_kms_key_arn: ::std::option::Option::None,
+                vpc_security_group_ids: ::std::option::Option::None,
+                vpc_subnet_ids: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<HostedRotationLambda> for ::stratus_model::Val<HostedRotationLambda> {
@@ -268,6 +333,18 @@ pub mod secret {
         pub region: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ReplicaRegion {
+        /// With the required `Region`; everything else unset.
+        pub fn new(
+            region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kms_key_id: ::std::option::Option::None,
+                region: region.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ReplicaRegion> for ::stratus_model::Val<ReplicaRegion> {
         fn from(value: ReplicaRegion) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -301,6 +378,21 @@ pub mod secret_target_attachment {
         /// `TargetType`: string.
         /// Required.
         pub target_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnSecretTargetAttachment {
+        /// With the required `SecretId`, `TargetId`, `TargetType`; everything else unset.
+        pub fn new(
+            secret_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                secret_id: secret_id.into(),
+                target_id: target_id.into(),
+                target_type: target_type.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnSecretTargetAttachment`], known once it is deployed (`Fn::GetAtt`).

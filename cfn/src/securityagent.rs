@@ -39,6 +39,23 @@ pub mod agent_space {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    impl CfnAgentSpace {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aws_resources: ::std::option::Option::None,
+                code_review_settings: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                integrated_resources: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                name: name.into(),
+                target_domain_ids: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAgentSpace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAgentSpaceAttributes {
         /// `AgentSpaceId`: string.
@@ -102,6 +119,19 @@ pub mod agent_space {
         pub general_purpose_scanning: ::stratus_model::Val<bool>,
     }
 
+    impl CodeReviewSettings {
+        /// With the required `ControlsScanning`, `GeneralPurposeScanning`; everything else unset.
+        pub fn new(
+            controls_scanning: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            general_purpose_scanning: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                controls_scanning: controls_scanning.into(),
+                general_purpose_scanning: general_purpose_scanning.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CodeReviewSettings> for ::stratus_model::Val<CodeReviewSettings> {
         fn from(value: CodeReviewSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -118,6 +148,21 @@ pub mod agent_space {
         /// `ProviderResources`: list of [`ProviderResource`].
         /// Required.
         pub provider_resources: ::stratus_model::Val<::std::vec::Vec<ProviderResource>>,
+    }
+
+    impl IntegratedResource {
+        /// With the required `Integration`, `ProviderResources`; everything else unset.
+        pub fn new(
+            integration: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            provider_resources: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ProviderResource>>,
+            >,
+        ) -> Self {
+            Self {
+                integration: integration.into(),
+                provider_resources: provider_resources.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IntegratedResource> for ::stratus_model::Val<IntegratedResource> {
@@ -176,6 +221,19 @@ pub mod agent_space {
         pub remediate_code: ::stratus_model::Val<bool>,
     }
 
+    impl GitHubCapabilitiesResource {
+        /// With the required `LeaveComments`, `RemediateCode`; everything else unset.
+        pub fn new(
+            leave_comments: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            remediate_code: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                leave_comments: leave_comments.into(),
+                remediate_code: remediate_code.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GitHubCapabilitiesResource>
         for ::stratus_model::Val<GitHubCapabilitiesResource>
     {
@@ -194,6 +252,19 @@ pub mod agent_space {
         /// `Owner`: string.
         /// Required.
         pub owner: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GitHubRepositoryResource {
+        /// With the required `Name`, `Owner`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            owner: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                owner: owner.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GitHubRepositoryResource>
@@ -322,6 +393,27 @@ pub mod pentest {
         pub title: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `VpcConfig`: [`VpcConfig`].
         pub vpc_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
+    }
+
+    impl CfnPentest {
+        /// With the required `AgentSpaceId`, `Assets`, `ServiceRole`; everything else unset.
+        pub fn new(
+            agent_space_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            assets: impl ::std::convert::Into<::stratus_model::Val<Assets>>,
+            service_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                agent_space_id: agent_space_id.into(),
+                assets: assets.into(),
+                code_remediation_strategy: ::std::option::Option::None,
+                exclude_risk_types: ::std::option::Option::None,
+                log_config: ::std::option::Option::None,
+                network_traffic_config: ::std::option::Option::None,
+                service_role: service_role.into(),
+                title: ::std::option::Option::None,
+                vpc_config: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnPentest`], known once it is deployed (`Fn::GetAtt`).
@@ -484,6 +576,19 @@ pub mod pentest {
         /// `ProviderResourceId`: string.
         /// Required.
         pub provider_resource_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IntegratedRepository {
+        /// With the required `IntegrationId`, `ProviderResourceId`; everything else unset.
+        pub fn new(
+            integration_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            provider_resource_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                integration_id: integration_id.into(),
+                provider_resource_id: provider_resource_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IntegratedRepository> for ::stratus_model::Val<IntegratedRepository> {
@@ -904,6 +1009,19 @@ pub mod target_domain {
         /// Required.
         /// Allowed values: `DNS_TXT`, `HTTP_ROUTE`.
         pub verification_method: ::stratus_model::Val<VerificationMethod>,
+    }
+
+    impl CfnTargetDomain {
+        /// With the required `TargetDomainName`, `VerificationMethod`; everything else unset.
+        pub fn new(
+            target_domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            verification_method: impl ::std::convert::Into<::stratus_model::Val<VerificationMethod>>,
+        ) -> Self {
+            Self {
+                target_domain_name: target_domain_name.into(),
+                verification_method: verification_method.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTargetDomain`], known once it is deployed (`Fn::GetAtt`).

@@ -35,6 +35,22 @@ pub mod aws_log_source {
         #[resource(replace)]
         pub source_version: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnAwsLogSource {
+        /// With the required `DataLakeArn`, `SourceName`, `SourceVersion`; everything else unset.
+        pub fn new(
+            data_lake_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                accounts: ::std::option::Option::None,
+                data_lake_arn: data_lake_arn.into(),
+                source_name: source_name.into(),
+                source_version: source_version.into(),
+            }
+        }
+    }
 }
 
 pub use aws_log_source::CfnAwsLogSource;
@@ -213,6 +229,26 @@ pub mod subscriber {
         pub subscriber_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnSubscriber {
+        /// With the required `AccessTypes`, `DataLakeArn`, `Sources`, `SubscriberIdentity`, `SubscriberName`; everything else unset.
+        pub fn new(
+            access_types: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<AccessType>>>,
+            data_lake_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sources: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Source>>>,
+            subscriber_identity: impl ::std::convert::Into<::stratus_model::Val<SubscriberIdentity>>,
+            subscriber_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_types: access_types.into(),
+                data_lake_arn: data_lake_arn.into(),
+                sources: sources.into(),
+                subscriber_description: ::std::option::Option::None,
+                subscriber_identity: subscriber_identity.into(),
+                subscriber_name: subscriber_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSubscriber`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubscriberAttributes {
         /// `SubscriberArn`: string.
@@ -274,6 +310,19 @@ pub mod subscriber {
         /// Required.
         /// Pattern: `^([0-9]{12}|[a-z0-9\.\-]*\.(amazonaws|amazon)\.com)$`.
         pub principal: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SubscriberIdentity {
+        /// With the required `ExternalId`, `Principal`; everything else unset.
+        pub fn new(
+            external_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            principal: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                external_id: external_id.into(),
+                principal: principal.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SubscriberIdentity> for ::stratus_model::Val<SubscriberIdentity> {
@@ -385,6 +434,21 @@ pub mod subscriber_notification {
         pub subscriber_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnSubscriberNotification {
+        /// With the required `NotificationConfiguration`, `SubscriberArn`; everything else unset.
+        pub fn new(
+            notification_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<NotificationConfiguration>,
+            >,
+            subscriber_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                notification_configuration: notification_configuration.into(),
+                subscriber_arn: subscriber_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSubscriberNotification`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubscriberNotificationAttributes {
         /// `SubscriberEndpoint`: string.
@@ -438,6 +502,22 @@ pub mod subscriber_notification {
         /// Required.
         /// Pattern: `^arn:.*$`.
         pub target_role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl HttpsNotificationConfiguration {
+        /// With the required `Endpoint`, `TargetRoleArn`; everything else unset.
+        pub fn new(
+            endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authorization_api_key_name: ::std::option::Option::None,
+                authorization_api_key_value: ::std::option::Option::None,
+                endpoint: endpoint.into(),
+                http_method: ::std::option::Option::None,
+                target_role_arn: target_role_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HttpsNotificationConfiguration>

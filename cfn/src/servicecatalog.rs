@@ -25,6 +25,18 @@ pub mod accepted_portfolio_share {
         pub portfolio_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnAcceptedPortfolioShare {
+        /// With the required `PortfolioId`; everything else unset.
+        pub fn new(
+            portfolio_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                accept_language: ::std::option::Option::None,
+                portfolio_id: portfolio_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAcceptedPortfolioShare`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAcceptedPortfolioShareAttributes {
         /// `Id`: string.
@@ -86,6 +98,30 @@ pub mod cloud_formation_product {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnCloudFormationProduct {
+        /// With the required `Name`, `Owner`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            owner: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                accept_language: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                distributor: ::std::option::Option::None,
+                name: name.into(),
+                owner: owner.into(),
+                product_type: ::std::option::Option::None,
+                provisioning_artifact_parameters: ::std::option::Option::None,
+                replace_provisioning_artifacts: ::std::option::Option::None,
+                source_connection: ::std::option::Option::None,
+                support_description: ::std::option::Option::None,
+                support_email: ::std::option::Option::None,
+                support_url: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCloudFormationProduct`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCloudFormationProductAttributes {
         /// `ProvisioningArtifactIds`: string.
@@ -130,6 +166,21 @@ pub mod cloud_formation_product {
         pub r#type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ProvisioningArtifactProperties {
+        /// With the required `Info`; everything else unset.
+        pub fn new(
+            info: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                disable_template_validation: ::std::option::Option::None,
+                info: info.into(),
+                name: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ProvisioningArtifactProperties>
         for ::stratus_model::Val<ProvisioningArtifactProperties>
     {
@@ -150,6 +201,19 @@ pub mod cloud_formation_product {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SourceConnection {
+        /// With the required `ConnectionParameters`, `Type`; everything else unset.
+        pub fn new(
+            connection_parameters: impl ::std::convert::Into<::stratus_model::Val<ConnectionParameters>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connection_parameters: connection_parameters.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SourceConnection> for ::stratus_model::Val<SourceConnection> {
         fn from(value: SourceConnection) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -166,6 +230,19 @@ pub mod cloud_formation_product {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -204,6 +281,23 @@ pub mod cloud_formation_product {
         /// `Repository`: string.
         /// Required.
         pub repository: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CodeStarParameters {
+        /// With the required `ArtifactPath`, `Branch`, `ConnectionArn`, `Repository`; everything else unset.
+        pub fn new(
+            artifact_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            branch: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            connection_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            repository: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                artifact_path: artifact_path.into(),
+                branch: branch.into(),
+                connection_arn: connection_arn.into(),
+                repository: repository.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CodeStarParameters> for ::stratus_model::Val<CodeStarParameters> {
@@ -314,6 +408,19 @@ pub mod cloud_formation_provisioned_product {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ProvisioningParameter {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ProvisioningParameter> for ::stratus_model::Val<ProvisioningParameter> {
         fn from(value: ProvisioningParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -371,6 +478,19 @@ pub mod cloud_formation_provisioned_product {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         /// Length: `1..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -507,6 +627,25 @@ pub mod launch_notification_constraint {
         pub product_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnLaunchNotificationConstraint {
+        /// With the required `NotificationArns`, `PortfolioId`, `ProductId`; everything else unset.
+        pub fn new(
+            notification_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            portfolio_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            product_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                accept_language: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                notification_arns: notification_arns.into(),
+                portfolio_id: portfolio_id.into(),
+                product_id: product_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLaunchNotificationConstraint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLaunchNotificationConstraintAttributes {
         /// `Id`: string.
@@ -565,6 +704,23 @@ pub mod launch_role_constraint {
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnLaunchRoleConstraint {
+        /// With the required `PortfolioId`, `ProductId`; everything else unset.
+        pub fn new(
+            portfolio_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            product_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                accept_language: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                local_role_name: ::std::option::Option::None,
+                portfolio_id: portfolio_id.into(),
+                product_id: product_id.into(),
+                role_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLaunchRoleConstraint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLaunchRoleConstraintAttributes {
         /// `Id`: string.
@@ -617,6 +773,23 @@ pub mod launch_template_constraint {
         pub rules: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnLaunchTemplateConstraint {
+        /// With the required `PortfolioId`, `ProductId`, `Rules`; everything else unset.
+        pub fn new(
+            portfolio_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            product_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rules: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                accept_language: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                portfolio_id: portfolio_id.into(),
+                product_id: product_id.into(),
+                rules: rules.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLaunchTemplateConstraint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLaunchTemplateConstraintAttributes {
         /// `Id`: string.
@@ -663,6 +836,21 @@ pub mod portfolio {
         /// Required.
         /// Length: `1..=50`.
         pub provider_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnPortfolio {
+        /// With the required `DisplayName`, `ProviderName`; everything else unset.
+        pub fn new(
+            display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            provider_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                accept_language: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                display_name: display_name.into(),
+                provider_name: provider_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnPortfolio`], known once it is deployed (`Fn::GetAtt`).
@@ -715,6 +903,20 @@ pub mod portfolio_principal_association {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub principal_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnPortfolioPrincipalAssociation {
+        /// With the required `PrincipalType`; everything else unset.
+        pub fn new(
+            principal_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                accept_language: ::std::option::Option::None,
+                portfolio_id: ::std::option::Option::None,
+                principal_arn: ::std::option::Option::None,
+                principal_type: principal_type.into(),
+            }
+        }
     }
 }
 
@@ -784,6 +986,21 @@ pub mod portfolio_share {
         /// `ShareTagOptions`: boolean.
         pub share_tag_options: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    impl CfnPortfolioShare {
+        /// With the required `AccountId`, `PortfolioId`; everything else unset.
+        pub fn new(
+            account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            portfolio_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                accept_language: ::std::option::Option::None,
+                account_id: account_id.into(),
+                portfolio_id: portfolio_id.into(),
+                share_tag_options: ::std::option::Option::None,
+            }
+        }
+    }
 }
 
 pub use portfolio_share::CfnPortfolioShare;
@@ -823,6 +1040,25 @@ pub mod resource_update_constraint {
         /// `TagUpdateOnProvisionedProduct`: string.
         /// Required.
         pub tag_update_on_provisioned_product: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnResourceUpdateConstraint {
+        /// With the required `PortfolioId`, `ProductId`, `TagUpdateOnProvisionedProduct`; everything else unset.
+        pub fn new(
+            portfolio_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            product_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tag_update_on_provisioned_product: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                accept_language: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                portfolio_id: portfolio_id.into(),
+                product_id: product_id.into(),
+                tag_update_on_provisioned_product: tag_update_on_provisioned_product.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnResourceUpdateConstraint`], known once it is deployed (`Fn::GetAtt`).
@@ -875,6 +1111,25 @@ pub mod service_action {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnServiceAction {
+        /// With the required `Definition`, `DefinitionType`, `Name`; everything else unset.
+        pub fn new(
+            definition: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<DefinitionParameter>>,
+            >,
+            definition_type: impl ::std::convert::Into<::stratus_model::Val<DefinitionType>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                accept_language: ::std::option::Option::None,
+                definition: definition.into(),
+                definition_type: definition_type.into(),
+                description: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnServiceAction`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceActionAttributes {
         /// `Id`: string.
@@ -899,6 +1154,19 @@ pub mod service_action {
         /// Required.
         /// Length: `..=4096`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DefinitionParameter {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DefinitionParameter> for ::stratus_model::Val<DefinitionParameter> {
@@ -1024,6 +1292,23 @@ pub mod service_action_association {
         #[resource(replace)]
         pub service_action_id: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnServiceActionAssociation {
+        /// With the required `ProductId`, `ProvisioningArtifactId`, `ServiceActionId`; everything else unset.
+        pub fn new(
+            product_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            provisioning_artifact_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            service_action_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                product_id: product_id.into(),
+                provisioning_artifact_id: provisioning_artifact_id.into(),
+                service_action_id: service_action_id.into(),
+            }
+        }
+    }
 }
 
 pub use service_action_association::CfnServiceActionAssociation;
@@ -1078,6 +1363,38 @@ pub mod stack_set_constraint {
         pub stack_instance_control: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnStackSetConstraint {
+        /// With the required `AccountList`, `AdminRole`, `Description`, `ExecutionRole`, `PortfolioId`, `ProductId`, `RegionList`, `StackInstanceControl`; everything else unset.
+        pub fn new(
+            account_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            admin_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            execution_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            portfolio_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            product_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            region_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            stack_instance_control: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                accept_language: ::std::option::Option::None,
+                account_list: account_list.into(),
+                admin_role: admin_role.into(),
+                description: description.into(),
+                execution_role: execution_role.into(),
+                portfolio_id: portfolio_id.into(),
+                product_id: product_id.into(),
+                region_list: region_list.into(),
+                stack_instance_control: stack_instance_control.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnStackSetConstraint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStackSetConstraintAttributes {
         /// `Id`: string.
@@ -1121,6 +1438,20 @@ pub mod tag_option {
         /// Length: `1..=256`.
         #[resource(replace)]
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnTagOption {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                active: ::std::option::Option::None,
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTagOption`], known once it is deployed (`Fn::GetAtt`).

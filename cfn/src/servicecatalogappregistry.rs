@@ -27,6 +27,18 @@ pub mod application {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnApplication {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `Id`: string.
@@ -92,6 +104,20 @@ pub mod attribute_group {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnAttributeGroup {
+        /// With the required `Attributes`, `Name`; everything else unset.
+        pub fn new(
+            attributes: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attributes: attributes.into(),
+                description: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAttributeGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAttributeGroupAttributes {
         /// `Id`: string.
@@ -138,6 +164,19 @@ pub mod attribute_group_association {
         /// Length: `1..=256`.
         #[resource(replace)]
         pub attribute_group: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnAttributeGroupAssociation {
+        /// With the required `Application`, `AttributeGroup`; everything else unset.
+        pub fn new(
+            application: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            attribute_group: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application: application.into(),
+                attribute_group: attribute_group.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnAttributeGroupAssociation`], known once it is deployed (`Fn::GetAtt`).
@@ -193,6 +232,21 @@ pub mod resource_association {
         /// Allowed values: `CFN_STACK`.
         #[resource(replace)]
         pub resource_type: ::stratus_model::Val<ResourceType>,
+    }
+
+    impl CfnResourceAssociation {
+        /// With the required `Application`, `Resource`, `ResourceType`; everything else unset.
+        pub fn new(
+            application: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_type: impl ::std::convert::Into<::stratus_model::Val<ResourceType>>,
+        ) -> Self {
+            Self {
+                application: application.into(),
+                resource: resource.into(),
+                resource_type: resource_type.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnResourceAssociation`], known once it is deployed (`Fn::GetAtt`).

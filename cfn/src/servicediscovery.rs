@@ -25,6 +25,19 @@ pub mod http_namespace {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnHttpNamespace {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnHttpNamespace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnHttpNamespaceAttributes {
         /// `Id`: string.
@@ -52,6 +65,19 @@ pub mod http_namespace {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -83,6 +109,19 @@ pub mod instance {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub service_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnInstance {
+        /// With the required `InstanceAttributes`, `ServiceId`; everything else unset.
+        pub fn new(
+            instance_attributes: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            service_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                instance_attributes: instance_attributes.into(),
+                service_id: service_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnInstance`], known once it is deployed (`Fn::GetAtt`).
@@ -128,6 +167,22 @@ pub mod private_dns_namespace {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub vpc: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnPrivateDnsNamespace {
+        /// With the required `Name`, `Vpc`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                properties: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                vpc: vpc.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnPrivateDnsNamespace`], known once it is deployed (`Fn::GetAtt`).
@@ -177,6 +232,19 @@ pub mod private_dns_namespace {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -245,6 +313,20 @@ pub mod public_dns_namespace {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    impl CfnPublicDnsNamespace {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                properties: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPublicDnsNamespace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPublicDnsNamespaceAttributes {
         /// `Id`: string.
@@ -291,6 +373,19 @@ pub mod public_dns_namespace {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -405,6 +500,19 @@ pub mod service {
         pub routing_policy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl DnsConfig {
+        /// With the required `DnsRecords`; everything else unset.
+        pub fn new(
+            dns_records: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<DnsRecord>>>,
+        ) -> Self {
+            Self {
+                dns_records: dns_records.into(),
+                namespace_id: ::std::option::Option::None,
+                routing_policy: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<DnsConfig> for ::stratus_model::Val<DnsConfig> {
         fn from(value: DnsConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -422,6 +530,19 @@ pub mod service {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl HealthCheckConfig {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                failure_threshold: ::std::option::Option::None,
+                resource_path: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HealthCheckConfig> for ::stratus_model::Val<HealthCheckConfig> {
@@ -458,6 +579,19 @@ pub mod service {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -475,6 +609,19 @@ pub mod service {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DnsRecord {
+        /// With the required `TTL`, `Type`; everything else unset.
+        pub fn new(
+            ttl: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ttl: ttl.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DnsRecord> for ::stratus_model::Val<DnsRecord> {

@@ -162,6 +162,17 @@ pub mod configuration_set {
         pub condition_threshold: ::stratus_model::Val<ConditionThreshold>,
     }
 
+    impl ValidationOptions {
+        /// With the required `ConditionThreshold`; everything else unset.
+        pub fn new(
+            condition_threshold: impl ::std::convert::Into<::stratus_model::Val<ConditionThreshold>>,
+        ) -> Self {
+            Self {
+                condition_threshold: condition_threshold.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ValidationOptions> for ::stratus_model::Val<ValidationOptions> {
         fn from(value: ValidationOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -178,6 +189,17 @@ pub mod configuration_set {
         pub engagement_metrics: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl DashboardOptions {
+        /// With the required `EngagementMetrics`; everything else unset.
+        pub fn new(
+            engagement_metrics: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                engagement_metrics: engagement_metrics.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DashboardOptions> for ::stratus_model::Val<DashboardOptions> {
         fn from(value: DashboardOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -192,6 +214,19 @@ pub mod configuration_set {
         /// Required.
         /// Pattern: `ENABLED|DISABLED`.
         pub optimized_shared_delivery: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GuardianOptions {
+        /// With the required `OptimizedSharedDelivery`; everything else unset.
+        pub fn new(
+            optimized_shared_delivery: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                optimized_shared_delivery: optimized_shared_delivery.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GuardianOptions> for ::stratus_model::Val<GuardianOptions> {
@@ -213,6 +248,20 @@ pub mod configuration_set {
             ::std::option::Option<::stratus_model::Val<OverallConfidenceThreshold>>,
     }
 
+    impl ConditionThreshold {
+        /// With the required `ConditionThresholdEnabled`; everything else unset.
+        pub fn new(
+            condition_threshold_enabled: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                condition_threshold_enabled: condition_threshold_enabled.into(),
+                overall_confidence_threshold: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ConditionThreshold> for ::stratus_model::Val<ConditionThreshold> {
         fn from(value: ConditionThreshold) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -227,6 +276,19 @@ pub mod configuration_set {
         /// Required.
         /// Pattern: `MEDIUM|HIGH|MANAGED`.
         pub confidence_verdict_threshold: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OverallConfidenceThreshold {
+        /// With the required `ConfidenceVerdictThreshold`; everything else unset.
+        pub fn new(
+            confidence_verdict_threshold: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                confidence_verdict_threshold: confidence_verdict_threshold.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OverallConfidenceThreshold>
@@ -260,6 +322,21 @@ pub mod configuration_set_event_destination {
         /// `EventDestination`: [`EventDestination`].
         /// Required.
         pub event_destination: ::stratus_model::Val<EventDestination>,
+    }
+
+    impl CfnConfigurationSetEventDestination {
+        /// With the required `ConfigurationSetName`, `EventDestination`; everything else unset.
+        pub fn new(
+            configuration_set_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            event_destination: impl ::std::convert::Into<::stratus_model::Val<EventDestination>>,
+        ) -> Self {
+            Self {
+                configuration_set_name: configuration_set_name.into(),
+                event_destination: event_destination.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnConfigurationSetEventDestination`], known once it is deployed (`Fn::GetAtt`).
@@ -301,6 +378,25 @@ pub mod configuration_set_event_destination {
         pub sns_destination: ::std::option::Option<::stratus_model::Val<SnsDestination>>,
     }
 
+    impl EventDestination {
+        /// With the required `MatchingEventTypes`; everything else unset.
+        pub fn new(
+            matching_event_types: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                cloud_watch_destination: ::std::option::Option::None,
+                enabled: ::std::option::Option::None,
+                event_bridge_destination: ::std::option::Option::None,
+                kinesis_firehose_destination: ::std::option::Option::None,
+                matching_event_types: matching_event_types.into(),
+                name: ::std::option::Option::None,
+                sns_destination: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EventDestination> for ::stratus_model::Val<EventDestination> {
         fn from(value: EventDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -333,6 +429,17 @@ pub mod configuration_set_event_destination {
         pub event_bus_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EventBridgeDestination {
+        /// With the required `EventBusArn`; everything else unset.
+        pub fn new(
+            event_bus_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                event_bus_arn: event_bus_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EventBridgeDestination> for ::stratus_model::Val<EventBridgeDestination> {
         fn from(value: EventBridgeDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -353,6 +460,19 @@ pub mod configuration_set_event_destination {
         pub iam_role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KinesisFirehoseDestination {
+        /// With the required `DeliveryStreamARN`, `IAMRoleARN`; everything else unset.
+        pub fn new(
+            delivery_stream_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            iam_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delivery_stream_arn: delivery_stream_arn.into(),
+                iam_role_arn: iam_role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KinesisFirehoseDestination>
         for ::stratus_model::Val<KinesisFirehoseDestination>
     {
@@ -371,6 +491,17 @@ pub mod configuration_set_event_destination {
         /// Length: `36..=1024`.
         #[resource(rename = "TopicARN")]
         pub topic_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SnsDestination {
+        /// With the required `TopicARN`; everything else unset.
+        pub fn new(
+            topic_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                topic_arn: topic_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SnsDestination> for ::stratus_model::Val<SnsDestination> {
@@ -397,6 +528,25 @@ pub mod configuration_set_event_destination {
         /// Required.
         /// Allowed values: `EMAIL_HEADER`, `LINK_TAG`, `MESSAGE_TAG`, `emailHeader`, `linkTag`, `messageTag`.
         pub dimension_value_source: ::stratus_model::Val<DimensionValueSource>,
+    }
+
+    impl DimensionConfiguration {
+        /// With the required `DefaultDimensionValue`, `DimensionName`, `DimensionValueSource`; everything else unset.
+        pub fn new(
+            default_dimension_value: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            dimension_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            dimension_value_source: impl ::std::convert::Into<
+                ::stratus_model::Val<DimensionValueSource>,
+            >,
+        ) -> Self {
+            Self {
+                default_dimension_value: default_dimension_value.into(),
+                dimension_name: dimension_name.into(),
+                dimension_value_source: dimension_value_source.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DimensionConfiguration> for ::stratus_model::Val<DimensionConfiguration> {
@@ -517,6 +667,24 @@ pub mod contact_list {
         pub topic_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Topic {
+        /// With the required `DefaultSubscriptionStatus`, `DisplayName`, `TopicName`; everything else unset.
+        pub fn new(
+            default_subscription_status: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            topic_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                default_subscription_status: default_subscription_status.into(),
+                description: ::std::option::Option::None,
+                display_name: display_name.into(),
+                topic_name: topic_name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Topic> for ::stratus_model::Val<Topic> {
         fn from(value: Topic) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -564,6 +732,31 @@ pub mod custom_verification_email_template {
         /// `TemplateSubject`: string.
         /// Required.
         pub template_subject: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnCustomVerificationEmailTemplate {
+        /// With the required `FailureRedirectionURL`, `FromEmailAddress`, `SuccessRedirectionURL`, `TemplateContent`, `TemplateName`, `TemplateSubject`; everything else unset.
+        pub fn new(
+            failure_redirection_url: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            from_email_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            success_redirection_url: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            template_content: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            template_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            template_subject: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                failure_redirection_url: failure_redirection_url.into(),
+                from_email_address: from_email_address.into(),
+                success_redirection_url: success_redirection_url.into(),
+                template_content: template_content.into(),
+                template_name: template_name.into(),
+                template_subject: template_subject.into(),
+            }
+        }
     }
 }
 
@@ -629,6 +822,22 @@ pub mod email_identity {
         pub feedback_attributes: ::std::option::Option<::stratus_model::Val<FeedbackAttributes>>,
         /// `MailFromAttributes`: [`MailFromAttributes`].
         pub mail_from_attributes: ::std::option::Option<::stratus_model::Val<MailFromAttributes>>,
+    }
+
+    impl CfnEmailIdentity {
+        /// With the required `EmailIdentity`; everything else unset.
+        pub fn new(
+            email_identity: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                configuration_set_attributes: ::std::option::Option::None,
+                dkim_attributes: ::std::option::Option::None,
+                dkim_signing_attributes: ::std::option::Option::None,
+                email_identity: email_identity.into(),
+                feedback_attributes: ::std::option::Option::None,
+                mail_from_attributes: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnEmailIdentity`], known once it is deployed (`Fn::GetAtt`).
@@ -780,6 +989,19 @@ pub mod mail_manager_addon_instance {
         pub addon_subscription_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnMailManagerAddonInstance {
+        /// With the required `AddonSubscriptionId`; everything else unset.
+        pub fn new(
+            addon_subscription_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                addon_subscription_id: addon_subscription_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMailManagerAddonInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMailManagerAddonInstanceAttributes {
         /// `AddonInstanceArn`: string.
@@ -827,6 +1049,17 @@ pub mod mail_manager_addon_subscription {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub addon_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnMailManagerAddonSubscription {
+        /// With the required `AddonName`; everything else unset.
+        pub fn new(
+            addon_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                addon_name: addon_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnMailManagerAddonSubscription`], known once it is deployed (`Fn::GetAtt`).
@@ -996,6 +1229,26 @@ pub mod mail_manager_ingress_point {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub r#type: ::stratus_model::Val<IngressPointType>,
+    }
+
+    impl CfnMailManagerIngressPoint {
+        /// With the required `RuleSetId`, `TrafficPolicyId`, `Type`; everything else unset.
+        pub fn new(
+            rule_set_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            traffic_policy_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<IngressPointType>>,
+        ) -> Self {
+            Self {
+                ingress_point_configuration: ::std::option::Option::None,
+                ingress_point_name: ::std::option::Option::None,
+                network_configuration: ::std::option::Option::None,
+                rule_set_id: rule_set_id.into(),
+                status_to_update: ::std::option::Option::None,
+                tls_policy: ::std::option::Option::None,
+                traffic_policy_id: traffic_policy_id.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnMailManagerIngressPoint`], known once it is deployed (`Fn::GetAtt`).
@@ -1191,6 +1444,22 @@ pub mod mail_manager_relay {
         pub server_port: ::stratus_model::Val<f64>,
     }
 
+    impl CfnMailManagerRelay {
+        /// With the required `Authentication`, `ServerName`, `ServerPort`; everything else unset.
+        pub fn new(
+            authentication: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            server_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            server_port: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                authentication: authentication.into(),
+                relay_name: ::std::option::Option::None,
+                server_name: server_name.into(),
+                server_port: server_port.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMailManagerRelay`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMailManagerRelayAttributes {
         /// `RelayArn`: string.
@@ -1236,6 +1505,18 @@ pub mod mail_manager_rule_set {
         pub rules: ::stratus_model::Val<::std::vec::Vec<Rule>>,
     }
 
+    impl CfnMailManagerRuleSet {
+        /// With the required `Rules`; everything else unset.
+        pub fn new(
+            rules: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Rule>>>,
+        ) -> Self {
+            Self {
+                rule_set_name: ::std::option::Option::None,
+                rules: rules.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMailManagerRuleSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMailManagerRuleSetAttributes {
         /// `RuleSetArn`: string.
@@ -1273,6 +1554,22 @@ pub mod mail_manager_rule_set {
         /// Items: `0..=10`.
         pub unless:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>>,
+    }
+
+    impl Rule {
+        /// With the required `Actions`; everything else unset.
+        pub fn new(
+            actions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>,
+            >,
+        ) -> Self {
+            Self {
+                actions: actions.into(),
+                conditions: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                unless: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
@@ -1314,6 +1611,23 @@ pub mod mail_manager_traffic_policy {
         pub traffic_policy_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnMailManagerTrafficPolicy {
+        /// With the required `DefaultAction`, `PolicyStatements`; everything else unset.
+        pub fn new(
+            default_action: impl ::std::convert::Into<::stratus_model::Val<AcceptAction>>,
+            policy_statements: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<PolicyStatement>>,
+            >,
+        ) -> Self {
+            Self {
+                default_action: default_action.into(),
+                max_message_size_bytes: ::std::option::Option::None,
+                policy_statements: policy_statements.into(),
+                traffic_policy_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMailManagerTrafficPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMailManagerTrafficPolicyAttributes {
         /// `TrafficPolicyArn`: string.
@@ -1342,6 +1656,21 @@ pub mod mail_manager_traffic_policy {
         /// Required.
         /// Items: `1..=`.
         pub conditions: ::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>,
+    }
+
+    impl PolicyStatement {
+        /// With the required `Action`, `Conditions`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<AcceptAction>>,
+            conditions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>,
+            >,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                conditions: conditions.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PolicyStatement> for ::stratus_model::Val<PolicyStatement> {
@@ -1424,6 +1753,19 @@ pub mod multi_region_endpoint {
         pub endpoint_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnMultiRegionEndpoint {
+        /// With the required `Details`, `EndpointName`; everything else unset.
+        pub fn new(
+            details: impl ::std::convert::Into<::stratus_model::Val<Details>>,
+            endpoint_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                details: details.into(),
+                endpoint_name: endpoint_name.into(),
+            }
+        }
+    }
+
     /// `Details`, a property type of `AWS::SES::MultiRegionEndpoint`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1431,6 +1773,17 @@ pub mod multi_region_endpoint {
         /// `RouteDetails`: list of [`RouteDetail`].
         /// Required.
         pub route_details: ::stratus_model::Val<::std::vec::Vec<RouteDetail>>,
+    }
+
+    impl Details {
+        /// With the required `RouteDetails`; everything else unset.
+        pub fn new(
+            route_details: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<RouteDetail>>>,
+        ) -> Self {
+            Self {
+                route_details: route_details.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Details> for ::stratus_model::Val<Details> {
@@ -1446,6 +1799,17 @@ pub mod multi_region_endpoint {
         /// `Region`: string.
         /// Required.
         pub region: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RouteDetail {
+        /// With the required `Region`; everything else unset.
+        pub fn new(
+            region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                region: region.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RouteDetail> for ::stratus_model::Val<RouteDetail> {
@@ -1476,6 +1840,15 @@ pub mod receipt_filter {
         pub filter: ::stratus_model::Val<Filter>,
     }
 
+    impl CfnReceiptFilter {
+        /// With the required `Filter`; everything else unset.
+        pub fn new(filter: impl ::std::convert::Into<::stratus_model::Val<Filter>>) -> Self {
+            Self {
+                filter: filter.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnReceiptFilter`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReceiptFilterAttributes {
         /// `Id`: string.
@@ -1499,6 +1872,16 @@ pub mod receipt_filter {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Filter {
+        /// With the required `IpFilter`; everything else unset.
+        pub fn new(ip_filter: impl ::std::convert::Into<::stratus_model::Val<IpFilter>>) -> Self {
+            Self {
+                ip_filter: ip_filter.into(),
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
         fn from(value: Filter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1515,6 +1898,19 @@ pub mod receipt_filter {
         /// `Policy`: string.
         /// Required.
         pub policy: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IpFilter {
+        /// With the required `Cidr`, `Policy`; everything else unset.
+        pub fn new(
+            cidr: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cidr: cidr.into(),
+                policy: policy.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IpFilter> for ::stratus_model::Val<IpFilter> {
@@ -1548,6 +1944,20 @@ pub mod receipt_rule {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub rule_set_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnReceiptRule {
+        /// With the required `Rule`, `RuleSetName`; everything else unset.
+        pub fn new(
+            rule: impl ::std::convert::Into<::stratus_model::Val<Rule>>,
+            rule_set_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                after: ::std::option::Option::None,
+                rule: rule.into(),
+                rule_set_name: rule_set_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnReceiptRule`], known once it is deployed (`Fn::GetAtt`).
@@ -1628,6 +2038,19 @@ pub mod receipt_rule {
         pub header_value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl AddHeaderAction {
+        /// With the required `HeaderName`, `HeaderValue`; everything else unset.
+        pub fn new(
+            header_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            header_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                header_name: header_name.into(),
+                header_value: header_value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AddHeaderAction> for ::stratus_model::Val<AddHeaderAction> {
         fn from(value: AddHeaderAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1653,6 +2076,23 @@ pub mod receipt_rule {
         pub topic_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl BounceAction {
+        /// With the required `Message`, `Sender`, `SmtpReplyCode`; everything else unset.
+        pub fn new(
+            message: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sender: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            smtp_reply_code: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                message: message.into(),
+                sender: sender.into(),
+                smtp_reply_code: smtp_reply_code.into(),
+                status_code: ::std::option::Option::None,
+                topic_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BounceAction> for ::stratus_model::Val<BounceAction> {
         fn from(value: BounceAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1673,6 +2113,19 @@ pub mod receipt_rule {
         pub instance_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ConnectAction {
+        /// With the required `IAMRoleARN`, `InstanceARN`; everything else unset.
+        pub fn new(
+            iam_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                iam_role_arn: iam_role_arn.into(),
+                instance_arn: instance_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConnectAction> for ::stratus_model::Val<ConnectAction> {
         fn from(value: ConnectAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1690,6 +2143,19 @@ pub mod receipt_rule {
         pub invocation_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TopicArn`: string.
         pub topic_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl LambdaAction {
+        /// With the required `FunctionArn`; everything else unset.
+        pub fn new(
+            function_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                function_arn: function_arn.into(),
+                invocation_type: ::std::option::Option::None,
+                topic_arn: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<LambdaAction> for ::stratus_model::Val<LambdaAction> {
@@ -1713,6 +2179,21 @@ pub mod receipt_rule {
         pub object_key_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `TopicArn`: string.
         pub topic_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl S3Action {
+        /// With the required `BucketName`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                iam_role_arn: ::std::option::Option::None,
+                kms_key_arn: ::std::option::Option::None,
+                object_key_prefix: ::std::option::Option::None,
+                topic_arn: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3Action> for ::stratus_model::Val<S3Action> {
@@ -1748,6 +2229,18 @@ pub mod receipt_rule {
         pub topic_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl StopAction {
+        /// With the required `Scope`; everything else unset.
+        pub fn new(
+            scope: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                scope: scope.into(),
+                topic_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<StopAction> for ::stratus_model::Val<StopAction> {
         fn from(value: StopAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1763,6 +2256,18 @@ pub mod receipt_rule {
         pub organization_arn: ::stratus_model::Val<::std::string::String>,
         /// `TopicArn`: string.
         pub topic_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl WorkmailAction {
+        /// With the required `OrganizationArn`; everything else unset.
+        pub fn new(
+            organization_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                organization_arn: organization_arn.into(),
+                topic_arn: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<WorkmailAction> for ::stratus_model::Val<WorkmailAction> {
@@ -1855,6 +2360,20 @@ pub mod template {
         pub text_part: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl Template {
+        /// With the required `SubjectPart`; everything else unset.
+        pub fn new(
+            subject_part: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                html_part: ::std::option::Option::None,
+                subject_part: subject_part.into(),
+                template_name: ::std::option::Option::None,
+                text_part: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Template> for ::stratus_model::Val<Template> {
         fn from(value: Template) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1892,6 +2411,18 @@ pub mod tenant {
         pub tenant_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnTenant {
+        /// With the required `TenantName`; everything else unset.
+        pub fn new(
+            tenant_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_associations: ::std::option::Option::None,
+                tenant_name: tenant_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTenant`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTenantAttributes {
         /// `Arn`: string.
@@ -1912,6 +2443,17 @@ pub mod tenant {
         /// Required.
         /// Length: `1..=`.
         pub resource_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ResourceAssociation {
+        /// With the required `ResourceArn`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_arn: resource_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResourceAssociation> for ::stratus_model::Val<ResourceAssociation> {

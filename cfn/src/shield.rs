@@ -24,6 +24,18 @@ pub mod drt_access {
         pub role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnDrtAccess {
+        /// With the required `RoleArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_bucket_list: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDrtAccess`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDrtAccessAttributes {
         /// `AccountId`: string.
@@ -61,6 +73,23 @@ pub mod proactive_engagement {
         pub proactive_engagement_status: ::stratus_model::Val<ProactiveEngagementStatus>,
     }
 
+    impl CfnProactiveEngagement {
+        /// With the required `EmergencyContactList`, `ProactiveEngagementStatus`; everything else unset.
+        pub fn new(
+            emergency_contact_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<EmergencyContact>>,
+            >,
+            proactive_engagement_status: impl ::std::convert::Into<
+                ::stratus_model::Val<ProactiveEngagementStatus>,
+            >,
+        ) -> Self {
+            Self {
+                emergency_contact_list: emergency_contact_list.into(),
+                proactive_engagement_status: proactive_engagement_status.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnProactiveEngagement`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProactiveEngagementAttributes {
         /// `AccountId`: string.
@@ -90,6 +119,19 @@ pub mod proactive_engagement {
         /// Pattern: `^\+[1-9]\d{1,14}$`.
         /// Length: `1..=16`.
         pub phone_number: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl EmergencyContact {
+        /// With the required `EmailAddress`; everything else unset.
+        pub fn new(
+            email_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                contact_notes: ::std::option::Option::None,
+                email_address: email_address.into(),
+                phone_number: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<EmergencyContact> for ::stratus_model::Val<EmergencyContact> {
@@ -182,6 +224,21 @@ pub mod protection {
         pub resource_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnProtection {
+        /// With the required `Name`, `ResourceArn`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_layer_automatic_response_configuration: ::std::option::Option::None,
+                health_check_arns: ::std::option::Option::None,
+                name: name.into(),
+                resource_arn: resource_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnProtection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProtectionAttributes {
         /// `ProtectionId`: string.
@@ -210,6 +267,19 @@ pub mod protection {
         /// Required.
         /// Allowed values: `ENABLED`, `DISABLED`.
         pub status: ::stratus_model::Val<Status>,
+    }
+
+    impl ApplicationLayerAutomaticResponseConfiguration {
+        /// With the required `Action`, `Status`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            status: impl ::std::convert::Into<::stratus_model::Val<Status>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                status: status.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ApplicationLayerAutomaticResponseConfiguration>
@@ -300,6 +370,23 @@ pub mod protection_group {
         /// `ResourceType`: [`ResourceType`].
         /// Allowed values: `CLOUDFRONT_DISTRIBUTION`, `ROUTE_53_HOSTED_ZONE`, `ELASTIC_IP_ALLOCATION`, `CLASSIC_LOAD_BALANCER`, `APPLICATION_LOAD_BALANCER`, `GLOBAL_ACCELERATOR`.
         pub resource_type: ::std::option::Option<::stratus_model::Val<ResourceType>>,
+    }
+
+    impl CfnProtectionGroup {
+        /// With the required `Aggregation`, `Pattern`, `ProtectionGroupId`; everything else unset.
+        pub fn new(
+            aggregation: impl ::std::convert::Into<::stratus_model::Val<Aggregation>>,
+            pattern: impl ::std::convert::Into<::stratus_model::Val<Pattern>>,
+            protection_group_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aggregation: aggregation.into(),
+                members: ::std::option::Option::None,
+                pattern: pattern.into(),
+                protection_group_id: protection_group_id.into(),
+                resource_type: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnProtectionGroup`], known once it is deployed (`Fn::GetAtt`).

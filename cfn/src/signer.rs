@@ -42,6 +42,24 @@ pub mod profile_permission {
         #[resource(replace)]
         pub statement_id: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnProfilePermission {
+        /// With the required `Action`, `Principal`, `ProfileName`, `StatementId`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            principal: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            profile_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            statement_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                principal: principal.into(),
+                profile_name: profile_name.into(),
+                profile_version: ::std::option::Option::None,
+                statement_id: statement_id.into(),
+            }
+        }
+    }
 }
 
 pub use profile_permission::CfnProfilePermission;
@@ -71,6 +89,18 @@ pub mod signing_profile {
         #[resource(replace)]
         pub signature_validity_period:
             ::std::option::Option<::stratus_model::Val<SignatureValidityPeriod>>,
+    }
+
+    impl CfnSigningProfile {
+        /// With the required `PlatformId`; everything else unset.
+        pub fn new(
+            platform_id: impl ::std::convert::Into<::stratus_model::Val<PlatformId>>,
+        ) -> Self {
+            Self {
+                platform_id: platform_id.into(),
+                signature_validity_period: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnSigningProfile`], known once it is deployed (`Fn::GetAtt`).

@@ -44,6 +44,22 @@ pub mod simulation {
         pub snapshot_s3_location: ::std::option::Option<::stratus_model::Val<S3Location>>,
     }
 
+    impl CfnSimulation {
+        /// With the required `Name`, `RoleArn`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                maximum_duration: ::std::option::Option::None,
+                name: name.into(),
+                role_arn: role_arn.into(),
+                schema_s3_location: ::std::option::Option::None,
+                snapshot_s3_location: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSimulation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSimulationAttributes {
         /// `DescribePayload`: string.
@@ -69,6 +85,19 @@ pub mod simulation {
         /// Required.
         /// Length: `3..=255`.
         pub object_key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3Location {
+        /// With the required `BucketName`, `ObjectKey`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            object_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                object_key: object_key.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {

@@ -77,6 +77,28 @@ pub mod configuration_set {
         pub sns_destination: ::std::option::Option<::stratus_model::Val<SnsDestination>>,
     }
 
+    impl EventDestination {
+        /// With the required `Enabled`, `EventDestinationName`, `MatchingEventTypes`; everything else unset.
+        pub fn new(
+            enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            event_destination_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            matching_event_types: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                cloud_watch_logs_destination: ::std::option::Option::None,
+                enabled: enabled.into(),
+                event_destination_name: event_destination_name.into(),
+                kinesis_firehose_destination: ::std::option::Option::None,
+                matching_event_types: matching_event_types.into(),
+                sns_destination: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<EventDestination> for ::stratus_model::Val<EventDestination> {
         fn from(value: EventDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -95,6 +117,19 @@ pub mod configuration_set {
         /// Required.
         /// Pattern: `^arn:\S+$`.
         pub log_group_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CloudWatchLogsDestination {
+        /// With the required `IamRoleArn`, `LogGroupArn`; everything else unset.
+        pub fn new(
+            iam_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            log_group_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                iam_role_arn: iam_role_arn.into(),
+                log_group_arn: log_group_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CloudWatchLogsDestination>
@@ -119,6 +154,19 @@ pub mod configuration_set {
         pub iam_role_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl KinesisFirehoseDestination {
+        /// With the required `DeliveryStreamArn`, `IamRoleArn`; everything else unset.
+        pub fn new(
+            delivery_stream_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            iam_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delivery_stream_arn: delivery_stream_arn.into(),
+                iam_role_arn: iam_role_arn.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<KinesisFirehoseDestination>
         for ::stratus_model::Val<KinesisFirehoseDestination>
     {
@@ -135,6 +183,17 @@ pub mod configuration_set {
         /// Required.
         /// Pattern: `^arn:\S+$`.
         pub topic_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SnsDestination {
+        /// With the required `TopicArn`; everything else unset.
+        pub fn new(
+            topic_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                topic_arn: topic_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SnsDestination> for ::stratus_model::Val<SnsDestination> {
@@ -234,6 +293,30 @@ pub mod phone_number {
         pub two_way: ::std::option::Option<::stratus_model::Val<TwoWay>>,
     }
 
+    impl CfnPhoneNumber {
+        /// With the required `IsoCountryCode`, `MandatoryKeywords`, `NumberCapabilities`, `NumberType`; everything else unset.
+        pub fn new(
+            iso_country_code: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            mandatory_keywords: impl ::std::convert::Into<::stratus_model::Val<MandatoryKeywords>>,
+            number_capabilities: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<NumberCapabilitie>>,
+            >,
+            number_type: impl ::std::convert::Into<::stratus_model::Val<NumberType>>,
+        ) -> Self {
+            Self {
+                deletion_protection_enabled: ::std::option::Option::None,
+                iso_country_code: iso_country_code.into(),
+                mandatory_keywords: mandatory_keywords.into(),
+                number_capabilities: number_capabilities.into(),
+                number_type: number_type.into(),
+                opt_out_list_name: ::std::option::Option::None,
+                optional_keywords: ::std::option::Option::None,
+                self_managed_opt_outs_enabled: ::std::option::Option::None,
+                two_way: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPhoneNumber`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPhoneNumberAttributes {
         /// `Arn`: string.
@@ -270,6 +353,19 @@ pub mod phone_number {
         pub stop: ::stratus_model::Val<MandatoryKeyword>,
     }
 
+    impl MandatoryKeywords {
+        /// With the required `HELP`, `STOP`; everything else unset.
+        pub fn new(
+            help: impl ::std::convert::Into<::stratus_model::Val<MandatoryKeyword>>,
+            stop: impl ::std::convert::Into<::stratus_model::Val<MandatoryKeyword>>,
+        ) -> Self {
+            Self {
+                help: help.into(),
+                stop: stop.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MandatoryKeywords> for ::stratus_model::Val<MandatoryKeywords> {
         fn from(value: MandatoryKeywords) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -296,6 +392,21 @@ pub mod phone_number {
         pub message: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl OptionalKeyword {
+        /// With the required `Action`, `Keyword`, `Message`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<Action>>,
+            keyword: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            message: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                keyword: keyword.into(),
+                message: message.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OptionalKeyword> for ::stratus_model::Val<OptionalKeyword> {
         fn from(value: OptionalKeyword) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -317,6 +428,17 @@ pub mod phone_number {
         pub enabled: ::stratus_model::Val<bool>,
     }
 
+    impl TwoWay {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                channel_arn: ::std::option::Option::None,
+                channel_role: ::std::option::Option::None,
+                enabled: enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TwoWay> for ::stratus_model::Val<TwoWay> {
         fn from(value: TwoWay) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -332,6 +454,17 @@ pub mod phone_number {
         /// Pattern: `^(?!\s*$)[\s\S]+$`.
         /// Length: `..=1600`.
         pub message: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MandatoryKeyword {
+        /// With the required `Message`; everything else unset.
+        pub fn new(
+            message: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                message: message.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MandatoryKeyword> for ::stratus_model::Val<MandatoryKeyword> {
@@ -519,6 +652,27 @@ pub mod pool {
         pub two_way: ::std::option::Option<::stratus_model::Val<TwoWay>>,
     }
 
+    impl CfnPool {
+        /// With the required `MandatoryKeywords`, `OriginationIdentities`; everything else unset.
+        pub fn new(
+            mandatory_keywords: impl ::std::convert::Into<::stratus_model::Val<MandatoryKeywords>>,
+            origination_identities: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                deletion_protection_enabled: ::std::option::Option::None,
+                mandatory_keywords: mandatory_keywords.into(),
+                opt_out_list_name: ::std::option::Option::None,
+                optional_keywords: ::std::option::Option::None,
+                origination_identities: origination_identities.into(),
+                self_managed_opt_outs_enabled: ::std::option::Option::None,
+                shared_routes_enabled: ::std::option::Option::None,
+                two_way: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPool`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPoolAttributes {
         /// `Arn`: string.
@@ -550,6 +704,19 @@ pub mod pool {
         pub stop: ::stratus_model::Val<MandatoryKeyword>,
     }
 
+    impl MandatoryKeywords {
+        /// With the required `HELP`, `STOP`; everything else unset.
+        pub fn new(
+            help: impl ::std::convert::Into<::stratus_model::Val<MandatoryKeyword>>,
+            stop: impl ::std::convert::Into<::stratus_model::Val<MandatoryKeyword>>,
+        ) -> Self {
+            Self {
+                help: help.into(),
+                stop: stop.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MandatoryKeywords> for ::stratus_model::Val<MandatoryKeywords> {
         fn from(value: MandatoryKeywords) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -576,6 +743,21 @@ pub mod pool {
         pub message: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl OptionalKeyword {
+        /// With the required `Action`, `Keyword`, `Message`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<Action>>,
+            keyword: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            message: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                keyword: keyword.into(),
+                message: message.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<OptionalKeyword> for ::stratus_model::Val<OptionalKeyword> {
         fn from(value: OptionalKeyword) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -597,6 +779,17 @@ pub mod pool {
         pub enabled: ::stratus_model::Val<bool>,
     }
 
+    impl TwoWay {
+        /// With the required `Enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                channel_arn: ::std::option::Option::None,
+                channel_role: ::std::option::Option::None,
+                enabled: enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TwoWay> for ::stratus_model::Val<TwoWay> {
         fn from(value: TwoWay) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -612,6 +805,17 @@ pub mod pool {
         /// Pattern: `^(?!\s*$)[\s\S]+$`.
         /// Length: `..=1600`.
         pub message: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MandatoryKeyword {
+        /// With the required `Message`; everything else unset.
+        pub fn new(
+            message: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                message: message.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MandatoryKeyword> for ::stratus_model::Val<MandatoryKeyword> {
@@ -739,6 +943,19 @@ pub mod protect_configuration {
         pub protect_status: ::stratus_model::Val<ProtectStatus>,
     }
 
+    impl CountryRule {
+        /// With the required `CountryCode`, `ProtectStatus`; everything else unset.
+        pub fn new(
+            country_code: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            protect_status: impl ::std::convert::Into<::stratus_model::Val<ProtectStatus>>,
+        ) -> Self {
+            Self {
+                country_code: country_code.into(),
+                protect_status: protect_status.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CountryRule> for ::stratus_model::Val<CountryRule> {
         fn from(value: CountryRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -816,6 +1033,19 @@ pub mod resource_policy {
         #[resource(replace)]
         pub resource_arn: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnResourcePolicy {
+        /// With the required `PolicyDocument`, `ResourceArn`; everything else unset.
+        pub fn new(
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy_document: policy_document.into(),
+                resource_arn: resource_arn.into(),
+            }
+        }
+    }
 }
 
 pub use resource_policy::CfnResourcePolicy;
@@ -849,6 +1079,20 @@ pub mod sender_id {
         /// Pattern: `^[A-Z0-9_-]+$`.
         #[resource(replace)]
         pub sender_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnSenderId {
+        /// With the required `IsoCountryCode`, `SenderId`; everything else unset.
+        pub fn new(
+            iso_country_code: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sender_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                deletion_protection_enabled: ::std::option::Option::None,
+                iso_country_code: iso_country_code.into(),
+                sender_id: sender_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnSenderId`], known once it is deployed (`Fn::GetAtt`).

@@ -47,6 +47,28 @@ pub mod subscription {
         pub topic_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnSubscription {
+        /// With the required `Protocol`, `TopicArn`; everything else unset.
+        pub fn new(
+            protocol: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            topic_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                delivery_policy: ::std::option::Option::None,
+                endpoint: ::std::option::Option::None,
+                filter_policy: ::std::option::Option::None,
+                filter_policy_scope: ::std::option::Option::None,
+                protocol: protocol.into(),
+                raw_message_delivery: ::std::option::Option::None,
+                redrive_policy: ::std::option::Option::None,
+                region: ::std::option::Option::None,
+                replay_policy: ::std::option::Option::None,
+                subscription_role_arn: ::std::option::Option::None,
+                topic_arn: topic_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSubscription`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubscriptionAttributes {
         /// `Arn`: string.
@@ -143,6 +165,18 @@ pub mod topic {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl LoggingConfig {
+        /// With the required `Protocol`; everything else unset.
+        pub fn new(protocol: impl ::std::convert::Into<::stratus_model::Val<Protocol>>) -> Self {
+            Self {
+                failure_feedback_role_arn: ::std::option::Option::None,
+                protocol: protocol.into(),
+                success_feedback_role_arn: ::std::option::Option::None,
+                success_feedback_sample_rate: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<LoggingConfig> for ::stratus_model::Val<LoggingConfig> {
         fn from(value: LoggingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -159,6 +193,19 @@ pub mod topic {
         /// `Protocol`: string.
         /// Required.
         pub protocol: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Subscription {
+        /// With the required `Endpoint`, `Protocol`; everything else unset.
+        pub fn new(
+            endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                endpoint: endpoint.into(),
+                protocol: protocol.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Subscription> for ::stratus_model::Val<Subscription> {
@@ -246,6 +293,19 @@ pub mod topic_inline_policy {
         #[resource(replace)]
         pub topic_arn: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnTopicInlinePolicy {
+        /// With the required `PolicyDocument`, `TopicArn`; everything else unset.
+        pub fn new(
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            topic_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy_document: policy_document.into(),
+                topic_arn: topic_arn.into(),
+            }
+        }
+    }
 }
 
 pub use topic_inline_policy::CfnTopicInlinePolicy;
@@ -268,6 +328,21 @@ pub mod topic_policy {
         /// `Topics`: list of string.
         /// Required.
         pub topics: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl CfnTopicPolicy {
+        /// With the required `PolicyDocument`, `Topics`; everything else unset.
+        pub fn new(
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            topics: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                policy_document: policy_document.into(),
+                topics: topics.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnTopicPolicy`], known once it is deployed (`Fn::GetAtt`).

@@ -102,6 +102,19 @@ pub mod queue_inline_policy {
         #[resource(replace)]
         pub queue: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnQueueInlinePolicy {
+        /// With the required `PolicyDocument`, `Queue`; everything else unset.
+        pub fn new(
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            queue: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy_document: policy_document.into(),
+                queue: queue.into(),
+            }
+        }
+    }
 }
 
 pub use queue_inline_policy::CfnQueueInlinePolicy;
@@ -124,6 +137,21 @@ pub mod queue_policy {
         /// `Queues`: list of string.
         /// Required.
         pub queues: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl CfnQueuePolicy {
+        /// With the required `PolicyDocument`, `Queues`; everything else unset.
+        pub fn new(
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            queues: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                policy_document: policy_document.into(),
+                queues: queues.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnQueuePolicy`], known once it is deployed (`Fn::GetAtt`).

@@ -76,6 +76,33 @@ pub mod association {
         pub wait_for_success_timeout_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl CfnAssociation {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                apply_only_at_cron_interval: ::std::option::Option::None,
+                association_name: ::std::option::Option::None,
+                automation_target_parameter_name: ::std::option::Option::None,
+                calendar_names: ::std::option::Option::None,
+                compliance_severity: ::std::option::Option::None,
+                document_version: ::std::option::Option::None,
+                instance_id: ::std::option::Option::None,
+                max_concurrency: ::std::option::Option::None,
+                max_errors: ::std::option::Option::None,
+                name: name.into(),
+                output_location: ::std::option::Option::None,
+                parameters: ::std::option::Option::None,
+                schedule_expression: ::std::option::Option::None,
+                schedule_offset: ::std::option::Option::None,
+                sync_compliance: ::std::option::Option::None,
+                targets: ::std::option::Option::None,
+                wait_for_success_timeout_seconds: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAssociationAttributes {
         /// `AssociationId`: string.
@@ -117,6 +144,21 @@ pub mod association {
         /// Required.
         /// Items: `0..=50`.
         pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl Target {
+        /// With the required `Key`, `Values`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                values: values.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Target> for ::stratus_model::Val<Target> {
@@ -293,6 +335,25 @@ pub mod document {
         /// `VersionName`: string.
         /// Pattern: `^[a-zA-Z0-9_\-.]{1,128}$`.
         pub version_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnDocument {
+        /// With the required `Content`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                attachments: ::std::option::Option::None,
+                content: content.into(),
+                document_format: ::std::option::Option::None,
+                document_type: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                requires: ::std::option::Option::None,
+                target_type: ::std::option::Option::None,
+                update_method: ::std::option::Option::None,
+                version_name: ::std::option::Option::None,
+            }
+        }
     }
 
     /// `AttachmentsSource`, a property type of `AWS::SSM::Document`.
@@ -612,6 +673,30 @@ pub mod maintenance_window {
         pub start_date: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnMaintenanceWindow {
+        /// With the required `AllowUnassociatedTargets`, `Cutoff`, `Duration`, `Name`, `Schedule`; everything else unset.
+        pub fn new(
+            allow_unassociated_targets: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            cutoff: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            duration: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            schedule: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allow_unassociated_targets: allow_unassociated_targets.into(),
+                cutoff: cutoff.into(),
+                description: ::std::option::Option::None,
+                duration: duration.into(),
+                end_date: ::std::option::Option::None,
+                name: name.into(),
+                schedule: schedule.into(),
+                schedule_offset: ::std::option::Option::None,
+                schedule_timezone: ::std::option::Option::None,
+                start_date: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMaintenanceWindow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMaintenanceWindowAttributes {
         /// `WindowId`: string.
@@ -666,6 +751,24 @@ pub mod maintenance_window_target {
         pub window_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnMaintenanceWindowTarget {
+        /// With the required `ResourceType`, `Targets`, `WindowId`; everything else unset.
+        pub fn new(
+            resource_type: impl ::std::convert::Into<::stratus_model::Val<ResourceType>>,
+            targets: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Targets>>>,
+            window_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                owner_information: ::std::option::Option::None,
+                resource_type: resource_type.into(),
+                targets: targets.into(),
+                window_id: window_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMaintenanceWindowTarget`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMaintenanceWindowTargetAttributes {
         /// `WindowTargetId`: string.
@@ -691,6 +794,21 @@ pub mod maintenance_window_target {
         /// Required.
         /// Items: `0..=50`.
         pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl Targets {
+        /// With the required `Key`, `Values`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                values: values.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Targets> for ::stratus_model::Val<Targets> {
@@ -809,6 +927,33 @@ pub mod maintenance_window_task {
         pub window_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnMaintenanceWindowTask {
+        /// With the required `Priority`, `TaskArn`, `TaskType`, `WindowId`; everything else unset.
+        pub fn new(
+            priority: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            task_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            task_type: impl ::std::convert::Into<::stratus_model::Val<TaskType>>,
+            window_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cutoff_behavior: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                logging_info: ::std::option::Option::None,
+                max_concurrency: ::std::option::Option::None,
+                max_errors: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                priority: priority.into(),
+                service_role_arn: ::std::option::Option::None,
+                targets: ::std::option::Option::None,
+                task_arn: task_arn.into(),
+                task_invocation_parameters: ::std::option::Option::None,
+                task_parameters: ::std::option::Option::None,
+                task_type: task_type.into(),
+                window_id: window_id.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMaintenanceWindowTask`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMaintenanceWindowTaskAttributes {
         /// `WindowTaskId`: string.
@@ -835,6 +980,20 @@ pub mod maintenance_window_task {
         pub s3_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl LoggingInfo {
+        /// With the required `Region`, `S3Bucket`; everything else unset.
+        pub fn new(
+            region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                region: region.into(),
+                s3_bucket: s3_bucket.into(),
+                s3_prefix: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<LoggingInfo> for ::stratus_model::Val<LoggingInfo> {
         fn from(value: LoggingInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -854,6 +1013,21 @@ pub mod maintenance_window_task {
         /// Required.
         /// Items: `0..=50`.
         pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl Target {
+        /// With the required `Key`, `Values`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                values: values.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Target> for ::stratus_model::Val<Target> {
@@ -1014,6 +1188,19 @@ pub mod maintenance_window_task {
         pub notification_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl NotificationConfig {
+        /// With the required `NotificationArn`; everything else unset.
+        pub fn new(
+            notification_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                notification_arn: notification_arn.into(),
+                notification_events: ::std::option::Option::None,
+                notification_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<NotificationConfig> for ::stratus_model::Val<NotificationConfig> {
         fn from(value: NotificationConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1157,6 +1344,25 @@ pub mod parameter {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnParameter {
+        /// With the required `Type`, `Value`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allowed_pattern: ::std::option::Option::None,
+                data_type: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                policies: ::std::option::Option::None,
+                tier: ::std::option::Option::None,
+                r#type: r#type.into(),
+                value: value.into(),
+            }
+        }
     }
 
     /// The values `DataType` allows.
@@ -1348,6 +1554,30 @@ pub mod patch_baseline {
         /// `Sources`: list of [`PatchSource`].
         /// Items: `0..=20`.
         pub sources: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<PatchSource>>>,
+    }
+
+    impl CfnPatchBaseline {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                approval_rules: ::std::option::Option::None,
+                approved_patches: ::std::option::Option::None,
+                approved_patches_compliance_level: ::std::option::Option::None,
+                approved_patches_enable_non_security: ::std::option::Option::None,
+                available_security_updates_compliance_status: ::std::option::Option::None,
+                default_baseline: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                global_filters: ::std::option::Option::None,
+                name: name.into(),
+                operating_system: ::std::option::Option::None,
+                patch_groups: ::std::option::Option::None,
+                rejected_patches: ::std::option::Option::None,
+                rejected_patches_action: ::std::option::Option::None,
+                sources: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnPatchBaseline`], known once it is deployed (`Fn::GetAtt`).
@@ -1926,6 +2156,25 @@ pub mod resource_data_sync {
         pub sync_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnResourceDataSync {
+        /// With the required `SyncName`; everything else unset.
+        pub fn new(
+            sync_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: ::std::option::Option::None,
+                bucket_prefix: ::std::option::Option::None,
+                bucket_region: ::std::option::Option::None,
+                kms_key_arn: ::std::option::Option::None,
+                s3_destination: ::std::option::Option::None,
+                sync_format: ::std::option::Option::None,
+                sync_name: sync_name.into(),
+                sync_source: ::std::option::Option::None,
+                sync_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// `S3Destination`, a property type of `AWS::SSM::ResourceDataSync`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1952,6 +2201,23 @@ pub mod resource_data_sync {
         pub sync_format: ::stratus_model::Val<SyncFormat>,
     }
 
+    impl S3Destination {
+        /// With the required `BucketName`, `BucketRegion`, `SyncFormat`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            bucket_region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sync_format: impl ::std::convert::Into<::stratus_model::Val<SyncFormat>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                bucket_prefix: ::std::option::Option::None,
+                bucket_region: bucket_region.into(),
+                kms_key_arn: ::std::option::Option::None,
+                sync_format: sync_format.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<S3Destination> for ::stratus_model::Val<S3Destination> {
         fn from(value: S3Destination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1976,6 +2242,23 @@ pub mod resource_data_sync {
         pub source_type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SyncSource {
+        /// With the required `SourceRegions`, `SourceType`; everything else unset.
+        pub fn new(
+            source_regions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            source_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                aws_organizations_source: ::std::option::Option::None,
+                include_future_regions: ::std::option::Option::None,
+                source_regions: source_regions.into(),
+                source_type: source_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SyncSource> for ::stratus_model::Val<SyncSource> {
         fn from(value: SyncSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1994,6 +2277,20 @@ pub mod resource_data_sync {
         /// Items: `1..=1000`.
         pub organizational_units:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl AwsOrganizationsSource {
+        /// With the required `OrganizationSourceType`; everything else unset.
+        pub fn new(
+            organization_source_type: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                organization_source_type: organization_source_type.into(),
+                organizational_units: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AwsOrganizationsSource> for ::stratus_model::Val<AwsOrganizationsSource> {
@@ -2064,6 +2361,19 @@ pub mod resource_policy {
         /// Length: `20..=2048`.
         #[resource(replace)]
         pub resource_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnResourcePolicy {
+        /// With the required `Policy`, `ResourceArn`; everything else unset.
+        pub fn new(
+            policy: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy: policy.into(),
+                resource_arn: resource_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnResourcePolicy`], known once it is deployed (`Fn::GetAtt`).

@@ -39,6 +39,22 @@ pub mod contact {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl CfnContact {
+        /// With the required `Alias`, `DisplayName`, `Type`; everything else unset.
+        pub fn new(
+            alias: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                alias: alias.into(),
+                display_name: display_name.into(),
+                plan: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnContact`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnContactAttributes {
         /// `Arn`: string.
@@ -98,6 +114,19 @@ pub mod contact {
         pub retry_interval_in_minutes: ::stratus_model::Val<i64>,
     }
 
+    impl ChannelTargetInfo {
+        /// With the required `ChannelId`, `RetryIntervalInMinutes`; everything else unset.
+        pub fn new(
+            channel_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            retry_interval_in_minutes: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                channel_id: channel_id.into(),
+                retry_interval_in_minutes: retry_interval_in_minutes.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ChannelTargetInfo> for ::stratus_model::Val<ChannelTargetInfo> {
         fn from(value: ChannelTargetInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -114,6 +143,19 @@ pub mod contact {
         /// `IsEssential`: boolean.
         /// Required.
         pub is_essential: ::stratus_model::Val<bool>,
+    }
+
+    impl ContactTargetInfo {
+        /// With the required `ContactId`, `IsEssential`; everything else unset.
+        pub fn new(
+            contact_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            is_essential: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                contact_id: contact_id.into(),
+                is_essential: is_essential.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ContactTargetInfo> for ::stratus_model::Val<ContactTargetInfo> {
@@ -306,6 +348,18 @@ pub mod plan {
         pub targets: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Targets>>>,
     }
 
+    impl Stage {
+        /// With the required `DurationInMinutes`; everything else unset.
+        pub fn new(
+            duration_in_minutes: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                duration_in_minutes: duration_in_minutes.into(),
+                targets: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Stage> for ::stratus_model::Val<Stage> {
         fn from(value: Stage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -340,6 +394,19 @@ pub mod plan {
         pub retry_interval_in_minutes: ::stratus_model::Val<i64>,
     }
 
+    impl ChannelTargetInfo {
+        /// With the required `ChannelId`, `RetryIntervalInMinutes`; everything else unset.
+        pub fn new(
+            channel_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            retry_interval_in_minutes: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                channel_id: channel_id.into(),
+                retry_interval_in_minutes: retry_interval_in_minutes.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ChannelTargetInfo> for ::stratus_model::Val<ChannelTargetInfo> {
         fn from(value: ChannelTargetInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -356,6 +423,19 @@ pub mod plan {
         /// `IsEssential`: boolean.
         /// Required.
         pub is_essential: ::stratus_model::Val<bool>,
+    }
+
+    impl ContactTargetInfo {
+        /// With the required `ContactId`, `IsEssential`; everything else unset.
+        pub fn new(
+            contact_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            is_essential: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                contact_id: contact_id.into(),
+                is_essential: is_essential.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ContactTargetInfo> for ::stratus_model::Val<ContactTargetInfo> {
@@ -403,6 +483,27 @@ pub mod rotation {
         /// Pattern: `^[:a-zA-Z0-9_\-\s\.\\/]*$`.
         /// Length: `1..=255`.
         pub time_zone_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnRotation {
+        /// With the required `ContactIds`, `Name`, `Recurrence`, `StartTime`, `TimeZoneId`; everything else unset.
+        pub fn new(
+            contact_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            recurrence: impl ::std::convert::Into<::stratus_model::Val<RecurrenceSettings>>,
+            start_time: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            time_zone_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                contact_ids: contact_ids.into(),
+                name: name.into(),
+                recurrence: recurrence.into(),
+                start_time: start_time.into(),
+                time_zone_id: time_zone_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnRotation`], known once it is deployed (`Fn::GetAtt`).
@@ -460,6 +561,19 @@ pub mod rotation {
         pub hand_off_time: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl MonthlySetting {
+        /// With the required `DayOfMonth`, `HandOffTime`; everything else unset.
+        pub fn new(
+            day_of_month: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            hand_off_time: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                day_of_month: day_of_month.into(),
+                hand_off_time: hand_off_time.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<MonthlySetting> for ::stratus_model::Val<MonthlySetting> {
         fn from(value: MonthlySetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -476,6 +590,21 @@ pub mod rotation {
         /// `DayOfWeek`: [`DayOfWeek`].
         /// Required.
         pub day_of_week: ::stratus_model::Val<DayOfWeek>,
+    }
+
+    impl ShiftCoverage {
+        /// With the required `CoverageTimes`, `DayOfWeek`; everything else unset.
+        pub fn new(
+            coverage_times: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<CoverageTime>>,
+            >,
+            day_of_week: impl ::std::convert::Into<::stratus_model::Val<DayOfWeek>>,
+        ) -> Self {
+            Self {
+                coverage_times: coverage_times.into(),
+                day_of_week: day_of_week.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ShiftCoverage> for ::stratus_model::Val<ShiftCoverage> {
@@ -496,6 +625,19 @@ pub mod rotation {
         pub hand_off_time: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl WeeklySetting {
+        /// With the required `DayOfWeek`, `HandOffTime`; everything else unset.
+        pub fn new(
+            day_of_week: impl ::std::convert::Into<::stratus_model::Val<DayOfWeek>>,
+            hand_off_time: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                day_of_week: day_of_week.into(),
+                hand_off_time: hand_off_time.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<WeeklySetting> for ::stratus_model::Val<WeeklySetting> {
         fn from(value: WeeklySetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -512,6 +654,19 @@ pub mod rotation {
         /// `StartTime`: string.
         /// Required.
         pub start_time: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CoverageTime {
+        /// With the required `EndTime`, `StartTime`; everything else unset.
+        pub fn new(
+            end_time: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            start_time: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                end_time: end_time.into(),
+                start_time: start_time.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CoverageTime> for ::stratus_model::Val<CoverageTime> {

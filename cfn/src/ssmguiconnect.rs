@@ -44,6 +44,21 @@ pub mod preferences {
         pub recording_destinations: ::stratus_model::Val<RecordingDestinations>,
     }
 
+    impl ConnectionRecordingPreferences {
+        /// With the required `KMSKeyArn`, `RecordingDestinations`; everything else unset.
+        pub fn new(
+            kms_key_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            recording_destinations: impl ::std::convert::Into<
+                ::stratus_model::Val<RecordingDestinations>,
+            >,
+        ) -> Self {
+            Self {
+                kms_key_arn: kms_key_arn.into(),
+                recording_destinations: recording_destinations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConnectionRecordingPreferences>
         for ::stratus_model::Val<ConnectionRecordingPreferences>
     {
@@ -59,6 +74,17 @@ pub mod preferences {
         /// `S3Buckets`: list of [`S3Bucket`].
         /// Required.
         pub s3_buckets: ::stratus_model::Val<::std::vec::Vec<S3Bucket>>,
+    }
+
+    impl RecordingDestinations {
+        /// With the required `S3Buckets`; everything else unset.
+        pub fn new(
+            s3_buckets: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<S3Bucket>>>,
+        ) -> Self {
+            Self {
+                s3_buckets: s3_buckets.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RecordingDestinations> for ::stratus_model::Val<RecordingDestinations> {
@@ -77,6 +103,19 @@ pub mod preferences {
         /// `BucketOwner`: string.
         /// Required.
         pub bucket_owner: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3Bucket {
+        /// With the required `BucketName`, `BucketOwner`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            bucket_owner: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                bucket_owner: bucket_owner.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3Bucket> for ::stratus_model::Val<S3Bucket> {

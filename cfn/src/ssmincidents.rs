@@ -24,6 +24,18 @@ pub mod replication_set {
         pub regions: ::stratus_model::Val<::std::vec::Vec<ReplicationRegion>>,
     }
 
+    impl CfnReplicationSet {
+        /// With the required `Regions`; everything else unset.
+        pub fn new(
+            regions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ReplicationRegion>>>,
+        ) -> Self {
+            Self {
+                deletion_protected: ::std::option::Option::None,
+                regions: regions.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnReplicationSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReplicationSetAttributes {
         /// `Arn`: string.
@@ -60,6 +72,17 @@ pub mod replication_set {
         /// Required.
         /// Length: `..=2048`.
         pub sse_kms_key_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RegionConfiguration {
+        /// With the required `SseKmsKeyId`; everything else unset.
+        pub fn new(
+            sse_kms_key_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                sse_kms_key_id: sse_kms_key_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RegionConfiguration> for ::stratus_model::Val<RegionConfiguration> {
@@ -111,6 +134,24 @@ pub mod response_plan {
         /// Length: `1..=200`.
         #[resource(replace)]
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnResponsePlan {
+        /// With the required `IncidentTemplate`, `Name`; everything else unset.
+        pub fn new(
+            incident_template: impl ::std::convert::Into<::stratus_model::Val<IncidentTemplate>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                actions: ::std::option::Option::None,
+                chat_channel: ::std::option::Option::None,
+                display_name: ::std::option::Option::None,
+                engagements: ::std::option::Option::None,
+                incident_template: incident_template.into(),
+                integrations: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnResponsePlan`], known once it is deployed (`Fn::GetAtt`).
@@ -181,6 +222,23 @@ pub mod response_plan {
         pub title: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl IncidentTemplate {
+        /// With the required `Impact`, `Title`; everything else unset.
+        pub fn new(
+            impact: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dedupe_string: ::std::option::Option::None,
+                impact: impact.into(),
+                incident_tags: ::std::option::Option::None,
+                notification_targets: ::std::option::Option::None,
+                summary: ::std::option::Option::None,
+                title: title.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IncidentTemplate> for ::stratus_model::Val<IncidentTemplate> {
         fn from(value: IncidentTemplate) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -230,6 +288,23 @@ pub mod response_plan {
         pub target_account: ::std::option::Option<::stratus_model::Val<TargetAccount>>,
     }
 
+    impl SsmAutomation {
+        /// With the required `DocumentName`, `RoleArn`; everything else unset.
+        pub fn new(
+            document_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                document_name: document_name.into(),
+                document_version: ::std::option::Option::None,
+                dynamic_parameters: ::std::option::Option::None,
+                parameters: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                target_account: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SsmAutomation> for ::stratus_model::Val<SsmAutomation> {
         fn from(value: SsmAutomation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -249,6 +324,19 @@ pub mod response_plan {
         /// Required.
         /// Length: `1..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -288,6 +376,23 @@ pub mod response_plan {
         pub secret_id: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl PagerDutyConfiguration {
+        /// With the required `Name`, `PagerDutyIncidentConfiguration`, `SecretId`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            pager_duty_incident_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<PagerDutyIncidentConfiguration>,
+            >,
+            secret_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                pager_duty_incident_configuration: pager_duty_incident_configuration.into(),
+                secret_id: secret_id.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PagerDutyConfiguration> for ::stratus_model::Val<PagerDutyConfiguration> {
         fn from(value: PagerDutyConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -305,6 +410,19 @@ pub mod response_plan {
         /// `Value`: [`DynamicSsmParameterValue`].
         /// Required.
         pub value: ::stratus_model::Val<DynamicSsmParameterValue>,
+    }
+
+    impl DynamicSsmParameter {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<DynamicSsmParameterValue>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DynamicSsmParameter> for ::stratus_model::Val<DynamicSsmParameter> {
@@ -327,6 +445,21 @@ pub mod response_plan {
         pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl SsmParameter {
+        /// With the required `Key`, `Values`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                values: values.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SsmParameter> for ::stratus_model::Val<SsmParameter> {
         fn from(value: SsmParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -341,6 +474,17 @@ pub mod response_plan {
         /// Required.
         /// Length: `1..=200`.
         pub service_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PagerDutyIncidentConfiguration {
+        /// With the required `ServiceId`; everything else unset.
+        pub fn new(
+            service_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                service_id: service_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PagerDutyIncidentConfiguration>

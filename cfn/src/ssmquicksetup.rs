@@ -29,6 +29,21 @@ pub mod configuration_manager {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnConfigurationManager {
+        /// With the required `ConfigurationDefinitions`; everything else unset.
+        pub fn new(
+            configuration_definitions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ConfigurationDefinition>>,
+            >,
+        ) -> Self {
+            Self {
+                configuration_definitions: configuration_definitions.into(),
+                description: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConfigurationManager`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationManagerAttributes {
         /// `CreatedAt`: string.
@@ -89,6 +104,27 @@ pub mod configuration_manager {
         pub id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ConfigurationDefinition {
+        /// With the required `Parameters`, `Type`; everything else unset.
+        pub fn new(
+            parameters: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+                >,
+            >,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                local_deployment_administration_role_arn: ::std::option::Option::None,
+                local_deployment_execution_role_name: ::std::option::Option::None,
+                parameters: parameters.into(),
+                r#type: r#type.into(),
+                type_version: ::std::option::Option::None,
+                id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ConfigurationDefinition>
         for ::stratus_model::Val<ConfigurationDefinition>
     {
@@ -135,6 +171,28 @@ pub mod lifecycle_automation {
         /// Length: `1..=64`.
         #[resource(replace)]
         pub resource_key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnLifecycleAutomation {
+        /// With the required `AutomationDocument`, `AutomationParameters`, `ResourceKey`; everything else unset.
+        pub fn new(
+            automation_document: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            automation_parameters: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::vec::Vec<::std::string::String>,
+                    >,
+                >,
+            >,
+            resource_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                automation_document: automation_document.into(),
+                automation_parameters: automation_parameters.into(),
+                resource_key: resource_key.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnLifecycleAutomation`], known once it is deployed (`Fn::GetAtt`).

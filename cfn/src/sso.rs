@@ -46,6 +46,26 @@ pub mod application {
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
     }
 
+    impl CfnApplication {
+        /// With the required `ApplicationProviderArn`, `InstanceArn`, `Name`; everything else unset.
+        pub fn new(
+            application_provider_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_provider_arn: application_provider_arn.into(),
+                description: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+                name: name.into(),
+                portal_options: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `ApplicationArn`: string.
@@ -89,6 +109,16 @@ pub mod application {
         /// Required.
         /// Allowed values: `IDENTITY_CENTER`, `APPLICATION`.
         pub origin: ::stratus_model::Val<Origin>,
+    }
+
+    impl SignInOptions {
+        /// With the required `Origin`; everything else unset.
+        pub fn new(origin: impl ::std::convert::Into<::stratus_model::Val<Origin>>) -> Self {
+            Self {
+                application_url: ::std::option::Option::None,
+                origin: origin.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SignInOptions> for ::stratus_model::Val<SignInOptions> {
@@ -254,6 +284,21 @@ pub mod application_assignment {
         pub principal_type: ::stratus_model::Val<PrincipalType>,
     }
 
+    impl CfnApplicationAssignment {
+        /// With the required `ApplicationArn`, `PrincipalId`, `PrincipalType`; everything else unset.
+        pub fn new(
+            application_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            principal_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            principal_type: impl ::std::convert::Into<::stratus_model::Val<PrincipalType>>,
+        ) -> Self {
+            Self {
+                application_arn: application_arn.into(),
+                principal_id: principal_id.into(),
+                principal_type: principal_type.into(),
+            }
+        }
+    }
+
     /// The values `PrincipalType` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum PrincipalType {
@@ -348,6 +393,27 @@ pub mod assignment {
         /// Allowed values: `AWS_ACCOUNT`.
         #[resource(replace)]
         pub target_type: ::stratus_model::Val<TargetType>,
+    }
+
+    impl CfnAssignment {
+        /// With the required `InstanceArn`, `PermissionSetArn`, `PrincipalId`, `PrincipalType`, `TargetId`, `TargetType`; everything else unset.
+        pub fn new(
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            permission_set_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            principal_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            principal_type: impl ::std::convert::Into<::stratus_model::Val<PrincipalType>>,
+            target_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_type: impl ::std::convert::Into<::stratus_model::Val<TargetType>>,
+        ) -> Self {
+            Self {
+                instance_arn: instance_arn.into(),
+                permission_set_arn: permission_set_arn.into(),
+                principal_id: principal_id.into(),
+                principal_type: principal_type.into(),
+                target_id: target_id.into(),
+                target_type: target_type.into(),
+            }
+        }
     }
 
     /// The values `PrincipalType` allows.
@@ -509,6 +575,19 @@ pub mod instance_access_control_attribute_configuration {
         pub instance_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnInstanceAccessControlAttributeConfiguration {
+        /// With the required `InstanceArn`; everything else unset.
+        pub fn new(
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_control_attributes: ::std::option::Option::None,
+                instance_access_control_attribute_configuration: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+            }
+        }
+    }
+
     /// `AccessControlAttribute`, a property type of `AWS::SSO::InstanceAccessControlAttributeConfiguration`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -521,6 +600,19 @@ pub mod instance_access_control_attribute_configuration {
         /// `Value`: [`AccessControlAttributeValue`].
         /// Required.
         pub value: ::stratus_model::Val<AccessControlAttributeValue>,
+    }
+
+    impl AccessControlAttribute {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<AccessControlAttributeValue>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AccessControlAttribute> for ::stratus_model::Val<AccessControlAttribute> {
@@ -539,6 +631,19 @@ pub mod instance_access_control_attribute_configuration {
             ::stratus_model::Val<::std::vec::Vec<AccessControlAttribute>>,
     }
 
+    impl InstanceAccessControlAttributeConfiguration {
+        /// With the required `AccessControlAttributes`; everything else unset.
+        pub fn new(
+            access_control_attributes: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AccessControlAttribute>>,
+            >,
+        ) -> Self {
+            Self {
+                access_control_attributes: access_control_attributes.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InstanceAccessControlAttributeConfiguration>
         for ::stratus_model::Val<InstanceAccessControlAttributeConfiguration>
     {
@@ -554,6 +659,19 @@ pub mod instance_access_control_attribute_configuration {
         /// `Source`: list of string.
         /// Required.
         pub source: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl AccessControlAttributeValue {
+        /// With the required `Source`; everything else unset.
+        pub fn new(
+            source: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                source: source.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AccessControlAttributeValue>
@@ -623,6 +741,26 @@ pub mod permission_set {
         pub session_duration: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnPermissionSet {
+        /// With the required `InstanceArn`, `Name`; everything else unset.
+        pub fn new(
+            instance_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                customer_managed_policy_references: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                inline_policy: ::std::option::Option::None,
+                instance_arn: instance_arn.into(),
+                managed_policies: ::std::option::Option::None,
+                name: name.into(),
+                permissions_boundary: ::std::option::Option::None,
+                relay_state_type: ::std::option::Option::None,
+                session_duration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPermissionSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPermissionSetAttributes {
         /// `PermissionSetArn`: string.
@@ -648,6 +786,18 @@ pub mod permission_set {
         /// Pattern: `((/[A-Za-z0-9\.,\+@=_-]+)*)/`.
         /// Length: `1..=512`.
         pub path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CustomerManagedPolicyReference {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                path: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CustomerManagedPolicyReference>

@@ -30,6 +30,18 @@ pub mod activity {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnActivity {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                encryption_configuration: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnActivity`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnActivityAttributes {
         /// `Arn`: string.
@@ -56,6 +68,17 @@ pub mod activity {
         /// Required.
         /// Allowed values: `CUSTOMER_MANAGED_KMS_KEY`, `AWS_OWNED_KEY`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl EncryptionConfiguration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                kms_data_key_reuse_period_seconds: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EncryptionConfiguration>
@@ -162,6 +185,26 @@ pub mod state_machine {
             ::std::option::Option<::stratus_model::Val<TracingConfiguration>>,
     }
 
+    impl CfnStateMachine {
+        /// With the required `RoleArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                definition: ::std::option::Option::None,
+                definition_s3_location: ::std::option::Option::None,
+                definition_string: ::std::option::Option::None,
+                definition_substitutions: ::std::option::Option::None,
+                encryption_configuration: ::std::option::Option::None,
+                logging_configuration: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                state_machine_name: ::std::option::Option::None,
+                state_machine_type: ::std::option::Option::None,
+                tracing_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnStateMachine`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStateMachineAttributes {
         /// `Arn`: string.
@@ -198,6 +241,20 @@ pub mod state_machine {
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl S3Location {
+        /// With the required `Bucket`, `Key`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key: key.into(),
+                version: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -218,6 +275,17 @@ pub mod state_machine {
         /// Required.
         /// Allowed values: `CUSTOMER_MANAGED_KMS_KEY`, `AWS_OWNED_KEY`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl EncryptionConfiguration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                kms_data_key_reuse_period_seconds: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<EncryptionConfiguration>
@@ -491,6 +559,24 @@ pub mod state_machine_alias {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl DeploymentPreference {
+        /// With the required `StateMachineVersionArn`, `Type`; everything else unset.
+        pub fn new(
+            state_machine_version_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>,
+        ) -> Self {
+            Self {
+                alarms: ::std::option::Option::None,
+                interval: ::std::option::Option::None,
+                percentage: ::std::option::Option::None,
+                state_machine_version_arn: state_machine_version_arn.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DeploymentPreference> for ::stratus_model::Val<DeploymentPreference> {
         fn from(value: DeploymentPreference) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -509,6 +595,21 @@ pub mod state_machine_alias {
         /// Required.
         /// Range: `0..=100`.
         pub weight: ::stratus_model::Val<i64>,
+    }
+
+    impl RoutingConfigurationVersion {
+        /// With the required `StateMachineVersionArn`, `Weight`; everything else unset.
+        pub fn new(
+            state_machine_version_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            weight: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                state_machine_version_arn: state_machine_version_arn.into(),
+                weight: weight.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RoutingConfigurationVersion>
@@ -594,6 +695,19 @@ pub mod state_machine_version {
         #[resource(replace)]
         pub state_machine_revision_id:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnStateMachineVersion {
+        /// With the required `StateMachineArn`; everything else unset.
+        pub fn new(
+            state_machine_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                state_machine_arn: state_machine_arn.into(),
+                state_machine_revision_id: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnStateMachineVersion`], known once it is deployed (`Fn::GetAtt`).

@@ -21,6 +21,17 @@ pub mod account_alias {
         pub account_alias: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnAccountAlias {
+        /// With the required `AccountAlias`; everything else unset.
+        pub fn new(
+            account_alias: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_alias: account_alias.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAccountAlias`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccountAliasAttributes {
         /// `AccountAliasResourceId`: string.
@@ -81,6 +92,29 @@ pub mod slack_channel_configuration {
         /// Length: `1..=256`.
         #[resource(replace)]
         pub team_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnSlackChannelConfiguration {
+        /// With the required `ChannelId`, `ChannelRoleArn`, `NotifyOnCaseSeverity`, `TeamId`; everything else unset.
+        pub fn new(
+            channel_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            channel_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            notify_on_case_severity: impl ::std::convert::Into<
+                ::stratus_model::Val<NotifyOnCaseSeverity>,
+            >,
+            team_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                channel_id: channel_id.into(),
+                channel_name: ::std::option::Option::None,
+                channel_role_arn: channel_role_arn.into(),
+                notify_on_add_correspondence_to_case: ::std::option::Option::None,
+                notify_on_case_severity: notify_on_case_severity.into(),
+                notify_on_create_or_reopen_case: ::std::option::Option::None,
+                notify_on_resolve_case: ::std::option::Option::None,
+                team_id: team_id.into(),
+            }
+        }
     }
 
     /// The values `NotifyOnCaseSeverity` allows.
@@ -152,6 +186,18 @@ pub mod slack_workspace_configuration {
         /// Pattern: `^[0-9]+$`.
         /// Length: `1..=256`.
         pub version_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnSlackWorkspaceConfiguration {
+        /// With the required `TeamId`; everything else unset.
+        pub fn new(
+            team_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                team_id: team_id.into(),
+                version_id: ::std::option::Option::None,
+            }
+        }
     }
 }
 

@@ -81,6 +81,40 @@ pub mod canary {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<VisualReference>>>,
     }
 
+    impl CfnCanary {
+        /// With the required `ArtifactS3Location`, `Code`, `ExecutionRoleArn`, `Name`, `RuntimeVersion`, `Schedule`; everything else unset.
+        pub fn new(
+            artifact_s3_location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            code: impl ::std::convert::Into<::stratus_model::Val<Code>>,
+            execution_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            runtime_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            schedule: impl ::std::convert::Into<::stratus_model::Val<Schedule>>,
+        ) -> Self {
+            Self {
+                artifact_config: ::std::option::Option::None,
+                artifact_s3_location: artifact_s3_location.into(),
+                browser_configs: ::std::option::Option::None,
+                code: code.into(),
+                delete_lambda_resources_on_canary_deletion: ::std::option::Option::None,
+                dry_run_and_update: ::std::option::Option::None,
+                execution_role_arn: execution_role_arn.into(),
+                failure_retention_period: ::std::option::Option::None,
+                name: name.into(),
+                provisioned_resource_cleanup: ::std::option::Option::None,
+                resources_to_replicate_tags: ::std::option::Option::None,
+                run_config: ::std::option::Option::None,
+                runtime_version: runtime_version.into(),
+                schedule: schedule.into(),
+                start_canary_after_creation: ::std::option::Option::None,
+                success_retention_period: ::std::option::Option::None,
+                vpc_config: ::std::option::Option::None,
+                visual_reference: ::std::option::Option::None,
+                visual_references: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCanary`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCanaryAttributes {
         /// `Id`: string.
@@ -124,6 +158,17 @@ pub mod canary {
         /// `BrowserType`: [`BrowserType`].
         /// Required.
         pub browser_type: ::stratus_model::Val<BrowserType>,
+    }
+
+    impl BrowserConfig {
+        /// With the required `BrowserType`; everything else unset.
+        pub fn new(
+            browser_type: impl ::std::convert::Into<::stratus_model::Val<BrowserType>>,
+        ) -> Self {
+            Self {
+                browser_type: browser_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BrowserConfig> for ::stratus_model::Val<BrowserConfig> {
@@ -212,6 +257,19 @@ pub mod canary {
         pub retry_config: ::std::option::Option<::stratus_model::Val<RetryConfig>>,
     }
 
+    impl Schedule {
+        /// With the required `Expression`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                duration_in_seconds: ::std::option::Option::None,
+                expression: expression.into(),
+                retry_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Schedule> for ::stratus_model::Val<Schedule> {
         fn from(value: Schedule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -236,6 +294,25 @@ pub mod canary {
         pub vpc_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl VpcConfig {
+        /// With the required `SecurityGroupIds`, `SubnetIds`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                ipv6_allowed_for_dual_stack: ::std::option::Option::None,
+                security_group_ids: security_group_ids.into(),
+                subnet_ids: subnet_ids.into(),
+                vpc_id: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -254,6 +331,19 @@ pub mod canary {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<BaseScreenshot>>>,
         /// `BrowserType`: [`BrowserType`].
         pub browser_type: ::std::option::Option<::stratus_model::Val<BrowserType>>,
+    }
+
+    impl VisualReference {
+        /// With the required `BaseCanaryRunId`; everything else unset.
+        pub fn new(
+            base_canary_run_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                base_canary_run_id: base_canary_run_id.into(),
+                base_screenshots: ::std::option::Option::None,
+                browser_type: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<VisualReference> for ::stratus_model::Val<VisualReference> {
@@ -295,6 +385,18 @@ pub mod canary {
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
 
+    impl Dependency {
+        /// With the required `Reference`; everything else unset.
+        pub fn new(
+            reference: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                reference: reference.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Dependency> for ::stratus_model::Val<Dependency> {
         fn from(value: Dependency) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -309,6 +411,15 @@ pub mod canary {
         /// Required.
         /// Range: `0..=2`.
         pub max_retries: ::stratus_model::Val<i64>,
+    }
+
+    impl RetryConfig {
+        /// With the required `MaxRetries`; everything else unset.
+        pub fn new(max_retries: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                max_retries: max_retries.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RetryConfig> for ::stratus_model::Val<RetryConfig> {
@@ -327,6 +438,18 @@ pub mod canary {
         /// `ScreenshotName`: string.
         /// Required.
         pub screenshot_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl BaseScreenshot {
+        /// With the required `ScreenshotName`; everything else unset.
+        pub fn new(
+            screenshot_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ignore_coordinates: ::std::option::Option::None,
+                screenshot_name: screenshot_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<BaseScreenshot> for ::stratus_model::Val<BaseScreenshot> {
@@ -559,6 +682,18 @@ pub mod group {
         /// Items: `..=10`.
         pub resource_arns:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl CfnGroup {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                resource_arns: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnGroup`], known once it is deployed (`Fn::GetAtt`).

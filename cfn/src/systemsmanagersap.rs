@@ -59,6 +59,25 @@ pub mod application {
         pub sid: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnApplication {
+        /// With the required `ApplicationId`, `ApplicationType`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            application_type: impl ::std::convert::Into<::stratus_model::Val<ApplicationType>>,
+        ) -> Self {
+            Self {
+                application_id: application_id.into(),
+                application_type: application_type.into(),
+                components_info: ::std::option::Option::None,
+                credentials: ::std::option::Option::None,
+                database_arn: ::std::option::Option::None,
+                instances: ::std::option::Option::None,
+                sap_instance_number: ::std::option::Option::None,
+                sid: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `Arn`: string.

@@ -191,6 +191,17 @@ pub mod influx_db_cluster {
         pub s3_configuration: ::stratus_model::Val<S3Configuration>,
     }
 
+    impl LogDeliveryConfiguration {
+        /// With the required `S3Configuration`; everything else unset.
+        pub fn new(
+            s3_configuration: impl ::std::convert::Into<::stratus_model::Val<S3Configuration>>,
+        ) -> Self {
+            Self {
+                s3_configuration: s3_configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LogDeliveryConfiguration>
         for ::stratus_model::Val<LogDeliveryConfiguration>
     {
@@ -211,6 +222,19 @@ pub mod influx_db_cluster {
         /// `Enabled`: boolean.
         /// Required.
         pub enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl S3Configuration {
+        /// With the required `BucketName`, `Enabled`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                enabled: enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3Configuration> for ::stratus_model::Val<S3Configuration> {
@@ -597,6 +621,17 @@ pub mod influx_db_instance {
         pub s3_configuration: ::stratus_model::Val<S3Configuration>,
     }
 
+    impl LogDeliveryConfiguration {
+        /// With the required `S3Configuration`; everything else unset.
+        pub fn new(
+            s3_configuration: impl ::std::convert::Into<::stratus_model::Val<S3Configuration>>,
+        ) -> Self {
+            Self {
+                s3_configuration: s3_configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LogDeliveryConfiguration>
         for ::stratus_model::Val<LogDeliveryConfiguration>
     {
@@ -617,6 +652,19 @@ pub mod influx_db_instance {
         /// `Enabled`: boolean.
         /// Required.
         pub enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl S3Configuration {
+        /// With the required `BucketName`, `Enabled`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                enabled: enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3Configuration> for ::stratus_model::Val<S3Configuration> {
@@ -883,6 +931,37 @@ pub mod scheduled_query {
         pub target_configuration: ::std::option::Option<::stratus_model::Val<TargetConfiguration>>,
     }
 
+    impl CfnScheduledQuery {
+        /// With the required `ErrorReportConfiguration`, `NotificationConfiguration`, `QueryString`, `ScheduleConfiguration`, `ScheduledQueryExecutionRoleArn`; everything else unset.
+        pub fn new(
+            error_report_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<ErrorReportConfiguration>,
+            >,
+            notification_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<NotificationConfiguration>,
+            >,
+            query_string: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            schedule_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<ScheduleConfiguration>,
+            >,
+            scheduled_query_execution_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                client_token: ::std::option::Option::None,
+                error_report_configuration: error_report_configuration.into(),
+                kms_key_id: ::std::option::Option::None,
+                notification_configuration: notification_configuration.into(),
+                query_string: query_string.into(),
+                schedule_configuration: schedule_configuration.into(),
+                scheduled_query_execution_role_arn: scheduled_query_execution_role_arn.into(),
+                scheduled_query_name: ::std::option::Option::None,
+                target_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnScheduledQuery`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScheduledQueryAttributes {
         /// `Arn`: string.
@@ -948,6 +1027,17 @@ pub mod scheduled_query {
         pub s3_configuration: ::stratus_model::Val<S3Configuration>,
     }
 
+    impl ErrorReportConfiguration {
+        /// With the required `S3Configuration`; everything else unset.
+        pub fn new(
+            s3_configuration: impl ::std::convert::Into<::stratus_model::Val<S3Configuration>>,
+        ) -> Self {
+            Self {
+                s3_configuration: s3_configuration.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ErrorReportConfiguration>
         for ::stratus_model::Val<ErrorReportConfiguration>
     {
@@ -963,6 +1053,17 @@ pub mod scheduled_query {
         /// `SnsConfiguration`: [`SnsConfiguration`].
         /// Required.
         pub sns_configuration: ::stratus_model::Val<SnsConfiguration>,
+    }
+
+    impl NotificationConfiguration {
+        /// With the required `SnsConfiguration`; everything else unset.
+        pub fn new(
+            sns_configuration: impl ::std::convert::Into<::stratus_model::Val<SnsConfiguration>>,
+        ) -> Self {
+            Self {
+                sns_configuration: sns_configuration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<NotificationConfiguration>
@@ -982,6 +1083,17 @@ pub mod scheduled_query {
         pub schedule_expression: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ScheduleConfiguration {
+        /// With the required `ScheduleExpression`; everything else unset.
+        pub fn new(
+            schedule_expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                schedule_expression: schedule_expression.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ScheduleConfiguration> for ::stratus_model::Val<ScheduleConfiguration> {
         fn from(value: ScheduleConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -995,6 +1107,19 @@ pub mod scheduled_query {
         /// `TimestreamConfiguration`: [`TimestreamConfiguration`].
         /// Required.
         pub timestream_configuration: ::stratus_model::Val<TimestreamConfiguration>,
+    }
+
+    impl TargetConfiguration {
+        /// With the required `TimestreamConfiguration`; everything else unset.
+        pub fn new(
+            timestream_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<TimestreamConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                timestream_configuration: timestream_configuration.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<TargetConfiguration> for ::stratus_model::Val<TargetConfiguration> {
@@ -1016,6 +1141,19 @@ pub mod scheduled_query {
         pub object_key_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl S3Configuration {
+        /// With the required `BucketName`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                encryption_option: ::std::option::Option::None,
+                object_key_prefix: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<S3Configuration> for ::stratus_model::Val<S3Configuration> {
         fn from(value: S3Configuration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1029,6 +1167,17 @@ pub mod scheduled_query {
         /// `TopicArn`: string.
         /// Required.
         pub topic_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SnsConfiguration {
+        /// With the required `TopicArn`; everything else unset.
+        pub fn new(
+            topic_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                topic_arn: topic_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SnsConfiguration> for ::stratus_model::Val<SnsConfiguration> {
@@ -1063,6 +1212,28 @@ pub mod scheduled_query {
         pub time_column: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl TimestreamConfiguration {
+        /// With the required `DatabaseName`, `DimensionMappings`, `TableName`, `TimeColumn`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            dimension_mappings: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<DimensionMapping>>,
+            >,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            time_column: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                database_name: database_name.into(),
+                dimension_mappings: dimension_mappings.into(),
+                measure_name_column: ::std::option::Option::None,
+                mixed_measure_mappings: ::std::option::Option::None,
+                multi_measure_mappings: ::std::option::Option::None,
+                table_name: table_name.into(),
+                time_column: time_column.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TimestreamConfiguration>
         for ::stratus_model::Val<TimestreamConfiguration>
     {
@@ -1081,6 +1252,19 @@ pub mod scheduled_query {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DimensionMapping {
+        /// With the required `DimensionValueType`, `Name`; everything else unset.
+        pub fn new(
+            dimension_value_type: impl ::std::convert::Into<::stratus_model::Val<DimensionValueType>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dimension_value_type: dimension_value_type.into(),
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DimensionMapping> for ::stratus_model::Val<DimensionMapping> {
@@ -1108,6 +1292,23 @@ pub mod scheduled_query {
         pub target_measure_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl MixedMeasureMapping {
+        /// With the required `MeasureValueType`; everything else unset.
+        pub fn new(
+            measure_value_type: impl ::std::convert::Into<
+                ::stratus_model::Val<MixedMeasureMappingMeasureValueType>,
+            >,
+        ) -> Self {
+            Self {
+                measure_name: ::std::option::Option::None,
+                measure_value_type: measure_value_type.into(),
+                multi_measure_attribute_mappings: ::std::option::Option::None,
+                source_column: ::std::option::Option::None,
+                target_measure_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<MixedMeasureMapping> for ::stratus_model::Val<MixedMeasureMapping> {
         fn from(value: MixedMeasureMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1125,6 +1326,20 @@ pub mod scheduled_query {
         /// `TargetMultiMeasureName`: string.
         pub target_multi_measure_name:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl MultiMeasureMappings {
+        /// With the required `MultiMeasureAttributeMappings`; everything else unset.
+        pub fn new(
+            multi_measure_attribute_mappings: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MultiMeasureAttributeMapping>>,
+            >,
+        ) -> Self {
+            Self {
+                multi_measure_attribute_mappings: multi_measure_attribute_mappings.into(),
+                target_multi_measure_name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<MultiMeasureMappings> for ::stratus_model::Val<MultiMeasureMappings> {
@@ -1146,6 +1361,22 @@ pub mod scheduled_query {
         /// `TargetMultiMeasureAttributeName`: string.
         pub target_multi_measure_attribute_name:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl MultiMeasureAttributeMapping {
+        /// With the required `MeasureValueType`, `SourceColumn`; everything else unset.
+        pub fn new(
+            measure_value_type: impl ::std::convert::Into<
+                ::stratus_model::Val<MultiMeasureAttributeMappingMeasureValueType>,
+            >,
+            source_column: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                measure_value_type: measure_value_type.into(),
+                source_column: source_column.into(),
+                target_multi_measure_attribute_name: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<MultiMeasureAttributeMapping>
@@ -1385,6 +1616,21 @@ pub mod table {
         pub table_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnTable {
+        /// With the required `DatabaseName`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                database_name: database_name.into(),
+                magnetic_store_write_properties: ::std::option::Option::None,
+                retention_properties: ::std::option::Option::None,
+                schema: ::std::option::Option::None,
+                table_name: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTable`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTableAttributes {
         /// `Arn`: string.
@@ -1412,6 +1658,18 @@ pub mod table {
         /// `MagneticStoreRejectedDataLocation`: [`MagneticStoreRejectedDataLocation`].
         pub magnetic_store_rejected_data_location:
             ::std::option::Option<::stratus_model::Val<MagneticStoreRejectedDataLocation>>,
+    }
+
+    impl MagneticStoreWriteProperties {
+        /// With the required `EnableMagneticStoreWrites`; everything else unset.
+        pub fn new(
+            enable_magnetic_store_writes: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                enable_magnetic_store_writes: enable_magnetic_store_writes.into(),
+                magnetic_store_rejected_data_location: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<MagneticStoreWriteProperties>
@@ -1485,6 +1743,19 @@ pub mod table {
         pub r#type: ::stratus_model::Val<PartitionKeyType>,
     }
 
+    impl PartitionKey {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<PartitionKeyType>>,
+        ) -> Self {
+            Self {
+                enforcement_in_record: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<PartitionKey> for ::stratus_model::Val<PartitionKey> {
         fn from(value: PartitionKey) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1505,6 +1776,21 @@ pub mod table {
         pub kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `ObjectKeyPrefix`: string.
         pub object_key_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl S3Configuration {
+        /// With the required `BucketName`, `EncryptionOption`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            encryption_option: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                encryption_option: encryption_option.into(),
+                kms_key_id: ::std::option::Option::None,
+                object_key_prefix: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<S3Configuration> for ::stratus_model::Val<S3Configuration> {

@@ -61,6 +61,29 @@ pub mod agreement {
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
     }
 
+    impl CfnAgreement {
+        /// With the required `AccessRole`, `LocalProfileId`, `PartnerProfileId`, `ServerId`; everything else unset.
+        pub fn new(
+            access_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            local_profile_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            partner_profile_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            server_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_role: access_role.into(),
+                base_directory: ::std::option::Option::None,
+                custom_directories: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                enforce_message_signing: ::std::option::Option::None,
+                local_profile_id: local_profile_id.into(),
+                partner_profile_id: partner_profile_id.into(),
+                preserve_filename: ::std::option::Option::None,
+                server_id: server_id.into(),
+                status: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAgreement`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAgreementAttributes {
         /// `AgreementId`: string.
@@ -107,6 +130,33 @@ pub mod agreement {
         /// Pattern: `(|/.*)`.
         /// Length: `0..=1024`.
         pub temporary_files_directory: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomDirectories {
+        /// With the required `FailedFilesDirectory`, `MdnFilesDirectory`, `PayloadFilesDirectory`, `StatusFilesDirectory`, `TemporaryFilesDirectory`; everything else unset.
+        pub fn new(
+            failed_files_directory: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            mdn_files_directory: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            payload_files_directory: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            status_files_directory: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            temporary_files_directory: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                failed_files_directory: failed_files_directory.into(),
+                mdn_files_directory: mdn_files_directory.into(),
+                payload_files_directory: payload_files_directory.into(),
+                status_files_directory: status_files_directory.into(),
+                temporary_files_directory: temporary_files_directory.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomDirectories> for ::stratus_model::Val<CustomDirectories> {
@@ -286,6 +336,24 @@ pub mod certificate {
         pub usage: ::stratus_model::Val<Usage>,
     }
 
+    impl CfnCertificate {
+        /// With the required `Certificate`, `Usage`; everything else unset.
+        pub fn new(
+            certificate: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            usage: impl ::std::convert::Into<::stratus_model::Val<Usage>>,
+        ) -> Self {
+            Self {
+                active_date: ::std::option::Option::None,
+                certificate: certificate.into(),
+                certificate_chain: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                inactive_date: ::std::option::Option::None,
+                private_key: ::std::option::Option::None,
+                usage: usage.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnCertificate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCertificateAttributes {
         /// `Arn`: string.
@@ -418,6 +486,25 @@ pub mod connector {
         pub url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnConnector {
+        /// With the required `AccessRole`; everything else unset.
+        pub fn new(
+            access_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                access_role: access_role.into(),
+                as2_config: ::std::option::Option::None,
+                egress_config: ::std::option::Option::None,
+                egress_type: ::std::option::Option::None,
+                ip_address_type: ::std::option::Option::None,
+                logging_role: ::std::option::Option::None,
+                security_policy_name: ::std::option::Option::None,
+                sftp_config: ::std::option::Option::None,
+                url: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConnector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectorAttributes {
         /// `Arn`: string.
@@ -511,6 +598,19 @@ pub mod connector {
         pub vpc_lattice: ::stratus_model::Val<ConnectorVpcLatticeEgressConfig>,
     }
 
+    impl ConnectorEgressConfig {
+        /// With the required `VpcLattice`; everything else unset.
+        pub fn new(
+            vpc_lattice: impl ::std::convert::Into<
+                ::stratus_model::Val<ConnectorVpcLatticeEgressConfig>,
+            >,
+        ) -> Self {
+            Self {
+                vpc_lattice: vpc_lattice.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConnectorEgressConfig> for ::stratus_model::Val<ConnectorEgressConfig> {
         fn from(value: ConnectorEgressConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -553,6 +653,21 @@ pub mod connector {
         pub url: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ConnectorAsyncMdnConfig {
+        /// With the required `ServerIds`, `Url`; everything else unset.
+        pub fn new(
+            server_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                server_ids: server_ids.into(),
+                url: url.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ConnectorAsyncMdnConfig>
         for ::stratus_model::Val<ConnectorAsyncMdnConfig>
     {
@@ -573,6 +688,20 @@ pub mod connector {
         /// Pattern: `^arn:[a-z0-9\-]+:vpc-lattice:[a-zA-Z0-9\-]+:\d{12}:resourceconfiguration/rcfg-[0-9a-z]{17}$`.
         /// Length: `1..=2048`.
         pub resource_configuration_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ConnectorVpcLatticeEgressConfig {
+        /// With the required `ResourceConfigurationArn`; everything else unset.
+        pub fn new(
+            resource_configuration_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                port_number: ::std::option::Option::None,
+                resource_configuration_arn: resource_configuration_arn.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ConnectorVpcLatticeEgressConfig>
@@ -989,6 +1118,20 @@ pub mod profile {
         pub profile_type: ::stratus_model::Val<ProfileType>,
     }
 
+    impl CfnProfile {
+        /// With the required `As2Id`, `ProfileType`; everything else unset.
+        pub fn new(
+            as2_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            profile_type: impl ::std::convert::Into<::stratus_model::Val<ProfileType>>,
+        ) -> Self {
+            Self {
+                as2_id: as2_id.into(),
+                certificate_ids: ::std::option::Option::None,
+                profile_type: profile_type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProfileAttributes {
         /// `Arn`: string.
@@ -1279,6 +1422,19 @@ pub mod server {
         /// Pattern: `^w-([a-z0-9]{17})$`.
         /// Length: `19..=19`.
         pub workflow_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl WorkflowDetail {
+        /// With the required `ExecutionRole`, `WorkflowId`; everything else unset.
+        pub fn new(
+            execution_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            workflow_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                execution_role: execution_role.into(),
+                workflow_id: workflow_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<WorkflowDetail> for ::stratus_model::Val<WorkflowDetail> {
@@ -1781,6 +1937,27 @@ pub mod user {
         pub user_name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnUser {
+        /// With the required `Role`, `ServerId`, `UserName`; everything else unset.
+        pub fn new(
+            role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            server_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                home_directory: ::std::option::Option::None,
+                home_directory_mappings: ::std::option::Option::None,
+                home_directory_type: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                posix_profile: ::std::option::Option::None,
+                role: role.into(),
+                server_id: server_id.into(),
+                ssh_public_keys: ::std::option::Option::None,
+                user_name: user_name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnUser`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserAttributes {
         /// `Arn`: string.
@@ -1811,6 +1988,20 @@ pub mod user {
         pub r#type: ::std::option::Option<::stratus_model::Val<MapType>>,
     }
 
+    impl HomeDirectoryMapEntry {
+        /// With the required `Entry`, `Target`; everything else unset.
+        pub fn new(
+            entry: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                entry: entry.into(),
+                target: target.into(),
+                r#type: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<HomeDirectoryMapEntry> for ::stratus_model::Val<HomeDirectoryMapEntry> {
         fn from(value: HomeDirectoryMapEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1832,6 +2023,20 @@ pub mod user {
         /// Required.
         /// Range: `0..=4294967295`.
         pub uid: ::stratus_model::Val<f64>,
+    }
+
+    impl PosixProfile {
+        /// With the required `Gid`, `Uid`; everything else unset.
+        pub fn new(
+            gid: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            uid: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                gid: gid.into(),
+                secondary_gids: ::std::option::Option::None,
+                uid: uid.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PosixProfile> for ::stratus_model::Val<PosixProfile> {
@@ -1955,6 +2160,24 @@ pub mod web_app {
             ::std::option::Option<::stratus_model::Val<WebAppEndpointPolicy>>,
         /// `WebAppUnits`: JSON.
         pub web_app_units: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    impl CfnWebApp {
+        /// With the required `IdentityProviderDetails`; everything else unset.
+        pub fn new(
+            identity_provider_details: impl ::std::convert::Into<
+                ::stratus_model::Val<IdentityProviderDetails>,
+            >,
+        ) -> Self {
+            Self {
+                access_endpoint: ::std::option::Option::None,
+                endpoint_details: ::std::option::Option::None,
+                identity_provider_details: identity_provider_details.into(),
+                web_app_customization: ::std::option::Option::None,
+                web_app_endpoint_policy: ::std::option::Option::None,
+                web_app_units: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnWebApp`], known once it is deployed (`Fn::GetAtt`).
@@ -2151,6 +2374,19 @@ pub mod workflow {
         pub steps: ::stratus_model::Val<::std::vec::Vec<WorkflowStep>>,
     }
 
+    impl CfnWorkflow {
+        /// With the required `Steps`; everything else unset.
+        pub fn new(
+            steps: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<WorkflowStep>>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                on_exception_steps: ::std::option::Option::None,
+                steps: steps.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnWorkflow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkflowAttributes {
         /// `WorkflowId`: string.
@@ -2272,6 +2508,24 @@ pub mod workflow {
         pub r#type: ::stratus_model::Val<Type2>,
     }
 
+    impl DecryptStepDetails {
+        /// With the required `DestinationFileLocation`, `Type`; everything else unset.
+        pub fn new(
+            destination_file_location: impl ::std::convert::Into<
+                ::stratus_model::Val<InputFileLocation>,
+            >,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<Type2>>,
+        ) -> Self {
+            Self {
+                destination_file_location: destination_file_location.into(),
+                name: ::std::option::Option::None,
+                overwrite_existing: ::std::option::Option::None,
+                source_file_location: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<DecryptStepDetails> for ::stratus_model::Val<DecryptStepDetails> {
         fn from(value: DecryptStepDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2367,6 +2621,19 @@ pub mod workflow {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         /// Length: `0..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3Tag> for ::stratus_model::Val<S3Tag> {

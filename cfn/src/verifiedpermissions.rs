@@ -31,6 +31,20 @@ pub mod identity_source {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnIdentitySource {
+        /// With the required `Configuration`, `PolicyStoreId`; everything else unset.
+        pub fn new(
+            configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            policy_store_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                configuration: configuration.into(),
+                policy_store_id: policy_store_id.into(),
+                principal_entity_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIdentitySource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIdentitySourceAttributes {
         /// `Details`: JSON.
@@ -73,6 +87,19 @@ pub mod policy {
         /// Length: `1..=200`.
         #[resource(replace)]
         pub policy_store_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnPolicy {
+        /// With the required `Definition`, `PolicyStoreId`; everything else unset.
+        pub fn new(
+            definition: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            policy_store_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                definition: definition.into(),
+                policy_store_id: policy_store_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnPolicy`], known once it is deployed (`Fn::GetAtt`).
@@ -124,6 +151,21 @@ pub mod policy_store {
         pub validation_settings: ::stratus_model::Val<ValidationSettings>,
     }
 
+    impl CfnPolicyStore {
+        /// With the required `ValidationSettings`; everything else unset.
+        pub fn new(
+            validation_settings: impl ::std::convert::Into<::stratus_model::Val<ValidationSettings>>,
+        ) -> Self {
+            Self {
+                deletion_protection: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                encryption_settings: ::std::option::Option::None,
+                schema: ::std::option::Option::None,
+                validation_settings: validation_settings.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnPolicyStore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPolicyStoreAttributes {
         /// `Arn`: string.
@@ -155,6 +197,13 @@ pub mod policy_store {
         pub mode: ::stratus_model::Val<DeletionMode>,
     }
 
+    impl DeletionProtection {
+        /// With the required `Mode`; everything else unset.
+        pub fn new(mode: impl ::std::convert::Into<::stratus_model::Val<DeletionMode>>) -> Self {
+            Self { mode: mode.into() }
+        }
+    }
+
     impl ::std::convert::From<DeletionProtection> for ::stratus_model::Val<DeletionProtection> {
         fn from(value: DeletionProtection) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -182,6 +231,13 @@ pub mod policy_store {
         /// `Mode`: [`ValidationMode`].
         /// Required.
         pub mode: ::stratus_model::Val<ValidationMode>,
+    }
+
+    impl ValidationSettings {
+        /// With the required `Mode`; everything else unset.
+        pub fn new(mode: impl ::std::convert::Into<::stratus_model::Val<ValidationMode>>) -> Self {
+            Self { mode: mode.into() }
+        }
     }
 
     impl ::std::convert::From<ValidationSettings> for ::stratus_model::Val<ValidationSettings> {
@@ -299,6 +355,20 @@ pub mod policy_template {
         /// Required.
         /// Length: `1..=10000`.
         pub statement: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnPolicyTemplate {
+        /// With the required `PolicyStoreId`, `Statement`; everything else unset.
+        pub fn new(
+            policy_store_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            statement: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                policy_store_id: policy_store_id.into(),
+                statement: statement.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnPolicyTemplate`], known once it is deployed (`Fn::GetAtt`).

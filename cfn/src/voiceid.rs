@@ -32,6 +32,22 @@ pub mod domain {
             ::stratus_model::Val<ServerSideEncryptionConfiguration>,
     }
 
+    impl CfnDomain {
+        /// With the required `Name`, `ServerSideEncryptionConfiguration`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            server_side_encryption_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<ServerSideEncryptionConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                server_side_encryption_configuration: server_side_encryption_configuration.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainAttributes {
         /// `DomainId`: string.
@@ -52,6 +68,17 @@ pub mod domain {
         /// Required.
         /// Length: `1..=2048`.
         pub kms_key_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ServerSideEncryptionConfiguration {
+        /// With the required `KmsKeyId`; everything else unset.
+        pub fn new(
+            kms_key_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kms_key_id: kms_key_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ServerSideEncryptionConfiguration>

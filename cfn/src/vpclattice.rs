@@ -34,6 +34,19 @@ pub mod access_log_subscription {
             ::std::option::Option<::stratus_model::Val<ServiceNetworkLogType>>,
     }
 
+    impl CfnAccessLogSubscription {
+        /// With the required `DestinationArn`; everything else unset.
+        pub fn new(
+            destination_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                destination_arn: destination_arn.into(),
+                resource_identifier: ::std::option::Option::None,
+                service_network_log_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAccessLogSubscription`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessLogSubscriptionAttributes {
         /// `Arn`: string.
@@ -129,6 +142,19 @@ pub mod auth_policy {
         pub resource_identifier: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnAuthPolicy {
+        /// With the required `Policy`, `ResourceIdentifier`; everything else unset.
+        pub fn new(
+            policy: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            resource_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy: policy.into(),
+                resource_identifier: resource_identifier.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAuthPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAuthPolicyAttributes {
         /// `State`: string.
@@ -165,6 +191,17 @@ pub mod domain_verification {
         /// Length: `3..=255`.
         #[resource(replace)]
         pub domain_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnDomainVerification {
+        /// With the required `DomainName`; everything else unset.
+        pub fn new(
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain_name: domain_name.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnDomainVerification`], known once it is deployed (`Fn::GetAtt`).
@@ -240,6 +277,22 @@ pub mod listener {
         pub service_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnListener {
+        /// With the required `DefaultAction`, `Protocol`; everything else unset.
+        pub fn new(
+            default_action: impl ::std::convert::Into<::stratus_model::Val<DefaultAction>>,
+            protocol: impl ::std::convert::Into<::stratus_model::Val<Protocol>>,
+        ) -> Self {
+            Self {
+                default_action: default_action.into(),
+                name: ::std::option::Option::None,
+                port: ::std::option::Option::None,
+                protocol: protocol.into(),
+                service_identifier: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnListener`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnListenerAttributes {
         /// `Arn`: string.
@@ -293,6 +346,15 @@ pub mod listener {
         pub status_code: ::stratus_model::Val<i64>,
     }
 
+    impl FixedResponse {
+        /// With the required `StatusCode`; everything else unset.
+        pub fn new(status_code: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                status_code: status_code.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FixedResponse> for ::stratus_model::Val<FixedResponse> {
         fn from(value: FixedResponse) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -307,6 +369,19 @@ pub mod listener {
         /// Required.
         /// Items: `1..=10`.
         pub target_groups: ::stratus_model::Val<::std::vec::Vec<WeightedTargetGroup>>,
+    }
+
+    impl Forward {
+        /// With the required `TargetGroups`; everything else unset.
+        pub fn new(
+            target_groups: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<WeightedTargetGroup>>,
+            >,
+        ) -> Self {
+            Self {
+                target_groups: target_groups.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Forward> for ::stratus_model::Val<Forward> {
@@ -327,6 +402,20 @@ pub mod listener {
         /// `Weight`: integer.
         /// Range: `0..=999`.
         pub weight: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl WeightedTargetGroup {
+        /// With the required `TargetGroupIdentifier`; everything else unset.
+        pub fn new(
+            target_group_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                target_group_identifier: target_group_identifier.into(),
+                weight: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<WeightedTargetGroup> for ::stratus_model::Val<WeightedTargetGroup> {
@@ -451,6 +540,31 @@ pub mod resource_configuration {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub resource_gateway_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnResourceConfiguration {
+        /// With the required `Name`, `ResourceConfigurationType`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            resource_configuration_type: impl ::std::convert::Into<
+                ::stratus_model::Val<ResourceConfigurationType>,
+            >,
+        ) -> Self {
+            Self {
+                allow_association_to_sharable_service_network: ::std::option::Option::None,
+                custom_domain_name: ::std::option::Option::None,
+                domain_verification_id: ::std::option::Option::None,
+                group_domain: ::std::option::Option::None,
+                name: name.into(),
+                port_ranges: ::std::option::Option::None,
+                protocol_type: ::std::option::Option::None,
+                resource_configuration_auth_type: ::std::option::Option::None,
+                resource_configuration_definition: ::std::option::Option::None,
+                resource_configuration_group_id: ::std::option::Option::None,
+                resource_configuration_type: resource_configuration_type.into(),
+                resource_gateway_id: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnResourceConfiguration`], known once it is deployed (`Fn::GetAtt`).
@@ -653,6 +767,27 @@ pub mod resource_gateway {
         pub vpc_identifier: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnResourceGateway {
+        /// With the required `Name`, `SubnetIds`, `VpcIdentifier`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            vpc_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ip_address_type: ::std::option::Option::None,
+                ipv4_addresses_per_eni: ::std::option::Option::None,
+                name: name.into(),
+                resource_config_dns_resolution: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                subnet_ids: subnet_ids.into(),
+                vpc_identifier: vpc_identifier.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnResourceGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceGatewayAttributes {
         /// `Id`: string.
@@ -783,6 +918,19 @@ pub mod resource_policy {
         #[resource(replace)]
         pub resource_arn: ::stratus_model::Val<::std::string::String>,
     }
+
+    impl CfnResourcePolicy {
+        /// With the required `Policy`, `ResourceArn`; everything else unset.
+        pub fn new(
+            policy: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy: policy.into(),
+                resource_arn: resource_arn.into(),
+            }
+        }
+    }
 }
 
 pub use resource_policy::CfnResourcePolicy;
@@ -832,6 +980,24 @@ pub mod rule {
         pub service_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnRule {
+        /// With the required `Action`, `Match`, `Priority`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<Action>>,
+            r#match: impl ::std::convert::Into<::stratus_model::Val<Match>>,
+            priority: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                listener_identifier: ::std::option::Option::None,
+                r#match: r#match.into(),
+                name: ::std::option::Option::None,
+                priority: priority.into(),
+                service_identifier: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRuleAttributes {
         /// `Arn`: string.
@@ -874,6 +1040,15 @@ pub mod rule {
         pub http_match: ::stratus_model::Val<HttpMatch>,
     }
 
+    impl Match {
+        /// With the required `HttpMatch`; everything else unset.
+        pub fn new(http_match: impl ::std::convert::Into<::stratus_model::Val<HttpMatch>>) -> Self {
+            Self {
+                http_match: http_match.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Match> for ::stratus_model::Val<Match> {
         fn from(value: Match) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -890,6 +1065,15 @@ pub mod rule {
         pub status_code: ::stratus_model::Val<i64>,
     }
 
+    impl FixedResponse {
+        /// With the required `StatusCode`; everything else unset.
+        pub fn new(status_code: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                status_code: status_code.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FixedResponse> for ::stratus_model::Val<FixedResponse> {
         fn from(value: FixedResponse) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -904,6 +1088,19 @@ pub mod rule {
         /// Required.
         /// Items: `1..=10`.
         pub target_groups: ::stratus_model::Val<::std::vec::Vec<WeightedTargetGroup>>,
+    }
+
+    impl Forward {
+        /// With the required `TargetGroups`; everything else unset.
+        pub fn new(
+            target_groups: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<WeightedTargetGroup>>,
+            >,
+        ) -> Self {
+            Self {
+                target_groups: target_groups.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Forward> for ::stratus_model::Val<Forward> {
@@ -947,6 +1144,20 @@ pub mod rule {
         pub weight: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl WeightedTargetGroup {
+        /// With the required `TargetGroupIdentifier`; everything else unset.
+        pub fn new(
+            target_group_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                target_group_identifier: target_group_identifier.into(),
+                weight: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<WeightedTargetGroup> for ::stratus_model::Val<WeightedTargetGroup> {
         fn from(value: WeightedTargetGroup) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -968,6 +1179,20 @@ pub mod rule {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl HeaderMatch {
+        /// With the required `Match`, `Name`; everything else unset.
+        pub fn new(
+            r#match: impl ::std::convert::Into<::stratus_model::Val<HeaderMatchType>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                case_sensitive: ::std::option::Option::None,
+                r#match: r#match.into(),
+                name: name.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<HeaderMatch> for ::stratus_model::Val<HeaderMatch> {
         fn from(value: HeaderMatch) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -983,6 +1208,18 @@ pub mod rule {
         /// `Match`: [`PathMatchType`].
         /// Required.
         pub r#match: ::stratus_model::Val<PathMatchType>,
+    }
+
+    impl PathMatch {
+        /// With the required `Match`; everything else unset.
+        pub fn new(
+            r#match: impl ::std::convert::Into<::stratus_model::Val<PathMatchType>>,
+        ) -> Self {
+            Self {
+                case_sensitive: ::std::option::Option::None,
+                r#match: r#match.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<PathMatch> for ::stratus_model::Val<PathMatch> {
@@ -1303,6 +1540,15 @@ pub mod service_network {
         /// Required.
         #[resource(rename = "enabled")]
         pub enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl SharingConfig {
+        /// With the required `enabled`; everything else unset.
+        pub fn new(enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SharingConfig> for ::stratus_model::Val<SharingConfig> {
@@ -1736,6 +1982,18 @@ pub mod target_group {
         pub r#type: ::stratus_model::Val<Type>,
     }
 
+    impl CfnTargetGroup {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                config: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                targets: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTargetGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTargetGroupAttributes {
         /// `Arn`: string.
@@ -1814,6 +2072,18 @@ pub mod target_group {
         pub port: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl Target {
+        /// With the required `Id`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                port: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<Target> for ::stratus_model::Val<Target> {
         fn from(value: Target) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1870,6 +2140,17 @@ pub mod target_group {
         /// Pattern: `^[0-9-,]+$`.
         /// Length: `3..=2000`.
         pub http_code: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Matcher {
+        /// With the required `HttpCode`; everything else unset.
+        pub fn new(
+            http_code: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                http_code: http_code.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Matcher> for ::stratus_model::Val<Matcher> {

@@ -24,6 +24,18 @@ pub mod byte_match_set {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnByteMatchSet {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                byte_match_tuples: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnByteMatchSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnByteMatchSetAttributes {
         /// `Id`: string.
@@ -56,6 +68,25 @@ pub mod byte_match_set {
         pub text_transformation: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ByteMatchTuple {
+        /// With the required `FieldToMatch`, `PositionalConstraint`, `TextTransformation`; everything else unset.
+        pub fn new(
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            positional_constraint: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            text_transformation: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_to_match: field_to_match.into(),
+                positional_constraint: positional_constraint.into(),
+                target_string: ::std::option::Option::None,
+                target_string_base64: ::std::option::Option::None,
+                text_transformation: text_transformation.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ByteMatchTuple> for ::stratus_model::Val<ByteMatchTuple> {
         fn from(value: ByteMatchTuple) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -71,6 +102,18 @@ pub mod byte_match_set {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FieldToMatch {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {
@@ -101,6 +144,18 @@ pub mod ip_set {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnIpSet {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ip_set_descriptors: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIpSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpSetAttributes {
         /// `Id`: string.
@@ -123,6 +178,19 @@ pub mod ip_set {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IpSetDescriptor {
+        /// With the required `Type`, `Value`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IpSetDescriptor> for ::stratus_model::Val<IpSetDescriptor> {
@@ -156,6 +224,20 @@ pub mod rule {
         pub predicates: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Predicate>>>,
     }
 
+    impl CfnRule {
+        /// With the required `MetricName`, `Name`; everything else unset.
+        pub fn new(
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                metric_name: metric_name.into(),
+                name: name.into(),
+                predicates: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRuleAttributes {
         /// `Id`: string.
@@ -181,6 +263,21 @@ pub mod rule {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Predicate {
+        /// With the required `DataId`, `Negated`, `Type`; everything else unset.
+        pub fn new(
+            data_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            negated: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_id: data_id.into(),
+                negated: negated.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Predicate> for ::stratus_model::Val<Predicate> {
@@ -214,6 +311,21 @@ pub mod size_constraint_set {
         pub size_constraints: ::stratus_model::Val<::std::vec::Vec<SizeConstraint>>,
     }
 
+    impl CfnSizeConstraintSet {
+        /// With the required `Name`, `SizeConstraints`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            size_constraints: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<SizeConstraint>>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                size_constraints: size_constraints.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSizeConstraintSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSizeConstraintSetAttributes {
         /// `Id`: string.
@@ -244,6 +356,23 @@ pub mod size_constraint_set {
         pub text_transformation: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SizeConstraint {
+        /// With the required `ComparisonOperator`, `FieldToMatch`, `Size`, `TextTransformation`; everything else unset.
+        pub fn new(
+            comparison_operator: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            size: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            text_transformation: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                comparison_operator: comparison_operator.into(),
+                field_to_match: field_to_match.into(),
+                size: size.into(),
+                text_transformation: text_transformation.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SizeConstraint> for ::stratus_model::Val<SizeConstraint> {
         fn from(value: SizeConstraint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -259,6 +388,18 @@ pub mod size_constraint_set {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FieldToMatch {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {
@@ -292,6 +433,18 @@ pub mod sql_injection_match_set {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SqlInjectionMatchTuple>>>,
     }
 
+    impl CfnSqlInjectionMatchSet {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                sql_injection_match_tuples: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSqlInjectionMatchSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSqlInjectionMatchSetAttributes {
         /// `Id`: string.
@@ -316,6 +469,19 @@ pub mod sql_injection_match_set {
         pub text_transformation: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SqlInjectionMatchTuple {
+        /// With the required `FieldToMatch`, `TextTransformation`; everything else unset.
+        pub fn new(
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            text_transformation: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_to_match: field_to_match.into(),
+                text_transformation: text_transformation.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SqlInjectionMatchTuple> for ::stratus_model::Val<SqlInjectionMatchTuple> {
         fn from(value: SqlInjectionMatchTuple) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -331,6 +497,18 @@ pub mod sql_injection_match_set {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FieldToMatch {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {
@@ -367,6 +545,22 @@ pub mod web_acl {
         pub rules: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ActivatedRule>>>,
     }
 
+    impl CfnWebAcl {
+        /// With the required `DefaultAction`, `MetricName`, `Name`; everything else unset.
+        pub fn new(
+            default_action: impl ::std::convert::Into<::stratus_model::Val<WafAction>>,
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                default_action: default_action.into(),
+                metric_name: metric_name.into(),
+                name: name.into(),
+                rules: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnWebAcl`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWebAclAttributes {
         /// `Id`: string.
@@ -388,6 +582,17 @@ pub mod web_acl {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl WafAction {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<WafAction> for ::stratus_model::Val<WafAction> {
         fn from(value: WafAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -406,6 +611,20 @@ pub mod web_acl {
         /// `RuleId`: string.
         /// Required.
         pub rule_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ActivatedRule {
+        /// With the required `Priority`, `RuleId`; everything else unset.
+        pub fn new(
+            priority: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            rule_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: ::std::option::Option::None,
+                priority: priority.into(),
+                rule_id: rule_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ActivatedRule> for ::stratus_model::Val<ActivatedRule> {
@@ -439,6 +658,21 @@ pub mod xss_match_set {
         pub xss_match_tuples: ::stratus_model::Val<::std::vec::Vec<XssMatchTuple>>,
     }
 
+    impl CfnXssMatchSet {
+        /// With the required `Name`, `XssMatchTuples`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            xss_match_tuples: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<XssMatchTuple>>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                xss_match_tuples: xss_match_tuples.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnXssMatchSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnXssMatchSetAttributes {
         /// `Id`: string.
@@ -463,6 +697,19 @@ pub mod xss_match_set {
         pub text_transformation: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl XssMatchTuple {
+        /// With the required `FieldToMatch`, `TextTransformation`; everything else unset.
+        pub fn new(
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            text_transformation: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_to_match: field_to_match.into(),
+                text_transformation: text_transformation.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<XssMatchTuple> for ::stratus_model::Val<XssMatchTuple> {
         fn from(value: XssMatchTuple) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -478,6 +725,18 @@ pub mod xss_match_set {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FieldToMatch {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {

@@ -24,6 +24,18 @@ pub mod byte_match_set {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnByteMatchSet {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                byte_match_tuples: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnByteMatchSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnByteMatchSetAttributes {
         /// `Id`: string.
@@ -56,6 +68,25 @@ pub mod byte_match_set {
         pub text_transformation: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl ByteMatchTuple {
+        /// With the required `FieldToMatch`, `PositionalConstraint`, `TextTransformation`; everything else unset.
+        pub fn new(
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            positional_constraint: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            text_transformation: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_to_match: field_to_match.into(),
+                positional_constraint: positional_constraint.into(),
+                target_string: ::std::option::Option::None,
+                target_string_base64: ::std::option::Option::None,
+                text_transformation: text_transformation.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ByteMatchTuple> for ::stratus_model::Val<ByteMatchTuple> {
         fn from(value: ByteMatchTuple) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -71,6 +102,18 @@ pub mod byte_match_set {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FieldToMatch {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {
@@ -104,6 +147,18 @@ pub mod geo_match_set {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnGeoMatchSet {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                geo_match_constraints: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGeoMatchSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGeoMatchSetAttributes {
         /// `Id`: string.
@@ -126,6 +181,19 @@ pub mod geo_match_set {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GeoMatchConstraint {
+        /// With the required `Type`, `Value`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GeoMatchConstraint> for ::stratus_model::Val<GeoMatchConstraint> {
@@ -160,6 +228,18 @@ pub mod ip_set {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnIpSet {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ip_set_descriptors: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIpSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpSetAttributes {
         /// `Id`: string.
@@ -182,6 +262,19 @@ pub mod ip_set {
         /// `Value`: string.
         /// Required.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IpSetDescriptor {
+        /// With the required `Type`, `Value`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IpSetDescriptor> for ::stratus_model::Val<IpSetDescriptor> {
@@ -228,6 +321,24 @@ pub mod rate_based_rule {
         pub rate_limit: ::stratus_model::Val<i64>,
     }
 
+    impl CfnRateBasedRule {
+        /// With the required `MetricName`, `Name`, `RateKey`, `RateLimit`; everything else unset.
+        pub fn new(
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rate_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            rate_limit: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                match_predicates: ::std::option::Option::None,
+                metric_name: metric_name.into(),
+                name: name.into(),
+                rate_key: rate_key.into(),
+                rate_limit: rate_limit.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRateBasedRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRateBasedRuleAttributes {
         /// `Id`: string.
@@ -253,6 +364,21 @@ pub mod rate_based_rule {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Predicate {
+        /// With the required `DataId`, `Negated`, `Type`; everything else unset.
+        pub fn new(
+            data_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            negated: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_id: data_id.into(),
+                negated: negated.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Predicate> for ::stratus_model::Val<Predicate> {
@@ -284,6 +410,21 @@ pub mod regex_pattern_set {
         /// `RegexPatternStrings`: list of string.
         /// Required.
         pub regex_pattern_strings: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl CfnRegexPatternSet {
+        /// With the required `Name`, `RegexPatternStrings`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            regex_pattern_strings: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                regex_pattern_strings: regex_pattern_strings.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnRegexPatternSet`], known once it is deployed (`Fn::GetAtt`).
@@ -327,6 +468,20 @@ pub mod rule {
         pub predicates: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Predicate>>>,
     }
 
+    impl CfnRule {
+        /// With the required `MetricName`, `Name`; everything else unset.
+        pub fn new(
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                metric_name: metric_name.into(),
+                name: name.into(),
+                predicates: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRuleAttributes {
         /// `Id`: string.
@@ -352,6 +507,21 @@ pub mod rule {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Predicate {
+        /// With the required `DataId`, `Negated`, `Type`; everything else unset.
+        pub fn new(
+            data_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            negated: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data_id: data_id.into(),
+                negated: negated.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Predicate> for ::stratus_model::Val<Predicate> {
@@ -385,6 +555,18 @@ pub mod size_constraint_set {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SizeConstraint>>>,
     }
 
+    impl CfnSizeConstraintSet {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                size_constraints: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSizeConstraintSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSizeConstraintSetAttributes {
         /// `Id`: string.
@@ -415,6 +597,23 @@ pub mod size_constraint_set {
         pub text_transformation: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SizeConstraint {
+        /// With the required `ComparisonOperator`, `FieldToMatch`, `Size`, `TextTransformation`; everything else unset.
+        pub fn new(
+            comparison_operator: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            size: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            text_transformation: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                comparison_operator: comparison_operator.into(),
+                field_to_match: field_to_match.into(),
+                size: size.into(),
+                text_transformation: text_transformation.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SizeConstraint> for ::stratus_model::Val<SizeConstraint> {
         fn from(value: SizeConstraint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -430,6 +629,18 @@ pub mod size_constraint_set {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FieldToMatch {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {
@@ -463,6 +674,18 @@ pub mod sql_injection_match_set {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SqlInjectionMatchTuple>>>,
     }
 
+    impl CfnSqlInjectionMatchSet {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                sql_injection_match_tuples: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSqlInjectionMatchSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSqlInjectionMatchSetAttributes {
         /// `Id`: string.
@@ -487,6 +710,19 @@ pub mod sql_injection_match_set {
         pub text_transformation: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SqlInjectionMatchTuple {
+        /// With the required `FieldToMatch`, `TextTransformation`; everything else unset.
+        pub fn new(
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            text_transformation: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_to_match: field_to_match.into(),
+                text_transformation: text_transformation.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SqlInjectionMatchTuple> for ::stratus_model::Val<SqlInjectionMatchTuple> {
         fn from(value: SqlInjectionMatchTuple) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -502,6 +738,18 @@ pub mod sql_injection_match_set {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FieldToMatch {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {
@@ -542,6 +790,22 @@ pub mod web_acl {
         pub rules: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Rule>>>,
     }
 
+    impl CfnWebAcl {
+        /// With the required `DefaultAction`, `MetricName`, `Name`; everything else unset.
+        pub fn new(
+            default_action: impl ::std::convert::Into<::stratus_model::Val<Action>>,
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                default_action: default_action.into(),
+                metric_name: metric_name.into(),
+                name: name.into(),
+                rules: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnWebAcl`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWebAclAttributes {
         /// `Id`: string.
@@ -563,6 +827,17 @@ pub mod web_acl {
         pub r#type: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Action {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
         fn from(value: Action) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -582,6 +857,21 @@ pub mod web_acl {
         /// `RuleId`: string.
         /// Required.
         pub rule_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Rule {
+        /// With the required `Action`, `Priority`, `RuleId`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<Action>>,
+            priority: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            rule_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                priority: priority.into(),
+                rule_id: rule_id.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
@@ -615,6 +905,19 @@ pub mod web_acl_association {
         /// Changing it replaces the resource.
         #[resource(replace, rename = "WebACLId")]
         pub web_acl_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnWebAclAssociation {
+        /// With the required `ResourceArn`, `WebACLId`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            web_acl_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_arn: resource_arn.into(),
+                web_acl_id: web_acl_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnWebAclAssociation`], known once it is deployed (`Fn::GetAtt`).
@@ -654,6 +957,18 @@ pub mod xss_match_set {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<XssMatchTuple>>>,
     }
 
+    impl CfnXssMatchSet {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                xss_match_tuples: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnXssMatchSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnXssMatchSetAttributes {
         /// `Id`: string.
@@ -678,6 +993,19 @@ pub mod xss_match_set {
         pub text_transformation: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl XssMatchTuple {
+        /// With the required `FieldToMatch`, `TextTransformation`; everything else unset.
+        pub fn new(
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            text_transformation: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_to_match: field_to_match.into(),
+                text_transformation: text_transformation.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<XssMatchTuple> for ::stratus_model::Val<XssMatchTuple> {
         fn from(value: XssMatchTuple) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -693,6 +1021,18 @@ pub mod xss_match_set {
         /// `Type`: string.
         /// Required.
         pub r#type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FieldToMatch {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {

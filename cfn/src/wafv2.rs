@@ -37,6 +37,25 @@ pub mod ip_set {
         pub scope: ::stratus_model::Val<Scope>,
     }
 
+    impl CfnIpSet {
+        /// With the required `Addresses`, `IPAddressVersion`, `Scope`; everything else unset.
+        pub fn new(
+            addresses: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            ip_address_version: impl ::std::convert::Into<::stratus_model::Val<IpAddressVersion>>,
+            scope: impl ::std::convert::Into<::stratus_model::Val<Scope>>,
+        ) -> Self {
+            Self {
+                addresses: addresses.into(),
+                description: ::std::option::Option::None,
+                ip_address_version: ip_address_version.into(),
+                name: ::std::option::Option::None,
+                scope: scope.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIpSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpSetAttributes {
         /// `Arn`: string.
@@ -164,6 +183,23 @@ pub mod logging_configuration {
         pub resource_arn: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnLoggingConfiguration {
+        /// With the required `LogDestinationConfigs`, `ResourceArn`; everything else unset.
+        pub fn new(
+            log_destination_configs: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                log_destination_configs: log_destination_configs.into(),
+                logging_filter: ::std::option::Option::None,
+                redacted_fields: ::std::option::Option::None,
+                resource_arn: resource_arn.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnLoggingConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLoggingConfigurationAttributes {
         /// `ManagedByFirewallManager`: boolean.
@@ -188,6 +224,19 @@ pub mod logging_configuration {
         /// Required.
         /// Items: `1..=`.
         pub filters: ::stratus_model::Val<::std::vec::Vec<Filter>>,
+    }
+
+    impl LoggingFilter {
+        /// With the required `DefaultBehavior`, `Filters`; everything else unset.
+        pub fn new(
+            default_behavior: impl ::std::convert::Into<::stratus_model::Val<DefaultBehavior>>,
+            filters: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Filter>>>,
+        ) -> Self {
+            Self {
+                default_behavior: default_behavior.into(),
+                filters: filters.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LoggingFilter> for ::stratus_model::Val<LoggingFilter> {
@@ -234,6 +283,21 @@ pub mod logging_configuration {
         pub requirement: ::stratus_model::Val<Requirement>,
     }
 
+    impl Filter {
+        /// With the required `Behavior`, `Conditions`, `Requirement`; everything else unset.
+        pub fn new(
+            behavior: impl ::std::convert::Into<::stratus_model::Val<Behavior>>,
+            conditions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Condition>>>,
+            requirement: impl ::std::convert::Into<::stratus_model::Val<Requirement>>,
+        ) -> Self {
+            Self {
+                behavior: behavior.into(),
+                conditions: conditions.into(),
+                requirement: requirement.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
         fn from(value: Filter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -247,6 +311,15 @@ pub mod logging_configuration {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SingleHeader {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
     }
 
     impl ::std::convert::From<SingleHeader> for ::stratus_model::Val<SingleHeader> {
@@ -281,6 +354,15 @@ pub mod logging_configuration {
         pub action: ::stratus_model::Val<Action>,
     }
 
+    impl ActionCondition {
+        /// With the required `Action`; everything else unset.
+        pub fn new(action: impl ::std::convert::Into<::stratus_model::Val<Action>>) -> Self {
+            Self {
+                action: action.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ActionCondition> for ::stratus_model::Val<ActionCondition> {
         fn from(value: ActionCondition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -294,6 +376,17 @@ pub mod logging_configuration {
         /// `LabelName`: string.
         /// Required.
         pub label_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LabelNameCondition {
+        /// With the required `LabelName`; everything else unset.
+        pub fn new(
+            label_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                label_name: label_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LabelNameCondition> for ::stratus_model::Val<LabelNameCondition> {
@@ -518,6 +611,23 @@ pub mod regex_pattern_set {
         pub scope: ::stratus_model::Val<Scope>,
     }
 
+    impl CfnRegexPatternSet {
+        /// With the required `RegularExpressionList`, `Scope`; everything else unset.
+        pub fn new(
+            regular_expression_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            scope: impl ::std::convert::Into<::stratus_model::Val<Scope>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                regular_expression_list: regular_expression_list.into(),
+                scope: scope.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRegexPatternSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRegexPatternSetAttributes {
         /// `Arn`: string.
@@ -627,6 +737,27 @@ pub mod rule_group {
         pub visibility_config: ::stratus_model::Val<VisibilityConfig>,
     }
 
+    impl CfnRuleGroup {
+        /// With the required `Capacity`, `Scope`, `VisibilityConfig`; everything else unset.
+        pub fn new(
+            capacity: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            scope: impl ::std::convert::Into<::stratus_model::Val<Scope>>,
+            visibility_config: impl ::std::convert::Into<::stratus_model::Val<VisibilityConfig>>,
+        ) -> Self {
+            Self {
+                available_labels: ::std::option::Option::None,
+                capacity: capacity.into(),
+                consumed_labels: ::std::option::Option::None,
+                custom_response_bodies: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                rules: ::std::option::Option::None,
+                scope: scope.into(),
+                visibility_config: visibility_config.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnRuleGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRuleGroupAttributes {
         /// `Arn`: string.
@@ -685,6 +816,19 @@ pub mod rule_group {
         pub content_type: ::stratus_model::Val<ResponseContentType>,
     }
 
+    impl CustomResponseBody {
+        /// With the required `Content`, `ContentType`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            content_type: impl ::std::convert::Into<::stratus_model::Val<ResponseContentType>>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                content_type: content_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomResponseBody> for ::stratus_model::Val<CustomResponseBody> {
         fn from(value: CustomResponseBody) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -717,6 +861,27 @@ pub mod rule_group {
         pub visibility_config: ::stratus_model::Val<VisibilityConfig>,
     }
 
+    impl Rule {
+        /// With the required `Name`, `Priority`, `Statement`, `VisibilityConfig`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            priority: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            statement: impl ::std::convert::Into<::stratus_model::Val<Statement>>,
+            visibility_config: impl ::std::convert::Into<::stratus_model::Val<VisibilityConfig>>,
+        ) -> Self {
+            Self {
+                action: ::std::option::Option::None,
+                captcha_config: ::std::option::Option::None,
+                challenge_config: ::std::option::Option::None,
+                name: name.into(),
+                priority: priority.into(),
+                rule_labels: ::std::option::Option::None,
+                statement: statement.into(),
+                visibility_config: visibility_config.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -738,6 +903,21 @@ pub mod rule_group {
         /// `SampledRequestsEnabled`: boolean.
         /// Required.
         pub sampled_requests_enabled: ::stratus_model::Val<bool>,
+    }
+
+    impl VisibilityConfig {
+        /// With the required `CloudWatchMetricsEnabled`, `MetricName`, `SampledRequestsEnabled`; everything else unset.
+        pub fn new(
+            cloud_watch_metrics_enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sampled_requests_enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                cloud_watch_metrics_enabled: cloud_watch_metrics_enabled.into(),
+                metric_name: metric_name.into(),
+                sampled_requests_enabled: sampled_requests_enabled.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<VisibilityConfig> for ::stratus_model::Val<VisibilityConfig> {
@@ -805,6 +985,15 @@ pub mod rule_group {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Label {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
     }
 
     impl ::std::convert::From<Label> for ::stratus_model::Val<Label> {
@@ -941,6 +1130,15 @@ pub mod rule_group {
         pub immunity_time: ::stratus_model::Val<i64>,
     }
 
+    impl ImmunityTimeProperty {
+        /// With the required `ImmunityTime`; everything else unset.
+        pub fn new(immunity_time: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                immunity_time: immunity_time.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ImmunityTimeProperty> for ::stratus_model::Val<ImmunityTimeProperty> {
         fn from(value: ImmunityTimeProperty) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -954,6 +1152,17 @@ pub mod rule_group {
         /// `Statements`: list of [`Statement`].
         /// Required.
         pub statements: ::stratus_model::Val<::std::vec::Vec<Statement>>,
+    }
+
+    impl AndStatement {
+        /// With the required `Statements`; everything else unset.
+        pub fn new(
+            statements: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Statement>>>,
+        ) -> Self {
+            Self {
+                statements: statements.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AndStatement> for ::stratus_model::Val<AndStatement> {
@@ -1002,6 +1211,25 @@ pub mod rule_group {
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
     }
 
+    impl ByteMatchStatement {
+        /// With the required `FieldToMatch`, `PositionalConstraint`, `TextTransformations`; everything else unset.
+        pub fn new(
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            positional_constraint: impl ::std::convert::Into<::stratus_model::Val<PositionalConstraint>>,
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                field_to_match: field_to_match.into(),
+                positional_constraint: positional_constraint.into(),
+                search_string: ::std::option::Option::None,
+                search_string_base64: ::std::option::Option::None,
+                text_transformations: text_transformations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ByteMatchStatement> for ::stratus_model::Val<ByteMatchStatement> {
         fn from(value: ByteMatchStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1041,6 +1269,18 @@ pub mod rule_group {
             ::std::option::Option<::stratus_model::Val<IpSetForwardedIpConfiguration>>,
     }
 
+    impl IpSetReferenceStatement {
+        /// With the required `Arn`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                arn: arn.into(),
+                ip_set_forwarded_ip_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IpSetReferenceStatement>
         for ::stratus_model::Val<IpSetReferenceStatement>
     {
@@ -1061,6 +1301,19 @@ pub mod rule_group {
         pub scope: ::stratus_model::Val<LabelMatchScope>,
     }
 
+    impl LabelMatchStatement {
+        /// With the required `Key`, `Scope`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            scope: impl ::std::convert::Into<::stratus_model::Val<LabelMatchScope>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                scope: scope.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LabelMatchStatement> for ::stratus_model::Val<LabelMatchStatement> {
         fn from(value: LabelMatchStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1076,6 +1329,15 @@ pub mod rule_group {
         pub statement: ::stratus_model::Val<Statement>,
     }
 
+    impl NotStatement {
+        /// With the required `Statement`; everything else unset.
+        pub fn new(statement: impl ::std::convert::Into<::stratus_model::Val<Statement>>) -> Self {
+            Self {
+                statement: statement.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<NotStatement> for ::stratus_model::Val<NotStatement> {
         fn from(value: NotStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1089,6 +1351,17 @@ pub mod rule_group {
         /// `Statements`: list of [`Statement`].
         /// Required.
         pub statements: ::stratus_model::Val<::std::vec::Vec<Statement>>,
+    }
+
+    impl OrStatement {
+        /// With the required `Statements`; everything else unset.
+        pub fn new(
+            statements: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Statement>>>,
+        ) -> Self {
+            Self {
+                statements: statements.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OrStatement> for ::stratus_model::Val<OrStatement> {
@@ -1123,6 +1396,23 @@ pub mod rule_group {
         pub scope_down_statement: ::std::option::Option<::stratus_model::Val<Statement>>,
     }
 
+    impl RateBasedStatement {
+        /// With the required `AggregateKeyType`, `Limit`; everything else unset.
+        pub fn new(
+            aggregate_key_type: impl ::std::convert::Into<::stratus_model::Val<AggregateKeyType>>,
+            limit: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                aggregate_key_type: aggregate_key_type.into(),
+                custom_keys: ::std::option::Option::None,
+                evaluation_window_sec: ::std::option::Option::None,
+                forwarded_ip_config: ::std::option::Option::None,
+                limit: limit.into(),
+                scope_down_statement: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RateBasedStatement> for ::stratus_model::Val<RateBasedStatement> {
         fn from(value: RateBasedStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1146,6 +1436,23 @@ pub mod rule_group {
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
     }
 
+    impl RegexMatchStatement {
+        /// With the required `FieldToMatch`, `RegexString`, `TextTransformations`; everything else unset.
+        pub fn new(
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            regex_string: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                field_to_match: field_to_match.into(),
+                regex_string: regex_string.into(),
+                text_transformations: text_transformations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RegexMatchStatement> for ::stratus_model::Val<RegexMatchStatement> {
         fn from(value: RegexMatchStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1166,6 +1473,23 @@ pub mod rule_group {
         /// Required.
         /// Items: `1..=`.
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+    }
+
+    impl RegexPatternSetReferenceStatement {
+        /// With the required `Arn`, `FieldToMatch`, `TextTransformations`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                arn: arn.into(),
+                field_to_match: field_to_match.into(),
+                text_transformations: text_transformations.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RegexPatternSetReferenceStatement>
@@ -1197,6 +1521,25 @@ pub mod rule_group {
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
     }
 
+    impl SizeConstraintStatement {
+        /// With the required `ComparisonOperator`, `FieldToMatch`, `Size`, `TextTransformations`; everything else unset.
+        pub fn new(
+            comparison_operator: impl ::std::convert::Into<::stratus_model::Val<ComparisonOperator>>,
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            size: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                comparison_operator: comparison_operator.into(),
+                field_to_match: field_to_match.into(),
+                size: size.into(),
+                text_transformations: text_transformations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SizeConstraintStatement>
         for ::stratus_model::Val<SizeConstraintStatement>
     {
@@ -1220,6 +1563,22 @@ pub mod rule_group {
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
     }
 
+    impl SqliMatchStatement {
+        /// With the required `FieldToMatch`, `TextTransformations`; everything else unset.
+        pub fn new(
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                field_to_match: field_to_match.into(),
+                sensitivity_level: ::std::option::Option::None,
+                text_transformations: text_transformations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SqliMatchStatement> for ::stratus_model::Val<SqliMatchStatement> {
         fn from(value: SqliMatchStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1239,6 +1598,21 @@ pub mod rule_group {
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
     }
 
+    impl XssMatchStatement {
+        /// With the required `FieldToMatch`, `TextTransformations`; everything else unset.
+        pub fn new(
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                field_to_match: field_to_match.into(),
+                text_transformations: text_transformations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<XssMatchStatement> for ::stratus_model::Val<XssMatchStatement> {
         fn from(value: XssMatchStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1253,6 +1627,19 @@ pub mod rule_group {
         /// Required.
         /// Items: `1..=`.
         pub insert_headers: ::stratus_model::Val<::std::vec::Vec<CustomHttpHeader>>,
+    }
+
+    impl CustomRequestHandling {
+        /// With the required `InsertHeaders`; everything else unset.
+        pub fn new(
+            insert_headers: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<CustomHttpHeader>>,
+            >,
+        ) -> Self {
+            Self {
+                insert_headers: insert_headers.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomRequestHandling> for ::stratus_model::Val<CustomRequestHandling> {
@@ -1279,6 +1666,17 @@ pub mod rule_group {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<CustomHttpHeader>>>,
     }
 
+    impl CustomResponse {
+        /// With the required `ResponseCode`; everything else unset.
+        pub fn new(response_code: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                custom_response_body_key: ::std::option::Option::None,
+                response_code: response_code.into(),
+                response_headers: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomResponse> for ::stratus_model::Val<CustomResponse> {
         fn from(value: CustomResponse) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1297,6 +1695,19 @@ pub mod rule_group {
         /// Required.
         /// Pattern: `^[a-zA-Z0-9-]{1,255}$`.
         pub header_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ForwardedIpConfiguration {
+        /// With the required `FallbackBehavior`, `HeaderName`; everything else unset.
+        pub fn new(
+            fallback_behavior: impl ::std::convert::Into<::stratus_model::Val<FallbackBehavior>>,
+            header_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                fallback_behavior: fallback_behavior.into(),
+                header_name: header_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ForwardedIpConfiguration>
@@ -1361,6 +1772,19 @@ pub mod rule_group {
         pub r#type: ::stratus_model::Val<TextTransformationType>,
     }
 
+    impl TextTransformation {
+        /// With the required `Priority`, `Type`; everything else unset.
+        pub fn new(
+            priority: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<TextTransformationType>>,
+        ) -> Self {
+            Self {
+                priority: priority.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TextTransformation> for ::stratus_model::Val<TextTransformation> {
         fn from(value: TextTransformation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1383,6 +1807,21 @@ pub mod rule_group {
         /// Required.
         /// Allowed values: `FIRST`, `LAST`, `ANY`.
         pub position: ::stratus_model::Val<Position>,
+    }
+
+    impl IpSetForwardedIpConfiguration {
+        /// With the required `FallbackBehavior`, `HeaderName`, `Position`; everything else unset.
+        pub fn new(
+            fallback_behavior: impl ::std::convert::Into<::stratus_model::Val<FallbackBehavior2>>,
+            header_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            position: impl ::std::convert::Into<::stratus_model::Val<Position>>,
+        ) -> Self {
+            Self {
+                fallback_behavior: fallback_behavior.into(),
+                header_name: header_name.into(),
+                position: position.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<IpSetForwardedIpConfiguration>
@@ -1449,6 +1888,19 @@ pub mod rule_group {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomHttpHeader {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomHttpHeader> for ::stratus_model::Val<CustomHttpHeader> {
         fn from(value: CustomHttpHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1484,6 +1936,21 @@ pub mod rule_group {
         pub oversize_handling: ::stratus_model::Val<OversizeHandling>,
     }
 
+    impl Cookies {
+        /// With the required `MatchPattern`, `MatchScope`, `OversizeHandling`; everything else unset.
+        pub fn new(
+            match_pattern: impl ::std::convert::Into<::stratus_model::Val<CookieMatchPattern>>,
+            match_scope: impl ::std::convert::Into<::stratus_model::Val<MapMatchScope>>,
+            oversize_handling: impl ::std::convert::Into<::stratus_model::Val<OversizeHandling>>,
+        ) -> Self {
+            Self {
+                match_pattern: match_pattern.into(),
+                match_scope: match_scope.into(),
+                oversize_handling: oversize_handling.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Cookies> for ::stratus_model::Val<Cookies> {
         fn from(value: Cookies) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1497,6 +1964,17 @@ pub mod rule_group {
         /// `OversizeHandling`: [`OversizeHandling`].
         /// Required.
         pub oversize_handling: ::stratus_model::Val<OversizeHandling>,
+    }
+
+    impl HeaderOrder {
+        /// With the required `OversizeHandling`; everything else unset.
+        pub fn new(
+            oversize_handling: impl ::std::convert::Into<::stratus_model::Val<OversizeHandling>>,
+        ) -> Self {
+            Self {
+                oversize_handling: oversize_handling.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HeaderOrder> for ::stratus_model::Val<HeaderOrder> {
@@ -1520,6 +1998,21 @@ pub mod rule_group {
         pub oversize_handling: ::stratus_model::Val<OversizeHandling>,
     }
 
+    impl Headers {
+        /// With the required `MatchPattern`, `MatchScope`, `OversizeHandling`; everything else unset.
+        pub fn new(
+            match_pattern: impl ::std::convert::Into<::stratus_model::Val<HeaderMatchPattern>>,
+            match_scope: impl ::std::convert::Into<::stratus_model::Val<MapMatchScope>>,
+            oversize_handling: impl ::std::convert::Into<::stratus_model::Val<OversizeHandling>>,
+        ) -> Self {
+            Self {
+                match_pattern: match_pattern.into(),
+                match_scope: match_scope.into(),
+                oversize_handling: oversize_handling.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Headers> for ::stratus_model::Val<Headers> {
         fn from(value: Headers) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1536,6 +2029,17 @@ pub mod rule_group {
         pub fallback_behavior: ::stratus_model::Val<FallbackBehavior3>,
     }
 
+    impl Ja3Fingerprint {
+        /// With the required `FallbackBehavior`; everything else unset.
+        pub fn new(
+            fallback_behavior: impl ::std::convert::Into<::stratus_model::Val<FallbackBehavior3>>,
+        ) -> Self {
+            Self {
+                fallback_behavior: fallback_behavior.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Ja3Fingerprint> for ::stratus_model::Val<Ja3Fingerprint> {
         fn from(value: Ja3Fingerprint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1550,6 +2054,17 @@ pub mod rule_group {
         /// Required.
         /// Allowed values: `MATCH`, `NO_MATCH`.
         pub fallback_behavior: ::stratus_model::Val<FallbackBehavior4>,
+    }
+
+    impl Ja4Fingerprint {
+        /// With the required `FallbackBehavior`; everything else unset.
+        pub fn new(
+            fallback_behavior: impl ::std::convert::Into<::stratus_model::Val<FallbackBehavior4>>,
+        ) -> Self {
+            Self {
+                fallback_behavior: fallback_behavior.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Ja4Fingerprint> for ::stratus_model::Val<Ja4Fingerprint> {
@@ -1575,6 +2090,21 @@ pub mod rule_group {
         pub oversize_handling: ::std::option::Option<::stratus_model::Val<OversizeHandling>>,
     }
 
+    impl JsonBody {
+        /// With the required `MatchPattern`, `MatchScope`; everything else unset.
+        pub fn new(
+            match_pattern: impl ::std::convert::Into<::stratus_model::Val<JsonMatchPattern>>,
+            match_scope: impl ::std::convert::Into<::stratus_model::Val<JsonMatchScope>>,
+        ) -> Self {
+            Self {
+                invalid_fallback_behavior: ::std::option::Option::None,
+                match_pattern: match_pattern.into(),
+                match_scope: match_scope.into(),
+                oversize_handling: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<JsonBody> for ::stratus_model::Val<JsonBody> {
         fn from(value: JsonBody) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1592,6 +2122,15 @@ pub mod rule_group {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SingleHeader {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
+    }
+
     impl ::std::convert::From<SingleHeader> for ::stratus_model::Val<SingleHeader> {
         fn from(value: SingleHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1607,6 +2146,15 @@ pub mod rule_group {
         /// Pattern: `\S`.
         /// Length: `1..=64`.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SingleQueryArgument {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
     }
 
     impl ::std::convert::From<SingleQueryArgument> for ::stratus_model::Val<SingleQueryArgument> {
@@ -1645,6 +2193,21 @@ pub mod rule_group {
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
     }
 
+    impl RateLimitCookie {
+        /// With the required `Name`, `TextTransformations`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                text_transformations: text_transformations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RateLimitCookie> for ::stratus_model::Val<RateLimitCookie> {
         fn from(value: RateLimitCookie) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1666,6 +2229,21 @@ pub mod rule_group {
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
     }
 
+    impl RateLimitHeader {
+        /// With the required `Name`, `TextTransformations`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                text_transformations: text_transformations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RateLimitHeader> for ::stratus_model::Val<RateLimitHeader> {
         fn from(value: RateLimitHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1680,6 +2258,17 @@ pub mod rule_group {
         /// Required.
         /// Allowed values: `MATCH`, `NO_MATCH`.
         pub fallback_behavior: ::stratus_model::Val<FallbackBehavior6>,
+    }
+
+    impl RateLimitJa3Fingerprint {
+        /// With the required `FallbackBehavior`; everything else unset.
+        pub fn new(
+            fallback_behavior: impl ::std::convert::Into<::stratus_model::Val<FallbackBehavior6>>,
+        ) -> Self {
+            Self {
+                fallback_behavior: fallback_behavior.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RateLimitJa3Fingerprint>
@@ -1700,6 +2289,17 @@ pub mod rule_group {
         pub fallback_behavior: ::stratus_model::Val<FallbackBehavior7>,
     }
 
+    impl RateLimitJa4Fingerprint {
+        /// With the required `FallbackBehavior`; everything else unset.
+        pub fn new(
+            fallback_behavior: impl ::std::convert::Into<::stratus_model::Val<FallbackBehavior7>>,
+        ) -> Self {
+            Self {
+                fallback_behavior: fallback_behavior.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RateLimitJa4Fingerprint>
         for ::stratus_model::Val<RateLimitJa4Fingerprint>
     {
@@ -1716,6 +2316,17 @@ pub mod rule_group {
         /// Required.
         /// Pattern: `^[0-9A-Za-z_:-]{1,1024}$`.
         pub namespace: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RateLimitLabelNamespace {
+        /// With the required `Namespace`; everything else unset.
+        pub fn new(
+            namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                namespace: namespace.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RateLimitLabelNamespace>
@@ -1741,6 +2352,21 @@ pub mod rule_group {
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
     }
 
+    impl RateLimitQueryArgument {
+        /// With the required `Name`, `TextTransformations`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                text_transformations: text_transformations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RateLimitQueryArgument> for ::stratus_model::Val<RateLimitQueryArgument> {
         fn from(value: RateLimitQueryArgument) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1757,6 +2383,19 @@ pub mod rule_group {
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
     }
 
+    impl RateLimitQueryString {
+        /// With the required `TextTransformations`; everything else unset.
+        pub fn new(
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                text_transformations: text_transformations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RateLimitQueryString> for ::stratus_model::Val<RateLimitQueryString> {
         fn from(value: RateLimitQueryString) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1771,6 +2410,19 @@ pub mod rule_group {
         /// Required.
         /// Items: `1..=`.
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+    }
+
+    impl RateLimitUriPath {
+        /// With the required `TextTransformations`; everything else unset.
+        pub fn new(
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                text_transformations: text_transformations.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RateLimitUriPath> for ::stratus_model::Val<RateLimitUriPath> {
@@ -3876,6 +4528,32 @@ pub mod web_acl {
         pub visibility_config: ::stratus_model::Val<VisibilityConfig>,
     }
 
+    impl CfnWebAcl {
+        /// With the required `DefaultAction`, `Scope`, `VisibilityConfig`; everything else unset.
+        pub fn new(
+            default_action: impl ::std::convert::Into<::stratus_model::Val<DefaultAction>>,
+            scope: impl ::std::convert::Into<::stratus_model::Val<Scope>>,
+            visibility_config: impl ::std::convert::Into<::stratus_model::Val<VisibilityConfig>>,
+        ) -> Self {
+            Self {
+                application_config: ::std::option::Option::None,
+                association_config: ::std::option::Option::None,
+                captcha_config: ::std::option::Option::None,
+                challenge_config: ::std::option::Option::None,
+                custom_response_bodies: ::std::option::Option::None,
+                data_protection_config: ::std::option::Option::None,
+                default_action: default_action.into(),
+                description: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                on_source_d_do_s_protection_config: ::std::option::Option::None,
+                rules: ::std::option::Option::None,
+                scope: scope.into(),
+                token_domains: ::std::option::Option::None,
+                visibility_config: visibility_config.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnWebAcl`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWebAclAttributes {
         /// `Arn`: string.
@@ -3910,6 +4588,19 @@ pub mod web_acl {
         /// `Attributes`: list of [`ApplicationAttribute`].
         /// Required.
         pub attributes: ::stratus_model::Val<::std::vec::Vec<ApplicationAttribute>>,
+    }
+
+    impl ApplicationConfig {
+        /// With the required `Attributes`; everything else unset.
+        pub fn new(
+            attributes: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ApplicationAttribute>>,
+            >,
+        ) -> Self {
+            Self {
+                attributes: attributes.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ApplicationConfig> for ::stratus_model::Val<ApplicationConfig> {
@@ -3981,6 +4672,19 @@ pub mod web_acl {
         pub content_type: ::stratus_model::Val<ResponseContentType>,
     }
 
+    impl CustomResponseBody {
+        /// With the required `Content`, `ContentType`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            content_type: impl ::std::convert::Into<::stratus_model::Val<ResponseContentType>>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                content_type: content_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomResponseBody> for ::stratus_model::Val<CustomResponseBody> {
         fn from(value: CustomResponseBody) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3994,6 +4698,19 @@ pub mod web_acl {
         /// `DataProtections`: list of [`DataProtect`].
         /// Required.
         pub data_protections: ::stratus_model::Val<::std::vec::Vec<DataProtect>>,
+    }
+
+    impl DataProtectionConfig {
+        /// With the required `DataProtections`; everything else unset.
+        pub fn new(
+            data_protections: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<DataProtect>>,
+            >,
+        ) -> Self {
+            Self {
+                data_protections: data_protections.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DataProtectionConfig> for ::stratus_model::Val<DataProtectionConfig> {
@@ -4027,6 +4744,19 @@ pub mod web_acl {
         /// Allowed values: `ACTIVE_UNDER_DDOS`, `ALWAYS_ON`.
         #[resource(rename = "ALBLowReputationMode")]
         pub alb_low_reputation_mode: ::stratus_model::Val<AlbLowReputationMode>,
+    }
+
+    impl OnSourceDDoSProtectionConfig {
+        /// With the required `ALBLowReputationMode`; everything else unset.
+        pub fn new(
+            alb_low_reputation_mode: impl ::std::convert::Into<
+                ::stratus_model::Val<AlbLowReputationMode>,
+            >,
+        ) -> Self {
+            Self {
+                alb_low_reputation_mode: alb_low_reputation_mode.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OnSourceDDoSProtectionConfig>
@@ -4065,6 +4795,28 @@ pub mod web_acl {
         pub visibility_config: ::stratus_model::Val<VisibilityConfig>,
     }
 
+    impl Rule {
+        /// With the required `Name`, `Priority`, `Statement`, `VisibilityConfig`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            priority: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            statement: impl ::std::convert::Into<::stratus_model::Val<Statement>>,
+            visibility_config: impl ::std::convert::Into<::stratus_model::Val<VisibilityConfig>>,
+        ) -> Self {
+            Self {
+                action: ::std::option::Option::None,
+                captcha_config: ::std::option::Option::None,
+                challenge_config: ::std::option::Option::None,
+                name: name.into(),
+                override_action: ::std::option::Option::None,
+                priority: priority.into(),
+                rule_labels: ::std::option::Option::None,
+                statement: statement.into(),
+                visibility_config: visibility_config.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4088,6 +4840,21 @@ pub mod web_acl {
         pub sampled_requests_enabled: ::stratus_model::Val<bool>,
     }
 
+    impl VisibilityConfig {
+        /// With the required `CloudWatchMetricsEnabled`, `MetricName`, `SampledRequestsEnabled`; everything else unset.
+        pub fn new(
+            cloud_watch_metrics_enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+            metric_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sampled_requests_enabled: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                cloud_watch_metrics_enabled: cloud_watch_metrics_enabled.into(),
+                metric_name: metric_name.into(),
+                sampled_requests_enabled: sampled_requests_enabled.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<VisibilityConfig> for ::stratus_model::Val<VisibilityConfig> {
         fn from(value: VisibilityConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4106,6 +4873,21 @@ pub mod web_acl {
         pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl ApplicationAttribute {
+        /// With the required `Name`, `Values`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                values: values.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ApplicationAttribute> for ::stratus_model::Val<ApplicationAttribute> {
         fn from(value: ApplicationAttribute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4119,6 +4901,19 @@ pub mod web_acl {
         /// `DefaultSizeInspectionLimit`: [`SizeInspectionLimit`].
         /// Required.
         pub default_size_inspection_limit: ::stratus_model::Val<SizeInspectionLimit>,
+    }
+
+    impl RequestBodyAssociatedResourceTypeConfig {
+        /// With the required `DefaultSizeInspectionLimit`; everything else unset.
+        pub fn new(
+            default_size_inspection_limit: impl ::std::convert::Into<
+                ::stratus_model::Val<SizeInspectionLimit>,
+            >,
+        ) -> Self {
+            Self {
+                default_size_inspection_limit: default_size_inspection_limit.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RequestBodyAssociatedResourceTypeConfig>
@@ -4137,6 +4932,15 @@ pub mod web_acl {
         /// Required.
         /// Range: `60..=259200`.
         pub immunity_time: ::stratus_model::Val<i64>,
+    }
+
+    impl ImmunityTimeProperty {
+        /// With the required `ImmunityTime`; everything else unset.
+        pub fn new(immunity_time: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                immunity_time: immunity_time.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ImmunityTimeProperty> for ::stratus_model::Val<ImmunityTimeProperty> {
@@ -4159,6 +4963,21 @@ pub mod web_acl {
         /// `Field`: [`FieldToProtect`].
         /// Required.
         pub field: ::stratus_model::Val<FieldToProtect>,
+    }
+
+    impl DataProtect {
+        /// With the required `Action`, `Field`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<DataProtectionAction>>,
+            field: impl ::std::convert::Into<::stratus_model::Val<FieldToProtect>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                exclude_rate_based_details: ::std::option::Option::None,
+                exclude_rule_match_details: ::std::option::Option::None,
+                field: field.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<DataProtect> for ::stratus_model::Val<DataProtect> {
@@ -4243,6 +5062,15 @@ pub mod web_acl {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Label {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
+    }
+
     impl ::std::convert::From<Label> for ::stratus_model::Val<Label> {
         fn from(value: Label) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4313,6 +5141,16 @@ pub mod web_acl {
         pub field_type: ::stratus_model::Val<FieldType>,
     }
 
+    impl FieldToProtect {
+        /// With the required `FieldType`; everything else unset.
+        pub fn new(field_type: impl ::std::convert::Into<::stratus_model::Val<FieldType>>) -> Self {
+            Self {
+                field_keys: ::std::option::Option::None,
+                field_type: field_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<FieldToProtect> for ::stratus_model::Val<FieldToProtect> {
         fn from(value: FieldToProtect) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4327,6 +5165,19 @@ pub mod web_acl {
         /// Required.
         /// Items: `1..=`.
         pub insert_headers: ::stratus_model::Val<::std::vec::Vec<CustomHttpHeader>>,
+    }
+
+    impl CustomRequestHandling {
+        /// With the required `InsertHeaders`; everything else unset.
+        pub fn new(
+            insert_headers: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<CustomHttpHeader>>,
+            >,
+        ) -> Self {
+            Self {
+                insert_headers: insert_headers.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<CustomRequestHandling> for ::stratus_model::Val<CustomRequestHandling> {
@@ -4351,6 +5202,17 @@ pub mod web_acl {
         /// Items: `1..=`.
         pub response_headers:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<CustomHttpHeader>>>,
+    }
+
+    impl CustomResponse {
+        /// With the required `ResponseCode`; everything else unset.
+        pub fn new(response_code: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                custom_response_body_key: ::std::option::Option::None,
+                response_code: response_code.into(),
+                response_headers: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CustomResponse> for ::stratus_model::Val<CustomResponse> {
@@ -4413,6 +5275,17 @@ pub mod web_acl {
         pub statements: ::stratus_model::Val<::std::vec::Vec<Statement>>,
     }
 
+    impl AndStatement {
+        /// With the required `Statements`; everything else unset.
+        pub fn new(
+            statements: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Statement>>>,
+        ) -> Self {
+            Self {
+                statements: statements.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AndStatement> for ::stratus_model::Val<AndStatement> {
         fn from(value: AndStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4459,6 +5332,25 @@ pub mod web_acl {
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
     }
 
+    impl ByteMatchStatement {
+        /// With the required `FieldToMatch`, `PositionalConstraint`, `TextTransformations`; everything else unset.
+        pub fn new(
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            positional_constraint: impl ::std::convert::Into<::stratus_model::Val<PositionalConstraint>>,
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                field_to_match: field_to_match.into(),
+                positional_constraint: positional_constraint.into(),
+                search_string: ::std::option::Option::None,
+                search_string_base64: ::std::option::Option::None,
+                text_transformations: text_transformations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ByteMatchStatement> for ::stratus_model::Val<ByteMatchStatement> {
         fn from(value: ByteMatchStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4498,6 +5390,18 @@ pub mod web_acl {
             ::std::option::Option<::stratus_model::Val<IpSetForwardedIpConfiguration>>,
     }
 
+    impl IpSetReferenceStatement {
+        /// With the required `Arn`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                arn: arn.into(),
+                ip_set_forwarded_ip_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<IpSetReferenceStatement>
         for ::stratus_model::Val<IpSetReferenceStatement>
     {
@@ -4516,6 +5420,19 @@ pub mod web_acl {
         /// `Scope`: [`LabelMatchScope`].
         /// Required.
         pub scope: ::stratus_model::Val<LabelMatchScope>,
+    }
+
+    impl LabelMatchStatement {
+        /// With the required `Key`, `Scope`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            scope: impl ::std::convert::Into<::stratus_model::Val<LabelMatchScope>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                scope: scope.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<LabelMatchStatement> for ::stratus_model::Val<LabelMatchStatement> {
@@ -4555,6 +5472,24 @@ pub mod web_acl {
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl ManagedRuleGroupStatement {
+        /// With the required `Name`, `VendorName`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vendor_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                excluded_rules: ::std::option::Option::None,
+                managed_rule_group_configs: ::std::option::Option::None,
+                name: name.into(),
+                rule_action_overrides: ::std::option::Option::None,
+                scope_down_statement: ::std::option::Option::None,
+                vendor_name: vendor_name.into(),
+                version: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ManagedRuleGroupStatement>
         for ::stratus_model::Val<ManagedRuleGroupStatement>
     {
@@ -4572,6 +5507,15 @@ pub mod web_acl {
         pub statement: ::stratus_model::Val<Statement>,
     }
 
+    impl NotStatement {
+        /// With the required `Statement`; everything else unset.
+        pub fn new(statement: impl ::std::convert::Into<::stratus_model::Val<Statement>>) -> Self {
+            Self {
+                statement: statement.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<NotStatement> for ::stratus_model::Val<NotStatement> {
         fn from(value: NotStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4585,6 +5529,17 @@ pub mod web_acl {
         /// `Statements`: list of [`Statement`].
         /// Required.
         pub statements: ::stratus_model::Val<::std::vec::Vec<Statement>>,
+    }
+
+    impl OrStatement {
+        /// With the required `Statements`; everything else unset.
+        pub fn new(
+            statements: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Statement>>>,
+        ) -> Self {
+            Self {
+                statements: statements.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<OrStatement> for ::stratus_model::Val<OrStatement> {
@@ -4619,6 +5574,23 @@ pub mod web_acl {
         pub scope_down_statement: ::std::option::Option<::stratus_model::Val<Statement>>,
     }
 
+    impl RateBasedStatement {
+        /// With the required `AggregateKeyType`, `Limit`; everything else unset.
+        pub fn new(
+            aggregate_key_type: impl ::std::convert::Into<::stratus_model::Val<AggregateKeyType>>,
+            limit: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                aggregate_key_type: aggregate_key_type.into(),
+                custom_keys: ::std::option::Option::None,
+                evaluation_window_sec: ::std::option::Option::None,
+                forwarded_ip_config: ::std::option::Option::None,
+                limit: limit.into(),
+                scope_down_statement: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RateBasedStatement> for ::stratus_model::Val<RateBasedStatement> {
         fn from(value: RateBasedStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4642,6 +5614,23 @@ pub mod web_acl {
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
     }
 
+    impl RegexMatchStatement {
+        /// With the required `FieldToMatch`, `RegexString`, `TextTransformations`; everything else unset.
+        pub fn new(
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            regex_string: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                field_to_match: field_to_match.into(),
+                regex_string: regex_string.into(),
+                text_transformations: text_transformations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RegexMatchStatement> for ::stratus_model::Val<RegexMatchStatement> {
         fn from(value: RegexMatchStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4662,6 +5651,23 @@ pub mod web_acl {
         /// Required.
         /// Items: `1..=`.
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+    }
+
+    impl RegexPatternSetReferenceStatement {
+        /// With the required `Arn`, `FieldToMatch`, `TextTransformations`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                arn: arn.into(),
+                field_to_match: field_to_match.into(),
+                text_transformations: text_transformations.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RegexPatternSetReferenceStatement>
@@ -4687,6 +5693,19 @@ pub mod web_acl {
         /// Items: `0..=100`.
         pub rule_action_overrides:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RuleActionOverride>>>,
+    }
+
+    impl RuleGroupReferenceStatement {
+        /// With the required `Arn`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                arn: arn.into(),
+                excluded_rules: ::std::option::Option::None,
+                rule_action_overrides: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<RuleGroupReferenceStatement>
@@ -4718,6 +5737,25 @@ pub mod web_acl {
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
     }
 
+    impl SizeConstraintStatement {
+        /// With the required `ComparisonOperator`, `FieldToMatch`, `Size`, `TextTransformations`; everything else unset.
+        pub fn new(
+            comparison_operator: impl ::std::convert::Into<::stratus_model::Val<ComparisonOperator>>,
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            size: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                comparison_operator: comparison_operator.into(),
+                field_to_match: field_to_match.into(),
+                size: size.into(),
+                text_transformations: text_transformations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SizeConstraintStatement>
         for ::stratus_model::Val<SizeConstraintStatement>
     {
@@ -4741,6 +5779,22 @@ pub mod web_acl {
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
     }
 
+    impl SqliMatchStatement {
+        /// With the required `FieldToMatch`, `TextTransformations`; everything else unset.
+        pub fn new(
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                field_to_match: field_to_match.into(),
+                sensitivity_level: ::std::option::Option::None,
+                text_transformations: text_transformations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SqliMatchStatement> for ::stratus_model::Val<SqliMatchStatement> {
         fn from(value: SqliMatchStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4758,6 +5812,21 @@ pub mod web_acl {
         /// Required.
         /// Items: `1..=`.
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+    }
+
+    impl XssMatchStatement {
+        /// With the required `FieldToMatch`, `TextTransformations`; everything else unset.
+        pub fn new(
+            field_to_match: impl ::std::convert::Into<::stratus_model::Val<FieldToMatch>>,
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                field_to_match: field_to_match.into(),
+                text_transformations: text_transformations.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<XssMatchStatement> for ::stratus_model::Val<XssMatchStatement> {
@@ -4778,6 +5847,19 @@ pub mod web_acl {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomHttpHeader {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomHttpHeader> for ::stratus_model::Val<CustomHttpHeader> {
         fn from(value: CustomHttpHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4796,6 +5878,19 @@ pub mod web_acl {
         /// Required.
         /// Pattern: `^[a-zA-Z0-9-]{1,255}$`.
         pub header_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ForwardedIpConfiguration {
+        /// With the required `FallbackBehavior`, `HeaderName`; everything else unset.
+        pub fn new(
+            fallback_behavior: impl ::std::convert::Into<::stratus_model::Val<FallbackBehavior>>,
+            header_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                fallback_behavior: fallback_behavior.into(),
+                header_name: header_name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ForwardedIpConfiguration>
@@ -4860,6 +5955,19 @@ pub mod web_acl {
         pub r#type: ::stratus_model::Val<TextTransformationType>,
     }
 
+    impl TextTransformation {
+        /// With the required `Priority`, `Type`; everything else unset.
+        pub fn new(
+            priority: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<TextTransformationType>>,
+        ) -> Self {
+            Self {
+                priority: priority.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<TextTransformation> for ::stratus_model::Val<TextTransformation> {
         fn from(value: TextTransformation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4884,6 +5992,21 @@ pub mod web_acl {
         pub position: ::stratus_model::Val<Position>,
     }
 
+    impl IpSetForwardedIpConfiguration {
+        /// With the required `FallbackBehavior`, `HeaderName`, `Position`; everything else unset.
+        pub fn new(
+            fallback_behavior: impl ::std::convert::Into<::stratus_model::Val<FallbackBehavior2>>,
+            header_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            position: impl ::std::convert::Into<::stratus_model::Val<Position>>,
+        ) -> Self {
+            Self {
+                fallback_behavior: fallback_behavior.into(),
+                header_name: header_name.into(),
+                position: position.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IpSetForwardedIpConfiguration>
         for ::stratus_model::Val<IpSetForwardedIpConfiguration>
     {
@@ -4899,6 +6022,15 @@ pub mod web_acl {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ExcludedRule {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
     }
 
     impl ::std::convert::From<ExcludedRule> for ::stratus_model::Val<ExcludedRule> {
@@ -4956,6 +6088,19 @@ pub mod web_acl {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RuleActionOverride {
+        /// With the required `ActionToUse`, `Name`; everything else unset.
+        pub fn new(
+            action_to_use: impl ::std::convert::Into<::stratus_model::Val<RuleAction>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_to_use: action_to_use.into(),
+                name: name.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RuleActionOverride> for ::stratus_model::Val<RuleActionOverride> {
@@ -5037,6 +6182,21 @@ pub mod web_acl {
         pub oversize_handling: ::stratus_model::Val<OversizeHandling>,
     }
 
+    impl Cookies {
+        /// With the required `MatchPattern`, `MatchScope`, `OversizeHandling`; everything else unset.
+        pub fn new(
+            match_pattern: impl ::std::convert::Into<::stratus_model::Val<CookieMatchPattern>>,
+            match_scope: impl ::std::convert::Into<::stratus_model::Val<MapMatchScope>>,
+            oversize_handling: impl ::std::convert::Into<::stratus_model::Val<OversizeHandling>>,
+        ) -> Self {
+            Self {
+                match_pattern: match_pattern.into(),
+                match_scope: match_scope.into(),
+                oversize_handling: oversize_handling.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Cookies> for ::stratus_model::Val<Cookies> {
         fn from(value: Cookies) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5050,6 +6210,17 @@ pub mod web_acl {
         /// `OversizeHandling`: [`OversizeHandling`].
         /// Required.
         pub oversize_handling: ::stratus_model::Val<OversizeHandling>,
+    }
+
+    impl HeaderOrder {
+        /// With the required `OversizeHandling`; everything else unset.
+        pub fn new(
+            oversize_handling: impl ::std::convert::Into<::stratus_model::Val<OversizeHandling>>,
+        ) -> Self {
+            Self {
+                oversize_handling: oversize_handling.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HeaderOrder> for ::stratus_model::Val<HeaderOrder> {
@@ -5073,6 +6244,21 @@ pub mod web_acl {
         pub oversize_handling: ::stratus_model::Val<OversizeHandling>,
     }
 
+    impl Headers {
+        /// With the required `MatchPattern`, `MatchScope`, `OversizeHandling`; everything else unset.
+        pub fn new(
+            match_pattern: impl ::std::convert::Into<::stratus_model::Val<HeaderMatchPattern>>,
+            match_scope: impl ::std::convert::Into<::stratus_model::Val<MapMatchScope>>,
+            oversize_handling: impl ::std::convert::Into<::stratus_model::Val<OversizeHandling>>,
+        ) -> Self {
+            Self {
+                match_pattern: match_pattern.into(),
+                match_scope: match_scope.into(),
+                oversize_handling: oversize_handling.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Headers> for ::stratus_model::Val<Headers> {
         fn from(value: Headers) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5089,6 +6275,17 @@ pub mod web_acl {
         pub fallback_behavior: ::stratus_model::Val<FallbackBehavior3>,
     }
 
+    impl Ja3Fingerprint {
+        /// With the required `FallbackBehavior`; everything else unset.
+        pub fn new(
+            fallback_behavior: impl ::std::convert::Into<::stratus_model::Val<FallbackBehavior3>>,
+        ) -> Self {
+            Self {
+                fallback_behavior: fallback_behavior.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Ja3Fingerprint> for ::stratus_model::Val<Ja3Fingerprint> {
         fn from(value: Ja3Fingerprint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5103,6 +6300,17 @@ pub mod web_acl {
         /// Required.
         /// Allowed values: `MATCH`, `NO_MATCH`.
         pub fallback_behavior: ::stratus_model::Val<FallbackBehavior4>,
+    }
+
+    impl Ja4Fingerprint {
+        /// With the required `FallbackBehavior`; everything else unset.
+        pub fn new(
+            fallback_behavior: impl ::std::convert::Into<::stratus_model::Val<FallbackBehavior4>>,
+        ) -> Self {
+            Self {
+                fallback_behavior: fallback_behavior.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Ja4Fingerprint> for ::stratus_model::Val<Ja4Fingerprint> {
@@ -5128,6 +6336,21 @@ pub mod web_acl {
         pub oversize_handling: ::std::option::Option<::stratus_model::Val<OversizeHandling>>,
     }
 
+    impl JsonBody {
+        /// With the required `MatchPattern`, `MatchScope`; everything else unset.
+        pub fn new(
+            match_pattern: impl ::std::convert::Into<::stratus_model::Val<JsonMatchPattern>>,
+            match_scope: impl ::std::convert::Into<::stratus_model::Val<JsonMatchScope>>,
+        ) -> Self {
+            Self {
+                invalid_fallback_behavior: ::std::option::Option::None,
+                match_pattern: match_pattern.into(),
+                match_scope: match_scope.into(),
+                oversize_handling: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<JsonBody> for ::stratus_model::Val<JsonBody> {
         fn from(value: JsonBody) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5145,6 +6368,15 @@ pub mod web_acl {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl SingleHeader {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
+    }
+
     impl ::std::convert::From<SingleHeader> for ::stratus_model::Val<SingleHeader> {
         fn from(value: SingleHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5160,6 +6392,15 @@ pub mod web_acl {
         /// Pattern: `\S`.
         /// Length: `1..=64`.
         pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SingleQueryArgument {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
     }
 
     impl ::std::convert::From<SingleQueryArgument> for ::stratus_model::Val<SingleQueryArgument> {
@@ -5206,6 +6447,25 @@ pub mod web_acl {
         pub response_inspection: ::std::option::Option<::stratus_model::Val<ResponseInspection>>,
     }
 
+    impl AwsManagedRulesAcfpRuleSet {
+        /// With the required `CreationPath`, `RegistrationPagePath`, `RequestInspection`; everything else unset.
+        pub fn new(
+            creation_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            registration_page_path: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            request_inspection: impl ::std::convert::Into<::stratus_model::Val<RequestInspectionAcfp>>,
+        ) -> Self {
+            Self {
+                creation_path: creation_path.into(),
+                enable_regex_in_path: ::std::option::Option::None,
+                registration_page_path: registration_page_path.into(),
+                request_inspection: request_inspection.into(),
+                response_inspection: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AwsManagedRulesAcfpRuleSet>
         for ::stratus_model::Val<AwsManagedRulesAcfpRuleSet>
     {
@@ -5229,6 +6489,20 @@ pub mod web_acl {
         pub response_inspection: ::std::option::Option<::stratus_model::Val<ResponseInspection>>,
     }
 
+    impl AwsManagedRulesAtpRuleSet {
+        /// With the required `LoginPath`; everything else unset.
+        pub fn new(
+            login_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                enable_regex_in_path: ::std::option::Option::None,
+                login_path: login_path.into(),
+                request_inspection: ::std::option::Option::None,
+                response_inspection: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<AwsManagedRulesAtpRuleSet>
         for ::stratus_model::Val<AwsManagedRulesAtpRuleSet>
     {
@@ -5246,6 +6520,20 @@ pub mod web_acl {
         pub client_side_action_config: ::stratus_model::Val<ClientSideActionConfig>,
         /// `SensitivityToBlock`: [`SensitivityToAct`].
         pub sensitivity_to_block: ::std::option::Option<::stratus_model::Val<SensitivityToAct>>,
+    }
+
+    impl AwsManagedRulesAntiDDoSRuleSet {
+        /// With the required `ClientSideActionConfig`; everything else unset.
+        pub fn new(
+            client_side_action_config: impl ::std::convert::Into<
+                ::stratus_model::Val<ClientSideActionConfig>,
+            >,
+        ) -> Self {
+            Self {
+                client_side_action_config: client_side_action_config.into(),
+                sensitivity_to_block: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<AwsManagedRulesAntiDDoSRuleSet>
@@ -5268,6 +6556,18 @@ pub mod web_acl {
         pub inspection_level: ::stratus_model::Val<InspectionLevel>,
     }
 
+    impl AwsManagedRulesBotControlRuleSet {
+        /// With the required `InspectionLevel`; everything else unset.
+        pub fn new(
+            inspection_level: impl ::std::convert::Into<::stratus_model::Val<InspectionLevel>>,
+        ) -> Self {
+            Self {
+                enable_machine_learning: ::std::option::Option::None,
+                inspection_level: inspection_level.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AwsManagedRulesBotControlRuleSet>
         for ::stratus_model::Val<AwsManagedRulesBotControlRuleSet>
     {
@@ -5285,6 +6585,17 @@ pub mod web_acl {
         /// Pattern: `.*\S.*`.
         /// Length: `1..=512`.
         pub identifier: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FieldIdentifier {
+        /// With the required `Identifier`; everything else unset.
+        pub fn new(
+            identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                identifier: identifier.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FieldIdentifier> for ::stratus_model::Val<FieldIdentifier> {
@@ -5308,6 +6619,21 @@ pub mod web_acl {
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
     }
 
+    impl RateLimitCookie {
+        /// With the required `Name`, `TextTransformations`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                text_transformations: text_transformations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RateLimitCookie> for ::stratus_model::Val<RateLimitCookie> {
         fn from(value: RateLimitCookie) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5329,6 +6655,21 @@ pub mod web_acl {
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
     }
 
+    impl RateLimitHeader {
+        /// With the required `Name`, `TextTransformations`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                text_transformations: text_transformations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RateLimitHeader> for ::stratus_model::Val<RateLimitHeader> {
         fn from(value: RateLimitHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5343,6 +6684,17 @@ pub mod web_acl {
         /// Required.
         /// Allowed values: `MATCH`, `NO_MATCH`.
         pub fallback_behavior: ::stratus_model::Val<FallbackBehavior6>,
+    }
+
+    impl RateLimitJa3Fingerprint {
+        /// With the required `FallbackBehavior`; everything else unset.
+        pub fn new(
+            fallback_behavior: impl ::std::convert::Into<::stratus_model::Val<FallbackBehavior6>>,
+        ) -> Self {
+            Self {
+                fallback_behavior: fallback_behavior.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RateLimitJa3Fingerprint>
@@ -5363,6 +6715,17 @@ pub mod web_acl {
         pub fallback_behavior: ::stratus_model::Val<FallbackBehavior7>,
     }
 
+    impl RateLimitJa4Fingerprint {
+        /// With the required `FallbackBehavior`; everything else unset.
+        pub fn new(
+            fallback_behavior: impl ::std::convert::Into<::stratus_model::Val<FallbackBehavior7>>,
+        ) -> Self {
+            Self {
+                fallback_behavior: fallback_behavior.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RateLimitJa4Fingerprint>
         for ::stratus_model::Val<RateLimitJa4Fingerprint>
     {
@@ -5379,6 +6742,17 @@ pub mod web_acl {
         /// Required.
         /// Pattern: `^[0-9A-Za-z_:-]{1,1024}$`.
         pub namespace: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RateLimitLabelNamespace {
+        /// With the required `Namespace`; everything else unset.
+        pub fn new(
+            namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                namespace: namespace.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RateLimitLabelNamespace>
@@ -5404,6 +6778,21 @@ pub mod web_acl {
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
     }
 
+    impl RateLimitQueryArgument {
+        /// With the required `Name`, `TextTransformations`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                text_transformations: text_transformations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RateLimitQueryArgument> for ::stratus_model::Val<RateLimitQueryArgument> {
         fn from(value: RateLimitQueryArgument) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5420,6 +6809,19 @@ pub mod web_acl {
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
     }
 
+    impl RateLimitQueryString {
+        /// With the required `TextTransformations`; everything else unset.
+        pub fn new(
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                text_transformations: text_transformations.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RateLimitQueryString> for ::stratus_model::Val<RateLimitQueryString> {
         fn from(value: RateLimitQueryString) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5434,6 +6836,19 @@ pub mod web_acl {
         /// Required.
         /// Items: `1..=`.
         pub text_transformations: ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+    }
+
+    impl RateLimitUriPath {
+        /// With the required `TextTransformations`; everything else unset.
+        pub fn new(
+            text_transformations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<TextTransformation>>,
+            >,
+        ) -> Self {
+            Self {
+                text_transformations: text_transformations.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RateLimitUriPath> for ::stratus_model::Val<RateLimitUriPath> {
@@ -5526,6 +6941,22 @@ pub mod web_acl {
         pub username_field: ::std::option::Option<::stratus_model::Val<FieldIdentifier>>,
     }
 
+    impl RequestInspectionAcfp {
+        /// With the required `PayloadType`; everything else unset.
+        pub fn new(
+            payload_type: impl ::std::convert::Into<::stratus_model::Val<PayloadType2>>,
+        ) -> Self {
+            Self {
+                address_fields: ::std::option::Option::None,
+                email_field: ::std::option::Option::None,
+                password_field: ::std::option::Option::None,
+                payload_type: payload_type.into(),
+                phone_number_fields: ::std::option::Option::None,
+                username_field: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<RequestInspectionAcfp> for ::stratus_model::Val<RequestInspectionAcfp> {
         fn from(value: RequestInspectionAcfp) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5569,6 +7000,21 @@ pub mod web_acl {
         pub username_field: ::stratus_model::Val<FieldIdentifier>,
     }
 
+    impl RequestInspection {
+        /// With the required `PasswordField`, `PayloadType`, `UsernameField`; everything else unset.
+        pub fn new(
+            password_field: impl ::std::convert::Into<::stratus_model::Val<FieldIdentifier>>,
+            payload_type: impl ::std::convert::Into<::stratus_model::Val<PayloadType3>>,
+            username_field: impl ::std::convert::Into<::stratus_model::Val<FieldIdentifier>>,
+        ) -> Self {
+            Self {
+                password_field: password_field.into(),
+                payload_type: payload_type.into(),
+                username_field: username_field.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<RequestInspection> for ::stratus_model::Val<RequestInspection> {
         fn from(value: RequestInspection) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5582,6 +7028,17 @@ pub mod web_acl {
         /// `Challenge`: [`ClientSideAction`].
         /// Required.
         pub challenge: ::stratus_model::Val<ClientSideAction>,
+    }
+
+    impl ClientSideActionConfig {
+        /// With the required `Challenge`; everything else unset.
+        pub fn new(
+            challenge: impl ::std::convert::Into<::stratus_model::Val<ClientSideAction>>,
+        ) -> Self {
+            Self {
+                challenge: challenge.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ClientSideActionConfig> for ::stratus_model::Val<ClientSideActionConfig> {
@@ -5602,6 +7059,23 @@ pub mod web_acl {
         /// Required.
         /// Items: `1..=5`.
         pub success_strings: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl ResponseInspectionBodyContains {
+        /// With the required `FailureStrings`, `SuccessStrings`; everything else unset.
+        pub fn new(
+            failure_strings: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            success_strings: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                failure_strings: failure_strings.into(),
+                success_strings: success_strings.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResponseInspectionBodyContains>
@@ -5631,6 +7105,25 @@ pub mod web_acl {
         pub success_values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl ResponseInspectionHeader {
+        /// With the required `FailureValues`, `Name`, `SuccessValues`; everything else unset.
+        pub fn new(
+            failure_values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            success_values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                failure_values: failure_values.into(),
+                name: name.into(),
+                success_values: success_values.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ResponseInspectionHeader>
         for ::stratus_model::Val<ResponseInspectionHeader>
     {
@@ -5658,6 +7151,25 @@ pub mod web_acl {
         pub success_values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl ResponseInspectionJson {
+        /// With the required `FailureValues`, `Identifier`, `SuccessValues`; everything else unset.
+        pub fn new(
+            failure_values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            success_values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                failure_values: failure_values.into(),
+                identifier: identifier.into(),
+                success_values: success_values.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ResponseInspectionJson> for ::stratus_model::Val<ResponseInspectionJson> {
         fn from(value: ResponseInspectionJson) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5676,6 +7188,19 @@ pub mod web_acl {
         /// Required.
         /// Items: `1..=10`.
         pub success_codes: ::stratus_model::Val<::std::vec::Vec<i64>>,
+    }
+
+    impl ResponseInspectionStatusCode {
+        /// With the required `FailureCodes`, `SuccessCodes`; everything else unset.
+        pub fn new(
+            failure_codes: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<i64>>>,
+            success_codes: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<i64>>>,
+        ) -> Self {
+            Self {
+                failure_codes: failure_codes.into(),
+                success_codes: success_codes.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ResponseInspectionStatusCode>
@@ -5698,6 +7223,19 @@ pub mod web_acl {
         /// `UsageOfAction`: [`UsageOfAction`].
         /// Required.
         pub usage_of_action: ::stratus_model::Val<UsageOfAction>,
+    }
+
+    impl ClientSideAction {
+        /// With the required `UsageOfAction`; everything else unset.
+        pub fn new(
+            usage_of_action: impl ::std::convert::Into<::stratus_model::Val<UsageOfAction>>,
+        ) -> Self {
+            Self {
+                exempt_uri_regular_expressions: ::std::option::Option::None,
+                sensitivity: ::std::option::Option::None,
+                usage_of_action: usage_of_action.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ClientSideAction> for ::stratus_model::Val<ClientSideAction> {
@@ -8142,6 +9680,19 @@ pub mod web_acl_association {
         /// Changing it replaces the resource.
         #[resource(replace, rename = "WebACLArn")]
         pub web_acl_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnWebAclAssociation {
+        /// With the required `ResourceArn`, `WebACLArn`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            web_acl_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_arn: resource_arn.into(),
+                web_acl_arn: web_acl_arn.into(),
+            }
+        }
     }
 }
 

@@ -43,6 +43,23 @@ pub mod ai_agent {
         pub r#type: ::stratus_model::Val<AiAgentType>,
     }
 
+    impl CfnAiAgent {
+        /// With the required `AssistantId`, `Configuration`, `Type`; everything else unset.
+        pub fn new(
+            assistant_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<AiAgentType>>,
+        ) -> Self {
+            Self {
+                assistant_id: assistant_id.into(),
+                configuration: configuration.into(),
+                description: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAiAgent`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAiAgentAttributes {
         /// `AIAgentArn`: string.
@@ -174,6 +191,20 @@ pub mod ai_agent_version {
         pub modified_time_seconds: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl CfnAiAgentVersion {
+        /// With the required `AIAgentId`, `AssistantId`; everything else unset.
+        pub fn new(
+            ai_agent_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            assistant_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ai_agent_id: ai_agent_id.into(),
+                assistant_id: assistant_id.into(),
+                modified_time_seconds: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAiAgentVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAiAgentVersionAttributes {
         /// `AIAgentVersionId`: string.
@@ -260,6 +291,32 @@ pub mod ai_guardrail {
             ::std::option::Option<::stratus_model::Val<AiGuardrailWordPolicyConfig>>,
     }
 
+    impl CfnAiGuardrail {
+        /// With the required `AssistantId`, `BlockedInputMessaging`, `BlockedOutputsMessaging`; everything else unset.
+        pub fn new(
+            assistant_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            blocked_input_messaging: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            blocked_outputs_messaging: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                assistant_id: assistant_id.into(),
+                blocked_input_messaging: blocked_input_messaging.into(),
+                blocked_outputs_messaging: blocked_outputs_messaging.into(),
+                content_policy_config: ::std::option::Option::None,
+                contextual_grounding_policy_config: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                sensitive_information_policy_config: ::std::option::Option::None,
+                topic_policy_config: ::std::option::Option::None,
+                word_policy_config: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAiGuardrail`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAiGuardrailAttributes {
         /// `AIGuardrailArn`: string.
@@ -292,6 +349,19 @@ pub mod ai_guardrail {
         pub filters_config: ::stratus_model::Val<::std::vec::Vec<GuardrailContentFilterConfig>>,
     }
 
+    impl AiGuardrailContentPolicyConfig {
+        /// With the required `FiltersConfig`; everything else unset.
+        pub fn new(
+            filters_config: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<GuardrailContentFilterConfig>>,
+            >,
+        ) -> Self {
+            Self {
+                filters_config: filters_config.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<AiGuardrailContentPolicyConfig>
         for ::stratus_model::Val<AiGuardrailContentPolicyConfig>
     {
@@ -309,6 +379,19 @@ pub mod ai_guardrail {
         /// Items: `1..=`.
         pub filters_config:
             ::stratus_model::Val<::std::vec::Vec<GuardrailContextualGroundingFilterConfig>>,
+    }
+
+    impl AiGuardrailContextualGroundingPolicyConfig {
+        /// With the required `FiltersConfig`; everything else unset.
+        pub fn new(
+            filters_config: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<GuardrailContextualGroundingFilterConfig>>,
+            >,
+        ) -> Self {
+            Self {
+                filters_config: filters_config.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AiGuardrailContextualGroundingPolicyConfig>
@@ -349,6 +432,19 @@ pub mod ai_guardrail {
         /// Required.
         /// Items: `1..=`.
         pub topics_config: ::stratus_model::Val<::std::vec::Vec<GuardrailTopicConfig>>,
+    }
+
+    impl AiGuardrailTopicPolicyConfig {
+        /// With the required `TopicsConfig`; everything else unset.
+        pub fn new(
+            topics_config: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<GuardrailTopicConfig>>,
+            >,
+        ) -> Self {
+            Self {
+                topics_config: topics_config.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<AiGuardrailTopicPolicyConfig>
@@ -396,6 +492,21 @@ pub mod ai_guardrail {
         pub r#type: ::stratus_model::Val<GuardrailContentFilterType>,
     }
 
+    impl GuardrailContentFilterConfig {
+        /// With the required `InputStrength`, `OutputStrength`, `Type`; everything else unset.
+        pub fn new(
+            input_strength: impl ::std::convert::Into<::stratus_model::Val<GuardrailFilterStrength>>,
+            output_strength: impl ::std::convert::Into<::stratus_model::Val<GuardrailFilterStrength>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<GuardrailContentFilterType>>,
+        ) -> Self {
+            Self {
+                input_strength: input_strength.into(),
+                output_strength: output_strength.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GuardrailContentFilterConfig>
         for ::stratus_model::Val<GuardrailContentFilterConfig>
     {
@@ -417,6 +528,21 @@ pub mod ai_guardrail {
         pub r#type: ::stratus_model::Val<GuardrailContextualGroundingFilterType>,
     }
 
+    impl GuardrailContextualGroundingFilterConfig {
+        /// With the required `Threshold`, `Type`; everything else unset.
+        pub fn new(
+            threshold: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            r#type: impl ::std::convert::Into<
+                ::stratus_model::Val<GuardrailContextualGroundingFilterType>,
+            >,
+        ) -> Self {
+            Self {
+                threshold: threshold.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GuardrailContextualGroundingFilterConfig>
         for ::stratus_model::Val<GuardrailContextualGroundingFilterConfig>
     {
@@ -435,6 +561,19 @@ pub mod ai_guardrail {
         /// `Type`: [`GuardrailPiiEntityType`].
         /// Required.
         pub r#type: ::stratus_model::Val<GuardrailPiiEntityType>,
+    }
+
+    impl GuardrailPiiEntityConfig {
+        /// With the required `Action`, `Type`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<GuardrailSensitiveInformationAction>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<GuardrailPiiEntityType>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GuardrailPiiEntityConfig>
@@ -465,6 +604,22 @@ pub mod ai_guardrail {
         pub pattern: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl GuardrailRegexConfig {
+        /// With the required `Action`, `Name`, `Pattern`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<GuardrailSensitiveInformationAction>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            pattern: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                description: ::std::option::Option::None,
+                name: name.into(),
+                pattern: pattern.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GuardrailRegexConfig> for ::stratus_model::Val<GuardrailRegexConfig> {
         fn from(value: GuardrailRegexConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -493,6 +648,22 @@ pub mod ai_guardrail {
         pub r#type: ::stratus_model::Val<GuardrailTopicType>,
     }
 
+    impl GuardrailTopicConfig {
+        /// With the required `Definition`, `Name`, `Type`; everything else unset.
+        pub fn new(
+            definition: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<GuardrailTopicType>>,
+        ) -> Self {
+            Self {
+                definition: definition.into(),
+                examples: ::std::option::Option::None,
+                name: name.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GuardrailTopicConfig> for ::stratus_model::Val<GuardrailTopicConfig> {
         fn from(value: GuardrailTopicConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -506,6 +677,17 @@ pub mod ai_guardrail {
         /// `Type`: [`GuardrailManagedWordsType`].
         /// Required.
         pub r#type: ::stratus_model::Val<GuardrailManagedWordsType>,
+    }
+
+    impl GuardrailManagedWordsConfig {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<GuardrailManagedWordsType>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GuardrailManagedWordsConfig>
@@ -524,6 +706,15 @@ pub mod ai_guardrail {
         /// Required.
         /// Length: `1..=`.
         pub text: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GuardrailWordConfig {
+        /// With the required `Text`; everything else unset.
+        pub fn new(
+            text: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { text: text.into() }
+        }
     }
 
     impl ::std::convert::From<GuardrailWordConfig> for ::stratus_model::Val<GuardrailWordConfig> {
@@ -995,6 +1186,20 @@ pub mod ai_guardrail_version {
         pub modified_time_seconds: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl CfnAiGuardrailVersion {
+        /// With the required `AIGuardrailId`, `AssistantId`; everything else unset.
+        pub fn new(
+            ai_guardrail_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            assistant_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ai_guardrail_id: ai_guardrail_id.into(),
+                assistant_id: assistant_id.into(),
+                modified_time_seconds: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAiGuardrailVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAiGuardrailVersionAttributes {
         /// `AIGuardrailVersionId`: string.
@@ -1077,6 +1282,30 @@ pub mod ai_prompt {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub r#type: ::stratus_model::Val<AiPromptType>,
+    }
+
+    impl CfnAiPrompt {
+        /// With the required `ApiFormat`, `ModelId`, `TemplateConfiguration`, `TemplateType`, `Type`; everything else unset.
+        pub fn new(
+            api_format: impl ::std::convert::Into<::stratus_model::Val<AiPromptApiFormat>>,
+            model_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            template_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<::stratus_model::Json>,
+            >,
+            template_type: impl ::std::convert::Into<::stratus_model::Val<AiPromptTemplateType>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<AiPromptType>>,
+        ) -> Self {
+            Self {
+                api_format: api_format.into(),
+                assistant_id: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                model_id: model_id.into(),
+                name: ::std::option::Option::None,
+                template_configuration: template_configuration.into(),
+                template_type: template_type.into(),
+                r#type: r#type.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnAiPrompt`], known once it is deployed (`Fn::GetAtt`).
@@ -1310,6 +1539,20 @@ pub mod ai_prompt_version {
         pub modified_time_seconds: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    impl CfnAiPromptVersion {
+        /// With the required `AIPromptId`, `AssistantId`; everything else unset.
+        pub fn new(
+            ai_prompt_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            assistant_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ai_prompt_id: ai_prompt_id.into(),
+                assistant_id: assistant_id.into(),
+                modified_time_seconds: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnAiPromptVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAiPromptVersionAttributes {
         /// `AIPromptArn`: string.
@@ -1378,6 +1621,21 @@ pub mod assistant {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub r#type: ::stratus_model::Val<AssistantType>,
+    }
+
+    impl CfnAssistant {
+        /// With the required `Name`, `Type`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<AssistantType>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                name: name.into(),
+                server_side_encryption_configuration: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnAssistant`], known once it is deployed (`Fn::GetAtt`).
@@ -1485,6 +1743,21 @@ pub mod assistant_association {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub association_type: ::stratus_model::Val<AssociationType>,
+    }
+
+    impl CfnAssistantAssociation {
+        /// With the required `AssistantId`, `Association`, `AssociationType`; everything else unset.
+        pub fn new(
+            assistant_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            association: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            association_type: impl ::std::convert::Into<::stratus_model::Val<AssociationType>>,
+        ) -> Self {
+            Self {
+                assistant_id: assistant_id.into(),
+                association: association.into(),
+                association_type: association_type.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnAssistantAssociation`], known once it is deployed (`Fn::GetAtt`).
@@ -1603,6 +1876,24 @@ pub mod knowledge_base {
             ::std::option::Option<::stratus_model::Val<VectorIngestionConfiguration>>,
     }
 
+    impl CfnKnowledgeBase {
+        /// With the required `KnowledgeBaseType`, `Name`; everything else unset.
+        pub fn new(
+            knowledge_base_type: impl ::std::convert::Into<::stratus_model::Val<KnowledgeBaseType>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                knowledge_base_type: knowledge_base_type.into(),
+                name: name.into(),
+                rendering_configuration: ::std::option::Option::None,
+                server_side_encryption_configuration: ::std::option::Option::None,
+                source_configuration: ::std::option::Option::None,
+                vector_ingestion_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnKnowledgeBase`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnKnowledgeBaseAttributes {
         /// `KnowledgeBaseId`: string.
@@ -1691,6 +1982,20 @@ pub mod knowledge_base {
             ::std::option::Option<::stratus_model::Val<SemanticChunkingConfiguration>>,
     }
 
+    impl ChunkingConfiguration {
+        /// With the required `ChunkingStrategy`; everything else unset.
+        pub fn new(
+            chunking_strategy: impl ::std::convert::Into<::stratus_model::Val<ChunkingStrategy>>,
+        ) -> Self {
+            Self {
+                chunking_strategy: chunking_strategy.into(),
+                fixed_size_chunking_configuration: ::std::option::Option::None,
+                hierarchical_chunking_configuration: ::std::option::Option::None,
+                semantic_chunking_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<ChunkingConfiguration> for ::stratus_model::Val<ChunkingConfiguration> {
         fn from(value: ChunkingConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1708,6 +2013,18 @@ pub mod knowledge_base {
         /// Required.
         /// Allowed values: `BEDROCK_FOUNDATION_MODEL`.
         pub parsing_strategy: ::stratus_model::Val<ParsingStrategy>,
+    }
+
+    impl ParsingConfiguration {
+        /// With the required `ParsingStrategy`; everything else unset.
+        pub fn new(
+            parsing_strategy: impl ::std::convert::Into<::stratus_model::Val<ParsingStrategy>>,
+        ) -> Self {
+            Self {
+                bedrock_foundation_model_configuration: ::std::option::Option::None,
+                parsing_strategy: parsing_strategy.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ParsingConfiguration> for ::stratus_model::Val<ParsingConfiguration> {
@@ -1728,6 +2045,19 @@ pub mod knowledge_base {
         /// Required.
         /// Range: `1..=99`.
         pub overlap_percentage: ::stratus_model::Val<f64>,
+    }
+
+    impl FixedSizeChunkingConfiguration {
+        /// With the required `MaxTokens`, `OverlapPercentage`; everything else unset.
+        pub fn new(
+            max_tokens: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            overlap_percentage: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                max_tokens: max_tokens.into(),
+                overlap_percentage: overlap_percentage.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<FixedSizeChunkingConfiguration>
@@ -1751,6 +2081,21 @@ pub mod knowledge_base {
         /// Required.
         /// Range: `1..=`.
         pub overlap_tokens: ::stratus_model::Val<f64>,
+    }
+
+    impl HierarchicalChunkingConfiguration {
+        /// With the required `LevelConfigurations`, `OverlapTokens`; everything else unset.
+        pub fn new(
+            level_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<HierarchicalChunkingLevelConfiguration>>,
+            >,
+            overlap_tokens: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                level_configurations: level_configurations.into(),
+                overlap_tokens: overlap_tokens.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<HierarchicalChunkingConfiguration>
@@ -1779,6 +2124,21 @@ pub mod knowledge_base {
         pub max_tokens: ::stratus_model::Val<f64>,
     }
 
+    impl SemanticChunkingConfiguration {
+        /// With the required `BreakpointPercentileThreshold`, `BufferSize`, `MaxTokens`; everything else unset.
+        pub fn new(
+            breakpoint_percentile_threshold: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            buffer_size: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            max_tokens: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                breakpoint_percentile_threshold: breakpoint_percentile_threshold.into(),
+                buffer_size: buffer_size.into(),
+                max_tokens: max_tokens.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<SemanticChunkingConfiguration>
         for ::stratus_model::Val<SemanticChunkingConfiguration>
     {
@@ -1800,6 +2160,18 @@ pub mod knowledge_base {
         pub parsing_prompt: ::std::option::Option<::stratus_model::Val<ParsingPrompt>>,
     }
 
+    impl BedrockFoundationModelConfiguration {
+        /// With the required `ModelArn`; everything else unset.
+        pub fn new(
+            model_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                model_arn: model_arn.into(),
+                parsing_prompt: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<BedrockFoundationModelConfiguration>
         for ::stratus_model::Val<BedrockFoundationModelConfiguration>
     {
@@ -1818,6 +2190,15 @@ pub mod knowledge_base {
         pub max_tokens: ::stratus_model::Val<f64>,
     }
 
+    impl HierarchicalChunkingLevelConfiguration {
+        /// With the required `MaxTokens`; everything else unset.
+        pub fn new(max_tokens: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                max_tokens: max_tokens.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<HierarchicalChunkingLevelConfiguration>
         for ::stratus_model::Val<HierarchicalChunkingLevelConfiguration>
     {
@@ -1834,6 +2215,17 @@ pub mod knowledge_base {
         /// Required.
         /// Length: `1..=10000`.
         pub parsing_prompt_text: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ParsingPrompt {
+        /// With the required `ParsingPromptText`; everything else unset.
+        pub fn new(
+            parsing_prompt_text: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                parsing_prompt_text: parsing_prompt_text.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<ParsingPrompt> for ::stratus_model::Val<ParsingPrompt> {
@@ -2040,6 +2432,28 @@ pub mod message_template {
         pub name: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnMessageTemplate {
+        /// With the required `ChannelSubtype`, `Content`, `KnowledgeBaseArn`, `Name`; everything else unset.
+        pub fn new(
+            channel_subtype: impl ::std::convert::Into<::stratus_model::Val<ChannelSubtype>>,
+            content: impl ::std::convert::Into<::stratus_model::Val<Content>>,
+            knowledge_base_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                channel_subtype: channel_subtype.into(),
+                content: content.into(),
+                default_attributes: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                grouping_configuration: ::std::option::Option::None,
+                knowledge_base_arn: knowledge_base_arn.into(),
+                language: ::std::option::Option::None,
+                message_template_attachments: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMessageTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMessageTemplateAttributes {
         /// `MessageTemplateId`: string.
@@ -2129,6 +2543,21 @@ pub mod message_template {
         pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl GroupingConfiguration {
+        /// With the required `Criteria`, `Values`; everything else unset.
+        pub fn new(
+            criteria: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                criteria: criteria.into(),
+                values: values.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<GroupingConfiguration> for ::stratus_model::Val<GroupingConfiguration> {
         fn from(value: GroupingConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2148,6 +2577,20 @@ pub mod message_template {
         /// `S3PresignedUrl`: string.
         /// Required.
         pub s3_presigned_url: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MessageTemplateAttachment {
+        /// With the required `AttachmentName`, `S3PresignedUrl`; everything else unset.
+        pub fn new(
+            attachment_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_presigned_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attachment_id: ::std::option::Option::None,
+                attachment_name: attachment_name.into(),
+                s3_presigned_url: s3_presigned_url.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MessageTemplateAttachment>
@@ -2175,6 +2618,23 @@ pub mod message_template {
         pub subject: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl EmailMessageTemplateContent {
+        /// With the required `Body`, `Headers`, `Subject`; everything else unset.
+        pub fn new(
+            body: impl ::std::convert::Into<::stratus_model::Val<EmailMessageTemplateContentBody>>,
+            headers: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<EmailMessageTemplateHeader>>,
+            >,
+            subject: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                body: body.into(),
+                headers: headers.into(),
+                subject: subject.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<EmailMessageTemplateContent>
         for ::stratus_model::Val<EmailMessageTemplateContent>
     {
@@ -2190,6 +2650,15 @@ pub mod message_template {
         /// `Body`: [`SmsMessageTemplateContentBody`].
         /// Required.
         pub body: ::stratus_model::Val<SmsMessageTemplateContentBody>,
+    }
+
+    impl SmsMessageTemplateContent {
+        /// With the required `Body`; everything else unset.
+        pub fn new(
+            body: impl ::std::convert::Into<::stratus_model::Val<SmsMessageTemplateContentBody>>,
+        ) -> Self {
+            Self { body: body.into() }
+        }
     }
 
     impl ::std::convert::From<SmsMessageTemplateContent>
@@ -2593,6 +3062,18 @@ pub mod message_template_version {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnMessageTemplateVersion {
+        /// With the required `MessageTemplateArn`; everything else unset.
+        pub fn new(
+            message_template_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                message_template_arn: message_template_arn.into(),
+                message_template_content_sha256: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnMessageTemplateVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMessageTemplateVersionAttributes {
         /// `MessageTemplateVersionNumber`: number.
@@ -2664,6 +3145,28 @@ pub mod quick_response {
         pub shortcut_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    impl CfnQuickResponse {
+        /// With the required `Content`, `KnowledgeBaseArn`, `Name`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<QuickResponseContentProvider>>,
+            knowledge_base_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                channels: ::std::option::Option::None,
+                content: content.into(),
+                content_type: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                grouping_configuration: ::std::option::Option::None,
+                is_active: ::std::option::Option::None,
+                knowledge_base_arn: knowledge_base_arn.into(),
+                language: ::std::option::Option::None,
+                name: name.into(),
+                shortcut_key: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnQuickResponse`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnQuickResponseAttributes {
         /// `QuickResponseId`: string.
@@ -2719,6 +3222,21 @@ pub mod quick_response {
         /// `Values`: list of string.
         /// Required.
         pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl GroupingConfiguration {
+        /// With the required `Criteria`, `Values`; everything else unset.
+        pub fn new(
+            criteria: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                criteria: criteria.into(),
+                values: values.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<GroupingConfiguration> for ::stratus_model::Val<GroupingConfiguration> {

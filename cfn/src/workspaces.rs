@@ -26,6 +26,17 @@ pub mod connection_alias {
         pub connection_string: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CfnConnectionAlias {
+        /// With the required `ConnectionString`; everything else unset.
+        pub fn new(
+            connection_string: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                connection_string: connection_string.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnConnectionAlias`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectionAliasAttributes {
         /// `ConnectionAliasState`: string.
@@ -88,6 +99,25 @@ pub mod workspace {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `WorkspaceProperties`: [`WorkspaceProperties`].
         pub workspace_properties: ::std::option::Option<::stratus_model::Val<WorkspaceProperties>>,
+    }
+
+    impl CfnWorkspace {
+        /// With the required `BundleId`, `DirectoryId`, `UserName`; everything else unset.
+        pub fn new(
+            bundle_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            directory_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            user_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bundle_id: bundle_id.into(),
+                directory_id: directory_id.into(),
+                root_volume_encryption_enabled: ::std::option::Option::None,
+                user_name: user_name.into(),
+                user_volume_encryption_enabled: ::std::option::Option::None,
+                volume_encryption_key: ::std::option::Option::None,
+                workspace_properties: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnWorkspace`], known once it is deployed (`Fn::GetAtt`).
@@ -178,6 +208,27 @@ pub mod workspaces_pool {
         pub timeout_settings: ::std::option::Option<::stratus_model::Val<TimeoutSettings>>,
     }
 
+    impl CfnWorkspacesPool {
+        /// With the required `BundleId`, `Capacity`, `DirectoryId`, `PoolName`; everything else unset.
+        pub fn new(
+            bundle_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            capacity: impl ::std::convert::Into<::stratus_model::Val<Capacity>>,
+            directory_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            pool_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                application_settings: ::std::option::Option::None,
+                bundle_id: bundle_id.into(),
+                capacity: capacity.into(),
+                description: ::std::option::Option::None,
+                directory_id: directory_id.into(),
+                pool_name: pool_name.into(),
+                running_mode: ::std::option::Option::None,
+                timeout_settings: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnWorkspacesPool`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkspacesPoolAttributes {
         /// `PoolId`: string.
@@ -213,6 +264,18 @@ pub mod workspaces_pool {
         pub status: ::stratus_model::Val<ApplicationSettingsStatus>,
     }
 
+    impl ApplicationSettings {
+        /// With the required `Status`; everything else unset.
+        pub fn new(
+            status: impl ::std::convert::Into<::stratus_model::Val<ApplicationSettingsStatus>>,
+        ) -> Self {
+            Self {
+                settings_group: ::std::option::Option::None,
+                status: status.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ApplicationSettings> for ::stratus_model::Val<ApplicationSettings> {
         fn from(value: ApplicationSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -227,6 +290,17 @@ pub mod workspaces_pool {
         /// Required.
         /// Range: `0..=`.
         pub desired_user_sessions: ::stratus_model::Val<i64>,
+    }
+
+    impl Capacity {
+        /// With the required `DesiredUserSessions`; everything else unset.
+        pub fn new(
+            desired_user_sessions: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                desired_user_sessions: desired_user_sessions.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Capacity> for ::stratus_model::Val<Capacity> {

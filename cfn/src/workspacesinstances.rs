@@ -63,6 +63,25 @@ pub mod volume {
         pub volume_type: ::std::option::Option<::stratus_model::Val<VolumeType>>,
     }
 
+    impl CfnVolume {
+        /// With the required `AvailabilityZone`; everything else unset.
+        pub fn new(
+            availability_zone: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                availability_zone: availability_zone.into(),
+                encrypted: ::std::option::Option::None,
+                iops: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                size_in_gb: ::std::option::Option::None,
+                snapshot_id: ::std::option::Option::None,
+                tag_specifications: ::std::option::Option::None,
+                throughput: ::std::option::Option::None,
+                volume_type: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnVolume`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVolumeAttributes {
         /// `VolumeId`: string.
@@ -107,6 +126,19 @@ pub mod volume {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         /// Length: `0..=256`.
         pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
@@ -265,6 +297,24 @@ pub mod volume_association {
         /// Pattern: `^wsinst-[0-9a-zA-Z]{8,63}$`.
         #[resource(replace)]
         pub workspace_instance_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnVolumeAssociation {
+        /// With the required `Device`, `VolumeId`, `WorkspaceInstanceId`; everything else unset.
+        pub fn new(
+            device: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            volume_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            workspace_instance_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                device: device.into(),
+                disassociate_mode: ::std::option::Option::None,
+                volume_id: volume_id.into(),
+                workspace_instance_id: workspace_instance_id.into(),
+            }
+        }
     }
 
     /// The values `DisassociateMode` allows.
@@ -435,6 +485,42 @@ pub mod workspace_instance {
         /// `UserData`: string.
         /// Length: `0..=16000`.
         pub user_data: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl ManagedInstance {
+        /// With the required `ImageId`, `InstanceType`; everything else unset.
+        pub fn new(
+            image_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            instance_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                block_device_mappings: ::std::option::Option::None,
+                capacity_reservation_specification: ::std::option::Option::None,
+                cpu_options: ::std::option::Option::None,
+                credit_specification: ::std::option::Option::None,
+                disable_api_stop: ::std::option::Option::None,
+                ebs_optimized: ::std::option::Option::None,
+                enable_primary_ipv6: ::std::option::Option::None,
+                enclave_options: ::std::option::Option::None,
+                hibernation_options: ::std::option::Option::None,
+                iam_instance_profile: ::std::option::Option::None,
+                image_id: image_id.into(),
+                instance_type: instance_type.into(),
+                ipv6_address_count: ::std::option::Option::None,
+                key_name: ::std::option::Option::None,
+                license_specifications: ::std::option::Option::None,
+                maintenance_options: ::std::option::Option::None,
+                metadata_options: ::std::option::Option::None,
+                monitoring: ::std::option::Option::None,
+                network_interfaces: ::std::option::Option::None,
+                network_performance_options: ::std::option::Option::None,
+                placement: ::std::option::Option::None,
+                private_dns_name_options: ::std::option::Option::None,
+                subnet_id: ::std::option::Option::None,
+                tag_specifications: ::std::option::Option::None,
+                user_data: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<ManagedInstance> for ::stratus_model::Val<ManagedInstance> {
@@ -831,6 +917,18 @@ pub mod workspace_instance {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         /// Length: `0..=256`.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Tag {
+        /// With the required `Key`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {

@@ -57,6 +57,25 @@ pub mod environment {
             ::std::option::Option<::stratus_model::Val<SoftwareSetUpdateSchedule>>,
     }
 
+    impl CfnEnvironment {
+        /// With the required `DesktopArn`; everything else unset.
+        pub fn new(
+            desktop_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                desired_software_set_id: ::std::option::Option::None,
+                desktop_arn: desktop_arn.into(),
+                desktop_endpoint: ::std::option::Option::None,
+                device_creation_tags: ::std::option::Option::None,
+                kms_key_arn: ::std::option::Option::None,
+                maintenance_window: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                software_set_update_mode: ::std::option::Option::None,
+                software_set_update_schedule: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentAttributes {
         /// `Id`: string.
@@ -129,6 +148,19 @@ pub mod environment {
         pub value: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -158,6 +190,21 @@ pub mod environment {
         /// Required.
         /// Allowed values: `SYSTEM`, `CUSTOM`.
         pub r#type: ::stratus_model::Val<Type>,
+    }
+
+    impl MaintenanceWindow {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Type>>) -> Self {
+            Self {
+                apply_time_of: ::std::option::Option::None,
+                days_of_the_week: ::std::option::Option::None,
+                end_time_hour: ::std::option::Option::None,
+                end_time_minute: ::std::option::Option::None,
+                start_time_hour: ::std::option::Option::None,
+                start_time_minute: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<MaintenanceWindow> for ::stratus_model::Val<MaintenanceWindow> {

@@ -325,6 +325,22 @@ pub mod data_protection_settings {
             ::stratus_model::Val<::std::vec::Vec<InlineRedactionPattern>>,
     }
 
+    impl InlineRedactionConfiguration {
+        /// With the required `InlineRedactionPatterns`; everything else unset.
+        pub fn new(
+            inline_redaction_patterns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<InlineRedactionPattern>>,
+            >,
+        ) -> Self {
+            Self {
+                global_confidence_level: ::std::option::Option::None,
+                global_enforced_urls: ::std::option::Option::None,
+                global_exempt_urls: ::std::option::Option::None,
+                inline_redaction_patterns: inline_redaction_patterns.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InlineRedactionConfiguration>
         for ::stratus_model::Val<InlineRedactionConfiguration>
     {
@@ -359,6 +375,24 @@ pub mod data_protection_settings {
         pub redaction_place_holder: ::stratus_model::Val<RedactionPlaceHolder>,
     }
 
+    impl InlineRedactionPattern {
+        /// With the required `RedactionPlaceHolder`; everything else unset.
+        pub fn new(
+            redaction_place_holder: impl ::std::convert::Into<
+                ::stratus_model::Val<RedactionPlaceHolder>,
+            >,
+        ) -> Self {
+            Self {
+                built_in_pattern_id: ::std::option::Option::None,
+                confidence_level: ::std::option::Option::None,
+                custom_pattern: ::std::option::Option::None,
+                enforced_urls: ::std::option::Option::None,
+                exempt_urls: ::std::option::Option::None,
+                redaction_place_holder: redaction_place_holder.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<InlineRedactionPattern> for ::stratus_model::Val<InlineRedactionPattern> {
         fn from(value: InlineRedactionPattern) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -389,6 +423,21 @@ pub mod data_protection_settings {
         pub pattern_regex: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl CustomPattern {
+        /// With the required `PatternName`, `PatternRegex`; everything else unset.
+        pub fn new(
+            pattern_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            pattern_regex: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                keyword_regex: ::std::option::Option::None,
+                pattern_description: ::std::option::Option::None,
+                pattern_name: pattern_name.into(),
+                pattern_regex: pattern_regex.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<CustomPattern> for ::stratus_model::Val<CustomPattern> {
         fn from(value: CustomPattern) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -407,6 +456,20 @@ pub mod data_protection_settings {
         /// `RedactionPlaceHolderType`: [`RedactionPlaceHolderType`].
         /// Required.
         pub redaction_place_holder_type: ::stratus_model::Val<RedactionPlaceHolderType>,
+    }
+
+    impl RedactionPlaceHolder {
+        /// With the required `RedactionPlaceHolderType`; everything else unset.
+        pub fn new(
+            redaction_place_holder_type: impl ::std::convert::Into<
+                ::stratus_model::Val<RedactionPlaceHolderType>,
+            >,
+        ) -> Self {
+            Self {
+                redaction_place_holder_text: ::std::option::Option::None,
+                redaction_place_holder_type: redaction_place_holder_type.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<RedactionPlaceHolder> for ::stratus_model::Val<RedactionPlaceHolder> {
@@ -493,6 +556,30 @@ pub mod identity_provider {
         /// Length: `20..=2048`.
         #[resource(replace)]
         pub portal_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CfnIdentityProvider {
+        /// With the required `IdentityProviderDetails`, `IdentityProviderName`, `IdentityProviderType`; everything else unset.
+        pub fn new(
+            identity_provider_details: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+                >,
+            >,
+            identity_provider_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            identity_provider_type: impl ::std::convert::Into<
+                ::stratus_model::Val<IdentityProviderType>,
+            >,
+        ) -> Self {
+            Self {
+                identity_provider_details: identity_provider_details.into(),
+                identity_provider_name: identity_provider_name.into(),
+                identity_provider_type: identity_provider_type.into(),
+                portal_arn: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnIdentityProvider`], known once it is deployed (`Fn::GetAtt`).
@@ -613,6 +700,21 @@ pub mod ip_access_settings {
         pub ip_rules: ::stratus_model::Val<::std::vec::Vec<IpRule>>,
     }
 
+    impl CfnIpAccessSettings {
+        /// With the required `IpRules`; everything else unset.
+        pub fn new(
+            ip_rules: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<IpRule>>>,
+        ) -> Self {
+            Self {
+                additional_encryption_context: ::std::option::Option::None,
+                customer_managed_key: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                display_name: ::std::option::Option::None,
+                ip_rules: ip_rules.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnIpAccessSettings`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpAccessSettingsAttributes {
         /// `AssociatedPortalArns`: list of string.
@@ -653,6 +755,18 @@ pub mod ip_access_settings {
         pub ip_range: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl IpRule {
+        /// With the required `IpRange`; everything else unset.
+        pub fn new(
+            ip_range: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                ip_range: ip_range.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<IpRule> for ::stratus_model::Val<IpRule> {
         fn from(value: IpRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -690,6 +804,25 @@ pub mod network_settings {
         /// Pattern: `^vpc-[0-9a-z]*$`.
         /// Length: `1..=255`.
         pub vpc_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnNetworkSettings {
+        /// With the required `SecurityGroupIds`, `SubnetIds`, `VpcId`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnet_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnet_ids: subnet_ids.into(),
+                vpc_id: vpc_id.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnNetworkSettings`], known once it is deployed (`Fn::GetAtt`).
@@ -980,6 +1113,22 @@ pub mod session_logger {
         pub log_configuration: ::stratus_model::Val<LogConfiguration>,
     }
 
+    impl CfnSessionLogger {
+        /// With the required `EventFilter`, `LogConfiguration`; everything else unset.
+        pub fn new(
+            event_filter: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            log_configuration: impl ::std::convert::Into<::stratus_model::Val<LogConfiguration>>,
+        ) -> Self {
+            Self {
+                additional_encryption_context: ::std::option::Option::None,
+                customer_managed_key: ::std::option::Option::None,
+                display_name: ::std::option::Option::None,
+                event_filter: event_filter.into(),
+                log_configuration: log_configuration.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnSessionLogger`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSessionLoggerAttributes {
         /// `AssociatedPortalArns`: list of string.
@@ -1042,6 +1191,23 @@ pub mod session_logger {
         /// `LogFileFormat`: [`LogFileFormat`].
         /// Required.
         pub log_file_format: ::stratus_model::Val<LogFileFormat>,
+    }
+
+    impl S3LogConfiguration {
+        /// With the required `Bucket`, `FolderStructure`, `LogFileFormat`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            folder_structure: impl ::std::convert::Into<::stratus_model::Val<FolderStructure>>,
+            log_file_format: impl ::std::convert::Into<::stratus_model::Val<LogFileFormat>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                bucket_owner: ::std::option::Option::None,
+                folder_structure: folder_structure.into(),
+                key_prefix: ::std::option::Option::None,
+                log_file_format: log_file_format.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<S3LogConfiguration> for ::stratus_model::Val<S3LogConfiguration> {
@@ -1153,6 +1319,19 @@ pub mod trust_store {
         pub certificate_list: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
     }
 
+    impl CfnTrustStore {
+        /// With the required `CertificateList`; everything else unset.
+        pub fn new(
+            certificate_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                certificate_list: certificate_list.into(),
+            }
+        }
+    }
+
     /// The attributes of a [`CfnTrustStore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrustStoreAttributes {
         /// `AssociatedPortalArns`: list of string.
@@ -1197,6 +1376,17 @@ pub mod user_access_logging_settings {
         /// Pattern: `arn:[\w+=/,.@-]+:kinesis:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:stream/.+`.
         /// Length: `20..=2048`.
         pub kinesis_stream_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnUserAccessLoggingSettings {
+        /// With the required `KinesisStreamArn`; everything else unset.
+        pub fn new(
+            kinesis_stream_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                kinesis_stream_arn: kinesis_stream_arn.into(),
+            }
+        }
     }
 
     /// The attributes of a [`CfnUserAccessLoggingSettings`], known once it is deployed (`Fn::GetAtt`).
@@ -1285,6 +1475,34 @@ pub mod user_settings {
         pub upload_allowed: ::stratus_model::Val<EnabledType>,
         /// `WebAuthnAllowed`: [`EnabledType`].
         pub web_authn_allowed: ::std::option::Option<::stratus_model::Val<EnabledType>>,
+    }
+
+    impl CfnUserSettings {
+        /// With the required `CopyAllowed`, `DownloadAllowed`, `PasteAllowed`, `PrintAllowed`, `UploadAllowed`; everything else unset.
+        pub fn new(
+            copy_allowed: impl ::std::convert::Into<::stratus_model::Val<EnabledType>>,
+            download_allowed: impl ::std::convert::Into<::stratus_model::Val<EnabledType>>,
+            paste_allowed: impl ::std::convert::Into<::stratus_model::Val<EnabledType>>,
+            print_allowed: impl ::std::convert::Into<::stratus_model::Val<EnabledType>>,
+            upload_allowed: impl ::std::convert::Into<::stratus_model::Val<EnabledType>>,
+        ) -> Self {
+            Self {
+                additional_encryption_context: ::std::option::Option::None,
+                branding_configuration: ::std::option::Option::None,
+                cookie_synchronization_configuration: ::std::option::Option::None,
+                copy_allowed: copy_allowed.into(),
+                customer_managed_key: ::std::option::Option::None,
+                deep_link_allowed: ::std::option::Option::None,
+                disconnect_timeout_in_minutes: ::std::option::Option::None,
+                download_allowed: download_allowed.into(),
+                idle_disconnect_timeout_in_minutes: ::std::option::Option::None,
+                paste_allowed: paste_allowed.into(),
+                print_allowed: print_allowed.into(),
+                toolbar_configuration: ::std::option::Option::None,
+                upload_allowed: upload_allowed.into(),
+                web_authn_allowed: ::std::option::Option::None,
+            }
+        }
     }
 
     /// The attributes of a [`CfnUserSettings`], known once it is deployed (`Fn::GetAtt`).
@@ -1387,6 +1605,20 @@ pub mod user_settings {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<CookieSpecification>>>,
     }
 
+    impl CookieSynchronizationConfiguration {
+        /// With the required `Allowlist`; everything else unset.
+        pub fn new(
+            allowlist: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<CookieSpecification>>,
+            >,
+        ) -> Self {
+            Self {
+                allowlist: allowlist.into(),
+                blocklist: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<CookieSynchronizationConfiguration>
         for ::stratus_model::Val<CookieSynchronizationConfiguration>
     {
@@ -1434,6 +1666,23 @@ pub mod user_settings {
         pub mime_type: ::stratus_model::Val<MimeType>,
     }
 
+    impl ImageMetadata {
+        /// With the required `FileExtension`, `LastUploadTimestamp`, `MimeType`; everything else unset.
+        pub fn new(
+            file_extension: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            last_upload_timestamp: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            mime_type: impl ::std::convert::Into<::stratus_model::Val<MimeType>>,
+        ) -> Self {
+            Self {
+                file_extension: file_extension.into(),
+                last_upload_timestamp: last_upload_timestamp.into(),
+                mime_type: mime_type.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<ImageMetadata> for ::stratus_model::Val<ImageMetadata> {
         fn from(value: ImageMetadata) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1472,6 +1721,25 @@ pub mod user_settings {
         pub welcome_text: ::stratus_model::Val<::std::string::String>,
     }
 
+    impl LocalizedBrandingStrings {
+        /// With the required `BrowserTabTitle`, `WelcomeText`; everything else unset.
+        pub fn new(
+            browser_tab_title: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            welcome_text: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                browser_tab_title: browser_tab_title.into(),
+                contact_button_text: ::std::option::Option::None,
+                contact_link: ::std::option::Option::None,
+                loading_text: ::std::option::Option::None,
+                login_button_text: ::std::option::Option::None,
+                login_description: ::std::option::Option::None,
+                login_title: ::std::option::Option::None,
+                welcome_text: welcome_text.into(),
+            }
+        }
+    }
+
     impl ::std::convert::From<LocalizedBrandingStrings>
         for ::stratus_model::Val<LocalizedBrandingStrings>
     {
@@ -1496,6 +1764,19 @@ pub mod user_settings {
         /// Pattern: `^/(\S)*$`.
         /// Length: `0..=2000`.
         pub path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl CookieSpecification {
+        /// With the required `Domain`; everything else unset.
+        pub fn new(
+            domain: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain: domain.into(),
+                name: ::std::option::Option::None,
+                path: ::std::option::Option::None,
+            }
+        }
     }
 
     impl ::std::convert::From<CookieSpecification> for ::stratus_model::Val<CookieSpecification> {

@@ -28,6 +28,19 @@ pub mod group {
             ::std::option::Option<::stratus_model::Val<InsightsConfiguration>>,
     }
 
+    impl CfnGroup {
+        /// With the required `GroupName`; everything else unset.
+        pub fn new(
+            group_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                filter_expression: ::std::option::Option::None,
+                group_name: group_name.into(),
+                insights_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
     /// The attributes of a [`CfnGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGroupAttributes {
         /// `GroupARN`: string.
@@ -84,6 +97,20 @@ pub mod resource_policy {
         /// Length: `1..=128`.
         #[resource(replace)]
         pub policy_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CfnResourcePolicy {
+        /// With the required `PolicyDocument`, `PolicyName`; everything else unset.
+        pub fn new(
+            policy_document: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            policy_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bypass_policy_lockout_check: ::std::option::Option::None,
+                policy_document: policy_document.into(),
+                policy_name: policy_name.into(),
+            }
+        }
     }
 }
 
@@ -187,6 +214,38 @@ pub mod sampling_rule {
         pub version: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    impl SamplingRule {
+        /// With the required `FixedRate`, `HTTPMethod`, `Host`, `Priority`, `ReservoirSize`, `ResourceARN`, `ServiceName`, `ServiceType`, `URLPath`; everything else unset.
+        pub fn new(
+            fixed_rate: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            http_method: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            host: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            priority: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            reservoir_size: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            service_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            service_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            url_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                attributes: ::std::option::Option::None,
+                fixed_rate: fixed_rate.into(),
+                http_method: http_method.into(),
+                host: host.into(),
+                priority: priority.into(),
+                reservoir_size: reservoir_size.into(),
+                resource_arn: resource_arn.into(),
+                rule_arn: ::std::option::Option::None,
+                rule_name: ::std::option::Option::None,
+                sampling_rate_boost: ::std::option::Option::None,
+                service_name: service_name.into(),
+                service_type: service_type.into(),
+                url_path: url_path.into(),
+                version: ::std::option::Option::None,
+            }
+        }
+    }
+
     impl ::std::convert::From<SamplingRule> for ::stratus_model::Val<SamplingRule> {
         fn from(value: SamplingRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -278,6 +337,19 @@ pub mod sampling_rule {
         /// Required.
         /// Range: `0..=1`.
         pub max_rate: ::stratus_model::Val<f64>,
+    }
+
+    impl SamplingRateBoost {
+        /// With the required `CooldownWindowMinutes`, `MaxRate`; everything else unset.
+        pub fn new(
+            cooldown_window_minutes: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            max_rate: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                cooldown_window_minutes: cooldown_window_minutes.into(),
+                max_rate: max_rate.into(),
+            }
+        }
     }
 
     impl ::std::convert::From<SamplingRateBoost> for ::stratus_model::Val<SamplingRateBoost> {

@@ -334,6 +334,47 @@ fn write_struct(out: &mut String, name: &str, fields: &[Field]) {
         }
     }
     let _ = writeln!(out, "}}");
+    write_constructor(out, name, fields);
+}
+
+/// `new(required…)` with every optional field unset, for a struct that cannot be `Default`:
+/// `CfnFunction { handler: Some("index.handler".into()), ..CfnFunction::new(code, role) }`.
+fn write_constructor(out: &mut String, name: &str, fields: &[Field]) {
+    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    if required.is_empty() {
+        return;
+    }
+    let params: Vec<String> = required
+        .iter()
+        .map(|f| {
+            format!(
+                "{}: impl ::std::convert::Into<::stratus_model::Val<{}>>",
+                f.ident,
+                f.shape.rust()
+            )
+        })
+        .collect();
+    let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.name)).collect();
+    let _ = writeln!(out, "\nimpl {name} {{");
+    let _ = writeln!(
+        out,
+        "    /// With the required {}; everything else unset.",
+        names.join(", ")
+    );
+    let _ = writeln!(out, "    pub fn new({}) -> Self {{", params.join(", "));
+    let _ = writeln!(out, "        Self {{");
+    for field in fields {
+        if field.required {
+            let _ = writeln!(out, "            {}: {}.into(),", field.ident, field.ident);
+        } else {
+            let _ = writeln!(
+                out,
+                "            {}: ::std::option::Option::None,",
+                field.ident
+            );
+        }
+    }
+    let _ = writeln!(out, "        }}\n    }}\n}}");
 }
 
 fn write_enum(out: &mut String, name: &str, schema_name: &str, values: &[String]) {
